@@ -1,0 +1,230 @@
+// Loads sftpgw.yaml: parse (keeping line numbers), validate against the
+// schema reporting every problem at once, select the environment, apply
+// SFTPGW_* variables and flags, fill defaults.
+//
+// Precedence: flags > SFTPGW_* environment variables > environments.<env> > top level.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
+import validateConfig from '../../generated/config-validate.js';
+import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
+import type { Reporter } from '../reporter.js';
+import { displayPath } from '../paths.js';
+import type { RawConfig, ResolvedConfig, Settings } from './types.js';
+
+export interface ConfigOptions {
+  /** --config; default ./sftpgw.yaml */
+  configFile?: string;
+  /** --env */
+  env?: string;
+  /** --users (relative to the working directory) */
+  usersDir?: string;
+  /** --out (relative to the working directory) */
+  outDir?: string;
+  /** Working directory; flags and SFTPGW_* paths resolve against it. */
+  cwd?: string;
+  /** Environment variables (process.env by default). */
+  environment?: Record<string, string | undefined>;
+}
+
+/** SFTPGW_* variables and the setting each one overrides. */
+export const ENVIRONMENT_VARIABLES: Record<string, keyof Settings | 'env' | 'config'> = {
+  SFTPGW_CONFIG: 'config',
+  SFTPGW_ENV: 'env',
+  SFTPGW_STACK_NAME: 'stackName',
+  SFTPGW_REGION: 'region',
+  SFTPGW_USERS_DIR: 'usersDir',
+  SFTPGW_OUT_DIR: 'outDir',
+};
+
+export const DEFAULT_CONFIG_FILE = 'sftpgw.yaml';
+export const DEFAULT_SECURITY_POLICY = 'TransferSecurityPolicy-2024-01';
+/** The oldest security policy we accept: the baseline (DESIGN.md §4). */
+const MIN_SECURITY_POLICY_DATE = '2024-01';
+
+export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promise<ResolvedConfig> {
+  const cwd = opts.cwd ?? process.cwd();
+  const environment = opts.environment ?? process.env;
+  for (const name of Object.keys(environment)) {
+    if (name.startsWith('SFTPGW_') && !(name in ENVIRONMENT_VARIABLES)) {
+      reporter.warn(`ignoring unknown environment variable ${name} (known: ${Object.keys(ENVIRONMENT_VARIABLES).join(', ')})`);
+    }
+  }
+  const file = path.resolve(cwd, opts.configFile ?? environment.SFTPGW_CONFIG ?? DEFAULT_CONFIG_FILE);
+  const shown = displayPath(file, cwd);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw usageError(`config file ${shown} not found`, 'run sftpgw in the gateway repository, pass --config FILE, or create one with `sftpgw init DIR`');
+    }
+    throw new SftpgwError('failed', `cannot read config file ${shown}: ${(err as Error).message}`, { cause: err });
+  }
+  const raw = parseConfig(text, shown);
+  const envName = opts.env ?? environment.SFTPGW_ENV;
+  const projectDir = path.dirname(file);
+  return resolveConfig(raw, { file, shown, projectDir, envName, cwd, environment, flags: opts });
+}
+
+/** Parses and schema-checks the config text; every problem is reported at once. */
+export function parseConfig(text: string, shown: string): RawConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw invalidInput(`${shown} is not valid YAML`, doc.errors.map((e) => ({
+      file: shown,
+      line: e.linePos?.[0].line,
+      column: e.linePos?.[0].col,
+      message: e.message.split('\n')[0],
+    })));
+  }
+  const value = doc.toJS() ?? {};
+  if (!validateConfig(value)) {
+    const problems = (validateConfig.errors ?? []).map((e) => schemaProblem(e, doc, lineCounter, shown));
+    throw invalidInput(`${shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+  }
+  return value as RawConfig;
+}
+
+function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: string): Problem {
+  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node = (segments.length === 0 ? doc.contents : doc.getIn(segments, true)) as Node | null | undefined;
+  let field = segments.join('.');
+  let message = e.message ?? 'is invalid';
+  let hint: string | undefined;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(e.params.additionalProperty);
+      field = field ? `${field}.${key}` : key;
+      message = 'unknown key';
+      const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
+      hint = `remove it or use one of: ${known.join(', ')}`;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+        if (pair && isScalar(pair.key)) node = pair.key as Node;
+      }
+      break;
+    }
+    case 'enum':
+      message = `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
+      break;
+    case 'pattern':
+      message = `does not match ${e.params.pattern}`;
+      break;
+    case 'required':
+      message = `missing required key ${e.params.missingProperty}`;
+      break;
+    case 'propertyNames':
+      message = `has an invalid key name ${JSON.stringify(e.params.propertyName)}`;
+      break;
+  }
+  const offset = node?.range?.[0];
+  const pos = offset === undefined ? undefined : lines.linePos(offset);
+  return { file, line: pos?.line, column: pos?.col, field: field || '(top level)', message, hint };
+}
+
+interface ResolveContext {
+  file: string;
+  shown: string;
+  projectDir: string;
+  envName?: string;
+  cwd: string;
+  environment: Record<string, string | undefined>;
+  flags: ConfigOptions;
+}
+
+/** Merges objects recursively; arrays and scalars in `over` replace; null in `over` clears. */
+function merge<T>(base: T, over: unknown): T {
+  if (over === undefined) return base;
+  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) {
+    return over as T;
+  }
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
+  return out as T;
+}
+
+export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConfig {
+  const { environments, ...top } = raw;
+  let settings: Settings = top;
+  if (ctx.envName !== undefined) {
+    const names = Object.keys(environments ?? {});
+    const section = environments?.[ctx.envName];
+    if (!section) {
+      throw usageError(
+        `environment "${ctx.envName}" is not defined in ${ctx.shown}`,
+        names.length ? `use one of: ${names.join(', ')}` : `add it under environments: in ${ctx.shown}`,
+      );
+    }
+    settings = merge(settings, section);
+  }
+  const fromEnv: Settings = {};
+  for (const [name, key] of Object.entries(ENVIRONMENT_VARIABLES)) {
+    const v = ctx.environment[name];
+    if (v === undefined || v === '' || key === 'env' || key === 'config') continue;
+    (fromEnv as Record<string, string>)[key] = key === 'usersDir' || key === 'outDir' ? path.resolve(ctx.cwd, v) : v;
+  }
+  settings = merge(settings, fromEnv);
+
+  const problems: Problem[] = [];
+  if (!settings.stackName) {
+    problems.push({
+      file: ctx.shown,
+      field: 'stackName',
+      message: 'no stack name is set',
+      hint: `add stackName: to ${ctx.shown}${ctx.envName ? ` (top level or environments.${ctx.envName})` : ''}, or set SFTPGW_STACK_NAME`,
+    });
+  }
+  if (settings.dns) {
+    for (const key of ['domain', 'hostedZoneId'] as const) {
+      if (!settings.dns[key]) {
+        problems.push({ file: ctx.shown, field: `dns.${key}`, message: `is not set${ctx.envName ? ` for environment ${ctx.envName}` : ''}`, hint: 'set it at the top level or in the environment, or set dns: null to go without a vanity host name' });
+      }
+    }
+  }
+  const securityPolicy = settings.server?.securityPolicy ?? DEFAULT_SECURITY_POLICY;
+  const date = /-(\d{4})-(\d{2})$/.exec(securityPolicy);
+  if (!date || `${date[1]}-${date[2]}` < MIN_SECURITY_POLICY_DATE) {
+    problems.push({
+      file: ctx.shown,
+      field: 'server.securityPolicy',
+      message: `${securityPolicy} is older than the baseline or has no date`,
+      hint: `use ${DEFAULT_SECURITY_POLICY} or a newer TransferSecurityPolicy-YYYY-MM`,
+    });
+  }
+  if (problems.length > 0) throw invalidInput(`${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+
+  const stackName = settings.stackName!;
+  const fromProject = (p: string) => path.resolve(ctx.projectDir, p);
+  const usersDir = ctx.flags.usersDir !== undefined ? path.resolve(ctx.cwd, ctx.flags.usersDir)
+    : fromEnv.usersDir ?? fromProject(settings.usersDir ?? 'users');
+  const outDir = ctx.flags.outDir !== undefined ? path.resolve(ctx.cwd, ctx.flags.outDir)
+    : fromEnv.outDir ?? fromProject(settings.outDir ?? path.join('dist', 'gateway', ctx.envName ?? 'default'));
+
+  return {
+    file: ctx.file,
+    projectDir: ctx.projectDir,
+    env: ctx.envName,
+    description: settings.description ?? `sftpgw gateway ${stackName}: Transfer Family SFTP server, KMS-encrypted S3 bucket, users`,
+    stackName,
+    region: settings.region,
+    usersDir,
+    outDir,
+    // The gateway tag comes first so a config tag of the same name cannot drop it silently.
+    tags: { ...(settings.tags ?? {}), 'sftpgw:gateway': stackName },
+    dns: settings.dns
+      ? { domain: settings.dns.domain, hostname: settings.dns.hostname ?? 'sftp', hostedZoneId: settings.dns.hostedZoneId, ttl: settings.dns.ttl ?? 300 }
+      : null,
+    server: { securityPolicy },
+    buckets: {
+      gateway: settings.buckets?.gateway ?? null,
+      accessLogs: settings.buckets?.accessLogs ?? null,
+      noncurrentVersionDays: settings.buckets?.noncurrentVersionDays ?? 90,
+      accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
+    },
+    logs: { retentionDays: settings.logs?.retentionDays ?? 365 },
+  };
+}

@@ -1,0 +1,88 @@
+// JSON schema of sftpgw.yaml. The same schema describes the top level and each
+// entry of `environments` (which may not nest further). Unknown keys are an
+// error everywhere: a typo must not pass silently.
+
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const bucketName = {
+  type: 'string',
+  pattern: '^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+  description: 'S3 bucket name; omit to let CloudFormation generate one',
+};
+
+const settings = {
+  description: { type: 'string', minLength: 1, maxLength: 1024 },
+  stackName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' },
+  region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
+  usersDir: { type: 'string', minLength: 1 },
+  outDir: { type: 'string', minLength: 1 },
+  tags: {
+    type: 'object',
+    maxProperties: 40,
+    propertyNames: { pattern: '^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$' },
+    additionalProperties: { type: 'string', maxLength: 256, pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$' },
+  },
+  dns: {
+    type: ['object', 'null'],
+    description: 'vanity host name; null turns it off (e.g. in one environment)',
+    additionalProperties: false,
+    required: ['domain', 'hostedZoneId'],
+    properties: {
+      domain: { type: 'string', pattern: '^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$' },
+      hostname: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', description: 'label in front of domain; default sftp' },
+      hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' },
+      ttl: { type: 'integer', minimum: 60, maximum: 86400 },
+    },
+  },
+  server: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      securityPolicy: { type: 'string', pattern: '^TransferSecurityPolicy-[A-Za-z0-9-]+$' },
+    },
+  },
+  buckets: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      gateway: bucketName,
+      accessLogs: bucketName,
+      noncurrentVersionDays: { type: 'integer', minimum: 1, maximum: 3650 },
+      accessLogExpirationDays: { type: 'integer', minimum: 1, maximum: 3650 },
+    },
+  },
+  logs: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      retentionDays: { enum: LOG_RETENTION_DAYS },
+    },
+  },
+} as const;
+
+/** An environment section overrides part of the top level: nothing in it is required. */
+function partial(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(partial);
+  if (schema === null || typeof schema !== 'object') return schema;
+  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'required').map(([k, v]) => [k, partial(v)]));
+}
+
+export const configSchema = {
+  $id: 'https://sftpgw.dev/schemas/sftpgw.yaml.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...settings,
+    environments: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: partial(settings),
+      },
+    },
+  },
+} as const;
+
+export { LOG_RETENTION_DAYS };

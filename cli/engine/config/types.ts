@@ -1,0 +1,60 @@
+// The project config as written (RawConfig) and as the engine uses it
+// (ResolvedConfig: one environment selected, every default filled in).
+
+export interface Settings {
+  description?: string;
+  stackName?: string;
+  region?: string;
+  usersDir?: string;
+  outDir?: string;
+  tags?: Record<string, string>;
+  dns?: { domain: string; hostname?: string; hostedZoneId: string; ttl?: number } | null;
+  server?: { securityPolicy?: string };
+  buckets?: { gateway?: string; accessLogs?: string; noncurrentVersionDays?: number; accessLogExpirationDays?: number };
+  logs?: { retentionDays?: number };
+}
+
+export interface RawConfig extends Settings {
+  environments?: Record<string, Settings>;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the config file; relative paths in it resolve against its folder. */
+  file: string;
+  projectDir: string;
+  /** Selected environment, or undefined for the top-level settings alone. */
+  env?: string;
+  description: string;
+  stackName: string;
+  region?: string;
+  usersDir: string;
+  outDir: string;
+  tags: Record<string, string>;
+  dns: { domain: string; hostname: string; hostedZoneId: string; ttl: number } | null;
+  server: { securityPolicy: string };
+  buckets: { gateway: string | null; accessLogs: string | null; noncurrentVersionDays: number; accessLogExpirationDays: number };
+  logs: { retentionDays: number };
+}
+
+/** The part of the resolved config the jsonnet templates receive. */
+export interface TemplateConfig {
+  description: string;
+  stackName: string;
+  tags: Record<string, string>;
+  dns: { hostname: string; hostedZoneId: string; ttl: number } | null;
+  server: { securityPolicy: string };
+  buckets: ResolvedConfig['buckets'];
+  logs: ResolvedConfig['logs'];
+}
+
+export function templateConfig(c: ResolvedConfig): TemplateConfig {
+  return {
+    description: c.description,
+    stackName: c.stackName,
+    tags: c.tags,
+    dns: c.dns && { hostname: `${c.dns.hostname}.${c.dns.domain}`, hostedZoneId: c.dns.hostedZoneId, ttl: c.dns.ttl },
+    server: c.server,
+    buckets: c.buckets,
+    logs: c.logs,
+  };
+}

@@ -1,0 +1,63 @@
+// Typed errors. The engine throws these; only cli/main.ts prints them and maps
+// their kind to an exit code. A problem always says where (file, line, field)
+// and, where we know it, what to do.
+
+export interface Problem {
+  /** File the problem is in, relative to the working directory when possible. */
+  file?: string;
+  line?: number;
+  column?: number;
+  /** Dotted path of the offending field, e.g. `sshPublicKeys[1]` or `environments.prod.tags`. */
+  field?: string;
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+}
+
+export type ErrorKind =
+  /** The command line itself is wrong (exit 2). */
+  | 'usage'
+  /** Input files are invalid (exit 1). */
+  | 'invalid-input'
+  /** The work failed for another reason (exit 1). */
+  | 'failed';
+
+export class SftpgwError extends Error {
+  readonly kind: ErrorKind;
+  readonly problems: Problem[];
+  readonly hint?: string;
+
+  constructor(kind: ErrorKind, message: string, opts: { problems?: Problem[]; hint?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'SftpgwError';
+    this.kind = kind;
+    this.problems = opts.problems ?? [];
+    this.hint = opts.hint;
+  }
+}
+
+export function usageError(message: string, hint?: string): SftpgwError {
+  return new SftpgwError('usage', message, { hint });
+}
+
+export function invalidInput(message: string, problems: Problem[], hint?: string): SftpgwError {
+  return new SftpgwError('invalid-input', message, { problems, hint });
+}
+
+/** `file:line:col` (the parts that are known). */
+export function formatLocation(p: Pick<Problem, 'file' | 'line' | 'column'>): string {
+  if (!p.file) return '';
+  let s = p.file;
+  if (p.line !== undefined) {
+    s += `:${p.line}`;
+    if (p.column !== undefined) s += `:${p.column}`;
+  }
+  return s;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = formatLocation(p);
+  const field = p.field ? `${p.field}: ` : '';
+  const head = where ? `${where}: ${field}${p.message}` : `${field}${p.message}`;
+  return p.hint ? `${head}\n    → ${p.hint}` : head;
+}

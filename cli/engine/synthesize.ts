@@ -1,0 +1,94 @@
+// config + user files + templates -> one CloudFormation template, checked.
+// Shared by build (which writes it) and, later, validate/diff/deploy.
+import type { JsonnetEngine } from '../adapters/jsonnet.js';
+import { loadConfig, type ConfigOptions } from './config/load.js';
+import { templateConfig, type ResolvedConfig } from './config/types.js';
+import { invalidInput, type Problem } from './errors.js';
+import type { Reporter } from './reporter.js';
+import { renderTemplate, type RenderUser } from './template/render.js';
+import { templateSources } from './template/sources.js';
+import type { CfnTemplate } from './template/types.js';
+import { discoverUsers } from './users/discover.js';
+import { evaluateUserFiles } from './users/evaluate.js';
+import { checkPublicKey } from './users/keys.js';
+import { userLogicalId } from './users/logical-id.js';
+import { checkUserShape } from './users/spec.js';
+
+export interface SynthesizeDeps {
+  jsonnet: JsonnetEngine;
+  reporter: Reporter;
+}
+
+export interface Synthesized {
+  config: ResolvedConfig;
+  template: CfnTemplate;
+  users: RenderUser[];
+}
+
+export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Promise<Synthesized> {
+  const { reporter, jsonnet } = deps;
+  const cwd = opts.cwd ?? process.cwd();
+  const config = await loadConfig(opts, reporter);
+  reporter.debug(`config ${config.file}${config.env ? ` (environment ${config.env})` : ''}`);
+  const sources = templateSources(config.projectDir);
+  reporter.debug(`jsonnet path: ${sources.jpath.join(', ')}`);
+
+  const files = await discoverUsers(config.usersDir, cwd);
+  if (files.length === 0) reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
+  const { values } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
+  reporter.progress(`evaluated ${files.length} user file${files.length === 1 ? '' : 's'}`);
+
+  // Shape checks are cheap: do them all before rendering.
+  const problems: Problem[] = [];
+  const users: RenderUser[] = [];
+  const shownByName = new Map(files.map((f) => [f.name, f.shown]));
+  const idOwner = new Map<string, string>();
+  for (const f of files) {
+    const { spec, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown);
+    problems.push(...p);
+    if (!spec) continue;
+    const id = userLogicalId(f.name);
+    const other = idOwner.get(id);
+    if (other) {
+      problems.push({ file: f.shown, message: `username maps to the same CloudFormation logical id (${id}) as ${shownByName.get(other)}`, hint: 'rename one of the two users' });
+      continue;
+    }
+    idOwner.set(id, f.name);
+    users.push({ name: f.name, id, spec });
+  }
+  warnOverlappingHomes(users, shownByName, reporter);
+
+  // Render on the libuv pool while the main thread parses every key: the two
+  // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
+  const rendering = problems.length === 0 ? renderTemplate(templateConfig(config), users, sources, jsonnet) : undefined;
+  rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
+  for (const u of users) {
+    const seen = new Map<string, number>();
+    u.spec.sshPublicKeys.forEach((key, i) => {
+      const r = checkPublicKey(key);
+      const field = `sshPublicKeys[${i}]`;
+      if (!r.ok) problems.push({ file: shownByName.get(u.name), field, message: r.message, hint: r.hint });
+      else if (seen.has(r.fingerprint)) problems.push({ file: shownByName.get(u.name), field, message: `is the same key as sshPublicKeys[${seen.get(r.fingerprint)}] (${r.fingerprint})`, hint: 'remove the duplicate' });
+      else seen.set(r.fingerprint, i);
+    });
+  }
+  if (problems.length > 0) {
+    throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
+  }
+  const template = await rendering!;
+  reporter.progress(`rendered ${Object.keys(template.Resources).length} resources`);
+  return { config, template, users };
+}
+
+function warnOverlappingHomes(users: RenderUser[], shown: Map<string, string>, reporter: Reporter) {
+  const byHome = [...users].sort((a, b) => (a.spec.homeDirectory < b.spec.homeDirectory ? -1 : 1));
+  for (let i = 1; i < byHome.length; i++) {
+    const a = byHome[i - 1];
+    const b = byHome[i];
+    const ha = a.spec.homeDirectory;
+    const hb = b.spec.homeDirectory;
+    if (ha === hb || hb.startsWith(ha + '/')) {
+      reporter.warn(`${shown.get(b.name)}: home directory "${hb}" is ${ha === hb ? 'the same as' : 'inside'} ${a.name}'s ("${ha}"): ${a.name} can see ${b.name}'s files`);
+    }
+  }
+}

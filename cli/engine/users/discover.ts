@@ -1,0 +1,63 @@
+// Finds the user files: users/<username>.libsonnet. Files starting with "_"
+// are shared helpers a user file may import; dotfiles and README files are
+// ignored. Anything else is an error, so "alice.jsonnet" or "alice.libsonet"
+// cannot silently drop a user.
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
+import { displayPath } from '../paths.js';
+import { usernameProblem } from './spec.js';
+
+export const USER_FILE_EXTENSION = '.libsonnet';
+
+export interface UserFile {
+  name: string;
+  /** Absolute path. */
+  path: string;
+  /** As shown in messages. */
+  shown: string;
+}
+
+export async function discoverUsers(dir: string, cwd = process.cwd()): Promise<UserFile[]> {
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw usageError(`users folder ${displayPath(dir, cwd)} does not exist`, 'create it, or point usersDir in sftpgw.yaml (or --users) at the folder holding <username>.libsonnet files');
+    if (code === 'ENOTDIR') throw usageError(`users folder ${displayPath(dir, cwd)} is not a folder`);
+    throw new SftpgwError('failed', `cannot read users folder ${displayPath(dir, cwd)}: ${(err as Error).message}`, { cause: err });
+  }
+  const problems: Problem[] = [];
+  const users: UserFile[] = [];
+  const byLowerName = new Map<string, UserFile>();
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const full = path.join(dir, e.name);
+    const shown = displayPath(full, cwd);
+    if (e.name.startsWith('.') || e.name.startsWith('_') || /^readme(\.|$)/i.test(e.name)) continue;
+    if (e.isDirectory()) {
+      problems.push({ file: shown, message: 'is a folder inside the users folder', hint: 'user files sit directly in the users folder; move shared helpers to a file starting with "_"' });
+      continue;
+    }
+    if (!e.name.endsWith(USER_FILE_EXTENSION)) {
+      problems.push({ file: shown, message: 'is not a user file', hint: `name it <username>${USER_FILE_EXTENSION}, or start a helper's name with "_"` });
+      continue;
+    }
+    const name = e.name.slice(0, -USER_FILE_EXTENSION.length);
+    const bad = usernameProblem(name);
+    if (bad) {
+      problems.push({ file: shown, message: bad.message, hint: bad.hint });
+      continue;
+    }
+    const file = { name, path: full, shown };
+    const clash = byLowerName.get(name.toLowerCase());
+    if (clash) {
+      problems.push({ file: shown, message: `duplicate username: "${name}" and "${clash.name}" (${clash.shown}) differ only in case`, hint: 'remove or rename one of the two files' });
+      continue;
+    }
+    byLowerName.set(name.toLowerCase(), file);
+    users.push(file);
+  }
+  if (problems.length > 0) throw invalidInput(`users folder ${displayPath(dir, cwd)} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+  return users;
+}

@@ -1,0 +1,108 @@
+// Checks of SSH public keys as Transfer Family accepts them:
+// ssh-rsa (>= 2048 bits), ecdsa-sha2-nistp256/384/521 and ssh-ed25519, one key
+// per string, no authorized_keys options, <= 2,048 characters.
+//
+// A private key pasted by mistake is refused without echoing any part of it:
+// messages name the user file and the key's index, never its text.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { ParsedKey } from 'ssh2/lib/protocol/keyParser.js';
+
+export const ALLOWED_KEY_TYPES = ['ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-ed25519'] as const;
+export const MAX_KEY_LENGTH = 2048;
+export const MIN_RSA_BITS = 2048;
+
+const require = createRequire(import.meta.url);
+let parser: typeof import('ssh2/lib/protocol/keyParser.js') | undefined;
+function parseKey(text: string) {
+  parser ??= require('ssh2/lib/protocol/keyParser.js') as typeof import('ssh2/lib/protocol/keyParser.js');
+  return parser.parseKey(text);
+}
+
+const PRIVATE_KEY_MARKERS = [/PRIVATE KEY/, /PuTTY-User-Key-File/i, /^\s*-----BEGIN /, /openssh-key-v1/];
+
+export type KeyCheck =
+  | { ok: true; type: string; fingerprint: string; bits?: number }
+  | { ok: false; message: string; hint?: string; secret?: boolean };
+
+/** True when the text looks like private key material (never to be printed). */
+export function looksLikePrivateKey(text: string): boolean {
+  if (PRIVATE_KEY_MARKERS.some((re) => re.test(text))) return true;
+  // An OpenSSH private key blob in base64 starts with "openssh-key-v1".
+  return /b3BlbnNzaC1rZXktdjE/.test(text);
+}
+
+/** SHA256 fingerprint as `ssh-keygen -lf` prints it (base64, no padding). */
+export function fingerprint(blob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
+}
+
+/** Bits of an ssh-rsa public key blob: string "ssh-rsa", mpint e, mpint n. */
+function rsaBits(blob: Buffer): number {
+  let off = 0;
+  const next = () => {
+    const len = blob.readUInt32BE(off);
+    const v = blob.subarray(off + 4, off + 4 + len);
+    off += 4 + len;
+    return v;
+  };
+  next(); // type
+  next(); // e
+  let n = next();
+  while (n.length > 0 && n[0] === 0) n = n.subarray(1);
+  return n.length === 0 ? 0 : (n.length - 1) * 8 + (32 - Math.clz32(n[0]));
+}
+
+export function checkPublicKey(value: unknown): KeyCheck {
+  if (typeof value !== 'string') {
+    return { ok: false, message: `must be a string (an OpenSSH public key line), not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
+  }
+  if (looksLikePrivateKey(value)) {
+    return {
+      ok: false,
+      secret: true,
+      message: 'is a PRIVATE key (not shown)',
+      hint: 'put the public key here (the .pub file, one line starting with ssh-ed25519, ecdsa-sha2-… or ssh-rsa); treat the private key as exposed and have its owner make a new one',
+    };
+  }
+  const text = value.trim();
+  if (text.length === 0) return { ok: false, message: 'is empty' };
+  if (/[\r\n]/.test(text)) {
+    return { ok: false, message: 'holds more than one line', hint: 'give one key per string: split the lines into separate array entries' };
+  }
+  if (text.length > MAX_KEY_LENGTH) {
+    return { ok: false, message: `is ${text.length} characters long; Transfer Family accepts at most ${MAX_KEY_LENGTH}`, hint: 'use an ssh-ed25519 key, or RSA of at most 4096 bits' };
+  }
+  const [type, blob64] = text.split(/\s+/, 2);
+  if (!(ALLOWED_KEY_TYPES as readonly string[]).includes(type)) {
+    if (/^(sk-|ssh-dss|ssh-ed448|rsa-sha2-)/.test(type) || /^[a-z0-9-]+(@[a-z0-9.-]+)?$/.test(type) && blob64 && /^AAAA/.test(blob64)) {
+      return { ok: false, message: `key type ${type} is not accepted by Transfer Family`, hint: `use one of: ${ALLOWED_KEY_TYPES.join(', ')}` };
+    }
+    return {
+      ok: false,
+      message: 'starts with authorized_keys options or is not a public key line',
+      hint: `Transfer Family takes a bare key: "<type> <base64> [comment]" with type one of ${ALLOWED_KEY_TYPES.join(', ')}; remove options such as from=, command=, no-pty`,
+    };
+  }
+  const parsed = parseKey(text);
+  if (parsed instanceof Error) {
+    return { ok: false, message: `is not a valid ${type} public key (${parsed.message})`, hint: 'copy the whole line from the .pub file again' };
+  }
+  const key = (Array.isArray(parsed) ? parsed[0] : parsed) as ParsedKey;
+  if (key.isPrivateKey()) {
+    return { ok: false, secret: true, message: 'is a PRIVATE key (not shown)', hint: 'put the public key (the .pub file) here instead' };
+  }
+  if (key.type !== type) {
+    return { ok: false, message: `says ${type} but holds a ${key.type} key`, hint: 'copy the whole line from the .pub file again' };
+  }
+  const blob = key.getPublicSSH();
+  const fp = fingerprint(blob);
+  if (type === 'ssh-rsa') {
+    const bits = rsaBits(blob);
+    if (bits < MIN_RSA_BITS) {
+      return { ok: false, message: `is a ${bits}-bit RSA key (${fp}); at least ${MIN_RSA_BITS} bits are required`, hint: 'ask for an ssh-ed25519 key, or RSA of 3072 or 4096 bits' };
+    }
+    return { ok: true, type, fingerprint: fp, bits };
+  }
+  return { ok: true, type, fingerprint: fp };
+}

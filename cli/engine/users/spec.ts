@@ -1,0 +1,129 @@
+// The user file contract (DESIGN.md §3): users/<username>.libsonnet evaluates to
+//   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...} }
+// This file checks the shape and the username; keys.ts checks the keys.
+import type { Problem } from '../errors.js';
+
+export interface UserSpec {
+  sshPublicKeys: string[];
+  homeDirectory: string;
+  readOnly: boolean;
+  tags: Record<string, string>;
+}
+
+export const USER_FIELDS = ['sshPublicKeys', 'homeDirectory', 'readOnly', 'tags'] as const;
+/** Transfer Family: ^[\w][\w@.-]{2,99}$; it also refuses `root`. */
+export const USERNAME_PATTERN = /^[\w][\w@.-]{2,99}$/;
+export const RESERVED_USERNAMES = new Set(['root']);
+/** Transfer Family accepts at most 50 keys per user, and 50 tags per resource. */
+export const MAX_KEYS_PER_USER = 50;
+export const MAX_TAGS = 50;
+/** One folder name of a home directory: no `$` (Fn::Sub), no quotes, no `..`. */
+const HOME_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.@=,+-]*$/;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+export function usernameProblem(name: string): { message: string; hint: string } | undefined {
+  if (RESERVED_USERNAMES.has(name.toLowerCase())) {
+    return { message: `username "${name}" is reserved by Transfer Family`, hint: 'rename the file to another username' };
+  }
+  if (!USERNAME_PATTERN.test(name)) {
+    return {
+      message: `"${name}" is not a valid Transfer Family username`,
+      hint: 'the file name is the username: 3–100 characters, letters, digits and _ first, then also @ . -',
+    };
+  }
+  return undefined;
+}
+
+/** Edit distance, for "did you mean" on a misspelt field. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+    }
+  }
+  return d[a.length][b.length];
+}
+
+export function suggestField(field: string): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const f of USER_FIELDS) {
+    const dd = distance(field, f);
+    if (dd < bestD) { bestD = dd; best = f; }
+  }
+  return bestD <= Math.max(2, Math.floor(field.length / 3)) ? best : undefined;
+}
+
+export function homeDirectoryProblem(home: string): string | undefined {
+  if (home.length === 0) return 'is empty';
+  if (home.startsWith('/')) return 'is an absolute path; give a folder inside the gateway bucket, e.g. "partners/acme"';
+  if (home.endsWith('/')) return 'ends with "/"; remove the trailing slash';
+  if (home.length > 512) return 'is longer than 512 characters';
+  for (const seg of home.split('/')) {
+    if (seg === '') return 'has an empty folder name ("//")';
+    if (seg === '.' || seg === '..') return `has a "${seg}" segment: a home directory cannot leave its place in the bucket`;
+    if (!HOME_SEGMENT.test(seg)) return `folder "${seg}" may only hold letters, digits and _ . @ = , + - (and not start with . or -)`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks the evaluated value of one user file; returns the normalised spec
+ * (defaults filled) or the problems. Key checks are separate (keys.ts) because
+ * they are the expensive part and run while the templates evaluate.
+ */
+export function checkUserShape(name: string, value: unknown, file: string): { spec?: UserSpec; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const at = (field: string | undefined, message: string, hint?: string) => problems.push({ file, field, message, hint });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    at(undefined, `must evaluate to an object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      "write { sshPublicKeys: ['ssh-ed25519 AAAA… user@host'] }");
+    return { problems };
+  }
+  const v = value as Record<string, unknown>;
+  for (const k of Object.keys(v)) {
+    if (!(USER_FIELDS as readonly string[]).includes(k)) {
+      const s = suggestField(k);
+      at(k, 'unknown field', s ? `did you mean ${s}? (fields: ${USER_FIELDS.join(', ')})` : `remove it; the fields are ${USER_FIELDS.join(', ')}`);
+    }
+  }
+  const keys = v.sshPublicKeys;
+  if (keys === undefined) {
+    at('sshPublicKeys', 'is missing', "add sshPublicKeys: ['ssh-ed25519 AAAA… user@host'] (the user's public key)");
+  } else if (!Array.isArray(keys)) {
+    at('sshPublicKeys', `must be an array of public key lines, not ${typeof keys}`, "write sshPublicKeys: ['…'] even for one key");
+  } else if (keys.length === 0) {
+    at('sshPublicKeys', 'is empty', 'a user needs at least one public key');
+  } else if (keys.length > MAX_KEYS_PER_USER) {
+    at('sshPublicKeys', `has ${keys.length} keys; Transfer Family accepts at most ${MAX_KEYS_PER_USER}`);
+  }
+  let homeDirectory = name;
+  if (v.homeDirectory !== undefined) {
+    if (typeof v.homeDirectory !== 'string') at('homeDirectory', `must be a string, not ${typeof v.homeDirectory}`);
+    else {
+      const p = homeDirectoryProblem(v.homeDirectory);
+      if (p) at('homeDirectory', p);
+      else homeDirectory = v.homeDirectory;
+    }
+  }
+  if (v.readOnly !== undefined && typeof v.readOnly !== 'boolean') at('readOnly', `must be true or false, not ${JSON.stringify(v.readOnly)}`);
+  const tags: Record<string, string> = {};
+  if (v.tags !== undefined) {
+    if (v.tags === null || typeof v.tags !== 'object' || Array.isArray(v.tags)) at('tags', 'must be an object of { key: "value" }');
+    else {
+      for (const [k, t] of Object.entries(v.tags as Record<string, unknown>)) {
+        if (typeof t !== 'string') at(`tags.${k}`, `must be a string, not ${typeof t}`);
+        else if (k.length < 1 || k.length > 128 || k.startsWith('aws:') || !TAG_TEXT.test(k)) at(`tags.${k}`, 'is not a valid tag key (1–128 characters, not starting with aws:)');
+        else if (t.length > 256 || !TAG_TEXT.test(t)) at(`tags.${k}`, 'is not a valid tag value (at most 256 characters of letters, digits, spaces and _ . : / = + - @)');
+        else tags[k] = t;
+      }
+    }
+  }
+  if (problems.length > 0) return { problems };
+  return {
+    spec: { sshPublicKeys: (keys as unknown[]).map((k) => (typeof k === 'string' ? k.trim() : (k as string))), homeDirectory, readOnly: v.readOnly === true, tags },
+    problems,
+  };
+}

@@ -1,0 +1,89 @@
+// The sftpgw command line. Commands are registered declaratively and their code
+// is imported only when one runs, so `sftpgw build` never loads the AWS SDK.
+// This file is the only place that catches errors, prints them and chooses
+// the exit code.
+import { Command, CommanderError, Option } from 'commander';
+import { SftpgwError } from './engine/errors.js';
+
+export const EXIT = {
+  ok: 0,
+  /** The work failed: invalid input, failed deploy, refused change. */
+  failed: 1,
+  /** Bad usage: unknown flag, missing argument, unknown environment. */
+  usage: 2,
+  /** `sftpgw diff` found changes. */
+  changes: 3,
+} as const;
+
+export interface CommonFlags {
+  config?: string;
+  env?: string;
+  debug?: boolean;
+  color?: boolean;
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'project config file (env SFTPGW_CONFIG)', undefined)
+    .option('-e, --env <name>', 'environment section of the config to use (env SFTPGW_ENV)')
+    .option('--debug', 'print debug detail and stack traces')
+    .option('--no-color', 'plain output without colours (also NO_COLOR, or when not a TTY)');
+}
+
+type Runner = (flags: never, ...args: never[]) => Promise<number>;
+let lastFlags: CommonFlags = {};
+
+function action(load: () => Promise<{ run: Runner }>) {
+  return async (...args: unknown[]) => {
+    // commander passes (...arguments, options, command)
+    const flags = args[args.length - 2] as CommonFlags;
+    lastFlags = flags;
+    const { run } = await load();
+    process.exitCode = await (run as (...a: unknown[]) => Promise<number>)(flags, ...args.slice(0, -2));
+  };
+}
+
+export function program(): Command {
+  const p = new Command('sftpgw')
+    .description('Build, validate and deploy a managed SFTP gateway on AWS (Transfer Family in, Lambda out).')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  common(p.command('build'))
+    .description('evaluate the libsonnet resource files and user files into one CloudFormation template, check it, and write it')
+    .option('-u, --users <dir>', 'folder of <username>.libsonnet user files (overrides usersDir)')
+    .option('-o, --out <dir>', 'output folder (overrides outDir; default dist/gateway/<env>)')
+    .addOption(new Option('-f, --format <format>', 'template format').choices(['json', 'yaml']).default('json'))
+    .option('--no-lint', 'skip cfn-lint')
+    .addHelpText('after', `
+Writes <out>/template.json (template.yaml with --format yaml). Exit 0 only when
+the template is valid and written; on any error nothing is written and the
+previous build's output in <out> is removed.
+
+Examples:
+  $ sftpgw build
+  $ sftpgw build --env production --out build/prod
+  $ sftpgw build --users test/users --format yaml --no-lint`)
+    .action(action(() => import('./commands/build.js') as Promise<{ run: Runner }>));
+
+  return p;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+      // commander has printed the message already
+      return EXIT.usage;
+    }
+    const { printError } = await import('./output.js');
+    printError(err, lastFlags);
+    if (err instanceof SftpgwError) return err.kind === 'usage' ? EXIT.usage : EXIT.failed;
+    return EXIT.failed;
+  }
+}

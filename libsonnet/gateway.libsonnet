@@ -1,0 +1,63 @@
+// The inbound gateway assembled from the resource libraries, from the
+// resolved sftpgw.yaml (the engine fills every default before evaluation).
+//
+// templates/gateway.jsonnet renders the root stack from this; templates/
+// users.jsonnet uses userRefs so user resources point at the same server,
+// role, bucket and key. Patch any part with `+`:
+//   (import 'gateway.libsonnet').new(config) + { key+: sftpgw.key.withStatements([...]) }
+local c = import 'component.libsonnet';
+local key = import 'key.libsonnet';
+local bucket = import 'bucket.libsonnet';
+local logs = import 'logs.libsonnet';
+local role = import 'role.libsonnet';
+local server = import 'server.libsonnet';
+local record = import 'record.libsonnet';
+
+{
+  new(config=error 'gateway.new: config is required'):: {
+    local gw = self,
+    local tags = config.tags,
+    local hostname = if config.dns == null then null else config.dns.hostname,
+    local hostedZoneId = if config.dns == null then null else config.dns.hostedZoneId,
+
+    key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags),
+    accessLogs:: bucket.accessLogs('AccessLogBucket', sources=[gw.bucket.arn],
+                                   name=config.buckets.accessLogs,
+                                   noncurrentDays=config.buckets.noncurrentVersionDays,
+                                   expireLogsDays=config.buckets.accessLogExpirationDays, tags=tags),
+    bucket:: bucket.new('GatewayBucket', key=gw.key, accessLogs=gw.accessLogs,
+                        name=config.buckets.gateway,
+                        noncurrentDays=config.buckets.noncurrentVersionDays, tags=tags),
+    serverLogs:: logs.new('ServerLogGroup', name=c.sub('/aws/transfer/${AWS::StackName}'),
+                          key=gw.key, retentionDays=config.logs.retentionDays, tags=tags),
+    loggingRole:: role.logging('ServerLoggingRole', logGroup=gw.serverLogs, tags=tags),
+    server:: server.new('Server', loggingRole=gw.loggingRole, logGroup=gw.serverLogs,
+                        securityPolicy=config.server.securityPolicy,
+                        hostname=hostname, hostedZoneId=hostedZoneId, tags=tags),
+    userRole:: role.userAccess('UserRole', server=gw.server, bucket=gw.bucket, key=gw.key, tags=tags),
+    record:: if hostname == null then null
+             else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=config.dns.ttl),
+
+    outputs:: {
+      resources: {},
+      outputs: {
+        BucketName: { Description: 'Gateway bucket (users see only their own prefix)', Value: gw.bucket.ref },
+      },
+    },
+
+    // Every component of the root stack, in order. Extend with `components+::`.
+    components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.loggingRole, gw.server, gw.userRole]
+                 + (if gw.record == null then [] else [gw.record])
+                 + [gw.outputs],
+
+    // How user resources reach the shared ones (see user.libsonnet).
+    userRefs:: {
+      serverId: gw.server.serverId,
+      roleArn: gw.userRole.arn,
+      bucketName: gw.bucket.ref,
+      keyArn: gw.key.arn,
+    },
+
+    template:: c.template(config.description, gw.components),
+  },
+}

@@ -1,0 +1,44 @@
+// The Transfer Family server: SFTP only, service-managed users, S3 domain,
+// a current security policy, and structured logs to a KMS-encrypted log group.
+// With a vanity hostname it carries the transfer:customHostname and
+// transfer:route53HostedZoneId tags so the console shows the name.
+local c = import 'component.libsonnet';
+local tagging = import 'tags.libsonnet';
+
+{
+  new(id='Server',
+      loggingRole=error 'server.new: loggingRole is required',
+      logGroup=error 'server.new: logGroup is required',
+      securityPolicy='TransferSecurityPolicy-2024-01',
+      hostname=null, hostedZoneId=null, tags={}):: {
+    local this = self,
+    id:: id,
+    ref:: c.ref(id),
+    arn:: c.getAtt(id, 'Arn'),
+    serverId:: c.getAtt(id, 'ServerId'),
+    // Public endpoint host name: <serverId>.server.transfer.<region>.amazonaws.com
+    endpoint:: c.sub('${' + id + '.ServerId}.server.transfer.${AWS::Region}.${AWS::URLSuffix}'),
+    local hostTags =
+      if hostname == null then {}
+      else { 'transfer:customHostname': hostname }
+           + (if hostedZoneId == null then {} else { 'transfer:route53HostedZoneId': '/hostedzone/' + hostedZoneId }),
+    resources: {
+      [id]: {
+        Type: 'AWS::Transfer::Server',
+        Properties: {
+          Domain: 'S3',
+          EndpointType: 'PUBLIC',
+          IdentityProviderType: 'SERVICE_MANAGED',
+          Protocols: ['SFTP'],
+          SecurityPolicyName: securityPolicy,
+          LoggingRole: loggingRole.arn,
+          StructuredLogDestinations: [logGroup.arn],
+        },
+      } + tagging.mixin(tags + hostTags),
+    },
+    outputs: {
+      ServerId: { Description: 'Transfer Family server id', Value: this.serverId },
+      ServerEndpoint: { Description: 'SFTP endpoint host name of the server', Value: this.endpoint },
+    },
+  },
+}

@@ -1,0 +1,13 @@
+// Index of the resource libraries: `local sftpgw = import 'sftpgw.libsonnet';`
+{
+  component: import 'component.libsonnet',
+  tags: import 'tags.libsonnet',
+  key: import 'key.libsonnet',
+  bucket: import 'bucket.libsonnet',
+  logs: import 'logs.libsonnet',
+  role: import 'role.libsonnet',
+  server: import 'server.libsonnet',
+  record: import 'record.libsonnet',
+  user: import 'user.libsonnet',
+  gateway: import 'gateway.libsonnet',
+}

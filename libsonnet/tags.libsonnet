@@ -1,0 +1,13 @@
+// Shared tags. Every taggable resource gets the gateway's tags through this one
+// file, so a tag added in sftpgw.yaml reaches every resource and nothing else
+// decides the tag format.
+{
+  // CloudFormation tag list from { key: value }, sorted by key for stable output.
+  list(tags):: [{ Key: k, Value: std.toString(tags[k]) } for k in std.objectFields(tags)],
+
+  // S3/IAM/KMS/Logs/Transfer all take Properties.Tags as a list.
+  mixin(tags):: if std.length(tags) == 0 then {} else { Properties+: { Tags: $.list(tags) } },
+
+  // AWS::SNS / SQS use the same list form; Lambda too. Kept as one helper on purpose.
+  merge(shared, extra):: shared + (if extra == null then {} else extra),
+}

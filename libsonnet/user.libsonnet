@@ -1,0 +1,68 @@
+// One SFTP user: a LOGICAL home directory ("/" is <bucket>/<home>), the
+// shared user role narrowed by a session policy to that prefix, SSH keys.
+//
+// refs carries how to reach the shared resources: in a single stack these are
+// GetAtt/Ref of the root's resources, in a child stack they are parameters.
+//   refs = { serverId, roleArn, bucketName, keyArn }
+//
+// The session policy is built with Fn::Sub from the real bucket and key, never
+// a hard-coded bucket name. std.toString is used to render it because
+// std.manifestJsonMinified is implemented in jsonnet and costs ~12 ms a call
+// in libjsonnet 0.20 (std.toString is native: ~100x faster at 10,000 users).
+local c = import 'component.libsonnet';
+local tagging = import 'tags.libsonnet';
+
+local readActions = ['s3:GetObject', 's3:GetObjectVersion'];
+local writeActions = ['s3:PutObject', 's3:DeleteObject'];
+
+{
+  sessionPolicy(home, readOnly):: {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'ListHome',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: 'arn:${AWS::Partition}:s3:::${Bucket}',
+        Condition: { StringLike: { 's3:prefix': [home + '/', home + '/*'] } },
+      },
+      {
+        Sid: if readOnly then 'ReadHome' else 'ReadWriteHome',
+        Effect: 'Allow',
+        Action: readActions + (if readOnly then [] else writeActions),
+        Resource: 'arn:${AWS::Partition}:s3:::${Bucket}/' + home + '/*',
+      },
+      {
+        Sid: 'UseGatewayKey',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt'] + (if readOnly then [] else ['kms:GenerateDataKey']),
+        Resource: '${KeyArn}',
+      },
+    ],
+  },
+
+  // id: the logical id (the engine derives it from the username and checks
+  // that no two users collide).
+  // spec: the checked user file { sshPublicKeys, homeDirectory, readOnly, tags }
+  new(id=error 'user.new: id is required',
+      name=error 'user.new: name is required',
+      spec=error 'user.new: spec is required',
+      refs=error 'user.new: refs is required',
+      tags={}):: {
+    local home = spec.homeDirectory,
+    resources: {
+      [id]: {
+        Type: 'AWS::Transfer::User',
+        Properties: {
+          ServerId: refs.serverId,
+          UserName: name,
+          Role: refs.roleArn,
+          HomeDirectoryType: 'LOGICAL',
+          HomeDirectoryMappings: [{ Entry: '/', Target: c.sub('/${Bucket}/' + home, { Bucket: refs.bucketName }) }],
+          Policy: c.sub(std.toString($.sessionPolicy(home, spec.readOnly)), { Bucket: refs.bucketName, KeyArn: refs.keyArn }),
+          SshPublicKeys: spec.sshPublicKeys,
+        },
+      } + tagging.mixin(tags + spec.tags),
+    },
+  },
+}

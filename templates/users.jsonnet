@@ -1,0 +1,12 @@
+// SFTP user resources for one chunk of users. The engine evaluates several
+// chunks concurrently and merges them into the stack that holds the users.
+//   users: JSON text { "<username>": { id: "<logical id>", spec: {...} } }
+local sftpgw = import 'sftpgw.libsonnet';
+
+function(config, users)
+  local refs = sftpgw.gateway.new(config).userRefs;
+  local us = std.parseJson(users);
+  [
+    sftpgw.user.new(us[name].id, name, us[name].spec, refs, config.tags).resources
+    for name in std.objectFields(us)
+  ]
