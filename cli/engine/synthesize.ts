@@ -35,17 +35,20 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
 
   const files = await discoverUsers(config.usersDir, cwd);
   if (files.length === 0) reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
-  const { values } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
+  const { values, texts } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
   reporter.progress(`evaluated ${files.length} user file${files.length === 1 ? '' : 's'}`);
 
   // Shape checks are cheap: do them all before rendering.
   const problems: Problem[] = [];
   const users: RenderUser[] = [];
+  const keysToCheck: { name: string; keys: unknown[] }[] = [];
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
+  const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
   const idOwner = new Map<string, string>();
   for (const f of files) {
-    const { spec, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown);
+    const { spec, keys, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown);
     problems.push(...p);
+    if (keys) keysToCheck.push({ name: f.name, keys });
     if (!spec) continue;
     const id = userLogicalId(f.name);
     const other = idOwner.get(id);
@@ -62,9 +65,9 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
   const rendering = problems.length === 0 ? renderTemplate(templateConfig(config), users, sources, jsonnet) : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
-  for (const u of users) {
+  for (const u of keysToCheck) {
     const seen = new Map<string, number>();
-    u.spec.sshPublicKeys.forEach((key, i) => {
+    u.keys.forEach((key, i) => {
       const r = checkPublicKey(key);
       const field = `sshPublicKeys[${i}]`;
       if (!r.ok) problems.push({ file: shownByName.get(u.name), field, message: r.message, hint: r.hint });
@@ -73,6 +76,7 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
     });
   }
   if (problems.length > 0) {
+    for (const p of problems) if (p.line === undefined && p.field && p.file) p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
     throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
   }
   const template = await rendering!;
@@ -91,4 +95,16 @@ function warnOverlappingHomes(users: RenderUser[], shown: Map<string, string>, r
       reporter.warn(`${shown.get(b.name)}: home directory "${hb}" is ${ha === hb ? 'the same as' : 'inside'} ${a.name}'s ("${ha}"): ${a.name} can see ${b.name}'s files`);
     }
   }
+}
+
+/**
+ * The line where a top-level field is written, when the file spells it out
+ * (values come from jsonnet, so this is a search of the text, not a map).
+ */
+export function fieldLine(text: string | undefined, field: string): number | undefined {
+  if (!text) return undefined;
+  const name = field.replace(/[.[].*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^\\s*['"]?${name}['"]?\\s*\\+?:`);
+  const i = text.split('\n').findIndex((l) => re.test(l));
+  return i < 0 ? undefined : i + 1;
 }

@@ -7,6 +7,7 @@ import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import type { TemplateConfig } from '../config/types.js';
 import { invalidInput, type Problem } from '../errors.js';
 import { parseJsonnetError } from '../jsonnet-errors.js';
+import { bundleFile, BundleError, mapBundleError, type Bundle } from '../jsonnet-bundle.js';
 import { displayPath } from '../paths.js';
 import type { UserSpec } from '../users/spec.js';
 import { chunkCount } from '../users/evaluate.js';
@@ -27,15 +28,31 @@ export async function renderTemplate(
 ): Promise<CfnTemplate> {
   const configCode = JSON.stringify(config);
   const opts = { jpath: sources.jpath, tlaCode: { config: configCode } };
+  // Bundled once, evaluated by every chunk: see jsonnet-bundle.ts for why.
+  let gatewayBundle: Bundle;
+  let usersBundle: Bundle;
+  try {
+    gatewayBundle = bundleFile(sources.gateway, { jpath: sources.jpath });
+    usersBundle = bundleFile(sources.users, { jpath: sources.jpath });
+  } catch (err) {
+    if (err instanceof BundleError) {
+      throw invalidInput('the gateway template could not be rendered', [{ file: displayPath(err.file), line: err.line || undefined, message: err.message }]);
+    }
+    throw err;
+  }
+  const evaluate = (b: Bundle, o: typeof opts & { tlaString?: Record<string, string> }) =>
+    jsonnet.evaluateSnippet(b.code, b.filename, o).catch((e: Error) => {
+      throw new Error(mapBundleError(b, String(e?.message ?? e)));
+    });
   const n = users.length === 0 ? 0 : chunkCount(users.length);
   const size = Math.ceil(users.length / Math.max(n, 1));
   const chunkJobs: Promise<string>[] = [];
   for (let i = 0; i < n; i++) {
     const part: Record<string, { id: string; spec: UserSpec }> = {};
     for (const u of users.slice(i * size, (i + 1) * size)) part[u.name] = { id: u.id, spec: u.spec };
-    chunkJobs.push(jsonnet.evaluateFile(sources.users, { ...opts, tlaString: { users: JSON.stringify(part) } }));
+    chunkJobs.push(evaluate(usersBundle, { ...opts, tlaString: { users: JSON.stringify(part) } }));
   }
-  const [root, ...chunks] = await Promise.allSettled([jsonnet.evaluateFile(sources.gateway, opts), ...chunkJobs]);
+  const [root, ...chunks] = await Promise.allSettled([evaluate(gatewayBundle, opts), ...chunkJobs]);
   const failed = [root, ...chunks].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length > 0) {
     // Chunks share the same code, so the same library error repeats: report it once.

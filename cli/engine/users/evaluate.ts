@@ -18,6 +18,7 @@ import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import { invalidInput, SftpgwError, type Problem } from '../errors.js';
 import { parseJsonnetError } from '../jsonnet-errors.js';
+import { bundle, BundleError, mapBundleError, mapBundleLine, type Bundle } from '../jsonnet-bundle.js';
 import { looksLikePrivateKey } from './keys.js';
 import type { UserFile } from './discover.js';
 
@@ -29,6 +30,9 @@ export const MAX_CHUNKS = 4;
 interface Chunk {
   code: string;
   filename: string;
+  /** The chunk with the files its users import inlined (null when bundling failed). */
+  bundled?: Bundle;
+  bundleError?: BundleError;
   /** Per user: first snippet line of the file's text (1-based) and its line count. */
   spans: { file: UserFile; start: number; lines: number }[];
 }
@@ -58,6 +62,8 @@ function makeChunk(files: { file: UserFile; text: string }[], dir: string, index
 
 export interface UserEvaluation {
   values: Map<string, unknown>;
+  /** Source text of each user file, to point problems at a line. */
+  texts: Map<string, string>;
 }
 
 export async function evaluateUserFiles(
@@ -90,7 +96,21 @@ export async function evaluateUserFiles(
   const chunks: Chunk[] = [];
   for (let i = 0; i < n; i++) chunks.push(makeChunk(texts.slice(i * size, (i + 1) * size), dir, i));
 
-  const results = await Promise.allSettled(chunks.map((c) => jsonnet.evaluateSnippet(c.code, c.filename, { jpath })));
+  for (const c of chunks) {
+    try {
+      c.bundled = bundle(c.code, c.filename, { jpath });
+    } catch (err) {
+      if (!(err instanceof BundleError)) throw err;
+      c.bundleError = err;
+    }
+  }
+  const results = await Promise.allSettled(chunks.map((c) => {
+    if (c.bundleError) return Promise.reject(c.bundleError);
+    const b = c.bundled!;
+    return jsonnet.evaluateSnippet(b.code, b.filename, { jpath }).catch((e: Error) => {
+      throw new Error(toChunkLines(b, String(e?.message ?? e)));
+    });
+  }));
   const values = new Map<string, unknown>();
   const problems: Problem[] = [];
   for (let i = 0; i < chunks.length; i++) {
@@ -111,11 +131,31 @@ export async function evaluateUserFiles(
     }
   }
   if (problems.length > 0) throw invalidInput(`${problems.length} user file${problems.length === 1 ? '' : 's'} could not be evaluated`, problems);
-  return { values };
+  return { values, texts: new Map(texts.map(({ file, text }) => [file.name, text])) };
+}
+
+/**
+ * Error text of a bundled chunk with its locations turned into chunk lines
+ * (the chunk is the last segment of its bundle) or the imported files' lines.
+ */
+function toChunkLines(b: Bundle, text: string): string {
+  const main = b.segments[b.segments.length - 1];
+  return mapBundleError(b, text, (line) => {
+    if (line >= main.start) return { file: b.filename, line: line - main.start + 1 };
+    return mapBundleLine(b, line);
+  });
 }
 
 /** Maps a chunk's error to the user file it comes from, with that file's own message. */
 async function explainChunkError(text: string, chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<Problem> {
+  if (chunk.bundleError) {
+    const e = chunk.bundleError;
+    if (e.file === chunk.filename) {
+      const span = chunk.spans.find((s) => e.line >= s.start && e.line < s.start + s.lines);
+      if (span) return { file: span.file.shown, line: e.line - span.start + 1, message: e.message, hint: hintFor(e.message) };
+    }
+    return { file: e.file, line: e.line || undefined, message: e.message, hint: hintFor(e.message) };
+  }
   const parsed = parseJsonnetError(text);
   const inChunk = parsed.locations.filter((l) => l.file === chunk.filename || path.resolve(l.file) === chunk.filename);
   for (const loc of inChunk) {

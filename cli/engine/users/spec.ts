@@ -47,6 +47,9 @@ function distance(a: string, b: string): number {
 }
 
 export function suggestField(field: string): string | undefined {
+  const lower = field.toLowerCase();
+  const prefixed = USER_FIELDS.find((f) => lower.length >= 4 && (f.toLowerCase().startsWith(lower) || lower.startsWith(f.toLowerCase())));
+  if (prefixed) return prefixed;
   let best: string | undefined;
   let bestD = Infinity;
   for (const f of USER_FIELDS) {
@@ -74,7 +77,7 @@ export function homeDirectoryProblem(home: string): string | undefined {
  * (defaults filled) or the problems. Key checks are separate (keys.ts) because
  * they are the expensive part and run while the templates evaluate.
  */
-export function checkUserShape(name: string, value: unknown, file: string): { spec?: UserSpec; problems: Problem[] } {
+export function checkUserShape(name: string, value: unknown, file: string): { spec?: UserSpec; keys?: unknown[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const at = (field: string | undefined, message: string, hint?: string) => problems.push({ file, field, message, hint });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -121,8 +124,11 @@ export function checkUserShape(name: string, value: unknown, file: string): { sp
       }
     }
   }
-  if (problems.length > 0) return { problems };
+  // The keys are returned even when other fields are wrong, so every problem
+  // of the file is reported in one run.
+  if (problems.length > 0) return { problems, keys: Array.isArray(keys) ? keys : undefined };
   return {
+    keys: keys as unknown[],
     spec: { sshPublicKeys: (keys as unknown[]).map((k) => (typeof k === 'string' ? k.trim() : (k as string))), homeDirectory, readOnly: v.readOnly === true, tags },
     problems,
   };
