@@ -73,7 +73,12 @@ Examples:
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await program().parseAsync(argv);
+    const p = program();
+    if (argv.length <= 2) {
+      process.stderr.write(p.helpInformation());
+      return EXIT.usage;
+    }
+    await p.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -104,7 +104,7 @@ function warnOverlappingHomes(users: RenderUser[], shown: Map<string, string>, r
 export function fieldLine(text: string | undefined, field: string): number | undefined {
   if (!text) return undefined;
   const name = field.replace(/[.[].*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^\\s*['"]?${name}['"]?\\s*\\+?:`);
+  const re = new RegExp(`(?:^|[\\s{,])['"]?${name}['"]?\\s*\\+?:`);
   const i = text.split('\n').findIndex((l) => re.test(l));
   return i < 0 ? undefined : i + 1;
 }

@@ -5,7 +5,7 @@ export const validate = validate10;
 export default validate10;
 const schema11 = {"$id":"https://sftpgw.dev/schemas/sftpgw.yaml.json","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"required":["domain","hostedZoneId"],"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
-const func3 = func3_module.default;
+const func3 = typeof func3_module === 'function' ? func3_module : func3_module.default;
 const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,127}$", "u");
 const pattern1 = new RegExp("^[a-z]{2}(-[a-z]+)+-\\d$", "u");
 const pattern2 = new RegExp("^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$", "u");
@@ -24,7 +24,7 @@ let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
 if(!(func2.call(schema11.properties, key0))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties",schema:false,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -38,7 +38,7 @@ if(data.description !== undefined){
 let data0 = data.description;
 if(typeof data0 === "string"){
 if(func3(data0) > 1024){
-const err1 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+const err1 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.description,data:data0};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -48,7 +48,7 @@ vErrors.push(err1);
 errors++;
 }
 if(func3(data0) < 1){
-const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err2 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.description,data:data0};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -59,7 +59,7 @@ errors++;
 }
 }
 else {
-const err3 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err3 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.description.type,parentSchema:schema11.properties.description,data:data0};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -73,7 +73,7 @@ if(data.stackName !== undefined){
 let data1 = data.stackName;
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
-const err4 = {instancePath:instancePath+"/stackName",schemaPath:"#/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\""};
+const err4 = {instancePath:instancePath+"/stackName",schemaPath:"#/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema11.properties.stackName,data:data1};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -84,7 +84,7 @@ errors++;
 }
 }
 else {
-const err5 = {instancePath:instancePath+"/stackName",schemaPath:"#/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/stackName",schemaPath:"#/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.stackName.type,parentSchema:schema11.properties.stackName,data:data1};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -98,7 +98,7 @@ if(data.region !== undefined){
 let data2 = data.region;
 if(typeof data2 === "string"){
 if(!pattern1.test(data2)){
-const err6 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\""};
+const err6 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema11.properties.region,data:data2};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -109,7 +109,7 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err7 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.region.type,parentSchema:schema11.properties.region,data:data2};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -123,7 +123,7 @@ if(data.usersDir !== undefined){
 let data3 = data.usersDir;
 if(typeof data3 === "string"){
 if(func3(data3) < 1){
-const err8 = {instancePath:instancePath+"/usersDir",schemaPath:"#/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err8 = {instancePath:instancePath+"/usersDir",schemaPath:"#/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.usersDir,data:data3};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -134,7 +134,7 @@ errors++;
 }
 }
 else {
-const err9 = {instancePath:instancePath+"/usersDir",schemaPath:"#/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/usersDir",schemaPath:"#/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.usersDir.type,parentSchema:schema11.properties.usersDir,data:data3};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -148,7 +148,7 @@ if(data.outDir !== undefined){
 let data4 = data.outDir;
 if(typeof data4 === "string"){
 if(func3(data4) < 1){
-const err10 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err10 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outDir,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -159,7 +159,7 @@ errors++;
 }
 }
 else {
-const err11 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err11 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outDir.type,parentSchema:schema11.properties.outDir,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -173,7 +173,7 @@ if(data.tags !== undefined){
 let data5 = data.tags;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 if(Object.keys(data5).length > 40){
-const err12 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties"};
+const err12 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema11.properties.tags,data:data5};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -186,7 +186,7 @@ for(const key1 in data5){
 const _errs14 = errors;
 if(typeof key1 === "string"){
 if(!pattern2.test(key1)){
-const err13 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",propertyName:key1};
+const err13 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema11.properties.tags.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -198,7 +198,7 @@ errors++;
 }
 var valid1 = _errs14 === errors;
 if(!valid1){
-const err14 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+const err14 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema11.properties.tags.propertyNames,parentSchema:schema11.properties.tags,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -212,7 +212,7 @@ for(const key2 in data5){
 let data6 = data5[key2];
 if(typeof data6 === "string"){
 if(func3(data6) > 256){
-const err15 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+const err15 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.tags.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -222,7 +222,7 @@ vErrors.push(err15);
 errors++;
 }
 if(!pattern3.test(data6)){
-const err16 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\""};
+const err16 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema11.properties.tags.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -233,7 +233,7 @@ errors++;
 }
 }
 else {
-const err17 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err17 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.tags.additionalProperties.type,parentSchema:schema11.properties.tags.additionalProperties,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -245,7 +245,7 @@ errors++;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.tags.type,parentSchema:schema11.properties.tags,data:data5};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -258,7 +258,7 @@ errors++;
 if(data.dns !== undefined){
 let data7 = data.dns;
 if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err19 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: schema11.properties.dns.type},message:"must be object,null"};
+const err19 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: schema11.properties.dns.type},message:"must be object,null",schema:schema11.properties.dns.type,parentSchema:schema11.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -269,7 +269,7 @@ errors++;
 }
 if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 if(data7.domain === undefined){
-const err20 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'"};
+const err20 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema11.properties.dns.required,parentSchema:schema11.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -279,7 +279,7 @@ vErrors.push(err20);
 errors++;
 }
 if(data7.hostedZoneId === undefined){
-const err21 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "hostedZoneId"},message:"must have required property '"+"hostedZoneId"+"'"};
+const err21 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "hostedZoneId"},message:"must have required property '"+"hostedZoneId"+"'",schema:schema11.properties.dns.required,parentSchema:schema11.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -290,7 +290,7 @@ errors++;
 }
 for(const key3 in data7){
 if(!((((key3 === "domain") || (key3 === "hostname")) || (key3 === "hostedZoneId")) || (key3 === "ttl"))){
-const err22 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err22 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.dns,data:data7};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -304,7 +304,7 @@ if(data7.domain !== undefined){
 let data8 = data7.domain;
 if(typeof data8 === "string"){
 if(!pattern4.test(data8)){
-const err23 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\""};
+const err23 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema11.properties.dns.properties.domain,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -315,7 +315,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.dns.properties.domain.type,parentSchema:schema11.properties.dns.properties.domain,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -329,7 +329,7 @@ if(data7.hostname !== undefined){
 let data9 = data7.hostname;
 if(typeof data9 === "string"){
 if(!pattern5.test(data9)){
-const err25 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+const err25 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.dns.properties.hostname,data:data9};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -340,7 +340,7 @@ errors++;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.dns.properties.hostname.type,parentSchema:schema11.properties.dns.properties.hostname,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -354,7 +354,7 @@ if(data7.hostedZoneId !== undefined){
 let data10 = data7.hostedZoneId;
 if(typeof data10 === "string"){
 if(!pattern6.test(data10)){
-const err27 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\""};
+const err27 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema11.properties.dns.properties.hostedZoneId,data:data10};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -365,7 +365,7 @@ errors++;
 }
 }
 else {
-const err28 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err28 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.dns.properties.hostedZoneId.type,parentSchema:schema11.properties.dns.properties.hostedZoneId,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -378,7 +378,7 @@ errors++;
 if(data7.ttl !== undefined){
 let data11 = data7.ttl;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err29 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err29 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.dns.properties.ttl.type,parentSchema:schema11.properties.dns.properties.ttl,data:data11};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -389,7 +389,7 @@ errors++;
 }
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 86400 || isNaN(data11)){
-const err30 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+const err30 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema11.properties.dns.properties.ttl,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -399,7 +399,7 @@ vErrors.push(err30);
 errors++;
 }
 if(data11 < 60 || isNaN(data11)){
-const err31 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
+const err31 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema11.properties.dns.properties.ttl,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -417,7 +417,7 @@ let data12 = data.server;
 if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 for(const key4 in data12){
 if(!(key4 === "securityPolicy")){
-const err32 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err32 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.server,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -431,7 +431,7 @@ if(data12.securityPolicy !== undefined){
 let data13 = data12.securityPolicy;
 if(typeof data13 === "string"){
 if(!pattern7.test(data13)){
-const err33 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\""};
+const err33 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema11.properties.server.properties.securityPolicy,data:data13};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -442,7 +442,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err34 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.server.properties.securityPolicy.type,parentSchema:schema11.properties.server.properties.securityPolicy,data:data13};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -454,7 +454,7 @@ errors++;
 }
 }
 else {
-const err35 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err35 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.server.type,parentSchema:schema11.properties.server,data:data12};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -469,7 +469,7 @@ let data14 = data.buckets;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key5 in data14){
 if(!((((key5 === "gateway") || (key5 === "accessLogs")) || (key5 === "noncurrentVersionDays")) || (key5 === "accessLogExpirationDays"))){
-const err36 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err36 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.buckets,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -483,7 +483,7 @@ if(data14.gateway !== undefined){
 let data15 = data14.gateway;
 if(typeof data15 === "string"){
 if(!pattern8.test(data15)){
-const err37 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\""};
+const err37 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.buckets.properties.gateway,data:data15};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -494,7 +494,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err38 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.buckets.properties.gateway.type,parentSchema:schema11.properties.buckets.properties.gateway,data:data15};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -508,7 +508,7 @@ if(data14.accessLogs !== undefined){
 let data16 = data14.accessLogs;
 if(typeof data16 === "string"){
 if(!pattern8.test(data16)){
-const err39 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\""};
+const err39 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.buckets.properties.accessLogs,data:data16};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -519,7 +519,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err40 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.buckets.properties.accessLogs.type,parentSchema:schema11.properties.buckets.properties.accessLogs,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -532,7 +532,7 @@ errors++;
 if(data14.noncurrentVersionDays !== undefined){
 let data17 = data14.noncurrentVersionDays;
 if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
-const err41 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err41 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema11.properties.buckets.properties.noncurrentVersionDays,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -543,7 +543,7 @@ errors++;
 }
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 > 3650 || isNaN(data17)){
-const err42 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err42 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.buckets.properties.noncurrentVersionDays,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -553,7 +553,7 @@ vErrors.push(err42);
 errors++;
 }
 if(data17 < 1 || isNaN(data17)){
-const err43 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err43 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.buckets.properties.noncurrentVersionDays,data:data17};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -567,7 +567,7 @@ errors++;
 if(data14.accessLogExpirationDays !== undefined){
 let data18 = data14.accessLogExpirationDays;
 if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err44 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err44 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema11.properties.buckets.properties.accessLogExpirationDays,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -578,7 +578,7 @@ errors++;
 }
 if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 > 3650 || isNaN(data18)){
-const err45 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err45 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.buckets.properties.accessLogExpirationDays,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -588,7 +588,7 @@ vErrors.push(err45);
 errors++;
 }
 if(data18 < 1 || isNaN(data18)){
-const err46 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err46 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.buckets.properties.accessLogExpirationDays,data:data18};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -601,7 +601,7 @@ errors++;
 }
 }
 else {
-const err47 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err47 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.buckets.type,parentSchema:schema11.properties.buckets,data:data14};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -616,7 +616,7 @@ let data19 = data.logs;
 if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
 for(const key6 in data19){
 if(!(key6 === "retentionDays")){
-const err48 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err48 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.logs,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -629,7 +629,7 @@ errors++;
 if(data19.retentionDays !== undefined){
 let data20 = data19.retentionDays;
 if(!((((((((((((((((((((((data20 === 1) || (data20 === 3)) || (data20 === 5)) || (data20 === 7)) || (data20 === 14)) || (data20 === 30)) || (data20 === 60)) || (data20 === 90)) || (data20 === 120)) || (data20 === 150)) || (data20 === 180)) || (data20 === 365)) || (data20 === 400)) || (data20 === 545)) || (data20 === 731)) || (data20 === 1096)) || (data20 === 1827)) || (data20 === 2192)) || (data20 === 2557)) || (data20 === 2922)) || (data20 === 3288)) || (data20 === 3653))){
-const err49 = {instancePath:instancePath+"/logs/retentionDays",schemaPath:"#/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema11.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values"};
+const err49 = {instancePath:instancePath+"/logs/retentionDays",schemaPath:"#/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema11.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.logs.properties.retentionDays.enum,parentSchema:schema11.properties.logs.properties.retentionDays,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -641,7 +641,7 @@ errors++;
 }
 }
 else {
-const err50 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err50 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.logs.type,parentSchema:schema11.properties.logs,data:data19};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -658,7 +658,7 @@ for(const key7 in data21){
 const _errs51 = errors;
 if(typeof key7 === "string"){
 if(!pattern10.test(key7)){
-const err51 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",propertyName:key7};
+const err51 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",parentSchema:schema11.properties.environments.propertyNames,data:key7,propertyName:key7};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -670,7 +670,7 @@ errors++;
 }
 var valid7 = _errs51 === errors;
 if(!valid7){
-const err52 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid"};
+const err52 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid",schema:schema11.properties.environments.propertyNames,parentSchema:schema11.properties.environments,data:data21};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -685,7 +685,7 @@ let data22 = data21[key8];
 if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
 for(const key9 in data22){
 if(!(func2.call(schema11.properties.environments.additionalProperties.properties, key9))){
-const err53 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+const err53 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environments.additionalProperties,data:data22};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -699,7 +699,7 @@ if(data22.description !== undefined){
 let data23 = data22.description;
 if(typeof data23 === "string"){
 if(func3(data23) > 1024){
-const err54 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+const err54 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema11.properties.environments.additionalProperties.properties.description,data:data23};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -709,7 +709,7 @@ vErrors.push(err54);
 errors++;
 }
 if(func3(data23) < 1){
-const err55 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err55 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.environments.additionalProperties.properties.description,data:data23};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -720,7 +720,7 @@ errors++;
 }
 }
 else {
-const err56 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err56 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.description.type,parentSchema:schema11.properties.environments.additionalProperties.properties.description,data:data23};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -734,7 +734,7 @@ if(data22.stackName !== undefined){
 let data24 = data22.stackName;
 if(typeof data24 === "string"){
 if(!pattern0.test(data24)){
-const err57 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\""};
+const err57 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema11.properties.environments.additionalProperties.properties.stackName,data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -745,7 +745,7 @@ errors++;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err58 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.stackName.type,parentSchema:schema11.properties.environments.additionalProperties.properties.stackName,data:data24};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -759,7 +759,7 @@ if(data22.region !== undefined){
 let data25 = data22.region;
 if(typeof data25 === "string"){
 if(!pattern1.test(data25)){
-const err59 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\""};
+const err59 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema11.properties.environments.additionalProperties.properties.region,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -770,7 +770,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err60 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.region.type,parentSchema:schema11.properties.environments.additionalProperties.properties.region,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -784,7 +784,7 @@ if(data22.usersDir !== undefined){
 let data26 = data22.usersDir;
 if(typeof data26 === "string"){
 if(func3(data26) < 1){
-const err61 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err61 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.environments.additionalProperties.properties.usersDir,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -795,7 +795,7 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err62 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.usersDir.type,parentSchema:schema11.properties.environments.additionalProperties.properties.usersDir,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -809,7 +809,7 @@ if(data22.outDir !== undefined){
 let data27 = data22.outDir;
 if(typeof data27 === "string"){
 if(func3(data27) < 1){
-const err63 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err63 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.environments.additionalProperties.properties.outDir,data:data27};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -820,7 +820,7 @@ errors++;
 }
 }
 else {
-const err64 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err64 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.outDir.type,parentSchema:schema11.properties.environments.additionalProperties.properties.outDir,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -834,7 +834,7 @@ if(data22.tags !== undefined){
 let data28 = data22.tags;
 if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
 if(Object.keys(data28).length > 40){
-const err65 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties"};
+const err65 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema11.properties.environments.additionalProperties.properties.tags,data:data28};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -847,7 +847,7 @@ for(const key10 in data28){
 const _errs68 = errors;
 if(typeof key10 === "string"){
 if(!pattern2.test(key10)){
-const err66 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",propertyName:key10};
+const err66 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema11.properties.environments.additionalProperties.properties.tags.propertyNames,data:key10,propertyName:key10};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -859,7 +859,7 @@ errors++;
 }
 var valid10 = _errs68 === errors;
 if(!valid10){
-const err67 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid"};
+const err67 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.environments.additionalProperties.properties.tags.propertyNames,parentSchema:schema11.properties.environments.additionalProperties.properties.tags,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -873,7 +873,7 @@ for(const key11 in data28){
 let data29 = data28[key11];
 if(typeof data29 === "string"){
 if(func3(data29) > 256){
-const err68 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+const err68 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema11.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data29};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -883,7 +883,7 @@ vErrors.push(err68);
 errors++;
 }
 if(!pattern3.test(data29)){
-const err69 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\""};
+const err69 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema11.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data29};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -894,7 +894,7 @@ errors++;
 }
 }
 else {
-const err70 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err70 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.tags.additionalProperties.type,parentSchema:schema11.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data29};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -906,7 +906,7 @@ errors++;
 }
 }
 else {
-const err71 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err71 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.additionalProperties.properties.tags.type,parentSchema:schema11.properties.environments.additionalProperties.properties.tags,data:data28};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -919,7 +919,7 @@ errors++;
 if(data22.dns !== undefined){
 let data30 = data22.dns;
 if((!(data30 && typeof data30 == "object" && !Array.isArray(data30))) && (data30 !== null)){
-const err72 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema11.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null"};
+const err72 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema11.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null",schema:schema11.properties.environments.additionalProperties.properties.dns.type,parentSchema:schema11.properties.environments.additionalProperties.properties.dns,data:data30};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -931,7 +931,7 @@ errors++;
 if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
 for(const key12 in data30){
 if(!((((key12 === "domain") || (key12 === "hostname")) || (key12 === "hostedZoneId")) || (key12 === "ttl"))){
-const err73 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+const err73 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environments.additionalProperties.properties.dns,data:data30};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -945,7 +945,7 @@ if(data30.domain !== undefined){
 let data31 = data30.domain;
 if(typeof data31 === "string"){
 if(!pattern4.test(data31)){
-const err74 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\""};
+const err74 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.domain,data:data31};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -956,7 +956,7 @@ errors++;
 }
 }
 else {
-const err75 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err75 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.dns.properties.domain.type,parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.domain,data:data31};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -970,7 +970,7 @@ if(data30.hostname !== undefined){
 let data32 = data30.hostname;
 if(typeof data32 === "string"){
 if(!pattern5.test(data32)){
-const err76 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\""};
+const err76 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data32};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -981,7 +981,7 @@ errors++;
 }
 }
 else {
-const err77 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err77 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.dns.properties.hostname.type,parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data32};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -995,7 +995,7 @@ if(data30.hostedZoneId !== undefined){
 let data33 = data30.hostedZoneId;
 if(typeof data33 === "string"){
 if(!pattern6.test(data33)){
-const err78 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\""};
+const err78 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data33};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1006,7 +1006,7 @@ errors++;
 }
 }
 else {
-const err79 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err79 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId.type,parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data33};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1019,7 +1019,7 @@ errors++;
 if(data30.ttl !== undefined){
 let data34 = data30.ttl;
 if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err80 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err80 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.environments.additionalProperties.properties.dns.properties.ttl.type,parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data34};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1030,7 +1030,7 @@ errors++;
 }
 if((typeof data34 == "number") && (isFinite(data34))){
 if(data34 > 86400 || isNaN(data34)){
-const err81 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400"};
+const err81 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data34};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1040,7 +1040,7 @@ vErrors.push(err81);
 errors++;
 }
 if(data34 < 60 || isNaN(data34)){
-const err82 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60"};
+const err82 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema11.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data34};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1058,7 +1058,7 @@ let data35 = data22.server;
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 for(const key13 in data35){
 if(!(key13 === "securityPolicy")){
-const err83 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+const err83 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environments.additionalProperties.properties.server,data:data35};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1072,7 +1072,7 @@ if(data35.securityPolicy !== undefined){
 let data36 = data35.securityPolicy;
 if(typeof data36 === "string"){
 if(!pattern7.test(data36)){
-const err84 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\""};
+const err84 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema11.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data36};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1083,7 +1083,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err85 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.server.properties.securityPolicy.type,parentSchema:schema11.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data36};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1095,7 +1095,7 @@ errors++;
 }
 }
 else {
-const err86 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err86 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.additionalProperties.properties.server.type,parentSchema:schema11.properties.environments.additionalProperties.properties.server,data:data35};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1110,7 +1110,7 @@ let data37 = data22.buckets;
 if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
 for(const key14 in data37){
 if(!((((key14 === "gateway") || (key14 === "accessLogs")) || (key14 === "noncurrentVersionDays")) || (key14 === "accessLogExpirationDays"))){
-const err87 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+const err87 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets,data:data37};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1124,7 +1124,7 @@ if(data37.gateway !== undefined){
 let data38 = data37.gateway;
 if(typeof data38 === "string"){
 if(!pattern8.test(data38)){
-const err88 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\""};
+const err88 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data38};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1135,7 +1135,7 @@ errors++;
 }
 }
 else {
-const err89 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err89 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.buckets.properties.gateway.type,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data38};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1149,7 +1149,7 @@ if(data37.accessLogs !== undefined){
 let data39 = data37.accessLogs;
 if(typeof data39 === "string"){
 if(!pattern8.test(data39)){
-const err90 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\""};
+const err90 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data39};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1160,7 +1160,7 @@ errors++;
 }
 }
 else {
-const err91 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err91 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.environments.additionalProperties.properties.buckets.properties.accessLogs.type,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data39};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1173,7 +1173,7 @@ errors++;
 if(data37.noncurrentVersionDays !== undefined){
 let data40 = data37.noncurrentVersionDays;
 if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
-const err92 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err92 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data40};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1184,7 +1184,7 @@ errors++;
 }
 if((typeof data40 == "number") && (isFinite(data40))){
 if(data40 > 3650 || isNaN(data40)){
-const err93 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err93 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data40};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1194,7 +1194,7 @@ vErrors.push(err93);
 errors++;
 }
 if(data40 < 1 || isNaN(data40)){
-const err94 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err94 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data40};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1208,7 +1208,7 @@ errors++;
 if(data37.accessLogExpirationDays !== undefined){
 let data41 = data37.accessLogExpirationDays;
 if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err95 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err95 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data41};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1219,7 +1219,7 @@ errors++;
 }
 if((typeof data41 == "number") && (isFinite(data41))){
 if(data41 > 3650 || isNaN(data41)){
-const err96 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650"};
+const err96 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data41};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1229,7 +1229,7 @@ vErrors.push(err96);
 errors++;
 }
 if(data41 < 1 || isNaN(data41)){
-const err97 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+const err97 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data41};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1242,7 +1242,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err98 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.additionalProperties.properties.buckets.type,parentSchema:schema11.properties.environments.additionalProperties.properties.buckets,data:data37};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1257,7 +1257,7 @@ let data42 = data22.logs;
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 for(const key15 in data42){
 if(!(key15 === "retentionDays")){
-const err99 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+const err99 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.environments.additionalProperties.properties.logs,data:data42};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1270,7 +1270,7 @@ errors++;
 if(data42.retentionDays !== undefined){
 let data43 = data42.retentionDays;
 if(!((((((((((((((((((((((data43 === 1) || (data43 === 3)) || (data43 === 5)) || (data43 === 7)) || (data43 === 14)) || (data43 === 30)) || (data43 === 60)) || (data43 === 90)) || (data43 === 120)) || (data43 === 150)) || (data43 === 180)) || (data43 === 365)) || (data43 === 400)) || (data43 === 545)) || (data43 === 731)) || (data43 === 1096)) || (data43 === 1827)) || (data43 === 2192)) || (data43 === 2557)) || (data43 === 2922)) || (data43 === 3288)) || (data43 === 3653))){
-const err100 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema11.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values"};
+const err100 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema11.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum,parentSchema:schema11.properties.environments.additionalProperties.properties.logs.properties.retentionDays,data:data43};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1282,7 +1282,7 @@ errors++;
 }
 }
 else {
-const err101 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err101 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.additionalProperties.properties.logs.type,parentSchema:schema11.properties.environments.additionalProperties.properties.logs,data:data42};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1294,7 +1294,7 @@ errors++;
 }
 }
 else {
-const err102 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err102 = {instancePath:instancePath+"/environments/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.additionalProperties.type,parentSchema:schema11.properties.environments.additionalProperties,data:data22};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1306,7 +1306,7 @@ errors++;
 }
 }
 else {
-const err103 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err103 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data21};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1318,7 +1318,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err104 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
 if(vErrors === null){
 vErrors = [err104];
 }

@@ -74,12 +74,10 @@ export function parseConfig(text: string, shown: string): RawConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw invalidInput(`${shown} is not valid YAML`, doc.errors.map((e) => ({
-      file: shown,
-      line: e.linePos?.[0].line,
-      column: e.linePos?.[0].col,
-      message: e.message.split('\n')[0],
-    })));
+    throw invalidInput(`${shown} is not valid YAML`, doc.errors.map((e) => {
+      const pos = lineCounter.linePos(e.pos[0]);
+      return { file: shown, line: pos.line, column: pos.col, message: e.message.split('\n')[0] };
+    }));
   }
   const value = doc.toJS() ?? {};
   if (!validateConfig(value)) {

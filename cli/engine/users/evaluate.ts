@@ -125,8 +125,9 @@ export async function evaluateUserFiles(
     for (const [name, value] of Object.entries(obj)) {
       if (!expected.has(name)) {
         // Only a user file whose text closes its own parenthesis can add a
-        // field to the generated object; find which one by evaluating alone.
-        problems.push({ message: `a user file defines an extra user "${name}" by breaking out of its own object`, hint: 'each user file must hold exactly one expression' });
+        // field to the generated object; it cannot parse on its own.
+        const culprit = await findUnparsable(chunk, jsonnet, jpath);
+        problems.push({ file: culprit?.shown, message: `defines an extra user "${name}" by breaking out of its own object`, hint: 'a user file holds exactly one jsonnet expression: { sshPublicKeys: [...] }' });
       } else values.set(name, value);
     }
   }
@@ -178,6 +179,17 @@ async function explainChunkError(text: string, chunk: Chunk, jsonnet: JsonnetEng
   // with the helper's own location.
   const other = parsed.locations.find((l) => !inChunk.includes(l));
   return { file: other?.file, line: other?.line, column: other?.column, message: parsed.message };
+}
+
+async function findUnparsable(chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<UserFile | undefined> {
+  for (const { file } of chunk.spans) {
+    try {
+      await jsonnet.evaluateFile(file.path, { jpath });
+    } catch {
+      return file;
+    }
+  }
+  return undefined;
 }
 
 function hintFor(message: string): string | undefined {

@@ -1,0 +1,125 @@
+// Every bad input is refused with a message naming the file (and field and
+// line where there is one), nothing is written, and no private key is printed.
+// Cases are folders: fixtures/bad-users/<case>/{users/, expect.json} run on the
+// example config; fixtures/bad-config/<case>/{sftpgw.yaml, expect.json}.
+import { expect } from 'chai';
+import { cpSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { libjsonnet } from '../cli/adapters/jsonnet.js';
+import { build } from '../cli/engine/build.js';
+import { formatProblem, SftpgwError } from '../cli/engine/errors.js';
+import { RecordingReporter } from '../cli/engine/reporter.js';
+import { keyPair, secretFragments } from './helpers/keys.js';
+import { cleanTempDirs, copyFixture, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
+
+interface Expect {
+  file?: string;
+  field?: string;
+  line?: number;
+  message: string;
+  minProblems?: number;
+}
+
+async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
+  try {
+    await build({ configFile: path.join(dir, 'sftpgw.yaml'), cwd: dir, outDir: out, environment: {} }, { jsonnet: libjsonnet, reporter: new RecordingReporter() });
+  } catch (err) {
+    if (err instanceof SftpgwError) return err;
+    throw err;
+  }
+  throw new Error('build succeeded but should have been refused');
+}
+
+function assertMatches(err: SftpgwError, exp: Expect) {
+  const rendered = err.problems.map(formatProblem).join('\n');
+  const match = err.problems.find((p) =>
+    (exp.file === undefined || p.file === exp.file) &&
+    (exp.field === undefined || p.field === exp.field) &&
+    (exp.line === undefined || p.line === exp.line) &&
+    new RegExp(exp.message).test(p.message));
+  expect(match, `no problem matching ${JSON.stringify(exp)} in:\n${err.message}\n${rendered}`).to.not.equal(undefined);
+  expect(err.problems.length).to.be.at.least(exp.minProblems ?? 1);
+}
+
+const privateKeyFragments = () => secretFragments(keyPair('ed25519').privateKey);
+
+describe('bad user files', () => {
+  afterEach(cleanTempDirs);
+  const root = path.join(repoRoot, 'test', 'fixtures', 'bad-users');
+  for (const name of readdirSync(root).sort()) {
+    it(name, async () => {
+      const dir = tempDir();
+      cpSync(path.join(repoRoot, 'sftpgw.yaml'), path.join(dir, 'sftpgw.yaml'));
+      copyFixture(path.join(root, name), dir);
+      const out = path.join(dir, 'out');
+      const err = await expectRefused(dir, out);
+      assertMatches(err, JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect);
+      expect(err.kind).to.equal('invalid-input');
+      expect(listFiles(out), 'nothing is written').to.deep.equal([]);
+      const text = [err.message, ...err.problems.map(formatProblem)].join('\n');
+      for (const frag of privateKeyFragments()) expect(text).to.not.include(frag);
+    });
+  }
+});
+
+describe('bad config files', () => {
+  afterEach(cleanTempDirs);
+  const root = path.join(repoRoot, 'test', 'fixtures', 'bad-config');
+  for (const name of readdirSync(root).sort()) {
+    it(name, async () => {
+      const dir = tempDir();
+      copyFixture(path.join(root, name), dir);
+      mkdirSync(path.join(dir, 'users'));
+      const err = await expectRefused(dir, path.join(dir, 'out'));
+      assertMatches(err, { file: 'sftpgw.yaml', ...(JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect) });
+      expect(listFiles(path.join(dir, 'out'))).to.deep.equal([]);
+    });
+  }
+});
+
+describe('failed builds leave nothing stale', () => {
+  afterEach(cleanTempDirs);
+
+  it('removes the previous template when a later build fails, and keeps foreign files', async () => {
+    const dir = tempDir();
+    cpSync(path.join(repoRoot, 'sftpgw.yaml'), path.join(dir, 'sftpgw.yaml'));
+    cpSync(path.join(repoRoot, 'users'), path.join(dir, 'users'), { recursive: true });
+    const out = path.join(dir, 'out');
+    const ok = runCli(['build', '--out', 'out'], { cwd: dir });
+    expect(ok.status, ok.stderr).to.equal(0);
+    writeFileSync(path.join(out, 'notes.txt'), 'not ours');
+    writeFileSync(path.join(dir, 'users', 'zed.libsonnet'), '{ sshPublicKeys: [] }\n');
+    const bad = runCli(['build', '--out', 'out'], { cwd: dir });
+    expect(bad.status).to.equal(1);
+    expect(bad.stderr).to.match(/users\/zed\.libsonnet.*sshPublicKeys: is empty/);
+    expect(bad.stderr).to.match(/removed the previous build's template\.json/);
+    expect(listFiles(out)).to.deep.equal(['notes.txt']);
+  });
+
+  it('switching format replaces template.json by template.yaml', () => {
+    const dir = tempDir();
+    cpSync(path.join(repoRoot, 'sftpgw.yaml'), path.join(dir, 'sftpgw.yaml'));
+    cpSync(path.join(repoRoot, 'users'), path.join(dir, 'users'), { recursive: true });
+    expect(runCli(['build', '-o', 'out'], { cwd: dir }).status).to.equal(0);
+    expect(runCli(['build', '-o', 'out', '--format', 'yaml'], { cwd: dir }).status).to.equal(0);
+    expect(listFiles(path.join(dir, 'out'))).to.deep.equal(['.sftpgw-build.json', 'template.yaml']);
+  });
+});
+
+describe('private keys never reach the terminal', () => {
+  afterEach(cleanTempDirs);
+  for (const variant of ['private-key-text-block', 'private-key-escaped']) {
+    it(`${variant}: CLI stderr and stdout hold no part of the key`, () => {
+      const dir = tempDir();
+      cpSync(path.join(repoRoot, 'sftpgw.yaml'), path.join(dir, 'sftpgw.yaml'));
+      copyFixture(path.join(repoRoot, 'test', 'fixtures', 'bad-users', variant), dir);
+      const r = runCli(['build', '--debug'], { cwd: dir });
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(/PRIVATE key \(not shown\)/);
+      for (const frag of privateKeyFragments()) {
+        expect(r.stderr).to.not.include(frag);
+        expect(r.stdout).to.not.include(frag);
+      }
+    });
+  }
+});

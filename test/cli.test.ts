@@ -1,0 +1,98 @@
+// The built CLI run as a process: exit codes, stderr vs stdout, --help.
+import { expect } from 'chai';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cleanTempDirs, exampleProject, listFiles, runCli, tempDir } from './helpers/project.js';
+
+describe('sftpgw CLI process', () => {
+  afterEach(cleanTempDirs);
+
+  it('build: exit 0, the template written, a summary on stderr and nothing on stdout', () => {
+    const dir = exampleProject();
+    const r = runCli(['build'], { cwd: dir, env: { CI: 'true' } });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('');
+    expect(r.stderr).to.match(/built sftpgw-example: \d+ resources, 3 users → dist\/gateway\/default\/template\.json/);
+    expect(r.stderr).to.not.match(/\x1b\[/); // no colour codes in CI
+    const t = JSON.parse(readFileSync(path.join(dir, 'dist/gateway/default/template.json'), 'utf8'));
+    expect(t.Resources.Server.Type).to.equal('AWS::Transfer::Server');
+  });
+
+  it('build --env --out --format yaml writes <out>/template.yaml', () => {
+    const dir = exampleProject();
+    const r = runCli(['build', '--env', 'staging', '--out', 'o', '--format', 'yaml'], { cwd: dir });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(listFiles(path.join(dir, 'o'))).to.deep.equal(['.sftpgw-build.json', 'template.yaml']);
+    expect(readFileSync(path.join(dir, 'o/template.yaml'), 'utf8')).to.match(/sftpgw-example-staging/);
+  });
+
+  it('build --users overrides the users folder; --config points at another project', () => {
+    const dir = exampleProject();
+    const other = tempDir();
+    const r = runCli(['build', '--config', path.join(dir, 'sftpgw.yaml'), '--users', path.join(dir, 'users'), '--out', 'x'], { cwd: other });
+    expect(r.status, r.stderr).to.equal(0);
+    expect(listFiles(path.join(other, 'x'))).to.include('template.json');
+  });
+
+  it('SFTPGW_ENV selects the environment; the flag wins over it', () => {
+    const dir = exampleProject();
+    expect(runCli(['build', '-o', 'a'], { cwd: dir, env: { SFTPGW_ENV: 'production' } }).stderr).to.match(/sftpgw-example-production/);
+    expect(runCli(['build', '-o', 'b', '--env', 'staging'], { cwd: dir, env: { SFTPGW_ENV: 'production' } }).stderr).to.match(/sftpgw-example-staging/);
+  });
+
+  it('unknown flag: exit 2 with usage on stderr', () => {
+    const r = runCli(['build', '--bogus'], { cwd: exampleProject() });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/unknown option '--bogus'/);
+    expect(r.stdout).to.equal('');
+  });
+
+  it('bad --format value: exit 2', () => {
+    const r = runCli(['build', '--format', 'xml'], { cwd: exampleProject() });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/json, yaml/);
+  });
+
+  it('unknown environment: exit 2 naming the ones that exist', () => {
+    const r = runCli(['build', '--env', 'prod'], { cwd: exampleProject() });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/environment "prod" is not defined in sftpgw\.yaml/);
+    expect(r.stderr).to.match(/staging, production/);
+  });
+
+  it('missing config file: exit 2 with what to do', () => {
+    const r = runCli(['build'], { cwd: tempDir() });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/config file sftpgw\.yaml not found/);
+    expect(r.stderr).to.match(/sftpgw init/);
+  });
+
+  it('invalid user file: exit 1, the file named on stderr, nothing written', () => {
+    const dir = exampleProject();
+    writeFileSync(path.join(dir, 'users', 'zoe.libsonnet'), "{ sshPublicKeys: ['ssh-ed25519 nope'], homeDirectory: '../x' }\n");
+    const r = runCli(['build'], { cwd: dir });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/users\/zoe\.libsonnet:1: homeDirectory:/);
+    expect(r.stderr).to.match(/users\/zoe\.libsonnet:1: sshPublicKeys\[0\]:/);
+    expect(listFiles(path.join(dir, 'dist'))).to.deep.equal([]);
+  });
+
+  it('--help for the program and for build, on stdout with exit 0', () => {
+    const top = runCli(['--help'], { cwd: tempDir() });
+    expect(top.status).to.equal(0);
+    expect(top.stdout).to.match(/Usage: sftpgw/);
+    expect(top.stdout).to.match(/build/);
+    const b = runCli(['build', '--help'], { cwd: tempDir() });
+    expect(b.status).to.equal(0);
+    for (const flag of ['--config', '--env', '--users', '--out', '--format', '--no-lint', 'Examples:']) expect(b.stdout).to.include(flag);
+  });
+
+  it('no command: usage on stderr and exit 2; unknown command: exit 2', () => {
+    const r = runCli([], { cwd: tempDir() });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/Usage: sftpgw/);
+    const u = runCli(['biuld'], { cwd: tempDir() });
+    expect(u.status).to.equal(2);
+    expect(u.stderr).to.match(/unknown command 'biuld'/);
+  });
+});

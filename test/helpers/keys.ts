@@ -1,0 +1,57 @@
+// Real SSH keys for tests, made with ssh-keygen (cached per process). Fixture
+// files hold placeholders such as {{ed25519}} so no key, and above all no
+// private key, is committed.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface KeyPair {
+  publicKey: string;
+  privateKey: string;
+}
+
+const cache = new Map<string, KeyPair>();
+
+export function keyPair(spec: string, comment = 'test@sftpgw'): KeyPair {
+  const cached = cache.get(spec + comment);
+  if (cached) return cached;
+  const [type, bits] = spec.split(':');
+  const dir = mkdtempSync(path.join(tmpdir(), 'sftpgw-key-'));
+  try {
+    const file = path.join(dir, 'k');
+    execFileSync('ssh-keygen', ['-q', '-t', type, ...(bits ? ['-b', bits] : []), '-N', '', '-C', comment, '-f', file]);
+    const kp = { publicKey: readFileSync(file + '.pub', 'utf8').trim(), privateKey: readFileSync(file, 'utf8') };
+    cache.set(spec + comment, kp);
+    return kp;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Placeholders usable in fixture files. */
+export function placeholders(): Record<string, string> {
+  return {
+    ed25519: keyPair('ed25519').publicKey,
+    ed25519_b: keyPair('ed25519', 'other@sftpgw').publicKey,
+    rsa2048: keyPair('rsa:2048').publicKey,
+    rsa1024: keyPair('rsa:1024').publicKey,
+    ecdsa256: keyPair('ecdsa:256').publicKey,
+    ecdsa384: keyPair('ecdsa:384').publicKey,
+    ecdsa521: keyPair('ecdsa:521').publicKey,
+    private_ed25519: keyPair('ed25519').privateKey,
+    private_ed25519_escaped: JSON.stringify(keyPair('ed25519').privateKey).slice(1, -1),
+  };
+}
+
+export function fillPlaceholders(text: string, values = placeholders()): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (m, k: string) => {
+    if (!(k in values)) throw new Error(`unknown fixture placeholder ${m}`);
+    return values[k];
+  });
+}
+
+/** The base64 body lines of a private key: none of them may ever be printed. */
+export function secretFragments(privateKey: string): string[] {
+  return privateKey.split('\n').filter((l) => l && !l.startsWith('-----')).map((l) => l.trim()).filter((l) => l.length >= 16);
+}

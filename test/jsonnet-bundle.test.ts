@@ -1,0 +1,98 @@
+// The bundler must not change what a program means: bundled and unbundled
+// evaluation give the same output, imports resolve like libjsonnet's, and
+// errors point at the original files.
+import { expect } from 'chai';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { libjsonnet } from '../cli/adapters/jsonnet.js';
+import { bundle, bundleFile, BundleError, mapBundleError, scanImports } from '../cli/engine/jsonnet-bundle.js';
+import { templateSources } from '../cli/engine/template/sources.js';
+import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
+
+const config = JSON.stringify({
+  description: 'd', stackName: 's', tags: { a: 'b' }, dns: { hostname: 'sftp.example.com', hostedZoneId: 'Z1', ttl: 300 },
+  server: { securityPolicy: 'TransferSecurityPolicy-2024-01' },
+  buckets: { gateway: null, accessLogs: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
+});
+
+describe('jsonnet bundler', () => {
+  afterEach(cleanTempDirs);
+
+  it('scans imports but not those in comments or strings', () => {
+    const src = [
+      "// import 'a.libsonnet'",
+      "# import 'b.libsonnet'",
+      "/* import 'c.libsonnet' */",
+      "local s = \"import 'd.libsonnet'\";",
+      "local t = |||\n  import 'e.libsonnet'\n|||;",
+      "local v = @'it''s';",
+      "local x = import 'x\\'y.libsonnet';",
+      "local z = importstr \"z.txt\";",
+      'std.thisFile',
+    ].join('\n');
+    const t = scanImports(src);
+    expect(t.map((x) => (x.kind === 'import' ? `${x.keyword}:${x.target}` : 'thisFile'))).to.deep.equal(["import:x'y.libsonnet", 'importstr:z.txt', 'thisFile']);
+  });
+
+  it('renders the shipped gateway template exactly as unbundled evaluation does', async () => {
+    const src = templateSources(repoRoot);
+    const opts = { jpath: src.jpath, tlaCode: { config } };
+    const b = bundleFile(src.gateway, { jpath: src.jpath });
+    const [plain, bundled] = await Promise.all([libjsonnet.evaluateFile(src.gateway, opts), libjsonnet.evaluateSnippet(b.code, b.filename, opts)]);
+    expect(bundled).to.equal(plain);
+    expect(b.files.length).to.be.greaterThan(5);
+  });
+
+  it('inlines a file once however often it is imported; $ and std.thisFile keep their meaning', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'lib.libsonnet'), "{ a: 1, b: $.a + 1, me: std.thisFile }\n");
+    writeFileSync(path.join(dir, 'text.txt'), 'hello');
+    const main = "local l = import 'lib.libsonnet'; local m = import 'lib.libsonnet'; { x: l.b + m.b, t: importstr 'text.txt', me: l.me }";
+    const b = bundle(main, path.join(dir, 'main.jsonnet'), { jpath: [] });
+    expect(b.files).to.deep.equal([path.join(dir, 'lib.libsonnet')]);
+    const out = JSON.parse(await libjsonnet.evaluateSnippet(b.code, b.filename, { jpath: [] }));
+    expect(out).to.deep.equal({ x: 4, t: 'hello', me: path.join(dir, 'lib.libsonnet') });
+  });
+
+  it('resolves beside the importing file first, then the jpath in order (first wins)', async () => {
+    const dir = tempDir();
+    for (const d of ['first', 'second', 'sub']) mkdirSync(path.join(dir, d));
+    writeFileSync(path.join(dir, 'first', 'x.libsonnet'), "'first'");
+    writeFileSync(path.join(dir, 'second', 'x.libsonnet'), "'second'");
+    writeFileSync(path.join(dir, 'second', 'y.libsonnet'), "import 'z.libsonnet'");
+    writeFileSync(path.join(dir, 'second', 'z.libsonnet'), "'z beside y'");
+    writeFileSync(path.join(dir, 'sub', 'x.libsonnet'), "'local'");
+    const jpath = [path.join(dir, 'first'), path.join(dir, 'second')];
+    const main = "[import 'x.libsonnet', import 'y.libsonnet']";
+    const fromRoot = bundle(main, path.join(dir, 'main.jsonnet'), { jpath });
+    const fromSub = bundle(main, path.join(dir, 'sub', 'main.jsonnet'), { jpath });
+    expect(JSON.parse(await libjsonnet.evaluateSnippet(fromRoot.code, fromRoot.filename, { jpath: [] }))).to.deep.equal(['first', 'z beside y']);
+    expect(JSON.parse(await libjsonnet.evaluateSnippet(fromSub.code, fromSub.filename, { jpath: [] }))).to.deep.equal(['local', 'z beside y']);
+    // and libjsonnet itself agrees
+    writeFileSync(path.join(dir, 'main.jsonnet'), main);
+    expect(JSON.parse(await libjsonnet.evaluateFile(path.join(dir, 'main.jsonnet'), { jpath }))).to.deep.equal(['first', 'z beside y']);
+  });
+
+  it('a missing import names the importing file and line', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'lib.libsonnet'), "{\n  a: import 'nope.libsonnet',\n}\n");
+    try {
+      bundle("import 'lib.libsonnet'", path.join(dir, 'main.jsonnet'), { jpath: [] });
+      expect.fail('should throw');
+    } catch (err) {
+      expect(err).to.be.instanceOf(BundleError);
+      expect((err as BundleError).file).to.equal(path.join(dir, 'lib.libsonnet'));
+      expect((err as BundleError).line).to.equal(2);
+    }
+  });
+
+  it('maps runtime error locations back to the original file and line', async () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'lib.libsonnet'), "{\n  ok: 1,\n  bad: error 'kaput',\n}\n");
+    const b = bundle("local l = import 'lib.libsonnet';\nl.bad", path.join(dir, 'main.jsonnet'), { jpath: [] });
+    const err = await libjsonnet.evaluateSnippet(b.code, b.filename, { jpath: [] }).then(() => '', (e: Error) => e.message);
+    const mapped = mapBundleError(b, err);
+    expect(mapped).to.include(`${path.join(dir, 'lib.libsonnet')}:3:`);
+    expect(mapped).to.include(`${path.join(dir, 'main.jsonnet')}:2:`);
+  });
+});

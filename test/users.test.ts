@@ -1,0 +1,60 @@
+// Key and username rules, on real keys from ssh-keygen.
+import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { checkPublicKey } from '../cli/engine/users/keys.js';
+import { userLogicalId } from '../cli/engine/users/logical-id.js';
+import { homeDirectoryProblem, usernameProblem } from '../cli/engine/users/spec.js';
+import { keyPair } from './helpers/keys.js';
+
+describe('public key checks', () => {
+  for (const spec of ['ed25519', 'rsa:2048', 'rsa:4096', 'ecdsa:256', 'ecdsa:384', 'ecdsa:521']) {
+    it(`accepts ${spec} and reports the same fingerprint as ssh-keygen -lf`, () => {
+      const { publicKey } = keyPair(spec);
+      const r = checkPublicKey(publicKey);
+      expect(r.ok, JSON.stringify(r)).to.equal(true);
+      const f = path.join(mkdtempSync(path.join(tmpdir(), 'fp-')), 'k.pub');
+      writeFileSync(f, publicKey + '\n');
+      const expected = execFileSync('ssh-keygen', ['-lf', f], { encoding: 'utf8' }).split(' ')[1];
+      expect(r.ok && r.fingerprint).to.equal(expected);
+      if (spec.startsWith('rsa')) expect(r.ok && r.bits).to.equal(Number(spec.split(':')[1]));
+    });
+  }
+
+  it('refuses RSA below 2048 bits, naming the size', () => {
+    const r = checkPublicKey(keyPair('rsa:1024').publicKey);
+    expect(r.ok).to.equal(false);
+    expect(!r.ok && r.message).to.match(/1024-bit/);
+  });
+
+  it('refuses a private key, flagged as secret, without quoting it', () => {
+    const { privateKey } = keyPair('ed25519');
+    const r = checkPublicKey(privateKey);
+    expect(r.ok).to.equal(false);
+    expect(!r.ok && r.secret).to.equal(true);
+    expect(!r.ok && r.message + (r.hint ?? '')).to.not.include(privateKey.split('\n')[1].slice(0, 20));
+  });
+});
+
+describe('usernames, home directories and logical ids', () => {
+  it('applies the Transfer Family username rule', () => {
+    for (const ok of ['abc', 'a_b', 'user@example.com', 'x'.repeat(100), '_svc', 'Bob-1']) expect(usernameProblem(ok), ok).to.equal(undefined);
+    for (const bad of ['ab', 'root', 'ROOT', '-abc', '.abc', 'a b', 'x'.repeat(101), 'a/b', 'é-user']) expect(usernameProblem(bad), bad).to.not.equal(undefined);
+  });
+
+  it('keeps home directories inside the bucket', () => {
+    for (const ok of ['alice', 'partners/acme', 'a.b/c@d']) expect(homeDirectoryProblem(ok), ok).to.equal(undefined);
+    for (const bad of ['', '/abs', 'a/', 'a//b', '../x', 'a/../b', './a', 'a/.', '${Bucket}', 'a b', "a'b", 'a"b']) expect(homeDirectoryProblem(bad), bad).to.not.equal(undefined);
+  });
+
+  it('derives stable, valid, distinct logical ids', () => {
+    const names = ['alice', 'Alice2', 'a.b.c', 'abc', 'a_bc', 'user@example.com', 'userexamplecom'];
+    const ids = names.map(userLogicalId);
+    for (const id of ids) expect(id).to.match(/^[A-Za-z0-9]{1,255}$/);
+    expect(new Set(ids).size).to.equal(names.length);
+    expect(userLogicalId('alice')).to.equal('UserAlice');
+    expect(userLogicalId('a.b.c')).to.equal(userLogicalId('a.b.c'));
+  });
+});
