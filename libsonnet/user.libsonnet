@@ -41,28 +41,46 @@ local writeActions = ['s3:PutObject', 's3:DeleteObject'];
     ],
   },
 
+  // Things every user of a stack shares: the Fn::Sub variables and the shared
+  // tag list. Callers rendering many users pass it through
+  // component.materialize() once: libjsonnet re-evaluates an object field at
+  // every access, and without that, rebuilding these per user made 10,000
+  // users take 5.4 s instead of 2.2 s.
+  shared(refs, tags={}):: {
+    refs: refs,
+    tags: tags,
+    tagList: tagging.list(tags),
+    subVars: { Bucket: refs.bucketName, KeyArn: refs.keyArn },
+    bucketVars: { Bucket: refs.bucketName },
+  },
+
   // id: the logical id (the engine derives it from the username and checks
   // that no two users collide).
   // spec: the checked user file { sshPublicKeys, homeDirectory, readOnly, tags }
+  // shared: $.shared(refs, tags)
+  //
+  // One flat literal, no mixins: this runs once per user, up to 10,000 times.
+  // Patch the result with `+` like any component.
   new(id=error 'user.new: id is required',
       name=error 'user.new: name is required',
       spec=error 'user.new: spec is required',
-      refs=error 'user.new: refs is required',
-      tags={}):: {
+      shared=error 'user.new: shared ($.shared(refs, tags)) is required'):: {
     local home = spec.homeDirectory,
     resources: {
       [id]: {
         Type: 'AWS::Transfer::User',
         Properties: {
-          ServerId: refs.serverId,
+          ServerId: shared.refs.serverId,
           UserName: name,
-          Role: refs.roleArn,
+          Role: shared.refs.roleArn,
           HomeDirectoryType: 'LOGICAL',
-          HomeDirectoryMappings: [{ Entry: '/', Target: c.sub('/${Bucket}/' + home, { Bucket: refs.bucketName }) }],
-          Policy: c.sub(std.toString($.sessionPolicy(home, spec.readOnly)), { Bucket: refs.bucketName, KeyArn: refs.keyArn }),
+          HomeDirectoryMappings: [{ Entry: '/', Target: { 'Fn::Sub': ['/${Bucket}/' + home, shared.bucketVars] } }],
+          Policy: { 'Fn::Sub': [std.toString($.sessionPolicy(home, spec.readOnly)), shared.subVars] },
           SshPublicKeys: spec.sshPublicKeys,
+          [if std.length(shared.tags) + std.length(spec.tags) > 0 then 'Tags']:
+            if std.length(spec.tags) == 0 then shared.tagList else tagging.list(shared.tags + spec.tags),
         },
-      } + tagging.mixin(tags + spec.tags),
+      },
     },
   },
 }

@@ -4,9 +4,11 @@
 local sftpgw = import 'sftpgw.libsonnet';
 
 function(config, users)
-  local refs = sftpgw.gateway.new(config).userRefs;
+  // Materialized once: see user.shared() for why.
+  local refs = sftpgw.component.materialize(sftpgw.gateway.new(config).userRefs);
+  local shared = sftpgw.component.materialize(sftpgw.user.shared(refs, config.tags));
   local us = std.parseJson(users);
   [
-    sftpgw.user.new(us[name].id, name, us[name].spec, refs, config.tags).resources
+    sftpgw.user.new(us[name].id, name, us[name].spec, shared).resources
     for name in std.objectFields(us)
   ]

@@ -27,6 +27,8 @@ export interface Synthesized {
 
 export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Promise<Synthesized> {
   const { reporter, jsonnet } = deps;
+  const t0 = performance.now();
+  const since = () => `${Math.round(performance.now() - t0)} ms`;
   const cwd = opts.cwd ?? process.cwd();
   const config = await loadConfig(opts, reporter);
   reporter.debug(`config ${config.file}${config.env ? ` (environment ${config.env})` : ''}`);
@@ -37,6 +39,7 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
   if (files.length === 0) reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
   const { values, texts } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
   reporter.progress(`evaluated ${files.length} user file${files.length === 1 ? '' : 's'}`);
+  reporter.debug(`user files evaluated at ${since()}`);
 
   // Shape checks are cheap: do them all before rendering.
   const problems: Problem[] = [];
@@ -75,11 +78,13 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
       else seen.set(r.fingerprint, i);
     });
   }
+  reporter.debug(`keys checked at ${since()}`);
   if (problems.length > 0) {
     for (const p of problems) if (p.line === undefined && p.field && p.file) p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
     throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
   }
   const template = await rendering!;
+  reporter.debug(`template rendered at ${since()}`);
   reporter.progress(`rendered ${Object.keys(template.Resources).length} resources`);
   return { config, template, users };
 }

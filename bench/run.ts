@@ -1,0 +1,78 @@
+// npm run bench: wall time and peak RSS of whole `sftpgw build` processes on
+// generated gateways, against the naive layout measured in the same run (these
+// machines are noisy: compare within a run, not across runs).
+//   SFTPGW_BENCH_SIZES=100,1000,10000  SFTPGW_BENCH_NAIVE=100,1000  SFTPGW_BENCH_REPEAT=3
+import { spawnSync } from 'node:child_process';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeUsers } from './users.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
+const root = path.resolve(here, '..', '..');
+const bin = path.join(root, 'bin', 'sftpgw.js');
+const rusage = path.join(here, 'rusage.js');
+const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
+const sizes = list(process.env.SFTPGW_BENCH_SIZES, [100, 1000, 10000]);
+const naiveSizes = list(process.env.SFTPGW_BENCH_NAIVE, [100, 1000]);
+const repeat = Number(process.env.SFTPGW_BENCH_REPEAT ?? 3);
+
+interface Sample { seconds: number; rssMiB: number; ok: boolean; note?: string }
+
+function measure(args: string[], cwd: string): Sample {
+  const rfile = path.join(mkdtempSync(path.join(tmpdir(), 'sftpgw-rusage-')), 'rss');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', `file://${rusage}`, ...args], {
+    cwd, env: { ...process.env, SFTPGW_BENCH_RUSAGE: rfile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  let rssMiB = NaN;
+  try { rssMiB = Number(readFileSync(rfile, 'utf8')) / 1024; } catch { /* killed before exit */ }
+  return { seconds, rssMiB, ok: r.status === 0, note: r.status === 0 ? undefined : (r.stderr || `signal ${r.signal}`).split('\n').slice(-3).join(' ') };
+}
+
+function median(samples: Sample[]): Sample {
+  const s = [...samples].sort((a, b) => a.seconds - b.seconds);
+  const m = s[Math.floor(s.length / 2)];
+  return { ...m, rssMiB: Math.max(...samples.map((x) => x.rssMiB)) };
+}
+
+function project(users: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `sftpgw-bench-${users}-`));
+  writeFileSync(path.join(dir, 'sftpgw.yaml'), 'stackName: bench\n');
+  writeUsers(path.join(dir, 'users'), users);
+  return dir;
+}
+
+const rows: string[][] = [];
+const row = (figure: string, users: number | string, s: Sample, baseline?: Sample, target = '') => {
+  const vs = baseline && baseline.ok && s.ok ? `${(baseline.seconds / s.seconds).toFixed(1)}× faster` : '';
+  rows.push([figure, String(users), s.ok ? s.seconds.toFixed(2) : `failed: ${s.note}`, Number.isNaN(s.rssMiB) ? '—' : s.rssMiB.toFixed(0), vs, target]);
+};
+
+console.error(`bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+
+// The shipped example, whole process.
+const example = median(Array.from({ length: Math.max(repeat, 5) }, () => measure([bin, 'build', '--no-lint', '--out', mkdtempSync(path.join(tmpdir(), 'o-'))], root)));
+row('example build (3 users), whole process', 3, example, undefined, '≤ 0.5 s');
+
+const naive = new Map<number, Sample>();
+for (const n of naiveSizes) {
+  const dir = project(n);
+  console.error(`bench: naive layout, ${n} users…`);
+  naive.set(n, measure([path.join(here, 'naive.js'), dir, path.join(dir, 'naive.json')], dir));
+  row('naive layout (main file imports each user file)', n, naive.get(n)!);
+  rmSync(dir, { recursive: true, force: true });
+}
+for (const n of sizes) {
+  const dir = project(n);
+  console.error(`bench: sftpgw build, ${n} users…`);
+  const s = median(Array.from({ length: n >= 10000 ? Math.min(repeat, 2) : repeat }, () => measure([bin, 'build', '--no-lint', '--out', path.join(dir, 'out')], dir)));
+  row('sftpgw build + user checks, no cfn-lint', n, s, naive.get(n), n === 1000 ? '≤ 0.6 s, ≥ 20× naive' : n === 10000 ? '≤ 3 s, ≤ 1024 MiB' : '');
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const header = ['figure', 'users', 'wall (s)', 'peak RSS (MiB)', 'vs naive', 'target'];
+const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+console.log(lines.join('\n'));
