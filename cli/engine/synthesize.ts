@@ -13,6 +13,7 @@ import { evaluateUserFiles } from './users/evaluate.js';
 import { checkPublicKey } from './users/keys.js';
 import { userLogicalId } from './users/logical-id.js';
 import { checkUserShape } from './users/spec.js';
+import { MAX_SESSION_POLICY, oversizedSessionPolicies } from './users/session-policy.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -85,6 +86,20 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
   }
   const template = await rendering!;
   reporter.debug(`template rendered at ${since()}`);
+  const oversized = oversizedSessionPolicies(template);
+  if (oversized.size > 0) {
+    const byId = new Map(users.map((u) => [u.id, u]));
+    throw invalidInput(`${oversized.size} session polic${oversized.size === 1 ? 'y is' : 'ies are'} too long`, [...oversized].map(([id, n]) => {
+      const u = byId.get(id);
+      return {
+        file: u && shownByName.get(u.name),
+        field: 'homeDirectory',
+        line: u && fieldLine(texts.get(u.name), 'homeDirectory'),
+        message: `makes the session policy up to ${n} characters; Transfer Family allows ${MAX_SESSION_POLICY}`,
+        hint: 'use a shorter homeDirectory (the policy names it three times)',
+      };
+    }));
+  }
   reporter.progress(`rendered ${Object.keys(template.Resources).length} resources`);
   return { config, template, users };
 }
