@@ -7,7 +7,4 @@
 
   // S3/IAM/KMS/Logs/Transfer all take Properties.Tags as a list.
   mixin(tags):: if std.length(tags) == 0 then {} else { Properties+: { Tags: $.list(tags) } },
-
-  // AWS::SNS / SQS use the same list form; Lambda too. Kept as one helper on purpose.
-  merge(shared, extra):: shared + (if extra == null then {} else extra),
 }

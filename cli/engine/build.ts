@@ -1,9 +1,11 @@
 // sftpgw build: synthesize the template and write it. On any error nothing is
 // written, and what the previous build wrote to the output folder is removed
 // so a stale template cannot be deployed as if it were current.
+import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import type { ConfigOptions } from './config/load.js';
+import { loadConfig, type ConfigOptions } from './config/load.js';
 import { SftpgwError } from './errors.js';
+import { silentReporter } from './reporter.js';
 import { synthesize, type SynthesizeDeps } from './synthesize.js';
 import { removeStaleOutputs, writeOutputs } from './template/write.js';
 import type { CfnTemplate } from './template/types.js';
@@ -50,14 +52,8 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
   }
 }
 
-/** The output folder even when config loading got far enough to know it, else the --out flag. */
+/** The output folder: the --out flag, else what the config says (when it loads). */
 async function staleDir(opts: BuildOptions): Promise<string | undefined> {
-  if (opts.outDir) return (await import('node:path')).resolve(opts.cwd ?? process.cwd(), opts.outDir);
-  try {
-    const { loadConfig } = await import('./config/load.js');
-    const { silentReporter } = await import('./reporter.js');
-    return (await loadConfig(opts, silentReporter)).outDir;
-  } catch {
-    return undefined;
-  }
+  if (opts.outDir) return path.resolve(opts.cwd ?? process.cwd(), opts.outDir);
+  return loadConfig(opts, silentReporter).then((c) => c.outDir, () => undefined);
 }

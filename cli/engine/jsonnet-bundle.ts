@@ -13,6 +13,7 @@
 // locations in the bundle back into file:line for error messages.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { JsonnetEngine, JsonnetOptions } from '../adapters/jsonnet.js';
 
 export interface BundleSegment {
   file: string;
@@ -237,4 +238,11 @@ export function bundleFile(file: string, opts: BundleOptions): Bundle {
   const text = (opts.readFile ?? defaultRead)(file);
   if (text === undefined) throw new BundleError(file, 0, `cannot read ${file}`);
   return bundle(text, file, opts);
+}
+
+/** Evaluates a bundle; a failure's text names the original files and lines. */
+export function evaluateBundle(jsonnet: JsonnetEngine, b: Bundle, opts: JsonnetOptions): Promise<string> {
+  return jsonnet.evaluateSnippet(b.code, b.filename, opts).catch((e: Error) => {
+    throw new Error(mapBundleError(b, String(e?.message ?? e)));
+  });
 }

@@ -7,7 +7,7 @@ import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import type { TemplateConfig } from '../config/types.js';
 import { invalidInput, type Problem } from '../errors.js';
 import { parseJsonnetError } from '../jsonnet-errors.js';
-import { bundleFile, BundleError, mapBundleError, type Bundle } from '../jsonnet-bundle.js';
+import { bundleFile, BundleError, evaluateBundle, type Bundle } from '../jsonnet-bundle.js';
 import { displayPath } from '../paths.js';
 import type { UserSpec } from '../users/spec.js';
 import { chunkCount } from '../users/evaluate.js';
@@ -40,19 +40,15 @@ export async function renderTemplate(
     }
     throw err;
   }
-  const evaluate = (b: Bundle, o: typeof opts & { tlaString?: Record<string, string> }) =>
-    jsonnet.evaluateSnippet(b.code, b.filename, o).catch((e: Error) => {
-      throw new Error(mapBundleError(b, String(e?.message ?? e)));
-    });
   const n = users.length === 0 ? 0 : chunkCount(users.length);
   const size = Math.ceil(users.length / Math.max(n, 1));
   const chunkJobs: Promise<string>[] = [];
   for (let i = 0; i < n; i++) {
     const part: Record<string, { id: string; spec: UserSpec }> = {};
     for (const u of users.slice(i * size, (i + 1) * size)) part[u.name] = { id: u.id, spec: u.spec };
-    chunkJobs.push(evaluate(usersBundle, { ...opts, tlaString: { users: JSON.stringify(part) } }));
+    chunkJobs.push(evaluateBundle(jsonnet, usersBundle, { ...opts, tlaString: { users: JSON.stringify(part) } }));
   }
-  const [root, ...chunks] = await Promise.allSettled([evaluate(gatewayBundle, opts), ...chunkJobs]);
+  const [root, ...chunks] = await Promise.allSettled([evaluateBundle(jsonnet, gatewayBundle, opts), ...chunkJobs]);
   const failed = [root, ...chunks].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed.length > 0) {
     // Chunks share the same code, so the same library error repeats: report it once.

@@ -18,7 +18,7 @@ import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import { invalidInput, SftpgwError, type Problem } from '../errors.js';
 import { parseJsonnetError } from '../jsonnet-errors.js';
-import { bundle, BundleError, mapBundleError, mapBundleLine, type Bundle } from '../jsonnet-bundle.js';
+import { bundle, BundleError, evaluateBundle, type Bundle } from '../jsonnet-bundle.js';
 import { looksLikePrivateKey } from './keys.js';
 import type { UserFile } from './discover.js';
 
@@ -108,10 +108,9 @@ export async function evaluateUserFiles(
   }
   const results = await Promise.allSettled(chunks.map((c) => {
     if (c.bundleError) return Promise.reject(c.bundleError);
-    const b = c.bundled!;
-    return jsonnet.evaluateSnippet(b.code, b.filename, { jpath }).catch((e: Error) => {
-      throw new Error(toChunkLines(b, String(e?.message ?? e)));
-    });
+    // Locations in the chunk come back as chunk lines (the chunk is the
+    // bundle's main file), which explainChunkError maps to user files.
+    return evaluateBundle(jsonnet, c.bundled!, { jpath });
   }));
   const values = new Map<string, unknown>();
   const problems: Problem[] = [];
@@ -135,18 +134,6 @@ export async function evaluateUserFiles(
   }
   if (problems.length > 0) throw invalidInput(`${problems.length} user file${problems.length === 1 ? '' : 's'} could not be evaluated`, problems);
   return { values, texts: new Map(texts.map(({ file, text }) => [file.name, text])) };
-}
-
-/**
- * Error text of a bundled chunk with its locations turned into chunk lines
- * (the chunk is the last segment of its bundle) or the imported files' lines.
- */
-function toChunkLines(b: Bundle, text: string): string {
-  const main = b.segments[b.segments.length - 1];
-  return mapBundleError(b, text, (line) => {
-    if (line >= main.start) return { file: b.filename, line: line - main.start + 1 };
-    return mapBundleLine(b, line);
-  });
 }
 
 /** Maps a chunk's error to the user file it comes from, with that file's own message. */
