@@ -56,17 +56,41 @@ export function program(): Command {
     .option('-u, --users <dir>', 'folder of <username>.libsonnet user files (overrides usersDir)')
     .option('-o, --out <dir>', 'output folder (overrides outDir; default dist/gateway/<env>)')
     .addOption(new Option('-f, --format <format>', 'template format').choices(['json', 'yaml']).default('json'))
-    .option('--no-lint', 'skip cfn-lint')
+    .option('--no-lint', 'skip cfn-lint (the schema, semantic and baseline checks still run)')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
     .addHelpText('after', `
-Writes <out>/template.json (template.yaml with --format yaml). Exit 0 only when
-the template is valid and written; on any error nothing is written and the
-previous build's output in <out> is removed.
+Validates the template (resource schemas, references and quotas, the security
+baseline, cfn-lint) before writing <out>/template.json (template.yaml with
+--format yaml). Exit 0 only when the template is valid and written; on any
+error nothing is written and the previous build's output in <out> is removed.
+Warnings are printed and do not fail the build.
 
 Examples:
   $ sftpgw build
   $ sftpgw build --env production --out build/prod
   $ sftpgw build --users test/users --format yaml --no-lint`)
     .action(action(() => import('./commands/build.js') as Promise<{ run: Runner }>));
+
+  common(p.command('validate'))
+    .description('check the gateway template (from the sources, or a template file) and report every finding; writes no template')
+    .option('-u, --users <dir>', 'folder of <username>.libsonnet user files (overrides usersDir)')
+    .option('-t, --template <file>', 'validate this built or hand-written template (JSON or YAML) instead of building from the sources')
+    .option('--no-lint', 'skip cfn-lint')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .addOption(new Option('--output <format>', 'findings on stdout as text (grouped by resource) or json').choices(['text', 'json']).default('text'))
+    .option('--report <kind=file>', 'also write a report: codequality=FILE (GitLab Code Quality) or junit=FILE (JUnit XML); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .addHelpText('after', `
+Layers: template shape and resource properties against the CloudFormation
+registry schemas; references, dependency cycles and quotas; the security
+baseline (waivable per resource with a reason: validation.waivers in
+sftpgw.yaml); cfn-lint with informational rules. Exit 0 when there are no
+errors (warnings allowed), 1 when there are.
+
+Examples:
+  $ sftpgw validate
+  $ sftpgw validate --env production --report codequality=gl-code-quality-report.json --report junit=validate.xml
+  $ sftpgw validate --template dist/gateway/production/template.json --output json`)
+    .action(action(() => import('./commands/validate.js') as Promise<{ run: Runner }>));
 
   return p;
 }

@@ -1,21 +1,18 @@
 // Console output: the reporter commands hand to the engine, and error printing.
-// Colours and live progress only on a TTY; plain lines in CI, with --no-color
-// or NO_COLOR. Errors and progress go to stderr; data goes to stdout.
+// Live progress only on a TTY; plain lines in CI. Errors and progress go to
+// stderr; data goes to stdout.
 import { formatProblem, SftpgwError } from './engine/errors.js';
 import type { Reporter } from './engine/reporter.js';
+import { formatFindings } from './findings-text.js';
+import { paint, redact, useColor } from './style.js';
+
+export { redact, useColor };
 
 export interface OutputOptions {
   color?: boolean;
   debug?: boolean;
   quiet?: boolean;
 }
-
-export function useColor(opts: OutputOptions, stream: NodeJS.WriteStream = process.stderr): boolean {
-  if (opts.color === false || 'NO_COLOR' in process.env || process.env.CI) return false;
-  return Boolean(stream.isTTY);
-}
-
-const paint = (on: boolean, code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
 export function consoleReporter(opts: OutputOptions): Reporter {
   const color = useColor(opts);
@@ -28,23 +25,13 @@ export function consoleReporter(opts: OutputOptions): Reporter {
   };
 }
 
-/**
- * Defence in depth: whatever reaches the terminal, private key material never
- * does. The engine already refuses such input without quoting it.
- */
-export function redact(text: string): string {
-  return text
-    .replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, '[private key redacted]')
-    .replace(/PuTTY-User-Key-File[\s\S]*/g, '[private key redacted]')
-    .replace(/b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=\s]*/g, '[private key redacted]');
-}
-
 export function printError(err: unknown, opts: OutputOptions): void {
   const color = useColor(opts);
   const red = paint(color, '31;1');
   if (err instanceof SftpgwError) {
     const lines = [`${red('error:')} ${err.message}`];
-    for (const p of err.problems) lines.push('  ' + formatProblem(p).replace(/\n/g, '\n  '));
+    if (err.findings && err.findings.length > 0) lines.push(formatFindings(err.findings, color).replace(/^/gm, '  '));
+    else for (const p of err.problems) lines.push('  ' + formatProblem(p).replace(/\n/g, '\n  '));
     if (err.hint) lines.push(`  → ${err.hint}`);
     if (opts.debug && err.cause instanceof Error) lines.push(`  cause: ${err.cause.stack ?? err.cause.message}`);
     process.stderr.write(redact(lines.join('\n')) + '\n');

@@ -1,24 +1,28 @@
-// sftpgw build: flags -> BuildOptions -> engine build -> one summary line.
+// sftpgw build: flags -> BuildOptions -> engine build -> one summary line,
+// plus any warnings validation found.
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { build, type OutputFormat } from '../engine/build.js';
 import { displayPath } from '../engine/paths.js';
-import { consoleReporter } from '../output.js';
+import { findingsSummary, formatFindings } from '../findings-text.js';
+import { consoleReporter, useColor } from '../output.js';
 import type { CommonFlags } from '../main.js';
+import { lintSettings, type LintFlags } from './lint-settings.js';
 
-export interface BuildFlags extends CommonFlags {
+export interface BuildFlags extends CommonFlags, LintFlags {
   users?: string;
   out?: string;
   format: OutputFormat;
-  lint: boolean;
 }
 
 export async function run(flags: BuildFlags): Promise<number> {
   const reporter = consoleReporter(flags);
   const result = await build(
-    { configFile: flags.config, env: flags.env, usersDir: flags.users, outDir: flags.out, format: flags.format, lint: flags.lint },
+    { configFile: flags.config, env: flags.env, usersDir: flags.users, outDir: flags.out, format: flags.format, lint: lintSettings(flags) },
     { jsonnet: libjsonnet, reporter },
   );
+  if (result.findings.length > 0) process.stderr.write(formatFindings(result.findings, useColor(flags)) + '\n');
   const where = result.files.map((f) => displayPath(f)).join(', ');
-  process.stderr.write(`built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${result.resources} resources, ${result.users} users → ${where}\n`);
+  const checks = result.findings.length > 0 ? ` (${findingsSummary(result.findings)})` : '';
+  process.stderr.write(`built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${result.resources} resources, ${result.users} users → ${where}${checks}\n`);
   return 0;
 }

@@ -1,21 +1,23 @@
-// sftpgw build: synthesize the template and write it. On any error nothing is
-// written, and what the previous build wrote to the output folder is removed
-// so a stale template cannot be deployed as if it were current.
+// sftpgw build: synthesize the template, validate it (all layers), write it.
+// On any error nothing is written, and what the previous build wrote to the
+// output folder is removed so a stale template cannot be deployed as if it
+// were current.
 import path from 'node:path';
-import { stringify as toYaml } from 'yaml';
 import { loadConfig, type ConfigOptions } from './config/load.js';
 import { SftpgwError } from './errors.js';
 import { silentReporter } from './reporter.js';
 import { synthesize, type SynthesizeDeps } from './synthesize.js';
+import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import { removeStaleOutputs, writeOutputs } from './template/write.js';
-import type { CfnTemplate } from './template/types.js';
+import { blocking, type Finding } from './validate/finding.js';
+import { runChecks, validationFailed, type LintSettings } from './validation.js';
 
-export type OutputFormat = 'json' | 'yaml';
+export type { OutputFormat };
 
 export interface BuildOptions extends ConfigOptions {
   format?: OutputFormat;
-  /** Run cfn-lint (the validation issue adds it; accepted now). */
-  lint?: boolean;
+  /** Run cfn-lint with these settings; undefined skips it (--no-lint). */
+  lint?: LintSettings;
 }
 
 export interface BuildResult {
@@ -25,21 +27,22 @@ export interface BuildResult {
   env?: string;
   users: number;
   resources: number;
-}
-
-export function serializeTemplate(template: CfnTemplate, format: OutputFormat): string {
-  if (format === 'yaml') return toYaml(template, { lineWidth: 0, aliasDuplicateObjects: false });
-  return JSON.stringify(template, null, 2) + '\n';
+  /** Findings that did not stop the build: warnings, informational, waived. */
+  findings: Finding[];
 }
 
 export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<BuildResult> {
   const format = opts.format ?? 'json';
   let outDir: string | undefined;
   try {
-    const { config, template, users } = await synthesize(opts, deps);
+    const synth = await synthesize(opts, deps);
+    const { config, template, users } = synth;
     outDir = config.outDir;
-    const files = await writeOutputs(config.outDir, [{ name: `template.${format}`, content: serializeTemplate(template, format) }]);
-    return { outDir: config.outDir, files, stackName: config.stackName, env: config.env, users: users.length, resources: Object.keys(template.Resources).length };
+    const content = serializeTemplate(template, format);
+    const findings = await runChecks({ template, content, bytes: Buffer.byteLength(content), format, config, locate: synth.locate }, opts.lint, deps.reporter);
+    if (blocking(findings).length > 0) throw validationFailed(findings);
+    const files = await writeOutputs(config.outDir, [{ name: `template.${format}`, content }]);
+    return { outDir: config.outDir, files, stackName: config.stackName, env: config.env, users: users.length, resources: Object.keys(template.Resources).length, findings };
   } catch (err) {
     if (err instanceof SftpgwError && err.kind !== 'usage') {
       const dir = outDir ?? (await staleDir(opts));

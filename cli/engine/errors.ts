@@ -1,6 +1,7 @@
 // Typed errors. The engine throws these; only cli/main.ts prints them and maps
 // their kind to an exit code. A problem always says where (file, line, field)
 // and, where we know it, what to do.
+import type { Finding } from './validate/finding.js';
 
 export interface Problem {
   /** File the problem is in, relative to the working directory when possible. */
@@ -26,13 +27,16 @@ export class SftpgwError extends Error {
   readonly kind: ErrorKind;
   readonly problems: Problem[];
   readonly hint?: string;
+  /** Validation findings behind the error (printed grouped by resource). */
+  readonly findings?: Finding[];
 
-  constructor(kind: ErrorKind, message: string, opts: { problems?: Problem[]; hint?: string; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, opts: { problems?: Problem[]; hint?: string; cause?: unknown; findings?: Finding[] } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SftpgwError';
     this.kind = kind;
     this.problems = opts.problems ?? [];
     this.hint = opts.hint;
+    this.findings = opts.findings;
   }
 }
 

@@ -4,6 +4,7 @@ import type { JsonnetEngine } from '../adapters/jsonnet.js';
 import { loadConfig, type ConfigOptions } from './config/load.js';
 import { templateConfig, type ResolvedConfig } from './config/types.js';
 import { invalidInput, type Problem } from './errors.js';
+import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { renderTemplate, type RenderUser } from './template/render.js';
 import { templateSources } from './template/sources.js';
@@ -13,7 +14,8 @@ import { evaluateUserFiles } from './users/evaluate.js';
 import { checkPublicKey } from './users/keys.js';
 import { userLogicalId } from './users/logical-id.js';
 import { checkUserShape } from './users/spec.js';
-import { MAX_SESSION_POLICY, oversizedSessionPolicies } from './users/session-policy.js';
+import { preloadValidators } from './validate/resource-types.js';
+import { synthesizedLocator, type SourceLocator } from './validate/sources.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -24,7 +26,12 @@ export interface Synthesized {
   config: ResolvedConfig;
   template: CfnTemplate;
   users: RenderUser[];
+  /** Maps a validation finding back to the user or libsonnet file it came from. */
+  locate: SourceLocator;
 }
+
+/** Types the shipped libsonnet emits: their validators load while jsonnet evaluates. */
+const SHIPPED_TYPES = ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Logs::LogGroup', 'AWS::IAM::Role', 'AWS::Transfer::Server', 'AWS::Transfer::User', 'AWS::Route53::RecordSet'];
 
 export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Promise<Synthesized> {
   const { reporter, jsonnet } = deps;
@@ -36,6 +43,7 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
   const sources = templateSources(config.projectDir);
   reporter.debug(`jsonnet path: ${sources.jpath.join(', ')}`);
 
+  preloadValidators(SHIPPED_TYPES);
   const files = await discoverUsers(config.usersDir, cwd);
   if (files.length === 0) reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
   const { values, texts } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
@@ -86,22 +94,14 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
   }
   const template = await rendering!;
   reporter.debug(`template rendered at ${since()}`);
-  const oversized = oversizedSessionPolicies(template);
-  if (oversized.size > 0) {
-    const byId = new Map(users.map((u) => [u.id, u]));
-    throw invalidInput(`${oversized.size} session polic${oversized.size === 1 ? 'y is' : 'ies are'} too long`, [...oversized].map(([id, n]) => {
-      const u = byId.get(id);
-      return {
-        file: u && shownByName.get(u.name),
-        field: 'homeDirectory',
-        line: u && fieldLine(texts.get(u.name), 'homeDirectory'),
-        message: `makes the session policy up to ${n} characters; Transfer Family allows ${MAX_SESSION_POLICY}`,
-        hint: 'use a shorter homeDirectory (the policy names it three times)',
-      };
-    }));
-  }
   reporter.progress(`rendered ${Object.keys(template.Resources).length} resources`);
-  return { config, template, users };
+  const locate = synthesizedLocator(
+    users.map((u) => ({ id: u.id, shown: shownByName.get(u.name)!, text: texts.get(u.name) })),
+    sources.jpath,
+    (id) => template.Resources[id]?.Type,
+    { file: displayPath(config.file, cwd) },
+  );
+  return { config, template, users, locate };
 }
 
 function warnOverlappingHomes(users: RenderUser[], shown: Map<string, string>, reporter: Reporter) {

@@ -224,5 +224,6 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
     },
     logs: { retentionDays: settings.logs?.retentionDays ?? 365 },
+    waivers: [...(top.validation?.waivers ?? []), ...(ctx.envName !== undefined ? environments?.[ctx.envName]?.validation?.waivers ?? [] : [])],
   };
 }

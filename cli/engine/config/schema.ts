@@ -58,6 +58,26 @@ const settings = {
       retentionDays: { enum: LOG_RETENTION_DAYS },
     },
   },
+  validation: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      waivers: {
+        type: 'array',
+        description: 'baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rule', 'resource', 'reason'],
+          properties: {
+            rule: { type: 'string', pattern: '^baseline/[a-z0-9-]+$' },
+            resource: { type: 'string', pattern: '^[A-Za-z0-9]{1,255}$' },
+            reason: { type: 'string', minLength: 10, maxLength: 500, description: 'why the protection is not needed here; shown in every report' },
+          },
+        },
+      },
+    },
+  },
 } as const;
 
 /** An environment section overrides part of the top level: nothing in it is required. */
@@ -79,7 +99,8 @@ export const configSchema = {
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
-        properties: partial(settings),
+        // waivers keep their required fields: a waiver without a reason is never valid
+        properties: { ...(partial(settings) as object), validation: settings.validation },
       },
     },
   },

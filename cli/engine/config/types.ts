@@ -12,6 +12,14 @@ export interface Settings {
   server?: { securityPolicy?: string };
   buckets?: { gateway?: string; accessLogs?: string; noncurrentVersionDays?: number; accessLogExpirationDays?: number };
   logs?: { retentionDays?: number };
+  validation?: { waivers?: Waiver[] };
+}
+
+/** A baseline rule waived for one resource. */
+export interface Waiver {
+  rule: string;
+  resource: string;
+  reason: string;
 }
 
 export interface RawConfig extends Settings {
@@ -34,6 +42,8 @@ export interface ResolvedConfig {
   server: { securityPolicy: string };
   buckets: { gateway: string | null; accessLogs: string | null; noncurrentVersionDays: number; accessLogExpirationDays: number };
   logs: { retentionDays: number };
+  /** Top-level waivers, then the environment's. */
+  waivers: Waiver[];
 }
 
 /** The part of the resolved config the jsonnet templates receive. */

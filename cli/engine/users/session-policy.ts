@@ -3,7 +3,6 @@
 // three times, so a long homeDirectory can break the limit at deploy time;
 // check the worst case here instead: the longest partition, a 63-character
 // bucket name and the longest key ARN the variables can stand for.
-import type { CfnTemplate } from '../template/types.js';
 
 export const MAX_SESSION_POLICY = 2048;
 
@@ -28,15 +27,4 @@ export function worstCaseLength(policy: unknown): number | undefined {
     if (typeof v === 'string') return v;
     return /key/i.test(name) || /Arn$/.test(name) ? LONGEST_KEY_ARN : LONGEST_BUCKET;
   }).length;
-}
-
-/** Users whose session policy can exceed the limit: logical id -> worst-case length. */
-export function oversizedSessionPolicies(template: CfnTemplate): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const [id, r] of Object.entries(template.Resources)) {
-    if (r.Type !== 'AWS::Transfer::User') continue;
-    const n = worstCaseLength(r.Properties?.Policy);
-    if (n !== undefined && n > MAX_SESSION_POLICY) out.set(id, n);
-  }
-  return out;
 }

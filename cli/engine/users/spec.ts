@@ -1,6 +1,7 @@
 // The user file contract (DESIGN.md §3): users/<username>.libsonnet evaluates to
 //   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...} }
 // This file checks the shape and the username; keys.ts checks the keys.
+import { closest } from '../suggest.js';
 import type { Problem } from '../errors.js';
 
 export interface UserSpec {
@@ -34,29 +35,11 @@ export function usernameProblem(name: string): { message: string; hint: string }
   return undefined;
 }
 
-/** Edit distance, for "did you mean" on a misspelt field. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-    }
-  }
-  return d[a.length][b.length];
-}
-
 export function suggestField(field: string): string | undefined {
   const lower = field.toLowerCase();
   const prefixed = USER_FIELDS.find((f) => lower.length >= 4 && (f.toLowerCase().startsWith(lower) || lower.startsWith(f.toLowerCase())));
   if (prefixed) return prefixed;
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const f of USER_FIELDS) {
-    const dd = distance(field, f);
-    if (dd < bestD) { bestD = dd; best = f; }
-  }
-  return bestD <= Math.max(2, Math.floor(field.length / 3)) ? best : undefined;
+  return closest(field, USER_FIELDS, 3);
 }
 
 export function homeDirectoryProblem(home: string): string | undefined {

@@ -1,0 +1,127 @@
+// Baseline for IAM: no wildcard actions, no wildcard resources except where
+// the API has no resource-level permissions, confused-deputy conditions on
+// service trust, and secrets readable only under the gateway's tag.
+import type { Finding } from '../finding.js';
+import { label, statementsOf, strings, type PolicyDoc, type Statement } from '../policies.js';
+import { dig, violation, type BaselineContext, type BaselineRule } from './context.js';
+
+/**
+ * Actions with no resource-level permissions: they can only be granted on
+ * "*". Each entry is documented in the IAM service authorization reference
+ * ("Resource types" column empty).
+ */
+export const NO_RESOURCE_LEVEL_ACTIONS = new Set([
+  // Lambda in a VPC manages its network interfaces
+  'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+  // X-Ray tracing
+  'xray:PutTraceSegments', 'xray:PutTelemetryRecords',
+  // custom metrics (scoped with a cloudwatch:namespace condition instead)
+  'cloudwatch:PutMetricData',
+  // vended log delivery set-up
+  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
+  'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:PutResourcePolicy',
+  'sts:GetCallerIdentity',
+]);
+
+/** Services whose trust policies take aws:SourceAccount / aws:SourceArn (confused-deputy protection). */
+export const SOURCE_CONDITION_SERVICES = new Set(['transfer.amazonaws.com']);
+
+function resourceFor(ctx: BaselineContext, doc: PolicyDoc) {
+  return ctx.ofType(doc.resourceType).find(([id]) => id === doc.logicalId)![1];
+}
+
+function at(ctx: BaselineContext, rule: BaselineRule, doc: PolicyDoc, st: Statement, message: string, hint: string): Finding {
+  return { ...violation(rule, doc.logicalId, resourceFor(ctx, doc), [], message, hint), pointer: st.pointer };
+}
+
+const isWildcardAction = (a: string) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a);
+
+export const iamNoWildcardAction: BaselineRule = {
+  id: 'baseline/iam-no-wildcard-action',
+  description: 'no policy allows "*" or "service:*" (key policies excepted: their root statement is how IAM governs the key)',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const doc of ctx.docs) {
+      if (doc.kind === 'key' || doc.kind === 'trust') continue;
+      for (const st of statementsOf(doc)) {
+        if (st.statement.Effect !== 'Allow') continue;
+        if (st.statement.NotAction !== undefined) {
+          out.push(at(ctx, this, doc, st, `statement ${label(st)} allows NotAction: everything except a list`, 'list the actions the statement allows (Action)'));
+          continue;
+        }
+        const wild = strings(st.statement.Action).filter(isWildcardAction);
+        if (wild.length > 0) out.push(at(ctx, this, doc, st, `statement ${label(st)} allows ${wild.join(', ')}`, 'list the actions the gateway needs'));
+      }
+    }
+    return out;
+  },
+};
+
+export const iamNoWildcardResource: BaselineRule = {
+  id: 'baseline/iam-no-wildcard-resource',
+  description: 'identity policies name their resources ("*" only for actions without resource-level permissions)',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const doc of ctx.docs) {
+      if (doc.kind !== 'identity' && doc.kind !== 'session') continue;
+      for (const st of statementsOf(doc)) {
+        const s = st.statement;
+        if (s.Effect !== 'Allow') continue;
+        if (s.NotResource !== undefined) {
+          out.push(at(ctx, this, doc, st, `statement ${label(st)} allows NotResource: everything except a list`, 'name the resources (Resource)'));
+          continue;
+        }
+        if (!strings(s.Resource).includes('*')) continue;
+        const scoped = strings(s.Action).filter((a) => !NO_RESOURCE_LEVEL_ACTIONS.has(a));
+        if (scoped.length > 0) out.push(at(ctx, this, doc, st, `statement ${label(st)} allows ${scoped.join(', ')} on every resource ("*")`, 'name the ARNs (Fn::GetAtt / Fn::Sub with pseudo parameters)'));
+      }
+    }
+    return out;
+  },
+};
+
+export const iamConfusedDeputy: BaselineRule = {
+  id: 'baseline/iam-confused-deputy',
+  description: 'service trust policies carry aws:SourceAccount or aws:SourceArn where the service supports them',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const doc of ctx.docs) {
+      if (doc.kind !== 'trust') continue;
+      for (const st of statementsOf(doc)) {
+        const s = st.statement;
+        const services = strings(dig(s, 'Principal', 'Service')).filter((svc) => SOURCE_CONDITION_SERVICES.has(svc));
+        if (s.Effect !== 'Allow' || services.length === 0) continue;
+        const keys = Object.values((s.Condition as Record<string, unknown>) ?? {}).flatMap((c) => (c && typeof c === 'object' ? Object.keys(c) : []));
+        if (!keys.some((k) => /^aws:Source(Account|Arn)$/i.test(k))) {
+          out.push(at(ctx, this, doc, st, `${services.join(', ')} may assume this role on behalf of any account`, 'add Condition StringEquals aws:SourceAccount = ${AWS::AccountId} and ArnLike aws:SourceArn = the server/user ARNs'));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+export const secretsScopedAccess: BaselineRule = {
+  id: 'baseline/secrets-scoped-access',
+  description: 'secretsmanager:GetSecretValue is allowed only on named secrets with a resource-tag condition',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const doc of ctx.docs) {
+      if (doc.kind !== 'identity') continue;
+      for (const st of statementsOf(doc)) {
+        const s = st.statement;
+        const grants = strings(s.Action).some((a) => /^secretsmanager:(GetSecretValue|\*)$/i.test(a) || a === '*');
+        if (s.Effect !== 'Allow' || !grants) continue;
+        const onAll = strings(s.Resource).includes('*');
+        const tagged = Object.values((s.Condition as Record<string, unknown>) ?? {}).some((c) => c && typeof c === 'object' && Object.keys(c).some((k) => /^(aws|secretsmanager):ResourceTag\//i.test(k)));
+        if (onAll || !tagged) {
+          out.push(at(ctx, this, doc, st, `statement ${label(st)} reads secrets ${onAll ? 'on every secret ("*")' : 'without a resource-tag condition'}`, 'allow GetSecretValue only on arn:…:secret:<prefix>/* with Condition StringEquals secretsmanager:ResourceTag/sftpgw:gateway = the stack'));
+        }
+      }
+    }
+    return out;
+  },
+};
+
+export const iamRules = [iamNoWildcardAction, iamNoWildcardResource, iamConfusedDeputy, secretsScopedAccess];

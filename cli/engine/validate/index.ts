@@ -1,0 +1,41 @@
+// Validation of a template in three layers (schema, semantic + baseline,
+// cfn-lint), every finding reported at once.
+import type { Waiver } from '../config/types.js';
+import type { CfnTemplate } from '../template/types.js';
+import { baselineFindings } from './baseline/index.js';
+import { sortFindings, type Finding } from './finding.js';
+import { policyDocuments, policyFindings } from './policies.js';
+import { schemaFindings } from './schema-layer.js';
+import { quotaFindings } from './semantic/quotas.js';
+import { referenceFindings, type DependencyGraph } from './semantic/references.js';
+import { applyWaivers, collectWaivers } from './waivers.js';
+
+export interface TemplateChecks {
+  /** Tags every taggable resource must carry (the config's shared tags). */
+  sharedTags?: Record<string, string>;
+  /** Waivers from the config. */
+  waivers?: readonly Waiver[];
+  /** The config file, to point at when a config waiver is wrong. */
+  configFile?: string;
+  /** Bytes of the template as it will be uploaded. */
+  bodyBytes?: number;
+}
+
+export interface TemplateValidation {
+  findings: Finding[];
+  graph: DependencyGraph;
+}
+
+/** Layers 1 and 2: schema, references, quotas, IAM documents, baseline rules, waivers. */
+export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks = {}): Promise<TemplateValidation> {
+  const findings: Finding[] = await schemaFindings(template);
+  if (!template || typeof template !== 'object' || Array.isArray(template)) return { findings, graph: new Map() };
+  const { findings: refs, graph } = referenceFindings(template);
+  findings.push(...refs, ...quotaFindings(template, { bodyBytes: opts.bodyBytes }));
+  const docs = policyDocuments(template);
+  findings.push(...policyFindings(docs));
+  const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
+  findings.push(...waiverProblems);
+  const all = applyWaivers([...findings, ...baselineFindings(template, docs, opts.sharedTags ?? {})], waivers);
+  return { findings: sortFindings(all), graph };
+}

@@ -1,0 +1,149 @@
+// Validation as the commands use it: the template from the sources (or a
+// file), all three layers, findings mapped back to source files. `build`
+// runs it before writing anything; `validate` only reports.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Linter } from '../adapters/cfn-lint.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigOptions } from './config/load.js';
+import type { ResolvedConfig } from './config/types.js';
+import { invalidInput, SftpgwError, type Problem } from './errors.js';
+import { displayPath } from './paths.js';
+import type { Reporter } from './reporter.js';
+import { synthesize, type Synthesized, type SynthesizeDeps } from './synthesize.js';
+import { readTemplateFile } from './template/read.js';
+import { serializeTemplate, type OutputFormat } from './template/serialize.js';
+import type { CfnTemplate } from './template/types.js';
+import { blocking, countFindings, sortFindings, summarize, type Counts, type Finding } from './validate/finding.js';
+import { checkTemplate } from './validate/index.js';
+import { lintFindings } from './validate/lint.js';
+import { attachSources, fileLocator, type SourceLocator } from './validate/sources.js';
+
+export interface LintSettings {
+  linter: Linter;
+  timeoutMs?: number;
+  /** Log cfn-lint's version (with --debug). */
+  reportVersion?: boolean;
+}
+
+export interface CheckInput {
+  template: CfnTemplate;
+  /** Size of the template as it will be written (or as read). */
+  bytes: number;
+  /** The text cfn-lint reads, when the template is not a file yet. */
+  content?: string;
+  format: OutputFormat;
+  /** When the template is already a file, cfn-lint reads it in place. */
+  file?: string;
+  config?: ResolvedConfig;
+  locate: SourceLocator;
+}
+
+/** All layers, every finding; cfn-lint (seconds) runs while ours (milliseconds) do. */
+export async function runChecks(input: CheckInput, lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+  const linting = lint ? lintCopy(input, lint, reporter) : undefined;
+  linting?.catch(() => undefined);
+  const t0 = performance.now();
+  const { findings } = await checkTemplate(input.template, {
+    sharedTags: input.config?.tags,
+    waivers: input.config?.waivers,
+    configFile: input.config && displayPath(input.config.file),
+    bodyBytes: input.bytes,
+  });
+  reporter.debug(`schema, semantic and baseline checks: ${Math.round(performance.now() - t0)} ms`);
+  if (linting) {
+    reporter.progress('running cfn-lint');
+    findings.push(...(await linting));
+  }
+  attachSources(findings, input.locate);
+  return sortFindings(findings);
+}
+
+async function lintCopy(input: CheckInput, lint: LintSettings, reporter: Reporter): Promise<Finding[]> {
+  const opts = { linter: lint.linter, timeoutMs: lint.timeoutMs, reportVersion: lint.reportVersion, region: input.config?.region };
+  if (input.file) return lintFindings(input.file, opts, reporter);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sftpgw-lint-'));
+  try {
+    const file = path.join(dir, `template.${input.format}`);
+    await writeFile(file, input.content ?? serializeTemplate(input.template, input.format));
+    const findings = await lintFindings(file, opts, reporter);
+    // cfn-lint saw a temporary copy; findings point into the template, not at it.
+    return findings;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The error build and validate fail with: every blocking finding, as problems and as findings. */
+export function validationFailed(findings: Finding[]): SftpgwError {
+  const errors = blocking(findings);
+  const problems: Problem[] = errors.map((f) => ({
+    file: f.source?.file,
+    line: f.source?.line,
+    field: f.source?.field ?? (f.logicalId ? `${f.logicalId}${f.pointer.replace(/^\/Resources\/[^/]+/, '')}` : f.pointer || undefined),
+    message: `${f.message} [${f.rule}]`,
+    hint: f.hint,
+  }));
+  const err = invalidInput(`the template is not valid: ${summarize(countFindings(findings))}`, problems);
+  return new SftpgwError(err.kind, err.message, { problems, findings });
+}
+
+export interface ValidateOptions extends ConfigOptions {
+  /** Validate this built or hand-written template instead of building from the sources. */
+  templateFile?: string;
+  lint?: LintSettings;
+}
+
+export interface ValidationResult {
+  findings: Finding[];
+  counts: Counts;
+  /** What was validated, as shown. */
+  subject: string;
+  stackName?: string;
+  env?: string;
+  resourceIds: string[];
+  /** Where a report points findings that have no source of their own. */
+  fallbackPath: string;
+  linted: boolean;
+}
+
+export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Promise<ValidationResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  let input: CheckInput;
+  let subject: string;
+  if (opts.templateFile) {
+    const file = path.resolve(cwd, opts.templateFile);
+    subject = displayPath(file, cwd);
+    const read = await readTemplateFile(file, subject);
+    const config = await optionalConfig(opts, deps.reporter);
+    input = { template: read.template, bytes: read.bytes, file, format: file.endsWith('.json') ? 'json' : 'yaml', config, locate: fileLocator(subject, read.lineOf) };
+  } else {
+    const synth: Synthesized = await synthesize(opts, deps);
+    subject = `${synth.config.stackName}${synth.config.env ? ` (${synth.config.env})` : ''}`;
+    const content = serializeTemplate(synth.template, 'json');
+    input = { template: synth.template, content, bytes: Buffer.byteLength(content), format: 'json', config: synth.config, locate: synth.locate };
+  }
+  const findings = await runChecks(input, opts.lint, deps.reporter);
+  return {
+    findings,
+    counts: countFindings(findings),
+    subject,
+    stackName: input.config?.stackName,
+    env: input.config?.env,
+    resourceIds: Object.keys(input.template.Resources ?? {}),
+    fallbackPath: input.file ? displayPath(input.file, cwd) : displayPath(input.config!.file, cwd),
+    linted: opts.lint !== undefined,
+  };
+}
+
+/** With --template the config is optional: it adds shared tags, waivers and the region. */
+async function optionalConfig(opts: ConfigOptions, reporter: Reporter): Promise<ResolvedConfig | undefined> {
+  const cwd = opts.cwd ?? process.cwd();
+  const explicit = opts.configFile ?? (opts.environment ?? process.env).SFTPGW_CONFIG;
+  if (!explicit && !existsSync(path.resolve(cwd, DEFAULT_CONFIG_FILE))) {
+    reporter.debug(`no ${DEFAULT_CONFIG_FILE}: validating without shared tags or waivers`);
+    return undefined;
+  }
+  return loadConfig(opts, reporter);
+}

@@ -1,0 +1,260 @@
+// Derives the per-type Properties schemas sftpgw validates with from the
+// CloudFormation registry schemas bundled with cfn-lint (the machine's Python
+// package; its version is recorded in the output), for the resource types
+// the shipped libsonnet emits plus the ones a gateway commonly adds.
+//
+// What the derivation does to a registry schema, and why:
+// - every value position (a property, an array item, a map value) also
+//   accepts an intrinsic function (Ref, Fn::*), whose own shape is checked;
+// - string/number/boolean accept each other's string forms, as CloudFormation
+//   does ("300" for an integer, 300 for a string);
+// - read-only properties are removed (setting one is an error);
+// - only validation keywords are kept; patterns JavaScript cannot compile
+//   are dropped and counted; the registry's own keywords requiredXor,
+//   requiredOr, dependentExcluded and dependentRequired become draft-07
+//   (annotated with `x-cfn-rule` so messages can say what was meant).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The types we bundle. Outside this set a resource is reported, never silently passed. */
+export const RESOURCE_TYPES = [
+  // emitted by the shipped libsonnet
+  'AWS::KMS::Key', 'AWS::KMS::Alias',
+  'AWS::S3::Bucket', 'AWS::S3::BucketPolicy',
+  'AWS::Logs::LogGroup',
+  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy',
+  'AWS::Transfer::Server', 'AWS::Transfer::User',
+  'AWS::Route53::RecordSet',
+  // the outbound side and nested stacks
+  'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Lambda::EventInvokeConfig',
+  'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
+  'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
+  'AWS::CloudWatch::Alarm', 'AWS::SecretsManager::Secret',
+  'AWS::CloudFormation::Stack',
+  // common additions to a gateway
+  'AWS::Transfer::Connector', 'AWS::Transfer::Workflow',
+  'AWS::Lambda::Version', 'AWS::Lambda::Alias',
+  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
+  'AWS::Events::Rule', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter',
+  'AWS::SSM::Parameter',
+] as const;
+
+/** Registry schemas differ slightly by region; we take this one's. */
+export const SOURCE_REGION = 'us_east_1';
+
+export const INTRINSIC_FUNCTIONS = [
+  'Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::If', 'Fn::ImportValue',
+  'Fn::FindInMap', 'Fn::Base64', 'Fn::Cidr', 'Fn::GetAZs', 'Fn::Length', 'Fn::ToJsonString', 'Fn::Transform',
+] as const;
+
+type Schema = Record<string, unknown>;
+
+export interface CfnLintData {
+  version: string;
+  dir: string;
+}
+
+/** Where the installed cfn-lint keeps its schemas, and its version. */
+export function locateCfnLint(): CfnLintData {
+  const script = 'import os, cfnlint, cfnlint.version; print(cfnlint.version.__version__); print(os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas"))';
+  let out: string;
+  try {
+    out = execFileSync(process.env.PYTHON ?? 'python3', ['-c', script], { encoding: 'utf8' });
+  } catch (err) {
+    throw new Error(`cannot import cfn-lint's Python package (pip install cfn-lint): ${(err as Error).message}`);
+  }
+  const [version, dir] = out.trim().split('\n');
+  return { version, dir };
+}
+
+export function readRegistrySchema(data: CfnLintData, typeName: string): Schema {
+  const providers = readFileSync(path.join(data.dir, 'providers', `${SOURCE_REGION}.py`), 'utf8');
+  const m = new RegExp(`"${typeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": "([0-9a-f]+)"`).exec(providers);
+  if (!m) throw new Error(`${typeName} is not in cfn-lint ${data.version}'s ${SOURCE_REGION} registry`);
+  return JSON.parse(readFileSync(path.join(data.dir, 'resources', `${m[1]}.json`), 'utf8')) as Schema;
+}
+
+const KEEP = new Set([
+  'type', 'properties', 'additionalProperties', 'patternProperties', 'required', 'items', 'minItems', 'maxItems',
+  'uniqueItems', 'enum', 'const', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum',
+  'exclusiveMaximum', 'multipleOf', 'oneOf', 'anyOf', 'allOf', 'not', '$ref', 'definitions', 'dependencies',
+  'propertyNames', 'minProperties', 'maxProperties',
+]);
+
+export interface Derived {
+  schema: Schema;
+  droppedPatterns: string[];
+}
+
+/** The Properties schema for one registry schema (see the file comment). */
+export function deriveSchema(registry: Schema): Derived {
+  const dropped: string[] = [];
+  const readOnly = new Set(topLevelNames(registry.readOnlyProperties));
+  const clean = (node: unknown, valuePosition: boolean): unknown => {
+    if (typeof node !== 'object' || node === null || Array.isArray(node)) return node;
+    const src = node as Schema;
+    const out: Schema = {};
+    for (const [k, v] of Object.entries(src)) {
+      if (!KEEP.has(k)) continue;
+      if (k === 'properties' || k === 'patternProperties') {
+        out[k] = Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, clean(s, true)]));
+      } else if (k === 'definitions') {
+        out[k] = Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, clean(s, false)]));
+      } else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) {
+        out[k] = clean(v, true);
+      } else if (k === 'oneOf' || k === 'anyOf' || k === 'allOf') {
+        out[k] = (v as unknown[]).map((s) => clean(s, false));
+      } else if (k === 'not') {
+        out[k] = clean(v, false);
+      } else if (k === 'pattern') {
+        if (compiles(v as string)) out[k] = v;
+        else dropped.push(v as string);
+      } else {
+        out[k] = v;
+      }
+    }
+    if (src.dependentRequired) out.dependencies = { ...(out.dependencies as Schema), ...(src.dependentRequired as Schema) };
+    const rules = combinationRules(src);
+    if (rules.length > 0) out.allOf = [...((out.allOf as unknown[]) ?? []), ...rules];
+    lenientType(out);
+    return valuePosition ? allowIntrinsic(out) : out;
+  };
+  const schema = clean(registry, false) as Schema;
+  const props = schema.properties as Schema;
+  for (const name of readOnly) delete props[name];
+  schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => !readOnly.has(r));
+  if ((schema.required as string[]).length === 0) delete schema.required;
+  schema.definitions = { ...(schema.definitions as Schema), ...INTRINSIC_DEFINITIONS };
+  delete schema.additionalProperties;
+  schema.additionalProperties = false;
+  schema.type = 'object';
+  return { schema, droppedPatterns: dropped };
+}
+
+/** requiredXor / requiredOr / dependentExcluded as draft-07 subschemas. */
+function combinationRules(src: Schema): Schema[] {
+  const out: Schema[] = [];
+  const requiredOf = (names: string[]) => names.map((n) => ({ required: [n] }));
+  for (const names of nested(src.requiredXor) ?? []) out.push({ 'x-cfn-rule': 'requiredXor', 'x-cfn-names': names, oneOf: requiredOf(names) });
+  for (const names of nested(src.requiredOr) ?? []) out.push({ 'x-cfn-rule': 'requiredOr', 'x-cfn-names': names, anyOf: requiredOf(names) });
+  for (const [name, excluded] of Object.entries((src.dependentExcluded as Record<string, string[]> | undefined) ?? {})) {
+    out.push({ 'x-cfn-rule': 'dependentExcluded', 'x-cfn-names': [name, ...excluded], if: { required: [name] }, then: { not: { anyOf: requiredOf(excluded) } } });
+  }
+  return out;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const LENIENT_PATTERN: Record<string, string> = {
+  integer: '^-?[0-9]+$',
+  number: '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$',
+  boolean: '^(true|false|True|False)$',
+};
+
+/**
+ * CloudFormation converts "300" to an integer and 300 to a string; so does
+ * cfn-lint's default (non-strict) type check. The original type is kept in
+ * `x-cfn-type` for messages.
+ */
+function lenientType(s: Schema): void {
+  const t = s.type;
+  if (typeof t !== 'string' && !Array.isArray(t)) return;
+  const types = (Array.isArray(t) ? t : [t]) as string[];
+  if (types.includes('string')) {
+    if (types.length === 1 && !s.pattern && !s.enum && !s.const) {
+      s.type = ['string', 'number', 'boolean'];
+      s['x-cfn-type'] = 'string';
+    }
+    return;
+  }
+  const scalar = types.filter((x) => x in LENIENT_PATTERN);
+  if (scalar.length === 0 || s.pattern) return;
+  s['x-cfn-type'] = types.join(' or ');
+  s.type = [...types, 'string'];
+  s.pattern = scalar.map((x) => LENIENT_PATTERN[x]).join('|');
+  if (Array.isArray(s.enum)) s.enum = [...(s.enum as unknown[]), ...(s.enum as unknown[]).filter((v) => typeof v !== 'string').map(String)];
+}
+
+/** A value position accepts an intrinsic function (whose shape is checked) or the value itself. */
+function allowIntrinsic(s: Schema): Schema {
+  return { if: { $ref: '#/definitions/Intrinsic' }, then: { $ref: '#/definitions/IntrinsicFunction' }, else: s };
+}
+
+const string = { type: 'string' };
+const list = (min: number, max = min) => ({ type: 'array', minItems: min, maxItems: max });
+
+/** The shapes CloudFormation accepts for each intrinsic function. */
+export const INTRINSIC_DEFINITIONS: Schema = {
+  Intrinsic: {
+    type: 'object',
+    minProperties: 1,
+    maxProperties: 1,
+    propertyNames: { enum: INTRINSIC_FUNCTIONS },
+  },
+  IntrinsicFunction: {
+    type: 'object',
+    properties: {
+      Ref: string,
+      'Fn::GetAtt': { anyOf: [{ type: 'string', pattern: '^[A-Za-z0-9]+\\..+$' }, { ...list(2), items: [string, {}] }] },
+      'Fn::Sub': { anyOf: [string, { ...list(2), items: [string, { type: 'object' }] }] },
+      'Fn::Join': { ...list(2), items: [string, {}] },
+      'Fn::Select': list(2),
+      'Fn::Split': list(2),
+      'Fn::If': { ...list(3), items: [string, {}, {}] },
+      'Fn::FindInMap': list(3, 4),
+      'Fn::Cidr': list(3),
+    },
+  },
+};
+
+function topLevelNames(pointers: unknown): string[] {
+  return ((pointers as string[] | undefined) ?? []).filter((p) => /^\/properties\/[^/]+$/.test(p)).map((p) => p.slice('/properties/'.length));
+}
+
+/** What the rest of sftpgw needs to know about a type besides its schema. */
+export interface TypeInfo {
+  module: string;
+  /** JSON pointers of properties whose change replaces the resource (the deploy guard). */
+  createOnly: string[];
+  /** Attributes `Fn::GetAtt` can read. */
+  attributes: string[];
+  /** Properties that exist but can only be read. */
+  readOnly: string[];
+  tagProperty?: string;
+  /** Registry patterns JavaScript cannot compile (left to cfn-lint). */
+  droppedPatterns?: number;
+}
+
+export function typeInfo(typeName: string, registry: Schema, droppedPatterns: string[]): TypeInfo {
+  const tagging = registry.tagging as { taggable?: boolean; tagProperty?: string } | undefined;
+  const attrs = ((registry.readOnlyProperties as string[] | undefined) ?? [])
+    .map((p) => p.replace(/^\/properties\//, '').split('/').join('.'))
+    .filter((a) => !a.includes('*'));
+  const info: TypeInfo = {
+    module: `${slug(typeName)}.js`,
+    createOnly: (registry.createOnlyProperties as string[] | undefined) ?? [],
+    attributes: typeName === 'AWS::CloudFormation::Stack' ? [...attrs, 'Outputs.*'] : attrs,
+    readOnly: topLevelNames(registry.readOnlyProperties),
+  };
+  if (tagging?.taggable !== false && tagging?.tagProperty) info.tagProperty = tagging.tagProperty.replace(/^\/properties\//, '');
+  else if (tagging === undefined && (registry.properties as Schema).Tags) info.tagProperty = 'Tags';
+  if (droppedPatterns.length > 0) info.droppedPatterns = droppedPatterns.length;
+  return info;
+}
+
+function nested(v: unknown): string[][] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  return Array.isArray(v[0]) ? (v as string[][]) : [v as string[]];
+}
+
+export function slug(typeName: string): string {
+  return typeName.toLowerCase().replace(/::/g, '-');
+}
