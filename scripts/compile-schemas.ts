@@ -62,7 +62,7 @@ export function generatedFiles(): Record<string, string> {
   for (const typeName of [...RESOURCE_TYPES].sort()) {
     const registry = readRegistrySchema(cfnLint, typeName);
     const { schema, droppedPatterns } = deriveSchema(registry);
-    const info = typeInfo(typeName, registry, droppedPatterns);
+    const info = typeInfo(typeName, registry, droppedPatterns, cfnLint);
     index.types[typeName] = info;
     files[`cli/generated/resources/${info.module}`] = compileStandalone({ default: schema }, `${typeName} in cfn-lint ${cfnLint.version} (${SOURCE_REGION})`);
   }

@@ -53,19 +53,27 @@ type Schema = Record<string, unknown>;
 export interface CfnLintData {
   version: string;
   dir: string;
+  /** Types whose every property Fn::GetAtt can read (cfn-lint's schema/_getatts.py). */
+  allPropertyAttributes: string[];
+  /** Extra GetAtt attributes of non-registry types (same source). */
+  attributeExceptions: Record<string, string[]>;
 }
 
 /** Where the installed cfn-lint keeps its schemas, and its version. */
 export function locateCfnLint(): CfnLintData {
-  const script = 'import os, cfnlint, cfnlint.version; print(cfnlint.version.__version__); print(os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas"))';
+  const script = [
+    'import os, json, cfnlint, cfnlint.version',
+    'from cfnlint.schema import _getatts as g',
+    'print(json.dumps({"version": cfnlint.version.__version__, "dir": os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas"),',
+    '  "allPropertyAttributes": sorted(g._all_property_types), "attributeExceptions": g._exceptions}))',
+  ].join('\n');
   let out: string;
   try {
     out = execFileSync(process.env.PYTHON ?? 'python3', ['-c', script], { encoding: 'utf8' });
   } catch (err) {
     throw new Error(`cannot import cfn-lint's Python package (pip install cfn-lint): ${(err as Error).message}`);
   }
-  const [version, dir] = out.trim().split('\n');
-  return { version, dir };
+  return JSON.parse(out) as CfnLintData;
 }
 
 export function readRegistrySchema(data: CfnLintData, typeName: string): Schema {
@@ -233,15 +241,22 @@ export interface TypeInfo {
   droppedPatterns?: number;
 }
 
-export function typeInfo(typeName: string, registry: Schema, droppedPatterns: string[]): TypeInfo {
-  const tagging = registry.tagging as { taggable?: boolean; tagProperty?: string } | undefined;
-  const attrs = ((registry.readOnlyProperties as string[] | undefined) ?? [])
+/** What Fn::GetAtt can read, as cfn-lint computes it (schema/_getatts.py). */
+function attributesOf(typeName: string, registry: Schema, data: CfnLintData): string[] {
+  if (typeName === 'AWS::CloudFormation::Stack') return ['Outputs.*'];
+  const readOnly = ((registry.readOnlyProperties as string[] | undefined) ?? [])
     .map((p) => p.replace(/^\/properties\//, '').split('/').join('.'))
     .filter((a) => !a.includes('*'));
+  const extra = data.allPropertyAttributes.includes(typeName) ? Object.keys(registry.properties as Schema) : data.attributeExceptions[typeName] ?? [];
+  return [...new Set([...readOnly, ...extra])].sort();
+}
+
+export function typeInfo(typeName: string, registry: Schema, droppedPatterns: string[], data: CfnLintData): TypeInfo {
+  const tagging = registry.tagging as { taggable?: boolean; tagProperty?: string } | undefined;
   const info: TypeInfo = {
     module: `${slug(typeName)}.js`,
     createOnly: (registry.createOnlyProperties as string[] | undefined) ?? [],
-    attributes: typeName === 'AWS::CloudFormation::Stack' ? [...attrs, 'Outputs.*'] : attrs,
+    attributes: attributesOf(typeName, registry, data),
     readOnly: topLevelNames(registry.readOnlyProperties),
   };
   if (tagging?.taggable !== false && tagging?.tagProperty) info.tagProperty = tagging.tagProperty.replace(/^\/properties\//, '');

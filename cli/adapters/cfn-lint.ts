@@ -23,11 +23,15 @@ export function cfnLint(command: string = process.env.SFTPGW_CFN_LINT || 'cfn-li
     command,
     lint(file, args, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const child = spawn(command, [...args, '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+        // Its own process group, so a timeout stops cfn-lint and anything it started.
+        const child = spawn(command, [...args, '--', file], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         let timedOut = false;
-        const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutMs);
+        const timer = setTimeout(() => {
+          timedOut = true;
+          try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+        }, timeoutMs);
         child.stdout.on('data', (b: Buffer) => out.push(b));
         child.stderr.on('data', (b: Buffer) => err.push(b));
         child.on('error', (e) => { clearTimeout(timer); reject(e); });

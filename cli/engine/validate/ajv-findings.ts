@@ -23,7 +23,8 @@ export function ajvFindings(errors: readonly ErrorObject[] | null | undefined, c
   if (!errors) return [];
   // An anyOf/oneOf error stands for all of its branches' errors.
   const branches = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
-  const kept = errors.filter((e) => e.keyword !== 'if' && !branches.some((b) => e.schemaPath.startsWith(b)));
+  // Errors inside propertyNames repeat the propertyNames error itself.
+  const kept = errors.filter((e) => e.keyword !== 'if' && e.propertyName === undefined && !branches.some((b) => e.schemaPath.startsWith(b)));
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const e of kept) {
@@ -31,10 +32,25 @@ export function ajvFindings(errors: readonly ErrorObject[] | null | undefined, c
     const key = `${f.pointer}|${f.rule}|${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    f.hint ??= GENERIC_HINTS[f.rule.slice(f.rule.indexOf('/') + 1)] ?? 'fix the value (see the CloudFormation resource reference)';
     out.push(f);
   }
-  return out;
+  // A value of the wrong type fails its enum/pattern/length too; say it once.
+  const wrongType = new Set(out.filter((f) => f.rule.endsWith('/type')).map((f) => f.pointer));
+  return out.filter((f) => f.rule.endsWith('/type') || !wrongType.has(f.pointer));
 }
+
+const GENERIC_HINTS: Record<string, string> = {
+  type: 'write a value of that type (or an intrinsic function that yields one)',
+  enum: 'use one of the allowed values',
+  pattern: 'change the value to match the pattern',
+  length: 'change the length to fit the limits',
+  range: 'use a value within the range',
+  unique: 'remove the duplicate',
+  shape: 'fix the number of keys',
+  exclusive: 'keep one of them',
+  required: 'add the missing property',
+};
 
 function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
   const parent = (e.parentSchema ?? {}) as Schema;
@@ -80,6 +96,10 @@ function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
     case 'const':
       return { ...base, rule: rule('enum'), message: `${name} must be ${JSON.stringify(p.allowedValue)}` };
     case 'pattern':
+      // a lenient number/boolean: the string form did not parse
+      if (parent['x-cfn-type'] && typeof e.data === 'string' && !String(parent['x-cfn-type']).includes('string')) {
+        return { ...base, rule: rule('type'), message: `${name} must be ${article(String(parent['x-cfn-type']))}, not ${describe(e.data)}` };
+      }
       return { ...base, rule: rule('pattern'), message: `${name} ${JSON.stringify(e.data)} does not match the pattern ${String(p.pattern)}` };
     case 'minLength':
     case 'maxLength':
@@ -97,8 +117,11 @@ function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
       return { ...base, rule: rule('range'), message: `${name} is ${JSON.stringify(e.data)}; it ${e.message ?? 'is out of range'}` };
     case 'uniqueItems':
       return { ...base, rule: rule('unique'), message: `${name} has duplicate items (${String(p.j)} and ${String(p.i)})`, hint: 'remove the duplicate' };
-    case 'propertyNames':
-      return { ...base, rule: rule('name'), message: `${name}: ${JSON.stringify(p.propertyName)} is not an allowed name` };
+    case 'propertyNames': {
+      const key = String(p.propertyName);
+      const hint = ctx.layer === 'template' ? 'logical ids and section keys use letters and digits only (A-Z, a-z, 0-9), at most 255' : undefined;
+      return { ...base, pointer: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, rule: rule('name'), message: `${JSON.stringify(key)} is not an allowed name in ${name}`, hint };
+    }
     case 'oneOf':
     case 'anyOf':
     case 'not':

@@ -13,10 +13,10 @@ const resource = {
   properties: {
     Type: { type: 'string', pattern: '^(AWS|Alexa|Custom)::[A-Za-z0-9_@-]+(::[A-Za-z0-9_@-]+)*$' },
     Properties: { type: 'object' },
-    DependsOn: { anyOf: [LOGICAL_ID, { type: 'array', items: LOGICAL_ID, uniqueItems: true }] },
+    DependsOn: { 'x-cfn-type': 'a logical id or a list of them', anyOf: [LOGICAL_ID, { type: 'array', items: LOGICAL_ID, uniqueItems: true }] },
     Condition: { type: 'string' },
-    DeletionPolicy: { anyOf: [{ enum: ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'] }, { type: 'object', minProperties: 1, maxProperties: 1 }] },
-    UpdateReplacePolicy: { anyOf: [{ enum: ['Delete', 'Retain', 'Snapshot'] }, { type: 'object', minProperties: 1, maxProperties: 1 }] },
+    DeletionPolicy: { 'x-cfn-type': 'Delete, Retain, RetainExceptOnCreate or Snapshot', anyOf: [{ enum: ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'] }, { type: 'object', minProperties: 1, maxProperties: 1 }] },
+    UpdateReplacePolicy: { 'x-cfn-type': 'Delete, Retain or Snapshot', anyOf: [{ enum: ['Delete', 'Retain', 'Snapshot'] }, { type: 'object', minProperties: 1, maxProperties: 1 }] },
     Metadata: { type: 'object' },
     CreationPolicy: { type: 'object' },
     UpdatePolicy: { type: 'object' },

@@ -2,6 +2,7 @@
 // issues with description, check_name, fingerprint, severity and location.
 // https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { Finding } from '../finding.js';
 
 export interface CodeQualityIssue {
@@ -29,9 +30,14 @@ export function codeQualityReport(findings: readonly Finding[], fallbackPath: st
       check_name: f.rule,
       fingerprint: createHash('sha256').update(`${key}|${n}`).digest('hex').slice(0, 32),
       severity: f.waived !== undefined ? 'info' : SEVERITY[f.severity],
-      location: { path: toPosix(f.source?.file ?? fallbackPath), lines: { begin: f.source?.line ?? 1 } },
+      location: inRepository(f.source?.file) ? { path: toPosix(f.source!.file), lines: { begin: f.source!.line ?? 1 } } : { path: toPosix(fallbackPath), lines: { begin: 1 } },
     };
   });
+}
+
+/** GitLab shows a finding only at a path inside the repository (relative to the job's directory). */
+function inRepository(file: string | undefined): file is string {
+  return file !== undefined && !path.isAbsolute(file) && !file.startsWith('..');
 }
 
 function toPosix(p: string): string {

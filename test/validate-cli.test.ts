@@ -1,0 +1,222 @@
+// sftpgw validate and build's validation, end to end through the real CLI and
+// the real cfn-lint: outputs, reports in the formats GitLab reads, templates
+// from files, customised libsonnet that drops a protection, waivers, and what
+// happens when cfn-lint is missing, hangs or crashes.
+import { expect } from 'chai';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Ajv } from 'ajv';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cleanTempDirs, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
+
+/** GitLab's Code Quality report format (docs.gitlab.com/ci/testing/code_quality, "Code Quality report format"). */
+const CODE_QUALITY_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['description', 'check_name', 'fingerprint', 'severity', 'location'],
+    properties: {
+      description: { type: 'string', minLength: 1 },
+      check_name: { type: 'string', minLength: 1 },
+      fingerprint: { type: 'string', minLength: 1 },
+      severity: { enum: ['info', 'minor', 'major', 'critical', 'blocker'] },
+      location: {
+        type: 'object',
+        required: ['path', 'lines'],
+        properties: {
+          path: { type: 'string', minLength: 1, not: { pattern: '^/' } },
+          lines: { type: 'object', required: ['begin'], properties: { begin: { type: 'integer', minimum: 1 } } },
+        },
+      },
+    },
+  },
+};
+
+/** A project whose own templates/gateway.jsonnet patches bucket versioning away. */
+function projectWithoutVersioning(): string {
+  const dir = exampleProject();
+  mkdirSync(path.join(dir, 'templates'));
+  writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), [
+    "local sftpgw = import 'sftpgw.libsonnet';",
+    'function(config)',
+    '  (sftpgw.gateway.new(config) + {',
+    "    bucket+:: sftpgw.component.patch('GatewayBucket', { Properties+: { VersioningConfiguration:: null } }),",
+    '  }).template',
+    '',
+  ].join('\n'));
+  return dir;
+}
+
+function fakeLinter(dir: string, script: string): string {
+  const file = path.join(dir, 'fake-cfn-lint');
+  writeFileSync(file, `#!/bin/sh\n${script}\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+describe('sftpgw validate', function () {
+  this.timeout(120_000);
+  afterEach(cleanTempDirs);
+
+  it('the example passes every layer, cfn-lint -c I included: exit 0, zero findings', () => {
+    const dir = exampleProject();
+    const r = runCli(['validate', '--output', 'json'], { cwd: dir });
+    expect(r.status, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout) as { ok: boolean; layers: string[]; counts: Record<string, number>; findings: unknown[]; resources: number };
+    expect(out.ok).to.equal(true);
+    expect(out.layers).to.deep.equal(['template', 'schema', 'semantic', 'baseline', 'cfn-lint']);
+    expect(out.findings).to.deep.equal([]);
+    expect(out.counts).to.deep.equal({ error: 0, warning: 0, info: 0, waived: 0 });
+    expect(out.resources).to.equal(14);
+    expect(listFiles(dir).filter((f) => f.startsWith('dist'))).to.deep.equal([]); // writes no template
+  });
+
+  it('a customised template that drops a protection fails build and validate, naming the resource and the library', () => {
+    const dir = projectWithoutVersioning();
+    const b = runCli(['build', '--no-lint'], { cwd: dir });
+    expect(b.status).to.equal(1);
+    expect(b.stderr).to.match(/GatewayBucket\s+AWS::S3::Bucket/);
+    expect(b.stderr).to.match(/versioning is not enabled \[baseline\/bucket-versioning\]/);
+    expect(b.stderr).to.match(/at \S*libsonnet\/bucket\.libsonnet:\d+/); // the library that builds buckets
+    expect(listFiles(path.join(dir, 'dist'))).to.deep.equal([]);
+
+    const v = runCli(['validate', '--no-lint', '--report', 'codequality=reports/cq.json', '--report', 'junit=reports/junit.xml'], { cwd: dir });
+    expect(v.status).to.equal(1);
+    expect(v.stdout).to.match(/bucket-versioning/);
+    const cq = JSON.parse(readFileSync(path.join(dir, 'reports/cq.json'), 'utf8')) as { check_name: string; location: { path: string; lines: { begin: number } } }[];
+    const validateCq = new Ajv({ allErrors: true }).compile(CODE_QUALITY_SCHEMA);
+    expect(validateCq(cq), JSON.stringify(validateCq.errors)).to.equal(true);
+    const issue = cq.find((i) => i.check_name === 'baseline/bucket-versioning')!;
+    // the shipped library is outside the repository: GitLab gets the config file instead
+    expect(issue.location.path).to.equal('sftpgw.yaml');
+    expect(new Set(cq.map((i) => (i as unknown as { fingerprint: string }).fingerprint)).size).to.equal(cq.length);
+
+    const xml = readFileSync(path.join(dir, 'reports/junit.xml'), 'utf8');
+    expect(XMLValidator.validate(xml)).to.equal(true);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(xml) as { testsuites: { '@_failures': string; testsuite: { '@_name': string; testcase: { '@_name': string; failure?: unknown }[] }[] } };
+    expect(Number(doc.testsuites['@_failures'])).to.be.greaterThan(0);
+    const baseline = doc.testsuites.testsuite.find((s) => s['@_name'].startsWith('baseline'))!;
+    const failing = baseline.testcase.filter((c) => c.failure !== undefined).map((c) => c['@_name']);
+    expect(failing).to.include('GatewayBucket');
+  });
+
+  it('a waiver in sftpgw.yaml lets the build through and every report repeats its reason', () => {
+    const dir = projectWithoutVersioning();
+    const reason = 'scratch bucket for a migration; versions are not needed';
+    writeFileSync(path.join(dir, 'sftpgw.yaml'), readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8') +
+      `\nvalidation:\n  waivers:\n    - rule: baseline/bucket-versioning\n      resource: GatewayBucket\n      reason: ${reason}\n`);
+    const b = runCli(['build', '--no-lint'], { cwd: dir });
+    expect(b.status, b.stderr).to.equal(0);
+    expect(b.stderr).to.include(reason);
+    expect(b.stderr).to.match(/1 waived/);
+    const v = runCli(['validate', '--no-lint', '--output', 'json', '--report', 'codequality=cq.json'], { cwd: dir });
+    expect(v.status, v.stderr).to.equal(0);
+    const out = JSON.parse(v.stdout) as { findings: { rule: string; waived?: string }[] };
+    expect(out.findings.find((f) => f.rule === 'baseline/bucket-versioning')?.waived).to.equal(reason);
+    expect(readFileSync(path.join(dir, 'cq.json'), 'utf8')).to.include(reason);
+  });
+
+  it('a waiver without a reason is a config error', () => {
+    const dir = exampleProject();
+    writeFileSync(path.join(dir, 'sftpgw.yaml'), readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8') +
+      '\nvalidation:\n  waivers:\n    - rule: baseline/bucket-versioning\n      resource: GatewayBucket\n');
+    const r = runCli(['validate', '--no-lint'], { cwd: dir });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/sftpgw\.yaml:\d+:\d+: validation\.waivers\.0: missing required key reason/);
+  });
+
+  it('--template reads a hand-written YAML template with short-form tags and points at its lines', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'hand.yaml'), [
+      'AWSTemplateFormatVersion: "2010-09-09"',
+      'Resources:',
+      '  Topic:',
+      '    Type: AWS::SNS::Topic',
+      '    Properties:',
+      '      KmsMasterKeyId: !Ref Key',
+      '      TopicNam: alarms',
+      '  Alias:',
+      '    Type: AWS::KMS::Alias',
+      '    Properties:',
+      '      AliasName: alias/x',
+      '      TargetKeyId: !GetAtt Key.KeyId',
+      '',
+    ].join('\n'));
+    const r = runCli(['validate', '--template', 'hand.yaml', '--no-lint', '--output', 'json'], { cwd: dir });
+    expect(r.status).to.equal(1);
+    const out = JSON.parse(r.stdout) as { findings: { rule: string; logicalId: string; source: { file: string; line: number } }[] };
+    const byRule = (rule: string) => out.findings.filter((f) => f.rule === rule).map((f) => `${f.logicalId} ${f.source.file}:${f.source.line}`);
+    expect(byRule('schema/unknown-property')).to.deep.equal(['Topic hand.yaml:7']);
+    expect(byRule('semantic/missing-reference')).to.deep.equal(['Alias hand.yaml:12', 'Topic hand.yaml:6']);
+  });
+
+  it('--template with a missing file is a usage error (exit 2)', () => {
+    const r = runCli(['validate', '--template', 'nope.json'], { cwd: tempDir() });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/cannot read template nope\.json: no such file/);
+  });
+
+  it('maps cfn-lint findings (here a warning only cfn-lint knows) to the logical id; warnings do not fail', () => {
+    const dir = tempDir();
+    const t = JSON.parse(readFileSync(path.join(repoRoot, 'test/golden/example/default.json'), 'utf8'));
+    t.Resources.GatewayBucket.DependsOn = 'GatewayKey'; // already implied by Fn::GetAtt: cfn-lint W3005
+    writeFileSync(path.join(dir, 'template.json'), JSON.stringify(t, null, 2));
+    const r = runCli(['validate', '--template', 'template.json', '--output', 'json'], { cwd: dir });
+    expect(r.status, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout) as { findings: { rule: string; layer: string; severity: string; logicalId: string; pointer: string; source: { line: number } }[] };
+    const w = out.findings.find((f) => f.rule === 'cfn-lint/W3005')!;
+    expect(w, r.stdout).to.not.equal(undefined);
+    expect(w).to.include({ layer: 'cfn-lint', severity: 'warning', logicalId: 'GatewayBucket' });
+    expect(w.pointer).to.match(/^\/Resources\/GatewayBucket\/DependsOn/);
+    expect(w.source.line).to.be.greaterThan(1);
+  });
+
+  it('cfn-lint not installed: says so and how to get it, exit 1; --no-lint runs the other layers', () => {
+    const dir = exampleProject();
+    const env = { PATH: path.dirname(process.execPath), SFTPGW_CFN_LINT: undefined };
+    const r = runCli(['validate'], { cwd: dir, env });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/cfn-lint is not installed/);
+    expect(r.stderr).to.match(/pip install cfn-lint/);
+    expect(r.stderr).to.match(/--no-lint/);
+    const b = runCli(['build'], { cwd: dir, env });
+    expect(b.status).to.equal(1);
+    expect(listFiles(path.join(dir, 'dist'))).to.deep.equal([]);
+    const n = runCli(['validate', '--no-lint'], { cwd: dir, env });
+    expect(n.status, n.stderr).to.equal(0);
+    expect(n.stderr).to.match(/cfn-lint skipped/);
+  });
+
+  // Fakes: a real cfn-lint cannot be made to hang or crash on demand.
+  it('cfn-lint that hangs is stopped at --lint-timeout (fake cfn-lint)', () => {
+    const dir = exampleProject();
+    const r = runCli(['validate', '--lint-timeout', '1'], { cwd: dir, env: { SFTPGW_CFN_LINT: fakeLinter(dir, 'sleep 30') } });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/cfn-lint did not finish within 1 s/);
+  });
+
+  it('cfn-lint that crashes is an error, never a pass (fake cfn-lint)', () => {
+    const dir = exampleProject();
+    const r = runCli(['validate'], { cwd: dir, env: { SFTPGW_CFN_LINT: fakeLinter(dir, 'echo "Traceback: boom" >&2; exit 1') } });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/cfn-lint failed \(exit 1\)/);
+    expect(r.stderr).to.match(/Traceback: boom/);
+  });
+
+  it('--output json on a bad user file: stdout is one JSON document saying why', () => {
+    const dir = exampleProject();
+    writeFileSync(path.join(dir, 'users', 'carol.libsonnet'), '{ sshPublicKeys: [], homeDirectory: "carol" }');
+    const r = runCli(['validate', '--no-lint', '--output', 'json', '--report', 'codequality=cq.json'], { cwd: dir });
+    expect(r.status).to.equal(1);
+    const out = JSON.parse(r.stdout) as { ok: boolean; findings: { source: { file: string } }[] };
+    expect(out.ok).to.equal(false);
+    expect(out.findings[0].source.file).to.equal('users/carol.libsonnet');
+    expect(JSON.parse(readFileSync(path.join(dir, 'cq.json'), 'utf8'))[0].location.path).to.equal('users/carol.libsonnet');
+  });
+
+  it('--report with an unknown kind is a usage error', () => {
+    const r = runCli(['validate', '--report', 'sarif=x.json'], { cwd: exampleProject() });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/codequality, junit/);
+  });
+});

@@ -1,0 +1,89 @@
+// Every rule of the schema, semantic and baseline layers catches what it is
+// for and names the logical id. Each fixture in fixtures/bad-templates breaks
+// a known-good template (the built example, or the example plus the outbound
+// resources) in one way; the errors found must be exactly the expected ones,
+// so a rule that fires where it should not fails a test too.
+import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Waiver } from '../cli/engine/config/types.js';
+import type { CfnTemplate } from '../cli/engine/template/types.js';
+import { BASELINE_RULES } from '../cli/engine/validate/baseline/index.js';
+import type { Finding } from '../cli/engine/validate/finding.js';
+import { checkTemplate } from '../cli/engine/validate/index.js';
+import { applyPatch, type PatchOp } from './helpers/json-patch.js';
+import { repoRoot } from './helpers/project.js';
+
+interface Expected { rule: string; logicalId: string | null; severity?: 'error' | 'warning' }
+interface Fixture {
+  base: 'example' | 'outbound';
+  patch: PatchOp[];
+  expect: Expected[];
+  expectWaived?: Expected[];
+  expectCount?: Record<string, number>;
+  options?: { bodyBytes?: number; waivers?: Waiver[] };
+  repeat?: { count: number; idPrefix: string; resource: unknown };
+  repeatOutputs?: { count: number; idPrefix: string; output: unknown };
+}
+
+const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'bad-templates');
+const readJson = (...p: string[]) => JSON.parse(readFileSync(path.join(repoRoot, ...p), 'utf8')) as unknown;
+const example = () => readJson('test', 'golden', 'example', 'default.json') as CfnTemplate;
+/** The example plus a push function, failure queue, alarm topic and alarms that meet the baseline. */
+export function outboundTemplate(): CfnTemplate {
+  const t = example();
+  Object.assign(t.Resources, readJson('test', 'fixtures', 'templates', 'outbound-resources.json'));
+  return t;
+}
+const SHARED_TAGS = { costCenter: 'cc-1000', team: 'platform', 'sftpgw:gateway': 'sftpgw-example' };
+
+function build(fx: Fixture): CfnTemplate {
+  const t = applyPatch(fx.base === 'outbound' ? outboundTemplate() : example(), fx.patch);
+  for (let i = 0; i < (fx.repeat?.count ?? 0); i++) t.Resources[`${fx.repeat!.idPrefix}${i}`] = structuredClone(fx.repeat!.resource) as CfnTemplate['Resources'][string];
+  for (let i = 0; i < (fx.repeatOutputs?.count ?? 0); i++) (t.Outputs ??= {})[`${fx.repeatOutputs!.idPrefix}${i}`] = structuredClone(fx.repeatOutputs!.output);
+  return t;
+}
+
+const key = (e: { rule: string; logicalId?: string | null }) => `${e.rule} @ ${e.logicalId ?? '(template)'}`;
+const show = (fs: Finding[]) => fs.map((f) => `${f.severity} ${key(f)}: ${f.message}`).join('\n');
+
+describe('validation rules (fixtures/bad-templates)', () => {
+  const names = readdirSync(fixtureDir).filter((f) => f.endsWith('.json')).sort();
+
+  for (const base of ['example', 'outbound'] as const) {
+    it(`the ${base} template is clean`, async () => {
+      const { findings } = await checkTemplate(base === 'example' ? example() : outboundTemplate(), { sharedTags: SHARED_TAGS });
+      expect(show(findings)).to.equal('');
+    });
+  }
+
+  for (const name of names) {
+    it(name.replace(/\.json$/, ''), async () => {
+      const fx = JSON.parse(readFileSync(path.join(fixtureDir, name), 'utf8')) as Fixture;
+      const { findings } = await checkTemplate(build(fx), { sharedTags: SHARED_TAGS, ...fx.options });
+      const active = findings.filter((f) => f.waived === undefined);
+      for (const sev of ['error', 'warning'] as const) {
+        const want = fx.expect.filter((e) => (e.severity ?? 'error') === sev).map(key).sort();
+        const got = [...new Set(active.filter((f) => f.severity === sev).map(key))].sort();
+        expect(got, `${sev}s found:\n${show(findings)}`).to.deep.equal(want);
+      }
+      const waived = findings.filter((f) => f.waived !== undefined);
+      expect(waived.map(key).sort()).to.deep.equal((fx.expectWaived ?? []).map(key).sort());
+      for (const f of waived) expect(f.waived).to.have.length.greaterThan(9);
+      for (const [rule, n] of Object.entries(fx.expectCount ?? {})) expect(findings.filter((f) => f.rule === rule), show(findings)).to.have.length(n);
+      for (const f of active) {
+        expect(f.message, key(f)).to.be.a('string').and.not.equal('');
+        if (f.severity === 'error') expect(f.hint, `${key(f)} says what to do`).to.be.a('string').and.not.equal('');
+        if (f.logicalId) expect(f.pointer, key(f)).to.satisfy((p: string) => p.startsWith(`/Resources/${f.logicalId}`) || f.rule.startsWith('waiver/'));
+      }
+    });
+  }
+
+  it('every baseline rule has a fixture that trips it', () => {
+    const tripped = new Set(names.flatMap((n) => {
+      const fx = JSON.parse(readFileSync(path.join(fixtureDir, n), 'utf8')) as Fixture;
+      return [...fx.expect, ...(fx.expectWaived ?? [])].map((e) => e.rule);
+    }));
+    expect(BASELINE_RULES.map((r) => r.id).filter((id) => !tripped.has(id))).to.deep.equal([]);
+  });
+});
