@@ -5,7 +5,7 @@
 //
 // Outputs (all under cli/generated/):
 //   config-validate.js          sftpgw.yaml
-//   template-validate.js        a template's top level, and IAM policy documents
+//   template-validate.js        a template's top level
 //   resources/<type>.js         one module per resource type's Properties, imported on demand
 //   resource-types.json         per type: module, createOnly (replacement), GetAtt attributes, tagging; source + version
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { configSchema } from '../cli/engine/config/schema.js';
-import { policyDocumentSchema, templateSchema } from '../cli/engine/validate/template-schema.js';
+import { templateSchema } from '../cli/engine/validate/template-schema.js';
 import { deriveSchema, locateCfnLint, readRegistrySchema, RESOURCE_TYPES, SOURCE_REGION, typeInfo, type TypeInfo } from './resource-schemas.js';
 
 const standalone = ((standaloneCode as unknown as { default?: unknown }).default ?? standaloneCode) as (a: Ajv, refs?: unknown) => string;
@@ -52,7 +52,7 @@ export interface ResourceTypesFile {
 export function generatedFiles(): Record<string, string> {
   const files: Record<string, string> = {
     'cli/generated/config-validate.js': compileStandalone({ default: configSchema }, 'cli/engine/config/schema.ts'),
-    'cli/generated/template-validate.js': compileStandalone({ template: templateSchema, policyDocument: policyDocumentSchema }, 'cli/engine/validate/template-schema.ts'),
+    'cli/generated/template-validate.js': compileStandalone({ template: templateSchema }, 'cli/engine/validate/template-schema.ts'),
   };
   const cfnLint = locateCfnLint();
   const index: ResourceTypesFile = {

@@ -31,8 +31,8 @@ export interface CheckInput {
   template: CfnTemplate;
   /** Size of the template as it will be written (or as read). */
   bytes: number;
-  /** The text cfn-lint reads, when the template is not a file yet. */
-  content?: string;
+  /** The template's text as it will be written (or as read). */
+  content: string;
   format: OutputFormat;
   /** When the template is already a file, cfn-lint reads it in place. */
   file?: string;
@@ -50,6 +50,7 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
     waivers: input.config?.waivers,
     configFile: input.config && displayPath(input.config.file),
     bodyBytes: input.bytes,
+    text: input.content,
   });
   reporter.debug(`schema, semantic and baseline checks: ${Math.round(performance.now() - t0)} ms`);
   if (linting) {
@@ -66,7 +67,7 @@ async function lintCopy(input: CheckInput, lint: LintSettings, reporter: Reporte
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sftpgw-lint-'));
   try {
     const file = path.join(dir, `template.${input.format}`);
-    await writeFile(file, input.content ?? serializeTemplate(input.template, input.format));
+    await writeFile(file, input.content);
     const findings = await lintFindings(file, opts, reporter);
     // cfn-lint saw a temporary copy; findings point into the template, not at it.
     return findings;
@@ -117,7 +118,7 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     subject = displayPath(file, cwd);
     const read = await readTemplateFile(file, subject);
     const config = await optionalConfig(opts, deps.reporter);
-    input = { template: read.template, bytes: read.bytes, file, format: file.endsWith('.json') ? 'json' : 'yaml', config, locate: fileLocator(subject, read.lineOf) };
+    input = { template: read.template, bytes: read.bytes, content: read.text, file, format: file.endsWith('.json') ? 'json' : 'yaml', config, locate: fileLocator(subject, read.lineOf) };
   } else {
     const synth: Synthesized = await synthesize(opts, deps);
     subject = `${synth.config.stackName}${synth.config.env ? ` (${synth.config.env})` : ''}`;

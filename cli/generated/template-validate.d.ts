@@ -2,4 +2,3 @@
 import type { ErrorObject } from 'ajv';
 type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 export declare const template: Validator;
-export declare const policyDocument: Validator;

@@ -30,6 +30,7 @@ function splitAtt(s: string): string[] {
 export interface TemplateFile {
   file: string;
   template: CfnTemplate;
+  text: string;
   bytes: number;
   /** Line of the value a pointer names (or of its nearest ancestor in the file). */
   lineOf(pointer: string): number | undefined;
@@ -55,6 +56,7 @@ export async function readTemplateFile(file: string, shown: string): Promise<Tem
   return {
     file,
     template,
+    text,
     bytes: Buffer.byteLength(text),
     lineOf(pointer) {
       let node: unknown = doc.contents;

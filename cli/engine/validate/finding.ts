@@ -31,11 +31,14 @@ export interface Finding {
 }
 
 export function escapePointer(part: string | number): string {
-  return String(part).replace(/~/g, '~0').replace(/\//g, '~1');
+  if (typeof part === 'number') return String(part);
+  return part.includes('~') || part.includes('/') ? part.replace(/~/g, '~0').replace(/\//g, '~1') : part;
 }
 
 export function pointerOf(...parts: (string | number)[]): string {
-  return parts.map((p) => '/' + escapePointer(p)).join('');
+  let out = '';
+  for (const p of parts) out += '/' + escapePointer(p);
+  return out;
 }
 
 export function pointerParts(pointer: string): string[] {

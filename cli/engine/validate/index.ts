@@ -19,6 +19,8 @@ export interface TemplateChecks {
   configFile?: string;
   /** Bytes of the template as it will be uploaded. */
   bodyBytes?: number;
+  /** The template's text as written or read (counting dynamic references in it is cheaper than a walk). */
+  text?: string;
 }
 
 export interface TemplateValidation {
@@ -30,12 +32,12 @@ export interface TemplateValidation {
 export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks = {}): Promise<TemplateValidation> {
   const findings: Finding[] = await schemaFindings(template);
   if (!template || typeof template !== 'object' || Array.isArray(template)) return { findings, graph: new Map() };
-  const { findings: refs, graph } = referenceFindings(template);
-  findings.push(...refs, ...quotaFindings(template, { bodyBytes: opts.bodyBytes }));
+  const { findings: refs, graph, arnStrings } = referenceFindings(template);
+  findings.push(...refs, ...quotaFindings(template, { bodyBytes: opts.bodyBytes, text: opts.text }));
   const docs = policyDocuments(template);
   findings.push(...policyFindings(docs));
   const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
   findings.push(...waiverProblems);
-  const all = applyWaivers([...findings, ...baselineFindings(template, docs, opts.sharedTags ?? {})], waivers);
+  const all = applyWaivers([...findings, ...baselineFindings(template, docs, opts.sharedTags ?? {}, arnStrings)], waivers);
   return { findings: sortFindings(all), graph };
 }

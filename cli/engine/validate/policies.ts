@@ -1,10 +1,9 @@
 // Every IAM policy document in a template, with what kind of policy it is:
 // identity policies must not name a Principal, resource policies must.
 // Used by the semantic layer (well-formed) and the baseline (least privilege).
-import { policyDocument as validatePolicy } from '../../generated/template-validate.js';
 import type { CfnTemplate } from '../template/types.js';
-import { ajvFindings } from './ajv-findings.js';
 import { pointerOf, type Finding } from './finding.js';
+import { policyGrammarProblems } from './policy-grammar.js';
 
 export type PolicyKind = 'identity' | 'trust' | 'resource' | 'key' | 'session';
 
@@ -124,9 +123,12 @@ export function policyFindings(docs: readonly PolicyDoc[]): Finding[] {
       out.push({ ...base, rule: 'iam/policy-document', pointer: doc.pointer, message: `the policy is not valid JSON: ${doc.parseError}`, hint: 'fix the JSON text (or write the policy as an object)' });
       continue;
     }
-    if (!validatePolicy(doc.document)) {
-      for (const f of ajvFindings(validatePolicy.errors, { base: doc.fromText ? '' : doc.pointer, layer: 'semantic', logicalId: doc.logicalId, resourceType: doc.resourceType, prefix: 'iam' })) {
-        out.push(doc.fromText ? { ...f, rule: 'iam/policy-document', pointer: doc.pointer, message: `policy text${f.pointer}: ${f.message}` } : { ...f, rule: 'iam/policy-document' });
+    const grammar = policyGrammarProblems(doc.document);
+    if (grammar.length > 0) {
+      for (const g of grammar) {
+        out.push(doc.fromText
+          ? { ...base, rule: 'iam/policy-document', pointer: doc.pointer, message: `in the policy text at ${g.at || '/'}: ${g.message}`, hint: g.hint }
+          : { ...base, rule: 'iam/policy-document', pointer: doc.pointer + g.at, message: g.message, hint: g.hint });
       }
       continue;
     }

@@ -4,6 +4,7 @@
 import type { CfnResource, CfnTemplate } from '../../template/types.js';
 import { pointerOf, type Finding } from '../finding.js';
 import { isObj, type Obj, type PolicyDoc } from '../policies.js';
+import type { LocatedString } from '../semantic/references.js';
 
 export interface BaselineContext {
   template: CfnTemplate;
@@ -13,6 +14,8 @@ export interface BaselineContext {
   sharedTags: Record<string, string>;
   /** Resources of one type, as [logical id, resource]. */
   ofType(type: string): [string, CfnResource][];
+  /** Strings in resource properties that hold an ARN or an AWS endpoint. */
+  arnStrings: LocatedString[];
 }
 
 export interface BaselineRule {
@@ -22,7 +25,7 @@ export interface BaselineRule {
   check(ctx: BaselineContext): Finding[];
 }
 
-export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>): BaselineContext {
+export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>, arnStrings: LocatedString[] = []): BaselineContext {
   const byType = new Map<string, [string, CfnResource][]>();
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (!isObj(r) || typeof r.Type !== 'string') continue;
@@ -30,7 +33,7 @@ export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags
     if (!list) byType.set(r.Type, (list = []));
     list.push([id, r]);
   }
-  return { template, docs, sharedTags, ofType: (t) => byType.get(t) ?? [] };
+  return { template, docs, sharedTags, arnStrings, ofType: (t) => byType.get(t) ?? [] };
 }
 
 /** A finding of a baseline rule on one resource. */

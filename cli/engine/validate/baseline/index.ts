@@ -2,6 +2,7 @@
 import type { CfnTemplate } from '../../template/types.js';
 import type { Finding } from '../finding.js';
 import type { PolicyDoc } from '../policies.js';
+import type { LocatedString } from '../semantic/references.js';
 import { makeContext, waiverHint, type BaselineRule } from './context.js';
 import { iamRules } from './iam.js';
 import { kmsRules } from './kms.js';
@@ -12,8 +13,8 @@ import { transferRules } from './transfer.js';
 
 export const BASELINE_RULES: readonly BaselineRule[] = [...storageRules, ...kmsRules, ...transferRules, ...iamRules, ...outboundRules, ...portableRules];
 
-export function baselineFindings(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>): Finding[] {
-  const ctx = makeContext(template, docs, sharedTags);
+export function baselineFindings(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>, arnStrings: LocatedString[] = []): Finding[] {
+  const ctx = makeContext(template, docs, sharedTags, arnStrings);
   const out: Finding[] = [];
   for (const rule of BASELINE_RULES) {
     for (const f of rule.check(ctx)) out.push({ ...f, hint: `${f.hint}; ${waiverHint(rule.id, f.logicalId ?? '<id>')}` });

@@ -1,7 +1,7 @@
 // Baseline for the whole template: shared tags on everything taggable, and
 // no hard-coded partition, region or account (pseudo parameters instead), so
 // one template deploys to any account, region and partition.
-import type { Finding } from '../finding.js';
+import { pointerOf, type Finding } from '../finding.js';
 import { isObj } from '../policies.js';
 import { typeInfo } from '../resource-types.js';
 import { props, violation, type BaselineRule } from './context.js';
@@ -37,39 +37,28 @@ function tagMap(v: unknown): Map<string, unknown> | undefined {
   return undefined;
 }
 
-// Region and account are only judged inside ARNs and endpoints: a key
-// comment or description may mention a region harmlessly.
-const HARD_CODED: { re: RegExp; what: string; use: string; arnish?: boolean }[] = [
+// Region and account are only judged inside ARNs and endpoints (the strings
+// the reference walk collects): a key comment may mention a region harmlessly.
+const HARD_CODED: { re: RegExp; what: string; use: string }[] = [
   { re: /arn:aws(-[a-z-]+)?:/, what: 'partition', use: 'arn:${AWS::Partition}:' },
-  { re: /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b/, what: 'region', use: '${AWS::Region}', arnish: true },
-  { re: /:\d{12}:/, what: 'account id', use: '${AWS::AccountId}', arnish: true },
+  { re: /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b/, what: 'region', use: '${AWS::Region}' },
+  { re: /:\d{12}:/, what: 'account id', use: '${AWS::AccountId}' },
 ];
-const ARNISH = /arn:|\.amazonaws\.com/;
 
 export const noHardCodedLocation: BaselineRule = {
   id: 'baseline/no-hard-coded-location',
   description: 'no hard-coded partition, region or account id (use pseudo parameters)',
   check(ctx) {
     const out: Finding[] = [];
-    const path: (string | number)[] = ['Properties'];
-    for (const [id, r] of Object.entries(ctx.template.Resources ?? {})) {
-      if (!isObj(r)) continue;
-      const found = new Set<string>();
-      const scan = (v: unknown) => {
-        if (typeof v === 'string') {
-          if (!v.includes(':') && !v.includes('-')) return;
-          for (const h of HARD_CODED) {
-            if (found.has(h.what) || (h.arnish && !ARNISH.test(v)) || !h.re.test(v)) continue;
-            found.add(h.what);
-            out.push(violation(this, id, r, [...path], `a hard-coded ${h.what}`, `write ${h.use} (Fn::Sub) so the template deploys anywhere`));
-          }
-        } else if (Array.isArray(v)) {
-          for (let i = 0; i < v.length; i++) { path.push(i); scan(v[i]); path.pop(); }
-        } else if (isObj(v)) {
-          for (const k in v) { path.push(k); scan(v[k]); path.pop(); }
-        }
-      };
-      scan(r.Properties);
+    const reported = new Set<string>();
+    for (const s of ctx.arnStrings) {
+      for (const h of HARD_CODED) {
+        const key = `${s.logicalId}|${h.what}`;
+        if (reported.has(key) || !h.re.test(s.value)) continue;
+        reported.add(key);
+        const r = ctx.template.Resources[s.logicalId];
+        out.push({ ...violation(this, s.logicalId, r, [], `a hard-coded ${h.what}`, `write ${h.use} (Fn::Sub) so the template deploys anywhere`), pointer: pointerOf(...s.path) });
+      }
     }
     return out;
   },

@@ -19,6 +19,8 @@ export const QUOTAS = {
 export interface QuotaOptions {
   /** Size in bytes of the template as it will be uploaded (the written file). */
   bodyBytes?: number;
+  /** The template's text, when there is one. */
+  text?: string;
 }
 
 export function quotaFindings(template: CfnTemplate, opts: QuotaOptions = {}): Finding[] {
@@ -44,7 +46,7 @@ export function quotaFindings(template: CfnTemplate, opts: QuotaOptions = {}): F
   }
 
   // {{resolve:...}} dynamic references, counted across the whole template.
-  const dynamic = countDynamicReferences(template);
+  const dynamic = opts.text !== undefined ? occurrences(opts.text, '{{resolve:') : countDynamicReferences(template);
   if (dynamic > QUOTAS.dynamicReferences) {
     out.push({ severity: 'error', rule: 'quota/dynamic-references', layer: 'semantic', pointer: '', message: `${dynamic} dynamic references ({{resolve:…}}); CloudFormation allows ${QUOTAS.dynamicReferences} per template`, hint: 'read the values in fewer places, or pass them as parameters' });
   }
@@ -62,6 +64,12 @@ export function quotaFindings(template: CfnTemplate, opts: QuotaOptions = {}): F
     }
   }
   return out;
+}
+
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) n++;
+  return n;
 }
 
 function countDynamicReferences(v: unknown): number {

@@ -14,11 +14,23 @@ export const PSEUDO_PARAMETERS = new Set([
 /** Resource -> the resources it depends on (Ref, GetAtt, Sub, DependsOn). */
 export type DependencyGraph = Map<string, Set<string>>;
 
+/** A string in a resource's properties that names an ARN or an AWS endpoint (for the portability rule). */
+export interface LocatedString {
+  logicalId: string;
+  /** Path below the template root; pointerOf(...path) when reported (rarely, so not built eagerly). */
+  path: (string | number)[];
+  value: string;
+}
+
+/** Collected on the same walk, so the baseline need not walk the template again. */
+const ARNISH = (s: string) => s.includes('arn:') || s.includes('amazonaws.com');
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function referenceFindings(template: CfnTemplate): { findings: Finding[]; graph: DependencyGraph } {
+export function referenceFindings(template: CfnTemplate): { findings: Finding[]; graph: DependencyGraph; arnStrings: LocatedString[] } {
   const findings: Finding[] = [];
+  const arnStrings: LocatedString[] = [];
   const resources: Obj = isObj(template.Resources) ? template.Resources : {};
   const parameters: Obj = isObj(template.Parameters) ? template.Parameters : {};
   const conditions: Obj = isObj(template.Conditions) ? template.Conditions : {};
@@ -65,14 +77,19 @@ export function referenceFindings(template: CfnTemplate): { findings: Finding[];
   };
 
   const walk = (v: unknown): void => {
+    if (typeof v === 'string') {
+      if (owner && ARNISH(v)) arnStrings.push({ logicalId: owner, path: path.slice(), value: v });
+      return;
+    }
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) { path.push(i); walk(v[i]); path.pop(); }
       return;
     }
     if (!isObj(v)) return;
-    const keys = Object.keys(v);
-    if (keys.length === 1) {
-      const k = keys[0];
+    let k: string | undefined;
+    let n = 0;
+    for (const key in v) { if (n++ === 0) k = key; else break; }
+    if (n === 1 && k !== undefined && (k === 'Ref' || k === 'Condition' || k.startsWith('Fn::'))) {
       const arg = v[k];
       path.push(k);
       switch (k) {
@@ -110,13 +127,15 @@ export function referenceFindings(template: CfnTemplate): { findings: Finding[];
       }
       path.pop();
     }
-    for (const k of keys) { path.push(k); walk(v[k]); path.pop(); }
+    for (const key in v) { path.push(key); walk(v[key]); path.pop(); }
   };
 
   const sub = (arg: unknown) => {
     const [text, vars] = typeof arg === 'string' ? [arg, {}] : Array.isArray(arg) ? [arg[0], isObj(arg[1]) ? arg[1] : {}] : [undefined, {}];
     if (Array.isArray(arg) && isObj(arg[1])) { path.push(1); walk(arg[1]); path.pop(); }
     if (typeof text !== 'string') return;
+    if (owner && ARNISH(text)) arnStrings.push({ logicalId: owner, path: path.slice(), value: text });
+    if (!text.includes('${')) return;
     for (const m of text.matchAll(/\$\{([^}]*)\}/g)) {
       const name = m[1];
       if (name.startsWith('!')) continue; // ${!Literal}
@@ -172,7 +191,7 @@ export function referenceFindings(template: CfnTemplate): { findings: Finding[];
     path.length = 0;
   }
   findings.push(...cycleFindings(graph, typeOf));
-  return { findings, graph };
+  return { findings, graph, arnStrings };
 }
 
 function splitOnce(s: string): [string, string | undefined] {
