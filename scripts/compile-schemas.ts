@@ -15,7 +15,8 @@ import { Ajv, type AnySchema } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { configSchema } from '../cli/engine/config/schema.js';
 import { templateSchema } from '../cli/engine/validate/template-schema.js';
-import { deriveSchema, locateCfnLint, readRegistrySchema, RESOURCE_TYPES, SOURCE_REGION, typeInfo, type TypeInfo } from './resource-schemas.js';
+import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
+import { deriveSchema, locateCfnLint, readRegistrySchema, RESOURCE_TYPES, SOURCE_REGION, typeInfo } from './resource-schemas.js';
 
 const standalone = ((standaloneCode as unknown as { default?: unknown }).default ?? standaloneCode) as (a: Ajv, refs?: unknown) => string;
 

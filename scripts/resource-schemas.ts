@@ -16,6 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
 
 /** The types we bundle. Outside this set a resource is reported, never silently passed. */
 export const RESOURCE_TYPES = [
@@ -225,20 +226,6 @@ export const INTRINSIC_DEFINITIONS: Schema = {
 
 function topLevelNames(pointers: unknown): string[] {
   return ((pointers as string[] | undefined) ?? []).filter((p) => /^\/properties\/[^/]+$/.test(p)).map((p) => p.slice('/properties/'.length));
-}
-
-/** What the rest of sftpgw needs to know about a type besides its schema. */
-export interface TypeInfo {
-  module: string;
-  /** JSON pointers of properties whose change replaces the resource (the deploy guard). */
-  createOnly: string[];
-  /** Attributes `Fn::GetAtt` can read. */
-  attributes: string[];
-  /** Properties that exist but can only be read. */
-  readOnly: string[];
-  tagProperty?: string;
-  /** Registry patterns JavaScript cannot compile (left to cfn-lint). */
-  droppedPatterns?: number;
 }
 
 /** What Fn::GetAtt can read, as cfn-lint computes it (schema/_getatts.py). */

@@ -11,6 +11,7 @@ import validateConfig from '../../generated/config-validate.js';
 import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { displayPath } from '../paths.js';
+import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
 import type { RawConfig, ResolvedConfig, Settings } from './types.js';
 
 export interface ConfigOptions {
@@ -39,9 +40,6 @@ export const ENVIRONMENT_VARIABLES: Record<string, keyof Settings | 'env' | 'con
 };
 
 export const DEFAULT_CONFIG_FILE = 'sftpgw.yaml';
-export const DEFAULT_SECURITY_POLICY = 'TransferSecurityPolicy-2024-01';
-/** The oldest security policy we accept: the baseline (DESIGN.md §4). */
-const MIN_SECURITY_POLICY_DATE = '2024-01';
 
 export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promise<ResolvedConfig> {
   const cwd = opts.cwd ?? process.cwd();
@@ -184,8 +182,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     }
   }
   const securityPolicy = settings.server?.securityPolicy ?? DEFAULT_SECURITY_POLICY;
-  const date = /-(\d{4})-(\d{2})$/.exec(securityPolicy);
-  if (!date || `${date[1]}-${date[2]}` < MIN_SECURITY_POLICY_DATE) {
+  if (!isCurrentSecurityPolicy(securityPolicy)) {
     problems.push({
       file: ctx.shown,
       field: 'server.securityPolicy',

@@ -8,12 +8,17 @@ import { pathToFileURL } from 'node:url';
 import type { ErrorObject } from 'ajv';
 import { packageRoot } from '../paths.js';
 
+/** What sftpgw knows about a bundled type besides its schema (made by scripts/resource-schemas.ts). */
 export interface TypeInfo {
   module: string;
+  /** JSON pointers of properties whose change replaces the resource (the deploy guard). */
   createOnly: string[];
+  /** Attributes Fn::GetAtt can read. */
   attributes: string[];
+  /** Properties that exist but only CloudFormation sets. */
   readOnly: string[];
   tagProperty?: string;
+  /** Registry patterns JavaScript cannot compile (left to cfn-lint). */
   droppedPatterns?: number;
 }
 

@@ -1,15 +1,8 @@
 // Baseline for the Transfer Family server and its users.
+import { isCurrentSecurityPolicy, MIN_SECURITY_POLICY } from '../../security-policy.js';
 import type { Finding } from '../finding.js';
 import { dig, list, props, violation, type BaselineRule } from './context.js';
 
-/** The oldest security policy the baseline accepts (year-month in its name). */
-export const MIN_SECURITY_POLICY = '2024-01';
-
-/** `TransferSecurityPolicy-…-YYYY-MM…` -> "YYYY-MM", or undefined. */
-export function securityPolicyDate(name: string): string | undefined {
-  const m = /^TransferSecurityPolicy-(?:[A-Za-z0-9]+-)*?(\d{4})-(\d{2})(?:-[A-Za-z0-9-]+)?$/.exec(name);
-  return m ? `${m[1]}-${m[2]}` : undefined;
-}
 
 export const transferSftpOnly: BaselineRule = {
   id: 'baseline/transfer-sftp-only',
@@ -30,8 +23,7 @@ export const transferSecurityPolicy: BaselineRule = {
     return ctx.ofType('AWS::Transfer::Server').flatMap(([id, r]) => {
       const name = props(r).SecurityPolicyName;
       if (typeof name !== 'string' && name !== undefined) return []; // computed: cfn-lint and AWS check it
-      const date = name && securityPolicyDate(name);
-      return date && date >= MIN_SECURITY_POLICY ? []
+      return name && isCurrentSecurityPolicy(name) ? []
         : [violation(this, id, r, ['Properties', 'SecurityPolicyName'], name ? `${name} is older than TransferSecurityPolicy-${MIN_SECURITY_POLICY}` : 'no SecurityPolicyName: the server would use the 2018 default', `set SecurityPolicyName: TransferSecurityPolicy-${MIN_SECURITY_POLICY} or newer`)];
     });
   },
