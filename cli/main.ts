@@ -96,6 +96,11 @@ Examples:
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `sftpgw validate --output json | head`: a reader that stops early is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   try {
     const p = program();
     if (argv.length <= 2) {

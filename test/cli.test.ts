@@ -2,7 +2,8 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanTempDirs, exampleProject, listFiles, runCli, tempDir } from './helpers/project.js';
+import { spawnSync } from 'node:child_process';
+import { cleanTempDirs, cliBin, exampleProject, listFiles, runCli, tempDir } from './helpers/project.js';
 
 describe('sftpgw CLI process', () => {
   afterEach(cleanTempDirs);
@@ -94,5 +95,11 @@ describe('sftpgw CLI process', () => {
     const u = runCli(['biuld'], { cwd: tempDir() });
     expect(u.status).to.equal(2);
     expect(u.stderr).to.match(/unknown command 'biuld'/);
+  });
+
+  it('a reader that closes stdout early (| head) gets no EPIPE stack trace', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cliBin}" validate --help | head -1`], { encoding: 'utf8' });
+    expect(r.stdout).to.match(/^Usage: sftpgw validate/);
+    expect(r.stderr).to.not.match(/EPIPE|Error/);
   });
 });
