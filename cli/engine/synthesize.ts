@@ -13,6 +13,7 @@ import { discoverUsers } from './users/discover.js';
 import { evaluateUserFiles } from './users/evaluate.js';
 import { checkPublicKey } from './users/keys.js';
 import { userLogicalId } from './users/logical-id.js';
+import { fieldLine } from './users/field-line.js';
 import { checkUserShape } from './users/spec.js';
 import { preloadValidators } from './validate/resource-types.js';
 import { synthesizedLocator, type SourceLocator } from './validate/sources.js';
@@ -115,16 +116,4 @@ function warnOverlappingHomes(users: RenderUser[], shown: Map<string, string>, r
       reporter.warn(`${shown.get(b.name)}: home directory "${hb}" is ${ha === hb ? 'the same as' : 'inside'} ${a.name}'s ("${ha}"): ${a.name} can see ${b.name}'s files`);
     }
   }
-}
-
-/**
- * The line where a top-level field is written, when the file spells it out
- * (values come from jsonnet, so this is a search of the text, not a map).
- */
-export function fieldLine(text: string | undefined, field: string): number | undefined {
-  if (!text) return undefined;
-  const name = field.replace(/[.[].*$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`(?:^|[\\s{,])['"]?${name}['"]?\\s*\\+?:`);
-  const i = text.split('\n').findIndex((l) => re.test(l));
-  return i < 0 ? undefined : i + 1;
 }

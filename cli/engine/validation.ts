@@ -5,10 +5,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Linter } from '../adapters/cfn-lint.js';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigOptions } from './config/load.js';
 import type { ResolvedConfig } from './config/types.js';
-import { invalidInput, SftpgwError, type Problem } from './errors.js';
+import { SftpgwError, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { synthesize, type Synthesized, type SynthesizeDeps } from './synthesize.js';
@@ -17,15 +16,11 @@ import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import type { CfnTemplate } from './template/types.js';
 import { blocking, countFindings, sortFindings, summarize, type Counts, type Finding } from './validate/finding.js';
 import { checkTemplate } from './validate/index.js';
-import { lintFindings } from './validate/lint.js';
+import { lintFindings, type LintOptions } from './validate/lint.js';
 import { attachSources, fileLocator, type SourceLocator } from './validate/sources.js';
 
-export interface LintSettings {
-  linter: Linter;
-  timeoutMs?: number;
-  /** Log cfn-lint's version (with --debug). */
-  reportVersion?: boolean;
-}
+/** How to run cfn-lint; the region comes from the config. */
+export type LintSettings = Omit<LintOptions, 'region'>;
 
 export interface CheckInput {
   template: CfnTemplate;
@@ -62,7 +57,7 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
 }
 
 async function lintCopy(input: CheckInput, lint: LintSettings, reporter: Reporter): Promise<Finding[]> {
-  const opts = { linter: lint.linter, timeoutMs: lint.timeoutMs, reportVersion: lint.reportVersion, region: input.config?.region };
+  const opts: LintOptions = { ...lint, region: input.config?.region };
   if (input.file) return lintFindings(input.file, opts, reporter);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sftpgw-lint-'));
   try {
@@ -86,8 +81,7 @@ export function validationFailed(findings: Finding[]): SftpgwError {
     message: `${f.message} [${f.rule}]`,
     hint: f.hint,
   }));
-  const err = invalidInput(`the template is not valid: ${summarize(countFindings(findings))}`, problems);
-  return new SftpgwError(err.kind, err.message, { problems, findings });
+  return new SftpgwError('invalid-input', `the template is not valid: ${summarize(countFindings(findings))}`, { problems, findings });
 }
 
 export interface ValidateOptions extends ConfigOptions {

@@ -4,6 +4,7 @@
 import type { CfnTemplate } from '../template/types.js';
 import { pointerOf, type Finding } from './finding.js';
 import { policyGrammarProblems } from './policy-grammar.js';
+import { isIntrinsic, isObj, type Obj } from './values.js';
 
 export type PolicyKind = 'identity' | 'trust' | 'resource' | 'key' | 'session';
 
@@ -20,8 +21,6 @@ export interface PolicyDoc {
   parseError?: string;
 }
 
-export type Obj = Record<string, unknown>;
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Where each type keeps its policy documents. */
 const LOCATIONS: Record<string, { path: (string | '*')[]; kind: PolicyKind }[]> = {
@@ -77,12 +76,6 @@ function subText(v: unknown): string | undefined {
   if (typeof sub === 'string') return sub;
   if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
   return undefined;
-}
-
-export function isIntrinsic(v: unknown): boolean {
-  if (!isObj(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
 }
 
 export interface Statement {

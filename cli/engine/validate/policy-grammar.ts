@@ -2,6 +2,8 @@
 // checked by hand rather than by a JSON schema: a gateway has one session
 // policy per user, so this runs 10,000 times a build, and a direct check is
 // ~10× faster than the generated validator and says precisely what is wrong.
+// Intrinsic values are computed at deploy time: their shape is not judged here.
+import { isIntrinsic, isObj, type Obj } from './values.js';
 
 export interface GrammarProblem {
   /** Path inside the document, e.g. `/Statement/1/Effect`. */
@@ -10,15 +12,6 @@ export interface GrammarProblem {
   hint: string;
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** A value CloudFormation computes (Ref, Fn::*): its shape is not ours to judge here. */
-const isIntrinsic = (v: unknown): boolean => {
-  if (!isObj(v)) return false;
-  let n = 0;
-  for (const k in v) { if (++n > 1 || !(k === 'Ref' || k.startsWith('Fn::'))) return false; }
-  return n === 1;
-};
 
 const DOCUMENT_KEYS = new Set(['Version', 'Id', 'Statement']);
 const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition']);

@@ -4,7 +4,7 @@ import { template as validateTopLevel } from '../../generated/template-validate.
 import type { CfnTemplate } from '../template/types.js';
 import { closest } from '../suggest.js';
 import { ajvFindings } from './ajv-findings.js';
-import { pointerOf, type Finding } from './finding.js';
+import { logicalIdOf, pointerOf, type Finding } from './finding.js';
 import { propertiesValidator, resourceTypes, typeInfo } from './resource-types.js';
 
 export async function schemaFindings(template: CfnTemplate): Promise<Finding[]> {
@@ -49,6 +49,6 @@ export async function schemaFindings(template: CfnTemplate): Promise<Finding[]> 
 }
 
 function withLogicalId(f: Finding): Finding {
-  const m = /^\/Resources\/([^/]+)/.exec(f.pointer);
-  return m ? { ...f, logicalId: m[1] } : f;
+  const logicalId = logicalIdOf(f.pointer);
+  return logicalId ? { ...f, logicalId } : f;
 }

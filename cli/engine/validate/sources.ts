@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../paths.js';
-import { fieldLine } from '../synthesize.js';
+import { fieldLine } from '../users/field-line.js';
 import { pointerParts, type Finding, type SourceLocation } from './finding.js';
 
 export type SourceLocator = (f: Finding) => SourceLocation | undefined;

@@ -6,7 +6,7 @@ import type { Waiver } from '../config/types.js';
 import type { CfnTemplate } from '../template/types.js';
 import { BASELINE_RULES } from './baseline/index.js';
 import { pointerOf, type Finding } from './finding.js';
-import { isObj } from './policies.js';
+import { isObj } from './values.js';
 
 export interface PlacedWaiver extends Waiver {
   /** Where the waiver is written: a JSON pointer into the template, or the config file. */

@@ -3,7 +3,8 @@
 // one resource with a written reason (config or the resource's Metadata).
 import type { CfnResource, CfnTemplate } from '../../template/types.js';
 import { pointerOf, type Finding } from '../finding.js';
-import { isObj, type Obj, type PolicyDoc } from '../policies.js';
+import type { PolicyDoc } from '../policies.js';
+import { isObj, type Obj } from '../values.js';
 import type { LocatedString } from '../semantic/references.js';
 
 export interface BaselineContext {
@@ -16,6 +17,8 @@ export interface BaselineContext {
   ofType(type: string): [string, CfnResource][];
   /** Strings in resource properties that hold an ARN or an AWS endpoint. */
   arnStrings: LocatedString[];
+  /** A resource by logical id. */
+  resource(id: string): CfnResource | undefined;
 }
 
 export interface BaselineRule {
@@ -33,7 +36,8 @@ export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags
     if (!list) byType.set(r.Type, (list = []));
     list.push([id, r]);
   }
-  return { template, docs, sharedTags, arnStrings, ofType: (t) => byType.get(t) ?? [] };
+  const resources = template.Resources ?? {};
+  return { template, docs, sharedTags, arnStrings, ofType: (t) => byType.get(t) ?? [], resource: (id) => (Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined) };
 }
 
 /** A finding of a baseline rule on one resource. */

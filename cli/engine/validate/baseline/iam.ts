@@ -27,12 +27,8 @@ export const NO_RESOURCE_LEVEL_ACTIONS = new Set([
 /** Services whose trust policies take aws:SourceAccount / aws:SourceArn (confused-deputy protection). */
 export const SOURCE_CONDITION_SERVICES = new Set(['transfer.amazonaws.com']);
 
-function resourceFor(ctx: BaselineContext, doc: PolicyDoc) {
-  return ctx.ofType(doc.resourceType).find(([id]) => id === doc.logicalId)![1];
-}
-
 function at(ctx: BaselineContext, rule: BaselineRule, doc: PolicyDoc, st: Statement, message: string, hint: string): Finding {
-  return { ...violation(rule, doc.logicalId, resourceFor(ctx, doc), [], message, hint), pointer: st.pointer };
+  return { ...violation(rule, doc.logicalId, ctx.resource(doc.logicalId)!, [], message, hint), pointer: st.pointer };
 }
 
 const isWildcardAction = (a: string) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a);

@@ -36,7 +36,7 @@ export const kmsNoWildcardPrincipal: BaselineRule = {
     const out: Finding[] = [];
     for (const doc of ctx.docs) {
       if (doc.kind !== 'key') continue;
-      const [, r] = ctx.ofType(KEY).find(([id]) => id === doc.logicalId) ?? [];
+      const r = ctx.resource(doc.logicalId);
       if (!r) continue;
       for (const st of statementsOf(doc)) {
         const s = st.statement;

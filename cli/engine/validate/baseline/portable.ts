@@ -2,7 +2,7 @@
 // no hard-coded partition, region or account (pseudo parameters instead), so
 // one template deploys to any account, region and partition.
 import { pointerOf, type Finding } from '../finding.js';
-import { isObj } from '../policies.js';
+import { isObj } from '../values.js';
 import { typeInfo } from '../resource-types.js';
 import { props, violation, type BaselineRule } from './context.js';
 
@@ -56,7 +56,7 @@ export const noHardCodedLocation: BaselineRule = {
         const key = `${s.logicalId}|${h.what}`;
         if (reported.has(key) || !h.re.test(s.value)) continue;
         reported.add(key);
-        const r = ctx.template.Resources[s.logicalId];
+        const r = ctx.resource(s.logicalId)!;
         out.push({ ...violation(this, s.logicalId, r, [], `a hard-coded ${h.what}`, `write ${h.use} (Fn::Sub) so the template deploys anywhere`), pointer: pointerOf(...s.path) });
       }
     }

@@ -108,7 +108,7 @@ export const bucketTlsOnly: BaselineRule = {
     const protectedBuckets = new Set<string>();
     for (const doc of ctx.docs) {
       if (doc.resourceType !== 'AWS::S3::BucketPolicy') continue;
-      const [, policy] = ctx.ofType('AWS::S3::BucketPolicy').find(([pid]) => pid === doc.logicalId) ?? [];
+      const policy = ctx.resource(doc.logicalId);
       const bucket = policy && target(props(policy).Bucket);
       if (!bucket) continue;
       const denies = statementsOf(doc).some(({ statement: s }) => {

@@ -6,6 +6,7 @@ import type { CfnTemplate } from '../../template/types.js';
 import { closest } from '../../suggest.js';
 import { pointerOf, type Finding } from '../finding.js';
 import { typeInfo } from '../resource-types.js';
+import { isObj, type Obj } from '../values.js';
 
 export const PSEUDO_PARAMETERS = new Set([
   'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
@@ -25,8 +26,6 @@ export interface LocatedString {
 /** Collected on the same walk, so the baseline need not walk the template again. */
 const ARNISH = (s: string) => s.includes('arn:') || s.includes('amazonaws.com');
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function referenceFindings(template: CfnTemplate): { findings: Finding[]; graph: DependencyGraph; arnStrings: LocatedString[] } {
   const findings: Finding[] = [];
