@@ -3,10 +3,11 @@
 // the config alone, 415 ms for 14 resource types). Run: npm run schemas.
 // test/schemas.test.ts checks the committed output is what this produces.
 //
-// Outputs (all under cli/generated/):
+// Outputs (under cli/generated/ unless a path says otherwise):
 //   config-validate.js          sftpgw.yaml
 //   template-validate.js        a template's top level
 //   resources/<type>.js         one module per resource type's Properties, imported on demand
+//   handler/generated/destination-validate.js   the outbound destination secret (shared with the CLI)
 //   resource-types.json         per type: module, createOnly (replacement), GetAtt attributes, tagging; source + version
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { configSchema } from '../cli/engine/config/schema.js';
+import { destinationSchema } from '../handler/destination-schema.js';
 import { templateSchema } from '../cli/engine/validate/template-schema.js';
 import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
 import { deriveSchema, locateCfnLint, readRegistrySchema, RESOURCE_TYPES, SOURCE_REGION, typeInfo } from './resource-schemas.js';
@@ -54,6 +56,8 @@ export function generatedFiles(): Record<string, string> {
   const files: Record<string, string> = {
     'cli/generated/config-validate.js': compileStandalone({ default: configSchema }, 'cli/engine/config/schema.ts'),
     'cli/generated/template-validate.js': compileStandalone({ template: templateSchema }, 'cli/engine/validate/template-schema.ts'),
+    // The handler bundles this one: the Lambda carries no schema compiler.
+    'handler/generated/destination-validate.js': compileStandalone({ default: destinationSchema }, 'handler/destination-schema.ts'),
   };
   const cfnLint = locateCfnLint();
   const index: ResourceTypesFile = {

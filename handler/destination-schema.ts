@@ -1,0 +1,40 @@
+// The outbound destination secret (Secrets Manager `<prefix>/<key>`), shared by
+// the handler and the CLI's `destinations` commands. Keys follow the Transfer
+// Family SFTP connector secret where they overlap, so one secret can serve both.
+// Compiled ahead of time to handler/generated/destination-validate.js (npm run
+// schemas): the Lambda bundle carries no schema compiler.
+
+export const DESTINATION_SCHEMA_ID = 'https://sftpgw.dev/schemas/destination.json';
+
+export const destinationSchema = {
+  $id: DESTINATION_SCHEMA_ID,
+  type: 'object',
+  // A misspelt optional key (e.g. "PassPhrase") must not be ignored silently.
+  additionalProperties: false,
+  required: ['Host', 'Username', 'TrustedHostKeys', 'RemoteDirectory', 'FilePattern'],
+  anyOf: [{ required: ['PrivateKey'] }, { required: ['Password'] }],
+  properties: {
+    Host: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$' },
+    Port: { type: 'integer', minimum: 1, maximum: 65535 },
+    Username: { type: 'string', minLength: 1, maxLength: 256 },
+    PrivateKey: { type: 'string', minLength: 1 },
+    Passphrase: { type: 'string', minLength: 1 },
+    Password: { type: 'string', minLength: 1 },
+    TrustedHostKeys: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 8192 } },
+    RemoteDirectory: { type: 'string', minLength: 1, maxLength: 1024 },
+    FilePattern: { type: 'string', minLength: 1, maxLength: 1024 },
+  },
+} as const;
+
+/** The secret as stored. */
+export interface DestinationSecret {
+  Host: string;
+  Port?: number;
+  Username: string;
+  PrivateKey?: string;
+  Passphrase?: string;
+  Password?: string;
+  TrustedHostKeys: string[];
+  RemoteDirectory: string;
+  FilePattern: string;
+}

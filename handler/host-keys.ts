@@ -1,0 +1,38 @@
+// Pinned remote host keys. TrustedHostKeys holds OpenSSH public key lines
+// ("ssh-ed25519 AAAA… comment") or fingerprints as `ssh-keygen -lf` prints them
+// ("SHA256:" + unpadded base64 of the key blob's SHA-256). There is no
+// trust-on-first-use: a server whose key matches none is never talked to.
+import { createHash } from 'node:crypto';
+import ssh2 from 'ssh2';
+
+const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+
+/** `ssh-keygen -lf` style fingerprint of a public key blob. */
+export function fingerprint(blob: Buffer): string {
+  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
+}
+
+/** The pinned fingerprints, or a message per entry that is neither form (indexes are 0-based). */
+export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; problems: string[] } {
+  const pins = new Set<string>();
+  const problems: string[] = [];
+  entries.forEach((entry, i) => {
+    const text = entry.trim();
+    if (text.startsWith('SHA256:')) {
+      if (FINGERPRINT.test(text)) pins.add(text);
+      else problems.push(`TrustedHostKeys/${i}: a SHA256 fingerprint is "SHA256:" followed by 43 base64 characters (as ssh-keygen -lf prints it)`);
+      return;
+    }
+    const parsed = ssh2.utils.parseKey(text);
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (key instanceof Error || key === undefined) {
+      problems.push(`TrustedHostKeys/${i}: neither an OpenSSH public key line nor a SHA256: fingerprint`);
+    } else if (key.isPrivateKey()) {
+      // Never echo it: this is the wrong kind of key in the wrong place.
+      problems.push(`TrustedHostKeys/${i}: is a private key; pin the server's public host key (ssh-keyscan or ssh-keygen -lf)`);
+    } else {
+      pins.add(fingerprint(key.getPublicSSH()));
+    }
+  });
+  return { pins, problems };
+}

@@ -1,0 +1,52 @@
+// A Writable that streams into an open SFTP file handle with several write
+// requests in flight. ssh2's own write stream waits for each write's
+// acknowledgement before sending the next, so one round trip per chunk caps
+// throughput (DESIGN.md §6); keeping up to `maxInflight` writes outstanding
+// fills the pipe while memory stays bounded (maxInflight × chunk size).
+import { Writable } from 'node:stream';
+import type { SFTPWrapper } from 'ssh2';
+
+export class RemoteFileWriter extends Writable {
+  private position = 0;
+  private inflight = 0;
+  private failure: Error | undefined;
+  private waiting: (() => void) | undefined;
+
+  constructor(private readonly sftp: SFTPWrapper, private readonly handle: Buffer, private readonly maxInflight = 32) {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  /** Bytes acknowledged or in flight. */
+  get bytesWritten(): number {
+    return this.position;
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.failure) return callback(this.failure);
+    const at = this.position;
+    this.position += chunk.length;
+    this.inflight++;
+    this.sftp.write(this.handle, chunk, 0, chunk.length, at, (err) => {
+      this.inflight--;
+      if (err && !this.failure) this.failure = err;
+      const resume = this.waiting;
+      this.waiting = undefined;
+      resume?.();
+    });
+    if (this.inflight < this.maxInflight) callback();
+    else this.waiting = () => callback(this.failure);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const settle = (): void => {
+      if (this.inflight > 0) {
+        this.waiting = settle;
+        return;
+      }
+      if (this.failure) return callback(this.failure);
+      // close() reports errors the server deferred (e.g. a quota hit at flush).
+      this.sftp.close(this.handle, (err) => callback(err ?? null));
+    };
+    settle();
+  }
+}
