@@ -9,12 +9,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeUsers } from './users.js';
 import { benchValidation } from './validate.js';
+import { benchPush, lambdaArtifactBytes } from './push.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = path.resolve(here, '..', '..');
 const bin = path.join(root, 'bin', 'sftpgw.js');
 const rusage = path.join(here, 'rusage.js');
-const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
+const list = (v: string | undefined, d: number[]) => (v === undefined ? d : v.split(',').filter(Boolean).map(Number)); // '' = none
 const sizes = list(process.env.SFTPGW_BENCH_SIZES, [100, 1000, 10000]);
 const naiveSizes = list(process.env.SFTPGW_BENCH_NAIVE, [100, 1000]);
 const repeat = Number(process.env.SFTPGW_BENCH_REPEAT ?? 3);
@@ -91,6 +92,18 @@ for (const v of await benchValidation(validationSizes, 1000, repeat)) {
   rows.push([`schema + semantic + baseline checks, ${v.resources} resources (first run ${v.firstSeconds.toFixed(2)} s)`, String(v.users), v.seconds.toFixed(3), '—', vs, v.users >= 10000 ? '≤ 0.2 s' : '≥ 20× cfn-lint']);
   if (v.lintSeconds) rows.push([`cfn-lint -c I, same template`, String(v.users), v.lintSeconds.toFixed(2), '—', '', '']);
 }
+
+const pushMiB = Number(process.env.SFTPGW_BENCH_PUSH_MIB ?? 512);
+if (pushMiB > 0) {
+  console.error(`bench: push ${pushMiB} MiB over loopback SFTP…`);
+  const p = await benchPush(pushMiB, repeat);
+  const rate = (s: number) => `${(pushMiB / s).toFixed(0)} MiB/s`;
+  rows.push([`OpenSSH sftp put, ${pushMiB} MiB, aes128-gcm (baseline)`, '—', `${p.openssh.seconds.toFixed(2)} (${rate(p.openssh.seconds)})`, '—', '', '']);
+  rows.push([`handler push(), ${pushMiB} MiB from a stream, aes128-gcm`, '—', `${p.ours.seconds.toFixed(2)} (${rate(p.ours.seconds)})`, p.ours.rssMiB.toFixed(0),
+    `${(p.openssh.seconds / p.ours.seconds).toFixed(2)}× OpenSSH`, '≥ 0.8× OpenSSH, ≤ 160 MiB']);
+}
+const artifact = lambdaArtifactBytes(path.join(root, 'dist', 'handler', 'index.js'));
+rows.push(['Lambda artifact: dist/handler/index.js, zipped (deflate -9)', '—', `${(artifact.zipped / 1024).toFixed(0)} KiB (${(artifact.raw / 1024).toFixed(0)} KiB unzipped)`, '—', '', '≤ 1024 KiB, one file']);
 
 const header = ['figure', 'users', 'wall (s)', 'peak RSS (MiB)', 'vs naive', 'target'];
 const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);

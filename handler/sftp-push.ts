@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { fingerprint } from './host-keys.js';
-import { RemoteFileWriter } from './remote-file-writer.js';
+import { RemoteFileWriter, type Corkable } from './remote-file-writer.js';
 
 export interface SftpTarget {
   host: string;
@@ -47,6 +47,8 @@ export interface PushTuning {
   /** How long end() may take before the socket is destroyed. */
   endTimeoutMs: number;
   fileMode: number;
+  /** Cipher preference, best first. */
+  ciphers: string[];
 }
 
 export const DEFAULT_TUNING: PushTuning = {
@@ -56,6 +58,9 @@ export const DEFAULT_TUNING: PushTuning = {
   maxInflight: 32,
   endTimeoutMs: 2_000,
   fileMode: 0o644, // put() would create 0666 files
+  // AES-GCM runs in OpenSSL (hardware AES); ChaCha20-Poly1305 would run in
+  // JavaScript here (ssh2's native addon is not bundled), so it comes last.
+  ciphers: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr', 'chacha20-poly1305@openssh.com'],
 };
 
 export type PushFailure = 'host-key' | 'auth' | 'connect' | 'remote-directory' | 'permission' | 'io' | 'size-mismatch' | 'timeout';
@@ -111,7 +116,7 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     try {
       const handle = await open(sftp, tempPath);
       created = true;
-      const writer = new RemoteFileWriter(sftp, handle, tuning.maxInflight);
+      const writer = new RemoteFileWriter(sftp, handle, tuning.maxInflight, socketOf(client));
       await pipeline(req.body, writer).catch((err: unknown) => {
         throw new PushError('io', `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${message(err)} (remote disk full or connection lost?)`, { cause: err });
       });
@@ -141,6 +146,7 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
         readyTimeout: Math.max(1, Math.min(tuning.connectTimeoutMs, remaining())),
         keepaliveInterval: tuning.keepaliveIntervalMs,
         keepaliveCountMax: tuning.keepaliveCountMax,
+        algorithms: { cipher: tuning.ciphers as never },
         // No trust on first use: the session never starts unless the key is pinned.
         hostVerifier: (key: Buffer) => {
           presentedKey = fingerprint(key);
@@ -216,6 +222,12 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     await Promise.race([client.end().catch(() => {}), sleep(tuning.endTimeoutMs)]);
     destroy(client);
   }
+}
+
+/** ssh2's TCP socket, for corking bursts of packets (see remote-file-writer.ts). */
+function socketOf(client: SftpClient): Corkable | undefined {
+  const sock = (client as unknown as { client: { _sock?: Partial<Corkable> } }).client._sock;
+  return typeof sock?.cork === 'function' && typeof sock.uncork === 'function' ? (sock as Corkable) : undefined;
 }
 
 function destroy(client: SftpClient): void {
