@@ -23,13 +23,15 @@
   // IAM principal of the account itself (used by key policies; never a wildcard).
   accountRoot:: $.sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root'),
 
-  // Merge components into one CloudFormation template.
+  // Merge components into one CloudFormation template. A component may bring
+  // template parameters (`parameters`), e.g. the outbound artifact bucket.
   template(description, components, parameters={})::
     local outputs = std.foldl(function(acc, c) acc + std.get(c, 'outputs', {}), components, {});
+    local params = std.foldl(function(acc, c) acc + std.get(c, 'parameters', {}), components, parameters);
     {
       AWSTemplateFormatVersion: '2010-09-09',
       Description: description,
-      [if std.length(parameters) > 0 then 'Parameters']: parameters,
+      [if std.length(params) > 0 then 'Parameters']: params,
       Resources: std.foldl(function(acc, c) acc + c.resources, components, {}),
       [if std.length(outputs) > 0 then 'Outputs']: outputs,
     },

@@ -12,6 +12,7 @@ local logs = import 'logs.libsonnet';
 local role = import 'role.libsonnet';
 local server = import 'server.libsonnet';
 local record = import 'record.libsonnet';
+local outbound = import 'outbound.libsonnet';
 
 {
   new(config=error 'gateway.new: config is required'):: {
@@ -20,8 +21,10 @@ local record = import 'record.libsonnet';
     local hostname = if config.dns == null then null else config.dns.hostname,
     local hostedZoneId = if config.dns == null then null else config.dns.hostedZoneId,
 
-    key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags),
-    accessLogs:: bucket.accessLogs('AccessLogBucket', sources=[gw.bucket.arn],
+    key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags)
+          + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements)),
+    accessLogs:: bucket.accessLogs('AccessLogBucket',
+                                   sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn]),
                                    name=config.buckets.accessLogs,
                                    noncurrentDays=config.buckets.noncurrentVersionDays,
                                    expireLogsDays=config.buckets.accessLogExpirationDays, tags=tags),
@@ -38,6 +41,13 @@ local record = import 'record.libsonnet';
     record:: if hostname == null then null
              else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=config.dns.ttl),
 
+    // Outbound push (null when outbound.enabled is false in sftpgw.yaml).
+    outbound:: if config.outbound == null then null
+               else outbound.new(config.outbound, stackName=config.stackName, key=gw.key, accessLogs=gw.accessLogs,
+                                 codeKey=config.outbound.codeKey, stagingName=config.buckets.staging,
+                                 noncurrentDays=config.buckets.noncurrentVersionDays,
+                                 logRetentionDays=config.logs.retentionDays, tags=tags),
+
     outputs:: {
       resources: {},
       outputs: {
@@ -48,6 +58,7 @@ local record = import 'record.libsonnet';
     // Every component of the root stack, in order. Extend with `components+::`.
     components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.loggingRole, gw.server, gw.userRole]
                  + (if gw.record == null then [] else [gw.record])
+                 + (if gw.outbound == null then [] else [gw.outbound])
                  + [gw.outputs],
 
     // How user resources reach the shared ones (see user.libsonnet).

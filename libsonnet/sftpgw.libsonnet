@@ -9,5 +9,6 @@
   server: import 'server.libsonnet',
   record: import 'record.libsonnet',
   user: import 'user.libsonnet',
+  outbound: import 'outbound.libsonnet',
   gateway: import 'gateway.libsonnet',
 }

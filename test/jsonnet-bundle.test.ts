@@ -12,7 +12,11 @@ import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 const config = JSON.stringify({
   description: 'd', stackName: 's', tags: { a: 'b' }, dns: { hostname: 'sftp.example.com', hostedZoneId: 'Z1', ttl: 300 },
   server: { securityPolicy: 'TransferSecurityPolicy-2024-01' },
-  buckets: { gateway: null, accessLogs: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
+  buckets: { gateway: null, accessLogs: null, staging: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
+  outbound: {
+    secretPrefix: 'sftpgw/s', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2, maxEventAgeSeconds: 3600,
+    stagingExpirationDays: 30, alarmEmail: 'ops@example.com', vpc: null, codeKey: 'sftpgw/handler/0.zip',
+  },
 });
 
 describe('jsonnet bundler', () => {

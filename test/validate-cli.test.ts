@@ -67,7 +67,7 @@ describe('sftpgw validate', function () {
     expect(out.layers).to.deep.equal(['template', 'schema', 'semantic', 'baseline', 'cfn-lint']);
     expect(out.findings).to.deep.equal([]);
     expect(out.counts).to.deep.equal({ error: 0, warning: 0, info: 0, waived: 0 });
-    expect(out.resources).to.equal(14);
+    expect(out.resources).to.equal(26); // 14 inbound + 12 outbound
     expect(listFiles(dir).filter((f) => f.startsWith('dist'))).to.deep.equal([]); // writes no template
   });
 

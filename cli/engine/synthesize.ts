@@ -3,6 +3,7 @@
 import type { JsonnetEngine } from '../adapters/jsonnet.js';
 import { loadConfig, type ConfigOptions } from './config/load.js';
 import { templateConfig, type ResolvedConfig } from './config/types.js';
+import { handlerArtifact } from './handler-artifact.js';
 import { invalidInput, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
@@ -76,7 +77,7 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
 
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
-  const rendering = problems.length === 0 ? renderTemplate(templateConfig(config), users, sources, jsonnet) : undefined;
+  const rendering = problems.length === 0 ? renderTemplate(templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }), users, sources, jsonnet) : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
   for (const u of keysToCheck) {
     const seen = new Map<string, number>();

@@ -3,7 +3,7 @@ import func3_module from "ajv/dist/runtime/ucs2length.js";
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$id":"https://sftpgw.dev/schemas/sftpgw.yaml.json","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"required":["domain","hostedZoneId"],"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}}}}}}};
+const schema6 = {"$id":"https://sftpgw.dev/schemas/sftpgw.yaml.json","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"required":["domain","hostedZoneId"],"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"required":["subnetIds","securityGroupIds"],"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = typeof func3_module === 'function' ? func3_module : func3_module.default;
 const pattern0 = new RegExp("^[A-Za-z][A-Za-z0-9-]{0,127}$", "u");
@@ -15,9 +15,13 @@ const pattern5 = new RegExp("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", "u");
 const pattern6 = new RegExp("^Z[A-Z0-9]{1,31}$", "u");
 const pattern7 = new RegExp("^TransferSecurityPolicy-[A-Za-z0-9-]+$", "u");
 const pattern8 = new RegExp("^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "u");
-const pattern10 = new RegExp("^baseline/[a-z0-9-]+$", "u");
-const pattern11 = new RegExp("^[A-Za-z0-9]{1,255}$", "u");
-const pattern12 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
+const pattern11 = new RegExp("^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$", "u");
+const pattern12 = new RegExp("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "u");
+const pattern13 = new RegExp("^subnet-[0-9a-f]{8,17}$", "u");
+const pattern14 = new RegExp("^sg-[0-9a-f]{8,17}$", "u");
+const pattern15 = new RegExp("^baseline/[a-z0-9-]+$", "u");
+const pattern16 = new RegExp("^[A-Za-z0-9]{1,255}$", "u");
+const pattern17 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://sftpgw.dev/schemas/sftpgw.yaml.json" */;
@@ -470,7 +474,7 @@ if(data.buckets !== undefined){
 let data14 = data.buckets;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key5 in data14){
-if(!((((key5 === "gateway") || (key5 === "accessLogs")) || (key5 === "noncurrentVersionDays")) || (key5 === "accessLogExpirationDays"))){
+if(!(((((key5 === "gateway") || (key5 === "accessLogs")) || (key5 === "staging")) || (key5 === "noncurrentVersionDays")) || (key5 === "accessLogExpirationDays"))){
 const err36 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.buckets,data:data14};
 if(vErrors === null){
 vErrors = [err36];
@@ -531,10 +535,11 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data14.noncurrentVersionDays !== undefined){
-let data17 = data14.noncurrentVersionDays;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-const err41 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data17};
+if(data14.staging !== undefined){
+let data17 = data14.staging;
+if(typeof data17 === "string"){
+if(!pattern8.test(data17)){
+const err41 = {instancePath:instancePath+"/buckets/staging",schemaPath:"#/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.buckets.properties.staging,data:data17};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -543,9 +548,9 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(typeof data17 == "number"){
-if(data17 > 3650 || isNaN(data17)){
-const err42 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data17};
+}
+else {
+const err42 = {instancePath:instancePath+"/buckets/staging",schemaPath:"#/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.buckets.properties.staging.type,parentSchema:schema6.properties.buckets.properties.staging,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -554,8 +559,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data17 < 1 || isNaN(data17)){
-const err43 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data17};
+}
+if(data14.noncurrentVersionDays !== undefined){
+let data18 = data14.noncurrentVersionDays;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err43 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data18};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -564,12 +572,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-if(data14.accessLogExpirationDays !== undefined){
-let data18 = data14.accessLogExpirationDays;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-const err44 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data18};
+if(typeof data18 == "number"){
+if(data18 > 3650 || isNaN(data18)){
+const err44 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -578,9 +583,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(typeof data18 == "number"){
-if(data18 > 3650 || isNaN(data18)){
-const err45 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data18};
+if(data18 < 1 || isNaN(data18)){
+const err45 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -589,8 +593,12 @@ vErrors.push(err45);
 }
 errors++;
 }
-if(data18 < 1 || isNaN(data18)){
-const err46 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data18};
+}
+}
+if(data14.accessLogExpirationDays !== undefined){
+let data19 = data14.accessLogExpirationDays;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err46 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -599,11 +607,9 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err47 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.buckets.type,parentSchema:schema6.properties.buckets,data:data14};
+if(typeof data19 == "number"){
+if(data19 > 3650 || isNaN(data19)){
+const err47 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -612,13 +618,8 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data.logs !== undefined){
-let data19 = data.logs;
-if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
-for(const key6 in data19){
-if(!(key6 === "retentionDays")){
-const err48 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.logs,data:data19};
+if(data19 < 1 || isNaN(data19)){
+const err48 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -628,10 +629,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data19.retentionDays !== undefined){
-let data20 = data19.retentionDays;
-if(!((((((((((((((((((((((data20 === 1) || (data20 === 3)) || (data20 === 5)) || (data20 === 7)) || (data20 === 14)) || (data20 === 30)) || (data20 === 60)) || (data20 === 90)) || (data20 === 120)) || (data20 === 150)) || (data20 === 180)) || (data20 === 365)) || (data20 === 400)) || (data20 === 545)) || (data20 === 731)) || (data20 === 1096)) || (data20 === 1827)) || (data20 === 2192)) || (data20 === 2557)) || (data20 === 2922)) || (data20 === 3288)) || (data20 === 3653))){
-const err49 = {instancePath:instancePath+"/logs/retentionDays",schemaPath:"#/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.logs.properties.retentionDays,data:data20};
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.buckets.type,parentSchema:schema6.properties.buckets,data:data14};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -641,9 +642,12 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.logs.type,parentSchema:schema6.properties.logs,data:data19};
+if(data.logs !== undefined){
+let data20 = data.logs;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key6 in data20){
+if(!(key6 === "retentionDays")){
+const err50 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.logs,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -653,12 +657,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data.validation !== undefined){
-let data21 = data.validation;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-for(const key7 in data21){
-if(!(key7 === "waivers")){
-const err51 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation,data:data21};
+if(data20.retentionDays !== undefined){
+let data21 = data20.retentionDays;
+if(!((((((((((((((((((((((data21 === 1) || (data21 === 3)) || (data21 === 5)) || (data21 === 7)) || (data21 === 14)) || (data21 === 30)) || (data21 === 60)) || (data21 === 90)) || (data21 === 120)) || (data21 === 150)) || (data21 === 180)) || (data21 === 365)) || (data21 === 400)) || (data21 === 545)) || (data21 === 731)) || (data21 === 1096)) || (data21 === 1827)) || (data21 === 2192)) || (data21 === 2557)) || (data21 === 2922)) || (data21 === 3288)) || (data21 === 3653))){
+const err51 = {instancePath:instancePath+"/logs/retentionDays",schemaPath:"#/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.logs.properties.retentionDays,data:data21};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -668,15 +670,9 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data21.waivers !== undefined){
-let data22 = data21.waivers;
-if(Array.isArray(data22)){
-const len0 = data22.length;
-for(let i0=0; i0<len0; i0++){
-let data23 = data22[i0];
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-if(data23.rule === undefined){
-const err52 = {instancePath:instancePath+"/validation/waivers/" + i0,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data23};
+}
+else {
+const err52 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.logs.type,parentSchema:schema6.properties.logs,data:data20};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -685,8 +681,13 @@ vErrors.push(err52);
 }
 errors++;
 }
-if(data23.resource === undefined){
-const err53 = {instancePath:instancePath+"/validation/waivers/" + i0,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data23};
+}
+if(data.outbound !== undefined){
+let data22 = data.outbound;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key7 in data22){
+if(!(func2.call(schema6.properties.outbound.properties, key7))){
+const err53 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound,data:data22};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -695,8 +696,11 @@ vErrors.push(err53);
 }
 errors++;
 }
-if(data23.reason === undefined){
-const err54 = {instancePath:instancePath+"/validation/waivers/" + i0,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data23};
+}
+if(data22.enabled !== undefined){
+let data23 = data22.enabled;
+if(typeof data23 !== "boolean"){
+const err54 = {instancePath:instancePath+"/outbound/enabled",schemaPath:"#/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.outbound.properties.enabled,data:data23};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -705,9 +709,12 @@ vErrors.push(err54);
 }
 errors++;
 }
-for(const key8 in data23){
-if(!(((key8 === "rule") || (key8 === "resource")) || (key8 === "reason"))){
-const err55 = {instancePath:instancePath+"/validation/waivers/" + i0,schemaPath:"#/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation.properties.waivers.items,data:data23};
+}
+if(data22.secretPrefix !== undefined){
+let data24 = data22.secretPrefix;
+if(typeof data24 === "string"){
+if(func3(data24) > 400){
+const err55 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data24};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -716,12 +723,8 @@ vErrors.push(err55);
 }
 errors++;
 }
-}
-if(data23.rule !== undefined){
-let data24 = data23.rule;
-if(typeof data24 === "string"){
-if(!pattern10.test(data24)){
-const err56 = {instancePath:instancePath+"/validation/waivers/" + i0+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data24};
+if(!pattern11.test(data24)){
+const err56 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data24};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -732,7 +735,7 @@ errors++;
 }
 }
 else {
-const err57 = {instancePath:instancePath+"/validation/waivers/" + i0+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data24};
+const err57 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -742,11 +745,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data23.resource !== undefined){
-let data25 = data23.resource;
-if(typeof data25 === "string"){
-if(!pattern11.test(data25)){
-const err58 = {instancePath:instancePath+"/validation/waivers/" + i0+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data25};
+if(data22.reservedConcurrency !== undefined){
+let data25 = data22.reservedConcurrency;
+if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
+const err58 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -755,9 +757,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-else {
-const err59 = {instancePath:instancePath+"/validation/waivers/" + i0+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data25};
+if(typeof data25 == "number"){
+if(data25 > 1000 || isNaN(data25)){
+const err59 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -766,12 +768,8 @@ vErrors.push(err59);
 }
 errors++;
 }
-}
-if(data23.reason !== undefined){
-let data26 = data23.reason;
-if(typeof data26 === "string"){
-if(func3(data26) > 500){
-const err60 = {instancePath:instancePath+"/validation/waivers/" + i0+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data26};
+if(data25 < 1 || isNaN(data25)){
+const err60 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -780,8 +778,12 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(func3(data26) < 10){
-const err61 = {instancePath:instancePath+"/validation/waivers/" + i0+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data26};
+}
+}
+if(data22.memorySize !== undefined){
+let data26 = data22.memorySize;
+if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+const err61 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.outbound.properties.memorySize,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -790,9 +792,9 @@ vErrors.push(err61);
 }
 errors++;
 }
-}
-else {
-const err62 = {instancePath:instancePath+"/validation/waivers/" + i0+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data26};
+if(typeof data26 == "number"){
+if(data26 > 10240 || isNaN(data26)){
+const err62 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.outbound.properties.memorySize,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -801,10 +803,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-else {
-const err63 = {instancePath:instancePath+"/validation/waivers/" + i0,schemaPath:"#/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.validation.properties.waivers.items,data:data23};
+if(data26 < 128 || isNaN(data26)){
+const err63 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.outbound.properties.memorySize,data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -815,8 +815,10 @@ errors++;
 }
 }
 }
-else {
-const err64 = {instancePath:instancePath+"/validation/waivers",schemaPath:"#/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.validation.properties.waivers.type,parentSchema:schema6.properties.validation.properties.waivers,data:data22};
+if(data22.timeoutSeconds !== undefined){
+let data27 = data22.timeoutSeconds;
+if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
+const err64 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -825,10 +827,9 @@ vErrors.push(err64);
 }
 errors++;
 }
-}
-}
-else {
-const err65 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.type,parentSchema:schema6.properties.validation,data:data21};
+if(typeof data27 == "number"){
+if(data27 > 899 || isNaN(data27)){
+const err65 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -837,15 +838,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-}
-if(data.environments !== undefined){
-let data27 = data.environments;
-if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
-for(const key9 in data27){
-const _errs65 = errors;
-if(typeof key9 === "string"){
-if(!pattern12.test(key9)){
-const err66 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",parentSchema:schema6.properties.environments.propertyNames,data:key9,propertyName:key9};
+if(data27 < 30 || isNaN(data27)){
+const err66 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data27};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -855,9 +849,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-var valid11 = _errs65 === errors;
-if(!valid11){
-const err67 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key9},message:"property name must be valid",schema:schema6.properties.environments.propertyNames,parentSchema:schema6.properties.environments,data:data27};
+}
+if(data22.maxRetryAttempts !== undefined){
+let data28 = data22.maxRetryAttempts;
+if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
+const err67 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -866,13 +862,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-for(const key10 in data27){
-let data28 = data27[key10];
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key11 in data28){
-if(!(func2.call(schema6.properties.environments.additionalProperties.properties, key11))){
-const err68 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties,data:data28};
+if(typeof data28 == "number"){
+if(data28 > 2 || isNaN(data28)){
+const err68 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data28};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -881,12 +873,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data28.description !== undefined){
-let data29 = data28.description;
-if(typeof data29 === "string"){
-if(func3(data29) > 1024){
-const err69 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data29};
+if(data28 < 0 || isNaN(data28)){
+const err69 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data28};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -895,8 +883,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(func3(data29) < 1){
-const err70 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data29};
+}
+}
+if(data22.maxEventAgeSeconds !== undefined){
+let data29 = data22.maxEventAgeSeconds;
+if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
+const err70 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data29};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -905,9 +897,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.description.type,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data29};
+if(typeof data29 == "number"){
+if(data29 > 21600 || isNaN(data29)){
+const err71 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data29};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -916,12 +908,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-if(data28.stackName !== undefined){
-let data30 = data28.stackName;
-if(typeof data30 === "string"){
-if(!pattern0.test(data30)){
-const err72 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data30};
+if(data29 < 60 || isNaN(data29)){
+const err72 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data29};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -931,8 +919,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.stackName.type,parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data30};
+}
+if(data22.stagingExpirationDays !== undefined){
+let data30 = data22.stagingExpirationDays;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+const err73 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data30};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -941,12 +932,9 @@ vErrors.push(err73);
 }
 errors++;
 }
-}
-if(data28.region !== undefined){
-let data31 = data28.region;
-if(typeof data31 === "string"){
-if(!pattern1.test(data31)){
-const err74 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data31};
+if(typeof data30 == "number"){
+if(data30 > 3650 || isNaN(data30)){
+const err74 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data30};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -955,9 +943,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-else {
-const err75 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.region.type,parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data31};
+if(data30 < 1 || isNaN(data30)){
+const err75 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data30};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -967,11 +954,11 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data28.usersDir !== undefined){
-let data32 = data28.usersDir;
-if(typeof data32 === "string"){
-if(func3(data32) < 1){
-const err76 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data32};
+}
+if(data22.alarmEmail !== undefined){
+let data31 = data22.alarmEmail;
+if((typeof data31 !== "string") && (data31 !== null)){
+const err76 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data31};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -980,9 +967,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.usersDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data32};
+if(typeof data31 === "string"){
+if(!pattern12.test(data31)){
+const err77 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data31};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -992,11 +979,11 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data28.outDir !== undefined){
-let data33 = data28.outDir;
-if(typeof data33 === "string"){
-if(func3(data33) < 1){
-const err78 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data33};
+}
+if(data22.vpc !== undefined){
+let data32 = data22.vpc;
+if((!(data32 && typeof data32 == "object" && !Array.isArray(data32))) && (data32 !== null)){
+const err78 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1005,9 +992,9 @@ vErrors.push(err78);
 }
 errors++;
 }
-}
-else {
-const err79 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data33};
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+if(data32.subnetIds === undefined){
+const err79 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "subnetIds"},message:"must have required property '"+"subnetIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1016,12 +1003,8 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-if(data28.tags !== undefined){
-let data34 = data28.tags;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-if(Object.keys(data34).length > 40){
-const err80 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data34};
+if(data32.securityGroupIds === undefined){
+const err80 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "securityGroupIds"},message:"must have required property '"+"securityGroupIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1030,11 +1013,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-for(const key12 in data34){
-const _errs82 = errors;
-if(typeof key12 === "string"){
-if(!pattern2.test(key12)){
-const err81 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,data:key12,propertyName:key12};
+for(const key8 in data32){
+if(!((key8 === "subnetIds") || (key8 === "securityGroupIds"))){
+const err81 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1044,9 +1025,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-var valid14 = _errs82 === errors;
-if(!valid14){
-const err82 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid",schema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data34};
+if(data32.subnetIds !== undefined){
+let data33 = data32.subnetIds;
+if(Array.isArray(data33)){
+if(data33.length > 16){
+const err82 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1055,12 +1038,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-}
-for(const key13 in data34){
-let data35 = data34[key13];
-if(typeof data35 === "string"){
-if(func3(data35) > 256){
-const err83 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data35};
+if(data33.length < 1){
+const err83 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1069,8 +1048,12 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(!pattern3.test(data35)){
-const err84 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data35};
+const len0 = data33.length;
+for(let i0=0; i0<len0; i0++){
+let data34 = data33[i0];
+if(typeof data34 === "string"){
+if(!pattern13.test(data34)){
+const err84 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data34};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1081,7 +1064,7 @@ errors++;
 }
 }
 else {
-const err85 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data35};
+const err85 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data34};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1091,9 +1074,18 @@ vErrors.push(err85);
 errors++;
 }
 }
+let i1 = data33.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data33[i1];
+if(typeof item0 !== "string"){
+continue;
 }
-else {
-const err86 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.tags.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data34};
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err86 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1101,12 +1093,14 @@ else {
 vErrors.push(err86);
 }
 errors++;
+break;
+}
+indices0[item0] = i1;
 }
 }
-if(data28.dns !== undefined){
-let data36 = data28.dns;
-if((!(data36 && typeof data36 == "object" && !Array.isArray(data36))) && (data36 !== null)){
-const err87 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.dns.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data36};
+}
+else {
+const err87 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1115,10 +1109,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-for(const key14 in data36){
-if(!((((key14 === "domain") || (key14 === "hostname")) || (key14 === "hostedZoneId")) || (key14 === "ttl"))){
-const err88 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data36};
+}
+if(data32.securityGroupIds !== undefined){
+let data35 = data32.securityGroupIds;
+if(Array.isArray(data35)){
+if(data35.length > 5){
+const err88 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1127,12 +1123,8 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data36.domain !== undefined){
-let data37 = data36.domain;
-if(typeof data37 === "string"){
-if(!pattern4.test(data37)){
-const err89 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data37};
+if(data35.length < 1){
+const err89 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1141,9 +1133,12 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-else {
-const err90 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data37};
+const len1 = data35.length;
+for(let i2=0; i2<len1; i2++){
+let data36 = data35[i2];
+if(typeof data36 === "string"){
+if(!pattern14.test(data36)){
+const err90 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data36};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1153,11 +1148,8 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data36.hostname !== undefined){
-let data38 = data36.hostname;
-if(typeof data38 === "string"){
-if(!pattern5.test(data38)){
-const err91 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data38};
+else {
+const err91 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data36};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1167,8 +1159,18 @@ vErrors.push(err91);
 errors++;
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data38};
+let i3 = data35.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data35[i3];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err92 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1176,13 +1178,14 @@ else {
 vErrors.push(err92);
 }
 errors++;
+break;
+}
+indices1[item1] = i3;
 }
 }
-if(data36.hostedZoneId !== undefined){
-let data39 = data36.hostedZoneId;
-if(typeof data39 === "string"){
-if(!pattern6.test(data39)){
-const err93 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data39};
+}
+else {
+const err93 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1192,8 +1195,11 @@ vErrors.push(err93);
 errors++;
 }
 }
+}
+}
+}
 else {
-const err94 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data39};
+const err94 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.outbound.type,parentSchema:schema6.properties.outbound,data:data22};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1203,10 +1209,12 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data36.ttl !== undefined){
-let data40 = data36.ttl;
-if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
-const err95 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data40};
+if(data.validation !== undefined){
+let data37 = data.validation;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key9 in data37){
+if(!(key9 === "waivers")){
+const err95 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation,data:data37};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1215,9 +1223,16 @@ vErrors.push(err95);
 }
 errors++;
 }
-if(typeof data40 == "number"){
-if(data40 > 86400 || isNaN(data40)){
-const err96 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data40};
+}
+if(data37.waivers !== undefined){
+let data38 = data37.waivers;
+if(Array.isArray(data38)){
+const len2 = data38.length;
+for(let i4=0; i4<len2; i4++){
+let data39 = data38[i4];
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+if(data39.rule === undefined){
+const err96 = {instancePath:instancePath+"/validation/waivers/" + i4,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data39};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1226,8 +1241,8 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data40 < 60 || isNaN(data40)){
-const err97 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data40};
+if(data39.resource === undefined){
+const err97 = {instancePath:instancePath+"/validation/waivers/" + i4,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1236,16 +1251,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-}
-}
-}
-if(data28.server !== undefined){
-let data41 = data28.server;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key15 in data41){
-if(!(key15 === "securityPolicy")){
-const err98 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data41};
+if(data39.reason === undefined){
+const err98 = {instancePath:instancePath+"/validation/waivers/" + i4,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1254,12 +1261,9 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data41.securityPolicy !== undefined){
-let data42 = data41.securityPolicy;
-if(typeof data42 === "string"){
-if(!pattern7.test(data42)){
-const err99 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data42};
+for(const key10 in data39){
+if(!(((key10 === "rule") || (key10 === "resource")) || (key10 === "reason"))){
+const err99 = {instancePath:instancePath+"/validation/waivers/" + i4,schemaPath:"#/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation.properties.waivers.items,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1269,8 +1273,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-else {
-const err100 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data42};
+if(data39.rule !== undefined){
+let data40 = data39.rule;
+if(typeof data40 === "string"){
+if(!pattern15.test(data40)){
+const err100 = {instancePath:instancePath+"/validation/waivers/" + i4+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1280,9 +1287,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
 else {
-const err101 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.server.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data41};
+const err101 = {instancePath:instancePath+"/validation/waivers/" + i4+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data40};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1292,12 +1298,11 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data28.buckets !== undefined){
-let data43 = data28.buckets;
-if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
-for(const key16 in data43){
-if(!((((key16 === "gateway") || (key16 === "accessLogs")) || (key16 === "noncurrentVersionDays")) || (key16 === "accessLogExpirationDays"))){
-const err102 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data43};
+if(data39.resource !== undefined){
+let data41 = data39.resource;
+if(typeof data41 === "string"){
+if(!pattern16.test(data41)){
+const err102 = {instancePath:instancePath+"/validation/waivers/" + i4+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data41};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1307,11 +1312,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data43.gateway !== undefined){
-let data44 = data43.gateway;
-if(typeof data44 === "string"){
-if(!pattern8.test(data44)){
-const err103 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data44};
+else {
+const err103 = {instancePath:instancePath+"/validation/waivers/" + i4+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data41};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1321,8 +1323,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-else {
-const err104 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data44};
+if(data39.reason !== undefined){
+let data42 = data39.reason;
+if(typeof data42 === "string"){
+if(func3(data42) > 500){
+const err104 = {instancePath:instancePath+"/validation/waivers/" + i4+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data42};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1331,12 +1336,8 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data43.accessLogs !== undefined){
-let data45 = data43.accessLogs;
-if(typeof data45 === "string"){
-if(!pattern8.test(data45)){
-const err105 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data45};
+if(func3(data42) < 10){
+const err105 = {instancePath:instancePath+"/validation/waivers/" + i4+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data42};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1347,7 +1348,7 @@ errors++;
 }
 }
 else {
-const err106 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data45};
+const err106 = {instancePath:instancePath+"/validation/waivers/" + i4+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1357,10 +1358,9 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data43.noncurrentVersionDays !== undefined){
-let data46 = data43.noncurrentVersionDays;
-if(!((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46)))){
-const err107 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data46};
+}
+else {
+const err107 = {instancePath:instancePath+"/validation/waivers/" + i4,schemaPath:"#/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.validation.properties.waivers.items,data:data39};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1369,9 +1369,10 @@ vErrors.push(err107);
 }
 errors++;
 }
-if(typeof data46 == "number"){
-if(data46 > 3650 || isNaN(data46)){
-const err108 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data46};
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/validation/waivers",schemaPath:"#/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.validation.properties.waivers.type,parentSchema:schema6.properties.validation.properties.waivers,data:data38};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1380,8 +1381,10 @@ vErrors.push(err108);
 }
 errors++;
 }
-if(data46 < 1 || isNaN(data46)){
-const err109 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data46};
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.type,parentSchema:schema6.properties.validation,data:data37};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1391,11 +1394,14 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-if(data43.accessLogExpirationDays !== undefined){
-let data47 = data43.accessLogExpirationDays;
-if(!((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47)))){
-const err110 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data47};
+if(data.environments !== undefined){
+let data43 = data.environments;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key11 in data43){
+const _errs99 = errors;
+if(typeof key11 === "string"){
+if(!pattern17.test(key11)){
+const err110 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",parentSchema:schema6.properties.environments.propertyNames,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1404,9 +1410,10 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(typeof data47 == "number"){
-if(data47 > 3650 || isNaN(data47)){
-const err111 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data47};
+}
+var valid19 = _errs99 === errors;
+if(!valid19){
+const err111 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid",schema:schema6.properties.environments.propertyNames,parentSchema:schema6.properties.environments,data:data43};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1415,8 +1422,13 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data47 < 1 || isNaN(data47)){
-const err112 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data47};
+}
+for(const key12 in data43){
+let data44 = data43[key12];
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key13 in data44){
+if(!(func2.call(schema6.properties.environments.additionalProperties.properties, key13))){
+const err112 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties,data:data44};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1426,10 +1438,11 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-}
-else {
-const err113 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.buckets.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data43};
+if(data44.description !== undefined){
+let data45 = data44.description;
+if(typeof data45 === "string"){
+if(func3(data45) > 1024){
+const err113 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data45};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1438,13 +1451,8 @@ vErrors.push(err113);
 }
 errors++;
 }
-}
-if(data28.logs !== undefined){
-let data48 = data28.logs;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key17 in data48){
-if(!(key17 === "retentionDays")){
-const err114 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data48};
+if(func3(data45) < 1){
+const err114 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data45};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1454,10 +1462,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data48.retentionDays !== undefined){
-let data49 = data48.retentionDays;
-if(!((((((((((((((((((((((data49 === 1) || (data49 === 3)) || (data49 === 5)) || (data49 === 7)) || (data49 === 14)) || (data49 === 30)) || (data49 === 60)) || (data49 === 90)) || (data49 === 120)) || (data49 === 150)) || (data49 === 180)) || (data49 === 365)) || (data49 === 400)) || (data49 === 545)) || (data49 === 731)) || (data49 === 1096)) || (data49 === 1827)) || (data49 === 2192)) || (data49 === 2557)) || (data49 === 2922)) || (data49 === 3288)) || (data49 === 3653))){
-const err115 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays,data:data49};
+else {
+const err115 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.description.type,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data45};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1467,9 +1473,11 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
-else {
-const err116 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.logs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data48};
+if(data44.stackName !== undefined){
+let data46 = data44.stackName;
+if(typeof data46 === "string"){
+if(!pattern0.test(data46)){
+const err116 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data46};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1479,12 +1487,8 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data28.validation !== undefined){
-let data50 = data28.validation;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key18 in data50){
-if(!(key18 === "waivers")){
-const err117 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data50};
+else {
+const err117 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.stackName.type,parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data46};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1494,15 +1498,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data50.waivers !== undefined){
-let data51 = data50.waivers;
-if(Array.isArray(data51)){
-const len1 = data51.length;
-for(let i1=0; i1<len1; i1++){
-let data52 = data51[i1];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-if(data52.rule === undefined){
-const err118 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data52};
+if(data44.region !== undefined){
+let data47 = data44.region;
+if(typeof data47 === "string"){
+if(!pattern1.test(data47)){
+const err118 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data47};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1511,8 +1511,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-if(data52.resource === undefined){
-const err119 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data52};
+}
+else {
+const err119 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.region.type,parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data47};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1521,8 +1522,12 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data52.reason === undefined){
-const err120 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data52};
+}
+if(data44.usersDir !== undefined){
+let data48 = data44.usersDir;
+if(typeof data48 === "string"){
+if(func3(data48) < 1){
+const err120 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data48};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1531,9 +1536,9 @@ vErrors.push(err120);
 }
 errors++;
 }
-for(const key19 in data52){
-if(!(((key19 === "rule") || (key19 === "resource")) || (key19 === "reason"))){
-const err121 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data52};
+}
+else {
+const err121 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.usersDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1543,11 +1548,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data52.rule !== undefined){
-let data53 = data52.rule;
-if(typeof data53 === "string"){
-if(!pattern10.test(data53)){
-const err122 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data53};
+if(data44.outDir !== undefined){
+let data49 = data44.outDir;
+if(typeof data49 === "string"){
+if(func3(data49) < 1){
+const err122 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data49};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1558,7 +1563,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data53};
+const err123 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data49};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1568,11 +1573,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data52.resource !== undefined){
-let data54 = data52.resource;
-if(typeof data54 === "string"){
-if(!pattern11.test(data54)){
-const err124 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data54};
+if(data44.tags !== undefined){
+let data50 = data44.tags;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(Object.keys(data50).length > 40){
+const err124 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data50};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1581,9 +1586,11 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-else {
-const err125 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data54};
+for(const key14 in data50){
+const _errs116 = errors;
+if(typeof key14 === "string"){
+if(!pattern2.test(key14)){
+const err125 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1593,11 +1600,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data52.reason !== undefined){
-let data55 = data52.reason;
-if(typeof data55 === "string"){
-if(func3(data55) > 500){
-const err126 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data55};
+var valid22 = _errs116 === errors;
+if(!valid22){
+const err126 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data50};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1606,8 +1611,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(func3(data55) < 10){
-const err127 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data55};
+}
+for(const key15 in data50){
+let data51 = data50[key15];
+if(typeof data51 === "string"){
+if(func3(data51) > 256){
+const err127 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data51};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1616,9 +1625,8 @@ vErrors.push(err127);
 }
 errors++;
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data55};
+if(!pattern3.test(data51)){
+const err128 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data51};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1628,9 +1636,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-}
 else {
-const err129 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i1,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data52};
+const err129 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data51};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1642,7 +1649,7 @@ errors++;
 }
 }
 else {
-const err130 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers,data:data51};
+const err130 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.tags.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data50};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1652,9 +1659,10 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-else {
-const err131 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data50};
+if(data44.dns !== undefined){
+let data52 = data44.dns;
+if((!(data52 && typeof data52 == "object" && !Array.isArray(data52))) && (data52 !== null)){
+const err131 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.dns.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data52};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1663,10 +1671,10 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-}
-else {
-const err132 = {instancePath:instancePath+"/environments/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties,data:data28};
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key16 in data52){
+if(!((((key16 === "domain") || (key16 === "hostname")) || (key16 === "hostedZoneId")) || (key16 === "ttl"))){
+const err132 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data52};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1676,9 +1684,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
-else {
-const err133 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.type,parentSchema:schema6.properties.environments,data:data27};
+if(data52.domain !== undefined){
+let data53 = data52.domain;
+if(typeof data53 === "string"){
+if(!pattern4.test(data53)){
+const err133 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data53};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1688,14 +1698,1092 @@ vErrors.push(err133);
 errors++;
 }
 }
-}
 else {
-const err134 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+const err134 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data53};
 if(vErrors === null){
 vErrors = [err134];
 }
 else {
 vErrors.push(err134);
+}
+errors++;
+}
+}
+if(data52.hostname !== undefined){
+let data54 = data52.hostname;
+if(typeof data54 === "string"){
+if(!pattern5.test(data54)){
+const err135 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data54};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data54};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data52.hostedZoneId !== undefined){
+let data55 = data52.hostedZoneId;
+if(typeof data55 === "string"){
+if(!pattern6.test(data55)){
+const err137 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data55};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data55};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data52.ttl !== undefined){
+let data56 = data52.ttl;
+if(!((typeof data56 == "number") && (!(data56 % 1) && !isNaN(data56)))){
+const err139 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data56};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+if(typeof data56 == "number"){
+if(data56 > 86400 || isNaN(data56)){
+const err140 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data56};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+if(data56 < 60 || isNaN(data56)){
+const err141 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data56};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+}
+}
+}
+if(data44.server !== undefined){
+let data57 = data44.server;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key17 in data57){
+if(!(key17 === "securityPolicy")){
+const err142 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data57};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data57.securityPolicy !== undefined){
+let data58 = data57.securityPolicy;
+if(typeof data58 === "string"){
+if(!pattern7.test(data58)){
+const err143 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data58};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data58};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.server.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data57};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data44.buckets !== undefined){
+let data59 = data44.buckets;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key18 in data59){
+if(!(((((key18 === "gateway") || (key18 === "accessLogs")) || (key18 === "staging")) || (key18 === "noncurrentVersionDays")) || (key18 === "accessLogExpirationDays"))){
+const err146 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data59};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data59.gateway !== undefined){
+let data60 = data59.gateway;
+if(typeof data60 === "string"){
+if(!pattern8.test(data60)){
+const err147 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data60};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data60};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data59.accessLogs !== undefined){
+let data61 = data59.accessLogs;
+if(typeof data61 === "string"){
+if(!pattern8.test(data61)){
+const err149 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data61};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data61};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data59.staging !== undefined){
+let data62 = data59.staging;
+if(typeof data62 === "string"){
+if(!pattern8.test(data62)){
+const err151 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data62};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data62};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data59.noncurrentVersionDays !== undefined){
+let data63 = data59.noncurrentVersionDays;
+if(!((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63)))){
+const err153 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data63};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+if(typeof data63 == "number"){
+if(data63 > 3650 || isNaN(data63)){
+const err154 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data63};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+if(data63 < 1 || isNaN(data63)){
+const err155 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data63};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+}
+if(data59.accessLogExpirationDays !== undefined){
+let data64 = data59.accessLogExpirationDays;
+if(!((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64)))){
+const err156 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data64};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+if(typeof data64 == "number"){
+if(data64 > 3650 || isNaN(data64)){
+const err157 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data64};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+if(data64 < 1 || isNaN(data64)){
+const err158 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data64};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err159 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.buckets.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data59};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+if(data44.logs !== undefined){
+let data65 = data44.logs;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+for(const key19 in data65){
+if(!(key19 === "retentionDays")){
+const err160 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data65};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data65.retentionDays !== undefined){
+let data66 = data65.retentionDays;
+if(!((((((((((((((((((((((data66 === 1) || (data66 === 3)) || (data66 === 5)) || (data66 === 7)) || (data66 === 14)) || (data66 === 30)) || (data66 === 60)) || (data66 === 90)) || (data66 === 120)) || (data66 === 150)) || (data66 === 180)) || (data66 === 365)) || (data66 === 400)) || (data66 === 545)) || (data66 === 731)) || (data66 === 1096)) || (data66 === 1827)) || (data66 === 2192)) || (data66 === 2557)) || (data66 === 2922)) || (data66 === 3288)) || (data66 === 3653))){
+const err161 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays,data:data66};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.logs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data65};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data44.outbound !== undefined){
+let data67 = data44.outbound;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+for(const key20 in data67){
+if(!(func2.call(schema6.properties.environments.additionalProperties.properties.outbound.properties, key20))){
+const err163 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data67};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data67.enabled !== undefined){
+let data68 = data67.enabled;
+if(typeof data68 !== "boolean"){
+const err164 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/enabled",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled,data:data68};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+if(data67.secretPrefix !== undefined){
+let data69 = data67.secretPrefix;
+if(typeof data69 === "string"){
+if(func3(data69) > 400){
+const err165 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data69};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+if(!pattern11.test(data69)){
+const err166 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data69};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+else {
+const err167 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data69};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data67.reservedConcurrency !== undefined){
+let data70 = data67.reservedConcurrency;
+if(!((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70)))){
+const err168 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data70};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+if(typeof data70 == "number"){
+if(data70 > 1000 || isNaN(data70)){
+const err169 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data70};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+if(data70 < 1 || isNaN(data70)){
+const err170 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data70};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+}
+if(data67.memorySize !== undefined){
+let data71 = data67.memorySize;
+if(!((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71)))){
+const err171 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data71};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+if(typeof data71 == "number"){
+if(data71 > 10240 || isNaN(data71)){
+const err172 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data71};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+if(data71 < 128 || isNaN(data71)){
+const err173 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data71};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+if(data67.timeoutSeconds !== undefined){
+let data72 = data67.timeoutSeconds;
+if(!((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72)))){
+const err174 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data72};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+if(typeof data72 == "number"){
+if(data72 > 899 || isNaN(data72)){
+const err175 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data72};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+if(data72 < 30 || isNaN(data72)){
+const err176 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data72};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+}
+if(data67.maxRetryAttempts !== undefined){
+let data73 = data67.maxRetryAttempts;
+if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
+const err177 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data73};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+if(typeof data73 == "number"){
+if(data73 > 2 || isNaN(data73)){
+const err178 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data73};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+if(data73 < 0 || isNaN(data73)){
+const err179 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data73};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+}
+if(data67.maxEventAgeSeconds !== undefined){
+let data74 = data67.maxEventAgeSeconds;
+if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
+const err180 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data74};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+if(typeof data74 == "number"){
+if(data74 > 21600 || isNaN(data74)){
+const err181 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data74};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+if(data74 < 60 || isNaN(data74)){
+const err182 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data74};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+}
+if(data67.stagingExpirationDays !== undefined){
+let data75 = data67.stagingExpirationDays;
+if(!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))){
+const err183 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data75};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+if(typeof data75 == "number"){
+if(data75 > 3650 || isNaN(data75)){
+const err184 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data75};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+if(data75 < 1 || isNaN(data75)){
+const err185 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data75};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+}
+if(data67.alarmEmail !== undefined){
+let data76 = data67.alarmEmail;
+if((typeof data76 !== "string") && (data76 !== null)){
+const err186 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data76};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+if(typeof data76 === "string"){
+if(!pattern12.test(data76)){
+const err187 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data76};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+if(data67.vpc !== undefined){
+let data77 = data67.vpc;
+if((!(data77 && typeof data77 == "object" && !Array.isArray(data77))) && (data77 !== null)){
+const err188 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data77};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key21 in data77){
+if(!((key21 === "subnetIds") || (key21 === "securityGroupIds"))){
+const err189 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data77};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data77.subnetIds !== undefined){
+let data78 = data77.subnetIds;
+if(Array.isArray(data78)){
+if(data78.length > 16){
+const err190 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data78};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+if(data78.length < 1){
+const err191 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data78};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+const len3 = data78.length;
+for(let i5=0; i5<len3; i5++){
+let data79 = data78[i5];
+if(typeof data79 === "string"){
+if(!pattern13.test(data79)){
+const err192 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i5,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data79};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+else {
+const err193 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i5,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data79};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+let i6 = data78.length;
+let j2;
+if(i6 > 1){
+const indices2 = {};
+for(;i6--;){
+let item2 = data78[i6];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err194 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data78};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+break;
+}
+indices2[item2] = i6;
+}
+}
+}
+else {
+const err195 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data78};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+if(data77.securityGroupIds !== undefined){
+let data80 = data77.securityGroupIds;
+if(Array.isArray(data80)){
+if(data80.length > 5){
+const err196 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data80};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+if(data80.length < 1){
+const err197 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data80};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+const len4 = data80.length;
+for(let i7=0; i7<len4; i7++){
+let data81 = data80[i7];
+if(typeof data81 === "string"){
+if(!pattern14.test(data81)){
+const err198 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data81};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data81};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+let i8 = data80.length;
+let j3;
+if(i8 > 1){
+const indices3 = {};
+for(;i8--;){
+let item3 = data80[i8];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err200 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i8+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data80};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+break;
+}
+indices3[item3] = i8;
+}
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data80};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.outbound.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data67};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+if(data44.validation !== undefined){
+let data82 = data44.validation;
+if(data82 && typeof data82 == "object" && !Array.isArray(data82)){
+for(const key22 in data82){
+if(!(key22 === "waivers")){
+const err203 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data82};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data82.waivers !== undefined){
+let data83 = data82.waivers;
+if(Array.isArray(data83)){
+const len5 = data83.length;
+for(let i9=0; i9<len5; i9++){
+let data84 = data83[i9];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.rule === undefined){
+const err204 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data84};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if(data84.resource === undefined){
+const err205 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data84};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if(data84.reason === undefined){
+const err206 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data84};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+for(const key23 in data84){
+if(!(((key23 === "rule") || (key23 === "resource")) || (key23 === "reason"))){
+const err207 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data84};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data84.rule !== undefined){
+let data85 = data84.rule;
+if(typeof data85 === "string"){
+if(!pattern15.test(data85)){
+const err208 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data85};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data85};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data84.resource !== undefined){
+let data86 = data84.resource;
+if(typeof data86 === "string"){
+if(!pattern16.test(data86)){
+const err210 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data86};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data86};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data84.reason !== undefined){
+let data87 = data84.reason;
+if(typeof data87 === "string"){
+if(func3(data87) > 500){
+const err212 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data87};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+if(func3(data87) < 10){
+const err213 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data87};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+else {
+const err214 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data87};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data84};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers,data:data83};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+}
+else {
+const err217 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data82};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+}
+else {
+const err218 = {instancePath:instancePath+"/environments/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties,data:data44};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.type,parentSchema:schema6.properties.environments,data:data43};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+}
+else {
+const err220 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
 }
 errors++;
 }

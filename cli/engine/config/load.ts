@@ -217,10 +217,22 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     buckets: {
       gateway: settings.buckets?.gateway ?? null,
       accessLogs: settings.buckets?.accessLogs ?? null,
+      staging: settings.buckets?.staging ?? null,
       noncurrentVersionDays: settings.buckets?.noncurrentVersionDays ?? 90,
       accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
     },
     logs: { retentionDays: settings.logs?.retentionDays ?? 365 },
+    outbound: settings.outbound?.enabled === false ? null : {
+      secretPrefix: settings.outbound?.secretPrefix ?? `sftpgw/${stackName}`,
+      reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,
+      memorySize: settings.outbound?.memorySize ?? 512,
+      timeoutSeconds: settings.outbound?.timeoutSeconds ?? 300,
+      maxRetryAttempts: settings.outbound?.maxRetryAttempts ?? 2,
+      maxEventAgeSeconds: settings.outbound?.maxEventAgeSeconds ?? 3600,
+      stagingExpirationDays: settings.outbound?.stagingExpirationDays ?? 30,
+      alarmEmail: settings.outbound?.alarmEmail ?? null,
+      vpc: settings.outbound?.vpc ?? null,
+    },
     waivers: [...(top.validation?.waivers ?? []), ...(ctx.envName !== undefined ? environments?.[ctx.envName]?.validation?.waivers ?? [] : [])],
   };
 }

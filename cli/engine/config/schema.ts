@@ -47,6 +47,7 @@ const settings = {
     properties: {
       gateway: bucketName,
       accessLogs: bucketName,
+      staging: { ...bucketName, description: 'outbound staging bucket; default <stack>-staging-<account>-<region>' },
       noncurrentVersionDays: { type: 'integer', minimum: 1, maximum: 3650 },
       accessLogExpirationDays: { type: 'integer', minimum: 1, maximum: 3650 },
     },
@@ -56,6 +57,32 @@ const settings = {
     additionalProperties: false,
     properties: {
       retentionDays: { enum: LOG_RETENTION_DAYS },
+    },
+  },
+  outbound: {
+    type: 'object',
+    description: 'the push function and its staging bucket (DESIGN.md §3 outbound)',
+    additionalProperties: false,
+    properties: {
+      enabled: { type: 'boolean', description: 'default true; false leaves every outbound resource out' },
+      secretPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$', maxLength: 400, description: 'destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>' },
+      reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
+      memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
+      timeoutSeconds: { type: 'integer', minimum: 30, maximum: 899, description: 'below the 900 s maximum; the handler stops 10 s before it' },
+      maxRetryAttempts: { type: 'integer', minimum: 0, maximum: 2 },
+      maxEventAgeSeconds: { type: 'integer', minimum: 60, maximum: 21600 },
+      stagingExpirationDays: { type: 'integer', minimum: 1, maximum: 3650, description: 'staged files expire after this many days' },
+      alarmEmail: { type: ['string', 'null'], pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', description: 'subscribed to the alarm topic (confirm the e-mail AWS sends)' },
+      vpc: {
+        type: ['object', 'null'],
+        description: 'run the function in these subnets, e.g. for a fixed egress address through a NAT gateway',
+        additionalProperties: false,
+        required: ['subnetIds', 'securityGroupIds'],
+        properties: {
+          subnetIds: { type: 'array', minItems: 1, maxItems: 16, uniqueItems: true, items: { type: 'string', pattern: '^subnet-[0-9a-f]{8,17}$' } },
+          securityGroupIds: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: { type: 'string', pattern: '^sg-[0-9a-f]{8,17}$' } },
+        },
+      },
     },
   },
   validation: {

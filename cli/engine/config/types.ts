@@ -10,9 +10,23 @@ export interface Settings {
   tags?: Record<string, string>;
   dns?: { domain: string; hostname?: string; hostedZoneId: string; ttl?: number } | null;
   server?: { securityPolicy?: string };
-  buckets?: { gateway?: string; accessLogs?: string; noncurrentVersionDays?: number; accessLogExpirationDays?: number };
+  buckets?: { gateway?: string; accessLogs?: string; staging?: string; noncurrentVersionDays?: number; accessLogExpirationDays?: number };
   logs?: { retentionDays?: number };
+  outbound?: Partial<Omit<OutboundSettings, 'alarmEmail' | 'vpc'>> & { enabled?: boolean; alarmEmail?: string | null; vpc?: OutboundSettings['vpc'] };
   validation?: { waivers?: Waiver[] };
+}
+
+/** The push function and its staging bucket, all defaults filled. */
+export interface OutboundSettings {
+  secretPrefix: string;
+  reservedConcurrency: number;
+  memorySize: number;
+  timeoutSeconds: number;
+  maxRetryAttempts: number;
+  maxEventAgeSeconds: number;
+  stagingExpirationDays: number;
+  alarmEmail: string | null;
+  vpc: { subnetIds: string[]; securityGroupIds: string[] } | null;
 }
 
 /** A baseline rule waived for one resource. */
@@ -40,8 +54,10 @@ export interface ResolvedConfig {
   tags: Record<string, string>;
   dns: { domain: string; hostname: string; hostedZoneId: string; ttl: number } | null;
   server: { securityPolicy: string };
-  buckets: { gateway: string | null; accessLogs: string | null; noncurrentVersionDays: number; accessLogExpirationDays: number };
+  buckets: { gateway: string | null; accessLogs: string | null; staging: string | null; noncurrentVersionDays: number; accessLogExpirationDays: number };
   logs: { retentionDays: number };
+  /** null when outbound.enabled is false. */
+  outbound: OutboundSettings | null;
   /** Top-level waivers, then the environment's. */
   waivers: Waiver[];
 }
@@ -55,9 +71,12 @@ export interface TemplateConfig {
   server: { securityPolicy: string };
   buckets: ResolvedConfig['buckets'];
   logs: ResolvedConfig['logs'];
+  /** With the S3 key `sftpgw package` uploads the handler to. */
+  outbound: (OutboundSettings & { codeKey: string }) | null;
 }
 
-export function templateConfig(c: ResolvedConfig): TemplateConfig {
+/** codeKey: content-addressed S3 key of the packaged handler (see handler-artifact.ts). */
+export function templateConfig(c: ResolvedConfig, handler: { codeKey: string }): TemplateConfig {
   return {
     description: c.description,
     stackName: c.stackName,
@@ -66,5 +85,6 @@ export function templateConfig(c: ResolvedConfig): TemplateConfig {
     server: c.server,
     buckets: c.buckets,
     logs: c.logs,
+    outbound: c.outbound && { ...c.outbound, codeKey: handler.codeKey },
   };
 }
