@@ -7,6 +7,7 @@ import path from 'node:path';
 import { libjsonnet } from '../cli/adapters/jsonnet.js';
 import { discoverUsers } from '../cli/engine/users/discover.js';
 import { packageRoot } from '../cli/engine/paths.js';
+import type { TemplateConfig } from '../cli/engine/config/types.js';
 
 const [projectDir, outFile] = process.argv.slice(2);
 const users = await discoverUsers(path.join(projectDir, 'users'));
@@ -25,10 +26,15 @@ function(config)
 `;
 const mainFile = path.join(projectDir, 'naive-main.jsonnet');
 writeFileSync(mainFile, main);
-const config = {
+// The same settings `stackName: bench` resolves to in sftpgw (outbound on).
+const config: TemplateConfig = {
   description: 'naive', stackName: 'bench', tags: { 'sftpgw:gateway': 'bench' }, dns: null,
   server: { securityPolicy: 'TransferSecurityPolicy-2024-01' },
-  buckets: { gateway: null, accessLogs: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
+  buckets: { gateway: null, accessLogs: null, staging: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
+  outbound: {
+    secretPrefix: 'sftpgw/bench', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2,
+    maxEventAgeSeconds: 3600, stagingExpirationDays: 30, alarmEmail: null, vpc: null, codeKey: 'sftpgw/handler/bench.zip',
+  },
 };
 const out = await libjsonnet.evaluateFile(mainFile, { jpath: [path.join(packageRoot, 'libsonnet')], tlaCode: { config: JSON.stringify(config) } });
 const template = JSON.parse(out) as { Resources: object };

@@ -4,17 +4,10 @@ import ssh2 from 'ssh2';
 import validateSchema from './generated/destination-validate.js';
 import type { DestinationSecret } from './destination-schema.js';
 import { parseTrustedHostKeys } from './host-keys.js';
+import type { SftpTarget } from './sftp-push.js';
 
-export interface Destination {
-  host: string;
-  port: number;
-  username: string;
-  privateKey?: string;
-  passphrase?: string;
-  password?: string;
-  /** SHA256 fingerprints the server's host key must match. */
-  hostKeyPins: Set<string>;
-  remoteDirectory: string;
+/** A checked destination: where and how to connect, plus what the file name must match. */
+export interface Destination extends SftpTarget {
   /** FilePattern anchored to the whole file name. */
   filePattern: RegExp;
   /** Values that must never reach a log line. */

@@ -5,7 +5,7 @@
 // handler with the S3 event S3 would send.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateBucketCommand, GetObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -48,9 +48,12 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     sm = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'us-east-1' });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
+    // As Lambda runs it: the one file alone (no node_modules anywhere above), as index.mjs.
     const bundle = path.join(repoRoot, 'dist/handler/index.js');
     if (!existsSync(bundle)) throw new Error('dist/handler/index.js is missing: npm run build');
-    ({ handler } = (await import(pathToFileURL(bundle).href)) as { handler: Handler });
+    const isolated = path.join(tempDir('sftpgw-lambda-'), 'index.mjs');
+    copyFileSync(bundle, isolated);
+    ({ handler } = (await import(pathToFileURL(isolated).href)) as { handler: Handler });
   });
 
   after(async function () {
