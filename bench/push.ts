@@ -4,7 +4,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { deflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSshd } from '../test/helpers/servers.js';
@@ -58,11 +57,3 @@ export async function benchPush(mib: number, repeat: number): Promise<PushBench>
   }
 }
 
-/**
- * The artifact's size as a one-entry zip: deflated data plus local and
- * central headers (30 + 46 + 22 bytes + the name twice).
- */
-export function lambdaArtifactBytes(file: string): { raw: number; zipped: number } {
-  const raw = readFileSync(file);
-  return { raw: raw.length, zipped: deflateRawSync(raw, { level: 9 }).length + 98 + 2 * 'index.mjs'.length };
-}

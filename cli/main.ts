@@ -92,6 +92,68 @@ Examples:
   $ sftpgw validate --template dist/gateway/production/template.json --output json`)
     .action(action(() => import('./commands/validate.js') as Promise<{ run: Runner }>));
 
+  const aws = (cmd: Command): Command => cmd
+    .option('-r, --region <region>', 'AWS region (default: config region, then the SDK chain: AWS_REGION, profile)')
+    .option('--s3-bucket <bucket>', 'artifact bucket for the handler, child templates and templates over 51,200 bytes (overrides artifacts.bucket)')
+    .option('--s3-prefix <prefix>', 'key prefix in the artifact bucket (overrides artifacts.prefix; default sftpgw/<stackName>)');
+  const stack = (cmd: Command): Command => aws(cmd)
+    .option('-t, --template <file>', 'use this built or hand-written template (JSON or YAML) instead of building from the sources')
+    .option('-s, --stack-name <name>', 'stack to deploy to (overrides stackName)')
+    .option('-p, --parameter <name=value>', 'template parameter; repeatable (over deploy.parameters)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--no-lint', 'skip cfn-lint when building')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .option('--wait-timeout <minutes>', 'give up waiting for CloudFormation after this long', '60');
+
+  aws(common(p.command('package')))
+    .description('upload the push function and child templates to the artifact bucket by content hash, and write the packaged template')
+    .option('-t, --template <file>', 'package this built template instead of building from the sources')
+    .option('-o, --out <dir>', 'folder for the packaged template.json (default <outDir>/packaged)')
+    .option('--no-lint', 'skip cfn-lint when building')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .addHelpText('after', `
+Zips dist/handler/index.js deterministically (same bundle, same bytes), uploads
+it as <prefix>/handler/<sha256>.zip unless that key exists, does the same for
+child templates, and writes the template with the code location filled in.
+
+Examples:
+  $ sftpgw package --s3-bucket my-artifacts
+  $ sftpgw package --template dist/gateway/production/template.json --out build/packaged`)
+    .action(action(() => import('./commands/package.js') as Promise<{ run: Runner }>));
+
+  stack(common(p.command('deploy')))
+    .description('build, package and deploy the gateway through a change set, refusing to replace or delete stateful resources unless allowed')
+    .option('-y, --yes', 'execute the change set without asking (CI)')
+    .option('--no-execute', 'create the change set and leave it for review; apply it later with --execute NAME')
+    .option('--execute <change-set>', 'execute a change set an earlier --no-execute left (guard included)')
+    .option('--allow-replace <logical-id>', 'let this stateful resource be replaced or deleted; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--recreate-failed', 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)')
+    .option('--role-arn <arn>', 'role CloudFormation assumes (overrides deploy.roleArn)')
+    .option('--termination-protection', 'turn stack termination protection on (overrides deploy.terminationProtection)')
+    .option('--no-termination-protection', 'turn it off')
+    .addHelpText('after', `
+Refuses (exit 1, nothing changed) any change that would replace or delete a
+bucket, the KMS key, the Transfer server, a log group or a queue unless
+--allow-replace names it; removed SFTP users (their user file is gone) are
+listed, not refused. No changes is success (exit 0). Without --yes it asks on
+a terminal; in CI without --yes the change set is left for review.
+
+Examples:
+  $ sftpgw deploy --env production --yes
+  $ sftpgw deploy --env production --no-execute          # review job
+  $ sftpgw deploy --env production --execute sftpgw-20261123120000-1a2b3c4d --yes   # apply job
+  $ sftpgw deploy --template build/template.json --stack-name gw-test --yes --allow-replace GatewayBucket`)
+    .action(action(() => import('./commands/deploy.js') as Promise<{ run: Runner }>));
+
+  stack(common(p.command('diff')))
+    .description('show what a deploy would change (change set preview, deleted afterwards, and the local template diff)')
+    .addHelpText('after', `
+Exit 0 when nothing would change, 3 when something would, 1 on errors.
+
+Examples:
+  $ sftpgw diff --env production
+  $ sftpgw diff --template dist/gateway/staging/template.json --stack-name sftpgw-example-staging`)
+    .action(action(() => import('./commands/diff.js') as Promise<{ run: Runner }>));
+
   return p;
 }
 

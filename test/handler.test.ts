@@ -43,7 +43,7 @@ describe('outbound handler (bundle + moto + sshd)', function () {
       startSshd({ extraAuthorizedKeys: [encryptedKey.publicKey] }),
       startSshd({ readOnly: true }),
     ]);
-    Object.assign(process.env, moto.env, { SECRET_PREFIX: PREFIX, GATEWAY: 'test-gateway', DESTINATION_CACHE_SECONDS: '0', DEADLINE_MARGIN_SECONDS: '10' });
+    Object.assign(process.env, moto.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SECRET_PREFIX: PREFIX, GATEWAY: 'test-gateway', DESTINATION_CACHE_SECONDS: '0', DEADLINE_MARGIN_SECONDS: '10' });
     s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' });
     sm = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'us-east-1' });
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));

@@ -222,6 +222,13 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
     },
     logs: { retentionDays: settings.logs?.retentionDays ?? 365 },
+    artifacts: { bucket: settings.artifacts?.bucket ?? null, prefix: settings.artifacts?.prefix ?? `sftpgw/${stackName}` },
+    deploy: {
+      roleArn: settings.deploy?.roleArn ?? null,
+      terminationProtection: settings.deploy?.terminationProtection ?? false,
+      capabilities: settings.deploy?.capabilities ?? ['CAPABILITY_IAM'],
+      parameters: settings.deploy?.parameters ?? {},
+    },
     outbound: settings.outbound?.enabled === false ? null : {
       secretPrefix: settings.outbound?.secretPrefix ?? `sftpgw/${stackName}`,
       reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,

@@ -85,6 +85,25 @@ const settings = {
       },
     },
   },
+  artifacts: {
+    type: 'object',
+    description: 'where sftpgw package/deploy upload the handler, child templates and large templates',
+    additionalProperties: false,
+    properties: {
+      bucket: { ...bucketName, description: 'artifact bucket (an existing bucket; --s3-bucket overrides)' },
+      prefix: { type: 'string', pattern: "^[A-Za-z0-9!_.*'()/-]*$", maxLength: 200, description: 'key prefix; default sftpgw/<stackName>' },
+    },
+  },
+  deploy: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      roleArn: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$', description: 'role CloudFormation assumes for the stack operations' },
+      terminationProtection: { type: 'boolean' },
+      capabilities: { type: 'array', uniqueItems: true, items: { enum: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] } },
+      parameters: { type: 'object', additionalProperties: { type: 'string' }, description: 'template parameter values' },
+    },
+  },
   validation: {
     type: 'object',
     additionalProperties: false,

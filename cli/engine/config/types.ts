@@ -13,6 +13,8 @@ export interface Settings {
   buckets?: { gateway?: string; accessLogs?: string; staging?: string; noncurrentVersionDays?: number; accessLogExpirationDays?: number };
   logs?: { retentionDays?: number };
   outbound?: Partial<Omit<OutboundSettings, 'alarmEmail' | 'vpc'>> & { enabled?: boolean; alarmEmail?: string | null; vpc?: OutboundSettings['vpc'] };
+  artifacts?: { bucket?: string; prefix?: string };
+  deploy?: { roleArn?: string; terminationProtection?: boolean; capabilities?: string[]; parameters?: Record<string, string> };
   validation?: { waivers?: Waiver[] };
 }
 
@@ -58,6 +60,8 @@ export interface ResolvedConfig {
   logs: { retentionDays: number };
   /** null when outbound.enabled is false. */
   outbound: OutboundSettings | null;
+  artifacts: { bucket: string | null; prefix: string };
+  deploy: { roleArn: string | null; terminationProtection: boolean; capabilities: string[]; parameters: Record<string, string> };
   /** Top-level waivers, then the environment's. */
   waivers: Waiver[];
 }

@@ -44,6 +44,15 @@ export async function readTemplateFile(file: string, shown: string): Promise<Tem
     const code = (err as NodeJS.ErrnoException).code;
     throw usageError(`cannot read template ${shown}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'pass the path of a built or hand-written template (JSON or YAML)');
   }
+  return { file, ...parseTemplateText(text, shown) };
+}
+
+/** A template's text (JSON or YAML with short-form tags), shown as `shown` in errors. */
+export function readTemplateText(text: string, shown: string): CfnTemplate {
+  return parseTemplateText(text, shown).template;
+}
+
+function parseTemplateText(text: string, shown: string): Omit<TemplateFile, 'file'> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { customTags: CFN_TAGS, lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: false, version: '1.2' });
   if (doc.errors.length > 0) {
@@ -54,7 +63,6 @@ export async function readTemplateFile(file: string, shown: string): Promise<Tem
     throw invalidInput(`${shown} is not a CloudFormation template`, [{ file: shown, line: 1, message: 'the top level must be a mapping with Resources' }]);
   }
   return {
-    file,
     template,
     text,
     bytes: Buffer.byteLength(text),

@@ -1,0 +1,199 @@
+// The CloudFormation calls deploy and diff make, behind one small interface:
+// the SDK implementation here, and in tests a fake for what moto cannot
+// produce (failed and rollback states, throttling).
+import {
+  CloudFormationClient,
+  CreateChangeSetCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  DescribeStackEventsCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  GetTemplateCommand,
+  ListChangeSetsCommand,
+  UpdateTerminationProtectionCommand,
+  type Change,
+} from '@aws-sdk/client-cloudformation';
+
+export interface StackInfo {
+  id: string;
+  status: string;
+  statusReason?: string;
+  outputs: Record<string, string>;
+  terminationProtection: boolean;
+}
+
+export interface ResourceChange {
+  action: 'Add' | 'Modify' | 'Remove' | 'Import' | 'Dynamic' | string;
+  logicalId: string;
+  resourceType: string;
+  physicalId?: string;
+  /** 'True' | 'False' | 'Conditional' when AWS says (moto never does). */
+  replacement?: string;
+}
+
+export interface ChangeSetInfo {
+  id: string;
+  name: string;
+  status: string;
+  statusReason?: string;
+  executionStatus?: string;
+  changes: ResourceChange[];
+}
+
+export interface ChangeSetSummary {
+  name: string;
+  stackName?: string;
+  status: string;
+  executionStatus?: string;
+  description?: string;
+}
+
+export interface StackEvent {
+  id: string;
+  timestamp: Date;
+  logicalId: string;
+  resourceType: string;
+  status: string;
+  reason?: string;
+}
+
+export interface CreateChangeSetInput {
+  stackName: string;
+  changeSetName: string;
+  changeSetType: 'CREATE' | 'UPDATE';
+  templateBody?: string;
+  templateUrl?: string;
+  parameters: Record<string, string>;
+  tags: Record<string, string>;
+  capabilities: string[];
+  roleArn?: string;
+  clientToken: string;
+  description: string;
+}
+
+export interface CloudFormationApi {
+  describeStack(stackName: string): Promise<StackInfo | undefined>;
+  /** The deployed template (or a change set's), as text. */
+  getTemplate(stackName: string, changeSetName?: string): Promise<string | undefined>;
+  createChangeSet(input: CreateChangeSetInput): Promise<{ id: string }>;
+  describeChangeSet(stackName: string, changeSetName: string): Promise<ChangeSetInfo>;
+  listChangeSets(stackName: string): Promise<ChangeSetSummary[]>;
+  executeChangeSet(stackName: string, changeSetName: string, clientToken: string): Promise<void>;
+  deleteChangeSet(stackName: string, changeSetName: string): Promise<void>;
+  /** Newest first, as CloudFormation returns them; stops paging at `since`. */
+  stackEvents(stackName: string, since: Date): Promise<StackEvent[]>;
+  deleteStack(stackName: string, roleArn?: string): Promise<void>;
+  setTerminationProtection(stackName: string, enabled: boolean): Promise<void>;
+}
+
+function isMissingStack(err: unknown): boolean {
+  return /does not exist/i.test((err as Error).message ?? '') && (err as { name?: string }).name === 'ValidationError';
+}
+
+export function sdkCloudFormation(client: CloudFormationClient): CloudFormationApi {
+  return {
+    async describeStack(stackName) {
+      try {
+        const out = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+        const s = out.Stacks?.[0];
+        if (!s) return undefined;
+        return {
+          id: s.StackId ?? stackName,
+          status: s.StackStatus ?? 'UNKNOWN',
+          statusReason: s.StackStatusReason,
+          outputs: Object.fromEntries((s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+          terminationProtection: s.EnableTerminationProtection ?? false,
+        };
+      } catch (err) {
+        if (isMissingStack(err)) return undefined;
+        throw err;
+      }
+    },
+    async getTemplate(stackName, changeSetName) {
+      try {
+        const out = await client.send(new GetTemplateCommand({ StackName: stackName, ChangeSetName: changeSetName, TemplateStage: 'Original' }));
+        return out.TemplateBody;
+      } catch (err) {
+        if (isMissingStack(err)) return undefined;
+        throw err;
+      }
+    },
+    async createChangeSet(i) {
+      const out = await client.send(new CreateChangeSetCommand({
+        StackName: i.stackName,
+        ChangeSetName: i.changeSetName,
+        ChangeSetType: i.changeSetType,
+        TemplateBody: i.templateBody,
+        TemplateURL: i.templateUrl,
+        Parameters: Object.entries(i.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+        Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
+        Capabilities: i.capabilities as never,
+        RoleARN: i.roleArn,
+        ClientToken: i.clientToken,
+        Description: i.description,
+      }));
+      return { id: out.Id ?? i.changeSetName };
+    },
+    async describeChangeSet(stackName, changeSetName) {
+      const changes: ResourceChange[] = [];
+      let next: string | undefined;
+      let info: Omit<ChangeSetInfo, 'changes'> | undefined;
+      do {
+        const out = await client.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, NextToken: next }));
+        info ??= { id: out.ChangeSetId ?? changeSetName, name: out.ChangeSetName ?? changeSetName, status: out.Status ?? 'UNKNOWN', statusReason: out.StatusReason, executionStatus: out.ExecutionStatus };
+        for (const c of out.Changes ?? []) changes.push(resourceChange(c));
+        next = out.NextToken;
+      } while (next);
+      return { ...info!, changes };
+    },
+    async listChangeSets(stackName) {
+      const out: ChangeSetSummary[] = [];
+      let next: string | undefined;
+      do {
+        const page = await client.send(new ListChangeSetsCommand({ StackName: stackName, NextToken: next }));
+        for (const s of page.Summaries ?? []) out.push({ name: s.ChangeSetName ?? '', stackName: s.StackName, status: s.Status ?? '', executionStatus: s.ExecutionStatus, description: s.Description });
+        next = page.NextToken;
+      } while (next);
+      return out;
+    },
+    async executeChangeSet(stackName, changeSetName, clientToken) {
+      await client.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, ClientRequestToken: clientToken }));
+    },
+    async deleteChangeSet(stackName, changeSetName) {
+      await client.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
+    },
+    async stackEvents(stackName, since) {
+      const out: StackEvent[] = [];
+      let next: string | undefined;
+      do {
+        const page = await client.send(new DescribeStackEventsCommand({ StackName: stackName, NextToken: next }));
+        for (const e of page.StackEvents ?? []) {
+          const timestamp = e.Timestamp ?? new Date(0);
+          if (timestamp < since) return out;
+          out.push({ id: e.EventId ?? '', timestamp, logicalId: e.LogicalResourceId ?? '', resourceType: e.ResourceType ?? '', status: e.ResourceStatus ?? '', reason: e.ResourceStatusReason });
+        }
+        next = page.NextToken;
+      } while (next);
+      return out;
+    },
+    async deleteStack(stackName, roleArn) {
+      await client.send(new DeleteStackCommand({ StackName: stackName, RoleARN: roleArn }));
+    },
+    async setTerminationProtection(stackName, enabled) {
+      await client.send(new UpdateTerminationProtectionCommand({ StackName: stackName, EnableTerminationProtection: enabled }));
+    },
+  };
+}
+
+function resourceChange(c: Change): ResourceChange {
+  const r = c.ResourceChange ?? {};
+  return {
+    action: r.Action ?? 'Modify',
+    logicalId: r.LogicalResourceId ?? '',
+    resourceType: r.ResourceType ?? '',
+    physicalId: r.PhysicalResourceId,
+    replacement: r.Replacement,
+  };
+}

@@ -1,0 +1,64 @@
+// Flags + config → the AWS adapters package/deploy/diff need. The SDK is
+// loaded here, by these commands only.
+import { s3ArtifactStore, type ArtifactStore } from '../adapters/aws/artifact-store.js';
+import { cloudFormationClient, s3Client } from '../adapters/aws/clients.js';
+import { sdkCloudFormation, type CloudFormationApi } from '../adapters/aws/cloudformation.js';
+import type { ResolvedConfig } from '../engine/config/types.js';
+import { usageError } from '../engine/errors.js';
+import type { Reporter } from '../engine/reporter.js';
+
+export interface AwsFlags {
+  region?: string;
+  s3Bucket?: string;
+  s3Prefix?: string;
+}
+
+export interface AwsContext {
+  region: string | undefined;
+  store: ArtifactStore | undefined;
+  prefix: string;
+  cfn(): CloudFormationApi;
+}
+
+/**
+ * The SDK prints a ten-line NodeVersionSupportWarning on Node < 22 at every
+ * run; CI logs get one line instead.
+ */
+function nodeVersionNote(reporter: Reporter): void {
+  if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === 'true') return;
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 22) reporter.warn(`Node.js ${process.versions.node}: AWS SDK releases after January 2027 need Node.js 22 or newer`);
+}
+
+export async function awsContext(flags: AwsFlags, config: ResolvedConfig, reporter: Reporter): Promise<AwsContext> {
+  nodeVersionNote(reporter);
+  const region = flags.region ?? config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const bucket = flags.s3Bucket ?? config.artifacts.bucket ?? undefined;
+  const prefix = flags.s3Prefix ?? config.artifacts.prefix;
+  const s3 = s3Client({ region });
+  // The store URL needs a region; the SDK may know it from a profile.
+  const resolvedRegion = region ?? (await s3.config.region().catch(() => undefined));
+  return {
+    region: resolvedRegion,
+    store: bucket ? s3ArtifactStore(s3, bucket, resolvedRegion ?? 'us-east-1') : undefined,
+    prefix,
+    cfn: () => sdkCloudFormation(cloudFormationClient({ region })),
+  };
+}
+
+export function requireStore(ctx: AwsContext, why: string): ArtifactStore {
+  if (!ctx.store) throw usageError(`no artifact bucket: ${why}`, 'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket');
+  return ctx.store;
+}
+
+/** --parameter K=V flags over deploy.parameters from the config. */
+export function parameters(config: ResolvedConfig, flags: string[]): Record<string, string> {
+  const out = { ...config.deploy.parameters };
+  for (const f of flags) {
+    const i = f.indexOf('=');
+    if (i <= 0) throw usageError(`--parameter ${f}: expected NAME=VALUE`);
+    out[f.slice(0, i)] = f.slice(i + 1);
+  }
+  return out;
+}

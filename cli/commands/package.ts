@@ -1,0 +1,32 @@
+// sftpgw package: build (or --template), upload the handler zip and child
+// templates by content hash, write the packaged template.
+import path from 'node:path';
+import { libjsonnet } from '../adapters/jsonnet.js';
+import { explainAwsError } from '../adapters/aws/clients.js';
+import { templateInput } from '../engine/deploy/inputs.js';
+import { packageTemplate } from '../engine/package/package.js';
+import { displayPath } from '../engine/paths.js';
+import { writeOutputs } from '../engine/template/write.js';
+import type { CommonFlags } from '../main.js';
+import { consoleReporter } from '../output.js';
+import { awsContext, requireStore, type AwsFlags } from './aws-context.js';
+import { lintSettings, type LintFlags } from './lint-settings.js';
+
+export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
+  template?: string;
+  out?: string;
+}
+
+export async function run(flags: PackageFlags): Promise<number> {
+  const reporter = consoleReporter(flags);
+  const input = await templateInput({ configFile: flags.config, env: flags.env, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
+  const ctx = await awsContext(flags, input.config, reporter);
+  const store = requireStore(ctx, 'package uploads the handler and child templates');
+  const result = await packageTemplate(input.template, { templateDir: input.templateDir, prefix: ctx.prefix }, store, reporter).catch((err: unknown) => { throw explainAwsError(err); });
+  const outDir = path.resolve(flags.out ?? path.join(input.config.outDir, 'packaged'));
+  const [file] = await writeOutputs(outDir, [{ name: 'template.json', content: JSON.stringify(result.template, null, 2) + '\n' }]);
+  const sent = result.uploads.filter((u) => u.uploaded);
+  const bytes = sent.reduce((n, u) => n + u.bytes, 0);
+  process.stderr.write(`packaged ${input.source} → ${displayPath(file)}: ${result.uploads.length} artifact${result.uploads.length === 1 ? '' : 's'}, ${sent.length} uploaded (${bytes} bytes), ${result.uploads.length - sent.length} already in s3://${store.bucket}\n`);
+  return 0;
+}

@@ -1,0 +1,41 @@
+// The template package/deploy/diff work on: built from the sources (the whole
+// `sftpgw build`, validation included, output written as usual) or read from
+// --template (built earlier, e.g. by another CI job, or hand-written).
+import path from 'node:path';
+import { build } from '../build.js';
+import { loadConfig, type ConfigOptions } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
+import { displayPath } from '../paths.js';
+import type { SynthesizeDeps } from '../synthesize.js';
+import { readTemplateFile } from '../template/read.js';
+import type { CfnTemplate } from '../template/types.js';
+import type { LintSettings } from '../validation.js';
+
+export interface TemplateInputOptions extends ConfigOptions {
+  templateFile?: string;
+  lint?: LintSettings;
+}
+
+export interface TemplateInput {
+  config: ResolvedConfig;
+  template: CfnTemplate;
+  /** Folder relative child-template paths resolve against. */
+  templateDir: string;
+  /** What it came from, for messages. */
+  source: string;
+}
+
+export async function templateInput(opts: TemplateInputOptions, deps: SynthesizeDeps): Promise<TemplateInput> {
+  const config = await loadConfig(opts, deps.reporter);
+  const cwd = opts.cwd ?? process.cwd();
+  let file: string;
+  if (opts.templateFile) {
+    file = path.resolve(cwd, opts.templateFile);
+  } else {
+    const built = await build({ ...opts, format: 'json' }, deps);
+    file = built.files.find((f) => path.basename(f) === 'template.json') ?? path.join(built.outDir, 'template.json');
+    deps.reporter.progress(`built ${displayPath(file, cwd)}`);
+  }
+  const { template } = await readTemplateFile(file, displayPath(file, cwd));
+  return { config, template, templateDir: path.dirname(file), source: displayPath(file, cwd) };
+}

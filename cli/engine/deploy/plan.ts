@@ -1,0 +1,147 @@
+// What a change set will do, resource by resource, and what the replacement
+// guard refuses. Replacement is worked out locally from the deployed and the
+// new template with the registry schemas' create-only properties (moto gives
+// no Replacement field, and AWS's is "Conditional" more often than not), and
+// AWS's Replacement flag is honoured when it says True.
+import { isDeepStrictEqual } from 'node:util';
+import type { ChangeSetInfo } from '../../adapters/aws/cloudformation.js';
+import type { CfnTemplate } from '../template/types.js';
+import { typeInfo } from '../validate/resource-types.js';
+
+/** Resources that hold data or identity partners depend on. */
+export const STATEFUL_TYPES = new Set([
+  'AWS::S3::Bucket',
+  'AWS::KMS::Key',
+  'AWS::Transfer::Server', // its endpoint is what every partner has configured
+  'AWS::Transfer::User',
+  'AWS::Logs::LogGroup',
+  'AWS::SQS::Queue',
+]);
+
+export interface PlannedChange {
+  action: 'add' | 'modify' | 'remove';
+  logicalId: string;
+  type: string;
+  /** Replaced (a new physical resource) rather than updated in place. */
+  replacement: boolean;
+  /** AWS says the replacement depends on values known only at deploy time. */
+  conditional: boolean;
+  /** Why it is replaced, e.g. "BucketName is create-only". */
+  why?: string;
+  stateful: boolean;
+  /** Transfer users: the SFTP user name (from the template). */
+  userName?: string;
+}
+
+export interface Plan {
+  changes: PlannedChange[];
+  /** Stateful resources that would be replaced or deleted and were not allowed. */
+  refused: PlannedChange[];
+  /** SFTP users removed (their user file is gone): intended, listed prominently. */
+  removedUsers: PlannedChange[];
+}
+
+function pointerGet(obj: unknown, pointer: string): unknown {
+  let cur = obj;
+  for (const part of pointer.split('/').slice(1)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+/** Why the resource would be replaced going from `before` to `after`, if it would. */
+export function replacementReason(before: { Type: string; Properties?: unknown }, after: { Type: string; Properties?: unknown }): string | undefined {
+  if (before.Type !== after.Type) return `type changes from ${before.Type} to ${after.Type}`;
+  const createOnly = typeInfo(after.Type)?.createOnly ?? [];
+  const changed = createOnly.filter((p) => {
+    const path = p.replace(/^\/properties/, '');
+    return !isDeepStrictEqual(pointerGet(before.Properties ?? {}, path), pointerGet(after.Properties ?? {}, path));
+  });
+  if (changed.length === 0) return undefined;
+  const names = changed.map((p) => p.replace(/^\/properties\//, '').replace(/\//g, '.'));
+  return `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} create-only and ${names.length === 1 ? 'changes' : 'change'}`;
+}
+
+function userName(r: { Properties?: Record<string, unknown> } | undefined): string | undefined {
+  const n = r?.Properties?.UserName;
+  return typeof n === 'string' ? n : undefined;
+}
+
+const ACTION: Record<string, PlannedChange['action']> = { Add: 'add', Modify: 'modify', Remove: 'remove', Import: 'add', Dynamic: 'modify' };
+
+export function planChanges(changeSet: ChangeSetInfo, deployed: CfnTemplate | undefined, next: CfnTemplate, allowReplace: ReadonlySet<string>): Plan {
+  const changes: PlannedChange[] = changeSet.changes.map((c) => {
+    const before = deployed?.Resources[c.logicalId];
+    const after = next.Resources[c.logicalId];
+    const type = c.resourceType || after?.Type || before?.Type || '';
+    const why = c.action === 'Modify' && before && after ? replacementReason(before, after) : undefined;
+    return {
+      action: ACTION[c.action] ?? 'modify',
+      logicalId: c.logicalId,
+      type,
+      replacement: c.action === 'Modify' && (why !== undefined || c.replacement === 'True'),
+      conditional: c.action === 'Modify' && why === undefined && c.replacement === 'Conditional',
+      why: why ?? (c.replacement === 'True' ? 'CloudFormation says it will be replaced' : undefined),
+      stateful: STATEFUL_TYPES.has(type),
+      userName: type === 'AWS::Transfer::User' ? userName(after ?? before) : undefined,
+    };
+  });
+  // A template-level replacement CloudFormation folded into "Modify" without
+  // listing (or a resource whose type changed) is still caught: every resource
+  // in both templates is compared.
+  if (deployed) {
+    for (const [id, after] of Object.entries(next.Resources)) {
+      const before = deployed.Resources[id];
+      if (!before || changes.some((c) => c.logicalId === id)) continue;
+      const why = replacementReason(before, after);
+      if (why) changes.push({ action: 'modify', logicalId: id, type: after.Type, replacement: true, conditional: false, why, stateful: STATEFUL_TYPES.has(after.Type) });
+    }
+  }
+  const removedUsers = changes.filter((c) => c.action === 'remove' && c.type === 'AWS::Transfer::User');
+  const refused = changes.filter((c) => c.stateful && !allowReplace.has(c.logicalId)
+    && (c.replacement || (c.action === 'remove' && c.type !== 'AWS::Transfer::User')));
+  return { changes, refused, removedUsers };
+}
+
+export interface TemplateDifference {
+  logicalId: string;
+  kind: 'added' | 'removed' | 'changed';
+  /** Changed top-level keys of the resource (Properties.X, DependsOn, …). */
+  paths: string[];
+}
+
+/** The local view: what differs between the deployed and the new template, resource by resource. */
+export function templateDiff(deployed: CfnTemplate | undefined, next: CfnTemplate): TemplateDifference[] {
+  const before = deployed?.Resources ?? {};
+  const out: TemplateDifference[] = [];
+  for (const id of [...new Set([...Object.keys(before), ...Object.keys(next.Resources)])].sort()) {
+    const a = before[id] as Record<string, unknown> | undefined;
+    const b = next.Resources[id] as Record<string, unknown> | undefined;
+    if (!a) out.push({ logicalId: id, kind: 'added', paths: [] });
+    else if (!b) out.push({ logicalId: id, kind: 'removed', paths: [] });
+    else if (!isDeepStrictEqual(a, b)) {
+      const paths: string[] = [];
+      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+        if (k === 'Properties') {
+          const pa = (a.Properties ?? {}) as Record<string, unknown>;
+          const pb = (b.Properties ?? {}) as Record<string, unknown>;
+          for (const p of [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort()) if (!isDeepStrictEqual(pa[p], pb[p])) paths.push(`Properties.${p}`);
+        } else if (!isDeepStrictEqual(a[k], b[k])) paths.push(k);
+      }
+      out.push({ logicalId: id, kind: 'changed', paths });
+    }
+  }
+  return out;
+}
+
+/** The plan for a stack that does not exist yet: everything is added. */
+export function creationPlan(next: CfnTemplate): Plan {
+  return {
+    changes: Object.entries(next.Resources).map(([id, r]) => ({
+      action: 'add' as const, logicalId: id, type: r.Type, replacement: false, conditional: false, stateful: STATEFUL_TYPES.has(r.Type),
+    })),
+    refused: [],
+    removedUsers: [],
+  };
+}

@@ -1,0 +1,109 @@
+// sftpgw package: put the artifacts a template needs in the artifact bucket
+// and write the template that points at them.
+//   - the push function: dist/handler/index.js zipped as index.mjs, key
+//     <prefix>/handler/<sha256 of the zip>.zip (the template built with this
+//     sftpgw names the bundle's hash: a mismatch means it was built by another
+//     version, and is refused rather than deployed with the wrong code);
+//   - child templates (AWS::CloudFormation::Stack with a local TemplateURL),
+//     key <prefix>/templates/<sha256>.json, packaged recursively.
+// An upload is skipped when its key exists: the key is the content hash.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
+import { SftpgwError } from '../errors.js';
+import { CODE_KEY_PREFIX, handlerArtifact } from '../handler-artifact.js';
+import type { Reporter } from '../reporter.js';
+import { readTemplateText } from '../template/read.js';
+import type { CfnTemplate } from '../template/types.js';
+import { deterministicZip } from './zip.js';
+
+export interface Upload {
+  what: string;
+  key: string;
+  bytes: number;
+  /** false when the key already held these bytes. */
+  uploaded: boolean;
+}
+
+export interface PackageResult {
+  template: CfnTemplate;
+  uploads: Upload[];
+}
+
+export interface PackageOptions {
+  /** Folder relative TemplateURLs resolve against. */
+  templateDir: string;
+  prefix: string;
+  /** The handler bundle to zip (default: this package's dist/handler/index.js). */
+  handlerFile?: string;
+}
+
+const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+/** The handler zip: one entry, index.mjs (Lambda loads .mjs as an ES module). */
+export async function handlerZip(handlerFile?: string): Promise<{ zip: Buffer; bundleSha256: string }> {
+  const artifact = handlerArtifact(handlerFile);
+  const code = await readFile(artifact.file);
+  return { zip: await deterministicZip([{ name: 'index.mjs', data: code }]), bundleSha256: artifact.sha256 };
+}
+
+/** Whether the template names artifacts package would upload. */
+export function needsPackaging(template: CfnTemplate): boolean {
+  return Object.values(template.Resources).some((r) => {
+    const p = (r.Properties ?? {}) as Record<string, unknown>;
+    if (r.Type === 'AWS::Lambda::Function') {
+      const k = (p.Code as { S3Key?: unknown } | undefined)?.S3Key;
+      return typeof k === 'string' && k.startsWith(CODE_KEY_PREFIX);
+    }
+    return r.Type === 'AWS::CloudFormation::Stack' && typeof p.TemplateURL === 'string' && !/^https?:\/\//.test(p.TemplateURL);
+  });
+}
+
+export async function packageTemplate(template: CfnTemplate, opts: PackageOptions, store: ArtifactStore, reporter: Reporter): Promise<PackageResult> {
+  const uploads: Upload[] = [];
+  const prefix = opts.prefix.replace(/^\/+|\/+$/g, '');
+  const key = (rest: string) => (prefix ? `${prefix}/${rest}` : rest);
+
+  const upload = async (what: string, k: string, body: Buffer, contentType: string): Promise<void> => {
+    const exists = await store.exists(k);
+    if (!exists) await store.put(k, body, contentType);
+    uploads.push({ what, key: k, bytes: body.length, uploaded: !exists });
+    reporter.progress(`${exists ? 'already in' : 'uploaded to'} s3://${store.bucket}/${k}: ${what} (${body.length} bytes)`);
+  };
+
+  const out = structuredClone(template);
+  let handler: { zip: Buffer; bundleSha256: string } | undefined;
+  for (const [id, r] of Object.entries(out.Resources)) {
+    const props = (r.Properties ?? {}) as Record<string, unknown>;
+    if (r.Type === 'AWS::Lambda::Function') {
+      const code = props.Code as { S3Bucket?: unknown; S3Key?: unknown } | undefined;
+      if (typeof code?.S3Key !== 'string' || !code.S3Key.startsWith(CODE_KEY_PREFIX)) continue;
+      handler ??= await handlerZip(opts.handlerFile);
+      const built = code.S3Key.slice(CODE_KEY_PREFIX.length).replace(/\.zip$/, '');
+      if (built !== handler.bundleSha256) {
+        throw new SftpgwError('failed', `${id}: the template names handler ${built.slice(0, 12)}…, but this sftpgw ships ${handler.bundleSha256.slice(0, 12)}…`, {
+          hint: 'rebuild the template with this sftpgw version (sftpgw build), then package it',
+        });
+      }
+      const k = key(`handler/${sha256(handler.zip)}.zip`);
+      await upload(`${id} code`, k, handler.zip, 'application/zip');
+      props.Code = { S3Bucket: store.bucket, S3Key: k };
+    } else if (r.Type === 'AWS::CloudFormation::Stack' && typeof props.TemplateURL === 'string' && !/^https?:\/\//.test(props.TemplateURL)) {
+      const file = path.resolve(opts.templateDir, props.TemplateURL);
+      const child = readTemplateText(await readFile(file, 'utf8'), file);
+      const packaged = await packageTemplate(child, { ...opts, templateDir: path.dirname(file) }, store, reporter);
+      uploads.push(...packaged.uploads);
+      const body = Buffer.from(JSON.stringify(packaged.template));
+      const k = key(`templates/${sha256(body)}.json`);
+      await upload(`${id} child template`, k, body, 'application/json');
+      props.TemplateURL = store.url(k);
+    }
+  }
+  // The code location is filled in: the parameter build left for it goes.
+  if (out.Parameters?.ArtifactBucket && !JSON.stringify(out.Resources).includes('"Ref":"ArtifactBucket"')) {
+    delete out.Parameters.ArtifactBucket;
+    if (Object.keys(out.Parameters).length === 0) delete out.Parameters;
+  }
+  return { template: out, uploads };
+}

@@ -1,0 +1,275 @@
+// The deploy engine against a FAKE CloudFormation client (same interface as
+// the SDK adapter). moto never produces failed or rollback states, never sets
+// Replacement and never throttles, so these paths are tested here with a fake
+// that plays CloudFormation's part; everything moto can do is tested against
+// moto in deploy-moto.test.ts.
+import { expect } from 'chai';
+import type {
+  ChangeSetInfo, ChangeSetSummary, CloudFormationApi, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo,
+} from '../cli/adapters/aws/cloudformation.js';
+import { deploy, type DeployRequest, type Preview } from '../cli/engine/deploy/deploy.js';
+import { planChanges, replacementReason } from '../cli/engine/deploy/plan.js';
+import type { Clock } from '../cli/engine/deploy/watch.js';
+import { SftpgwError } from '../cli/engine/errors.js';
+import { RecordingReporter } from '../cli/engine/reporter.js';
+import type { CfnTemplate } from '../cli/engine/template/types.js';
+
+interface Script {
+  /** Status sequence describeStack returns, one per call; the last repeats. */
+  statuses: Array<string | undefined>;
+  changes?: ResourceChange[];
+  changeSetStatus?: { status: string; reason?: string };
+  /** Events the stack operation produces (oldest first). */
+  events?: Array<Omit<StackEvent, 'id' | 'timestamp'>>;
+  deployed?: CfnTemplate;
+  throttleFirst?: number;
+  /** listChangeSets also returns a change set someone else made (default true). */
+  foreign?: boolean;
+}
+
+class FakeCloudFormation implements CloudFormationApi {
+  calls: string[] = [];
+  created: CreateChangeSetInput[] = [];
+  private statusIndex = 0;
+  private throttles: number;
+  private eventLog: StackEvent[] = [];
+  constructor(private readonly s: Script) {
+    this.throttles = s.throttleFirst ?? 0;
+  }
+  private throttle(): void {
+    if (this.throttles > 0) {
+      this.throttles--;
+      throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    }
+  }
+  async describeStack(): Promise<StackInfo | undefined> {
+    this.calls.push('describeStack');
+    this.throttle();
+    const status = this.s.statuses[Math.min(this.statusIndex++, this.s.statuses.length - 1)];
+    return status === undefined ? undefined : { id: 'arn:stack', status, outputs: { Out: 'v' }, terminationProtection: false };
+  }
+  async getTemplate(): Promise<string | undefined> {
+    this.calls.push('getTemplate');
+    return this.s.deployed ? JSON.stringify(this.s.deployed) : undefined;
+  }
+  async createChangeSet(i: CreateChangeSetInput): Promise<{ id: string }> {
+    this.calls.push(`createChangeSet:${i.changeSetType}`);
+    this.created.push(i);
+    return { id: i.changeSetName };
+  }
+  async describeChangeSet(_stack: string, name: string): Promise<ChangeSetInfo> {
+    this.calls.push('describeChangeSet');
+    const st = this.s.changeSetStatus ?? { status: 'CREATE_COMPLETE' };
+    return { id: name, name, status: st.status, statusReason: st.reason, executionStatus: 'AVAILABLE', changes: this.s.changes ?? [] };
+  }
+  async listChangeSets(): Promise<ChangeSetSummary[]> {
+    this.calls.push('listChangeSets');
+    const ours: ChangeSetSummary = { name: 'sftpgw-old', stackName: 'gw', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', description: 'sftpgw deploy' };
+    const list = this.calls.includes('deleteChangeSet:stale') ? [] : [ours];
+    if (this.s.foreign !== false) list.push({ name: 'someone-elses', stackName: 'gw', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', description: 'manual' });
+    return list;
+  }
+  async executeChangeSet(): Promise<void> {
+    this.calls.push('executeChangeSet');
+    const t = Date.now();
+    this.eventLog = (this.s.events ?? []).map((e, i) => ({ ...e, id: `e${i}`, timestamp: new Date(t + i) }));
+  }
+  async deleteChangeSet(_stack: string, name: string): Promise<void> {
+    this.calls.push(`deleteChangeSet:${name.startsWith('sftpgw-old') ? 'stale' : name === 'someone-elses' ? 'foreign' : 'ours'}`);
+  }
+  async stackEvents(): Promise<StackEvent[]> {
+    this.calls.push('stackEvents');
+    return [...this.eventLog].reverse();
+  }
+  async deleteStack(): Promise<void> {
+    this.calls.push('deleteStack');
+  }
+  async setTerminationProtection(): Promise<void> {
+    this.calls.push('setTerminationProtection');
+  }
+}
+
+const clock: Clock = { now: () => Date.now(), sleep: async () => {}, pollMs: 1, timeoutMs: 60_000 };
+
+const bucketTemplate = (name: string): CfnTemplate => ({
+  Resources: {
+    Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name } },
+    UserBob: { Type: 'AWS::Transfer::User', Properties: { UserName: 'bob', ServerId: 's-1', Role: 'r' } },
+  },
+});
+
+function request(template: CfnTemplate, over: Partial<DeployRequest> = {}): DeployRequest {
+  return {
+    stackName: 'gw', template, parameters: {}, tags: { 'sftpgw:gateway': 'gw' }, capabilities: ['CAPABILITY_IAM'],
+    allowReplace: [], recreateFailed: 'no', templatePrefix: 'p', execute: 'yes', ...over,
+  };
+}
+
+async function run(script: Script, req: DeployRequest, confirm = async () => false) {
+  const cfn = new FakeCloudFormation(script);
+  const reporter = new RecordingReporter();
+  const shown: Preview[] = [];
+  let error: SftpgwError | undefined;
+  let result;
+  try {
+    result = await deploy(req, { cfn, reporter, clock, confirm }, (p) => shown.push(p));
+  } catch (err) {
+    if (!(err instanceof SftpgwError)) throw err;
+    error = err;
+  }
+  return { cfn, reporter, shown, error, result };
+}
+
+describe('deploy engine (fake CloudFormation: failure, rollback and throttling paths)', function () {
+  it('prints the root causes of a failed update, not the cascade of cancellations', async function () {
+    const { error, cfn } = await run({
+      statuses: ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'],
+      changes: [{ action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' }],
+      events: [
+        { logicalId: 'gw', resourceType: 'AWS::CloudFormation::Stack', status: 'UPDATE_IN_PROGRESS' },
+        { logicalId: 'Queue', resourceType: 'AWS::SQS::Queue', status: 'UPDATE_FAILED', reason: 'Value for MessageRetentionPeriod is out of range' },
+        { logicalId: 'Fn', resourceType: 'AWS::Lambda::Function', status: 'UPDATE_FAILED', reason: 'Resource update cancelled' },
+        { logicalId: 'gw', resourceType: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_IN_PROGRESS', reason: 'The following resource(s) failed to update: [Queue]' },
+        { logicalId: 'gw', resourceType: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_COMPLETE' },
+      ],
+      deployed: { Resources: { Queue: { Type: 'AWS::SQS::Queue' } } },
+    }, request({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 9 } } } }));
+    expect(error?.message).to.equal('deploying gw failed: the stack is UPDATE_ROLLBACK_COMPLETE');
+    expect(error?.problems).to.deep.equal([{ field: 'Queue', message: 'UPDATE_FAILED: Value for MessageRetentionPeriod is out of range' }]);
+    expect(cfn.calls).to.include('executeChangeSet');
+  });
+
+  it('a failed creation (ROLLBACK_COMPLETE) is explained and left alone without --recreate-failed', async function () {
+    const { error, cfn } = await run({ statuses: ['ROLLBACK_COMPLETE'] }, request(bucketTemplate('a')));
+    expect(error?.message).to.match(/stack gw is ROLLBACK_COMPLETE: its creation failed and CloudFormation can only delete it/);
+    expect(error?.hint).to.match(/--recreate-failed/);
+    expect(cfn.calls).not.to.include('deleteStack');
+    expect(cfn.calls.some((c) => c.startsWith('createChangeSet'))).to.equal(false);
+  });
+
+  it('with --recreate-failed (or a yes at the prompt) deletes the failed stack and creates it again', async function () {
+    for (const [recreateFailed, answer] of [['yes', false], ['ask', true]] as const) {
+      const { result, cfn } = await run(
+        { statuses: ['ROLLBACK_COMPLETE', 'DELETE_IN_PROGRESS', undefined, undefined, 'CREATE_COMPLETE'], changes: [{ action: 'Add', logicalId: 'Data', resourceType: 'AWS::S3::Bucket' }] },
+        request(bucketTemplate('a'), { recreateFailed }),
+        async () => answer,
+      );
+      expect(result?.kind, recreateFailed).to.equal('executed');
+      expect(cfn.calls.filter((c) => c === 'deleteStack' || c.startsWith('createChangeSet'))).to.deep.equal(['deleteStack', 'createChangeSet:CREATE']);
+    }
+  });
+
+  it('an empty REVIEW_IN_PROGRESS stack left by an earlier change set is removed, then created', async function () {
+    const { cfn, result } = await run({ statuses: ['REVIEW_IN_PROGRESS', 'DELETE_COMPLETE', undefined, 'CREATE_COMPLETE'], foreign: false }, request(bucketTemplate('a')));
+    const steps = cfn.calls.filter((c) => c.startsWith('deleteChangeSet') || c === 'deleteStack' || c.startsWith('createChangeSet'));
+    expect(steps).to.deep.equal(['deleteChangeSet:stale', 'deleteStack', 'createChangeSet:CREATE']);
+    expect(result?.kind).to.equal('executed');
+  });
+
+  it('a REVIEW_IN_PROGRESS stack with someone else\'s change set waiting is left alone', async function () {
+    const { cfn, error } = await run({ statuses: ['REVIEW_IN_PROGRESS'] }, request(bucketTemplate('a')));
+    expect(error?.message).to.equal('stack gw is REVIEW_IN_PROGRESS with change set someone-elses waiting, not made by sftpgw');
+    expect(cfn.calls).not.to.include('deleteStack');
+  });
+
+  it('waits for another operation on the stack to finish, saying so', async function () {
+    const { cfn, reporter, result } = await run({ statuses: ['UPDATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_COMPLETE'], deployed: bucketTemplate('a') }, request(bucketTemplate('a')));
+    expect(reporter.messages.map((m) => m.message)).to.include('stack gw is UPDATE_IN_PROGRESS (another operation); waiting for it to finish');
+    expect(cfn.calls).to.include('createChangeSet:UPDATE');
+    expect(result?.kind).to.equal('executed');
+  });
+
+  it('says what to do with a stack stuck in UPDATE_ROLLBACK_FAILED', async function () {
+    const { error } = await run({ statuses: ['UPDATE_ROLLBACK_FAILED'] }, request(bucketTemplate('a')));
+    expect(error?.message).to.equal('stack gw is UPDATE_ROLLBACK_FAILED');
+    expect(error?.hint).to.match(/continue-update-rollback/);
+  });
+
+  it('absorbs throttling while polling, and returns the stack outputs', async function () {
+    const { result, reporter } = await run({ statuses: [undefined, 'CREATE_COMPLETE'], throttleFirst: 3 }, request(bucketTemplate('a')));
+    expect(result).to.deep.include({ kind: 'executed', status: 'CREATE_COMPLETE', outputs: { Out: 'v' } });
+    expect(reporter.messages.filter((m) => /throttled/.test(m.message))).to.have.length(3);
+  });
+
+  it('no changes: success, the empty change set deleted, nothing executed', async function () {
+    const { result, cfn } = await run({ statuses: ['UPDATE_COMPLETE'], changeSetStatus: { status: 'FAILED', reason: "The submitted information didn't contain changes. Submit different information to create a change set." } }, request(bucketTemplate('a')));
+    expect(result).to.deep.equal({ kind: 'no-changes', stackName: 'gw' });
+    expect(cfn.calls).to.include('deleteChangeSet:ours');
+    expect(cfn.calls).not.to.include('executeChangeSet');
+  });
+
+  it('deletes its own stale change sets, never anyone else\'s', async function () {
+    const { cfn } = await run({ statuses: ['UPDATE_COMPLETE'], changeSetStatus: { status: 'FAILED', reason: 'No updates are to be performed.' } }, request(bucketTemplate('a')));
+    expect(cfn.calls).to.include('deleteChangeSet:stale');
+    expect(cfn.calls).not.to.include('deleteChangeSet:foreign');
+  });
+
+  it('a change set CloudFormation refuses for another reason is an error with that reason', async function () {
+    const { error } = await run({ statuses: ['UPDATE_COMPLETE'], changeSetStatus: { status: 'FAILED', reason: 'Template format error: Unresolved resource dependencies [X]' } }, request(bucketTemplate('a')));
+    expect(error?.message).to.equal('CloudFormation refused the change set for gw: Template format error: Unresolved resource dependencies [X]');
+  });
+
+  it('honours CloudFormation\'s Replacement: True on a stateful resource (moto never sets it)', async function () {
+    const { error, cfn } = await run({
+      statuses: ['UPDATE_COMPLETE'],
+      changes: [{ action: 'Modify', logicalId: 'Data', resourceType: 'AWS::S3::Bucket', replacement: 'True' }],
+      deployed: bucketTemplate('a'),
+    }, request(bucketTemplate('a')));
+    expect(error?.message).to.equal('refused: the change to gw would replace or delete 1 stateful resource');
+    expect(error?.problems[0]).to.deep.equal({ field: 'Data', message: 'AWS::S3::Bucket would be replaced (CloudFormation says it will be replaced)' });
+    expect(cfn.calls).not.to.include('executeChangeSet');
+    expect(cfn.calls).to.include('deleteChangeSet:ours');
+  });
+
+  it('--no-execute leaves the change set; a declined prompt deletes it', async function () {
+    const pending = await run({ statuses: ['UPDATE_COMPLETE'], changes: [{ action: 'Add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' }], deployed: bucketTemplate('a') }, request(bucketTemplate('a'), { execute: 'no' }));
+    expect(pending.result?.kind).to.equal('pending');
+    expect(pending.cfn.calls).not.to.include('deleteChangeSet:ours');
+    const declined = await run({ statuses: ['UPDATE_COMPLETE'], changes: [{ action: 'Add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' }], deployed: bucketTemplate('a') }, request(bucketTemplate('a'), { execute: 'ask' }), async () => false);
+    expect(declined.result?.kind).to.equal('declined');
+    expect(declined.cfn.calls).to.include('deleteChangeSet:ours');
+    expect(declined.cfn.calls).not.to.include('executeChangeSet');
+  });
+});
+
+describe('replacement guard (plan)', function () {
+  const cs = (changes: ResourceChange[]): ChangeSetInfo => ({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes });
+
+  it('works out replacement from create-only properties and type changes', function () {
+    expect(replacementReason({ Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } }, { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } })).to.equal('BucketName is create-only and changes');
+    expect(replacementReason({ Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a', Tags: [] } }, { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } })).to.equal(undefined);
+    expect(replacementReason({ Type: 'AWS::Transfer::Server', Properties: { Domain: 'S3' } }, { Type: 'AWS::Transfer::Server', Properties: { Domain: 'EFS' } })).to.equal('Domain is create-only and changes');
+    expect(replacementReason({ Type: 'AWS::SQS::Queue' }, { Type: 'AWS::SNS::Topic' })).to.equal('type changes from AWS::SQS::Queue to AWS::SNS::Topic');
+  });
+
+  it('refuses replacing or deleting stateful resources unless allowed; removed users are listed, not refused', function () {
+    const deployed: CfnTemplate = {
+      Resources: {
+        Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } },
+        Logs: { Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: '/x' } },
+        Server: { Type: 'AWS::Transfer::Server', Properties: { Domain: 'S3' } },
+        UserBob: { Type: 'AWS::Transfer::User', Properties: { UserName: 'bob' } },
+        Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r' } },
+      },
+    };
+    const next: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } }, Server: { Type: 'AWS::Transfer::Server', Properties: { Domain: 'S3' } }, Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r2' } } } };
+    const changes: ResourceChange[] = [
+      { action: 'Modify', logicalId: 'Data', resourceType: 'AWS::S3::Bucket' },
+      { action: 'Remove', logicalId: 'Logs', resourceType: 'AWS::Logs::LogGroup' },
+      { action: 'Remove', logicalId: 'UserBob', resourceType: 'AWS::Transfer::User' },
+      { action: 'Modify', logicalId: 'Role', resourceType: 'AWS::IAM::Role' },
+    ];
+    const plan = planChanges(cs(changes), deployed, next, new Set());
+    expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['Data', 'Logs']);
+    expect(plan.removedUsers.map((c) => c.userName)).to.deep.equal(['bob']);
+    expect(plan.changes.find((c) => c.logicalId === 'Role')?.replacement, 'replacing a stateless role is allowed').to.equal(true);
+    const allowed = planChanges(cs(changes), deployed, next, new Set(['Data', 'Logs']));
+    expect(allowed.refused).to.deep.equal([]);
+  });
+
+  it('catches a replacement the change set does not list', function () {
+    const deployed: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } } } };
+    const next: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } } } };
+    expect(planChanges(cs([]), deployed, next, new Set()).refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
+  });
+});
