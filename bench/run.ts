@@ -1,7 +1,11 @@
 // npm run bench: wall time and peak RSS of whole `sftpgw build` processes on
 // generated gateways, against the naive layout measured in the same run (these
 // machines are noisy: compare within a run, not across runs).
+// Then validation layers vs cfn-lint, push throughput vs OpenSSH, the Lambda
+// artifact and a deploy/redeploy of the example to moto.
 //   SFTPGW_BENCH_SIZES=100,1000,10000  SFTPGW_BENCH_NAIVE=100,1000  SFTPGW_BENCH_REPEAT=3
+//   SFTPGW_BENCH_VALIDATE=1000,10000  SFTPGW_BENCH_PUSH_MIB=512 (0: skip)  SFTPGW_BENCH_DEPLOY=0 (skip)
+//   an empty list skips that part: SFTPGW_BENCH_SIZES= SFTPGW_BENCH_NAIVE= …
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -88,6 +88,27 @@ describe('sftpgw CLI process', () => {
     for (const flag of ['--config', '--env', '--users', '--out', '--format', '--no-lint', 'Examples:']) expect(b.stdout).to.include(flag);
   });
 
+  it('--help for package, deploy and diff names every contract flag', () => {
+    const flags: Record<string, string[]> = {
+      package: ['--s3-bucket', '--s3-prefix', '--out', '--template', 'Examples:'],
+      deploy: ['--template', '--stack-name', '--s3-bucket', '--yes', '--no-execute', '--execute <change-set>', '--allow-replace', '--recreate-failed', '--role-arn', '--parameter', 'Examples:'],
+      diff: ['--template', '--stack-name', 'Exit 0 when nothing would change, 3', 'Examples:'],
+    };
+    for (const [cmd, expected] of Object.entries(flags)) {
+      const r = runCli([cmd, '--help'], { cwd: tempDir() });
+      expect(r.status, cmd).to.equal(0);
+      for (const f of expected) expect(r.stdout, `${cmd} --help`).to.include(f);
+    }
+  });
+
+  it('deploy --yes --no-execute is a usage error (exit 2) before anything is built or sent', () => {
+    const dir = exampleProject();
+    const r = runCli(['deploy', '--yes', '--no-execute'], { cwd: dir, env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.include('--yes and --no-execute contradict each other');
+    expect(listFiles(path.join(dir, 'dist'))).to.deep.equal([]);
+  });
+
   it('no command: usage on stderr and exit 2; unknown command: exit 2', () => {
     const r = runCli([], { cwd: tempDir() });
     expect(r.status).to.equal(2);
