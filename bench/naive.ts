@@ -35,6 +35,7 @@ const config: TemplateConfig = {
     secretPrefix: 'sftpgw/bench', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2,
     maxEventAgeSeconds: 3600, stagingExpirationDays: 30, alarmEmail: null, vpc: null, codeKey: 'sftpgw/handler/bench.zip',
   },
+  userStacks: null,
 };
 const out = await libjsonnet.evaluateFile(mainFile, { jpath: [path.join(packageRoot, 'libsonnet')], tlaCode: { config: JSON.stringify(config) } });
 const template = JSON.parse(out) as { Resources: object };

@@ -13,6 +13,7 @@ local role = import 'role.libsonnet';
 local server = import 'server.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
+local tagging = import 'tags.libsonnet';
 
 {
   new(config=error 'gateway.new: config is required'):: {
@@ -55,10 +56,37 @@ local outbound = import 'outbound.libsonnet';
       },
     },
 
+    // Child stacks holding the SFTP users (userStacks in sftpgw.yaml; the
+    // engine places users and lists the non-empty stacks). They receive the
+    // shared resources as parameters: see childUserRefs.
+    userStacks:: if config.userStacks == null then null else {
+      resources: {
+        // Delete, said explicitly: a child stack removed from the root (its
+        // last user gone) takes its users with it; retained, they would block
+        // the names on the server.
+        [s.id]: {
+          Type: 'AWS::CloudFormation::Stack',
+          DeletionPolicy: 'Delete',
+          UpdateReplacePolicy: 'Delete',
+          Properties: {
+            TemplateURL: s.file,  // beside the root template; sftpgw package uploads it
+            Parameters: {
+              ServerId: gw.userRefs.serverId,
+              RoleArn: gw.userRefs.roleArn,
+              BucketName: gw.userRefs.bucketName,
+              KeyArn: gw.userRefs.keyArn,
+            },
+          },
+        } + tagging.mixin(tags)
+        for s in config.userStacks.stacks
+      },
+    },
+
     // Every component of the root stack, in order. Extend with `components+::`.
     components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.loggingRole, gw.server, gw.userRole]
                  + (if gw.record == null then [] else [gw.record])
                  + (if gw.outbound == null then [] else [gw.outbound])
+                 + (if gw.userStacks == null then [] else [gw.userStacks])
                  + [gw.outputs],
 
     // How user resources reach the shared ones (see user.libsonnet).
@@ -69,6 +97,18 @@ local outbound = import 'outbound.libsonnet';
       keyArn: gw.key.arn,
     },
 
-    template:: c.template(config.description, gw.components),
+    // How users in a child stack reach the shared resources: its parameters
+    // (the engine declares them: ServerId, RoleArn, BucketName, KeyArn).
+    childUserRefs:: {
+      serverId: c.ref('ServerId'),
+      roleArn: c.ref('RoleArn'),
+      bucketName: c.ref('BucketName'),
+      keyArn: c.ref('KeyArn'),
+    },
+
+    // The placement is recorded in the root so deploy can refuse a change that
+    // would move users between stacks.
+    template:: c.template(config.description, gw.components)
+               + (if config.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: config.userStacks.count } } }),
   },
 }

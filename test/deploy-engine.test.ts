@@ -81,6 +81,10 @@ class FakeCloudFormation implements CloudFormationApi {
     this.calls.push('stackEvents');
     return [...this.eventLog].reverse();
   }
+  async physicalId(): Promise<string | undefined> {
+    this.calls.push('physicalId');
+    return undefined;
+  }
   async deleteStack(): Promise<void> {
     this.calls.push('deleteStack');
   }

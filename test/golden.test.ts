@@ -46,26 +46,31 @@ describe('golden templates', () => {
     for (const env of environments(project.dir)) {
       const label = env ?? 'default';
       it(`${project.name} / ${label}`, async () => {
-        const { template } = await synthesize(
+        const { template, children } = await synthesize(
           { configFile: path.join(project.dir, 'sftpgw.yaml'), env, cwd: project.dir, environment: {} },
           { jsonnet: libjsonnet, reporter: new RecordingReporter() },
         );
-        const actual = canonicalJson(scrub(template));
-        const file = path.join(goldenDir, project.name, `${label}.json`);
-        if (update || !existsSync(file)) {
-          if (!update) throw new Error(`no golden file ${path.relative(repoRoot, file)}: run UPDATE_GOLDEN=1 npm test to create it`);
-          mkdirSync(path.dirname(file), { recursive: true });
-          writeFileSync(file, actual);
-          return;
+        // The root as <env>.json, each child stack of users as <env>.<its file>.
+        const outputs = [{ name: `${label}.json`, template }, ...children.map((c) => ({ name: `${label}.${c.file}`, template: c.template }))];
+        for (const o of outputs) {
+          const actual = canonicalJson(scrub(o.template));
+          const file = path.join(goldenDir, project.name, o.name);
+          if (update || !existsSync(file)) {
+            if (!update) throw new Error(`no golden file ${path.relative(repoRoot, file)}: run UPDATE_GOLDEN=1 npm test to create it`);
+            mkdirSync(path.dirname(file), { recursive: true });
+            writeFileSync(file, actual);
+            continue;
+          }
+          expect(actual, `${path.relative(repoRoot, file)} differs (UPDATE_GOLDEN=1 npm test rewrites it)`).to.equal(readFileSync(file, 'utf8'));
         }
-        expect(actual, `${path.relative(repoRoot, file)} differs (UPDATE_GOLDEN=1 npm test rewrites it)`).to.equal(readFileSync(file, 'utf8'));
       });
     }
   }
 
   it('has no golden file without a case (stale goldens are removed)', () => {
-    const expected = new Set(projects.flatMap((p) => environments(p.dir).map((e) => `${p.name}/${e ?? 'default'}.json`)));
+    const expected = new Set(projects.flatMap((p) => environments(p.dir).map((e) => `${p.name}/${e ?? 'default'}`)));
     const present = readdirSync(goldenDir).flatMap((d) => readdirSync(path.join(goldenDir, d)).map((f) => `${d}/${f}`));
-    expect(present.filter((f) => !expected.has(f))).to.deep.equal([]);
+    // <env>.json and <env>.users-NN.json (child stacks) belong to a case.
+    expect(present.filter((f) => !expected.has(f.replace(/(\.users-\d+)?\.json$/, '')))).to.deep.equal([]);
   });
 });

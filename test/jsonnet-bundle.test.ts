@@ -17,6 +17,7 @@ const config = JSON.stringify({
     secretPrefix: 'sftpgw/s', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2, maxEventAgeSeconds: 3600,
     stagingExpirationDays: 30, alarmEmail: 'ops@example.com', vpc: null, codeKey: 'sftpgw/handler/0.zip',
   },
+  userStacks: { count: 4, stacks: [{ id: 'Users1', file: 'users-1.json' }] },
 });
 
 describe('jsonnet bundler', () => {

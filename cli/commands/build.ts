@@ -21,7 +21,7 @@ export async function run(flags: BuildFlags): Promise<number> {
     { jsonnet: libjsonnet, reporter },
   );
   if (result.findings.length > 0) process.stderr.write(formatFindings(result.findings, useColor(flags)) + '\n');
-  const where = result.files.map((f) => displayPath(f)).join(', ');
+  const where = result.stacks > 1 ? `${displayPath(result.files[0])} + ${result.stacks - 1} child stacks in ${displayPath(result.outDir)}` : result.files.map((f) => displayPath(f)).join(', ');
   const checks = result.findings.length > 0 ? ` (${findingsSummary(result.findings)})` : '';
   process.stderr.write(`built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${result.resources} resources, ${result.users} users → ${where}${checks}\n`);
   return 0;

@@ -25,6 +25,8 @@ export interface Prepared {
   input: TemplateInput;
   ctx: AwsContext;
   template: CfnTemplate;
+  /** Packaged child templates by stack logical id. */
+  children: Record<string, CfnTemplate>;
   deps: DeployDeps;
   stackName: string;
 }
@@ -35,10 +37,11 @@ export async function prepare(flags: StackFlags, reporter: Reporter): Promise<Pr
   const input = await templateInput({ configFile: flags.config, env: flags.env, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
   const ctx = await awsContext(flags, input.config, reporter);
   let template = input.template;
+  let children: Record<string, CfnTemplate> = {};
   try {
     if (needsPackaging(template)) {
       const store = requireStore(ctx, 'the template names the push function\'s code (or child templates), which must be uploaded first');
-      template = (await packageTemplate(template, { templateDir: input.templateDir, prefix: ctx.prefix }, store, reporter)).template;
+      ({ template, children } = await packageTemplate(template, { templateDir: input.templateDir, prefix: ctx.prefix }, store, reporter));
     }
   } catch (err) {
     throw explainAwsError(err);
@@ -47,6 +50,7 @@ export async function prepare(flags: StackFlags, reporter: Reporter): Promise<Pr
     input,
     ctx,
     template,
+    children,
     stackName: flags.stackName ?? input.config.stackName,
     deps: { cfn: ctx.cfn(), store: ctx.store, reporter, clock: { ...realClock, timeoutMs: minutes * 60_000 }, confirm },
   };

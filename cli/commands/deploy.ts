@@ -18,6 +18,7 @@ export interface DeployFlags extends StackFlags {
   /** false with --no-execute; a change set name with --execute NAME; true (commander's default) otherwise. */
   execute?: boolean | string;
   allowReplace: string[];
+  allowUserMoves?: boolean;
   recreateFailed?: boolean;
   roleArn?: string;
   terminationProtection?: boolean;
@@ -45,7 +46,7 @@ export async function run(flags: DeployFlags): Promise<number> {
 }
 
 async function buildAndDeploy(flags: DeployFlags, execute: 'yes' | 'ask' | 'no', reporter: Reporter, show: (p: Preview) => void): Promise<DeployResult> {
-  const { input, ctx, template, deps, stackName } = await prepare(flags, reporter);
+  const { input, ctx, template, children, deps, stackName } = await prepare(flags, reporter);
   const config = input.config;
   return deploy({
     stackName,
@@ -55,6 +56,8 @@ async function buildAndDeploy(flags: DeployFlags, execute: 'yes' | 'ask' | 'no',
     capabilities: config.deploy.capabilities,
     roleArn: flags.roleArn ?? config.deploy.roleArn ?? undefined,
     allowReplace: flags.allowReplace,
+    children,
+    allowUserMoves: flags.allowUserMoves ?? false,
     recreateFailed: flags.recreateFailed ? 'yes' : interactive() ? 'ask' : 'no',
     templatePrefix: ctx.prefix,
     execute,

@@ -15,7 +15,7 @@ export async function run(flags: StackFlags): Promise<number> {
   const reporter = consoleReporter(flags);
   const color = useColor(flags);
   try {
-    const { input, ctx, template, deps, stackName } = await prepare(flags, reporter);
+    const { input, ctx, template, children, deps, stackName } = await prepare(flags, reporter);
     const stack = await deps.cfn.describeStack(stackName);
     if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
       // No change set for a stack that does not exist: creating one would leave an empty stack behind.
@@ -25,7 +25,7 @@ export async function run(flags: StackFlags): Promise<number> {
     const preview = await createPreview({
       stackName, template, parameters: parameters(input.config, flags.parameter), tags: input.config.tags,
       capabilities: input.config.deploy.capabilities, roleArn: input.config.deploy.roleArn ?? undefined,
-      allowReplace: [], recreateFailed: 'no', templatePrefix: ctx.prefix,
+      allowReplace: [], recreateFailed: 'no', templatePrefix: ctx.prefix, children,
     }, deps, 'diff');
     const deployedText = await deps.cfn.getTemplate(stackName);
     const local = templateDiff(deployedText === undefined ? undefined : readTemplateText(deployedText, `the deployed template of ${stackName}`), template);
@@ -36,6 +36,7 @@ export async function run(flags: StackFlags): Promise<number> {
     }
     process.stdout.write(formatPlan(`Changes a deploy would make to ${stackName}:`, preview.plan, color) + '\n');
     if (preview.plan.refused.length > 0) process.stdout.write(`  a deploy would refuse this without ${preview.plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}\n`);
+    if ((preview.plan.moves?.length ?? 0) > 0 || preview.plan.placementChange) process.stdout.write('  a deploy would refuse this without --allow-user-moves (users would move between stacks)\n');
     if (local.length > 0) {
       process.stdout.write('Template diff (deployed → new):\n' + local.map((d) => `  ${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : '~'} ${d.logicalId}${d.paths.length ? `: ${d.paths.join(', ')}` : ''}`).join('\n') + '\n');
     }

@@ -10,7 +10,7 @@ import { synthesize, type SynthesizeDeps } from './synthesize.js';
 import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import { removeStaleOutputs, writeOutputs } from './template/write.js';
 import { blocking, type Finding } from './validate/finding.js';
-import { runChecks, validationFailed, type LintSettings } from './validation.js';
+import { checkChildren, runChecks, validationFailed, type LintSettings } from './validation.js';
 
 export type { OutputFormat };
 
@@ -29,20 +29,29 @@ export interface BuildResult {
   resources: number;
   /** Findings that did not stop the build: warnings, informational, waived. */
   findings: Finding[];
+  /** Root plus child stacks. */
+  stacks: number;
 }
 
 export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<BuildResult> {
   const format = opts.format ?? 'json';
+  const t0 = performance.now();
   let outDir: string | undefined;
   try {
-    const synth = await synthesize(opts, deps);
-    const { config, template, users } = synth;
+    const synth = await synthesize({ ...opts, format }, deps);
+    const { config, template, users, children } = synth;
     outDir = config.outDir;
     const content = serializeTemplate(template, format);
     const findings = await runChecks({ template, content, bytes: Buffer.byteLength(content), format, config, locate: synth.locate }, opts.lint, deps.reporter);
+    const childInputs = children.map((c) => ({ id: c.id, file: undefined, template: c.template, content: serializeTemplate(c.template, format), format, locate: synth.locate }));
+    findings.push(...(await checkChildren(childInputs, config, opts.lint, deps.reporter)));
+    const outputs = [{ name: `template.${format}`, content }, ...children.map((c, i) => ({ name: c.file, content: childInputs[i].content }))];
+    deps.reporter.debug(`checked ${1 + children.length} template${children.length ? 's' : ''} at ${Math.round(performance.now() - t0)} ms`);
     if (blocking(findings).length > 0) throw validationFailed(findings);
-    const files = await writeOutputs(config.outDir, [{ name: `template.${format}`, content }]);
-    return { outDir: config.outDir, files, stackName: config.stackName, env: config.env, users: users.length, resources: Object.keys(template.Resources).length, findings };
+    const files = await writeOutputs(config.outDir, outputs);
+    deps.reporter.debug(`written at ${Math.round(performance.now() - t0)} ms`);
+    const resources = Object.keys(template.Resources).length + children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
+    return { outDir: config.outDir, files, stackName: config.stackName, env: config.env, users: users.length, resources, findings, stacks: 1 + children.length };
   } catch (err) {
     if (err instanceof SftpgwError && err.kind !== 'usage') {
       const dir = outDir ?? (await staleDir(opts));

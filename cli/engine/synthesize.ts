@@ -7,7 +7,8 @@ import { handlerArtifact } from './handler-artifact.js';
 import { invalidInput, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
-import { renderTemplate, type RenderUser } from './template/render.js';
+import { renderTemplate, type ChildTemplate, type Placement, type RenderUser } from './template/render.js';
+import { MAX_ROOT_RESOURCES, MAX_USERS_PER_STACK, userStack, userStackIndex } from './users/placement.js';
 import { templateSources } from './template/sources.js';
 import type { CfnTemplate } from './template/types.js';
 import { discoverUsers } from './users/discover.js';
@@ -24,9 +25,16 @@ export interface SynthesizeDeps {
   reporter: Reporter;
 }
 
+export interface SynthesizeOptions extends ConfigOptions {
+  /** Format the templates will be written in (names the child template files). */
+  format?: 'json' | 'yaml';
+}
+
 export interface Synthesized {
   config: ResolvedConfig;
   template: CfnTemplate;
+  /** Child stacks of users (userStacks in sftpgw.yaml); empty when users are in the root. */
+  children: ChildTemplate[];
   users: RenderUser[];
   /** Maps a validation finding back to the user or libsonnet file it came from. */
   locate: SourceLocator;
@@ -35,7 +43,7 @@ export interface Synthesized {
 /** Types the shipped libsonnet emits: their validators load while jsonnet evaluates. */
 const SHIPPED_TYPES = ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Logs::LogGroup', 'AWS::IAM::Role', 'AWS::Transfer::Server', 'AWS::Transfer::User', 'AWS::Route53::RecordSet'];
 
-export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Promise<Synthesized> {
+export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps): Promise<Synthesized> {
   const { reporter, jsonnet } = deps;
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
@@ -77,7 +85,11 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
 
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
-  const rendering = problems.length === 0 ? renderTemplate(templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }), users, sources, jsonnet) : undefined;
+  const placement = problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', shownByName, problems) : undefined;
+  const stacks = placement && config.userStacks ? { count: config.userStacks, stacks: uniqueStacks(placement) } : null;
+  const rendering = problems.length === 0
+    ? renderTemplate(templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }, stacks), users, sources, jsonnet, placement)
+    : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
   for (const u of keysToCheck) {
     const seen = new Map<string, number>();
@@ -94,16 +106,53 @@ export async function synthesize(opts: ConfigOptions, deps: SynthesizeDeps): Pro
     for (const p of problems) if (p.line === undefined && p.field && p.file) p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
     throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
   }
-  const template = await rendering!;
+  const { template, children } = await rendering!;
   reporter.debug(`template rendered at ${since()}`);
-  reporter.progress(`rendered ${Object.keys(template.Resources).length} resources`);
+  const total = Object.keys(template.Resources).length + children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
+  reporter.progress(`rendered ${total} resources${children.length ? ` (${children.length} child stacks of users)` : ''}`);
+  const rootResources = Object.keys(template.Resources).length;
+  if (!config.userStacks && rootResources > MAX_ROOT_RESOURCES) {
+    throw invalidInput(`${users.length} users do not fit in one stack: the root template has ${rootResources} resources (CloudFormation allows 500; sftpgw keeps ${MAX_ROOT_RESOURCES} for headroom)`, [{
+      file: displayPath(config.file, cwd),
+      field: 'userStacks',
+      message: 'is not set',
+      hint: 'put users in child stacks: set userStacks (e.g. 32, fixed for good) and read "Many users" in the README first: moving existing users takes two deploys',
+    }]);
+  }
+  const typeOf = new Map<string, string>();
+  for (const t of [template, ...children.map((c) => c.template)]) for (const [id, r] of Object.entries(t.Resources)) typeOf.set(id, r.Type);
   const locate = synthesizedLocator(
     users.map((u) => ({ id: u.id, shown: shownByName.get(u.name)!, text: texts.get(u.name) })),
     sources.jpath,
-    (id) => template.Resources[id]?.Type,
+    (id) => typeOf.get(id),
     { file: displayPath(config.file, cwd) },
   );
-  return { config, template, users, locate };
+  return { config, template, children, users, locate };
+}
+
+/** Each user's child stack (userStacks), refusing a stack that would overflow. */
+function placeUsers(users: RenderUser[], config: ResolvedConfig, ext: string, shown: Map<string, string>, problems: Problem[]): Placement | undefined {
+  if (!config.userStacks) return undefined;
+  const n = config.userStacks;
+  const placement: Placement = new Map();
+  const counts = new Map<string, string[]>();
+  for (const u of users) {
+    const s = userStack(userStackIndex(u.name, n), n, ext);
+    placement.set(u.name, s);
+    counts.set(s.id, [...(counts.get(s.id) ?? []), u.name]);
+  }
+  for (const [id, names] of counts) {
+    if (names.length > MAX_USERS_PER_STACK) {
+      problems.push({ file: displayPath(config.file), field: 'userStacks', message: `child stack ${id} would hold ${names.length} users (at most ${MAX_USERS_PER_STACK})`,
+        hint: `${users.length} users need more child stacks than ${n}; changing userStacks moves users (see "Many users" in the README)` });
+    }
+  }
+  return placement;
+}
+
+function uniqueStacks(placement: Placement): Array<{ id: string; file: string }> {
+  const byId = new Map([...placement.values()].map((s) => [s.id, { id: s.id, file: s.file }]));
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 function warnOverlappingHomes(users: RenderUser[], shown: Map<string, string>, reporter: Reporter) {

@@ -84,6 +84,42 @@ export function validationFailed(findings: Finding[]): SftpgwError {
   return new SftpgwError('invalid-input', `the template is not valid: ${summarize(countFindings(findings))}`, { problems, findings });
 }
 
+export interface ChildInput {
+  /** Logical id of its stack in the root: prefixes its findings (Users07/UserAlice). */
+  id: string;
+  template: CfnTemplate;
+  content: string;
+  format: OutputFormat;
+  file?: string;
+  locate: SourceLocator;
+}
+
+/**
+ * Our three layers on every child template; cfn-lint on the first only
+ * (children differ only in which users they hold, all made by one library).
+ */
+export async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const [i, c] of children.entries()) {
+    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate }, i === 0 ? lint : undefined, reporter);
+    findings.push(...found.map((f) => ({ ...f, logicalId: f.logicalId ? `${c.id}/${f.logicalId}` : c.id })));
+  }
+  return findings;
+}
+
+/** Child templates a template names by a local TemplateURL (built, not yet packaged). */
+export async function localChildren(template: CfnTemplate, dir: string, cwd: string): Promise<ChildInput[]> {
+  const out: ChildInput[] = [];
+  for (const [id, r] of Object.entries(template.Resources ?? {})) {
+    const url = (r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL;
+    if (r.Type !== 'AWS::CloudFormation::Stack' || typeof url !== 'string' || /^https?:\/\//.test(url)) continue;
+    const file = path.resolve(dir, url);
+    const read = await readTemplateFile(file, displayPath(file, cwd));
+    out.push({ id, template: read.template, content: read.text, format: file.endsWith('.json') ? 'json' : 'yaml', file, locate: fileLocator(displayPath(file, cwd), read.lineOf) });
+  }
+  return out;
+}
+
 export interface ValidateOptions extends ConfigOptions {
   /** Validate this built or hand-written template instead of building from the sources. */
   templateFile?: string;
@@ -107,26 +143,30 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
   const cwd = opts.cwd ?? process.cwd();
   let input: CheckInput;
   let subject: string;
+  let children: ChildInput[];
   if (opts.templateFile) {
     const file = path.resolve(cwd, opts.templateFile);
     subject = displayPath(file, cwd);
     const read = await readTemplateFile(file, subject);
     const config = await optionalConfig(opts, deps.reporter);
     input = { template: read.template, bytes: read.bytes, content: read.text, file, format: file.endsWith('.json') ? 'json' : 'yaml', config, locate: fileLocator(subject, read.lineOf) };
+    children = await localChildren(read.template, path.dirname(file), cwd);
   } else {
-    const synth: Synthesized = await synthesize(opts, deps);
+    const synth: Synthesized = await synthesize({ ...opts, format: 'json' }, deps);
     subject = `${synth.config.stackName}${synth.config.env ? ` (${synth.config.env})` : ''}`;
     const content = serializeTemplate(synth.template, 'json');
     input = { template: synth.template, content, bytes: Buffer.byteLength(content), format: 'json', config: synth.config, locate: synth.locate };
+    children = synth.children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, 'json'), format: 'json', locate: synth.locate }));
   }
   const findings = await runChecks(input, opts.lint, deps.reporter);
+  findings.push(...(await checkChildren(children, input.config, opts.lint, deps.reporter)));
   return {
     findings,
     counts: countFindings(findings),
     subject,
     stackName: input.config?.stackName,
     env: input.config?.env,
-    resourceIds: Object.keys(input.template.Resources ?? {}),
+    resourceIds: [...Object.keys(input.template.Resources ?? {}), ...children.flatMap((c) => Object.keys(c.template.Resources ?? {}).map((id) => `${c.id}/${id}`))],
     fallbackPath: input.file ? displayPath(input.file, cwd) : displayPath(input.config!.file, cwd),
     linted: opts.lint !== undefined,
   };

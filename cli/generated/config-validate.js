@@ -4,7 +4,7 @@ import func0_module from "ajv/dist/runtime/equal.js";
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$id":"https://sftpgw.dev/schemas/sftpgw.yaml.json","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"required":["domain","hostedZoneId"],"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"required":["subnetIds","securityGroupIds"],"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}}}}}}};
+const schema6 = {"$id":"https://sftpgw.dev/schemas/sftpgw.yaml.json","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"userStacks":{"type":"integer","minimum":2,"maximum":200,"description":"put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack"},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"required":["domain","hostedZoneId"],"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"required":["subnetIds","securityGroupIds"],"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"userStacks":{"type":"integer","minimum":2,"maximum":200,"description":"put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack"},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = typeof func3_module === 'function' ? func3_module : func3_module.default;
 const func0 = typeof func0_module === 'function' ? func0_module : func0_module.default;
@@ -154,11 +154,10 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.outDir !== undefined){
-let data4 = data.outDir;
-if(typeof data4 === "string"){
-if(func3(data4) < 1){
-const err10 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.outDir,data:data4};
+if(data.userStacks !== undefined){
+let data4 = data.userStacks;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err10 = {instancePath:instancePath+"/userStacks",schemaPath:"#/properties/userStacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.userStacks.type,parentSchema:schema6.properties.userStacks,data:data4};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -167,9 +166,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outDir.type,parentSchema:schema6.properties.outDir,data:data4};
+if(typeof data4 == "number"){
+if(data4 > 200 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/userStacks",schemaPath:"#/properties/userStacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200},message:"must be <= 200",schema:200,parentSchema:schema6.properties.userStacks,data:data4};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -178,12 +177,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-if(data.tags !== undefined){
-let data5 = data.tags;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(Object.keys(data5).length > 40){
-const err12 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.tags,data:data5};
+if(data4 < 2 || isNaN(data4)){
+const err12 = {instancePath:instancePath+"/userStacks",schemaPath:"#/properties/userStacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema6.properties.userStacks,data:data4};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -192,11 +187,13 @@ vErrors.push(err12);
 }
 errors++;
 }
-for(const key1 in data5){
-const _errs14 = errors;
-if(typeof key1 === "string"){
-if(!pattern2.test(key1)){
-const err13 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.tags.propertyNames,data:key1,propertyName:key1};
+}
+}
+if(data.outDir !== undefined){
+let data5 = data.outDir;
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+const err13 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.outDir,data:data5};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -206,9 +203,8 @@ vErrors.push(err13);
 errors++;
 }
 }
-var valid1 = _errs14 === errors;
-if(!valid1){
-const err14 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema6.properties.tags.propertyNames,parentSchema:schema6.properties.tags,data:data5};
+else {
+const err14 = {instancePath:instancePath+"/outDir",schemaPath:"#/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outDir.type,parentSchema:schema6.properties.outDir,data:data5};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -218,11 +214,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-for(const key2 in data5){
-let data6 = data5[key2];
-if(typeof data6 === "string"){
-if(func3(data6) > 256){
-const err15 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.tags.additionalProperties,data:data6};
+if(data.tags !== undefined){
+let data6 = data.tags;
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+if(Object.keys(data6).length > 40){
+const err15 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.tags,data:data6};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -231,8 +227,11 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(!pattern3.test(data6)){
-const err16 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.tags.additionalProperties,data:data6};
+for(const key1 in data6){
+const _errs16 = errors;
+if(typeof key1 === "string"){
+if(!pattern2.test(key1)){
+const err16 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.tags.propertyNames,data:key1,propertyName:key1};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -242,8 +241,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.tags.additionalProperties.type,parentSchema:schema6.properties.tags.additionalProperties,data:data6};
+var valid1 = _errs16 === errors;
+if(!valid1){
+const err17 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid",schema:schema6.properties.tags.propertyNames,parentSchema:schema6.properties.tags,data:data6};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -253,9 +253,11 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.tags.type,parentSchema:schema6.properties.tags,data:data5};
+for(const key2 in data6){
+let data7 = data6[key2];
+if(typeof data7 === "string"){
+if(func3(data7) > 256){
+const err18 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.tags.additionalProperties,data:data7};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -264,11 +266,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.dns !== undefined){
-let data7 = data.dns;
-if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
-const err19 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: schema6.properties.dns.type},message:"must be object,null",schema:schema6.properties.dns.type,parentSchema:schema6.properties.dns,data:data7};
+if(!pattern3.test(data7)){
+const err19 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.tags.additionalProperties,data:data7};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -277,9 +276,9 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-if(data7.domain === undefined){
-const err20 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema6.properties.dns.required,parentSchema:schema6.properties.dns,data:data7};
+}
+else {
+const err20 = {instancePath:instancePath+"/tags/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.tags.additionalProperties.type,parentSchema:schema6.properties.tags.additionalProperties,data:data7};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -288,8 +287,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(data7.hostedZoneId === undefined){
-const err21 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "hostedZoneId"},message:"must have required property '"+"hostedZoneId"+"'",schema:schema6.properties.dns.required,parentSchema:schema6.properties.dns,data:data7};
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/tags",schemaPath:"#/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.tags.type,parentSchema:schema6.properties.tags,data:data6};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -298,9 +299,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-for(const key3 in data7){
-if(!((((key3 === "domain") || (key3 === "hostname")) || (key3 === "hostedZoneId")) || (key3 === "ttl"))){
-const err22 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.dns,data:data7};
+}
+if(data.dns !== undefined){
+let data8 = data.dns;
+if((!(data8 && typeof data8 == "object" && !Array.isArray(data8))) && (data8 !== null)){
+const err22 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/type",keyword:"type",params:{type: schema6.properties.dns.type},message:"must be object,null",schema:schema6.properties.dns.type,parentSchema:schema6.properties.dns,data:data8};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -309,12 +312,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-if(data7.domain !== undefined){
-let data8 = data7.domain;
-if(typeof data8 === "string"){
-if(!pattern4.test(data8)){
-const err23 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.dns.properties.domain,data:data8};
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(data8.domain === undefined){
+const err23 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "domain"},message:"must have required property '"+"domain"+"'",schema:schema6.properties.dns.required,parentSchema:schema6.properties.dns,data:data8};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -323,9 +323,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-else {
-const err24 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.dns.properties.domain.type,parentSchema:schema6.properties.dns.properties.domain,data:data8};
+if(data8.hostedZoneId === undefined){
+const err24 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/required",keyword:"required",params:{missingProperty: "hostedZoneId"},message:"must have required property '"+"hostedZoneId"+"'",schema:schema6.properties.dns.required,parentSchema:schema6.properties.dns,data:data8};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -334,12 +333,9 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data7.hostname !== undefined){
-let data9 = data7.hostname;
-if(typeof data9 === "string"){
-if(!pattern5.test(data9)){
-const err25 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.dns.properties.hostname,data:data9};
+for(const key3 in data8){
+if(!((((key3 === "domain") || (key3 === "hostname")) || (key3 === "hostedZoneId")) || (key3 === "ttl"))){
+const err25 = {instancePath:instancePath+"/dns",schemaPath:"#/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.dns,data:data8};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -349,8 +345,11 @@ vErrors.push(err25);
 errors++;
 }
 }
-else {
-const err26 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.dns.properties.hostname.type,parentSchema:schema6.properties.dns.properties.hostname,data:data9};
+if(data8.domain !== undefined){
+let data9 = data8.domain;
+if(typeof data9 === "string"){
+if(!pattern4.test(data9)){
+const err26 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.dns.properties.domain,data:data9};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -360,11 +359,8 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data7.hostedZoneId !== undefined){
-let data10 = data7.hostedZoneId;
-if(typeof data10 === "string"){
-if(!pattern6.test(data10)){
-const err27 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.dns.properties.hostedZoneId,data:data10};
+else {
+const err27 = {instancePath:instancePath+"/dns/domain",schemaPath:"#/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.dns.properties.domain.type,parentSchema:schema6.properties.dns.properties.domain,data:data9};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -374,8 +370,11 @@ vErrors.push(err27);
 errors++;
 }
 }
-else {
-const err28 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.dns.properties.hostedZoneId,data:data10};
+if(data8.hostname !== undefined){
+let data10 = data8.hostname;
+if(typeof data10 === "string"){
+if(!pattern5.test(data10)){
+const err28 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.dns.properties.hostname,data:data10};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -385,10 +384,8 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data7.ttl !== undefined){
-let data11 = data7.ttl;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-const err29 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.dns.properties.ttl.type,parentSchema:schema6.properties.dns.properties.ttl,data:data11};
+else {
+const err29 = {instancePath:instancePath+"/dns/hostname",schemaPath:"#/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.dns.properties.hostname.type,parentSchema:schema6.properties.dns.properties.hostname,data:data10};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -397,9 +394,12 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(typeof data11 == "number"){
-if(data11 > 86400 || isNaN(data11)){
-const err30 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.dns.properties.ttl,data:data11};
+}
+if(data8.hostedZoneId !== undefined){
+let data11 = data8.hostedZoneId;
+if(typeof data11 === "string"){
+if(!pattern6.test(data11)){
+const err30 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.dns.properties.hostedZoneId,data:data11};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -408,8 +408,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data11 < 60 || isNaN(data11)){
-const err31 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.dns.properties.ttl,data:data11};
+}
+else {
+const err31 = {instancePath:instancePath+"/dns/hostedZoneId",schemaPath:"#/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.dns.properties.hostedZoneId,data:data11};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -419,15 +420,10 @@ vErrors.push(err31);
 errors++;
 }
 }
-}
-}
-}
-if(data.server !== undefined){
-let data12 = data.server;
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-for(const key4 in data12){
-if(!(key4 === "securityPolicy")){
-const err32 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.server,data:data12};
+if(data8.ttl !== undefined){
+let data12 = data8.ttl;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err32 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.dns.properties.ttl.type,parentSchema:schema6.properties.dns.properties.ttl,data:data12};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -436,12 +432,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-if(data12.securityPolicy !== undefined){
-let data13 = data12.securityPolicy;
-if(typeof data13 === "string"){
-if(!pattern7.test(data13)){
-const err33 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.server.properties.securityPolicy,data:data13};
+if(typeof data12 == "number"){
+if(data12 > 86400 || isNaN(data12)){
+const err33 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.dns.properties.ttl,data:data12};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -450,9 +443,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.server.properties.securityPolicy,data:data13};
+if(data12 < 60 || isNaN(data12)){
+const err34 = {instancePath:instancePath+"/dns/ttl",schemaPath:"#/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.dns.properties.ttl,data:data12};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -463,8 +455,14 @@ errors++;
 }
 }
 }
-else {
-const err35 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.server.type,parentSchema:schema6.properties.server,data:data12};
+}
+}
+if(data.server !== undefined){
+let data13 = data.server;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+for(const key4 in data13){
+if(!(key4 === "securityPolicy")){
+const err35 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.server,data:data13};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -474,12 +472,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data.buckets !== undefined){
-let data14 = data.buckets;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key5 in data14){
-if(!(((((key5 === "gateway") || (key5 === "accessLogs")) || (key5 === "staging")) || (key5 === "noncurrentVersionDays")) || (key5 === "accessLogExpirationDays"))){
-const err36 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.buckets,data:data14};
+if(data13.securityPolicy !== undefined){
+let data14 = data13.securityPolicy;
+if(typeof data14 === "string"){
+if(!pattern7.test(data14)){
+const err36 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.server.properties.securityPolicy,data:data14};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -489,11 +486,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data14.gateway !== undefined){
-let data15 = data14.gateway;
-if(typeof data15 === "string"){
-if(!pattern8.test(data15)){
-const err37 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.buckets.properties.gateway,data:data15};
+else {
+const err37 = {instancePath:instancePath+"/server/securityPolicy",schemaPath:"#/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.server.properties.securityPolicy,data:data14};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -503,8 +497,9 @@ vErrors.push(err37);
 errors++;
 }
 }
+}
 else {
-const err38 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.buckets.properties.gateway,data:data15};
+const err38 = {instancePath:instancePath+"/server",schemaPath:"#/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.server.type,parentSchema:schema6.properties.server,data:data13};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -514,11 +509,12 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data14.accessLogs !== undefined){
-let data16 = data14.accessLogs;
-if(typeof data16 === "string"){
-if(!pattern8.test(data16)){
-const err39 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.buckets.properties.accessLogs,data:data16};
+if(data.buckets !== undefined){
+let data15 = data.buckets;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key5 in data15){
+if(!(((((key5 === "gateway") || (key5 === "accessLogs")) || (key5 === "staging")) || (key5 === "noncurrentVersionDays")) || (key5 === "accessLogExpirationDays"))){
+const err39 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.buckets,data:data15};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -528,8 +524,11 @@ vErrors.push(err39);
 errors++;
 }
 }
-else {
-const err40 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.buckets.properties.accessLogs,data:data16};
+if(data15.gateway !== undefined){
+let data16 = data15.gateway;
+if(typeof data16 === "string"){
+if(!pattern8.test(data16)){
+const err40 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.buckets.properties.gateway,data:data16};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -539,11 +538,8 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data14.staging !== undefined){
-let data17 = data14.staging;
-if(typeof data17 === "string"){
-if(!pattern8.test(data17)){
-const err41 = {instancePath:instancePath+"/buckets/staging",schemaPath:"#/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.buckets.properties.staging,data:data17};
+else {
+const err41 = {instancePath:instancePath+"/buckets/gateway",schemaPath:"#/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.buckets.properties.gateway,data:data16};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -553,8 +549,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-else {
-const err42 = {instancePath:instancePath+"/buckets/staging",schemaPath:"#/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.buckets.properties.staging.type,parentSchema:schema6.properties.buckets.properties.staging,data:data17};
+if(data15.accessLogs !== undefined){
+let data17 = data15.accessLogs;
+if(typeof data17 === "string"){
+if(!pattern8.test(data17)){
+const err42 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.buckets.properties.accessLogs,data:data17};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -564,10 +563,8 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data14.noncurrentVersionDays !== undefined){
-let data18 = data14.noncurrentVersionDays;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-const err43 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data18};
+else {
+const err43 = {instancePath:instancePath+"/buckets/accessLogs",schemaPath:"#/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.buckets.properties.accessLogs,data:data17};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -576,9 +573,12 @@ vErrors.push(err43);
 }
 errors++;
 }
-if(typeof data18 == "number"){
-if(data18 > 3650 || isNaN(data18)){
-const err44 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data18};
+}
+if(data15.staging !== undefined){
+let data18 = data15.staging;
+if(typeof data18 === "string"){
+if(!pattern8.test(data18)){
+const err44 = {instancePath:instancePath+"/buckets/staging",schemaPath:"#/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.buckets.properties.staging,data:data18};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -587,8 +587,9 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(data18 < 1 || isNaN(data18)){
-const err45 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data18};
+}
+else {
+const err45 = {instancePath:instancePath+"/buckets/staging",schemaPath:"#/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.buckets.properties.staging.type,parentSchema:schema6.properties.buckets.properties.staging,data:data18};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -598,11 +599,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-if(data14.accessLogExpirationDays !== undefined){
-let data19 = data14.accessLogExpirationDays;
+if(data15.noncurrentVersionDays !== undefined){
+let data19 = data15.noncurrentVersionDays;
 if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-const err46 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data19};
+const err46 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data19};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -613,7 +613,7 @@ errors++;
 }
 if(typeof data19 == "number"){
 if(data19 > 3650 || isNaN(data19)){
-const err47 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data19};
+const err47 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data19};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -623,7 +623,7 @@ vErrors.push(err47);
 errors++;
 }
 if(data19 < 1 || isNaN(data19)){
-const err48 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data19};
+const err48 = {instancePath:instancePath+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.noncurrentVersionDays,data:data19};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -634,9 +634,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.buckets.type,parentSchema:schema6.properties.buckets,data:data14};
+if(data15.accessLogExpirationDays !== undefined){
+let data20 = data15.accessLogExpirationDays;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err49 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data20};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -645,13 +646,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-if(data.logs !== undefined){
-let data20 = data.logs;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key6 in data20){
-if(!(key6 === "retentionDays")){
-const err50 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.logs,data:data20};
+if(typeof data20 == "number"){
+if(data20 > 3650 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data20};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -660,11 +657,8 @@ vErrors.push(err50);
 }
 errors++;
 }
-}
-if(data20.retentionDays !== undefined){
-let data21 = data20.retentionDays;
-if(!((((((((((((((((((((((data21 === 1) || (data21 === 3)) || (data21 === 5)) || (data21 === 7)) || (data21 === 14)) || (data21 === 30)) || (data21 === 60)) || (data21 === 90)) || (data21 === 120)) || (data21 === 150)) || (data21 === 180)) || (data21 === 365)) || (data21 === 400)) || (data21 === 545)) || (data21 === 731)) || (data21 === 1096)) || (data21 === 1827)) || (data21 === 2192)) || (data21 === 2557)) || (data21 === 2922)) || (data21 === 3288)) || (data21 === 3653))){
-const err51 = {instancePath:instancePath+"/logs/retentionDays",schemaPath:"#/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.logs.properties.retentionDays,data:data21};
+if(data20 < 1 || isNaN(data20)){
+const err51 = {instancePath:instancePath+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.buckets.properties.accessLogExpirationDays,data:data20};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -675,8 +669,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err52 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.logs.type,parentSchema:schema6.properties.logs,data:data20};
+const err52 = {instancePath:instancePath+"/buckets",schemaPath:"#/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.buckets.type,parentSchema:schema6.properties.buckets,data:data15};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -686,12 +681,12 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data.outbound !== undefined){
-let data22 = data.outbound;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key7 in data22){
-if(!(func2.call(schema6.properties.outbound.properties, key7))){
-const err53 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound,data:data22};
+if(data.logs !== undefined){
+let data21 = data.logs;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key6 in data21){
+if(!(key6 === "retentionDays")){
+const err53 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.logs,data:data21};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -701,10 +696,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data22.enabled !== undefined){
-let data23 = data22.enabled;
-if(typeof data23 !== "boolean"){
-const err54 = {instancePath:instancePath+"/outbound/enabled",schemaPath:"#/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.outbound.properties.enabled,data:data23};
+if(data21.retentionDays !== undefined){
+let data22 = data21.retentionDays;
+if(!((((((((((((((((((((((data22 === 1) || (data22 === 3)) || (data22 === 5)) || (data22 === 7)) || (data22 === 14)) || (data22 === 30)) || (data22 === 60)) || (data22 === 90)) || (data22 === 120)) || (data22 === 150)) || (data22 === 180)) || (data22 === 365)) || (data22 === 400)) || (data22 === 545)) || (data22 === 731)) || (data22 === 1096)) || (data22 === 1827)) || (data22 === 2192)) || (data22 === 2557)) || (data22 === 2922)) || (data22 === 3288)) || (data22 === 3653))){
+const err54 = {instancePath:instancePath+"/logs/retentionDays",schemaPath:"#/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.logs.properties.retentionDays,data:data22};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -714,11 +709,9 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data22.secretPrefix !== undefined){
-let data24 = data22.secretPrefix;
-if(typeof data24 === "string"){
-if(func3(data24) > 400){
-const err55 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data24};
+}
+else {
+const err55 = {instancePath:instancePath+"/logs",schemaPath:"#/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.logs.type,parentSchema:schema6.properties.logs,data:data21};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -727,8 +720,13 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(!pattern11.test(data24)){
-const err56 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data24};
+}
+if(data.outbound !== undefined){
+let data23 = data.outbound;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key7 in data23){
+if(!(func2.call(schema6.properties.outbound.properties, key7))){
+const err56 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound,data:data23};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -738,8 +736,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-else {
-const err57 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data24};
+if(data23.enabled !== undefined){
+let data24 = data23.enabled;
+if(typeof data24 !== "boolean"){
+const err57 = {instancePath:instancePath+"/outbound/enabled",schemaPath:"#/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.outbound.properties.enabled,data:data24};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -749,10 +749,11 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data22.reservedConcurrency !== undefined){
-let data25 = data22.reservedConcurrency;
-if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err58 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data25};
+if(data23.secretPrefix !== undefined){
+let data25 = data23.secretPrefix;
+if(typeof data25 === "string"){
+if(func3(data25) > 400){
+const err58 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data25};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -761,9 +762,8 @@ vErrors.push(err58);
 }
 errors++;
 }
-if(typeof data25 == "number"){
-if(data25 > 1000 || isNaN(data25)){
-const err59 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data25};
+if(!pattern11.test(data25)){
+const err59 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data25};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -772,8 +772,9 @@ vErrors.push(err59);
 }
 errors++;
 }
-if(data25 < 1 || isNaN(data25)){
-const err60 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data25};
+}
+else {
+const err60 = {instancePath:instancePath+"/outbound/secretPrefix",schemaPath:"#/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.outbound.properties.secretPrefix,data:data25};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -783,11 +784,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-}
-if(data22.memorySize !== undefined){
-let data26 = data22.memorySize;
+if(data23.reservedConcurrency !== undefined){
+let data26 = data23.reservedConcurrency;
 if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
-const err61 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.outbound.properties.memorySize,data:data26};
+const err61 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data26};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -797,8 +797,8 @@ vErrors.push(err61);
 errors++;
 }
 if(typeof data26 == "number"){
-if(data26 > 10240 || isNaN(data26)){
-const err62 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.outbound.properties.memorySize,data:data26};
+if(data26 > 1000 || isNaN(data26)){
+const err62 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data26};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -807,8 +807,8 @@ vErrors.push(err62);
 }
 errors++;
 }
-if(data26 < 128 || isNaN(data26)){
-const err63 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.outbound.properties.memorySize,data:data26};
+if(data26 < 1 || isNaN(data26)){
+const err63 = {instancePath:instancePath+"/outbound/reservedConcurrency",schemaPath:"#/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.outbound.properties.reservedConcurrency,data:data26};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -819,10 +819,10 @@ errors++;
 }
 }
 }
-if(data22.timeoutSeconds !== undefined){
-let data27 = data22.timeoutSeconds;
+if(data23.memorySize !== undefined){
+let data27 = data23.memorySize;
 if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
-const err64 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data27};
+const err64 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.outbound.properties.memorySize,data:data27};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -832,8 +832,8 @@ vErrors.push(err64);
 errors++;
 }
 if(typeof data27 == "number"){
-if(data27 > 899 || isNaN(data27)){
-const err65 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data27};
+if(data27 > 10240 || isNaN(data27)){
+const err65 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.outbound.properties.memorySize,data:data27};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -842,8 +842,8 @@ vErrors.push(err65);
 }
 errors++;
 }
-if(data27 < 30 || isNaN(data27)){
-const err66 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data27};
+if(data27 < 128 || isNaN(data27)){
+const err66 = {instancePath:instancePath+"/outbound/memorySize",schemaPath:"#/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.outbound.properties.memorySize,data:data27};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -854,10 +854,10 @@ errors++;
 }
 }
 }
-if(data22.maxRetryAttempts !== undefined){
-let data28 = data22.maxRetryAttempts;
+if(data23.timeoutSeconds !== undefined){
+let data28 = data23.timeoutSeconds;
 if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
-const err67 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data28};
+const err67 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data28};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -867,8 +867,8 @@ vErrors.push(err67);
 errors++;
 }
 if(typeof data28 == "number"){
-if(data28 > 2 || isNaN(data28)){
-const err68 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data28};
+if(data28 > 899 || isNaN(data28)){
+const err68 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data28};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -877,8 +877,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-if(data28 < 0 || isNaN(data28)){
-const err69 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data28};
+if(data28 < 30 || isNaN(data28)){
+const err69 = {instancePath:instancePath+"/outbound/timeoutSeconds",schemaPath:"#/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.outbound.properties.timeoutSeconds,data:data28};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -889,10 +889,10 @@ errors++;
 }
 }
 }
-if(data22.maxEventAgeSeconds !== undefined){
-let data29 = data22.maxEventAgeSeconds;
+if(data23.maxRetryAttempts !== undefined){
+let data29 = data23.maxRetryAttempts;
 if(!((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29)))){
-const err70 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data29};
+const err70 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data29};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -902,8 +902,8 @@ vErrors.push(err70);
 errors++;
 }
 if(typeof data29 == "number"){
-if(data29 > 21600 || isNaN(data29)){
-const err71 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data29};
+if(data29 > 2 || isNaN(data29)){
+const err71 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data29};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -912,8 +912,8 @@ vErrors.push(err71);
 }
 errors++;
 }
-if(data29 < 60 || isNaN(data29)){
-const err72 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data29};
+if(data29 < 0 || isNaN(data29)){
+const err72 = {instancePath:instancePath+"/outbound/maxRetryAttempts",schemaPath:"#/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.outbound.properties.maxRetryAttempts,data:data29};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -924,10 +924,10 @@ errors++;
 }
 }
 }
-if(data22.stagingExpirationDays !== undefined){
-let data30 = data22.stagingExpirationDays;
+if(data23.maxEventAgeSeconds !== undefined){
+let data30 = data23.maxEventAgeSeconds;
 if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
-const err73 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data30};
+const err73 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data30};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -937,8 +937,8 @@ vErrors.push(err73);
 errors++;
 }
 if(typeof data30 == "number"){
-if(data30 > 3650 || isNaN(data30)){
-const err74 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data30};
+if(data30 > 21600 || isNaN(data30)){
+const err74 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data30};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -947,8 +947,8 @@ vErrors.push(err74);
 }
 errors++;
 }
-if(data30 < 1 || isNaN(data30)){
-const err75 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data30};
+if(data30 < 60 || isNaN(data30)){
+const err75 = {instancePath:instancePath+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.outbound.properties.maxEventAgeSeconds,data:data30};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -959,10 +959,10 @@ errors++;
 }
 }
 }
-if(data22.alarmEmail !== undefined){
-let data31 = data22.alarmEmail;
-if((typeof data31 !== "string") && (data31 !== null)){
-const err76 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data31};
+if(data23.stagingExpirationDays !== undefined){
+let data31 = data23.stagingExpirationDays;
+if(!((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31)))){
+const err76 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data31};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -971,9 +971,9 @@ vErrors.push(err76);
 }
 errors++;
 }
-if(typeof data31 === "string"){
-if(!pattern12.test(data31)){
-const err77 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data31};
+if(typeof data31 == "number"){
+if(data31 > 3650 || isNaN(data31)){
+const err77 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data31};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -982,12 +982,8 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-if(data22.vpc !== undefined){
-let data32 = data22.vpc;
-if((!(data32 && typeof data32 == "object" && !Array.isArray(data32))) && (data32 !== null)){
-const err78 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
+if(data31 < 1 || isNaN(data31)){
+const err78 = {instancePath:instancePath+"/outbound/stagingExpirationDays",schemaPath:"#/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.outbound.properties.stagingExpirationDays,data:data31};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -996,9 +992,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-if(data32.subnetIds === undefined){
-const err79 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "subnetIds"},message:"must have required property '"+"subnetIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
+}
+}
+if(data23.alarmEmail !== undefined){
+let data32 = data23.alarmEmail;
+if((typeof data32 !== "string") && (data32 !== null)){
+const err79 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data32};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1007,8 +1006,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(data32.securityGroupIds === undefined){
-const err80 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "securityGroupIds"},message:"must have required property '"+"securityGroupIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
+if(typeof data32 === "string"){
+if(!pattern12.test(data32)){
+const err80 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data32};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1017,9 +1017,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-for(const key8 in data32){
-if(!((key8 === "subnetIds") || (key8 === "securityGroupIds"))){
-const err81 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound.properties.vpc,data:data32};
+}
+}
+if(data23.vpc !== undefined){
+let data33 = data23.vpc;
+if((!(data33 && typeof data33 == "object" && !Array.isArray(data33))) && (data33 !== null)){
+const err81 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1028,12 +1031,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-if(data32.subnetIds !== undefined){
-let data33 = data32.subnetIds;
-if(Array.isArray(data33)){
-if(data33.length > 16){
-const err82 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(data33.subnetIds === undefined){
+const err82 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "subnetIds"},message:"must have required property '"+"subnetIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1042,8 +1042,8 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data33.length < 1){
-const err83 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
+if(data33.securityGroupIds === undefined){
+const err83 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "securityGroupIds"},message:"must have required property '"+"securityGroupIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1052,12 +1052,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-const len0 = data33.length;
-for(let i0=0; i0<len0; i0++){
-let data34 = data33[i0];
-if(typeof data34 === "string"){
-if(!pattern13.test(data34)){
-const err84 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data34};
+for(const key8 in data33){
+if(!((key8 === "subnetIds") || (key8 === "securityGroupIds"))){
+const err84 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1067,8 +1064,11 @@ vErrors.push(err84);
 errors++;
 }
 }
-else {
-const err85 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data34};
+if(data33.subnetIds !== undefined){
+let data34 = data33.subnetIds;
+if(Array.isArray(data34)){
+if(data34.length > 16){
+const err85 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1077,19 +1077,8 @@ vErrors.push(err85);
 }
 errors++;
 }
-}
-let i1 = data33.length;
-let j0;
-if(i1 > 1){
-const indices0 = {};
-for(;i1--;){
-let item0 = data33[i1];
-if(typeof item0 !== "string"){
-continue;
-}
-if(typeof indices0[item0] == "number"){
-j0 = indices0[item0];
-const err86 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
+if(data34.length < 1){
+const err86 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1097,14 +1086,13 @@ else {
 vErrors.push(err86);
 }
 errors++;
-break;
 }
-indices0[item0] = i1;
-}
-}
-}
-else {
-const err87 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data33};
+const len0 = data34.length;
+for(let i0=0; i0<len0; i0++){
+let data35 = data34[i0];
+if(typeof data35 === "string"){
+if(!pattern13.test(data35)){
+const err87 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data35};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1114,11 +1102,8 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data32.securityGroupIds !== undefined){
-let data35 = data32.securityGroupIds;
-if(Array.isArray(data35)){
-if(data35.length > 5){
-const err88 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
+else {
+const err88 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data35};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1127,8 +1112,19 @@ vErrors.push(err88);
 }
 errors++;
 }
-if(data35.length < 1){
-const err89 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
+}
+let i1 = data34.length;
+let j0;
+if(i1 > 1){
+const indices0 = {};
+for(;i1--;){
+let item0 = data34[i1];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+const err89 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1136,13 +1132,14 @@ else {
 vErrors.push(err89);
 }
 errors++;
+break;
 }
-const len1 = data35.length;
-for(let i2=0; i2<len1; i2++){
-let data36 = data35[i2];
-if(typeof data36 === "string"){
-if(!pattern14.test(data36)){
-const err90 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data36};
+indices0[item0] = i1;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1152,8 +1149,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-else {
-const err91 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data36};
+if(data33.securityGroupIds !== undefined){
+let data36 = data33.securityGroupIds;
+if(Array.isArray(data36)){
+if(data36.length > 5){
+const err91 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1162,19 +1162,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-}
-let i3 = data35.length;
-let j1;
-if(i3 > 1){
-const indices1 = {};
-for(;i3--;){
-let item1 = data35[i3];
-if(typeof item1 !== "string"){
-continue;
-}
-if(typeof indices1[item1] == "number"){
-j1 = indices1[item1];
-const err92 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
+if(data36.length < 1){
+const err92 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1182,14 +1171,13 @@ else {
 vErrors.push(err92);
 }
 errors++;
-break;
 }
-indices1[item1] = i3;
-}
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data35};
+const len1 = data36.length;
+for(let i2=0; i2<len1; i2++){
+let data37 = data36[i2];
+if(typeof data37 === "string"){
+if(!pattern14.test(data37)){
+const err93 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data37};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1199,11 +1187,8 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-}
-}
 else {
-const err94 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.outbound.type,parentSchema:schema6.properties.outbound,data:data22};
+const err94 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data37};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1213,12 +1198,18 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data.artifacts !== undefined){
-let data37 = data.artifacts;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key9 in data37){
-if(!((key9 === "bucket") || (key9 === "prefix"))){
-const err95 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.artifacts,data:data37};
+let i3 = data36.length;
+let j1;
+if(i3 > 1){
+const indices1 = {};
+for(;i3--;){
+let item1 = data36[i3];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j1 = indices1[item1];
+const err95 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1226,13 +1217,14 @@ else {
 vErrors.push(err95);
 }
 errors++;
+break;
+}
+indices1[item1] = i3;
 }
 }
-if(data37.bucket !== undefined){
-let data38 = data37.bucket;
-if(typeof data38 === "string"){
-if(!pattern8.test(data38)){
-const err96 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.artifacts.properties.bucket,data:data38};
+}
+else {
+const err96 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1242,8 +1234,11 @@ vErrors.push(err96);
 errors++;
 }
 }
+}
+}
+}
 else {
-const err97 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.artifacts.properties.bucket,data:data38};
+const err97 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.outbound.type,parentSchema:schema6.properties.outbound,data:data23};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1253,11 +1248,12 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data37.prefix !== undefined){
-let data39 = data37.prefix;
-if(typeof data39 === "string"){
-if(func3(data39) > 200){
-const err98 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.artifacts.properties.prefix,data:data39};
+if(data.artifacts !== undefined){
+let data38 = data.artifacts;
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key9 in data38){
+if(!((key9 === "bucket") || (key9 === "prefix"))){
+const err98 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.artifacts,data:data38};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1266,8 +1262,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(!pattern16.test(data39)){
-const err99 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.artifacts.properties.prefix,data:data39};
+}
+if(data38.bucket !== undefined){
+let data39 = data38.bucket;
+if(typeof data39 === "string"){
+if(!pattern8.test(data39)){
+const err99 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.artifacts.properties.bucket,data:data39};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1278,7 +1278,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.artifacts.properties.prefix,data:data39};
+const err100 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.artifacts.properties.bucket,data:data39};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1288,9 +1288,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.artifacts.type,parentSchema:schema6.properties.artifacts,data:data37};
+if(data38.prefix !== undefined){
+let data40 = data38.prefix;
+if(typeof data40 === "string"){
+if(func3(data40) > 200){
+const err101 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.artifacts.properties.prefix,data:data40};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1299,13 +1301,8 @@ vErrors.push(err101);
 }
 errors++;
 }
-}
-if(data.deploy !== undefined){
-let data40 = data.deploy;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key10 in data40){
-if(!((((key10 === "roleArn") || (key10 === "terminationProtection")) || (key10 === "capabilities")) || (key10 === "parameters"))){
-const err102 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.deploy,data:data40};
+if(!pattern16.test(data40)){
+const err102 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.artifacts.properties.prefix,data:data40};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1315,11 +1312,8 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data40.roleArn !== undefined){
-let data41 = data40.roleArn;
-if(typeof data41 === "string"){
-if(!pattern17.test(data41)){
-const err103 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.deploy.properties.roleArn,data:data41};
+else {
+const err103 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.artifacts.properties.prefix,data:data40};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1329,8 +1323,9 @@ vErrors.push(err103);
 errors++;
 }
 }
+}
 else {
-const err104 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.deploy.properties.roleArn,data:data41};
+const err104 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.artifacts.type,parentSchema:schema6.properties.artifacts,data:data38};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1340,10 +1335,12 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data40.terminationProtection !== undefined){
-let data42 = data40.terminationProtection;
-if(typeof data42 !== "boolean"){
-const err105 = {instancePath:instancePath+"/deploy/terminationProtection",schemaPath:"#/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.deploy.properties.terminationProtection,data:data42};
+if(data.deploy !== undefined){
+let data41 = data.deploy;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key10 in data41){
+if(!((((key10 === "roleArn") || (key10 === "terminationProtection")) || (key10 === "capabilities")) || (key10 === "parameters"))){
+const err105 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.deploy,data:data41};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1353,14 +1350,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data40.capabilities !== undefined){
-let data43 = data40.capabilities;
-if(Array.isArray(data43)){
-const len2 = data43.length;
-for(let i4=0; i4<len2; i4++){
-let data44 = data43[i4];
-if(!(((data44 === "CAPABILITY_IAM") || (data44 === "CAPABILITY_NAMED_IAM")) || (data44 === "CAPABILITY_AUTO_EXPAND"))){
-const err106 = {instancePath:instancePath+"/deploy/capabilities/" + i4,schemaPath:"#/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.deploy.properties.capabilities.items,data:data44};
+if(data41.roleArn !== undefined){
+let data42 = data41.roleArn;
+if(typeof data42 === "string"){
+if(!pattern17.test(data42)){
+const err106 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.deploy.properties.roleArn,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1370,14 +1364,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-let i5 = data43.length;
-let j2;
-if(i5 > 1){
-outer0:
-for(;i5--;){
-for(j2 = i5; j2--;){
-if(func0(data43[i5], data43[j2])){
-const err107 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema6.properties.deploy.properties.capabilities,data:data43};
+else {
+const err107 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.deploy.properties.roleArn,data:data42};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1385,14 +1373,12 @@ else {
 vErrors.push(err107);
 }
 errors++;
-break outer0;
 }
 }
-}
-}
-}
-else {
-const err108 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.deploy.properties.capabilities,data:data43};
+if(data41.terminationProtection !== undefined){
+let data43 = data41.terminationProtection;
+if(typeof data43 !== "boolean"){
+const err108 = {instancePath:instancePath+"/deploy/terminationProtection",schemaPath:"#/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.deploy.properties.terminationProtection,data:data43};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1402,13 +1388,14 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data40.parameters !== undefined){
-let data45 = data40.parameters;
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key11 in data45){
-let data46 = data45[key11];
-if(typeof data46 !== "string"){
-const err109 = {instancePath:instancePath+"/deploy/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.deploy.properties.parameters.additionalProperties,data:data46};
+if(data41.capabilities !== undefined){
+let data44 = data41.capabilities;
+if(Array.isArray(data44)){
+const len2 = data44.length;
+for(let i4=0; i4<len2; i4++){
+let data45 = data44[i4];
+if(!(((data45 === "CAPABILITY_IAM") || (data45 === "CAPABILITY_NAMED_IAM")) || (data45 === "CAPABILITY_AUTO_EXPAND"))){
+const err109 = {instancePath:instancePath+"/deploy/capabilities/" + i4,schemaPath:"#/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.deploy.properties.capabilities.items,data:data45};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1418,9 +1405,14 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-else {
-const err110 = {instancePath:instancePath+"/deploy/parameters",schemaPath:"#/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.deploy.properties.parameters,data:data45};
+let i5 = data44.length;
+let j2;
+if(i5 > 1){
+outer0:
+for(;i5--;){
+for(j2 = i5; j2--;){
+if(func0(data44[i5], data44[j2])){
+const err110 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema6.properties.deploy.properties.capabilities,data:data44};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1428,11 +1420,14 @@ else {
 vErrors.push(err110);
 }
 errors++;
+break outer0;
+}
+}
 }
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.type,parentSchema:schema6.properties.deploy,data:data40};
+const err111 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.deploy.properties.capabilities,data:data44};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1442,12 +1437,13 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data.validation !== undefined){
-let data47 = data.validation;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-for(const key12 in data47){
-if(!(key12 === "waivers")){
-const err112 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation,data:data47};
+if(data41.parameters !== undefined){
+let data46 = data41.parameters;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key11 in data46){
+let data47 = data46[key11];
+if(typeof data47 !== "string"){
+const err112 = {instancePath:instancePath+"/deploy/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.deploy.properties.parameters.additionalProperties,data:data47};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1457,15 +1453,9 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data47.waivers !== undefined){
-let data48 = data47.waivers;
-if(Array.isArray(data48)){
-const len3 = data48.length;
-for(let i6=0; i6<len3; i6++){
-let data49 = data48[i6];
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
-if(data49.rule === undefined){
-const err113 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data49};
+}
+else {
+const err113 = {instancePath:instancePath+"/deploy/parameters",schemaPath:"#/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.deploy.properties.parameters,data:data46};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1474,8 +1464,10 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(data49.resource === undefined){
-const err114 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data49};
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.type,parentSchema:schema6.properties.deploy,data:data41};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1484,8 +1476,13 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(data49.reason === undefined){
-const err115 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data49};
+}
+if(data.validation !== undefined){
+let data48 = data.validation;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key12 in data48){
+if(!(key12 === "waivers")){
+const err115 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation,data:data48};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1494,9 +1491,16 @@ vErrors.push(err115);
 }
 errors++;
 }
-for(const key13 in data49){
-if(!(((key13 === "rule") || (key13 === "resource")) || (key13 === "reason"))){
-const err116 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation.properties.waivers.items,data:data49};
+}
+if(data48.waivers !== undefined){
+let data49 = data48.waivers;
+if(Array.isArray(data49)){
+const len3 = data49.length;
+for(let i6=0; i6<len3; i6++){
+let data50 = data49[i6];
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.rule === undefined){
+const err116 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1505,12 +1509,8 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data49.rule !== undefined){
-let data50 = data49.rule;
-if(typeof data50 === "string"){
-if(!pattern18.test(data50)){
-const err117 = {instancePath:instancePath+"/validation/waivers/" + i6+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data50};
+if(data50.resource === undefined){
+const err117 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1519,9 +1519,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-}
-else {
-const err118 = {instancePath:instancePath+"/validation/waivers/" + i6+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data50};
+if(data50.reason === undefined){
+const err118 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1530,12 +1529,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-}
-if(data49.resource !== undefined){
-let data51 = data49.resource;
-if(typeof data51 === "string"){
-if(!pattern19.test(data51)){
-const err119 = {instancePath:instancePath+"/validation/waivers/" + i6+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data51};
+for(const key13 in data50){
+if(!(((key13 === "rule") || (key13 === "resource")) || (key13 === "reason"))){
+const err119 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1545,8 +1541,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/validation/waivers/" + i6+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data51};
+if(data50.rule !== undefined){
+let data51 = data50.rule;
+if(typeof data51 === "string"){
+if(!pattern18.test(data51)){
+const err120 = {instancePath:instancePath+"/validation/waivers/" + i6+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data51};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1556,11 +1555,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data49.reason !== undefined){
-let data52 = data49.reason;
-if(typeof data52 === "string"){
-if(func3(data52) > 500){
-const err121 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data52};
+else {
+const err121 = {instancePath:instancePath+"/validation/waivers/" + i6+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data51};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1569,8 +1565,12 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(func3(data52) < 10){
-const err122 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data52};
+}
+if(data50.resource !== undefined){
+let data52 = data50.resource;
+if(typeof data52 === "string"){
+if(!pattern19.test(data52)){
+const err122 = {instancePath:instancePath+"/validation/waivers/" + i6+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data52};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1581,7 +1581,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data52};
+const err123 = {instancePath:instancePath+"/validation/waivers/" + i6+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data52};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1591,9 +1591,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-}
-else {
-const err124 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.validation.properties.waivers.items,data:data49};
+if(data50.reason !== undefined){
+let data53 = data50.reason;
+if(typeof data53 === "string"){
+if(func3(data53) > 500){
+const err124 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data53};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1602,10 +1604,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-}
-else {
-const err125 = {instancePath:instancePath+"/validation/waivers",schemaPath:"#/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.validation.properties.waivers.type,parentSchema:schema6.properties.validation.properties.waivers,data:data48};
+if(func3(data53) < 10){
+const err125 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data53};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1615,9 +1615,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-}
 else {
-const err126 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.type,parentSchema:schema6.properties.validation,data:data47};
+const err126 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data53};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1627,14 +1626,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data.environments !== undefined){
-let data53 = data.environments;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key14 in data53){
-const _errs121 = errors;
-if(typeof key14 === "string"){
-if(!pattern20.test(key14)){
-const err127 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",parentSchema:schema6.properties.environments.propertyNames,data:key14,propertyName:key14};
+}
+else {
+const err127 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1644,9 +1638,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-var valid25 = _errs121 === errors;
-if(!valid25){
-const err128 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema6.properties.environments.propertyNames,parentSchema:schema6.properties.environments,data:data53};
+}
+else {
+const err128 = {instancePath:instancePath+"/validation/waivers",schemaPath:"#/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.validation.properties.waivers.type,parentSchema:schema6.properties.validation.properties.waivers,data:data49};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1656,12 +1650,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-for(const key15 in data53){
-let data54 = data53[key15];
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key16 in data54){
-if(!(func2.call(schema6.properties.environments.additionalProperties.properties, key16))){
-const err129 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties,data:data54};
+}
+else {
+const err129 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.type,parentSchema:schema6.properties.validation,data:data48};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1671,11 +1662,14 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data54.description !== undefined){
-let data55 = data54.description;
-if(typeof data55 === "string"){
-if(func3(data55) > 1024){
-const err130 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data55};
+if(data.environments !== undefined){
+let data54 = data.environments;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+for(const key14 in data54){
+const _errs123 = errors;
+if(typeof key14 === "string"){
+if(!pattern20.test(key14)){
+const err130 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",parentSchema:schema6.properties.environments.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1684,8 +1678,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(func3(data55) < 1){
-const err131 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data55};
+}
+var valid25 = _errs123 === errors;
+if(!valid25){
+const err131 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema6.properties.environments.propertyNames,parentSchema:schema6.properties.environments,data:data54};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1695,8 +1691,12 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.description.type,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data55};
+for(const key15 in data54){
+let data55 = data54[key15];
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key16 in data55){
+if(!(func2.call(schema6.properties.environments.additionalProperties.properties, key16))){
+const err132 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties,data:data55};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1706,11 +1706,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data54.stackName !== undefined){
-let data56 = data54.stackName;
+if(data55.description !== undefined){
+let data56 = data55.description;
 if(typeof data56 === "string"){
-if(!pattern0.test(data56)){
-const err133 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data56};
+if(func3(data56) > 1024){
+const err133 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data56};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1719,9 +1719,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.stackName.type,parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data56};
+if(func3(data56) < 1){
+const err134 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data56};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1731,11 +1730,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data54.region !== undefined){
-let data57 = data54.region;
-if(typeof data57 === "string"){
-if(!pattern1.test(data57)){
-const err135 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data57};
+else {
+const err135 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.description.type,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data56};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1745,8 +1741,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.region.type,parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data57};
+if(data55.stackName !== undefined){
+let data57 = data55.stackName;
+if(typeof data57 === "string"){
+if(!pattern0.test(data57)){
+const err136 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data57};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1756,11 +1755,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data54.usersDir !== undefined){
-let data58 = data54.usersDir;
-if(typeof data58 === "string"){
-if(func3(data58) < 1){
-const err137 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data58};
+else {
+const err137 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.stackName.type,parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data57};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1770,8 +1766,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.usersDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data58};
+if(data55.region !== undefined){
+let data58 = data55.region;
+if(typeof data58 === "string"){
+if(!pattern1.test(data58)){
+const err138 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data58};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1781,11 +1780,8 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data54.outDir !== undefined){
-let data59 = data54.outDir;
-if(typeof data59 === "string"){
-if(func3(data59) < 1){
-const err139 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data59};
+else {
+const err139 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.region.type,parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data58};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1795,8 +1791,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-else {
-const err140 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data59};
+if(data55.usersDir !== undefined){
+let data59 = data55.usersDir;
+if(typeof data59 === "string"){
+if(func3(data59) < 1){
+const err140 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data59};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1806,11 +1805,8 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data54.tags !== undefined){
-let data60 = data54.tags;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-if(Object.keys(data60).length > 40){
-const err141 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data60};
+else {
+const err141 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.usersDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data59};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1819,11 +1815,11 @@ vErrors.push(err141);
 }
 errors++;
 }
-for(const key17 in data60){
-const _errs138 = errors;
-if(typeof key17 === "string"){
-if(!pattern2.test(key17)){
-const err142 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,data:key17,propertyName:key17};
+}
+if(data55.userStacks !== undefined){
+let data60 = data55.userStacks;
+if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
+const err142 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.userStacks.type,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data60};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1832,10 +1828,9 @@ vErrors.push(err142);
 }
 errors++;
 }
-}
-var valid28 = _errs138 === errors;
-if(!valid28){
-const err143 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data60};
+if(typeof data60 == "number"){
+if(data60 > 200 || isNaN(data60)){
+const err143 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200},message:"must be <= 200",schema:200,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data60};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1844,12 +1839,8 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-for(const key18 in data60){
-let data61 = data60[key18];
-if(typeof data61 === "string"){
-if(func3(data61) > 256){
-const err144 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data61};
+if(data60 < 2 || isNaN(data60)){
+const err144 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data60};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1858,8 +1849,13 @@ vErrors.push(err144);
 }
 errors++;
 }
-if(!pattern3.test(data61)){
-const err145 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data61};
+}
+}
+if(data55.outDir !== undefined){
+let data61 = data55.outDir;
+if(typeof data61 === "string"){
+if(func3(data61) < 1){
+const err145 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data61};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1870,7 +1866,7 @@ errors++;
 }
 }
 else {
-const err146 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data61};
+const err146 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data61};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1880,9 +1876,11 @@ vErrors.push(err146);
 errors++;
 }
 }
-}
-else {
-const err147 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.tags.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data60};
+if(data55.tags !== undefined){
+let data62 = data55.tags;
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+if(Object.keys(data62).length > 40){
+const err147 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data62};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1891,11 +1889,11 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-if(data54.dns !== undefined){
-let data62 = data54.dns;
-if((!(data62 && typeof data62 == "object" && !Array.isArray(data62))) && (data62 !== null)){
-const err148 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.dns.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data62};
+for(const key17 in data62){
+const _errs142 = errors;
+if(typeof key17 === "string"){
+if(!pattern2.test(key17)){
+const err148 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,data:key17,propertyName:key17};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1904,10 +1902,10 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-for(const key19 in data62){
-if(!((((key19 === "domain") || (key19 === "hostname")) || (key19 === "hostedZoneId")) || (key19 === "ttl"))){
-const err149 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data62};
+}
+var valid28 = _errs142 === errors;
+if(!valid28){
+const err149 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data62};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1917,11 +1915,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data62.domain !== undefined){
-let data63 = data62.domain;
+for(const key18 in data62){
+let data63 = data62[key18];
 if(typeof data63 === "string"){
-if(!pattern4.test(data63)){
-const err150 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data63};
+if(func3(data63) > 256){
+const err150 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data63};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1930,9 +1928,8 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-else {
-const err151 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data63};
+if(!pattern3.test(data63)){
+const err151 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data63};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1942,11 +1939,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data62.hostname !== undefined){
-let data64 = data62.hostname;
-if(typeof data64 === "string"){
-if(!pattern5.test(data64)){
-const err152 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data64};
+else {
+const err152 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data63};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1956,8 +1950,9 @@ vErrors.push(err152);
 errors++;
 }
 }
+}
 else {
-const err153 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data64};
+const err153 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.tags.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data62};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1967,11 +1962,10 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data62.hostedZoneId !== undefined){
-let data65 = data62.hostedZoneId;
-if(typeof data65 === "string"){
-if(!pattern6.test(data65)){
-const err154 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data65};
+if(data55.dns !== undefined){
+let data64 = data55.dns;
+if((!(data64 && typeof data64 == "object" && !Array.isArray(data64))) && (data64 !== null)){
+const err154 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.dns.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data64};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1980,9 +1974,10 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-else {
-const err155 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data65};
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key19 in data64){
+if(!((((key19 === "domain") || (key19 === "hostname")) || (key19 === "hostedZoneId")) || (key19 === "ttl"))){
+const err155 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data64};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1992,10 +1987,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data62.ttl !== undefined){
-let data66 = data62.ttl;
-if(!((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66)))){
-const err156 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data66};
+if(data64.domain !== undefined){
+let data65 = data64.domain;
+if(typeof data65 === "string"){
+if(!pattern4.test(data65)){
+const err156 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data65};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2004,9 +2000,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-if(typeof data66 == "number"){
-if(data66 > 86400 || isNaN(data66)){
-const err157 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data66};
+}
+else {
+const err157 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data65};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2015,8 +2011,12 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data66 < 60 || isNaN(data66)){
-const err158 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data66};
+}
+if(data64.hostname !== undefined){
+let data66 = data64.hostname;
+if(typeof data66 === "string"){
+if(!pattern5.test(data66)){
+const err158 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data66};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2026,15 +2026,8 @@ vErrors.push(err158);
 errors++;
 }
 }
-}
-}
-}
-if(data54.server !== undefined){
-let data67 = data54.server;
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-for(const key20 in data67){
-if(!(key20 === "securityPolicy")){
-const err159 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data67};
+else {
+const err159 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data66};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2044,11 +2037,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data67.securityPolicy !== undefined){
-let data68 = data67.securityPolicy;
-if(typeof data68 === "string"){
-if(!pattern7.test(data68)){
-const err160 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data68};
+if(data64.hostedZoneId !== undefined){
+let data67 = data64.hostedZoneId;
+if(typeof data67 === "string"){
+if(!pattern6.test(data67)){
+const err160 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data67};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2059,7 +2052,7 @@ errors++;
 }
 }
 else {
-const err161 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data68};
+const err161 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data67};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2069,9 +2062,10 @@ vErrors.push(err161);
 errors++;
 }
 }
-}
-else {
-const err162 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.server.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data67};
+if(data64.ttl !== undefined){
+let data68 = data64.ttl;
+if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
+const err162 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data68};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2080,13 +2074,9 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-if(data54.buckets !== undefined){
-let data69 = data54.buckets;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key21 in data69){
-if(!(((((key21 === "gateway") || (key21 === "accessLogs")) || (key21 === "staging")) || (key21 === "noncurrentVersionDays")) || (key21 === "accessLogExpirationDays"))){
-const err163 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data69};
+if(typeof data68 == "number"){
+if(data68 > 86400 || isNaN(data68)){
+const err163 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data68};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2095,12 +2085,8 @@ vErrors.push(err163);
 }
 errors++;
 }
-}
-if(data69.gateway !== undefined){
-let data70 = data69.gateway;
-if(typeof data70 === "string"){
-if(!pattern8.test(data70)){
-const err164 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data70};
+if(data68 < 60 || isNaN(data68)){
+const err164 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data68};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2110,8 +2096,15 @@ vErrors.push(err164);
 errors++;
 }
 }
-else {
-const err165 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data70};
+}
+}
+}
+if(data55.server !== undefined){
+let data69 = data55.server;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+for(const key20 in data69){
+if(!(key20 === "securityPolicy")){
+const err165 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data69};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2121,11 +2114,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data69.accessLogs !== undefined){
-let data71 = data69.accessLogs;
-if(typeof data71 === "string"){
-if(!pattern8.test(data71)){
-const err166 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data71};
+if(data69.securityPolicy !== undefined){
+let data70 = data69.securityPolicy;
+if(typeof data70 === "string"){
+if(!pattern7.test(data70)){
+const err166 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data70};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2136,7 +2129,7 @@ errors++;
 }
 }
 else {
-const err167 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data71};
+const err167 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data70};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2146,11 +2139,9 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data69.staging !== undefined){
-let data72 = data69.staging;
-if(typeof data72 === "string"){
-if(!pattern8.test(data72)){
-const err168 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data72};
+}
+else {
+const err168 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.server.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data69};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2160,8 +2151,12 @@ vErrors.push(err168);
 errors++;
 }
 }
-else {
-const err169 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data72};
+if(data55.buckets !== undefined){
+let data71 = data55.buckets;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key21 in data71){
+if(!(((((key21 === "gateway") || (key21 === "accessLogs")) || (key21 === "staging")) || (key21 === "noncurrentVersionDays")) || (key21 === "accessLogExpirationDays"))){
+const err169 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data71};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2171,10 +2166,11 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data69.noncurrentVersionDays !== undefined){
-let data73 = data69.noncurrentVersionDays;
-if(!((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73)))){
-const err170 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data73};
+if(data71.gateway !== undefined){
+let data72 = data71.gateway;
+if(typeof data72 === "string"){
+if(!pattern8.test(data72)){
+const err170 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data72};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2183,9 +2179,9 @@ vErrors.push(err170);
 }
 errors++;
 }
-if(typeof data73 == "number"){
-if(data73 > 3650 || isNaN(data73)){
-const err171 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data73};
+}
+else {
+const err171 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data72};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2194,8 +2190,12 @@ vErrors.push(err171);
 }
 errors++;
 }
-if(data73 < 1 || isNaN(data73)){
-const err172 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data73};
+}
+if(data71.accessLogs !== undefined){
+let data73 = data71.accessLogs;
+if(typeof data73 === "string"){
+if(!pattern8.test(data73)){
+const err172 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data73};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2205,11 +2205,8 @@ vErrors.push(err172);
 errors++;
 }
 }
-}
-if(data69.accessLogExpirationDays !== undefined){
-let data74 = data69.accessLogExpirationDays;
-if(!((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74)))){
-const err173 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data74};
+else {
+const err173 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data73};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2218,9 +2215,12 @@ vErrors.push(err173);
 }
 errors++;
 }
-if(typeof data74 == "number"){
-if(data74 > 3650 || isNaN(data74)){
-const err174 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data74};
+}
+if(data71.staging !== undefined){
+let data74 = data71.staging;
+if(typeof data74 === "string"){
+if(!pattern8.test(data74)){
+const err174 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data74};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2229,8 +2229,9 @@ vErrors.push(err174);
 }
 errors++;
 }
-if(data74 < 1 || isNaN(data74)){
-const err175 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data74};
+}
+else {
+const err175 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data74};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2240,10 +2241,10 @@ vErrors.push(err175);
 errors++;
 }
 }
-}
-}
-else {
-const err176 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.buckets.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data69};
+if(data71.noncurrentVersionDays !== undefined){
+let data75 = data71.noncurrentVersionDays;
+if(!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))){
+const err176 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data75};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2252,13 +2253,9 @@ vErrors.push(err176);
 }
 errors++;
 }
-}
-if(data54.logs !== undefined){
-let data75 = data54.logs;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
-for(const key22 in data75){
-if(!(key22 === "retentionDays")){
-const err177 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data75};
+if(typeof data75 == "number"){
+if(data75 > 3650 || isNaN(data75)){
+const err177 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data75};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2267,11 +2264,8 @@ vErrors.push(err177);
 }
 errors++;
 }
-}
-if(data75.retentionDays !== undefined){
-let data76 = data75.retentionDays;
-if(!((((((((((((((((((((((data76 === 1) || (data76 === 3)) || (data76 === 5)) || (data76 === 7)) || (data76 === 14)) || (data76 === 30)) || (data76 === 60)) || (data76 === 90)) || (data76 === 120)) || (data76 === 150)) || (data76 === 180)) || (data76 === 365)) || (data76 === 400)) || (data76 === 545)) || (data76 === 731)) || (data76 === 1096)) || (data76 === 1827)) || (data76 === 2192)) || (data76 === 2557)) || (data76 === 2922)) || (data76 === 3288)) || (data76 === 3653))){
-const err178 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays,data:data76};
+if(data75 < 1 || isNaN(data75)){
+const err178 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data75};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2282,8 +2276,10 @@ errors++;
 }
 }
 }
-else {
-const err179 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.logs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data75};
+if(data71.accessLogExpirationDays !== undefined){
+let data76 = data71.accessLogExpirationDays;
+if(!((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76)))){
+const err179 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data76};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2292,13 +2288,9 @@ vErrors.push(err179);
 }
 errors++;
 }
-}
-if(data54.outbound !== undefined){
-let data77 = data54.outbound;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key23 in data77){
-if(!(func2.call(schema6.properties.environments.additionalProperties.properties.outbound.properties, key23))){
-const err180 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data77};
+if(typeof data76 == "number"){
+if(data76 > 3650 || isNaN(data76)){
+const err180 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data76};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2307,11 +2299,8 @@ vErrors.push(err180);
 }
 errors++;
 }
-}
-if(data77.enabled !== undefined){
-let data78 = data77.enabled;
-if(typeof data78 !== "boolean"){
-const err181 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/enabled",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled,data:data78};
+if(data76 < 1 || isNaN(data76)){
+const err181 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data76};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2321,11 +2310,10 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data77.secretPrefix !== undefined){
-let data79 = data77.secretPrefix;
-if(typeof data79 === "string"){
-if(func3(data79) > 400){
-const err182 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data79};
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.buckets.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data71};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2334,8 +2322,13 @@ vErrors.push(err182);
 }
 errors++;
 }
-if(!pattern11.test(data79)){
-const err183 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data79};
+}
+if(data55.logs !== undefined){
+let data77 = data55.logs;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key22 in data77){
+if(!(key22 === "retentionDays")){
+const err183 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data77};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2345,8 +2338,10 @@ vErrors.push(err183);
 errors++;
 }
 }
-else {
-const err184 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data79};
+if(data77.retentionDays !== undefined){
+let data78 = data77.retentionDays;
+if(!((((((((((((((((((((((data78 === 1) || (data78 === 3)) || (data78 === 5)) || (data78 === 7)) || (data78 === 14)) || (data78 === 30)) || (data78 === 60)) || (data78 === 90)) || (data78 === 120)) || (data78 === 150)) || (data78 === 180)) || (data78 === 365)) || (data78 === 400)) || (data78 === 545)) || (data78 === 731)) || (data78 === 1096)) || (data78 === 1827)) || (data78 === 2192)) || (data78 === 2557)) || (data78 === 2922)) || (data78 === 3288)) || (data78 === 3653))){
+const err184 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays,data:data78};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2356,10 +2351,9 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data77.reservedConcurrency !== undefined){
-let data80 = data77.reservedConcurrency;
-if(!((typeof data80 == "number") && (!(data80 % 1) && !isNaN(data80)))){
-const err185 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data80};
+}
+else {
+const err185 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.logs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data77};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2368,9 +2362,13 @@ vErrors.push(err185);
 }
 errors++;
 }
-if(typeof data80 == "number"){
-if(data80 > 1000 || isNaN(data80)){
-const err186 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data80};
+}
+if(data55.outbound !== undefined){
+let data79 = data55.outbound;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key23 in data79){
+if(!(func2.call(schema6.properties.environments.additionalProperties.properties.outbound.properties, key23))){
+const err186 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data79};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2379,8 +2377,11 @@ vErrors.push(err186);
 }
 errors++;
 }
-if(data80 < 1 || isNaN(data80)){
-const err187 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data80};
+}
+if(data79.enabled !== undefined){
+let data80 = data79.enabled;
+if(typeof data80 !== "boolean"){
+const err187 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/enabled",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled,data:data80};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2390,11 +2391,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-if(data77.memorySize !== undefined){
-let data81 = data77.memorySize;
-if(!((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81)))){
-const err188 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data81};
+if(data79.secretPrefix !== undefined){
+let data81 = data79.secretPrefix;
+if(typeof data81 === "string"){
+if(func3(data81) > 400){
+const err188 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data81};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2403,9 +2404,8 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(typeof data81 == "number"){
-if(data81 > 10240 || isNaN(data81)){
-const err189 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data81};
+if(!pattern11.test(data81)){
+const err189 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data81};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2414,8 +2414,9 @@ vErrors.push(err189);
 }
 errors++;
 }
-if(data81 < 128 || isNaN(data81)){
-const err190 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data81};
+}
+else {
+const err190 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data81};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2425,11 +2426,10 @@ vErrors.push(err190);
 errors++;
 }
 }
-}
-if(data77.timeoutSeconds !== undefined){
-let data82 = data77.timeoutSeconds;
+if(data79.reservedConcurrency !== undefined){
+let data82 = data79.reservedConcurrency;
 if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err191 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data82};
+const err191 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data82};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2439,8 +2439,8 @@ vErrors.push(err191);
 errors++;
 }
 if(typeof data82 == "number"){
-if(data82 > 899 || isNaN(data82)){
-const err192 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data82};
+if(data82 > 1000 || isNaN(data82)){
+const err192 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data82};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2449,8 +2449,8 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data82 < 30 || isNaN(data82)){
-const err193 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data82};
+if(data82 < 1 || isNaN(data82)){
+const err193 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data82};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2461,10 +2461,10 @@ errors++;
 }
 }
 }
-if(data77.maxRetryAttempts !== undefined){
-let data83 = data77.maxRetryAttempts;
+if(data79.memorySize !== undefined){
+let data83 = data79.memorySize;
 if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err194 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data83};
+const err194 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data83};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2474,8 +2474,8 @@ vErrors.push(err194);
 errors++;
 }
 if(typeof data83 == "number"){
-if(data83 > 2 || isNaN(data83)){
-const err195 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data83};
+if(data83 > 10240 || isNaN(data83)){
+const err195 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data83};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2484,8 +2484,8 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data83 < 0 || isNaN(data83)){
-const err196 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data83};
+if(data83 < 128 || isNaN(data83)){
+const err196 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data83};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2496,10 +2496,10 @@ errors++;
 }
 }
 }
-if(data77.maxEventAgeSeconds !== undefined){
-let data84 = data77.maxEventAgeSeconds;
+if(data79.timeoutSeconds !== undefined){
+let data84 = data79.timeoutSeconds;
 if(!((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84)))){
-const err197 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data84};
+const err197 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data84};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2509,8 +2509,8 @@ vErrors.push(err197);
 errors++;
 }
 if(typeof data84 == "number"){
-if(data84 > 21600 || isNaN(data84)){
-const err198 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data84};
+if(data84 > 899 || isNaN(data84)){
+const err198 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data84};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2519,8 +2519,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data84 < 60 || isNaN(data84)){
-const err199 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data84};
+if(data84 < 30 || isNaN(data84)){
+const err199 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data84};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2531,10 +2531,10 @@ errors++;
 }
 }
 }
-if(data77.stagingExpirationDays !== undefined){
-let data85 = data77.stagingExpirationDays;
+if(data79.maxRetryAttempts !== undefined){
+let data85 = data79.maxRetryAttempts;
 if(!((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85)))){
-const err200 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data85};
+const err200 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data85};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2544,8 +2544,8 @@ vErrors.push(err200);
 errors++;
 }
 if(typeof data85 == "number"){
-if(data85 > 3650 || isNaN(data85)){
-const err201 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data85};
+if(data85 > 2 || isNaN(data85)){
+const err201 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data85};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2554,8 +2554,8 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data85 < 1 || isNaN(data85)){
-const err202 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data85};
+if(data85 < 0 || isNaN(data85)){
+const err202 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data85};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2566,10 +2566,10 @@ errors++;
 }
 }
 }
-if(data77.alarmEmail !== undefined){
-let data86 = data77.alarmEmail;
-if((typeof data86 !== "string") && (data86 !== null)){
-const err203 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data86};
+if(data79.maxEventAgeSeconds !== undefined){
+let data86 = data79.maxEventAgeSeconds;
+if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
+const err203 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data86};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2578,9 +2578,9 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(typeof data86 === "string"){
-if(!pattern12.test(data86)){
-const err204 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data86};
+if(typeof data86 == "number"){
+if(data86 > 21600 || isNaN(data86)){
+const err204 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data86};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2589,12 +2589,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-}
-}
-if(data77.vpc !== undefined){
-let data87 = data77.vpc;
-if((!(data87 && typeof data87 == "object" && !Array.isArray(data87))) && (data87 !== null)){
-const err205 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data87};
+if(data86 < 60 || isNaN(data86)){
+const err205 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data86};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2603,10 +2599,12 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-for(const key24 in data87){
-if(!((key24 === "subnetIds") || (key24 === "securityGroupIds"))){
-const err206 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data87};
+}
+}
+if(data79.stagingExpirationDays !== undefined){
+let data87 = data79.stagingExpirationDays;
+if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
+const err206 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data87};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2615,12 +2613,9 @@ vErrors.push(err206);
 }
 errors++;
 }
-}
-if(data87.subnetIds !== undefined){
-let data88 = data87.subnetIds;
-if(Array.isArray(data88)){
-if(data88.length > 16){
-const err207 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data88};
+if(typeof data87 == "number"){
+if(data87 > 3650 || isNaN(data87)){
+const err207 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data87};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2629,8 +2624,8 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data88.length < 1){
-const err208 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data88};
+if(data87 < 1 || isNaN(data87)){
+const err208 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data87};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2639,12 +2634,12 @@ vErrors.push(err208);
 }
 errors++;
 }
-const len4 = data88.length;
-for(let i7=0; i7<len4; i7++){
-let data89 = data88[i7];
-if(typeof data89 === "string"){
-if(!pattern13.test(data89)){
-const err209 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data89};
+}
+}
+if(data79.alarmEmail !== undefined){
+let data88 = data79.alarmEmail;
+if((typeof data88 !== "string") && (data88 !== null)){
+const err209 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data88};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2653,9 +2648,9 @@ vErrors.push(err209);
 }
 errors++;
 }
-}
-else {
-const err210 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data89};
+if(typeof data88 === "string"){
+if(!pattern12.test(data88)){
+const err210 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data88};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2665,18 +2660,11 @@ vErrors.push(err210);
 errors++;
 }
 }
-let i8 = data88.length;
-let j3;
-if(i8 > 1){
-const indices2 = {};
-for(;i8--;){
-let item2 = data88[i8];
-if(typeof item2 !== "string"){
-continue;
 }
-if(typeof indices2[item2] == "number"){
-j3 = indices2[item2];
-const err211 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i8+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data88};
+if(data79.vpc !== undefined){
+let data89 = data79.vpc;
+if((!(data89 && typeof data89 == "object" && !Array.isArray(data89))) && (data89 !== null)){
+const err211 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data89};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2684,14 +2672,11 @@ else {
 vErrors.push(err211);
 }
 errors++;
-break;
 }
-indices2[item2] = i8;
-}
-}
-}
-else {
-const err212 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data88};
+if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
+for(const key24 in data89){
+if(!((key24 === "subnetIds") || (key24 === "securityGroupIds"))){
+const err212 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data89};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2701,11 +2686,11 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data87.securityGroupIds !== undefined){
-let data90 = data87.securityGroupIds;
+if(data89.subnetIds !== undefined){
+let data90 = data89.subnetIds;
 if(Array.isArray(data90)){
-if(data90.length > 5){
-const err213 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data90};
+if(data90.length > 16){
+const err213 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2715,7 +2700,7 @@ vErrors.push(err213);
 errors++;
 }
 if(data90.length < 1){
-const err214 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data90};
+const err214 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2724,12 +2709,12 @@ vErrors.push(err214);
 }
 errors++;
 }
-const len5 = data90.length;
-for(let i9=0; i9<len5; i9++){
-let data91 = data90[i9];
+const len4 = data90.length;
+for(let i7=0; i7<len4; i7++){
+let data91 = data90[i7];
 if(typeof data91 === "string"){
-if(!pattern14.test(data91)){
-const err215 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data91};
+if(!pattern13.test(data91)){
+const err215 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data91};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2740,7 +2725,7 @@ errors++;
 }
 }
 else {
-const err216 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data91};
+const err216 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data91};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2750,18 +2735,18 @@ vErrors.push(err216);
 errors++;
 }
 }
-let i10 = data90.length;
-let j4;
-if(i10 > 1){
-const indices3 = {};
-for(;i10--;){
-let item3 = data90[i10];
-if(typeof item3 !== "string"){
+let i8 = data90.length;
+let j3;
+if(i8 > 1){
+const indices2 = {};
+for(;i8--;){
+let item2 = data90[i8];
+if(typeof item2 !== "string"){
 continue;
 }
-if(typeof indices3[item3] == "number"){
-j4 = indices3[item3];
-const err217 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i10+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data90};
+if(typeof indices2[item2] == "number"){
+j3 = indices2[item2];
+const err217 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i8+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2771,12 +2756,12 @@ vErrors.push(err217);
 errors++;
 break;
 }
-indices3[item3] = i10;
+indices2[item2] = i8;
 }
 }
 }
 else {
-const err218 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data90};
+const err218 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2786,11 +2771,11 @@ vErrors.push(err218);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err219 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.outbound.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data77};
+if(data89.securityGroupIds !== undefined){
+let data92 = data89.securityGroupIds;
+if(Array.isArray(data92)){
+if(data92.length > 5){
+const err219 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2799,13 +2784,8 @@ vErrors.push(err219);
 }
 errors++;
 }
-}
-if(data54.artifacts !== undefined){
-let data92 = data54.artifacts;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-for(const key25 in data92){
-if(!((key25 === "bucket") || (key25 === "prefix"))){
-const err220 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data92};
+if(data92.length < 1){
+const err220 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2814,12 +2794,12 @@ vErrors.push(err220);
 }
 errors++;
 }
-}
-if(data92.bucket !== undefined){
-let data93 = data92.bucket;
+const len5 = data92.length;
+for(let i9=0; i9<len5; i9++){
+let data93 = data92[i9];
 if(typeof data93 === "string"){
-if(!pattern8.test(data93)){
-const err221 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data93};
+if(!pattern14.test(data93)){
+const err221 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data93};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2830,7 +2810,7 @@ errors++;
 }
 }
 else {
-const err222 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data93};
+const err222 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data93};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2840,11 +2820,18 @@ vErrors.push(err222);
 errors++;
 }
 }
-if(data92.prefix !== undefined){
-let data94 = data92.prefix;
-if(typeof data94 === "string"){
-if(func3(data94) > 200){
-const err223 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data94};
+let i10 = data92.length;
+let j4;
+if(i10 > 1){
+const indices3 = {};
+for(;i10--;){
+let item3 = data92[i10];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j4 = indices3[item3];
+const err223 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i10+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2852,9 +2839,14 @@ else {
 vErrors.push(err223);
 }
 errors++;
+break;
 }
-if(!pattern16.test(data94)){
-const err224 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data94};
+indices3[item3] = i10;
+}
+}
+}
+else {
+const err224 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2864,8 +2856,11 @@ vErrors.push(err224);
 errors++;
 }
 }
+}
+}
+}
 else {
-const err225 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data94};
+const err225 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.outbound.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data79};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2875,9 +2870,12 @@ vErrors.push(err225);
 errors++;
 }
 }
-}
-else {
-const err226 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.artifacts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data92};
+if(data55.artifacts !== undefined){
+let data94 = data55.artifacts;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+for(const key25 in data94){
+if(!((key25 === "bucket") || (key25 === "prefix"))){
+const err226 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data94};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2887,12 +2885,11 @@ vErrors.push(err226);
 errors++;
 }
 }
-if(data54.deploy !== undefined){
-let data95 = data54.deploy;
-if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
-for(const key26 in data95){
-if(!((((key26 === "roleArn") || (key26 === "terminationProtection")) || (key26 === "capabilities")) || (key26 === "parameters"))){
-const err227 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data95};
+if(data94.bucket !== undefined){
+let data95 = data94.bucket;
+if(typeof data95 === "string"){
+if(!pattern8.test(data95)){
+const err227 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data95};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2902,11 +2899,8 @@ vErrors.push(err227);
 errors++;
 }
 }
-if(data95.roleArn !== undefined){
-let data96 = data95.roleArn;
-if(typeof data96 === "string"){
-if(!pattern17.test(data96)){
-const err228 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data96};
+else {
+const err228 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data95};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2916,8 +2910,11 @@ vErrors.push(err228);
 errors++;
 }
 }
-else {
-const err229 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data96};
+if(data94.prefix !== undefined){
+let data96 = data94.prefix;
+if(typeof data96 === "string"){
+if(func3(data96) > 200){
+const err229 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data96};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2926,11 +2923,8 @@ vErrors.push(err229);
 }
 errors++;
 }
-}
-if(data95.terminationProtection !== undefined){
-let data97 = data95.terminationProtection;
-if(typeof data97 !== "boolean"){
-const err230 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/terminationProtection",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection,data:data97};
+if(!pattern16.test(data96)){
+const err230 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data96};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2940,14 +2934,8 @@ vErrors.push(err230);
 errors++;
 }
 }
-if(data95.capabilities !== undefined){
-let data98 = data95.capabilities;
-if(Array.isArray(data98)){
-const len6 = data98.length;
-for(let i11=0; i11<len6; i11++){
-let data99 = data98[i11];
-if(!(((data99 === "CAPABILITY_IAM") || (data99 === "CAPABILITY_NAMED_IAM")) || (data99 === "CAPABILITY_AUTO_EXPAND"))){
-const err231 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities/" + i11,schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items,data:data99};
+else {
+const err231 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data96};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2957,14 +2945,9 @@ vErrors.push(err231);
 errors++;
 }
 }
-let i12 = data98.length;
-let j5;
-if(i12 > 1){
-outer1:
-for(;i12--;){
-for(j5 = i12; j5--;){
-if(func0(data98[i12], data98[j5])){
-const err232 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i12+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data98};
+}
+else {
+const err232 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.artifacts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data94};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2972,14 +2955,14 @@ else {
 vErrors.push(err232);
 }
 errors++;
-break outer1;
 }
 }
-}
-}
-}
-else {
-const err233 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data98};
+if(data55.deploy !== undefined){
+let data97 = data55.deploy;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key26 in data97){
+if(!((((key26 === "roleArn") || (key26 === "terminationProtection")) || (key26 === "capabilities")) || (key26 === "parameters"))){
+const err233 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data97};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2989,13 +2972,11 @@ vErrors.push(err233);
 errors++;
 }
 }
-if(data95.parameters !== undefined){
-let data100 = data95.parameters;
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-for(const key27 in data100){
-let data101 = data100[key27];
-if(typeof data101 !== "string"){
-const err234 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters/" + key27.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties,data:data101};
+if(data97.roleArn !== undefined){
+let data98 = data97.roleArn;
+if(typeof data98 === "string"){
+if(!pattern17.test(data98)){
+const err234 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data98};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -3005,9 +2986,8 @@ vErrors.push(err234);
 errors++;
 }
 }
-}
 else {
-const err235 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters,data:data100};
+const err235 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data98};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -3017,9 +2997,10 @@ vErrors.push(err235);
 errors++;
 }
 }
-}
-else {
-const err236 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data95};
+if(data97.terminationProtection !== undefined){
+let data99 = data97.terminationProtection;
+if(typeof data99 !== "boolean"){
+const err236 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/terminationProtection",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection,data:data99};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3029,12 +3010,14 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(data54.validation !== undefined){
-let data102 = data54.validation;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key28 in data102){
-if(!(key28 === "waivers")){
-const err237 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data102};
+if(data97.capabilities !== undefined){
+let data100 = data97.capabilities;
+if(Array.isArray(data100)){
+const len6 = data100.length;
+for(let i11=0; i11<len6; i11++){
+let data101 = data100[i11];
+if(!(((data101 === "CAPABILITY_IAM") || (data101 === "CAPABILITY_NAMED_IAM")) || (data101 === "CAPABILITY_AUTO_EXPAND"))){
+const err237 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities/" + i11,schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items,data:data101};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3044,15 +3027,14 @@ vErrors.push(err237);
 errors++;
 }
 }
-if(data102.waivers !== undefined){
-let data103 = data102.waivers;
-if(Array.isArray(data103)){
-const len7 = data103.length;
-for(let i13=0; i13<len7; i13++){
-let data104 = data103[i13];
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-if(data104.rule === undefined){
-const err238 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data104};
+let i12 = data100.length;
+let j5;
+if(i12 > 1){
+outer1:
+for(;i12--;){
+for(j5 = i12; j5--;){
+if(func0(data100[i12], data100[j5])){
+const err238 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i12+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data100};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3060,9 +3042,14 @@ else {
 vErrors.push(err238);
 }
 errors++;
+break outer1;
 }
-if(data104.resource === undefined){
-const err239 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data104};
+}
+}
+}
+}
+else {
+const err239 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data100};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3071,8 +3058,14 @@ vErrors.push(err239);
 }
 errors++;
 }
-if(data104.reason === undefined){
-const err240 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data104};
+}
+if(data97.parameters !== undefined){
+let data102 = data97.parameters;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+for(const key27 in data102){
+let data103 = data102[key27];
+if(typeof data103 !== "string"){
+const err240 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters/" + key27.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties,data:data103};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3081,9 +3074,10 @@ vErrors.push(err240);
 }
 errors++;
 }
-for(const key29 in data104){
-if(!(((key29 === "rule") || (key29 === "resource")) || (key29 === "reason"))){
-const err241 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data104};
+}
+}
+else {
+const err241 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters,data:data102};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3093,11 +3087,9 @@ vErrors.push(err241);
 errors++;
 }
 }
-if(data104.rule !== undefined){
-let data105 = data104.rule;
-if(typeof data105 === "string"){
-if(!pattern18.test(data105)){
-const err242 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data105};
+}
+else {
+const err242 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data97};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3107,8 +3099,12 @@ vErrors.push(err242);
 errors++;
 }
 }
-else {
-const err243 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data105};
+if(data55.validation !== undefined){
+let data104 = data55.validation;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+for(const key28 in data104){
+if(!(key28 === "waivers")){
+const err243 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data104};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3118,11 +3114,15 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(data104.resource !== undefined){
-let data106 = data104.resource;
-if(typeof data106 === "string"){
-if(!pattern19.test(data106)){
-const err244 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data106};
+if(data104.waivers !== undefined){
+let data105 = data104.waivers;
+if(Array.isArray(data105)){
+const len7 = data105.length;
+for(let i13=0; i13<len7; i13++){
+let data106 = data105[i13];
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+if(data106.rule === undefined){
+const err244 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3131,9 +3131,8 @@ vErrors.push(err244);
 }
 errors++;
 }
-}
-else {
-const err245 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data106};
+if(data106.resource === undefined){
+const err245 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3142,12 +3141,8 @@ vErrors.push(err245);
 }
 errors++;
 }
-}
-if(data104.reason !== undefined){
-let data107 = data104.reason;
-if(typeof data107 === "string"){
-if(func3(data107) > 500){
-const err246 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data107};
+if(data106.reason === undefined){
+const err246 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3156,8 +3151,9 @@ vErrors.push(err246);
 }
 errors++;
 }
-if(func3(data107) < 10){
-const err247 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data107};
+for(const key29 in data106){
+if(!(((key29 === "rule") || (key29 === "resource")) || (key29 === "reason"))){
+const err247 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3167,8 +3163,11 @@ vErrors.push(err247);
 errors++;
 }
 }
-else {
-const err248 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data107};
+if(data106.rule !== undefined){
+let data107 = data106.rule;
+if(typeof data107 === "string"){
+if(!pattern18.test(data107)){
+const err248 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data107};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3178,9 +3177,8 @@ vErrors.push(err248);
 errors++;
 }
 }
-}
 else {
-const err249 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data104};
+const err249 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data107};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3190,9 +3188,11 @@ vErrors.push(err249);
 errors++;
 }
 }
-}
-else {
-const err250 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers,data:data103};
+if(data106.resource !== undefined){
+let data108 = data106.resource;
+if(typeof data108 === "string"){
+if(!pattern19.test(data108)){
+const err250 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data108};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3202,9 +3202,8 @@ vErrors.push(err250);
 errors++;
 }
 }
-}
 else {
-const err251 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data102};
+const err251 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data108};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3214,9 +3213,11 @@ vErrors.push(err251);
 errors++;
 }
 }
-}
-else {
-const err252 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties,data:data54};
+if(data106.reason !== undefined){
+let data109 = data106.reason;
+if(typeof data109 === "string"){
+if(func3(data109) > 500){
+const err252 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data109};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3225,10 +3226,8 @@ vErrors.push(err252);
 }
 errors++;
 }
-}
-}
-else {
-const err253 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.type,parentSchema:schema6.properties.environments,data:data53};
+if(func3(data109) < 10){
+const err253 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data109};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3238,14 +3237,85 @@ vErrors.push(err253);
 errors++;
 }
 }
-}
 else {
-const err254 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+const err254 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data109};
 if(vErrors === null){
 vErrors = [err254];
 }
 else {
 vErrors.push(err254);
+}
+errors++;
+}
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+}
+else {
+const err256 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers,data:data105};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+}
+else {
+const err257 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data104};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+}
+else {
+const err258 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties,data:data55};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.type,parentSchema:schema6.properties.environments,data:data54};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+}
+else {
+const err260 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
 }
 errors++;
 }

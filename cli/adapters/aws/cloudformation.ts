@@ -8,6 +8,7 @@ import {
   DeleteStackCommand,
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
+  DescribeStackResourceCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
@@ -85,6 +86,8 @@ export interface CloudFormationApi {
   /** Newest first, as CloudFormation returns them; stops paging at `since`. */
   stackEvents(stackName: string, since: Date): Promise<StackEvent[]>;
   deleteStack(stackName: string, roleArn?: string): Promise<void>;
+  /** Physical id of a resource (for a nested stack: its stack ARN), or undefined. */
+  physicalId(stackName: string, logicalId: string): Promise<string | undefined>;
   setTerminationProtection(stackName: string, enabled: boolean): Promise<void>;
 }
 
@@ -177,6 +180,28 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
         next = page.NextToken;
       } while (next);
       return out;
+    },
+    async physicalId(stackName, logicalId) {
+      try {
+        const out = await client.send(new DescribeStackResourceCommand({ StackName: stackName, LogicalResourceId: logicalId }));
+        return out.StackResourceDetail?.PhysicalResourceId;
+      } catch (err) {
+        if (/does not exist/i.test((err as Error).message ?? '')) return undefined;
+        if (!(err as { $response?: unknown }).$response && !/deserializ|parse/i.test((err as Error).message ?? '')) throw err;
+      }
+      // moto answers DescribeStackResource with a server error when the stack
+      // holds resources it skipped (Transfer Family): find the nested stack
+      // by its parent and CloudFormation's naming, <parent>-<logicalId>-<suffix>.
+      const parent = (await client.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.StackId;
+      let next: string | undefined;
+      do {
+        const page = await client.send(new DescribeStacksCommand({ NextToken: next }));
+        // (moto leaves ParentId unset.)
+        const hit = (page.Stacks ?? []).find((s) => (s.ParentId === undefined || s.ParentId === parent) && s.StackName?.startsWith(`${stackName}-${logicalId}-`));
+        if (hit) return hit.StackId;
+        next = page.NextToken;
+      } while (next);
+      return undefined;
     },
     async deleteStack(stackName, roleArn) {
       await client.send(new DeleteStackCommand({ StackName: stackName, RoleARN: roleArn }));

@@ -207,6 +207,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     stackName,
     region: settings.region,
     usersDir,
+    userStacks: settings.userStacks ?? null,
     outDir,
     // The gateway tag comes first so a config tag of the same name cannot drop it silently.
     tags: { ...(settings.tags ?? {}), 'sftpgw:gateway': stackName },

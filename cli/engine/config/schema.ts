@@ -15,6 +15,7 @@ const settings = {
   stackName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' },
   region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
   usersDir: { type: 'string', minLength: 1 },
+  userStacks: { type: 'integer', minimum: 2, maximum: 200, description: 'put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack' },
   outDir: { type: 'string', minLength: 1 },
   tags: {
     type: 'object',

@@ -6,6 +6,7 @@ export interface Settings {
   stackName?: string;
   region?: string;
   usersDir?: string;
+  userStacks?: number;
   outDir?: string;
   tags?: Record<string, string>;
   dns?: { domain: string; hostname?: string; hostedZoneId: string; ttl?: number } | null;
@@ -52,6 +53,8 @@ export interface ResolvedConfig {
   stackName: string;
   region?: string;
   usersDir: string;
+  /** Number of child stacks for users; null keeps users in the root stack. */
+  userStacks: number | null;
   outDir: string;
   tags: Record<string, string>;
   dns: { domain: string; hostname: string; hostedZoneId: string; ttl: number } | null;
@@ -77,10 +80,12 @@ export interface TemplateConfig {
   logs: ResolvedConfig['logs'];
   /** With the S3 key `sftpgw package` uploads the handler to. */
   outbound: (OutboundSettings & { codeKey: string }) | null;
+  /** The child stacks that hold users (only non-empty ones), or null: users in the root. */
+  userStacks: { count: number; stacks: Array<{ id: string; file: string }> } | null;
 }
 
 /** codeKey: content-addressed S3 key of the packaged handler (see handler-artifact.ts). */
-export function templateConfig(c: ResolvedConfig, handler: { codeKey: string }): TemplateConfig {
+export function templateConfig(c: ResolvedConfig, handler: { codeKey: string }, userStacks: TemplateConfig['userStacks'] = null): TemplateConfig {
   return {
     description: c.description,
     stackName: c.stackName,
@@ -90,5 +95,6 @@ export function templateConfig(c: ResolvedConfig, handler: { codeKey: string }):
     buckets: c.buckets,
     logs: c.logs,
     outbound: c.outbound && { ...c.outbound, codeKey: handler.codeKey },
+    userStacks,
   };
 }

@@ -13,7 +13,7 @@ import { SftpgwError, type Problem } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
-import { planChanges, type Plan, type PlannedChange } from './plan.js';
+import { planChanges, withNestedChanges, type Plan, type PlannedChange } from './plan.js';
 import { isNoChangeReason, stackState, succeeded } from './stack-status.js';
 import { rootCauses, unthrottled, watchStack, type Clock } from './watch.js';
 
@@ -37,6 +37,10 @@ export interface ChangeSetRequest {
   recreateFailed: Decision;
   /** Key prefix for templates over 51,200 bytes (uploaded to the store). */
   templatePrefix: string;
+  /** Packaged child templates by the logical id of their stack: the guard looks inside them. */
+  children?: Record<string, CfnTemplate>;
+  /** Let users move between stacks (a userStacks change). */
+  allowUserMoves?: boolean;
 }
 
 export interface DeployRequest extends ChangeSetRequest {
@@ -193,10 +197,39 @@ export async function createPreview(req: ChangeSetRequest, deps: DeployDeps, pur
     throw failed(`CloudFormation refused the change set for ${req.stackName}: ${cs.statusReason ?? 'no reason given'}`);
   }
   const deployed = changeSetType === 'UPDATE' ? await deployedTemplate(deps, req.stackName) : undefined;
-  return { stackName: req.stackName, changeSetName: name, changeSetType, plan: planChanges(cs, deployed, req.template, new Set(req.allowReplace)) };
+  let plan = planChanges(cs, deployed, req.template, new Set(req.allowReplace));
+  if (deployed) {
+    plan = withNestedChanges(plan, deployed, await deployedChildren(deps, req.stackName, deployed), req.template, req.children ?? {}, new Set(req.allowReplace), req.allowUserMoves ?? false);
+  }
+  return { stackName: req.stackName, changeSetName: name, changeSetType, plan };
+}
+
+/** The deployed templates of the root's nested stacks, by logical id. */
+async function deployedChildren(deps: DeployDeps, stackName: string, root: CfnTemplate): Promise<Record<string, CfnTemplate>> {
+  const out: Record<string, CfnTemplate> = {};
+  for (const [id, r] of Object.entries(root.Resources)) {
+    if (r.Type !== 'AWS::CloudFormation::Stack') continue;
+    const physical = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.physicalId(stackName, id));
+    if (!physical) continue;
+    const text = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.getTemplate(physical));
+    if (text !== undefined) out[id] = readTemplateText(text, `the deployed template of ${id}`);
+  }
+  return out;
+}
+
+/** Whether the guard refuses the plan. */
+export function isRefused(plan: Plan): boolean {
+  return plan.refused.length > 0 || (plan.moves?.length ?? 0) > 0 || plan.placementChange !== undefined;
 }
 
 export function refusal(plan: Plan, stackName: string): SftpgwError {
+  const moves = plan.moves ?? [];
+  if (plan.refused.length === 0 && (moves.length > 0 || plan.placementChange)) {
+    const p = plan.placementChange;
+    return failed(`refused: the change to ${stackName} would move ${moves.length} SFTP user${moves.length === 1 ? '' : 's'} between stacks${p ? ` (userStacks ${p.from || 'unset'} → ${p.to || 'unset'})` : ''}`,
+      'a Transfer user moved between stacks is created in the new stack while the old one still holds its name: the deploy fails or the user is dropped. Nothing was changed. To change the layout on purpose, follow "Many users" in the README (two deploys) and pass --allow-user-moves',
+      moves.slice(0, 10).map((m) => ({ field: m.userName, message: `${m.from} → ${m.to}` })).concat(moves.length > 10 ? [{ field: '…', message: `and ${moves.length - 10} more` }] : []));
+  }
   return failed(`refused: the change to ${stackName} would replace or delete ${plan.refused.length} stateful resource${plan.refused.length === 1 ? '' : 's'}`,
     `nothing was changed. If this is intended, allow each one: ${plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}`,
     plan.refused.map((c) => ({ field: c.logicalId, message: `${c.type} would be ${c.action === 'remove' ? 'deleted' : `replaced (${c.why})`}` })));
@@ -229,7 +262,7 @@ export async function deploy(req: DeployRequest, deps: DeployDeps, show: (p: Pre
   if (!preview) return { kind: 'no-changes', stackName: req.stackName };
   show(preview);
   const { plan, changeSetName: name } = preview;
-  if (plan.refused.length > 0) {
+  if (isRefused(plan)) {
     await unthrottled(deps.clock, deps.reporter, () => deps.cfn.deleteChangeSet(req.stackName, name)).catch(() => undefined);
     throw refusal(plan, req.stackName);
   }

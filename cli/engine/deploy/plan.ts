@@ -33,8 +33,21 @@ export interface PlannedChange {
   userName?: string;
 }
 
+/** An SFTP user that would leave one stack for another (root or a child stack of users). */
+export interface UserMove {
+  userName: string;
+  from: string;
+  to: string;
+}
+
 export interface Plan {
   changes: PlannedChange[];
+  /** Changes inside child stacks, per child (from the deployed and the new child templates). */
+  nested?: Array<{ stack: string; changes: PlannedChange[] }>;
+  /** Users that would move between stacks: refused unless allowed (see placement.ts). */
+  moves?: UserMove[];
+  /** userStacks changes (0 = users in the root). */
+  placementChange?: { from: number; to: number };
   /** Stateful resources that would be replaced or deleted and were not allowed. */
   refused: PlannedChange[];
   /** SFTP users removed (their user file is gone): intended, listed prominently. */
@@ -143,5 +156,72 @@ export function creationPlan(next: CfnTemplate): Plan {
     })),
     refused: [],
     removedUsers: [],
+  };
+}
+
+const ROOT = '(root stack)';
+
+/** username → the stack that holds it: the root, or a child stack's logical id. */
+export function usersByStack(root: CfnTemplate, children: Record<string, CfnTemplate>): Map<string, string> {
+  const out = new Map<string, string>();
+  const collect = (t: CfnTemplate, where: string) => {
+    for (const r of Object.values(t.Resources ?? {})) if (r.Type === 'AWS::Transfer::User') {
+      const n = userName(r as { Properties?: Record<string, unknown> });
+      if (n) out.set(n, where);
+    }
+  };
+  collect(root, ROOT);
+  for (const [id, t] of Object.entries(children)) collect(t, id);
+  return out;
+}
+
+function placementOf(t: CfnTemplate | undefined): number {
+  const n = (t?.Metadata as { sftpgw?: { userStacks?: unknown } } | undefined)?.sftpgw?.userStacks;
+  return typeof n === 'number' ? n : 0;
+}
+
+/**
+ * Adds what happens inside child stacks to a plan: per-child changes (the
+ * guard applies inside them too), users moving between stacks, and a change
+ * of userStacks. Refusals of these are decided by the caller's allowMoves.
+ */
+export function withNestedChanges(plan: Plan, deployedRoot: CfnTemplate, deployedChildren: Record<string, CfnTemplate>, nextRoot: CfnTemplate, nextChildren: Record<string, CfnTemplate>, allowReplace: ReadonlySet<string>, allowMoves: boolean): Plan {
+  const nested: Array<{ stack: string; changes: PlannedChange[] }> = [];
+  for (const stack of [...new Set([...Object.keys(deployedChildren), ...Object.keys(nextChildren)])].sort()) {
+    const before = deployedChildren[stack] ?? { Resources: {} };
+    const after = nextChildren[stack] ?? { Resources: {} };
+    const changes: PlannedChange[] = templateDiff(before, after).map((d) => {
+      const r = (d.kind === 'removed' ? before.Resources[d.logicalId] : after.Resources[d.logicalId]) as { Type: string; Properties?: Record<string, unknown> };
+      const why = d.kind === 'changed' ? replacementReason(before.Resources[d.logicalId], after.Resources[d.logicalId]) : undefined;
+      return {
+        action: d.kind === 'added' ? 'add' : d.kind === 'removed' ? 'remove' : 'modify',
+        logicalId: d.logicalId,
+        type: r.Type,
+        replacement: why !== undefined,
+        conditional: false,
+        why,
+        stateful: STATEFUL_TYPES.has(r.Type),
+        userName: r.Type === 'AWS::Transfer::User' ? userName(r) : undefined,
+      };
+    });
+    if (changes.length > 0) nested.push({ stack, changes });
+  }
+  const beforeUsers = usersByStack(deployedRoot, deployedChildren);
+  const afterUsers = usersByStack(nextRoot, nextChildren);
+  const moves = [...afterUsers].filter(([n, to]) => beforeUsers.has(n) && beforeUsers.get(n) !== to).map(([n, to]) => ({ userName: n, from: beforeUsers.get(n)!, to }));
+  const movedNames = new Set(moves.map((m) => m.userName));
+  const qualified = (stack: string, c: PlannedChange): PlannedChange => ({ ...c, logicalId: `${stack}/${c.logicalId}` });
+  const inChildren = nested.flatMap((n) => n.changes.map((c) => qualified(n.stack, c)));
+  const from = placementOf(deployedRoot);
+  const to = placementOf(nextRoot);
+  return {
+    ...plan,
+    nested,
+    moves: allowMoves ? [] : moves,
+    placementChange: from !== to && beforeUsers.size > 0 && !allowMoves ? { from, to } : undefined,
+    refused: [...plan.refused, ...inChildren.filter((c) => c.stateful && !allowReplace.has(c.logicalId)
+      && (c.replacement || (c.action === 'remove' && c.type !== 'AWS::Transfer::User')))],
+    removedUsers: [...plan.removedUsers.filter((u) => !movedNames.has(u.userName ?? '')),
+      ...inChildren.filter((c) => c.action === 'remove' && c.type === 'AWS::Transfer::User' && !movedNames.has(c.userName ?? ''))],
   };
 }

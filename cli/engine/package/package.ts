@@ -29,6 +29,8 @@ export interface Upload {
 export interface PackageResult {
   template: CfnTemplate;
   uploads: Upload[];
+  /** Packaged child templates by the logical id of their stack (the deploy guard reads them). */
+  children: Record<string, CfnTemplate>;
 }
 
 export interface PackageOptions {
@@ -62,6 +64,7 @@ export function needsPackaging(template: CfnTemplate): boolean {
 
 export async function packageTemplate(template: CfnTemplate, opts: PackageOptions, store: ArtifactStore, reporter: Reporter): Promise<PackageResult> {
   const uploads: Upload[] = [];
+  const children: Record<string, CfnTemplate> = {};
   const prefix = opts.prefix.replace(/^\/+|\/+$/g, '');
   const key = (rest: string) => (prefix ? `${prefix}/${rest}` : rest);
 
@@ -94,6 +97,7 @@ export async function packageTemplate(template: CfnTemplate, opts: PackageOption
       const child = readTemplateText(await readFile(file, 'utf8'), file);
       const packaged = await packageTemplate(child, { ...opts, templateDir: path.dirname(file) }, store, reporter);
       uploads.push(...packaged.uploads);
+      children[id] = packaged.template;
       const body = Buffer.from(JSON.stringify(packaged.template));
       const k = key(`templates/${sha256(body)}.json`);
       await upload(`${id} child template`, k, body, 'application/json');
@@ -105,5 +109,5 @@ export async function packageTemplate(template: CfnTemplate, opts: PackageOption
     delete out.Parameters.ArtifactBucket;
     if (Object.keys(out.Parameters).length === 0) delete out.Parameters;
   }
-  return { template: out, uploads };
+  return { template: out, uploads, children };
 }

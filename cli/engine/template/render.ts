@@ -20,12 +20,30 @@ export interface RenderUser {
   spec: UserSpec;
 }
 
+/** A child stack of users (userStacks in sftpgw.yaml). */
+export interface ChildTemplate {
+  /** Logical id of its AWS::CloudFormation::Stack in the root. */
+  id: string;
+  /** File name beside the root template (its TemplateURL before packaging). */
+  file: string;
+  template: CfnTemplate;
+}
+
+export interface Rendered {
+  template: CfnTemplate;
+  children: ChildTemplate[];
+}
+
+/** Which child stack each user goes to; undefined when users stay in the root. */
+export type Placement = Map<string, { id: string; file: string }>;
+
 export async function renderTemplate(
   config: TemplateConfig,
   users: RenderUser[],
   sources: TemplateSources,
   jsonnet: JsonnetEngine,
-): Promise<CfnTemplate> {
+  placement?: Placement,
+): Promise<Rendered> {
   const configCode = JSON.stringify(config);
   const opts = { jpath: sources.jpath, tlaCode: { config: configCode } };
   // Bundled once, evaluated by every chunk: see jsonnet-bundle.ts for why.
@@ -46,7 +64,7 @@ export async function renderTemplate(
   for (let i = 0; i < n; i++) {
     const part: Record<string, { id: string; spec: UserSpec }> = {};
     for (const u of users.slice(i * size, (i + 1) * size)) part[u.name] = { id: u.id, spec: u.spec };
-    chunkJobs.push(evaluateBundle(jsonnet, usersBundle, { ...opts, tlaString: { users: JSON.stringify(part) } }));
+    chunkJobs.push(evaluateBundle(jsonnet, usersBundle, { ...opts, tlaString: { users: JSON.stringify(part), placement: placement ? 'child' : 'root' } }));
   }
   const [root, ...chunks] = await Promise.allSettled([evaluateBundle(jsonnet, gatewayBundle, opts), ...chunkJobs]);
   const failed = [root, ...chunks].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -66,16 +84,52 @@ export async function renderTemplate(
     throw invalidInput('the gateway template could not be rendered', problems);
   }
   const template = JSON.parse((root as PromiseFulfilledResult<string>).value) as CfnTemplate;
-  const resources: Record<string, CfnResource> = { ...template.Resources };
+  const resources: Record<string, CfnResource> = placement ? {} : { ...template.Resources };
+  const taken = (id: string) => id in resources || (placement !== undefined && id in template.Resources);
   for (const c of chunks) {
     for (const fragment of JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<string, CfnResource>[]) {
       for (const [id, r] of Object.entries(fragment)) {
-        if (id in resources) throw invalidInput('user resources clash with the gateway template', [{ field: `Resources.${id}`, message: 'logical id is used twice', hint: 'rename the user or the resource' }]);
+        if (taken(id)) throw invalidInput('user resources clash with the gateway template', [{ field: `Resources.${id}`, message: 'logical id is used twice', hint: 'rename the user or the resource' }]);
         resources[id] = r;
       }
     }
   }
-  // Sorted, so output is canonical whatever the chunking (jsonnet already sorts the fields inside).
-  template.Resources = Object.fromEntries(Object.keys(resources).sort().map((k) => [k, resources[k]]));
-  return template;
+  if (!placement) {
+    // Sorted, so output is canonical whatever the chunking (jsonnet already sorts the fields inside).
+    template.Resources = sortedResources(resources);
+    return { template, children: [] };
+  }
+  // Users into their child stacks; each child gets the shared resources as parameters.
+  const byStack = new Map<string, { file: string; resources: Record<string, CfnResource> }>();
+  const idOf = new Map(users.map((u) => [u.id, u.name]));
+  for (const [id, r] of Object.entries(resources)) {
+    const stack = placement.get(idOf.get(id) ?? '');
+    if (!stack) throw new Error(`internal: resource ${id} belongs to no user`);
+    const entry = byStack.get(stack.id) ?? { file: stack.file, resources: {} };
+    entry.resources[id] = r;
+    byStack.set(stack.id, entry);
+  }
+  const children = [...byStack.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, e]) => ({
+    id,
+    file: e.file,
+    template: {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: `${config.description} (SFTP users: ${id})`.slice(0, 1024),
+      Parameters: CHILD_PARAMETERS,
+      Resources: sortedResources(e.resources),
+    } as CfnTemplate,
+  }));
+  return { template, children };
+}
+
+/** The parameters of a child stack of users: what childUserRefs in gateway.libsonnet refers to. */
+const CHILD_PARAMETERS = {
+  BucketName: { Type: 'String', Description: 'gateway bucket' },
+  KeyArn: { Type: 'String', Description: 'gateway KMS key' },
+  RoleArn: { Type: 'String', Description: 'role the SFTP users assume' },
+  ServerId: { Type: 'String', Description: 'Transfer server id (from the root stack)' },
+};
+
+function sortedResources(resources: Record<string, CfnResource>): Record<string, CfnResource> {
+  return Object.fromEntries(Object.keys(resources).sort().map((k) => [k, resources[k]]));
 }
