@@ -98,6 +98,7 @@ Examples:
     .option('--s3-prefix <prefix>', 'key prefix in the artifact bucket (overrides artifacts.prefix; default sftpgw/<stackName>)');
   const stack = (cmd: Command): Command => aws(cmd)
     .option('-t, --template <file>', 'use this built or hand-written template (JSON or YAML) instead of building from the sources')
+    .option('-u, --users <dir>', 'folder of user files when building (overrides usersDir)')
     .option('-s, --stack-name <name>', 'stack to deploy to (overrides stackName)')
     .option('-p, --parameter <name=value>', 'template parameter; repeatable (over deploy.parameters)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-lint', 'skip cfn-lint when building')
@@ -107,6 +108,7 @@ Examples:
   aws(common(p.command('package')))
     .description('upload the push function and child templates to the artifact bucket by content hash, and write the packaged template')
     .option('-t, --template <file>', 'package this built template instead of building from the sources')
+    .option('-u, --users <dir>', 'folder of user files when building (overrides usersDir)')
     .option('-o, --out <dir>', 'folder for the packaged template.json (default <outDir>/packaged)')
     .option('--no-lint', 'skip cfn-lint when building')
     .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')

@@ -16,6 +16,7 @@ import { confirm } from './prompt.js';
 
 export interface StackFlags extends CommonFlags, LintFlags, AwsFlags {
   template?: string;
+  users?: string;
   stackName?: string;
   parameter: string[];
   waitTimeout: string;
@@ -34,7 +35,7 @@ export interface Prepared {
 export async function prepare(flags: StackFlags, reporter: Reporter): Promise<Prepared> {
   const minutes = Number(flags.waitTimeout);
   if (!Number.isFinite(minutes) || minutes <= 0) throw usageError(`--wait-timeout ${flags.waitTimeout}: expected a number of minutes`);
-  const input = await templateInput({ configFile: flags.config, env: flags.env, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
+  const input = await templateInput({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
   const ctx = await awsContext(flags, input.config, reporter);
   let template = input.template;
   let children: Record<string, CfnTemplate> = {};

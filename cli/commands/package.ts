@@ -14,12 +14,13 @@ import { lintSettings, type LintFlags } from './lint-settings.js';
 
 export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
   template?: string;
+  users?: string;
   out?: string;
 }
 
 export async function run(flags: PackageFlags): Promise<number> {
   const reporter = consoleReporter(flags);
-  const input = await templateInput({ configFile: flags.config, env: flags.env, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
+  const input = await templateInput({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
   const ctx = await awsContext(flags, input.config, reporter);
   const store = requireStore(ctx, 'package uploads the handler and child templates');
   const result = await packageTemplate(input.template, { templateDir: input.templateDir, prefix: ctx.prefix }, store, reporter).catch((err: unknown) => { throw explainAwsError(err); });
