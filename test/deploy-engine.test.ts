@@ -7,8 +7,8 @@ import { expect } from 'chai';
 import type {
   ChangeSetInfo, ChangeSetSummary, CloudFormationApi, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo,
 } from '../cli/adapters/aws/cloudformation.js';
-import { deploy, type DeployRequest, type Preview } from '../cli/engine/deploy/deploy.js';
-import { planChanges, replacementReason } from '../cli/engine/deploy/plan.js';
+import { deploy, isRefused, refusal, type DeployRequest, type Preview } from '../cli/engine/deploy/deploy.js';
+import { planChanges, replacementReason, withNestedChanges } from '../cli/engine/deploy/plan.js';
 import type { Clock } from '../cli/engine/deploy/watch.js';
 import { SftpgwError } from '../cli/engine/errors.js';
 import { RecordingReporter } from '../cli/engine/reporter.js';
@@ -269,6 +269,29 @@ describe('replacement guard (plan)', function () {
     expect(plan.changes.find((c) => c.logicalId === 'Role')?.replacement, 'replacing a stateless role is allowed').to.equal(true);
     const allowed = planChanges(cs(changes), deployed, next, new Set(['Data', 'Logs']));
     expect(allowed.refused).to.deep.equal([]);
+  });
+
+  it('looks inside child stacks: removed users listed, moves and a userStacks change refused, create-only changes guarded', function () {
+    const user = (name: string, server = 's-1') => ({ Type: 'AWS::Transfer::User', Properties: { UserName: name, ServerId: server } });
+    const root = (n: number): CfnTemplate => ({ Metadata: { sftpgw: { userStacks: n } }, Resources: { Users0: { Type: 'AWS::CloudFormation::Stack' }, Users1: { Type: 'AWS::CloudFormation::Stack' } } });
+    const deployedChildren = { Users0: { Resources: { UserA: user('a'), UserB: user('b') } }, Users1: { Resources: { UserC: user('c') } } };
+    const base = planChanges(cs([{ action: 'Modify', logicalId: 'Users0', resourceType: 'AWS::CloudFormation::Stack' }]), root(2), root(2), new Set());
+    // b removed, c's ServerId changes (create-only: the user would be replaced).
+    const next = { Users0: { Resources: { UserA: user('a') } }, Users1: { Resources: { UserC: user('c', 's-2') } } };
+    const plan = withNestedChanges(base, root(2), deployedChildren, root(2), next, new Set(), false);
+    expect(plan.nested?.map((n) => `${n.stack}: ${n.changes.map((c) => `${c.action} ${c.logicalId}`).join(', ')}`)).to.deep.equal(['Users0: remove UserB', 'Users1: modify UserC']);
+    expect(plan.removedUsers.map((u) => u.userName)).to.deep.equal(['b']);
+    expect(plan.refused.map((c) => `${c.logicalId}: ${c.why}`)).to.deep.equal(['Users1/UserC: ServerId is create-only and changes']);
+    expect(isRefused(plan)).to.equal(true);
+
+    // a moves from Users0 to Users1 as userStacks goes 2 → 3.
+    const moved = withNestedChanges(base, root(2), deployedChildren, root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, new Set(), false);
+    expect(moved.moves).to.deep.equal([{ userName: 'a', from: 'Users0', to: 'Users1' }]);
+    expect(moved.placementChange).to.deep.equal({ from: 2, to: 3 });
+    expect(moved.removedUsers, 'a move is not a removal').to.deep.equal([]);
+    expect(refusal(moved, 'gw').message).to.equal('refused: the change to gw would move 1 SFTP user between stacks (userStacks 2 → 3)');
+    const allowed = withNestedChanges(base, root(2), deployedChildren, root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, new Set(), true);
+    expect(isRefused(allowed)).to.equal(false);
   });
 
   it('catches a replacement the change set does not list', function () {

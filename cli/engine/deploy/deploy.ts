@@ -292,7 +292,7 @@ export async function executeExisting(
   const deployed = isUpdate ? await deployedTemplate(deps, req.stackName) : undefined;
   const plan = planChanges(cs, deployed, next ?? { Resources: {} }, new Set(req.allowReplace));
   show({ stackName: req.stackName, changeSetName: req.changeSetName, changeSetType: isUpdate ? 'UPDATE' : 'CREATE', plan });
-  if (plan.refused.length > 0) throw refusal(plan, req.stackName);
+  if (isRefused(plan)) throw refusal(plan, req.stackName);
   if (req.execute === 'ask' && !(await deps.confirm(`Execute change set ${req.changeSetName} on ${req.stackName}?`))) {
     return { kind: 'declined', stackName: req.stackName, plan };
   }
