@@ -1,22 +1,11 @@
 // Generated gateways for benchmarks: N users, each with its own valid
 // ssh-ed25519 key (made with node's crypto: ssh-keygen would take minutes for
 // 10,000) in its own users/<name>.libsonnet.
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ed25519PublicKey } from '../cli/engine/users/keys.js';
 
-function sshString(b: Buffer): Buffer {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(b.length);
-  return Buffer.concat([len, b]);
-}
-
-export function ed25519PublicKey(comment: string): string {
-  const { publicKey } = generateKeyPairSync('ed25519');
-  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
-  const blob = Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(raw)]);
-  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
-}
+export { ed25519PublicKey };
 
 export function writeUsers(dir: string, count: number): string[] {
   mkdirSync(dir, { recursive: true });

@@ -33,12 +33,13 @@ function common(cmd: Command): Command {
 type Runner = (flags: never, ...args: never[]) => Promise<number>;
 let lastFlags: CommonFlags = {};
 
-function action(load: () => Promise<{ run: Runner }>) {
+/** A command's action: import its module when it runs and call `name` (default run). */
+function action(load: () => Promise<unknown>, name = 'run') {
   return async (...args: unknown[]) => {
     // commander passes (...arguments, options, command)
     const flags = args[args.length - 2] as CommonFlags;
     lastFlags = flags;
-    const { run } = await load();
+    const run = (await load() as Record<string, Runner>)[name];
     process.exitCode = await (run as (...a: unknown[]) => Promise<number>)(flags, ...args.slice(0, -2));
   };
 }
@@ -149,6 +150,7 @@ Examples:
 
   stack(common(p.command('diff')))
     .description('show what a deploy would change (change set preview, deleted afterwards, and the local template diff)')
+    .addOption(new Option('--output <format>', 'text, or json (one document on stdout: plan, refusals, template diff)').choices(['text', 'json']).default('text'))
     .addHelpText('after', `
 Exit 0 when nothing would change, 3 when something would, 1 on errors.
 
@@ -156,6 +158,98 @@ Examples:
   $ sftpgw diff --env production
   $ sftpgw diff --template dist/gateway/staging/template.json --stack-name sftpgw-example-staging`)
     .action(action(() => import('./commands/diff.js') as Promise<{ run: Runner }>));
+
+  const users = p.command('users').description('add, list and remove SFTP users (users/<name>.libsonnet files)');
+  common(users.command('add'))
+    .description('write users/<NAME>.libsonnet with the given public key(s), checked as build checks them')
+    .argument('<name>', 'the username (3–100 characters: letters, digits, _ first, then also @ . -)')
+    .requiredOption('-k, --key <file>', "public key file (one key per line), or - for stdin")
+    .option('-u, --users <dir>', 'folder of user files (overrides usersDir)')
+    .option('--force', 'the user exists: replace its keys (home directory, readOnly and tags are kept)')
+    .addHelpText('after', `
+A private key is refused without printing any part of it.
+
+Examples:
+  $ sftpgw users add acme-corp --key acme.pub
+  $ curl -s https://partner.example/sftp.pub | sftpgw users add partner --key -
+  $ sftpgw users add acme-corp --key new-acme.pub --force`)
+    .action(action(() => import('./commands/users.js'), 'runAdd'));
+  common(users.command('list'))
+    .description('list the users: name, key types and SHA256 fingerprints, home directory, read-only')
+    .option('-u, --users <dir>', 'folder of user files (overrides usersDir)')
+    .addOption(new Option('--output <format>', 'text table or json').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Examples:
+  $ sftpgw users list
+  $ sftpgw users list --output json | jq -r '.[].name'`)
+    .action(action(() => import('./commands/users.js'), 'runList'));
+  common(users.command('remove'))
+    .description('delete users/<NAME>.libsonnet (the next deploy removes the SFTP user; its home folder stays in the bucket)')
+    .argument('<name>', 'the username')
+    .option('-u, --users <dir>', 'folder of user files (overrides usersDir)')
+    .addHelpText('after', `
+Examples:
+  $ sftpgw users remove old-partner`)
+    .action(action(() => import('./commands/users.js'), 'runRemove'));
+
+  const dest = p.command('destinations').description('outbound SFTP destinations: Secrets Manager secrets <prefix>/<key>');
+  common(dest.command('put'))
+    .description('create or update destination KEY (checked with the push function\'s own rules, tagged for this gateway)')
+    .argument('<key>', 'destination key: staged files at <key>/<file> go here')
+    .requiredOption('--host <host>', 'SFTP server host name or address')
+    .option('--port <port>', 'SFTP port (default 22)')
+    .requiredOption('--username <user>', 'login name on the server')
+    .option('--private-key-file <file>', 'client private key (OpenSSH or PEM), or - for stdin; never printed')
+    .option('--passphrase-file <file>', 'passphrase of an encrypted private key')
+    .option('--password-stdin', 'read a password from stdin (instead of, or besides, a key)')
+    .requiredOption('--trusted-host-key <key>', 'the server\'s host key: an OpenSSH public key line or a SHA256: fingerprint; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .requiredOption('--remote-dir <dir>', 'remote directory files are delivered to')
+    .requiredOption('--pattern <regex>', 'regular expression every file name must match (whole name)')
+    .option('--kms-key-id <key>', 'KMS key for the secret (default: the account\'s aws/secretsmanager key)')
+    .option('-r, --region <region>', 'AWS region (default: config, then the SDK chain)')
+    .addHelpText('after', `
+Examples:
+  $ sftpgw destinations put acme --host sftp.acme.example --username gw \\
+      --private-key-file acme_ed25519 --trusted-host-key "SHA256:Hx3…" \\
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
+  $ vault read -field=key secret/acme | sftpgw destinations put acme --private-key-file - …`)
+    .action(action(() => import('./commands/destinations.js'), 'runPut'));
+  common(dest.command('test'))
+    .description('connect to destination KEY exactly as the push function would and list its remote directory')
+    .argument('<key>', 'destination key')
+    .option('--write', 'also deliver a probe file the way files are delivered, then remove it')
+    .option('--scan', 'report the server\'s host key fingerprints (nothing is trusted) to confirm them out of band')
+    .option('-r, --region <region>', 'AWS region (default: config, then the SDK chain)')
+    .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Exit 0 when the connection (and --write) worked; with --scan, 0 when a pinned
+key is among the server's keys, 1 otherwise.
+
+Examples:
+  $ sftpgw destinations test acme
+  $ sftpgw destinations test acme --write
+  $ sftpgw destinations test acme --scan`)
+    .action(action(() => import('./commands/destinations.js'), 'runTest'));
+  common(dest.command('list'))
+    .description('list the destinations of this gateway (names and tags; never values)')
+    .option('-r, --region <region>', 'AWS region (default: config, then the SDK chain)')
+    .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .addHelpText('after', `
+Examples:
+  $ sftpgw destinations list --output json`)
+    .action(action(() => import('./commands/destinations.js'), 'runList'));
+
+  p.command('init')
+    .description('scaffold a new gateway repository: sftpgw.yaml, users/, .gitlab-ci.yml, package.json, README')
+    .argument('<dir>', 'an empty (or new) folder')
+    .option('--debug', 'print debug detail and stack traces')
+    .option('--no-color', 'plain output')
+    .addHelpText('after', `
+The new repository builds at once (npx sftpgw build) with one example user.
+
+Examples:
+  $ sftpgw init acme-sftp-gateway && cd acme-sftp-gateway && npm install && npx sftpgw build`)
+    .action(action(() => import('./commands/init.js')));
 
   return p;
 }

@@ -102,9 +102,7 @@ export function temporaryName(fileName: string, deliveryId: string): string {
 export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING): Promise<PushResult> {
   const { target } = req;
   const where = `${target.host}:${target.port}`;
-  // Late 'error'/'close' events after we are done must not print or throw.
-  const client = new SftpClient('sftpgw', { error: () => {}, end: () => {}, close: () => {} });
-  let presentedKey: string | undefined;
+  const client = quietClient();
   let timer: NodeJS.Timeout | undefined;
   const remaining = (): number => req.deadline - Date.now();
 
@@ -134,39 +132,7 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     }
   };
 
-  const connect = async (): Promise<SFTPWrapper> => {
-    try {
-      const sftp = await client.connect({
-        host: target.host,
-        port: target.port,
-        username: target.username,
-        privateKey: target.privateKey,
-        passphrase: target.passphrase,
-        password: target.password,
-        readyTimeout: Math.max(1, Math.min(tuning.connectTimeoutMs, remaining())),
-        keepaliveInterval: tuning.keepaliveIntervalMs,
-        keepaliveCountMax: tuning.keepaliveCountMax,
-        algorithms: { cipher: tuning.ciphers as never },
-        // No trust on first use: the session never starts unless the key is pinned.
-        hostVerifier: (key: Buffer) => {
-          presentedKey = fingerprint(key);
-          return target.hostKeyPins.has(presentedKey);
-        },
-      });
-      // Nagle + delayed ACK stall small SFTP packets (1.7 MiB/s without this).
-      (client as unknown as { client: { setNoDelay(v: boolean): void } }).client.setNoDelay(true);
-      return sftp;
-    } catch (err) {
-      const text = message(err);
-      if (presentedKey !== undefined && !target.hostKeyPins.has(presentedKey)) {
-        throw new PushError('host-key', `host key ${presentedKey} of ${where} matches none of TrustedHostKeys; not connecting (update the destination if the server's key really changed)`, { cause: err });
-      }
-      if (/authentication methods failed|authentication/i.test(text)) {
-        throw new PushError('auth', `${where} refused the credentials for user ${target.username}`, { cause: err });
-      }
-      throw new PushError('connect', `cannot connect to ${where}: ${text.replace(/^getConnection: /, '')}`, { cause: err });
-    }
-  };
+  const connect = (): Promise<SFTPWrapper> => connectSftp(client, target, tuning, remaining());
 
   const open = (sftp: SFTPWrapper, path: string): Promise<Buffer> =>
     new Promise((resolve, reject) => {
@@ -219,8 +185,7 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     throw err;
   } finally {
     clearTimeout(timer);
-    await Promise.race([client.end().catch(() => {}), sleep(tuning.endTimeoutMs)]);
-    destroy(client);
+    await closeQuietly(client, tuning.endTimeoutMs);
   }
 }
 
@@ -228,6 +193,57 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
 function socketOf(client: SftpClient): Corkable | undefined {
   const sock = (client as unknown as { client: { _sock?: Partial<Corkable> } }).client._sock;
   return typeof sock?.cork === 'function' && typeof sock.uncork === 'function' ? (sock as Corkable) : undefined;
+}
+
+/** A client whose late 'error'/'close' events after we are done do not print or throw. */
+export function quietClient(): SftpClient {
+  return new SftpClient('sftpgw', { error: () => {}, end: () => {}, close: () => {} });
+}
+
+/**
+ * Connects exactly as deliveries do (pinned host key, timeouts, keepalive,
+ * cipher order, TCP_NODELAY); `sftpgw destinations test` uses it too.
+ */
+export async function connectSftp(client: SftpClient, target: SftpTarget, tuning: PushTuning, remainingMs: number): Promise<SFTPWrapper> {
+  const where = `${target.host}:${target.port}`;
+  let presentedKey: string | undefined;
+  try {
+    const sftp = await client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      privateKey: target.privateKey,
+      passphrase: target.passphrase,
+      password: target.password,
+      readyTimeout: Math.max(1, Math.min(tuning.connectTimeoutMs, remainingMs)),
+      keepaliveInterval: tuning.keepaliveIntervalMs,
+      keepaliveCountMax: tuning.keepaliveCountMax,
+      algorithms: { cipher: tuning.ciphers as never },
+      // No trust on first use: the session never starts unless the key is pinned.
+      hostVerifier: (key: Buffer) => {
+        presentedKey = fingerprint(key);
+        return target.hostKeyPins.has(presentedKey);
+      },
+    });
+    // Nagle + delayed ACK stall small SFTP packets (1.7 MiB/s without this).
+    (client as unknown as { client: { setNoDelay(v: boolean): void } }).client.setNoDelay(true);
+    return sftp;
+  } catch (err) {
+    const text = message(err);
+    if (presentedKey !== undefined && !target.hostKeyPins.has(presentedKey)) {
+      throw new PushError('host-key', `host key ${presentedKey} of ${where} matches none of TrustedHostKeys; not connecting (update the destination if the server's key really changed)`, { cause: err });
+    }
+    if (/authentication methods failed|authentication/i.test(text)) {
+      throw new PushError('auth', `${where} refused the credentials for user ${target.username}`, { cause: err });
+    }
+    throw new PushError('connect', `cannot connect to ${where}: ${text.replace(/^getConnection: /, '')}`, { cause: err });
+  }
+}
+
+/** end() raced with a timer, then the socket destroyed: never hangs. */
+export async function closeQuietly(client: SftpClient, timeoutMs: number): Promise<void> {
+  await Promise.race([client.end().catch(() => {}), sleep(timeoutMs)]);
+  destroy(client);
 }
 
 function destroy(client: SftpClient): void {

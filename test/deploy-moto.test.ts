@@ -223,6 +223,12 @@ describe('package / deploy / diff against moto', function () {
     expect(changed.stdout).to.match(/~ Data +AWS::S3::Bucket +REPLACE: BucketName is create-only and changes; REFUSED/);
     expect(changed.stdout).to.include('a deploy would refuse this without --allow-replace Data');
     expect(changed.stdout).to.include('Template diff (deployed → new):\n  ~ Data: Properties.BucketName\n  ~ Queue: Properties.MessageRetentionPeriod');
+    const asJson = cli(p.dir, ['diff', '--template', 'template.json', '--output', 'json']);
+    expect(asJson.status).to.equal(3);
+    const doc = JSON.parse(asJson.stdout) as { changed: boolean; plan: { changes: Array<{ logicalId: string; action: string; replacement: boolean }>; refused: Array<{ logicalId: string }> }; templateDiff: Array<{ logicalId: string }> };
+    expect(doc.changed).to.equal(true);
+    expect(doc.plan.changes.map((c) => `${c.action} ${c.logicalId}${c.replacement ? ' (replace)' : ''}`).sort()).to.deep.equal(['modify Data (replace)', 'modify Queue']);
+    expect(doc.plan.refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
     expect((await deployedTemplate('moto-diff')).Resources.Queue.Properties?.MessageRetentionPeriod, 'diff executes nothing').to.equal(600);
     expect(await pendingChangeSets('moto-diff'), 'diff deletes its change set').to.deep.equal([]);
   });

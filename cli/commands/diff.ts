@@ -11,15 +11,21 @@ import { formatPlan } from '../plan-text.js';
 import { parameters } from './aws-context.js';
 import { prepare, type StackFlags } from './deploy-shared.js';
 
-export async function run(flags: StackFlags): Promise<number> {
-  const reporter = consoleReporter(flags);
+export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Promise<number> {
+  const json = flags.output === 'json';
+  const reporter = consoleReporter({ ...flags, quiet: json });
   const color = useColor(flags);
+  // --output json: one document on stdout, the same facts as the text.
+  const emit = (doc: Record<string, unknown>, text: () => string): void => {
+    process.stdout.write(json ? JSON.stringify({ stackName: flags.stackName, ...doc }, null, 2) + '\n' : text());
+  };
   try {
     const { input, ctx, template, children, deps, stackName } = await prepare(flags, reporter);
     const stack = await deps.cfn.describeStack(stackName);
     if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
       // No change set for a stack that does not exist: creating one would leave an empty stack behind.
-      process.stdout.write(formatPlan(`${stackName} does not exist yet; a deploy would create:`, creationPlan(template), color) + '\n');
+      const plan = creationPlan(template);
+      emit({ stackName, exists: false, changed: true, plan }, () => formatPlan(`${stackName} does not exist yet; a deploy would create:`, plan, color) + '\n');
       return EXIT.changes;
     }
     const preview = await createPreview({
@@ -31,15 +37,17 @@ export async function run(flags: StackFlags): Promise<number> {
     const local = templateDiff(deployedText === undefined ? undefined : readTemplateText(deployedText, `the deployed template of ${stackName}`), template);
     if (preview) await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
     if (!preview) {
-      process.stdout.write(`no changes: ${stackName} is up to date\n`);
+      emit({ stackName, exists: true, changed: false }, () => `no changes: ${stackName} is up to date\n`);
       return EXIT.ok;
     }
-    process.stdout.write(formatPlan(`Changes a deploy would make to ${stackName}:`, preview.plan, color) + '\n');
-    if (preview.plan.refused.length > 0) process.stdout.write(`  a deploy would refuse this without ${preview.plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}\n`);
-    if ((preview.plan.moves?.length ?? 0) > 0 || preview.plan.placementChange) process.stdout.write('  a deploy would refuse this without --allow-user-moves (users would move between stacks)\n');
-    if (local.length > 0) {
-      process.stdout.write('Template diff (deployed → new):\n' + local.map((d) => `  ${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : '~'} ${d.logicalId}${d.paths.length ? `: ${d.paths.join(', ')}` : ''}`).join('\n') + '\n');
-    }
+    const plan = preview.plan;
+    emit({ stackName, exists: true, changed: true, plan, templateDiff: local }, () => {
+      let out = formatPlan(`Changes a deploy would make to ${stackName}:`, plan, color) + '\n';
+      if (plan.refused.length > 0) out += `  a deploy would refuse this without ${plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}\n`;
+      if ((plan.moves?.length ?? 0) > 0 || plan.placementChange) out += '  a deploy would refuse this without --allow-user-moves (users would move between stacks)\n';
+      if (local.length > 0) out += 'Template diff (deployed → new):\n' + local.map((d) => `  ${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : '~'} ${d.logicalId}${d.paths.length ? `: ${d.paths.join(', ')}` : ''}`).join('\n') + '\n';
+      return out;
+    });
     return EXIT.changes;
   } catch (err) {
     throw explainAwsError(err);

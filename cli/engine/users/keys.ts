@@ -4,7 +4,7 @@
 //
 // A private key pasted by mistake is refused without echoing any part of it:
 // messages name the user file and the key's index, never its text.
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { ParsedKey } from 'ssh2/lib/protocol/keyParser.js';
 
@@ -105,4 +105,22 @@ export function checkPublicKey(value: unknown): KeyCheck {
     return { ok: true, type, fingerprint: fp, bits };
   }
   return { ok: true, type, fingerprint: fp };
+}
+
+function sshString(b: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(b.length);
+  return Buffer.concat([len, b]);
+}
+
+/**
+ * A fresh ssh-ed25519 public key line (its private key is discarded): for
+ * generated example users and benchmarks (ssh-keygen would take minutes for
+ * 10,000).
+ */
+export function ed25519PublicKey(comment: string): string {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const blob = Buffer.concat([sshString(Buffer.from('ssh-ed25519')), sshString(raw)]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
 }

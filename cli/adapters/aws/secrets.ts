@@ -1,0 +1,69 @@
+// Destination secrets in Secrets Manager, behind a small interface (the
+// destinations commands; tests run it against moto).
+import {
+  CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand,
+  SecretsManagerClient, TagResourceCommand,
+} from '@aws-sdk/client-secrets-manager';
+
+export interface SecretInfo {
+  name: string;
+  tags: Record<string, string>;
+  lastChanged?: Date;
+}
+
+export interface SecretStoreApi {
+  describe(name: string): Promise<SecretInfo | undefined>;
+  create(name: string, value: string, tags: Record<string, string>, kmsKeyId?: string): Promise<void>;
+  putValue(name: string, value: string): Promise<void>;
+  tag(name: string, tags: Record<string, string>): Promise<void>;
+  value(name: string): Promise<string | undefined>;
+  /** Secrets whose name starts with prefix. */
+  list(prefix: string): Promise<SecretInfo[]>;
+}
+
+const tagMap = (tags?: Array<{ Key?: string; Value?: string }>): Record<string, string> =>
+  Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
+
+export function sdkSecretStore(region?: string): SecretStoreApi {
+  const sm = new SecretsManagerClient({ region });
+  return {
+    async describe(name) {
+      try {
+        const out = await sm.send(new DescribeSecretCommand({ SecretId: name }));
+        return { name: out.Name ?? name, tags: tagMap(out.Tags), lastChanged: out.LastChangedDate };
+      } catch (err) {
+        if (missing(err)) return undefined;
+        throw err;
+      }
+    },
+    async create(name, value, tags, kmsKeyId) {
+      await sm.send(new CreateSecretCommand({ Name: name, SecretString: value, Tags: tagList(tags), KmsKeyId: kmsKeyId, Description: 'sftpgw outbound destination' }));
+    },
+    async putValue(name, value) {
+      await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+    },
+    async tag(name, tags) {
+      await sm.send(new TagResourceCommand({ SecretId: name, Tags: tagList(tags) }));
+    },
+    async value(name) {
+      try {
+        return (await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+      } catch (err) {
+        if (missing(err)) return undefined;
+        throw err;
+      }
+    },
+    async list(prefix) {
+      const out: SecretInfo[] = [];
+      let next: string | undefined;
+      do {
+        const page = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [prefix] }], NextToken: next }));
+        for (const s of page.SecretList ?? []) if (s.Name?.startsWith(prefix)) out.push({ name: s.Name, tags: tagMap(s.Tags), lastChanged: s.LastChangedDate });
+        next = page.NextToken;
+      } while (next);
+      return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+    },
+  };
+}

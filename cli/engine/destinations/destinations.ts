@@ -1,0 +1,195 @@
+// sftpgw destinations put | test | list. The secret is checked with the
+// handler's own parser (handler/destination.ts) before it is written, and the
+// test connects with the handler's own connect (pinned host key, timeouts).
+// No value of a secret is ever printed.
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import ssh2 from 'ssh2';
+import type { SecretStoreApi, SecretInfo } from '../../adapters/aws/secrets.js';
+import { DestinationError, parseDestination, type Destination } from '../../../handler/destination.js';
+import type { DestinationSecret } from '../../../handler/destination-schema.js';
+import { fingerprint } from '../../../handler/host-keys.js';
+import { closeQuietly, connectSftp, DEFAULT_TUNING, push, quietClient, type SftpTarget } from '../../../handler/sftp-push.js';
+import { DESTINATION_KEY_PATTERN } from '../../../handler/staging-key.js';
+import { invalidInput, SftpgwError, usageError } from '../errors.js';
+
+export const GATEWAY_TAG = 'sftpgw:gateway';
+
+export function checkKey(key: string): void {
+  if (!DESTINATION_KEY_PATTERN.test(key)) {
+    throw usageError(`"${key}" is not a destination key`, `use ${DESTINATION_KEY_PATTERN.source}: it is the first folder of staged files (<key>/<file>)`);
+  }
+}
+
+export function secretName(prefix: string, key: string): string {
+  return `${prefix.replace(/\/+$/, '')}/${key}`;
+}
+
+/** Parses with the handler's rules; problems name fields, never values. */
+export function checkedDestination(name: string, secret: DestinationSecret): Destination {
+  try {
+    return parseDestination(name, JSON.stringify(secret));
+  } catch (err) {
+    if (err instanceof DestinationError) {
+      throw invalidInput(`the destination ${name} is not valid`, err.problems.map((p) => {
+        const [field, ...rest] = p.split(': ');
+        return rest.length ? { field: flagOf(field), message: rest.join(': ') } : { message: p };
+      }));
+    }
+    throw err;
+  }
+}
+
+/** Secret keys as the put command's flags, so messages say what to pass. */
+function flagOf(field: string): string {
+  const flags: Record<string, string> = {
+    Host: '--host', Port: '--port', Username: '--username', PrivateKey: '--private-key-file', Passphrase: '--passphrase-file',
+    Password: '--password-stdin', RemoteDirectory: '--remote-dir', FilePattern: '--pattern',
+  };
+  const m = /^TrustedHostKeys(?:\/(\d+))?$/.exec(field);
+  if (m) return m[1] === undefined ? '--trusted-host-key' : `--trusted-host-key #${Number(m[1]) + 1}`;
+  return flags[field] ?? field;
+}
+
+export interface PutResult {
+  name: string;
+  created: boolean;
+}
+
+export async function putDestination(store: SecretStoreApi, opts: { prefix: string; key: string; gateway: string; secret: DestinationSecret; kmsKeyId?: string }): Promise<PutResult> {
+  checkKey(opts.key);
+  const name = secretName(opts.prefix, opts.key);
+  checkedDestination(name, opts.secret);
+  const value = JSON.stringify(opts.secret);
+  const existing = await store.describe(name);
+  if (!existing) {
+    await store.create(name, value, { [GATEWAY_TAG]: opts.gateway }, opts.kmsKeyId);
+    return { name, created: true };
+  }
+  if (existing.tags[GATEWAY_TAG] !== undefined && existing.tags[GATEWAY_TAG] !== opts.gateway) {
+    throw new SftpgwError('invalid-input', `secret ${name} belongs to gateway ${existing.tags[GATEWAY_TAG]}, not ${opts.gateway}`, { hint: 'use another key or another secret prefix (outbound.secretPrefix)' });
+  }
+  await store.putValue(name, value);
+  // The function may read only secrets with this tag.
+  if (existing.tags[GATEWAY_TAG] !== opts.gateway) await store.tag(name, { [GATEWAY_TAG]: opts.gateway });
+  return { name, created: false };
+}
+
+export interface DestinationListing extends SecretInfo {
+  key: string;
+  /** The push function can read it: it carries this gateway's tag. */
+  tagged: boolean;
+}
+
+export async function listDestinations(store: SecretStoreApi, prefix: string, gateway: string): Promise<DestinationListing[]> {
+  const p = `${prefix.replace(/\/+$/, '')}/`;
+  return (await store.list(p)).map((s) => ({ ...s, key: s.name.slice(p.length), tagged: s.tags[GATEWAY_TAG] === gateway }));
+}
+
+async function loadDestination(store: SecretStoreApi, name: string): Promise<Destination> {
+  const text = await store.value(name);
+  if (text === undefined) throw new SftpgwError('failed', `destination secret ${name} does not exist`, { hint: 'create it with sftpgw destinations put' });
+  try {
+    return parseDestination(name, text);
+  } catch (err) {
+    if (err instanceof DestinationError) throw invalidInput(`destination secret ${name} is not valid`, err.problems.map((message) => ({ message })), 'fix it with sftpgw destinations put');
+    throw err;
+  }
+}
+
+export interface TestResult {
+  name: string;
+  host: string;
+  remoteDirectory: string;
+  /** Entries in the remote directory. */
+  entries: number;
+  /** --write: a probe file was written, sized, renamed and removed. */
+  wrote: boolean;
+}
+
+/** Connects as the push function would, lists the remote directory, and with write puts and removes a probe file. */
+export async function testDestination(store: SecretStoreApi, name: string, opts: { write: boolean; timeoutMs?: number }): Promise<TestResult> {
+  const d = await loadDestination(store, name);
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  const client = quietClient();
+  let entries: number;
+  try {
+    await connectSftp(client, d, DEFAULT_TUNING, deadline - Date.now());
+    entries = (await client.list(d.remoteDirectory).catch((err: Error) => {
+      throw new SftpgwError('failed', `cannot list ${d.remoteDirectory} on ${d.host}:${d.port}: ${err.message.replace(/^list: /, '')}`);
+    })).length;
+  } catch (err) {
+    if (err instanceof SftpgwError) throw err;
+    throw new SftpgwError('failed', (err as Error).message, { cause: err });
+  } finally {
+    await closeQuietly(client, DEFAULT_TUNING.endTimeoutMs);
+  }
+  if (!opts.write) return { name, host: `${d.host}:${d.port}`, remoteDirectory: d.remoteDirectory, entries, wrote: false };
+
+  // The real delivery path (temp name, size check, rename), then the probe removed.
+  const probe = `.sftpgw-probe-${randomBytes(6).toString('hex')}`;
+  const body = Buffer.from(`sftpgw destinations test ${new Date().toISOString()}\n`);
+  try {
+    await push({ target: d, fileName: probe, body: Readable.from([body]), size: body.length, deadline, deliveryId: 'probe' });
+  } catch (err) {
+    throw new SftpgwError('failed', `writing a probe file failed: ${(err as Error).message}`, { cause: err });
+  }
+  const cleaner = quietClient();
+  try {
+    await connectSftp(cleaner, d, DEFAULT_TUNING, deadline - Date.now());
+    await cleaner.delete(`${d.remoteDirectory.replace(/\/+$/, '')}/${probe}`);
+  } catch (err) {
+    throw new SftpgwError('failed', `the probe file ${probe} was written but could not be removed: ${(err as Error).message}`, { hint: 'remove it by hand', cause: err });
+  } finally {
+    await closeQuietly(cleaner, DEFAULT_TUNING.endTimeoutMs);
+  }
+  return { name, host: `${d.host}:${d.port}`, remoteDirectory: d.remoteDirectory, entries, wrote: true };
+}
+
+export interface ScannedKey {
+  type: string;
+  fingerprint: string;
+  /** The public key line, to pin after confirming the fingerprint out of band. */
+  line: string;
+  pinned: boolean;
+}
+
+const HOST_KEY_TYPES = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512'];
+
+/**
+ * The server's host keys, one connection per key type; every connection is
+ * refused at the host-key step (nothing is trusted, nothing authenticates).
+ */
+export async function scanHostKeys(target: Pick<SftpTarget, 'host' | 'port'>, pins: ReadonlySet<string>, timeoutMs = 10_000): Promise<ScannedKey[]> {
+  const found: ScannedKey[] = [];
+  for (const alg of HOST_KEY_TYPES) {
+    const key = await new Promise<Buffer | undefined>((resolve) => {
+      const c = new ssh2.Client();
+      let seen: Buffer | undefined;
+      const done = () => { c.destroy(); resolve(seen); };
+      c.on('error', done);
+      c.on('close', done);
+      try {
+        c.connect({
+          host: target.host, port: target.port, username: 'sftpgw-scan', readyTimeout: timeoutMs,
+          algorithms: { serverHostKey: [alg as never] },
+          hostVerifier: (k: Buffer) => { seen = k; return false; },
+        });
+      } catch {
+        done();
+      }
+    });
+    if (!key) continue;
+    const parsed = ssh2.utils.parseKey(key);
+    const type = parsed instanceof Error ? alg : (Array.isArray(parsed) ? parsed[0] : parsed).type;
+    const fp = fingerprint(key);
+    if (found.some((f) => f.fingerprint === fp)) continue;
+    found.push({ type, fingerprint: fp, line: `${type} ${key.toString('base64')}`, pinned: pins.has(fp) });
+  }
+  return found;
+}
+
+export async function scanDestination(store: SecretStoreApi, name: string): Promise<{ host: string; keys: ScannedKey[] }> {
+  const d = await loadDestination(store, name);
+  return { host: `${d.host}:${d.port}`, keys: await scanHostKeys(d, d.hostKeyPins) };
+}

@@ -1,0 +1,267 @@
+// Operator workflows as processes: users add/list/remove on temporary
+// repositories; destinations put/test/list against a real moto server and a
+// real OpenSSH sshd on 127.0.0.1; init then build as a new team would; the
+// shipped .gitlab-ci.yml only runs sftpgw commands and flags that exist.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { expect } from 'chai';
+import type { Command, Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { program } from '../cli/main.js';
+import { keyPair, secretFragments } from './helpers/keys.js';
+import { cleanTempDirs, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
+import { startMoto, startSshd, type Moto, type Sshd } from './helpers/servers.js';
+
+describe('operator workflows', function () {
+  this.timeout(120_000);
+  after(cleanTempDirs);
+
+  describe('sftpgw users', function () {
+    const repo = () => {
+      const dir = tempDir();
+      writeFileSync(path.join(dir, 'sftpgw.yaml'), 'stackName: ops-test\noutbound:\n  enabled: false\n');
+      mkdirSync(path.join(dir, 'users'));
+      return dir;
+    };
+    const keyFile = (dir: string, text: string) => {
+      const f = path.join(dir, `key-${Math.random().toString(36).slice(2)}.pub`);
+      writeFileSync(f, text);
+      return f;
+    };
+
+    it('adds users with every accepted key type; the files build', function () {
+      const dir = repo();
+      for (const [name, spec] of [['ed-user', 'ed25519'], ['rsa-user', 'rsa:2048'], ['ec256-user', 'ecdsa:256'], ['ec384-user', 'ecdsa:384'], ['ec521-user', 'ecdsa:521']]) {
+        const r = runCli(['users', 'add', name, '--key', keyFile(dir, keyPair(spec).publicKey + '\n')], { cwd: dir });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stderr).to.match(new RegExp(`^added ${name} → users/${name}\\.libsonnet: \\S+ SHA256:`));
+      }
+      const build = runCli(['build', '--no-lint'], { cwd: dir });
+      expect(build.status, build.stderr).to.equal(0);
+      expect(build.stderr).to.include('5 users');
+    });
+
+    it('reads the key from stdin, lists users as a table and as JSON, removes one', function () {
+      const dir = repo();
+      const kp = keyPair('ed25519', 'stdin@test');
+      expect(runCli(['users', 'add', 'alice', '--key', '-'], { cwd: dir, input: kp.publicKey + '\n' }).status).to.equal(0);
+      expect(runCli(['users', 'add', 'bob', '--key', keyFile(dir, keyPair('rsa:2048').publicKey)], { cwd: dir }).status).to.equal(0);
+      const table = runCli(['users', 'list'], { cwd: dir });
+      expect(table.stdout.split('\n')[0]).to.match(/^NAME +KEYS +HOME +ACCESS$/);
+      expect(table.stdout).to.match(/alice +ssh-ed25519 SHA256:\S+ +alice +read-write/);
+      const json = JSON.parse(runCli(['users', 'list', '--output', 'json'], { cwd: dir }).stdout) as Array<{ name: string; keys: Array<{ type: string; fingerprint: string }>; homeDirectory: string; readOnly: boolean }>;
+      expect(json.map((u) => u.name)).to.deep.equal(['alice', 'bob']);
+      expect(json[0]).to.deep.include({ homeDirectory: 'alice', readOnly: false });
+      expect(json[0].keys[0].fingerprint).to.match(/^SHA256:[A-Za-z0-9+/]{43}$/);
+      const rm = runCli(['users', 'remove', 'bob'], { cwd: dir });
+      expect(rm.status).to.equal(0);
+      expect(rm.stderr).to.include('the next deploy deletes SFTP user bob');
+      expect(listFiles(path.join(dir, 'users'))).to.deep.equal(['alice.libsonnet']);
+      const again = runCli(['users', 'remove', 'bob'], { cwd: dir });
+      expect(again.status).to.equal(2);
+      expect(again.stderr).to.include('no user bob');
+    });
+
+    it('refuses an existing user; --force replaces the keys and keeps home, readOnly and tags', function () {
+      const dir = repo();
+      writeFileSync(path.join(dir, 'users', 'carol.libsonnet'), `{ sshPublicKeys: ['${keyPair('ed25519').publicKey}'], homeDirectory: 'shared/carol', readOnly: true, tags: { team: 'audit' } }\n`);
+      const next = keyPair('ecdsa:256');
+      const refused = runCli(['users', 'add', 'carol', '--key', keyFile(dir, next.publicKey)], { cwd: dir });
+      expect(refused.status).to.equal(1);
+      expect(refused.stderr).to.include('user carol exists');
+      expect(refused.stderr).to.include('--force');
+      const forced = runCli(['users', 'add', 'carol', '--key', keyFile(dir, next.publicKey), '--force'], { cwd: dir });
+      expect(forced.status, forced.stderr).to.equal(0);
+      const text = readFileSync(path.join(dir, 'users', 'carol.libsonnet'), 'utf8');
+      expect(text).to.include(next.publicKey).and.include("homeDirectory: 'shared/carol'").and.include('readOnly: true').and.include("team: 'audit'");
+      expect(text).not.to.include(keyPair('ed25519').publicKey);
+    });
+
+    for (const [label, name, key, message] of [
+      ['a reserved username', 'root', () => keyPair('ed25519').publicKey, /username "root" is reserved/],
+      ['a too-short username', 'ab', () => keyPair('ed25519').publicKey, /"ab" is not a valid Transfer Family username/],
+      ['a short RSA key', 'weak-rsa', () => keyPair('rsa:1024').publicKey, /is a 1024-bit RSA key .*at least 2048 bits are required/],
+      ['garbage', 'garbage', () => 'not a key at all', /not an OpenSSH public key|is not/],
+      ['an empty key file', 'empty', () => '\n# only a comment\n', /holds no public key/],
+      ['a duplicate key line', 'dup', () => `${keyPair('ed25519').publicKey}\n${keyPair('ed25519').publicKey}\n`, /is the same key as an earlier line/],
+    ] as const) {
+      it(`refuses ${label}, naming the problem, writing nothing`, function () {
+        const dir = repo();
+        const r = runCli(['users', 'add', name, '--key', keyFile(dir, key())], { cwd: dir });
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.match(message);
+        expect(listFiles(path.join(dir, 'users'))).to.deep.equal([]);
+      });
+    }
+
+    it('refuses a private key without printing any part of it', function () {
+      const dir = repo();
+      const priv = keyPair('ed25519').privateKey;
+      for (const args of [['--key', keyFile(dir, priv)], ['--key', '-']]) {
+        const r = runCli(['users', 'add', 'leaky', ...args], { cwd: dir, input: priv });
+        expect(r.status).to.equal(1);
+        expect(r.stderr).to.include('PRIVATE key (not shown)');
+        for (const f of secretFragments(priv)) expect(r.stdout + r.stderr).not.to.include(f);
+      }
+      expect(listFiles(path.join(dir, 'users'))).to.deep.equal([]);
+    });
+  });
+
+  describe('sftpgw destinations (moto + sshd)', function () {
+    let moto: Moto;
+    let sshd: Sshd;
+    let sm: SecretsManagerClient;
+    let dir: string;
+    const outputs: string[] = [];
+
+    before(async function () {
+      [moto, sshd] = await Promise.all([startMoto(), startSshd()]);
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+      sm = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+      dir = tempDir();
+      writeFileSync(path.join(dir, 'sftpgw.yaml'), 'stackName: dest-test\n');
+      writeFileSync(path.join(dir, 'client_key'), sshd.clientKey.privateKey, { mode: 0o600 });
+    });
+    after(async function () {
+      await Promise.all([moto?.stop(), sshd?.stop()]);
+      for (const out of outputs) for (const f of secretFragments(sshd.clientKey.privateKey)) expect(out, 'no output carries the private key').not.to.include(f);
+    });
+
+    const cli = (args: string[], input?: string) => {
+      const r = runCli(args, { cwd: dir, env: { ...moto.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, input });
+      outputs.push(r.stdout, r.stderr);
+      return r;
+    };
+    const put = (key: string, extra: string[] = [], pin = sshd.hostPublicKey) => cli(['destinations', 'put', key, '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user,
+      '--private-key-file', 'client_key', '--trusted-host-key', pin, '--remote-dir', path.join(sshd.root), '--pattern', '.*\\.csv', ...extra]);
+
+    it('put creates the tagged secret, a second put adds a version; list shows it; values never printed', async function () {
+      const created = put('acme');
+      expect(created.status, created.stderr).to.equal(0);
+      expect(created.stderr).to.include('created destination acme (secret sftpgw/dest-test/acme, tagged sftpgw:gateway=dest-test)');
+      const d = await sm.send(new DescribeSecretCommand({ SecretId: 'sftpgw/dest-test/acme' }));
+      expect(d.Tags).to.deep.include({ Key: 'sftpgw:gateway', Value: 'dest-test' });
+      const value = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: 'sftpgw/dest-test/acme' }))).SecretString!) as Record<string, unknown>;
+      expect(value).to.deep.include({ Host: '127.0.0.1', Port: sshd.port, Username: sshd.user, FilePattern: '.*\\.csv', TrustedHostKeys: [sshd.hostPublicKey] });
+      expect(value.PrivateKey).to.equal(sshd.clientKey.privateKey);
+
+      const updated = put('acme', [], sshd.hostPublicKey);
+      expect(updated.status, updated.stderr).to.equal(0);
+      expect(updated.stderr).to.include('updated destination acme');
+      const versions = await sm.send(new ListSecretVersionIdsCommand({ SecretId: 'sftpgw/dest-test/acme' }));
+      expect(versions.Versions?.length).to.equal(2);
+
+      const list = JSON.parse(cli(['destinations', 'list', '--output', 'json']).stdout) as Array<{ key: string; tagged: boolean }>;
+      expect(list).to.deep.include({ key: 'acme', secret: 'sftpgw/dest-test/acme', tagged: true, lastChanged: list[0] && (list[0] as { lastChanged?: string }).lastChanged });
+    });
+
+    it('put refuses an invalid destination naming the flag, and a private key read from stdin is never echoed', function () {
+      const bad = cli(['destinations', 'put', 'broken', '--host', '127.0.0.1', '--username', 'u', '--private-key-file', '-', '--trusted-host-key', 'SHA256:short', '--remote-dir', '/in', '--pattern', '([unclosed'], sshd.clientKey.privateKey);
+      expect(bad.status).to.equal(1);
+      expect(bad.stderr).to.include('--trusted-host-key #1');
+      expect(bad.stderr).to.include('--pattern: not a valid regular expression');
+      const badKey = cli(['destinations', 'put', 'Not Valid', '--host', 'h', '--username', 'u', '--password-stdin', '--trusted-host-key', sshd.hostPublicKey, '--remote-dir', '/', '--pattern', '.*'], 'pw');
+      expect(badKey.status).to.equal(2);
+      expect(badKey.stderr).to.include('"Not Valid" is not a destination key');
+    });
+
+    it('test connects as the function would: the right pin lists the directory, --write leaves nothing behind', function () {
+      expect(put('works').status).to.equal(0);
+      writeFileSync(path.join(sshd.root, 'existing.csv'), 'x');
+      const before = readdirSync(sshd.root).sort();
+      const r = cli(['destinations', 'test', 'works']);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.match(/^ok: 127\.0\.0\.1:\d+ \(pinned host key matched\), \S+ lists \d+ entr/);
+      const w = cli(['destinations', 'test', 'works', '--write', '--output', 'json']);
+      expect(w.status, w.stderr).to.equal(0);
+      expect(JSON.parse(w.stdout)).to.deep.include({ ok: true, wrote: true });
+      expect(readdirSync(sshd.root).sort(), 'the probe and its temporary file are gone').to.deep.equal(before);
+    });
+
+    it('test refuses a server whose host key is not pinned, and --scan reports the keys without trusting them', function () {
+      const other = keyPair('ed25519', 'not-the-server@test').publicKey;
+      expect(put('wrongpin', [], other).status).to.equal(0);
+      const r = cli(['destinations', 'test', 'wrongpin']);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.match(/host key SHA256:\S+ of 127\.0\.0\.1:\d+ matches none of TrustedHostKeys/);
+      const scan = cli(['destinations', 'test', 'wrongpin', '--scan']);
+      expect(scan.status, 'no pinned key among the server\'s').to.equal(1);
+      expect(scan.stdout).to.match(/NOT PINNED +ssh-ed25519 +SHA256:\S+/);
+      const ok = cli(['destinations', 'test', 'works', '--scan', '--output', 'json']);
+      expect(ok.status).to.equal(0);
+      const keys = (JSON.parse(ok.stdout) as { keys: Array<{ type: string; pinned: boolean; line: string }> }).keys;
+      expect(keys.find((k) => k.type === 'ssh-ed25519')).to.deep.include({ pinned: true, line: sshd.hostPublicKey.split(' ').slice(0, 2).join(' ') });
+    });
+
+    it('test says what to do when the secret does not exist', function () {
+      const r = cli(['destinations', 'test', 'nosuch']);
+      expect(r.status).to.equal(1);
+      expect(r.stderr).to.include('destination secret sftpgw/dest-test/nosuch does not exist');
+      expect(r.stderr).to.include('sftpgw destinations put');
+    });
+  });
+
+  describe('sftpgw init', function () {
+    it('scaffolds a repository that builds at once (cfn-lint included), and refuses a non-empty folder', function () {
+      const parent = tempDir();
+      const r = runCli(['init', 'acme-gateway'], { cwd: parent });
+      expect(r.status, r.stderr).to.equal(0);
+      const dir = path.join(parent, 'acme-gateway');
+      expect(listFiles(dir)).to.deep.equal(['.gitignore', '.gitlab-ci.yml', 'README.md', 'package.json', 'sftpgw.yaml', 'users/example-partner.libsonnet']);
+      expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).devDependencies).to.have.property('sftpgw');
+      const build = runCli(['build'], { cwd: dir });
+      expect(build.status, build.stderr).to.equal(0);
+      expect(build.stderr).to.match(/built acme-gateway: \d+ resources, 1 users/);
+      for (const env of ['staging', 'production']) expect(runCli(['build', '--env', env, '--no-lint'], { cwd: dir }).status, env).to.equal(0);
+      const again = runCli(['init', 'acme-gateway'], { cwd: parent });
+      expect(again.status).to.equal(2);
+      expect(again.stderr).to.include('acme-gateway is not empty');
+    });
+  });
+
+  describe('the GitLab CI template', function () {
+    const file = path.join(repoRoot, 'templates', 'init', 'gitlab-ci.yml');
+
+    /** Every `npx sftpgw …` command line in the pipeline's scripts. */
+    function sftpgwCalls(): string[][] {
+      const doc = parseYaml(readFileSync(file, 'utf8')) as Record<string, { script?: string[] }>;
+      return Object.values(doc).flatMap((job) => (job && typeof job === 'object' && Array.isArray(job.script) ? job.script : []))
+        .flatMap((line) => [...line.matchAll(/npx sftpgw ([^|;&]+)/g)].map((m) => m[1].trim().split(/\s+/)));
+    }
+
+    it('parses, and every sftpgw command it runs exists with those flags', function () {
+      const calls = sftpgwCalls();
+      expect(calls.length).to.be.at.least(5);
+      const prog = program();
+      for (const words of calls) {
+        let cmd: Command = prog;
+        let i = 0;
+        while (i < words.length && !words[i].startsWith('-')) {
+          const sub = cmd.commands.find((c) => c.name() === words[i]);
+          if (!sub) break;
+          cmd = sub;
+          i++;
+        }
+        expect(cmd, `sftpgw ${words.join(' ')}`).not.to.equal(prog);
+        const flags = new Set((cmd.options as Option[]).flatMap((o) => [o.long, o.short]).filter(Boolean) as string[]);
+        for (const w of words.slice(i).filter((x) => x.startsWith('-'))) expect(flags.has(w.split('=')[0]), `sftpgw ${cmd.name()} ${w}`).to.equal(true);
+      }
+    });
+
+    it('is the file sftpgw init writes', function () {
+      const dir = path.join(tempDir(), 'gw');
+      runCli(['init', dir], { cwd: repoRoot });
+      expect(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8')).to.equal(readFileSync(file, 'utf8'));
+    });
+  });
+
+  it('--help of every command has examples', function () {
+    const commands = [['build'], ['validate'], ['package'], ['deploy'], ['diff'], ['users', 'add'], ['users', 'list'], ['users', 'remove'], ['destinations', 'put'], ['destinations', 'test'], ['destinations', 'list'], ['init']];
+    for (const c of commands) {
+      const r = runCli([...c, '--help'], { cwd: exampleProject() });
+      expect(r.status, c.join(' ')).to.equal(0);
+      expect(r.stdout, c.join(' ')).to.include('Examples:');
+    }
+  });
+});
