@@ -1,5 +1,6 @@
 // Terminal styling and the last line of defence for secrets. Colours only on
 // a TTY and never in CI, with --no-color or NO_COLOR.
+import { redactPrivateKeys } from '../handler/redact.js';
 
 export interface StyleOptions {
   color?: boolean;
@@ -17,8 +18,5 @@ export const paint = (on: boolean, code: string) => (s: string) => (on ? `\x1b[$
  * does. The engine already refuses such input without quoting it.
  */
 export function redact(text: string): string {
-  return text
-    .replace(/-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g, '[private key redacted]')
-    .replace(/PuTTY-User-Key-File[\s\S]*/g, '[private key redacted]')
-    .replace(/b3BlbnNzaC1rZXktdjE[A-Za-z0-9+/=\s]*/g, '[private key redacted]');
+  return redactPrivateKeys(text);
 }

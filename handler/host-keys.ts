@@ -2,15 +2,12 @@
 // ("ssh-ed25519 AAAA… comment") or fingerprints as `ssh-keygen -lf` prints them
 // ("SHA256:" + unpadded base64 of the key blob's SHA-256). There is no
 // trust-on-first-use: a server whose key matches none is never talked to.
-import { createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
+import { fingerprint } from './fingerprint.js';
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
-/** `ssh-keygen -lf` style fingerprint of a public key blob. */
-export function fingerprint(blob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
-}
+export { fingerprint };
 
 /** The pinned fingerprints, or a message per entry that is neither form (indexes are 0-based). */
 export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; problems: string[] } {

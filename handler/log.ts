@@ -6,12 +6,12 @@
 // use and anything shaped like a PEM/OpenSSH private key are replaced before
 // writing, whatever field they hide in.
 
+import { redactPrivateKeys } from './redact.js';
+
 export type Write = (line: string) => void;
 
-const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
-
 export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text.replace(PRIVATE_KEY_BLOCK, '[private key redacted]');
+  let out = redactPrivateKeys(text);
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
   return out;
 }

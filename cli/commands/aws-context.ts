@@ -24,7 +24,7 @@ export interface AwsContext {
  * The SDK prints a ten-line NodeVersionSupportWarning on Node < 22 at every
  * run; CI logs get one line instead.
  */
-function nodeVersionNote(reporter: Reporter): void {
+export function nodeVersionNote(reporter: Reporter): void {
   if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === 'true') return;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const major = Number(process.versions.node.split('.')[0]);

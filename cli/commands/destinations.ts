@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { explainAwsError } from '../adapters/aws/clients.js';
+import { nodeVersionNote } from './aws-context.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
 import { loadConfig } from '../engine/config/load.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
@@ -21,7 +22,7 @@ interface DestFlags extends CommonFlags {
 async function context(flags: DestFlags) {
   const reporter = consoleReporter(flags);
   const config: ResolvedConfig = await loadConfig({ configFile: flags.config, env: flags.env }, reporter);
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  nodeVersionNote(reporter);
   const prefix = config.outbound?.secretPrefix ?? `sftpgw/${config.stackName}`;
   return { config, prefix, store: sdkSecretStore(flags.region ?? config.region ?? undefined), reporter };
 }

@@ -4,7 +4,6 @@
 import { explainAwsError } from '../adapters/aws/clients.js';
 import { createPreview } from '../engine/deploy/deploy.js';
 import { creationPlan, templateDiff } from '../engine/deploy/plan.js';
-import { readTemplateText } from '../engine/template/read.js';
 import { EXIT } from '../main.js';
 import { consoleReporter, useColor } from '../output.js';
 import { formatPlan } from '../plan-text.js';
@@ -33,14 +32,13 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
       capabilities: input.config.deploy.capabilities, roleArn: input.config.deploy.roleArn ?? undefined,
       allowReplace: [], recreateFailed: 'no', templatePrefix: ctx.prefix, children,
     }, deps, 'diff');
-    const deployedText = await deps.cfn.getTemplate(stackName);
-    const local = templateDiff(deployedText === undefined ? undefined : readTemplateText(deployedText, `the deployed template of ${stackName}`), template);
-    if (preview) await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
     if (!preview) {
       emit({ stackName, exists: true, changed: false }, () => `no changes: ${stackName} is up to date\n`);
       return EXIT.ok;
     }
+    await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
     const plan = preview.plan;
+    const local = templateDiff(preview.deployed, template);
     emit({ stackName, exists: true, changed: true, plan, templateDiff: local }, () => {
       let out = formatPlan(`Changes a deploy would make to ${stackName}:`, plan, color) + '\n';
       if (plan.refused.length > 0) out += `  a deploy would refuse this without ${plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}\n`;

@@ -42,9 +42,13 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
     const { config, template, users, children } = synth;
     outDir = config.outDir;
     const content = serializeTemplate(template, format);
-    const findings = await runChecks({ template, content, bytes: Buffer.byteLength(content), format, config, locate: synth.locate }, opts.lint, deps.reporter);
-    const childInputs = children.map((c) => ({ id: c.id, file: undefined, template: c.template, content: serializeTemplate(c.template, format), format, locate: synth.locate }));
-    findings.push(...(await checkChildren(childInputs, config, opts.lint, deps.reporter)));
+    const childInputs = children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, format), format, locate: synth.locate }));
+    // Root and children at once: a second cfn-lint (first child) overlaps the root's.
+    const [rootFindings, childFindings] = await Promise.all([
+      runChecks({ template, content, bytes: Buffer.byteLength(content), format, config, locate: synth.locate }, opts.lint, deps.reporter),
+      checkChildren(childInputs, config, opts.lint, deps.reporter),
+    ]);
+    const findings = [...rootFindings, ...childFindings];
     const outputs = [{ name: `template.${format}`, content }, ...children.map((c, i) => ({ name: c.file, content: childInputs[i].content }))];
     deps.reporter.debug(`checked ${1 + children.length} template${children.length ? 's' : ''} at ${Math.round(performance.now() - t0)} ms`);
     if (blocking(findings).length > 0) throw validationFailed(findings);

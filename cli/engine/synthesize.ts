@@ -85,7 +85,7 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
 
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
-  const placement = problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', shownByName, problems) : undefined;
+  const placement = problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', problems) : undefined;
   const stacks = placement && config.userStacks ? { count: config.userStacks, stacks: uniqueStacks(placement) } : null;
   const rendering = problems.length === 0
     ? renderTemplate(templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }, stacks), users, sources, jsonnet, placement)
@@ -131,19 +131,19 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
 }
 
 /** Each user's child stack (userStacks), refusing a stack that would overflow. */
-function placeUsers(users: RenderUser[], config: ResolvedConfig, ext: string, shown: Map<string, string>, problems: Problem[]): Placement | undefined {
+function placeUsers(users: RenderUser[], config: ResolvedConfig, ext: string, problems: Problem[]): Placement | undefined {
   if (!config.userStacks) return undefined;
   const n = config.userStacks;
   const placement: Placement = new Map();
-  const counts = new Map<string, string[]>();
+  const counts = new Map<string, number>();
   for (const u of users) {
     const s = userStack(userStackIndex(u.name, n), n, ext);
     placement.set(u.name, s);
-    counts.set(s.id, [...(counts.get(s.id) ?? []), u.name]);
+    counts.set(s.id, (counts.get(s.id) ?? 0) + 1);
   }
-  for (const [id, names] of counts) {
-    if (names.length > MAX_USERS_PER_STACK) {
-      problems.push({ file: displayPath(config.file), field: 'userStacks', message: `child stack ${id} would hold ${names.length} users (at most ${MAX_USERS_PER_STACK})`,
+  for (const [id, count] of counts) {
+    if (count > MAX_USERS_PER_STACK) {
+      problems.push({ file: displayPath(config.file), field: 'userStacks', message: `child stack ${id} would hold ${count} users (at most ${MAX_USERS_PER_STACK})`,
         hint: `${users.length} users need more child stacks than ${n}; changing userStacks moves users (see "Many users" in the README)` });
     }
   }

@@ -158,8 +158,8 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     input = { template: synth.template, content, bytes: Buffer.byteLength(content), format: 'json', config: synth.config, locate: synth.locate };
     children = synth.children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, 'json'), format: 'json', locate: synth.locate }));
   }
-  const findings = await runChecks(input, opts.lint, deps.reporter);
-  findings.push(...(await checkChildren(children, input.config, opts.lint, deps.reporter)));
+  const [rootFindings, childFindings] = await Promise.all([runChecks(input, opts.lint, deps.reporter), checkChildren(children, input.config, opts.lint, deps.reporter)]);
+  const findings = [...rootFindings, ...childFindings];
   return {
     findings,
     counts: countFindings(findings),

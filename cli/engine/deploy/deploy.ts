@@ -6,10 +6,11 @@
 //   → plan: every change, replacement worked out locally, guard refusals
 //   → execute (yes / ask / leave for `--execute NAME`) → watch events
 //   → outputs, or the root-cause events of a failure.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import type { CloudFormationApi, ChangeSetInfo, StackInfo } from '../../adapters/aws/cloudformation.js';
 import { SftpgwError, type Problem } from '../errors.js';
+import { artifactKey, sha256, storeOnce } from '../package/package.js';
 import type { Reporter } from '../reporter.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
@@ -63,6 +64,8 @@ export interface Preview {
   changeSetName: string;
   changeSetType: 'CREATE' | 'UPDATE';
   plan: Plan;
+  /** The deployed root template (UPDATE), as read for the plan. */
+  deployed?: CfnTemplate;
 }
 
 export type DeployResult =
@@ -132,8 +135,8 @@ async function templateSource(req: ChangeSetRequest, deps: DeployDeps): Promise<
   if (!deps.store) {
     throw failed(`the template is ${bytes} bytes; CloudFormation takes at most ${INLINE_TEMPLATE_LIMIT} inline`, 'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket: larger templates (up to 1 MB) are uploaded and passed by URL');
   }
-  const key = `${req.templatePrefix.replace(/\/+$/, '')}/templates/${createHash('sha256').update(body).digest('hex')}.json`.replace(/^\//, '');
-  if (!(await deps.store.exists(key))) await deps.store.put(key, Buffer.from(body), 'application/json');
+  const key = artifactKey(req.templatePrefix, `templates/${sha256(body)}.json`);
+  await storeOnce(deps.store, key, Buffer.from(body), 'application/json');
   deps.reporter.progress(`template is ${bytes} bytes: passed by URL (s3://${deps.store.bucket}/${key})`);
   return { templateUrl: deps.store.url(key) };
 }
@@ -201,7 +204,7 @@ export async function createPreview(req: ChangeSetRequest, deps: DeployDeps, pur
   if (deployed) {
     plan = withNestedChanges(plan, deployed, await deployedChildren(deps, req.stackName, deployed), req.template, req.children ?? {}, new Set(req.allowReplace), req.allowUserMoves ?? false);
   }
-  return { stackName: req.stackName, changeSetName: name, changeSetType, plan };
+  return { stackName: req.stackName, changeSetName: name, changeSetType, plan, deployed };
 }
 
 /** The deployed templates of the root's nested stacks, by logical id. */

@@ -41,7 +41,20 @@ export interface PackageOptions {
   handlerFile?: string;
 }
 
-const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
+/** `<prefix>/<rest>`, the prefix without leading or trailing slashes (may be empty). */
+export function artifactKey(prefix: string, rest: string): string {
+  const p = prefix.replace(/^\/+|\/+$/g, '');
+  return p ? `${p}/${rest}` : rest;
+}
+
+/** Uploads unless the key exists: keys are content hashes, so same key = same bytes. Returns whether it uploaded. */
+export async function storeOnce(store: ArtifactStore, key: string, body: Buffer, contentType: string): Promise<boolean> {
+  if (await store.exists(key)) return false;
+  await store.put(key, body, contentType);
+  return true;
+}
 
 /** The handler zip: one entry, index.mjs (Lambda loads .mjs as an ES module). */
 export async function handlerZip(handlerFile?: string): Promise<{ zip: Buffer; bundleSha256: string }> {
@@ -65,14 +78,12 @@ export function needsPackaging(template: CfnTemplate): boolean {
 export async function packageTemplate(template: CfnTemplate, opts: PackageOptions, store: ArtifactStore, reporter: Reporter): Promise<PackageResult> {
   const uploads: Upload[] = [];
   const children: Record<string, CfnTemplate> = {};
-  const prefix = opts.prefix.replace(/^\/+|\/+$/g, '');
-  const key = (rest: string) => (prefix ? `${prefix}/${rest}` : rest);
+  const key = (rest: string) => artifactKey(opts.prefix, rest);
 
   const upload = async (what: string, k: string, body: Buffer, contentType: string): Promise<void> => {
-    const exists = await store.exists(k);
-    if (!exists) await store.put(k, body, contentType);
-    uploads.push({ what, key: k, bytes: body.length, uploaded: !exists });
-    reporter.progress(`${exists ? 'already in' : 'uploaded to'} s3://${store.bucket}/${k}: ${what} (${body.length} bytes)`);
+    const uploaded = await storeOnce(store, k, body, contentType);
+    uploads.push({ what, key: k, bytes: body.length, uploaded });
+    reporter.progress(`${uploaded ? 'uploaded to' : 'already in'} s3://${store.bucket}/${k}: ${what} (${body.length} bytes)`);
   };
 
   const out = structuredClone(template);

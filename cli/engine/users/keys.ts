@@ -4,7 +4,8 @@
 //
 // A private key pasted by mistake is refused without echoing any part of it:
 // messages name the user file and the key's index, never its text.
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
+import { fingerprint } from '../../../handler/fingerprint.js';
 import { createRequire } from 'node:module';
 import type { ParsedKey } from 'ssh2/lib/protocol/keyParser.js';
 
@@ -32,10 +33,8 @@ export function looksLikePrivateKey(text: string): boolean {
   return /b3BlbnNzaC1rZXktdjE/.test(text);
 }
 
-/** SHA256 fingerprint as `ssh-keygen -lf` prints it (base64, no padding). */
-export function fingerprint(blob: Buffer): string {
-  return 'SHA256:' + createHash('sha256').update(blob).digest('base64').replace(/=+$/, '');
-}
+/** SHA256 fingerprint as `ssh-keygen -lf` prints it (shared with the handler's pinned host keys). */
+export { fingerprint };
 
 /** Bits of an ssh-rsa public key blob: string "ssh-rsa", mpint e, mpint n. */
 function rsaBits(blob: Buffer): number {
