@@ -4,6 +4,7 @@
 // the exit code.
 import { Command, CommanderError, Option } from 'commander';
 import { SftpgwError } from './engine/errors.js';
+import { ownPackage } from './engine/own-package.js';
 
 export const EXIT = {
   ok: 0,
@@ -47,7 +48,7 @@ function action(load: () => Promise<unknown>, name = 'run') {
 export function program(): Command {
   const p = new Command('sftpgw')
     .description('Build, validate and deploy a managed SFTP gateway on AWS (Transfer Family in, Lambda out).')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(ownPackage().version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -242,13 +243,20 @@ Examples:
   p.command('init')
     .description('scaffold a new gateway repository: sftpgw.yaml, users/, .gitlab-ci.yml, package.json, README')
     .argument('<dir>', 'an empty (or new) folder')
+    .option('--package <spec>', 'where the repository gets sftpgw: a registry version, a git URL with a tag, a tarball URL or a file: path (default: this sftpgw\'s name and version)')
+    .option('--registry <url>', 'npm registry the package\'s scope comes from (writes .npmrc; needs a scoped --package)')
     .option('--debug', 'print debug detail and stack traces')
     .option('--no-color', 'plain output')
     .addHelpText('after', `
 The new repository builds at once (npx sftpgw build) with one example user.
+Its package.json names sftpgw (--package) with the install settings it needs;
+commit package-lock.json after npm install: the pipeline installs from it.
 
 Examples:
-  $ sftpgw init acme-sftp-gateway && cd acme-sftp-gateway && npm install && npx sftpgw build`)
+  $ sftpgw init acme-sftp-gateway && cd acme-sftp-gateway && npm install && npx sftpgw build
+  $ sftpgw init acme-sftp-gateway --package @acme/sftpgw@^0.2.0 --registry https://gitlab.example.com/api/v4/packages/npm/
+  $ sftpgw init acme-sftp-gateway --package git+https://gitlab.example.com/platform/sftpgw.git#v0.2.0
+  $ sftpgw init acme-sftp-gateway --package https://artifacts.example.com/sftpgw/sftpgw-0.2.0.tgz`)
     .action(action(() => import('./commands/init.js')));
 
   return p;

@@ -159,6 +159,19 @@ describe('package / deploy / diff against moto', function () {
     expect(unknown.stderr).to.include('no change set sftpgw-nope on stack moto-review');
   });
 
+  it('--execute NAME creates a stack that did not exist yet (the first production deploy of a pipeline)', async function () {
+    const p = project('moto-first', base());
+    const review = cli(p.dir, ['deploy', '--template', 'template.json', '--no-execute']);
+    expect(review.status, review.stderr).to.equal(0);
+    const name = /apply it with: sftpgw deploy --execute (sftpgw-\S+)/.exec(review.stdout)?.[1];
+    expect(name, review.stdout).to.be.a('string');
+    expect(await status('moto-first')).to.equal('REVIEW_IN_PROGRESS');
+    const apply = cli(p.dir, ['deploy', '--execute', name!, '--yes']);
+    expect(apply.status, apply.stderr).to.equal(0);
+    expect(apply.stdout).to.include('moto-first: CREATE_COMPLETE');
+    expect(Object.keys((await deployedTemplate('moto-first')).Resources).sort()).to.deep.equal(['Data', 'Queue', 'Topic']);
+  });
+
   it('in CI without --yes leaves the change set for review, says so, and prints no colour codes', async function () {
     const p = project('moto-ci', base());
     const r = cli(p.dir, ['deploy', '--template', 'template.json'], { NO_COLOR: undefined });

@@ -2,7 +2,7 @@
 // repositories; destinations put/test/list against a real moto server and a
 // real OpenSSH sshd on 127.0.0.1; init then build as a new team would; the
 // shipped .gitlab-ci.yml only runs sftpgw commands and flags that exist.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect } from 'chai';
@@ -209,7 +209,7 @@ describe('operator workflows', function () {
       expect(r.status, r.stderr).to.equal(0);
       const dir = path.join(parent, 'acme-gateway');
       expect(listFiles(dir)).to.deep.equal(['.gitignore', '.gitlab-ci.yml', 'README.md', 'package.json', 'sftpgw.yaml', 'users/example-partner.libsonnet']);
-      expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).devDependencies).to.have.property('sftpgw');
+      expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).devDependencies).to.deep.equal({ '@sftpgw/cli': '^0.1.0' });
       const build = runCli(['build'], { cwd: dir });
       expect(build.status, build.stderr).to.equal(0);
       expect(build.stderr).to.match(/built acme-gateway: \d+ resources, 1 users/);
@@ -220,15 +220,86 @@ describe('operator workflows', function () {
     });
   });
 
+  describe('sftpgw init --package / --registry: where the repository gets sftpgw', function () {
+    const init = (args: string[]) => {
+      const parent = tempDir();
+      const r = runCli(['init', 'gw', ...args], { cwd: parent });
+      const dir = path.join(parent, 'gw');
+      const pkg = existsSync(path.join(dir, 'package.json')) ? JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; allowScripts: Record<string, boolean> } : undefined;
+      return { r, dir, parent, pkg };
+    };
+
+    it('a scoped registry version, mapped to the organisation registry in .npmrc', function () {
+      const { r, dir, pkg } = init(['--package', '@acme/sftpgw@^0.2.0', '--registry', 'https://gitlab.example.com/api/v4/packages/npm']);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(pkg!.devDependencies).to.deep.equal({ '@acme/sftpgw': '^0.2.0' });
+      expect(pkg!.allowScripts).to.deep.equal({ '@hanazuki/node-jsonnet': true, ssh2: false, 'cpu-features': false, '@acme/sftpgw': false });
+      const npmrc = readFileSync(path.join(dir, '.npmrc'), 'utf8');
+      expect(npmrc).to.include('@acme:registry=https://gitlab.example.com/api/v4/packages/npm/\n');
+      expect(npmrc).to.include('//gitlab.example.com/api/v4/packages/npm/:_authToken=${CI_JOB_TOKEN?}');
+      expect(readFileSync(path.join(dir, 'README.md'), 'utf8')).to.include('"@acme/sftpgw": "^0.2.0"');
+      expect(r.stderr).to.include('sftpgw: "@acme/sftpgw": "^0.2.0" in package.json');
+    });
+
+    it('a git URL with a tag (its prepare script allowed), a tarball URL, and a relative file: path made absolute', function () {
+      const git = init(['--package', 'git+https://gitlab.example.com/platform/sftpgw.git#v0.2.0']);
+      expect(git.r.status, git.r.stderr).to.equal(0);
+      expect(git.pkg!.devDependencies).to.deep.equal({ '@sftpgw/cli': 'git+https://gitlab.example.com/platform/sftpgw.git#v0.2.0' });
+      expect(git.pkg!.allowScripts['@sftpgw/cli']).to.equal(true);
+      const tgz = init(['--package', 'https://artifacts.example.com/sftpgw-0.2.0.tgz']);
+      expect(tgz.pkg!.devDependencies).to.deep.equal({ '@sftpgw/cli': 'https://artifacts.example.com/sftpgw-0.2.0.tgz' });
+      const file = init(['--package', 'file:../vendor/sftpgw.tgz']);
+      expect(file.r.status, file.r.stderr).to.equal(0);
+      expect(file.pkg!.devDependencies['@sftpgw/cli']).to.equal(`file:${path.resolve(file.parent, '../vendor/sftpgw.tgz')}`);
+      expect(file.r.stderr).to.include('exists on this machine only');
+    });
+
+    it('the default names this sftpgw and says what to change; an unscoped name is warned about', function () {
+      const def = init([]);
+      expect(def.pkg!.devDependencies).to.deep.equal({ '@sftpgw/cli': '^0.1.0' });
+      expect(def.r.stderr).to.include('run init again with --package');
+      expect(existsSync(path.join(def.dir, '.npmrc'))).to.equal(false);
+      const unscoped = init(['--package', 'sftpgw@^0.1.0']);
+      expect(unscoped.r.status).to.equal(0);
+      expect(unscoped.r.stderr).to.match(/warning: sftpgw is not a scoped name/);
+    });
+
+    it('refuses what it cannot write, names the flag, and writes nothing', function () {
+      for (const [args, message] of [
+        [['--package', 'git+https://gitlab.example.com/platform/sftpgw.git'], 'names no tag or commit'],
+        [['--package', '@@bad name'], 'is not a package npm can install'],
+        [['--package', 'https://x.example/s.tgz', '--registry', 'https://r.example/'], '--registry maps a package scope'],
+        [['--package', '@acme/sftpgw@^1.0.0', '--registry', 'not a url'], '--registry not a url is not a URL'],
+      ] as Array<[string[], string]>) {
+        const { r, dir } = init(args);
+        expect(r.status, args.join(' ')).to.equal(2);
+        expect(r.stderr, args.join(' ')).to.include(message);
+        expect(existsSync(dir), `${args.join(' ')}: nothing written`).to.equal(false);
+      }
+    });
+  });
+
   describe('the GitLab CI template', function () {
     const file = path.join(repoRoot, 'templates', 'init', 'gitlab-ci.yml');
 
-    /** Every `npx sftpgw …` command line in the pipeline's scripts. */
+    /** Every `sftpgw …` command line in the pipeline's scripts. */
     function sftpgwCalls(): string[][] {
       const doc = parseYaml(readFileSync(file, 'utf8')) as Record<string, { script?: string[] }>;
       return Object.values(doc).flatMap((job) => (job && typeof job === 'object' && Array.isArray(job.script) ? job.script : []))
-        .flatMap((line) => [...line.matchAll(/npx sftpgw ([^|;&]+)/g)].map((m) => m[1].trim().split(/\s+/)));
+        .flatMap((line) => [...line.matchAll(/(?:^|[;&|]\s*|then\s+)sftpgw ([^|;&]+)/g)].map((m) => m[1].trim().split(/\s+/)));
     }
+
+    it('never runs sftpgw through npx or a registry lookup, and pins the cfn-lint of the bundled schemas', function () {
+      const text = readFileSync(file, 'utf8');
+      expect(text).not.to.match(/^[^#]*\bnpx\b/m);
+      expect(text).not.to.match(/^[^#]*npm exec/m);
+      expect(text).to.include('export PATH="$PWD/node_modules/.bin:$PATH"');
+      const dir = path.join(tempDir(), 'gw');
+      runCli(['init', dir], { cwd: repoRoot });
+      const written = readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8');
+      const pinned = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { config: { cfnLintVersion: string } }).config.cfnLintVersion;
+      expect((parseYaml(written) as { variables: Record<string, string> }).variables.CFN_LINT_VERSION).to.equal(pinned);
+    });
 
     it('parses, and every sftpgw command it runs exists with those flags', function () {
       const calls = sftpgwCalls();
@@ -252,7 +323,8 @@ describe('operator workflows', function () {
     it('is the file sftpgw init writes', function () {
       const dir = path.join(tempDir(), 'gw');
       runCli(['init', dir], { cwd: repoRoot });
-      expect(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8')).to.equal(readFileSync(file, 'utf8'));
+      const pinned = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { config: { cfnLintVersion: string } }).config.cfnLintVersion;
+      expect(readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8')).to.equal(readFileSync(file, 'utf8').replaceAll('{{cfnLintVersion}}', pinned));
     });
   });
 

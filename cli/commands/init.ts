@@ -3,8 +3,12 @@ import { initRepository } from '../engine/init.js';
 import { displayPath } from '../engine/paths.js';
 import type { CommonFlags } from '../main.js';
 
-export async function run(_flags: CommonFlags, dir: string): Promise<number> {
-  const r = initRepository(dir);
-  process.stderr.write(`created ${displayPath(r.dir)}: ${r.files.join(', ')}\nnext: cd ${displayPath(r.dir)} && npm install && npx sftpgw build\n`);
+export async function run(flags: CommonFlags & { package?: string; registry?: string }, dir: string): Promise<number> {
+  const r = initRepository(dir, { package: flags.package, registry: flags.registry });
+  const where = displayPath(r.dir);
+  process.stderr.write(`created ${where}: ${r.files.join(', ')}\n`);
+  process.stderr.write(`sftpgw: "${r.source.name}": "${r.source.spec}" in package.json\n`);
+  for (const note of r.source.notes) process.stderr.write(`${note}\n`);
+  process.stderr.write(`next: cd ${where} && npm install && npx sftpgw build, then commit package-lock.json (the pipeline installs from it)\n`);
   return 0;
 }

@@ -1,6 +1,7 @@
 // sftpgw init DIR: a new gateway repository that builds at once.
 //   sftpgw.yaml (commented), users/example-partner.libsonnet, .gitlab-ci.yml,
-//   package.json (sftpgw as a dev dependency), .gitignore, README.md.
+//   package.json (sftpgw as a dev dependency from --package, with the install
+//   settings sftpgw needs), .gitignore, README.md, and .npmrc with --registry.
 // The repository consumes sftpgw as an npm package: the shipped libsonnet and
 // templates are used from node_modules; a templates/gateway.jsonnet or
 // templates/users.jsonnet of its own replaces the shipped one, and its own
@@ -8,13 +9,25 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SftpgwError, usageError } from './errors.js';
+import { ownPackage } from './own-package.js';
+import { packageSource, scopeOf, type PackageSource } from './package-spec.js';
 import { packageRoot } from './paths.js';
 import { userFileText } from './users/manage.js';
 import { ed25519PublicKey } from './users/keys.js';
 
+export interface InitOptions {
+  /** npm spec of sftpgw for the new repository (see package-spec.ts); default: this sftpgw's name and version. */
+  package?: string;
+  /** Registry URL the package's scope is mapped to in .npmrc. */
+  registry?: string;
+  /** Folder relative file: specs are resolved against. */
+  cwd?: string;
+}
+
 export interface InitResult {
   dir: string;
   files: string[];
+  source: PackageSource;
 }
 
 function stackNameFor(dir: string): string {
@@ -75,15 +88,20 @@ environments:
 `;
 }
 
-function readmeText(stackName: string): string {
+function readmeText(stackName: string, source: PackageSource): string {
   return `# ${stackName}
 
-An SFTP gateway on AWS, operated with [sftpgw](https://www.npmjs.com/package/sftpgw):
-Transfer Family in front of a KMS-encrypted bucket (one file per SFTP user in
-\`users/\`), and outbound pushes to partner SFTP servers.
+An SFTP gateway on AWS, operated with sftpgw: Transfer Family in front of a
+KMS-encrypted bucket (one file per SFTP user in \`users/\`), and outbound
+pushes to partner SFTP servers.
+
+How this repository gets sftpgw: \`package.json\` names it
+(\`"${source.name}": "${source.spec}"\`) and \`npm install\` fetches it; \`package-lock.json\`
+pins the exact build. To move to another version or source, change that line (a
+registry version, a git URL with a tag, or a tarball URL) and run \`npm install\`.
 
 \`\`\`sh
-npm install                                   # sftpgw, from package.json
+npm install                                   # sftpgw and its jsonnet engine (compiles libjsonnet: cmake, g++)
 npx sftpgw build                              # → dist/gateway/default/template.json
 npx sftpgw users add acme --key acme.pub      # a new SFTP user (a merge request)
 npx sftpgw destinations put acme …            # a new outbound destination
@@ -92,34 +110,84 @@ npx sftpgw diff --env production              # what a deploy would change
 
 Merge requests run validate (Code Quality and JUnit in the MR) and diff;
 main deploys staging and prepares production, which a person applies with the
-manual \`deploy-production\` job (\`.gitlab-ci.yml\`). Set \`artifacts.bucket\` in
-\`sftpgw.yaml\` and give the pipeline AWS credentials (a GitLab OIDC role)
-first. \`users/example-partner.libsonnet\` is an example: replace its key or
-remove it.
+manual \`deploy-production\` job (\`.gitlab-ci.yml\`). The pipeline runs sftpgw
+from \`node_modules/.bin\` only, never by asking a registry for "sftpgw". Set
+\`artifacts.bucket\` in \`sftpgw.yaml\` and give the pipeline AWS credentials (a
+GitLab OIDC role) first. \`users/example-partner.libsonnet\` is an example:
+replace its key or remove it.
 `;
 }
 
-export function initRepository(dir: string): InitResult {
+/** The new repository's package.json: sftpgw, and the install settings it needs. */
+function packageJsonText(stackName: string, source: PackageSource): string {
+  return JSON.stringify({
+    name: stackName.toLowerCase(),
+    private: true,
+    description: `SFTP gateway ${stackName} (sftpgw)`,
+    scripts: { build: 'sftpgw build', validate: 'sftpgw validate', diff: 'sftpgw diff' },
+    devDependencies: { [source.name]: source.spec },
+    // npm >= 11.16 runs a dependency's install script only when allowed here:
+    // libjsonnet must compile; ssh2's optional native addons (a faster cipher
+    // and CPU feature detection) are not needed and would need a compiler.
+    allowScripts: {
+      '@hanazuki/node-jsonnet': true,
+      ssh2: false,
+      'cpu-features': false,
+      // sftpgw's own prepare script builds it from a git source; a registry or
+      // tarball copy is built already.
+      [source.name]: source.kind === 'git',
+    },
+  }, null, 2) + '\n';
+}
+
+/** .gitlab-ci.yml, with the cfn-lint release the bundled schemas came from. */
+export function pipelineText(): string {
+  return readFileSync(path.join(packageRoot, 'templates', 'init', 'gitlab-ci.yml'), 'utf8')
+    .replaceAll('{{cfnLintVersion}}', ownPackage().cfnLintVersion);
+}
+
+/** .npmrc mapping the package's scope to the organisation's registry. */
+function npmrcText(source: PackageSource, registry: string): string {
+  const scope = scopeOf(source.name)!;
+  const url = registry.endsWith('/') ? registry : `${registry}/`;
+  const host = url.replace(/^https?:/, '');
+  return `# ${scope} packages come from your registry only, never from the public one.
+${scope}:registry=${url}
+# In GitLab CI the job token reads a GitLab package registry (the ? leaves it
+# empty elsewhere); on your machine, npm login --registry=${url} adds your own.
+${host}:_authToken=\${CI_JOB_TOKEN?}
+`;
+}
+
+function checkRegistry(registry: string, source: PackageSource): void {
+  let url: URL;
+  try {
+    url = new URL(registry);
+  } catch {
+    throw usageError(`--registry ${registry} is not a URL`, 'give the npm endpoint, e.g. https://gitlab.example.com/api/v4/packages/npm/');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usageError(`--registry ${registry} is not an http(s) URL`);
+  if (source.kind !== 'registry' || !scopeOf(source.name)) {
+    throw usageError('--registry maps a package scope to a registry: it needs --package with a scoped registry name', 'e.g. --package @acme/sftpgw@^0.2.0 --registry https://gitlab.example.com/api/v4/packages/npm/');
+  }
+}
+
+export function initRepository(dir: string, opts: InitOptions = {}): InitResult {
   const root = path.resolve(dir);
   if (existsSync(root) && readdirSync(root).some((f) => !f.startsWith('.git'))) {
     throw usageError(`${dir} is not empty`, 'init a new, empty folder (a fresh git clone is fine)');
   }
   const stackName = stackNameFor(root);
-  const ownPackage = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  const source = packageSource(opts.package, ownPackage(), opts.cwd ?? process.cwd());
+  if (opts.registry !== undefined) checkRegistry(opts.registry, source);
   const files: Record<string, string> = {
     'sftpgw.yaml': configText(stackName),
     'users/example-partner.libsonnet': userFileText('example-partner', { sshPublicKeys: [ed25519PublicKey('example@replace-me')], homeDirectory: 'example-partner' }),
-    '.gitlab-ci.yml': readFileSync(path.join(packageRoot, 'templates', 'init', 'gitlab-ci.yml'), 'utf8'),
-    'package.json': JSON.stringify({
-      name: stackName.toLowerCase(),
-      private: true,
-      description: `SFTP gateway ${stackName} (sftpgw)`,
-      scripts: { build: 'sftpgw build', validate: 'sftpgw validate', diff: 'sftpgw diff' },
-      // Point this at wherever your organisation publishes sftpgw.
-      devDependencies: { sftpgw: `^${ownPackage.version}` },
-    }, null, 2) + '\n',
-    '.gitignore': 'node_modules/\ndist/\n',
-    'README.md': readmeText(stackName),
+    '.gitlab-ci.yml': pipelineText(),
+    'package.json': packageJsonText(stackName, source),
+    '.gitignore': 'node_modules/\ndist/\n.gitlab-ci-local/\n',
+    'README.md': readmeText(stackName, source),
+    ...(opts.registry !== undefined ? { '.npmrc': npmrcText(source, opts.registry) } : {}),
   };
   try {
     for (const [name, text] of Object.entries(files)) {
@@ -130,5 +198,5 @@ export function initRepository(dir: string): InitResult {
   } catch (err) {
     throw new SftpgwError('failed', `cannot write into ${dir}: ${(err as Error).message}`, { cause: err });
   }
-  return { dir: root, files: Object.keys(files) };
+  return { dir: root, files: Object.keys(files), source };
 }

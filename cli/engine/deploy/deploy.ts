@@ -154,7 +154,11 @@ async function waitForChangeSet(deps: DeployDeps, stackName: string, name: strin
 
 async function deployedTemplate(deps: DeployDeps, stackName: string, changeSetName?: string): Promise<CfnTemplate | undefined> {
   const text = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.getTemplate(stackName, changeSetName));
-  return text === undefined ? undefined : readTemplateText(text, changeSetName ? `change set ${changeSetName}` : `the deployed template of ${stackName}`);
+  if (text === undefined) return undefined;
+  const template = readTemplateText(text, changeSetName ? `change set ${changeSetName}` : `the deployed template of ${stackName}`);
+  // moto answers `{}` for the change set of a stack that does not exist yet
+  // (REVIEW_IN_PROGRESS): the plan then rests on the change set's own list.
+  return { ...template, Resources: template.Resources ?? {} };
 }
 
 /** Change sets this tool left behind (a superseded --no-execute, an interrupted run). */
