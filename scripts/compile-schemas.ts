@@ -1,7 +1,10 @@
 // Compiles the JSON schemas the CLI validates with into ajv standalone code,
 // so no schema is compiled at run time (ajv import + compile cost ~170 ms for
 // the config alone, 415 ms for 14 resource types). Run: npm run schemas.
-// test/schemas.test.ts checks the committed output is what this produces.
+// Resource types come from the committed registry inputs (schemas/registry/,
+// scripts/registry-inputs.ts), never from the installed cfn-lint, so the
+// output is the same on every machine; test/schemas.test.ts checks the
+// committed output is what this produces.
 //
 // Outputs (under cli/generated/ unless a path says otherwise):
 //   config-validate.js          sftpgw.yaml
@@ -9,8 +12,6 @@
 //   resources/<type>.js         one module per resource type's Properties, imported on demand
 //   handler/generated/destination-validate.js   the outbound destination secret (shared with the CLI)
 //   resource-types.json         per type: module, createOnly (replacement), GetAtt attributes, tagging; source + version
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -18,7 +19,8 @@ import { configSchema } from '../cli/engine/config/schema.js';
 import { destinationSchema } from '../handler/destination-schema.js';
 import { templateSchema } from '../cli/engine/validate/template-schema.js';
 import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
-import { deriveSchema, locateCfnLint, readRegistrySchema, RESOURCE_TYPES, SOURCE_REGION, typeInfo } from './resource-schemas.js';
+import { readInputs, REGISTRY_DIR, registryFileName, repoRoot, writeTree, type RegistryInputs } from './registry-inputs.js';
+import { deriveSchema, RESOURCE_TYPES, typeInfo } from './resource-schemas.js';
 
 const standalone = ((standaloneCode as unknown as { default?: unknown }).default ?? standaloneCode) as (a: Ajv, refs?: unknown) => string;
 
@@ -52,36 +54,41 @@ export interface ResourceTypesFile {
 }
 
 /** Every generated file, by path relative to the repository root. */
-export function generatedFiles(): Record<string, string> {
+export function generatedFiles(inputs: RegistryInputs = readInputs()): Record<string, string> {
   const files: Record<string, string> = {
     'cli/generated/config-validate.js': compileStandalone({ default: configSchema }, 'cli/engine/config/schema.ts'),
     'cli/generated/template-validate.js': compileStandalone({ template: templateSchema }, 'cli/engine/validate/template-schema.ts'),
     // The handler bundles this one: the Lambda carries no schema compiler.
     'handler/generated/destination-validate.js': compileStandalone({ default: destinationSchema }, 'handler/destination-schema.ts'),
   };
-  const cfnLint = locateCfnLint();
+  const { source } = inputs;
   const index: ResourceTypesFile = {
-    source: { cfnLint: cfnLint.version, region: SOURCE_REGION, path: 'cfnlint/data/schemas/resources' },
+    source: { cfnLint: source.cfnLint, region: source.region, path: source.path },
     types: {},
   };
   for (const typeName of [...RESOURCE_TYPES].sort()) {
-    const registry = readRegistrySchema(cfnLint, typeName);
+    const registry = inputs.schemas.get(typeName)!;
     const { schema, droppedPatterns } = deriveSchema(registry);
-    const info = typeInfo(typeName, registry, droppedPatterns, cfnLint);
+    const info = typeInfo(typeName, registry, droppedPatterns, source.getAtt);
     index.types[typeName] = info;
-    files[`cli/generated/resources/${info.module}`] = compileStandalone({ default: schema }, `${typeName} in cfn-lint ${cfnLint.version} (${SOURCE_REGION})`);
+    files[`cli/generated/resources/${info.module}`] = compileStandalone({ default: schema }, `${REGISTRY_DIR}/${registryFileName(typeName)} (${typeName}, cfn-lint ${source.cfnLint}, ${source.region})`);
   }
   files['cli/generated/resource-types.json'] = JSON.stringify(index, null, 2) + '\n';
   return files;
 }
 
+/** Writes the generated files under root; modules of types no longer listed are removed. */
+export function writeGenerated(root: string, files: Record<string, string>): void {
+  writeTree(root, files, ['cli/generated/resources']);
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const files = generatedFiles();
-  // Drop modules of types no longer in the list.
-  const resourcesDir = path.join(root, 'cli/generated/resources');
-  mkdirSync(resourcesDir, { recursive: true });
-  for (const f of readdirSync(resourcesDir)) if (!(`cli/generated/resources/${f}` in files)) rmSync(path.join(resourcesDir, f));
-  for (const [file, content] of Object.entries(files)) writeFileSync(path.join(root, file), content);
-  console.log(`wrote ${Object.keys(files).length} files`);
+  try {
+    const files = generatedFiles(readInputs(repoRoot));
+    writeGenerated(repoRoot, files);
+    console.log(`wrote ${Object.keys(files).length} files from schemas/registry/`);
+  } catch (err) {
+    console.error(`npm run schemas: ${(err as Error).message}`);
+    process.exit(1);
+  }
 }

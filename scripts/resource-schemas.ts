@@ -1,7 +1,7 @@
 // Derives the per-type Properties schemas sftpgw validates with from the
-// CloudFormation registry schemas bundled with cfn-lint (the machine's Python
-// package; its version is recorded in the output), for the resource types
-// the shipped libsonnet emits plus the ones a gateway commonly adds.
+// CloudFormation registry schemas cfn-lint ships, as committed under
+// schemas/registry/ (scripts/registry-inputs.ts), for the resource types the
+// shipped libsonnet emits plus the ones a gateway commonly adds.
 //
 // What the derivation does to a registry schema, and why:
 // - every value position (a property, an array item, a map value) also
@@ -13,9 +13,6 @@
 //   are dropped and counted; the registry's own keywords requiredXor,
 //   requiredOr, dependentExcluded and dependentRequired become draft-07
 //   (annotated with `x-cfn-rule` so messages can say what was meant).
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
 
 /** The types we bundle. Outside this set a resource is reported, never silently passed. */
@@ -41,47 +38,19 @@ export const RESOURCE_TYPES = [
   'AWS::SSM::Parameter',
 ] as const;
 
-/** Registry schemas differ slightly by region; we take this one's. */
-export const SOURCE_REGION = 'us_east_1';
-
 export const INTRINSIC_FUNCTIONS = [
   'Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::If', 'Fn::ImportValue',
   'Fn::FindInMap', 'Fn::Base64', 'Fn::Cidr', 'Fn::GetAZs', 'Fn::Length', 'Fn::ToJsonString', 'Fn::Transform',
 ] as const;
 
-type Schema = Record<string, unknown>;
+export type Schema = Record<string, unknown>;
 
-export interface CfnLintData {
-  version: string;
-  dir: string;
-  /** Types whose every property Fn::GetAtt can read (cfn-lint's schema/_getatts.py). */
+/** What cfn-lint knows about Fn::GetAtt beyond the registry schemas (its schema/_getatts.py). */
+export interface GetAttFacts {
+  /** Types whose every property Fn::GetAtt can read. */
   allPropertyAttributes: string[];
-  /** Extra GetAtt attributes of non-registry types (same source). */
+  /** Extra GetAtt attributes of some types. */
   attributeExceptions: Record<string, string[]>;
-}
-
-/** Where the installed cfn-lint keeps its schemas, and its version. */
-export function locateCfnLint(): CfnLintData {
-  const script = [
-    'import os, json, cfnlint, cfnlint.version',
-    'from cfnlint.schema import _getatts as g',
-    'print(json.dumps({"version": cfnlint.version.__version__, "dir": os.path.join(os.path.dirname(cfnlint.__file__), "data", "schemas"),',
-    '  "allPropertyAttributes": sorted(g._all_property_types), "attributeExceptions": g._exceptions}))',
-  ].join('\n');
-  let out: string;
-  try {
-    out = execFileSync(process.env.PYTHON ?? 'python3', ['-c', script], { encoding: 'utf8' });
-  } catch (err) {
-    throw new Error(`cannot import cfn-lint's Python package (pip install cfn-lint): ${(err as Error).message}`);
-  }
-  return JSON.parse(out) as CfnLintData;
-}
-
-export function readRegistrySchema(data: CfnLintData, typeName: string): Schema {
-  const providers = readFileSync(path.join(data.dir, 'providers', `${SOURCE_REGION}.py`), 'utf8');
-  const m = new RegExp(`"${typeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": "([0-9a-f]+)"`).exec(providers);
-  if (!m) throw new Error(`${typeName} is not in cfn-lint ${data.version}'s ${SOURCE_REGION} registry`);
-  return JSON.parse(readFileSync(path.join(data.dir, 'resources', `${m[1]}.json`), 'utf8')) as Schema;
 }
 
 const KEEP = new Set([
@@ -229,21 +198,21 @@ function topLevelNames(pointers: unknown): string[] {
 }
 
 /** What Fn::GetAtt can read, as cfn-lint computes it (schema/_getatts.py). */
-function attributesOf(typeName: string, registry: Schema, data: CfnLintData): string[] {
+function attributesOf(typeName: string, registry: Schema, getAtt: GetAttFacts): string[] {
   if (typeName === 'AWS::CloudFormation::Stack') return ['Outputs.*'];
   const readOnly = ((registry.readOnlyProperties as string[] | undefined) ?? [])
     .map((p) => p.replace(/^\/properties\//, '').split('/').join('.'))
     .filter((a) => !a.includes('*'));
-  const extra = data.allPropertyAttributes.includes(typeName) ? Object.keys(registry.properties as Schema) : data.attributeExceptions[typeName] ?? [];
+  const extra = getAtt.allPropertyAttributes.includes(typeName) ? Object.keys(registry.properties as Schema) : getAtt.attributeExceptions[typeName] ?? [];
   return [...new Set([...readOnly, ...extra])].sort();
 }
 
-export function typeInfo(typeName: string, registry: Schema, droppedPatterns: string[], data: CfnLintData): TypeInfo {
+export function typeInfo(typeName: string, registry: Schema, droppedPatterns: string[], getAtt: GetAttFacts): TypeInfo {
   const tagging = registry.tagging as { taggable?: boolean; tagProperty?: string } | undefined;
   const info: TypeInfo = {
     module: `${slug(typeName)}.js`,
     createOnly: (registry.createOnlyProperties as string[] | undefined) ?? [],
-    attributes: attributesOf(typeName, registry, data),
+    attributes: attributesOf(typeName, registry, getAtt),
     readOnly: topLevelNames(registry.readOnlyProperties),
   };
   if (tagging?.taggable !== false && tagging?.tagProperty) info.tagProperty = tagging.tagProperty.replace(/^\/properties\//, '');

@@ -129,12 +129,26 @@ describe('outbound handler (bundle + moto + sshd)', function () {
           object: { key: eventKey(o.key), size: o.size, eTag: 'x', versionId: o.versionId, sequencer: '0' },
         },
       })),
-    } as S3Event;
+    };
   }
 
   function context(remainingMs = 300_000): Context {
     const until = Date.now() + remainingMs;
-    return { awsRequestId: `req-${randomBytes(4).toString('hex')}`, getRemainingTimeInMillis: () => until - Date.now() } as unknown as Context;
+    const fail = (): never => { throw new Error('the handler returns a promise; it never calls done/fail/succeed'); };
+    return {
+      callbackWaitsForEmptyEventLoop: true,
+      functionName: 'sftpgw-push',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:sftpgw-push',
+      memoryLimitInMB: '256',
+      awsRequestId: `req-${randomBytes(4).toString('hex')}`,
+      logGroupName: '/aws/lambda/sftpgw-push',
+      logStreamName: 'test',
+      getRemainingTimeInMillis: () => until - Date.now(),
+      done: fail,
+      fail,
+      succeed: fail,
+    };
   }
 
   interface Invocation {

@@ -7,6 +7,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Ajv } from 'ajv';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pinnedCfnLint } from '../cli/engine/validate/lint-version.js';
+import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
 import { cleanTempDirs, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
 
 /** GitLab's Code Quality report format (docs.gitlab.com/ci/testing/code_quality, "Code Quality report format"). */
@@ -54,18 +56,19 @@ function fakeLinter(dir: string, script: string): string {
   return file;
 }
 
-describe('sftpgw validate', function () {
+describe(`sftpgw validate (${CFN_LINT_RANGE})`, function () {
   this.timeout(120_000);
+  before(checkCfnLintVersion);
   afterEach(cleanTempDirs);
 
   it('the example passes every layer, cfn-lint -c I included: exit 0, zero findings', () => {
     const dir = exampleProject();
     const r = runCli(['validate', '--output', 'json'], { cwd: dir });
-    expect(r.status, r.stderr).to.equal(0);
+    expect(r.status, withCfnLintNote(r.stderr)).to.equal(0);
     const out = JSON.parse(r.stdout) as { ok: boolean; layers: string[]; counts: Record<string, number>; findings: unknown[]; resources: number };
     expect(out.ok).to.equal(true);
     expect(out.layers).to.deep.equal(['template', 'schema', 'semantic', 'baseline', 'cfn-lint']);
-    expect(out.findings).to.deep.equal([]);
+    expect(out.findings, withCfnLintNote()).to.deep.equal([]);
     expect(out.counts).to.deep.equal({ error: 0, warning: 0, info: 0, waived: 0 });
     expect(out.resources).to.equal(26); // 14 inbound + 12 outbound
     expect(listFiles(dir).filter((f) => f.startsWith('dist'))).to.deep.equal([]); // writes no template
@@ -83,13 +86,13 @@ describe('sftpgw validate', function () {
     const v = runCli(['validate', '--no-lint', '--report', 'codequality=reports/cq.json', '--report', 'junit=reports/junit.xml'], { cwd: dir });
     expect(v.status).to.equal(1);
     expect(v.stdout).to.match(/bucket-versioning/);
-    const cq = JSON.parse(readFileSync(path.join(dir, 'reports/cq.json'), 'utf8')) as { check_name: string; location: { path: string; lines: { begin: number } } }[];
+    const cq = JSON.parse(readFileSync(path.join(dir, 'reports/cq.json'), 'utf8')) as { check_name: string; fingerprint: string; location: { path: string; lines: { begin: number } } }[];
     const validateCq = new Ajv({ allErrors: true }).compile(CODE_QUALITY_SCHEMA);
     expect(validateCq(cq), JSON.stringify(validateCq.errors)).to.equal(true);
     const issue = cq.find((i) => i.check_name === 'baseline/bucket-versioning')!;
     // the shipped library is outside the repository: GitLab gets the config file instead
     expect(issue.location.path).to.equal('sftpgw.yaml');
-    expect(new Set(cq.map((i) => (i as unknown as { fingerprint: string }).fingerprint)).size).to.equal(cq.length);
+    expect(new Set(cq.map((i) => i.fingerprint)).size).to.equal(cq.length);
 
     const xml = readFileSync(path.join(dir, 'reports/junit.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).to.equal(true);
@@ -162,10 +165,10 @@ describe('sftpgw validate', function () {
     t.Resources.GatewayBucket.DependsOn = 'GatewayKey'; // already implied by Fn::GetAtt: cfn-lint W3005
     writeFileSync(path.join(dir, 'template.json'), JSON.stringify(t, null, 2));
     const r = runCli(['validate', '--template', 'template.json', '--output', 'json'], { cwd: dir });
-    expect(r.status, r.stderr).to.equal(0);
+    expect(r.status, withCfnLintNote(r.stderr)).to.equal(0);
     const out = JSON.parse(r.stdout) as { findings: { rule: string; layer: string; severity: string; logicalId: string; pointer: string; source: { line: number } }[] };
     const w = out.findings.find((f) => f.rule === 'cfn-lint/W3005')!;
-    expect(w, r.stdout).to.not.equal(undefined);
+    expect(w, withCfnLintNote(r.stdout)).to.not.equal(undefined);
     expect(w).to.include({ layer: 'cfn-lint', severity: 'warning', logicalId: 'GatewayBucket' });
     expect(w.pointer).to.match(/^\/Resources\/GatewayBucket\/DependsOn/);
     expect(w.source.line).to.be.greaterThan(1);
@@ -177,7 +180,7 @@ describe('sftpgw validate', function () {
     const r = runCli(['validate'], { cwd: dir, env });
     expect(r.status).to.equal(1);
     expect(r.stderr).to.match(/cfn-lint is not installed/);
-    expect(r.stderr).to.match(/pip install cfn-lint/);
+    expect(r.stderr).to.include(`pip install 'cfn-lint~=${pinnedCfnLint(repoRoot)}'`); // the supported release
     expect(r.stderr).to.match(/--no-lint/);
     const b = runCli(['build'], { cwd: dir, env });
     expect(b.status).to.equal(1);

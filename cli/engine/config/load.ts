@@ -39,14 +39,17 @@ export const ENVIRONMENT_VARIABLES: Record<string, keyof Settings | 'env' | 'con
   SFTPGW_OUT_DIR: 'outDir',
 };
 
+/** SFTPGW_* variables that are not settings (SFTPGW_CFN_LINT: the cfn-lint to run, cli/adapters/cfn-lint.ts). */
+const OTHER_VARIABLES = ['SFTPGW_CFN_LINT'];
+
 export const DEFAULT_CONFIG_FILE = 'sftpgw.yaml';
 
 export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promise<ResolvedConfig> {
   const cwd = opts.cwd ?? process.cwd();
   const environment = opts.environment ?? process.env;
   for (const name of Object.keys(environment)) {
-    if (name.startsWith('SFTPGW_') && !(name in ENVIRONMENT_VARIABLES)) {
-      reporter.warn(`ignoring unknown environment variable ${name} (known: ${Object.keys(ENVIRONMENT_VARIABLES).join(', ')})`);
+    if (name.startsWith('SFTPGW_') && !(name in ENVIRONMENT_VARIABLES) && !OTHER_VARIABLES.includes(name)) {
+      reporter.warn(`ignoring unknown environment variable ${name} (known: ${[...Object.keys(ENVIRONMENT_VARIABLES), ...OTHER_VARIABLES].join(', ')})`);
     }
   }
   const file = path.resolve(cwd, opts.configFile ?? environment.SFTPGW_CONFIG ?? DEFAULT_CONFIG_FILE);

@@ -6,6 +6,7 @@ import type { Linter } from '../../adapters/cfn-lint.js';
 import { SftpgwError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { pointerOf, type Finding, type Severity } from './finding.js';
+import { inSupportedRange, pipRequirement, supportedRange } from './lint-version.js';
 
 export interface LintOptions {
   linter: Linter;
@@ -14,6 +15,12 @@ export interface LintOptions {
   timeoutMs?: number;
   /** Ask cfn-lint its version, for the debug log (one more process, run alongside). */
   reportVersion?: boolean;
+  /**
+   * The cfn-lint version sftpgw is made for (package.json config.cfnLintVersion):
+   * when cfn-lint reports findings, a cfn-lint outside its range is named in a
+   * warning. Asked only then: `cfn-lint --version` costs about 2 s of CPU.
+   */
+  pinnedVersion?: string;
 }
 
 export const DEFAULT_LINT_TIMEOUT_MS = 300_000;
@@ -50,7 +57,7 @@ export async function lintFindings(file: string, opts: LintOptions, reporter: Re
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new SftpgwError('failed', `cfn-lint is not installed (no ${linter.command} on PATH)`, {
-        hint: 'install it: pip install cfn-lint (or set SFTPGW_CFN_LINT to its path); or pass --no-lint to skip this layer',
+        hint: `install it: pip install ${opts.pinnedVersion ? `'${pipRequirement(opts.pinnedVersion)}'` : 'cfn-lint'} (or set SFTPGW_CFN_LINT to its path); or pass --no-lint to skip this layer`,
       });
     }
     throw new SftpgwError('failed', `could not run ${linter.command}: ${(err as Error).message}`, { cause: err });
@@ -70,7 +77,13 @@ export async function lintFindings(file: string, opts: LintOptions, reporter: Re
   if (matches.length === 0 && code !== 0) {
     throw new SftpgwError('failed', `cfn-lint failed (exit ${code})`, { hint: tail(run.stderr) || 'run it by hand with the same template to see why' });
   }
+  if (opts.pinnedVersion && (matches.length > 0 || version)) warnIfUnsupported(await (version ?? linter.version()), opts.pinnedVersion, reporter);
   return matches.map((m) => toFinding(m));
+}
+
+function warnIfUnsupported(installed: string | undefined, pinned: string, reporter: Reporter): void {
+  if (installed === undefined || inSupportedRange(installed, pinned)) return;
+  reporter.warn(`cfn-lint ${installed} is installed; sftpgw is made for cfn-lint ${supportedRange(pinned)}, whose findings may differ (pip install '${pipRequirement(pinned)}')`);
 }
 
 function toFinding(m: CfnLintMatch): Finding {

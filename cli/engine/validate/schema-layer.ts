@@ -41,7 +41,7 @@ export async function schemaFindings(template: CfnTemplate): Promise<Finding[]> 
         resourceType: type,
         pointer: pointerOf('Resources', id, 'Type'),
         message: `sftpgw has no bundled schema for ${type}; only cfn-lint checks its properties`,
-        hint: guess ? `did you mean ${guess}?` : `if the type is right, add it to RESOURCE_TYPES in scripts/resource-schemas.ts and run npm run schemas (bundled: cfn-lint ${resourceTypes().source.cfnLint} registry schemas)`,
+        hint: guess ? `did you mean ${guess}?` : `if the type is right, add it to RESOURCE_TYPES in scripts/resource-schemas.ts and run npm run schemas:refresh (bundled: cfn-lint ${resourceTypes().source.cfnLint} registry schemas)`,
       });
     }
   }
