@@ -14,7 +14,7 @@ import type { Context, S3Event } from 'aws-lambda';
 import { expect } from 'chai';
 import { keyPair, secretFragments, type KeyPair } from './helpers/keys.js';
 import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
-import { freePort, startMoto, startSshd, type Moto, type Sshd } from './helpers/servers.js';
+import { freePort, startMoto, startSshd, startTogether, type Moto, type Sshd } from './helpers/servers.js';
 
 type Handler = (event: S3Event, context: Context) => Promise<{ outcomes: Array<{ outcome: string; destination?: string; file?: string }> }>;
 
@@ -38,11 +38,11 @@ describe('outbound handler (bundle + moto + sshd)', function () {
 
   before(async function () {
     encryptedKey = encryptedKeyPair(PASSPHRASE);
-    [moto, sshd, readOnlySshd] = await Promise.all([
+    [moto, sshd, readOnlySshd] = await startTogether(
       startMoto(),
       startSshd({ extraAuthorizedKeys: [encryptedKey.publicKey] }),
       startSshd({ readOnly: true }),
-    ]);
+    );
     Object.assign(process.env, moto.env, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SECRET_PREFIX: PREFIX, GATEWAY: 'test-gateway', DESTINATION_CACHE_SECONDS: '0', DEADLINE_MARGIN_SECONDS: '10' });
     s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' });
     sm = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'us-east-1' });
@@ -56,15 +56,16 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     ({ handler } = (await import(pathToFileURL(isolated).href)) as { handler: Handler });
   });
 
+  // Runs after a failed before hook too: anything may be undefined here.
   after(async function () {
-    for (const m of mounts) execFileSync('umount', ['-l', m]);
     await Promise.all([moto?.stop(), sshd?.stop(), readOnlySshd?.stop()]);
+    for (const m of mounts) execFileSync('umount', ['-l', m]);
     process.env = savedEnv;
     cleanTempDirs();
     // Over every test of this file: not one line may carry secret material.
     const secrets = [
-      ...secretFragments(sshd.clientKey.privateKey),
-      ...secretFragments(encryptedKey.privateKey),
+      ...secretFragments(sshd?.clientKey.privateKey ?? ''),
+      ...secretFragments(encryptedKey?.privateKey ?? ''),
       PASSPHRASE,
       'BEGIN OPENSSH PRIVATE KEY',
     ];

@@ -1,12 +1,14 @@
 // Real servers for the outbound tests, on 127.0.0.1 only, stopped by PID:
-// OpenSSH's sshd (the SFTP server, DESIGN.md §6 recipe) and moto (S3 and
-// Secrets Manager). A missing binary fails the test: nothing is skipped.
+// OpenSSH's sshd (the SFTP server) and moto (S3 and Secrets Manager). A
+// missing binary fails the test: nothing is skipped. Every server is listed
+// in server-registry.ts until it exits, so none outlives the test run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { keyPair, type KeyPair } from './keys.js';
 import { tempDir } from './project.js';
+import { exited, registerServer } from './server-registry.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -70,7 +72,7 @@ export interface Sshd {
 
 export async function startSshd(opts: { readOnly?: boolean; extraAuthorizedKeys?: string[] } = {}): Promise<Sshd> {
   const sshdBin = '/usr/sbin/sshd';
-  if (!existsSync(sshdBin)) throw new Error('sshd is missing: install openssh-server (.ci/run does)');
+  if (!existsSync(sshdBin)) throw new Error('sshd is missing: install openssh-server (npm test installs it as root: scripts/test-prereqs.sh)');
   const dir = tempDir('sftpgw-sshd-');
   const root = path.join(dir, 'remote');
   mkdirSync(root, { mode: 0o755 });
@@ -96,16 +98,22 @@ export async function startSshd(opts: { readOnly?: boolean; extraAuthorizedKeys?
   ].join('\n') + '\n');
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const child = spawn(sshdBin, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const sessions = (): number[] => (child.pid === undefined ? [] : childPids(child.pid).flatMap((p) => [p, ...childPids(p)]));
+  const stop = async () => {
+    for (const p of sessions()) { kill(p, 'SIGCONT'); kill(p, 'SIGKILL'); }
+    kill(child.pid);
+    await exited(child);
+  };
+  registerServer(`sshd on 127.0.0.1:${port}`, child, stop);
   let log = '';
   child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
   try {
     await waitForPort(port, child, 'sshd');
   } catch (err) {
-    kill(child.pid);
+    await stop();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
   const pid = child.pid!;
-  const sessions = (): number[] => childPids(pid).flatMap((p) => [p, ...childPids(p)]);
   return {
     port,
     pid,
@@ -116,16 +124,13 @@ export async function startSshd(opts: { readOnly?: boolean; extraAuthorizedKeys?
     clientKey,
     dropSessions: () => sessions().forEach((p) => kill(p, 'SIGKILL')),
     freezeSessions: (frozen) => sessions().forEach((p) => kill(p, frozen ? 'SIGSTOP' : 'SIGCONT')),
-    stop: async () => {
-      for (const p of sessions()) { kill(p, 'SIGCONT'); kill(p, 'SIGKILL'); }
-      kill(pid);
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-    },
+    stop,
   };
 }
 
 export interface Moto {
   endpoint: string;
+  port: number;
   pid: number;
   /** Environment for an SDK client (or the handler) talking to this server. */
   env: Record<string, string>;
@@ -142,15 +147,21 @@ export async function startMoto(): Promise<Moto> {
     child.once('error', (e) => resolve(e));
   });
   if (spawned) throw new Error(`moto_server could not start (${spawned.message}): it comes with moto (pip install 'moto[server]')`);
+  const stop = async () => {
+    kill(child.pid);
+    await exited(child);
+  };
+  registerServer(`moto_server on 127.0.0.1:${port}`, child, stop);
   try {
     await waitForPort(port, child, 'moto_server', 30_000);
   } catch (err) {
-    kill(child.pid);
+    await stop();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
+    port,
     pid: child.pid!,
     env: {
       AWS_ENDPOINT_URL: endpoint,
@@ -158,9 +169,21 @@ export async function startMoto(): Promise<Moto> {
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
     },
-    stop: async () => {
-      kill(child.pid);
-      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-    },
+    stop,
   };
+}
+
+/**
+ * Starts servers side by side. When one fails, those that did start are
+ * stopped before the error is rethrown: a before hook that fails half-way
+ * leaves nothing running and nothing for its after hook to guard.
+ */
+export async function startTogether<T extends readonly { stop(): Promise<void> }[]>(...starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(settled.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<T[number]>).value) as unknown as T;
 }
