@@ -11,6 +11,8 @@ import { expect } from 'chai';
 import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 
 const script = path.join(repoRoot, 'scripts/test-prereqs.sh');
+/** The cfn-lint release package.json pins: the script installs that one. */
+const PIN = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { config: { cfnLintVersion: string } }).config.cfnLintVersion;
 
 /** What the tests use, and the Debian package that provides it. */
 const APT_PARTS: Record<string, { pkg: string; file?: string; cmd?: string }> = {
@@ -121,7 +123,7 @@ describe('scripts/test-prereqs.sh', function () {
     expect(r.lines[0]).to.equal(
       'test prerequisites missing: sshd, ssh-keygen, sftp, pgrep, rsync, proftpd, mod_sftp, gesftpserver, cfn-lint, moto_server — install with: '
       + 'sudo apt-get install openssh-server openssh-client procps rsync proftpd-core proftpd-mod-crypto gesftpserver pipx; '
-      + "then pipx install cfn-lint && pipx install 'moto[server]'; then run npm test as root (a test mounts a tmpfs)");
+      + `then pipx install cfn-lint~=${PIN} && pipx install 'moto[server]'; then run npm test as root (a test mounts a tmpfs)`);
     expect(aptCalls(m)).to.deep.equal([]);
   });
 
@@ -221,10 +223,10 @@ describe('scripts/test-prereqs.sh', function () {
     const m = machine([...ALL_APT, 'moto_server'], { python: 'fails' });
     const r = run(m);
     expect(r.status).to.equal(1);
-    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal('-m pip install --quiet cfn-lint');
+    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal(`-m pip install --quiet cfn-lint~=${PIN}`);
     expect(r.stderr).to.include('No matching distribution found (fake)');
-    expect(r.lines.at(-1)).to.equal('test prerequisites missing: cfn-lint — python3 -m pip install cfn-lint failed (output above); '
-      + 'install with: apt-get install pipx; then PIPX_BIN_DIR=/usr/local/bin pipx install cfn-lint');
+    expect(r.lines.at(-1)).to.equal(`test prerequisites missing: cfn-lint — python3 -m pip install cfn-lint~=${PIN} failed (output above); `
+      + `install with: apt-get install pipx; then PIPX_BIN_DIR=/usr/local/bin pipx install cfn-lint~=${PIN}`);
     expect(aptCalls(m)).to.deep.equal([]);
   });
 
@@ -232,8 +234,8 @@ describe('scripts/test-prereqs.sh', function () {
     const m = machine(ALL_APT, { python: 'fails', apt: false });
     const r = run(m);
     expect(r.status).to.equal(1);
-    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal('-m pip install --quiet cfn-lint moto[server]');
-    expect(r.lines.at(-1)).to.equal("test prerequisites missing: cfn-lint, moto_server — python3 -m pip install cfn-lint 'moto[server]' failed (output above); "
-      + "install with: python3 -m pip install cfn-lint 'moto[server]'");
+    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal(`-m pip install --quiet cfn-lint~=${PIN} moto[server]`);
+    expect(r.lines.at(-1)).to.equal(`test prerequisites missing: cfn-lint, moto_server — python3 -m pip install cfn-lint~=${PIN} 'moto[server]' failed (output above); `
+      + `install with: python3 -m pip install cfn-lint~=${PIN} 'moto[server]'`);
   });
 });
