@@ -203,9 +203,9 @@ Examples:
     .option('--private-key-file <file>', 'client private key (OpenSSH or PEM), or - for stdin; never printed')
     .option('--passphrase-file <file>', 'passphrase of an encrypted private key')
     .option('--password-stdin', 'read a password from stdin (instead of, or besides, a key)')
-    .requiredOption('--trusted-host-key <key>', 'the server\'s host key: an OpenSSH public key line or a SHA256: fingerprint; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .requiredOption('--trusted-host-key <key>', 'the server\'s host key: an OpenSSH public key line, ssh-keyscan output, a SHA256: fingerprint or the ssh-keygen -lf line; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .requiredOption('--remote-dir <dir>', 'remote directory files are delivered to')
-    .requiredOption('--pattern <regex>', 'regular expression every file name must match (whole name)')
+    .requiredOption('--pattern <regex>', 'RE2 regular expression every file name must match (whole name; no backreferences or lookaround)')
     .option('--kms-key-id <key>', 'KMS key for the secret (default: the account\'s aws/secretsmanager key)')
     .option('-r, --region <region>', 'AWS region (default: config, then the SDK chain)')
     .addHelpText('after', `

@@ -18,7 +18,13 @@ function isGone(err: unknown): boolean {
 
 export function s3ObjectStore(env: NodeJS.ProcessEnv = process.env): ObjectStore {
   const s3 = new S3Client({ forcePathStyle: customS3Endpoint(env) });
-  const call = async <T>(fn: () => Promise<T>): Promise<T> => {
+  const call = async <T>(ref: ObjectRef, fn: () => Promise<T>): Promise<T> => {
+    // Without a key, GetObjectTagging/PutObjectTagging become the BUCKET's
+    // ?tagging requests (and a rejection would overwrite the bucket's tags).
+    // The event checks refuse such records; this guard makes it impossible.
+    if (typeof ref.bucket !== 'string' || ref.bucket === '' || typeof ref.key !== 'string' || ref.key === '') {
+      throw new Error('refusing an S3 object request without a bucket name or object key');
+    }
     try {
       return await fn();
     } catch (err) {
@@ -27,17 +33,17 @@ export function s3ObjectStore(env: NodeJS.ProcessEnv = process.env): ObjectStore
     }
   };
   return {
-    tags: (ref: ObjectRef) => call(async () => {
+    tags: (ref: ObjectRef) => call(ref, async () => {
       const out = await s3.send(new GetObjectTaggingCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
       return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
     }),
-    setTags: (ref: ObjectRef, tags: Record<string, string>) => call(async () => {
+    setTags: (ref: ObjectRef, tags: Record<string, string>) => call(ref, async () => {
       await s3.send(new PutObjectTaggingCommand({
         Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId,
         Tagging: { TagSet: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
       }));
     }),
-    open: (ref: ObjectRef) => call(async () => {
+    open: (ref: ObjectRef) => call(ref, async () => {
       const out = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }));
       return { size: out.ContentLength ?? 0, body: out.Body as Readable };
     }),

@@ -2,17 +2,23 @@
 // does not stop the others. Outcomes:
 //   delivered  file on the remote under its final name; object tagged
 //   duplicate  this object version was delivered before (events arrive at least once)
-//   rejected   layout, unsafe name, pattern mismatch, object gone: final, never retried
+//   rejected   malformed event or record, layout, unsafe name, pattern mismatch,
+//              invalid FilePattern, object gone: final, never retried
 //   failed     anything a retry may fix (server, auth, host key, secret, I/O)
 // handleEvent throws when any record failed, so Lambda retries the event and
 // finally sends it to the on-failure destination; delivered records are then
 // recognised as duplicates and not sent twice.
+//
+// What is thrown leaves the function outside our log lines (the runtime logs
+// the message and stack itself), so it is built only from redacted text, with
+// no cause attached.
 import { createHash } from 'node:crypto';
-import type { S3EventRecord } from 'aws-lambda';
+import { DestinationError } from './destination.js';
 import type { DestinationCache } from './destinations.js';
+import { checkRecord, eventRecords, recordFields } from './event-records.js';
 import type { Logger } from './log.js';
-import { ObjectGoneError, type ObjectRef, type ObjectStore, type Pusher } from './ports.js';
-import { decodeEventKey, parseStagingKey } from './staging-key.js';
+import { ObjectGoneError, type ObjectStore, type Pusher } from './ports.js';
+import { parseStagingKey } from './staging-key.js';
 
 export interface DeliverDeps {
   objects: ObjectStore;
@@ -30,7 +36,7 @@ export interface DeliverDeps {
 export type Outcome =
   | { outcome: 'delivered'; destination: string; file: string; bytes: number }
   | { outcome: 'duplicate'; destination: string; file: string }
-  | { outcome: 'rejected'; reason: string; code: string; destination?: string; file?: string }
+  | { outcome: 'rejected'; reason: string; code: string; destination?: string; file?: string; detail?: string }
   | { outcome: 'failed'; error: Error; destination?: string; file?: string };
 
 export const TAG = {
@@ -56,30 +62,83 @@ export class DeliveryFailedError extends Error {
   override name = 'DeliveryFailedError';
 }
 
-export async function handleEvent(records: readonly S3EventRecord[], deps: DeliverDeps): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  // One at a time: memory stays flat and the deadline is shared fairly.
-  for (const record of records) outcomes.push(await deliverRecord(record, deps));
+/**
+ * Records delivered at the same time. S3 puts one record in an event, but a
+ * replay or a hand-made event may carry several: one at a time, a slow or hung
+ * destination would use up the deadline on every retry and starve the valid
+ * records after it. A small bound keeps memory flat (each delivery holds only
+ * its stream buffers and the writes in flight). Records naming the same object
+ * key still run one after the other, in event order: the later one then sees
+ * the first's tag (a duplicate), and two versions of one key reach the remote
+ * name in the order S3 reported them.
+ */
+export const RECORD_CONCURRENCY = 4;
+
+// The thrown message names at most this many failures, each this long.
+const THROWN_FAILURES = 5;
+const THROWN_MESSAGE_CHARS = 500;
+
+/** fn over items, at most `limit` at a time; results in item order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+export async function handleEvent(event: unknown, deps: DeliverDeps): Promise<Outcome[]> {
+  const shape = eventRecords(event);
+  if (!shape.ok) {
+    deps.log.log('warn', `event rejected: ${shape.reason}`, { outcome: 'rejected', reason: 'malformed-event' });
+    deps.log.metrics({ Delivered: 0, Rejected: 1, Failed: 0, Duplicate: 0, Bytes: 0 }, deps.dimensions);
+    return [{ outcome: 'rejected', code: 'malformed-event', reason: shape.reason }];
+  }
+  if (shape.note) deps.log.log('info', shape.note, {});
+  const sameObject = new Map<string, Promise<unknown>>();
+  const outcomes = await mapBounded(shape.records, RECORD_CONCURRENCY, (record) => {
+    const check = checkRecord(record);
+    if (!check.ok) return deliverRecord(record, deps);
+    const id = `${check.ref.bucket}\0${check.ref.key}`;
+    const run = (sameObject.get(id) ?? Promise.resolve()).then(() => deliverRecord(record, deps));
+    sameObject.set(id, run);
+    return run;
+  });
   const failed = outcomes.filter((o): o is Extract<Outcome, { outcome: 'failed' }> => o.outcome === 'failed');
   if (failed.length > 0) {
-    throw new DeliveryFailedError(`${failed.length} of ${outcomes.length} record(s) failed; the event will be retried: ${failed.map((f) => f.error.message).join('; ')}`);
+    const shown = failed.slice(0, THROWN_FAILURES).map((f) => f.error.message.slice(0, THROWN_MESSAGE_CHARS));
+    if (failed.length > shown.length) shown.push(`+${failed.length - shown.length} more`);
+    const error = new DeliveryFailedError(deps.log.redact(`${failed.length} of ${outcomes.length} record(s) failed; the event will be retried: ${shown.join('; ')}`));
+    // The runtime logs the stack too (a short secret could match a frame's path).
+    error.stack = deps.log.redact(error.stack ?? '');
+    throw error;
   }
   return outcomes;
 }
 
-export async function deliverRecord(record: S3EventRecord, deps: DeliverDeps): Promise<Outcome> {
+export async function deliverRecord(record: unknown, deps: DeliverDeps): Promise<Outcome> {
   const started = Date.now();
-  const now = deps.now ?? (() => new Date());
-  const rawKey = record.s3?.object?.key ?? '';
-  const ref: ObjectRef = { bucket: record.s3?.bucket?.name ?? '', key: decodeEventKey(rawKey) ?? rawKey, versionId: record.s3?.object?.versionId || undefined };
-  const fields: Record<string, unknown> = { bucket: ref.bucket, key: ref.key, versionId: ref.versionId };
+  try {
+    return await deliverChecked(record, deps, started);
+  } catch (err) {
+    // A bug of ours, never a raw crash: logged, counted, retried.
+    return outcomeLogger(deps, { ...recordFields(record) }, started)({ outcome: 'failed', error: err instanceof Error ? err : new Error(String(err)) });
+  }
+}
 
-  const finish = (o: Outcome): Outcome => {
+/** Logs and counts an outcome (one JSON line, one EMF record), and returns it. */
+function outcomeLogger(deps: DeliverDeps, fields: Record<string, unknown>, started: number): (o: Outcome) => Outcome {
+  return (o: Outcome): Outcome => {
     const duration = Date.now() - started;
     if (o.outcome === 'failed') {
       deps.log.log('error', 'delivery failed; the event will be retried', { ...fields, destination: o.destination, outcome: 'failed', durationMs: duration, error: o.error.message, errorKind: (o.error as { kind?: string }).kind ?? o.error.name });
     } else if (o.outcome === 'rejected') {
-      deps.log.log('warn', `file rejected: ${o.reason}`, { ...fields, destination: o.destination, outcome: 'rejected', reason: o.code, durationMs: duration });
+      deps.log.log('warn', `file rejected: ${o.reason}`, { ...fields, destination: o.destination, outcome: 'rejected', reason: o.code, durationMs: duration, error: o.detail });
     } else {
       deps.log.log('info', o.outcome === 'delivered' ? 'file delivered' : 'already delivered; not sent again', { ...fields, destination: o.destination, outcome: o.outcome, bytes: o.outcome === 'delivered' ? o.bytes : undefined, durationMs: duration });
     }
@@ -92,12 +151,23 @@ export async function deliverRecord(record: S3EventRecord, deps: DeliverDeps): P
     }, deps.dimensions);
     return o;
   };
+}
 
-  const reject = async (code: string, reason: string, existing: Record<string, string>, destination?: string): Promise<Outcome> => {
+async function deliverChecked(record: unknown, deps: DeliverDeps, started: number): Promise<Outcome> {
+  const now = deps.now ?? (() => new Date());
+  const check = checkRecord(record);
+  const fields: Record<string, unknown> = check.ok ? { ...check.ref } : { ...recordFields(record) };
+  const finish = outcomeLogger(deps, fields, started);
+  // Not tagged: the record names no object we could address (tagging with an
+  // empty key would address the bucket itself).
+  if (!check.ok) return finish({ outcome: 'rejected', code: check.code, reason: check.reason });
+  const { ref } = check;
+
+  const reject = async (code: string, reason: string, existing: Record<string, string>, destination?: string, detail?: string): Promise<Outcome> => {
     const tags: Record<string, string> = { [TAG.status]: 'rejected', [TAG.time]: now().toISOString(), [TAG.reason]: code };
     if (destination) tags[TAG.destination] = destination;
     await tagQuietly(mergeTags(existing, tags));
-    return finish({ outcome: 'rejected', code, reason, destination, file: undefined });
+    return finish({ outcome: 'rejected', code, reason, destination, file: undefined, detail });
   };
 
   // A tag is a record, not the delivery: failing to write it is logged, never
@@ -109,11 +179,6 @@ export async function deliverRecord(record: S3EventRecord, deps: DeliverDeps): P
       deps.log.log('warn', 'could not tag the staged object', { ...fields, error: (err as Error).message });
     }
   };
-
-  if (!record.eventName?.startsWith('ObjectCreated:')) {
-    return finish({ outcome: 'rejected', code: 'not-object-created', reason: `event ${record.eventName ?? '(none)'} is not an ObjectCreated event` });
-  }
-  if (decodeEventKey(rawKey) === undefined) return reject('layout', 'object key in the event is not valid URL encoding', {});
 
   let existing: Record<string, string>;
   try {
@@ -135,11 +200,17 @@ export async function deliverRecord(record: S3EventRecord, deps: DeliverDeps): P
   try {
     target = await deps.destinations.get(secretName);
   } catch (err) {
+    if (err instanceof DestinationError) {
+      deps.log.addSecrets(err.secrets);
+      if (err.patternInvalid) {
+        return reject('invalid-pattern', `the FilePattern of destination ${destination} is not a valid RE2 pattern: no file can be checked against it (fix the destination, then stage the file again)`, existing, destination, err.message);
+      }
+    }
     return finish({ outcome: 'failed', error: err as Error, destination, file });
   }
   deps.log.addSecrets(target.secrets);
 
-  if (!target.filePattern.test(file)) {
+  if (!target.filePattern.matches(file)) {
     return reject('pattern-mismatch', `file name does not match the FilePattern of destination ${destination}`, existing, destination);
   }
 

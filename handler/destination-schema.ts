@@ -6,6 +6,10 @@
 
 export const DESTINATION_SCHEMA_ID = 'https://sftpgw.dev/schemas/destination.json';
 
+// C0, DEL and C1 control characters: a NUL in a path ends the server's
+// session, a newline corrupts logs and remote tooling.
+export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
+
 export const destinationSchema = {
   $id: DESTINATION_SCHEMA_ID,
   type: 'object',
@@ -16,12 +20,12 @@ export const destinationSchema = {
   properties: {
     Host: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$' },
     Port: { type: 'integer', minimum: 1, maximum: 65535 },
-    Username: { type: 'string', minLength: 1, maxLength: 256 },
+    Username: { type: 'string', minLength: 1, maxLength: 256, pattern: NO_CONTROL_CHARACTERS },
     PrivateKey: { type: 'string', minLength: 1 },
     Passphrase: { type: 'string', minLength: 1 },
     Password: { type: 'string', minLength: 1 },
     TrustedHostKeys: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 8192 } },
-    RemoteDirectory: { type: 'string', minLength: 1, maxLength: 1024 },
+    RemoteDirectory: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARACTERS },
     FilePattern: { type: 'string', minLength: 1, maxLength: 1024 },
   },
 } as const;

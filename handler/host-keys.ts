@@ -1,34 +1,46 @@
 // Pinned remote host keys. TrustedHostKeys holds OpenSSH public key lines
-// ("ssh-ed25519 AAAA… comment") or fingerprints as `ssh-keygen -lf` prints them
-// ("SHA256:" + unpadded base64 of the key blob's SHA-256). There is no
+// ("ssh-ed25519 AAAA… comment", also with the host field ssh-keyscan prints)
+// or fingerprints as `ssh-keygen -lf` prints them ("SHA256:" + unpadded
+// base64 of the key blob's SHA-256, alone or as the whole -lf line); the
+// accepted text forms are in host-key-formats.ts. There is no
 // trust-on-first-use: a server whose key matches none is never talked to.
 import ssh2 from 'ssh2';
 import { fingerprint } from './fingerprint.js';
-
-const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+import { hostKeyLines } from './host-key-formats.js';
 
 export { fingerprint };
+
+function isPrivateKey(text: string): boolean {
+  if (/PRIVATE KEY-----|PuTTY-User-Key-File/.test(text)) return true;
+  const parsed = ssh2.utils.parseKey(text.trim());
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return !(key instanceof Error) && key !== undefined && key.isPrivateKey();
+}
 
 /** The pinned fingerprints, or a message per entry that is neither form (indexes are 0-based). */
 export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; problems: string[] } {
   const pins = new Set<string>();
   const problems: string[] = [];
   entries.forEach((entry, i) => {
-    const text = entry.trim();
-    if (text.startsWith('SHA256:')) {
-      if (FINGERPRINT.test(text)) pins.add(text);
-      else problems.push(`TrustedHostKeys/${i}: a SHA256 fingerprint is "SHA256:" followed by 43 base64 characters (as ssh-keygen -lf prints it)`);
+    // Never echo it: this is the wrong kind of key in the wrong place.
+    if (isPrivateKey(entry)) {
+      problems.push(`TrustedHostKeys/${i}: is a private key; pin the server's public host key (ssh-keyscan or ssh-keygen -lf)`);
       return;
     }
-    const parsed = ssh2.utils.parseKey(text);
-    const key = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (key instanceof Error || key === undefined) {
-      problems.push(`TrustedHostKeys/${i}: neither an OpenSSH public key line nor a SHA256: fingerprint`);
-    } else if (key.isPrivateKey()) {
-      // Never echo it: this is the wrong kind of key in the wrong place.
-      problems.push(`TrustedHostKeys/${i}: is a private key; pin the server's public host key (ssh-keyscan or ssh-keygen -lf)`);
-    } else {
-      pins.add(fingerprint(key.getPublicSSH()));
+    for (const line of hostKeyLines(entry)) {
+      if (line.kind === 'problem') {
+        problems.push(`TrustedHostKeys/${i}: ${line.problem}`);
+      } else if (line.kind === 'fingerprint') {
+        pins.add(line.fingerprint);
+      } else {
+        const parsed = ssh2.utils.parseKey(line.text);
+        const key = Array.isArray(parsed) ? parsed[0] : parsed;
+        if (key instanceof Error || key === undefined || key.isPrivateKey()) {
+          problems.push(`TrustedHostKeys/${i}: the key in it is not a valid OpenSSH public key (a truncated or altered line?)`);
+        } else {
+          pins.add(fingerprint(key.getPublicSSH()));
+        }
+      }
     }
   });
   return { pins, problems };

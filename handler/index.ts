@@ -7,7 +7,7 @@
 //   GATEWAY                     metric dimension; the stack name (default: the function name)
 //   DESTINATION_CACHE_SECONDS   how long a warm container reuses a destination (default 60)
 //   DEADLINE_MARGIN_SECONDS     stop this long before the function times out (default 10)
-import type { Context, S3Event } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { s3ObjectStore, secretsManagerStore } from './aws.js';
 import { handleEvent, type Outcome } from './deliver.js';
 import { DestinationCache } from './destinations.js';
@@ -54,11 +54,13 @@ const write = (line: string): void => {
   process.stdout.write(line);
 };
 
-export async function handler(event: S3Event, context: Context): Promise<{ outcomes: Array<Omit<Outcome, 'error'>> }> {
+// The event is whatever the invoker sent (S3, a replay, a hand-made test):
+// handleEvent checks its shape before using it.
+export async function handler(event: unknown, context: Context): Promise<{ outcomes: Array<Omit<Outcome, 'error'>> }> {
   const { settings: s, destinations, objects } = wiring();
-  const log = new Logger(write, { requestId: context.awsRequestId });
-  const remaining = typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 300_000;
-  const outcomes = await handleEvent(event.Records ?? [], {
+  const log = new Logger(write, { requestId: context?.awsRequestId });
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 300_000;
+  const outcomes = await handleEvent(event, {
     objects,
     destinations,
     push,

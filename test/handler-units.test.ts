@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import ssh2 from 'ssh2';
 import { parseDestination } from '../handler/destination.js';
 import { fingerprint, parseTrustedHostKeys } from '../handler/host-keys.js';
-import { Logger, scrub } from '../handler/log.js';
+import { Logger } from '../handler/log.js';
+import { SecretValues } from '../handler/secret-values.js';
 import { decodeEventKey, parseStagingKey } from '../handler/staging-key.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
 import { cleanTempDirs, tempDir } from './helpers/project.js';
@@ -70,7 +71,7 @@ describe('handler units', function () {
       expect(problems).to.deep.equal([
         "TrustedHostKeys/0: is a private key; pin the server's public host key (ssh-keyscan or ssh-keygen -lf)",
         'TrustedHostKeys/1: a SHA256 fingerprint is "SHA256:" followed by 43 base64 characters (as ssh-keygen -lf prints it)',
-        'TrustedHostKeys/2: neither an OpenSSH public key line nor a SHA256: fingerprint',
+        'TrustedHostKeys/2: neither an OpenSSH public key line nor a SHA256: fingerprint (ssh-keyscan and ssh-keygen -lf output are accepted as printed)',
       ]);
     });
   });
@@ -102,14 +103,16 @@ describe('handler units', function () {
 
     it('anchors FilePattern to the whole file name', function () {
       const d = parseDestination('p/x', JSON.stringify({ ...base, Password: 'pw-123456', FilePattern: 'a|b' }));
-      expect(['a', 'b', 'ab', 'xa'].map((n) => d.filePattern.test(n))).to.deep.equal([true, true, false, false]);
+      expect(['a', 'b', 'ab', 'xa'].map((n) => d.filePattern.matches(n))).to.deep.equal([true, true, false, false]);
     });
   });
 
   describe('log lines', function () {
-    it('scrub() removes private key blocks and known secret values wherever they are', function () {
+    it('redact() removes private key blocks and known secret values wherever they are', function () {
       const priv = keyPair('ed25519').privateKey;
-      const text = scrub(JSON.stringify({ error: `failed: ${priv} with pw hunter2-pw` }), ['hunter2-pw']);
+      const secrets = new SecretValues();
+      secrets.add(['hunter2-pw']);
+      const text = secrets.redact(JSON.stringify({ error: `failed: ${priv} with pw hunter2-pw` }));
       for (const f of secretFragments(priv)) expect(text).not.to.include(f);
       expect(text).not.to.include('hunter2-pw');
       expect(text).to.include('[private key redacted]');

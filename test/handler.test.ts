@@ -12,6 +12,7 @@ import { CreateBucketCommand, GetObjectTaggingCommand, PutBucketVersioningComman
 import { CreateSecretCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, S3Event } from 'aws-lambda';
 import { expect } from 'chai';
+import { eventKey, s3Record } from './helpers/handler-harness.js';
 import { keyPair, secretFragments, type KeyPair } from './helpers/keys.js';
 import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 import { freePort, startMoto, startSshd, startTogether, type Moto, type Sshd } from './helpers/servers.js';
@@ -107,30 +108,8 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     return { key, versionId: out.VersionId!, size: Buffer.byteLength(body) };
   }
 
-  /** The key as S3 writes it into event notifications: URL-encoded, `+` for a space. */
-  function eventKey(key: string): string {
-    return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
-  }
-
   function s3Event(objects: Array<{ key: string; versionId?: string; size: number }>): S3Event {
-    return {
-      Records: objects.map((o) => ({
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'test' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'push',
-          bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
-          object: { key: eventKey(o.key), size: o.size, eTag: 'x', versionId: o.versionId, sequencer: '0' },
-        },
-      })),
-    };
+    return { Records: objects.map((o) => s3Record(BUCKET, o)) } as unknown as S3Event;
   }
 
   function context(remainingMs = 300_000): Context {
@@ -322,20 +301,36 @@ describe('outbound handler (bundle + moto + sshd)', function () {
   });
 
   it('fails (retry) on a malformed secret, naming every bad field and no value', async function () {
-    await putDestination('malformed', { TrustedHostKeys: undefined, FilePattern: '([unclosed', Port: 70000, Passphrase: 'x', PassPhrase: 'typo' });
+    await putDestination('malformed', { TrustedHostKeys: undefined, FilePattern: '([unclosed', Port: 70000, Passphrase: 'pp-value', PassPhrase: 'typo-value' });
     const inv = await expectFailure('malformed/a.txt', /sftpgw\/malformed is invalid/);
     const msg = inv.error!.message;
     expect(msg).to.include('TrustedHostKeys: is required');
     expect(msg).to.include('Port: must be <= 65535');
     expect(msg).to.include('unknown key "PassPhrase"');
+    expect(msg).not.to.include('typo-value');
+    expect(msg).not.to.include('pp-value');
     expect(msg).to.include('sftpgw destinations put');
     for (const f of secretFragments(sshd.clientKey.privateKey)) expect(msg).not.to.include(f);
   });
 
-  it('fails (retry) on an invalid FilePattern or an unparsable pinned key', async function () {
-    await putDestination('badpattern', { FilePattern: '([unclosed', TrustedHostKeys: ['not a key'] });
-    const inv = await expectFailure('badpattern/a.txt', /FilePattern: not a valid regular expression/);
+  it('fails (retry) on an unparsable pinned key', async function () {
+    await putDestination('badpin', { TrustedHostKeys: ['not a key'] });
+    const inv = await expectFailure('badpin/a.txt', /sftpgw\/badpin is invalid/);
     expect(inv.error!.message).to.include('TrustedHostKeys/0: neither an OpenSSH public key line nor a SHA256: fingerprint');
+  });
+
+  it('rejects (no retry) while FilePattern is not a valid RE2 pattern: no file can be checked against it', async function () {
+    const dir = await putDestination('badpattern', { FilePattern: '([unclosed', TrustedHostKeys: ['not a key'] });
+    const obj = await stage('badpattern/a.txt', 'x');
+    const inv = await invoke(s3Event([obj]));
+    expect(inv.error).to.equal(undefined);
+    expect(inv.result!.outcomes[0].outcome).to.equal('rejected');
+    expect(readdirSync(dir)).to.deep.equal([]);
+    expect(await tags(obj)).to.include({ 'sftpgw:status': 'rejected', 'sftpgw:reason': 'invalid-pattern' });
+    const [line] = logs(inv);
+    expect(line.error).to.include('FilePattern: not a valid RE2 pattern (missing closing ])');
+    expect(line.error).to.include('TrustedHostKeys/0: neither an OpenSSH public key line nor a SHA256: fingerprint');
+    expect(metrics(inv)[0]).to.include({ Rejected: 1, Failed: 0 });
   });
 
   it('never connects to a server whose host key is not pinned', async function () {

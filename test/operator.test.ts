@@ -2,6 +2,7 @@
 // repositories; destinations put/test/list against a real moto server and a
 // real OpenSSH sshd on 127.0.0.1; init then build as a new team would; the
 // shipped .gitlab-ci.yml only runs sftpgw commands and flags that exist.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -162,7 +163,14 @@ describe('operator workflows', function () {
       const bad = cli(['destinations', 'put', 'broken', '--host', '127.0.0.1', '--username', 'u', '--private-key-file', '-', '--trusted-host-key', 'SHA256:short', '--remote-dir', '/in', '--pattern', '([unclosed'], sshd.clientKey.privateKey);
       expect(bad.status).to.equal(1);
       expect(bad.stderr).to.include('--trusted-host-key #1');
-      expect(bad.stderr).to.include('--pattern: not a valid regular expression');
+      expect(bad.stderr).to.include('--pattern: not a valid RE2 pattern (missing closing ])');
+      // RE2 has no backreferences or lookaround: refused before anything is stored, the pattern not echoed.
+      for (const [pattern, hint] of [['(a)\\1x', 'backreferences are not supported by RE2'], ['(?!tmp)qz.*', 'lookahead and lookbehind are not supported by RE2'], ['never)|(?:xyz', 'unexpected )']]) {
+        const r = cli(['destinations', 'put', 'refused', '--host', '127.0.0.1', '--username', 'u', '--password-stdin', '--trusted-host-key', sshd.hostPublicKey, '--remote-dir', '/in', '--pattern', pattern], 'pw-12345');
+        expect(r.status, pattern).to.equal(1);
+        expect(r.stderr, pattern).to.include(`--pattern: not a valid RE2 pattern (`).and.include(hint);
+        expect(r.stderr, pattern).not.to.include(pattern);
+      }
       const badKey = cli(['destinations', 'put', 'Not Valid', '--host', 'h', '--username', 'u', '--password-stdin', '--trusted-host-key', sshd.hostPublicKey, '--remote-dir', '/', '--pattern', '.*'], 'pw');
       expect(badKey.status).to.equal(2);
       expect(badKey.stderr).to.include('"Not Valid" is not a destination key');
@@ -194,6 +202,22 @@ describe('operator workflows', function () {
       expect(ok.status).to.equal(0);
       const keys = (JSON.parse(ok.stdout) as { keys: Array<{ type: string; pinned: boolean; line: string }> }).keys;
       expect(keys.find((k) => k.type === 'ssh-ed25519')).to.deep.include({ pinned: true, line: sshd.hostPublicKey.split(' ').slice(0, 2).join(' ') });
+    });
+
+    it('put takes the host key as ssh-keyscan and ssh-keygen -lf print it, and test connects with it', function () {
+      const scan = execFileSync('sh', ['-c', `ssh-keyscan -p ${sshd.port} 127.0.0.1 2>&1`], { encoding: 'utf8' });
+      const pub = path.join(dir, 'host.pub');
+      writeFileSync(pub, sshd.hostPublicKey + '\n');
+      const lf = execFileSync('ssh-keygen', ['-lf', pub], { encoding: 'utf8' }).trim();
+      for (const [key, pin] of [['scanned', scan], ['lfline', lf]]) {
+        const r = put(key, [], pin);
+        expect(r.status, r.stderr).to.equal(0);
+        const t = cli(['destinations', 'test', key]);
+        expect(t.status, t.stderr).to.equal(0);
+      }
+      const wrong = put('badpin', ['--trusted-host-key', 'MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48']);
+      expect(wrong.status).to.equal(1);
+      expect(wrong.stderr).to.include('--trusted-host-key #2: MD5 fingerprints are not accepted');
     });
 
     it('test says what to do when the secret does not exist', function () {

@@ -3,10 +3,11 @@ import func3_module from "ajv/dist/runtime/ucs2length.js";
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$id":"https://sftpgw.dev/schemas/destination.json","type":"object","additionalProperties":false,"required":["Host","Username","TrustedHostKeys","RemoteDirectory","FilePattern"],"anyOf":[{"required":["PrivateKey"]},{"required":["Password"]}],"properties":{"Host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$"},"Port":{"type":"integer","minimum":1,"maximum":65535},"Username":{"type":"string","minLength":1,"maxLength":256},"PrivateKey":{"type":"string","minLength":1},"Passphrase":{"type":"string","minLength":1},"Password":{"type":"string","minLength":1},"TrustedHostKeys":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"string","minLength":1,"maxLength":8192}},"RemoteDirectory":{"type":"string","minLength":1,"maxLength":1024},"FilePattern":{"type":"string","minLength":1,"maxLength":1024}}};
+const schema6 = {"$id":"https://sftpgw.dev/schemas/destination.json","type":"object","additionalProperties":false,"required":["Host","Username","TrustedHostKeys","RemoteDirectory","FilePattern"],"anyOf":[{"required":["PrivateKey"]},{"required":["Password"]}],"properties":{"Host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$"},"Port":{"type":"integer","minimum":1,"maximum":65535},"Username":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},"PrivateKey":{"type":"string","minLength":1},"Passphrase":{"type":"string","minLength":1},"Password":{"type":"string","minLength":1},"TrustedHostKeys":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"string","minLength":1,"maxLength":8192}},"RemoteDirectory":{"type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},"FilePattern":{"type":"string","minLength":1,"maxLength":1024}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = typeof func3_module === 'function' ? func3_module : func3_module.default;
 const pattern0 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$", "u");
+const pattern1 = new RegExp("^[^\\u0000-\\u001f\\u007f-\\u009f]*$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://sftpgw.dev/schemas/destination.json" */;
@@ -233,9 +234,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-else {
-const err18 = {instancePath:instancePath+"/Username",schemaPath:"#/properties/Username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.Username.type,parentSchema:schema6.properties.Username,data:data2};
+if(!pattern1.test(data2)){
+const err18 = {instancePath:instancePath+"/Username",schemaPath:"#/properties/Username/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f-\\u009f]*$",parentSchema:schema6.properties.Username,data:data2};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -245,11 +245,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.PrivateKey !== undefined){
-let data3 = data.PrivateKey;
-if(typeof data3 === "string"){
-if(func3(data3) < 1){
-const err19 = {instancePath:instancePath+"/PrivateKey",schemaPath:"#/properties/PrivateKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.PrivateKey,data:data3};
+else {
+const err19 = {instancePath:instancePath+"/Username",schemaPath:"#/properties/Username/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.Username.type,parentSchema:schema6.properties.Username,data:data2};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -259,8 +256,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/PrivateKey",schemaPath:"#/properties/PrivateKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.PrivateKey.type,parentSchema:schema6.properties.PrivateKey,data:data3};
+if(data.PrivateKey !== undefined){
+let data3 = data.PrivateKey;
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+const err20 = {instancePath:instancePath+"/PrivateKey",schemaPath:"#/properties/PrivateKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.PrivateKey,data:data3};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -270,11 +270,8 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.Passphrase !== undefined){
-let data4 = data.Passphrase;
-if(typeof data4 === "string"){
-if(func3(data4) < 1){
-const err21 = {instancePath:instancePath+"/Passphrase",schemaPath:"#/properties/Passphrase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.Passphrase,data:data4};
+else {
+const err21 = {instancePath:instancePath+"/PrivateKey",schemaPath:"#/properties/PrivateKey/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.PrivateKey.type,parentSchema:schema6.properties.PrivateKey,data:data3};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -284,8 +281,11 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/Passphrase",schemaPath:"#/properties/Passphrase/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.Passphrase.type,parentSchema:schema6.properties.Passphrase,data:data4};
+if(data.Passphrase !== undefined){
+let data4 = data.Passphrase;
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+const err22 = {instancePath:instancePath+"/Passphrase",schemaPath:"#/properties/Passphrase/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.Passphrase,data:data4};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -295,11 +295,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.Password !== undefined){
-let data5 = data.Password;
-if(typeof data5 === "string"){
-if(func3(data5) < 1){
-const err23 = {instancePath:instancePath+"/Password",schemaPath:"#/properties/Password/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.Password,data:data5};
+else {
+const err23 = {instancePath:instancePath+"/Passphrase",schemaPath:"#/properties/Passphrase/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.Passphrase.type,parentSchema:schema6.properties.Passphrase,data:data4};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -309,8 +306,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/Password",schemaPath:"#/properties/Password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.Password.type,parentSchema:schema6.properties.Password,data:data5};
+if(data.Password !== undefined){
+let data5 = data.Password;
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+const err24 = {instancePath:instancePath+"/Password",schemaPath:"#/properties/Password/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.Password,data:data5};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -320,11 +320,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.TrustedHostKeys !== undefined){
-let data6 = data.TrustedHostKeys;
-if(Array.isArray(data6)){
-if(data6.length > 20){
-const err25 = {instancePath:instancePath+"/TrustedHostKeys",schemaPath:"#/properties/TrustedHostKeys/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema6.properties.TrustedHostKeys,data:data6};
+else {
+const err25 = {instancePath:instancePath+"/Password",schemaPath:"#/properties/Password/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.Password.type,parentSchema:schema6.properties.Password,data:data5};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -333,8 +330,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data6.length < 1){
-const err26 = {instancePath:instancePath+"/TrustedHostKeys",schemaPath:"#/properties/TrustedHostKeys/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.TrustedHostKeys,data:data6};
+}
+if(data.TrustedHostKeys !== undefined){
+let data6 = data.TrustedHostKeys;
+if(Array.isArray(data6)){
+if(data6.length > 20){
+const err26 = {instancePath:instancePath+"/TrustedHostKeys",schemaPath:"#/properties/TrustedHostKeys/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema6.properties.TrustedHostKeys,data:data6};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -343,12 +344,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-if(typeof data7 === "string"){
-if(func3(data7) > 8192){
-const err27 = {instancePath:instancePath+"/TrustedHostKeys/" + i0,schemaPath:"#/properties/TrustedHostKeys/items/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema6.properties.TrustedHostKeys.items,data:data7};
+if(data6.length < 1){
+const err27 = {instancePath:instancePath+"/TrustedHostKeys",schemaPath:"#/properties/TrustedHostKeys/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.TrustedHostKeys,data:data6};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -357,8 +354,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-if(func3(data7) < 1){
-const err28 = {instancePath:instancePath+"/TrustedHostKeys/" + i0,schemaPath:"#/properties/TrustedHostKeys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.TrustedHostKeys.items,data:data7};
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+if(typeof data7 === "string"){
+if(func3(data7) > 8192){
+const err28 = {instancePath:instancePath+"/TrustedHostKeys/" + i0,schemaPath:"#/properties/TrustedHostKeys/items/maxLength",keyword:"maxLength",params:{limit: 8192},message:"must NOT have more than 8192 characters",schema:8192,parentSchema:schema6.properties.TrustedHostKeys.items,data:data7};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -367,9 +368,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-else {
-const err29 = {instancePath:instancePath+"/TrustedHostKeys/" + i0,schemaPath:"#/properties/TrustedHostKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.TrustedHostKeys.items.type,parentSchema:schema6.properties.TrustedHostKeys.items,data:data7};
+if(func3(data7) < 1){
+const err29 = {instancePath:instancePath+"/TrustedHostKeys/" + i0,schemaPath:"#/properties/TrustedHostKeys/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.TrustedHostKeys.items,data:data7};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -379,9 +379,8 @@ vErrors.push(err29);
 errors++;
 }
 }
-}
 else {
-const err30 = {instancePath:instancePath+"/TrustedHostKeys",schemaPath:"#/properties/TrustedHostKeys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.TrustedHostKeys.type,parentSchema:schema6.properties.TrustedHostKeys,data:data6};
+const err30 = {instancePath:instancePath+"/TrustedHostKeys/" + i0,schemaPath:"#/properties/TrustedHostKeys/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.TrustedHostKeys.items.type,parentSchema:schema6.properties.TrustedHostKeys.items,data:data7};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -391,11 +390,9 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data.RemoteDirectory !== undefined){
-let data8 = data.RemoteDirectory;
-if(typeof data8 === "string"){
-if(func3(data8) > 1024){
-const err31 = {instancePath:instancePath+"/RemoteDirectory",schemaPath:"#/properties/RemoteDirectory/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.RemoteDirectory,data:data8};
+}
+else {
+const err31 = {instancePath:instancePath+"/TrustedHostKeys",schemaPath:"#/properties/TrustedHostKeys/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.TrustedHostKeys.type,parentSchema:schema6.properties.TrustedHostKeys,data:data6};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -404,8 +401,12 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(func3(data8) < 1){
-const err32 = {instancePath:instancePath+"/RemoteDirectory",schemaPath:"#/properties/RemoteDirectory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.RemoteDirectory,data:data8};
+}
+if(data.RemoteDirectory !== undefined){
+let data8 = data.RemoteDirectory;
+if(typeof data8 === "string"){
+if(func3(data8) > 1024){
+const err32 = {instancePath:instancePath+"/RemoteDirectory",schemaPath:"#/properties/RemoteDirectory/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.RemoteDirectory,data:data8};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -414,9 +415,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/RemoteDirectory",schemaPath:"#/properties/RemoteDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.RemoteDirectory.type,parentSchema:schema6.properties.RemoteDirectory,data:data8};
+if(func3(data8) < 1){
+const err33 = {instancePath:instancePath+"/RemoteDirectory",schemaPath:"#/properties/RemoteDirectory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.RemoteDirectory,data:data8};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -425,12 +425,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-if(data.FilePattern !== undefined){
-let data9 = data.FilePattern;
-if(typeof data9 === "string"){
-if(func3(data9) > 1024){
-const err34 = {instancePath:instancePath+"/FilePattern",schemaPath:"#/properties/FilePattern/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.FilePattern,data:data9};
+if(!pattern1.test(data8)){
+const err34 = {instancePath:instancePath+"/RemoteDirectory",schemaPath:"#/properties/RemoteDirectory/pattern",keyword:"pattern",params:{pattern: "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},message:"must match pattern \""+"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"+"\"",schema:"^[^\\u0000-\\u001f\\u007f-\\u009f]*$",parentSchema:schema6.properties.RemoteDirectory,data:data8};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -439,8 +435,9 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(func3(data9) < 1){
-const err35 = {instancePath:instancePath+"/FilePattern",schemaPath:"#/properties/FilePattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.FilePattern,data:data9};
+}
+else {
+const err35 = {instancePath:instancePath+"/RemoteDirectory",schemaPath:"#/properties/RemoteDirectory/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.RemoteDirectory.type,parentSchema:schema6.properties.RemoteDirectory,data:data8};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -450,8 +447,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-else {
-const err36 = {instancePath:instancePath+"/FilePattern",schemaPath:"#/properties/FilePattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.FilePattern.type,parentSchema:schema6.properties.FilePattern,data:data9};
+if(data.FilePattern !== undefined){
+let data9 = data.FilePattern;
+if(typeof data9 === "string"){
+if(func3(data9) > 1024){
+const err36 = {instancePath:instancePath+"/FilePattern",schemaPath:"#/properties/FilePattern/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.FilePattern,data:data9};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -460,15 +460,36 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-}
-else {
-const err37 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(func3(data9) < 1){
+const err37 = {instancePath:instancePath+"/FilePattern",schemaPath:"#/properties/FilePattern/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.FilePattern,data:data9};
 if(vErrors === null){
 vErrors = [err37];
 }
 else {
 vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/FilePattern",schemaPath:"#/properties/FilePattern/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.FilePattern.type,parentSchema:schema6.properties.FilePattern,data:data9};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
 }
 errors++;
 }

@@ -1,0 +1,274 @@
+// The bundled push function as Lambda runs it (dist/handler/index.js alone in a
+// folder, loaded as index.mjs) wired to a real moto server (S3, Secrets
+// Manager) and a real sshd on 127.0.0.1, both started once per test file and
+// stopped by PID. moto cannot deliver S3 notifications without Docker, so a
+// test invokes the handler with the event S3 would send (or a malformed one).
+//
+// The function runs in a worker thread, like the single process of a Lambda
+// container: a case that blocks the event loop (a backtracking regular
+// expression never returns) is stopped at its time budget and reported,
+// instead of hanging the test run.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CreateBucketCommand, GetObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { repoRoot, tempDir } from './project.js';
+import { startMoto, startSshd, type Moto, type Sshd } from './servers.js';
+
+export type HandlerResult = { outcomes: Array<{ outcome: string; destination?: string; file?: string }> };
+
+export interface Invocation {
+  result?: HandlerResult;
+  error?: Error;
+  /** stdout as written, one entry per line. */
+  raw: string[];
+  /** Lines that parsed as JSON. */
+  lines: Array<Record<string, unknown>>;
+  /** Lines that did not (must stay empty). */
+  invalid: string[];
+  ms: number;
+  /** The call did not return within its budget; the worker was stopped. */
+  hung: boolean;
+  /** What was thrown was a TypeError (a crash, not a decision). */
+  typeError: boolean;
+}
+
+export interface Staged {
+  key: string;
+  versionId: string;
+  size: number;
+}
+
+export interface HandlerHarness {
+  moto: Moto;
+  sshd: Sshd;
+  s3: S3Client;
+  sm: SecretsManagerClient;
+  bucket: string;
+  prefix: string;
+  /** A folder on the sshd, created (absolute path, also the remote path). */
+  remoteDir(name: string): string;
+  /** Writes the secret `<prefix>/<key>` as given (a string is stored verbatim). */
+  putSecret(key: string, value: string | Record<string, unknown>): Promise<void>;
+  /** A working secret for the sshd with `overrides` applied (undefined removes a field). */
+  validSecret(key: string, overrides?: Record<string, unknown>): Record<string, unknown>;
+  stage(key: string, body: Buffer | string): Promise<Staged>;
+  /** An S3 ObjectCreated record as S3 sends it (key URL-encoded, + for a space). */
+  record(o: { key: string; versionId?: string; size?: number }): Record<string, unknown>;
+  event(objects: Array<{ key: string; versionId?: string; size?: number }>): { Records: Array<Record<string, unknown>> };
+  /** Calls the handler with a context whose time runs out after remainingMs; stops it after budgetMs. */
+  invoke(event: unknown, remainingMs?: number, budgetMs?: number): Promise<Invocation>;
+  tags(o: { key: string; versionId?: string }): Promise<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+// Runs in the worker: loads the bundle once, captures its stdout per call.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const loaded = import(workerData.bundle).then((m) => m.handler);
+parentPort.on('message', async ({ id, event, remainingMs }) => {
+  const handler = await loaded;
+  const raw = [];
+  const write = process.stdout.write;
+  process.stdout.write = (chunk) => { raw.push(String(chunk)); return true; };
+  const until = Date.now() + remainingMs;
+  const context = { awsRequestId: 'req-' + id, getRemainingTimeInMillis: () => until - Date.now() };
+  let result, error;
+  try {
+    result = await handler(event, context);
+  } catch (e) {
+    error = { name: e && e.name, message: e && e.message, stack: e && e.stack, typeError: e instanceof TypeError };
+  } finally {
+    process.stdout.write = write;
+  }
+  parentPort.postMessage({ id, result, error, raw: raw.join('') });
+});
+`;
+
+interface WorkerReply {
+  id: number;
+  result?: Invocation['result'];
+  error?: { name: string; message: string; stack: string; typeError: boolean };
+  raw: string;
+}
+
+/** The key as S3 writes it into event notifications: URL-encoded, `+` for a space. */
+export function eventKey(key: string): string {
+  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
+}
+
+/** An ObjectCreated record as S3 sends it for an object of `bucket`. */
+export function s3Record(bucket: string, o: { key: string; versionId?: string; size?: number }): Record<string, unknown> {
+  return {
+    eventVersion: '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: 'us-east-1',
+    eventTime: new Date().toISOString(),
+    eventName: 'ObjectCreated:Put',
+    userIdentity: { principalId: 'test' },
+    requestParameters: { sourceIPAddress: '127.0.0.1' },
+    responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: 'push',
+      bucket: { name: bucket, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${bucket}` },
+      object: { key: eventKey(o.key), size: o.size ?? 0, eTag: 'x', versionId: o.versionId, sequencer: '0' },
+    },
+  };
+}
+
+/**
+ * Every string of a parsed log line: values, and object keys below the top
+ * level (the top-level names are the logger's own). What "no secret in a
+ * line" is checked against.
+ */
+export function logStrings(value: unknown, top = true, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const v of value) logStrings(v, false, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (!top) out.push(k);
+      logStrings(v, false, out);
+    }
+  }
+  return out;
+}
+
+export async function startHandlerHarness(opts: { bucket?: string; prefix?: string; env?: Record<string, string> } = {}): Promise<HandlerHarness> {
+  const bucket = opts.bucket ?? 'staging-bucket';
+  const prefix = opts.prefix ?? 'sftpgw';
+  const bundle = path.join(repoRoot, 'dist/handler/index.js');
+  if (!existsSync(bundle)) throw new Error('dist/handler/index.js is missing: npm run build');
+  const servers = await Promise.allSettled([startMoto(), startSshd()]);
+  const failed = servers.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  const [moto, sshd] = servers.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [Moto, Sshd];
+  const savedEnv = { ...process.env };
+  let stopWorkers = async (): Promise<void> => {};
+  const stop = async (): Promise<void> => {
+    process.env = savedEnv;
+    await stopWorkers();
+    await Promise.all([moto.stop(), sshd.stop()]);
+  };
+  try {
+    Object.assign(process.env, moto.env, {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SECRET_PREFIX: prefix, GATEWAY: 'test-gateway',
+      DESTINATION_CACHE_SECONDS: '0', DEADLINE_MARGIN_SECONDS: '10', ...opts.env,
+    });
+    const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' });
+    const sm = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'us-east-1' });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    const isolated = path.join(tempDir('sftpgw-lambda-'), 'index.mjs');
+    copyFileSync(bundle, isolated);
+    // One worker per call in flight (a test may run cases side by side); a
+    // worker that hung is terminated and not reused.
+    const idle: Worker[] = [];
+    const all = new Set<Worker>();
+    let calls = 0;
+    const takeWorker = (): Worker => {
+      const w = idle.pop() ?? new Worker(WORKER, { eval: true, workerData: { bundle: pathToFileURL(isolated).href }, env: { ...process.env } });
+      w.unref();
+      all.add(w);
+      return w;
+    };
+    const dropWorker = async (w: Worker): Promise<void> => {
+      all.delete(w);
+      await w.terminate();
+    };
+    stopWorkers = async () => { await Promise.all([...all].map(dropWorker)); };
+
+    const remoteDir = (name: string): string => {
+      const dir = path.join(sshd.root, name);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+
+    const record = (o: { key: string; versionId?: string; size?: number }) => s3Record(bucket, o);
+
+    return {
+      moto, sshd, s3, sm, bucket, prefix, remoteDir, record, stop,
+      async putSecret(key, value) {
+        const text = typeof value === 'string' ? value : JSON.stringify(value);
+        const name = `${prefix}/${key}`;
+        try {
+          await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: text }));
+        } catch (err) {
+          if (!(err instanceof ResourceNotFoundException)) throw err;
+          await sm.send(new CreateSecretCommand({ Name: name, SecretString: text, Tags: [{ Key: 'sftpgw:gateway', Value: 'test-gateway' }] }));
+        }
+      },
+      validSecret(key, overrides = {}) {
+        const secret: Record<string, unknown> = {
+          Host: '127.0.0.1', Port: sshd.port, Username: sshd.user, PrivateKey: sshd.clientKey.privateKey,
+          TrustedHostKeys: [sshd.hostPublicKey], RemoteDirectory: remoteDir(key), FilePattern: '.*',
+        };
+        for (const [k, v] of Object.entries(overrides)) {
+          if (v === undefined) delete secret[k];
+          else secret[k] = v;
+        }
+        return secret;
+      },
+      async stage(key, body) {
+        const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body) }));
+        return { key, versionId: out.VersionId!, size: Buffer.byteLength(body) };
+      },
+      event: (objects) => ({ Records: objects.map(record) }),
+      async invoke(event, remainingMs = 300_000, budgetMs = remainingMs + 5_000) {
+        const w = takeWorker();
+        const id = ++calls;
+        const inv: Invocation = { raw: [], lines: [], invalid: [], ms: 0, hung: false, typeError: false };
+        const started = Date.now();
+        let timer: NodeJS.Timeout | undefined;
+        const reply = await new Promise<WorkerReply | undefined>((resolve, reject) => {
+          const onMessage = (m: WorkerReply) => { if (m.id === id) { cleanup(); resolve(m); } };
+          const onError = (err: Error) => { cleanup(); all.delete(w); reject(err); };
+          const cleanup = () => { clearTimeout(timer); w.off('message', onMessage); w.off('error', onError); };
+          w.on('message', onMessage);
+          w.on('error', onError);
+          timer = setTimeout(() => { cleanup(); resolve(undefined); }, budgetMs);
+          w.postMessage({ id, event, remainingMs });
+        });
+        inv.ms = Date.now() - started;
+        if (!reply) {
+          inv.hung = true;
+          await dropWorker(w);
+          inv.error = new Error(`the handler did not return within ${budgetMs} ms`);
+          return inv;
+        }
+        idle.push(w);
+        inv.result = reply.result;
+        if (reply.error) {
+          inv.error = Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack });
+          inv.typeError = reply.error.typeError;
+        }
+        inv.raw = reply.raw.split('\n').filter(Boolean);
+        for (const line of inv.raw) {
+          try {
+            inv.lines.push(JSON.parse(line) as Record<string, unknown>);
+          } catch {
+            inv.invalid.push(line);
+          }
+        }
+        return inv;
+      },
+      async tags(o) {
+        const out = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
+        return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key!, t.Value!]));
+      },
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Log lines (not EMF metric records) of an invocation. */
+export const logLines = (inv: Invocation) => inv.lines.filter((l) => !('_aws' in l));
+/** EMF metric records of an invocation. */
+export const metricLines = (inv: Invocation) => inv.lines.filter((l) => '_aws' in l);
