@@ -122,6 +122,19 @@ apt_install() {
   [[ $ok == 1 ]]
 }
 
+# Node.js 22, what the push function runs on in Lambda: the handler and CLI
+# tests run the bundle on it too. It comes from the npm registry (the `node`
+# package ships the binary), into a folder of its own.
+node22_dir="${SFTPGW_NODE22_DIR:-$(cd "$(dirname "$0")/.." && pwd)/.cache/node22}"
+if [[ ! -x "$node22_dir/node_modules/node/bin/node" ]]; then
+  echo "test prerequisites: installing Node.js 22 into $node22_dir (npm install node@22)"
+  mkdir -p "$node22_dir"
+  if ! npm install --prefix "$node22_dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error node@22 >&2; then
+    echo "test prerequisites missing: Node.js 22 — install with: npm install --prefix $node22_dir node@22" >&2
+    exit 1
+  fi
+fi
+
 collect_missing
 if [[ ${#missing_names[@]} -eq 0 && "$uid" == 0 ]]; then
   exit 0
