@@ -71,7 +71,7 @@ describe('Node.js 22: the bundled push function and the CLI', function () {
     expect(out.result!.outcomes.map((o) => o.outcome)).to.deep.equal(['delivered']);
     expect(readFileSync(path.join(remote, 'orders.csv')).equals(body)).to.equal(true);
     expect((await h!.tags(obj))['sftpgw:status']).to.equal('delivered');
-    expect(out.lines.filter((l) => l.outcome === 'delivered').map((l) => l.file)).to.deep.equal(['orders.csv']);
+    expect(out.lines.filter((l) => l.outcome === 'delivered').map((l) => [l.destination, l.bytes])).to.deep.equal([['n22', body.length]]);
   });
 
   it('rejects a name outside the pattern and a malformed event without a crash', async function () {
