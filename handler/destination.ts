@@ -27,7 +27,7 @@ function schemaProblems(): string[] {
   for (const e of validateSchema.errors ?? []) {
     const field = e.instancePath.replace(/^\//, '') || '(secret)';
     if (e.keyword === 'additionalProperties') {
-      out.push(`${field === '(secret)' ? '' : field + ': '}unknown key "${(e.params as { additionalProperty: string }).additionalProperty}" (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern)`);
+      out.push(`${field === '(secret)' ? '' : field + ': '}unknown key "${(e.params as { additionalProperty: string }).additionalProperty}" (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern, Overwrite)`);
     } else if (e.keyword === 'required') {
       out.push(`${(e.params as { missingProperty: string }).missingProperty}: is required`);
     } else if (e.keyword === 'anyOf') {
@@ -50,7 +50,7 @@ export function parseDestination(secretName: string, text: string): Destination 
   const s = raw as DestinationSecret;
   const problems: string[] = [];
 
-  const { pins, problems: keyProblems } = parseTrustedHostKeys(s.TrustedHostKeys);
+  const { pins, types, problems: keyProblems } = parseTrustedHostKeys(s.TrustedHostKeys);
   problems.push(...keyProblems);
 
   let filePattern: RegExp | undefined;
@@ -82,7 +82,9 @@ export function parseDestination(secretName: string, text: string): Destination 
     passphrase: s.Passphrase,
     password: s.Password,
     hostKeyPins: pins,
+    hostKeyTypes: types,
     remoteDirectory: s.RemoteDirectory,
+    overwrite: s.Overwrite ?? 'replace',
     filePattern,
     secrets: [s.PrivateKey, s.Passphrase, s.Password].filter((v): v is string => typeof v === 'string' && v.length > 0),
   };

@@ -9,9 +9,14 @@ const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
 export { fingerprint };
 
-/** The pinned fingerprints, or a message per entry that is neither form (indexes are 0-based). */
-export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; problems: string[] } {
+/**
+ * The pinned fingerprints, the key type of each pin given as a key line (the
+ * push offers only pinned types: host-key-algorithms.ts), or a message per
+ * entry that is neither form (indexes are 0-based).
+ */
+export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; types: Map<string, string>; problems: string[] } {
   const pins = new Set<string>();
+  const types = new Map<string, string>();
   const problems: string[] = [];
   entries.forEach((entry, i) => {
     const text = entry.trim();
@@ -28,8 +33,10 @@ export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<st
       // Never echo it: this is the wrong kind of key in the wrong place.
       problems.push(`TrustedHostKeys/${i}: is a private key; pin the server's public host key (ssh-keyscan or ssh-keygen -lf)`);
     } else {
-      pins.add(fingerprint(key.getPublicSSH()));
+      const fp = fingerprint(key.getPublicSSH());
+      pins.add(fp);
+      types.set(fp, key.type);
     }
   });
-  return { pins, problems };
+  return { pins, types, problems };
 }
