@@ -12,13 +12,13 @@ const t0 = process.hrtime.bigint();
 await push({
   target: {
     host: '127.0.0.1', port: Number(port), username: user, privateKey: readFileSync(keyFile, 'utf8'),
-    hostKeyPins: parseTrustedHostKeys([hostKey]).pins, remoteDirectory: remoteDir,
+    hostKeyPins: parseTrustedHostKeys([hostKey]).pins, hostKeyTypes: parseTrustedHostKeys([hostKey]).types, remoteDirectory: remoteDir,
   },
   fileName: 'ours.bin',
   // S3 delivers the body in small chunks; so does this stream.
   body: createReadStream(file, { highWaterMark: 64 * 1024 }),
   size,
   deadline: Date.now() + 600_000,
-  deliveryId: 'bench',
+  deliveryId: '00000000000bef00', // part-file names need 16 hex digits
 });
 console.log(String(Number(process.hrtime.bigint() - t0) / 1e9));

@@ -206,6 +206,7 @@ Examples:
     .requiredOption('--trusted-host-key <key>', 'the server\'s host key: an OpenSSH public key line, ssh-keyscan output, a SHA256: fingerprint or the ssh-keygen -lf line; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .requiredOption('--remote-dir <dir>', 'remote directory files are delivered to')
     .requiredOption('--pattern <regex>', 'RE2 regular expression every file name must match (whole name; no backreferences or lookaround)')
+    .addOption(new Option('--overwrite <policy>', 'a different file already under the final name: replace it, or never touch it (reject the delivery); default replace').choices(['replace', 'never']))
     .option('--kms-key-id <key>', 'KMS key for the secret (default: the account\'s aws/secretsmanager key)')
     .option('-r, --region <region>', 'AWS region (default: config, then the SDK chain)')
     .addHelpText('after', `
@@ -224,7 +225,7 @@ Examples:
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .addHelpText('after', `
 Exit 0 when the connection (and --write) worked; with --scan, 0 when a pinned
-key is among the server's keys, 1 otherwise.
+key is among the server's keys (one deliveries accept), 1 otherwise.
 
 Examples:
   $ sftpgw destinations test acme

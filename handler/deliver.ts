@@ -1,9 +1,12 @@
 // One S3 event → one outcome per record. Records are independent: a bad one
 // does not stop the others. Outcomes:
 //   delivered  file on the remote under its final name; object tagged
-//   duplicate  this object version was delivered before (events arrive at least once)
+//   duplicate  this object version was delivered before (events arrive at least
+//              once): the tag says so and nothing is sent, or — the tag lost — the
+//              remote already holds this exact file under its name (then tagged)
 //   rejected   malformed event or record, layout, unsafe name, pattern mismatch,
-//              invalid FilePattern, object gone: final, never retried
+//              invalid FilePattern, object gone, a different file under the final
+//              name with Overwrite "never": final, never retried
 //   failed     anything a retry may fix (server, auth, host key, secret, I/O)
 // handleEvent throws when any record failed, so Lambda retries the event and
 // finally sends it to the on-failure destination; delivered records are then
@@ -12,12 +15,19 @@
 // What is thrown leaves the function outside our log lines (the runtime logs
 // the message and stack itself), so it is built only from redacted text, with
 // no cause attached.
+//
+// The tag is a record, not a lock: `delivered` is written after the file is
+// under its final name, so it may be missing (the write failed, the function
+// died in between) but is never early. Attempts therefore never rely on its
+// absence: the remote side is safe on its own against concurrent and repeated
+// attempts (the delivery protocol, sftp-push.ts).
 import { createHash } from 'node:crypto';
 import { DestinationError } from './destination.js';
 import type { DestinationCache } from './destinations.js';
 import { checkRecord, eventRecords, recordFields } from './event-records.js';
 import type { Logger } from './log.js';
 import { ObjectGoneError, type ObjectStore, type Pusher } from './ports.js';
+import { PushError } from './push-error.js';
 import { parseStagingKey } from './staging-key.js';
 
 export interface DeliverDeps {
@@ -34,8 +44,8 @@ export interface DeliverDeps {
 }
 
 export type Outcome =
-  | { outcome: 'delivered'; destination: string; file: string; bytes: number }
-  | { outcome: 'duplicate'; destination: string; file: string }
+  | { outcome: 'delivered'; destination: string; file: string; bytes: number; published?: string; staleRemoved?: number }
+  | { outcome: 'duplicate'; destination: string; file: string; identicalOnRemote?: boolean }
   | { outcome: 'rejected'; reason: string; code: string; destination?: string; file?: string; detail?: string }
   | { outcome: 'failed'; error: Error; destination?: string; file?: string };
 
@@ -139,8 +149,10 @@ function outcomeLogger(deps: DeliverDeps, fields: Record<string, unknown>, start
       deps.log.log('error', 'delivery failed; the event will be retried', { ...fields, destination: o.destination, outcome: 'failed', durationMs: duration, error: o.error.message, errorKind: (o.error as { kind?: string }).kind ?? o.error.name });
     } else if (o.outcome === 'rejected') {
       deps.log.log('warn', `file rejected: ${o.reason}`, { ...fields, destination: o.destination, outcome: 'rejected', reason: o.code, durationMs: duration, error: o.detail });
+    } else if (o.outcome === 'delivered') {
+      deps.log.log('info', 'file delivered', { ...fields, destination: o.destination, outcome: o.outcome, bytes: o.bytes, publish: o.published, staleParts: o.staleRemoved || undefined, durationMs: duration });
     } else {
-      deps.log.log('info', o.outcome === 'delivered' ? 'file delivered' : 'already delivered; not sent again', { ...fields, destination: o.destination, outcome: o.outcome, bytes: o.outcome === 'delivered' ? o.bytes : undefined, durationMs: duration });
+      deps.log.log('info', o.identicalOnRemote ? 'the remote already holds this exact file under its name (tag lost or a concurrent attempt); kept' : 'already delivered; not sent again', { ...fields, destination: o.destination, outcome: o.outcome, durationMs: duration });
     }
     deps.log.metrics({
       Delivered: o.outcome === 'delivered' ? 1 : 0,
@@ -219,9 +231,11 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
     const deliveryId = createHash('sha256').update(`${ref.bucket}\0${ref.key}\0${ref.versionId ?? ''}`).digest('hex').slice(0, 16);
     const result = await deps.push({ target, fileName: file, body: object.body, size: object.size, deadline: deps.deadline, deliveryId });
     await tagQuietly(mergeTags(existing, { [TAG.status]: 'delivered', [TAG.time]: now().toISOString(), [TAG.destination]: destination }));
-    return finish({ outcome: 'delivered', destination, file, bytes: result.bytes });
+    if (result.published === 'identical') return finish({ outcome: 'duplicate', destination, file, identicalOnRemote: true });
+    return finish({ outcome: 'delivered', destination, file, bytes: result.bytes, published: result.published, staleRemoved: result.staleRemoved });
   } catch (err) {
     if (err instanceof ObjectGoneError) return finish({ outcome: 'rejected', code: 'gone', reason: 'the object (version) no longer exists', destination });
+    if (err instanceof PushError && err.kind === 'exists') return reject('exists', err.message, existing, destination);
     return finish({ outcome: 'failed', error: err as Error, destination, file });
   }
 }

@@ -27,6 +27,8 @@ export const destinationSchema = {
     TrustedHostKeys: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 8192 } },
     RemoteDirectory: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARACTERS },
     FilePattern: { type: 'string', minLength: 1, maxLength: 1024 },
+    // What a different file already under the final name gets (handler/remote-publish.ts).
+    Overwrite: { enum: ['replace', 'never'] },
   },
 } as const;
 
@@ -41,4 +43,6 @@ export interface DestinationSecret {
   TrustedHostKeys: string[];
   RemoteDirectory: string;
   FilePattern: string;
+  /** Default "replace". */
+  Overwrite?: 'replace' | 'never';
 }

@@ -121,7 +121,7 @@ export function parseDestination(secretName: string, text: string): Destination 
   const s = raw as DestinationSecret;
   const problems: string[] = [];
 
-  const { pins, problems: keyProblems } = parseTrustedHostKeys(s.TrustedHostKeys);
+  const { pins, types, problems: keyProblems } = parseTrustedHostKeys(s.TrustedHostKeys);
   problems.push(...keyProblems);
 
   const compiled = compileFilePattern(s.FilePattern);
@@ -149,7 +149,9 @@ export function parseDestination(secretName: string, text: string): Destination 
     passphrase: s.Passphrase,
     password: s.Password,
     hostKeyPins: pins,
+    hostKeyTypes: types,
     remoteDirectory: s.RemoteDirectory,
+    overwrite: s.Overwrite ?? 'replace',
     filePattern: compiled.pattern,
     secrets,
   };

@@ -17,9 +17,14 @@ function isPrivateKey(text: string): boolean {
   return !(key instanceof Error) && key !== undefined && key.isPrivateKey();
 }
 
-/** The pinned fingerprints, or a message per entry that is neither form (indexes are 0-based). */
-export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; problems: string[] } {
+/**
+ * The pinned fingerprints, the key type of each pin given as a key line (the
+ * push offers only pinned types: host-key-algorithms.ts), or a message per
+ * entry that is neither form (indexes are 0-based).
+ */
+export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; types: Map<string, string>; problems: string[] } {
   const pins = new Set<string>();
+  const types = new Map<string, string>();
   const problems: string[] = [];
   entries.forEach((entry, i) => {
     // Never echo it: this is the wrong kind of key in the wrong place.
@@ -38,10 +43,12 @@ export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<st
         if (key instanceof Error || key === undefined || key.isPrivateKey()) {
           problems.push(`TrustedHostKeys/${i}: the key in it is not a valid OpenSSH public key (a truncated or altered line?)`);
         } else {
-          pins.add(fingerprint(key.getPublicSSH()));
+          const fp = fingerprint(key.getPublicSSH());
+          pins.add(fp);
+          types.set(fp, key.type);
         }
       }
     }
   });
-  return { pins, problems };
+  return { pins, types, problems };
 }

@@ -1,26 +1,59 @@
-// Delivers one stream to a remote SFTP server, all or nothing: the data goes to
-// a hidden temporary name, its size is checked on the server, and only then is
-// it renamed onto the final name (posix-rename replaces atomically). The remote
-// never sees a partial file under the final name — not on a full disk (where a
-// stream put reports success on a truncated file), not on a dropped connection.
+// Delivers one stream to a remote SFTP server, all or nothing.
+//
+// THE DELIVERY PROTOCOL. Several attempts at one object version may run at
+// the same time, against the same remote directory, each unaware of the
+// others: S3 delivers events at least once (duplicates can arrive together),
+// Lambda retries a failed event while the SFTP server may still be finishing
+// the failed attempt's requests, and `sftpgw destinations test --write` uses
+// the same path. SFTP has no locks. What an attempt may assume:
+//
+//   - The object version it streams is immutable, and its size is known.
+//   - In the remote directory, names of the part-file grammar
+//     (`.<file>.<deliveryId>.<attemptId>.sftpgw-part`, part-files.ts) are
+//     written only by sftpgw attempts, each to a name only it knows (random
+//     attemptId, created with O_EXCL), and no attempt runs longer than 15
+//     minutes. Anything else in the directory belongs to the partner.
+//   - Nothing about other attempts: they may be at any step, or dead.
+//   - The S3 tag `sftpgw:status=delivered` (deliver.ts) means the file
+//     reached its final name once; its absence means nothing (the tag write
+//     may have been lost after the rename, or the attempt may be running).
+//
+// Steps of one attempt:
+//   1. Create its own part file with O_EXCL (never truncating anyone's file)
+//      and stream the object into it; writes go only to that handle.
+//   2. stat the part file: its size must be the object's. (A stream that
+//      reports success on a full disk left a short file.) Since no one else
+//      writes this name, right size = right content (SSH protects the bytes).
+//   3. Publish it under the final name (remote-publish.ts): an atomic rename;
+//      on servers without posix-rename a plain rename, and if the name is
+//      taken, a byte-for-byte comparison decides: identical → done (a lost
+//      race or a re-send after a lost tag), different → replaced (Overwrite
+//      "replace") or left alone and rejected (Overwrite "never").
+//   4. Remove stale part files in the directory: those whose mtime is older,
+//      by the server's clock, than this attempt's own part file by more than
+//      any attempt can live (part-files.ts; at most every 10 minutes per
+//      directory and container while no part file is seen).
+//   On any failure the attempt removes its own part file if the connection
+//   still allows it; a leftover is swept by a later delivery (step 4).
+//
+// Hence, whatever the order of retries, duplicates and dropped connections:
+// the final name only ever holds a complete copy of one object version (or the
+// partner's own file), because only a size-checked part file that no one else
+// could write is ever renamed onto it, and renames are atomic. Concurrent
+// attempts at different versions of one key end with one of them, complete.
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import SftpClient from 'ssh2-sftp-client';
-import type { SFTPWrapper } from 'ssh2';
-import { fingerprint } from './host-keys.js';
+import type { SFTPWrapper, Stats } from 'ssh2';
+import { DELIVERY_ID, newAttemptId, sweepDue, sweepQuiet, sweepStaleParts, temporaryName } from './part-files.js';
+import { errorText, PushError } from './push-error.js';
+import { publish, type PublishResult } from './remote-publish.js';
 import { RemoteFileWriter, type Corkable } from './remote-file-writer.js';
+import { sftpCall as call, sftpCode, SFTP_STATUS } from './sftp-call.js';
+import { closeQuietly, connectSftp, destroy, type ConnectTuning, type SftpTarget } from './sftp-connect.js';
 
-export interface SftpTarget {
-  host: string;
-  port: number;
-  username: string;
-  privateKey?: string;
-  passphrase?: string;
-  password?: string;
-  hostKeyPins: ReadonlySet<string>;
-  remoteDirectory: string;
-}
+export type { OverwritePolicy, SftpTarget } from './sftp-connect.js';
+export { PushError, type PushFailure } from './push-error.js';
 
 export interface PushRequest {
   target: SftpTarget;
@@ -30,25 +63,18 @@ export interface PushRequest {
   size: number;
   /** Epoch ms by which everything, including the disconnect, is over. */
   deadline: number;
-  /**
-   * Stable id of what is being delivered (e.g. a hash of the object version).
-   * The temporary name derives from it, so a retry after a dropped connection
-   * overwrites the part file the failed attempt could not remove.
-   */
+  /** What is being delivered: 16 hex digits (e.g. a hash of the object version); part of the part-file name. */
   deliveryId: string;
 }
 
-export interface PushTuning {
-  connectTimeoutMs: number;
-  keepaliveIntervalMs: number;
-  keepaliveCountMax: number;
+export interface PushTuning extends ConnectTuning {
   /** Write requests in flight (see remote-file-writer.ts). */
   maxInflight: number;
   /** How long end() may take before the socket is destroyed. */
   endTimeoutMs: number;
   fileMode: number;
-  /** Cipher preference, best first. */
-  ciphers: string[];
+  /** At most this long for removing stale part files after a delivery. */
+  sweepBudgetMs: number;
 }
 
 export const DEFAULT_TUNING: PushTuning = {
@@ -58,122 +84,93 @@ export const DEFAULT_TUNING: PushTuning = {
   maxInflight: 32,
   endTimeoutMs: 2_000,
   fileMode: 0o644, // put() would create 0666 files
+  sweepBudgetMs: 3_000,
   // AES-GCM runs in OpenSSL (hardware AES); ChaCha20-Poly1305 would run in
   // JavaScript here (ssh2's native addon is not bundled), so it comes last.
   ciphers: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr', 'chacha20-poly1305@openssh.com'],
 };
 
-export type PushFailure = 'host-key' | 'auth' | 'connect' | 'remote-directory' | 'permission' | 'io' | 'size-mismatch' | 'timeout';
-
-export class PushError extends Error {
-  override name = 'PushError';
-  constructor(readonly kind: PushFailure, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
 export interface PushResult {
   remotePath: string;
   bytes: number;
+  /** How the final name was reached; "identical": it already held exactly this file. */
+  published: PublishResult;
+  /** Stale part files of earlier attempts removed from the directory. */
+  staleRemoved: number;
 }
 
-// SFTP status codes (draft-ietf-secsh-filexfer-02).
-const NO_SUCH_FILE = 2;
-const PERMISSION_DENIED = 3;
-
-function sftpCode(err: unknown): number | undefined {
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-/** Hidden sibling of the final name, the same for every attempt at one delivery. */
-export function temporaryName(fileName: string, deliveryId: string): string {
-  return `.${fileName}.${deliveryId}.sftpgw-part`;
-}
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING): Promise<PushResult> {
   const { target } = req;
+  if (!DELIVERY_ID.test(req.deliveryId)) throw new Error(`push: deliveryId must be 16 hex digits, not "${req.deliveryId}"`);
   const where = `${target.host}:${target.port}`;
-  const client = quietClient();
+  let connection: Awaited<ReturnType<typeof connectSftp>> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let abandoned = false; // the deadline fired: nothing more is sent
   const remaining = (): number => req.deadline - Date.now();
+  const partPath = (): string => posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
 
   const work = async (): Promise<PushResult> => {
-    const sftp = await connect();
+    const connected = await connectSftp(target, tuning, req.deadline);
+    if (abandoned) {
+      destroy(connected.client); // push() has returned already
+      throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
+    }
+    connection = connected;
+    const { sftp } = connected;
     const remotePath = posix.join(target.remoteDirectory, req.fileName);
-    const tempPath = posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId));
+    const tempPath = partPath();
     let created = false;
     try {
       const handle = await open(sftp, tempPath);
       created = true;
-      const writer = new RemoteFileWriter(sftp, handle, tuning.maxInflight, socketOf(client));
+      const writer = new RemoteFileWriter(sftp, handle, tuning.maxInflight, socketOf(connected.client));
       await pipeline(req.body, writer).catch((err: unknown) => {
-        throw new PushError('io', `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${message(err)} (remote disk full or connection lost?)`, { cause: err });
+        throw new PushError('io', `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`, { cause: err });
       });
-      const stat = await client.stat(tempPath).catch((err: unknown) => {
-        throw new PushError('io', `checking ${tempPath} on ${where} failed: ${message(err)}`, { cause: err });
+      const stat = await call<Stats>((cb) => sftp.stat(tempPath, cb as never)).catch((err: unknown) => {
+        throw new PushError('io', `checking ${tempPath} on ${where} failed: ${errorText(err)}`, { cause: err });
       });
       if (stat.size !== req.size) {
         throw new PushError('size-mismatch', `${tempPath} on ${where} holds ${stat.size} of ${req.size} bytes (remote disk full?); not renamed`);
       }
-      await rename(sftp, tempPath, remotePath);
-      created = false;
-      return { remotePath, bytes: stat.size };
+      const published = await publish({ sftp, part: tempPath, final: remotePath, size: req.size, policy: target.overwrite ?? 'replace', where, sparePath: partPath });
+      created = published === 'identical'; // an identical file holds the name: ours goes
+      let staleRemoved = 0;
+      const dirKey = `${where}:${target.remoteDirectory}`;
+      if (typeof stat.mtime === 'number' && sweepDue(dirKey)) {
+        const swept = await sweepStaleParts(sftp, target.remoteDirectory, stat.mtime, Math.min(tuning.sweepBudgetMs, remaining() - tuning.endTimeoutMs));
+        staleRemoved = swept.removed;
+        // Our own part file is still there when the final name held an identical file.
+        if (swept.complete && swept.seen === (created ? 1 : 0)) sweepQuiet(dirKey);
+      }
+      return { remotePath, bytes: stat.size, published, staleRemoved };
     } finally {
       if (created) await removeQuietly(sftp, tempPath);
     }
   };
 
-  const connect = (): Promise<SFTPWrapper> => connectSftp(client, target, tuning, remaining());
-
   const open = (sftp: SFTPWrapper, path: string): Promise<Buffer> =>
-    new Promise((resolve, reject) => {
-      sftp.open(path, 'w', { mode: tuning.fileMode }, (err, handle) => {
-        if (!err) return resolve(handle);
-        const code = sftpCode(err);
-        if (code === NO_SUCH_FILE) reject(new PushError('remote-directory', `remote directory ${target.remoteDirectory} does not exist on ${where}`, { cause: err }));
-        else if (code === PERMISSION_DENIED) reject(new PushError('permission', `permission denied creating a file in ${target.remoteDirectory} on ${where}`, { cause: err }));
-        else reject(new PushError('io', `cannot create ${path} on ${where}: ${message(err)}`, { cause: err }));
-      });
+    call<Buffer>((cb) => sftp.open(path, 'wx', { mode: tuning.fileMode }, cb as never)).catch((err: unknown) => {
+      const code = sftpCode(err);
+      if (code === SFTP_STATUS.NO_SUCH_FILE) throw new PushError('remote-directory', `remote directory ${target.remoteDirectory} does not exist on ${where}`, { cause: err });
+      if (code === SFTP_STATUS.PERMISSION_DENIED) throw new PushError('permission', `permission denied creating a new file (${posix.basename(path)}) in ${target.remoteDirectory} on ${where}`, { cause: err });
+      throw new PushError('io', `cannot create ${path} on ${where}: ${errorText(err)}`, { cause: err });
     });
 
-  const rename = async (sftp: SFTPWrapper, from: string, to: string): Promise<void> => {
-    const posixRename = (): Promise<void> => new Promise((resolve, reject) => sftp.ext_openssh_rename(from, to, (err) => (err ? reject(err) : resolve())));
-    try {
-      await posixRename();
-    } catch (err) {
-      // Servers without the posix-rename extension: a plain rename is also
-      // atomic, but refuses to replace an existing file (reported, not forced).
-      if (!/not supported|unsupported/i.test(message(err))) {
-        throw new PushError(sftpCode(err) === PERMISSION_DENIED ? 'permission' : 'io', `renaming onto ${to} on ${where} failed: ${message(err)}`, { cause: err });
-      }
-      await new Promise<void>((resolve, reject) => sftp.rename(from, to, (e) => (e ? reject(new PushError('io', `renaming onto ${to} on ${where} failed: ${message(e)} (server lacks posix-rename; is the file already there?)`, { cause: e })) : resolve())));
-    }
-  };
-
   const removeQuietly = async (sftp: SFTPWrapper, path: string): Promise<void> => {
-    const unlink = new Promise<void>((resolve) => {
-      try {
-        sftp.unlink(path, () => resolve());
-      } catch {
-        resolve(); // channel already gone: the server drops nothing visible under the final name
-      }
+    const unlink = call((cb) => sftp.unlink(path, cb as never)).catch(() => {
+      // channel already gone: the part file stays for a later sweep
     });
     await Promise.race([unlink, sleep(Math.min(tuning.endTimeoutMs, Math.max(0, remaining())))]);
   };
 
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
+      abandoned = true;
       reject(new PushError('timeout', `delivery to ${where} did not finish before the deadline; connection dropped`));
-      destroy(client);
+      if (connection) destroy(connection.client);
       req.body.destroy();
     }, Math.max(0, remaining() - tuning.endTimeoutMs));
   });
@@ -185,71 +182,12 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     throw err;
   } finally {
     clearTimeout(timer);
-    await closeQuietly(client, tuning.endTimeoutMs);
+    if (connection) await closeQuietly(connection.client, tuning.endTimeoutMs);
   }
 }
 
 /** ssh2's TCP socket, for corking bursts of packets (see remote-file-writer.ts). */
-function socketOf(client: SftpClient): Corkable | undefined {
-  const sock = (client as unknown as { client: { _sock?: Partial<Corkable> } }).client._sock;
+function socketOf(client: unknown): Corkable | undefined {
+  const sock = (client as { client: { _sock?: Partial<Corkable> } }).client._sock;
   return typeof sock?.cork === 'function' && typeof sock.uncork === 'function' ? (sock as Corkable) : undefined;
-}
-
-/** A client whose late 'error'/'close' events after we are done do not print or throw. */
-export function quietClient(): SftpClient {
-  return new SftpClient('sftpgw', { error: () => {}, end: () => {}, close: () => {} });
-}
-
-/**
- * Connects exactly as deliveries do (pinned host key, timeouts, keepalive,
- * cipher order, TCP_NODELAY); `sftpgw destinations test` uses it too.
- */
-export async function connectSftp(client: SftpClient, target: SftpTarget, tuning: PushTuning, remainingMs: number): Promise<SFTPWrapper> {
-  const where = `${target.host}:${target.port}`;
-  let presentedKey: string | undefined;
-  try {
-    const sftp = await client.connect({
-      host: target.host,
-      port: target.port,
-      username: target.username,
-      privateKey: target.privateKey,
-      passphrase: target.passphrase,
-      password: target.password,
-      readyTimeout: Math.max(1, Math.min(tuning.connectTimeoutMs, remainingMs)),
-      keepaliveInterval: tuning.keepaliveIntervalMs,
-      keepaliveCountMax: tuning.keepaliveCountMax,
-      algorithms: { cipher: tuning.ciphers as never },
-      // No trust on first use: the session never starts unless the key is pinned.
-      hostVerifier: (key: Buffer) => {
-        presentedKey = fingerprint(key);
-        return target.hostKeyPins.has(presentedKey);
-      },
-    });
-    // Nagle + delayed ACK stall small SFTP packets (1.7 MiB/s without this).
-    (client as unknown as { client: { setNoDelay(v: boolean): void } }).client.setNoDelay(true);
-    return sftp;
-  } catch (err) {
-    const text = message(err);
-    if (presentedKey !== undefined && !target.hostKeyPins.has(presentedKey)) {
-      throw new PushError('host-key', `host key ${presentedKey} of ${where} matches none of TrustedHostKeys; not connecting (update the destination if the server's key really changed)`, { cause: err });
-    }
-    if (/authentication methods failed|authentication/i.test(text)) {
-      throw new PushError('auth', `${where} refused the credentials for user ${target.username}`, { cause: err });
-    }
-    throw new PushError('connect', `cannot connect to ${where}: ${text.replace(/^getConnection: /, '')}`, { cause: err });
-  }
-}
-
-/** end() raced with a timer, then the socket destroyed: never hangs. */
-export async function closeQuietly(client: SftpClient, timeoutMs: number): Promise<void> {
-  await Promise.race([client.end().catch(() => {}), sleep(timeoutMs)]);
-  destroy(client);
-}
-
-function destroy(client: SftpClient): void {
-  try {
-    (client as unknown as { client: { destroy(): void } }).client.destroy();
-  } catch {
-    // already closed
-  }
 }

@@ -161,7 +161,7 @@ describe('hostile input (units)', function () {
     it('names a misspelt key, hides a key that is secret material, and treats their values as secrets', function () {
       const priv = keyPair('ed25519').privateKey;
       const err = destinationError(JSON.stringify({ ...base, PassPhrase: 'typo-value', [priv]: 'x', [base.Password]: 1 }));
-      expect(err.message).to.include('unknown keys "PassPhrase", 2 more not shown (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern)');
+      expect(err.message).to.include('unknown keys "PassPhrase", 2 more not shown (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern, Overwrite)');
       for (const f of [...secretFragments(priv), base.Password, 'typo-value']) expect(err.message).not.to.include(f);
       expect(err.secrets).to.include.members(['typo-value', priv, base.Password]);
     });

@@ -159,6 +159,17 @@ describe('operator workflows', function () {
       expect(list).to.deep.include({ key: 'acme', secret: 'sftpgw/dest-test/acme', tagged: true, lastChanged: list[0]?.lastChanged });
     });
 
+    it('put --overwrite never stores the policy; another value is refused before anything is written', async function () {
+      expect(put('careful', ['--overwrite', 'never']).status).to.equal(0);
+      const value = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: 'sftpgw/dest-test/careful' }))).SecretString!) as Record<string, unknown>;
+      expect(value.Overwrite).to.equal('never');
+      const bad = put('careless', ['--overwrite', 'always']);
+      expect(bad.status).to.equal(2);
+      expect(bad.stderr).to.match(/--overwrite.*always.*replace, never/);
+      const list = JSON.parse(cli(['destinations', 'list', '--output', 'json']).stdout) as Array<{ key: string }>;
+      expect(list.map((d) => d.key)).not.to.include('careless');
+    });
+
     it('put refuses an invalid destination naming the flag, and a private key read from stdin is never echoed', function () {
       const bad = cli(['destinations', 'put', 'broken', '--host', '127.0.0.1', '--username', 'u', '--private-key-file', '-', '--trusted-host-key', 'SHA256:short', '--remote-dir', '/in', '--pattern', '([unclosed'], sshd.clientKey.privateKey);
       expect(bad.status).to.equal(1);
@@ -194,7 +205,7 @@ describe('operator workflows', function () {
       expect(put('wrongpin', [], other).status).to.equal(0);
       const r = cli(['destinations', 'test', 'wrongpin']);
       expect(r.status).to.equal(1);
-      expect(r.stderr).to.match(/host key SHA256:\S+ of 127\.0\.0\.1:\d+ matches none of TrustedHostKeys/);
+      expect(r.stderr).to.match(/host key of 127\.0\.0\.1:\d+ does not match TrustedHostKeys: the server presented ssh-ed25519 SHA256:\S+; pinned: 1 ssh-ed25519 key/);
       const scan = cli(['destinations', 'test', 'wrongpin', '--scan']);
       expect(scan.status, 'no pinned key among the server\'s').to.equal(1);
       expect(scan.stdout).to.match(/NOT PINNED +ssh-ed25519 +SHA256:\S+/);

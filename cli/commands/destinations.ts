@@ -37,7 +37,7 @@ function readSecretFile(file: string, what: string): string {
 
 export async function runPut(flags: DestFlags & {
   host: string; port?: string; username: string; privateKeyFile?: string; passphraseFile?: string; passwordStdin?: boolean;
-  trustedHostKey: string[]; remoteDir: string; pattern: string; kmsKeyId?: string;
+  trustedHostKey: string[]; remoteDir: string; pattern: string; overwrite?: 'replace' | 'never'; kmsKeyId?: string;
 }, key: string): Promise<number> {
   checkKey(key);
   if (!flags.privateKeyFile && !flags.passwordStdin) throw usageError('give --private-key-file FILE (or -) or --password-stdin');
@@ -54,6 +54,7 @@ export async function runPut(flags: DestFlags & {
     TrustedHostKeys: flags.trustedHostKey,
     RemoteDirectory: flags.remoteDir,
     FilePattern: flags.pattern,
+    ...(flags.overwrite ? { Overwrite: flags.overwrite } : {}),
   };
   const { config, prefix, store } = await context(flags);
   const r = await putDestination(store, { prefix, key, gateway: config.stackName, secret, kmsKeyId: flags.kmsKeyId }).catch((err: unknown) => { throw explainAwsError(err); });
@@ -71,9 +72,14 @@ export async function runTest(flags: DestFlags & { write?: boolean; scan?: boole
       if (flags.output === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         process.stdout.write(`host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`);
-        for (const k of r.keys) process.stdout.write(`  ${k.pinned ? 'pinned    ' : 'NOT PINNED'}  ${k.type.padEnd(20)} ${k.fingerprint}\n`);
+        for (const k of r.keys) {
+          const mark = !k.acceptable ? 'REFUSED   ' : k.pinned ? 'pinned    ' : 'NOT PINNED';
+          process.stdout.write(`  ${mark}  ${k.type.padEnd(20)} ${k.fingerprint}${k.acceptable ? '' : '  (SHA-1 signatures only: sftpgw never accepts it)'}\n`);
+        }
+        process.stdout.write(`  the server offers: ${r.offered.join(', ')}\n`);
       }
-      return r.keys.some((k) => k.pinned) ? 0 : 1;
+      // Exactly what a delivery accepts: a pinned key it may use.
+      return r.keys.some((k) => k.pinned && k.acceptable) ? 0 : 1;
     }
     const r = await testDestination(store, name, { write: Boolean(flags.write) });
     if (flags.output === 'json') process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + '\n');

@@ -3,7 +3,7 @@ import func3_module from "ajv/dist/runtime/ucs2length.js";
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$id":"https://sftpgw.dev/schemas/destination.json","type":"object","additionalProperties":false,"required":["Host","Username","TrustedHostKeys","RemoteDirectory","FilePattern"],"anyOf":[{"required":["PrivateKey"]},{"required":["Password"]}],"properties":{"Host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$"},"Port":{"type":"integer","minimum":1,"maximum":65535},"Username":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},"PrivateKey":{"type":"string","minLength":1},"Passphrase":{"type":"string","minLength":1},"Password":{"type":"string","minLength":1},"TrustedHostKeys":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"string","minLength":1,"maxLength":8192}},"RemoteDirectory":{"type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},"FilePattern":{"type":"string","minLength":1,"maxLength":1024}}};
+const schema6 = {"$id":"https://sftpgw.dev/schemas/destination.json","type":"object","additionalProperties":false,"required":["Host","Username","TrustedHostKeys","RemoteDirectory","FilePattern"],"anyOf":[{"required":["PrivateKey"]},{"required":["Password"]}],"properties":{"Host":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$"},"Port":{"type":"integer","minimum":1,"maximum":65535},"Username":{"type":"string","minLength":1,"maxLength":256,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},"PrivateKey":{"type":"string","minLength":1},"Passphrase":{"type":"string","minLength":1},"Password":{"type":"string","minLength":1},"TrustedHostKeys":{"type":"array","minItems":1,"maxItems":20,"items":{"type":"string","minLength":1,"maxLength":8192}},"RemoteDirectory":{"type":"string","minLength":1,"maxLength":1024,"pattern":"^[^\\u0000-\\u001f\\u007f-\\u009f]*$"},"FilePattern":{"type":"string","minLength":1,"maxLength":1024},"Overwrite":{"enum":["replace","never"]}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = typeof func3_module === 'function' ? func3_module : func3_module.default;
 const pattern0 = new RegExp("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$", "u");
@@ -482,14 +482,27 @@ vErrors.push(err38);
 errors++;
 }
 }
-}
-else {
-const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(data.Overwrite !== undefined){
+let data10 = data.Overwrite;
+if(!((data10 === "replace") || (data10 === "never"))){
+const err39 = {instancePath:instancePath+"/Overwrite",schemaPath:"#/properties/Overwrite/enum",keyword:"enum",params:{allowedValues: schema6.properties.Overwrite.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.Overwrite.enum,parentSchema:schema6.properties.Overwrite,data:data10};
 if(vErrors === null){
 vErrors = [err39];
 }
 else {
 vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
 }
 errors++;
 }

@@ -2,7 +2,7 @@
 // files hold placeholders such as {{ed25519}} so no key, and above all no
 // private key, is committed.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -54,4 +54,16 @@ export function fillPlaceholders(text: string, values = placeholders()): string 
 /** The base64 body lines of a private key: none of them may ever be printed. */
 export function secretFragments(privateKey: string): string[] {
   return privateKey.split('\n').filter((l) => l && !l.startsWith('-----')).map((l) => l.trim()).filter((l) => l.length >= 16);
+}
+
+/** The SHA256 fingerprint of a public key line, as `ssh-keygen -lf` prints it. */
+export function sshKeygenFingerprint(publicKeyLine: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sftpgw-fp-'));
+  try {
+    const file = path.join(dir, 'k.pub');
+    writeFileSync(file, publicKeyLine + '\n');
+    return execFileSync('ssh-keygen', ['-lf', file], { encoding: 'utf8' }).split(' ')[1];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -3,7 +3,7 @@
 // missing binary fails the test: nothing is skipped. Every server is listed
 // in server-registry.ts until it exits, so none outlives the test run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { keyPair, type KeyPair } from './keys.js';
@@ -36,13 +36,42 @@ async function waitForPort(port: number, child: ChildProcess, what: string, time
   }
 }
 
-function kill(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
+export function kill(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
   if (pid === undefined) return;
   try {
     process.kill(pid, signal);
   } catch {
     // already gone
   }
+}
+
+/**
+ * Starts a server process in the foreground and waits until it listens on
+ * 127.0.0.1:port; on failure it is killed and its last stderr lines are in the error.
+ */
+export async function startListening(bin: string, args: string[], port: number, what: string, timeoutMs?: number, sessions: (pid: number) => number[] = () => []): Promise<ChildProcess> {
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
+  const spawned = await new Promise<Error | undefined>((resolve) => {
+    child.once('spawn', () => resolve(undefined));
+    child.once('error', (e) => resolve(e));
+  });
+  if (spawned) throw new Error(`${what} could not start (${spawned.message})`);
+  // Registered until it exits: whatever happens to the test, it is stopped by PID.
+  const stop = async () => {
+    for (const p of child.pid === undefined ? [] : sessions(child.pid)) { kill(p, 'SIGCONT'); kill(p, 'SIGKILL'); }
+    kill(child.pid);
+    await exited(child);
+  };
+  registerServer(`${what} on 127.0.0.1:${port}`, child, stop);
+  try {
+    await waitForPort(port, child, what, timeoutMs);
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n${log}`);
+  }
+  return child;
 }
 
 /** Child processes of a PID (sshd forks one per connection). */
@@ -54,36 +83,96 @@ export function childPids(pid: number): number[] {
   }
 }
 
-export interface Sshd {
+/** A running SFTP server on 127.0.0.1 (OpenSSH, gesftpserver behind OpenSSH, ProFTPD). */
+export interface SftpServer {
   port: number;
   pid: number;
   dir: string;
   /** Folder served to clients (absolute path, also the remote path). */
   root: string;
   user: string;
+  /** The first of hostPublicKeys. */
   hostPublicKey: string;
+  /** Every host key the server holds, as OpenSSH public key lines. */
+  hostPublicKeys: string[];
   clientKey: KeyPair;
   /** Ends every open SFTP session (a dropped connection) without stopping the listener. */
   dropSessions(): void;
-  /** SIGSTOP/SIGCONT the session processes: a server that stops answering. */
-  freezeSessions(frozen: boolean): void;
   stop(): Promise<void>;
 }
 
-export async function startSshd(opts: { readOnly?: boolean; extraAuthorizedKeys?: string[] } = {}): Promise<Sshd> {
+export interface Sshd extends SftpServer {
+  /** SIGSTOP/SIGCONT the session processes: a server that stops answering. */
+  freezeSessions(frozen: boolean): void;
+}
+
+/** The local addresses a process listens on (TCP, from /proc): to prove a test server stays on 127.0.0.1. */
+export function listeningAddresses(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]);
+    } catch {
+      // fd closed meanwhile
+    }
+  }
+  const out: string[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    if (!existsSync(table)) continue;
+    for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10 || f[3] !== '0A' || !inodes.has(f[9])) continue; // 0A: LISTEN
+      const [hexAddr, hexPort] = f[1].split(':');
+      const addr = hexAddr.length === 8
+        ? Buffer.from(hexAddr, 'hex').reverse().join('.')
+        : `[${hexAddr}]`; // IPv6: any entry at all is a failure for our servers
+      out.push(`${addr}:${parseInt(hexPort, 16)}`);
+    }
+  }
+  return out;
+}
+
+/** Fails with what to install when a server binary is missing: a test never skips. */
+export function requireBinary(file: string, packages: string): void {
+  if (!existsSync(file)) throw new Error(`${file} is missing: install ${packages} (scripts/test-prereqs.sh or .ci/run does)`);
+}
+
+export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
+
+/** Host keys made with ssh-keygen in `dir`; RSA in PEM form, which every server here reads. */
+export function makeHostKeys(dir: string, types: readonly HostKeyType[]): Array<{ file: string; publicKey: string }> {
+  return types.map((t) => {
+    const file = path.join(dir, `host_${t}`);
+    execFileSync('ssh-keygen', ['-q', '-t', t, ...(t === 'rsa' ? ['-b', '3072', '-m', 'PEM'] : []), '-N', '', '-C', `host-${t}@sftpgw-test`, '-f', file]);
+    return { file, publicKey: readFileSync(file + '.pub', 'utf8').trim() };
+  });
+}
+
+export async function startSshd(opts: {
+  readOnly?: boolean;
+  extraAuthorizedKeys?: string[];
+  /** Host key types, in the server's preference order (default ed25519 only). */
+  hostKeys?: HostKeyType[];
+  /** An sftp-server program instead of OpenSSH's internal-sftp (e.g. /usr/libexec/gesftpserver). */
+  sftpServer?: string;
+  /** More sshd_config lines (e.g. HostKeyAlgorithms). */
+  extraConfig?: string[];
+} = {}): Promise<Sshd> {
   const sshdBin = '/usr/sbin/sshd';
-  if (!existsSync(sshdBin)) throw new Error('sshd is missing: install openssh-server (npm test installs it as root: scripts/test-prereqs.sh)');
+  requireBinary(sshdBin, 'openssh-server');
+  if (opts.sftpServer) requireBinary(opts.sftpServer, 'the package that ships it (gesftpserver for /usr/libexec/gesftpserver)');
   const dir = tempDir('sftpgw-sshd-');
   const root = path.join(dir, 'remote');
   mkdirSync(root, { mode: 0o755 });
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'host@sftpgw-test', '-f', path.join(dir, 'host_ed25519')]);
+  const hostKeys = makeHostKeys(dir, opts.hostKeys ?? ['ed25519']);
   const clientKey = keyPair('ed25519', 'client@sftpgw-test');
   writeFileSync(path.join(dir, 'authorized_keys'), [clientKey.publicKey, ...(opts.extraAuthorizedKeys ?? [])].join('\n') + '\n', { mode: 0o644 });
   const port = await freePort();
   writeFileSync(path.join(dir, 'sshd_config'), [
     'ListenAddress 127.0.0.1',
     `Port ${port}`,
-    `HostKey ${path.join(dir, 'host_ed25519')}`,
+    ...hostKeys.map((k) => `HostKey ${k.file}`),
     `PidFile ${path.join(dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
     'StrictModes no',
@@ -93,26 +182,19 @@ export async function startSshd(opts: { readOnly?: boolean; extraAuthorizedKeys?
     'UsePAM no',
     'PermitRootLogin prohibit-password',
     // -R: a server that refuses every write with "permission denied"
-    `Subsystem sftp internal-sftp${opts.readOnly ? ' -R' : ''}`,
+    `Subsystem sftp ${opts.sftpServer ?? 'internal-sftp'}${opts.readOnly ? ' -R' : ''}`,
     'LogLevel VERBOSE',
+    ...(opts.extraConfig ?? []),
   ].join('\n') + '\n');
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-  const child = spawn(sshdBin, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const sessions = (): number[] => (child.pid === undefined ? [] : childPids(child.pid).flatMap((p) => [p, ...childPids(p)]));
+  const sessionsOf = (pid: number): number[] => childPids(pid).flatMap((p) => [p, ...childPids(p)]);
+  const child = await startListening(sshdBin, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], port, 'sshd', undefined, sessionsOf);
+  const sessions = (): number[] => sessionsOf(child.pid!);
   const stop = async () => {
     for (const p of sessions()) { kill(p, 'SIGCONT'); kill(p, 'SIGKILL'); }
     kill(child.pid);
     await exited(child);
   };
-  registerServer(`sshd on 127.0.0.1:${port}`, child, stop);
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
-  try {
-    await waitForPort(port, child, 'sshd');
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n${log}`);
-  }
   const pid = child.pid!;
   return {
     port,
@@ -120,7 +202,8 @@ export async function startSshd(opts: { readOnly?: boolean; extraAuthorizedKeys?
     dir,
     root,
     user: execFileSync('id', ['-un'], { encoding: 'utf8' }).trim(),
-    hostPublicKey: readFileSync(path.join(dir, 'host_ed25519.pub'), 'utf8').trim(),
+    hostPublicKey: hostKeys[0].publicKey,
+    hostPublicKeys: hostKeys.map((k) => k.publicKey),
     clientKey,
     dropSessions: () => sessions().forEach((p) => kill(p, 'SIGKILL')),
     freezeSessions: (frozen) => sessions().forEach((p) => kill(p, frozen ? 'SIGSTOP' : 'SIGCONT')),
@@ -139,25 +222,13 @@ export interface Moto {
 
 export async function startMoto(): Promise<Moto> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
-  const spawned = await new Promise<Error | undefined>((resolve) => {
-    child.once('spawn', () => resolve(undefined));
-    child.once('error', (e) => resolve(e));
+  const child = await startListening('moto_server', ['-H', '127.0.0.1', '-p', String(port)], port, 'moto_server', 30_000).catch((err: Error) => {
+    throw /ENOENT/.test(err.message) ? new Error(`moto_server could not start (${err.message}): it comes with moto (pip install 'moto[server]')`) : err;
   });
-  if (spawned) throw new Error(`moto_server could not start (${spawned.message}): it comes with moto (pip install 'moto[server]')`);
   const stop = async () => {
     kill(child.pid);
     await exited(child);
   };
-  registerServer(`moto_server on 127.0.0.1:${port}`, child, stop);
-  try {
-    await waitForPort(port, child, 'moto_server', 30_000);
-  } catch (err) {
-    await stop();
-    throw new Error(`${(err as Error).message}\n${log}`);
-  }
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,

@@ -4,12 +4,14 @@
 // No value of a secret is ever printed.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import ssh2 from 'ssh2';
 import type { SecretStoreApi, SecretInfo } from '../../adapters/aws/secrets.js';
 import { DestinationError, parseDestination, type Destination } from '../../../handler/destination.js';
 import type { DestinationSecret } from '../../../handler/destination-schema.js';
 import { fingerprint } from '../../../handler/host-keys.js';
-import { closeQuietly, connectSftp, DEFAULT_TUNING, push, quietClient, type SftpTarget } from '../../../handler/sftp-push.js';
+import { algorithmsOf, HOST_KEY_FAMILIES, keyTypeOf, REFUSED_ALGORITHMS, rsaOnlyWithSha1 } from '../../../handler/host-key-algorithms.js';
+import { probeHostKey } from '../../../handler/host-key-probe.js';
+import { closeQuietly, connectSftp, type SftpConnection, type SftpTarget } from '../../../handler/sftp-connect.js';
+import { DEFAULT_TUNING, push } from '../../../handler/sftp-push.js';
 import { DESTINATION_KEY_PATTERN } from '../../../handler/staging-key.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
 
@@ -44,7 +46,7 @@ export function checkedDestination(name: string, secret: DestinationSecret): Des
 function flagOf(field: string): string {
   const flags: Record<string, string> = {
     Host: '--host', Port: '--port', Username: '--username', PrivateKey: '--private-key-file', Passphrase: '--passphrase-file',
-    Password: '--password-stdin', RemoteDirectory: '--remote-dir', FilePattern: '--pattern',
+    Password: '--password-stdin', RemoteDirectory: '--remote-dir', FilePattern: '--pattern', Overwrite: '--overwrite',
   };
   const m = /^TrustedHostKeys(?:\/(\d+))?$/.exec(field);
   if (m) return m[1] === undefined ? '--trusted-host-key' : `--trusted-host-key #${Number(m[1]) + 1}`;
@@ -111,37 +113,39 @@ export interface TestResult {
 export async function testDestination(store: SecretStoreApi, name: string, opts: { write: boolean; timeoutMs?: number }): Promise<TestResult> {
   const d = await loadDestination(store, name);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  const client = quietClient();
   let entries: number;
+  let connection: SftpConnection | undefined;
   try {
-    await connectSftp(client, d, DEFAULT_TUNING, deadline - Date.now());
-    entries = (await client.list(d.remoteDirectory).catch((err: Error) => {
+    connection = await connectSftp(d, DEFAULT_TUNING, deadline);
+    entries = (await connection.client.list(d.remoteDirectory).catch((err: Error) => {
       throw new SftpgwError('failed', `cannot list ${d.remoteDirectory} on ${d.host}:${d.port}: ${err.message.replace(/^list: /, '')}`);
     })).length;
   } catch (err) {
     if (err instanceof SftpgwError) throw err;
     throw new SftpgwError('failed', (err as Error).message, { cause: err });
   } finally {
-    await closeQuietly(client, DEFAULT_TUNING.endTimeoutMs);
+    if (connection) await closeQuietly(connection.client, DEFAULT_TUNING.endTimeoutMs);
   }
   if (!opts.write) return { name, host: `${d.host}:${d.port}`, remoteDirectory: d.remoteDirectory, entries, wrote: false };
 
-  // The real delivery path (temp name, size check, rename), then the probe removed.
+  // The real delivery path (own part file, size check, publish as the
+  // destination's Overwrite says), then the probe removed. The probe's name is
+  // new, so it never meets an existing file.
   const probe = `.sftpgw-probe-${randomBytes(6).toString('hex')}`;
   const body = Buffer.from(`sftpgw destinations test ${new Date().toISOString()}\n`);
   try {
-    await push({ target: d, fileName: probe, body: Readable.from([body]), size: body.length, deadline, deliveryId: 'probe' });
+    await push({ target: d, fileName: probe, body: Readable.from([body]), size: body.length, deadline, deliveryId: randomBytes(8).toString('hex') });
   } catch (err) {
     throw new SftpgwError('failed', `writing a probe file failed: ${(err as Error).message}`, { cause: err });
   }
-  const cleaner = quietClient();
+  let cleaner: SftpConnection | undefined;
   try {
-    await connectSftp(cleaner, d, DEFAULT_TUNING, deadline - Date.now());
-    await cleaner.delete(`${d.remoteDirectory.replace(/\/+$/, '')}/${probe}`);
+    cleaner = await connectSftp(d, DEFAULT_TUNING, deadline);
+    await cleaner.client.delete(`${d.remoteDirectory.replace(/\/+$/, '')}/${probe}`);
   } catch (err) {
     throw new SftpgwError('failed', `the probe file ${probe} was written but could not be removed: ${(err as Error).message}`, { hint: 'remove it by hand', cause: err });
   } finally {
-    await closeQuietly(cleaner, DEFAULT_TUNING.endTimeoutMs);
+    if (cleaner) await closeQuietly(cleaner.client, DEFAULT_TUNING.endTimeoutMs);
   }
   return { name, host: `${d.host}:${d.port}`, remoteDirectory: d.remoteDirectory, entries, wrote: true };
 }
@@ -151,45 +155,45 @@ export interface ScannedKey {
   fingerprint: string;
   /** The public key line, to pin after confirming the fingerprint out of band. */
   line: string;
+  /** Its fingerprint is in TrustedHostKeys. */
   pinned: boolean;
+  /** Deliveries would accept it when pinned (false: the server signs with it only in a way sftpgw refuses, SHA-1). */
+  acceptable: boolean;
 }
 
-const HOST_KEY_TYPES = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512'];
+export interface HostKeyScan {
+  /** The server's host-key algorithms as it advertises them. */
+  offered: string[];
+  keys: ScannedKey[];
+}
 
 /**
- * The server's host keys, one connection per key type; every connection is
- * refused at the host-key step (nothing is trusted, nothing authenticates).
+ * The server's host keys, one connection per key family — the same families
+ * and algorithms deliveries offer (handler/host-key-algorithms.ts), so a key
+ * marked pinned and acceptable is exactly one a delivery accepts. Every
+ * connection is refused at the host-key step (nothing is trusted, nothing
+ * authenticates). An RSA key the server signs only with SHA-1 is listed as
+ * not acceptable.
  */
-export async function scanHostKeys(target: Pick<SftpTarget, 'host' | 'port'>, pins: ReadonlySet<string>, timeoutMs = 10_000): Promise<ScannedKey[]> {
-  const found: ScannedKey[] = [];
-  for (const alg of HOST_KEY_TYPES) {
-    const key = await new Promise<Buffer | undefined>((resolve) => {
-      const c = new ssh2.Client();
-      let seen: Buffer | undefined;
-      const done = () => { c.destroy(); resolve(seen); };
-      c.on('error', done);
-      c.on('close', done);
-      try {
-        c.connect({
-          host: target.host, port: target.port, username: 'sftpgw-scan', readyTimeout: timeoutMs,
-          algorithms: { serverHostKey: [alg as never] },
-          hostVerifier: (k: Buffer) => { seen = k; return false; },
-        });
-      } catch {
-        done();
-      }
-    });
+export async function scanHostKeys(target: Pick<SftpTarget, 'host' | 'port'>, pins: ReadonlySet<string>, timeoutMs = 10_000): Promise<HostKeyScan> {
+  const advertised = await probeHostKey(target, [...algorithmsOf(HOST_KEY_FAMILIES), ...REFUSED_ALGORITHMS], timeoutMs);
+  if (!advertised.offered) throw new SftpgwError('failed', `cannot reach the SSH service at ${target.host}:${target.port}`, { hint: 'check the host, the port and that nothing blocks the connection' });
+  const offered = advertised.offered;
+  const rounds = HOST_KEY_FAMILIES.filter((f) => f.algorithms.some((a) => offered.includes(a))).map((f) => ({ algorithms: [...f.algorithms], acceptable: true }));
+  if (rsaOnlyWithSha1(offered)) rounds.push({ algorithms: ['ssh-rsa'], acceptable: false });
+  const keys: ScannedKey[] = [];
+  for (const round of rounds) {
+    const { key } = await probeHostKey(target, round.algorithms, timeoutMs);
     if (!key) continue;
-    const parsed = ssh2.utils.parseKey(key);
-    const type = parsed instanceof Error ? alg : (Array.isArray(parsed) ? parsed[0] : parsed).type;
+    const type = keyTypeOf(key);
     const fp = fingerprint(key);
-    if (found.some((f) => f.fingerprint === fp)) continue;
-    found.push({ type, fingerprint: fp, line: `${type} ${key.toString('base64')}`, pinned: pins.has(fp) });
+    if (keys.some((k) => k.fingerprint === fp)) continue;
+    keys.push({ type, fingerprint: fp, line: `${type} ${key.toString('base64')}`, pinned: pins.has(fp), acceptable: round.acceptable });
   }
-  return found;
+  return { offered, keys };
 }
 
-export async function scanDestination(store: SecretStoreApi, name: string): Promise<{ host: string; keys: ScannedKey[] }> {
+export async function scanDestination(store: SecretStoreApi, name: string): Promise<{ host: string } & HostKeyScan> {
   const d = await loadDestination(store, name);
-  return { host: `${d.host}:${d.port}`, keys: await scanHostKeys(d, d.hostKeyPins) };
+  return { host: `${d.host}:${d.port}`, ...await scanHostKeys(d, d.hostKeyPins) };
 }
