@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { fingerprint } from './host-keys.js';
-import { RemoteFileWriter, type Corkable } from './remote-file-writer.js';
+import { DEFAULT_MAX_INFLIGHT_BYTES, RemoteFileWriter, type Corkable } from './remote-file-writer.js';
 
 export interface SftpTarget {
   host: string;
@@ -42,8 +42,8 @@ export interface PushTuning {
   connectTimeoutMs: number;
   keepaliveIntervalMs: number;
   keepaliveCountMax: number;
-  /** Write requests in flight (see remote-file-writer.ts). */
-  maxInflight: number;
+  /** Bytes of write requests in flight (see remote-file-writer.ts). */
+  maxInflightBytes: number;
   /** How long end() may take before the socket is destroyed. */
   endTimeoutMs: number;
   fileMode: number;
@@ -55,7 +55,7 @@ export const DEFAULT_TUNING: PushTuning = {
   connectTimeoutMs: 10_000,
   keepaliveIntervalMs: 5_000,
   keepaliveCountMax: 3,
-  maxInflight: 32,
+  maxInflightBytes: DEFAULT_MAX_INFLIGHT_BYTES,
   endTimeoutMs: 2_000,
   fileMode: 0o644, // put() would create 0666 files
   // AES-GCM runs in OpenSSL (hardware AES); ChaCha20-Poly1305 would run in
@@ -114,7 +114,7 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     try {
       const handle = await open(sftp, tempPath);
       created = true;
-      const writer = new RemoteFileWriter(sftp, handle, tuning.maxInflight, socketOf(client));
+      const writer = new RemoteFileWriter(sftp, handle, { maxInflightBytes: tuning.maxInflightBytes, socket: socketOf(client) });
       await pipeline(req.body, writer).catch((err: unknown) => {
         throw new PushError('io', `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${message(err)} (remote disk full or connection lost?)`, { cause: err });
       });

@@ -137,9 +137,11 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-export async function startMoto(): Promise<Moto> {
+/** `tls`: serve HTTPS with this certificate (the benchmark's S3 over TLS); the client must trust it. */
+export async function startMoto(opts: { tls?: { certFile: string; keyFile: string } } = {}): Promise<Moto> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tlsArgs = opts.tls ? ['-c', opts.tls.certFile, '-k', opts.tls.keyFile] : [];
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port), ...tlsArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
   const spawned = await new Promise<Error | undefined>((resolve) => {
@@ -158,7 +160,7 @@ export async function startMoto(): Promise<Moto> {
     await stop();
     throw new Error(`${(err as Error).message}\n${log}`);
   }
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     endpoint,
     port,
