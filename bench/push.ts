@@ -50,10 +50,11 @@ export interface PushRow {
   rttMs: number;
   runs: number;
   openssh: Timing;
-  handler: Timing & { rssMiB: number };
-  /** Loopback row only: the S3 read alone (what the handler could at best do), and push() alone from a file in 16 KiB chunks. */
-  s3Read?: Timing & { meanChunkKiB: number };
-  streamPush?: Timing & { rssMiB: number };
+  handler: Timing & { rssMiB: number; cpuSeconds: number };
+  /** The S3 read alone: what the handler could at best do; moto's time to first byte. */
+  s3Read: Timing & { meanChunkKiB: number; firstByte: Timing };
+  /** push() alone (no S3, no handler) from a file in 16 KiB chunks: the SFTP side by itself. */
+  streamPush: Timing & { rssMiB: number };
 }
 
 // Asynchronous, never spawnSync: the delay proxy runs in this process's event loop.
@@ -143,6 +144,10 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
       await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(src) }));
       const eventFile = path.join(dir, `${name}-event.json`);
       writeFileSync(eventFile, JSON.stringify(s3Event(key, mib * 1024 * 1024)));
+      const warmUpKey = `${name}/warm-up.bin`;
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: warmUpKey, Body: 'x' }));
+      const warmUpFile = path.join(dir, `${name}-warm-up.json`);
+      writeFileSync(warmUpFile, JSON.stringify(s3Event(warmUpKey, 1)));
       const batch = path.join(dir, `${name}-batch`);
       writeFileSync(batch, `put ${src} ${path.join(remoteDir, 'openssh.bin')}\n`);
 
@@ -152,8 +157,10 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
       };
       const openssh: number[] = [];
       const ours: number[] = [];
+      const cpu: number[] = [];
       const rss: number[] = [];
       const reads: number[] = [];
+      const firstBytes: number[] = [];
       const streamed: number[] = [];
       const streamRss: number[] = [];
       let chunkBytes = 0;
@@ -166,36 +173,37 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
         check(path.join(remoteDir, 'openssh.bin'), 'OpenSSH sftp');
 
         // A fresh run each time: the handler skips versions tagged delivered.
-        await s3.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: key }));
+        for (const k of [key, warmUpKey]) await s3.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: k }));
         const rssFile = path.join(dir, 'rss');
         const resultFile = path.join(dir, 'result.json');
-        await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'push-child.js'), eventFile, resultFile],
+        await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'push-child.js'), warmUpFile, eventFile, resultFile],
           { ...childEnv, SFTPGW_BENCH_RUSAGE: rssFile });
-        const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; outcomes: Array<{ outcome: string }> };
+        const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; cpuSeconds: number; outcomes: Array<{ outcome: string }> };
         if (result.outcomes[0]?.outcome !== 'delivered') throw new Error(`the handler did not deliver: ${JSON.stringify(result.outcomes)}`);
         ours.push(result.seconds);
+        cpu.push(result.cpuSeconds);
         rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
         check(path.join(remoteDir, 'object.bin'), 'the handler');
+        rmSync(path.join(remoteDir, 'warm-up.bin'));
 
-        if (name === 'loopback') {
-          await run(process.execPath, [path.join(here, 's3-read-child.js'), BUCKET, key, resultFile], childEnv);
-          const read = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; chunks: number; bytes: number };
-          reads.push(read.seconds);
-          chunkBytes = read.bytes / read.chunks;
+        await run(process.execPath, [path.join(here, 's3-read-child.js'), BUCKET, key, resultFile], childEnv);
+        const read = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; firstByteSeconds: number; chunks: number; bytes: number };
+        reads.push(read.seconds);
+        firstBytes.push(read.firstByteSeconds);
+        chunkBytes = read.bytes / read.chunks;
 
-          await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'stream-push-child.js'),
-            src, String(port), sshd.user, keyFile, sshd.hostPublicKey, remoteDir, String(16 * 1024), resultFile], { ...process.env, SFTPGW_BENCH_RUSAGE: rssFile });
-          streamed.push(Number(readFileSync(resultFile, 'utf8')));
-          streamRss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
-          check(path.join(remoteDir, 'stream.bin'), 'push() from a file');
-        }
+        await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'stream-push-child.js'),
+          src, String(port), sshd.user, keyFile, sshd.hostPublicKey, remoteDir, String(16 * 1024), resultFile], { ...process.env, SFTPGW_BENCH_RUSAGE: rssFile });
+        streamed.push(Number(readFileSync(resultFile, 'utf8')));
+        streamRss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+        check(path.join(remoteDir, 'stream.bin'), 'push() from a file');
       }
       rows.push({
         name, mib, rttMs, runs: opts.repeat,
         openssh: timing(openssh),
-        handler: { ...timing(ours), rssMiB: Math.max(...rss) },
-        s3Read: reads.length ? { ...timing(reads), meanChunkKiB: chunkBytes / 1024 } : undefined,
-        streamPush: streamed.length ? { ...timing(streamed), rssMiB: Math.max(...streamRss) } : undefined,
+        handler: { ...timing(ours), rssMiB: Math.max(...rss), cpuSeconds: timing(cpu).seconds },
+        s3Read: { ...timing(reads), meanChunkKiB: chunkBytes / 1024, firstByte: timing(firstBytes) },
+        streamPush: { ...timing(streamed), rssMiB: Math.max(...streamRss) },
       });
       await proxy?.close();
       proxy = undefined;

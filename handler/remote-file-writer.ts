@@ -4,9 +4,10 @@
 // - Chunks are coalesced into writes of the largest size the server accepts
 //   (write-coalescer.ts). ssh2 learns that size at session start: from
 //   limits@openssh.com when the server offers it (OpenSSH: 255 KiB), else
-//   256 KiB less overhead for OpenSSH/dropbear and 31,952 bytes for everyone
-//   else (ProFTPD's own maximum). A larger write would be split by ssh2 into
-//   pieces sent one round trip apart, so the writer never asks for one.
+//   from the server's SSH software: 256 KiB less overhead behind OpenSSH or
+//   dropbear (gesftpserver), 31,952 bytes for everyone else (ProFTPD). A
+//   larger write would be split by ssh2 into pieces sent one round trip
+//   apart, so the writer never asks for one.
 // - What is in flight is bounded by bytes, not by a count of writes: the rate
 //   over a link is (bytes in flight) / (round-trip time), whatever the chunk
 //   size the source happens to deliver. 32 writes of 16 KiB (S3 over HTTPS)
