@@ -1,24 +1,28 @@
-// Measured process of the push benchmark: streams a local file through the
-// handler's push() to the sshd named in argv, prints seconds on stdout.
-// Run with --import rusage.js so the parent reads its peak RSS.
-import { createReadStream, statSync } from 'node:fs';
-import { push } from '../handler/sftp-push.js';
+// Measured process of the push benchmark: the Lambda artifact itself
+// (dist/handler/index.js, the bundle) invoked with S3 events, as Lambda would.
+// S3 and Secrets Manager are moto over HTTPS; the parent sets AWS_ENDPOINT_URL
+// and NODE_EXTRA_CA_CERTS (Node reads it only at start-up, hence a child
+// process). A warm container: the first event (a 1-byte object, same
+// destination) loads the SDK and opens the HTTPS connections; only the second
+// is timed. Writes {seconds, cpuSeconds, outcomes} of the second as JSON to the file named
+// in argv; run with --import rusage.js so the parent reads the peak RSS.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Context, S3Event } from 'aws-lambda';
+import { handler } from '../handler/index.js';
 
-const [file, port, user, keyFile, hostKey, remoteDir] = process.argv.slice(2);
-const { readFileSync } = await import('node:fs');
-const { parseTrustedHostKeys } = await import('../handler/host-keys.js');
-const size = statSync(file).size;
+const [warmUpFile, eventFile, resultFile] = process.argv.slice(2);
+const until = Date.now() + 900_000;
+const context = {
+  awsRequestId: 'bench',
+  functionName: 'sftpgw-push',
+  getRemainingTimeInMillis: () => until - Date.now(),
+} as unknown as Context;
+const event = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as S3Event;
+const warm = await handler(event(warmUpFile), context);
+if (warm.outcomes[0]?.outcome !== 'delivered') throw new Error(`the warm-up delivery failed: ${JSON.stringify(warm.outcomes)}`);
 const t0 = process.hrtime.bigint();
-await push({
-  target: {
-    host: '127.0.0.1', port: Number(port), username: user, privateKey: readFileSync(keyFile, 'utf8'),
-    hostKeyPins: parseTrustedHostKeys([hostKey]).pins, hostKeyTypes: parseTrustedHostKeys([hostKey]).types, remoteDirectory: remoteDir,
-  },
-  fileName: 'ours.bin',
-  // S3 delivers the body in small chunks; so does this stream.
-  body: createReadStream(file, { highWaterMark: 64 * 1024 }),
-  size,
-  deadline: Date.now() + 600_000,
-  deliveryId: '00000000000bef00', // part-file names need 16 hex digits
-});
-console.log(String(Number(process.hrtime.bigint() - t0) / 1e9));
+const cpu0 = process.cpuUsage();
+const result = await handler(event(eventFile), context);
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const cpu = process.cpuUsage(cpu0);
+writeFileSync(resultFile, JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, outcomes: result.outcomes }));

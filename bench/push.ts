@@ -1,59 +1,217 @@
-// Push throughput: 512 MiB from a stream over loopback SFTP, the handler's
-// push() against OpenSSH's own `sftp` put with the same cipher (aes128-gcm),
-// both to the same real sshd, measured in the same run.
-import { spawnSync } from 'node:child_process';
+// Outbound push throughput: the Lambda artifact (the bundled handler, invoked
+// with an S3 event in a child process) against OpenSSH's own `sftp -b` put,
+// both to the same real sshd with the same cipher (aes128-gcm), alternating,
+// in the same run; every delivered file is checked against the source.
+//
+// The handler reads the object from S3 over HTTPS, as on Lambda: moto behind a
+// throwaway self-signed certificate (tls-cert.ts), trusted through
+// NODE_EXTRA_CA_CERTS. OpenSSH puts the same bytes from a local file.
+//
+// Two rows: loopback, and a wide-area link made by a delay proxy between the
+// SFTP client and sshd (delay-proxy.ts) — both clients go through it; S3 does
+// not (on Lambda the bucket is in the same region).
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startSshd } from '../test/helpers/servers.js';
+import { CreateBucketCommand, DeleteObjectTaggingCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { startMoto, startSshd, startTogether } from '../test/helpers/servers.js';
+import { tempDir } from '../test/helpers/project.js';
+import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
+import { selfSignedCert } from './tls-cert.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
+const BUCKET = 'bench-staging';
+const PREFIX = 'bench';
+const CIPHER = 'aes128-gcm@openssh.com';
 
-export interface PushBench {
-  mib: number;
-  openssh: { seconds: number };
-  ours: { seconds: number; rssMiB: number };
+export interface PushBenchOptions {
+  /** Loopback row size (0: skip the row). */
+  loopbackMiB: number;
+  /** Wide-area row size (0: skip the row). */
+  wanMiB: number;
+  rttMs: number;
+  repeat: number;
 }
 
-function sha(file: string): string {
+export interface Timing {
+  /** Median, and the spread over the runs. */
+  seconds: number;
+  min: number;
+  max: number;
+}
+
+export interface PushRow {
+  name: 'loopback' | 'wan';
+  mib: number;
+  rttMs: number;
+  runs: number;
+  openssh: Timing;
+  handler: Timing & { rssMiB: number; cpuSeconds: number };
+  /** The S3 read alone: what the handler could at best do; moto's time to first byte. */
+  s3Read: Timing & { meanChunkKiB: number; firstByte: Timing };
+  /** push() alone (no S3, no handler) from a file in 16 KiB chunks: the SFTP side by itself. */
+  streamPush: Timing & { rssMiB: number };
+}
+
+// Asynchronous, never spawnSync: the delay proxy runs in this process's event loop.
+function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${path.basename(file)} failed: ${err.message}\n${stderr}\n${stdout}`.trim())) : resolve());
+  });
+}
+
+function timing(xs: number[]): Timing {
+  const s = [...xs].sort((a, b) => a - b);
+  return { seconds: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
+}
+
+function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-export async function benchPush(mib: number, repeat: number): Promise<PushBench> {
-  const sshd = await startSshd();
-  try {
-    const src = path.join(sshd.dir, 'source.bin');
-    const fd = openSync(src, 'w');
-    for (let i = 0; i < mib; i++) writeSync(fd, randomBytes(1024 * 1024));
-    closeSync(fd);
-    const keyFile = path.join(sshd.dir, 'client_key');
-    writeFileSync(keyFile, sshd.clientKey.privateKey, { mode: 0o600 });
-    const batch = path.join(sshd.dir, 'batch');
-    writeFileSync(batch, `put ${src} ${path.join(sshd.root, 'openssh.bin')}\n`);
-
-    const openssh: number[] = [];
-    const ours: Array<{ seconds: number; rssMiB: number }> = [];
-    for (let i = 0; i < repeat; i++) {
-      const t0 = process.hrtime.bigint();
-      const r = spawnSync('sftp', ['-q', '-b', batch, '-i', keyFile, '-P', String(sshd.port), '-c', 'aes128-gcm@openssh.com',
-        '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`sftp failed: ${r.stderr}`);
-      openssh.push(Number(process.hrtime.bigint() - t0) / 1e9);
-
-      const rfile = path.join(sshd.dir, 'rss');
-      const c = spawnSync(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'push-child.js'),
-        src, String(sshd.port), sshd.user, keyFile, sshd.hostPublicKey, sshd.root], { encoding: 'utf8', env: { ...process.env, SFTPGW_BENCH_RUSAGE: rfile } });
-      if (c.status !== 0) throw new Error(`push failed: ${c.stderr}`);
-      ours.push({ seconds: Number(c.stdout.trim()), rssMiB: Number(readFileSync(rfile, 'utf8')) / 1024 });
-    }
-    if (sha(path.join(sshd.root, 'ours.bin')) !== sha(src)) throw new Error('push bench: the delivered file differs from the source');
-    const mid = <T>(xs: T[], key: (x: T) => number): T => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
-    const o = mid(ours, (x) => x.seconds);
-    return { mib, openssh: { seconds: mid(openssh, (x) => x) }, ours: { seconds: o.seconds, rssMiB: Math.max(...ours.map((x) => x.rssMiB)) } };
-  } finally {
-    await sshd.stop();
-    rmSync(sshd.dir, { recursive: true, force: true });
+function randomFile(file: string, mib: number): string {
+  const fd = openSync(file, 'w');
+  const hash = createHash('sha256');
+  for (let i = 0; i < mib; i++) {
+    const block = randomBytes(1024 * 1024);
+    hash.update(block);
+    writeSync(fd, block);
   }
+  closeSync(fd);
+  return hash.digest('hex');
 }
 
+function s3Event(key: string, size: number): unknown {
+  return {
+    Records: [{
+      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: new Date().toISOString(), eventName: 'ObjectCreated:Put',
+      s3: { s3SchemaVersion: '1.0', bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` }, object: { key, size, eTag: 'x', sequencer: '0' } },
+    }],
+  };
+}
+
+export async function benchPush(opts: PushBenchOptions, progress: (line: string) => void = () => {}): Promise<PushRow[]> {
+  const dir = tempDir('sftpgw-bench-push-');
+  const tls = selfSignedCert(dir);
+  const [sshd, moto] = await startTogether(startSshd(), startMoto({ tls }));
+  let proxy: DelayProxy | undefined;
+  try {
+    const client = {
+      endpoint: moto.endpoint, region: 'us-east-1',
+      credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY },
+      requestHandler: { httpsAgent: new https.Agent({ ca: tls.cert }) },
+    };
+    const s3 = new S3Client({ ...client, forcePathStyle: true });
+    const sm = new SecretsManagerClient(client);
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    const keyFile = path.join(dir, 'client_key');
+    writeFileSync(keyFile, sshd.clientKey.privateKey, { mode: 0o600 });
+    const childEnv = {
+      ...process.env, ...moto.env,
+      NODE_EXTRA_CA_CERTS: tls.certFile,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      SECRET_PREFIX: PREFIX, GATEWAY: 'bench', DESTINATION_CACHE_SECONDS: '0',
+    };
+
+    const rows: PushRow[] = [];
+    const plan: Array<{ name: PushRow['name']; mib: number; rttMs: number }> = [
+      { name: 'loopback' as const, mib: opts.loopbackMiB, rttMs: 0 },
+      { name: 'wan' as const, mib: opts.wanMiB, rttMs: opts.rttMs },
+    ].filter((p) => p.mib > 0);
+    for (const { name, mib, rttMs } of plan) {
+      let port = sshd.port;
+      if (rttMs > 0) {
+        proxy = await startDelayProxy(sshd.port, rttMs);
+        port = proxy.port;
+      }
+      const remoteDir = path.join(sshd.root, name);
+      mkdirSync(remoteDir);
+      await sm.send(new CreateSecretCommand({
+        Name: `${PREFIX}/${name}`,
+        SecretString: JSON.stringify({
+          Host: '127.0.0.1', Port: port, Username: sshd.user, PrivateKey: sshd.clientKey.privateKey,
+          TrustedHostKeys: [sshd.hostPublicKey], RemoteDirectory: remoteDir, FilePattern: '.*',
+        }),
+      }));
+      const src = path.join(dir, `${name}.bin`);
+      const srcSha = randomFile(src, mib);
+      const key = `${name}/object.bin`;
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(src) }));
+      const eventFile = path.join(dir, `${name}-event.json`);
+      writeFileSync(eventFile, JSON.stringify(s3Event(key, mib * 1024 * 1024)));
+      const warmUpKey = `${name}/warm-up.bin`;
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: warmUpKey, Body: 'x' }));
+      const warmUpFile = path.join(dir, `${name}-warm-up.json`);
+      writeFileSync(warmUpFile, JSON.stringify(s3Event(warmUpKey, 1)));
+      const batch = path.join(dir, `${name}-batch`);
+      writeFileSync(batch, `put ${src} ${path.join(remoteDir, 'openssh.bin')}\n`);
+
+      const check = (file: string, who: string): void => {
+        if (sha256(file) !== srcSha) throw new Error(`push bench (${name}): the file ${who} delivered differs from the source`);
+        rmSync(file);
+      };
+      const openssh: number[] = [];
+      const ours: number[] = [];
+      const cpu: number[] = [];
+      const rss: number[] = [];
+      const reads: number[] = [];
+      const firstBytes: number[] = [];
+      const streamed: number[] = [];
+      const streamRss: number[] = [];
+      let chunkBytes = 0;
+      for (let i = 0; i < opts.repeat; i++) {
+        progress(`push ${name} ${mib} MiB${rttMs ? `, ${rttMs} ms RTT` : ''}: run ${i + 1} of ${opts.repeat}`);
+        const t0 = process.hrtime.bigint();
+        await run('sftp', ['-q', '-b', batch, '-i', keyFile, '-P', String(port), '-c', CIPHER,
+          '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`]);
+        openssh.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        check(path.join(remoteDir, 'openssh.bin'), 'OpenSSH sftp');
+
+        // A fresh run each time: the handler skips versions tagged delivered.
+        for (const k of [key, warmUpKey]) await s3.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: k }));
+        const rssFile = path.join(dir, 'rss');
+        const resultFile = path.join(dir, 'result.json');
+        await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'push-child.js'), warmUpFile, eventFile, resultFile],
+          { ...childEnv, SFTPGW_BENCH_RUSAGE: rssFile });
+        const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; cpuSeconds: number; outcomes: Array<{ outcome: string }> };
+        if (result.outcomes[0]?.outcome !== 'delivered') throw new Error(`the handler did not deliver: ${JSON.stringify(result.outcomes)}`);
+        ours.push(result.seconds);
+        cpu.push(result.cpuSeconds);
+        rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+        check(path.join(remoteDir, 'object.bin'), 'the handler');
+        rmSync(path.join(remoteDir, 'warm-up.bin'));
+
+        await run(process.execPath, [path.join(here, 's3-read-child.js'), BUCKET, key, resultFile], childEnv);
+        const read = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; firstByteSeconds: number; chunks: number; bytes: number };
+        reads.push(read.seconds);
+        firstBytes.push(read.firstByteSeconds);
+        chunkBytes = read.bytes / read.chunks;
+
+        await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'stream-push-child.js'),
+          src, String(port), sshd.user, keyFile, sshd.hostPublicKey, remoteDir, String(16 * 1024), resultFile], { ...process.env, SFTPGW_BENCH_RUSAGE: rssFile });
+        streamed.push(Number(readFileSync(resultFile, 'utf8')));
+        streamRss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+        check(path.join(remoteDir, 'stream.bin'), 'push() from a file');
+      }
+      rows.push({
+        name, mib, rttMs, runs: opts.repeat,
+        openssh: timing(openssh),
+        handler: { ...timing(ours), rssMiB: Math.max(...rss), cpuSeconds: timing(cpu).seconds },
+        s3Read: { ...timing(reads), meanChunkKiB: chunkBytes / 1024, firstByte: timing(firstBytes) },
+        streamPush: { ...timing(streamed), rssMiB: Math.max(...streamRss) },
+      });
+      await proxy?.close();
+      proxy = undefined;
+    }
+    return rows;
+  } finally {
+    await proxy?.close();
+    await Promise.all([sshd.stop(), moto.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -48,7 +48,7 @@ import type { SFTPWrapper, Stats } from 'ssh2';
 import { DELIVERY_ID, newAttemptId, sweepDue, sweepQuiet, sweepStaleParts, temporaryName } from './part-files.js';
 import { errorText, PushError } from './push-error.js';
 import { publish, type PublishResult } from './remote-publish.js';
-import { RemoteFileWriter, type Corkable } from './remote-file-writer.js';
+import { DEFAULT_MAX_INFLIGHT_BYTES, RemoteFileWriter, type Corkable } from './remote-file-writer.js';
 import { sftpCall as call, sftpCode, SFTP_STATUS } from './sftp-call.js';
 import { closeQuietly, connectSftp, destroy, type ConnectTuning, type SftpTarget } from './sftp-connect.js';
 
@@ -68,8 +68,8 @@ export interface PushRequest {
 }
 
 export interface PushTuning extends ConnectTuning {
-  /** Write requests in flight (see remote-file-writer.ts). */
-  maxInflight: number;
+  /** Bytes of write requests in flight (see remote-file-writer.ts). */
+  maxInflightBytes: number;
   /** How long end() may take before the socket is destroyed. */
   endTimeoutMs: number;
   fileMode: number;
@@ -81,7 +81,7 @@ export const DEFAULT_TUNING: PushTuning = {
   connectTimeoutMs: 10_000,
   keepaliveIntervalMs: 5_000,
   keepaliveCountMax: 3,
-  maxInflight: 32,
+  maxInflightBytes: DEFAULT_MAX_INFLIGHT_BYTES,
   endTimeoutMs: 2_000,
   fileMode: 0o644, // put() would create 0666 files
   sweepBudgetMs: 3_000,
@@ -125,7 +125,7 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     try {
       const handle = await open(sftp, tempPath);
       created = true;
-      const writer = new RemoteFileWriter(sftp, handle, tuning.maxInflight, socketOf(connected.client));
+      const writer = new RemoteFileWriter(sftp, handle, { maxInflightBytes: tuning.maxInflightBytes, socket: socketOf(connected.client) });
       await pipeline(req.body, writer).catch((err: unknown) => {
         throw new PushError('io', `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`, { cause: err });
       });

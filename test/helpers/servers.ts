@@ -220,16 +220,18 @@ export interface Moto {
   stop(): Promise<void>;
 }
 
-export async function startMoto(): Promise<Moto> {
+/** `tls`: serve HTTPS with this certificate (the benchmark's S3 over TLS); the client must trust it. */
+export async function startMoto(opts: { tls?: { certFile: string; keyFile: string } } = {}): Promise<Moto> {
   const port = await freePort();
-  const child = await startListening('moto_server', ['-H', '127.0.0.1', '-p', String(port)], port, 'moto_server', 30_000).catch((err: Error) => {
+  const tlsArgs = opts.tls ? ['-c', opts.tls.certFile, '-k', opts.tls.keyFile] : [];
+  const child = await startListening('moto_server', ['-H', '127.0.0.1', '-p', String(port), ...tlsArgs], port, 'moto_server', 30_000).catch((err: Error) => {
     throw /ENOENT/.test(err.message) ? new Error(`moto_server could not start (${err.message}): it comes with moto (pip install 'moto[server]')`) : err;
   });
   const stop = async () => {
     kill(child.pid);
     await exited(child);
   };
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   return {
     endpoint,
     port,

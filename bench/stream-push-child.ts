@@ -1,0 +1,23 @@
+// The push alone, without S3: streams a local file through the handler's
+// push() (compiled, not the bundle) in chunks of the size S3 over HTTPS
+// delivers (16 KiB), to the sshd named in argv. Writes the seconds to the
+// file named in argv; run with --import rusage.js for the peak RSS. It tells
+// the SFTP side of the handler apart from its source (push-child.ts).
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { parseTrustedHostKeys } from '../handler/host-keys.js';
+import { push } from '../handler/sftp-push.js';
+
+const [file, port, user, keyFile, hostKey, remoteDir, chunkBytes, resultFile] = process.argv.slice(2);
+const t0 = process.hrtime.bigint();
+await push({
+  target: {
+    host: '127.0.0.1', port: Number(port), username: user, privateKey: readFileSync(keyFile, 'utf8'),
+    hostKeyPins: parseTrustedHostKeys([hostKey]).pins, remoteDirectory: remoteDir,
+  },
+  fileName: 'stream.bin',
+  body: createReadStream(file, { highWaterMark: Number(chunkBytes) }),
+  size: statSync(file).size,
+  deadline: Date.now() + 900_000,
+  deliveryId: 'bench',
+});
+writeFileSync(resultFile, String(Number(process.hrtime.bigint() - t0) / 1e9));
