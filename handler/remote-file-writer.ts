@@ -25,10 +25,14 @@
 //   reports errors the server deferred (e.g. a quota hit at flush). The caller
 //   still compares the remote size with the expected one.
 //
-// Each SSH packet is its own socket write (up to 32 KiB, the server's packet
-// limit); corking the socket for the rest of the tick lets node hand the
-// kernel one writev for all packets of a burst (~20% less CPU, measured with
-// npm run bench).
+// ssh2 writes each SSH packet to the socket in pieces (length, ciphertext,
+// tag: three syscalls and three TCP segments per 32 KiB packet). Corking the
+// socket for the rest of the tick lets node hand the kernel one writev per
+// burst. Bursts start in two places: a write the writer sends, and data from
+// the server — an acknowledgement (the writer sends the next write) or a
+// window adjustment (ssh2 sends what the window held back, which is most of
+// the data when the bytes in flight exceed the window). So the socket is also
+// corked before ssh2 reads each incoming chunk (a prepended 'data' listener).
 import { Writable } from 'node:stream';
 import type { SFTPWrapper } from 'ssh2';
 import { WriteCoalescer } from './write-coalescer.js';
@@ -36,6 +40,9 @@ import { WriteCoalescer } from './write-coalescer.js';
 export interface Corkable {
   cork(): void;
   uncork(): void;
+  /** A net.Socket's; when present, incoming data corks too (see the header). */
+  prependListener?(event: 'data', listener: () => void): unknown;
+  removeListener?(event: 'data', listener: () => void): unknown;
 }
 
 export interface WriterOptions {
@@ -79,6 +86,7 @@ export class RemoteFileWriter extends Writable {
     this.pump();
   };
   private readonly onSessionClosed = (): void => this.fail(new Error('the SFTP session closed'));
+  private readonly onIncoming = (): void => this.corkForThisTick();
 
   constructor(
     private readonly sftp: SFTPWrapper,
@@ -90,7 +98,13 @@ export class RemoteFileWriter extends Writable {
     this.coalescer = new WriteCoalescer(writeBytes);
     this.maxInflightBytes = Math.max(options.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES, writeBytes);
     this.socket = options.socket;
+    this.socket?.prependListener?.('data', this.onIncoming);
     sftp.once('close', this.onSessionClosed);
+  }
+
+  private detach(): void {
+    this.sftp.removeListener('close', this.onSessionClosed);
+    this.socket?.removeListener?.('data', this.onIncoming);
   }
 
   /** Bytes the server has acknowledged. */
@@ -181,14 +195,14 @@ export class RemoteFileWriter extends Writable {
         this.waiting = settle;
         return;
       }
-      this.sftp.removeListener('close', this.onSessionClosed);
+      this.detach();
       this.sftp.close(this.handle, (err) => callback(err ?? null));
     };
     settle();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.sftp.removeListener('close', this.onSessionClosed);
+    this.detach();
     callback(error);
   }
 }

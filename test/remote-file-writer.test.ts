@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -136,9 +137,17 @@ describe('RemoteFileWriter (real sshd)', function () {
     const { client, sftp } = await session();
     const seen = observe(sftp);
     const remote = path.join(sshd.root, name);
-    const writer = new RemoteFileWriter(sftp, await openFile(sftp, remote), { socket: (client as unknown as { _sock: WriterOptions['socket'] })._sock, ...opts });
+    const socket = (client as unknown as { _sock: Socket })._sock;
+    const writer = new RemoteFileWriter(sftp, await openFile(sftp, remote), { socket, ...opts });
+    // Socket writes made while the socket was not corked: each is a syscall of its own.
+    const socketWrites = { corked: 0, uncorked: 0 };
+    const write = socket.write.bind(socket);
+    socket.write = ((...args: Parameters<Socket['write']>) => {
+      socketWrites[socket.writableCorked > 0 ? 'corked' : 'uncorked']++;
+      return write(...args);
+    }) as Socket['write'];
     await pipeline(source(data, sizes).stream, writer);
-    return { seen, writer, remote };
+    return { seen, writer, remote, socketWrites };
   }
 
   it('takes the largest write the server offers (limits@openssh.com)', async function () {
@@ -159,8 +168,11 @@ describe('RemoteFileWriter (real sshd)', function () {
   it('streams 64 MiB of 16 KiB chunks (S3 over HTTPS) with bytes in flight bounded, slabs reused', async function () {
     const data = randomBytes(64 * MiB);
     const maxInflightBytes = 2 * MiB;
-    const { seen, writer, remote } = await send(data, 16 * 1024, { maxInflightBytes });
+    const { seen, writer, remote, socketWrites } = await send(data, 16 * 1024, { maxInflightBytes });
     expect(sha(readFileSync(remote))).to.equal(sha(data));
+    // Bursts go out corked, also those a window adjustment from the server releases.
+    expect(socketWrites.corked).to.be.above(3 * 2048);
+    expect(socketWrites.uncorked, `${socketWrites.uncorked} of ${socketWrites.corked + socketWrites.uncorked} socket writes uncorked`).to.be.below(10);
     expectContiguous(seen, data.length, OPENSSH_WRITE_LIMIT);
     expect(seen.maxOutstanding, 'bytes in flight').to.be.at.most(maxInflightBytes);
     expect(seen.maxOutstanding, 'several writes in flight at once').to.be.at.least(4 * OPENSSH_WRITE_LIMIT);
