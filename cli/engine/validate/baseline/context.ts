@@ -3,7 +3,7 @@
 // one resource with a written reason (config or the resource's Metadata).
 import type { CfnResource, CfnTemplate } from '../../template/types.js';
 import { pointerOf, type Finding } from '../finding.js';
-import type { PolicyDoc } from '../policies.js';
+import { statementsOf, strings, type PolicyDoc, type PolicyKind, type Statement } from '../policies.js';
 import { isObj, type Obj } from '../values.js';
 import type { LocatedString } from '../semantic/references.js';
 
@@ -79,6 +79,32 @@ export function conditionValues(statement: Obj, key: string): unknown[] {
     for (const [k, v] of Object.entries(op)) if (k.toLowerCase() === key.toLowerCase()) out.push(...(Array.isArray(v) ? v : [v]));
   }
   return out;
+}
+
+/** Every literal statement of the template's policy documents of one kind, with the resource holding it. */
+export function* statementsOfKind(ctx: BaselineContext, kind: PolicyKind): Generator<{ doc: PolicyDoc; st: Statement; r: CfnResource }> {
+  for (const doc of ctx.docs) {
+    const r = doc.kind === kind ? ctx.resource(doc.logicalId) : undefined;
+    if (r) for (const st of statementsOf(doc)) yield { doc, st, r };
+  }
+}
+
+/** A finding of a rule on one statement of a policy document. */
+export function statementViolation(rule: BaselineRule, doc: PolicyDoc, r: CfnResource, st: Statement, message: string, hint: string): Finding {
+  return { ...violation(rule, doc.logicalId, r, [], message, hint), pointer: st.pointer };
+}
+
+/** A resource policy statement that denies everyone every action of a service when aws:SecureTransport is false. */
+export function deniesInsecureTransport(s: Obj, service: string): boolean {
+  const secure = dig(s, 'Condition', 'Bool', 'aws:SecureTransport');
+  const everyone = s.Principal === '*' || strings(dig(s, 'Principal', 'AWS')).includes('*');
+  return s.Effect === 'Deny' && everyone && (secure === false || secure === 'false') && strings(s.Action).some((a) => a === `${service}:*` || a === '*');
+}
+
+/** A condition value that matches more than it names: a "*" outside ${…} substitutions, or a value computed at deploy time. */
+export function isWildcardValue(v: unknown): boolean {
+  const t = textOf(v);
+  return t === undefined || t.replace(/\$\{[^}]*\}/g, '').includes('*');
 }
 
 /** The text of a literal or Fn::Sub string value (its ${…} left as written); undefined when computed otherwise. */

@@ -3,7 +3,7 @@
 // service trust, and secrets readable only under the gateway's tag.
 import type { Finding } from '../finding.js';
 import { label, statementsOf, strings, type PolicyDoc, type Statement } from '../policies.js';
-import { conditionValues, dig, props, textOf, violation, type BaselineContext, type BaselineRule } from './context.js';
+import { conditionValues, dig, isWildcardValue, props, statementsOfKind, statementViolation, violation, type BaselineContext, type BaselineRule } from './context.js';
 
 /**
  * Actions with no resource-level permissions: they can only be granted on
@@ -132,18 +132,13 @@ export const iamKmsViaService: BaselineRule = {
   description: 'identity policies allow KMS data actions only through named services (kms:ViaService)',
   check(ctx) {
     const out: Finding[] = [];
-    for (const doc of ctx.docs) {
-      if (doc.kind !== 'identity') continue;
-      for (const st of statementsOf(doc)) {
-        const s = st.statement;
-        const actions = strings(s.Action).filter((a) => KMS_DATA_ACTION.test(a) || a === '*');
-        if (s.Effect !== 'Allow' || actions.length === 0) continue;
-        const via = conditionValues(s, 'kms:ViaService');
-        const wild = via.map(textOf).filter((t) => t === undefined || t.replace(/\$\{[^}]*\}/g, '').includes('*'));
-        if (via.length === 0 || wild.length > 0) {
-          out.push(at(ctx, this, doc, st, `statement ${label(st)} allows ${actions.join(', ')} ${via.length === 0 ? 'without a kms:ViaService condition: the role can use the key directly' : 'through any service (a wildcard kms:ViaService)'}`,
-            'add Condition StringEquals kms:ViaService: [the services that use the key for this role, e.g. s3.${AWS::Region}.${AWS::URLSuffix}]'));
-        }
+    for (const { doc, st, r } of statementsOfKind(ctx, 'identity')) {
+      const actions = strings(st.statement.Action).filter((a) => KMS_DATA_ACTION.test(a) || a === '*');
+      if (st.statement.Effect !== 'Allow' || actions.length === 0) continue;
+      const via = conditionValues(st.statement, 'kms:ViaService');
+      if (via.length === 0 || via.some(isWildcardValue)) {
+        out.push(statementViolation(this, doc, r, st, `statement ${label(st)} allows ${actions.join(', ')} ${via.length === 0 ? 'without a kms:ViaService condition: the role can use the key directly' : 'through any service (a wildcard kms:ViaService)'}`,
+          'add Condition StringEquals kms:ViaService: [the services that use the key for this role, e.g. s3.${AWS::Region}.${AWS::URLSuffix}]'));
       }
     }
     return out;

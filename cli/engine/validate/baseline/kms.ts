@@ -2,8 +2,8 @@
 // that never grants to a wildcard principal, binds each service to this
 // stack's resources and lets grants be made only through AWS services.
 import type { Finding } from '../finding.js';
-import { statementsOf, strings, label, type PolicyDoc, type Statement } from '../policies.js';
-import { conditionValues, dig, isTrue, props, target, textOf, violation, type BaselineContext, type BaselineRule } from './context.js';
+import { statementsOf, strings, label } from '../policies.js';
+import { conditionValues, dig, isTrue, isWildcardValue, props, statementsOfKind, statementViolation, target, textOf, violation, type BaselineRule } from './context.js';
 import { isObj } from '../values.js';
 
 const KEY = 'AWS::KMS::Key';
@@ -52,18 +52,6 @@ export const kmsNoWildcardPrincipal: BaselineRule = {
   },
 };
 
-function keyStatements(ctx: BaselineContext, fn: (doc: PolicyDoc, st: Statement) => Finding | undefined): Finding[] {
-  const out: Finding[] = [];
-  for (const doc of ctx.docs) {
-    if (doc.kind !== 'key' || !ctx.resource(doc.logicalId)) continue;
-    for (const st of statementsOf(doc)) {
-      const f = fn(doc, st);
-      if (f) out.push({ ...f, pointer: st.pointer });
-    }
-  }
-  return out;
-}
-
 // A service principal in the key policy may use the key only for resources of
 // this stack: an encryption-context condition naming them (CloudWatch Logs:
 // aws:logs:arn = the log groups; SNS for CloudWatch alarms: aws:sns:topicArn =
@@ -74,18 +62,20 @@ export const kmsServiceEncryptionContext: BaselineRule = {
   id: 'baseline/kms-service-encryption-context',
   description: 'key-policy grants to AWS services name this stack\'s resources in an encryption-context condition (no wildcard)',
   check(ctx) {
-    return keyStatements(ctx, (doc, st) => {
+    const out: Finding[] = [];
+    for (const { doc, st, r } of statementsOfKind(ctx, 'key')) {
       const s = st.statement;
-      const services = dig(s, 'Principal', 'Service');
-      if (s.Effect !== 'Allow' || services === undefined) return undefined;
+      if (s.Effect !== 'Allow' || dig(s, 'Principal', 'Service') === undefined) continue;
       const cond = isObj(s.Condition) ? s.Condition : {};
       const keys = Object.values(cond).filter(isObj).flatMap((op) => Object.keys(op)).filter((k) => /^kms:EncryptionContext:/i.test(k));
-      const r = ctx.resource(doc.logicalId)!;
-      if (keys.length === 0) return violation(this, doc.logicalId, r, [], `key policy statement ${label(st)} lets a service use the key for any resource: no kms:EncryptionContext condition`, 'add a condition on the service\'s encryption context naming this stack\'s resources (e.g. ArnEquals kms:EncryptionContext:aws:logs:arn: [the log group ARNs])');
-      const wild = keys.flatMap((k) => conditionValues(s, k)).map(textOf).filter((t) => t === undefined || t.replace(/\$\{[^}]*\}/g, '').includes('*'));
-      if (wild.length > 0) return violation(this, doc.logicalId, r, [], `key policy statement ${label(st)} names resources with a wildcard (${wild.map((w) => w ?? 'a computed value').join(', ')}): every such resource of the account may use the key`, 'name this stack\'s resources exactly (their computed names, e.g. arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/…)');
-      return undefined;
-    });
+      const wild = keys.flatMap((k) => conditionValues(s, k)).filter(isWildcardValue);
+      if (keys.length === 0) {
+        out.push(statementViolation(this, doc, r, st, `key policy statement ${label(st)} lets a service use the key for any resource: no kms:EncryptionContext condition`, 'add a condition on the service\'s encryption context naming this stack\'s resources (e.g. ArnEquals kms:EncryptionContext:aws:logs:arn: [the log group ARNs])'));
+      } else if (wild.length > 0) {
+        out.push(statementViolation(this, doc, r, st, `key policy statement ${label(st)} names resources with a wildcard (${wild.map((w) => textOf(w) ?? 'a computed value').join(', ')}): every such resource of the account may use the key`, 'name this stack\'s resources exactly (their computed names, e.g. arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/…)'));
+      }
+    }
+    return out;
   },
 };
 

@@ -2,8 +2,8 @@
 // its failure queue, the alarm topic and the alarms.
 import type { CfnResource } from '../../template/types.js';
 import type { Finding } from '../finding.js';
-import { dig, list, props, target, violation, warning, type BaselineContext, type BaselineRule } from './context.js';
-import { statementsOf, strings } from '../policies.js';
+import { deniesInsecureTransport, dig, list, props, target, violation, warning, type BaselineContext, type BaselineRule } from './context.js';
+import { statementsOf } from '../policies.js';
 
 const FUNCTION = 'AWS::Lambda::Function';
 
@@ -145,12 +145,7 @@ export const queueTlsOnly: BaselineRule = {
     for (const doc of ctx.docs) {
       if (doc.resourceType !== 'AWS::SQS::QueuePolicy') continue;
       const policy = ctx.resource(doc.logicalId);
-      const denies = statementsOf(doc).some(({ statement: s }) => {
-        const secure = dig(s, 'Condition', 'Bool', 'aws:SecureTransport');
-        const everyone = s.Principal === '*' || strings(dig(s, 'Principal', 'AWS')).includes('*');
-        return s.Effect === 'Deny' && everyone && (secure === false || secure === 'false') && strings(s.Action).some((a) => a === 'sqs:*' || a === '*');
-      });
-      if (!denies || !policy) continue;
+      if (!policy || !statementsOf(doc).some(({ statement: s }) => deniesInsecureTransport(s, 'sqs'))) continue;
       for (const q of list(props(policy).Queues)) {
         const t = target(q);
         if (t) protectedQueues.add(t);

@@ -1,8 +1,8 @@
 // Baseline for the Transfer Family server and its users.
 import { isCurrentSecurityPolicy, MIN_SECURITY_POLICY } from '../../security-policy.js';
 import type { Finding } from '../finding.js';
-import { label, statementsOf, strings } from '../policies.js';
-import { conditionValues, dig, list, props, violation, type BaselineRule } from './context.js';
+import { label, strings } from '../policies.js';
+import { conditionValues, dig, list, props, statementsOfKind, statementViolation, violation, type BaselineRule } from './context.js';
 
 
 export const transferSftpOnly: BaselineRule = {
@@ -87,21 +87,15 @@ export const userListOwnFolder: BaselineRule = {
   description: 'session policies allow s3:ListBucket only for the user\'s own folder ("<home>/", "<home>/*"), never a bare prefix that matches other folders',
   check(ctx) {
     const out: Finding[] = [];
-    for (const doc of ctx.docs) {
-      if (doc.kind !== 'session') continue;
-      const r = ctx.resource(doc.logicalId);
-      if (!r) continue;
-      for (const st of statementsOf(doc)) {
-        const s = st.statement;
-        if (s.Effect !== 'Allow' || !strings(s.Action).some(LISTS)) continue;
-        const prefixes = conditionValues(s, 's3:prefix');
-        const open = prefixes.filter((p) => typeof p !== 'string' || !(p.endsWith('/') || p.endsWith('/*')) || p.startsWith('*'));
-        if (prefixes.length === 0 || open.length > 0) {
-          out.push({ ...violation(this, doc.logicalId, r, [], prefixes.length === 0
-            ? `session policy statement ${label(st)} allows listing without an s3:prefix condition: the user lists every folder in the bucket`
-            : `session policy statement ${label(st)} allows listing the prefix ${open.map((p) => JSON.stringify(p)).join(', ')}, which also matches other folders (e.g. "<home>-x/")`,
-          'limit s3:ListBucket with Condition StringLike s3:prefix ["<home>/", "<home>/*"]'), pointer: st.pointer });
-        }
+    for (const { doc, st, r } of statementsOfKind(ctx, 'session')) {
+      if (st.statement.Effect !== 'Allow' || !strings(st.statement.Action).some(LISTS)) continue;
+      const prefixes = conditionValues(st.statement, 's3:prefix');
+      const open = prefixes.filter((p) => typeof p !== 'string' || !(p.endsWith('/') || p.endsWith('/*')) || p.startsWith('*'));
+      if (prefixes.length === 0 || open.length > 0) {
+        out.push(statementViolation(this, doc, r, st, prefixes.length === 0
+          ? `session policy statement ${label(st)} allows listing without an s3:prefix condition: the user lists every folder in the bucket`
+          : `session policy statement ${label(st)} allows listing the prefix ${open.map((p) => JSON.stringify(p)).join(', ')}, which also matches other folders (e.g. "<home>-x/")`,
+        'limit s3:ListBucket with Condition StringLike s3:prefix ["<home>/", "<home>/*"]'));
       }
     }
     return out;
