@@ -281,7 +281,7 @@ describe('package / deploy / diff against moto', function () {
     const dir = exampleProject();
     const first = cli(dir, ['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS]);
     expect(first.status, first.stderr).to.equal(0);
-    expect(first.stdout).to.include('26 to add, 0 to change, 0 to remove');
+    expect(first.stdout).to.include('27 to add, 0 to change, 0 to remove');
     expect(first.stdout).to.include('sftpgw-example: CREATE_COMPLETE');
     const again = cli(dir, ['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS]);
     expect(again.status, again.stderr).to.equal(0);

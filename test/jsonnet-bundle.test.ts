@@ -15,8 +15,9 @@ const config = JSON.stringify({
   buckets: { gateway: null, accessLogs: null, staging: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
   outbound: {
     secretPrefix: 'sftpgw/s', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2, maxEventAgeSeconds: 3600,
-    stagingExpirationDays: 30, alarmEmail: 'ops@example.com', vpc: null, codeKey: 'sftpgw/handler/0.zip',
+    stagingExpirationDays: 30, alarms: { emails: ['ops@example.com'], topicArns: [] }, vpc: null, codeKey: 'sftpgw/handler/0.zip',
   },
+  iam: { permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary' },
   userStacks: { count: 4, stacks: [{ id: 'Users1', file: 'users-1.json' }] },
 });
 

@@ -70,7 +70,7 @@ describe(`sftpgw validate (${CFN_LINT_RANGE})`, function () {
     expect(out.layers).to.deep.equal(['template', 'schema', 'semantic', 'baseline', 'cfn-lint']);
     expect(out.findings, withCfnLintNote()).to.deep.equal([]);
     expect(out.counts).to.deep.equal({ error: 0, warning: 0, info: 0, waived: 0 });
-    expect(out.resources).to.equal(26); // 14 inbound + 12 outbound
+    expect(out.resources).to.equal(27); // 13 inbound (3 users) + 14 outbound (one alarm e-mail)
     expect(listFiles(dir).filter((f) => f.startsWith('dist'))).to.deep.equal([]); // writes no template
   });
 

@@ -21,7 +21,7 @@ interface Fixture {
   expect: Expected[];
   expectWaived?: Expected[];
   expectCount?: Record<string, number>;
-  options?: { bodyBytes?: number; waivers?: Waiver[] };
+  options?: { bodyBytes?: number; waivers?: Waiver[]; permissionsBoundary?: string; configuredValues?: string[] };
   repeat?: { count: number; idPrefix: string; resource: unknown };
   repeatOutputs?: { count: number; idPrefix: string; output: unknown };
 }

@@ -42,6 +42,8 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
   const t0 = performance.now();
   const { findings } = await checkTemplate(input.template, {
     sharedTags: input.config?.tags,
+    permissionsBoundary: input.config?.iam.permissionsBoundary ?? undefined,
+    configuredValues: input.config && configuredArns(input.config),
     waivers: input.config?.waivers,
     configFile: input.config && displayPath(input.config.file),
     bodyBytes: input.bytes,
@@ -54,6 +56,11 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
   }
   attachSources(findings, input.locate);
   return sortFindings(findings);
+}
+
+/** ARNs the config puts into templates: the permissions boundary and the alarm topics. */
+function configuredArns(c: ResolvedConfig): string[] {
+  return [...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []), ...(c.outbound?.alarms.topicArns ?? [])];
 }
 
 async function lintCopy(input: CheckInput, lint: LintSettings, reporter: Reporter): Promise<Finding[]> {

@@ -67,7 +67,18 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
   const raw = parseConfig(text, shown);
   const envName = opts.env ?? environment.SFTPGW_ENV;
   const projectDir = path.dirname(file);
-  return resolveConfig(raw, { file, shown, projectDir, envName, cwd, environment, flags: opts });
+  const resolved = resolveConfig(raw, { file, shown, projectDir, envName, cwd, environment, flags: opts });
+  for (const where of deprecatedAlarmEmail(raw)) {
+    reporter.warn(`${shown}: ${where} is deprecated (it is still subscribed): move the address to outbound.alarms.emails`);
+  }
+  return resolved;
+}
+
+/** Where the deprecated outbound.alarmEmail is set to an address. */
+function deprecatedAlarmEmail(raw: RawConfig): string[] {
+  const at = [['outbound.alarmEmail', raw.outbound?.alarmEmail]];
+  for (const [name, env] of Object.entries(raw.environments ?? {})) at.push([`environments.${name}.outbound.alarmEmail`, env.outbound?.alarmEmail]);
+  return at.filter(([, v]) => typeof v === 'string').map(([where]) => where as string);
 }
 
 /** Parses and schema-checks the config text; every problem is reported at once. */
@@ -144,6 +155,18 @@ function merge<T>(base: T, over: unknown): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
   return out as T;
+}
+
+/**
+ * outbound.alarms with the deprecated outbound.alarmEmail merged into its
+ * e-mails (first, once: addresses compare case-insensitively).
+ */
+function alarmRecipients(outbound: Settings['outbound']): { emails: string[]; topicArns: string[] } {
+  const emails: string[] = [];
+  for (const e of [outbound?.alarmEmail, ...(outbound?.alarms?.emails ?? [])]) {
+    if (typeof e === 'string' && !emails.some((x) => x.toLowerCase() === e.toLowerCase())) emails.push(e);
+  }
+  return { emails, topicArns: outbound?.alarms?.topicArns ?? [] };
 }
 
 export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConfig {
@@ -233,6 +256,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       capabilities: settings.deploy?.capabilities ?? ['CAPABILITY_IAM'],
       parameters: settings.deploy?.parameters ?? {},
     },
+    iam: { permissionsBoundary: settings.iam?.permissionsBoundary ?? null },
     outbound: settings.outbound?.enabled === false ? null : {
       secretPrefix: settings.outbound?.secretPrefix ?? `sftpgw/${stackName}`,
       reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,
@@ -241,7 +265,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       maxRetryAttempts: settings.outbound?.maxRetryAttempts ?? 2,
       maxEventAgeSeconds: settings.outbound?.maxEventAgeSeconds ?? 3600,
       stagingExpirationDays: settings.outbound?.stagingExpirationDays ?? 30,
-      alarmEmail: settings.outbound?.alarmEmail ?? null,
+      alarms: alarmRecipients(settings.outbound),
       vpc: settings.outbound?.vpc ?? null,
     },
     waivers: [...(top.validation?.waivers ?? []), ...(ctx.envName !== undefined ? environments?.[ctx.envName]?.validation?.waivers ?? [] : [])],

@@ -13,6 +13,10 @@ import { applyWaivers, collectWaivers } from './waivers.js';
 export interface TemplateChecks {
   /** Tags every taggable resource must carry (the config's shared tags). */
   sharedTags?: Record<string, string>;
+  /** iam.permissionsBoundary: every role must carry it. */
+  permissionsBoundary?: string;
+  /** Values the config supplies (ARNs): not hard-coded locations. */
+  configuredValues?: readonly string[];
   /** Waivers from the config. */
   waivers?: readonly Waiver[];
   /** The config file, to point at when a config waiver is wrong. */
@@ -38,6 +42,6 @@ export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks 
   findings.push(...policyFindings(docs));
   const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
   findings.push(...waiverProblems);
-  const all = applyWaivers([...findings, ...baselineFindings(template, docs, opts.sharedTags ?? {}, arnStrings)], waivers);
+  const all = applyWaivers([...findings, ...baselineFindings(template, docs, { sharedTags: opts.sharedTags, permissionsBoundary: opts.permissionsBoundary, configuredValues: opts.configuredValues }, arnStrings)], waivers);
   return { findings: sortFindings(all), graph };
 }
