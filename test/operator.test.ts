@@ -5,14 +5,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { spawnSync } from 'node:child_process';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect } from 'chai';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { program } from '../cli/main.js';
 import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
-import { cleanTempDirs, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
+import { cleanTempDirs, cliBin, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
 import { startMoto, startSshd, startTogether, type Moto, type Sshd } from './helpers/servers.js';
 
 describe('operator workflows', function () {
@@ -231,6 +232,84 @@ describe('operator workflows', function () {
       expect(wrong.stderr).to.include('--trusted-host-key #2: MD5 fingerprints are not accepted');
     });
 
+    const DAY = 86_400_000;
+    const deletedDate = async (name: string) => (await sm.send(new DescribeSecretCommand({ SecretId: name }))).DeletedDate;
+    /** The date `remove` says the secret is deleted on. */
+    const saidDate = (stderr: string) => new Date(/is deleted on (\S+);/.exec(stderr)?.[1] ?? NaN).getTime();
+
+    it('remove schedules the deletion of this gateway\'s secret: 7 days by default, --recovery-window-in-days, or at once', async function () {
+      for (const key of ['leaving', 'leaving-later', 'leaving-now']) expect(put(key).status).to.equal(0);
+      const t0 = Date.now();
+      const r = cli(['destinations', 'remove', 'leaving', '--yes']);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.include('removed destination leaving: secret sftpgw/dest-test/leaving is deleted on ');
+      expect(r.stderr).to.include('restore it with: aws secretsmanager restore-secret --secret-id sftpgw/dest-test/leaving');
+      expect(saidDate(r.stderr)).to.be.within(t0 + 7 * DAY - 60_000, Date.now() + 7 * DAY + 60_000);
+      expect(await deletedDate('sftpgw/dest-test/leaving'), 'scheduled, still restorable').to.be.instanceOf(Date);
+      const list = JSON.parse(cli(['destinations', 'list', '--output', 'json']).stdout) as Array<{ key: string }>;
+      expect(list.map((d) => d.key)).not.to.include('leaving');
+
+      const later = cli(['destinations', 'remove', 'leaving-later', '--yes', '--recovery-window-in-days', '30']);
+      expect(later.status, later.stderr).to.equal(0);
+      expect(saidDate(later.stderr)).to.be.within(t0 + 30 * DAY - 60_000, Date.now() + 30 * DAY + 60_000);
+
+      const now = cli(['destinations', 'remove', 'leaving-now', '--yes', '--force-delete-without-recovery']);
+      expect(now.status, now.stderr).to.equal(0);
+      expect(now.stderr).to.include('secret sftpgw/dest-test/leaving-now is deleted (no recovery)');
+      const gone = await sm.send(new DescribeSecretCommand({ SecretId: 'sftpgw/dest-test/leaving-now' })).then(() => 'exists', (e: Error) => e.name);
+      expect(gone).to.equal('ResourceNotFoundException');
+
+      const again = cli(['destinations', 'remove', 'leaving', '--yes']);
+      expect(again.status).to.equal(1);
+      expect(again.stderr).to.include('destination leaving is already scheduled for deletion');
+      expect(again.stderr).to.include('aws secretsmanager restore-secret --secret-id sftpgw/dest-test/leaving');
+    });
+
+    it('remove refuses a secret without this gateway\'s tag, and one that does not exist (exit 1, nothing deleted)', async function () {
+      await sm.send(new CreateSecretCommand({ Name: 'sftpgw/dest-test/foreign', SecretString: '{}', Tags: [{ Key: 'sftpgw:gateway', Value: 'other-gateway' }] }));
+      await sm.send(new CreateSecretCommand({ Name: 'sftpgw/dest-test/untagged', SecretString: '{}' }));
+      const foreign = cli(['destinations', 'remove', 'foreign', '--yes']);
+      expect(foreign.status).to.equal(1);
+      expect(foreign.stderr).to.include("secret sftpgw/dest-test/foreign is not this gateway's: its sftpgw:gateway tag says other-gateway, not dest-test; nothing was deleted");
+      const untagged = cli(['destinations', 'remove', 'untagged', '--yes', '--force-delete-without-recovery']);
+      expect(untagged.status).to.equal(1);
+      expect(untagged.stderr).to.include("secret sftpgw/dest-test/untagged is not this gateway's: it has no sftpgw:gateway tag");
+      for (const name of ['foreign', 'untagged']) expect(await deletedDate(`sftpgw/dest-test/${name}`), name).to.equal(undefined);
+      const missing = cli(['destinations', 'remove', 'nosuch', '--yes']);
+      expect(missing.status).to.equal(1);
+      expect(missing.stderr).to.include('destination nosuch does not exist (no secret sftpgw/dest-test/nosuch)');
+    });
+
+    it('remove asks on a terminal, and where nobody can answer deletes only with --yes (exit 2 otherwise)', async function () {
+      expect(put('asked').status).to.equal(0);
+      const ci = cli(['destinations', 'remove', 'asked']);
+      expect(ci.status).to.equal(2);
+      expect(ci.stderr).to.include('not a terminal and no --yes: destination asked was not removed');
+      // A real terminal: script(1) runs the CLI on a pseudo-terminal and types the answer.
+      const onTty = (answer: string) => {
+        const command = [process.execPath, cliBin, 'destinations', 'remove', 'asked'].map((a) => `'${a}'`).join(' ');
+        const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, input: answer, encoding: 'utf8', env: { ...process.env, ...moto.env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+        outputs.push(r.stdout);
+        return r;
+      };
+      const no = onTty('n\n');
+      expect(no.stdout).to.include('Delete destination asked (secret sftpgw/dest-test/asked) after a 7-day recovery window? [y/N]');
+      expect(no.status).to.equal(1);
+      expect(no.stdout).to.include('not removed: destination asked is unchanged');
+      expect(await deletedDate('sftpgw/dest-test/asked')).to.equal(undefined);
+      const yes = onTty('y\n');
+      expect(yes.status, yes.stdout).to.equal(0);
+      expect(await deletedDate('sftpgw/dest-test/asked')).to.be.instanceOf(Date);
+    });
+
+    it('remove: a recovery window outside 7–30 days, or with --force-delete-without-recovery, is a usage error', function () {
+      for (const args of [['--recovery-window-in-days', '3'], ['--recovery-window-in-days', 'week'], ['--recovery-window-in-days', '8', '--force-delete-without-recovery']]) {
+        const r = cli(['destinations', 'remove', 'works', '--yes', ...args]);
+        expect(r.status, args.join(' ')).to.equal(2);
+        expect(r.stderr, args.join(' ')).to.match(/--recovery-window-in-days/);
+      }
+    });
+
     it('test says what to do when the secret does not exist', function () {
       const r = cli(['destinations', 'test', 'nosuch']);
       expect(r.status).to.equal(1);
@@ -367,7 +446,7 @@ describe('operator workflows', function () {
   });
 
   it('--help of every command has examples', function () {
-    const commands = [['build'], ['validate'], ['package'], ['deploy'], ['diff'], ['users', 'add'], ['users', 'list'], ['users', 'remove'], ['destinations', 'put'], ['destinations', 'test'], ['destinations', 'list'], ['init']];
+    const commands = [[], ['build'], ['validate'], ['package'], ['deploy'], ['diff'], ['users'], ['users', 'add'], ['users', 'list'], ['users', 'remove'], ['destinations'], ['destinations', 'put'], ['destinations', 'test'], ['destinations', 'list'], ['destinations', 'remove'], ['init']];
     for (const c of commands) {
       const r = runCli([...c, '--help'], { cwd: exampleProject() });
       expect(r.status, c.join(' ')).to.equal(0);

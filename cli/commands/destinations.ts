@@ -8,10 +8,11 @@ import { nodeVersionNote } from './aws-context.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
 import { loadConfig } from '../engine/config/load.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
-import { checkKey, listDestinations, putDestination, scanDestination, secretName, testDestination } from '../engine/destinations/destinations.js';
+import { checkKey, listDestinations, putDestination, RECOVERY_DAYS, removeDestination, scanDestination, secretName, testDestination } from '../engine/destinations/destinations.js';
 import { usageError } from '../engine/errors.js';
 import type { CommonFlags } from '../main.js';
 import { consoleReporter } from '../output.js';
+import { confirm, decision } from './prompt.js';
 import type { DestinationSecret } from '../../handler/destination-schema.js';
 
 interface DestFlags extends CommonFlags {
@@ -40,7 +41,6 @@ export async function runPut(flags: DestFlags & {
   trustedHostKey: string[]; remoteDir: string; pattern: string; overwrite?: 'replace' | 'never'; kmsKeyId?: string;
 }, key: string): Promise<number> {
   checkKey(key);
-  if (!flags.privateKeyFile && !flags.passwordStdin) throw usageError('give --private-key-file FILE (or -) or --password-stdin');
   if (flags.privateKeyFile === '-' && flags.passwordStdin) throw usageError('--private-key-file - and --password-stdin both want stdin: put the key in a file');
   const port = flags.port === undefined ? undefined : Number(flags.port);
   if (port !== undefined && !Number.isInteger(port)) throw usageError(`--port ${flags.port}: expected a port number`);
@@ -102,5 +102,28 @@ export async function runList(flags: DestFlags): Promise<number> {
     return 0;
   }
   for (const d of list) process.stdout.write(`${d.key.padEnd(24)} ${d.name}${d.tagged ? '' : '  NOT TAGGED for this gateway: the push function cannot read it'}\n`);
+  return 0;
+}
+
+export async function runRemove(flags: DestFlags & { recoveryWindowInDays: string; forceDeleteWithoutRecovery?: boolean; yes?: boolean }, key: string): Promise<number> {
+  checkKey(key);
+  const days = Number(flags.recoveryWindowInDays);
+  if (!Number.isInteger(days) || days < RECOVERY_DAYS.min || days > RECOVERY_DAYS.max) {
+    throw usageError(`--recovery-window-in-days ${flags.recoveryWindowInDays}: expected a whole number of days from ${RECOVERY_DAYS.min} to ${RECOVERY_DAYS.max}`, 'or --force-delete-without-recovery to delete at once');
+  }
+  // Decided before anything is sent: where nobody can answer, only --yes deletes.
+  const ask = decision(flags.yes, false);
+  if (ask === 'no') throw usageError(`not a terminal and no --yes: destination ${key} was not removed`, 'pass --yes to remove it');
+  const { config, prefix, store } = await context(flags);
+  const how = flags.forceDeleteWithoutRecovery ? { force: true as const } : { recoveryDays: days };
+  const r = await removeDestination(store, { prefix, key, gateway: config.stackName, how }, ask === 'yes' ? async () => true : confirm)
+    .catch((err: unknown) => { throw explainAwsError(err); });
+  if (r === 'declined') {
+    process.stderr.write(`not removed: destination ${key} is unchanged\n`);
+    return 1;
+  }
+  process.stderr.write(r.force
+    ? `removed destination ${key}: secret ${r.name} is deleted (no recovery); files staged at ${key}/ are no longer delivered\n`
+    : `removed destination ${key}: secret ${r.name} is deleted on ${r.deletionDate?.toISOString() ?? `in ${days} days`}; until then restore it with: aws secretsmanager restore-secret --secret-id ${r.name}\n`);
   return 0;
 }

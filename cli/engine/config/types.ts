@@ -41,6 +41,13 @@ export interface Waiver {
   reason: string;
 }
 
+/** A waiver from sftpgw.yaml, with where it is written. */
+export interface ConfigWaiver extends Waiver {
+  /** Its key path, e.g. validation.waivers.0 or environments.prod.validation.waivers.1. */
+  field?: string;
+  line?: number;
+}
+
 export interface RawConfig extends Settings {
   environments?: Record<string, Settings>;
 }
@@ -70,7 +77,7 @@ export interface ResolvedConfig {
   artifacts: { bucket: string | null; prefix: string };
   deploy: { roleArn: string | null; terminationProtection: boolean; capabilities: string[]; parameters: Record<string, string> };
   /** Top-level waivers, then the environment's. */
-  waivers: Waiver[];
+  waivers: ConfigWaiver[];
 }
 
 /** The part of the resolved config the jsonnet templates receive. */

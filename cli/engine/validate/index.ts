@@ -1,6 +1,6 @@
 // Validation of a template in three layers (schema, semantic + baseline,
 // cfn-lint), every finding reported at once.
-import type { Waiver } from '../config/types.js';
+import type { ConfigWaiver } from '../config/types.js';
 import type { CfnTemplate } from '../template/types.js';
 import { baselineFindings } from './baseline/index.js';
 import { sortFindings, type Finding } from './finding.js';
@@ -8,7 +8,7 @@ import { policyDocuments, policyFindings } from './policies.js';
 import { schemaFindings } from './schema-layer.js';
 import { quotaFindings } from './semantic/quotas.js';
 import { referenceFindings, type DependencyGraph } from './semantic/references.js';
-import { applyWaivers, collectWaivers } from './waivers.js';
+import { applyWaivers, collectWaivers, resourceIndex } from './waivers.js';
 
 export interface TemplateChecks {
   /** Tags every taggable resource must carry (the config's shared tags). */
@@ -18,9 +18,11 @@ export interface TemplateChecks {
   /** Values the config supplies (ARNs): not hard-coded locations. */
   configuredValues?: readonly string[];
   /** Waivers from the config. */
-  waivers?: readonly Waiver[];
+  waivers?: readonly ConfigWaiver[];
   /** The config file, to point at when a config waiver is wrong. */
   configFile?: string;
+  /** Report config waivers that match nothing here (default); false when the caller judges them over several templates. */
+  reportConfigWaivers?: boolean;
   /** Bytes of the template as it will be uploaded. */
   bodyBytes?: number;
   /** The template's text as written or read (counting dynamic references in it is cheaper than a walk). */
@@ -42,6 +44,6 @@ export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks 
   findings.push(...policyFindings(docs));
   const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
   findings.push(...waiverProblems);
-  const all = applyWaivers([...findings, ...baselineFindings(template, docs, { sharedTags: opts.sharedTags, permissionsBoundary: opts.permissionsBoundary, configuredValues: opts.configuredValues }, arnStrings)], waivers);
+  const all = applyWaivers([...findings, ...baselineFindings(template, docs, { sharedTags: opts.sharedTags, permissionsBoundary: opts.permissionsBoundary, configuredValues: opts.configuredValues }, arnStrings)], waivers, resourceIndex(template.Resources), opts.reportConfigWaivers ?? true);
   return { findings: sortFindings(all), graph };
 }
