@@ -3,7 +3,6 @@
 // never printed.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { explainAwsError } from '../adapters/aws/clients.js';
 import { nodeVersionNote } from './aws-context.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
 import { loadConfig } from '../engine/config/load.js';
@@ -36,14 +35,13 @@ function readSecretFile(file: string, what: string): string {
 }
 
 export async function runPut(flags: DestFlags & {
-  host: string; port?: string; username: string; privateKeyFile?: string; passphraseFile?: string; passwordStdin?: boolean;
+  host: string; port?: number; username: string; privateKeyFile?: string; passphraseFile?: string; passwordStdin?: boolean;
   trustedHostKey: string[]; remoteDir: string; pattern: string; kmsKeyId?: string;
 }, key: string): Promise<number> {
   checkKey(key);
   if (!flags.privateKeyFile && !flags.passwordStdin) throw usageError('give --private-key-file FILE (or -) or --password-stdin');
   if (flags.privateKeyFile === '-' && flags.passwordStdin) throw usageError('--private-key-file - and --password-stdin both want stdin: put the key in a file');
-  const port = flags.port === undefined ? undefined : Number(flags.port);
-  if (port !== undefined && !Number.isInteger(port)) throw usageError(`--port ${flags.port}: expected a port number`);
+  const port = flags.port;
   const secret: DestinationSecret = {
     Host: flags.host,
     ...(port !== undefined ? { Port: port } : {}),
@@ -56,7 +54,7 @@ export async function runPut(flags: DestFlags & {
     FilePattern: flags.pattern,
   };
   const { config, prefix, store } = await context(flags);
-  const r = await putDestination(store, { prefix, key, gateway: config.stackName, secret, kmsKeyId: flags.kmsKeyId }).catch((err: unknown) => { throw explainAwsError(err); });
+  const r = await putDestination(store, { prefix, key, gateway: config.stackName, secret, kmsKeyId: flags.kmsKeyId });
   process.stderr.write(`${r.created ? 'created' : 'updated'} destination ${key} (secret ${r.name}, tagged ${'sftpgw:gateway'}=${config.stackName}); stage files at ${key}/<file>\n`);
   return 0;
 }
@@ -65,28 +63,24 @@ export async function runTest(flags: DestFlags & { write?: boolean; scan?: boole
   checkKey(key);
   const { prefix, store } = await context(flags);
   const name = secretName(prefix, key);
-  try {
-    if (flags.scan) {
-      const r = await scanDestination(store, name);
-      if (flags.output === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-      else {
-        process.stdout.write(`host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`);
-        for (const k of r.keys) process.stdout.write(`  ${k.pinned ? 'pinned    ' : 'NOT PINNED'}  ${k.type.padEnd(20)} ${k.fingerprint}\n`);
-      }
-      return r.keys.some((k) => k.pinned) ? 0 : 1;
+  if (flags.scan) {
+    const r = await scanDestination(store, name);
+    if (flags.output === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    else {
+      process.stdout.write(`host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`);
+      for (const k of r.keys) process.stdout.write(`  ${k.pinned ? 'pinned    ' : 'NOT PINNED'}  ${k.type.padEnd(20)} ${k.fingerprint}\n`);
     }
-    const r = await testDestination(store, name, { write: Boolean(flags.write) });
-    if (flags.output === 'json') process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + '\n');
-    else process.stdout.write(`ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`);
-    return 0;
-  } catch (err) {
-    throw explainAwsError(err);
+    return r.keys.some((k) => k.pinned) ? 0 : 1;
   }
+  const r = await testDestination(store, name, { write: Boolean(flags.write) });
+  if (flags.output === 'json') process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + '\n');
+  else process.stdout.write(`ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`);
+  return 0;
 }
 
 export async function runList(flags: DestFlags): Promise<number> {
   const { config, prefix, store } = await context(flags);
-  const list = await listDestinations(store, prefix, config.stackName).catch((err: unknown) => { throw explainAwsError(err); });
+  const list = await listDestinations(store, prefix, config.stackName);
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(list.map((d) => ({ key: d.key, secret: d.name, tagged: d.tagged, lastChanged: d.lastChanged })), null, 2) + '\n');
     return 0;
