@@ -3,7 +3,9 @@
 // This file is the only place that catches errors, prints them and chooses
 // the exit code.
 import { Command, CommanderError, Option } from 'commander';
+import { explainAwsError } from './adapters/aws/errors.js';
 import { SftpgwError } from './engine/errors.js';
+import { portNumber, positiveNumber } from './flag-values.js';
 import { ownPackage } from './engine/own-package.js';
 import { checkRequiredOptions, requiredOption, requireOneOf } from './required-options.js';
 
@@ -75,7 +77,7 @@ Examples:
     .option('-o, --out <dir>', 'output folder (overrides outDir; default dist/gateway/<env>)')
     .addOption(new Option('-f, --format <format>', 'template format').choices(['json', 'yaml']).default('json'))
     .option('--no-lint', 'skip cfn-lint (the schema, semantic and baseline checks still run)')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
     .addHelpText('after', `
 Validates the template (resource schemas, references and quotas, the security
 baseline, cfn-lint) before writing <out>/template.json (template.yaml with
@@ -94,7 +96,7 @@ Examples:
     .option('-u, --users <dir>', 'folder of <username>.libsonnet user files (overrides usersDir)')
     .option('-t, --template <file>', 'validate this built or hand-written template (JSON or YAML) instead of building from the sources')
     .option('--no-lint', 'skip cfn-lint')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
     .addOption(new Option('--output <format>', 'findings on stdout as text (grouped by resource) or json').choices(['text', 'json']).default('text'))
     .option('--report <kind=file>', 'also write a report: codequality=FILE (GitLab Code Quality) or junit=FILE (JUnit XML); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addHelpText('after', `
@@ -120,8 +122,8 @@ Examples:
     .option('-s, --stack-name <name>', 'stack to deploy to (overrides stackName)')
     .option('-p, --parameter <name=value>', 'template parameter; repeatable (over deploy.parameters)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-lint', 'skip cfn-lint when building')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
-    .option('--wait-timeout <minutes>', 'give up waiting for CloudFormation after this long', '60');
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
+    .option('--wait-timeout <minutes>', 'give up waiting for CloudFormation after this long', positiveNumber('minutes'), 60);
 
   aws(common(p.command('package')))
     .description('upload the push function and child templates to the artifact bucket by content hash, and write the packaged template')
@@ -129,7 +131,7 @@ Examples:
     .option('-u, --users <dir>', 'folder of user files when building (overrides usersDir)')
     .option('-o, --out <dir>', 'folder for the packaged template.json (default <outDir>/packaged)')
     .option('--no-lint', 'skip cfn-lint when building')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
     .addHelpText('after', `
 Zips dist/handler/index.js deterministically (same bundle, same bytes), uploads
 it as <prefix>/handler/<sha256>.zip unless that key exists, does the same for
@@ -233,7 +235,7 @@ Examples:
     .description('create or update destination KEY (checked with the push function\'s own rules, tagged for this gateway)')
     .argument('<key>', 'destination key: staged files at <key>/<file> go here');
   requiredOption(put, new Option('--host <host>', 'SFTP server host name or address'))
-    .option('--port <port>', 'SFTP port (default 22)');
+    .option('--port <port>', 'SFTP port (default 22)', portNumber);
   requiredOption(put, new Option('--username <user>', 'login name on the server'))
     .option('--private-key-file <file>', 'client private key (OpenSSH or PEM), or - for stdin; never printed')
     .option('--passphrase-file <file>', 'passphrase of an encrypted private key')
@@ -337,9 +339,11 @@ export async function main(argv: string[]): Promise<number> {
       // commander has printed the message already
       return EXIT.usage;
     }
+    // AWS SDK errors are explained here, once, for every command.
+    const explained = explainAwsError(err);
     const { printError } = await import('./output.js');
-    printError(err, lastFlags);
-    if (err instanceof SftpgwError) return err.kind === 'usage' ? EXIT.usage : EXIT.failed;
+    printError(explained, lastFlags);
+    if (explained instanceof SftpgwError) return explained.kind === 'usage' ? EXIT.usage : EXIT.failed;
     return EXIT.failed;
   }
 }

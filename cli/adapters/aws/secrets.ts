@@ -2,8 +2,9 @@
 // destinations commands; tests run it against moto).
 import {
   CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand,
-  SecretsManagerClient, TagResourceCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerClient } from './clients.js';
 
 export interface SecretInfo {
   name: string;
@@ -34,7 +35,7 @@ const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key
 const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
 
 export function sdkSecretStore(region?: string): SecretStoreApi {
-  const sm = new SecretsManagerClient({ region });
+  const sm = secretsManagerClient({ region });
   return {
     async describe(name) {
       try {

@@ -4,7 +4,6 @@
 // No value of a secret is ever printed.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import ssh2 from 'ssh2';
 import type { Deletion, SecretInfo, SecretStoreApi } from '../../adapters/aws/secrets.js';
 import { DestinationError, parseDestination, type Destination } from '../../../handler/destination.js';
 import type { DestinationSecret } from '../../../handler/destination-schema.js';
