@@ -100,7 +100,7 @@ describe('sftpgw CLI process', () => {
   it('required flags are marked required in --help', () => {
     const put = runCli(['destinations', 'put', '--help'], { cwd: tempDir() }).stdout.replace(/\n\s+/g, ' ');
     for (const flag of ['--host <host>', '--username <user>', '--trusted-host-key <key>', '--remote-dir <dir>', '--pattern <regex>']) {
-      expect(put).to.match(new RegExp(`${flag.replace(/[<>]/g, '.')} [^-]*\\(required\\)`), flag);
+      expect(put).to.match(new RegExp(`${flag.replace(/[<>]/g, '.')} (?:(?! --[a-z]).)*\\(required\\)`), flag);
     }
     expect(put).to.match(/--private-key-file <file> .*\(required: this or --password-stdin\)/);
     expect(put).to.match(/--port <port>\s+SFTP port \(default 22\)\s+--username/); // optional flags are not marked
