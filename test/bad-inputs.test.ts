@@ -16,8 +16,14 @@ interface Expect {
   file?: string;
   field?: string;
   line?: number;
+  column?: number;
   message: string;
+  /** A pattern the hint must match. */
+  hint?: string;
   minProblems?: number;
+  exactProblems?: number;
+  /** Every problem names `file`: no other file is blamed. */
+  onlyThisFile?: boolean;
 }
 
 async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
@@ -36,9 +42,13 @@ function assertMatches(err: SftpgwError, exp: Expect) {
     (exp.file === undefined || p.file === exp.file) &&
     (exp.field === undefined || p.field === exp.field) &&
     (exp.line === undefined || p.line === exp.line) &&
+    (exp.column === undefined || p.column === exp.column) &&
+    (exp.hint === undefined || new RegExp(exp.hint).test(p.hint ?? '')) &&
     new RegExp(exp.message).test(p.message));
   expect(match, `no problem matching ${JSON.stringify(exp)} in:\n${err.message}\n${rendered}`).to.not.equal(undefined);
   expect(err.problems.length).to.be.at.least(exp.minProblems ?? 1);
+  if (exp.exactProblems !== undefined) expect(err.problems, rendered).to.have.length(exp.exactProblems);
+  if (exp.onlyThisFile) expect(err.problems.map((p) => p.file), rendered).to.deep.equal(err.problems.map(() => exp.file));
 }
 
 const privateKeyFragments = () => secretFragments(keyPair('ed25519').privateKey);

@@ -11,12 +11,14 @@ import { SftpgwError, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { synthesize, type Synthesized, type SynthesizeDeps } from './synthesize.js';
+import type { UserOverlay } from './users/discover.js';
 import { readTemplateFile } from './template/read.js';
 import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import type { CfnTemplate } from './template/types.js';
 import { blocking, countFindings, sortFindings, summarize, type Counts, type Finding } from './validate/finding.js';
 import { checkTemplate } from './validate/index.js';
 import { lintFindings, type LintOptions } from './validate/lint.js';
+import { gatewayUserHomes, type UserHome } from './validate/baseline/user-homes.js';
 import { attachSources, fileLocator, type SourceLocator } from './validate/sources.js';
 
 /** How to run cfn-lint; the region comes from the config. */
@@ -33,6 +35,8 @@ export interface CheckInput {
   file?: string;
   config?: ResolvedConfig;
   locate: SourceLocator;
+  /** Every user home of the gateway, when its users span several templates (child stacks). */
+  userHomes?: readonly UserHome[];
 }
 
 /** All layers, every finding; cfn-lint (seconds) runs while ours (milliseconds) do. */
@@ -46,6 +50,7 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
     configFile: input.config && displayPath(input.config.file),
     bodyBytes: input.bytes,
     text: input.content,
+    userHomes: input.userHomes,
   });
   reporter.debug(`schema, semantic and baseline checks: ${Math.round(performance.now() - t0)} ms`);
   if (linting) {
@@ -95,13 +100,40 @@ export interface ChildInput {
 }
 
 /**
+ * A gateway's root template and its child stacks, checked together: root and
+ * children at once (a second cfn-lint, on the first child, overlaps the
+ * root's), users' homes compared across all templates, and each config waiver
+ * reported once for the gateway.
+ */
+export async function checkGateway(root: CheckInput, children: ChildInput[], lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+  const userHomes = children.length === 0 ? undefined : gatewayUserHomes([{ template: root.template }, ...children.map((c) => ({ stack: c.id, template: c.template }))]);
+  const [rootFindings, childFindings] = await Promise.all([runChecks({ ...root, userHomes }, lint, reporter), checkChildren(children, root.config, lint, reporter, userHomes)]);
+  return oneWaiverReport([...rootFindings, ...childFindings], 1 + children.length);
+}
+
+/**
+ * Every template is checked against the config's waivers; with child stacks a
+ * waiver of a resource in one template would be "unused" in all the others.
+ * A config waiver's own finding (pointer '') is kept once, and "unused" only
+ * when no template used it.
+ */
+function oneWaiverReport(findings: Finding[], templates: number): Finding[] {
+  if (templates === 1) return findings;
+  const own = (f: Finding) => f.rule.startsWith('waiver/') && f.pointer === '';
+  const byText = new Map<string, Finding[]>();
+  for (const f of findings.filter(own)) byText.set(`${f.rule}|${f.message}`, [...(byText.get(`${f.rule}|${f.message}`) ?? []), f]);
+  const keep = [...byText.values()].filter((same) => same[0].rule !== 'waiver/unused' || same.length === templates).map((same) => ({ ...same[0], logicalId: undefined }));
+  return sortFindings([...findings.filter((f) => !own(f)), ...keep]);
+}
+
+/**
  * Our three layers on every child template; cfn-lint on the first only
  * (children differ only in which users they hold, all made by one library).
  */
-export async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter, userHomes?: readonly UserHome[]): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const [i, c] of children.entries()) {
-    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate }, i === 0 ? lint : undefined, reporter);
+    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate, userHomes }, i === 0 ? lint : undefined, reporter);
     findings.push(...found.map((f) => ({ ...f, logicalId: f.logicalId ? `${c.id}/${f.logicalId}` : c.id })));
   }
   return findings;
@@ -124,6 +156,8 @@ export interface ValidateOptions extends ConfigOptions {
   /** Validate this built or hand-written template instead of building from the sources. */
   templateFile?: string;
   lint?: LintSettings;
+  /** A user file as it is about to be written (users add); not with templateFile. */
+  overlay?: UserOverlay;
 }
 
 export interface ValidationResult {
@@ -158,8 +192,7 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     input = { template: synth.template, content, bytes: Buffer.byteLength(content), format: 'json', config: synth.config, locate: synth.locate };
     children = synth.children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, 'json'), format: 'json', locate: synth.locate }));
   }
-  const [rootFindings, childFindings] = await Promise.all([runChecks(input, opts.lint, deps.reporter), checkChildren(children, input.config, opts.lint, deps.reporter)]);
-  const findings = [...rootFindings, ...childFindings];
+  const findings = await checkGateway(input, children, opts.lint, deps.reporter);
   return {
     findings,
     counts: countFindings(findings),

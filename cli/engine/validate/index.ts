@@ -3,6 +3,7 @@
 import type { Waiver } from '../config/types.js';
 import type { CfnTemplate } from '../template/types.js';
 import { baselineFindings } from './baseline/index.js';
+import type { UserHome } from './baseline/user-homes.js';
 import { sortFindings, type Finding } from './finding.js';
 import { policyDocuments, policyFindings } from './policies.js';
 import { schemaFindings } from './schema-layer.js';
@@ -21,6 +22,8 @@ export interface TemplateChecks {
   bodyBytes?: number;
   /** The template's text as written or read (counting dynamic references in it is cheaper than a walk). */
   text?: string;
+  /** Every user home of the gateway, when its users span several templates (child stacks). */
+  userHomes?: readonly UserHome[];
 }
 
 export interface TemplateValidation {
@@ -38,6 +41,6 @@ export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks 
   findings.push(...policyFindings(docs));
   const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
   findings.push(...waiverProblems);
-  const all = applyWaivers([...findings, ...baselineFindings(template, docs, opts.sharedTags ?? {}, arnStrings)], waivers);
+  const all = applyWaivers([...findings, ...baselineFindings(template, docs, opts.sharedTags ?? {}, arnStrings, opts.userHomes)], waivers);
   return { findings: sortFindings(all), graph };
 }

@@ -6,6 +6,7 @@ import { pointerOf, type Finding } from '../finding.js';
 import type { PolicyDoc } from '../policies.js';
 import { isObj, type Obj } from '../values.js';
 import type { LocatedString } from '../semantic/references.js';
+import type { UserHome } from './user-homes.js';
 
 export interface BaselineContext {
   template: CfnTemplate;
@@ -19,6 +20,8 @@ export interface BaselineContext {
   arnStrings: LocatedString[];
   /** A resource by logical id. */
   resource(id: string): CfnResource | undefined;
+  /** Every user home of the gateway when its users span several templates (child stacks); else this template's are used. */
+  userHomes?: readonly UserHome[];
 }
 
 export interface BaselineRule {
@@ -28,7 +31,7 @@ export interface BaselineRule {
   check(ctx: BaselineContext): Finding[];
 }
 
-export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>, arnStrings: LocatedString[] = []): BaselineContext {
+export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>, arnStrings: LocatedString[] = [], userHomes?: readonly UserHome[]): BaselineContext {
   const byType = new Map<string, [string, CfnResource][]>();
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (!isObj(r) || typeof r.Type !== 'string') continue;
@@ -37,7 +40,7 @@ export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags
     list.push([id, r]);
   }
   const resources = template.Resources ?? {};
-  return { template, docs, sharedTags, arnStrings, ofType: (t) => byType.get(t) ?? [], resource: (id) => (Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined) };
+  return { template, docs, sharedTags, arnStrings, userHomes, ofType: (t) => byType.get(t) ?? [], resource: (id) => (Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined) };
 }
 
 /** A finding of a baseline rule on one resource. */

@@ -2,6 +2,7 @@
 import { isCurrentSecurityPolicy, MIN_SECURITY_POLICY } from '../../security-policy.js';
 import type { Finding } from '../finding.js';
 import { dig, list, props, violation, type BaselineRule } from './context.js';
+import { userHomeNested } from './user-homes.js';
 
 
 export const transferSftpOnly: BaselineRule = {
@@ -69,4 +70,4 @@ export const userSessionPolicy: BaselineRule = {
   },
 };
 
-export const transferRules = [transferSftpOnly, transferSecurityPolicy, transferLogging, userLogicalHome, userSessionPolicy];
+export const transferRules = [transferSftpOnly, transferSecurityPolicy, transferLogging, userLogicalHome, userSessionPolicy, userHomeNested];
