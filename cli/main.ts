@@ -190,11 +190,12 @@ Examples:
   const usersAdd = common(users.command('add'))
     .description('write users/<NAME>.libsonnet with the given public key(s), checked as build checks them')
     .argument('<name>', 'the username (3–100 characters: letters, digits, _ first, then also @ . -)');
-  requiredOption(usersAdd, new Option('-k, --key <file>', 'public key file (one key per line), or - for stdin'))
+  requiredOption(usersAdd, new Option('-k, --key <file>', 'public key file (OpenSSH lines, one key per line, or RFC 4716 blocks as ssh-keygen -e and PuTTYgen write them), or - for stdin'))
     .option('-u, --users <dir>', 'folder of user files (overrides usersDir)')
-    .option('--force', 'the user exists: replace its keys (home directory, readOnly and tags are kept)')
+    .option('--force', 'the user exists: replace its key list, nothing else (a file that uses a helper is refused: edit it by hand)')
     .addHelpText('after', `
-A private key is refused without printing any part of it.
+Nothing is written unless the gateway builds with the new file (every check of
+build but cfn-lint). A private key is refused without printing any part of it.
 
 Examples:
   $ sftpgw users add acme-corp --key acme.pub

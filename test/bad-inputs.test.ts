@@ -23,6 +23,9 @@ interface Expect {
   /** The problem shows its line of the file as written. */
   excerpt?: boolean;
   minProblems?: number;
+  exactProblems?: number;
+  /** Every problem names `file`: no other file is blamed. */
+  onlyThisFile?: boolean;
 }
 
 async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
@@ -46,6 +49,8 @@ function assertMatches(err: SftpgwError, exp: Expect, text?: string) {
     new RegExp(exp.message).test(p.message));
   expect(match, `no problem matching ${JSON.stringify(exp)} in:\n${err.message}\n${rendered}`).to.not.equal(undefined);
   expect(err.problems.length).to.be.at.least(exp.minProblems ?? 1);
+  if (exp.exactProblems !== undefined) expect(err.problems, rendered).to.have.length(exp.exactProblems);
+  if (exp.onlyThisFile) expect(err.problems.map((p) => p.file), rendered).to.deep.equal(err.problems.map(() => exp.file));
   if (text === undefined) return;
   // Lines are lines of the file (never one past its end), and the line shown is the line named.
   const lines = text.split('\n');

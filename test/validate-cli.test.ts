@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { countFindings } from '../cli/engine/validate/finding.js';
+import { userStackIndex } from '../cli/engine/users/placement.js';
 import { pinnedCfnLint } from '../cli/engine/validate/lint-version.js';
 import { VALIDATE_DOCUMENT_SCHEMA, type ValidateDocument } from '../cli/engine/validate/reports/json.js';
 import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
@@ -241,6 +242,75 @@ describe(`sftpgw validate (${CFN_LINT_RANGE})`, function () {
     expect(out.ok).to.equal(false);
     expect(out.findings[0].source.file).to.equal('users/carol.libsonnet');
     expect(JSON.parse(readFileSync(path.join(dir, 'cq.json'), 'utf8'))[0].location.path).to.equal('users/carol.libsonnet');
+  });
+
+  describe('nested home directories are a finding in every output (baseline/user-home-nested)', () => {
+    /** The example plus team, team-x and team/sub: only team/sub is inside another home. */
+    const nestedProject = (extraConfig = '') => {
+      const dir = exampleProject();
+      const key = readFileSync(path.join(dir, 'users', 'alice.libsonnet'), 'utf8').match(/'(ssh-ed25519 [^']+)'/)![1];
+      for (const [name, home] of [['team', 'team'], ['team-x', 'team-x'], ['team-sub', 'team/sub']]) {
+        writeFileSync(path.join(dir, 'users', `${name}.libsonnet`), `// ${name}\n{\n  sshPublicKeys: ['${key}'],\n  homeDirectory: '${home}',\n}\n`);
+      }
+      if (extraConfig) writeFileSync(path.join(dir, 'sftpgw.yaml'), readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8') + extraConfig);
+      return dir;
+    };
+
+    it('an error: build fails; text, JSON counts, Code Quality and JUnit all carry it, pointing at the inner user\'s file', () => {
+      const dir = nestedProject();
+      const b = runCli(['build', '--no-lint'], { cwd: dir });
+      expect(b.status).to.equal(1);
+      expect(b.stderr).to.match(/home directory "team\/sub" is inside the home of team \("team"\)/);
+      expect(b.stderr).to.match(/1 error, 0 warnings/);
+      expect(listFiles(path.join(dir, 'dist'))).to.deep.equal([]);
+
+      const v = runCli(['validate', '--no-lint', '--report', 'codequality=cq.json', '--report', 'junit=junit.xml'], { cwd: dir });
+      expect(v.status).to.equal(1);
+      expect(v.stdout).to.match(/\[baseline\/user-home-nested\]\n\s+at users\/team-sub\.libsonnet:4/);
+      expect(v.stderr).to.match(/invalid: .*: 1 error, 0 warnings/);
+      const j = runCli(['validate', '--no-lint', '--output', 'json'], { cwd: dir });
+      const out = JSON.parse(j.stdout) as { ok: boolean; counts: Record<string, number>; findings: { rule: string; logicalId: string; severity: string; source: { file: string; line: number; field: string } }[] };
+      expect(out.ok).to.equal(false);
+      expect(out.counts).to.deep.equal({ error: 1, warning: 0, info: 0, waived: 0 });
+      const f = out.findings.find((x) => x.rule === 'baseline/user-home-nested')!;
+      expect(f).to.deep.include({ severity: 'error', source: { file: 'users/team-sub.libsonnet', line: 4, field: 'homeDirectory' } });
+      const cq = JSON.parse(readFileSync(path.join(dir, 'cq.json'), 'utf8')) as { check_name: string; severity: string; location: { path: string; lines: { begin: number } } }[];
+      expect(cq.filter((i) => i.check_name === 'baseline/user-home-nested').map((i) => [i.severity, i.location.path, i.location.lines.begin])).to.deep.equal([['critical', 'users/team-sub.libsonnet', 4]]);
+      const doc = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(path.join(dir, 'junit.xml'), 'utf8')) as { testsuites: { testsuite: { '@_name': string; testcase: { '@_name': string; failure?: { '@_type': string } }[] }[] } };
+      const baseline = doc.testsuites.testsuite.find((x) => x['@_name'].startsWith('baseline'))!;
+      expect(baseline.testcase.filter((c) => c.failure).map((c) => [c['@_name'], c.failure!['@_type']])).to.deep.equal([[f.logicalId, 'baseline/user-home-nested']]);
+    });
+
+    it('waived with a reason in sftpgw.yaml: the build passes and the reports say why', () => {
+      const id = JSON.parse(runCli(['validate', '--no-lint', '--output', 'json'], { cwd: nestedProject() }).stdout).findings[0].logicalId as string;
+      const reason = 'team reviews the sub-team uploads before they are processed';
+      const dir = nestedProject(`\nvalidation:\n  waivers:\n    - rule: baseline/user-home-nested\n      resource: ${id}\n      reason: ${reason}\n`);
+      const b = runCli(['build', '--no-lint'], { cwd: dir });
+      expect(b.status, b.stderr).to.equal(0);
+      expect(b.stderr).to.match(/0 errors, 0 warnings, 1 waived/);
+      const out = JSON.parse(runCli(['validate', '--no-lint', '--output', 'json'], { cwd: dir }).stdout) as { counts: Record<string, number>; findings: { waived?: string }[] };
+      expect(out.counts).to.deep.equal({ error: 0, warning: 0, info: 0, waived: 1 });
+      expect(out.findings[0].waived).to.equal(reason);
+    });
+
+    it('across child stacks (userStacks): found wherever the users land, waivable once without "unused" noise from the other stacks', () => {
+      // team and team-sub land in different child stacks with 8.
+      expect(userStackIndex('team', 8)).to.not.equal(userStackIndex('team-sub', 8));
+      const dir = nestedProject('\nuserStacks: 8\n');
+      const j = JSON.parse(runCli(['validate', '--no-lint', '--output', 'json'], { cwd: dir }).stdout) as { counts: Record<string, number>; findings: { rule: string; logicalId: string }[] };
+      expect(j.counts.error).to.equal(1);
+      const id = j.findings[0].logicalId; // Users<n>/UserTeamsub…
+      expect(id).to.match(/^Users\d\/UserTeamsub/);
+      const reason = 'team reviews the sub-team uploads before they are processed';
+      writeFileSync(path.join(dir, 'sftpgw.yaml'), readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8') + `validation:\n  waivers:\n    - rule: baseline/user-home-nested\n      resource: ${id.split('/')[1]}\n      reason: ${reason}\n`);
+      const v = runCli(['validate', '--no-lint', '--output', 'json'], { cwd: dir });
+      expect(v.status, v.stderr).to.equal(0);
+      expect((JSON.parse(v.stdout) as { counts: Record<string, number> }).counts).to.deep.equal({ error: 0, warning: 0, info: 0, waived: 1 });
+      // A waiver that matches nothing anywhere is still reported, once.
+      writeFileSync(path.join(dir, 'sftpgw.yaml'), readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8') + `    - rule: baseline/user-home-nested\n      resource: UserNobody\n      reason: ${reason}\n`);
+      const u = JSON.parse(runCli(['validate', '--no-lint', '--output', 'json'], { cwd: dir }).stdout) as { findings: { rule: string }[] };
+      expect(u.findings.filter((f) => f.rule === 'waiver/unused')).to.have.length(1);
+    });
   });
 
   it('--report with an unknown kind is a usage error', () => {

@@ -11,12 +11,14 @@ import { SftpgwError, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { synthesize, type Synthesized, type SynthesizeDeps } from './synthesize.js';
+import type { UserOverlay } from './users/discover.js';
 import { readTemplateFile } from './template/read.js';
 import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import type { CfnTemplate } from './template/types.js';
 import { blocking, countFindings, sortFindings, summarize, type Counts, type Finding } from './validate/finding.js';
 import { checkTemplate } from './validate/index.js';
 import { lintFindings, type LintOptions } from './validate/lint.js';
+import { gatewayUserHomes, type UserHome } from './validate/baseline/user-homes.js';
 import { attachSources, fileLocator, type SourceLocator } from './validate/sources.js';
 import { placeConfigWaivers, resourceIndex, waiverProblems, type PlacedWaiver } from './validate/waivers.js';
 
@@ -34,6 +36,8 @@ export interface CheckInput {
   file?: string;
   config?: ResolvedConfig;
   locate: SourceLocator;
+  /** Every user home of the gateway, when its users span several templates (child stacks). */
+  userHomes?: readonly UserHome[];
 }
 
 /** All layers, every finding; cfn-lint (seconds) runs while ours (milliseconds) do. */
@@ -50,6 +54,7 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
     bodyBytes: input.bytes,
     text: input.content,
     reportConfigWaivers,
+    userHomes: input.userHomes,
   });
   reporter.debug(`schema, semantic and baseline checks: ${Math.round(performance.now() - t0)} ms`);
   if (linting) {
@@ -105,14 +110,16 @@ export interface ChildInput {
 
 /**
  * The root template and its children at once (a second cfn-lint, on the first
- * child, overlaps the root's). The config's waivers are judged over the whole
+ * child, overlaps the root's), users' homes compared across all templates
+ * (a home nested in another's is a finding). The config's waivers are judged over the whole
  * gateway: one that waives a finding in any stack is used, and one that
  * matches nothing is reported once, not once per stack.
  */
 export async function checkGateway(root: CheckInput, children: ChildInput[], lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
   const config = root.config;
   const single = children.length === 0 || !config;
-  const [rootFindings, childFindings] = await Promise.all([runChecks(root, lint, reporter, single), checkChildren(children, config, lint, reporter)]);
+  const userHomes = children.length === 0 ? undefined : gatewayUserHomes([{ template: root.template }, ...children.map((c) => ({ stack: c.id, template: c.template }))]);
+  const [rootFindings, childFindings] = await Promise.all([runChecks({ ...root, userHomes }, lint, reporter, single), checkChildren(children, config, lint, reporter, userHomes)]);
   const findings = [...rootFindings, ...childFindings];
   if (single) return findings;
   // A root resource wins over a child's of the same logical id.
@@ -126,10 +133,10 @@ export async function checkGateway(root: CheckInput, children: ChildInput[], lin
  * (children differ only in which users they hold, all made by one library).
  * Config waivers are applied here but reported by checkGateway.
  */
-export async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter, userHomes?: readonly UserHome[]): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const [i, c] of children.entries()) {
-    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate }, i === 0 ? lint : undefined, reporter, false);
+    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate, userHomes }, i === 0 ? lint : undefined, reporter, false);
     findings.push(...found.map((f) => ({ ...f, logicalId: f.logicalId ? `${c.id}/${f.logicalId}` : c.id })));
   }
   return findings;
@@ -152,6 +159,8 @@ export interface ValidateOptions extends ConfigOptions {
   /** Validate this built or hand-written template instead of building from the sources. */
   templateFile?: string;
   lint?: LintSettings;
+  /** A user file as it is about to be written (users add); not with templateFile. */
+  overlay?: UserOverlay;
 }
 
 export interface ValidationResult {

@@ -3,6 +3,7 @@
 import type { ConfigWaiver } from '../config/types.js';
 import type { CfnTemplate } from '../template/types.js';
 import { baselineFindings } from './baseline/index.js';
+import type { UserHome } from './baseline/user-homes.js';
 import { sortFindings, type Finding } from './finding.js';
 import { policyDocuments, policyFindings } from './policies.js';
 import { schemaFindings } from './schema-layer.js';
@@ -27,6 +28,8 @@ export interface TemplateChecks {
   bodyBytes?: number;
   /** The template's text as written or read (counting dynamic references in it is cheaper than a walk). */
   text?: string;
+  /** Every user home of the gateway, when its users span several templates (child stacks). */
+  userHomes?: readonly UserHome[];
 }
 
 export interface TemplateValidation {
@@ -44,6 +47,6 @@ export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks 
   findings.push(...policyFindings(docs));
   const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
   findings.push(...waiverProblems);
-  const all = applyWaivers([...findings, ...baselineFindings(template, docs, { sharedTags: opts.sharedTags, permissionsBoundary: opts.permissionsBoundary, configuredValues: opts.configuredValues }, arnStrings)], waivers, resourceIndex(template.Resources), opts.reportConfigWaivers ?? true);
+  const all = applyWaivers([...findings, ...baselineFindings(template, docs, { sharedTags: opts.sharedTags, permissionsBoundary: opts.permissionsBoundary, configuredValues: opts.configuredValues, userHomes: opts.userHomes }, arnStrings)], waivers, resourceIndex(template.Resources), opts.reportConfigWaivers ?? true);
   return { findings: sortFindings(all), graph };
 }

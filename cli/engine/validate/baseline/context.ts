@@ -6,6 +6,7 @@ import { pointerOf, type Finding } from '../finding.js';
 import { statementsOf, strings, type PolicyDoc, type PolicyKind, type Statement } from '../policies.js';
 import { isObj, type Obj } from '../values.js';
 import type { LocatedString } from '../semantic/references.js';
+import type { UserHome } from './user-homes.js';
 
 export interface BaselineContext {
   template: CfnTemplate;
@@ -23,6 +24,8 @@ export interface BaselineContext {
   permissionsBoundary?: string;
   /** Values the config supplies (ARNs of a boundary, of alarm topics): settings, not hard-coded locations. */
   configuredValues: ReadonlySet<string>;
+  /** Every user home of the gateway when its users span several templates (child stacks); else this template's are used. */
+  userHomes?: readonly UserHome[];
 }
 
 /** What the config adds to the baseline's view of a template. */
@@ -30,6 +33,7 @@ export interface BaselineSettings {
   sharedTags?: Record<string, string>;
   permissionsBoundary?: string;
   configuredValues?: readonly string[];
+  userHomes?: readonly UserHome[];
 }
 
 export interface BaselineRule {
@@ -49,7 +53,7 @@ export function makeContext(template: CfnTemplate, docs: PolicyDoc[], settings: 
   }
   const resources = template.Resources ?? {};
   return {
-    template, docs, arnStrings, sharedTags: settings.sharedTags ?? {}, permissionsBoundary: settings.permissionsBoundary, configuredValues: new Set(settings.configuredValues ?? []),
+    template, docs, arnStrings, sharedTags: settings.sharedTags ?? {}, permissionsBoundary: settings.permissionsBoundary, configuredValues: new Set(settings.configuredValues ?? []), userHomes: settings.userHomes,
     ofType: (t) => byType.get(t) ?? [], resource: (id) => (Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined),
   };
 }

@@ -3,6 +3,7 @@ import { isCurrentSecurityPolicy, MIN_SECURITY_POLICY } from '../../security-pol
 import type { Finding } from '../finding.js';
 import { label, strings } from '../policies.js';
 import { conditionValues, dig, list, props, statementsOfKind, statementViolation, violation, type BaselineRule } from './context.js';
+import { userHomeNested } from './user-homes.js';
 
 
 export const transferSftpOnly: BaselineRule = {
@@ -102,4 +103,4 @@ export const userListOwnFolder: BaselineRule = {
   },
 };
 
-export const transferRules = [transferSftpOnly, transferSecurityPolicy, transferLogging, transferNoLoggingRole, userLogicalHome, userSessionPolicy, userListOwnFolder];
+export const transferRules = [transferSftpOnly, transferSecurityPolicy, transferLogging, transferNoLoggingRole, userLogicalHome, userSessionPolicy, userListOwnFolder, userHomeNested];
