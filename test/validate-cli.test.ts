@@ -64,7 +64,13 @@ function gitInit(dir: string): string {
 function addWaiver(dir: string, rule: string, resource: string, reason = 'a reason that is long enough'): number {
   const file = path.join(dir, 'sftpgw.yaml');
   const text = readFileSync(file, 'utf8').replace(/\n*$/, '\n');
-  writeFileSync(file, `${text}validation:\n  waivers:\n    - rule: ${rule}\n      resource: ${resource}\n      reason: ${reason}\n`);
+  const item = `    - rule: ${rule}\n      resource: ${resource}\n      reason: ${reason}\n`;
+  // A config whose last block is already validation.waivers gets one more item.
+  if (/\nvalidation:\n  waivers:\n(?:(?: {4}.*|\s*#.*)?\n)*$/.test(text)) {
+    writeFileSync(file, text + item);
+    return text.split('\n').length;
+  }
+  writeFileSync(file, `${text}validation:\n  waivers:\n${item}`);
   return text.split('\n').length + 2;
 }
 
