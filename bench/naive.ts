@@ -33,8 +33,9 @@ const config: TemplateConfig = {
   buckets: { gateway: null, accessLogs: null, staging: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
   outbound: {
     secretPrefix: 'sftpgw/bench', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2,
-    maxEventAgeSeconds: 3600, stagingExpirationDays: 30, alarmEmail: null, vpc: null, codeKey: 'sftpgw/handler/bench.zip',
+    maxEventAgeSeconds: 3600, stagingExpirationDays: 30, alarms: { emails: [], topicArns: [] }, vpc: null, codeKey: 'sftpgw/handler/bench.zip',
   },
+  iam: { permissionsBoundary: null },
   userStacks: null,
 };
 const out = await libjsonnet.evaluateFile(mainFile, { jpath: [path.join(packageRoot, 'libsonnet')], tlaCode: { config: JSON.stringify(config) } });

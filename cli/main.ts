@@ -3,8 +3,11 @@
 // This file is the only place that catches errors, prints them and chooses
 // the exit code.
 import { Command, CommanderError, Option } from 'commander';
+import { explainAwsError } from './adapters/aws/errors.js';
 import { SftpgwError } from './engine/errors.js';
+import { portNumber, positiveNumber } from './flag-values.js';
 import { ownPackage } from './engine/own-package.js';
+import { checkRequiredOptions, requiredOption, requireOneOf } from './required-options.js';
 
 export const EXIT = {
   ok: 0,
@@ -51,7 +54,22 @@ export function program(): Command {
     .version(ownPackage().version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .hook('preAction', checkRequiredOptions)
+    .addHelpText('after', `
+Every command reads ./sftpgw.yaml (--config FILE) and takes --env NAME for one of
+its environments; run sftpgw <command> --help for a command's flags and examples.
+
+Examples:
+  $ sftpgw init acme-sftp && cd acme-sftp && npm install    # a new gateway repository
+  $ sftpgw users add partner-a --key partner-a.pub          # one SFTP user
+  $ sftpgw validate --report codequality=gl-code-quality-report.json
+  $ sftpgw build --env production
+  $ sftpgw diff --env production                            # what a deploy would change
+  $ sftpgw deploy --env production --yes
+  $ sftpgw destinations put partner-a --host sftp.partner.example --username gw \\
+      --private-key-file partner-a_ed25519 --trusted-host-key "ssh-ed25519 AAAA…" \\
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'`);
 
   common(p.command('build'))
     .description('evaluate the libsonnet resource files and user files into one CloudFormation template, check it, and write it')
@@ -59,7 +77,7 @@ export function program(): Command {
     .option('-o, --out <dir>', 'output folder (overrides outDir; default dist/gateway/<env>)')
     .addOption(new Option('-f, --format <format>', 'template format').choices(['json', 'yaml']).default('json'))
     .option('--no-lint', 'skip cfn-lint (the schema, semantic and baseline checks still run)')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
     .addHelpText('after', `
 Validates the template (resource schemas, references and quotas, the security
 baseline, cfn-lint) before writing <out>/template.json (template.yaml with
@@ -78,7 +96,7 @@ Examples:
     .option('-u, --users <dir>', 'folder of <username>.libsonnet user files (overrides usersDir)')
     .option('-t, --template <file>', 'validate this built or hand-written template (JSON or YAML) instead of building from the sources')
     .option('--no-lint', 'skip cfn-lint')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
     .addOption(new Option('--output <format>', 'findings on stdout as text (grouped by resource) or json').choices(['text', 'json']).default('text'))
     .option('--report <kind=file>', 'also write a report: codequality=FILE (GitLab Code Quality) or junit=FILE (JUnit XML); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .addHelpText('after', `
@@ -104,8 +122,8 @@ Examples:
     .option('-s, --stack-name <name>', 'stack to deploy to (overrides stackName)')
     .option('-p, --parameter <name=value>', 'template parameter; repeatable (over deploy.parameters)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-lint', 'skip cfn-lint when building')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
-    .option('--wait-timeout <minutes>', 'give up waiting for CloudFormation after this long', '60');
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
+    .option('--wait-timeout <minutes>', 'give up waiting for CloudFormation after this long', positiveNumber('minutes'), 60);
 
   aws(common(p.command('package')))
     .description('upload the push function and child templates to the artifact bucket by content hash, and write the packaged template')
@@ -113,7 +131,7 @@ Examples:
     .option('-u, --users <dir>', 'folder of user files when building (overrides usersDir)')
     .option('-o, --out <dir>', 'folder for the packaged template.json (default <outDir>/packaged)')
     .option('--no-lint', 'skip cfn-lint when building')
-    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', '300')
+    .option('--lint-timeout <seconds>', 'stop cfn-lint after this long', positiveNumber('seconds'), 300)
     .addHelpText('after', `
 Zips dist/handler/index.js deterministically (same bundle, same bytes), uploads
 it as <prefix>/handler/<sha256>.zip unless that key exists, does the same for
@@ -160,15 +178,24 @@ Examples:
   $ sftpgw diff --template dist/gateway/staging/template.json --stack-name sftpgw-example-staging`)
     .action(action(() => import('./commands/diff.js') as Promise<{ run: Runner }>));
 
-  const users = p.command('users').description('add, list and remove SFTP users (users/<name>.libsonnet files)');
-  common(users.command('add'))
-    .description('write users/<NAME>.libsonnet with the given public key(s), checked as build checks them')
-    .argument('<name>', 'the username (3–100 characters: letters, digits, _ first, then also @ . -)')
-    .requiredOption('-k, --key <file>', "public key file (one key per line), or - for stdin")
-    .option('-u, --users <dir>', 'folder of user files (overrides usersDir)')
-    .option('--force', 'the user exists: replace its keys (home directory, readOnly and tags are kept)')
+  const users = p.command('users').description('add, list and remove SFTP users (users/<name>.libsonnet files)')
     .addHelpText('after', `
-A private key is refused without printing any part of it.
+A user is one file, users/<name>.libsonnet: its public keys, home directory and
+access. The next deploy creates, changes or deletes the SFTP user.
+
+Examples:
+  $ sftpgw users add partner-a --key partner-a.pub
+  $ sftpgw users list --output json
+  $ sftpgw users remove example-partner`);
+  const usersAdd = common(users.command('add'))
+    .description('write users/<NAME>.libsonnet with the given public key(s), checked as build checks them')
+    .argument('<name>', 'the username (3–100 characters: letters, digits, _ first, then also @ . -)');
+  requiredOption(usersAdd, new Option('-k, --key <file>', 'public key file (OpenSSH lines, one key per line, or RFC 4716 blocks as ssh-keygen -e and PuTTYgen write them), or - for stdin'))
+    .option('-u, --users <dir>', 'folder of user files (overrides usersDir)')
+    .option('--force', 'the user exists: replace its key list, nothing else (a file that uses a helper is refused: edit it by hand)')
+    .addHelpText('after', `
+Nothing is written unless the gateway builds with the new file (every check of
+build but cfn-lint). A private key is refused without printing any part of it.
 
 Examples:
   $ sftpgw users add acme-corp --key acme.pub
@@ -193,19 +220,31 @@ Examples:
   $ sftpgw users remove old-partner`)
     .action(action(() => import('./commands/users.js'), 'runRemove'));
 
-  const dest = p.command('destinations').description('outbound SFTP destinations: Secrets Manager secrets <prefix>/<key>');
-  common(dest.command('put'))
+  const dest = p.command('destinations').description('outbound SFTP destinations: Secrets Manager secrets <prefix>/<key>')
+    .addHelpText('after', `
+Files staged at s3://<staging bucket>/<key>/<file> are pushed to the SFTP server
+that the secret <secretPrefix>/<key> names (default prefix sftpgw/<stackName>).
+
+Examples:
+  $ sftpgw destinations put acme --host sftp.acme.example --username gw \\
+      --private-key-file acme_ed25519 --trusted-host-key "ssh-ed25519 AAAA…" \\
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
+  $ sftpgw destinations test acme --write
+  $ sftpgw destinations list
+  $ sftpgw destinations remove acme`);
+  const put = common(dest.command('put'))
     .description('create or update destination KEY (checked with the push function\'s own rules, tagged for this gateway)')
-    .argument('<key>', 'destination key: staged files at <key>/<file> go here')
-    .requiredOption('--host <host>', 'SFTP server host name or address')
-    .option('--port <port>', 'SFTP port (default 22)')
-    .requiredOption('--username <user>', 'login name on the server')
+    .argument('<key>', 'destination key: staged files at <key>/<file> go here');
+  requiredOption(put, new Option('--host <host>', 'SFTP server host name or address'))
+    .option('--port <port>', 'SFTP port (default 22)', portNumber);
+  requiredOption(put, new Option('--username <user>', 'login name on the server'))
     .option('--private-key-file <file>', 'client private key (OpenSSH or PEM), or - for stdin; never printed')
     .option('--passphrase-file <file>', 'passphrase of an encrypted private key')
-    .option('--password-stdin', 'read a password from stdin (instead of, or besides, a key)')
-    .requiredOption('--trusted-host-key <key>', 'the server\'s host key: an OpenSSH public key line, ssh-keyscan output, a SHA256: fingerprint or the ssh-keygen -lf line; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .requiredOption('--remote-dir <dir>', 'remote directory files are delivered to')
-    .requiredOption('--pattern <regex>', 'RE2 regular expression every file name must match (whole name; no backreferences or lookaround)')
+    .option('--password-stdin', 'read a password from stdin (instead of, or besides, a key)');
+  requireOneOf(put, ['--private-key-file', '--password-stdin']);
+  requiredOption(put, new Option('--trusted-host-key <key>', 'the server\'s host key: an OpenSSH public key line, ssh-keyscan output, a SHA256: fingerprint or the ssh-keygen -lf line; repeatable').argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]));
+  requiredOption(put, new Option('--remote-dir <dir>', 'remote directory files are delivered to'));
+  requiredOption(put, new Option('--pattern <regex>', 'RE2 regular expression every file name must match (whole name; no backreferences or lookaround)'))
     .addOption(new Option('--overwrite <policy>', 'a different file already under the final name: replace it, or never touch it (reject the delivery); default replace').choices(['replace', 'never']))
     .option('--kms-key-id <key>', 'KMS key for the secret (default: the account\'s aws/secretsmanager key)')
     .option('-r, --region <region>', 'AWS region (default: config, then the SDK chain)')
@@ -240,6 +279,24 @@ Examples:
 Examples:
   $ sftpgw destinations list --output json`)
     .action(action(() => import('./commands/destinations.js'), 'runList'));
+  common(dest.command('remove'))
+    .description('delete destination KEY: its secret is scheduled for deletion (restorable for 7 days by default)')
+    .argument('<key>', 'destination key')
+    .option('--recovery-window-in-days <days>', 'days Secrets Manager keeps the secret restorable (7–30)', '7')
+    .addOption(new Option('--force-delete-without-recovery', 'delete at once; the secret cannot be restored').conflicts('recoveryWindowInDays'))
+    .option('-y, --yes', 'delete without asking (needed where there is no terminal, e.g. CI)')
+    .option('-r, --region <region>', 'AWS region (default: config, then the SDK chain)')
+    .addHelpText('after', `
+Only a secret tagged for this gateway (sftpgw:gateway=<stackName>) is deleted;
+any other is refused. Exit 1 when the destination does not exist. Files still
+staged at <key>/ are not delivered once the secret is gone. Restore it within
+the window with: aws secretsmanager restore-secret --secret-id <prefix>/<key>
+
+Examples:
+  $ sftpgw destinations remove acme
+  $ sftpgw destinations remove acme --env production --yes
+  $ sftpgw destinations remove acme --yes --force-delete-without-recovery`)
+    .action(action(() => import('./commands/destinations.js'), 'runRemove'));
 
   p.command('init')
     .description('scaffold a new gateway repository: sftpgw.yaml, users/, .gitlab-ci.yml, package.json, README')
@@ -283,9 +340,11 @@ export async function main(argv: string[]): Promise<number> {
       // commander has printed the message already
       return EXIT.usage;
     }
+    // AWS SDK errors are explained here, once, for every command.
+    const explained = explainAwsError(err);
     const { printError } = await import('./output.js');
-    printError(err, lastFlags);
-    if (err instanceof SftpgwError) return err.kind === 'usage' ? EXIT.usage : EXIT.failed;
+    printError(explained, lastFlags);
+    if (explained instanceof SftpgwError) return explained.kind === 'usage' ? EXIT.usage : EXIT.failed;
     return EXIT.failed;
   }
 }

@@ -1,17 +1,25 @@
 // A change set's plan as text: one line per resource, `+` add, `~` modify,
-// `-` remove, replacements marked and explained; removed SFTP users and
-// refusals called out.
+// `-` remove, replacements marked and explained; SFTP users by their names;
+// removed SFTP users and refusals called out. And the template diff: old →
+// new for each value that changed.
 import type { Plan, PlannedChange } from './engine/deploy/plan.js';
+import { isListChange, type Difference, type TemplateDifference } from './engine/deploy/template-diff.js';
 import { paint } from './style.js';
 
 const SIGN = { add: '+', modify: '~', remove: '-' } as const;
+
+/** How a resource is named to a reader: an SFTP user by its name, `user partner-b (UserPartnerb45bdd3)`. */
+export function resourceLabel(logicalId: string, userName?: string): string {
+  return userName ? `user ${userName} (${logicalId})` : logicalId;
+}
 
 export function formatPlan(title: string, plan: Plan, color: boolean): string {
   const green = paint(color, '32');
   const yellow = paint(color, '33');
   const red = paint(color, '31;1');
   const bold = paint(color, '1');
-  const width = Math.max(8, ...plan.changes.map((c) => c.logicalId.length), ...(plan.nested ?? []).flatMap((n) => n.changes.map((c) => c.logicalId.length + 4)));
+  const label = (c: PlannedChange) => resourceLabel(c.logicalId, c.userName);
+  const width = Math.max(8, ...plan.changes.map((c) => label(c).length), ...(plan.nested ?? []).flatMap((n) => n.changes.map((c) => label(c).length + 4)));
   const refused = new Set(plan.refused.map((c) => c.logicalId));
   const line = (c: PlannedChange, qualified = c.logicalId, indent = ''): string => {
     const paintSign = c.action === 'add' ? green : c.action === 'remove' ? red : yellow;
@@ -19,7 +27,7 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     if (c.replacement) notes.push(`REPLACE: ${c.why}`);
     if (c.conditional) notes.push('may be replaced (CloudFormation: conditional)');
     if (refused.has(qualified)) notes.push(red('REFUSED'));
-    return `  ${indent}${paintSign(SIGN[c.action])} ${c.logicalId.padEnd(width - indent.length)}  ${c.type}${notes.length ? `  ${notes.join('; ')}` : ''}`;
+    return `  ${indent}${paintSign(SIGN[c.action])} ${label(c).padEnd(width - indent.length)}  ${c.type}${notes.length ? `  ${notes.join('; ')}` : ''}`;
   };
   const counts = (['add', 'modify', 'remove'] as const).map((a) => `${plan.changes.filter((c) => c.action === a).length} ${a === 'add' ? 'to add' : a === 'modify' ? 'to change' : 'to remove'}`).join(', ');
   const nested = new Map((plan.nested ?? []).map((n) => [n.stack, n.changes]));
@@ -29,6 +37,36 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
   if (plan.placementChange) lines.push(red(`  userStacks changes from ${plan.placementChange.from || 'unset'} to ${plan.placementChange.to || 'unset'}: users would move between stacks (REFUSED)`));
   if (plan.removedUsers.length > 0) {
     lines.push(yellow(`  SFTP users removed (their user files are gone; their home folders stay in the bucket): ${plan.removedUsers.map((u) => u.userName ?? u.logicalId).join(', ')}`));
+  }
+  return lines.join('\n');
+}
+
+/** A value on one line: JSON, `(absent)` for a key that is not there. */
+function compact(v: unknown): string {
+  return v === undefined ? '(absent)' : JSON.stringify(v);
+}
+
+/** Short values inline (`old → new`); longer ones as a line each. */
+const INLINE = 100;
+
+function differenceLines(d: Difference, color: boolean): string[] {
+  const red = paint(color, '31');
+  const green = paint(color, '32');
+  if (isListChange(d)) {
+    return [`${d.path}: ${d.items === 'statements' ? 'statements that differ' : 'elements that differ'}`,
+      ...d.removed.map((x) => red(`  - ${compact(x)}`)), ...d.added.map((x) => green(`  + ${compact(x)}`))];
+  }
+  const [a, b] = [compact(d.before), compact(d.after)];
+  if (a.length + b.length <= INLINE) return [`${d.path}: ${a} → ${b}`];
+  return [`${d.path}:`, red(`  - ${a}`), green(`  + ${b}`)];
+}
+
+/** The template diff, deployed → new: each resource, and under it each value that changed. */
+export function formatTemplateDiff(diffs: TemplateDifference[], color: boolean): string {
+  const lines = ['Template diff (deployed → new):'];
+  for (const d of diffs) {
+    lines.push(`  ${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : '~'} ${resourceLabel(d.logicalId, d.userName)}  ${d.type}`);
+    for (const c of d.changes) lines.push(...differenceLines(c, color).map((l) => `      ${l}`));
   }
   return lines.join('\n');
 }

@@ -23,6 +23,10 @@
   // IAM principal of the account itself (used by key policies; never a wildcard).
   accountRoot:: $.sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:root'),
 
+  // The kms:ViaService value of a service in this stack's region and partition
+  // (s3.eu-west-1.amazonaws.com; .amazonaws.com.cn in China).
+  viaService(service):: $.sub(service + '.${AWS::Region}.${AWS::URLSuffix}'),
+
   // Merge components into one CloudFormation template. A component may bring
   // template parameters (`parameters`), e.g. the outbound artifact bucket.
   template(description, components, parameters={})::

@@ -22,7 +22,8 @@ local tagging = import 'tags.libsonnet';
     local hostname = if config.dns == null then null else config.dns.hostname,
     local hostedZoneId = if config.dns == null then null else config.dns.hostedZoneId,
 
-    key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags)
+    key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags,
+                  logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup]))
           + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements)),
     accessLogs:: bucket.accessLogs('AccessLogBucket',
                                    sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn]),
@@ -34,8 +35,7 @@ local tagging = import 'tags.libsonnet';
                         noncurrentDays=config.buckets.noncurrentVersionDays, tags=tags),
     serverLogs:: logs.new('ServerLogGroup', name=c.sub('/aws/transfer/${AWS::StackName}'),
                           key=gw.key, retentionDays=config.logs.retentionDays, tags=tags),
-    loggingRole:: role.logging('ServerLoggingRole', logGroup=gw.serverLogs, tags=tags),
-    server:: server.new('Server', loggingRole=gw.loggingRole, logGroup=gw.serverLogs,
+    server:: server.new('Server', logGroup=gw.serverLogs,
                         securityPolicy=config.server.securityPolicy,
                         hostname=hostname, hostedZoneId=hostedZoneId, tags=tags),
     userRole:: role.userAccess('UserRole', server=gw.server, bucket=gw.bucket, key=gw.key, tags=tags),
@@ -83,7 +83,7 @@ local tagging = import 'tags.libsonnet';
     },
 
     // Every component of the root stack, in order. Extend with `components+::`.
-    components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.loggingRole, gw.server, gw.userRole]
+    components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.server, gw.userRole]
                  + (if gw.record == null then [] else [gw.record])
                  + (if gw.outbound == null then [] else [gw.outbound])
                  + (if gw.userStacks == null then [] else [gw.userStacks])

@@ -4,9 +4,10 @@
 //
 // Resources: staging bucket (+ TLS-only policy) notifying the function, the
 // function with its role, log group, invoke permission and async-invoke
-// config (retries, maximum event age, on-failure queue), alarms on function
-// errors, failure-queue depth and rejected files to an encrypted SNS topic
-// (optional e-mail subscription).
+// config (retries, maximum event age, on-failure queue, TLS-only queue
+// policy), alarms on function errors, failure-queue depth and rejected files
+// to an encrypted SNS topic (e-mail subscriptions and existing topics from
+// outbound.alarms in sftpgw.yaml).
 //
 // No dependency cycle: the bucket needs the permission (S3 checks it when the
 // notification is set) and the permission needs the function, so the
@@ -43,18 +44,31 @@ local defaultStagingName(stackName) =
 
     // For the access-log bucket's delivery policy (aws:SourceArn).
     stagingBucketArn:: c.sub(stagingArn),
+    // The push function's log group (the gateway key names it in its policy).
+    logGroup:: logGroup,
     stagingBucketRef:: c.ref('StagingBucket'),
     functionRef:: c.ref('PushFunction'),
 
+    // The alarm topic has a fixed name so the key policy can name its ARN
+    // (the topic depends on the key: a reference would be a cycle).
+    local alarmTopicArn = c.sub('arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-alarms'),
+
     // Key-policy statements the gateway key needs for outbound: CloudWatch
-    // alarms publish to the KMS-encrypted topic.
+    // alarms publish to the KMS-encrypted topic, and only to it: SNS calls KMS
+    // with the encryption context aws:sns:topicArn = the topic's ARN.
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     keyStatements:: [{
       Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Resource: '*',
-      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      Condition: {
+        StringEquals: {
+          'aws:SourceAccount': { Ref: 'AWS::AccountId' },
+          'kms:EncryptionContext:aws:sns:topicArn': alarmTopicArn,
+        },
+      },
     }],
 
     local staging = bucket.new('StagingBucket', key=key, accessLogs=accessLogs,
@@ -110,11 +124,31 @@ local defaultStagingName(stackName) =
                   Resource: c.sub(secretArn),
                   Condition: { StringEquals: { 'secretsmanager:ResourceTag/sftpgw:gateway': { Ref: 'AWS::StackName' } } },
                 },
+                // The key, only through the services that use it for the
+                // function (kms:ViaService): S3 decrypts staged files; SQS
+                // encrypts what Lambda sends to the failure queue with the
+                // function's role (a producer needs GenerateDataKey and
+                // Decrypt); Secrets Manager decrypts a destination secret an
+                // operator encrypted with this key (destinations put
+                // --kms-key-id). The function's environment needs nothing
+                // here: Lambda decrypts it through the grant it creates with
+                // the deployer's permissions when the function is created.
+                // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+                // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+                // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
                 {
-                  Sid: 'UseGatewayKey',
+                  Sid: 'DecryptThroughS3SqsSecretsManager',
                   Effect: 'Allow',
-                  Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+                  Action: 'kms:Decrypt',
                   Resource: key.arn,
+                  Condition: { StringEquals: { 'kms:ViaService': [c.viaService('s3'), c.viaService('sqs'), c.viaService('secretsmanager')] } },
+                },
+                {
+                  Sid: 'EncryptFailuresThroughSqs',
+                  Effect: 'Allow',
+                  Action: 'kms:GenerateDataKey',
+                  Resource: key.arn,
+                  Condition: { StringEquals: { 'kms:ViaService': c.viaService('sqs') } },
                 },
                 {
                   Sid: 'ReportFailures',
@@ -204,6 +238,27 @@ local defaultStagingName(stackName) =
           MessageRetentionPeriod: 1209600, // 14 days, the maximum
         },
       } + tagging.mixin(tags),
+
+      // Requests to the queue over plain HTTP are refused (AwsSolutions-SQS4),
+      // as for the buckets.
+      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
+      FailureQueuePolicy: {
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: {
+          Queues: [c.ref('FailureQueue')],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sqs:*',
+              Resource: c.getAtt('FailureQueue', 'Arn'),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }],
+          },
+        },
+      },
     },
 
     local alarm(id, description, namespace, metric, dimension, value, statistic) = {
@@ -220,7 +275,9 @@ local defaultStagingName(stackName) =
           Threshold: 1,
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           TreatMissingData: 'notBreaching',
-          AlarmActions: [c.ref('AlarmTopic')],
+          // The stack's topic (e-mail subscribers) and the existing topics
+          // outbound.alarms.topicArns names (chat, paging).
+          AlarmActions: [c.ref('AlarmTopic')] + settings.alarms.topicArns,
         },
       } + tagging.mixin(tags),
     },
@@ -228,14 +285,18 @@ local defaultStagingName(stackName) =
     local alerting = {
       AlarmTopic: {
         Type: 'AWS::SNS::Topic',
-        Properties: { KmsMasterKeyId: key.ref },
+        Properties: { TopicName: c.sub('${AWS::StackName}-alarms'), KmsMasterKeyId: key.ref },
       } + tagging.mixin(tags),
-    } + (if settings.alarmEmail == null then {} else {
-      AlarmEmailSubscription: {
+    } + {
+      // One subscription per address, its logical id from the address (not
+      // its place in the list), so removing one address leaves the others'
+      // confirmed subscriptions alone.
+      ['AlarmEmail' + std.substr(std.md5(std.asciiLower(email)), 0, 10)]: {
         Type: 'AWS::SNS::Subscription',
-        Properties: { TopicArn: c.ref('AlarmTopic'), Protocol: 'email', Endpoint: settings.alarmEmail },
-      },
-    })
+        Properties: { TopicArn: c.ref('AlarmTopic'), Protocol: 'email', Endpoint: email },
+      }
+      for email in settings.alarms.emails
+    }
     + alarm('PushErrorsAlarm', 'sftpgw: the push function failed (a delivery will be retried)', 'AWS/Lambda', 'Errors',
             'FunctionName', c.ref('PushFunction'), 'Sum')
     + alarm('FailureQueueDepthAlarm', 'sftpgw: files the push function gave up on (see the failure queue)', 'AWS/SQS',

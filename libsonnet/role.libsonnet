@@ -1,9 +1,12 @@
 // IAM roles: the role every SFTP user assumes (narrowed per user by a session
-// policy) and the Transfer server's logging role.
+// policy).
 //
-// Both trust transfer.amazonaws.com only from this account and only for this
-// account's Transfer resources (aws:SourceAccount + aws:SourceArn), which
-// closes the confused-deputy path.
+// It trusts transfer.amazonaws.com only from this account and only for this
+// account's Transfer users of the server (aws:SourceAccount + aws:SourceArn),
+// which closes the confused-deputy path.
+//
+// The server has no logging role: it logs through StructuredLogDestinations
+// (see server.libsonnet).
 local c = import 'component.libsonnet';
 local tagging = import 'tags.libsonnet';
 
@@ -54,48 +57,17 @@ local transferTrust(sourceArn) = {
                   Resource: c.sub('${Arn}/*', { Arn: bucket.arn }),
                 },
                 {
-                  Sid: 'UseGatewayKey',
+                  // Only S3 uses the key for the users (SSE-KMS objects of the
+                  // gateway bucket); kms:ViaService keeps the role from using
+                  // it directly or through any other service.
+                  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+                  Sid: 'UseGatewayKeyThroughS3',
                   Effect: 'Allow',
                   Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
                   Resource: key.arn,
+                  Condition: { StringEquals: { 'kms:ViaService': c.viaService('s3') } },
                 },
               ],
-            },
-          }],
-        },
-      } + tagging.mixin(tags),
-    },
-  },
-
-  // Role Transfer Family uses to write the server's logs to its log group.
-  logging(id='ServerLoggingRole',
-          logGroup=error 'role.logging: logGroup is required',
-          tags={}):: {
-    id:: id,
-    ref:: c.ref(id),
-    arn:: c.getAtt(id, 'Arn'),
-    resources: {
-      [id]: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          Description: 'Lets Transfer Family write this gateway server logs',
-          // The server's ARN is not known before the server exists and the
-          // server needs this role first, so the condition names this
-          // account's servers rather than this one server.
-          AssumeRolePolicyDocument: transferTrust(
-            c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:server/*')
-          ),
-          Policies: [{
-            PolicyName: 'WriteServerLogs',
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{
-                Sid: 'WriteToServerLogGroup',
-                Effect: 'Allow',
-                Action: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
-                // The log group's Arn attribute ends in ':*', covering its streams.
-                Resource: logGroup.arn,
-              }],
             },
           }],
         },

@@ -1,5 +1,16 @@
 // The Transfer Family server: SFTP only, service-managed users, S3 domain,
 // a current security policy, and structured logs to a KMS-encrypted log group.
+//
+// No LoggingRole. Transfer Family has two logging mechanisms, configured
+// separately: JSON structured logging (StructuredLogDestinations: the log
+// group of this stack, with its retention and KMS key) and logging through a
+// logging role, whose log group is always /aws/transfer/<server-id> and
+// cannot be changed; a role is needed only to log workflows, which this
+// gateway does not use. A logging role would therefore either write a second,
+// unmanaged log group (no retention, no KMS: it needs logs:CreateLogGroup) or,
+// scoped to our group as it used to be, fail silently.
+// https://docs.aws.amazon.com/transfer/latest/userguide/structured-logging.html
+// https://docs.aws.amazon.com/transfer/latest/userguide/log-server-manage.html
 // With a vanity hostname it carries the transfer:customHostname and
 // transfer:route53HostedZoneId tags so the console shows the name.
 local c = import 'component.libsonnet';
@@ -7,7 +18,6 @@ local tagging = import 'tags.libsonnet';
 
 {
   new(id='Server',
-      loggingRole=error 'server.new: loggingRole is required',
       logGroup=error 'server.new: logGroup is required',
       securityPolicy='TransferSecurityPolicy-2024-01',
       hostname=null, hostedZoneId=null, tags={}):: {
@@ -31,7 +41,6 @@ local tagging = import 'tags.libsonnet';
           IdentityProviderType: 'SERVICE_MANAGED',
           Protocols: ['SFTP'],
           SecurityPolicyName: securityPolicy,
-          LoggingRole: loggingRole.arn,
           StructuredLogDestinations: [logGroup.arn],
         },
       } + tagging.mixin(tags + hostTags),

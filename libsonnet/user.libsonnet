@@ -20,6 +20,17 @@ local writeActions = ['s3:PutObject', 's3:DeleteObject'];
     Version: '2012-10-17',
     Statement: [
       {
+        // Listing is allowed for the prefixes "<home>/" and "<home>/*" only.
+        // AWS's example scope-down policy lists "${transfer:HomeFolder}" and
+        // "${transfer:HomeFolder}/*", and notes that it assumes home
+        // directories set WITH a trailing slash: its bare entry is our
+        // "<home>/". (Those variables are not supported for LOGICAL homes
+        // anyway, hence the literal home here.) A client's `ls /` lists the
+        // mapping target /<bucket>/<home> as the prefix "<home>/"; a bare
+        // "<home>" (no slash) is not needed, and would widen the policy: a
+        // ListBucket with prefix "team" also returns "team-x/", the folder
+        // names of other partners. baseline/user-list-own-folder keeps it so.
+        // https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-session.html
         Sid: 'ListHome',
         Effect: 'Allow',
         Action: 's3:ListBucket',
@@ -61,9 +72,6 @@ local writeActions = ['s3:PutObject', 's3:DeleteObject'];
     },
   },
 
-  // id: the logical id (the engine derives it from the username and checks
-  // that no two users collide).
-  // spec: the checked user file { sshPublicKeys, homeDirectory, readOnly, tags }
   // id: the logical id (the engine derives it from the username and checks
   // that no two users collide).
   // spec: the checked user file { sshPublicKeys, homeDirectory, readOnly, tags }

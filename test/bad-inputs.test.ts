@@ -16,8 +16,16 @@ interface Expect {
   file?: string;
   field?: string;
   line?: number;
+  column?: number;
   message: string;
+  /** A regular expression the problem's hint matches. */
+  hint?: string;
+  /** The problem shows its line of the file as written. */
+  excerpt?: boolean;
   minProblems?: number;
+  exactProblems?: number;
+  /** Every problem names `file`: no other file is blamed. */
+  onlyThisFile?: boolean;
 }
 
 async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
@@ -30,15 +38,27 @@ async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
   throw new Error('build succeeded but should have been refused');
 }
 
-function assertMatches(err: SftpgwError, exp: Expect) {
+function assertMatches(err: SftpgwError, exp: Expect, text?: string) {
   const rendered = err.problems.map(formatProblem).join('\n');
   const match = err.problems.find((p) =>
     (exp.file === undefined || p.file === exp.file) &&
     (exp.field === undefined || p.field === exp.field) &&
     (exp.line === undefined || p.line === exp.line) &&
+    (exp.column === undefined || p.column === exp.column) &&
+    (exp.hint === undefined || new RegExp(exp.hint).test(p.hint ?? '')) &&
     new RegExp(exp.message).test(p.message));
   expect(match, `no problem matching ${JSON.stringify(exp)} in:\n${err.message}\n${rendered}`).to.not.equal(undefined);
   expect(err.problems.length).to.be.at.least(exp.minProblems ?? 1);
+  if (exp.exactProblems !== undefined) expect(err.problems, rendered).to.have.length(exp.exactProblems);
+  if (exp.onlyThisFile) expect(err.problems.map((p) => p.file), rendered).to.deep.equal(err.problems.map(() => exp.file));
+  if (text === undefined) return;
+  // Lines are lines of the file (never one past its end), and the line shown is the line named.
+  const lines = text.split('\n');
+  for (const p of err.problems) if (p.line !== undefined) expect(p.line, formatProblem(p)).to.be.within(1, lines.length - (text.endsWith('\n') ? 1 : 0));
+  if (exp.excerpt) {
+    expect(match!.excerpt, rendered).to.equal(lines[match!.line! - 1]);
+    expect(formatProblem(match!)).to.include(`${match!.line} | ${lines[match!.line! - 1].replace(/\t/g, '\\t')}`);
+  }
 }
 
 const privateKeyFragments = () => secretFragments(keyPair('ed25519').privateKey);
@@ -71,7 +91,8 @@ describe('bad config files', () => {
       copyFixture(path.join(root, name), dir);
       mkdirSync(path.join(dir, 'users'));
       const err = await expectRefused(dir, path.join(dir, 'out'));
-      assertMatches(err, { file: 'sftpgw.yaml', ...(JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect) });
+      const exp = JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect;
+      assertMatches(err, { file: 'sftpgw.yaml', ...exp }, readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8'));
       expect(listFiles(path.join(dir, 'out'))).to.deep.equal([]);
     });
   }

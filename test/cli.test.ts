@@ -88,6 +88,61 @@ describe('sftpgw CLI process', () => {
     for (const flag of ['--config', '--env', '--users', '--out', '--format', '--no-lint', 'Examples:']) expect(b.stdout).to.include(flag);
   });
 
+  it('--help of the program and of the users and destinations groups has examples', () => {
+    for (const args of [['--help'], ['users', '--help'], ['destinations', '--help']]) {
+      const r = runCli(args, { cwd: tempDir() });
+      expect(r.status, args.join(' ')).to.equal(0);
+      expect(r.stdout, args.join(' ')).to.match(/\nExamples:\n  \$ sftpgw /);
+    }
+    expect(runCli(['destinations', '--help'], { cwd: tempDir() }).stdout).to.include('$ sftpgw destinations remove acme');
+  });
+
+  it('required flags are marked required in --help', () => {
+    const put = runCli(['destinations', 'put', '--help'], { cwd: tempDir() }).stdout.replace(/\n\s+/g, ' ');
+    for (const flag of ['--host <host>', '--username <user>', '--trusted-host-key <key>', '--remote-dir <dir>', '--pattern <regex>']) {
+      expect(put).to.match(new RegExp(`${flag.replace(/[<>]/g, '.')} (?:(?! --[a-z]).)*\\(required\\)`), flag);
+    }
+    expect(put).to.match(/--private-key-file <file> .*\(required: this or --password-stdin\)/);
+    expect(put).to.match(/--port <port>\s+SFTP port \(default 22\)\s+--username/); // optional flags are not marked
+    expect(runCli(['users', 'add', '--help'], { cwd: tempDir() }).stdout.replace(/\n\s+/g, ' ')).to.match(/--key <file> .*\(required\)/);
+  });
+
+  it('every missing required flag is reported at once: one error, exit 2, nothing sent', () => {
+    const r = runCli(['destinations', 'put', 'acme', '--remote-dir', '/in', '--pattern', '.*', '--password-stdin'], { cwd: tempDir(), env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    expect(r.status).to.equal(2);
+    expect(r.stderr.split('\n')[0]).to.equal('error: missing required options: --host, --username, --trusted-host-key');
+    expect(r.stdout).to.equal('');
+    const none = runCli(['destinations', 'put', 'acme'], { cwd: tempDir() });
+    expect(none.status).to.equal(2);
+    expect(none.stderr.split('\n')[0]).to.equal('error: missing required options: --host, --username, one of --private-key-file or --password-stdin, --trusted-host-key, --remote-dir, --pattern');
+    const key = runCli(['users', 'add', 'bob'], { cwd: tempDir() });
+    expect(key.status).to.equal(2);
+    expect(key.stderr.split('\n')[0]).to.equal('error: missing required option: --key');
+  });
+
+  it('a YAML mistake in sftpgw.yaml: file:line:col of the mistake, what is wrong, and the line itself', () => {
+    const dir = exampleProject();
+    writeFileSync(path.join(dir, 'sftpgw.yaml'), 'stackName: gw\ndescription: "an example gateway\ntags:\n  team: platform\n');
+    const r = runCli(['build'], { cwd: dir });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.include([
+      'error: sftpgw.yaml is not valid YAML',
+      '  sftpgw.yaml:2:14: description: the " opened here is never closed: everything after it, to the end of the file, became the value of description',
+      '      2 | description: "an example gateway',
+      '        |              ^',
+      '      → end the value with " on the same line (write \\" for a quote inside it)',
+    ].join('\n'));
+  });
+
+  it('an unknown key in sftpgw.yaml gets "did you mean", also inside an environment', () => {
+    const dir = exampleProject();
+    writeFileSync(path.join(dir, 'sftpgw.yaml'), 'stackName: gw\nuserDir: users\nenvironments:\n  prod:\n    outbound:\n      alarmEmails: ops@example.com\n');
+    const r = runCli(['build'], { cwd: dir });
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.match(/sftpgw\.yaml:2:1: userDir: unknown key\n\s+→ did you mean usersDir\?/);
+    expect(r.stderr).to.match(/sftpgw\.yaml:6:7: environments\.prod\.outbound\.alarmEmails: unknown key\n\s+→ did you mean alarmEmail\?/);
+  });
+
   it('--help for package, deploy and diff names every contract flag', () => {
     const flags: Record<string, string[]> = {
       package: ['--s3-bucket', '--s3-prefix', '--out', '--template', 'Examples:'],

@@ -1,18 +1,22 @@
 // The deploy engine against a FAKE CloudFormation client (same interface as
 // the SDK adapter). moto never produces failed or rollback states, never sets
-// Replacement and never throttles, so these paths are tested here with a fake
-// that plays CloudFormation's part; everything moto can do is tested against
-// moto in deploy-moto.test.ts.
+// Replacement, never throttles, and ignores ChangeSetName in GetTemplate (it
+// answers the stack's current template, so a change set's own templates can
+// only be read back from a CloudFormation that behaves like AWS): these paths
+// are tested here with a fake that plays CloudFormation's part; everything
+// moto can do is tested against moto in deploy-moto.test.ts.
 import { expect } from 'chai';
 import type {
   ChangeSetInfo, ChangeSetSummary, CloudFormationApi, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo,
 } from '../cli/adapters/aws/cloudformation.js';
-import { deploy, isRefused, refusal, type DeployRequest, type Preview } from '../cli/engine/deploy/deploy.js';
+import { deploy, isRefused, refusal, type DeployRequest, type Preview, type TemplateReader } from '../cli/engine/deploy/deploy.js';
 import { planChanges, replacementReason, withNestedChanges } from '../cli/engine/deploy/plan.js';
+import { templateDiff } from '../cli/engine/deploy/template-diff.js';
 import type { Clock } from '../cli/engine/deploy/watch.js';
 import { SftpgwError } from '../cli/engine/errors.js';
 import { RecordingReporter } from '../cli/engine/reporter.js';
 import type { CfnTemplate } from '../cli/engine/template/types.js';
+import { formatPlan, formatTemplateDiff } from '../cli/plan-text.js';
 
 interface Script {
   /** Status sequence describeStack returns, one per call; the last repeats. */
@@ -25,6 +29,10 @@ interface Script {
   throttleFirst?: number;
   /** listChangeSets also returns a change set someone else made (default true). */
   foreign?: boolean;
+  /** Deployed child stacks' templates by logical id (physical id `child:<id>`). */
+  deployedChildren?: Record<string, CfnTemplate>;
+  /** What GetTemplate answers for a change set (AWS: the change set's template; moto cannot). */
+  changeSetTemplate?: CfnTemplate;
 }
 
 class FakeCloudFormation implements CloudFormationApi {
@@ -48,9 +56,11 @@ class FakeCloudFormation implements CloudFormationApi {
     const status = this.s.statuses[Math.min(this.statusIndex++, this.s.statuses.length - 1)];
     return status === undefined ? undefined : { id: 'arn:stack', status, outputs: { Out: 'v' }, terminationProtection: false };
   }
-  async getTemplate(): Promise<string | undefined> {
-    this.calls.push('getTemplate');
-    return this.s.deployed ? JSON.stringify(this.s.deployed) : undefined;
+  async getTemplate(stackName: string, changeSetName?: string): Promise<string | undefined> {
+    this.calls.push(changeSetName ? 'getTemplate:changeSet' : 'getTemplate');
+    if (stackName.startsWith('child:')) return JSON.stringify(this.s.deployedChildren?.[stackName.slice('child:'.length)]);
+    const t = changeSetName ? this.s.changeSetTemplate : this.s.deployed;
+    return t ? JSON.stringify(t) : undefined;
   }
   async createChangeSet(i: CreateChangeSetInput): Promise<{ id: string }> {
     this.calls.push(`createChangeSet:${i.changeSetType}`);
@@ -81,9 +91,9 @@ class FakeCloudFormation implements CloudFormationApi {
     this.calls.push('stackEvents');
     return [...this.eventLog].reverse();
   }
-  async physicalId(): Promise<string | undefined> {
+  async physicalId(_stack: string, logicalId: string): Promise<string | undefined> {
     this.calls.push('physicalId');
-    return undefined;
+    return this.s.deployedChildren?.[logicalId] ? `child:${logicalId}` : undefined;
   }
   async deleteStack(): Promise<void> {
     this.calls.push('deleteStack');
@@ -109,14 +119,14 @@ function request(template: CfnTemplate, over: Partial<DeployRequest> = {}): Depl
   };
 }
 
-async function run(script: Script, req: DeployRequest, confirm = async () => false) {
+async function run(script: Script, req: DeployRequest, confirm = async () => false, templates?: TemplateReader) {
   const cfn = new FakeCloudFormation(script);
   const reporter = new RecordingReporter();
   const shown: Preview[] = [];
   let error: SftpgwError | undefined;
   let result;
   try {
-    result = await deploy(req, { cfn, reporter, clock, confirm }, (p) => shown.push(p));
+    result = await deploy(req, { cfn, reporter, clock, confirm, templates }, (p) => shown.push(p));
   } catch (err) {
     if (!(err instanceof SftpgwError)) throw err;
     error = err;
@@ -236,6 +246,87 @@ describe('deploy engine (fake CloudFormation: failure, rollback and throttling p
   });
 });
 
+describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto ignores ChangeSetName in GetTemplate)', function () {
+  const user = (name: string, server = 's-1') => ({ Type: 'AWS::Transfer::User', Properties: { UserName: name, ServerId: server } });
+  const url = (id: string, v: string) => `https://s3.us-east-1.amazonaws.com/artifacts/p/templates/${id}-${v}.json`;
+  const root = (userStacks: number, v: string): CfnTemplate => ({
+    Metadata: { sftpgw: { userStacks } },
+    Resources: {
+      Users0: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: url('Users0', v) } },
+      Users1: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: url('Users1', v) } },
+    },
+  });
+  const deployedChildren = { Users0: { Resources: { UserA: user('a'), UserB: user('b') } }, Users1: { Resources: { UserC: user('c') } } };
+  // userStacks 2 → 3: a moves to Users1; b is removed; c's ServerId changes (create-only: c would be replaced).
+  const nextChildren = { Users0: { Resources: {} }, Users1: { Resources: { UserA: user('a'), UserC: user('c', 's-2') } } };
+  const script = (): Script => ({
+    statuses: ['UPDATE_COMPLETE'],
+    changes: [
+      { action: 'Modify', logicalId: 'Users0', resourceType: 'AWS::CloudFormation::Stack' },
+      { action: 'Modify', logicalId: 'Users1', resourceType: 'AWS::CloudFormation::Stack' },
+    ],
+    deployed: root(2, 'old'),
+    deployedChildren,
+    changeSetTemplate: root(3, 'new'),
+  });
+  /** The change set's child templates, as S3 holds them under their TemplateURLs. */
+  const reader = (): TemplateReader & { urls: string[] } => {
+    const urls: string[] = [];
+    const byUrl = new Map(Object.entries(nextChildren).map(([id, t]) => [url(id, 'new'), JSON.stringify(t)]));
+    return { urls, read: async (u) => { urls.push(u); const t = byUrl.get(u); if (!t) throw new Error(`no object at ${u}`); return t; } };
+  };
+  const existing = (over: Partial<DeployRequest> = {}): DeployRequest => ({ stackName: 'gw', changeSetName: 'sftpgw-review', allowReplace: [], execute: 'yes', ...over } as DeployRequest);
+  const fromTemplate = (over: Partial<DeployRequest> = {}): DeployRequest => request(root(3, 'new'), { children: nextChildren, ...over });
+
+  it('plans the child stacks as a deploy does: the same plan, the same refusal', async function () {
+    const applied = await run(script(), existing(), async () => false, reader());
+    const created = await run(script(), fromTemplate(), async () => false, reader());
+    for (const r of [applied, created]) {
+      expect(r.cfn.calls, 'refused: nothing executed').not.to.include('executeChangeSet');
+      expect(r.shown).to.have.length(1);
+    }
+    expect(applied.shown[0].plan).to.deep.equal(created.shown[0].plan);
+    expect(applied.error?.message).to.equal(created.error?.message);
+    const plan = applied.shown[0].plan;
+    expect(plan.moves).to.deep.equal([{ userName: 'a', from: 'Users0', to: 'Users1' }]);
+    expect(plan.placementChange).to.deep.equal({ from: 2, to: 3 });
+    expect(plan.removedUsers.map((u) => u.userName), 'a user removed inside a child stack is listed').to.deep.equal(['b']);
+    expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['Users1/UserC']);
+    expect(applied.error?.message).to.equal('refused: the change to gw would replace or delete 1 stateful resource');
+    expect(applied.error?.hint).to.include('--allow-replace Users1/UserC');
+  });
+
+  it('reads the change set\'s own templates: the root from CloudFormation, the children from S3 by their URLs', async function () {
+    const templates = reader();
+    const { cfn } = await run(script(), existing(), async () => false, templates);
+    expect(cfn.calls).to.include('getTemplate:changeSet');
+    expect(templates.urls.sort()).to.deep.equal([url('Users0', 'new'), url('Users1', 'new')]);
+  });
+
+  it('--allow-user-moves and --allow-replace are honoured there too; the user move alone is refused without them', async function () {
+    const moveOnly = { ...script(), changeSetTemplate: root(3, 'new') };
+    const onlyMoves = { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } };
+    const templates: TemplateReader = { read: async (u) => JSON.stringify(u === url('Users0', 'new') ? onlyMoves.Users0 : onlyMoves.Users1) };
+    const refused = await run(moveOnly, existing(), async () => false, templates);
+    expect(refused.error?.message).to.equal('refused: the change to gw would move 1 SFTP user between stacks (userStacks 2 → 3)');
+    expect(refused.cfn.calls).not.to.include('executeChangeSet');
+    expect(refused.cfn.calls.filter((c) => c.startsWith('deleteChangeSet')), 'a change set an earlier run left stays for its owner').to.deep.equal([]);
+    const allowed = await run(moveOnly, existing({ allowUserMoves: true }), async () => false, templates);
+    expect(allowed.error).to.equal(undefined);
+    expect(allowed.result?.kind).to.equal('executed');
+    const all = await run(script(), existing({ allowUserMoves: true, allowReplace: ['Users1/UserC'] }), async () => false, reader());
+    expect(all.result?.kind).to.equal('executed');
+  });
+
+  it('a child template it cannot read is an error, never a child left unchecked', async function () {
+    const { error, cfn } = await run(script(), existing(), async () => false, { read: async (u) => { throw new SftpgwError('failed', `cannot read ${u}`); } });
+    expect(error?.message).to.equal(`cannot read ${url('Users0', 'new')}`);
+    expect(cfn.calls).not.to.include('executeChangeSet');
+    const noReader = await run(script(), existing());
+    expect(noReader.error?.message).to.equal(`Users0: cannot read its template ${url('Users0', 'new')}`);
+  });
+});
+
 describe('replacement guard (plan)', function () {
   const cs = (changes: ResourceChange[]): ChangeSetInfo => ({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes });
 
@@ -298,5 +389,84 @@ describe('replacement guard (plan)', function () {
     const deployed: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } } } };
     const next: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } } } };
     expect(planChanges(cs([]), deployed, next, new Set()).refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
+  });
+});
+
+describe('template diff: old → new, users by name', function () {
+  const policy = (statements: unknown[]) => ({
+    'Fn::Sub': [JSON.stringify({ Version: '2012-10-17', Statement: statements }), { Bucket: { Ref: 'GatewayBucket' } }],
+  });
+  const list = { Sid: 'ListHome', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:${AWS::Partition}:s3:::${Bucket}' };
+  const readWrite = { Sid: 'ReadWriteHome', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: 'arn:${AWS::Partition}:s3:::${Bucket}/partners/b/*' };
+  const readOnly = { Sid: 'ReadHome', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:${AWS::Partition}:s3:::${Bucket}/partners/b/*' };
+  const userB = (keys: string[], statements: unknown[], tags: Array<{ Key: string; Value: string }>) => ({
+    Type: 'AWS::Transfer::User',
+    Properties: { UserName: 'partner-b', ServerId: { 'Fn::GetAtt': ['Server', 'ServerId'] }, SshPublicKeys: keys, Policy: policy(statements), Tags: tags },
+  });
+  const deployed: CfnTemplate = {
+    Resources: {
+      UserPartnerb45bdd3: userB(['ssh-ed25519 AAAAold b@old'], [list, readWrite], [{ Key: 'team', Value: 'a' }, { Key: 'kind', Value: 'partner' }]),
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 600, RedrivePolicy: { maxReceiveCount: 3 } } },
+      Gone: { Type: 'AWS::SNS::Topic' },
+    },
+  };
+  const next: CfnTemplate = {
+    Resources: {
+      UserPartnerb45bdd3: userB(['ssh-ed25519 AAAAnew b@new'], [list, readOnly], [{ Key: 'kind', Value: 'partner' }, { Key: 'team', Value: 'b' }]),
+      Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 900, RedrivePolicy: { maxReceiveCount: 3 }, DelaySeconds: 5 } },
+      New: { Type: 'AWS::SNS::Topic' },
+    },
+  };
+
+  it('gives old and new values: scalars, list elements, tags by key, the session policy statements that differ', function () {
+    const diff = templateDiff(deployed, next);
+    expect(diff.map((d) => `${d.kind} ${d.logicalId}`)).to.deep.equal(['removed Gone', 'added New', 'changed Queue', 'changed UserPartnerb45bdd3']);
+    expect(diff[2].changes).to.deep.equal([
+      { path: 'Properties.DelaySeconds', after: 5 },
+      { path: 'Properties.MessageRetentionPeriod', before: 600, after: 900 },
+    ]);
+    const user = diff[3];
+    expect(user.userName).to.equal('partner-b');
+    expect(user.paths).to.deep.equal(['Properties.Policy', 'Properties.SshPublicKeys', 'Properties.Tags']);
+    expect(user.changes).to.deep.equal([
+      { path: 'Properties.Policy', items: 'statements', removed: [readWrite], added: [readOnly] },
+      { path: 'Properties.SshPublicKeys', items: 'elements', removed: ['ssh-ed25519 AAAAold b@old'], added: ['ssh-ed25519 AAAAnew b@new'] },
+      { path: 'Properties.Tags[Key=team].Value', before: 'a', after: 'b' },
+    ]);
+  });
+
+  it('reads as text: the user by name, old → new inline, the statements that differ line by line', function () {
+    expect(formatTemplateDiff(templateDiff(deployed, next), false).split('\n')).to.deep.equal([
+      'Template diff (deployed → new):',
+      '  - Gone  AWS::SNS::Topic',
+      '  + New  AWS::SNS::Topic',
+      '  ~ Queue  AWS::SQS::Queue',
+      '      Properties.DelaySeconds: (absent) → 5',
+      '      Properties.MessageRetentionPeriod: 600 → 900',
+      '  ~ user partner-b (UserPartnerb45bdd3)  AWS::Transfer::User',
+      '      Properties.Policy: statements that differ',
+      `        - ${JSON.stringify(readWrite)}`,
+      `        + ${JSON.stringify(readOnly)}`,
+      '      Properties.SshPublicKeys: elements that differ',
+      '        - "ssh-ed25519 AAAAold b@old"',
+      '        + "ssh-ed25519 AAAAnew b@new"',
+      '      Properties.Tags[Key=team].Value: "a" → "b"',
+    ]);
+  });
+
+  it('a Fn::Sub variable of a session policy that changes is shown besides the statements; long values get a line each', function () {
+    const a = { Type: 'AWS::Transfer::User', Properties: { UserName: 'u', Policy: policy([list]) } };
+    const b = { Type: 'AWS::Transfer::User', Properties: { UserName: 'u', Policy: { 'Fn::Sub': [a.Properties.Policy['Fn::Sub'][0], { Bucket: { Ref: 'OtherBucket' } }] } } };
+    const [d] = templateDiff({ Resources: { U: a } }, { Resources: { U: b } });
+    expect(d.changes).to.deep.equal([{ path: 'Properties.Policy (besides the statements).Fn::Sub variables.Bucket', before: { Ref: 'GatewayBucket' }, after: { Ref: 'OtherBucket' } }]);
+    const long = templateDiff({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'x'.repeat(80) } } } }, { Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'y'.repeat(80) } } } });
+    expect(formatTemplateDiff(long, false).split('\n').slice(2)).to.deep.equal(['      Properties.DisplayName:', `        - "${'x'.repeat(80)}"`, `        + "${'y'.repeat(80)}"`]);
+  });
+
+  it('the plan names SFTP users by their username', function () {
+    const plan = planChanges({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'UserPartnerb45bdd3', resourceType: 'AWS::Transfer::User' }, { action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' }] }, deployed, next, new Set());
+    const text = formatPlan('Changes:', plan, false).split('\n');
+    expect(text[1]).to.match(/^ {2}~ user partner-b \(UserPartnerb45bdd3\) +AWS::Transfer::User$/);
+    expect(text[2]).to.match(/^ {2}~ Queue +AWS::SQS::Queue$/);
   });
 });

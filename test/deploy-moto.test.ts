@@ -13,6 +13,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { expect } from 'chai';
 import { cleanTempDirs, exampleProject, repoRoot, runCli, tempDir, type RunResult } from './helpers/project.js';
 import { startMoto, type Moto } from './helpers/servers.js';
+import { s3Location } from '../cli/adapters/aws/template-reader.js';
 
 const ARTIFACTS = 'sftpgw-artifacts';
 
@@ -217,6 +218,24 @@ describe('package / deploy / diff against moto', function () {
     expect(stacks.StackSummaries?.some((s) => s.StackName?.startsWith('moto-nested-Child') && s.StackStatus === 'CREATE_COMPLETE')).to.equal(true);
   });
 
+  it('--execute NAME reads the child templates back from S3 to plan them (the apply job has no build)', async function () {
+    const p = project('moto-nested-review', {});
+    const child = (retention: number) => writeFileSync(path.join(p.dir, 'child.json'), JSON.stringify({ Resources: { ChildQueue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: retention } } } }));
+    child(600);
+    p.write({ Queue: base().Queue, Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'child.json' } } }, { Outputs: {} });
+    expect(cli(p.dir, ['deploy', '--template', 'template.json', '--yes']).status).to.equal(0);
+    child(900);
+    const review = cli(p.dir, ['deploy', '--template', 'template.json', '--no-execute']);
+    expect(review.status, review.stderr).to.equal(0);
+    expect(review.stdout).to.match(/~ Child +AWS::CloudFormation::Stack\n +~ ChildQueue +AWS::SQS::Queue/);
+    const name = /apply it with: sftpgw deploy --execute (sftpgw-\S+)/.exec(review.stdout)![1];
+    const apply = cli(p.dir, ['deploy', '--execute', name, '--yes', '--debug']);
+    expect(apply.status, apply.stderr).to.equal(0);
+    expect(apply.stdout).to.include('moto-nested-review: UPDATE_COMPLETE');
+    const nested = ((await cfn.send(new ListStacksCommand({}))).StackSummaries ?? []).find((x) => x.StackName?.startsWith('moto-nested-review-Child') && x.StackStatus !== 'DELETE_COMPLETE');
+    expect((await deployedTemplate(nested!.StackId!)).Resources.ChildQueue.Properties?.MessageRetentionPeriod).to.equal(900);
+  });
+
   it('diff: exit 3 and the changes when a deploy would change something, 0 when not; nothing is executed', async function () {
     const p = project('moto-diff', base());
     const absent = cli(p.dir, ['diff', '--template', 'template.json']);
@@ -235,15 +254,71 @@ describe('package / deploy / diff against moto', function () {
     expect(changed.stdout).to.match(/~ Queue +AWS::SQS::Queue/);
     expect(changed.stdout).to.match(/~ Data +AWS::S3::Bucket +REPLACE: BucketName is create-only and changes; REFUSED/);
     expect(changed.stdout).to.include('a deploy would refuse this without --allow-replace Data');
-    expect(changed.stdout).to.include('Template diff (deployed → new):\n  ~ Data: Properties.BucketName\n  ~ Queue: Properties.MessageRetentionPeriod');
+    expect(changed.stdout).to.include([
+      'Template diff (deployed → new):',
+      '  ~ Data  AWS::S3::Bucket',
+      `      Properties.BucketName: "${bucketPrefix}-a" → "${bucketPrefix}-b"`,
+      '  ~ Queue  AWS::SQS::Queue',
+      '      Properties.MessageRetentionPeriod: 600 → 300',
+    ].join('\n'));
     const asJson = cli(p.dir, ['diff', '--template', 'template.json', '--output', 'json']);
     expect(asJson.status).to.equal(3);
-    const doc = JSON.parse(asJson.stdout) as { changed: boolean; plan: { changes: Array<{ logicalId: string; action: string; replacement: boolean }>; refused: Array<{ logicalId: string }> }; templateDiff: Array<{ logicalId: string }> };
+    const doc = JSON.parse(asJson.stdout) as { changed: boolean; plan: { changes: Array<{ logicalId: string; action: string; replacement: boolean }>; refused: Array<{ logicalId: string }> }; templateDiff: Array<{ logicalId: string; paths: string[]; changes: unknown[] }> };
     expect(doc.changed).to.equal(true);
+    expect(doc.templateDiff.map((d) => [d.logicalId, d.paths, d.changes])).to.deep.equal([
+      ['Data', ['Properties.BucketName'], [{ path: 'Properties.BucketName', before: `${bucketPrefix}-a`, after: `${bucketPrefix}-b` }]],
+      ['Queue', ['Properties.MessageRetentionPeriod'], [{ path: 'Properties.MessageRetentionPeriod', before: 600, after: 300 }]],
+    ]);
     expect(doc.plan.changes.map((c) => `${c.action} ${c.logicalId}${c.replacement ? ' (replace)' : ''}`).sort()).to.deep.equal(['modify Data (replace)', 'modify Queue']);
     expect(doc.plan.refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
     expect((await deployedTemplate('moto-diff')).Resources.Queue.Properties?.MessageRetentionPeriod, 'diff executes nothing').to.equal(600);
     expect(await pendingChangeSets('moto-diff'), 'diff deletes its change set').to.deep.equal([]);
+  });
+
+  it('numeric flags are checked while parsing, on every path: a bad value is bad usage (exit 2) naming the flag', async function () {
+    const p = project('moto-flags', base());
+    const bad: Array<[string[], string]> = [
+      [['deploy', '--execute', 'sftpgw-x', '--yes', '--wait-timeout', 'abc'], "option '--wait-timeout <minutes>' argument 'abc' is invalid. expected a number of minutes greater than 0"],
+      [['deploy', '--template', 'template.json', '--wait-timeout', '0'], "option '--wait-timeout <minutes>' argument '0' is invalid"],
+      [['diff', '--template', 'template.json', '--wait-timeout', ''], "option '--wait-timeout <minutes>' argument '' is invalid"],
+      [['diff', '--template', 'template.json', '--lint-timeout', '-5'], "option '--lint-timeout <seconds>' argument '-5' is invalid. expected a number of seconds greater than 0"],
+      [['build', '--no-lint', '--lint-timeout', 'abc'], "option '--lint-timeout <seconds>' argument 'abc' is invalid"],
+      [['destinations', 'put', 'acme', '--port', '70000'], "option '--port <port>' argument '70000' is invalid. expected a port number from 1 to 65535"],
+    ];
+    for (const [args, message] of bad) {
+      const r = cli(p.dir, args);
+      expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(2);
+      expect(r.stderr).to.include(`error: ${message}`);
+    }
+    expect(await status('moto-flags'), 'nothing was created').to.equal(undefined);
+  });
+
+  it('diff uploads nothing for a stack that does not exist, and never the handler code', async function () {
+    const bucket = 'sftpgw-diff-only';
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    const keys = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).Contents ?? []).map((o) => o.Key!).sort();
+    const dir = exampleProject();
+    writeFileSync(path.join(dir, 'sftpgw.yaml'), readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8').replace(/^stackName: .*$/m, 'stackName: moto-diff-only'));
+    const diff = () => cli(dir, ['diff', '--no-lint', '--s3-bucket', bucket]);
+
+    const absent = diff();
+    expect(absent.status, absent.stderr).to.equal(3);
+    expect(absent.stdout).to.include('moto-diff-only does not exist yet; a deploy would create:');
+    expect(await keys(), 'nothing uploaded for a stack that does not exist').to.deep.equal([]);
+
+    // Deployed with its code under another prefix: a diff would name the code under its own.
+    const deployed = cli(dir, ['deploy', '--no-lint', '--yes', '--s3-bucket', bucket, '--s3-prefix', 'deployed']);
+    expect(deployed.status, deployed.stderr).to.equal(0);
+    const before = await keys();
+    expect(before).to.have.length(1);
+    expect(before[0]).to.match(/^deployed\/handler\/[0-9a-f]{64}\.zip$/);
+    const changed = diff();
+    expect(changed.status, changed.stderr).to.equal(3);
+    expect(await keys(), 'the handler code is named, never uploaded').to.deep.equal(before);
+    expect(changed.stderr).to.match(/PushFunction code: s3:\/\/sftpgw-diff-only\/sftpgw\/moto-diff-only\/handler\/[0-9a-f]{64}\.zip \(not uploaded: a preview only names it\)/);
+    expect(changed.stdout).to.match(/~ PushFunction +AWS::Lambda::Function/);
+    // Too long for one line: old and new each get one.
+    expect(changed.stdout, changed.stdout).to.match(/\n {2}~ PushFunction +AWS::Lambda::Function\n {6}Properties\.Code\.S3Key:\n {8}- "deployed\/handler\/([0-9a-f]{64})\.zip"\n {8}\+ "sftpgw\/moto-diff-only\/handler\/\1\.zip"\n/);
   });
 
   it('package: deterministic handler zip, uploaded once, code location filled in', async function () {
@@ -281,7 +356,7 @@ describe('package / deploy / diff against moto', function () {
     const dir = exampleProject();
     const first = cli(dir, ['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS]);
     expect(first.status, first.stderr).to.equal(0);
-    expect(first.stdout).to.include('26 to add, 0 to change, 0 to remove');
+    expect(first.stdout).to.include('27 to add, 0 to change, 0 to remove');
     expect(first.stdout).to.include('sftpgw-example: CREATE_COMPLETE');
     const again = cli(dir, ['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS]);
     expect(again.status, again.stderr).to.equal(0);
@@ -300,5 +375,18 @@ describe('package / deploy / diff against moto', function () {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.include('error: no AWS credentials found');
     expect(r.stderr).to.include('set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  });
+});
+
+describe('child template URLs → S3 bucket and key (what deploy --execute NAME reads)', function () {
+  it('takes apart the URLs CloudFormation accepts, and the custom endpoint\'s', function () {
+    expect(s3Location('https://s3.eu-west-1.amazonaws.com/artifacts/sftpgw/gw/templates/a%20b.json')).to.deep.equal({ bucket: 'artifacts', key: 'sftpgw/gw/templates/a b.json' });
+    expect(s3Location('https://my.artifacts.s3.eu-west-1.amazonaws.com/t/x.json')).to.deep.equal({ bucket: 'my.artifacts', key: 't/x.json' });
+    expect(s3Location('https://artifacts.s3.amazonaws.com/x.json')).to.deep.equal({ bucket: 'artifacts', key: 'x.json' });
+    expect(s3Location('https://s3.cn-north-1.amazonaws.com.cn/artifacts/x.json')).to.deep.equal({ bucket: 'artifacts', key: 'x.json' });
+    expect(s3Location('http://localhost:5000/artifacts/t/x.json', 'http://127.0.0.1:5000')).to.deep.equal({ bucket: 'artifacts', key: 't/x.json' });
+    expect(s3Location('http://localhost:5001/artifacts/t/x.json', 'http://127.0.0.1:5000'), 'another port is not the endpoint').to.equal(undefined);
+    expect(s3Location('https://example.com/artifacts/x.json')).to.equal(undefined);
+    expect(s3Location('not a url')).to.equal(undefined);
   });
 });

@@ -2,10 +2,11 @@
 // evaluation give the same output, imports resolve like libjsonnet's, and
 // errors point at the original files.
 import { expect } from 'chai';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { libjsonnet } from '../cli/adapters/jsonnet.js';
 import { bundle, bundleFile, BundleError, mapBundleError, scanImports } from '../cli/engine/jsonnet-bundle.js';
+import { lex, stringValue, unclosedConstruct } from '../cli/engine/jsonnet-lex.js';
 import { templateSources } from '../cli/engine/template/sources.js';
 import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 
@@ -15,8 +16,9 @@ const config = JSON.stringify({
   buckets: { gateway: null, accessLogs: null, staging: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
   outbound: {
     secretPrefix: 'sftpgw/s', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2, maxEventAgeSeconds: 3600,
-    stagingExpirationDays: 30, alarmEmail: 'ops@example.com', vpc: null, codeKey: 'sftpgw/handler/0.zip',
+    stagingExpirationDays: 30, alarms: { emails: ['ops@example.com'], topicArns: [] }, vpc: null, codeKey: 'sftpgw/handler/0.zip',
   },
+  iam: { permissionsBoundary: 'arn:aws:iam::123456789012:policy/Boundary' },
   userStacks: { count: 4, stacks: [{ id: 'Users1', file: 'users-1.json' }] },
 });
 
@@ -99,5 +101,56 @@ describe('jsonnet bundler', () => {
     const mapped = mapBundleError(b, err);
     expect(mapped).to.include(`${path.join(dir, 'lib.libsonnet')}:3:`);
     expect(mapped).to.include(`${path.join(dir, 'main.jsonnet')}:2:`);
+  });
+});
+
+// The lexer decides which user files to evaluate alone when an error may
+// have started in another file; libjsonnet is the judge of every case here.
+describe('jsonnet lexer', () => {
+  const staticError = (code: string) => libjsonnet.evaluateSnippet(`local x = (\n${code}\n); null`, '/tmp/lex-test.jsonnet', { jpath: [] }).then(() => undefined, (e: Error) => e.message);
+
+  it('finds nothing open in the shipped libsonnet, templates and example users (all valid jsonnet)', () => {
+    const files = ['libsonnet', 'templates', 'users'].flatMap((d) => readdirSync(path.join(repoRoot, d)).filter((f) => /\.(lib|j)sonnet$/.test(f)).map((f) => path.join(repoRoot, d, f)));
+    expect(files.length).to.be.greaterThan(10);
+    for (const f of files) expect(unclosedConstruct(readFileSync(f, 'utf8')), f).to.equal(undefined);
+  });
+
+  const valid = [
+    "{ a: 'it\\'s', b: \"q\\\"\", c: @'it''s', d: @\"a\"\"b\" }",
+    '{ a: |||\n    text } ) ] with brackets\n  |||, b: 1 }',
+    '// a comment with \' and ( and /*\n# another with "\n{ a: /* ) */ [1, 2.5e3, -1] }',
+    "{ 'k-1': 'multi\nline string', k2:: 1, k3+: {}, f(x):: x }",
+    'local f(a) = a + 1; { x: f(1) < 2 && !false }',
+  ];
+  for (const code of valid) {
+    it(`finds nothing open in valid jsonnet: ${JSON.stringify(code).slice(0, 50)}`, async () => {
+      expect(await staticError(code)).to.equal(undefined);
+      expect(unclosedConstruct(code)).to.equal(undefined);
+    });
+  }
+
+  const broken: [string, RegExp][] = [
+    ["{ a: 'open string,\n}", /string starting with ' is not closed/],
+    ['{ a: "open string,\n}', /string starting with " is not closed/],
+    ["{ a: @'open verbatim,\n}", /verbatim string starting with @' is not closed/],
+    ['{ a: |||\n    text\n}', /text block/],
+    ['{ a: |||   no newline |||\n}', /must be followed by a new line/],
+    ['/* open comment\n{ a: 1 }', /block comment/],
+    ['{ a: [1, 2 }', /} closes \[/],
+    ['{ a: 1 }), "b": ({', /\) closes nothing/],
+    ['{ a: [1, 2]', /\{ is not closed/],
+    ['{ a: @x }', /@ must start a verbatim string/],
+  ];
+  for (const [code, why] of broken) {
+    it(`names what is left open, and libjsonnet agrees it is an error: ${JSON.stringify(code).slice(0, 40)}`, async () => {
+      expect(await staticError(code)).to.match(/STATIC ERROR/);
+      expect(unclosedConstruct(code)?.message).to.match(why);
+    });
+  }
+
+  it('reads string values as jsonnet does', async () => {
+    const src = "['it\\'s\\n\\u00e9', @'it''s', |||\n  two\n    lines\n|||]";
+    const strings = lex(src).tokens.filter((t) => t.kind !== 'punct').map((t) => stringValue(src, t));
+    expect(strings).to.deep.equal(JSON.parse(await libjsonnet.evaluateSnippet(src, 'x.jsonnet', { jpath: [] })));
   });
 });

@@ -5,14 +5,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { spawnSync } from 'node:child_process';
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect } from 'chai';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { program } from '../cli/main.js';
 import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
-import { keyPair, secretFragments } from './helpers/keys.js';
-import { cleanTempDirs, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
+import { keyPair, secretFragments, ssh2PublicKey } from './helpers/keys.js';
+import { cleanTempDirs, cliBin, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
 import { startMoto, startSshd, startTogether, type Moto, type Sshd } from './helpers/servers.js';
 
 describe('operator workflows', function () {
@@ -60,9 +61,13 @@ describe('operator workflows', function () {
       expect(rm.status).to.equal(0);
       expect(rm.stderr).to.include('the next deploy deletes SFTP user bob');
       expect(listFiles(path.join(dir, 'users'))).to.deep.equal(['alice.libsonnet']);
+      // A failed operation, not bad usage: exit 1.
       const again = runCli(['users', 'remove', 'bob'], { cwd: dir });
-      expect(again.status).to.equal(2);
+      expect(again.status).to.equal(1);
       expect(again.stderr).to.include('no user bob');
+      const nobody = runCli(['users', 'remove', 'nobody-here'], { cwd: dir });
+      expect(nobody.status).to.equal(1);
+      expect(nobody.stderr).to.match(/no user nobody-here \(users\/nobody-here\.libsonnet does not exist\)/);
     });
 
     it('refuses an existing user; --force replaces the keys and keeps home, readOnly and tags', function () {
@@ -78,6 +83,126 @@ describe('operator workflows', function () {
       const text = readFileSync(path.join(dir, 'users', 'carol.libsonnet'), 'utf8');
       expect(text).to.include(next.publicKey).and.include("homeDirectory: 'shared/carol'").and.include('readOnly: true').and.include("team: 'audit'");
       expect(text).not.to.include(keyPair('ed25519').publicKey);
+    });
+
+    it('refuses a username that differs only in case from an existing one, as build would; writes nothing', function () {
+      const dir = repo();
+      expect(runCli(['users', 'add', 'partner-a', '--key', keyFile(dir, keyPair('ed25519').publicKey)], { cwd: dir }).status).to.equal(0);
+      const before = readFileSync(path.join(dir, 'users', 'partner-a.libsonnet'), 'utf8');
+      const r = runCli(['users', 'add', 'Partner-A', '--key', keyFile(dir, keyPair('ecdsa:256').publicKey)], { cwd: dir });
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr).to.match(/Partner-A not added, nothing written/);
+      expect(r.stderr).to.match(/users\/Partner-A\.libsonnet: duplicate username: "Partner-A" and "partner-a" \(users\/partner-a\.libsonnet\) differ only in case/);
+      expect(listFiles(path.join(dir, 'users'))).to.deep.equal(['partner-a.libsonnet']);
+      expect(readFileSync(path.join(dir, 'users', 'partner-a.libsonnet'), 'utf8')).to.equal(before);
+      const build = runCli(['build', '--no-lint'], { cwd: dir });
+      expect(build.status, build.stderr).to.equal(0);
+    });
+
+    it('refuses a user whose home would hold another user\'s home (the build would fail), unless the nesting is waived', function () {
+      const dir = repo();
+      writeFileSync(path.join(dir, 'users', 'acme.libsonnet'), `{ sshPublicKeys: ['${keyPair('ed25519').publicKey}'], homeDirectory: 'partners/acme' }\n`);
+      const add = () => runCli(['users', 'add', 'partners', '--key', keyFile(dir, keyPair('ecdsa:256').publicKey)], { cwd: dir });
+      const r = add();
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr).to.match(/partners not added, nothing written/);
+      expect(r.stderr).to.match(/home directory "partners\/acme" is inside the home of partners \("partners"\).*\[baseline\/user-home-nested\]/);
+      expect(listFiles(path.join(dir, 'users'))).to.deep.equal(['acme.libsonnet']);
+      const id = /resource: (UserAcme\w*)/.exec(r.stderr)?.[1];
+      expect(id, r.stderr).to.be.a('string');
+      writeFileSync(path.join(dir, 'sftpgw.yaml'), readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8') +
+        `validation:\n  waivers:\n    - rule: baseline/user-home-nested\n      resource: ${id}\n      reason: the partners user collects every partner's files for the ERP import\n`);
+      const waived = add();
+      expect(waived.status, waived.stderr).to.equal(0);
+      expect(listFiles(path.join(dir, 'users'))).to.deep.equal(['acme.libsonnet', 'partners.libsonnet']);
+    });
+
+    it('--force on a file that uses a helper: refuses, says what to edit by hand, leaves the file byte for byte', function () {
+      const dir = repo();
+      writeFileSync(path.join(dir, 'users', '_partner.libsonnet'), "{\n  new(key, folder):: { sshPublicKeys: [key], homeDirectory: 'partners/' + folder },\n}\n");
+      const text = [
+        '// ACME Corp: drops orders into partners/acme.',
+        "local p = import '_partner.libsonnet';",
+        '',
+        'p.new(',
+        `  key='${keyPair('ed25519').publicKey}',  // from the partner portal, 2024-05`,
+        "  folder='acme',",
+        ')',
+        '',
+      ].join('\n');
+      writeFileSync(path.join(dir, 'users', 'acme.libsonnet'), text);
+      const next = keyPair('ecdsa:256');
+      const r = runCli(['users', 'add', 'acme', '--key', keyFile(dir, next.publicKey), '--force'], { cwd: dir });
+      expect(r.status, r.stderr).to.equal(1);
+      expect(r.stderr).to.match(/users\/acme\.libsonnet is not plain data \(it computes its value \("local" at line 2\)\): sftpgw does not rewrite it/);
+      expect(r.stderr).to.match(/users\/acme\.libsonnet:5: the current key is here/);
+      expect(r.stderr).to.include(`edit the file by hand: put this key in place of the current one: '${next.publicKey}'`);
+      expect(readFileSync(path.join(dir, 'users', 'acme.libsonnet'), 'utf8')).to.equal(text);
+    });
+
+    it('--force on a plain-data file changes only its key list: comments, layout and other fields stay', function () {
+      const dir = repo();
+      const old = keyPair('ed25519').publicKey;
+      const lines = [
+        '// Carol, internal audit: reads shared/carol.',
+        '{',
+        '  /* rotated yearly */ sshPublicKeys: [',
+        `    '${old}',  // laptop`,
+        '  ],',
+        "  homeDirectory: 'shared/carol',  # set by the audit team",
+        '  readOnly: true,',
+        "  tags: { team: 'audit', 'cost-center': 'cc-1' },",
+        '}',
+        '',
+      ];
+      writeFileSync(path.join(dir, 'users', 'carol.libsonnet'), lines.join('\n'));
+      const next = [keyPair('ecdsa:256').publicKey, keyPair('rsa:2048').publicKey];
+      const r = runCli(['users', 'add', 'carol', '--key', keyFile(dir, next.join('\n') + '\n'), '--force'], { cwd: dir });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(readFileSync(path.join(dir, 'users', 'carol.libsonnet'), 'utf8')).to.equal([
+        ...lines.slice(0, 3),
+        ...next.map((k) => `    '${k}',`),
+        ...lines.slice(4),
+      ].join('\n'));
+      const list = JSON.parse(runCli(['users', 'list', '--output', 'json'], { cwd: dir }).stdout) as Array<{ keys: unknown[]; homeDirectory: string; readOnly: boolean }>;
+      expect(list[0]).to.deep.include({ homeDirectory: 'shared/carol', readOnly: true });
+      expect(list[0].keys).to.have.length(2);
+    });
+
+    for (const spec of ['ed25519', 'rsa:3072', 'ecdsa:384']) {
+      it(`accepts an RFC 4716 key (ssh-keygen -e, as PuTTYgen exports) for ${spec} and writes the OpenSSH line ssh-keygen -i prints`, function () {
+        const dir = repo();
+        const kp = keyPair(spec);
+        const ssh2 = keyFile(dir, ssh2PublicKey(kp.publicKey));
+        const r = runCli(['users', 'add', 'windows-partner', '--key', ssh2], { cwd: dir });
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stderr).to.match(/converted from RFC 4716 to OpenSSH form/);
+        const openssh = execFileSync('ssh-keygen', ['-i', '-f', ssh2], { encoding: 'utf8' }).trim();
+        const text = readFileSync(path.join(dir, 'users', 'windows-partner.libsonnet'), 'utf8');
+        const written = /sshPublicKeys: \[\n {4}'([^']+)',/.exec(text)![1];
+        expect(written.split(' ').slice(0, 2).join(' ')).to.equal(openssh);
+        const list = JSON.parse(runCli(['users', 'list', '--output', 'json'], { cwd: dir }).stdout) as Array<{ keys: Array<{ fingerprint: string }> }>;
+        expect(list[0].keys[0].fingerprint).to.equal(execFileSync('ssh-keygen', ['-lf', keyFile(dir, kp.publicKey)], { encoding: 'utf8' }).split(' ')[1]);
+        expect(runCli(['build', '--no-lint'], { cwd: dir }).status).to.equal(0);
+      });
+    }
+
+    it('reads several RFC 4716 blocks and OpenSSH lines in one key file, header continuation lines included; a broken block is one error at its line', function () {
+      const dir = repo();
+      const a = ssh2PublicKey(keyPair('ed25519').publicKey).replace(/^Comment: .*$/m, 'Comment: "partner-a key for the \\\nproduction gateway"\nx-Private-Header: kept out');
+      const b = keyPair('ecdsa:256').publicKey;
+      const c = ssh2PublicKey(keyPair('rsa:2048').publicKey);
+      const r = runCli(['users', 'add', 'multi', '--key', keyFile(dir, `${a}\n${b}\n\n${c}`)], { cwd: dir });
+      expect(r.status, r.stderr).to.equal(0);
+      const text = readFileSync(path.join(dir, 'users', 'multi.libsonnet'), 'utf8');
+      expect(text).to.include(`'${keyPair('ed25519').publicKey.split(' ').slice(0, 2).join(' ')} partner-a key for the production gateway',`);
+      expect(text).to.include(`'${b}',`);
+      expect(text).to.include(keyPair('rsa:2048').publicKey.split(' ')[1]);
+      const broken = c.split('\n').filter((l) => !l.startsWith('---- END')).join('\n');
+      const bad = runCli(['users', 'add', 'broken', '--key', keyFile(dir, `${b}\n${broken}`)], { cwd: dir });
+      expect(bad.status).to.equal(1);
+      expect(bad.stderr).to.match(/1 problem with the public keys/);
+      expect(bad.stderr).to.match(/key-\w+\.pub:2: RFC 4716 \(SSH2\) public key has no "---- END SSH2 PUBLIC KEY ----" line/);
     });
 
     for (const [label, name, key, message] of [
@@ -231,6 +356,84 @@ describe('operator workflows', function () {
       expect(wrong.stderr).to.include('--trusted-host-key #2: MD5 fingerprints are not accepted');
     });
 
+    const DAY = 86_400_000;
+    const deletedDate = async (name: string) => (await sm.send(new DescribeSecretCommand({ SecretId: name }))).DeletedDate;
+    /** The date `remove` says the secret is deleted on. */
+    const saidDate = (stderr: string) => new Date(/is deleted on (\S+);/.exec(stderr)?.[1] ?? NaN).getTime();
+
+    it('remove schedules the deletion of this gateway\'s secret: 7 days by default, --recovery-window-in-days, or at once', async function () {
+      for (const key of ['leaving', 'leaving-later', 'leaving-now']) expect(put(key).status).to.equal(0);
+      const t0 = Date.now();
+      const r = cli(['destinations', 'remove', 'leaving', '--yes']);
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stderr).to.include('removed destination leaving: secret sftpgw/dest-test/leaving is deleted on ');
+      expect(r.stderr).to.include('restore it with: aws secretsmanager restore-secret --secret-id sftpgw/dest-test/leaving');
+      expect(saidDate(r.stderr)).to.be.within(t0 + 7 * DAY - 60_000, Date.now() + 7 * DAY + 60_000);
+      expect(await deletedDate('sftpgw/dest-test/leaving'), 'scheduled, still restorable').to.be.instanceOf(Date);
+      const list = JSON.parse(cli(['destinations', 'list', '--output', 'json']).stdout) as Array<{ key: string }>;
+      expect(list.map((d) => d.key)).not.to.include('leaving');
+
+      const later = cli(['destinations', 'remove', 'leaving-later', '--yes', '--recovery-window-in-days', '30']);
+      expect(later.status, later.stderr).to.equal(0);
+      expect(saidDate(later.stderr)).to.be.within(t0 + 30 * DAY - 60_000, Date.now() + 30 * DAY + 60_000);
+
+      const now = cli(['destinations', 'remove', 'leaving-now', '--yes', '--force-delete-without-recovery']);
+      expect(now.status, now.stderr).to.equal(0);
+      expect(now.stderr).to.include('secret sftpgw/dest-test/leaving-now is deleted (no recovery)');
+      const gone = await sm.send(new DescribeSecretCommand({ SecretId: 'sftpgw/dest-test/leaving-now' })).then(() => 'exists', (e: Error) => e.name);
+      expect(gone).to.equal('ResourceNotFoundException');
+
+      const again = cli(['destinations', 'remove', 'leaving', '--yes']);
+      expect(again.status).to.equal(1);
+      expect(again.stderr).to.include('destination leaving is already scheduled for deletion');
+      expect(again.stderr).to.include('aws secretsmanager restore-secret --secret-id sftpgw/dest-test/leaving');
+    });
+
+    it('remove refuses a secret without this gateway\'s tag, and one that does not exist (exit 1, nothing deleted)', async function () {
+      await sm.send(new CreateSecretCommand({ Name: 'sftpgw/dest-test/foreign', SecretString: '{}', Tags: [{ Key: 'sftpgw:gateway', Value: 'other-gateway' }] }));
+      await sm.send(new CreateSecretCommand({ Name: 'sftpgw/dest-test/untagged', SecretString: '{}' }));
+      const foreign = cli(['destinations', 'remove', 'foreign', '--yes']);
+      expect(foreign.status).to.equal(1);
+      expect(foreign.stderr).to.include("secret sftpgw/dest-test/foreign is not this gateway's: its sftpgw:gateway tag says other-gateway, not dest-test; nothing was deleted");
+      const untagged = cli(['destinations', 'remove', 'untagged', '--yes', '--force-delete-without-recovery']);
+      expect(untagged.status).to.equal(1);
+      expect(untagged.stderr).to.include("secret sftpgw/dest-test/untagged is not this gateway's: it has no sftpgw:gateway tag");
+      for (const name of ['foreign', 'untagged']) expect(await deletedDate(`sftpgw/dest-test/${name}`), name).to.equal(undefined);
+      const missing = cli(['destinations', 'remove', 'nosuch', '--yes']);
+      expect(missing.status).to.equal(1);
+      expect(missing.stderr).to.include('destination nosuch does not exist (no secret sftpgw/dest-test/nosuch)');
+    });
+
+    it('remove asks on a terminal, and where nobody can answer deletes only with --yes (exit 2 otherwise)', async function () {
+      expect(put('asked').status).to.equal(0);
+      const ci = cli(['destinations', 'remove', 'asked']);
+      expect(ci.status).to.equal(2);
+      expect(ci.stderr).to.include('not a terminal and no --yes: destination asked was not removed');
+      // A real terminal: script(1) runs the CLI on a pseudo-terminal and types the answer.
+      const onTty = (answer: string) => {
+        const command = [process.execPath, cliBin, 'destinations', 'remove', 'asked'].map((a) => `'${a}'`).join(' ');
+        const r = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: dir, input: answer, encoding: 'utf8', env: { ...process.env, ...moto.env, NO_COLOR: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+        outputs.push(r.stdout);
+        return r;
+      };
+      const no = onTty('n\n');
+      expect(no.stdout).to.include('Delete destination asked (secret sftpgw/dest-test/asked) after a 7-day recovery window? [y/N]');
+      expect(no.status).to.equal(1);
+      expect(no.stdout).to.include('not removed: destination asked is unchanged');
+      expect(await deletedDate('sftpgw/dest-test/asked')).to.equal(undefined);
+      const yes = onTty('y\n');
+      expect(yes.status, yes.stdout).to.equal(0);
+      expect(await deletedDate('sftpgw/dest-test/asked')).to.be.instanceOf(Date);
+    });
+
+    it('remove: a recovery window outside 7–30 days, or with --force-delete-without-recovery, is a usage error', function () {
+      for (const args of [['--recovery-window-in-days', '3'], ['--recovery-window-in-days', 'week'], ['--recovery-window-in-days', '8', '--force-delete-without-recovery']]) {
+        const r = cli(['destinations', 'remove', 'works', '--yes', ...args]);
+        expect(r.status, args.join(' ')).to.equal(2);
+        expect(r.stderr, args.join(' ')).to.match(/--recovery-window-in-days/);
+      }
+    });
+
     it('test says what to do when the secret does not exist', function () {
       const r = cli(['destinations', 'test', 'nosuch']);
       expect(r.status).to.equal(1);
@@ -367,7 +570,7 @@ describe('operator workflows', function () {
   });
 
   it('--help of every command has examples', function () {
-    const commands = [['build'], ['validate'], ['package'], ['deploy'], ['diff'], ['users', 'add'], ['users', 'list'], ['users', 'remove'], ['destinations', 'put'], ['destinations', 'test'], ['destinations', 'list'], ['init']];
+    const commands = [[], ['build'], ['validate'], ['package'], ['deploy'], ['diff'], ['users'], ['users', 'add'], ['users', 'list'], ['users', 'remove'], ['destinations'], ['destinations', 'put'], ['destinations', 'test'], ['destinations', 'list'], ['destinations', 'remove'], ['init']];
     for (const c of commands) {
       const r = runCli([...c, '--help'], { cwd: exampleProject() });
       expect(r.status, c.join(' ')).to.equal(0);

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { ed25519PublicKey, writeUsers } from '../bench/users.js';
 import { libjsonnet } from '../cli/adapters/jsonnet.js';
@@ -112,18 +112,22 @@ describe('users in child stacks (userStacks)', function () {
   describe('against moto', function () {
     let moto: Moto;
     let cfn: CloudFormationClient;
+    let s3: S3Client;
     before(async function () {
       moto = await startMoto();
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
       const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
       cfn = new CloudFormationClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
-      await new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials }).send(new CreateBucketCommand({ Bucket: 'artifacts' }));
+      s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
+      await s3.send(new CreateBucketCommand({ Bucket: 'artifacts' }));
     });
     after(async function () {
       await moto?.stop();
     });
 
-    const deploy = (dir: string, ...extra: string[]) => runCli(['deploy', '--no-lint', '--yes', '--s3-bucket', 'artifacts', ...extra], { cwd: dir, env: { ...moto.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const sftpgw = (dir: string, args: string[]) => runCli(args, { cwd: dir, env: { ...moto.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const deploy = (dir: string, ...extra: string[]) => sftpgw(dir, ['deploy', '--no-lint', '--yes', '--s3-bucket', 'artifacts', ...extra]);
+    const artifacts = async () => ((await s3.send(new ListObjectsV2Command({ Bucket: 'artifacts' }))).Contents ?? []).map((o) => o.Key!).sort();
 
     async function childTemplates(root: string): Promise<Map<string, string>> {
       // Nested stacks are named <root>-<logical id>-<suffix> (moto sets no ParentId).
@@ -148,9 +152,18 @@ describe('users in child stacks (userStacks)', function () {
 
       writeFileSync(path.join(dir, 'users', 'zoe.libsonnet'), `{ sshPublicKeys: ['${ed25519PublicKey('zoe@test')}'] }\n`);
       const target = `Users${userStackIndex('zoe', 4)}`;
+      // diff uploads the one child template CloudFormation must read, nothing else, and names the user.
+      const uploaded = await artifacts();
+      const diff = sftpgw(dir, ['diff', '--no-lint', '--s3-bucket', 'artifacts']);
+      expect(diff.status, diff.stderr).to.equal(3);
+      const added = (await artifacts()).filter((k) => !uploaded.includes(k));
+      expect(added).to.have.length(1);
+      expect(added[0]).to.match(/^sftpgw\/moto-sharded\/templates\/[0-9a-f]{64}\.json$/);
+      expect(diff.stdout).to.match(new RegExp(`~ ${target} +AWS::CloudFormation::Stack\\n +\\+ user zoe \\(UserZoe\\) +AWS::Transfer::User`));
+      expect(diff.stdout).to.include(`  + user zoe (${target}/UserZoe)  AWS::Transfer::User`);
       const updated = deploy(dir);
       expect(updated.status, updated.stderr).to.equal(0);
-      expect(updated.stdout).to.match(new RegExp(`~ ${target} +AWS::CloudFormation::Stack\\n +\\+ UserZoe +AWS::Transfer::User`));
+      expect(updated.stdout).to.match(new RegExp(`~ ${target} +AWS::CloudFormation::Stack\\n +\\+ user zoe \\(UserZoe\\) +AWS::Transfer::User`));
       expect(updated.stdout).to.include('0 to add, 1 to change, 0 to remove');
       const after = await childTemplates('moto-sharded');
       const differs = [...after.keys()].filter((id) => after.get(id) !== before.get(id));
@@ -164,6 +177,15 @@ describe('users in child stacks (userStacks)', function () {
       expect(moved.stderr).to.match(/\n {2}\w+: Users\d → Users\d/);
       expect(moved.stderr).to.include('--allow-user-moves');
       expect(await childTemplates('moto-sharded'), 'nothing changed').to.deep.equal(after);
+
+      // The layout change on purpose, planned and applied by two jobs: --allow-user-moves goes with --execute too.
+      const planned = sftpgw(dir, ['deploy', '--no-lint', '--no-execute', '--s3-bucket', 'artifacts', '--allow-user-moves']);
+      expect(planned.status, planned.stderr).to.equal(0);
+      const name = /apply it with: sftpgw deploy --execute (sftpgw-\S+)/.exec(planned.stdout)?.[1];
+      expect(name, planned.stdout).to.be.a('string');
+      const applied = sftpgw(dir, ['deploy', '--execute', name!, '--yes', '--allow-user-moves']);
+      expect(applied.status, applied.stderr).to.equal(0);
+      expect(applied.stdout).to.include('moto-sharded: UPDATE_COMPLETE');
     });
   });
 });

@@ -11,6 +11,7 @@ import type { CfnTemplate } from '../cli/engine/template/types.js';
 import { BASELINE_RULES } from '../cli/engine/validate/baseline/index.js';
 import type { Finding } from '../cli/engine/validate/finding.js';
 import { checkTemplate } from '../cli/engine/validate/index.js';
+import { nestedHomes, type UserHome } from '../cli/engine/validate/baseline/user-homes.js';
 import { applyPatch, type PatchOp } from './helpers/json-patch.js';
 import { repoRoot } from './helpers/project.js';
 
@@ -21,7 +22,7 @@ interface Fixture {
   expect: Expected[];
   expectWaived?: Expected[];
   expectCount?: Record<string, number>;
-  options?: { bodyBytes?: number; waivers?: Waiver[] };
+  options?: { bodyBytes?: number; waivers?: Waiver[]; permissionsBoundary?: string; configuredValues?: string[] };
   repeat?: { count: number; idPrefix: string; resource: unknown };
   repeatOutputs?: { count: number; idPrefix: string; output: unknown };
 }
@@ -77,5 +78,50 @@ describe('validation rules (fixtures/bad-templates)', () => {
       return [...fx.expect, ...(fx.expectWaived ?? [])].map((e) => e.rule);
     }));
     expect(BASELINE_RULES.map((r) => r.id).filter((id) => !tripped.has(id))).to.deep.equal([]);
+  });
+});
+
+describe('nested home directories (baseline/user-home-nested)', () => {
+  const homes = (paths: string[]): UserHome[] => paths.map((p, i) => ({ resource: { Type: 'AWS::Transfer::User' }, where: `User${i}`, user: `u${i}`, key: `/b/${p}`, shown: p }));
+  const pairs = (hs: UserHome[]) => {
+    const out: string[] = [];
+    for (const [r, o] of nestedHomes(hs)) {
+      const inner = hs.find((h) => h.resource === r)!.shown;
+      for (const x of o.inside) out.push(`${inner} in ${x.shown}`);
+      for (const x of o.same) out.push(`${inner} = ${x.shown}`);
+    }
+    return out.sort();
+  };
+
+  it('compares path segments: team holds team/sub, not team-x (the neighbours of a sort)', () => {
+    expect(pairs(homes(['team', 'team-x', 'team/sub']))).to.deep.equal(['team/sub in team']);
+    expect(pairs(homes(['a', 'a/b', 'a/b/c', 'a.b', 'a-b/c']))).to.deep.equal(['a/b in a', 'a/b/c in a', 'a/b/c in a/b']);
+    expect(pairs(homes(['x', 'x']))).to.deep.equal(['x = x', 'x = x']);
+  });
+
+  it('finds exactly what comparing every pair finds, on random trees of homes', () => {
+    let seed = 7;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    const parts = ['a', 'b', 'a-b', 'a.b', 'ab', 'b0', 'a_'];
+    for (let round = 0; round < 50; round++) {
+      const paths = Array.from({ length: 30 }, () => Array.from({ length: 1 + rnd(3) }, () => parts[rnd(parts.length)]).join('/'));
+      const hs = homes(paths);
+      const brute: string[] = [];
+      for (const a of hs) for (const b of hs) {
+        if (a === b) continue;
+        if (a.key === b.key) brute.push(`${a.shown} = ${b.shown}`);
+        else if (a.key.startsWith(b.key + '/')) brute.push(`${a.shown} in ${b.shown}`);
+      }
+      expect(pairs(hs), paths.join(' ')).to.deep.equal(brute.sort());
+    }
+  });
+
+  it('checks 10,000 users in well under a second', () => {
+    const hs = homes(Array.from({ length: 10_000 }, (_, i) => `partners/partner${String(i).padStart(5, '0')}`).concat(['partners/partner00042/archive']));
+    const t0 = performance.now();
+    const found = nestedHomes(hs);
+    const ms = performance.now() - t0;
+    expect([...found.values()].map((o) => `${o.home.shown} in ${o.inside.map((x) => x.shown).join()}`)).to.deep.equal(['partners/partner00042/archive in partners/partner00042']);
+    expect(ms).to.be.below(500);
   });
 });

@@ -3,6 +3,8 @@
 import { s3ArtifactStore, type ArtifactStore } from '../adapters/aws/artifact-store.js';
 import { cloudFormationClient, s3Client } from '../adapters/aws/clients.js';
 import { sdkCloudFormation, type CloudFormationApi } from '../adapters/aws/cloudformation.js';
+import { s3TemplateReader } from '../adapters/aws/template-reader.js';
+import type { TemplateReader } from '../engine/deploy/deploy.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
 import { usageError } from '../engine/errors.js';
 import type { Reporter } from '../engine/reporter.js';
@@ -17,6 +19,8 @@ export interface AwsContext {
   region: string | undefined;
   store: ArtifactStore | undefined;
   prefix: string;
+  /** Child templates by URL (deploy --execute NAME reads a change set's children). */
+  templates: TemplateReader;
   cfn(): CloudFormationApi;
 }
 
@@ -43,6 +47,7 @@ export async function awsContext(flags: AwsFlags, config: ResolvedConfig, report
     region: resolvedRegion,
     store: bucket ? s3ArtifactStore(s3, bucket, resolvedRegion ?? 'us-east-1') : undefined,
     prefix,
+    templates: s3TemplateReader(s3),
     cfn: () => sdkCloudFormation(cloudFormationClient({ region })),
   };
 }

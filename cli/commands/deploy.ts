@@ -1,17 +1,15 @@
 // sftpgw deploy: build (or --template) → package → change set → guard →
 // execute (--yes, a prompt on a terminal, or --no-execute for later) → watch.
-// sftpgw deploy --execute NAME applies a change set left by --no-execute.
-import { explainAwsError } from '../adapters/aws/clients.js';
-import { deploy, executeExisting, type DeployResult, type Preview } from '../engine/deploy/deploy.js';
-import { realClock } from '../engine/deploy/watch.js';
+// sftpgw deploy --execute NAME applies a change set left by --no-execute:
+// the same engine call from the change set on (plan, guard, execute).
+import { deploy, type DeployResult, type Preview } from '../engine/deploy/deploy.js';
 import { loadConfig } from '../engine/config/load.js';
 import { usageError } from '../engine/errors.js';
-import type { Reporter } from '../engine/reporter.js';
 import { consoleReporter, useColor } from '../output.js';
 import { formatPlan } from '../plan-text.js';
 import { awsContext, parameters } from './aws-context.js';
-import { prepare, type StackFlags } from './deploy-shared.js';
-import { confirm, decision, interactive } from './prompt.js';
+import { deployDeps, packaged, prepare, type StackFlags } from './deploy-shared.js';
+import { decision, interactive } from './prompt.js';
 
 export interface DeployFlags extends StackFlags {
   yes?: boolean;
@@ -31,50 +29,40 @@ export async function run(flags: DeployFlags): Promise<number> {
     process.stdout.write(formatPlan(`${p.changeSetType === 'CREATE' ? 'Creating' : 'Changes to'} ${p.stackName} (change set ${p.changeSetName}):`, p.plan, color) + '\n');
   };
   if (flags.yes && flags.execute === false) throw usageError('--yes and --no-execute contradict each other');
-  const execute = decision(flags.yes, flags.execute === false);
-  if (execute === 'no' && flags.execute !== false && typeof flags.execute !== 'string') {
+  const existing = typeof flags.execute === 'string' ? flags.execute : undefined;
+  if (existing !== undefined && flags.template) throw usageError('--execute applies an existing change set: --template does not go with it');
+  const decided = decision(flags.yes, flags.execute === false);
+  if (decided === 'no' && flags.execute !== false && existing === undefined) {
     reporter.warn('not a terminal and no --yes: the change set is created and left for review (pass --yes to execute it, or --no-execute to say so)');
   }
-  try {
-    const result = typeof flags.execute === 'string'
-      ? await executeNamed(flags, flags.execute, execute, reporter, show)
-      : await buildAndDeploy(flags, execute, reporter, show);
-    return report(result);
-  } catch (err) {
-    throw explainAwsError(err);
+  // Naming a change set to execute is the decision, in CI too.
+  const execute = existing !== undefined && decided === 'no' ? 'yes' : decided;
+  const guard = { allowReplace: flags.allowReplace, allowUserMoves: flags.allowUserMoves ?? false };
+  const common = { execute, ...guard };
+  if (existing !== undefined) {
+    // The apply job has the config only: no build, no template, nothing uploaded.
+    const config = await loadConfig({ configFile: flags.config, env: flags.env }, reporter);
+    const ctx = await awsContext(flags, config, reporter);
+    return report(await deploy(
+      { ...common, stackName: flags.stackName ?? config.stackName, changeSetName: existing, terminationProtection: flags.terminationProtection ?? config.deploy.terminationProtection },
+      deployDeps(ctx, flags, reporter), show));
   }
-}
-
-async function buildAndDeploy(flags: DeployFlags, execute: 'yes' | 'ask' | 'no', reporter: Reporter, show: (p: Preview) => void): Promise<DeployResult> {
-  const { input, ctx, template, children, deps, stackName } = await prepare(flags, reporter);
-  const config = input.config;
-  return deploy({
-    stackName,
+  const prepared = await prepare(flags, reporter);
+  const { template, children } = await packaged(prepared, 'deploy', reporter);
+  const config = prepared.input.config;
+  return report(await deploy({
+    ...common,
+    stackName: prepared.stackName,
     template,
+    children,
     parameters: parameters(config, flags.parameter),
     tags: config.tags,
     capabilities: config.deploy.capabilities,
     roleArn: flags.roleArn ?? config.deploy.roleArn ?? undefined,
-    allowReplace: flags.allowReplace,
-    children,
-    allowUserMoves: flags.allowUserMoves ?? false,
     recreateFailed: flags.recreateFailed ? 'yes' : interactive() ? 'ask' : 'no',
-    templatePrefix: ctx.prefix,
-    execute,
+    templatePrefix: prepared.ctx.prefix,
     terminationProtection: flags.terminationProtection ?? config.deploy.terminationProtection,
-  }, deps, show);
-}
-
-async function executeNamed(flags: DeployFlags, name: string, execute: 'yes' | 'ask' | 'no', reporter: Reporter, show: (p: Preview) => void): Promise<DeployResult> {
-  if (flags.template) throw usageError('--execute applies an existing change set: --template does not go with it');
-  const config = await loadConfig({ configFile: flags.config, env: flags.env }, reporter);
-  const ctx = await awsContext(flags, config, reporter);
-  const minutes = Number(flags.waitTimeout);
-  return executeExisting(
-    { stackName: flags.stackName ?? config.stackName, changeSetName: name, allowReplace: flags.allowReplace, execute: execute === 'no' ? 'yes' : execute, terminationProtection: flags.terminationProtection ?? config.deploy.terminationProtection },
-    { cfn: ctx.cfn(), store: ctx.store, reporter, clock: { ...realClock, timeoutMs: minutes * 60_000 }, confirm },
-    show,
-  );
+  }, prepared.deps, show));
 }
 
 function report(result: DeployResult): number {

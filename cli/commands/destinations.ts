@@ -3,15 +3,15 @@
 // never printed.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { explainAwsError } from '../adapters/aws/clients.js';
 import { nodeVersionNote } from './aws-context.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
 import { loadConfig } from '../engine/config/load.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
-import { checkKey, listDestinations, putDestination, scanDestination, secretName, testDestination } from '../engine/destinations/destinations.js';
+import { checkKey, listDestinations, putDestination, RECOVERY_DAYS, removeDestination, scanDestination, secretName, testDestination } from '../engine/destinations/destinations.js';
 import { usageError } from '../engine/errors.js';
 import type { CommonFlags } from '../main.js';
 import { consoleReporter } from '../output.js';
+import { confirm, decision } from './prompt.js';
 import type { DestinationSecret } from '../../handler/destination-schema.js';
 
 interface DestFlags extends CommonFlags {
@@ -36,14 +36,12 @@ function readSecretFile(file: string, what: string): string {
 }
 
 export async function runPut(flags: DestFlags & {
-  host: string; port?: string; username: string; privateKeyFile?: string; passphraseFile?: string; passwordStdin?: boolean;
+  host: string; port?: number; username: string; privateKeyFile?: string; passphraseFile?: string; passwordStdin?: boolean;
   trustedHostKey: string[]; remoteDir: string; pattern: string; overwrite?: 'replace' | 'never'; kmsKeyId?: string;
 }, key: string): Promise<number> {
   checkKey(key);
-  if (!flags.privateKeyFile && !flags.passwordStdin) throw usageError('give --private-key-file FILE (or -) or --password-stdin');
   if (flags.privateKeyFile === '-' && flags.passwordStdin) throw usageError('--private-key-file - and --password-stdin both want stdin: put the key in a file');
-  const port = flags.port === undefined ? undefined : Number(flags.port);
-  if (port !== undefined && !Number.isInteger(port)) throw usageError(`--port ${flags.port}: expected a port number`);
+  const port = flags.port;
   const secret: DestinationSecret = {
     Host: flags.host,
     ...(port !== undefined ? { Port: port } : {}),
@@ -57,7 +55,7 @@ export async function runPut(flags: DestFlags & {
     ...(flags.overwrite ? { Overwrite: flags.overwrite } : {}),
   };
   const { config, prefix, store } = await context(flags);
-  const r = await putDestination(store, { prefix, key, gateway: config.stackName, secret, kmsKeyId: flags.kmsKeyId }).catch((err: unknown) => { throw explainAwsError(err); });
+  const r = await putDestination(store, { prefix, key, gateway: config.stackName, secret, kmsKeyId: flags.kmsKeyId });
   process.stderr.write(`${r.created ? 'created' : 'updated'} destination ${key} (secret ${r.name}, tagged ${'sftpgw:gateway'}=${config.stackName}); stage files at ${key}/<file>\n`);
   return 0;
 }
@@ -66,33 +64,29 @@ export async function runTest(flags: DestFlags & { write?: boolean; scan?: boole
   checkKey(key);
   const { prefix, store } = await context(flags);
   const name = secretName(prefix, key);
-  try {
-    if (flags.scan) {
-      const r = await scanDestination(store, name);
-      if (flags.output === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-      else {
-        process.stdout.write(`host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`);
-        for (const k of r.keys) {
-          const mark = !k.acceptable ? 'REFUSED   ' : k.pinned ? 'pinned    ' : 'NOT PINNED';
-          process.stdout.write(`  ${mark}  ${k.type.padEnd(20)} ${k.fingerprint}${k.acceptable ? '' : '  (SHA-1 signatures only: sftpgw never accepts it)'}\n`);
-        }
-        process.stdout.write(`  the server offers: ${r.offered.join(', ')}\n`);
+  if (flags.scan) {
+    const r = await scanDestination(store, name);
+    if (flags.output === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    else {
+      process.stdout.write(`host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`);
+      for (const k of r.keys) {
+        const mark = !k.acceptable ? 'REFUSED   ' : k.pinned ? 'pinned    ' : 'NOT PINNED';
+        process.stdout.write(`  ${mark}  ${k.type.padEnd(20)} ${k.fingerprint}${k.acceptable ? '' : '  (SHA-1 signatures only: sftpgw never accepts it)'}\n`);
       }
-      // Exactly what a delivery accepts: a pinned key it may use.
-      return r.keys.some((k) => k.pinned && k.acceptable) ? 0 : 1;
+      process.stdout.write(`  the server offers: ${r.offered.join(', ')}\n`);
     }
-    const r = await testDestination(store, name, { write: Boolean(flags.write) });
-    if (flags.output === 'json') process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + '\n');
-    else process.stdout.write(`ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`);
-    return 0;
-  } catch (err) {
-    throw explainAwsError(err);
+    // Exactly what a delivery accepts: a pinned key it may use.
+    return r.keys.some((k) => k.pinned && k.acceptable) ? 0 : 1;
   }
+  const r = await testDestination(store, name, { write: Boolean(flags.write) });
+  if (flags.output === 'json') process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + '\n');
+  else process.stdout.write(`ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`);
+  return 0;
 }
 
 export async function runList(flags: DestFlags): Promise<number> {
   const { config, prefix, store } = await context(flags);
-  const list = await listDestinations(store, prefix, config.stackName).catch((err: unknown) => { throw explainAwsError(err); });
+  const list = await listDestinations(store, prefix, config.stackName);
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(list.map((d) => ({ key: d.key, secret: d.name, tagged: d.tagged, lastChanged: d.lastChanged })), null, 2) + '\n');
     return 0;
@@ -102,5 +96,27 @@ export async function runList(flags: DestFlags): Promise<number> {
     return 0;
   }
   for (const d of list) process.stdout.write(`${d.key.padEnd(24)} ${d.name}${d.tagged ? '' : '  NOT TAGGED for this gateway: the push function cannot read it'}\n`);
+  return 0;
+}
+
+export async function runRemove(flags: DestFlags & { recoveryWindowInDays: string; forceDeleteWithoutRecovery?: boolean; yes?: boolean }, key: string): Promise<number> {
+  checkKey(key);
+  const days = Number(flags.recoveryWindowInDays);
+  if (!Number.isInteger(days) || days < RECOVERY_DAYS.min || days > RECOVERY_DAYS.max) {
+    throw usageError(`--recovery-window-in-days ${flags.recoveryWindowInDays}: expected a whole number of days from ${RECOVERY_DAYS.min} to ${RECOVERY_DAYS.max}`, 'or --force-delete-without-recovery to delete at once');
+  }
+  // Decided before anything is sent: where nobody can answer, only --yes deletes.
+  const ask = decision(flags.yes, false);
+  if (ask === 'no') throw usageError(`not a terminal and no --yes: destination ${key} was not removed`, 'pass --yes to remove it');
+  const { config, prefix, store } = await context(flags);
+  const how = flags.forceDeleteWithoutRecovery ? { force: true as const } : { recoveryDays: days };
+  const r = await removeDestination(store, { prefix, key, gateway: config.stackName, how }, ask === 'yes' ? async () => true : confirm);
+  if (r === 'declined') {
+    process.stderr.write(`not removed: destination ${key} is unchanged\n`);
+    return 1;
+  }
+  process.stderr.write(r.force
+    ? `removed destination ${key}: secret ${r.name} is deleted (no recovery); files staged at ${key}/ are no longer delivered\n`
+    : `removed destination ${key}: secret ${r.name} is deleted on ${r.deletionDate?.toISOString() ?? `in ${days} days`}; until then restore it with: aws secretsmanager restore-secret --secret-id ${r.name}\n`);
   return 0;
 }

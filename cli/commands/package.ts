@@ -2,7 +2,6 @@
 // templates by content hash, write the packaged template.
 import path from 'node:path';
 import { libjsonnet } from '../adapters/jsonnet.js';
-import { explainAwsError } from '../adapters/aws/clients.js';
 import { templateInput } from '../engine/deploy/inputs.js';
 import { packageTemplate } from '../engine/package/package.js';
 import { displayPath } from '../engine/paths.js';
@@ -23,7 +22,7 @@ export async function run(flags: PackageFlags): Promise<number> {
   const input = await templateInput({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
   const ctx = await awsContext(flags, input.config, reporter);
   const store = requireStore(ctx, 'package uploads the handler and child templates');
-  const result = await packageTemplate(input.template, { templateDir: input.templateDir, prefix: ctx.prefix }, store, reporter).catch((err: unknown) => { throw explainAwsError(err); });
+  const result = await packageTemplate(input.template, { templateDir: input.templateDir, prefix: ctx.prefix }, store, reporter);
   const outDir = path.resolve(flags.out ?? path.join(input.config.outDir, 'packaged'));
   const [file] = await writeOutputs(outDir, [{ name: 'template.json', content: JSON.stringify(result.template, null, 2) + '\n' }]);
   const sent = result.uploads.filter((u) => u.uploaded);

@@ -28,9 +28,12 @@ function readKey(source: string): string {
 }
 
 export async function runAdd(flags: UsersFlags & { key: string; force?: boolean }, name: string): Promise<number> {
-  const dirs = await folders(flags);
-  const r = await addUser({ ...dirs, name, keyText: readKey(flags.key), keySource: flags.key === '-' ? 'stdin' : flags.key, force: flags.force }, libjsonnet);
-  process.stderr.write(`${r.replaced ? 'replaced the keys of' : 'added'} ${name} → ${displayPath(r.file)}: ${r.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}\n`);
+  const keyText = readKey(flags.key);
+  // Progress of the checks (evaluating users, rendering) is noise here; warnings still show.
+  const reporter = consoleReporter({ ...flags, quiet: true });
+  const r = await addUser({ configFile: flags.config, env: flags.env, usersDir: flags.users, name, keyText, keySource: flags.key === '-' ? 'stdin' : flags.key, force: flags.force }, { jsonnet: libjsonnet, reporter });
+  const converted = r.keys.some((k) => k.converted) ? ' (converted from RFC 4716 to OpenSSH form)' : '';
+  process.stderr.write(`${r.replaced ? 'replaced the keys of' : 'added'} ${name} → ${displayPath(r.file)}: ${r.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}${converted}\n`);
   return 0;
 }
 

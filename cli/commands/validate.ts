@@ -1,9 +1,11 @@
 // sftpgw validate: every finding of every layer, nothing written but the
 // reports asked for. Text on stdout grouped by resource, or --output json.
+import path from 'node:path';
 import { libjsonnet } from '../adapters/jsonnet.js';
-import { SftpgwError } from '../engine/errors.js';
-import type { Finding } from '../engine/validate/finding.js';
-import { parseReportSpec, writeReports } from '../engine/validate/reports/index.js';
+import { DEFAULT_CONFIG_FILE } from '../engine/config/load.js';
+import type { Layer } from '../engine/validate/finding.js';
+import { parseReportSpec, writeReports, type ReportContext, type ReportSpec } from '../engine/validate/reports/index.js';
+import { errorFindings, validateDocument, type ValidateDocument, type ValidationSummary } from '../engine/validate/reports/json.js';
 import { validate, type ValidationResult } from '../engine/validation.js';
 import { displayPath } from '../engine/paths.js';
 import { findingsSummary, formatFindings } from '../findings-text.js';
@@ -19,55 +21,46 @@ export interface ValidateFlags extends CommonFlags, LintFlags {
 }
 
 export async function run(flags: ValidateFlags): Promise<number> {
-  const reports = flags.report.map(parseReportSpec);
   const json = flags.output === 'json';
   // JSON mode keeps stdout for the document; progress goes to stderr as always.
   const reporter = consoleReporter({ ...flags, quiet: json });
-  const lint = lintSettings(flags);
-  let result: ValidationResult;
+  const cwd = process.cwd();
+  let reports: ReportSpec[] = [];
+  let result: ValidationResult | undefined;
+  let layers: Layer[] = ['template'];
+  let written: string[];
   try {
-    result = await validate({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint }, { jsonnet: libjsonnet, reporter });
+    reports = flags.report.map(parseReportSpec);
+    result = await validate({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
+    layers = ['template', 'schema', 'semantic', 'baseline', ...(result.linted ? ['cfn-lint' as const] : [])];
+    written = await writeReports(reports, { ...result, layers }, cwd);
   } catch (err) {
-    // Inputs that never became a template still get their reports and JSON.
-    if (err instanceof SftpgwError && err.kind === 'invalid-input') {
-      const findings = problemsAsFindings(err);
-      const fallback = err.problems.find((p) => p.file)?.file ?? flags.template ?? flags.config ?? 'sftpgw.yaml';
-      await writeReports(reports, { findings, resourceIds: [], subject: flags.template ?? 'sources', fallbackPath: fallback, layers: ['template'] }, process.cwd());
-      if (json) process.stdout.write(JSON.stringify({ ok: false, error: err.message, findings }, null, 2) + '\n');
-    }
+    // Inputs that never became a template (and any other stop) still get their
+    // reports and one complete JSON document, then the error on stderr.
+    if (!result) await writeReports(reports, failedReportContext(err, flags), cwd).catch((e: unknown) => reporter.warn((e as Error).message));
+    if (json) printJson(validateDocument(result ? summary(result, layers) : { subject: flags.template, env: flags.env ?? process.env.SFTPGW_ENV, resources: 0, layers, findings: [] }, err));
     throw err;
   }
-  const layers = ['template', 'schema', 'semantic', 'baseline', ...(result.linted ? ['cfn-lint' as const] : [])] as const;
-  const written = await writeReports(reports, { findings: result.findings, resourceIds: result.resourceIds, subject: result.subject, fallbackPath: result.fallbackPath, layers: [...layers] }, process.cwd());
   const ok = result.counts.error === 0;
-  if (json) {
-    process.stdout.write(JSON.stringify({
-      ok,
-      subject: result.subject,
-      stackName: result.stackName,
-      env: result.env,
-      resources: result.resourceIds.length,
-      layers,
-      counts: result.counts,
-      findings: result.findings,
-    }, null, 2) + '\n');
-  } else if (result.findings.length > 0) {
-    process.stdout.write(formatFindings(result.findings, useColor(flags, process.stdout)) + '\n');
-  }
+  if (json) printJson(validateDocument(summary(result, layers)));
+  else if (result.findings.length > 0) process.stdout.write(formatFindings(result.findings, useColor(flags, process.stdout)) + '\n');
   for (const f of written) reporter.progress(`wrote ${displayPath(f)}`);
   const skipped = result.linted ? '' : ' (cfn-lint skipped)';
   process.stderr.write(`${ok ? 'valid' : 'invalid'}: ${result.subject}, ${result.resourceIds.length} resources: ${findingsSummary(result.findings)}${skipped}\n`);
   return ok ? 0 : 1;
 }
 
-function problemsAsFindings(err: SftpgwError): Finding[] {
-  return err.problems.map((p) => ({
-    severity: 'error',
-    rule: 'input/invalid',
-    layer: 'template',
-    pointer: '',
-    message: p.field ? `${p.field}: ${p.message}` : p.message,
-    hint: p.hint,
-    source: p.file ? { file: p.file, ...(p.line !== undefined ? { line: p.line } : {}) } : undefined,
-  }));
+function summary(result: ValidationResult, layers: Layer[]): ValidationSummary {
+  return { subject: result.subject, stackName: result.stackName, env: result.env, resources: result.resourceIds.length, layers, findings: result.findings };
+}
+
+function printJson(doc: ValidateDocument): void {
+  process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+}
+
+/** Reports for a run that stopped: the error's problems as findings, pointing at the file that has them. */
+function failedReportContext(err: unknown, flags: ValidateFlags): ReportContext {
+  const findings = errorFindings(err);
+  const fallback = findings.find((f) => f.source)?.source?.file ?? flags.template ?? flags.config ?? process.env.SFTPGW_CONFIG ?? DEFAULT_CONFIG_FILE;
+  return { findings, resourceIds: [], subject: flags.template ?? 'sources', fallbackPath: fallback, layers: ['template'], templateFiles: flags.template ? [path.resolve(flags.template)] : [] };
 }

@@ -10,7 +10,7 @@ import { synthesize, type SynthesizeDeps } from './synthesize.js';
 import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import { removeStaleOutputs, writeOutputs } from './template/write.js';
 import { blocking, type Finding } from './validate/finding.js';
-import { checkChildren, runChecks, validationFailed, type LintSettings } from './validation.js';
+import { checkGateway, validationFailed, type LintSettings } from './validation.js';
 
 export type { OutputFormat };
 
@@ -43,12 +43,7 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
     outDir = config.outDir;
     const content = serializeTemplate(template, format);
     const childInputs = children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, format), format, locate: synth.locate }));
-    // Root and children at once: a second cfn-lint (first child) overlaps the root's.
-    const [rootFindings, childFindings] = await Promise.all([
-      runChecks({ template, content, bytes: Buffer.byteLength(content), format, config, locate: synth.locate }, opts.lint, deps.reporter),
-      checkChildren(childInputs, config, opts.lint, deps.reporter),
-    ]);
-    const findings = [...rootFindings, ...childFindings];
+    const findings = await checkGateway({ template, content, bytes: Buffer.byteLength(content), format, config, locate: synth.locate }, childInputs, opts.lint, deps.reporter);
     const outputs = [{ name: `template.${format}`, content }, ...children.map((c, i) => ({ name: c.file, content: childInputs[i].content }))];
     deps.reporter.debug(`checked ${1 + children.length} template${children.length ? 's' : ''} at ${Math.round(performance.now() - t0)} ms`);
     if (blocking(findings).length > 0) throw validationFailed(findings);

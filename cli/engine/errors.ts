@@ -13,6 +13,8 @@ export interface Problem {
   message: string;
   /** What to do about it. */
   hint?: string;
+  /** The offending line as written in the file (shown under the message, a caret at `column`). */
+  excerpt?: string;
 }
 
 export type ErrorKind =
@@ -63,5 +65,19 @@ export function formatProblem(p: Problem): string {
   const where = formatLocation(p);
   const field = p.field ? `${p.field}: ` : '';
   const head = where ? `${where}: ${field}${p.message}` : `${field}${p.message}`;
-  return p.hint ? `${head}\n    → ${p.hint}` : head;
+  const excerpt = p.excerpt === undefined ? '' : `\n${formatExcerpt(p.excerpt, p.line, p.column)}`;
+  return p.hint ? `${head}${excerpt}\n    → ${p.hint}` : `${head}${excerpt}`;
+}
+
+/** `  12 | the line` and a caret under the column; tabs shown as \t so they can be seen. */
+function formatExcerpt(text: string, line: number | undefined, column: number | undefined): string {
+  const gutter = line === undefined ? '' : String(line);
+  const shown = text.replace(/\t/g, '\\t');
+  const out = [`    ${gutter} | ${shown}`];
+  if (column !== undefined) {
+    // the caret under the same character, counting a tab as the two characters shown
+    const before = text.slice(0, column - 1).replace(/\t/g, '\\t');
+    out.push(`    ${' '.repeat(gutter.length)} | ${' '.repeat(before.length)}^`);
+  }
+  return out.join('\n');
 }

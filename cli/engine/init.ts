@@ -64,7 +64,16 @@ logs:
 # (sftpgw destinations put). enabled: false for an inbound-only gateway.
 outbound:
   enabled: true
-  alarmEmail: null        # e.g. sftp-ops@example.com
+  # Who the alarms (push failures, failure queue, rejected files) notify:
+  # e-mail addresses (each confirms the e-mail AWS sends) and/or existing SNS
+  # topics (chat, paging). Replace the address with your team's.
+  alarms:
+    emails: [sftp-ops@example.com]
+    # topicArns: [arn:aws:sns:eu-central-1:123456789012:platform-paging]
+
+# Enterprise accounts often require a permissions boundary on every role:
+# iam:
+#   permissionsBoundary: arn:aws:iam::123456789012:policy/PlatformBoundary
 
 # Where sftpgw package/deploy upload the push function and large templates:
 # an existing bucket in the target account.

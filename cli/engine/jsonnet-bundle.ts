@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JsonnetEngine, JsonnetOptions } from '../adapters/jsonnet.js';
+import { lex, stringValue, type Token as LexToken } from './jsonnet-lex.js';
 
 export interface BundleSegment {
   file: string;
@@ -41,87 +42,32 @@ type Token =
   | { kind: 'import'; keyword: 'import' | 'importstr' | 'importbin'; target: string; start: number; end: number; line: number }
   | { kind: 'thisFile'; start: number; end: number };
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '/': '/', '\\': '\\', "'": "'", '"': '"' };
-
-/** Jsonnet string escapes (the JSON ones plus \'). */
-function unescape(raw: string): string {
-  return raw.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e: string) => (e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : ESCAPES[e] ?? e));
-}
-
-/** Scans jsonnet source for import expressions and std.thisFile, skipping comments and strings. */
+/** Import expressions and std.thisFile in jsonnet source (not those in comments or strings). */
 export function scanImports(src: string): Token[] {
+  const { tokens: lexed } = lex(src);
   const tokens: Token[] = [];
-  let i = 0;
-  const n = src.length;
-  const lineAt = (pos: number) => src.slice(0, pos).split('\n').length;
-  const readString = (pos: number): { value: string; end: number } | undefined => {
-    const c = src[pos];
-    if (c === '@' && (src[pos + 1] === "'" || src[pos + 1] === '"')) {
-      const q = src[pos + 1];
-      let j = pos + 2;
-      let value = '';
-      while (j < n) {
-        if (src[j] === q) {
-          if (src[j + 1] === q) { value += q; j += 2; continue; }
-          return { value, end: j + 1 };
-        }
-        value += src[j++];
-      }
-      return undefined;
-    }
-    if (c === "'" || c === '"') {
-      let j = pos + 1;
-      let raw = '';
-      while (j < n && src[j] !== c) {
-        if (src[j] === '\\') { raw += src[j] + src[j + 1]; j += 2; continue; }
-        raw += src[j++];
-      }
-      if (j >= n) return undefined;
-      const value = unescape(raw);
-      return { value, end: j + 1 };
-    }
-    if (src.startsWith('|||', pos)) {
-      const close = src.slice(pos + 3).search(/\n[ \t]*\|\|\|/);
-      if (close < 0) return undefined;
-      const end = pos + 3 + close + src.slice(pos + 3 + close).indexOf('|||') + 3;
-      return { value: '', end };
-    }
-    return undefined;
+  const text = (t: LexToken | undefined) => (t ? src.slice(t.start, t.end) : '');
+  let line = 1;
+  let counted = 0;
+  const lineAt = (pos: number) => {
+    for (let i = src.indexOf('\n', counted); i >= 0 && i < pos; i = src.indexOf('\n', i + 1)) line++;
+    counted = pos;
+    return line;
   };
-  while (i < n) {
-    const c = src[i];
-    if (c === '/' && src[i + 1] === '/') { i = src.indexOf('\n', i); if (i < 0) break; continue; }
-    if (c === '#') { i = src.indexOf('\n', i); if (i < 0) break; continue; }
-    if (c === '/' && src[i + 1] === '*') { const e = src.indexOf('*/', i + 2); i = e < 0 ? n : e + 2; continue; }
-    if (c === "'" || c === '"' || (c === '@' && (src[i + 1] === "'" || src[i + 1] === '"')) || src.startsWith('|||', i)) {
-      const s = readString(i);
-      i = s ? s.end : n;
-      continue;
-    }
-    if (/[A-Za-z_]/.test(c)) {
-      let j = i;
-      while (j < n && /[A-Za-z0-9_]/.test(src[j])) j++;
-      const word = src.slice(i, j);
-      const prev = i > 0 ? src[i - 1] : '';
-      if ((word === 'import' || word === 'importstr' || word === 'importbin') && prev !== '.') {
-        let k = j;
-        while (k < n && /\s/.test(src[k])) k++;
-        const s = readString(k);
-        if (s) {
-          tokens.push({ kind: 'import', keyword: word, target: s.value, start: i, end: s.end, line: lineAt(i) });
-          i = s.end;
-          continue;
-        }
+  for (let i = 0; i < lexed.length; i++) {
+    const t = lexed[i];
+    if (t.kind !== 'ident') continue;
+    const word = text(t);
+    if ((word === 'import' || word === 'importstr' || word === 'importbin') && text(lexed[i - 1]) !== '.') {
+      const s = lexed[i + 1];
+      if (s && (s.kind === 'string' || s.kind === 'verbatim' || s.kind === 'textblock')) {
+        tokens.push({ kind: 'import', keyword: word, target: stringValue(src, s), start: t.start, end: s.end, line: lineAt(t.start) });
+        i++;
       }
-      if (word === 'std' && src.startsWith('.thisFile', j) && !/[A-Za-z0-9_]/.test(src[j + 9] ?? '')) {
-        tokens.push({ kind: 'thisFile', start: i, end: j + 9 });
-        i = j + 9;
-        continue;
-      }
-      i = j;
-      continue;
+    } else if (word === 'std' && text(lexed[i + 1]) === '.' && text(lexed[i + 2]) === 'thisFile') {
+      tokens.push({ kind: 'thisFile', start: t.start, end: lexed[i + 2].end });
+      i += 2;
     }
-    i++;
   }
   return tokens;
 }

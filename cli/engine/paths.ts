@@ -1,5 +1,6 @@
 // The one place that knows where things are: the package's own files, and
 // how paths are shown to the user.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,4 +16,12 @@ export const packageRoot: string = (() => {
 export function displayPath(p: string, cwd: string = process.cwd()): string {
   const rel = path.relative(cwd, p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+}
+
+/** The root of the git repository holding `dir` (the nearest folder with a .git entry), if any. */
+export function gitRoot(dir: string): string | undefined {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
 }

@@ -30,3 +30,14 @@ export function closest(word: string, candidates: readonly string[], divisor = 4
   }
   return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / divisor)) ? best : undefined;
 }
+
+/**
+ * The name a misspelt one most likely meant: a candidate it is a prefix of
+ * (or that is a prefix of it; `retention` → `retentionDays`, `alarmEmails` →
+ * `alarmEmail`), from 4 characters on, else the closest typo.
+ */
+export function suggestName(word: string, candidates: readonly string[], divisor = 3): string | undefined {
+  const lower = word.toLowerCase();
+  const prefixed = candidates.find((c) => lower.length >= 4 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())));
+  return prefixed ?? closest(word, candidates, divisor);
+}

@@ -11,9 +11,9 @@ import { renderTemplate, type ChildTemplate, type Placement, type RenderUser } f
 import { MAX_ROOT_RESOURCES, MAX_USERS_PER_STACK, userStack, userStackIndex } from './users/placement.js';
 import { templateSources } from './template/sources.js';
 import type { CfnTemplate } from './template/types.js';
-import { discoverUsers } from './users/discover.js';
+import { discoverUsers, type UserOverlay } from './users/discover.js';
 import { evaluateUserFiles } from './users/evaluate.js';
-import { checkPublicKey } from './users/keys.js';
+import { checkKeyList } from './users/keys.js';
 import { userLogicalId } from './users/logical-id.js';
 import { fieldLine } from './users/field-line.js';
 import { checkUserShape } from './users/spec.js';
@@ -28,6 +28,8 @@ export interface SynthesizeDeps {
 export interface SynthesizeOptions extends ConfigOptions {
   /** Format the templates will be written in (names the child template files). */
   format?: 'json' | 'yaml';
+  /** A user file as it is about to be written (users add checks it before writing). */
+  overlay?: UserOverlay;
 }
 
 export interface Synthesized {
@@ -54,7 +56,7 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
   reporter.debug(`jsonnet path: ${sources.jpath.join(', ')}`);
 
   preloadValidators(SHIPPED_TYPES);
-  const files = await discoverUsers(config.usersDir, cwd);
+  const files = await discoverUsers(config.usersDir, cwd, opts.overlay);
   if (files.length === 0) reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
   const { values, texts } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
   reporter.progress(`evaluated ${files.length} user file${files.length === 1 ? '' : 's'}`);
@@ -81,7 +83,6 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
     idOwner.set(id, f.name);
     users.push({ name: f.name, id, spec });
   }
-  warnOverlappingHomes(users, shownByName, reporter);
 
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
@@ -91,16 +92,7 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
     ? renderTemplate(templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }, stacks), users, sources, jsonnet, placement)
     : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
-  for (const u of keysToCheck) {
-    const seen = new Map<string, number>();
-    u.keys.forEach((key, i) => {
-      const r = checkPublicKey(key);
-      const field = `sshPublicKeys[${i}]`;
-      if (!r.ok) problems.push({ file: shownByName.get(u.name), field, message: r.message, hint: r.hint });
-      else if (seen.has(r.fingerprint)) problems.push({ file: shownByName.get(u.name), field, message: `is the same key as sshPublicKeys[${seen.get(r.fingerprint)}] (${r.fingerprint})`, hint: 'remove the duplicate' });
-      else seen.set(r.fingerprint, i);
-    });
-  }
+  for (const u of keysToCheck) for (const p of checkKeyList(u.keys).problems) problems.push({ file: shownByName.get(u.name), ...p });
   reporter.debug(`keys checked at ${since()}`);
   if (problems.length > 0) {
     for (const p of problems) if (p.line === undefined && p.field && p.file) p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
@@ -153,17 +145,4 @@ function placeUsers(users: RenderUser[], config: ResolvedConfig, ext: string, pr
 function uniqueStacks(placement: Placement): Array<{ id: string; file: string }> {
   const byId = new Map([...placement.values()].map((s) => [s.id, { id: s.id, file: s.file }]));
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
-}
-
-function warnOverlappingHomes(users: RenderUser[], shown: Map<string, string>, reporter: Reporter) {
-  const byHome = [...users].sort((a, b) => (a.spec.homeDirectory < b.spec.homeDirectory ? -1 : 1));
-  for (let i = 1; i < byHome.length; i++) {
-    const a = byHome[i - 1];
-    const b = byHome[i];
-    const ha = a.spec.homeDirectory;
-    const hb = b.spec.homeDirectory;
-    if (ha === hb || hb.startsWith(ha + '/')) {
-      reporter.warn(`${shown.get(b.name)}: home directory "${hb}" is ${ha === hb ? 'the same as' : 'inside'} ${a.name}'s ("${ha}"): ${a.name} can see ${b.name}'s files`);
-    }
-  }
 }

@@ -11,13 +11,16 @@ import { SftpgwError, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { synthesize, type Synthesized, type SynthesizeDeps } from './synthesize.js';
+import type { UserOverlay } from './users/discover.js';
 import { readTemplateFile } from './template/read.js';
 import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import type { CfnTemplate } from './template/types.js';
 import { blocking, countFindings, sortFindings, summarize, type Counts, type Finding } from './validate/finding.js';
 import { checkTemplate } from './validate/index.js';
 import { lintFindings, type LintOptions } from './validate/lint.js';
+import { gatewayUserHomes, type UserHome } from './validate/baseline/user-homes.js';
 import { attachSources, fileLocator, type SourceLocator } from './validate/sources.js';
+import { placeConfigWaivers, resourceIndex, waiverProblems, type PlacedWaiver } from './validate/waivers.js';
 
 /** How to run cfn-lint; the region comes from the config. */
 export type LintSettings = Omit<LintOptions, 'region'>;
@@ -33,19 +36,25 @@ export interface CheckInput {
   file?: string;
   config?: ResolvedConfig;
   locate: SourceLocator;
+  /** Every user home of the gateway, when its users span several templates (child stacks). */
+  userHomes?: readonly UserHome[];
 }
 
 /** All layers, every finding; cfn-lint (seconds) runs while ours (milliseconds) do. */
-export async function runChecks(input: CheckInput, lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+export async function runChecks(input: CheckInput, lint: LintSettings | undefined, reporter: Reporter, reportConfigWaivers = true): Promise<Finding[]> {
   const linting = lint ? lintCopy(input, lint, reporter) : undefined;
   linting?.catch(() => undefined);
   const t0 = performance.now();
   const { findings } = await checkTemplate(input.template, {
     sharedTags: input.config?.tags,
+    permissionsBoundary: input.config?.iam.permissionsBoundary ?? undefined,
+    configuredValues: input.config && configuredArns(input.config),
     waivers: input.config?.waivers,
     configFile: input.config && displayPath(input.config.file),
     bodyBytes: input.bytes,
     text: input.content,
+    reportConfigWaivers,
+    userHomes: input.userHomes,
   });
   reporter.debug(`schema, semantic and baseline checks: ${Math.round(performance.now() - t0)} ms`);
   if (linting) {
@@ -54,6 +63,11 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
   }
   attachSources(findings, input.locate);
   return sortFindings(findings);
+}
+
+/** ARNs the config puts into templates: the permissions boundary and the alarm topics. */
+function configuredArns(c: ResolvedConfig): string[] {
+  return [...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []), ...(c.outbound?.alarms.topicArns ?? [])];
 }
 
 async function lintCopy(input: CheckInput, lint: LintSettings, reporter: Reporter): Promise<Finding[]> {
@@ -95,13 +109,34 @@ export interface ChildInput {
 }
 
 /**
+ * The root template and its children at once (a second cfn-lint, on the first
+ * child, overlaps the root's), users' homes compared across all templates
+ * (a home nested in another's is a finding). The config's waivers are judged over the whole
+ * gateway: one that waives a finding in any stack is used, and one that
+ * matches nothing is reported once, not once per stack.
+ */
+export async function checkGateway(root: CheckInput, children: ChildInput[], lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+  const config = root.config;
+  const single = children.length === 0 || !config;
+  const userHomes = children.length === 0 ? undefined : gatewayUserHomes([{ template: root.template }, ...children.map((c) => ({ stack: c.id, template: c.template }))]);
+  const [rootFindings, childFindings] = await Promise.all([runChecks({ ...root, userHomes }, lint, reporter, single), checkChildren(children, config, lint, reporter, userHomes)]);
+  const findings = [...rootFindings, ...childFindings];
+  if (single) return findings;
+  // A root resource wins over a child's of the same logical id.
+  const resources = new Map([...children.flatMap((c) => [...resourceIndex(c.template.Resources, c.id)]), ...resourceIndex(root.template.Resources)]);
+  const waivedBy = (w: PlacedWaiver) => findings.some((f) => f.waived !== undefined && f.rule === w.rule && (f.logicalId === w.resource || f.logicalId?.endsWith(`/${w.resource}`)));
+  return sortFindings([...findings, ...waiverProblems(placeConfigWaivers(config.waivers, displayPath(config.file)), waivedBy, resources)]);
+}
+
+/**
  * Our three layers on every child template; cfn-lint on the first only
  * (children differ only in which users they hold, all made by one library).
+ * Config waivers are applied here but reported by checkGateway.
  */
-export async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter, userHomes?: readonly UserHome[]): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const [i, c] of children.entries()) {
-    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate }, i === 0 ? lint : undefined, reporter);
+    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate, userHomes }, i === 0 ? lint : undefined, reporter, false);
     findings.push(...found.map((f) => ({ ...f, logicalId: f.logicalId ? `${c.id}/${f.logicalId}` : c.id })));
   }
   return findings;
@@ -124,6 +159,8 @@ export interface ValidateOptions extends ConfigOptions {
   /** Validate this built or hand-written template instead of building from the sources. */
   templateFile?: string;
   lint?: LintSettings;
+  /** A user file as it is about to be written (users add); not with templateFile. */
+  overlay?: UserOverlay;
 }
 
 export interface ValidationResult {
@@ -136,6 +173,8 @@ export interface ValidationResult {
   resourceIds: string[];
   /** Where a report points findings that have no source of their own. */
   fallbackPath: string;
+  /** Absolute paths of the template files read (--template and its child templates); none when built from the sources. */
+  templateFiles: string[];
   linted: boolean;
 }
 
@@ -144,6 +183,7 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
   let input: CheckInput;
   let subject: string;
   let children: ChildInput[];
+  let templateFiles: string[] = [];
   if (opts.templateFile) {
     const file = path.resolve(cwd, opts.templateFile);
     subject = displayPath(file, cwd);
@@ -151,6 +191,7 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     const config = await optionalConfig(opts, deps.reporter);
     input = { template: read.template, bytes: read.bytes, content: read.text, file, format: file.endsWith('.json') ? 'json' : 'yaml', config, locate: fileLocator(subject, read.lineOf) };
     children = await localChildren(read.template, path.dirname(file), cwd);
+    templateFiles = [file, ...children.flatMap((c) => (c.file ? [c.file] : []))];
   } else {
     const synth: Synthesized = await synthesize({ ...opts, format: 'json' }, deps);
     subject = `${synth.config.stackName}${synth.config.env ? ` (${synth.config.env})` : ''}`;
@@ -158,8 +199,7 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     input = { template: synth.template, content, bytes: Buffer.byteLength(content), format: 'json', config: synth.config, locate: synth.locate };
     children = synth.children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, 'json'), format: 'json', locate: synth.locate }));
   }
-  const [rootFindings, childFindings] = await Promise.all([runChecks(input, opts.lint, deps.reporter), checkChildren(children, input.config, opts.lint, deps.reporter)]);
-  const findings = [...rootFindings, ...childFindings];
+  const findings = await checkGateway(input, children, opts.lint, deps.reporter);
   return {
     findings,
     counts: countFindings(findings),
@@ -168,6 +208,7 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     env: input.config?.env,
     resourceIds: [...Object.keys(input.template.Resources ?? {}), ...children.flatMap((c) => Object.keys(c.template.Resources ?? {}).map((id) => `${c.id}/${id}`))],
     fallbackPath: input.file ? displayPath(input.file, cwd) : displayPath(input.config!.file, cwd),
+    templateFiles,
     linted: opts.lint !== undefined,
   };
 }

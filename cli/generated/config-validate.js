@@ -4,7 +4,7 @@ import func0_module from "ajv/dist/runtime/equal.js";
 "use strict";
 export const validate = validate21;
 export default validate21;
-const schema6 = {"$id":"https://sftpgw.dev/schemas/sftpgw.yaml.json","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"userStacks":{"type":"integer","minimum":2,"maximum":200,"description":"put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack"},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"required":["domain","hostedZoneId"],"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"required":["subnetIds","securityGroupIds"],"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"userStacks":{"type":"integer","minimum":2,"maximum":200,"description":"put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack"},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"subscribed to the alarm topic (confirm the e-mail AWS sends)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}}}}}}};
+const schema6 = {"$id":"https://sftpgw.dev/schemas/sftpgw.yaml.json","type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"userStacks":{"type":"integer","minimum":2,"maximum":200,"description":"put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack"},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"required":["domain","hostedZoneId"],"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarms":{"type":"object","description":"who the alarms notify; without anyone validate reports baseline/alarm-recipients","additionalProperties":false,"properties":{"emails":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},"description":"subscribed to the alarm topic (each confirms the e-mail AWS sends)"},"topicArns":{"type":"array","maxItems":4,"uniqueItems":true,"description":"existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack's topic","items":{"type":"string","pattern":"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$"}}}},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"deprecated: use alarms.emails (still subscribed, with a warning)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"required":["subnetIds","securityGroupIds"],"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"iam":{"type":"object","additionalProperties":false,"properties":{"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$","description":"managed policy ARN set as PermissionsBoundary on every role the templates create"}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"description":{"type":"string","minLength":1,"maxLength":1024},"stackName":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9-]{0,127}$"},"region":{"type":"string","pattern":"^[a-z]{2}(-[a-z]+)+-\\d$"},"usersDir":{"type":"string","minLength":1},"userStacks":{"type":"integer","minimum":2,"maximum":200,"description":"put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack"},"outDir":{"type":"string","minLength":1},"tags":{"type":"object","maxProperties":40,"propertyNames":{"pattern":"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},"additionalProperties":{"type":"string","maxLength":256,"pattern":"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"}},"dns":{"type":["object","null"],"description":"vanity host name; null turns it off (e.g. in one environment)","additionalProperties":false,"properties":{"domain":{"type":"string","pattern":"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},"hostname":{"type":"string","pattern":"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$","description":"label in front of domain; default sftp"},"hostedZoneId":{"type":"string","pattern":"^Z[A-Z0-9]{1,31}$"},"ttl":{"type":"integer","minimum":60,"maximum":86400}}},"server":{"type":"object","additionalProperties":false,"properties":{"securityPolicy":{"type":"string","pattern":"^TransferSecurityPolicy-[A-Za-z0-9-]+$"}}},"buckets":{"type":"object","additionalProperties":false,"properties":{"gateway":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"accessLogs":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"S3 bucket name; omit to let CloudFormation generate one"},"staging":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"outbound staging bucket; default <stack>-staging-<account>-<region>"},"noncurrentVersionDays":{"type":"integer","minimum":1,"maximum":3650},"accessLogExpirationDays":{"type":"integer","minimum":1,"maximum":3650}}},"logs":{"type":"object","additionalProperties":false,"properties":{"retentionDays":{"enum":[1,3,5,7,14,30,60,90,120,150,180,365,400,545,731,1096,1827,2192,2557,2922,3288,3653]}}},"outbound":{"type":"object","description":"the push function and its staging bucket (DESIGN.md §3 outbound)","additionalProperties":false,"properties":{"enabled":{"type":"boolean","description":"default true; false leaves every outbound resource out"},"secretPrefix":{"type":"string","pattern":"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$","maxLength":400,"description":"destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>"},"reservedConcurrency":{"type":"integer","minimum":1,"maximum":1000},"memorySize":{"type":"integer","minimum":128,"maximum":10240},"timeoutSeconds":{"type":"integer","minimum":30,"maximum":899,"description":"below the 900 s maximum; the handler stops 10 s before it"},"maxRetryAttempts":{"type":"integer","minimum":0,"maximum":2},"maxEventAgeSeconds":{"type":"integer","minimum":60,"maximum":21600},"stagingExpirationDays":{"type":"integer","minimum":1,"maximum":3650,"description":"staged files expire after this many days"},"alarms":{"type":"object","description":"who the alarms notify; without anyone validate reports baseline/alarm-recipients","additionalProperties":false,"properties":{"emails":{"type":"array","maxItems":20,"uniqueItems":true,"items":{"type":"string","pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},"description":"subscribed to the alarm topic (each confirms the e-mail AWS sends)"},"topicArns":{"type":"array","maxItems":4,"uniqueItems":true,"description":"existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack's topic","items":{"type":"string","pattern":"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$"}}}},"alarmEmail":{"type":["string","null"],"pattern":"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$","description":"deprecated: use alarms.emails (still subscribed, with a warning)"},"vpc":{"type":["object","null"],"description":"run the function in these subnets, e.g. for a fixed egress address through a NAT gateway","additionalProperties":false,"properties":{"subnetIds":{"type":"array","minItems":1,"maxItems":16,"uniqueItems":true,"items":{"type":"string","pattern":"^subnet-[0-9a-f]{8,17}$"}},"securityGroupIds":{"type":"array","minItems":1,"maxItems":5,"uniqueItems":true,"items":{"type":"string","pattern":"^sg-[0-9a-f]{8,17}$"}}}}}},"iam":{"type":"object","additionalProperties":false,"properties":{"permissionsBoundary":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$","description":"managed policy ARN set as PermissionsBoundary on every role the templates create"}}},"artifacts":{"type":"object","description":"where sftpgw package/deploy upload the handler, child templates and large templates","additionalProperties":false,"properties":{"bucket":{"type":"string","pattern":"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$","description":"artifact bucket (an existing bucket; --s3-bucket overrides)"},"prefix":{"type":"string","pattern":"^[A-Za-z0-9!_.*'()/-]*$","maxLength":200,"description":"key prefix; default sftpgw/<stackName>"}}},"deploy":{"type":"object","additionalProperties":false,"properties":{"roleArn":{"type":"string","pattern":"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$","description":"role CloudFormation assumes for the stack operations"},"terminationProtection":{"type":"boolean"},"capabilities":{"type":"array","uniqueItems":true,"items":{"enum":["CAPABILITY_IAM","CAPABILITY_NAMED_IAM","CAPABILITY_AUTO_EXPAND"]}},"parameters":{"type":"object","additionalProperties":{"type":"string"},"description":"template parameter values"}}},"validation":{"type":"object","additionalProperties":false,"properties":{"waivers":{"type":"array","description":"baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list","items":{"type":"object","additionalProperties":false,"required":["rule","resource","reason"],"properties":{"rule":{"type":"string","pattern":"^baseline/[a-z0-9-]+$"},"resource":{"type":"string","pattern":"^[A-Za-z0-9]{1,255}$"},"reason":{"type":"string","minLength":10,"maxLength":500,"description":"why the protection is not needed here; shown in every report"}}}}}}}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = typeof func3_module === 'function' ? func3_module : func3_module.default;
 const func0 = typeof func0_module === 'function' ? func0_module : func0_module.default;
@@ -19,13 +19,15 @@ const pattern7 = new RegExp("^TransferSecurityPolicy-[A-Za-z0-9-]+$", "u");
 const pattern8 = new RegExp("^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "u");
 const pattern11 = new RegExp("^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$", "u");
 const pattern12 = new RegExp("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", "u");
-const pattern13 = new RegExp("^subnet-[0-9a-f]{8,17}$", "u");
-const pattern14 = new RegExp("^sg-[0-9a-f]{8,17}$", "u");
-const pattern16 = new RegExp("^[A-Za-z0-9!_.*'()/-]*$", "u");
-const pattern17 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", "u");
-const pattern18 = new RegExp("^baseline/[a-z0-9-]+$", "u");
-const pattern19 = new RegExp("^[A-Za-z0-9]{1,255}$", "u");
-const pattern20 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
+const pattern13 = new RegExp("^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$", "u");
+const pattern15 = new RegExp("^subnet-[0-9a-f]{8,17}$", "u");
+const pattern16 = new RegExp("^sg-[0-9a-f]{8,17}$", "u");
+const pattern17 = new RegExp("^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$", "u");
+const pattern19 = new RegExp("^[A-Za-z0-9!_.*'()/-]*$", "u");
+const pattern20 = new RegExp("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", "u");
+const pattern21 = new RegExp("^baseline/[a-z0-9-]+$", "u");
+const pattern22 = new RegExp("^[A-Za-z0-9]{1,255}$", "u");
+const pattern23 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://sftpgw.dev/schemas/sftpgw.yaml.json" */;
@@ -994,10 +996,12 @@ errors++;
 }
 }
 }
-if(data23.alarmEmail !== undefined){
-let data32 = data23.alarmEmail;
-if((typeof data32 !== "string") && (data32 !== null)){
-const err79 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data32};
+if(data23.alarms !== undefined){
+let data32 = data23.alarms;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key8 in data32){
+if(!((key8 === "emails") || (key8 === "topicArns"))){
+const err79 = {instancePath:instancePath+"/outbound/alarms",schemaPath:"#/properties/outbound/properties/alarms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound.properties.alarms,data:data32};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1006,9 +1010,12 @@ vErrors.push(err79);
 }
 errors++;
 }
-if(typeof data32 === "string"){
-if(!pattern12.test(data32)){
-const err80 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data32};
+}
+if(data32.emails !== undefined){
+let data33 = data32.emails;
+if(Array.isArray(data33)){
+if(data33.length > 20){
+const err80 = {instancePath:instancePath+"/outbound/alarms/emails",schemaPath:"#/properties/outbound/properties/alarms/properties/emails/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema6.properties.outbound.properties.alarms.properties.emails,data:data33};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1017,12 +1024,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-}
-if(data23.vpc !== undefined){
-let data33 = data23.vpc;
-if((!(data33 && typeof data33 == "object" && !Array.isArray(data33))) && (data33 !== null)){
-const err81 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
+const len0 = data33.length;
+for(let i0=0; i0<len0; i0++){
+let data34 = data33[i0];
+if(typeof data34 === "string"){
+if(!pattern12.test(data34)){
+const err81 = {instancePath:instancePath+"/outbound/alarms/emails/" + i0,schemaPath:"#/properties/outbound/properties/alarms/properties/emails/items/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.outbound.properties.alarms.properties.emails.items,data:data34};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1031,9 +1038,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(data33.subnetIds === undefined){
-const err82 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "subnetIds"},message:"must have required property '"+"subnetIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
+}
+else {
+const err82 = {instancePath:instancePath+"/outbound/alarms/emails/" + i0,schemaPath:"#/properties/outbound/properties/alarms/properties/emails/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.alarms.properties.emails.items.type,parentSchema:schema6.properties.outbound.properties.alarms.properties.emails.items,data:data34};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1042,94 +1049,24 @@ vErrors.push(err82);
 }
 errors++;
 }
-if(data33.securityGroupIds === undefined){
-const err83 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "securityGroupIds"},message:"must have required property '"+"securityGroupIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
-if(vErrors === null){
-vErrors = [err83];
 }
-else {
-vErrors.push(err83);
-}
-errors++;
-}
-for(const key8 in data33){
-if(!((key8 === "subnetIds") || (key8 === "securityGroupIds"))){
-const err84 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound.properties.vpc,data:data33};
-if(vErrors === null){
-vErrors = [err84];
-}
-else {
-vErrors.push(err84);
-}
-errors++;
-}
-}
-if(data33.subnetIds !== undefined){
-let data34 = data33.subnetIds;
-if(Array.isArray(data34)){
-if(data34.length > 16){
-const err85 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
-if(vErrors === null){
-vErrors = [err85];
-}
-else {
-vErrors.push(err85);
-}
-errors++;
-}
-if(data34.length < 1){
-const err86 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
-if(vErrors === null){
-vErrors = [err86];
-}
-else {
-vErrors.push(err86);
-}
-errors++;
-}
-const len0 = data34.length;
-for(let i0=0; i0<len0; i0++){
-let data35 = data34[i0];
-if(typeof data35 === "string"){
-if(!pattern13.test(data35)){
-const err87 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data35};
-if(vErrors === null){
-vErrors = [err87];
-}
-else {
-vErrors.push(err87);
-}
-errors++;
-}
-}
-else {
-const err88 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i0,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data35};
-if(vErrors === null){
-vErrors = [err88];
-}
-else {
-vErrors.push(err88);
-}
-errors++;
-}
-}
-let i1 = data34.length;
+let i1 = data33.length;
 let j0;
 if(i1 > 1){
 const indices0 = {};
 for(;i1--;){
-let item0 = data34[i1];
+let item0 = data33[i1];
 if(typeof item0 !== "string"){
 continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err89 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
+const err83 = {instancePath:instancePath+"/outbound/alarms/emails",schemaPath:"#/properties/outbound/properties/alarms/properties/emails/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.alarms.properties.emails,data:data33};
 if(vErrors === null){
-vErrors = [err89];
+vErrors = [err83];
 }
 else {
-vErrors.push(err89);
+vErrors.push(err83);
 }
 errors++;
 break;
@@ -1139,82 +1076,72 @@ indices0[item0] = i1;
 }
 }
 else {
-const err90 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data34};
+const err84 = {instancePath:instancePath+"/outbound/alarms/emails",schemaPath:"#/properties/outbound/properties/alarms/properties/emails/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.alarms.properties.emails.type,parentSchema:schema6.properties.outbound.properties.alarms.properties.emails,data:data33};
 if(vErrors === null){
-vErrors = [err90];
+vErrors = [err84];
 }
 else {
-vErrors.push(err90);
+vErrors.push(err84);
 }
 errors++;
 }
 }
-if(data33.securityGroupIds !== undefined){
-let data36 = data33.securityGroupIds;
-if(Array.isArray(data36)){
-if(data36.length > 5){
-const err91 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
+if(data32.topicArns !== undefined){
+let data35 = data32.topicArns;
+if(Array.isArray(data35)){
+if(data35.length > 4){
+const err85 = {instancePath:instancePath+"/outbound/alarms/topicArns",schemaPath:"#/properties/outbound/properties/alarms/properties/topicArns/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema6.properties.outbound.properties.alarms.properties.topicArns,data:data35};
 if(vErrors === null){
-vErrors = [err91];
+vErrors = [err85];
 }
 else {
-vErrors.push(err91);
+vErrors.push(err85);
 }
 errors++;
 }
-if(data36.length < 1){
-const err92 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
-if(vErrors === null){
-vErrors = [err92];
-}
-else {
-vErrors.push(err92);
-}
-errors++;
-}
-const len1 = data36.length;
+const len1 = data35.length;
 for(let i2=0; i2<len1; i2++){
-let data37 = data36[i2];
-if(typeof data37 === "string"){
-if(!pattern14.test(data37)){
-const err93 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data37};
+let data36 = data35[i2];
+if(typeof data36 === "string"){
+if(!pattern13.test(data36)){
+const err86 = {instancePath:instancePath+"/outbound/alarms/topicArns/" + i2,schemaPath:"#/properties/outbound/properties/alarms/properties/topicArns/items/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$"+"\"",schema:"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$",parentSchema:schema6.properties.outbound.properties.alarms.properties.topicArns.items,data:data36};
 if(vErrors === null){
-vErrors = [err93];
+vErrors = [err86];
 }
 else {
-vErrors.push(err93);
+vErrors.push(err86);
 }
 errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i2,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data37};
+const err87 = {instancePath:instancePath+"/outbound/alarms/topicArns/" + i2,schemaPath:"#/properties/outbound/properties/alarms/properties/topicArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.alarms.properties.topicArns.items.type,parentSchema:schema6.properties.outbound.properties.alarms.properties.topicArns.items,data:data36};
 if(vErrors === null){
-vErrors = [err94];
+vErrors = [err87];
 }
 else {
-vErrors.push(err94);
+vErrors.push(err87);
 }
 errors++;
 }
 }
-let i3 = data36.length;
+let i3 = data35.length;
 let j1;
 if(i3 > 1){
 const indices1 = {};
 for(;i3--;){
-let item1 = data36[i3];
+let item1 = data35[i3];
 if(typeof item1 !== "string"){
 continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err95 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
+const err88 = {instancePath:instancePath+"/outbound/alarms/topicArns",schemaPath:"#/properties/outbound/properties/alarms/properties/topicArns/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.alarms.properties.topicArns,data:data35};
 if(vErrors === null){
-vErrors = [err95];
+vErrors = [err88];
 }
 else {
-vErrors.push(err95);
+vErrors.push(err88);
 }
 errors++;
 break;
@@ -1224,7 +1151,89 @@ indices1[item1] = i3;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data36};
+const err89 = {instancePath:instancePath+"/outbound/alarms/topicArns",schemaPath:"#/properties/outbound/properties/alarms/properties/topicArns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.alarms.properties.topicArns.type,parentSchema:schema6.properties.outbound.properties.alarms.properties.topicArns,data:data35};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/outbound/alarms",schemaPath:"#/properties/outbound/properties/alarms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.outbound.properties.alarms.type,parentSchema:schema6.properties.outbound.properties.alarms,data:data32};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data23.alarmEmail !== undefined){
+let data37 = data23.alarmEmail;
+if((typeof data37 !== "string") && (data37 !== null)){
+const err91 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data37};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if(typeof data37 === "string"){
+if(!pattern12.test(data37)){
+const err92 = {instancePath:instancePath+"/outbound/alarmEmail",schemaPath:"#/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.outbound.properties.alarmEmail,data:data37};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+}
+if(data23.vpc !== undefined){
+let data38 = data23.vpc;
+if((!(data38 && typeof data38 == "object" && !Array.isArray(data38))) && (data38 !== null)){
+const err93 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.outbound.properties.vpc,data:data38};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+if(data38.subnetIds === undefined){
+const err94 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "subnetIds"},message:"must have required property '"+"subnetIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data38};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+if(data38.securityGroupIds === undefined){
+const err95 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/required",keyword:"required",params:{missingProperty: "securityGroupIds"},message:"must have required property '"+"securityGroupIds"+"'",schema:schema6.properties.outbound.properties.vpc.required,parentSchema:schema6.properties.outbound.properties.vpc,data:data38};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+for(const key9 in data38){
+if(!((key9 === "subnetIds") || (key9 === "securityGroupIds"))){
+const err96 = {instancePath:instancePath+"/outbound/vpc",schemaPath:"#/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.outbound.properties.vpc,data:data38};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1234,11 +1243,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err97 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.outbound.type,parentSchema:schema6.properties.outbound,data:data23};
+if(data38.subnetIds !== undefined){
+let data39 = data38.subnetIds;
+if(Array.isArray(data39)){
+if(data39.length > 16){
+const err97 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data39};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1247,13 +1256,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data.artifacts !== undefined){
-let data38 = data.artifacts;
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key9 in data38){
-if(!((key9 === "bucket") || (key9 === "prefix"))){
-const err98 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.artifacts,data:data38};
+if(data39.length < 1){
+const err98 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data39};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1262,12 +1266,12 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data38.bucket !== undefined){
-let data39 = data38.bucket;
-if(typeof data39 === "string"){
-if(!pattern8.test(data39)){
-const err99 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.artifacts.properties.bucket,data:data39};
+const len2 = data39.length;
+for(let i4=0; i4<len2; i4++){
+let data40 = data39[i4];
+if(typeof data40 === "string"){
+if(!pattern15.test(data40)){
+const err99 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i4,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data40};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1278,7 +1282,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.artifacts.properties.bucket,data:data39};
+const err100 = {instancePath:instancePath+"/outbound/vpc/subnetIds/" + i4,schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds.items,data:data40};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1288,11 +1292,18 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data38.prefix !== undefined){
-let data40 = data38.prefix;
-if(typeof data40 === "string"){
-if(func3(data40) > 200){
-const err101 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.artifacts.properties.prefix,data:data40};
+let i5 = data39.length;
+let j2;
+if(i5 > 1){
+const indices2 = {};
+for(;i5--;){
+let item2 = data39[i5];
+if(typeof item2 !== "string"){
+continue;
+}
+if(typeof indices2[item2] == "number"){
+j2 = indices2[item2];
+const err101 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data39};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1300,9 +1311,14 @@ else {
 vErrors.push(err101);
 }
 errors++;
+break;
 }
-if(!pattern16.test(data40)){
-const err102 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.artifacts.properties.prefix,data:data40};
+indices2[item2] = i5;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/outbound/vpc/subnetIds",schemaPath:"#/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.subnetIds,data:data39};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1312,8 +1328,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-else {
-const err103 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.artifacts.properties.prefix,data:data40};
+if(data38.securityGroupIds !== undefined){
+let data41 = data38.securityGroupIds;
+if(Array.isArray(data41)){
+if(data41.length > 5){
+const err103 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data41};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1322,10 +1341,8 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-}
-else {
-const err104 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.artifacts.type,parentSchema:schema6.properties.artifacts,data:data38};
+if(data41.length < 1){
+const err104 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data41};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1334,13 +1351,12 @@ vErrors.push(err104);
 }
 errors++;
 }
-}
-if(data.deploy !== undefined){
-let data41 = data.deploy;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key10 in data41){
-if(!((((key10 === "roleArn") || (key10 === "terminationProtection")) || (key10 === "capabilities")) || (key10 === "parameters"))){
-const err105 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.deploy,data:data41};
+const len3 = data41.length;
+for(let i6=0; i6<len3; i6++){
+let data42 = data41[i6];
+if(typeof data42 === "string"){
+if(!pattern16.test(data42)){
+const err105 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i6,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data42};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1350,11 +1366,8 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data41.roleArn !== undefined){
-let data42 = data41.roleArn;
-if(typeof data42 === "string"){
-if(!pattern17.test(data42)){
-const err106 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.deploy.properties.roleArn,data:data42};
+else {
+const err106 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds/" + i6,schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data42};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1364,8 +1377,18 @@ vErrors.push(err106);
 errors++;
 }
 }
-else {
-const err107 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.deploy.properties.roleArn,data:data42};
+let i7 = data41.length;
+let j3;
+if(i7 > 1){
+const indices3 = {};
+for(;i7--;){
+let item3 = data41[i7];
+if(typeof item3 !== "string"){
+continue;
+}
+if(typeof indices3[item3] == "number"){
+j3 = indices3[item3];
+const err107 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i7, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i7+" are identical)",schema:true,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data41};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1373,12 +1396,14 @@ else {
 vErrors.push(err107);
 }
 errors++;
+break;
+}
+indices3[item3] = i7;
 }
 }
-if(data41.terminationProtection !== undefined){
-let data43 = data41.terminationProtection;
-if(typeof data43 !== "boolean"){
-const err108 = {instancePath:instancePath+"/deploy/terminationProtection",schemaPath:"#/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.deploy.properties.terminationProtection,data:data43};
+}
+else {
+const err108 = {instancePath:instancePath+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.outbound.properties.vpc.properties.securityGroupIds,data:data41};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1388,14 +1413,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data41.capabilities !== undefined){
-let data44 = data41.capabilities;
-if(Array.isArray(data44)){
-const len2 = data44.length;
-for(let i4=0; i4<len2; i4++){
-let data45 = data44[i4];
-if(!(((data45 === "CAPABILITY_IAM") || (data45 === "CAPABILITY_NAMED_IAM")) || (data45 === "CAPABILITY_AUTO_EXPAND"))){
-const err109 = {instancePath:instancePath+"/deploy/capabilities/" + i4,schemaPath:"#/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.deploy.properties.capabilities.items,data:data45};
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/outbound",schemaPath:"#/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.outbound.type,parentSchema:schema6.properties.outbound,data:data23};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1405,14 +1427,12 @@ vErrors.push(err109);
 errors++;
 }
 }
-let i5 = data44.length;
-let j2;
-if(i5 > 1){
-outer0:
-for(;i5--;){
-for(j2 = i5; j2--;){
-if(func0(data44[i5], data44[j2])){
-const err110 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i5, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i5+" are identical)",schema:true,parentSchema:schema6.properties.deploy.properties.capabilities,data:data44};
+if(data.iam !== undefined){
+let data43 = data.iam;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key10 in data43){
+if(!(key10 === "permissionsBoundary")){
+const err110 = {instancePath:instancePath+"/iam",schemaPath:"#/properties/iam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.iam,data:data43};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1420,14 +1440,13 @@ else {
 vErrors.push(err110);
 }
 errors++;
-break outer0;
 }
 }
-}
-}
-}
-else {
-const err111 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.deploy.properties.capabilities,data:data44};
+if(data43.permissionsBoundary !== undefined){
+let data44 = data43.permissionsBoundary;
+if(typeof data44 === "string"){
+if(!pattern17.test(data44)){
+const err111 = {instancePath:instancePath+"/iam/permissionsBoundary",schemaPath:"#/properties/iam/properties/permissionsBoundary/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$"+"\"",schema:"^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$",parentSchema:schema6.properties.iam.properties.permissionsBoundary,data:data44};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1437,13 +1456,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data41.parameters !== undefined){
-let data46 = data41.parameters;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key11 in data46){
-let data47 = data46[key11];
-if(typeof data47 !== "string"){
-const err112 = {instancePath:instancePath+"/deploy/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.deploy.properties.parameters.additionalProperties,data:data47};
+else {
+const err112 = {instancePath:instancePath+"/iam/permissionsBoundary",schemaPath:"#/properties/iam/properties/permissionsBoundary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.iam.properties.permissionsBoundary.type,parentSchema:schema6.properties.iam.properties.permissionsBoundary,data:data44};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1455,7 +1469,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/deploy/parameters",schemaPath:"#/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.deploy.properties.parameters,data:data46};
+const err113 = {instancePath:instancePath+"/iam",schemaPath:"#/properties/iam/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.iam.type,parentSchema:schema6.properties.iam,data:data43};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1465,9 +1479,12 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.type,parentSchema:schema6.properties.deploy,data:data41};
+if(data.artifacts !== undefined){
+let data45 = data.artifacts;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+for(const key11 in data45){
+if(!((key11 === "bucket") || (key11 === "prefix"))){
+const err114 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.artifacts,data:data45};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1477,12 +1494,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data.validation !== undefined){
-let data48 = data.validation;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key12 in data48){
-if(!(key12 === "waivers")){
-const err115 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation,data:data48};
+if(data45.bucket !== undefined){
+let data46 = data45.bucket;
+if(typeof data46 === "string"){
+if(!pattern8.test(data46)){
+const err115 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.artifacts.properties.bucket,data:data46};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1492,15 +1508,8 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data48.waivers !== undefined){
-let data49 = data48.waivers;
-if(Array.isArray(data49)){
-const len3 = data49.length;
-for(let i6=0; i6<len3; i6++){
-let data50 = data49[i6];
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.rule === undefined){
-const err116 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
+else {
+const err116 = {instancePath:instancePath+"/artifacts/bucket",schemaPath:"#/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.artifacts.properties.bucket,data:data46};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1509,8 +1518,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data50.resource === undefined){
-const err117 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
+}
+if(data45.prefix !== undefined){
+let data47 = data45.prefix;
+if(typeof data47 === "string"){
+if(func3(data47) > 200){
+const err117 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.artifacts.properties.prefix,data:data47};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1519,8 +1532,8 @@ vErrors.push(err117);
 }
 errors++;
 }
-if(data50.reason === undefined){
-const err118 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
+if(!pattern19.test(data47)){
+const err118 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.artifacts.properties.prefix,data:data47};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1529,9 +1542,9 @@ vErrors.push(err118);
 }
 errors++;
 }
-for(const key13 in data50){
-if(!(((key13 === "rule") || (key13 === "resource")) || (key13 === "reason"))){
-const err119 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
+}
+else {
+const err119 = {instancePath:instancePath+"/artifacts/prefix",schemaPath:"#/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.artifacts.properties.prefix,data:data47};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1541,11 +1554,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data50.rule !== undefined){
-let data51 = data50.rule;
-if(typeof data51 === "string"){
-if(!pattern18.test(data51)){
-const err120 = {instancePath:instancePath+"/validation/waivers/" + i6+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data51};
+}
+else {
+const err120 = {instancePath:instancePath+"/artifacts",schemaPath:"#/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.artifacts.type,parentSchema:schema6.properties.artifacts,data:data45};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1555,8 +1566,12 @@ vErrors.push(err120);
 errors++;
 }
 }
-else {
-const err121 = {instancePath:instancePath+"/validation/waivers/" + i6+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data51};
+if(data.deploy !== undefined){
+let data48 = data.deploy;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key12 in data48){
+if(!((((key12 === "roleArn") || (key12 === "terminationProtection")) || (key12 === "capabilities")) || (key12 === "parameters"))){
+const err121 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.deploy,data:data48};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1566,11 +1581,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data50.resource !== undefined){
-let data52 = data50.resource;
-if(typeof data52 === "string"){
-if(!pattern19.test(data52)){
-const err122 = {instancePath:instancePath+"/validation/waivers/" + i6+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data52};
+if(data48.roleArn !== undefined){
+let data49 = data48.roleArn;
+if(typeof data49 === "string"){
+if(!pattern20.test(data49)){
+const err122 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.deploy.properties.roleArn,data:data49};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1581,7 +1596,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/validation/waivers/" + i6+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data52};
+const err123 = {instancePath:instancePath+"/deploy/roleArn",schemaPath:"#/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.deploy.properties.roleArn,data:data49};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1591,11 +1606,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data50.reason !== undefined){
-let data53 = data50.reason;
-if(typeof data53 === "string"){
-if(func3(data53) > 500){
-const err124 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data53};
+if(data48.terminationProtection !== undefined){
+let data50 = data48.terminationProtection;
+if(typeof data50 !== "boolean"){
+const err124 = {instancePath:instancePath+"/deploy/terminationProtection",schemaPath:"#/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.deploy.properties.terminationProtection,data:data50};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1604,8 +1618,15 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(func3(data53) < 10){
-const err125 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data53};
+}
+if(data48.capabilities !== undefined){
+let data51 = data48.capabilities;
+if(Array.isArray(data51)){
+const len4 = data51.length;
+for(let i8=0; i8<len4; i8++){
+let data52 = data51[i8];
+if(!(((data52 === "CAPABILITY_IAM") || (data52 === "CAPABILITY_NAMED_IAM")) || (data52 === "CAPABILITY_AUTO_EXPAND"))){
+const err125 = {instancePath:instancePath+"/deploy/capabilities/" + i8,schemaPath:"#/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.deploy.properties.capabilities.items,data:data52};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1615,8 +1636,14 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/validation/waivers/" + i6+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data53};
+let i9 = data51.length;
+let j4;
+if(i9 > 1){
+outer0:
+for(;i9--;){
+for(j4 = i9; j4--;){
+if(func0(data51[i9], data51[j4])){
+const err126 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i9, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i9+" are identical)",schema:true,parentSchema:schema6.properties.deploy.properties.capabilities,data:data51};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1624,11 +1651,14 @@ else {
 vErrors.push(err126);
 }
 errors++;
+break outer0;
+}
+}
 }
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/validation/waivers/" + i6,schemaPath:"#/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.validation.properties.waivers.items,data:data50};
+const err127 = {instancePath:instancePath+"/deploy/capabilities",schemaPath:"#/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.deploy.properties.capabilities,data:data51};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1638,9 +1668,13 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-else {
-const err128 = {instancePath:instancePath+"/validation/waivers",schemaPath:"#/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.validation.properties.waivers.type,parentSchema:schema6.properties.validation.properties.waivers,data:data49};
+if(data48.parameters !== undefined){
+let data53 = data48.parameters;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key13 in data53){
+let data54 = data53[key13];
+if(typeof data54 !== "string"){
+const err128 = {instancePath:instancePath+"/deploy/parameters/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.deploy.properties.parameters.additionalProperties,data:data54};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1652,7 +1686,7 @@ errors++;
 }
 }
 else {
-const err129 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.type,parentSchema:schema6.properties.validation,data:data48};
+const err129 = {instancePath:instancePath+"/deploy/parameters",schemaPath:"#/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.deploy.properties.parameters,data:data53};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1662,14 +1696,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data.environments !== undefined){
-let data54 = data.environments;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-for(const key14 in data54){
-const _errs123 = errors;
-if(typeof key14 === "string"){
-if(!pattern20.test(key14)){
-const err130 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",parentSchema:schema6.properties.environments.propertyNames,data:key14,propertyName:key14};
+}
+else {
+const err130 = {instancePath:instancePath+"/deploy",schemaPath:"#/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.deploy.type,parentSchema:schema6.properties.deploy,data:data48};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1679,9 +1708,12 @@ vErrors.push(err130);
 errors++;
 }
 }
-var valid25 = _errs123 === errors;
-if(!valid25){
-const err131 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema6.properties.environments.propertyNames,parentSchema:schema6.properties.environments,data:data54};
+if(data.validation !== undefined){
+let data55 = data.validation;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key14 in data55){
+if(!(key14 === "waivers")){
+const err131 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation,data:data55};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1691,12 +1723,15 @@ vErrors.push(err131);
 errors++;
 }
 }
-for(const key15 in data54){
-let data55 = data54[key15];
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key16 in data55){
-if(!(func2.call(schema6.properties.environments.additionalProperties.properties, key16))){
-const err132 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties,data:data55};
+if(data55.waivers !== undefined){
+let data56 = data55.waivers;
+if(Array.isArray(data56)){
+const len5 = data56.length;
+for(let i10=0; i10<len5; i10++){
+let data57 = data56[i10];
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.rule === undefined){
+const err132 = {instancePath:instancePath+"/validation/waivers/" + i10,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data57};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1705,12 +1740,8 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-if(data55.description !== undefined){
-let data56 = data55.description;
-if(typeof data56 === "string"){
-if(func3(data56) > 1024){
-const err133 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data56};
+if(data57.resource === undefined){
+const err133 = {instancePath:instancePath+"/validation/waivers/" + i10,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data57};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1719,8 +1750,8 @@ vErrors.push(err133);
 }
 errors++;
 }
-if(func3(data56) < 1){
-const err134 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data56};
+if(data57.reason === undefined){
+const err134 = {instancePath:instancePath+"/validation/waivers/" + i10,schemaPath:"#/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.validation.properties.waivers.items,data:data57};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1729,9 +1760,9 @@ vErrors.push(err134);
 }
 errors++;
 }
-}
-else {
-const err135 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.description.type,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data56};
+for(const key15 in data57){
+if(!(((key15 === "rule") || (key15 === "resource")) || (key15 === "reason"))){
+const err135 = {instancePath:instancePath+"/validation/waivers/" + i10,schemaPath:"#/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.validation.properties.waivers.items,data:data57};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1741,11 +1772,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data55.stackName !== undefined){
-let data57 = data55.stackName;
-if(typeof data57 === "string"){
-if(!pattern0.test(data57)){
-const err136 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data57};
+if(data57.rule !== undefined){
+let data58 = data57.rule;
+if(typeof data58 === "string"){
+if(!pattern21.test(data58)){
+const err136 = {instancePath:instancePath+"/validation/waivers/" + i10+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data58};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1756,7 +1787,7 @@ errors++;
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.stackName.type,parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data57};
+const err137 = {instancePath:instancePath+"/validation/waivers/" + i10+"/rule",schemaPath:"#/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.rule,data:data58};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1766,11 +1797,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data55.region !== undefined){
-let data58 = data55.region;
-if(typeof data58 === "string"){
-if(!pattern1.test(data58)){
-const err138 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data58};
+if(data57.resource !== undefined){
+let data59 = data57.resource;
+if(typeof data59 === "string"){
+if(!pattern22.test(data59)){
+const err138 = {instancePath:instancePath+"/validation/waivers/" + i10+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data59};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1781,7 +1812,7 @@ errors++;
 }
 }
 else {
-const err139 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.region.type,parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data58};
+const err139 = {instancePath:instancePath+"/validation/waivers/" + i10+"/resource",schemaPath:"#/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.resource,data:data59};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1791,11 +1822,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data55.usersDir !== undefined){
-let data59 = data55.usersDir;
-if(typeof data59 === "string"){
-if(func3(data59) < 1){
-const err140 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data59};
+if(data57.reason !== undefined){
+let data60 = data57.reason;
+if(typeof data60 === "string"){
+if(func3(data60) > 500){
+const err140 = {instancePath:instancePath+"/validation/waivers/" + i10+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data60};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1804,9 +1835,8 @@ vErrors.push(err140);
 }
 errors++;
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.usersDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data59};
+if(func3(data60) < 10){
+const err141 = {instancePath:instancePath+"/validation/waivers/" + i10+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data60};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1816,10 +1846,8 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data55.userStacks !== undefined){
-let data60 = data55.userStacks;
-if(!((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60)))){
-const err142 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.userStacks.type,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data60};
+else {
+const err142 = {instancePath:instancePath+"/validation/waivers/" + i10+"/reason",schemaPath:"#/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.validation.properties.waivers.items.properties.reason,data:data60};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1828,9 +1856,10 @@ vErrors.push(err142);
 }
 errors++;
 }
-if(typeof data60 == "number"){
-if(data60 > 200 || isNaN(data60)){
-const err143 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200},message:"must be <= 200",schema:200,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data60};
+}
+}
+else {
+const err143 = {instancePath:instancePath+"/validation/waivers/" + i10,schemaPath:"#/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.validation.properties.waivers.items,data:data57};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1839,8 +1868,10 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(data60 < 2 || isNaN(data60)){
-const err144 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data60};
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/validation/waivers",schemaPath:"#/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.validation.properties.waivers.type,parentSchema:schema6.properties.validation.properties.waivers,data:data56};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1851,11 +1882,8 @@ errors++;
 }
 }
 }
-if(data55.outDir !== undefined){
-let data61 = data55.outDir;
-if(typeof data61 === "string"){
-if(func3(data61) < 1){
-const err145 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data61};
+else {
+const err145 = {instancePath:instancePath+"/validation",schemaPath:"#/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.validation.type,parentSchema:schema6.properties.validation,data:data55};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1865,8 +1893,14 @@ vErrors.push(err145);
 errors++;
 }
 }
-else {
-const err146 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data61};
+if(data.environments !== undefined){
+let data61 = data.environments;
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+for(const key16 in data61){
+const _errs139 = errors;
+if(typeof key16 === "string"){
+if(!pattern23.test(key16)){
+const err146 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"+"\"",schema:"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",parentSchema:schema6.properties.environments.propertyNames,data:key16,propertyName:key16};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1876,11 +1910,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data55.tags !== undefined){
-let data62 = data55.tags;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-if(Object.keys(data62).length > 40){
-const err147 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data62};
+var valid33 = _errs139 === errors;
+if(!valid33){
+const err147 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key16},message:"property name must be valid",schema:schema6.properties.environments.propertyNames,parentSchema:schema6.properties.environments,data:data61};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1889,11 +1921,13 @@ vErrors.push(err147);
 }
 errors++;
 }
-for(const key17 in data62){
-const _errs142 = errors;
-if(typeof key17 === "string"){
-if(!pattern2.test(key17)){
-const err148 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,data:key17,propertyName:key17};
+}
+for(const key17 in data61){
+let data62 = data61[key17];
+if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
+for(const key18 in data62){
+if(!(func2.call(schema6.properties.environments.additionalProperties.properties, key18))){
+const err148 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties,data:data62};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1903,9 +1937,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-var valid28 = _errs142 === errors;
-if(!valid28){
-const err149 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key17},message:"property name must be valid",schema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data62};
+if(data62.description !== undefined){
+let data63 = data62.description;
+if(typeof data63 === "string"){
+if(func3(data63) > 1024){
+const err149 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters",schema:1024,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data63};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1914,12 +1950,8 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-for(const key18 in data62){
-let data63 = data62[key18];
-if(typeof data63 === "string"){
-if(func3(data63) > 256){
-const err150 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data63};
+if(func3(data63) < 1){
+const err150 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data63};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1928,8 +1960,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-if(!pattern3.test(data63)){
-const err151 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data63};
+}
+else {
+const err151 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/description",schemaPath:"#/properties/environments/additionalProperties/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.description.type,parentSchema:schema6.properties.environments.additionalProperties.properties.description,data:data63};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1939,8 +1972,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-else {
-const err152 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data63};
+if(data62.stackName !== undefined){
+let data64 = data62.stackName;
+if(typeof data64 === "string"){
+if(!pattern0.test(data64)){
+const err152 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9-]{0,127}$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9-]{0,127}$"+"\"",schema:"^[A-Za-z][A-Za-z0-9-]{0,127}$",parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data64};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1950,9 +1986,8 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
 else {
-const err153 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.tags.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data62};
+const err153 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/stackName",schemaPath:"#/properties/environments/additionalProperties/properties/stackName/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.stackName.type,parentSchema:schema6.properties.environments.additionalProperties.properties.stackName,data:data64};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1962,10 +1997,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data55.dns !== undefined){
-let data64 = data55.dns;
-if((!(data64 && typeof data64 == "object" && !Array.isArray(data64))) && (data64 !== null)){
-const err154 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.dns.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data64};
+if(data62.region !== undefined){
+let data65 = data62.region;
+if(typeof data65 === "string"){
+if(!pattern1.test(data65)){
+const err154 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/pattern",keyword:"pattern",params:{pattern: "^[a-z]{2}(-[a-z]+)+-\\d$"},message:"must match pattern \""+"^[a-z]{2}(-[a-z]+)+-\\d$"+"\"",schema:"^[a-z]{2}(-[a-z]+)+-\\d$",parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data65};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1974,10 +2010,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key19 in data64){
-if(!((((key19 === "domain") || (key19 === "hostname")) || (key19 === "hostedZoneId")) || (key19 === "ttl"))){
-const err155 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data64};
+}
+else {
+const err155 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/region",schemaPath:"#/properties/environments/additionalProperties/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.region.type,parentSchema:schema6.properties.environments.additionalProperties.properties.region,data:data65};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -1987,11 +2022,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data64.domain !== undefined){
-let data65 = data64.domain;
-if(typeof data65 === "string"){
-if(!pattern4.test(data65)){
-const err156 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data65};
+if(data62.usersDir !== undefined){
+let data66 = data62.usersDir;
+if(typeof data66 === "string"){
+if(func3(data66) < 1){
+const err156 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data66};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2002,7 +2037,7 @@ errors++;
 }
 }
 else {
-const err157 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data65};
+const err157 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/usersDir",schemaPath:"#/properties/environments/additionalProperties/properties/usersDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.usersDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.usersDir,data:data66};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2012,11 +2047,10 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data64.hostname !== undefined){
-let data66 = data64.hostname;
-if(typeof data66 === "string"){
-if(!pattern5.test(data66)){
-const err158 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data66};
+if(data62.userStacks !== undefined){
+let data67 = data62.userStacks;
+if(!((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67)))){
+const err158 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.userStacks.type,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data67};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2025,9 +2059,9 @@ vErrors.push(err158);
 }
 errors++;
 }
-}
-else {
-const err159 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data66};
+if(typeof data67 == "number"){
+if(data67 > 200 || isNaN(data67)){
+const err159 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200},message:"must be <= 200",schema:200,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data67};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2036,12 +2070,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-if(data64.hostedZoneId !== undefined){
-let data67 = data64.hostedZoneId;
-if(typeof data67 === "string"){
-if(!pattern6.test(data67)){
-const err160 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data67};
+if(data67 < 2 || isNaN(data67)){
+const err160 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/userStacks",schemaPath:"#/properties/environments/additionalProperties/properties/userStacks/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2},message:"must be >= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.userStacks,data:data67};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2051,8 +2081,12 @@ vErrors.push(err160);
 errors++;
 }
 }
-else {
-const err161 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data67};
+}
+if(data62.outDir !== undefined){
+let data68 = data62.outDir;
+if(typeof data68 === "string"){
+if(func3(data68) < 1){
+const err161 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data68};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2062,10 +2096,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data64.ttl !== undefined){
-let data68 = data64.ttl;
-if(!((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68)))){
-const err162 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data68};
+else {
+const err162 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outDir",schemaPath:"#/properties/environments/additionalProperties/properties/outDir/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outDir.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outDir,data:data68};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2074,9 +2106,12 @@ vErrors.push(err162);
 }
 errors++;
 }
-if(typeof data68 == "number"){
-if(data68 > 86400 || isNaN(data68)){
-const err163 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data68};
+}
+if(data62.tags !== undefined){
+let data69 = data62.tags;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+if(Object.keys(data69).length > 40){
+const err163 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/maxProperties",keyword:"maxProperties",params:{limit: 40},message:"must NOT have more than 40 properties",schema:40,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data69};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2085,8 +2120,11 @@ vErrors.push(err163);
 }
 errors++;
 }
-if(data68 < 60 || isNaN(data68)){
-const err164 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data68};
+for(const key19 in data69){
+const _errs158 = errors;
+if(typeof key19 === "string"){
+if(!pattern2.test(key19)){
+const err164 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"},message:"must match pattern \""+"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$"+"\"",schema:"^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,data:key19,propertyName:key19};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2096,15 +2134,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-}
-}
-if(data55.server !== undefined){
-let data69 = data55.server;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key20 in data69){
-if(!(key20 === "securityPolicy")){
-const err165 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data69};
+var valid36 = _errs158 === errors;
+if(!valid36){
+const err165 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/propertyNames",keyword:"propertyNames",params:{propertyName: key19},message:"property name must be valid",schema:schema6.properties.environments.additionalProperties.properties.tags.propertyNames,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data69};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2114,11 +2146,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data69.securityPolicy !== undefined){
-let data70 = data69.securityPolicy;
+for(const key20 in data69){
+let data70 = data69[key20];
 if(typeof data70 === "string"){
-if(!pattern7.test(data70)){
-const err166 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data70};
+if(func3(data70) > 256){
+const err166 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters",schema:256,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data70};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2127,9 +2159,8 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-else {
-const err167 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data70};
+if(!pattern3.test(data70)){
+const err167 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"},message:"must match pattern \""+"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$"+"\"",schema:"^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data70};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2139,9 +2170,8 @@ vErrors.push(err167);
 errors++;
 }
 }
-}
 else {
-const err168 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.server.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data69};
+const err168 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags.additionalProperties,data:data70};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2151,12 +2181,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data55.buckets !== undefined){
-let data71 = data55.buckets;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-for(const key21 in data71){
-if(!(((((key21 === "gateway") || (key21 === "accessLogs")) || (key21 === "staging")) || (key21 === "noncurrentVersionDays")) || (key21 === "accessLogExpirationDays"))){
-const err169 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data71};
+}
+else {
+const err169 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/tags",schemaPath:"#/properties/environments/additionalProperties/properties/tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.tags.type,parentSchema:schema6.properties.environments.additionalProperties.properties.tags,data:data69};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2166,11 +2193,10 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data71.gateway !== undefined){
-let data72 = data71.gateway;
-if(typeof data72 === "string"){
-if(!pattern8.test(data72)){
-const err170 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data72};
+if(data62.dns !== undefined){
+let data71 = data62.dns;
+if((!(data71 && typeof data71 == "object" && !Array.isArray(data71))) && (data71 !== null)){
+const err170 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.dns.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.dns.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data71};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2179,9 +2205,10 @@ vErrors.push(err170);
 }
 errors++;
 }
-}
-else {
-const err171 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data72};
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+for(const key21 in data71){
+if(!((((key21 === "domain") || (key21 === "hostname")) || (key21 === "hostedZoneId")) || (key21 === "ttl"))){
+const err171 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns",schemaPath:"#/properties/environments/additionalProperties/properties/dns/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.dns,data:data71};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2191,11 +2218,11 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data71.accessLogs !== undefined){
-let data73 = data71.accessLogs;
-if(typeof data73 === "string"){
-if(!pattern8.test(data73)){
-const err172 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data73};
+if(data71.domain !== undefined){
+let data72 = data71.domain;
+if(typeof data72 === "string"){
+if(!pattern4.test(data72)){
+const err172 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/pattern",keyword:"pattern",params:{pattern: "^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"},message:"must match pattern \""+"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$"+"\"",schema:"^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data72};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2206,7 +2233,7 @@ errors++;
 }
 }
 else {
-const err173 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data73};
+const err173 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/domain",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/domain/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.domain,data:data72};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2216,11 +2243,11 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data71.staging !== undefined){
-let data74 = data71.staging;
-if(typeof data74 === "string"){
-if(!pattern8.test(data74)){
-const err174 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data74};
+if(data71.hostname !== undefined){
+let data73 = data71.hostname;
+if(typeof data73 === "string"){
+if(!pattern5.test(data73)){
+const err174 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"+"\"",schema:"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data73};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2231,7 +2258,7 @@ errors++;
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data74};
+const err175 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostname",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostname/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostname,data:data73};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2241,10 +2268,11 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data71.noncurrentVersionDays !== undefined){
-let data75 = data71.noncurrentVersionDays;
-if(!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))){
-const err176 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data75};
+if(data71.hostedZoneId !== undefined){
+let data74 = data71.hostedZoneId;
+if(typeof data74 === "string"){
+if(!pattern6.test(data74)){
+const err176 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/pattern",keyword:"pattern",params:{pattern: "^Z[A-Z0-9]{1,31}$"},message:"must match pattern \""+"^Z[A-Z0-9]{1,31}$"+"\"",schema:"^Z[A-Z0-9]{1,31}$",parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data74};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2253,9 +2281,9 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(typeof data75 == "number"){
-if(data75 > 3650 || isNaN(data75)){
-const err177 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data75};
+}
+else {
+const err177 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/hostedZoneId",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/hostedZoneId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.hostedZoneId,data:data74};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2264,8 +2292,11 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data75 < 1 || isNaN(data75)){
-const err178 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data75};
+}
+if(data71.ttl !== undefined){
+let data75 = data71.ttl;
+if(!((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75)))){
+const err178 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl.type,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data75};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2274,12 +2305,9 @@ vErrors.push(err178);
 }
 errors++;
 }
-}
-}
-if(data71.accessLogExpirationDays !== undefined){
-let data76 = data71.accessLogExpirationDays;
-if(!((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76)))){
-const err179 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data76};
+if(typeof data75 == "number"){
+if(data75 > 86400 || isNaN(data75)){
+const err179 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400},message:"must be <= 86400",schema:86400,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data75};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2288,9 +2316,8 @@ vErrors.push(err179);
 }
 errors++;
 }
-if(typeof data76 == "number"){
-if(data76 > 3650 || isNaN(data76)){
-const err180 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data76};
+if(data75 < 60 || isNaN(data75)){
+const err180 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/dns/ttl",schemaPath:"#/properties/environments/additionalProperties/properties/dns/properties/ttl/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.dns.properties.ttl,data:data75};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2299,8 +2326,16 @@ vErrors.push(err180);
 }
 errors++;
 }
-if(data76 < 1 || isNaN(data76)){
-const err181 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data76};
+}
+}
+}
+}
+if(data62.server !== undefined){
+let data76 = data62.server;
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+for(const key22 in data76){
+if(!(key22 === "securityPolicy")){
+const err181 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data76};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2310,10 +2345,11 @@ vErrors.push(err181);
 errors++;
 }
 }
-}
-}
-else {
-const err182 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.buckets.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data71};
+if(data76.securityPolicy !== undefined){
+let data77 = data76.securityPolicy;
+if(typeof data77 === "string"){
+if(!pattern7.test(data77)){
+const err182 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/pattern",keyword:"pattern",params:{pattern: "^TransferSecurityPolicy-[A-Za-z0-9-]+$"},message:"must match pattern \""+"^TransferSecurityPolicy-[A-Za-z0-9-]+$"+"\"",schema:"^TransferSecurityPolicy-[A-Za-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data77};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2323,12 +2359,8 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data55.logs !== undefined){
-let data77 = data55.logs;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key22 in data77){
-if(!(key22 === "retentionDays")){
-const err183 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data77};
+else {
+const err183 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/server/securityPolicy",schemaPath:"#/properties/environments/additionalProperties/properties/server/properties/securityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server.properties.securityPolicy,data:data77};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2338,10 +2370,9 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data77.retentionDays !== undefined){
-let data78 = data77.retentionDays;
-if(!((((((((((((((((((((((data78 === 1) || (data78 === 3)) || (data78 === 5)) || (data78 === 7)) || (data78 === 14)) || (data78 === 30)) || (data78 === 60)) || (data78 === 90)) || (data78 === 120)) || (data78 === 150)) || (data78 === 180)) || (data78 === 365)) || (data78 === 400)) || (data78 === 545)) || (data78 === 731)) || (data78 === 1096)) || (data78 === 1827)) || (data78 === 2192)) || (data78 === 2557)) || (data78 === 2922)) || (data78 === 3288)) || (data78 === 3653))){
-const err184 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays,data:data78};
+}
+else {
+const err184 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/server",schemaPath:"#/properties/environments/additionalProperties/properties/server/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.server.type,parentSchema:schema6.properties.environments.additionalProperties.properties.server,data:data76};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2351,9 +2382,12 @@ vErrors.push(err184);
 errors++;
 }
 }
-}
-else {
-const err185 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.logs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data77};
+if(data62.buckets !== undefined){
+let data78 = data62.buckets;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+for(const key23 in data78){
+if(!(((((key23 === "gateway") || (key23 === "accessLogs")) || (key23 === "staging")) || (key23 === "noncurrentVersionDays")) || (key23 === "accessLogExpirationDays"))){
+const err185 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data78};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2363,12 +2397,11 @@ vErrors.push(err185);
 errors++;
 }
 }
-if(data55.outbound !== undefined){
-let data79 = data55.outbound;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key23 in data79){
-if(!(func2.call(schema6.properties.environments.additionalProperties.properties.outbound.properties, key23))){
-const err186 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data79};
+if(data78.gateway !== undefined){
+let data79 = data78.gateway;
+if(typeof data79 === "string"){
+if(!pattern8.test(data79)){
+const err186 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data79};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2378,10 +2411,8 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data79.enabled !== undefined){
-let data80 = data79.enabled;
-if(typeof data80 !== "boolean"){
-const err187 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/enabled",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled,data:data80};
+else {
+const err187 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/gateway",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/gateway/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.gateway,data:data79};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2391,11 +2422,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(data79.secretPrefix !== undefined){
-let data81 = data79.secretPrefix;
-if(typeof data81 === "string"){
-if(func3(data81) > 400){
-const err188 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data81};
+if(data78.accessLogs !== undefined){
+let data80 = data78.accessLogs;
+if(typeof data80 === "string"){
+if(!pattern8.test(data80)){
+const err188 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data80};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2404,8 +2435,9 @@ vErrors.push(err188);
 }
 errors++;
 }
-if(!pattern11.test(data81)){
-const err189 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data81};
+}
+else {
+const err189 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogs",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogs,data:data80};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2415,8 +2447,11 @@ vErrors.push(err189);
 errors++;
 }
 }
-else {
-const err190 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data81};
+if(data78.staging !== undefined){
+let data81 = data78.staging;
+if(typeof data81 === "string"){
+if(!pattern8.test(data81)){
+const err190 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data81};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2426,10 +2461,8 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data79.reservedConcurrency !== undefined){
-let data82 = data79.reservedConcurrency;
-if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
-const err191 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data82};
+else {
+const err191 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/staging",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/staging/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.staging,data:data81};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2438,9 +2471,11 @@ vErrors.push(err191);
 }
 errors++;
 }
-if(typeof data82 == "number"){
-if(data82 > 1000 || isNaN(data82)){
-const err192 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data82};
+}
+if(data78.noncurrentVersionDays !== undefined){
+let data82 = data78.noncurrentVersionDays;
+if(!((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82)))){
+const err192 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data82};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2449,8 +2484,9 @@ vErrors.push(err192);
 }
 errors++;
 }
-if(data82 < 1 || isNaN(data82)){
-const err193 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data82};
+if(typeof data82 == "number"){
+if(data82 > 3650 || isNaN(data82)){
+const err193 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data82};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2459,12 +2495,8 @@ vErrors.push(err193);
 }
 errors++;
 }
-}
-}
-if(data79.memorySize !== undefined){
-let data83 = data79.memorySize;
-if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
-const err194 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data83};
+if(data82 < 1 || isNaN(data82)){
+const err194 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/noncurrentVersionDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/noncurrentVersionDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.noncurrentVersionDays,data:data82};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2473,9 +2505,12 @@ vErrors.push(err194);
 }
 errors++;
 }
-if(typeof data83 == "number"){
-if(data83 > 10240 || isNaN(data83)){
-const err195 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data83};
+}
+}
+if(data78.accessLogExpirationDays !== undefined){
+let data83 = data78.accessLogExpirationDays;
+if(!((typeof data83 == "number") && (!(data83 % 1) && !isNaN(data83)))){
+const err195 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data83};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2484,8 +2519,9 @@ vErrors.push(err195);
 }
 errors++;
 }
-if(data83 < 128 || isNaN(data83)){
-const err196 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data83};
+if(typeof data83 == "number"){
+if(data83 > 3650 || isNaN(data83)){
+const err196 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data83};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2494,12 +2530,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-}
-if(data79.timeoutSeconds !== undefined){
-let data84 = data79.timeoutSeconds;
-if(!((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84)))){
-const err197 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data84};
+if(data83 < 1 || isNaN(data83)){
+const err197 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets/accessLogExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/properties/accessLogExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets.properties.accessLogExpirationDays,data:data83};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2508,9 +2540,11 @@ vErrors.push(err197);
 }
 errors++;
 }
-if(typeof data84 == "number"){
-if(data84 > 899 || isNaN(data84)){
-const err198 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data84};
+}
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/buckets",schemaPath:"#/properties/environments/additionalProperties/properties/buckets/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.buckets.type,parentSchema:schema6.properties.environments.additionalProperties.properties.buckets,data:data78};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2519,8 +2553,13 @@ vErrors.push(err198);
 }
 errors++;
 }
-if(data84 < 30 || isNaN(data84)){
-const err199 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data84};
+}
+if(data62.logs !== undefined){
+let data84 = data62.logs;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key24 in data84){
+if(!(key24 === "retentionDays")){
+const err199 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data84};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2530,11 +2569,10 @@ vErrors.push(err199);
 errors++;
 }
 }
-}
-if(data79.maxRetryAttempts !== undefined){
-let data85 = data79.maxRetryAttempts;
-if(!((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85)))){
-const err200 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data85};
+if(data84.retentionDays !== undefined){
+let data85 = data84.retentionDays;
+if(!((((((((((((((((((((((data85 === 1) || (data85 === 3)) || (data85 === 5)) || (data85 === 7)) || (data85 === 14)) || (data85 === 30)) || (data85 === 60)) || (data85 === 90)) || (data85 === 120)) || (data85 === 150)) || (data85 === 180)) || (data85 === 365)) || (data85 === 400)) || (data85 === 545)) || (data85 === 731)) || (data85 === 1096)) || (data85 === 1827)) || (data85 === 2192)) || (data85 === 2557)) || (data85 === 2922)) || (data85 === 3288)) || (data85 === 3653))){
+const err200 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs/retentionDays",schemaPath:"#/properties/environments/additionalProperties/properties/logs/properties/retentionDays/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.logs.properties.retentionDays,data:data85};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2543,9 +2581,10 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(typeof data85 == "number"){
-if(data85 > 2 || isNaN(data85)){
-const err201 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data85};
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs",schemaPath:"#/properties/environments/additionalProperties/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.logs.type,parentSchema:schema6.properties.environments.additionalProperties.properties.logs,data:data84};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2554,8 +2593,13 @@ vErrors.push(err201);
 }
 errors++;
 }
-if(data85 < 0 || isNaN(data85)){
-const err202 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data85};
+}
+if(data62.outbound !== undefined){
+let data86 = data62.outbound;
+if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
+for(const key25 in data86){
+if(!(func2.call(schema6.properties.environments.additionalProperties.properties.outbound.properties, key25))){
+const err202 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data86};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2565,11 +2609,10 @@ vErrors.push(err202);
 errors++;
 }
 }
-}
-if(data79.maxEventAgeSeconds !== undefined){
-let data86 = data79.maxEventAgeSeconds;
-if(!((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86)))){
-const err203 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data86};
+if(data86.enabled !== undefined){
+let data87 = data86.enabled;
+if(typeof data87 !== "boolean"){
+const err203 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/enabled",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.enabled,data:data87};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2578,9 +2621,12 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(typeof data86 == "number"){
-if(data86 > 21600 || isNaN(data86)){
-const err204 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data86};
+}
+if(data86.secretPrefix !== undefined){
+let data88 = data86.secretPrefix;
+if(typeof data88 === "string"){
+if(func3(data88) > 400){
+const err204 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/maxLength",keyword:"maxLength",params:{limit: 400},message:"must NOT have more than 400 characters",schema:400,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data88};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2589,8 +2635,8 @@ vErrors.push(err204);
 }
 errors++;
 }
-if(data86 < 60 || isNaN(data86)){
-const err205 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data86};
+if(!pattern11.test(data88)){
+const err205 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"},message:"must match pattern \""+"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$"+"\"",schema:"^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data88};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2600,11 +2646,8 @@ vErrors.push(err205);
 errors++;
 }
 }
-}
-if(data79.stagingExpirationDays !== undefined){
-let data87 = data79.stagingExpirationDays;
-if(!((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87)))){
-const err206 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data87};
+else {
+const err206 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/secretPrefix",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/secretPrefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.secretPrefix,data:data88};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2613,9 +2656,11 @@ vErrors.push(err206);
 }
 errors++;
 }
-if(typeof data87 == "number"){
-if(data87 > 3650 || isNaN(data87)){
-const err207 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data87};
+}
+if(data86.reservedConcurrency !== undefined){
+let data89 = data86.reservedConcurrency;
+if(!((typeof data89 == "number") && (!(data89 % 1) && !isNaN(data89)))){
+const err207 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data89};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2624,8 +2669,9 @@ vErrors.push(err207);
 }
 errors++;
 }
-if(data87 < 1 || isNaN(data87)){
-const err208 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data87};
+if(typeof data89 == "number"){
+if(data89 > 1000 || isNaN(data89)){
+const err208 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000",schema:1000,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data89};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2634,12 +2680,8 @@ vErrors.push(err208);
 }
 errors++;
 }
-}
-}
-if(data79.alarmEmail !== undefined){
-let data88 = data79.alarmEmail;
-if((typeof data88 !== "string") && (data88 !== null)){
-const err209 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data88};
+if(data89 < 1 || isNaN(data89)){
+const err209 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/reservedConcurrency",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/reservedConcurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.reservedConcurrency,data:data89};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2648,9 +2690,12 @@ vErrors.push(err209);
 }
 errors++;
 }
-if(typeof data88 === "string"){
-if(!pattern12.test(data88)){
-const err210 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data88};
+}
+}
+if(data86.memorySize !== undefined){
+let data90 = data86.memorySize;
+if(!((typeof data90 == "number") && (!(data90 % 1) && !isNaN(data90)))){
+const err210 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data90};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2659,12 +2704,9 @@ vErrors.push(err210);
 }
 errors++;
 }
-}
-}
-if(data79.vpc !== undefined){
-let data89 = data79.vpc;
-if((!(data89 && typeof data89 == "object" && !Array.isArray(data89))) && (data89 !== null)){
-const err211 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data89};
+if(typeof data90 == "number"){
+if(data90 > 10240 || isNaN(data90)){
+const err211 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10240},message:"must be <= 10240",schema:10240,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data90};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2673,10 +2715,8 @@ vErrors.push(err211);
 }
 errors++;
 }
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-for(const key24 in data89){
-if(!((key24 === "subnetIds") || (key24 === "securityGroupIds"))){
-const err212 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data89};
+if(data90 < 128 || isNaN(data90)){
+const err212 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/memorySize",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/memorySize/minimum",keyword:"minimum",params:{comparison: ">=", limit: 128},message:"must be >= 128",schema:128,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.memorySize,data:data90};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2686,11 +2726,11 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data89.subnetIds !== undefined){
-let data90 = data89.subnetIds;
-if(Array.isArray(data90)){
-if(data90.length > 16){
-const err213 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
+}
+if(data86.timeoutSeconds !== undefined){
+let data91 = data86.timeoutSeconds;
+if(!((typeof data91 == "number") && (!(data91 % 1) && !isNaN(data91)))){
+const err213 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data91};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2699,8 +2739,9 @@ vErrors.push(err213);
 }
 errors++;
 }
-if(data90.length < 1){
-const err214 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
+if(typeof data91 == "number"){
+if(data91 > 899 || isNaN(data91)){
+const err214 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 899},message:"must be <= 899",schema:899,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data91};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2709,12 +2750,8 @@ vErrors.push(err214);
 }
 errors++;
 }
-const len4 = data90.length;
-for(let i7=0; i7<len4; i7++){
-let data91 = data90[i7];
-if(typeof data91 === "string"){
-if(!pattern13.test(data91)){
-const err215 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data91};
+if(data91 < 30 || isNaN(data91)){
+const err215 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/timeoutSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/timeoutSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 30},message:"must be >= 30",schema:30,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.timeoutSeconds,data:data91};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2724,8 +2761,11 @@ vErrors.push(err215);
 errors++;
 }
 }
-else {
-const err216 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i7,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data91};
+}
+if(data86.maxRetryAttempts !== undefined){
+let data92 = data86.maxRetryAttempts;
+if(!((typeof data92 == "number") && (!(data92 % 1) && !isNaN(data92)))){
+const err216 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data92};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2734,19 +2774,9 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
-let i8 = data90.length;
-let j3;
-if(i8 > 1){
-const indices2 = {};
-for(;i8--;){
-let item2 = data90[i8];
-if(typeof item2 !== "string"){
-continue;
-}
-if(typeof indices2[item2] == "number"){
-j3 = indices2[item2];
-const err217 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i8, j: j3},message:"must NOT have duplicate items (items ## "+j3+" and "+i8+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
+if(typeof data92 == "number"){
+if(data92 > 2 || isNaN(data92)){
+const err217 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2",schema:2,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data92};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2754,14 +2784,9 @@ else {
 vErrors.push(err217);
 }
 errors++;
-break;
 }
-indices2[item2] = i8;
-}
-}
-}
-else {
-const err218 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data90};
+if(data92 < 0 || isNaN(data92)){
+const err218 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxRetryAttempts",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxRetryAttempts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxRetryAttempts,data:data92};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2771,11 +2796,11 @@ vErrors.push(err218);
 errors++;
 }
 }
-if(data89.securityGroupIds !== undefined){
-let data92 = data89.securityGroupIds;
-if(Array.isArray(data92)){
-if(data92.length > 5){
-const err219 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
+}
+if(data86.maxEventAgeSeconds !== undefined){
+let data93 = data86.maxEventAgeSeconds;
+if(!((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93)))){
+const err219 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data93};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2784,8 +2809,9 @@ vErrors.push(err219);
 }
 errors++;
 }
-if(data92.length < 1){
-const err220 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
+if(typeof data93 == "number"){
+if(data93 > 21600 || isNaN(data93)){
+const err220 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 21600},message:"must be <= 21600",schema:21600,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data93};
 if(vErrors === null){
 vErrors = [err220];
 }
@@ -2794,12 +2820,8 @@ vErrors.push(err220);
 }
 errors++;
 }
-const len5 = data92.length;
-for(let i9=0; i9<len5; i9++){
-let data93 = data92[i9];
-if(typeof data93 === "string"){
-if(!pattern14.test(data93)){
-const err221 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data93};
+if(data93 < 60 || isNaN(data93)){
+const err221 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/maxEventAgeSeconds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/maxEventAgeSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 60},message:"must be >= 60",schema:60,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.maxEventAgeSeconds,data:data93};
 if(vErrors === null){
 vErrors = [err221];
 }
@@ -2809,8 +2831,11 @@ vErrors.push(err221);
 errors++;
 }
 }
-else {
-const err222 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i9,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data93};
+}
+if(data86.stagingExpirationDays !== undefined){
+let data94 = data86.stagingExpirationDays;
+if(!((typeof data94 == "number") && (!(data94 % 1) && !isNaN(data94)))){
+const err222 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data94};
 if(vErrors === null){
 vErrors = [err222];
 }
@@ -2819,19 +2844,9 @@ vErrors.push(err222);
 }
 errors++;
 }
-}
-let i10 = data92.length;
-let j4;
-if(i10 > 1){
-const indices3 = {};
-for(;i10--;){
-let item3 = data92[i10];
-if(typeof item3 !== "string"){
-continue;
-}
-if(typeof indices3[item3] == "number"){
-j4 = indices3[item3];
-const err223 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i10, j: j4},message:"must NOT have duplicate items (items ## "+j4+" and "+i10+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
+if(typeof data94 == "number"){
+if(data94 > 3650 || isNaN(data94)){
+const err223 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3650},message:"must be <= 3650",schema:3650,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data94};
 if(vErrors === null){
 vErrors = [err223];
 }
@@ -2839,14 +2854,9 @@ else {
 vErrors.push(err223);
 }
 errors++;
-break;
 }
-indices3[item3] = i10;
-}
-}
-}
-else {
-const err224 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data92};
+if(data94 < 1 || isNaN(data94)){
+const err224 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/stagingExpirationDays",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/stagingExpirationDays/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.stagingExpirationDays,data:data94};
 if(vErrors === null){
 vErrors = [err224];
 }
@@ -2857,10 +2867,12 @@ errors++;
 }
 }
 }
-}
-}
-else {
-const err225 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.outbound.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data79};
+if(data86.alarms !== undefined){
+let data95 = data86.alarms;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+for(const key26 in data95){
+if(!((key26 === "emails") || (key26 === "topicArns"))){
+const err225 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms,data:data95};
 if(vErrors === null){
 vErrors = [err225];
 }
@@ -2870,12 +2882,11 @@ vErrors.push(err225);
 errors++;
 }
 }
-if(data55.artifacts !== undefined){
-let data94 = data55.artifacts;
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-for(const key25 in data94){
-if(!((key25 === "bucket") || (key25 === "prefix"))){
-const err226 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data94};
+if(data95.emails !== undefined){
+let data96 = data95.emails;
+if(Array.isArray(data96)){
+if(data96.length > 20){
+const err226 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/emails",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/emails/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items",schema:20,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.emails,data:data96};
 if(vErrors === null){
 vErrors = [err226];
 }
@@ -2884,12 +2895,12 @@ vErrors.push(err226);
 }
 errors++;
 }
-}
-if(data94.bucket !== undefined){
-let data95 = data94.bucket;
-if(typeof data95 === "string"){
-if(!pattern8.test(data95)){
-const err227 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data95};
+const len6 = data96.length;
+for(let i11=0; i11<len6; i11++){
+let data97 = data96[i11];
+if(typeof data97 === "string"){
+if(!pattern12.test(data97)){
+const err227 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/emails/" + i11,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/emails/items/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.emails.items,data:data97};
 if(vErrors === null){
 vErrors = [err227];
 }
@@ -2900,7 +2911,7 @@ errors++;
 }
 }
 else {
-const err228 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data95};
+const err228 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/emails/" + i11,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/emails/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.emails.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.emails.items,data:data97};
 if(vErrors === null){
 vErrors = [err228];
 }
@@ -2910,11 +2921,18 @@ vErrors.push(err228);
 errors++;
 }
 }
-if(data94.prefix !== undefined){
-let data96 = data94.prefix;
-if(typeof data96 === "string"){
-if(func3(data96) > 200){
-const err229 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data96};
+let i12 = data96.length;
+let j5;
+if(i12 > 1){
+const indices4 = {};
+for(;i12--;){
+let item4 = data96[i12];
+if(typeof item4 !== "string"){
+continue;
+}
+if(typeof indices4[item4] == "number"){
+j5 = indices4[item4];
+const err229 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/emails",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/emails/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i12+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.emails,data:data96};
 if(vErrors === null){
 vErrors = [err229];
 }
@@ -2922,9 +2940,14 @@ else {
 vErrors.push(err229);
 }
 errors++;
+break;
 }
-if(!pattern16.test(data96)){
-const err230 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data96};
+indices4[item4] = i12;
+}
+}
+}
+else {
+const err230 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/emails",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/emails/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.emails.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.emails,data:data96};
 if(vErrors === null){
 vErrors = [err230];
 }
@@ -2934,8 +2957,11 @@ vErrors.push(err230);
 errors++;
 }
 }
-else {
-const err231 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data96};
+if(data95.topicArns !== undefined){
+let data98 = data95.topicArns;
+if(Array.isArray(data98)){
+if(data98.length > 4){
+const err231 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/topicArns",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/topicArns/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items",schema:4,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.topicArns,data:data98};
 if(vErrors === null){
 vErrors = [err231];
 }
@@ -2944,10 +2970,12 @@ vErrors.push(err231);
 }
 errors++;
 }
-}
-}
-else {
-const err232 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.artifacts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data94};
+const len7 = data98.length;
+for(let i13=0; i13<len7; i13++){
+let data99 = data98[i13];
+if(typeof data99 === "string"){
+if(!pattern13.test(data99)){
+const err232 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/topicArns/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/topicArns/items/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$"+"\"",schema:"^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.topicArns.items,data:data99};
 if(vErrors === null){
 vErrors = [err232];
 }
@@ -2957,12 +2985,8 @@ vErrors.push(err232);
 errors++;
 }
 }
-if(data55.deploy !== undefined){
-let data97 = data55.deploy;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key26 in data97){
-if(!((((key26 === "roleArn") || (key26 === "terminationProtection")) || (key26 === "capabilities")) || (key26 === "parameters"))){
-const err233 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data97};
+else {
+const err233 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/topicArns/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/topicArns/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.topicArns.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.topicArns.items,data:data99};
 if(vErrors === null){
 vErrors = [err233];
 }
@@ -2972,11 +2996,18 @@ vErrors.push(err233);
 errors++;
 }
 }
-if(data97.roleArn !== undefined){
-let data98 = data97.roleArn;
-if(typeof data98 === "string"){
-if(!pattern17.test(data98)){
-const err234 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data98};
+let i14 = data98.length;
+let j6;
+if(i14 > 1){
+const indices5 = {};
+for(;i14--;){
+let item5 = data98[i14];
+if(typeof item5 !== "string"){
+continue;
+}
+if(typeof indices5[item5] == "number"){
+j6 = indices5[item5];
+const err234 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/topicArns",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/topicArns/uniqueItems",keyword:"uniqueItems",params:{i: i14, j: j6},message:"must NOT have duplicate items (items ## "+j6+" and "+i14+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.topicArns,data:data98};
 if(vErrors === null){
 vErrors = [err234];
 }
@@ -2984,10 +3015,14 @@ else {
 vErrors.push(err234);
 }
 errors++;
+break;
+}
+indices5[item5] = i14;
+}
 }
 }
 else {
-const err235 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data98};
+const err235 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms/topicArns",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/properties/topicArns/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.topicArns.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.properties.topicArns,data:data98};
 if(vErrors === null){
 vErrors = [err235];
 }
@@ -2997,10 +3032,9 @@ vErrors.push(err235);
 errors++;
 }
 }
-if(data97.terminationProtection !== undefined){
-let data99 = data97.terminationProtection;
-if(typeof data99 !== "boolean"){
-const err236 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/terminationProtection",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection,data:data99};
+}
+else {
+const err236 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarms",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarms/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarms,data:data95};
 if(vErrors === null){
 vErrors = [err236];
 }
@@ -3010,14 +3044,10 @@ vErrors.push(err236);
 errors++;
 }
 }
-if(data97.capabilities !== undefined){
-let data100 = data97.capabilities;
-if(Array.isArray(data100)){
-const len6 = data100.length;
-for(let i11=0; i11<len6; i11++){
-let data101 = data100[i11];
-if(!(((data101 === "CAPABILITY_IAM") || (data101 === "CAPABILITY_NAMED_IAM")) || (data101 === "CAPABILITY_AUTO_EXPAND"))){
-const err237 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities/" + i11,schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items,data:data101};
+if(data86.alarmEmail !== undefined){
+let data100 = data86.alarmEmail;
+if((typeof data100 !== "string") && (data100 !== null)){
+const err237 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type},message:"must be string,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data100};
 if(vErrors === null){
 vErrors = [err237];
 }
@@ -3026,15 +3056,9 @@ vErrors.push(err237);
 }
 errors++;
 }
-}
-let i12 = data100.length;
-let j5;
-if(i12 > 1){
-outer1:
-for(;i12--;){
-for(j5 = i12; j5--;){
-if(func0(data100[i12], data100[j5])){
-const err238 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i12, j: j5},message:"must NOT have duplicate items (items ## "+j5+" and "+i12+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data100};
+if(typeof data100 === "string"){
+if(!pattern12.test(data100)){
+const err238 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/alarmEmail",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/alarmEmail/pattern",keyword:"pattern",params:{pattern: "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"},message:"must match pattern \""+"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$"+"\"",schema:"^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.alarmEmail,data:data100};
 if(vErrors === null){
 vErrors = [err238];
 }
@@ -3042,14 +3066,13 @@ else {
 vErrors.push(err238);
 }
 errors++;
-break outer1;
 }
 }
 }
-}
-}
-else {
-const err239 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data100};
+if(data86.vpc !== undefined){
+let data101 = data86.vpc;
+if((!(data101 && typeof data101 == "object" && !Array.isArray(data101))) && (data101 !== null)){
+const err239 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/type",keyword:"type",params:{type: schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type},message:"must be object,null",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data101};
 if(vErrors === null){
 vErrors = [err239];
 }
@@ -3058,14 +3081,10 @@ vErrors.push(err239);
 }
 errors++;
 }
-}
-if(data97.parameters !== undefined){
-let data102 = data97.parameters;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key27 in data102){
-let data103 = data102[key27];
-if(typeof data103 !== "string"){
-const err240 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters/" + key27.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties,data:data103};
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key27 in data101){
+if(!((key27 === "subnetIds") || (key27 === "securityGroupIds"))){
+const err240 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc,data:data101};
 if(vErrors === null){
 vErrors = [err240];
 }
@@ -3075,9 +3094,11 @@ vErrors.push(err240);
 errors++;
 }
 }
-}
-else {
-const err241 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters,data:data102};
+if(data101.subnetIds !== undefined){
+let data102 = data101.subnetIds;
+if(Array.isArray(data102)){
+if(data102.length > 16){
+const err241 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/maxItems",keyword:"maxItems",params:{limit: 16},message:"must NOT have more than 16 items",schema:16,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data102};
 if(vErrors === null){
 vErrors = [err241];
 }
@@ -3086,10 +3107,8 @@ vErrors.push(err241);
 }
 errors++;
 }
-}
-}
-else {
-const err242 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data97};
+if(data102.length < 1){
+const err242 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data102};
 if(vErrors === null){
 vErrors = [err242];
 }
@@ -3098,13 +3117,12 @@ vErrors.push(err242);
 }
 errors++;
 }
-}
-if(data55.validation !== undefined){
-let data104 = data55.validation;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-for(const key28 in data104){
-if(!(key28 === "waivers")){
-const err243 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data104};
+const len8 = data102.length;
+for(let i15=0; i15<len8; i15++){
+let data103 = data102[i15];
+if(typeof data103 === "string"){
+if(!pattern15.test(data103)){
+const err243 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i15,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/pattern",keyword:"pattern",params:{pattern: "^subnet-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^subnet-[0-9a-f]{8,17}$"+"\"",schema:"^subnet-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data103};
 if(vErrors === null){
 vErrors = [err243];
 }
@@ -3114,15 +3132,8 @@ vErrors.push(err243);
 errors++;
 }
 }
-if(data104.waivers !== undefined){
-let data105 = data104.waivers;
-if(Array.isArray(data105)){
-const len7 = data105.length;
-for(let i13=0; i13<len7; i13++){
-let data106 = data105[i13];
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-if(data106.rule === undefined){
-const err244 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
+else {
+const err244 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds/" + i15,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.items,data:data103};
 if(vErrors === null){
 vErrors = [err244];
 }
@@ -3131,8 +3142,19 @@ vErrors.push(err244);
 }
 errors++;
 }
-if(data106.resource === undefined){
-const err245 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
+}
+let i16 = data102.length;
+let j7;
+if(i16 > 1){
+const indices6 = {};
+for(;i16--;){
+let item6 = data102[i16];
+if(typeof item6 !== "string"){
+continue;
+}
+if(typeof indices6[item6] == "number"){
+j7 = indices6[item6];
+const err245 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/uniqueItems",keyword:"uniqueItems",params:{i: i16, j: j7},message:"must NOT have duplicate items (items ## "+j7+" and "+i16+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data102};
 if(vErrors === null){
 vErrors = [err245];
 }
@@ -3140,9 +3162,14 @@ else {
 vErrors.push(err245);
 }
 errors++;
+break;
 }
-if(data106.reason === undefined){
-const err246 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
+indices6[item6] = i16;
+}
+}
+}
+else {
+const err246 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/subnetIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/subnetIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.subnetIds,data:data102};
 if(vErrors === null){
 vErrors = [err246];
 }
@@ -3151,9 +3178,12 @@ vErrors.push(err246);
 }
 errors++;
 }
-for(const key29 in data106){
-if(!(((key29 === "rule") || (key29 === "resource")) || (key29 === "reason"))){
-const err247 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
+}
+if(data101.securityGroupIds !== undefined){
+let data104 = data101.securityGroupIds;
+if(Array.isArray(data104)){
+if(data104.length > 5){
+const err247 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/maxItems",keyword:"maxItems",params:{limit: 5},message:"must NOT have more than 5 items",schema:5,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data104};
 if(vErrors === null){
 vErrors = [err247];
 }
@@ -3162,12 +3192,8 @@ vErrors.push(err247);
 }
 errors++;
 }
-}
-if(data106.rule !== undefined){
-let data107 = data106.rule;
-if(typeof data107 === "string"){
-if(!pattern18.test(data107)){
-const err248 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data107};
+if(data104.length < 1){
+const err248 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items",schema:1,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data104};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -3176,9 +3202,12 @@ vErrors.push(err248);
 }
 errors++;
 }
-}
-else {
-const err249 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data107};
+const len9 = data104.length;
+for(let i17=0; i17<len9; i17++){
+let data105 = data104[i17];
+if(typeof data105 === "string"){
+if(!pattern16.test(data105)){
+const err249 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i17,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/pattern",keyword:"pattern",params:{pattern: "^sg-[0-9a-f]{8,17}$"},message:"must match pattern \""+"^sg-[0-9a-f]{8,17}$"+"\"",schema:"^sg-[0-9a-f]{8,17}$",parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data105};
 if(vErrors === null){
 vErrors = [err249];
 }
@@ -3188,11 +3217,8 @@ vErrors.push(err249);
 errors++;
 }
 }
-if(data106.resource !== undefined){
-let data108 = data106.resource;
-if(typeof data108 === "string"){
-if(!pattern19.test(data108)){
-const err250 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data108};
+else {
+const err250 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds/" + i17,schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.items,data:data105};
 if(vErrors === null){
 vErrors = [err250];
 }
@@ -3202,8 +3228,18 @@ vErrors.push(err250);
 errors++;
 }
 }
-else {
-const err251 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data108};
+let i18 = data104.length;
+let j8;
+if(i18 > 1){
+const indices7 = {};
+for(;i18--;){
+let item7 = data104[i18];
+if(typeof item7 !== "string"){
+continue;
+}
+if(typeof indices7[item7] == "number"){
+j8 = indices7[item7];
+const err251 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/uniqueItems",keyword:"uniqueItems",params:{i: i18, j: j8},message:"must NOT have duplicate items (items ## "+j8+" and "+i18+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data104};
 if(vErrors === null){
 vErrors = [err251];
 }
@@ -3211,13 +3247,14 @@ else {
 vErrors.push(err251);
 }
 errors++;
+break;
+}
+indices7[item7] = i18;
 }
 }
-if(data106.reason !== undefined){
-let data109 = data106.reason;
-if(typeof data109 === "string"){
-if(func3(data109) > 500){
-const err252 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data109};
+}
+else {
+const err252 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound/vpc/securityGroupIds",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/properties/vpc/properties/securityGroupIds/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound.properties.vpc.properties.securityGroupIds,data:data104};
 if(vErrors === null){
 vErrors = [err252];
 }
@@ -3226,8 +3263,12 @@ vErrors.push(err252);
 }
 errors++;
 }
-if(func3(data109) < 10){
-const err253 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data109};
+}
+}
+}
+}
+else {
+const err253 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/outbound",schemaPath:"#/properties/environments/additionalProperties/properties/outbound/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.outbound.type,parentSchema:schema6.properties.environments.additionalProperties.properties.outbound,data:data86};
 if(vErrors === null){
 vErrors = [err253];
 }
@@ -3237,8 +3278,12 @@ vErrors.push(err253);
 errors++;
 }
 }
-else {
-const err254 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data109};
+if(data62.iam !== undefined){
+let data106 = data62.iam;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+for(const key28 in data106){
+if(!(key28 === "permissionsBoundary")){
+const err254 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/iam",schemaPath:"#/properties/environments/additionalProperties/properties/iam/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.iam,data:data106};
 if(vErrors === null){
 vErrors = [err254];
 }
@@ -3248,9 +3293,11 @@ vErrors.push(err254);
 errors++;
 }
 }
-}
-else {
-const err255 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i13,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data106};
+if(data106.permissionsBoundary !== undefined){
+let data107 = data106.permissionsBoundary;
+if(typeof data107 === "string"){
+if(!pattern17.test(data107)){
+const err255 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/iam/permissionsBoundary",schemaPath:"#/properties/environments/additionalProperties/properties/iam/properties/permissionsBoundary/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$"+"\"",schema:"^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$",parentSchema:schema6.properties.environments.additionalProperties.properties.iam.properties.permissionsBoundary,data:data107};
 if(vErrors === null){
 vErrors = [err255];
 }
@@ -3260,9 +3307,8 @@ vErrors.push(err255);
 errors++;
 }
 }
-}
 else {
-const err256 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers,data:data105};
+const err256 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/iam/permissionsBoundary",schemaPath:"#/properties/environments/additionalProperties/properties/iam/properties/permissionsBoundary/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.iam.properties.permissionsBoundary.type,parentSchema:schema6.properties.environments.additionalProperties.properties.iam.properties.permissionsBoundary,data:data107};
 if(vErrors === null){
 vErrors = [err256];
 }
@@ -3274,7 +3320,7 @@ errors++;
 }
 }
 else {
-const err257 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data104};
+const err257 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/iam",schemaPath:"#/properties/environments/additionalProperties/properties/iam/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.iam.type,parentSchema:schema6.properties.environments.additionalProperties.properties.iam,data:data106};
 if(vErrors === null){
 vErrors = [err257];
 }
@@ -3284,9 +3330,12 @@ vErrors.push(err257);
 errors++;
 }
 }
-}
-else {
-const err258 = {instancePath:instancePath+"/environments/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties,data:data55};
+if(data62.artifacts !== undefined){
+let data108 = data62.artifacts;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+for(const key29 in data108){
+if(!((key29 === "bucket") || (key29 === "prefix"))){
+const err258 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data108};
 if(vErrors === null){
 vErrors = [err258];
 }
@@ -3296,9 +3345,11 @@ vErrors.push(err258);
 errors++;
 }
 }
-}
-else {
-const err259 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.type,parentSchema:schema6.properties.environments,data:data54};
+if(data108.bucket !== undefined){
+let data109 = data108.bucket;
+if(typeof data109 === "string"){
+if(!pattern8.test(data109)){
+const err259 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/pattern",keyword:"pattern",params:{pattern: "^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"},message:"must match pattern \""+"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"+"\"",schema:"^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data109};
 if(vErrors === null){
 vErrors = [err259];
 }
@@ -3308,14 +3359,423 @@ vErrors.push(err259);
 errors++;
 }
 }
-}
 else {
-const err260 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+const err260 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/bucket",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/bucket/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.bucket,data:data109};
 if(vErrors === null){
 vErrors = [err260];
 }
 else {
 vErrors.push(err260);
+}
+errors++;
+}
+}
+if(data108.prefix !== undefined){
+let data110 = data108.prefix;
+if(typeof data110 === "string"){
+if(func3(data110) > 200){
+const err261 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters",schema:200,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data110};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+if(!pattern19.test(data110)){
+const err262 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9!_.*'()/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9!_.*'()/-]*$"+"\"",schema:"^[A-Za-z0-9!_.*'()/-]*$",parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data110};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+else {
+const err263 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts/prefix",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/properties/prefix/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts.properties.prefix,data:data110};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+}
+else {
+const err264 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/artifacts",schemaPath:"#/properties/environments/additionalProperties/properties/artifacts/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.artifacts.type,parentSchema:schema6.properties.environments.additionalProperties.properties.artifacts,data:data108};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+if(data62.deploy !== undefined){
+let data111 = data62.deploy;
+if(data111 && typeof data111 == "object" && !Array.isArray(data111)){
+for(const key30 in data111){
+if(!((((key30 === "roleArn") || (key30 === "terminationProtection")) || (key30 === "capabilities")) || (key30 === "parameters"))){
+const err265 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data111};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+if(data111.roleArn !== undefined){
+let data112 = data111.roleArn;
+if(typeof data112 === "string"){
+if(!pattern20.test(data112)){
+const err266 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/pattern",keyword:"pattern",params:{pattern: "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"},message:"must match pattern \""+"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"+"\"",schema:"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data112};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+else {
+const err267 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/roleArn",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/roleArn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.roleArn,data:data112};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+if(data111.terminationProtection !== undefined){
+let data113 = data111.terminationProtection;
+if(typeof data113 !== "boolean"){
+const err268 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/terminationProtection",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/terminationProtection/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.terminationProtection,data:data113};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+if(data111.capabilities !== undefined){
+let data114 = data111.capabilities;
+if(Array.isArray(data114)){
+const len10 = data114.length;
+for(let i19=0; i19<len10; i19++){
+let data115 = data114[i19];
+if(!(((data115 === "CAPABILITY_IAM") || (data115 === "CAPABILITY_NAMED_IAM")) || (data115 === "CAPABILITY_AUTO_EXPAND"))){
+const err269 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities/" + i19,schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/items/enum",keyword:"enum",params:{allowedValues: schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum},message:"must be equal to one of the allowed values",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items.enum,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.items,data:data115};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+let i20 = data114.length;
+let j9;
+if(i20 > 1){
+outer1:
+for(;i20--;){
+for(j9 = i20; j9--;){
+if(func0(data114[i20], data114[j9])){
+const err270 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/uniqueItems",keyword:"uniqueItems",params:{i: i20, j: j9},message:"must NOT have duplicate items (items ## "+j9+" and "+i20+" are identical)",schema:true,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data114};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+break outer1;
+}
+}
+}
+}
+}
+else {
+const err271 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/capabilities",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/capabilities/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.capabilities,data:data114};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+}
+if(data111.parameters !== undefined){
+let data116 = data111.parameters;
+if(data116 && typeof data116 == "object" && !Array.isArray(data116)){
+for(const key31 in data116){
+let data117 = data116[key31];
+if(typeof data117 !== "string"){
+const err272 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters/" + key31.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.additionalProperties,data:data117};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+}
+else {
+const err273 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy/parameters",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy.properties.parameters,data:data116};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/deploy",schemaPath:"#/properties/environments/additionalProperties/properties/deploy/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.deploy.type,parentSchema:schema6.properties.environments.additionalProperties.properties.deploy,data:data111};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+}
+if(data62.validation !== undefined){
+let data118 = data62.validation;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+for(const key32 in data118){
+if(!(key32 === "waivers")){
+const err275 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data118};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+if(data118.waivers !== undefined){
+let data119 = data118.waivers;
+if(Array.isArray(data119)){
+const len11 = data119.length;
+for(let i21=0; i21<len11; i21++){
+let data120 = data119[i21];
+if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
+if(data120.rule === undefined){
+const err276 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "rule"},message:"must have required property '"+"rule"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data120};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+if(data120.resource === undefined){
+const err277 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "resource"},message:"must have required property '"+"resource"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data120};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+if(data120.reason === undefined){
+const err278 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.required,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data120};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+for(const key33 in data120){
+if(!(((key33 === "rule") || (key33 === "resource")) || (key33 === "reason"))){
+const err279 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties",schema:false,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data120};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+if(data120.rule !== undefined){
+let data121 = data120.rule;
+if(typeof data121 === "string"){
+if(!pattern21.test(data121)){
+const err280 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/pattern",keyword:"pattern",params:{pattern: "^baseline/[a-z0-9-]+$"},message:"must match pattern \""+"^baseline/[a-z0-9-]+$"+"\"",schema:"^baseline/[a-z0-9-]+$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data121};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+}
+else {
+const err281 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21+"/rule",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/rule/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.rule,data:data121};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+}
+if(data120.resource !== undefined){
+let data122 = data120.resource;
+if(typeof data122 === "string"){
+if(!pattern22.test(data122)){
+const err282 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9]{1,255}$"},message:"must match pattern \""+"^[A-Za-z0-9]{1,255}$"+"\"",schema:"^[A-Za-z0-9]{1,255}$",parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data122};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+else {
+const err283 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21+"/resource",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/resource/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.resource,data:data122};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+if(data120.reason !== undefined){
+let data123 = data120.reason;
+if(typeof data123 === "string"){
+if(func3(data123) > 500){
+const err284 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters",schema:500,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data123};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+if(func3(data123) < 10){
+const err285 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/minLength",keyword:"minLength",params:{limit: 10},message:"must NOT have fewer than 10 characters",schema:10,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data123};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+}
+else {
+const err286 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21+"/reason",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.properties.reason,data:data123};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+}
+}
+else {
+const err287 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers/" + i21,schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/items/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.items,data:data120};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+}
+else {
+const err288 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation/waivers",schemaPath:"#/properties/environments/additionalProperties/properties/validation/properties/waivers/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation.properties.waivers,data:data119};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+}
+else {
+const err289 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1")+"/validation",schemaPath:"#/properties/environments/additionalProperties/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.properties.validation.type,parentSchema:schema6.properties.environments.additionalProperties.properties.validation,data:data118};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+}
+}
+else {
+const err290 = {instancePath:instancePath+"/environments/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.additionalProperties.type,parentSchema:schema6.properties.environments.additionalProperties,data:data62};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+}
+else {
+const err291 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.properties.environments.type,parentSchema:schema6.properties.environments,data:data61};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+}
+else {
+const err292 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema6.type,parentSchema:schema6,data};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
 }
 errors++;
 }

@@ -29,6 +29,18 @@ export function keyPair(spec: string, comment = 'test@sftpgw'): KeyPair {
   }
 }
 
+/** A public key as `ssh-keygen -e` exports it: an RFC 4716 (SSH2) block, as PuTTYgen also writes. */
+export function ssh2PublicKey(publicKey: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sftpgw-key-'));
+  try {
+    const file = path.join(dir, 'k.pub');
+    writeFileSync(file, publicKey + '\n');
+    return execFileSync('ssh-keygen', ['-e', '-f', file], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Placeholders usable in fixture files. */
 export function placeholders(): Record<string, string> {
   return {
@@ -41,6 +53,9 @@ export function placeholders(): Record<string, string> {
     ecdsa521: keyPair('ecdsa:521').publicKey,
     private_ed25519: keyPair('ed25519').privateKey,
     private_ed25519_escaped: JSON.stringify(keyPair('ed25519').privateKey).slice(1, -1),
+    ssh2_ed25519: ssh2PublicKey(keyPair('ed25519').publicKey),
+    // The block pasted one line per array entry, as a jsonnet (JSON) list.
+    ssh2_ed25519_lines: JSON.stringify(ssh2PublicKey(keyPair('ed25519').publicKey).trimEnd().split('\n')),
   };
 }
 

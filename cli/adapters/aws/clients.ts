@@ -4,10 +4,13 @@
 // (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), so every command runs
 // unchanged against a local moto server. With a custom S3 endpoint, S3 uses
 // path-style addressing. Only imported by those commands: `sftpgw build`
-// never loads the SDK.
+// never loads the SDK. Every client names the failed call on its errors
+// (IAM action and endpoint), so errors.ts can say what was denied or where
+// AWS could not be reached.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SftpgwError } from '../../engine/errors.js';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { iamAction } from './errors.js';
 
 export interface AwsSettings {
   region?: string;
@@ -18,34 +21,40 @@ export function s3Endpoint(env: NodeJS.ProcessEnv = process.env): string | undef
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/** The clients' common middleware stack (the SDK's types differ per client; the stack is the same). */
+interface WithMiddleware {
+  middlewareStack: { add(mw: unknown, opts: { step: 'initialize'; name: string }): void };
+}
+
+/** Adds the failed call's IAM action and endpoint to every error the client throws. */
+export function withErrorContext<C>(client: C): C {
+  (client as unknown as WithMiddleware).middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string; endpointV2?: { url?: URL } }) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (err !== null && typeof err === 'object') {
+          Object.assign(err, {
+            $action: iamAction(context.clientName ?? '', context.commandName ?? ''),
+            ...(context.endpointV2?.url ? { $endpoint: context.endpointV2.url.origin } : {}),
+          });
+        }
+        throw err;
+      }
+    },
+    { step: 'initialize', name: 'sftpgwErrorContext' },
+  );
+  return client;
+}
+
 export function s3Client(s: AwsSettings): S3Client {
-  return new S3Client({ region: s.region, forcePathStyle: s3Endpoint(s.env) !== undefined });
+  return withErrorContext(new S3Client({ region: s.region, forcePathStyle: s3Endpoint(s.env) !== undefined }));
 }
 
 export function cloudFormationClient(s: AwsSettings): CloudFormationClient {
-  return new CloudFormationClient({ region: s.region });
+  return withErrorContext(new CloudFormationClient({ region: s.region }));
 }
 
-/** SDK errors that mean "no usable credentials or region": say what to set. */
-export function explainAwsError(err: unknown): unknown {
-  const name = (err as { name?: string }).name ?? '';
-  const message = (err as Error).message ?? '';
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) {
-    return new SftpgwError('failed', 'no AWS credentials found', {
-      hint: 'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/CI role is available (GitLab: an OIDC role)',
-      cause: err,
-    });
-  }
-  if (/Region is missing/i.test(message)) {
-    return new SftpgwError('failed', 'no AWS region set', { hint: 'set region in sftpgw.yaml, --region, or AWS_REGION', cause: err });
-  }
-  if (name === 'ExpiredToken' || name === 'ExpiredTokenException') {
-    return new SftpgwError('failed', 'the AWS credentials have expired', { hint: 'refresh them (aws sso login, or a new CI job token)', cause: err });
-  }
-  // Any other error AWS (or moto) answered with: the work failed, not sftpgw.
-  const meta = (err as { $metadata?: { httpStatusCode?: number } }).$metadata;
-  if (meta && !(err instanceof SftpgwError)) {
-    return new SftpgwError('failed', `AWS refused the request: ${message}${name && name !== 'Error' ? ` (${name})` : ''}`, { cause: err, hint: meta.httpStatusCode === 403 ? 'check the permissions of the credentials in use' : undefined });
-  }
-  return err;
+export function secretsManagerClient(s: AwsSettings): SecretsManagerClient {
+  return withErrorContext(new SecretsManagerClient({ region: s.region }));
 }

@@ -1,15 +1,21 @@
 // Destination secrets in Secrets Manager, behind a small interface (the
 // destinations commands; tests run it against moto).
 import {
-  CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand,
-  SecretsManagerClient, TagResourceCommand,
+  CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerClient } from './clients.js';
 
 export interface SecretInfo {
   name: string;
   tags: Record<string, string>;
   lastChanged?: Date;
+  /** Set when the secret is scheduled for deletion: when it will be deleted. */
+  deletedDate?: Date;
 }
+
+/** How to delete: after a recovery window (7–30 days, restorable until then), or at once. */
+export type Deletion = { recoveryDays: number } | { force: true };
 
 export interface SecretStoreApi {
   describe(name: string): Promise<SecretInfo | undefined>;
@@ -19,6 +25,8 @@ export interface SecretStoreApi {
   value(name: string): Promise<string | undefined>;
   /** Secrets whose name starts with prefix. */
   list(prefix: string): Promise<SecretInfo[]>;
+  /** Deletes (or schedules the deletion of) a secret; returns when it is (or will be) gone. */
+  remove(name: string, how: Deletion): Promise<Date | undefined>;
 }
 
 const tagMap = (tags?: Array<{ Key?: string; Value?: string }>): Record<string, string> =>
@@ -27,12 +35,12 @@ const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key
 const missing = (err: unknown) => (err as { name?: string }).name === 'ResourceNotFoundException';
 
 export function sdkSecretStore(region?: string): SecretStoreApi {
-  const sm = new SecretsManagerClient({ region });
+  const sm = secretsManagerClient({ region });
   return {
     async describe(name) {
       try {
         const out = await sm.send(new DescribeSecretCommand({ SecretId: name }));
-        return { name: out.Name ?? name, tags: tagMap(out.Tags), lastChanged: out.LastChangedDate };
+        return { name: out.Name ?? name, tags: tagMap(out.Tags), lastChanged: out.LastChangedDate, ...(out.DeletedDate ? { deletedDate: out.DeletedDate } : {}) };
       } catch (err) {
         if (missing(err)) return undefined;
         throw err;
@@ -54,6 +62,13 @@ export function sdkSecretStore(region?: string): SecretStoreApi {
         if (missing(err)) return undefined;
         throw err;
       }
+    },
+    async remove(name, how) {
+      const out = await sm.send(new DeleteSecretCommand({
+        SecretId: name,
+        ...('force' in how ? { ForceDeleteWithoutRecovery: true } : { RecoveryWindowInDays: how.recoveryDays }),
+      }));
+      return out.DeletionDate;
     },
     async list(prefix) {
       const out: SecretInfo[] = [];

@@ -12,7 +12,9 @@ import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.j
 import type { Reporter } from '../reporter.js';
 import { displayPath } from '../paths.js';
 import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
-import type { RawConfig, ResolvedConfig, Settings } from './types.js';
+import { unknownKeyHint } from './key-hints.js';
+import type { ConfigWaiver, RawConfig, ResolvedConfig, Settings, Waiver } from './types.js';
+import { unresolvedAliasProblem, yamlSyntaxProblems } from './yaml-errors.js';
 
 export interface ConfigOptions {
   /** --config; default ./sftpgw.yaml */
@@ -64,28 +66,55 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
     }
     throw new SftpgwError('failed', `cannot read config file ${shown}: ${(err as Error).message}`, { cause: err });
   }
-  const raw = parseConfig(text, shown);
+  const { raw, lineOf } = parseConfig(text, shown);
   const envName = opts.env ?? environment.SFTPGW_ENV;
   const projectDir = path.dirname(file);
-  return resolveConfig(raw, { file, shown, projectDir, envName, cwd, environment, flags: opts });
+  const resolved = resolveConfig(raw, { file, shown, projectDir, envName, cwd, environment, flags: opts, lineOf });
+  for (const where of deprecatedAlarmEmail(raw)) {
+    reporter.warn(`${shown}: ${where} is deprecated (it is still subscribed): move the address to outbound.alarms.emails`);
+  }
+  return resolved;
+}
+
+/** Where the deprecated outbound.alarmEmail is set to an address. */
+function deprecatedAlarmEmail(raw: RawConfig): string[] {
+  const at = [['outbound.alarmEmail', raw.outbound?.alarmEmail]];
+  for (const [name, env] of Object.entries(raw.environments ?? {})) at.push([`environments.${name}.outbound.alarmEmail`, env.outbound?.alarmEmail]);
+  return at.filter(([, v]) => typeof v === 'string').map(([where]) => where as string);
+}
+
+export interface ParsedConfig {
+  raw: RawConfig;
+  /** The line a key path is written on (e.g. validation.waivers.0). */
+  lineOf: (path: readonly (string | number)[]) => number | undefined;
 }
 
 /** Parses and schema-checks the config text; every problem is reported at once. */
-export function parseConfig(text: string, shown: string): RawConfig {
+export function parseConfig(text: string, shown: string): ParsedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw invalidInput(`${shown} is not valid YAML`, doc.errors.map((e) => {
-      const pos = lineCounter.linePos(e.pos[0]);
-      return { file: shown, line: pos.line, column: pos.col, message: e.message.split('\n')[0] };
-    }));
+  if (doc.errors.length > 0) throw notYaml(shown, yamlSyntaxProblems(text, doc, lineCounter, shown));
+  let value: unknown;
+  try {
+    value = doc.toJS() ?? {};
+  } catch (err) {
+    const alias = unresolvedAliasProblem(text, doc, lineCounter, shown);
+    if (alias) throw notYaml(shown, [alias]);
+    throw err;
   }
-  const value = doc.toJS() ?? {};
   if (!validateConfig(value)) {
-    const problems = (validateConfig.errors ?? []).map((e) => schemaProblem(e, doc, lineCounter, shown));
+    const problems = (validateConfig.errors ?? []).map((e) => schemaProblem(e, doc, lineCounter, shown)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     throw invalidInput(`${shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
   }
-  return value as RawConfig;
+  const lineOf = (keys: readonly (string | number)[]) => {
+    const offset = (doc.getIn(keys, true) as Node | undefined)?.range?.[0];
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  return { raw: value as RawConfig, lineOf };
+}
+
+function notYaml(shown: string, problems: Problem[]): SftpgwError {
+  return invalidInput(`${shown} is not valid YAML`, problems, 'fix the line shown; every other check runs once the file parses');
 }
 
 function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: string): Problem {
@@ -99,8 +128,7 @@ function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: 
       const key = String(e.params.additionalProperty);
       field = field ? `${field}.${key}` : key;
       message = 'unknown key';
-      const known = Object.keys((e.parentSchema as { properties?: object }).properties ?? {});
-      hint = `remove it or use one of: ${known.join(', ')}`;
+      hint = unknownKeyHint(key, segments, Object.keys((e.parentSchema as { properties?: object }).properties ?? {}));
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
         if (pair && isScalar(pair.key)) node = pair.key as Node;
@@ -133,6 +161,8 @@ interface ResolveContext {
   cwd: string;
   environment: Record<string, string | undefined>;
   flags: ConfigOptions;
+  /** Lines of key paths in the config file (where waivers are written). */
+  lineOf?: ParsedConfig['lineOf'];
 }
 
 /** Merges objects recursively; arrays and scalars in `over` replace; null in `over` clears. */
@@ -144,6 +174,18 @@ function merge<T>(base: T, over: unknown): T {
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
   return out as T;
+}
+
+/**
+ * outbound.alarms with the deprecated outbound.alarmEmail merged into its
+ * e-mails (first, once: addresses compare case-insensitively).
+ */
+function alarmRecipients(outbound: Settings['outbound']): { emails: string[]; topicArns: string[] } {
+  const emails: string[] = [];
+  for (const e of [outbound?.alarmEmail, ...(outbound?.alarms?.emails ?? [])]) {
+    if (typeof e === 'string' && !emails.some((x) => x.toLowerCase() === e.toLowerCase())) emails.push(e);
+  }
+  return { emails, topicArns: outbound?.alarms?.topicArns ?? [] };
 }
 
 export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConfig {
@@ -233,6 +275,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       capabilities: settings.deploy?.capabilities ?? ['CAPABILITY_IAM'],
       parameters: settings.deploy?.parameters ?? {},
     },
+    iam: { permissionsBoundary: settings.iam?.permissionsBoundary ?? null },
     outbound: settings.outbound?.enabled === false ? null : {
       secretPrefix: settings.outbound?.secretPrefix ?? `sftpgw/${stackName}`,
       reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,
@@ -241,9 +284,20 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       maxRetryAttempts: settings.outbound?.maxRetryAttempts ?? 2,
       maxEventAgeSeconds: settings.outbound?.maxEventAgeSeconds ?? 3600,
       stagingExpirationDays: settings.outbound?.stagingExpirationDays ?? 30,
-      alarmEmail: settings.outbound?.alarmEmail ?? null,
+      alarms: alarmRecipients(settings.outbound),
       vpc: settings.outbound?.vpc ?? null,
     },
-    waivers: [...(top.validation?.waivers ?? []), ...(ctx.envName !== undefined ? environments?.[ctx.envName]?.validation?.waivers ?? [] : [])],
+    waivers: [
+      ...placedWaivers(top.validation?.waivers, ['validation', 'waivers'], ctx),
+      ...(ctx.envName !== undefined ? placedWaivers(environments?.[ctx.envName]?.validation?.waivers, ['environments', ctx.envName, 'validation', 'waivers'], ctx) : []),
+    ],
   };
+}
+
+/** Waivers with where they are written, so a report can point at the waiver itself. */
+function placedWaivers(list: Waiver[] | undefined, keys: string[], ctx: ResolveContext): ConfigWaiver[] {
+  return (list ?? []).map((w, i) => {
+    const line = ctx.lineOf?.([...keys, i]);
+    return { ...w, field: [...keys, i].join('.'), ...(line !== undefined ? { line } : {}) };
+  });
 }

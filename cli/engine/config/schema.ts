@@ -10,6 +10,8 @@ const bucketName = {
   description: 'S3 bucket name; omit to let CloudFormation generate one',
 };
 
+const email = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' };
+
 const settings = {
   description: { type: 'string', minLength: 1, maxLength: 1024 },
   stackName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' },
@@ -73,7 +75,19 @@ const settings = {
       maxRetryAttempts: { type: 'integer', minimum: 0, maximum: 2 },
       maxEventAgeSeconds: { type: 'integer', minimum: 60, maximum: 21600 },
       stagingExpirationDays: { type: 'integer', minimum: 1, maximum: 3650, description: 'staged files expire after this many days' },
-      alarmEmail: { type: ['string', 'null'], pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', description: 'subscribed to the alarm topic (confirm the e-mail AWS sends)' },
+      alarms: {
+        type: 'object',
+        description: 'who the alarms notify; without anyone validate reports baseline/alarm-recipients',
+        additionalProperties: false,
+        properties: {
+          emails: { type: 'array', maxItems: 20, uniqueItems: true, items: { ...email }, description: 'subscribed to the alarm topic (each confirms the e-mail AWS sends)' },
+          topicArns: {
+            type: 'array', maxItems: 4, uniqueItems: true, description: 'existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack\'s topic',
+            items: { type: 'string', pattern: '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$' },
+          },
+        },
+      },
+      alarmEmail: { ...email, type: ['string', 'null'], description: 'deprecated: use alarms.emails (still subscribed, with a warning)' },
       vpc: {
         type: ['object', 'null'],
         description: 'run the function in these subnets, e.g. for a fixed egress address through a NAT gateway',
@@ -83,6 +97,17 @@ const settings = {
           subnetIds: { type: 'array', minItems: 1, maxItems: 16, uniqueItems: true, items: { type: 'string', pattern: '^subnet-[0-9a-f]{8,17}$' } },
           securityGroupIds: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: { type: 'string', pattern: '^sg-[0-9a-f]{8,17}$' } },
         },
+      },
+    },
+  },
+  iam: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      permissionsBoundary: {
+        type: 'string',
+        pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$',
+        description: 'managed policy ARN set as PermissionsBoundary on every role the templates create',
       },
     },
   },

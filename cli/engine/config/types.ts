@@ -13,7 +13,8 @@ export interface Settings {
   server?: { securityPolicy?: string };
   buckets?: { gateway?: string; accessLogs?: string; staging?: string; noncurrentVersionDays?: number; accessLogExpirationDays?: number };
   logs?: { retentionDays?: number };
-  outbound?: Partial<Omit<OutboundSettings, 'alarmEmail' | 'vpc'>> & { enabled?: boolean; alarmEmail?: string | null; vpc?: OutboundSettings['vpc'] };
+  outbound?: Partial<Omit<OutboundSettings, 'alarms' | 'vpc'>> & { enabled?: boolean; alarms?: Partial<OutboundSettings['alarms']>; alarmEmail?: string | null; vpc?: OutboundSettings['vpc'] };
+  iam?: { permissionsBoundary?: string };
   artifacts?: { bucket?: string; prefix?: string };
   deploy?: { roleArn?: string; terminationProtection?: boolean; capabilities?: string[]; parameters?: Record<string, string> };
   validation?: { waivers?: Waiver[] };
@@ -28,7 +29,8 @@ export interface OutboundSettings {
   maxRetryAttempts: number;
   maxEventAgeSeconds: number;
   stagingExpirationDays: number;
-  alarmEmail: string | null;
+  /** Who the alarms notify: e-mail subscriptions of the stack's topic, and existing topics (alarmEmail, deprecated, is merged into emails). */
+  alarms: { emails: string[]; topicArns: string[] };
   vpc: { subnetIds: string[]; securityGroupIds: string[] } | null;
 }
 
@@ -37,6 +39,13 @@ export interface Waiver {
   rule: string;
   resource: string;
   reason: string;
+}
+
+/** A waiver from sftpgw.yaml, with where it is written. */
+export interface ConfigWaiver extends Waiver {
+  /** Its key path, e.g. validation.waivers.0 or environments.prod.validation.waivers.1. */
+  field?: string;
+  line?: number;
 }
 
 export interface RawConfig extends Settings {
@@ -63,10 +72,12 @@ export interface ResolvedConfig {
   logs: { retentionDays: number };
   /** null when outbound.enabled is false. */
   outbound: OutboundSettings | null;
+  /** permissionsBoundary: set on every IAM role the templates create; null for none. */
+  iam: { permissionsBoundary: string | null };
   artifacts: { bucket: string | null; prefix: string };
   deploy: { roleArn: string | null; terminationProtection: boolean; capabilities: string[]; parameters: Record<string, string> };
   /** Top-level waivers, then the environment's. */
-  waivers: Waiver[];
+  waivers: ConfigWaiver[];
 }
 
 /** The part of the resolved config the jsonnet templates receive. */
@@ -80,6 +91,7 @@ export interface TemplateConfig {
   logs: ResolvedConfig['logs'];
   /** With the S3 key `sftpgw package` uploads the handler to. */
   outbound: (OutboundSettings & { codeKey: string }) | null;
+  iam: ResolvedConfig['iam'];
   /** The child stacks that hold users (only non-empty ones), or null: users in the root. */
   userStacks: { count: number; stacks: Array<{ id: string; file: string }> } | null;
 }
@@ -95,6 +107,7 @@ export function templateConfig(c: ResolvedConfig, handler: { codeKey: string }, 
     buckets: c.buckets,
     logs: c.logs,
     outbound: c.outbound && { ...c.outbound, codeKey: handler.codeKey },
+    iam: c.iam,
     userStacks,
   };
 }

@@ -1,11 +1,18 @@
 // sftpgw deploy / diff: change sets that cannot destroy data by surprise.
 //
-//   stack state → (wait | recreate a failed creation | CREATE | UPDATE)
-//   → stale sftpgw change sets deleted → change set created (client token),
-//     waited for → "no changes" is success, the empty change set deleted
-//   → plan: every change, replacement worked out locally, guard refusals
-//   → execute (yes / ask / leave for `--execute NAME`) → watch events
-//   → outputs, or the root-cause events of a failure.
+//   a change set: created from a template —
+//       stack state → (wait | recreate a failed creation | CREATE | UPDATE)
+//       → stale sftpgw change sets deleted → change set created (client
+//       token), waited for → "no changes" is success, the empty one deleted
+//     or one an earlier `--no-execute` left (`--execute NAME`), its templates
+//       read back from CloudFormation (GetTemplate of the change set) and S3
+//   → ONE plan: the deployed root and child templates against the change
+//     set's, every change, replacement worked out locally, users moving
+//   → ONE guard → execute (yes / ask / leave for `--execute NAME`)
+//   → watch events → outputs, or the root-cause events of a failure.
+// Both ways into a change set meet in deploy(): the plan and the guard are
+// the same code whichever way the change set came (as the AWS CDK's deploy
+// checks and executes a change set it made or was handed).
 import { randomUUID } from 'node:crypto';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import type { CloudFormationApi, ChangeSetInfo, StackInfo } from '../../adapters/aws/cloudformation.js';
@@ -24,7 +31,16 @@ const OURS = 'sftpgw';
 
 export type Decision = 'yes' | 'ask' | 'no';
 
-export interface ChangeSetRequest {
+/** What the guard lets through. */
+export interface GuardOptions {
+  /** Logical ids the guard lets be replaced or deleted (`Child/Id` inside a child stack). */
+  allowReplace: string[];
+  /** Let users move between stacks (a userStacks change). */
+  allowUserMoves?: boolean;
+}
+
+/** A change set to create from a template. */
+export interface ChangeSetRequest extends GuardOptions {
   stackName: string;
   /** The packaged template (code locations filled in). */
   template: CfnTemplate;
@@ -32,31 +48,46 @@ export interface ChangeSetRequest {
   tags: Record<string, string>;
   capabilities: string[];
   roleArn?: string;
-  /** Logical ids the guard lets be replaced or deleted. */
-  allowReplace: string[];
   /** Delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE). */
   recreateFailed: Decision;
   /** Key prefix for templates over 51,200 bytes (uploaded to the store). */
   templatePrefix: string;
   /** Packaged child templates by the logical id of their stack: the guard looks inside them. */
   children?: Record<string, CfnTemplate>;
-  /** Let users move between stacks (a userStacks change). */
-  allowUserMoves?: boolean;
 }
 
-export interface DeployRequest extends ChangeSetRequest {
+/** A change set an earlier `deploy --no-execute` left, to apply. */
+export interface ExistingChangeSet extends GuardOptions {
+  stackName: string;
+  changeSetName: string;
+}
+
+export type DeployRequest = (ChangeSetRequest | ExistingChangeSet) & {
   execute: Decision;
   terminationProtection?: boolean;
+};
+
+/** Reads a template CloudFormation would read from a TemplateURL (a child stack's). */
+export interface TemplateReader {
+  read(url: string): Promise<string>;
 }
 
 export interface DeployDeps {
   cfn: CloudFormationApi;
   /** Needed for templates over 51,200 bytes. */
   store?: ArtifactStore;
+  /** Reads child templates by URL, for a change set whose children are not at hand (`--execute NAME`). */
+  templates?: TemplateReader;
   reporter: Reporter;
   clock: Clock;
   /** Asks the operator (only called for `ask`). */
   confirm(question: string): Promise<boolean>;
+}
+
+/** A root template and its child templates by the logical id of their stack. */
+export interface StackTemplates {
+  root: CfnTemplate;
+  children: Record<string, CfnTemplate>;
 }
 
 export interface Preview {
@@ -64,8 +95,22 @@ export interface Preview {
   changeSetName: string;
   changeSetType: 'CREATE' | 'UPDATE';
   plan: Plan;
-  /** The deployed root template (UPDATE), as read for the plan. */
-  deployed?: CfnTemplate;
+  /** The deployed templates (UPDATE), as read for the plan. */
+  deployed?: StackTemplates;
+  /** The change set's templates, as planned. */
+  next: StackTemplates;
+}
+
+/** A change set, however it came: made by this run from a template, or left by an earlier one. */
+interface ChangeSet {
+  stackName: string;
+  name: string;
+  type: 'CREATE' | 'UPDATE';
+  info: ChangeSetInfo;
+  /** The templates it deploys, as far as they are at hand (the rest are read by URL). */
+  next: { root?: CfnTemplate; children: Record<string, CfnTemplate> };
+  /** Made by this run: deleted when refused or declined. */
+  ours: boolean;
 }
 
 export type DeployResult =
@@ -156,8 +201,11 @@ async function deployedTemplate(deps: DeployDeps, stackName: string, changeSetNa
   const text = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.getTemplate(stackName, changeSetName));
   if (text === undefined) return undefined;
   const template = readTemplateText(text, changeSetName ? `change set ${changeSetName}` : `the deployed template of ${stackName}`);
-  // moto answers `{}` for the change set of a stack that does not exist yet
-  // (REVIEW_IN_PROGRESS): the plan then rests on the change set's own list.
+  // AWS answers a change set's own template (GetTemplate with ChangeSetName).
+  // moto ignores ChangeSetName: it answers the stack's current template, `{}`
+  // for a stack that does not exist yet (REVIEW_IN_PROGRESS), where the plan
+  // then rests on the change set's own list; test/deploy-engine.test.ts plays
+  // AWS's part for the rest.
   return { ...template, Resources: template.Resources ?? {} };
 }
 
@@ -173,22 +221,19 @@ async function deleteStaleChangeSets(deps: DeployDeps, stackName: string): Promi
   }
 }
 
-/**
- * Creates a change set and works out what it does. Returns undefined when
- * there is nothing to change (the empty change set is deleted).
- */
-export async function createPreview(req: ChangeSetRequest, deps: DeployDeps, purpose: 'deploy' | 'diff'): Promise<Preview | undefined> {
+/** Creates a change set from the request's template; undefined when there is nothing to change (the empty one is deleted). */
+async function createChangeSet(req: ChangeSetRequest, deps: DeployDeps, purpose: 'deploy' | 'diff'): Promise<ChangeSet | undefined> {
   const { cfn, reporter, clock } = deps;
   const stack = await readyStack(req, deps);
-  const changeSetType = stack ? 'UPDATE' : 'CREATE';
+  const type = stack ? 'UPDATE' : 'CREATE';
   if (stack && purpose === 'deploy') await deleteStaleChangeSets(deps, req.stackName);
   const source = await templateSource(req, deps);
   const name = changeSetName();
-  reporter.progress(`creating ${changeSetType === 'CREATE' ? 'a CREATE' : 'an UPDATE'} change set for ${req.stackName}`);
+  reporter.progress(`creating ${type === 'CREATE' ? 'a CREATE' : 'an UPDATE'} change set for ${req.stackName}`);
   await unthrottled(clock, reporter, () => cfn.createChangeSet({
     stackName: req.stackName,
     changeSetName: name,
-    changeSetType,
+    changeSetType: type,
     ...source,
     parameters: req.parameters,
     tags: req.tags,
@@ -197,18 +242,76 @@ export async function createPreview(req: ChangeSetRequest, deps: DeployDeps, pur
     clientToken: randomUUID(),
     description: `${OURS} ${purpose}`,
   }));
-  const cs = await waitForChangeSet(deps, req.stackName, name);
-  if (cs.status === 'FAILED') {
+  const info = await waitForChangeSet(deps, req.stackName, name);
+  if (info.status === 'FAILED') {
     await unthrottled(clock, reporter, () => cfn.deleteChangeSet(req.stackName, name)).catch(() => undefined);
-    if (isNoChangeReason(cs.statusReason)) return undefined;
-    throw failed(`CloudFormation refused the change set for ${req.stackName}: ${cs.statusReason ?? 'no reason given'}`);
+    if (isNoChangeReason(info.statusReason)) return undefined;
+    throw failed(`CloudFormation refused the change set for ${req.stackName}: ${info.statusReason ?? 'no reason given'}`);
   }
-  const deployed = changeSetType === 'UPDATE' ? await deployedTemplate(deps, req.stackName) : undefined;
-  let plan = planChanges(cs, deployed, req.template, new Set(req.allowReplace));
-  if (deployed) {
-    plan = withNestedChanges(plan, deployed, await deployedChildren(deps, req.stackName, deployed), req.template, req.children ?? {}, new Set(req.allowReplace), req.allowUserMoves ?? false);
+  return { stackName: req.stackName, name, type, info, next: { root: req.template, children: req.children ?? {} }, ours: true };
+}
+
+/** A change set an earlier run left: checked to be executable; its templates are read back when planned. */
+async function existingChangeSet(req: ExistingChangeSet, deps: DeployDeps): Promise<ChangeSet> {
+  const info = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.describeChangeSet(req.stackName, req.changeSetName)).catch((err: Error) => {
+    if (!/ChangeSetNotFound|does not exist/i.test(`${err.name} ${err.message}`)) throw err;
+    throw failed(`no change set ${req.changeSetName} on stack ${req.stackName}: ${err.message}`, 'sftpgw deploy --no-execute prints the name of the change set it leaves');
+  });
+  if (info.status !== 'CREATE_COMPLETE' || (info.executionStatus !== undefined && info.executionStatus !== 'AVAILABLE')) {
+    throw failed(`change set ${req.changeSetName} cannot be executed: it is ${info.status}${info.executionStatus ? `/${info.executionStatus}` : ''}${info.statusReason ? ` (${info.statusReason})` : ''}`, 'create a new one with sftpgw deploy --no-execute');
   }
-  return { stackName: req.stackName, changeSetName: name, changeSetType, plan, deployed };
+  const stack = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.describeStack(req.stackName));
+  const type = stack !== undefined && stack.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
+  return { stackName: req.stackName, name: req.changeSetName, type, info, next: { children: {} }, ours: false };
+}
+
+/**
+ * The child templates a root template names: those at hand, the others read
+ * from their TemplateURL as CloudFormation will read them. The guard needs
+ * every child: one it cannot read is an error, not a child left unchecked.
+ */
+async function childTemplates(root: CfnTemplate, atHand: Record<string, CfnTemplate>, deps: DeployDeps): Promise<Record<string, CfnTemplate>> {
+  const out: Record<string, CfnTemplate> = {};
+  for (const [id, r] of Object.entries(root.Resources)) {
+    if (r.Type !== 'AWS::CloudFormation::Stack') continue;
+    if (atHand[id]) {
+      out[id] = atHand[id];
+      continue;
+    }
+    const url = (r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL;
+    if (typeof url !== 'string') throw failed(`${id}: its TemplateURL is not a plain URL, so the guard cannot look inside the child stack`, 'give AWS::CloudFormation::Stack resources a literal TemplateURL (sftpgw package writes one)');
+    if (!deps.templates) throw failed(`${id}: cannot read its template ${url}`, 'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket');
+    out[id] = readTemplateText(await deps.templates.read(url), `the template of ${id} (${url})`);
+  }
+  return out;
+}
+
+/**
+ * The plan of a change set, however it came: the deployed templates (root
+ * and children) against the change set's. Used by deploy and diff alike.
+ */
+async function planChangeSet(deps: DeployDeps, cs: ChangeSet, guard: GuardOptions): Promise<Preview> {
+  const root = cs.next.root ?? (await deployedTemplate(deps, cs.stackName, cs.name)) ?? { Resources: {} };
+  // A creation has nothing to guard inside its children: they are read only for an update.
+  const next: StackTemplates = { root, children: cs.type === 'UPDATE' ? await childTemplates(root, cs.next.children, deps) : cs.next.children };
+  const allow = new Set(guard.allowReplace);
+  let plan = planChanges(cs.info, undefined, next.root, allow);
+  let deployed: StackTemplates | undefined;
+  if (cs.type === 'UPDATE') {
+    const deployedRoot = (await deployedTemplate(deps, cs.stackName)) ?? { Resources: {} };
+    deployed = { root: deployedRoot, children: await deployedChildren(deps, cs.stackName, deployedRoot) };
+    plan = withNestedChanges(planChanges(cs.info, deployed.root, next.root, allow), deployed.root, deployed.children, next.root, next.children, allow, guard.allowUserMoves ?? false);
+  }
+  return { stackName: cs.stackName, changeSetName: cs.name, changeSetType: cs.type, plan, deployed, next };
+}
+
+/**
+ * Creates a change set and works out what it does (sftpgw diff). Returns
+ * undefined when there is nothing to change (the empty change set is deleted).
+ */
+export async function createPreview(req: ChangeSetRequest, deps: DeployDeps, purpose: 'deploy' | 'diff'): Promise<Preview | undefined> {
+  const cs = await createChangeSet(req, deps, purpose);
+  return cs && planChangeSet(deps, cs, req);
 }
 
 /** The deployed templates of the root's nested stacks, by logical id. */
@@ -264,46 +367,32 @@ async function executeAndWatch(deps: DeployDeps, req: { stackName: string; termi
   return { kind: 'executed', stackName: req.stackName, status, plan, outputs: stack.outputs };
 }
 
+/**
+ * sftpgw deploy, with a template (`deploy`) or a change set an earlier
+ * `--no-execute` left (`deploy --execute NAME`): one path from the change set
+ * on — plan, guard, execute — whichever way it came.
+ */
 export async function deploy(req: DeployRequest, deps: DeployDeps, show: (p: Preview) => void): Promise<DeployResult> {
-  const preview = await createPreview(req, deps, 'deploy');
-  if (!preview) return { kind: 'no-changes', stackName: req.stackName };
+  const cs = 'changeSetName' in req ? await existingChangeSet(req, deps) : await createChangeSet(req, deps, 'deploy');
+  if (!cs) return { kind: 'no-changes', stackName: req.stackName };
+  const preview = await planChangeSet(deps, cs, req);
   show(preview);
-  const { plan, changeSetName: name } = preview;
+  const { plan } = preview;
+  // A change set this run made goes when it is not executed; one an earlier
+  // run left stays for its owner (run again with the --allow-* flags it needs).
+  const discard = async () => {
+    if (cs.ours) await unthrottled(deps.clock, deps.reporter, () => deps.cfn.deleteChangeSet(cs.stackName, cs.name)).catch(() => undefined);
+  };
   if (isRefused(plan)) {
-    await unthrottled(deps.clock, deps.reporter, () => deps.cfn.deleteChangeSet(req.stackName, name)).catch(() => undefined);
-    throw refusal(plan, req.stackName);
+    await discard();
+    throw refusal(plan, cs.stackName);
   }
-  if (req.execute === 'no') return { kind: 'pending', stackName: req.stackName, changeSetName: name, plan };
-  if (req.execute === 'ask' && !(await deps.confirm(`Execute change set ${name} on ${req.stackName}?`))) {
-    await unthrottled(deps.clock, deps.reporter, () => deps.cfn.deleteChangeSet(req.stackName, name)).catch(() => undefined);
-    return { kind: 'declined', stackName: req.stackName, plan };
+  if (req.execute === 'no') return { kind: 'pending', stackName: cs.stackName, changeSetName: cs.name, plan };
+  if (req.execute === 'ask' && !(await deps.confirm(`Execute change set ${cs.name} on ${cs.stackName}?`))) {
+    await discard();
+    return { kind: 'declined', stackName: cs.stackName, plan };
   }
-  return executeAndWatch(deps, req, name, plan);
-}
-
-/** `sftpgw deploy --execute NAME`: apply a change set an earlier --no-execute left, guard included. */
-export async function executeExisting(
-  req: { stackName: string; changeSetName: string; allowReplace: string[]; execute: Decision; terminationProtection?: boolean },
-  deps: DeployDeps,
-  show: (p: Preview) => void,
-): Promise<DeployResult> {
-  const cs = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.describeChangeSet(req.stackName, req.changeSetName)).catch((err: Error) => {
-    throw failed(`no change set ${req.changeSetName} on stack ${req.stackName}: ${err.message}`, 'sftpgw deploy --no-execute prints the name of the change set it leaves');
-  });
-  if (cs.status !== 'CREATE_COMPLETE' || (cs.executionStatus !== undefined && cs.executionStatus !== 'AVAILABLE')) {
-    throw failed(`change set ${req.changeSetName} cannot be executed: it is ${cs.status}${cs.executionStatus ? `/${cs.executionStatus}` : ''}${cs.statusReason ? ` (${cs.statusReason})` : ''}`, 'create a new one with sftpgw deploy --no-execute');
-  }
-  const stack = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.describeStack(req.stackName));
-  const isUpdate = stack !== undefined && stack.status !== 'REVIEW_IN_PROGRESS';
-  const next = await deployedTemplate(deps, req.stackName, req.changeSetName);
-  const deployed = isUpdate ? await deployedTemplate(deps, req.stackName) : undefined;
-  const plan = planChanges(cs, deployed, next ?? { Resources: {} }, new Set(req.allowReplace));
-  show({ stackName: req.stackName, changeSetName: req.changeSetName, changeSetType: isUpdate ? 'UPDATE' : 'CREATE', plan });
-  if (isRefused(plan)) throw refusal(plan, req.stackName);
-  if (req.execute === 'ask' && !(await deps.confirm(`Execute change set ${req.changeSetName} on ${req.stackName}?`))) {
-    return { kind: 'declined', stackName: req.stackName, plan };
-  }
-  return executeAndWatch(deps, req, req.changeSetName, plan);
+  return executeAndWatch(deps, req, cs.name, plan);
 }
 
 export type { PlannedChange };

@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ChangeSetInfo } from '../../adapters/aws/cloudformation.js';
 import type { CfnTemplate } from '../template/types.js';
 import { typeInfo } from '../validate/resource-types.js';
+import { templateDiff } from './template-diff.js';
 
 /** Resources that hold data or identity partners depend on. */
 export const STATEFUL_TYPES = new Set([
@@ -115,37 +116,6 @@ export function planChanges(changeSet: ChangeSetInfo, deployed: CfnTemplate | un
   const refused = changes.filter((c) => c.stateful && !allowReplace.has(c.logicalId)
     && (c.replacement || (c.action === 'remove' && c.type !== 'AWS::Transfer::User')));
   return { changes, refused, removedUsers };
-}
-
-export interface TemplateDifference {
-  logicalId: string;
-  kind: 'added' | 'removed' | 'changed';
-  /** Changed top-level keys of the resource (Properties.X, DependsOn, …). */
-  paths: string[];
-}
-
-/** The local view: what differs between the deployed and the new template, resource by resource. */
-export function templateDiff(deployed: CfnTemplate | undefined, next: CfnTemplate): TemplateDifference[] {
-  const before = deployed?.Resources ?? {};
-  const out: TemplateDifference[] = [];
-  for (const id of [...new Set([...Object.keys(before), ...Object.keys(next.Resources)])].sort()) {
-    const a = before[id] as Record<string, unknown> | undefined;
-    const b = next.Resources[id] as Record<string, unknown> | undefined;
-    if (!a) out.push({ logicalId: id, kind: 'added', paths: [] });
-    else if (!b) out.push({ logicalId: id, kind: 'removed', paths: [] });
-    else if (!isDeepStrictEqual(a, b)) {
-      const paths: string[] = [];
-      for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
-        if (k === 'Properties') {
-          const pa = (a.Properties ?? {}) as Record<string, unknown>;
-          const pb = (b.Properties ?? {}) as Record<string, unknown>;
-          for (const p of [...new Set([...Object.keys(pa), ...Object.keys(pb)])].sort()) if (!isDeepStrictEqual(pa[p], pb[p])) paths.push(`Properties.${p}`);
-        } else if (!isDeepStrictEqual(a[k], b[k])) paths.push(k);
-      }
-      out.push({ logicalId: id, kind: 'changed', paths });
-    }
-  }
-  return out;
 }
 
 /** The plan for a stack that does not exist yet: everything is added. */

@@ -3,6 +3,7 @@
 // survive more than that), and the root cause of a failure picked out of the
 // event stream: the first failures, not the cascade of cancellations after.
 import type { CloudFormationApi, StackEvent, StackInfo } from '../../adapters/aws/cloudformation.js';
+import { isThrottling } from '../../adapters/aws/errors.js';
 import { SftpgwError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { isCascade, isFailureEvent, settled } from './stack-status.js';
@@ -23,10 +24,6 @@ export const realClock: Clock = {
   timeoutMs: 60 * 60 * 1000,
 };
 
-function isThrottle(err: unknown): boolean {
-  const name = (err as { name?: string }).name ?? '';
-  return /Throttl|TooManyRequests|RequestLimitExceeded/.test(name) || /Rate exceeded/i.test((err as Error).message ?? '');
-}
 
 /** Calls fn, backing off on throttling (up to 8 tries, doubling from pollMs). */
 export async function unthrottled<T>(clock: Clock, reporter: Reporter, fn: () => Promise<T>): Promise<T> {
@@ -34,7 +31,7 @@ export async function unthrottled<T>(clock: Clock, reporter: Reporter, fn: () =>
     try {
       return await fn();
     } catch (err) {
-      if (!isThrottle(err) || attempt >= 7) throw err;
+      if (!isThrottling(err) || attempt >= 7) throw err;
       const wait = Math.min(clock.pollMs * 2 ** attempt, 30_000);
       reporter.debug(`throttled by CloudFormation; retrying in ${wait} ms`);
       await clock.sleep(wait);

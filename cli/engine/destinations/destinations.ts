@@ -4,7 +4,7 @@
 // No value of a secret is ever printed.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { SecretStoreApi, SecretInfo } from '../../adapters/aws/secrets.js';
+import type { Deletion, SecretInfo, SecretStoreApi } from '../../adapters/aws/secrets.js';
 import { DestinationError, parseDestination, type Destination } from '../../../handler/destination.js';
 import type { DestinationSecret } from '../../../handler/destination-schema.js';
 import { fingerprint } from '../../../handler/host-keys.js';
@@ -75,6 +75,47 @@ export async function putDestination(store: SecretStoreApi, opts: { prefix: stri
   // The function may read only secrets with this tag.
   if (existing.tags[GATEWAY_TAG] !== opts.gateway) await store.tag(name, { [GATEWAY_TAG]: opts.gateway });
   return { name, created: false };
+}
+
+export const RECOVERY_DAYS = { min: 7, max: 30, default: 7 } as const;
+
+export interface RemoveResult {
+  name: string;
+  /** When Secrets Manager deletes it (restorable until then); with force, now. */
+  deletionDate?: Date;
+  force: boolean;
+}
+
+/**
+ * Deletes destination `key`: only a secret that carries this gateway's tag
+ * (what put creates), so a secret another gateway or team keeps under the
+ * same prefix is never touched. `confirm` is asked once the secret is known
+ * to be this gateway's, before anything is deleted.
+ */
+export async function removeDestination(
+  store: SecretStoreApi,
+  opts: { prefix: string; key: string; gateway: string; how: Deletion },
+  confirm: (question: string) => Promise<boolean>,
+): Promise<RemoveResult | 'declined'> {
+  checkKey(opts.key);
+  const name = secretName(opts.prefix, opts.key);
+  const existing = await store.describe(name);
+  if (!existing) {
+    throw new SftpgwError('failed', `destination ${opts.key} does not exist (no secret ${name})`, { hint: 'sftpgw destinations list shows the destinations of this gateway' });
+  }
+  if (existing.deletedDate) {
+    throw new SftpgwError('failed', `destination ${opts.key} is already scheduled for deletion (secret ${name}; deleted date ${existing.deletedDate.toISOString()})`,
+      { hint: `to keep it, restore it: aws secretsmanager restore-secret --secret-id ${name}` });
+  }
+  const owner = existing.tags[GATEWAY_TAG];
+  if (owner !== opts.gateway) {
+    throw new SftpgwError('failed', `secret ${name} is not this gateway's: ${owner === undefined ? `it has no ${GATEWAY_TAG} tag` : `its ${GATEWAY_TAG} tag says ${owner}`}, not ${opts.gateway}; nothing was deleted`,
+      { hint: 'sftpgw deletes only the destination secrets it tags; if it must go, delete it with the AWS console or CLI' });
+  }
+  const what = 'force' in opts.how ? 'at once, without recovery' : `after a ${opts.how.recoveryDays}-day recovery window`;
+  if (!(await confirm(`Delete destination ${opts.key} (secret ${name}) ${what}?`))) return 'declined';
+  const deletionDate = await store.remove(name, opts.how);
+  return { name, deletionDate, force: 'force' in opts.how };
 }
 
 export interface DestinationListing extends SecretInfo {

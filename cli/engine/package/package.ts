@@ -7,6 +7,9 @@
 //   - child templates (AWS::CloudFormation::Stack with a local TemplateURL),
 //     key <prefix>/templates/<sha256>.json, packaged recursively.
 // An upload is skipped when its key exists: the key is the content hash.
+// For a preview (sftpgw diff) the handler zip is not uploaded at all: its key
+// is its content hash, worked out locally, and CloudFormation does not read
+// the code to create a change set; child templates it does read.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,6 +42,8 @@ export interface PackageOptions {
   prefix: string;
   /** The handler bundle to zip (default: this package's dist/handler/index.js). */
   handlerFile?: string;
+  /** false: name the handler zip by its key without uploading it (a preview). Default true. */
+  uploadCode?: boolean;
 }
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -101,7 +106,8 @@ export async function packageTemplate(template: CfnTemplate, opts: PackageOption
         });
       }
       const k = key(`handler/${sha256(handler.zip)}.zip`);
-      await upload(`${id} code`, k, handler.zip, 'application/zip');
+      if (opts.uploadCode === false) reporter.progress(`${id} code: s3://${store.bucket}/${k} (not uploaded: a preview only names it)`);
+      else await upload(`${id} code`, k, handler.zip, 'application/zip');
       props.Code = { S3Bucket: store.bucket, S3Key: k };
     } else if (r.Type === 'AWS::CloudFormation::Stack' && typeof props.TemplateURL === 'string' && !/^https?:\/\//.test(props.TemplateURL)) {
       const file = path.resolve(opts.templateDir, props.TemplateURL);

@@ -11,6 +11,7 @@ import { bundleFile, BundleError, evaluateBundle, type Bundle } from '../jsonnet
 import { displayPath } from '../paths.js';
 import type { UserSpec } from '../users/spec.js';
 import { chunkCount } from '../users/evaluate.js';
+import { applyPermissionsBoundary } from './permissions-boundary.js';
 import type { TemplateSources } from './sources.js';
 import type { CfnResource, CfnTemplate } from './types.js';
 
@@ -61,9 +62,13 @@ export async function renderTemplate(
   const n = users.length === 0 ? 0 : chunkCount(users.length);
   const size = Math.ceil(users.length / Math.max(n, 1));
   const chunkJobs: Promise<string>[] = [];
+  // users.jsonnet returns one fragment per user, in std.objectFields order
+  // (sorted; usernames are ASCII): chunkNames[i][j] made fragment j of chunk i.
+  const chunkNames: string[][] = [];
   for (let i = 0; i < n; i++) {
     const part: Record<string, { id: string; spec: UserSpec }> = {};
     for (const u of users.slice(i * size, (i + 1) * size)) part[u.name] = { id: u.id, spec: u.spec };
+    chunkNames.push(Object.keys(part).sort());
     chunkJobs.push(evaluateBundle(jsonnet, usersBundle, { ...opts, tlaString: { users: JSON.stringify(part), placement: placement ? 'child' : 'root' } }));
   }
   const [root, ...chunks] = await Promise.allSettled([evaluateBundle(jsonnet, gatewayBundle, opts), ...chunkJobs]);
@@ -86,14 +91,24 @@ export async function renderTemplate(
   const template = JSON.parse((root as PromiseFulfilledResult<string>).value) as CfnTemplate;
   const resources: Record<string, CfnResource> = placement ? {} : { ...template.Resources };
   const taken = (id: string) => id in resources || (placement !== undefined && id in template.Resources);
-  for (const c of chunks) {
-    for (const fragment of JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<string, CfnResource>[]) {
+  // Which user each resource belongs to (a user constructor may make more than one).
+  const ownerOf = new Map<string, string>();
+  for (const [i, c] of chunks.entries()) {
+    const fragments = JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<string, CfnResource>[];
+    if (!Array.isArray(fragments) || fragments.length !== chunkNames[i].length) {
+      throw invalidInput('the users template returned something else than one resource map per user', [{ file: displayPath(sources.users), message: `expected a list of ${chunkNames[i].length} resource maps, in the order of std.objectFields(users)`, hint: 'keep the shape of the shipped templates/users.jsonnet' }]);
+    }
+    for (const [j, fragment] of fragments.entries()) {
       for (const [id, r] of Object.entries(fragment)) {
+        ownerOf.set(id, chunkNames[i][j]);
         if (taken(id)) throw invalidInput('user resources clash with the gateway template', [{ field: `Resources.${id}`, message: 'logical id is used twice', hint: 'rename the user or the resource' }]);
         resources[id] = r;
       }
     }
   }
+  const boundary = config.iam?.permissionsBoundary ?? null;
+  applyPermissionsBoundary(template.Resources, boundary);
+  applyPermissionsBoundary(resources, boundary);
   if (!placement) {
     // Sorted, so output is canonical whatever the chunking (jsonnet already sorts the fields inside).
     template.Resources = sortedResources(resources);
@@ -101,9 +116,8 @@ export async function renderTemplate(
   }
   // Users into their child stacks; each child gets the shared resources as parameters.
   const byStack = new Map<string, { file: string; resources: Record<string, CfnResource> }>();
-  const idOf = new Map(users.map((u) => [u.id, u.name]));
   for (const [id, r] of Object.entries(resources)) {
-    const stack = placement.get(idOf.get(id) ?? '');
+    const stack = placement.get(ownerOf.get(id) ?? '');
     if (!stack) throw new Error(`internal: resource ${id} belongs to no user`);
     const entry = byStack.get(stack.id) ?? { file: stack.file, resources: {} };
     entry.resources[id] = r;

@@ -16,18 +16,32 @@ export interface UserFile {
   path: string;
   /** As shown in messages. */
   shown: string;
+  /** The text the file is about to hold (users add checks a change before writing it); read from disk when absent. */
+  text?: string;
 }
 
-export async function discoverUsers(dir: string, cwd = process.cwd()): Promise<UserFile[]> {
-  let entries: import('node:fs').Dirent[];
+/** A user file as it is about to be written: `users add` checks the folder with it before writing. */
+export interface UserOverlay {
+  name: string;
+  text: string;
+}
+
+type Entry = Pick<import('node:fs').Dirent, 'name' | 'isDirectory'>;
+
+export async function discoverUsers(dir: string, cwd = process.cwd(), overlay?: UserOverlay): Promise<UserFile[]> {
+  let entries: Entry[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw usageError(`users folder ${displayPath(dir, cwd)} does not exist`, 'create it, or point usersDir in sftpgw.yaml (or --users) at the folder holding <username>.libsonnet files');
-    if (code === 'ENOTDIR') throw usageError(`users folder ${displayPath(dir, cwd)} is not a folder`);
-    throw new SftpgwError('failed', `cannot read users folder ${displayPath(dir, cwd)}: ${(err as Error).message}`, { cause: err });
+    // users add makes the folder for its first user.
+    if (code === 'ENOENT' && overlay) entries = [];
+    else if (code === 'ENOENT') throw usageError(`users folder ${displayPath(dir, cwd)} does not exist`, 'create it, or point usersDir in sftpgw.yaml (or --users) at the folder holding <username>.libsonnet files');
+    else if (code === 'ENOTDIR') throw usageError(`users folder ${displayPath(dir, cwd)} is not a folder`);
+    else throw new SftpgwError('failed', `cannot read users folder ${displayPath(dir, cwd)}: ${(err as Error).message}`, { cause: err });
   }
+  const overlayName = overlay && `${overlay.name}${USER_FILE_EXTENSION}`;
+  if (overlayName && !entries.some((e) => e.name === overlayName)) entries.push({ name: overlayName, isDirectory: () => false });
   const problems: Problem[] = [];
   const users: UserFile[] = [];
   const byLowerName = new Map<string, UserFile>();
@@ -49,10 +63,12 @@ export async function discoverUsers(dir: string, cwd = process.cwd()): Promise<U
       problems.push({ file: shown, message: bad.message, hint: bad.hint });
       continue;
     }
-    const file = { name, path: full, shown };
+    const file: UserFile = { name, path: full, shown, ...(e.name === overlayName ? { text: overlay!.text } : {}) };
     const clash = byLowerName.get(name.toLowerCase());
     if (clash) {
-      problems.push({ file: shown, message: `duplicate username: "${name}" and "${clash.name}" (${clash.shown}) differ only in case`, hint: 'remove or rename one of the two files' });
+      // The file about to be written is the one to blame (users add), else the later one.
+      const [dup, kept] = clash.text !== undefined ? [clash, file] : [file, clash];
+      problems.push({ file: dup.shown, message: `duplicate username: "${dup.name}" and "${kept.name}" (${kept.shown}) differ only in case`, hint: dup.text !== undefined ? 'choose another name' : 'remove or rename one of the two files' });
       continue;
     }
     byLowerName.set(name.toLowerCase(), file);

@@ -10,14 +10,21 @@
 // as if it were a file in the users folder, so a user file's relative imports
 // resolve exactly as they would on their own.
 //
-// Errors still name the user's own file and line: a line table maps snippet
-// lines back to files, and the file the error points into is re-evaluated on
-// its own to get libjsonnet's exact message for it.
+// Errors still name the user's own file and line. A string, text block,
+// comment or bracket one file leaves open runs on into the next file, and
+// libjsonnet then reports an error there; so on a lex or parse error every
+// file of the chunk is lexed on its own (jsonnet-lex.ts, microseconds a
+// file), and the files that leave something open are evaluated alone to
+// report libjsonnet's own message and line:column for them. Otherwise a line
+// table maps snippet lines back to files, and the file the error points into
+// is re-evaluated on its own to get libjsonnet's exact message for it.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import { invalidInput, SftpgwError, type Problem } from '../errors.js';
+import { displayPath } from '../paths.js';
 import { parseJsonnetError } from '../jsonnet-errors.js';
+import { unclosedConstruct } from '../jsonnet-lex.js';
 import { bundle, BundleError, evaluateBundle, type Bundle } from '../jsonnet-bundle.js';
 import { looksLikePrivateKey } from './keys.js';
 import type { UserFile } from './discover.js';
@@ -27,14 +34,21 @@ const MIN_CHUNK = 256;
 /** libuv's default pool has 4 threads; more chunks only queue. */
 export const MAX_CHUNKS = 4;
 
+interface Span {
+  file: UserFile;
+  text: string;
+  start: number;
+  lines: number;
+}
+
 interface Chunk {
   code: string;
   filename: string;
   /** The chunk with the files its users import inlined (null when bundling failed). */
   bundled?: Bundle;
   bundleError?: BundleError;
-  /** Per user: first snippet line of the file's text (1-based) and its line count. */
-  spans: { file: UserFile; start: number; lines: number }[];
+  /** Per user: its text, the first snippet line of it (1-based) and its line count. */
+  spans: Span[];
 }
 
 export function chunkCount(users: number): number {
@@ -51,7 +65,7 @@ function makeChunk(files: { file: UserFile; text: string }[], dir: string, index
     const body = text.endsWith('\n') ? text.slice(0, -1) : text;
     const lines = body.split('\n').length;
     parts.push(body);
-    spans.push({ file, start: line, lines });
+    spans.push({ file, text, start: line, lines });
     line += lines;
     parts.push('),');
     line += 1;
@@ -75,6 +89,7 @@ export async function evaluateUserFiles(
   // Synchronous on purpose: fs.promises.readFile is four thread-pool round
   // trips a file (153 ms for 1,000 small files here, ~10 ms like this).
   const texts = files.map((file) => {
+    if (file.text !== undefined) return { file, text: file.text };
     try {
       return { file, text: readFileSync(file.path, 'utf8') };
     } catch (err) {
@@ -118,7 +133,7 @@ export async function evaluateUserFiles(
     const r = results[i];
     const chunk = chunks[i];
     if (r.status === 'rejected') {
-      problems.push(await explainChunkError(String((r.reason as Error)?.message ?? r.reason), chunk, jsonnet, jpath));
+      problems.push(...(await explainChunkError(String((r.reason as Error)?.message ?? r.reason), chunk, jsonnet, jpath)));
       continue;
     }
     const obj = JSON.parse(r.value) as Record<string, unknown>;
@@ -127,8 +142,8 @@ export async function evaluateUserFiles(
       if (!expected.has(name)) {
         // Only a user file whose text closes its own parenthesis can add a
         // field to the generated object; it cannot parse on its own.
-        const culprit = await findUnparsable(chunk, jsonnet, jpath);
-        problems.push({ file: culprit?.shown, message: `defines an extra user "${name}" by breaking out of its own object`, hint: 'a user file holds exactly one jsonnet expression: { sshPublicKeys: [...] }' });
+        const culprit = (await filesNotParsingAlone(chunk, jsonnet, jpath))[0]?.file ?? (await findUnparsable(chunk, jsonnet, jpath));
+        problems.push({ file: culprit, message: `defines an extra user "${name}" by breaking out of its own object`, hint: 'a user file holds exactly one jsonnet expression: { sshPublicKeys: [...] }' });
       } else values.set(name, value);
     }
   }
@@ -136,48 +151,87 @@ export async function evaluateUserFiles(
   return { values, texts: new Map(texts.map(({ file, text }) => [file.name, text])) };
 }
 
-/** Maps a chunk's error to the user file it comes from, with that file's own message. */
-async function explainChunkError(text: string, chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<Problem> {
+/** Maps a chunk's error to the user files it comes from, with their own messages. */
+async function explainChunkError(text: string, chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<Problem[]> {
+  const parsed = parseJsonnetError(text);
+  // A lex or parse error may have started in an earlier file than the one it
+  // is reported in: find the files that do not parse on their own first.
+  if (chunk.bundleError || parsed.kind === 'static') {
+    const alone = await filesNotParsingAlone(chunk, jsonnet, jpath);
+    if (alone.length > 0) return alone;
+  }
   if (chunk.bundleError) {
     const e = chunk.bundleError;
     if (e.file === chunk.filename) {
       const span = chunk.spans.find((s) => e.line >= s.start && e.line < s.start + s.lines);
-      if (span) return { file: span.file.shown, line: e.line - span.start + 1, message: e.message, hint: hintFor(e.message) };
+      if (span) return [{ file: span.file.shown, line: e.line - span.start + 1, message: e.message, hint: hintFor(e.message) }];
     }
-    return { file: e.file, line: e.line || undefined, message: e.message, hint: hintFor(e.message) };
+    return [{ file: e.file, line: e.line || undefined, message: e.message, hint: hintFor(e.message) }];
   }
-  const parsed = parseJsonnetError(text);
   const inChunk = parsed.locations.filter((l) => l.file === chunk.filename || path.resolve(l.file) === chunk.filename);
   for (const loc of inChunk) {
     const span = chunk.spans.find((s) => loc.line >= s.start && loc.line < s.start + s.lines)
       // A parse error is often reported on the line after a file (its closing paren).
       ?? chunk.spans.find((s) => loc.line === s.start + s.lines);
     if (!span) continue;
-    try {
-      await jsonnet.evaluateFile(span.file.path, { jpath });
-    } catch (err) {
-      const own = parseJsonnetError(String((err as Error).message));
-      const ownLoc = own.locations.find((l) => path.resolve(l.file) === span.file.path);
-      return { file: span.file.shown, line: ownLoc?.line, column: ownLoc?.column, message: own.message, hint: hintFor(own.message) };
-    }
+    const own = await errorAlone(span, jsonnet, jpath);
+    if (own) return [own];
     // The file is fine alone, so the problem shows only in combination: report
     // the mapped location.
-    return { file: span.file.shown, line: loc.line - span.start + 1, column: loc.column, message: parsed.message };
+    return [{ file: span.file.shown, line: loc.line - span.start + 1, column: loc.column, message: parsed.message }];
   }
   // Not in a user file (e.g. a helper it imports): report the engine's text
   // with the helper's own location.
   const other = parsed.locations.find((l) => !inChunk.includes(l));
-  return { file: other?.file, line: other?.line, column: other?.column, message: parsed.message };
+  return [{ file: other?.file, line: other?.line, column: other?.column, message: parsed.message }];
 }
 
-async function findUnparsable(chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<UserFile | undefined> {
-  for (const { file } of chunk.spans) {
-    try {
-      await jsonnet.evaluateFile(file.path, { jpath });
-    } catch {
-      return file;
-    }
+/** Files evaluated alone when looking for the ones that do not parse: enough to name every culprit of a bad commit. */
+const MAX_SUSPECTS = 20;
+
+/**
+ * The chunk's files that do not parse on their own, each with libjsonnet's
+ * message and line:column for it alone. Suspects are the files whose text
+ * leaves something open (lexed, cheap); only they are evaluated.
+ */
+async function filesNotParsingAlone(chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<(Problem & { file: string })[]> {
+  // The helpers the users import are inlined too: a string left open in one runs on as well.
+  const helpers = (chunk.bundled?.files ?? []).map((file) => ({ file: { name: '', path: file, shown: shownLike(chunk.spans[0]?.file, file) }, text: readText(file), start: 0, lines: 0 }));
+  const suspects = [...chunk.spans, ...helpers].filter((s) => unclosedConstruct(s.text) !== undefined).slice(0, MAX_SUSPECTS);
+  const found = await Promise.all(suspects.map((s) => errorAlone(s, jsonnet, jpath, 'static')));
+  return found.filter((p): p is Problem & { file: string } => p !== undefined);
+}
+
+/** libjsonnet's error for one user file evaluated on its own (optionally only a static one), or undefined. */
+async function errorAlone(span: Span, jsonnet: JsonnetEngine, jpath: string[], only?: 'static'): Promise<(Problem & { file: string }) | undefined> {
+  try {
+    // The text, not the file: users add checks a file before it is written.
+    await jsonnet.evaluateSnippet(span.text, span.file.path, { jpath });
+    return undefined;
+  } catch (err) {
+    const own = parseJsonnetError(String((err as Error).message));
+    if (only && own.kind !== only) return undefined;
+    const loc = own.locations.find((l) => path.resolve(l.file) === span.file.path);
+    return { file: span.file.shown, line: loc?.line, column: loc?.column, message: own.message, hint: hintFor(own.message) };
   }
+}
+
+/** A helper's path shown the way the user files are (relative to the same folder). */
+function shownLike(user: UserFile | undefined, file: string): string {
+  if (!user || path.isAbsolute(user.shown)) return displayPath(file);
+  return path.join(path.dirname(user.shown), path.relative(path.dirname(user.path), file));
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function findUnparsable(chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<string | undefined> {
+  for (const span of chunk.spans) if (await errorAlone(span, jsonnet, jpath)) return span.file.shown;
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { fingerprint } from '../../../handler/fingerprint.js';
 import { createRequire } from 'node:module';
 import type { ParsedKey } from 'ssh2/lib/protocol/keyParser.js';
+import { looksLikeSsh2Key, SSH2_BEGIN, SSH2_END, ssh2ToOpenSsh } from './rfc4716.js';
 
 export const ALLOWED_KEY_TYPES = ['ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-ed25519'] as const;
 export const MAX_KEY_LENGTH = 2048;
@@ -66,6 +67,7 @@ export function checkPublicKey(value: unknown): KeyCheck {
   }
   const text = value.trim();
   if (text.length === 0) return { ok: false, message: 'is empty' };
+  if (looksLikeSsh2Key(text)) return ssh2Problem(text.split(/\r?\n/));
   if (/[\r\n]/.test(text)) {
     return { ok: false, message: 'holds more than one line', hint: 'give one key per string: split the lines into separate array entries' };
   }
@@ -104,6 +106,61 @@ export function checkPublicKey(value: unknown): KeyCheck {
     return { ok: true, type, fingerprint: fp, bits };
   }
   return { ok: true, type, fingerprint: fp };
+}
+
+/** An RFC 4716 block where an OpenSSH line belongs: one problem, with the line to write instead. */
+function ssh2Problem(lines: readonly string[], entries?: number): KeyCheck & { ok: false } {
+  const r = ssh2ToOpenSsh(lines);
+  const line = r.ok && checkPublicKey(r.line).ok ? r.line : undefined;
+  return {
+    ok: false,
+    message: `is an RFC 4716 (SSH2) public key block${entries ? `, split over ${entries} entries` : ''}, not an OpenSSH key line`,
+    hint: `convert it with ssh-keygen -i -f <key file> and put the one line it prints here${line ? `: '${line}'` : ''}`,
+  };
+}
+
+export interface KeyListProblem {
+  /** sshPublicKeys[i] */
+  field: string;
+  message: string;
+  hint?: string;
+}
+
+export interface CheckedKey {
+  type: string;
+  fingerprint: string;
+  comment?: string;
+}
+
+/**
+ * Every key of one user: problems by field, the good keys, duplicates. An
+ * RFC 4716 block pasted as one entry per line is one problem, not one per line.
+ */
+export function checkKeyList(keys: readonly unknown[]): { problems: KeyListProblem[]; keys: CheckedKey[] } {
+  const problems: KeyListProblem[] = [];
+  const good: CheckedKey[] = [];
+  const seen = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const field = `sshPublicKeys[${i}]`;
+    if (typeof key === 'string' && key.trim() === SSH2_BEGIN) {
+      const end = keys.findIndex((k, j) => j > i && typeof k === 'string' && k.trim() === SSH2_END);
+      if (end > i && keys.slice(i, end + 1).every((k) => typeof k === 'string')) {
+        const { message, hint } = ssh2Problem(keys.slice(i, end + 1) as string[], end - i + 1);
+        problems.push({ field, message, hint });
+        i = end;
+        continue;
+      }
+    }
+    const r = checkPublicKey(key);
+    if (!r.ok) problems.push({ field, message: r.message, hint: r.hint });
+    else if (seen.has(r.fingerprint)) problems.push({ field, message: `is the same key as sshPublicKeys[${seen.get(r.fingerprint)}] (${r.fingerprint})`, hint: 'remove the duplicate' });
+    else {
+      seen.set(r.fingerprint, i);
+      good.push({ type: r.type, fingerprint: r.fingerprint, comment: (key as string).trim().split(/\s+/).slice(2).join(' ') || undefined });
+    }
+  }
+  return { problems, keys: good };
 }
 
 function sshString(b: Buffer): Buffer {

@@ -1,21 +1,29 @@
-// sftpgw users add / list / remove: user files written in the house format,
-// with the same checks `build` applies (username rule, key types and sizes,
-// private keys refused without printing any of them).
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// sftpgw users add / list / remove: user files written in the house format.
+// A user is added only when the gateway builds with it: `add` runs every check
+// `build` runs (but cfn-lint) on the users folder as it will be, before
+// writing anything. Private keys are refused without printing any of them.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
-import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
+import { loadConfig, type ConfigOptions } from '../config/load.js';
+import { invalidInput, SftpgwError, type Problem } from '../errors.js';
 import { displayPath } from '../paths.js';
+import type { SynthesizeDeps } from '../synthesize.js';
 import { templateSources } from '../template/sources.js';
+import { validate, validationFailed } from '../validation.js';
 import { discoverUsers, USER_FILE_EXTENSION } from './discover.js';
+import { keyListText, quote, replaceKeyList } from './edit-keys.js';
 import { evaluateUserFiles } from './evaluate.js';
-import { checkPublicKey, looksLikePrivateKey } from './keys.js';
+import { checkKeyList, checkPublicKey, looksLikePrivateKey } from './keys.js';
+import { keyFileEntries } from './rfc4716.js';
 import { checkUserShape, usernameProblem, type UserSpec } from './spec.js';
 
 export interface UserKey {
   type: string;
   fingerprint: string;
   comment?: string;
+  /** Given as an RFC 4716 (SSH2) block and written as its OpenSSH line. */
+  converted?: boolean;
 }
 
 export interface UserSummary {
@@ -26,30 +34,31 @@ export interface UserSummary {
   readOnly: boolean;
 }
 
-/** Public keys from a file or stdin: one per line; blank lines and # comments skipped. */
+/**
+ * Public keys from a file or stdin: OpenSSH lines, one per line, and RFC 4716
+ * (SSH2) blocks, converted to OpenSSH lines; blank lines and # comments skipped.
+ */
 export function parseKeyText(text: string, source: string): { keys: string[]; summaries: UserKey[] } {
   if (looksLikePrivateKey(text)) {
     throw invalidInput(`${source} holds a PRIVATE key (not shown)`, [{ file: source, message: 'is a private key', hint: 'pass the public key (the .pub file); treat the private key as exposed and have its owner make a new one' }]);
   }
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  if (lines.length === 0) throw invalidInput(`${source} holds no public key`, [{ file: source, message: 'is empty', hint: 'pass an OpenSSH public key line (ssh-ed25519 AAAA… user@host)' }]);
+  const entries = keyFileEntries(text);
+  if (entries.length === 0) throw invalidInput(`${source} holds no public key`, [{ file: source, message: 'is empty', hint: 'pass an OpenSSH public key line (ssh-ed25519 AAAA… user@host) or an RFC 4716 block (---- BEGIN SSH2 PUBLIC KEY ----)' }]);
   const problems: Problem[] = [];
   const summaries: UserKey[] = [];
   const seen = new Set<string>();
-  lines.forEach((line, i) => {
-    const r = checkPublicKey(line);
-    if (!r.ok) problems.push({ file: source, line: i + 1, message: r.message, hint: r.hint });
-    else if (seen.has(r.fingerprint)) problems.push({ file: source, line: i + 1, message: `is the same key as an earlier line (${r.fingerprint})`, hint: 'remove the duplicate' });
+  for (const e of entries) {
+    const r = e.problem ? { ok: false as const, message: e.problem, hint: 'export the public key again (ssh-keygen -e -f key.pub, or PuTTYgen "Save public key"), or pass the OpenSSH line (ssh-keygen -i -f key.pub prints it)' } : checkPublicKey(e.text);
+    if (!r.ok) problems.push({ file: source, line: e.line, message: r.message, hint: r.hint });
+    else if (seen.has(r.fingerprint)) problems.push({ file: source, line: e.line, message: `is the same key as an earlier line (${r.fingerprint})`, hint: 'remove the duplicate' });
     else {
       seen.add(r.fingerprint);
-      summaries.push({ type: r.type, fingerprint: r.fingerprint, comment: line.split(/\s+/).slice(2).join(' ') || undefined });
+      summaries.push({ type: r.type, fingerprint: r.fingerprint, comment: e.text.split(/\s+/).slice(2).join(' ') || undefined, ...(e.converted ? { converted: true } : {}) });
     }
-  });
-  if (problems.length > 0) throw invalidInput(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the public key${lines.length === 1 ? '' : 's'}`, problems);
-  return { keys: lines, summaries };
+  }
+  if (problems.length > 0) throw invalidInput(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the public key${entries.length === 1 ? '' : 's'}`, problems);
+  return { keys: entries.map((e) => e.text), summaries };
 }
-
-const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** The house format: data an operator reads at a glance. */
 export function userFileText(name: string, spec: Pick<UserSpec, 'sshPublicKeys'> & Partial<UserSpec>): string {
@@ -57,9 +66,7 @@ export function userFileText(name: string, spec: Pick<UserSpec, 'sshPublicKeys'>
     `// SFTP user ${name}: the file name is the username. Fields: sshPublicKeys,`,
     '// homeDirectory (default: the username), readOnly, tags. See the sftpgw README.',
     '{',
-    '  sshPublicKeys: [',
-    ...spec.sshPublicKeys.map((k) => `    ${quote(k)},`),
-    '  ],',
+    `  sshPublicKeys: ${keyListText(spec.sshPublicKeys, '  ')},`,
   ];
   if (spec.homeDirectory !== undefined && spec.homeDirectory !== name) lines.push(`  homeDirectory: ${quote(spec.homeDirectory)},`);
   if (spec.readOnly) lines.push('  readOnly: true,');
@@ -76,17 +83,7 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-async function readUser(file: string, name: string, usersDir: string, jsonnet: JsonnetEngine, projectDir: string): Promise<UserSpec> {
-  const shown = displayPath(file);
-  const { values } = await evaluateUserFiles([{ name, path: file, shown }], usersDir, jsonnet, templateSources(projectDir).jpath);
-  const { spec, problems } = checkUserShape(name, values.get(name), shown);
-  if (!spec) throw invalidInput(`${shown} is not a valid user file`, problems);
-  return spec;
-}
-
-export interface AddUserOptions {
-  usersDir: string;
-  projectDir: string;
+export interface AddUserOptions extends ConfigOptions {
   name: string;
   keyText: string;
   /** Where the key came from, for messages ("-" is stdin). */
@@ -94,19 +91,40 @@ export interface AddUserOptions {
   force?: boolean;
 }
 
-export async function addUser(opts: AddUserOptions, jsonnet: JsonnetEngine): Promise<{ file: string; keys: UserKey[]; replaced: boolean }> {
+export async function addUser(opts: AddUserOptions, deps: SynthesizeDeps): Promise<{ file: string; keys: UserKey[]; replaced: boolean }> {
   const bad = usernameProblem(opts.name);
   if (bad) throw invalidInput(bad.message, [{ field: 'NAME', message: bad.message, hint: bad.hint.replace('rename the file to another username', 'choose another username').replace('the file name is the username: ', '') }]);
   const { keys, summaries } = parseKeyText(opts.keyText, opts.keySource);
-  const file = path.join(opts.usersDir, `${opts.name}${USER_FILE_EXTENSION}`);
-  const exists = existsSync(file);
-  if (exists && !opts.force) {
-    throw new SftpgwError('invalid-input', `user ${opts.name} exists (${displayPath(file)})`, { hint: 'pass --force to replace its keys (its home directory, readOnly and tags are kept), or choose another name' });
+  const config = await loadConfig(opts, deps.reporter);
+  const file = path.join(config.usersDir, `${opts.name}${USER_FILE_EXTENSION}`);
+  const shown = displayPath(file, opts.cwd);
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  if (current !== undefined && !opts.force) {
+    throw new SftpgwError('invalid-input', `user ${opts.name} exists (${shown})`, { hint: 'pass --force to replace its keys (nothing else in the file changes), or choose another name' });
   }
-  // --force keeps everything but the keys.
-  const current = exists ? await readUser(file, opts.name, opts.usersDir, jsonnet, opts.projectDir) : undefined;
-  writeAtomically(file, userFileText(opts.name, { ...current, sshPublicKeys: keys }));
-  return { file, keys: summaries, replaced: exists };
+  const text = current === undefined ? userFileText(opts.name, { sshPublicKeys: keys }) : replacedKeys(current, keys, shown);
+  // Every check build runs (but cfn-lint), on the folder as it will be: a
+  // user that would make the next build fail is not added.
+  try {
+    const result = await validate({ ...opts, overlay: { name: opts.name, text } }, deps);
+    if (result.counts.error > 0) throw validationFailed(result.findings);
+  } catch (err) {
+    if (err instanceof SftpgwError && err.kind === 'invalid-input') {
+      throw new SftpgwError('invalid-input', `${opts.name} not ${current === undefined ? 'added' : 'changed'}, nothing written: with it, ${err.message.replace(/^the template is not valid/, 'the gateway template would not be valid')}`, { problems: err.problems, findings: err.findings, hint: err.hint });
+    }
+    throw err;
+  }
+  writeAtomically(file, text);
+  return { file, keys: summaries, replaced: current !== undefined };
+}
+
+/** An existing user file with only its key list replaced, or a refusal saying what to edit by hand. */
+function replacedKeys(current: string, keys: string[], shown: string): string {
+  const edit = replaceKeyList(current, keys);
+  if (edit.ok) return edit.text;
+  throw new SftpgwError('invalid-input', `${shown} is not plain data (${edit.reason}): sftpgw does not rewrite it, so its helpers, imports and comments stay as they are`, {
+    problems: [{ file: shown, line: edit.line, message: edit.line ? 'the current key is here' : 'holds the keys', hint: `edit the file by hand: put ${keys.length === 1 ? 'this key' : 'these keys'} in place of the current one${keys.length === 1 ? '' : 's'}: ${keys.map((k) => `'${k}'`).join(', ')}` }],
+  });
 }
 
 export async function listUsers(usersDir: string, projectDir: string, jsonnet: JsonnetEngine): Promise<UserSummary[]> {
@@ -118,12 +136,8 @@ export async function listUsers(usersDir: string, projectDir: string, jsonnet: J
     const { spec, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown);
     problems.push(...p);
     if (!spec) continue;
-    const keys: UserKey[] = [];
-    for (const k of spec.sshPublicKeys) {
-      const r = checkPublicKey(k);
-      if (r.ok) keys.push({ type: r.type, fingerprint: r.fingerprint, comment: k.trim().split(/\s+/).slice(2).join(' ') || undefined });
-      else problems.push({ file: f.shown, field: 'sshPublicKeys', message: r.message, hint: r.hint });
-    }
+    const { keys, problems: p2 } = checkKeyList(spec.sshPublicKeys);
+    problems.push(...p2.map((p) => ({ file: f.shown, ...p })));
     out.push({ name: f.name, file: f.shown, keys, homeDirectory: spec.homeDirectory, readOnly: spec.readOnly });
   }
   if (problems.length > 0) throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
@@ -132,7 +146,8 @@ export async function listUsers(usersDir: string, projectDir: string, jsonnet: J
 
 export function removeUser(usersDir: string, name: string): string {
   const file = path.join(usersDir, `${name}${USER_FILE_EXTENSION}`);
-  if (!existsSync(file)) throw usageError(`no user ${name} (${displayPath(file)} does not exist)`, 'sftpgw users list shows the users');
+  // A well-formed command that cannot be done: a failed operation (exit 1), not bad usage.
+  if (!existsSync(file)) throw new SftpgwError('failed', `no user ${name} (${displayPath(file)} does not exist)`, { hint: 'sftpgw users list shows the users' });
   rmSync(file);
   return file;
 }

@@ -1,7 +1,7 @@
 // The user file contract (DESIGN.md §3): users/<username>.libsonnet evaluates to
 //   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...} }
 // This file checks the shape and the username; keys.ts checks the keys.
-import { closest } from '../suggest.js';
+import { suggestName } from '../suggest.js';
 import type { Problem } from '../errors.js';
 
 export interface UserSpec {
@@ -36,10 +36,7 @@ export function usernameProblem(name: string): { message: string; hint: string }
 }
 
 export function suggestField(field: string): string | undefined {
-  const lower = field.toLowerCase();
-  const prefixed = USER_FIELDS.find((f) => lower.length >= 4 && (f.toLowerCase().startsWith(lower) || lower.startsWith(f.toLowerCase())));
-  if (prefixed) return prefixed;
-  return closest(field, USER_FIELDS, 3);
+  return suggestName(field, USER_FIELDS);
 }
 
 export function homeDirectoryProblem(home: string): string | undefined {

@@ -1,26 +1,35 @@
 // Validation of a template in three layers (schema, semantic + baseline,
 // cfn-lint), every finding reported at once.
-import type { Waiver } from '../config/types.js';
+import type { ConfigWaiver } from '../config/types.js';
 import type { CfnTemplate } from '../template/types.js';
 import { baselineFindings } from './baseline/index.js';
+import type { UserHome } from './baseline/user-homes.js';
 import { sortFindings, type Finding } from './finding.js';
 import { policyDocuments, policyFindings } from './policies.js';
 import { schemaFindings } from './schema-layer.js';
 import { quotaFindings } from './semantic/quotas.js';
 import { referenceFindings, type DependencyGraph } from './semantic/references.js';
-import { applyWaivers, collectWaivers } from './waivers.js';
+import { applyWaivers, collectWaivers, resourceIndex } from './waivers.js';
 
 export interface TemplateChecks {
   /** Tags every taggable resource must carry (the config's shared tags). */
   sharedTags?: Record<string, string>;
+  /** iam.permissionsBoundary: every role must carry it. */
+  permissionsBoundary?: string;
+  /** Values the config supplies (ARNs): not hard-coded locations. */
+  configuredValues?: readonly string[];
   /** Waivers from the config. */
-  waivers?: readonly Waiver[];
+  waivers?: readonly ConfigWaiver[];
   /** The config file, to point at when a config waiver is wrong. */
   configFile?: string;
+  /** Report config waivers that match nothing here (default); false when the caller judges them over several templates. */
+  reportConfigWaivers?: boolean;
   /** Bytes of the template as it will be uploaded. */
   bodyBytes?: number;
   /** The template's text as written or read (counting dynamic references in it is cheaper than a walk). */
   text?: string;
+  /** Every user home of the gateway, when its users span several templates (child stacks). */
+  userHomes?: readonly UserHome[];
 }
 
 export interface TemplateValidation {
@@ -38,6 +47,6 @@ export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks 
   findings.push(...policyFindings(docs));
   const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
   findings.push(...waiverProblems);
-  const all = applyWaivers([...findings, ...baselineFindings(template, docs, opts.sharedTags ?? {}, arnStrings)], waivers);
+  const all = applyWaivers([...findings, ...baselineFindings(template, docs, { sharedTags: opts.sharedTags, permissionsBoundary: opts.permissionsBoundary, configuredValues: opts.configuredValues, userHomes: opts.userHomes }, arnStrings)], waivers, resourceIndex(template.Resources), opts.reportConfigWaivers ?? true);
   return { findings: sortFindings(all), graph };
 }

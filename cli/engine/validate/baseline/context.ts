@@ -3,9 +3,10 @@
 // one resource with a written reason (config or the resource's Metadata).
 import type { CfnResource, CfnTemplate } from '../../template/types.js';
 import { pointerOf, type Finding } from '../finding.js';
-import type { PolicyDoc } from '../policies.js';
+import { statementsOf, strings, type PolicyDoc, type PolicyKind, type Statement } from '../policies.js';
 import { isObj, type Obj } from '../values.js';
 import type { LocatedString } from '../semantic/references.js';
+import type { UserHome } from './user-homes.js';
 
 export interface BaselineContext {
   template: CfnTemplate;
@@ -19,6 +20,20 @@ export interface BaselineContext {
   arnStrings: LocatedString[];
   /** A resource by logical id. */
   resource(id: string): CfnResource | undefined;
+  /** iam.permissionsBoundary from the config, when set. */
+  permissionsBoundary?: string;
+  /** Values the config supplies (ARNs of a boundary, of alarm topics): settings, not hard-coded locations. */
+  configuredValues: ReadonlySet<string>;
+  /** Every user home of the gateway when its users span several templates (child stacks); else this template's are used. */
+  userHomes?: readonly UserHome[];
+}
+
+/** What the config adds to the baseline's view of a template. */
+export interface BaselineSettings {
+  sharedTags?: Record<string, string>;
+  permissionsBoundary?: string;
+  configuredValues?: readonly string[];
+  userHomes?: readonly UserHome[];
 }
 
 export interface BaselineRule {
@@ -28,7 +43,7 @@ export interface BaselineRule {
   check(ctx: BaselineContext): Finding[];
 }
 
-export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>, arnStrings: LocatedString[] = []): BaselineContext {
+export function makeContext(template: CfnTemplate, docs: PolicyDoc[], settings: BaselineSettings = {}, arnStrings: LocatedString[] = []): BaselineContext {
   const byType = new Map<string, [string, CfnResource][]>();
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (!isObj(r) || typeof r.Type !== 'string') continue;
@@ -37,7 +52,10 @@ export function makeContext(template: CfnTemplate, docs: PolicyDoc[], sharedTags
     list.push([id, r]);
   }
   const resources = template.Resources ?? {};
-  return { template, docs, sharedTags, arnStrings, ofType: (t) => byType.get(t) ?? [], resource: (id) => (Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined) };
+  return {
+    template, docs, arnStrings, sharedTags: settings.sharedTags ?? {}, permissionsBoundary: settings.permissionsBoundary, configuredValues: new Set(settings.configuredValues ?? []), userHomes: settings.userHomes,
+    ofType: (t) => byType.get(t) ?? [], resource: (id) => (Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined),
+  };
 }
 
 /** A finding of a baseline rule on one resource. */
@@ -48,6 +66,58 @@ export function violation(rule: BaselineRule, id: string, r: CfnResource, at: (s
 /** A resource's Properties (empty when absent). */
 export function props(r: CfnResource): Obj {
   return isObj(r.Properties) ? r.Properties : {};
+}
+
+/** Like violation(), for a rule whose findings are warnings (something to look at, not a broken protection). */
+export function warning(rule: BaselineRule, id: string, r: CfnResource, at: (string | number)[], message: string, hint: string): Finding {
+  return { ...violation(rule, id, r, at, message, hint), severity: 'warning' };
+}
+
+/** A statement's condition values under one key, whatever the operator (StringEquals, ArnLike, …). */
+export function conditionValues(statement: Obj, key: string): unknown[] {
+  const out: unknown[] = [];
+  const cond = statement.Condition;
+  if (!isObj(cond)) return out;
+  for (const op of Object.values(cond)) {
+    if (!isObj(op)) continue;
+    for (const [k, v] of Object.entries(op)) if (k.toLowerCase() === key.toLowerCase()) out.push(...(Array.isArray(v) ? v : [v]));
+  }
+  return out;
+}
+
+/** Every literal statement of the template's policy documents of one kind, with the resource holding it. */
+export function* statementsOfKind(ctx: BaselineContext, kind: PolicyKind): Generator<{ doc: PolicyDoc; st: Statement; r: CfnResource }> {
+  for (const doc of ctx.docs) {
+    const r = doc.kind === kind ? ctx.resource(doc.logicalId) : undefined;
+    if (r) for (const st of statementsOf(doc)) yield { doc, st, r };
+  }
+}
+
+/** A finding of a rule on one statement of a policy document. */
+export function statementViolation(rule: BaselineRule, doc: PolicyDoc, r: CfnResource, st: Statement, message: string, hint: string): Finding {
+  return { ...violation(rule, doc.logicalId, r, [], message, hint), pointer: st.pointer };
+}
+
+/** A resource policy statement that denies everyone every action of a service when aws:SecureTransport is false. */
+export function deniesInsecureTransport(s: Obj, service: string): boolean {
+  const secure = dig(s, 'Condition', 'Bool', 'aws:SecureTransport');
+  const everyone = s.Principal === '*' || strings(dig(s, 'Principal', 'AWS')).includes('*');
+  return s.Effect === 'Deny' && everyone && (secure === false || secure === 'false') && strings(s.Action).some((a) => a === `${service}:*` || a === '*');
+}
+
+/** A condition value that matches more than it names: a "*" outside ${…} substitutions, or a value computed at deploy time. */
+export function isWildcardValue(v: unknown): boolean {
+  const t = textOf(v);
+  return t === undefined || t.replace(/\$\{[^}]*\}/g, '').includes('*');
+}
+
+/** The text of a literal or Fn::Sub string value (its ${…} left as written); undefined when computed otherwise. */
+export function textOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  const sub = isObj(v) ? v['Fn::Sub'] : undefined;
+  if (typeof sub === 'string') return sub;
+  if (Array.isArray(sub) && typeof sub[0] === 'string') return sub[0];
+  return undefined;
 }
 
 /** Follow a path of keys / indexes through plain values; undefined when any step is missing. */

@@ -3,7 +3,7 @@
 // service trust, and secrets readable only under the gateway's tag.
 import type { Finding } from '../finding.js';
 import { label, statementsOf, strings, type PolicyDoc, type Statement } from '../policies.js';
-import { dig, violation, type BaselineContext, type BaselineRule } from './context.js';
+import { conditionValues, dig, isWildcardValue, props, statementsOfKind, statementViolation, violation, type BaselineContext, type BaselineRule } from './context.js';
 
 /**
  * Actions with no resource-level permissions: they can only be granted on
@@ -120,4 +120,51 @@ export const secretsScopedAccess: BaselineRule = {
   },
 };
 
-export const iamRules = [iamNoWildcardAction, iamNoWildcardResource, iamConfusedDeputy, secretsScopedAccess];
+/** KMS actions that use key material for data (what a service does with the key on a role's behalf). */
+const KMS_DATA_ACTION = /^kms:(Decrypt|Encrypt|GenerateDataKey[A-Za-z]*|ReEncrypt[A-Za-z]*|\*)$/i;
+
+// A role's use of a KMS key goes through the services that need it
+// (kms:ViaService): the role's credentials cannot decrypt with the key
+// directly or through any other service.
+// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+export const iamKmsViaService: BaselineRule = {
+  id: 'baseline/iam-kms-via-service',
+  description: 'identity policies allow KMS data actions only through named services (kms:ViaService)',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const { doc, st, r } of statementsOfKind(ctx, 'identity')) {
+      const actions = strings(st.statement.Action).filter((a) => KMS_DATA_ACTION.test(a) || a === '*');
+      if (st.statement.Effect !== 'Allow' || actions.length === 0) continue;
+      const via = conditionValues(st.statement, 'kms:ViaService');
+      if (via.length === 0 || via.some(isWildcardValue)) {
+        out.push(statementViolation(this, doc, r, st, `statement ${label(st)} allows ${actions.join(', ')} ${via.length === 0 ? 'without a kms:ViaService condition: the role can use the key directly' : 'through any service (a wildcard kms:ViaService)'}`,
+          'add Condition StringEquals kms:ViaService: [the services that use the key for this role, e.g. s3.${AWS::Region}.${AWS::URLSuffix}]'));
+      }
+    }
+    return out;
+  },
+};
+
+// iam.permissionsBoundary in sftpgw.yaml: every role carries it, whichever
+// library made it. Without the setting, a template whose roles carry a
+// boundary must give it to all of them (a role added later without one
+// escapes it).
+export const iamPermissionsBoundary: BaselineRule = {
+  id: 'baseline/iam-permissions-boundary',
+  description: 'with iam.permissionsBoundary set (or any role bounded), every AWS::IAM::Role has that PermissionsBoundary',
+  check(ctx) {
+    const roles = ctx.ofType('AWS::IAM::Role');
+    const bounded = roles.map(([, r]) => props(r).PermissionsBoundary).filter((b) => b !== undefined);
+    const wanted: unknown = ctx.permissionsBoundary ?? bounded[0];
+    if (wanted === undefined) return [];
+    const same = (b: unknown) => JSON.stringify(b) === JSON.stringify(wanted);
+    return roles.filter(([, r]) => !same(props(r).PermissionsBoundary)).map(([id, r]) => {
+      const b = props(r).PermissionsBoundary;
+      const name = typeof wanted === 'string' ? wanted : 'the boundary the other roles have';
+      return violation(this, id, r, ['Properties', 'PermissionsBoundary'], b === undefined ? `the role has no permissions boundary (${ctx.permissionsBoundary ? 'iam.permissionsBoundary is ' : 'other roles have '}${name})` : `the role's permissions boundary is not ${name}`,
+        ctx.permissionsBoundary ? 'build roles through the shipped templates (component.template sets it) or set PermissionsBoundary to iam.permissionsBoundary' : `set PermissionsBoundary: ${name} on every role`);
+    });
+  },
+};
+
+export const iamRules = [iamNoWildcardAction, iamNoWildcardResource, iamConfusedDeputy, secretsScopedAccess, iamKmsViaService, iamPermissionsBoundary];

@@ -3,7 +3,7 @@ import type { CfnTemplate } from '../../template/types.js';
 import type { Finding } from '../finding.js';
 import type { PolicyDoc } from '../policies.js';
 import type { LocatedString } from '../semantic/references.js';
-import { makeContext, waiverHint, type BaselineRule } from './context.js';
+import { makeContext, waiverHint, type BaselineRule, type BaselineSettings } from './context.js';
 import { iamRules } from './iam.js';
 import { kmsRules } from './kms.js';
 import { outboundRules } from './outbound.js';
@@ -13,8 +13,8 @@ import { transferRules } from './transfer.js';
 
 export const BASELINE_RULES: readonly BaselineRule[] = [...storageRules, ...kmsRules, ...transferRules, ...iamRules, ...outboundRules, ...portableRules];
 
-export function baselineFindings(template: CfnTemplate, docs: PolicyDoc[], sharedTags: Record<string, string>, arnStrings: LocatedString[] = []): Finding[] {
-  const ctx = makeContext(template, docs, sharedTags, arnStrings);
+export function baselineFindings(template: CfnTemplate, docs: PolicyDoc[], settings: BaselineSettings = {}, arnStrings: LocatedString[] = []): Finding[] {
+  const ctx = makeContext(template, docs, settings, arnStrings);
   const out: Finding[] = [];
   for (const rule of BASELINE_RULES) {
     for (const f of rule.check(ctx)) out.push({ ...f, hint: `${f.hint}; ${waiverHint(rule.id, f.logicalId ?? '<id>')}` });

@@ -1,8 +1,10 @@
 // Baseline for the gateway's KMS key: rotation, an alias, and a key policy
-// that never grants to a wildcard principal.
+// that never grants to a wildcard principal, binds each service to this
+// stack's resources and lets grants be made only through AWS services.
 import type { Finding } from '../finding.js';
 import { statementsOf, strings, label } from '../policies.js';
-import { dig, isTrue, props, target, violation, type BaselineRule } from './context.js';
+import { conditionValues, dig, isTrue, isWildcardValue, props, statementsOfKind, statementViolation, target, textOf, violation, type BaselineRule } from './context.js';
+import { isObj } from '../values.js';
 
 const KEY = 'AWS::KMS::Key';
 
@@ -50,4 +52,58 @@ export const kmsNoWildcardPrincipal: BaselineRule = {
   },
 };
 
-export const kmsRules = [kmsRotation, kmsAlias, kmsNoWildcardPrincipal];
+// A service principal in the key policy may use the key only for resources of
+// this stack: an encryption-context condition naming them (CloudWatch Logs:
+// aws:logs:arn = the log groups; SNS for CloudWatch alarms: aws:sns:topicArn =
+// the alarm topic), never a wildcard such as log-group:*.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+// https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
+export const kmsServiceEncryptionContext: BaselineRule = {
+  id: 'baseline/kms-service-encryption-context',
+  description: 'key-policy grants to AWS services name this stack\'s resources in an encryption-context condition (no wildcard)',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const { doc, st, r } of statementsOfKind(ctx, 'key')) {
+      const s = st.statement;
+      if (s.Effect !== 'Allow' || dig(s, 'Principal', 'Service') === undefined) continue;
+      const cond = isObj(s.Condition) ? s.Condition : {};
+      const keys = Object.values(cond).filter(isObj).flatMap((op) => Object.keys(op)).filter((k) => /^kms:EncryptionContext:/i.test(k));
+      const wild = keys.flatMap((k) => conditionValues(s, k)).filter(isWildcardValue);
+      if (keys.length === 0) {
+        out.push(statementViolation(this, doc, r, st, `key policy statement ${label(st)} lets a service use the key for any resource: no kms:EncryptionContext condition`, 'add a condition on the service\'s encryption context naming this stack\'s resources (e.g. ArnEquals kms:EncryptionContext:aws:logs:arn: [the log group ARNs])'));
+      } else if (wild.length > 0) {
+        out.push(statementViolation(this, doc, r, st, `key policy statement ${label(st)} names resources with a wildcard (${wild.map((w) => textOf(w) ?? 'a computed value').join(', ')}): every such resource of the account may use the key`, 'name this stack\'s resources exactly (their computed names, e.g. arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/…)'));
+      }
+    }
+    return out;
+  },
+};
+
+const isFalse = (v: unknown) => v === false || v === 'false' || v === 'False';
+
+// CT.KMS.PR.3: a Deny of kms:CreateGrant for everyone unless an AWS service
+// asks (kms:GrantIsForAWSResource) or is the principal (aws:PrincipalIsAWSService).
+// https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html#ct-kms-pr-3-description
+export const kmsGrantsAwsServicesOnly: BaselineRule = {
+  id: 'baseline/kms-grants-aws-services-only',
+  description: 'key policies deny kms:CreateGrant unless an AWS service makes the grant (Control Tower CT.KMS.PR.3)',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const [id, r] of ctx.ofType('AWS::KMS::Key')) {
+      const doc = ctx.docs.find((d) => d.kind === 'key' && d.logicalId === id);
+      if (!doc) continue; // computed key policy: not ours to judge
+      const denies = statementsOf(doc).some(({ statement: s }) => {
+        const everyone = s.Principal === '*' || strings(dig(s, 'Principal', 'AWS')).includes('*');
+        const cond = isObj(s.Condition) ? s.Condition : {};
+        const b = isObj(cond.BoolIfExists) ? cond.BoolIfExists : {};
+        const only = Object.keys(cond).length === 1 && Object.keys(b).length === 2;
+        return s.Effect === 'Deny' && everyone && strings(s.Action).length > 0 && strings(s.Action).every((a) => a === 'kms:CreateGrant')
+          && strings(s.Resource).every((x) => x === '*') && only && isFalse(b['kms:GrantIsForAWSResource']) && isFalse(b['aws:PrincipalIsAWSService']);
+      });
+      if (!denies) out.push(violation(this, id, r, ['Properties', 'KeyPolicy'], 'the key policy lets principals create grants for themselves or others, not only through AWS services', 'add { Effect: Deny, Principal: "*", Action: kms:CreateGrant, Resource: "*", Condition: { BoolIfExists: { kms:GrantIsForAWSResource: "false", aws:PrincipalIsAWSService: "false" } } } (sftpgw.key.denyGrantsOutsideAwsServices)'));
+    }
+    return out;
+  },
+};
+
+export const kmsRules = [kmsRotation, kmsAlias, kmsNoWildcardPrincipal, kmsServiceEncryptionContext, kmsGrantsAwsServicesOnly];

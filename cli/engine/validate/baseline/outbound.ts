@@ -2,7 +2,8 @@
 // its failure queue, the alarm topic and the alarms.
 import type { CfnResource } from '../../template/types.js';
 import type { Finding } from '../finding.js';
-import { dig, list, props, target, violation, type BaselineContext, type BaselineRule } from './context.js';
+import { deniesInsecureTransport, dig, list, props, target, violation, warning, type BaselineContext, type BaselineRule } from './context.js';
+import { statementsOf } from '../policies.js';
 
 const FUNCTION = 'AWS::Lambda::Function';
 
@@ -134,4 +135,55 @@ export const alarms: BaselineRule = {
   },
 };
 
-export const outboundRules = [logGroupRetention, logGroupKms, lambdaSettings, lambdaEncryptedEnvironment, lambdaLogGroup, lambdaFailureDestination, lambdaPermissionScoped, queueTopicKms, alarms];
+// Every queue refuses requests over plain HTTP (AwsSolutions-SQS4).
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
+export const queueTlsOnly: BaselineRule = {
+  id: 'baseline/queue-tls-only',
+  description: 'a queue policy denies every request made without TLS (aws:SecureTransport false)',
+  check(ctx) {
+    const protectedQueues = new Set<string>();
+    for (const doc of ctx.docs) {
+      if (doc.resourceType !== 'AWS::SQS::QueuePolicy') continue;
+      const policy = ctx.resource(doc.logicalId);
+      if (!policy || !statementsOf(doc).some(({ statement: s }) => deniesInsecureTransport(s, 'sqs'))) continue;
+      for (const q of list(props(policy).Queues)) {
+        const t = target(q);
+        if (t) protectedQueues.add(t);
+      }
+    }
+    return ctx.ofType('AWS::SQS::Queue').filter(([id]) => !protectedQueues.has(id))
+      .map(([id, r]) => violation(this, id, r, [], 'no queue policy denies requests without TLS', 'add an AWS::SQS::QueuePolicy (Queues: [{ Ref: <queue> }]) with a Deny of sqs:* for Principal "*" when aws:SecureTransport is false'));
+  },
+};
+
+// Alarms that publish only to topics of the stack nobody subscribes to notify
+// no one: a warning, so the shipped configuration names a recipient.
+export const alarmRecipients: BaselineRule = {
+  id: 'baseline/alarm-recipients',
+  description: 'alarm notifications reach someone: a subscription on the stack\'s alarm topic, or an existing topic in AlarmActions (warning)',
+  check(ctx) {
+    const topics = new Set(ctx.ofType('AWS::SNS::Topic').map(([id]) => id));
+    const subscribed = new Set<string>();
+    for (const [, s] of ctx.ofType('AWS::SNS::Subscription')) {
+      const t = target(props(s).TopicArn);
+      if (t) subscribed.add(t);
+    }
+    for (const [id, t] of ctx.ofType('AWS::SNS::Topic')) if (list(props(t).Subscription).length > 0) subscribed.add(id);
+    const silent = new Map<string, string[]>();
+    for (const [id, a] of ctx.ofType('AWS::CloudWatch::Alarm')) {
+      const actions = list(props(a).AlarmActions);
+      if (actions.length === 0) continue; // baseline/alarms reports it
+      // An action that is not a topic of this stack (an existing topic's ARN) is someone's.
+      const reaches = actions.some((x) => { const t = target(x); return t === undefined || !topics.has(t) || subscribed.has(t); });
+      if (reaches) continue;
+      for (const x of actions) {
+        const t = target(x)!;
+        silent.set(t, [...(silent.get(t) ?? []), id]);
+      }
+    }
+    return [...silent.entries()].map(([topic, alarmIds]) => warning(this, topic, ctx.resource(topic)!, [], `nobody is subscribed to this topic: ${alarmIds.join(', ')} notify no one`,
+      'name recipients in sftpgw.yaml: outbound.alarms.emails (e-mail subscriptions) and/or outbound.alarms.topicArns (existing SNS topics, e.g. chat or paging)'));
+  },
+};
+
+export const outboundRules = [logGroupRetention, logGroupKms, lambdaSettings, lambdaEncryptedEnvironment, lambdaLogGroup, lambdaFailureDestination, lambdaPermissionScoped, queueTopicKms, queueTlsOnly, alarms, alarmRecipients];

@@ -52,6 +52,9 @@ export const noHardCodedLocation: BaselineRule = {
     const out: Finding[] = [];
     const reported = new Set<string>();
     for (const s of ctx.arnStrings) {
+      // An ARN the config supplies (iam.permissionsBoundary, outbound.alarms.topicArns)
+      // is a per-environment setting, not a location written into the templates.
+      if (ctx.configuredValues.has(s.value)) continue;
       for (const h of HARD_CODED) {
         const key = `${s.logicalId}|${h.what}`;
         if (reported.has(key) || !h.re.test(s.value)) continue;

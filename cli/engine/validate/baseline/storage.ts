@@ -2,8 +2,8 @@
 // outlive the stack: buckets and keys are retained on delete and replace.
 import type { CfnResource } from '../../template/types.js';
 import type { Finding } from '../finding.js';
-import { statementsOf, strings } from '../policies.js';
-import { dig, isTrue, list, props, retains, target, violation, type BaselineContext, type BaselineRule } from './context.js';
+import { statementsOf } from '../policies.js';
+import { deniesInsecureTransport, dig, isTrue, list, props, retains, target, violation, type BaselineContext, type BaselineRule } from './context.js';
 
 const BUCKET = 'AWS::S3::Bucket';
 
@@ -111,12 +111,7 @@ export const bucketTlsOnly: BaselineRule = {
       const policy = ctx.resource(doc.logicalId);
       const bucket = policy && target(props(policy).Bucket);
       if (!bucket) continue;
-      const denies = statementsOf(doc).some(({ statement: s }) => {
-        const secure = dig(s, 'Condition', 'Bool', 'aws:SecureTransport');
-        const everyone = s.Principal === '*' || strings(dig(s, 'Principal', 'AWS')).includes('*');
-        return s.Effect === 'Deny' && everyone && (secure === false || secure === 'false') && strings(s.Action).some((a) => a === 's3:*' || a === '*');
-      });
-      if (denies) protectedBuckets.add(bucket);
+      if (statementsOf(doc).some(({ statement: s }) => deniesInsecureTransport(s, 's3'))) protectedBuckets.add(bucket);
     }
     return eachBucket(ctx, (id, r) => protectedBuckets.has(id) ? undefined
       : violation(this, id, r, [], 'no bucket policy denies requests without TLS', 'add an AWS::S3::BucketPolicy with a Deny of s3:* for Principal "*" when aws:SecureTransport is false'));

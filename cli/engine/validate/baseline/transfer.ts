@@ -1,7 +1,9 @@
 // Baseline for the Transfer Family server and its users.
 import { isCurrentSecurityPolicy, MIN_SECURITY_POLICY } from '../../security-policy.js';
 import type { Finding } from '../finding.js';
-import { dig, list, props, violation, type BaselineRule } from './context.js';
+import { label, strings } from '../policies.js';
+import { conditionValues, dig, list, props, statementsOfKind, statementViolation, violation, type BaselineRule } from './context.js';
+import { userHomeNested } from './user-homes.js';
 
 
 export const transferSftpOnly: BaselineRule = {
@@ -31,15 +33,22 @@ export const transferSecurityPolicy: BaselineRule = {
 
 export const transferLogging: BaselineRule = {
   id: 'baseline/transfer-logging',
-  description: 'servers log (structured logs to a log group, through a logging role)',
+  description: 'servers write structured (JSON) logs to a log group (StructuredLogDestinations)',
   check(ctx) {
-    const out: Finding[] = [];
-    for (const [id, r] of ctx.ofType('AWS::Transfer::Server')) {
-      const p = props(r);
-      if (p.LoggingRole === undefined) out.push(violation(this, id, r, ['Properties', 'LoggingRole'], 'the server has no logging role', 'set LoggingRole to a role Transfer Family can assume to write logs'));
-      if (list(p.StructuredLogDestinations).length === 0) out.push(violation(this, id, r, ['Properties', 'StructuredLogDestinations'], 'the server has no structured log destination', 'set StructuredLogDestinations: [the log group ARN]'));
-    }
-    return out;
+    return ctx.ofType('AWS::Transfer::Server').filter(([, r]) => list(props(r).StructuredLogDestinations).length === 0)
+      .map(([id, r]) => violation(this, id, r, ['Properties', 'StructuredLogDestinations'], 'the server has no structured log destination: its sessions are not logged', 'set StructuredLogDestinations: [the log group ARN] (a log group of the stack, with retention and the gateway key)'));
+  },
+};
+
+// A logging role writes the legacy logs to /aws/transfer/<server-id>, a log
+// group the stack cannot manage; Transfer Family needs one only for workflows.
+// https://docs.aws.amazon.com/transfer/latest/userguide/log-server-manage.html
+export const transferNoLoggingRole: BaselineRule = {
+  id: 'baseline/transfer-no-logging-role',
+  description: 'servers without workflows have no LoggingRole (its legacy logs go to an unmanaged /aws/transfer/<server-id> group)',
+  check(ctx) {
+    return ctx.ofType('AWS::Transfer::Server').filter(([, r]) => props(r).LoggingRole !== undefined && props(r).WorkflowDetails === undefined)
+      .map(([id, r]) => violation(this, id, r, ['Properties', 'LoggingRole'], 'a logging role is set: Transfer Family then also writes legacy logs to /aws/transfer/<server-id>, a log group without retention or the gateway key (or, when the role may not create it, fails silently)', 'remove LoggingRole: structured logs (StructuredLogDestinations) need no role; a role is for workflows only'));
   },
 };
 
@@ -69,4 +78,29 @@ export const userSessionPolicy: BaselineRule = {
   },
 };
 
-export const transferRules = [transferSftpOnly, transferSecurityPolicy, transferLogging, userLogicalHome, userSessionPolicy];
+const LISTS = (a: string) => a === 's3:ListBucket' || a === 's3:*' || a === '*' || a === 's3:List*';
+
+// A session policy's listing is limited to prefixes that end in "/" or "/*":
+// a bare "team" prefix also lists "team-x/", another partner's folder name.
+// https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-session.html
+export const userListOwnFolder: BaselineRule = {
+  id: 'baseline/user-list-own-folder',
+  description: 'session policies allow s3:ListBucket only for the user\'s own folder ("<home>/", "<home>/*"), never a bare prefix that matches other folders',
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const { doc, st, r } of statementsOfKind(ctx, 'session')) {
+      if (st.statement.Effect !== 'Allow' || !strings(st.statement.Action).some(LISTS)) continue;
+      const prefixes = conditionValues(st.statement, 's3:prefix');
+      const open = prefixes.filter((p) => typeof p !== 'string' || !(p.endsWith('/') || p.endsWith('/*')) || p.startsWith('*'));
+      if (prefixes.length === 0 || open.length > 0) {
+        out.push(statementViolation(this, doc, r, st, prefixes.length === 0
+          ? `session policy statement ${label(st)} allows listing without an s3:prefix condition: the user lists every folder in the bucket`
+          : `session policy statement ${label(st)} allows listing the prefix ${open.map((p) => JSON.stringify(p)).join(', ')}, which also matches other folders (e.g. "<home>-x/")`,
+        'limit s3:ListBucket with Condition StringLike s3:prefix ["<home>/", "<home>/*"]'));
+      }
+    }
+    return out;
+  },
+};
+
+export const transferRules = [transferSftpOnly, transferSecurityPolicy, transferLogging, transferNoLoggingRole, userLogicalHome, userSessionPolicy, userListOwnFolder, userHomeNested];

@@ -31,10 +31,12 @@ export interface ReportContext {
   /** Where findings without a source point (config or template file). */
   fallbackPath: string;
   layers: readonly Layer[];
+  /** Absolute paths of the template files the operator named (--template and its children). */
+  templateFiles?: readonly string[];
 }
 
-export function renderReport(kind: ReportKind, ctx: ReportContext): string {
-  if (kind === 'codequality') return JSON.stringify(codeQualityReport(ctx.findings, ctx.fallbackPath), null, 2) + '\n';
+export function renderReport(kind: ReportKind, ctx: ReportContext, cwd: string = process.cwd()): string {
+  if (kind === 'codequality') return JSON.stringify(codeQualityReport(ctx.findings, ctx.fallbackPath, { cwd, named: ctx.templateFiles }), null, 2) + '\n';
   return junitReport(ctx.findings, ctx.resourceIds, ctx.subject, ctx.layers);
 }
 
@@ -45,7 +47,7 @@ export async function writeReports(specs: readonly ReportSpec[], ctx: ReportCont
     const tmp = `${file}.tmp-${process.pid}`;
     try {
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(tmp, renderReport(spec.kind, ctx));
+      await writeFile(tmp, renderReport(spec.kind, ctx, cwd));
       await rename(tmp, file);
     } catch (err) {
       throw new SftpgwError('failed', `cannot write the ${spec.kind} report to ${spec.file}: ${(err as Error).message}`, { cause: err });

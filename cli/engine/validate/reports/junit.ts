@@ -11,7 +11,9 @@ export function junitReport(findings: readonly Finding[], resourceIds: readonly 
   let totalFailures = 0;
   for (const layer of LAYERS.filter((l) => layersRun.includes(l))) {
     const inLayer = findings.filter((f) => f.layer === layer);
-    const names = ['(template)', ...resourceIds];
+    // A finding about a resource the template does not hold (a child stack's, a
+    // waiver's) still gets a case: a report must not drop a finding.
+    const names = [...new Set(['(template)', ...resourceIds, ...inLayer.map((f) => f.logicalId ?? '(template)')])];
     const cases: string[] = [];
     let failures = 0;
     for (const name of names) {
@@ -33,10 +35,11 @@ export function junitReport(findings: readonly Finding[], resourceIds: readonly 
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sftpgw validate" tests="${totalTests}" failures="${totalFailures}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
+/** `error rule file:line pointer: message`, leaving out what is not known (never `: :`). */
 function line(f: Finding): string {
-  const where = f.source ? `${f.source.file}${f.source.line ? `:${f.source.line}` : ''}: ` : '';
+  const where = [f.source ? `${f.source.file}${f.source.line ? `:${f.source.line}` : ''}` : '', f.source?.field ?? '', f.pointer].filter((s) => s !== '').join(' ');
   const waived = f.waived !== undefined ? ` [waived: ${f.waived}]` : '';
-  return `${f.severity} ${f.rule} ${where}${f.pointer}: ${f.message}${waived}${f.hint ? ` → ${f.hint}` : ''}`;
+  return `${f.severity} ${f.rule}${where ? ` ${where}` : ''}: ${f.message}${waived}${f.hint ? ` → ${f.hint}` : ''}`;
 }
 
 /** XML 1.0 text/attribute escaping, dropping characters XML cannot hold. */
