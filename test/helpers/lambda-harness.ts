@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context, S3Event } from 'aws-lambda';
+import { eventKey, s3Record } from './handler-harness.js';
 import { repoRoot, tempDir } from './project.js';
 import { startMoto, type Moto } from './servers.js';
 
@@ -58,10 +59,7 @@ export const sha256 = (b: Buffer | string): string => createHash('sha256').updat
 export const logLines = (inv: Invocation) => inv.lines.filter((l) => !('_aws' in l));
 export const metricLines = (inv: Invocation) => inv.lines.filter((l) => '_aws' in l);
 
-/** The key as S3 writes it into event notifications: URL-encoded, `+` for a space. */
-export function eventKey(key: string): string {
-  return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
-}
+export { eventKey };
 
 export async function startLambdaHarness(opts: { prefix: string; gateway: string; bucket?: string }): Promise<LambdaHarness> {
   const bucket = opts.bucket ?? 'staging-bucket';
@@ -157,24 +155,7 @@ export async function startLambdaHarness(opts: { prefix: string; gateway: string
       await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
     },
     event(objects) {
-      return {
-        Records: objects.map((o) => ({
-          eventVersion: '2.1',
-          eventSource: 'aws:s3',
-          awsRegion: 'us-east-1',
-          eventTime: new Date().toISOString(),
-          eventName: 'ObjectCreated:Put',
-          userIdentity: { principalId: 'test' },
-          requestParameters: { sourceIPAddress: '127.0.0.1' },
-          responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-          s3: {
-            s3SchemaVersion: '1.0',
-            configurationId: 'push',
-            bucket: { name: bucket, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${bucket}` },
-            object: { key: eventKey(o.key), size: o.size, eTag: 'x', versionId: o.versionId, sequencer: '0' },
-          },
-        })),
-      } as S3Event;
+      return { Records: objects.map((o) => s3Record(bucket, o)) } as unknown as S3Event;
     },
     async tags(o) {
       const out = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
