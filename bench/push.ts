@@ -115,7 +115,9 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
       ...process.env, ...moto.env,
       NODE_EXTRA_CA_CERTS: tls.certFile,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      SECRET_PREFIX: PREFIX, GATEWAY: 'bench', DESTINATION_CACHE_SECONDS: '0',
+      // The handler's own defaults otherwise: in a warm container the destination
+      // read by the warm-up delivery is still cached (DESTINATION_CACHE_SECONDS).
+      SECRET_PREFIX: PREFIX, GATEWAY: 'bench',
     };
 
     const rows: PushRow[] = [];
