@@ -26,7 +26,7 @@ export interface LintOptions {
 export const DEFAULT_LINT_TIMEOUT_MS = 300_000;
 
 /**
- * Informational rules on, and hard-coded region/account checks (DESIGN.md §4).
+ * Informational rules on, and hard-coded region/account checks (the template baseline).
  * W3002 ("may only work with the package command", for a local TemplateURL)
  * is ignored: a built template names its child stacks by file on purpose and
  * `sftpgw package`/`deploy` upload them.

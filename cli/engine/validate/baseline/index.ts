@@ -1,4 +1,4 @@
-// The template baseline (DESIGN.md §4) as named rules.
+// The template baseline (README: The layers) as named rules.
 import type { CfnTemplate } from '../../template/types.js';
 import type { Finding } from '../finding.js';
 import type { PolicyDoc } from '../policies.js';
