@@ -148,7 +148,7 @@ Examples:
     .option('--no-execute', 'create the change set and leave it for review; apply it later with --execute NAME')
     .option('--execute <change-set>', 'execute a change set an earlier --no-execute left (guard included)')
     .option('--allow-replace <logical-id>', 'let this stateful resource be replaced or deleted; repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--allow-user-moves', 'let SFTP users move between stacks (a userStacks change; see "Many users" in the README)')
+    .option('--allow-user-moves', 'let SFTP users move between stacks (a userStacks change; see docs/users.md#many-users-child-stacks)')
     .option('--recreate-failed', 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)')
     .option('--role-arn <arn>', 'role CloudFormation assumes (overrides deploy.roleArn)')
     .option('--termination-protection', 'turn stack termination protection on (overrides deploy.terminationProtection)')

@@ -5,7 +5,7 @@
 // The repository consumes sftpgw as an npm package: the shipped libsonnet and
 // templates are used from node_modules; a templates/gateway.jsonnet or
 // templates/users.jsonnet of its own replaces the shipped one, and its own
-// libsonnet/ is searched first by its templates (see the sftpgw README).
+// libsonnet/ is searched first by its templates (see sftpgw's docs/customizing.md).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SftpgwError, usageError } from './errors.js';
@@ -36,7 +36,8 @@ function stackNameFor(dir: string): string {
 }
 
 function configText(stackName: string): string {
-  return `# sftpgw gateway configuration. Every key: the sftpgw README ("Config file").
+  return `# sftpgw gateway configuration. Every key: sftpgw's docs/configuration.md
+# (also in node_modules/<the sftpgw package>/docs/).
 # Environments override the top level; flags and SFTPGW_* variables override both.
 
 stackName: ${stackName}
@@ -80,7 +81,7 @@ outbound:
 # artifacts:
 #   bucket: my-artifact-bucket
 
-# Over ~400 users: users in child stacks, fixed once set (README "Many users").
+# Over ~400 users: users in child stacks, fixed once set (sftpgw's docs/users.md).
 # userStacks: 32
 
 environments:

@@ -108,7 +108,7 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
       file: displayPath(config.file, cwd),
       field: 'userStacks',
       message: 'is not set',
-      hint: 'put users in child stacks: set userStacks (e.g. 32, fixed for good) and read "Many users" in the README first: moving existing users takes two deploys',
+      hint: 'put users in child stacks: set userStacks (e.g. 32, fixed for good) and read docs/users.md#many-users-child-stacks of sftpgw first: moving existing users takes two deploys',
     }]);
   }
   const typeOf = new Map<string, string>();
@@ -136,7 +136,7 @@ function placeUsers(users: RenderUser[], config: ResolvedConfig, ext: string, pr
   for (const [id, count] of counts) {
     if (count > MAX_USERS_PER_STACK) {
       problems.push({ file: displayPath(config.file), field: 'userStacks', message: `child stack ${id} would hold ${count} users (at most ${MAX_USERS_PER_STACK})`,
-        hint: `${users.length} users need more child stacks than ${n}; changing userStacks moves users (see "Many users" in the README)` });
+        hint: `${users.length} users need more child stacks than ${n}; changing userStacks moves users (see sftpgw's docs/users.md#many-users-child-stacks)` });
     }
   }
   return placement;

@@ -116,7 +116,7 @@ export function explainAwsError(err: unknown): unknown {
       const principal = /User: (arn:\S+)/.exec(e.message ?? '')?.[1];
       const resource = / on resource: (\S+?)(?: because|$)/.exec(e.message ?? '')?.[1];
       return fail(`access denied${action ? `: ${action}` : ''}${resource ? ` on ${resource}` : ''}${principal ? ` for ${principal}` : ''}`,
-        `grant ${action ?? 'the action'} to the credentials in use (the README's "AWS permissions" lists what each CI job needs), or use the role meant for this job`);
+        `grant ${action ?? 'the action'} to the credentials in use (sftpgw's docs/deploy.md#aws-permissions lists what each CI job needs), or use the role meant for this job`);
     }
     case 'throttled':
       return fail(`AWS kept throttling the requests${call}; the retries ran out`, 'run again in a few minutes; fewer jobs calling the same account and region at once helps');

@@ -64,7 +64,7 @@ const settings = {
   },
   outbound: {
     type: 'object',
-    description: 'the push function and its staging bucket (README: Outbound delivery)',
+    description: 'the push function and its staging bucket (docs/outbound.md)',
     additionalProperties: false,
     properties: {
       enabled: { type: 'boolean', description: 'default true; false leaves every outbound resource out' },

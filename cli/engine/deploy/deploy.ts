@@ -337,7 +337,7 @@ export function refusal(plan: Plan, stackName: string): SftpgwError {
   if (plan.refused.length === 0 && (moves.length > 0 || plan.placementChange)) {
     const p = plan.placementChange;
     return failed(`refused: the change to ${stackName} would move ${moves.length} SFTP user${moves.length === 1 ? '' : 's'} between stacks${p ? ` (userStacks ${p.from || 'unset'} → ${p.to || 'unset'})` : ''}`,
-      'a Transfer user moved between stacks is created in the new stack while the old one still holds its name: the deploy fails or the user is dropped. Nothing was changed. To change the layout on purpose, follow "Many users" in the README (two deploys) and pass --allow-user-moves',
+      'a Transfer user moved between stacks is created in the new stack while the old one still holds its name: the deploy fails or the user is dropped. Nothing was changed. To change the layout on purpose, follow docs/users.md#many-users-child-stacks of sftpgw (two deploys) and pass --allow-user-moves',
       moves.slice(0, 10).map((m) => ({ field: m.userName, message: `${m.from} → ${m.to}` })).concat(moves.length > 10 ? [{ field: '…', message: `and ${moves.length - 10} more` }] : []));
   }
   return failed(`refused: the change to ${stackName} would replace or delete ${plan.refused.length} stateful resource${plan.refused.length === 1 ? '' : 's'}`,

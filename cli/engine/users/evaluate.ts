@@ -3,7 +3,7 @@
 //
 // Why: libjsonnet re-desugars its standard library for every distinct file it
 // imports (~3.5 MB, ~18 ms each), so a main file importing 1,000 user files
-// takes 22.7 s and 3.8 GB, and 10,000 run out of memory (README: Benchmarks). Here
+// takes 22.7 s and 3.8 GB, and 10,000 run out of memory (docs/benchmarks.md). Here
 // the user files' text is inlined into a few generated snippets ("chunks"),
 // each a single object { "<username>": (<file text>), … }, evaluated
 // concurrently (libjsonnet runs on the libuv pool). The snippet is evaluated

@@ -64,7 +64,7 @@ export function parseKeyText(text: string, source: string): { keys: string[]; su
 export function userFileText(name: string, spec: Pick<UserSpec, 'sshPublicKeys'> & Partial<UserSpec>): string {
   const lines = [
     `// SFTP user ${name}: the file name is the username. Fields: sshPublicKeys,`,
-    '// homeDirectory (default: the username), readOnly, tags. See the sftpgw README.',
+    '// homeDirectory (default: the username), readOnly, tags. See docs/users.md of sftpgw.',
     '{',
     `  sshPublicKeys: ${keyListText(spec.sshPublicKeys, '  ')},`,
   ];

@@ -1,4 +1,4 @@
-// The user file contract (README: User files): users/<username>.libsonnet evaluates to
+// The user file contract (docs/users.md): users/<username>.libsonnet evaluates to
 //   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...} }
 // This file checks the shape and the username; keys.ts checks the keys.
 import { suggestName } from '../suggest.js';

@@ -1,5 +1,5 @@
 // What a baseline rule sees, and the helpers rules share. A rule is a named
-// check of one protection of the template baseline (README: The layers); a gateway can waive a rule for
+// check of one protection of the template baseline (docs/validation.md); a gateway can waive a rule for
 // one resource with a written reason (config or the resource's Metadata).
 import type { CfnResource, CfnTemplate } from '../../template/types.js';
 import { pointerOf, type Finding } from '../finding.js';

@@ -1,4 +1,4 @@
-// The template baseline (README: The layers) as named rules.
+// The template baseline (docs/validation.md, its rule table generated from these) as named rules.
 import type { CfnTemplate } from '../../template/types.js';
 import type { Finding } from '../finding.js';
 import type { PolicyDoc } from '../policies.js';
