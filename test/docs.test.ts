@@ -3,6 +3,7 @@
 // relative link and anchor in README.md, CONTRIBUTING.md and docs/ resolves,
 // and so does every docs/… pointer the code gives users (hints, help texts,
 // comments); the README stays short and names the test command CI runs.
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -135,6 +136,16 @@ describe('docs', () => {
     }
     expect(broken).to.deep.equal([]);
     expect(pointers, 'the code points users at docs/ (error hints, help, the scaffold)').to.be.greaterThan(5);
+  });
+
+  it('the package ships README.md and every doc (hints and the scaffold point gateway repositories at node_modules/<sftpgw>/docs/)', () => {
+    // npm's own pack list, without running the prepare script (a build)
+    const r = spawnSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: repoRoot, encoding: 'utf8' });
+    expect(r.status, r.stderr).to.equal(0);
+    const packed = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
+    const docs = docFiles().filter((f) => f !== 'CONTRIBUTING.md');
+    expect(docs.filter((f) => !packed.has(f))).to.deep.equal([]);
+    expect(packed.has('CONTRIBUTING.md'), 'CONTRIBUTING.md is for sftpgw\'s own developers').to.equal(false);
   });
 
   it('the README stays short: at most 150 lines', () => {

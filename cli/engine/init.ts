@@ -125,6 +125,10 @@ from \`node_modules/.bin\` only, never by asking a registry for "sftpgw". Set
 \`artifacts.bucket\` in \`sftpgw.yaml\` and give the pipeline AWS credentials (a
 GitLab OIDC role) first. \`users/example-partner.libsonnet\` is an example:
 replace its key or remove it.
+
+sftpgw's documentation comes with it, for the version installed:
+\`node_modules/${source.name}/docs/\` (start with \`getting-started.md\`;
+every key of \`sftpgw.yaml\` is in \`configuration.md\`).
 `;
 }
 
