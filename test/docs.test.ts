@@ -1,8 +1,9 @@
 // The docs stay true to the code: the rule tables of docs/validation.md are
 // what scripts/docs-rules.ts renders from the rules and their fixtures; every
 // relative link and anchor in README.md, CONTRIBUTING.md and docs/ resolves,
-// and so does every docs/… pointer the code gives users (hints, help texts,
-// comments); the README stays short and names the test command CI runs.
+// every repository path they cite exists, and every docs/… pointer the code
+// gives users (hints, help texts, comments) resolves; the package ships the
+// docs; the README stays short and names the test command CI runs.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -109,6 +110,25 @@ describe('docs', () => {
       }
     }
     expect(broken).to.deep.equal([]);
+  });
+
+  it('every repository path the docs cite exists (so a rename that leaves a doc behind fails here)', () => {
+    // cli/…, handler/…, libsonnet/…: in prose, code spans and diagrams alike; not dist/handler/…
+    // (a build output) or sftpgw/handler/<hash>.zip (an S3 key), and not placeholders (test/<name>.test.ts, …/*)
+    const cited = /(?<![\w./<:-])((?:cli|handler|libsonnet|templates|scripts|test|bench|schemas)\/[A-Za-z0-9_./-]*)/g;
+    const missing: string[] = [];
+    let count = 0;
+    for (const file of docFiles()) {
+      const text = read(file);
+      for (const m of text.matchAll(cited)) {
+        if ('<*{'.includes(text[m.index + m[0].length] ?? ' ')) continue;
+        const rel = m[1].replace(/[.-]+$/, '');
+        count++;
+        if (!existsSync(path.join(repoRoot, rel))) missing.push(`${file}: ${rel}`);
+      }
+    }
+    expect(missing).to.deep.equal([]);
+    expect(count).to.be.greaterThan(100);
   });
 
   it('the anchor check knows GitHub\'s rules (so it can fail)', () => {
