@@ -57,7 +57,7 @@ describe('AWS SDK errors, explained in one place', function () {
       'User: arn:aws:sts::123456789012:assumed-role/gitlab-mr/job is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::artifacts/sftpgw/gw/handler/abc.zip" because no identity-based policy allows the s3:PutObject action',
       403, 's3:PutObject'));
     expect(e.message).to.equal('access denied: s3:PutObject on "arn:aws:s3:::artifacts/sftpgw/gw/handler/abc.zip" for arn:aws:sts::123456789012:assumed-role/gitlab-mr/job');
-    expect(e.hint).to.match(/^grant s3:PutObject to the credentials in use \(the README's "AWS permissions"/);
+    expect(e.hint).to.match(/^grant s3:PutObject to the credentials in use \(docs\/deploy\.md, "AWS permissions", lists what each CI job needs\)/);
   });
 
   it('access denied without a message (S3 HEAD answers a bare 403) names the call\'s IAM action', function () {

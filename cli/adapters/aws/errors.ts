@@ -67,7 +67,7 @@ export function awsErrorKind(err: unknown): AwsErrorKind | undefined {
   return undefined;
 }
 
-/** AWS asked to slow down (the deploy engine retries these while it polls). */
+/** AWS asked to slow down (the clients retry these: retry.ts; this names what is left when they give up). */
 export function isThrottling(err: unknown): boolean {
   const e = shape(err);
   return THROTTLED.test(e.name ?? '') || /Rate exceeded/i.test(e.message ?? '') || e.$metadata?.httpStatusCode === 429;
@@ -116,7 +116,7 @@ export function explainAwsError(err: unknown): unknown {
       const principal = /User: (arn:\S+)/.exec(e.message ?? '')?.[1];
       const resource = / on resource: (\S+?)(?: because|$)/.exec(e.message ?? '')?.[1];
       return fail(`access denied${action ? `: ${action}` : ''}${resource ? ` on ${resource}` : ''}${principal ? ` for ${principal}` : ''}`,
-        `grant ${action ?? 'the action'} to the credentials in use (the README's "AWS permissions" lists what each CI job needs), or use the role meant for this job`);
+        `grant ${action ?? 'the action'} to the credentials in use (docs/deploy.md, "AWS permissions", lists what each CI job needs), or use the role meant for this job`);
     }
     case 'throttled':
       return fail(`AWS kept throttling the requests${call}; the retries ran out`, 'run again in a few minutes; fewer jobs calling the same account and region at once helps');
