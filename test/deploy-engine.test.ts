@@ -1,16 +1,20 @@
 // The deploy engine against a FAKE CloudFormation client (same interface as
 // the SDK adapter). moto never produces failed or rollback states, never sets
-// Replacement, never throttles, and ignores ChangeSetName in GetTemplate (it
+// Replacement, and ignores ChangeSetName in GetTemplate (it
 // answers the stack's current template, so a change set's own templates can
 // only be read back from a CloudFormation that behaves like AWS): these paths
 // are tested here with a fake that plays CloudFormation's part; everything
-// moto can do is tested against moto in deploy-moto.test.ts.
+// moto can do is tested against moto in deploy-moto.test.ts; throttling,
+// which the SDK client retries (cli/adapters/aws/retry.ts), is tested there
+// too, with a throttling proxy in front of moto. The guard's rules, table by
+// table, are in deploy-guard.test.ts.
 import { expect } from 'chai';
 import type {
   ChangeSetInfo, ChangeSetSummary, CloudFormationApi, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo,
 } from '../cli/adapters/aws/cloudformation.js';
-import { deploy, isRefused, refusal, type DeployRequest, type Preview, type TemplateReader } from '../cli/engine/deploy/deploy.js';
-import { planChanges, replacementReason, withNestedChanges } from '../cli/engine/deploy/plan.js';
+import { deploy, type DeployRequest, type Preview, type TemplateReader } from '../cli/engine/deploy/deploy.js';
+import { guard, isRefused, refusal } from '../cli/engine/deploy/guard.js';
+import { planFacts, replacementReason, type Plan } from '../cli/engine/deploy/plan.js';
 import { templateDiff } from '../cli/engine/deploy/template-diff.js';
 import type { Clock } from '../cli/engine/deploy/watch.js';
 import { SftpgwError } from '../cli/engine/errors.js';
@@ -26,7 +30,6 @@ interface Script {
   /** Events the stack operation produces (oldest first). */
   events?: Array<Omit<StackEvent, 'id' | 'timestamp'>>;
   deployed?: CfnTemplate;
-  throttleFirst?: number;
   /** listChangeSets also returns a change set someone else made (default true). */
   foreign?: boolean;
   /** Deployed child stacks' templates by logical id (physical id `child:<id>`). */
@@ -39,20 +42,10 @@ class FakeCloudFormation implements CloudFormationApi {
   calls: string[] = [];
   created: CreateChangeSetInput[] = [];
   private statusIndex = 0;
-  private throttles: number;
   private eventLog: StackEvent[] = [];
-  constructor(private readonly s: Script) {
-    this.throttles = s.throttleFirst ?? 0;
-  }
-  private throttle(): void {
-    if (this.throttles > 0) {
-      this.throttles--;
-      throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
-    }
-  }
+  constructor(private readonly s: Script) {}
   async describeStack(): Promise<StackInfo | undefined> {
     this.calls.push('describeStack');
-    this.throttle();
     const status = this.s.statuses[Math.min(this.statusIndex++, this.s.statuses.length - 1)];
     return status === undefined ? undefined : { id: 'arn:stack', status, outputs: { Out: 'v' }, terminationProtection: false };
   }
@@ -134,7 +127,7 @@ async function run(script: Script, req: DeployRequest, confirm = async () => fal
   return { cfn, reporter, shown, error, result };
 }
 
-describe('deploy engine (fake CloudFormation: failure, rollback and throttling paths)', function () {
+describe('deploy engine (fake CloudFormation: failure and rollback paths)', function () {
   it('prints the root causes of a failed update, not the cascade of cancellations', async function () {
     const { error, cfn } = await run({
       statuses: ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'],
@@ -199,10 +192,9 @@ describe('deploy engine (fake CloudFormation: failure, rollback and throttling p
     expect(error?.hint).to.match(/continue-update-rollback/);
   });
 
-  it('absorbs throttling while polling, and returns the stack outputs', async function () {
-    const { result, reporter } = await run({ statuses: [undefined, 'CREATE_COMPLETE'], throttleFirst: 3 }, request(bucketTemplate('a')));
+  it('returns the stack outputs of a deploy', async function () {
+    const { result } = await run({ statuses: [undefined, 'CREATE_COMPLETE'] }, request(bucketTemplate('a')));
     expect(result).to.deep.include({ kind: 'executed', status: 'CREATE_COMPLETE', outputs: { Out: 'v' } });
-    expect(reporter.messages.filter((m) => /throttled/.test(m.message))).to.have.length(3);
   });
 
   it('no changes: success, the empty change set deleted, nothing executed', async function () {
@@ -327,6 +319,11 @@ describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto
   });
 });
 
+/** A root-only plan judged by the guard: the change set against the deployed template. */
+function planChanges(changeSet: ChangeSetInfo, deployed: CfnTemplate, next: CfnTemplate, allowReplace: string[] = []): Plan {
+  return guard(planFacts({ changeSet, deployed: { root: deployed, children: {} }, next: { root: next, children: {} } }), { allowReplace });
+}
+
 describe('replacement guard (plan)', function () {
   const cs = (changes: ResourceChange[]): ChangeSetInfo => ({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes });
 
@@ -354,11 +351,11 @@ describe('replacement guard (plan)', function () {
       { action: 'Remove', logicalId: 'UserBob', resourceType: 'AWS::Transfer::User' },
       { action: 'Modify', logicalId: 'Role', resourceType: 'AWS::IAM::Role' },
     ];
-    const plan = planChanges(cs(changes), deployed, next, new Set());
+    const plan = planChanges(cs(changes), deployed, next);
     expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['Data', 'Logs']);
     expect(plan.removedUsers.map((c) => c.userName)).to.deep.equal(['bob']);
     expect(plan.changes.find((c) => c.logicalId === 'Role')?.replacement, 'replacing a stateless role is allowed').to.equal(true);
-    const allowed = planChanges(cs(changes), deployed, next, new Set(['Data', 'Logs']));
+    const allowed = planChanges(cs(changes), deployed, next, ['Data', 'Logs']);
     expect(allowed.refused).to.deep.equal([]);
   });
 
@@ -366,29 +363,31 @@ describe('replacement guard (plan)', function () {
     const user = (name: string, server = 's-1') => ({ Type: 'AWS::Transfer::User', Properties: { UserName: name, ServerId: server } });
     const root = (n: number): CfnTemplate => ({ Metadata: { sftpgw: { userStacks: n } }, Resources: { Users0: { Type: 'AWS::CloudFormation::Stack' }, Users1: { Type: 'AWS::CloudFormation::Stack' } } });
     const deployedChildren = { Users0: { Resources: { UserA: user('a'), UserB: user('b') } }, Users1: { Resources: { UserC: user('c') } } };
-    const base = planChanges(cs([{ action: 'Modify', logicalId: 'Users0', resourceType: 'AWS::CloudFormation::Stack' }]), root(2), root(2), new Set());
+    const changeSet = cs([{ action: 'Modify', logicalId: 'Users0', resourceType: 'AWS::CloudFormation::Stack' }]);
+    const planned = (nextRoot: CfnTemplate, children: Record<string, CfnTemplate>, allowUserMoves: boolean) =>
+      guard(planFacts({ changeSet, deployed: { root: root(2), children: deployedChildren }, next: { root: nextRoot, children } }), { allowReplace: [], allowUserMoves });
     // b removed, c's ServerId changes (create-only: the user would be replaced).
     const next = { Users0: { Resources: { UserA: user('a') } }, Users1: { Resources: { UserC: user('c', 's-2') } } };
-    const plan = withNestedChanges(base, root(2), deployedChildren, root(2), next, new Set(), false);
+    const plan = planned(root(2), next, false);
     expect(plan.nested?.map((n) => `${n.stack}: ${n.changes.map((c) => `${c.action} ${c.logicalId}`).join(', ')}`)).to.deep.equal(['Users0: remove UserB', 'Users1: modify UserC']);
     expect(plan.removedUsers.map((u) => u.userName)).to.deep.equal(['b']);
     expect(plan.refused.map((c) => `${c.logicalId}: ${c.why}`)).to.deep.equal(['Users1/UserC: ServerId is create-only and changes']);
     expect(isRefused(plan)).to.equal(true);
 
     // a moves from Users0 to Users1 as userStacks goes 2 → 3.
-    const moved = withNestedChanges(base, root(2), deployedChildren, root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, new Set(), false);
+    const moved = planned(root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, false);
     expect(moved.moves).to.deep.equal([{ userName: 'a', from: 'Users0', to: 'Users1' }]);
     expect(moved.placementChange).to.deep.equal({ from: 2, to: 3 });
     expect(moved.removedUsers, 'a move is not a removal').to.deep.equal([]);
     expect(refusal(moved, 'gw').message).to.equal('refused: the change to gw would move 1 SFTP user between stacks (userStacks 2 → 3)');
-    const allowed = withNestedChanges(base, root(2), deployedChildren, root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, new Set(), true);
+    const allowed = planned(root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, true);
     expect(isRefused(allowed)).to.equal(false);
   });
 
   it('catches a replacement the change set does not list', function () {
     const deployed: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } } } };
     const next: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } } } };
-    expect(planChanges(cs([]), deployed, next, new Set()).refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
+    expect(planChanges(cs([]), deployed, next).refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
   });
 });
 
@@ -464,7 +463,7 @@ describe('template diff: old → new, users by name', function () {
   });
 
   it('the plan names SFTP users by their username', function () {
-    const plan = planChanges({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'UserPartnerb45bdd3', resourceType: 'AWS::Transfer::User' }, { action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' }] }, deployed, next, new Set());
+    const plan = planChanges({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'UserPartnerb45bdd3', resourceType: 'AWS::Transfer::User' }, { action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' }] }, deployed, next);
     const text = formatPlan('Changes:', plan, false).split('\n');
     expect(text[1]).to.match(/^ {2}~ user partner-b \(UserPartnerb45bdd3\) +AWS::Transfer::User$/);
     expect(text[2]).to.match(/^ {2}~ Queue +AWS::SQS::Queue$/);

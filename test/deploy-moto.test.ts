@@ -3,7 +3,9 @@
 // nested stacks. moto completes every operation synchronously and never fails
 // or rolls back (those paths are in deploy-engine.test.ts, with a fake); it
 // skips Transfer Family resources, so hand-written templates of the types it
-// creates cover the update paths.
+// creates cover the update paths. moto never throttles either: a proxy in
+// front of it fakes AWS's throttling answer (test/helpers/throttling-proxy.ts)
+// for the clients' retry strategy, everything else it passes on to moto.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,8 +13,13 @@ import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand, ListChangeSetsCommand, ListStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { cleanTempDirs, exampleProject, repoRoot, runCli, tempDir, type RunResult } from './helpers/project.js';
+import { cleanTempDirs, exampleProject, repoRoot, runCli, runCliAsync, tempDir, type RunResult } from './helpers/project.js';
 import { startMoto, type Moto } from './helpers/servers.js';
+import { startThrottlingProxy, type ThrottlingProxy } from './helpers/throttling-proxy.js';
+import { withErrorContext } from '../cli/adapters/aws/clients.js';
+import { sdkCloudFormation } from '../cli/adapters/aws/cloudformation.js';
+import { explainAwsError } from '../cli/adapters/aws/errors.js';
+import { PatientRetryStrategy } from '../cli/adapters/aws/retry.js';
 import { s3Location } from '../cli/adapters/aws/template-reader.js';
 
 const ARTIFACTS = 'sftpgw-artifacts';
@@ -20,6 +27,7 @@ const ARTIFACTS = 'sftpgw-artifacts';
 describe('package / deploy / diff against moto', function () {
   this.timeout(120_000);
   let moto: Moto;
+  let proxy: ThrottlingProxy;
   let cfn: CloudFormationClient;
   let s3: S3Client;
   let env: Record<string, string>;
@@ -32,9 +40,11 @@ describe('package / deploy / diff against moto', function () {
     cfn = new CloudFormationClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
     s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
     await s3.send(new CreateBucketCommand({ Bucket: ARTIFACTS }));
+    proxy = await startThrottlingProxy(moto.endpoint);
   });
 
   after(async function () {
+    await proxy?.close();
     await moto?.stop();
     cleanTempDirs();
   });
@@ -375,6 +385,54 @@ describe('package / deploy / diff against moto', function () {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.include('error: no AWS credentials found');
     expect(r.stderr).to.include('set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  });
+
+  describe('throttling: the clients retry it (cli/adapters/aws/retry.ts), no caller does', function () {
+    beforeEach(() => proxy.reset());
+    /** The CloudFormation adapter through the proxy, with the retry strategy the clients use and short waits. */
+    const throughProxy = (waits: number[]) => sdkCloudFormation(withErrorContext(new CloudFormationClient({
+      endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      retryStrategy: new PatientRetryStrategy({ attempts: 8, firstDelayMs: 1, maxDelayMs: 8, onThrottled: (ms) => waits.push(ms) }),
+    })));
+
+    it('a throttled call is retried with doubling waits until it gets through', async function () {
+      const waits: number[] = [];
+      proxy.fail('DescribeStacks', 5);
+      expect(await throughProxy(waits).describeStack('moto-never-made')).to.equal(undefined);
+      expect(proxy.calls.get('DescribeStacks'), 'five throttled, the sixth answered by moto').to.equal(6);
+      expect(waits).to.deep.equal([1, 2, 4, 8, 8]);
+    });
+
+    it('gives up after eight attempts, and the error says the retries ran out', async function () {
+      const waits: number[] = [];
+      proxy.fail('DescribeStackEvents', 100);
+      const err = await throughProxy(waits).stackEvents('moto-never-made', new Date(0)).catch((e: unknown) => e);
+      expect(proxy.calls.get('DescribeStackEvents')).to.equal(8);
+      expect(waits).to.have.length(7);
+      expect((explainAwsError(err) as Error).message).to.equal('AWS kept throttling the requests (cloudformation:DescribeStackEvents); the retries ran out');
+    });
+
+    it('other errors keep the SDK\'s standard handling: a 5xx three attempts, a refusal none', async function () {
+      proxy.fail('ListChangeSets', 100, { status: 500, code: 'InternalFailure', message: 'try again' });
+      const cfnApi = throughProxy([]);
+      await cfnApi.listChangeSets('moto-never-made').catch((e: unknown) => e);
+      expect(proxy.calls.get('ListChangeSets')).to.equal(3);
+      proxy.fail('DeleteChangeSet', 100, { status: 400, code: 'ValidationError', message: 'no such change set' });
+      const refused = await cfnApi.deleteChangeSet('moto-never-made', 'x').catch((e: unknown) => e);
+      expect((refused as Error).name).to.equal('ValidationError');
+      expect(proxy.calls.get('DeleteChangeSet')).to.equal(1);
+    });
+
+    it('sftpgw deploy rides out throttling, saying so with --debug', async function () {
+      const p = project('moto-throttled', base());
+      proxy.fail('DescribeStacks', 1);
+      proxy.fail('DescribeChangeSet', 1);
+      const r = await runCliAsync(['deploy', '--template', 'template.json', '--yes', '--debug'], { cwd: p.dir, env: { ...env, AWS_ENDPOINT_URL_CLOUDFORMATION: proxy.endpoint } });
+      expect(r.status, r.stderr).to.equal(0);
+      expect(r.stdout).to.include('moto-throttled: CREATE_COMPLETE');
+      expect(r.stderr.split('\n').filter((l) => l.includes('throttled by CloudFormation; retrying in 2000 ms'))).to.have.length(2);
+      expect(await status('moto-throttled')).to.equal('CREATE_COMPLETE');
+    });
   });
 });
 

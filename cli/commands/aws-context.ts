@@ -40,7 +40,7 @@ export async function awsContext(flags: AwsFlags, config: ResolvedConfig, report
   const region = flags.region ?? config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const bucket = flags.s3Bucket ?? config.artifacts.bucket ?? undefined;
   const prefix = flags.s3Prefix ?? config.artifacts.prefix;
-  const s3 = s3Client({ region });
+  const s3 = s3Client({ region, reporter });
   // The store URL needs a region; the SDK may know it from a profile.
   const resolvedRegion = region ?? (await s3.config.region().catch(() => undefined));
   return {
@@ -48,7 +48,7 @@ export async function awsContext(flags: AwsFlags, config: ResolvedConfig, report
     store: bucket ? s3ArtifactStore(s3, bucket, resolvedRegion ?? 'us-east-1') : undefined,
     prefix,
     templates: s3TemplateReader(s3),
-    cfn: () => sdkCloudFormation(cloudFormationClient({ region })),
+    cfn: () => sdkCloudFormation(cloudFormationClient({ region, reporter })),
   };
 }
 

@@ -6,15 +6,26 @@
 // path-style addressing. Only imported by those commands: `sftpgw build`
 // never loads the SDK. Every client names the failed call on its errors
 // (IAM action and endpoint), so errors.ts can say what was denied or where
-// AWS could not be reached.
+// AWS could not be reached; and every client retries throttled calls
+// patiently (retry.ts), so no caller handles throttling.
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Reporter } from '../../engine/reporter.js';
 import { iamAction } from './errors.js';
+import { PatientRetryStrategy, THROTTLING_PATIENCE } from './retry.js';
 
 export interface AwsSettings {
   region?: string;
   env?: NodeJS.ProcessEnv;
+  /** Where "throttled; retrying" goes (debug output). */
+  reporter?: Pick<Reporter, 'debug'>;
+}
+
+/** The settings every client shares: the region, and the retry strategy. */
+function clientConfig(s: AwsSettings, service: string) {
+  const onThrottled = (ms: number) => s.reporter?.debug(`throttled by ${service}; retrying in ${ms} ms`);
+  return { region: s.region, retryStrategy: new PatientRetryStrategy({ ...THROTTLING_PATIENCE, onThrottled }) };
 }
 
 export function s3Endpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -48,13 +59,13 @@ export function withErrorContext<C>(client: C): C {
 }
 
 export function s3Client(s: AwsSettings): S3Client {
-  return withErrorContext(new S3Client({ region: s.region, forcePathStyle: s3Endpoint(s.env) !== undefined }));
+  return withErrorContext(new S3Client({ ...clientConfig(s, 'S3'), forcePathStyle: s3Endpoint(s.env) !== undefined }));
 }
 
 export function cloudFormationClient(s: AwsSettings): CloudFormationClient {
-  return withErrorContext(new CloudFormationClient({ region: s.region }));
+  return withErrorContext(new CloudFormationClient(clientConfig(s, 'CloudFormation')));
 }
 
 export function secretsManagerClient(s: AwsSettings): SecretsManagerClient {
-  return withErrorContext(new SecretsManagerClient({ region: s.region }));
+  return withErrorContext(new SecretsManagerClient(clientConfig(s, 'Secrets Manager')));
 }

@@ -6,13 +6,15 @@
 //       token), waited for → "no changes" is success, the empty one deleted
 //     or one an earlier `--no-execute` left (`--execute NAME`), its templates
 //       read back from CloudFormation (GetTemplate of the change set) and S3
-//   → ONE plan: the deployed root and child templates against the change
-//     set's, every change, replacement worked out locally, users moving
-//   → ONE guard → execute (yes / ask / leave for `--execute NAME`)
+//   → ONE plan (plan.ts): the deployed root and child templates against the
+//     change set's, every change, replacement worked out locally, users moving
+//   → ONE guard (guard.ts) → execute (yes / ask / leave for `--execute NAME`)
 //   → watch events → outputs, or the root-cause events of a failure.
 // Both ways into a change set meet in deploy(): the plan and the guard are
 // the same code whichever way the change set came (as the AWS CDK's deploy
-// checks and executes a change set it made or was handed).
+// checks and executes a change set it made or was handed). Throttled calls
+// are retried by the CloudFormation client (cli/adapters/aws/retry.ts), not
+// here.
 import { randomUUID } from 'node:crypto';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import type { CloudFormationApi, ChangeSetInfo, StackInfo } from '../../adapters/aws/cloudformation.js';
@@ -21,23 +23,17 @@ import { artifactKey, sha256, storeOnce } from '../package/package.js';
 import type { Reporter } from '../reporter.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
-import { planChanges, withNestedChanges, type Plan, type PlannedChange } from './plan.js';
+import { guard, isRefused, refusal, type GuardOptions } from './guard.js';
+import { planFacts } from './plan.js';
+import type { Plan, PlannedChange, StackTemplates } from './types.js';
 import { isNoChangeReason, stackState, succeeded } from './stack-status.js';
-import { rootCauses, unthrottled, watchStack, type Clock } from './watch.js';
+import { rootCauses, watchStack, type Clock } from './watch.js';
 
 /** CloudFormation's limit for a template passed inline (TemplateBody). */
 export const INLINE_TEMPLATE_LIMIT = 51_200;
 const OURS = 'sftpgw';
 
 export type Decision = 'yes' | 'ask' | 'no';
-
-/** What the guard lets through. */
-export interface GuardOptions {
-  /** Logical ids the guard lets be replaced or deleted (`Child/Id` inside a child stack). */
-  allowReplace: string[];
-  /** Let users move between stacks (a userStacks change). */
-  allowUserMoves?: boolean;
-}
 
 /** A change set to create from a template. */
 export interface ChangeSetRequest extends GuardOptions {
@@ -84,12 +80,6 @@ export interface DeployDeps {
   confirm(question: string): Promise<boolean>;
 }
 
-/** A root template and its child templates by the logical id of their stack. */
-export interface StackTemplates {
-  root: CfnTemplate;
-  children: Record<string, CfnTemplate>;
-}
-
 export interface Preview {
   stackName: string;
   changeSetName: string;
@@ -129,11 +119,11 @@ function changeSetName(): string {
 async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<StackInfo | undefined> {
   const { cfn, reporter, clock } = deps;
   for (;;) {
-    const stack = await unthrottled(clock, reporter, () => cfn.describeStack(req.stackName));
+    const stack = await cfn.describeStack(req.stackName);
     const state = stackState(stack?.status);
     if (state === 'busy') {
       reporter.progress(`stack ${req.stackName} is ${stack!.status} (another operation); waiting for it to finish`);
-      await watchStack(cfn, req.stackName, new Date(clock.now()), clock, reporter);
+      await watchStack(deps, req.stackName, { since: new Date(clock.now()) });
       continue;
     }
     if (state === 'stuck') {
@@ -148,8 +138,8 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
       if (!go) throw failed(why, 'run again with --recreate-failed to delete it and create it again (it holds no data: its creation never completed)');
       reporter.progress(`${why}; deleting it to create it again`);
       const since = new Date(clock.now());
-      await unthrottled(clock, reporter, () => cfn.deleteStack(req.stackName, req.roleArn));
-      const { stack: after } = await watchStack(cfn, req.stackName, since, clock, reporter);
+      await cfn.deleteStack(req.stackName, req.roleArn);
+      const { stack: after } = await watchStack(deps, req.stackName, { since });
       if (after && stackState(after.status) !== 'absent') throw failed(`could not delete ${req.stackName}: it is ${after.status}`, 'delete it in the CloudFormation console, then deploy again');
       continue;
     }
@@ -158,15 +148,15 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
       // --no-execute or an interrupted run): no resources. Clean it up and
       // create afresh, unless someone else's change set waits on it.
       await deleteStaleChangeSets(deps, req.stackName);
-      const others = (await unthrottled(clock, reporter, () => cfn.listChangeSets(req.stackName)))
+      const others = (await cfn.listChangeSets(req.stackName))
         .filter((c) => (c.stackName === undefined || c.stackName === req.stackName) && c.executionStatus === 'AVAILABLE');
       if (others.length > 0) {
         throw failed(`stack ${req.stackName} is REVIEW_IN_PROGRESS with change set ${others.map((c) => c.name).join(', ')} waiting, not made by sftpgw`, 'execute or delete it first');
       }
       reporter.progress(`removing the empty REVIEW_IN_PROGRESS stack ${req.stackName} left by an earlier change set`);
       const since = new Date(clock.now());
-      await unthrottled(clock, reporter, () => cfn.deleteStack(req.stackName, req.roleArn));
-      await watchStack(cfn, req.stackName, since, clock, reporter);
+      await cfn.deleteStack(req.stackName, req.roleArn);
+      await watchStack(deps, req.stackName, { since });
       continue;
     }
     return state === 'absent' ? undefined : stack;
@@ -187,10 +177,10 @@ async function templateSource(req: ChangeSetRequest, deps: DeployDeps): Promise<
 }
 
 async function waitForChangeSet(deps: DeployDeps, stackName: string, name: string): Promise<ChangeSetInfo> {
-  const { cfn, clock, reporter } = deps;
+  const { cfn, clock } = deps;
   const started = clock.now();
   for (;;) {
-    const cs = await unthrottled(clock, reporter, () => cfn.describeChangeSet(stackName, name));
+    const cs = await cfn.describeChangeSet(stackName, name);
     if (cs.status !== 'CREATE_PENDING' && cs.status !== 'CREATE_IN_PROGRESS') return cs;
     if (clock.now() - started > clock.timeoutMs) throw failed(`change set ${name} is still ${cs.status}`, 'look at it in the CloudFormation console');
     await clock.sleep(clock.pollMs);
@@ -198,7 +188,7 @@ async function waitForChangeSet(deps: DeployDeps, stackName: string, name: strin
 }
 
 async function deployedTemplate(deps: DeployDeps, stackName: string, changeSetName?: string): Promise<CfnTemplate | undefined> {
-  const text = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.getTemplate(stackName, changeSetName));
+  const text = await deps.cfn.getTemplate(stackName, changeSetName);
   if (text === undefined) return undefined;
   const template = readTemplateText(text, changeSetName ? `change set ${changeSetName}` : `the deployed template of ${stackName}`);
   // AWS answers a change set's own template (GetTemplate with ChangeSetName).
@@ -211,26 +201,26 @@ async function deployedTemplate(deps: DeployDeps, stackName: string, changeSetNa
 
 /** Change sets this tool left behind (a superseded --no-execute, an interrupted run). */
 async function deleteStaleChangeSets(deps: DeployDeps, stackName: string): Promise<void> {
-  const sets = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.listChangeSets(stackName));
+  const sets = await deps.cfn.listChangeSets(stackName);
   // Only this stack's (moto lists every stack's), and none already executed.
   const stale = sets.filter((c) => c.description?.startsWith(OURS) && (c.stackName === undefined || c.stackName === stackName)
     && c.executionStatus !== 'EXECUTE_COMPLETE' && c.executionStatus !== 'EXECUTE_IN_PROGRESS');
   for (const s of stale) {
     deps.reporter.progress(`deleting stale change set ${s.name}`);
-    await unthrottled(deps.clock, deps.reporter, () => deps.cfn.deleteChangeSet(stackName, s.name));
+    await deps.cfn.deleteChangeSet(stackName, s.name);
   }
 }
 
 /** Creates a change set from the request's template; undefined when there is nothing to change (the empty one is deleted). */
 async function createChangeSet(req: ChangeSetRequest, deps: DeployDeps, purpose: 'deploy' | 'diff'): Promise<ChangeSet | undefined> {
-  const { cfn, reporter, clock } = deps;
+  const { cfn, reporter } = deps;
   const stack = await readyStack(req, deps);
   const type = stack ? 'UPDATE' : 'CREATE';
   if (stack && purpose === 'deploy') await deleteStaleChangeSets(deps, req.stackName);
   const source = await templateSource(req, deps);
   const name = changeSetName();
   reporter.progress(`creating ${type === 'CREATE' ? 'a CREATE' : 'an UPDATE'} change set for ${req.stackName}`);
-  await unthrottled(clock, reporter, () => cfn.createChangeSet({
+  await cfn.createChangeSet({
     stackName: req.stackName,
     changeSetName: name,
     changeSetType: type,
@@ -241,10 +231,10 @@ async function createChangeSet(req: ChangeSetRequest, deps: DeployDeps, purpose:
     roleArn: req.roleArn,
     clientToken: randomUUID(),
     description: `${OURS} ${purpose}`,
-  }));
+  });
   const info = await waitForChangeSet(deps, req.stackName, name);
   if (info.status === 'FAILED') {
-    await unthrottled(clock, reporter, () => cfn.deleteChangeSet(req.stackName, name)).catch(() => undefined);
+    await cfn.deleteChangeSet(req.stackName, name).catch(() => undefined);
     if (isNoChangeReason(info.statusReason)) return undefined;
     throw failed(`CloudFormation refused the change set for ${req.stackName}: ${info.statusReason ?? 'no reason given'}`);
   }
@@ -253,14 +243,14 @@ async function createChangeSet(req: ChangeSetRequest, deps: DeployDeps, purpose:
 
 /** A change set an earlier run left: checked to be executable; its templates are read back when planned. */
 async function existingChangeSet(req: ExistingChangeSet, deps: DeployDeps): Promise<ChangeSet> {
-  const info = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.describeChangeSet(req.stackName, req.changeSetName)).catch((err: Error) => {
+  const info = await deps.cfn.describeChangeSet(req.stackName, req.changeSetName).catch((err: Error) => {
     if (!/ChangeSetNotFound|does not exist/i.test(`${err.name} ${err.message}`)) throw err;
     throw failed(`no change set ${req.changeSetName} on stack ${req.stackName}: ${err.message}`, 'sftpgw deploy --no-execute prints the name of the change set it leaves');
   });
   if (info.status !== 'CREATE_COMPLETE' || (info.executionStatus !== undefined && info.executionStatus !== 'AVAILABLE')) {
     throw failed(`change set ${req.changeSetName} cannot be executed: it is ${info.status}${info.executionStatus ? `/${info.executionStatus}` : ''}${info.statusReason ? ` (${info.statusReason})` : ''}`, 'create a new one with sftpgw deploy --no-execute');
   }
-  const stack = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.describeStack(req.stackName));
+  const stack = await deps.cfn.describeStack(req.stackName);
   const type = stack !== undefined && stack.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
   return { stackName: req.stackName, name: req.changeSetName, type, info, next: { children: {} }, ours: false };
 }
@@ -290,18 +280,16 @@ async function childTemplates(root: CfnTemplate, atHand: Record<string, CfnTempl
  * The plan of a change set, however it came: the deployed templates (root
  * and children) against the change set's. Used by deploy and diff alike.
  */
-async function planChangeSet(deps: DeployDeps, cs: ChangeSet, guard: GuardOptions): Promise<Preview> {
+async function planChangeSet(deps: DeployDeps, cs: ChangeSet, options: GuardOptions): Promise<Preview> {
   const root = cs.next.root ?? (await deployedTemplate(deps, cs.stackName, cs.name)) ?? { Resources: {} };
   // A creation has nothing to guard inside its children: they are read only for an update.
   const next: StackTemplates = { root, children: cs.type === 'UPDATE' ? await childTemplates(root, cs.next.children, deps) : cs.next.children };
-  const allow = new Set(guard.allowReplace);
-  let plan = planChanges(cs.info, undefined, next.root, allow);
   let deployed: StackTemplates | undefined;
   if (cs.type === 'UPDATE') {
     const deployedRoot = (await deployedTemplate(deps, cs.stackName)) ?? { Resources: {} };
     deployed = { root: deployedRoot, children: await deployedChildren(deps, cs.stackName, deployedRoot) };
-    plan = withNestedChanges(planChanges(cs.info, deployed.root, next.root, allow), deployed.root, deployed.children, next.root, next.children, allow, guard.allowUserMoves ?? false);
   }
+  const plan = guard(planFacts({ changeSet: cs.info, deployed, next }), options);
   return { stackName: cs.stackName, changeSetName: cs.name, changeSetType: cs.type, plan, deployed, next };
 }
 
@@ -319,40 +307,22 @@ async function deployedChildren(deps: DeployDeps, stackName: string, root: CfnTe
   const out: Record<string, CfnTemplate> = {};
   for (const [id, r] of Object.entries(root.Resources)) {
     if (r.Type !== 'AWS::CloudFormation::Stack') continue;
-    const physical = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.physicalId(stackName, id));
+    const physical = await deps.cfn.physicalId(stackName, id);
     if (!physical) continue;
-    const text = await unthrottled(deps.clock, deps.reporter, () => deps.cfn.getTemplate(physical));
+    const text = await deps.cfn.getTemplate(physical);
     if (text !== undefined) out[id] = readTemplateText(text, `the deployed template of ${id}`);
   }
   return out;
-}
-
-/** Whether the guard refuses the plan. */
-export function isRefused(plan: Plan): boolean {
-  return plan.refused.length > 0 || (plan.moves?.length ?? 0) > 0 || plan.placementChange !== undefined;
-}
-
-export function refusal(plan: Plan, stackName: string): SftpgwError {
-  const moves = plan.moves ?? [];
-  if (plan.refused.length === 0 && (moves.length > 0 || plan.placementChange)) {
-    const p = plan.placementChange;
-    return failed(`refused: the change to ${stackName} would move ${moves.length} SFTP user${moves.length === 1 ? '' : 's'} between stacks${p ? ` (userStacks ${p.from || 'unset'} → ${p.to || 'unset'})` : ''}`,
-      'a Transfer user moved between stacks is created in the new stack while the old one still holds its name: the deploy fails or the user is dropped. Nothing was changed. To change the layout on purpose, follow docs/users.md#many-users-child-stacks of sftpgw (two deploys) and pass --allow-user-moves',
-      moves.slice(0, 10).map((m) => ({ field: m.userName, message: `${m.from} → ${m.to}` })).concat(moves.length > 10 ? [{ field: '…', message: `and ${moves.length - 10} more` }] : []));
-  }
-  return failed(`refused: the change to ${stackName} would replace or delete ${plan.refused.length} stateful resource${plan.refused.length === 1 ? '' : 's'}`,
-    `nothing was changed. If this is intended, allow each one: ${plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}`,
-    plan.refused.map((c) => ({ field: c.logicalId, message: `${c.type} would be ${c.action === 'remove' ? 'deleted' : `replaced (${c.why})`}` })));
 }
 
 async function executeAndWatch(deps: DeployDeps, req: { stackName: string; terminationProtection?: boolean }, name: string, plan: Plan): Promise<DeployResult> {
   const { cfn, clock, reporter } = deps;
   // Clocks differ: take events from a minute back, minus those already there.
   const since = new Date(clock.now() - 60_000);
-  const earlier = new Set((await unthrottled(clock, reporter, () => cfn.stackEvents(req.stackName, since).catch(() => []))).map((e) => e.id));
+  const earlier = new Set((await cfn.stackEvents(req.stackName, since).catch(() => [])).map((e) => e.id));
   reporter.progress(`executing change set ${name}`);
-  await unthrottled(clock, reporter, () => cfn.executeChangeSet(req.stackName, name, randomUUID()));
-  const { stack, events } = await watchStack(cfn, req.stackName, since, clock, reporter, earlier);
+  await cfn.executeChangeSet(req.stackName, name, randomUUID());
+  const { stack, events } = await watchStack(deps, req.stackName, { since, earlier });
   const status = stack?.status ?? 'DELETE_COMPLETE';
   if (!succeeded(status) || !stack) {
     const causes = rootCauses(events, req.stackName);
@@ -361,7 +331,7 @@ async function executeAndWatch(deps: DeployDeps, req: { stackName: string; termi
       causes.map((e) => ({ field: e.logicalId, message: `${e.status}: ${e.reason ?? 'no reason given'}` })));
   }
   if (req.terminationProtection !== undefined && stack.terminationProtection !== req.terminationProtection) {
-    await unthrottled(clock, reporter, () => cfn.setTerminationProtection(req.stackName, req.terminationProtection!));
+    await cfn.setTerminationProtection(req.stackName, req.terminationProtection!);
     reporter.progress(`termination protection ${req.terminationProtection ? 'enabled' : 'disabled'}`);
   }
   return { kind: 'executed', stackName: req.stackName, status, plan, outputs: stack.outputs };
@@ -381,7 +351,7 @@ export async function deploy(req: DeployRequest, deps: DeployDeps, show: (p: Pre
   // A change set this run made goes when it is not executed; one an earlier
   // run left stays for its owner (run again with the --allow-* flags it needs).
   const discard = async () => {
-    if (cs.ours) await unthrottled(deps.clock, deps.reporter, () => deps.cfn.deleteChangeSet(cs.stackName, cs.name)).catch(() => undefined);
+    if (cs.ours) await deps.cfn.deleteChangeSet(cs.stackName, cs.name).catch(() => undefined);
   };
   if (isRefused(plan)) {
     await discard();
@@ -395,4 +365,4 @@ export async function deploy(req: DeployRequest, deps: DeployDeps, show: (p: Pre
   return executeAndWatch(deps, req, cs.name, plan);
 }
 
-export type { PlannedChange };
+export type { GuardOptions, Plan, PlannedChange, StackTemplates };

@@ -1,9 +1,9 @@
-// Polling CloudFormation: waiting for change sets and stack operations, with
-// throttling absorbed (the SDK retries a call a few times; a long wait must
-// survive more than that), and the root cause of a failure picked out of the
-// event stream: the first failures, not the cascade of cancellations after.
+// Polling CloudFormation: waiting for stack operations, and the root cause of
+// a failure picked out of the event stream: the first failures, not the
+// cascade of cancellations after. Throttling is not handled here: the
+// CloudFormation client retries throttled calls itself, patiently enough for
+// an hour of polling (cli/adapters/aws/retry.ts).
 import type { CloudFormationApi, StackEvent, StackInfo } from '../../adapters/aws/cloudformation.js';
-import { isThrottling } from '../../adapters/aws/errors.js';
 import { SftpgwError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { isCascade, isFailureEvent, settled } from './stack-status.js';
@@ -24,19 +24,11 @@ export const realClock: Clock = {
   timeoutMs: 60 * 60 * 1000,
 };
 
-
-/** Calls fn, backing off on throttling (up to 8 tries, doubling from pollMs). */
-export async function unthrottled<T>(clock: Clock, reporter: Reporter, fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isThrottling(err) || attempt >= 7) throw err;
-      const wait = Math.min(clock.pollMs * 2 ** attempt, 30_000);
-      reporter.debug(`throttled by CloudFormation; retrying in ${wait} ms`);
-      await clock.sleep(wait);
-    }
-  }
+/** What polling needs: CloudFormation, the clock, and where progress goes. */
+export interface WatchDeps {
+  cfn: CloudFormationApi;
+  clock: Clock;
+  reporter: Reporter;
 }
 
 export function formatEvent(e: StackEvent): string {
@@ -44,27 +36,33 @@ export function formatEvent(e: StackEvent): string {
   return `${time} ${e.logicalId} ${e.status}${e.reason ? ` — ${e.reason}` : ''}`;
 }
 
+export interface WatchOptions {
+  /** Events from this time on belong to the operation. */
+  since: Date;
+  /** Ids of events from before the operation (timestamps alone cannot tell two operations in the same second apart). */
+  earlier?: ReadonlySet<string>;
+}
+
 /**
  * Waits until the stack's operation settles, reporting each new event, and
  * returns the final state and the events of this operation (oldest first).
- * `earlier`: ids of events from before the operation (timestamps alone
- * cannot tell two operations in the same second apart).
  */
-export async function watchStack(cfn: CloudFormationApi, stackName: string, since: Date, clock: Clock, reporter: Reporter, earlier: ReadonlySet<string> = new Set()): Promise<{ stack: StackInfo | undefined; events: StackEvent[] }> {
+export async function watchStack(deps: WatchDeps, stackName: string, { since, earlier = new Set() }: WatchOptions): Promise<{ stack: StackInfo | undefined; events: StackEvent[] }> {
+  const { cfn, clock, reporter } = deps;
   const seen = new Set<string>(earlier);
   const events: StackEvent[] = [];
   const started = clock.now();
   for (;;) {
-    const fresh = (await unthrottled(clock, reporter, () => cfn.stackEvents(stackName, since).catch((err: Error) => {
+    const fresh = (await cfn.stackEvents(stackName, since).catch((err: Error) => {
       if (/does not exist/i.test(err.message)) return [];
       throw err;
-    }))).filter((e) => !seen.has(e.id)).reverse();
+    })).filter((e) => !seen.has(e.id)).reverse();
     for (const e of fresh) {
       seen.add(e.id);
       events.push(e);
       reporter.progress(formatEvent(e));
     }
-    const stack = await unthrottled(clock, reporter, () => cfn.describeStack(stackName));
+    const stack = await cfn.describeStack(stackName);
     if (!stack || settled(stack.status)) return { stack, events };
     if (clock.now() - started > clock.timeoutMs) {
       throw new SftpgwError('failed', `stack ${stackName} is still ${stack.status} after ${Math.round(clock.timeoutMs / 60000)} minutes`, { hint: 'watch it in the CloudFormation console; run sftpgw deploy again when it has settled' });
