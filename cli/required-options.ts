@@ -4,6 +4,7 @@
 // default of [] never counts as missing there. These are plain options that a
 // preAction hook checks together, failing with one usage error (exit 2).
 import { Option, type Command } from 'commander';
+import { EXIT } from './exit-codes.js';
 
 interface Requirement {
   /** Option attribute names; the requirement is met when any of them is given. */
@@ -39,5 +40,5 @@ const missing = (v: unknown) => v === undefined || (Array.isArray(v) && v.length
 export function checkRequiredOptions(_program: Command, action: Command): void {
   const absent = (requirements.get(action) ?? []).filter((r) => r.names.every((n) => missing(action.getOptionValue(n))));
   if (absent.length === 0) return;
-  action.error(`error: missing required option${absent.length === 1 ? '' : 's'}: ${absent.map((r) => r.label).join(', ')}`, { exitCode: 2, code: 'sftpgw.missingRequiredOptions' });
+  action.error(`error: missing required option${absent.length === 1 ? '' : 's'}: ${absent.map((r) => r.label).join(', ')}`, { exitCode: EXIT.usage, code: 'sftpgw.missingRequiredOptions' });
 }
