@@ -8,7 +8,7 @@ import type { ExitCode } from './exit-codes.js';
 import type { OptionDef } from './options.js';
 import { SFTPGW } from './registry.js';
 import { reportError } from './report-error.js';
-import { checkRequiredOptions, requiredOption, requireOneOf } from './required-options.js';
+import { checkRequirements, oneOf, required, type Requirement } from './required-options.js';
 
 /** `finished` receives the exit code of the command that ran. */
 export function program(finished: (code: ExitCode) => void = () => undefined): Command {
@@ -18,7 +18,6 @@ export function program(finished: (code: ExitCode) => void = () => undefined): C
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .hook('preAction', checkRequiredOptions)
     .addHelpText('after', SFTPGW.help);
   // Subcommands inherit the settings above, so they are added after them.
   for (const def of SFTPGW.commands) {
@@ -35,24 +34,30 @@ export function program(finished: (code: ExitCode) => void = () => undefined): C
 function addCommand(parent: Command, def: CommandDef, finished: (code: ExitCode) => void): void {
   const cmd = parent.command(def.name).description(def.description);
   for (const a of def.arguments ?? []) cmd.argument(a.name, a.description);
+  const requirements: Requirement[] = [];
   for (const o of def.options) {
-    if (o.required) requiredOption(cmd, commanderOption(o));
-    else cmd.addOption(commanderOption(o));
+    const option = commanderOption(o);
+    if (o.required) requirements.push(required(option));
+    cmd.addOption(option);
   }
-  if (def.oneOf) requireOneOf(cmd, [...def.oneOf]);
-  cmd.addHelpText('after', def.help).action(async (...received: unknown[]) => {
+  if (def.oneOf) requirements.push(oneOf(cmd, def.oneOf));
+  // Missing flags are named in the order of --help (a one-of where its last flag is).
+  const position = (r: Requirement) => Math.max(...r.names.map((n) => cmd.options.findIndex((o) => o.attributeName() === n)));
+  requirements.sort((a, b) => position(a) - position(b));
+  cmd.addHelpText('after', def.help)
+    .hook('preAction', () => checkRequirements(cmd, requirements))
     // commander passes (...arguments, options, command)
-    const flags = cmd.opts();
-    const args = received.slice(0, -2) as string[];
-    let code: ExitCode;
-    try {
-      const run = await def.load();
-      code = await run(flags, args);
-    } catch (err) {
-      code = reportError(err, flags);
-    }
-    finished(code);
-  });
+    .action(async (...received: unknown[]) => finished(await run(def, cmd.opts(), received.slice(0, -2) as string[])));
+}
+
+/** The command's code, imported now; its error reported with its own --debug and --no-color. */
+async function run(def: CommandDef, flags: Record<string, unknown>, args: string[]): Promise<ExitCode> {
+  try {
+    const loaded = await def.load();
+    return await loaded(flags, args);
+  } catch (err) {
+    return reportError(err, flags);
+  }
 }
 
 function commanderOption(def: OptionDef): Option {

@@ -41,10 +41,10 @@ export interface ChildInput {
 
 /**
  * The root template and its children at once (a second cfn-lint, on the first
- * child, overlaps the root's), users' homes compared across all templates
- * (a home nested in another's is a finding). The config's waivers are judged over the whole
- * gateway: one that waives a finding in any stack is used, and one that
- * matches nothing is reported once, not once per stack.
+ * child, overlaps the root's). With child stacks, two checks look across
+ * stacks: users' homes are compared over all templates (a home nested in
+ * another's is a finding), and the config's waivers are judged over the whole
+ * gateway (gatewayWaiverProblems). A single template judges both itself.
  */
 export async function checkGateway(root: CheckInput, children: ChildInput[], lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
   const config = root.config;
@@ -53,10 +53,19 @@ export async function checkGateway(root: CheckInput, children: ChildInput[], lin
   const [rootFindings, childFindings] = await Promise.all([runChecks({ ...root, userHomes }, lint, reporter, single), checkChildren(children, config, lint, reporter, userHomes)]);
   const findings = [...rootFindings, ...childFindings];
   if (single) return findings;
+  return sortFindings([...findings, ...gatewayWaiverProblems(config, root.template, children, findings)]);
+}
+
+/**
+ * The config's waivers over every stack: one that waives a finding in any
+ * stack is used, and one that matches nothing (or names no resource) is
+ * reported once, not once per stack.
+ */
+function gatewayWaiverProblems(config: ResolvedConfig, root: CfnTemplate, children: ChildInput[], findings: Finding[]): Finding[] {
   // A root resource wins over a child's of the same logical id.
-  const resources = new Map([...children.flatMap((c) => [...resourceIndex(c.template.Resources, c.id)]), ...resourceIndex(root.template.Resources)]);
+  const resources = new Map([...children.flatMap((c) => [...resourceIndex(c.template.Resources, c.id)]), ...resourceIndex(root.Resources)]);
   const waivedBy = (w: PlacedWaiver) => findings.some((f) => f.waived !== undefined && f.rule === w.rule && (f.logicalId === w.resource || f.logicalId?.endsWith(`/${w.resource}`)));
-  return sortFindings([...findings, ...waiverProblems(placeConfigWaivers(config.waivers, displayPath(config.file)), waivedBy, resources)]);
+  return waiverProblems(placeConfigWaivers(config.waivers, displayPath(config.file)), waivedBy, resources);
 }
 
 /**
