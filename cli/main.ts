@@ -9,7 +9,7 @@ import { commanderExitCode, reportError } from './report-error.js';
 export async function main(argv: string[]): Promise<ExitCode> {
   // `sftpgw validate --output json | head`: a reader that stops early is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
     throw err;
   });
   let code: ExitCode = EXIT.ok;
