@@ -1,13 +1,10 @@
 // Findings for people: grouped by resource, errors first, each with where it
 // is (source file and line, template pointer) and what to do.
 import { countFindings, summarize, type Finding } from './engine/validate/finding.js';
-import { paint, redact } from './style.js';
+import { palette, redact } from './style.js';
 
 export function formatFindings(findings: readonly Finding[], color: boolean): string {
-  const red = paint(color, '31;1');
-  const yellow = paint(color, '33');
-  const dim = paint(color, '2');
-  const bold = paint(color, '1');
+  const { error, warning, dim, bold } = palette(color);
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
     const key = f.logicalId ?? '(template)';
@@ -20,7 +17,7 @@ export function formatFindings(findings: readonly Finding[], color: boolean): st
     const type = list.find((f) => f.resourceType)?.resourceType;
     lines.push(`${bold(name)}${type ? dim(`  ${type}`) : ''}`);
     for (const f of list) {
-      const label = f.waived !== undefined ? dim('waived ') : f.severity === 'error' ? red('error  ') : f.severity === 'warning' ? yellow('warning') : dim('info   ');
+      const label = f.waived !== undefined ? dim('waived ') : f.severity === 'error' ? error('error  ') : f.severity === 'warning' ? warning('warning') : dim('info   ');
       lines.push(`  ${label} ${f.message} ${dim(`[${f.rule}]`)}`);
       const where = [f.source ? `${f.source.file}${f.source.line ? `:${f.source.line}` : ''}` : undefined, f.pointer ? `${f.pointer}` : undefined].filter(Boolean).join('  ');
       if (where) lines.push(`          ${dim(`at ${where}`)}`);

@@ -4,7 +4,7 @@
 // new for each value that changed.
 import type { Plan, PlannedChange } from './engine/deploy/plan.js';
 import { isListChange, type Difference, type TemplateDifference } from './engine/deploy/template-diff.js';
-import { paint } from './style.js';
+import { palette } from './style.js';
 
 const SIGN = { add: '+', modify: '~', remove: '-' } as const;
 
@@ -14,29 +14,26 @@ export function resourceLabel(logicalId: string, userName?: string): string {
 }
 
 export function formatPlan(title: string, plan: Plan, color: boolean): string {
-  const green = paint(color, '32');
-  const yellow = paint(color, '33');
-  const red = paint(color, '31;1');
-  const bold = paint(color, '1');
+  const { added, warning, error, bold } = palette(color);
   const label = (c: PlannedChange) => resourceLabel(c.logicalId, c.userName);
   const width = Math.max(8, ...plan.changes.map((c) => label(c).length), ...(plan.nested ?? []).flatMap((n) => n.changes.map((c) => label(c).length + 4)));
   const refused = new Set(plan.refused.map((c) => c.logicalId));
   const line = (c: PlannedChange, qualified = c.logicalId, indent = ''): string => {
-    const paintSign = c.action === 'add' ? green : c.action === 'remove' ? red : yellow;
+    const paintSign = c.action === 'add' ? added : c.action === 'remove' ? error : warning;
     const notes: string[] = [];
     if (c.replacement) notes.push(`REPLACE: ${c.why}`);
     if (c.conditional) notes.push('may be replaced (CloudFormation: conditional)');
-    if (refused.has(qualified)) notes.push(red('REFUSED'));
+    if (refused.has(qualified)) notes.push(error('REFUSED'));
     return `  ${indent}${paintSign(SIGN[c.action])} ${label(c).padEnd(width - indent.length)}  ${c.type}${notes.length ? `  ${notes.join('; ')}` : ''}`;
   };
   const counts = (['add', 'modify', 'remove'] as const).map((a) => `${plan.changes.filter((c) => c.action === a).length} ${a === 'add' ? 'to add' : a === 'modify' ? 'to change' : 'to remove'}`).join(', ');
   const nested = new Map((plan.nested ?? []).map((n) => [n.stack, n.changes]));
   // A child stack's own changes are listed under it, indented.
   const lines = [bold(title), ...plan.changes.flatMap((c) => [line(c), ...(nested.get(c.logicalId) ?? []).map((n) => line(n, `${c.logicalId}/${n.logicalId}`, '    '))]), `  ${counts}${plan.changes.some((c) => c.replacement) ? `, ${plan.changes.filter((c) => c.replacement).length} replaced` : ''}`];
-  for (const m of plan.moves ?? []) lines.push(red(`  user ${m.userName} would move: ${m.from} → ${m.to} (REFUSED)`));
-  if (plan.placementChange) lines.push(red(`  userStacks changes from ${plan.placementChange.from || 'unset'} to ${plan.placementChange.to || 'unset'}: users would move between stacks (REFUSED)`));
+  for (const m of plan.moves ?? []) lines.push(error(`  user ${m.userName} would move: ${m.from} → ${m.to} (REFUSED)`));
+  if (plan.placementChange) lines.push(error(`  userStacks changes from ${plan.placementChange.from || 'unset'} to ${plan.placementChange.to || 'unset'}: users would move between stacks (REFUSED)`));
   if (plan.removedUsers.length > 0) {
-    lines.push(yellow(`  SFTP users removed (their user files are gone; their home folders stay in the bucket): ${plan.removedUsers.map((u) => u.userName ?? u.logicalId).join(', ')}`));
+    lines.push(warning(`  SFTP users removed (their user files are gone; their home folders stay in the bucket): ${plan.removedUsers.map((u) => u.userName ?? u.logicalId).join(', ')}`));
   }
   return lines.join('\n');
 }
@@ -50,15 +47,14 @@ function compact(v: unknown): string {
 const INLINE = 100;
 
 function differenceLines(d: Difference, color: boolean): string[] {
-  const red = paint(color, '31');
-  const green = paint(color, '32');
+  const { removed, added } = palette(color);
   if (isListChange(d)) {
     return [`${d.path}: ${d.items === 'statements' ? 'statements that differ' : 'elements that differ'}`,
-      ...d.removed.map((x) => red(`  - ${compact(x)}`)), ...d.added.map((x) => green(`  + ${compact(x)}`))];
+      ...d.removed.map((x) => removed(`  - ${compact(x)}`)), ...d.added.map((x) => added(`  + ${compact(x)}`))];
   }
   const [a, b] = [compact(d.before), compact(d.after)];
   if (a.length + b.length <= INLINE) return [`${d.path}: ${a} → ${b}`];
-  return [`${d.path}:`, red(`  - ${a}`), green(`  + ${b}`)];
+  return [`${d.path}:`, removed(`  - ${a}`), added(`  + ${b}`)];
 }
 
 /** The template diff, deployed → new: each resource, and under it each value that changed. */

@@ -1,5 +1,5 @@
 // AWS SDK errors are explained in one place (cli/adapters/aws/errors.ts,
-// applied by cli/main.ts to every command's error). The mappings are checked
+// applied by cli/report-error.ts to every command's error). The mappings are checked
 // with errors shaped as the SDK shapes them (AWS's own answers — access
 // denied, throttling, expired tokens — cannot be produced by a local server
 // without IAM); a real SDK client against a closed port on 127.0.0.1 gives the

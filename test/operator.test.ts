@@ -10,7 +10,7 @@ import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, List
 import { expect } from 'chai';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { program } from '../cli/main.js';
+import { program } from '../cli/program.js';
 import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
 import { keyPair, secretFragments, ssh2PublicKey } from './helpers/keys.js';
 import { cleanTempDirs, cliBin, exampleProject, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';

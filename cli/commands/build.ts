@@ -5,8 +5,9 @@ import { build, type OutputFormat } from '../engine/build.js';
 import { displayPath } from '../engine/paths.js';
 import { findingsSummary, formatFindings } from '../findings-text.js';
 import { consoleReporter, useColor } from '../output.js';
-import type { CommonFlags } from '../main.js';
+import type { CommonFlags } from '../options.js';
 import { lintSettings, type LintFlags } from './lint-settings.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export interface BuildFlags extends CommonFlags, LintFlags {
   users?: string;
@@ -14,7 +15,7 @@ export interface BuildFlags extends CommonFlags, LintFlags {
   format: OutputFormat;
 }
 
-export async function run(flags: BuildFlags): Promise<number> {
+export async function run(flags: BuildFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
   const result = await build(
     { configFile: flags.config, env: flags.env, usersDir: flags.users, outDir: flags.out, format: flags.format, lint: lintSettings(flags) },
@@ -24,5 +25,5 @@ export async function run(flags: BuildFlags): Promise<number> {
   const where = result.stacks > 1 ? `${displayPath(result.files[0])} + ${result.stacks - 1} child stacks in ${displayPath(result.outDir)}` : result.files.map((f) => displayPath(f)).join(', ');
   const checks = result.findings.length > 0 ? ` (${findingsSummary(result.findings)})` : '';
   process.stderr.write(`built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${result.resources} resources, ${result.users} users → ${where}${checks}\n`);
-  return 0;
+  return EXIT.ok;
 }

@@ -10,7 +10,7 @@ import { realClock } from '../engine/deploy/watch.js';
 import { needsPackaging, packageTemplate } from '../engine/package/package.js';
 import type { Reporter } from '../engine/reporter.js';
 import type { CfnTemplate } from '../engine/template/types.js';
-import type { CommonFlags } from '../main.js';
+import type { CommonFlags } from '../options.js';
 import { awsContext, requireStore, type AwsContext, type AwsFlags } from './aws-context.js';
 import { lintSettings, type LintFlags } from './lint-settings.js';
 import { confirm } from './prompt.js';

@@ -10,6 +10,7 @@ import { formatPlan } from '../plan-text.js';
 import { awsContext, parameters } from './aws-context.js';
 import { deployDeps, packaged, prepare, type StackFlags } from './deploy-shared.js';
 import { decision, interactive } from './prompt.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export interface DeployFlags extends StackFlags {
   yes?: boolean;
@@ -22,7 +23,7 @@ export interface DeployFlags extends StackFlags {
   terminationProtection?: boolean;
 }
 
-export async function run(flags: DeployFlags): Promise<number> {
+export async function run(flags: DeployFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
   const color = useColor(flags);
   const show = (p: Preview): void => {
@@ -65,21 +66,21 @@ export async function run(flags: DeployFlags): Promise<number> {
   }, prepared.deps, show));
 }
 
-function report(result: DeployResult): number {
+function report(result: DeployResult): ExitCode {
   switch (result.kind) {
     case 'no-changes':
       process.stdout.write(`no changes: ${result.stackName} is up to date (nothing executed; the empty change set was deleted)\n`);
-      return 0;
+      return EXIT.ok;
     case 'pending':
       process.stdout.write(`change set ${result.changeSetName} is ready for review and was not executed.\napply it with: sftpgw deploy --execute ${result.changeSetName}${result.stackName ? ` --stack-name ${result.stackName}` : ''}\n`);
-      return 0;
+      return EXIT.ok;
     case 'declined':
       process.stdout.write(`not executed: ${result.stackName} is unchanged\n`);
-      return 1;
+      return EXIT.failed;
     case 'executed': {
       const outputs = Object.entries(result.outputs).sort(([a], [b]) => a.localeCompare(b));
       process.stdout.write(`${result.stackName}: ${result.status}\n${outputs.length ? `Outputs:\n${outputs.map(([k, v]) => `  ${k} = ${v}`).join('\n')}\n` : ''}`);
-      return 0;
+      return EXIT.ok;
     }
   }
 }

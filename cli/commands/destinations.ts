@@ -1,18 +1,18 @@
 // sftpgw destinations put | test | list: flags -> engine -> a line, a table or JSON.
 // Secret material comes from files or stdin, never from a flag value, and is
 // never printed.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { nodeVersionNote } from './aws-context.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
 import { loadConfig } from '../engine/config/load.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
 import { checkKey, listDestinations, putDestination, RECOVERY_DAYS, removeDestination, scanDestination, secretName, testDestination } from '../engine/destinations/destinations.js';
 import { usageError } from '../engine/errors.js';
-import type { CommonFlags } from '../main.js';
+import type { CommonFlags } from '../options.js';
 import { consoleReporter } from '../output.js';
+import { readInputFile } from './input-file.js';
 import { confirm, decision } from './prompt.js';
 import type { DestinationSecret } from '../../handler/destination-schema.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 interface DestFlags extends CommonFlags {
   region?: string;
@@ -27,18 +27,10 @@ async function context(flags: DestFlags) {
   return { config, prefix, store: sdkSecretStore(flags.region ?? config.region ?? undefined), reporter };
 }
 
-function readSecretFile(file: string, what: string): string {
-  try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(path.resolve(file), 'utf8');
-  } catch (err) {
-    throw usageError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-  }
-}
-
 export async function runPut(flags: DestFlags & {
   host: string; port?: number; username: string; privateKeyFile?: string; passphraseFile?: string; passwordStdin?: boolean;
   trustedHostKey: string[]; remoteDir: string; pattern: string; overwrite?: 'replace' | 'never'; kmsKeyId?: string;
-}, key: string): Promise<number> {
+}, key: string): Promise<ExitCode> {
   checkKey(key);
   if (flags.privateKeyFile === '-' && flags.passwordStdin) throw usageError('--private-key-file - and --password-stdin both want stdin: put the key in a file');
   const port = flags.port;
@@ -46,9 +38,9 @@ export async function runPut(flags: DestFlags & {
     Host: flags.host,
     ...(port !== undefined ? { Port: port } : {}),
     Username: flags.username,
-    ...(flags.privateKeyFile ? { PrivateKey: readSecretFile(flags.privateKeyFile, 'private key file') } : {}),
-    ...(flags.passphraseFile ? { Passphrase: readSecretFile(flags.passphraseFile, 'passphrase file').replace(/\r?\n$/, '') } : {}),
-    ...(flags.passwordStdin ? { Password: readFileSync(0, 'utf8').replace(/\r?\n$/, '') } : {}),
+    ...(flags.privateKeyFile ? { PrivateKey: readInputFile(flags.privateKeyFile, 'private key file') } : {}),
+    ...(flags.passphraseFile ? { Passphrase: readInputFile(flags.passphraseFile, 'passphrase file').replace(/\r?\n$/, '') } : {}),
+    ...(flags.passwordStdin ? { Password: readInputFile('-', 'password').replace(/\r?\n$/, '') } : {}),
     TrustedHostKeys: flags.trustedHostKey,
     RemoteDirectory: flags.remoteDir,
     FilePattern: flags.pattern,
@@ -57,10 +49,10 @@ export async function runPut(flags: DestFlags & {
   const { config, prefix, store } = await context(flags);
   const r = await putDestination(store, { prefix, key, gateway: config.stackName, secret, kmsKeyId: flags.kmsKeyId });
   process.stderr.write(`${r.created ? 'created' : 'updated'} destination ${key} (secret ${r.name}, tagged ${'sftpgw:gateway'}=${config.stackName}); stage files at ${key}/<file>\n`);
-  return 0;
+  return EXIT.ok;
 }
 
-export async function runTest(flags: DestFlags & { write?: boolean; scan?: boolean }, key: string): Promise<number> {
+export async function runTest(flags: DestFlags & { write?: boolean; scan?: boolean }, key: string): Promise<ExitCode> {
   checkKey(key);
   const { prefix, store } = await context(flags);
   const name = secretName(prefix, key);
@@ -76,30 +68,30 @@ export async function runTest(flags: DestFlags & { write?: boolean; scan?: boole
       process.stdout.write(`  the server offers: ${r.offered.join(', ')}\n`);
     }
     // Exactly what a delivery accepts: a pinned key it may use.
-    return r.keys.some((k) => k.pinned && k.acceptable) ? 0 : 1;
+    return r.keys.some((k) => k.pinned && k.acceptable) ? EXIT.ok : EXIT.failed;
   }
   const r = await testDestination(store, name, { write: Boolean(flags.write) });
   if (flags.output === 'json') process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + '\n');
   else process.stdout.write(`ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`);
-  return 0;
+  return EXIT.ok;
 }
 
-export async function runList(flags: DestFlags): Promise<number> {
+export async function runList(flags: DestFlags): Promise<ExitCode> {
   const { config, prefix, store } = await context(flags);
   const list = await listDestinations(store, prefix, config.stackName);
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(list.map((d) => ({ key: d.key, secret: d.name, tagged: d.tagged, lastChanged: d.lastChanged })), null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   if (list.length === 0) {
     process.stdout.write(`no destinations under ${prefix}/ (create one with sftpgw destinations put)\n`);
-    return 0;
+    return EXIT.ok;
   }
   for (const d of list) process.stdout.write(`${d.key.padEnd(24)} ${d.name}${d.tagged ? '' : '  NOT TAGGED for this gateway: the push function cannot read it'}\n`);
-  return 0;
+  return EXIT.ok;
 }
 
-export async function runRemove(flags: DestFlags & { recoveryWindowInDays: string; forceDeleteWithoutRecovery?: boolean; yes?: boolean }, key: string): Promise<number> {
+export async function runRemove(flags: DestFlags & { recoveryWindowInDays: string; forceDeleteWithoutRecovery?: boolean; yes?: boolean }, key: string): Promise<ExitCode> {
   checkKey(key);
   const days = Number(flags.recoveryWindowInDays);
   if (!Number.isInteger(days) || days < RECOVERY_DAYS.min || days > RECOVERY_DAYS.max) {
@@ -113,10 +105,10 @@ export async function runRemove(flags: DestFlags & { recoveryWindowInDays: strin
   const r = await removeDestination(store, { prefix, key, gateway: config.stackName, how }, ask === 'yes' ? async () => true : confirm);
   if (r === 'declined') {
     process.stderr.write(`not removed: destination ${key} is unchanged\n`);
-    return 1;
+    return EXIT.failed;
   }
   process.stderr.write(r.force
     ? `removed destination ${key}: secret ${r.name} is deleted (no recovery); files staged at ${key}/ are no longer delivered\n`
     : `removed destination ${key}: secret ${r.name} is deleted on ${r.deletionDate?.toISOString() ?? `in ${days} days`}; until then restore it with: aws secretsmanager restore-secret --secret-id ${r.name}\n`);
-  return 0;
+  return EXIT.ok;
 }

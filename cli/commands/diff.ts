@@ -8,7 +8,7 @@
 import { createPreview, type Preview } from '../engine/deploy/deploy.js';
 import { creationPlan } from '../engine/deploy/plan.js';
 import { templateDiff, type TemplateDifference } from '../engine/deploy/template-diff.js';
-import { EXIT } from '../main.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { consoleReporter, useColor } from '../output.js';
 import { formatPlan, formatTemplateDiff } from '../plan-text.js';
 import { parameters } from './aws-context.js';
@@ -25,7 +25,7 @@ function templateDiffs(preview: Preview): TemplateDifference[] {
   ];
 }
 
-export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Promise<number> {
+export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Promise<ExitCode> {
   const json = flags.output === 'json';
   const reporter = consoleReporter({ ...flags, quiet: json });
   const color = useColor(flags);

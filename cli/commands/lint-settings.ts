@@ -1,6 +1,6 @@
 // --no-lint / --lint-timeout -> the engine's lint settings, with the real cfn-lint.
 import { cfnLint } from '../adapters/cfn-lint.js';
-import type { LintSettings } from '../engine/validation.js';
+import type { LintSettings } from '../engine/validate/run-checks.js';
 import { pinnedCfnLint } from '../engine/validate/lint-version.js';
 
 export interface LintFlags {

@@ -6,10 +6,11 @@ import { templateInput } from '../engine/deploy/inputs.js';
 import { packageTemplate } from '../engine/package/package.js';
 import { displayPath } from '../engine/paths.js';
 import { writeOutputs } from '../engine/template/write.js';
-import type { CommonFlags } from '../main.js';
+import type { CommonFlags } from '../options.js';
 import { consoleReporter } from '../output.js';
 import { awsContext, requireStore, type AwsFlags } from './aws-context.js';
 import { lintSettings, type LintFlags } from './lint-settings.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
   template?: string;
@@ -17,7 +18,7 @@ export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
   out?: string;
 }
 
-export async function run(flags: PackageFlags): Promise<number> {
+export async function run(flags: PackageFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
   const input = await templateInput({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
   const ctx = await awsContext(flags, input.config, reporter);
@@ -28,5 +29,5 @@ export async function run(flags: PackageFlags): Promise<number> {
   const sent = result.uploads.filter((u) => u.uploaded);
   const bytes = sent.reduce((n, u) => n + u.bytes, 0);
   process.stderr.write(`packaged ${input.source} → ${displayPath(file)}: ${result.uploads.length} artifact${result.uploads.length === 1 ? '' : 's'}, ${sent.length} uploaded (${bytes} bytes), ${result.uploads.length - sent.length} already in s3://${store.bucket}\n`);
-  return 0;
+  return EXIT.ok;
 }

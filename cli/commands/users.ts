@@ -1,13 +1,12 @@
 // sftpgw users add | list | remove: flags -> engine (users/manage.ts) -> a line or a table.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { loadConfig } from '../engine/config/load.js';
-import { usageError } from '../engine/errors.js';
 import { displayPath } from '../engine/paths.js';
 import { addUser, listUsers, removeUser } from '../engine/users/manage.js';
-import type { CommonFlags } from '../main.js';
+import type { CommonFlags } from '../options.js';
 import { consoleReporter } from '../output.js';
+import { readInputFile } from './input-file.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 interface UsersFlags extends CommonFlags {
   users?: string;
@@ -18,41 +17,32 @@ async function folders(flags: UsersFlags): Promise<{ usersDir: string; projectDi
   return { usersDir: config.usersDir, projectDir: config.projectDir };
 }
 
-function readKey(source: string): string {
-  if (source === '-') return readFileSync(0, 'utf8');
-  try {
-    return readFileSync(path.resolve(source), 'utf8');
-  } catch (err) {
-    throw usageError(`cannot read key file ${source}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'pass the public key file (e.g. id_ed25519.pub), or - to read it from stdin');
-  }
-}
-
-export async function runAdd(flags: UsersFlags & { key: string; force?: boolean }, name: string): Promise<number> {
-  const keyText = readKey(flags.key);
+export async function runAdd(flags: UsersFlags & { key: string; force?: boolean }, name: string): Promise<ExitCode> {
+  const keyText = readInputFile(flags.key, 'key file', 'pass the public key file (e.g. id_ed25519.pub), or - to read it from stdin');
   // Progress of the checks (evaluating users, rendering) is noise here; warnings still show.
   const reporter = consoleReporter({ ...flags, quiet: true });
   const r = await addUser({ configFile: flags.config, env: flags.env, usersDir: flags.users, name, keyText, keySource: flags.key === '-' ? 'stdin' : flags.key, force: flags.force }, { jsonnet: libjsonnet, reporter });
   const converted = r.keys.some((k) => k.converted) ? ' (converted from RFC 4716 to OpenSSH form)' : '';
   process.stderr.write(`${r.replaced ? 'replaced the keys of' : 'added'} ${name} → ${displayPath(r.file)}: ${r.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}${converted}\n`);
-  return 0;
+  return EXIT.ok;
 }
 
-export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): Promise<number> {
+export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): Promise<ExitCode> {
   const dirs = await folders(flags);
   const users = await listUsers(dirs.usersDir, dirs.projectDir, libjsonnet);
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(users.map((u) => ({ name: u.name, keys: u.keys, homeDirectory: u.homeDirectory, readOnly: u.readOnly, file: u.file })), null, 2) + '\n');
-    return 0;
+    return EXIT.ok;
   }
   const rows = [['NAME', 'KEYS', 'HOME', 'ACCESS'], ...users.map((u) => [u.name, u.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', '), u.homeDirectory, u.readOnly ? 'read-only' : 'read-write'])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   process.stdout.write(rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n');
-  return 0;
+  return EXIT.ok;
 }
 
-export async function runRemove(flags: UsersFlags, name: string): Promise<number> {
+export async function runRemove(flags: UsersFlags, name: string): Promise<ExitCode> {
   const dirs = await folders(flags);
   const file = removeUser(dirs.usersDir, name);
   process.stderr.write(`removed ${displayPath(file)}: the next deploy deletes SFTP user ${name} (its home folder stays in the bucket)\n`);
-  return 0;
+  return EXIT.ok;
 }

@@ -6,12 +6,13 @@ import { DEFAULT_CONFIG_FILE } from '../engine/config/load.js';
 import type { Layer } from '../engine/validate/finding.js';
 import { parseReportSpec, writeReports, type ReportContext, type ReportSpec } from '../engine/validate/reports/index.js';
 import { errorFindings, validateDocument, type ValidateDocument, type ValidationSummary } from '../engine/validate/reports/json.js';
-import { validate, type ValidationResult } from '../engine/validation.js';
+import { validate, type ValidationResult } from '../engine/validate/sources-or-file.js';
 import { displayPath } from '../engine/paths.js';
 import { findingsSummary, formatFindings } from '../findings-text.js';
-import type { CommonFlags } from '../main.js';
+import type { CommonFlags } from '../options.js';
 import { consoleReporter, useColor } from '../output.js';
 import { lintSettings, type LintFlags } from './lint-settings.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export interface ValidateFlags extends CommonFlags, LintFlags {
   users?: string;
@@ -20,7 +21,7 @@ export interface ValidateFlags extends CommonFlags, LintFlags {
   report: string[];
 }
 
-export async function run(flags: ValidateFlags): Promise<number> {
+export async function run(flags: ValidateFlags): Promise<ExitCode> {
   const json = flags.output === 'json';
   // JSON mode keeps stdout for the document; progress goes to stderr as always.
   const reporter = consoleReporter({ ...flags, quiet: json });
@@ -47,7 +48,7 @@ export async function run(flags: ValidateFlags): Promise<number> {
   for (const f of written) reporter.progress(`wrote ${displayPath(f)}`);
   const skipped = result.linted ? '' : ' (cfn-lint skipped)';
   process.stderr.write(`${ok ? 'valid' : 'invalid'}: ${result.subject}, ${result.resourceIds.length} resources: ${findingsSummary(result.findings)}${skipped}\n`);
-  return ok ? 0 : 1;
+  return ok ? EXIT.ok : EXIT.failed;
 }
 
 function summary(result: ValidationResult, layers: Layer[]): ValidationSummary {

@@ -10,7 +10,8 @@ import { synthesize, type SynthesizeDeps } from './synthesize.js';
 import { serializeTemplate, type OutputFormat } from './template/serialize.js';
 import { removeStaleOutputs, writeOutputs } from './template/write.js';
 import { blocking, type Finding } from './validate/finding.js';
-import { checkGateway, validationFailed, type LintSettings } from './validation.js';
+import { checkGateway, validationFailed } from './validate/gateway.js';
+import type { LintSettings } from './validate/run-checks.js';
 
 export type { OutputFormat };
 

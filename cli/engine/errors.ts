@@ -1,4 +1,4 @@
-// Typed errors. The engine throws these; only cli/main.ts prints them and maps
+// Typed errors. The engine throws these; only cli/report-error.ts prints them and maps
 // their kind to an exit code. A problem always says where (file, line, field)
 // and, where we know it, what to do.
 import type { Finding } from './validate/finding.js';

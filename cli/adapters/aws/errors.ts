@@ -1,4 +1,4 @@
-// AWS SDK errors explained in one place: cli/main.ts passes every error a
+// AWS SDK errors explained in one place: cli/report-error.ts passes every error a
 // command throws through explainAwsError before printing it, so no command
 // explains SDK errors itself. Only the errors' shapes are read here (name,
 // message, code, $metadata, and the operation the clients' middleware adds),

@@ -1,0 +1,71 @@
+// The registry (cli/registry.ts) made into commander's program. A command's
+// error is reported here, where its flags (--debug, --no-color) are known,
+// through the one error-to-exit-code mapping (cli/report-error.ts).
+import { Command, Option } from 'commander';
+import { isGroup, type CommandDef } from './command-def.js';
+import { ownPackage } from './engine/own-package.js';
+import type { ExitCode } from './exit-codes.js';
+import type { OptionDef } from './options.js';
+import { SFTPGW } from './registry.js';
+import { reportError } from './report-error.js';
+import { checkRequirements, oneOf, required, type Requirement } from './required-options.js';
+
+/** `finished` receives the exit code of the command that ran. */
+export function program(finished: (code: ExitCode) => void = () => undefined): Command {
+  const p = new Command(SFTPGW.name)
+    .description(SFTPGW.description)
+    .version(ownPackage().version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .addHelpText('after', SFTPGW.help);
+  // Subcommands inherit the settings above, so they are added after them.
+  for (const def of SFTPGW.commands) {
+    if (!isGroup(def)) {
+      addCommand(p, def, finished);
+      continue;
+    }
+    const group = p.command(def.name).description(def.description).addHelpText('after', def.help);
+    for (const sub of def.commands) addCommand(group, sub, finished);
+  }
+  return p;
+}
+
+function addCommand(parent: Command, def: CommandDef, finished: (code: ExitCode) => void): void {
+  const cmd = parent.command(def.name).description(def.description);
+  for (const a of def.arguments ?? []) cmd.argument(a.name, a.description);
+  const requirements: Requirement[] = [];
+  for (const o of def.options) {
+    const option = commanderOption(o);
+    if (o.required) requirements.push(required(option));
+    cmd.addOption(option);
+  }
+  if (def.oneOf) requirements.push(oneOf(cmd, def.oneOf));
+  // Missing flags are named in the order of --help (a one-of where its last flag is).
+  const position = (r: Requirement) => Math.max(...r.names.map((n) => cmd.options.findIndex((o) => o.attributeName() === n)));
+  requirements.sort((a, b) => position(a) - position(b));
+  cmd.addHelpText('after', def.help)
+    .hook('preAction', () => checkRequirements(cmd, requirements))
+    // commander passes (...arguments, options, command)
+    .action(async (...received: unknown[]) => finished(await run(def, cmd.opts(), received.slice(0, -2) as string[])));
+}
+
+/** The command's code, imported now; its error reported with its own --debug and --no-color. */
+async function run(def: CommandDef, flags: Record<string, unknown>, args: string[]): Promise<ExitCode> {
+  try {
+    const loaded = await def.load();
+    return await loaded(flags, args);
+  } catch (err) {
+    return reportError(err, flags);
+  }
+}
+
+function commanderOption(def: OptionDef): Option {
+  const o = new Option(def.flags, def.description);
+  if (def.choices) o.choices(def.choices);
+  if (def.default !== undefined) o.default(def.default);
+  if (def.parse) o.argParser(def.parse);
+  if (def.repeatable) o.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  if (def.conflicts) o.conflicts(def.conflicts);
+  return o;
+}

@@ -1,0 +1,327 @@
+// Every sftpgw command: what it is called, what it takes, its help and
+// examples, and where its code is. The code of a command is imported only
+// when it runs (`load`), so `sftpgw build` never loads the AWS SDK.
+// Shared flags come from cli/options.ts; cli/program.ts turns this into
+// commander's commands.
+import { command, type ProgramDef } from './command-def.js';
+import { portNumber } from './flag-values.js';
+import { aws, common, debug, lintTimeout, lintWhenBuilding, noColor, noLint, output, region, repeatable, stack, template, users, usersWhenBuilding, yes, type OptionDef } from './options.js';
+
+/** --users where the command only reads user files. */
+const userFiles: OptionDef = { ...users, description: 'folder of user files (overrides usersDir)' };
+/** --region of the destinations commands (they have no artifact bucket to place). */
+const destinationRegion: OptionDef = { ...region, description: 'AWS region (default: config, then the SDK chain)' };
+
+const build = command({
+  name: 'build',
+  description: 'evaluate the libsonnet resource files and user files into one CloudFormation template, check it, and write it',
+  options: [
+    ...common,
+    users,
+    { flags: '-o, --out <dir>', description: 'output folder (overrides outDir; default dist/gateway/<env>)' },
+    { flags: '-f, --format <format>', description: 'template format', choices: ['json', 'yaml'], default: 'json' },
+    noLint,
+    lintTimeout,
+  ],
+  help: `
+Validates the template (resource schemas, references and quotas, the security
+baseline, cfn-lint) before writing <out>/template.json (template.yaml with
+--format yaml). Exit 0 only when the template is valid and written; on any
+error nothing is written and the previous build's output in <out> is removed.
+Warnings are printed and do not fail the build.
+
+Examples:
+  $ sftpgw build
+  $ sftpgw build --env production --out build/prod
+  $ sftpgw build --users test/users --format yaml --no-lint`,
+  load: async () => (await import('./commands/build.js')).run,
+});
+
+const validate = command({
+  name: 'validate',
+  description: 'check the gateway template (from the sources, or a template file) and report every finding; writes no template',
+  options: [
+    ...common,
+    users,
+    template('validate this built or hand-written template (JSON or YAML) instead of building from the sources'),
+    { ...noLint, description: 'skip cfn-lint' },
+    lintTimeout,
+    output('findings on stdout as text (grouped by resource) or json'),
+    repeatable('--report <kind=file>', 'also write a report: codequality=FILE (GitLab Code Quality) or junit=FILE (JUnit XML); repeatable'),
+  ],
+  help: `
+Layers: template shape and resource properties against the CloudFormation
+registry schemas; references, dependency cycles and quotas; the security
+baseline (waivable per resource with a reason: validation.waivers in
+sftpgw.yaml); cfn-lint with informational rules. Exit 0 when there are no
+errors (warnings allowed), 1 when there are.
+
+Examples:
+  $ sftpgw validate
+  $ sftpgw validate --env production --report codequality=gl-code-quality-report.json --report junit=validate.xml
+  $ sftpgw validate --template dist/gateway/production/template.json --output json`,
+  load: async () => (await import('./commands/validate.js')).run,
+});
+
+const packageCommand = command({
+  name: 'package',
+  description: 'upload the push function and child templates to the artifact bucket by content hash, and write the packaged template',
+  options: [
+    ...common,
+    ...aws,
+    template('package this built template instead of building from the sources'),
+    usersWhenBuilding,
+    { flags: '-o, --out <dir>', description: 'folder for the packaged template.json (default <outDir>/packaged)' },
+    ...lintWhenBuilding,
+  ],
+  help: `
+Zips dist/handler/index.js deterministically (same bundle, same bytes), uploads
+it as <prefix>/handler/<sha256>.zip unless that key exists, does the same for
+child templates, and writes the template with the code location filled in.
+
+Examples:
+  $ sftpgw package --s3-bucket my-artifacts
+  $ sftpgw package --template dist/gateway/production/template.json --out build/packaged`,
+  load: async () => (await import('./commands/package.js')).run,
+});
+
+const deploy = command({
+  name: 'deploy',
+  description: 'build, package and deploy the gateway through a change set, refusing to replace or delete stateful resources unless allowed',
+  options: [
+    ...common,
+    ...stack,
+    yes('execute the change set without asking (CI)'),
+    { flags: '--no-execute', description: 'create the change set and leave it for review; apply it later with --execute NAME' },
+    { flags: '--execute <change-set>', description: 'execute a change set an earlier --no-execute left (guard included)' },
+    repeatable('--allow-replace <logical-id>', 'let this stateful resource be replaced or deleted; repeatable'),
+    { flags: '--allow-user-moves', description: 'let SFTP users move between stacks (a userStacks change; see docs/users.md#many-users-child-stacks)' },
+    { flags: '--recreate-failed', description: 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)' },
+    { flags: '--role-arn <arn>', description: 'role CloudFormation assumes (overrides deploy.roleArn)' },
+    { flags: '--termination-protection', description: 'turn stack termination protection on (overrides deploy.terminationProtection)' },
+    { flags: '--no-termination-protection', description: 'turn it off' },
+  ],
+  help: `
+Refuses (exit 1, nothing changed) any change that would replace or delete a
+bucket, the KMS key, the Transfer server, a log group or a queue unless
+--allow-replace names it; removed SFTP users (their user file is gone) are
+listed, not refused. No changes is success (exit 0). Without --yes it asks on
+a terminal; in CI without --yes the change set is left for review.
+
+Examples:
+  $ sftpgw deploy --env production --yes
+  $ sftpgw deploy --env production --no-execute          # review job
+  $ sftpgw deploy --env production --execute sftpgw-20261123120000-1a2b3c4d --yes   # apply job
+  $ sftpgw deploy --template build/template.json --stack-name gw-test --yes --allow-replace GatewayBucket`,
+  load: async () => (await import('./commands/deploy.js')).run,
+});
+
+const diff = command({
+  name: 'diff',
+  description: 'show what a deploy would change (change set preview, deleted afterwards, and the local template diff)',
+  options: [...common, ...stack, output('text, or json (one document on stdout: plan, refusals, template diff)')],
+  help: `
+Exit 0 when nothing would change, 3 when something would, 1 on errors.
+
+Examples:
+  $ sftpgw diff --env production
+  $ sftpgw diff --template dist/gateway/staging/template.json --stack-name sftpgw-example-staging`,
+  load: async () => (await import('./commands/diff.js')).run,
+});
+
+const usersGroup = {
+  name: 'users',
+  description: 'add, list and remove SFTP users (users/<name>.libsonnet files)',
+  help: `
+A user is one file, users/<name>.libsonnet: its public keys, home directory and
+access. The next deploy creates, changes or deletes the SFTP user.
+
+Examples:
+  $ sftpgw users add partner-a --key partner-a.pub
+  $ sftpgw users list --output json
+  $ sftpgw users remove example-partner`,
+  commands: [
+    command({
+      name: 'add',
+      description: 'write users/<NAME>.libsonnet with the given public key(s), checked as build checks them',
+      arguments: [{ name: '<name>', description: 'the username (3–100 characters: letters, digits, _ first, then also @ . -)' }],
+      options: [
+        ...common,
+        { flags: '-k, --key <file>', description: 'public key file (OpenSSH lines, one key per line, or RFC 4716 blocks as ssh-keygen -e and PuTTYgen write them), or - for stdin', required: true },
+        userFiles,
+        { flags: '--force', description: 'the user exists: replace its key list, nothing else (a file that uses a helper is refused: edit it by hand)' },
+      ],
+      help: `
+Nothing is written unless the gateway builds with the new file (every check of
+build but cfn-lint). A private key is refused without printing any part of it.
+
+Examples:
+  $ sftpgw users add acme-corp --key acme.pub
+  $ curl -s https://partner.example/sftp.pub | sftpgw users add partner --key -
+  $ sftpgw users add acme-corp --key new-acme.pub --force`,
+      load: async () => (await import('./commands/users.js')).runAdd,
+    }),
+    command({
+      name: 'list',
+      description: 'list the users: name, key types and SHA256 fingerprints, home directory, read-only',
+      options: [...common, userFiles, output('text table or json')],
+      help: `
+Examples:
+  $ sftpgw users list
+  $ sftpgw users list --output json | jq -r '.[].name'`,
+      load: async () => (await import('./commands/users.js')).runList,
+    }),
+    command({
+      name: 'remove',
+      description: 'delete users/<NAME>.libsonnet (the next deploy removes the SFTP user; its home folder stays in the bucket)',
+      arguments: [{ name: '<name>', description: 'the username' }],
+      options: [...common, userFiles],
+      help: `
+Examples:
+  $ sftpgw users remove old-partner`,
+      load: async () => (await import('./commands/users.js')).runRemove,
+    }),
+  ],
+};
+
+const destinationsGroup = {
+  name: 'destinations',
+  description: 'outbound SFTP destinations: Secrets Manager secrets <prefix>/<key>',
+  help: `
+Files staged at s3://<staging bucket>/<key>/<file> are pushed to the SFTP server
+that the secret <secretPrefix>/<key> names (default prefix sftpgw/<stackName>).
+
+Examples:
+  $ sftpgw destinations put acme --host sftp.acme.example --username gw \\
+      --private-key-file acme_ed25519 --trusted-host-key "ssh-ed25519 AAAA…" \\
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
+  $ sftpgw destinations test acme --write
+  $ sftpgw destinations list
+  $ sftpgw destinations remove acme`,
+  commands: [
+    command({
+      name: 'put',
+      description: 'create or update destination KEY (checked with the push function\'s own rules, tagged for this gateway)',
+      arguments: [{ name: '<key>', description: 'destination key: staged files at <key>/<file> go here' }],
+      options: [
+        ...common,
+        { flags: '--host <host>', description: 'SFTP server host name or address', required: true },
+        { flags: '--port <port>', description: 'SFTP port (default 22)', parse: portNumber },
+        { flags: '--username <user>', description: 'login name on the server', required: true },
+        { flags: '--private-key-file <file>', description: 'client private key (OpenSSH or PEM), or - for stdin; never printed' },
+        { flags: '--passphrase-file <file>', description: 'passphrase of an encrypted private key' },
+        { flags: '--password-stdin', description: 'read a password from stdin (instead of, or besides, a key)' },
+        { flags: '--trusted-host-key <key>', description: 'the server\'s host key: an OpenSSH public key line, ssh-keyscan output, a SHA256: fingerprint or the ssh-keygen -lf line; repeatable', repeatable: true, required: true },
+        { flags: '--remote-dir <dir>', description: 'remote directory files are delivered to', required: true },
+        { flags: '--pattern <regex>', description: 'RE2 regular expression every file name must match (whole name; no backreferences or lookaround)', required: true },
+        { flags: '--overwrite <policy>', description: 'a different file already under the final name: replace it, or never touch it (reject the delivery); default replace', choices: ['replace', 'never'] },
+        { flags: '--kms-key-id <key>', description: 'KMS key for the secret (default: the account\'s aws/secretsmanager key)' },
+        destinationRegion,
+      ],
+      oneOf: ['--private-key-file', '--password-stdin'],
+      help: `
+Examples:
+  $ sftpgw destinations put acme --host sftp.acme.example --username gw \\
+      --private-key-file acme_ed25519 --trusted-host-key "SHA256:Hx3…" \\
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
+  $ vault read -field=key secret/acme | sftpgw destinations put acme --private-key-file - …`,
+      load: async () => (await import('./commands/destinations.js')).runPut,
+    }),
+    command({
+      name: 'test',
+      description: 'connect to destination KEY exactly as the push function would and list its remote directory',
+      arguments: [{ name: '<key>', description: 'destination key' }],
+      options: [
+        ...common,
+        { flags: '--write', description: 'also deliver a probe file the way files are delivered, then remove it' },
+        { flags: '--scan', description: 'report the server\'s host key fingerprints (nothing is trusted) to confirm them out of band' },
+        destinationRegion,
+        output('text or json'),
+      ],
+      help: `
+Exit 0 when the connection (and --write) worked; with --scan, 0 when a pinned
+key is among the server's keys (one deliveries accept), 1 otherwise.
+
+Examples:
+  $ sftpgw destinations test acme
+  $ sftpgw destinations test acme --write
+  $ sftpgw destinations test acme --scan`,
+      load: async () => (await import('./commands/destinations.js')).runTest,
+    }),
+    command({
+      name: 'list',
+      description: 'list the destinations of this gateway (names and tags; never values)',
+      options: [...common, destinationRegion, output('text or json')],
+      help: `
+Examples:
+  $ sftpgw destinations list --output json`,
+      load: async () => (await import('./commands/destinations.js')).runList,
+    }),
+    command({
+      name: 'remove',
+      description: 'delete destination KEY: its secret is scheduled for deletion (restorable for 7 days by default)',
+      arguments: [{ name: '<key>', description: 'destination key' }],
+      options: [
+        ...common,
+        { flags: '--recovery-window-in-days <days>', description: 'days Secrets Manager keeps the secret restorable (7–30)', default: '7' },
+        { flags: '--force-delete-without-recovery', description: 'delete at once; the secret cannot be restored', conflicts: 'recoveryWindowInDays' },
+        yes('delete without asking (needed where there is no terminal, e.g. CI)'),
+        destinationRegion,
+      ],
+      help: `
+Only a secret tagged for this gateway (sftpgw:gateway=<stackName>) is deleted;
+any other is refused. Exit 1 when the destination does not exist. Files still
+staged at <key>/ are not delivered once the secret is gone. Restore it within
+the window with: aws secretsmanager restore-secret --secret-id <prefix>/<key>
+
+Examples:
+  $ sftpgw destinations remove acme
+  $ sftpgw destinations remove acme --env production --yes
+  $ sftpgw destinations remove acme --yes --force-delete-without-recovery`,
+      load: async () => (await import('./commands/destinations.js')).runRemove,
+    }),
+  ],
+};
+
+const init = command({
+  name: 'init',
+  description: 'scaffold a new gateway repository: sftpgw.yaml, users/, .gitlab-ci.yml, package.json, README',
+  arguments: [{ name: '<dir>', description: 'an empty (or new) folder' }],
+  options: [
+    { flags: '--package <spec>', description: 'where the repository gets sftpgw: a registry version, a git URL with a tag, a tarball URL or a file: path (default: this sftpgw\'s name and version)' },
+    { flags: '--registry <url>', description: 'npm registry the package\'s scope comes from (writes .npmrc; needs a scoped --package)' },
+    debug,
+    { ...noColor, description: 'plain output' },
+  ],
+  help: `
+The new repository builds at once (npx sftpgw build) with one example user.
+Its package.json names sftpgw (--package) with the install settings it needs;
+commit package-lock.json after npm install: the pipeline installs from it.
+
+Examples:
+  $ sftpgw init acme-sftp-gateway && cd acme-sftp-gateway && npm install && npx sftpgw build
+  $ sftpgw init acme-sftp-gateway --package @acme/sftpgw@^0.2.0 --registry https://gitlab.example.com/api/v4/packages/npm/
+  $ sftpgw init acme-sftp-gateway --package git+https://gitlab.example.com/platform/sftpgw.git#v0.2.0
+  $ sftpgw init acme-sftp-gateway --package https://artifacts.example.com/sftpgw/sftpgw-0.2.0.tgz`,
+  load: async () => (await import('./commands/init.js')).run,
+});
+
+export const SFTPGW: ProgramDef = {
+  name: 'sftpgw',
+  description: 'Build, validate and deploy a managed SFTP gateway on AWS (Transfer Family in, Lambda out).',
+  help: `
+Every command reads ./sftpgw.yaml (--config FILE) and takes --env NAME for one of
+its environments; run sftpgw <command> --help for a command's flags and examples.
+
+Examples:
+  $ sftpgw init acme-sftp && cd acme-sftp && npm install    # a new gateway repository
+  $ sftpgw users add partner-a --key partner-a.pub          # one SFTP user
+  $ sftpgw validate --report codequality=gl-code-quality-report.json
+  $ sftpgw build --env production
+  $ sftpgw diff --env production                            # what a deploy would change
+  $ sftpgw deploy --env production --yes
+  $ sftpgw destinations put partner-a --host sftp.partner.example --username gw \\
+      --private-key-file partner-a_ed25519 --trusted-host-key "ssh-ed25519 AAAA…" \\
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'`,
+  commands: [build, validate, packageCommand, deploy, diff, usersGroup, destinationsGroup, init],
+};
