@@ -1,26 +1,31 @@
 // Compiles the JSON schemas the CLI validates with into ajv standalone code,
 // so no schema is compiled at run time (ajv import + compile cost ~170 ms for
-// the config alone, 415 ms for 14 resource types). Run: npm run schemas.
+// the config alone, 415 ms for 14 resource types). npm run build runs it
+// first (npm run schemas alone); the output is a build product like dist/,
+// ignored by git and shipped in the npm package (package.json "files").
 // Resource types come from the committed registry inputs (schemas/registry/,
 // scripts/registry-inputs.ts), never from the installed cfn-lint, so the
 // output is the same on every machine; test/schemas.test.ts checks the
-// committed output is what this produces.
+// working copy's output is what this produces (not stale).
 //
 // Outputs (under cli/generated/ unless a path says otherwise):
-//   config-validate.js          sftpgw.yaml
-//   template-validate.js        a template's top level
+//   config-validate.js (.d.ts)  sftpgw.yaml
+//   template-validate.js (.d.ts) a template's top level
 //   resources/<type>.js         one module per resource type's Properties, imported on demand
-//   handler/generated/destination-validate.js   the outbound destination secret (shared with the CLI)
+//   intrinsic.js                what every resources/<type>.js calls at each value position
+//                               to check an intrinsic function (scripts/intrinsic-keyword.ts)
+//   handler/generated/destination-validate.js (.d.ts)   the outbound destination secret (shared with the CLI)
 //   resource-types.json         per type: module, createOnly (replacement), GetAtt attributes, tagging; source + version
 import { fileURLToPath } from 'node:url';
-import { Ajv, type AnySchema } from 'ajv';
+import { Ajv, type AnySchema, type KeywordDefinition } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { configSchema } from '../cli/engine/config/schema.js';
 import { destinationSchema } from '../handler/destination-schema.js';
 import { templateSchema } from '../cli/engine/validate/template-schema.js';
 import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
 import { readInputs, REGISTRY_DIR, registryFileName, repoRoot, writeTree, type RegistryInputs } from './registry-inputs.js';
-import { deriveSchema, RESOURCE_TYPES, typeInfo } from './resource-schemas.js';
+import { cfnValueKeyword, type IntrinsicRuntime } from './intrinsic-keyword.js';
+import { deriveSchema, INTRINSIC_SCHEMAS, RESOURCE_TYPES, typeInfo } from './resource-schemas.js';
 
 const standalone = ((standaloneCode as unknown as { default?: unknown }).default ?? standaloneCode) as (a: Ajv, refs?: unknown) => string;
 
@@ -28,8 +33,8 @@ const standalone = ((standaloneCode as unknown as { default?: unknown }).default
  * ajv standalone ESM code: a default export for `{ default: schema }`, else
  * one named export per schema.
  */
-export function compileStandalone(schemas: Record<string, AnySchema>, origin: string): string {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, inlineRefs: false, code: { source: true, esm: true, lines: true } });
+export function compileStandalone(schemas: Record<string, AnySchema>, origin: string, keywords: KeywordDefinition[] = []): string {
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, esm: true, lines: true }, keywords });
   let code: string;
   if (Object.keys(schemas).length === 1 && 'default' in schemas) {
     code = standalone(ajv, ajv.compile(schemas.default));
@@ -37,15 +42,31 @@ export function compileStandalone(schemas: Record<string, AnySchema>, origin: st
     for (const [id, s] of Object.entries(schemas)) ajv.addSchema(s, id);
     code = standalone(ajv, Object.fromEntries(Object.keys(schemas).map((k) => [k, k])));
   }
-  // ajv's esm output still require()s its runtime helpers; turn those into imports.
+  // ajv's esm output still require()s its runtime helpers and the shared
+  // intrinsic module; turn those into imports.
   const imports: string[] = [];
-  const esm = code.replace(/const (\w+) = require\("(ajv\/dist\/runtime\/[\w]+)"\)\.default;/g, (_m, name: string, mod: string) => {
-    imports.push(`import ${name}_module from "${mod}.js";`);
-    // node gives module.exports ({ default: fn }), tsx/esbuild the function itself.
-    return `const ${name} = typeof ${name}_module === 'function' ? ${name}_module : ${name}_module.default;`;
-  });
+  const esm = code
+    .replace(/const (\w+) = require\("(ajv\/dist\/runtime\/[\w]+)"\)\.default;/g, (_m, name: string, mod: string) => {
+      imports.push(`import ${name}_module from "${mod}.js";`);
+      // node gives module.exports ({ default: fn }), tsx/esbuild the function itself.
+      return `const ${name} = typeof ${name}_module === 'function' ? ${name}_module : ${name}_module.default;`;
+    })
+    .replace(/const (\w+) = require\("(\.\.?\/[\w./-]+\.js)"\)\.(\w+);/g, (_m, name: string, mod: string, member: string) => {
+      imports.push(`import { ${member} as ${name} } from "${mod}";`);
+      return '';
+    });
   if (/require\(/.test(esm)) throw new Error('standalone code still calls require(): extend the rewrite above');
   return `// GENERATED by scripts/compile-schemas.ts from ${origin}. Do not edit.\n${imports.join('\n')}\n${esm}\n`;
+}
+
+/** Options of every generated validator: findings need every error, its data and its parent schema. */
+const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, inlineRefs: false } as const;
+
+/** The shared intrinsic module's source, and the same validators live (the cfnValue keyword needs both). */
+function intrinsicModule(): { source: string; runtime: IntrinsicRuntime } {
+  const ajv = new Ajv(AJV_OPTIONS);
+  const runtime: IntrinsicRuntime = { isIntrinsic: ajv.compile(INTRINSIC_SCHEMAS.isIntrinsic), intrinsicFunction: ajv.compile(INTRINSIC_SCHEMAS.intrinsicFunction) };
+  return { source: compileStandalone(INTRINSIC_SCHEMAS, 'scripts/resource-schemas.ts (INTRINSIC_SCHEMAS)'), runtime };
 }
 
 export interface ResourceTypesFile {
@@ -53,14 +74,33 @@ export interface ResourceTypesFile {
   types: Record<string, TypeInfo>;
 }
 
+/** Types of a module compileStandalone wrote for these schema names, for the TypeScript that imports it. */
+export function declarations(names: string[]): string {
+  const lines = [
+    '// GENERATED by scripts/compile-schemas.ts: types of the ajv standalone validators beside it. Do not edit.',
+    "import type { ErrorObject } from 'ajv';",
+    'type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };',
+  ];
+  for (const name of names) lines.push(name === 'default' ? 'declare const validate: Validator;\nexport default validate;' : `export declare const ${name}: Validator;`);
+  return lines.join('\n') + '\n';
+}
+
+/** A validator module imported by TypeScript: its code and its types. */
+function typedModule(file: string, schemas: Record<string, AnySchema>, origin: string): Record<string, string> {
+  return { [`${file}.js`]: compileStandalone(schemas, origin), [`${file}.d.ts`]: declarations(Object.keys(schemas)) };
+}
+
 /** Every generated file, by path relative to the repository root. */
 export function generatedFiles(inputs: RegistryInputs = readInputs()): Record<string, string> {
   const files: Record<string, string> = {
-    'cli/generated/config-validate.js': compileStandalone({ default: configSchema }, 'cli/engine/config/schema.ts'),
-    'cli/generated/template-validate.js': compileStandalone({ template: templateSchema }, 'cli/engine/validate/template-schema.ts'),
+    ...typedModule('cli/generated/config-validate', { default: configSchema }, 'cli/engine/config/schema.ts'),
+    ...typedModule('cli/generated/template-validate', { template: templateSchema }, 'cli/engine/validate/template-schema.ts'),
     // The handler bundles this one: the Lambda carries no schema compiler.
-    'handler/generated/destination-validate.js': compileStandalone({ default: destinationSchema }, 'handler/destination-schema.ts'),
+    ...typedModule('handler/generated/destination-validate', { default: destinationSchema }, 'handler/destination-schema.ts'),
   };
+  const intrinsic = intrinsicModule();
+  files['cli/generated/intrinsic.js'] = intrinsic.source;
+  const cfnValue = cfnValueKeyword(intrinsic.runtime, '../intrinsic.js');
   const { source } = inputs;
   const index: ResourceTypesFile = {
     source: { cfnLint: source.cfnLint, region: source.region, path: source.path },
@@ -71,7 +111,7 @@ export function generatedFiles(inputs: RegistryInputs = readInputs()): Record<st
     const { schema, droppedPatterns } = deriveSchema(registry);
     const info = typeInfo(typeName, registry, droppedPatterns, source.getAtt);
     index.types[typeName] = info;
-    files[`cli/generated/resources/${info.module}`] = compileStandalone({ default: schema }, `${REGISTRY_DIR}/${registryFileName(typeName)} (${typeName}, cfn-lint ${source.cfnLint}, ${source.region})`);
+    files[`cli/generated/resources/${info.module}`] = compileStandalone({ default: schema }, `${REGISTRY_DIR}/${registryFileName(typeName)} (${typeName}, cfn-lint ${source.cfnLint}, ${source.region})`, [cfnValue]);
   }
   files['cli/generated/resource-types.json'] = JSON.stringify(index, null, 2) + '\n';
   return files;

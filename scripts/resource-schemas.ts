@@ -5,7 +5,9 @@
 //
 // What the derivation does to a registry schema, and why:
 // - every value position (a property, an array item, a map value) also
-//   accepts an intrinsic function (Ref, Fn::*), whose own shape is checked;
+//   accepts an intrinsic function (Ref, Fn::*), whose own shape is checked:
+//   the position's schema is wrapped in the cfnValue keyword
+//   (scripts/intrinsic-keyword.ts);
 // - string/number/boolean accept each other's string forms, as CloudFormation
 //   does ("300" for an integer, 300 for a string);
 // - read-only properties are removed (setting one is an error);
@@ -14,6 +16,7 @@
 //   requiredOr, dependentExcluded and dependentRequired become draft-07
 //   (annotated with `x-cfn-rule` so messages can say what was meant).
 import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
+import { CFN_VALUE } from './intrinsic-keyword.js';
 
 /** The types we bundle. Outside this set a resource is reported, never silently passed. */
 export const RESOURCE_TYPES = [
@@ -103,7 +106,6 @@ export function deriveSchema(registry: Schema): Derived {
   for (const name of readOnly) delete props[name];
   schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => !readOnly.has(r));
   if ((schema.required as string[]).length === 0) delete schema.required;
-  schema.definitions = { ...(schema.definitions as Schema), ...INTRINSIC_DEFINITIONS };
   delete schema.additionalProperties;
   schema.additionalProperties = false;
   schema.type = 'object';
@@ -163,21 +165,26 @@ function lenientType(s: Schema): void {
 
 /** A value position accepts an intrinsic function (whose shape is checked) or the value itself. */
 function allowIntrinsic(s: Schema): Schema {
-  return { if: { $ref: '#/definitions/Intrinsic' }, then: { $ref: '#/definitions/IntrinsicFunction' }, else: s };
+  return { [CFN_VALUE]: s };
 }
 
 const string = { type: 'string' };
 const list = (min: number, max = min) => ({ type: 'array', minItems: min, maxItems: max });
 
-/** The shapes CloudFormation accepts for each intrinsic function. */
-export const INTRINSIC_DEFINITIONS: Schema = {
-  Intrinsic: {
+/**
+ * What an intrinsic function is (isIntrinsic: one key, a function's name)
+ * and the shapes CloudFormation accepts for each (intrinsicFunction).
+ * Compiled once into cli/generated/intrinsic.js, which every resource
+ * module calls through the cfnValue keyword.
+ */
+export const INTRINSIC_SCHEMAS: { isIntrinsic: Schema; intrinsicFunction: Schema } = {
+  isIntrinsic: {
     type: 'object',
     minProperties: 1,
     maxProperties: 1,
     propertyNames: { enum: INTRINSIC_FUNCTIONS },
   },
-  IntrinsicFunction: {
+  intrinsicFunction: {
     type: 'object',
     properties: {
       Ref: string,

@@ -103,7 +103,7 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
 
   it('the package holds what the CLI needs at run time, and no tests or sources', function () {
     const listing = ok(run('tar', ['-tzf', tarball], { cwd: work }), 'tar').stdout.split('\n').filter(Boolean);
-    for (const f of ['package/bin/sftpgw.js', 'package/dist/cli/main.js', 'package/dist/handler/index.js', 'package/cli/generated/resource-types.json', 'package/libsonnet/gateway.libsonnet', 'package/templates/gateway.jsonnet', 'package/templates/init/gitlab-ci.yml']) {
+    for (const f of ['package/bin/sftpgw.js', 'package/dist/cli/main.js', 'package/dist/handler/index.js', 'package/cli/generated/resource-types.json', 'package/cli/generated/resources/aws-s3-bucket.js', 'package/cli/generated/intrinsic.js', 'package/libsonnet/gateway.libsonnet', 'package/templates/gateway.jsonnet', 'package/templates/init/gitlab-ci.yml']) {
       expect(listing, f).to.include(f);
     }
     expect(listing.filter((f) => /(^package\/test\/|\.test\.|\/dist\/test\/|\/dist\/bench\/|\.ts$|\.map$)/.test(f))).to.deep.equal([]);

@@ -1,7 +1,9 @@
-// The bundled resource-type data (cli/generated/, made by npm run schemas):
-// per type, a Properties validator (ajv standalone, imported only when a
-// template uses the type), the createOnly properties that force replacement,
-// the attributes Fn::GetAtt can read, and the tag property.
+// The bundled resource-type data (cli/generated/, made at build time by
+// scripts/compile-schemas.ts and shipped in the npm package): per type, a
+// Properties validator (ajv standalone, imported only when a template uses
+// the type; each imports the shared intrinsic-function check,
+// cli/generated/intrinsic.js), the createOnly properties that force
+// replacement, the attributes Fn::GetAtt can read, and the tag property.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
