@@ -10,13 +10,13 @@
 //   config-validate.js          sftpgw.yaml
 //   template-validate.js        a template's top level
 //   resources/<type>.js         one module per resource type's Properties, imported on demand
-//   handler/generated/destination-validate.js   the outbound destination secret (shared with the CLI)
+//   shared/generated/destination-validate.js   the outbound destination secret (shared with the CLI)
 //   resource-types.json         per type: module, createOnly (replacement), GetAtt attributes, tagging; source + version
 import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { configSchema } from '../cli/engine/config/schema.js';
-import { destinationSchema } from '../handler/destination-schema.js';
+import { destinationSchema } from '../shared/destination/secret-schema.js';
 import { templateSchema } from '../cli/engine/validate/template-schema.js';
 import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
 import { readInputs, REGISTRY_DIR, registryFileName, repoRoot, writeTree, type RegistryInputs } from './registry-inputs.js';
@@ -59,7 +59,7 @@ export function generatedFiles(inputs: RegistryInputs = readInputs()): Record<st
     'cli/generated/config-validate.js': compileStandalone({ default: configSchema }, 'cli/engine/config/schema.ts'),
     'cli/generated/template-validate.js': compileStandalone({ template: templateSchema }, 'cli/engine/validate/template-schema.ts'),
     // The handler bundles this one: the Lambda carries no schema compiler.
-    'handler/generated/destination-validate.js': compileStandalone({ default: destinationSchema }, 'handler/destination-schema.ts'),
+    'shared/generated/destination-validate.js': compileStandalone({ default: destinationSchema }, 'shared/destination/secret-schema.ts'),
   };
   const { source } = inputs;
   const index: ResourceTypesFile = {

@@ -12,7 +12,7 @@ import { usageError } from '../engine/errors.js';
 import type { CommonFlags } from '../main.js';
 import { consoleReporter } from '../output.js';
 import { confirm, decision } from './prompt.js';
-import type { DestinationSecret } from '../../handler/destination-schema.js';
+import type { DestinationSecret } from '../../shared/destination/secret-schema.js';
 
 interface DestFlags extends CommonFlags {
   region?: string;
