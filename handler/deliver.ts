@@ -29,6 +29,7 @@ import type { Logger } from './log.js';
 import { ObjectGoneError, type ObjectStore, type Pusher } from './ports.js';
 import { PushError } from '../shared/sftp/push-error.js';
 import { parseStagingKey } from '../shared/destination/staging-key.js';
+import { destinationSecretName } from '../shared/gateway-names.js';
 
 export interface DeliverDeps {
   objects: ObjectStore;
@@ -207,7 +208,7 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
 
   if (existing[TAG.status] === 'delivered') return finish({ outcome: 'duplicate', destination, file });
 
-  const secretName = `${deps.secretPrefix}/${destination}`;
+  const secretName = destinationSecretName(deps.secretPrefix, destination);
   let target;
   try {
     target = await deps.destinations.get(secretName);

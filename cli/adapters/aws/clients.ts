@@ -10,15 +10,15 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { s3PathStyle } from '../../../shared/aws-endpoints.js';
 import { iamAction } from './errors.js';
+
+// artifact-store.ts and template-reader.ts take the endpoint from here.
+export { s3Endpoint } from '../../../shared/aws-endpoints.js';
 
 export interface AwsSettings {
   region?: string;
   env?: NodeJS.ProcessEnv;
-}
-
-export function s3Endpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
 /** The clients' common middleware stack (the SDK's types differ per client; the stack is the same). */
@@ -48,7 +48,7 @@ export function withErrorContext<C>(client: C): C {
 }
 
 export function s3Client(s: AwsSettings): S3Client {
-  return withErrorContext(new S3Client({ region: s.region, forcePathStyle: s3Endpoint(s.env) !== undefined }));
+  return withErrorContext(new S3Client({ region: s.region, forcePathStyle: s3PathStyle(s.env) }));
 }
 
 export function cloudFormationClient(s: AwsSettings): CloudFormationClient {

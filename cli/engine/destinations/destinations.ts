@@ -13,18 +13,13 @@ import { probeHostKey } from '../../../shared/ssh/host-key-probe.js';
 import { closeQuietly, connectSftp, type SftpConnection, type SftpTarget } from '../../../shared/sftp/connect.js';
 import { DEFAULT_TUNING, push } from '../../../shared/sftp/push.js';
 import { DESTINATION_KEY_PATTERN } from '../../../shared/destination/staging-key.js';
+import { destinationSecretName, GATEWAY_TAG } from '../../../shared/gateway-names.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
-
-export const GATEWAY_TAG = 'sftpgw:gateway';
 
 export function checkKey(key: string): void {
   if (!DESTINATION_KEY_PATTERN.test(key)) {
     throw usageError(`"${key}" is not a destination key`, `use ${DESTINATION_KEY_PATTERN.source}: it is the first folder of staged files (<key>/<file>)`);
   }
-}
-
-export function secretName(prefix: string, key: string): string {
-  return `${prefix.replace(/\/+$/, '')}/${key}`;
 }
 
 /** Parses with the handler's rules; problems name fields, never values. */
@@ -60,7 +55,7 @@ export interface PutResult {
 
 export async function putDestination(store: SecretStoreApi, opts: { prefix: string; key: string; gateway: string; secret: DestinationSecret; kmsKeyId?: string }): Promise<PutResult> {
   checkKey(opts.key);
-  const name = secretName(opts.prefix, opts.key);
+  const name = destinationSecretName(opts.prefix, opts.key);
   checkedDestination(name, opts.secret);
   const value = JSON.stringify(opts.secret);
   const existing = await store.describe(name);
@@ -98,7 +93,7 @@ export async function removeDestination(
   confirm: (question: string) => Promise<boolean>,
 ): Promise<RemoveResult | 'declined'> {
   checkKey(opts.key);
-  const name = secretName(opts.prefix, opts.key);
+  const name = destinationSecretName(opts.prefix, opts.key);
   const existing = await store.describe(name);
   if (!existing) {
     throw new SftpgwError('failed', `destination ${opts.key} does not exist (no secret ${name})`, { hint: 'sftpgw destinations list shows the destinations of this gateway' });
