@@ -1,6 +1,7 @@
-// sftpgw destinations put | test | list. The secret is checked with the
-// handler's own parser (shared/destination/parse-secret.ts) before it is written, and the
-// test connects with the handler's own connect (pinned host key, timeouts).
+// sftpgw destinations put | test | list. The secret is checked with the push
+// function's own parser (shared/destination/parse-secret.ts) before it is
+// written, and the test connects with the function's own connect
+// (shared/sftp/connect.ts: pinned host key, timeouts).
 // No value of a secret is ever printed.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
