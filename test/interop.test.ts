@@ -306,6 +306,8 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
           const final = path.join(dir, 'race.bin');
           const accepted = proxy.accepted;
           const cuts = proxy.cuts;
+          // Three warm containers: the later two must start while the first is still sending.
+          await lambda.warm(3);
           // Hash the final file the moment it appears: a reader only ever sees the complete object.
           let firstSeen: string | undefined;
           let others: Promise<[Invocation, Invocation]> | undefined;

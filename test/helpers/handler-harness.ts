@@ -70,6 +70,12 @@ export interface HandlerHarness {
   event(objects: Array<{ key: string; versionId?: string; size?: number }>): S3Event;
   /** Calls the handler with a context whose time runs out after remainingMs; stops it after budgetMs. */
   invoke(event: unknown, remainingMs?: number, budgetMs?: number): Promise<Invocation>;
+  /**
+   * Has `containers` workers loaded and idle, as warm containers are: a test
+   * that starts overlapping invocations at a precise moment calls it first, so
+   * no invocation waits for a bundle to load.
+   */
+  warm(containers: number): Promise<void>;
   tags(o: { key: string; versionId?: string }): Promise<Record<string, string>>;
   /** Removes every tag of the version (as if the function's tag write had been lost). */
   clearTags(o: Staged): Promise<void>;
@@ -99,6 +105,7 @@ export interface HandlerHarnessOptions {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const loaded = import(workerData.bundle).then((m) => m.handler);
+loaded.then(() => parentPort.postMessage({ ready: true }), () => {});
 parentPort.on('message', async ({ id, event, remainingMs }) => {
   const handler = await loaded;
   const raw = [];
@@ -210,12 +217,13 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
     const idle: Worker[] = [];
     const all = new Set<Worker>();
     let calls = 0;
-    const takeWorker = (): Worker => {
-      const w = idle.pop() ?? new Worker(WORKER, { eval: true, workerData: { bundle: pathToFileURL(isolated).href }, env: { ...process.env } });
+    const newWorker = (): Worker => {
+      const w = new Worker(WORKER, { eval: true, workerData: { bundle: pathToFileURL(isolated).href }, env: { ...process.env } });
       w.unref();
       all.add(w);
       return w;
     };
+    const takeWorker = (): Worker => idle.pop() ?? newWorker();
     const dropWorker = async (w: Worker): Promise<void> => {
       all.delete(w);
       await w.terminate();
@@ -287,6 +295,15 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
           }
         }
         return inv;
+      },
+      async warm(containers) {
+        const started = Array.from({ length: Math.max(0, containers - idle.length) }, newWorker);
+        await Promise.all(started.map((w) => new Promise<void>((resolve, reject) => {
+          const onMessage = (m: { ready?: boolean }) => { if (m.ready) { w.off('error', reject); w.off('message', onMessage); resolve(); } };
+          w.on('message', onMessage);
+          w.once('error', reject);
+        })));
+        idle.push(...started);
       },
       async tags(o) {
         const out = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
