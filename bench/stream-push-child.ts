@@ -5,8 +5,8 @@
 // the SFTP side of the handler apart from its source (push-child.ts).
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { parseTrustedHostKeys } from '../handler/host-keys.js';
-import { push } from '../handler/sftp-push.js';
+import { parseTrustedHostKeys } from '../shared/ssh/host-keys.js';
+import { push } from '../shared/sftp/push.js';
 
 const [file, port, user, keyFile, hostKey, remoteDir, chunkBytes, resultFile] = process.argv.slice(2);
 const t0 = process.hrtime.bigint();

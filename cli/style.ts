@@ -1,6 +1,6 @@
 // Terminal styling and the last line of defence for secrets. Colours only on
 // a TTY and never in CI, with --no-color or NO_COLOR.
-import { redactPrivateKeys } from '../handler/redact.js';
+import { redactPrivateKeys } from '../shared/redact.js';
 
 export interface StyleOptions {
   color?: boolean;

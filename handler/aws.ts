@@ -1,15 +1,14 @@
 // S3 and Secrets Manager behind the ports. The SDK reads region, credentials
 // and the standard endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3,
 // AWS_ENDPOINT_URL_SECRETS_MANAGER) itself; with a custom S3 endpoint we switch
-// to path-style addressing so a local moto server works unchanged.
+// to path-style addressing (shared/aws-endpoints.ts) so a local moto server
+// works unchanged.
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, GetObjectTaggingCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { s3PathStyle } from '../shared/aws-endpoints.js';
+import { GATEWAY_TAG } from '../shared/gateway-names.js';
 import { ObjectGoneError, SecretMissingError, type ObjectRef, type ObjectStore, type SecretStore } from './ports.js';
-
-function customS3Endpoint(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL);
-}
 
 function isGone(err: unknown): boolean {
   const name = (err as { name?: string }).name;
@@ -17,7 +16,7 @@ function isGone(err: unknown): boolean {
 }
 
 export function s3ObjectStore(env: NodeJS.ProcessEnv = process.env): ObjectStore {
-  const s3 = new S3Client({ forcePathStyle: customS3Endpoint(env) });
+  const s3 = new S3Client({ forcePathStyle: s3PathStyle(env) });
   const call = async <T>(ref: ObjectRef, fn: () => Promise<T>): Promise<T> => {
     // Without a key, GetObjectTagging/PutObjectTagging become the BUCKET's
     // ?tagging requests (and a rejection would overwrite the bucket's tags).
@@ -64,7 +63,7 @@ export function secretsManagerStore(): SecretStore {
           throw new SecretMissingError(`destination secret ${name} does not exist; create it with sftpgw destinations put`, { cause: err });
         }
         if (errName === 'AccessDeniedException') {
-          throw new Error(`not allowed to read destination secret ${name}: it must carry the gateway's sftpgw:gateway tag`, { cause: err });
+          throw new Error(`not allowed to read destination secret ${name}: it must carry the gateway's ${GATEWAY_TAG} tag`, { cause: err });
         }
         throw err;
       }

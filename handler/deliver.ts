@@ -20,15 +20,16 @@
 // under its final name, so it may be missing (the write failed, the function
 // died in between) but is never early. Attempts therefore never rely on its
 // absence: the remote side is safe on its own against concurrent and repeated
-// attempts (the delivery protocol, sftp-push.ts).
+// attempts (the delivery protocol, shared/sftp/push.ts).
 import { createHash } from 'node:crypto';
-import { DestinationError } from './destination.js';
-import type { DestinationCache } from './destinations.js';
+import { DestinationError } from '../shared/destination/parse-secret.js';
+import type { DestinationCache } from './destination-cache.js';
 import { checkRecord, eventRecords, recordFields } from './event-records.js';
 import type { Logger } from './log.js';
 import { ObjectGoneError, type ObjectStore, type Pusher } from './ports.js';
-import { PushError } from './push-error.js';
-import { parseStagingKey } from './staging-key.js';
+import { PushError } from '../shared/sftp/push-error.js';
+import { parseStagingKey } from '../shared/destination/staging-key.js';
+import { destinationSecretName } from '../shared/gateway-names.js';
 
 export interface DeliverDeps {
   objects: ObjectStore;
@@ -207,7 +208,7 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
 
   if (existing[TAG.status] === 'delivered') return finish({ outcome: 'duplicate', destination, file });
 
-  const secretName = `${deps.secretPrefix}/${destination}`;
+  const secretName = destinationSecretName(deps.secretPrefix, destination);
   let target;
   try {
     target = await deps.destinations.get(secretName);

@@ -10,7 +10,7 @@
 // S3 cannot have) is rejected — logged, counted, never retried — and the
 // other records of the event are still processed.
 import type { ObjectRef } from './ports.js';
-import { decodeEventKey } from './staging-key.js';
+import { decodeEventKey } from '../shared/destination/staging-key.js';
 
 export type EventRecords =
   | { ok: true; records: unknown[]; note?: string }

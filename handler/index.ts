@@ -10,9 +10,9 @@
 import type { Context } from 'aws-lambda';
 import { s3ObjectStore, secretsManagerStore } from './aws.js';
 import { handleEvent, type Outcome } from './deliver.js';
-import { DestinationCache } from './destinations.js';
+import { DestinationCache } from './destination-cache.js';
 import { Logger } from './log.js';
-import { push } from './sftp-push.js';
+import { push } from '../shared/sftp/push.js';
 
 interface Settings {
   secretPrefix: string;

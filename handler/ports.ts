@@ -2,7 +2,7 @@
 // the handler wires them to S3, Secrets Manager and SFTP; tests can pass the
 // same real adapters pointed at moto and a local sshd.
 import type { Readable } from 'node:stream';
-import type { PushRequest, PushResult } from './sftp-push.js';
+import type { PushRequest, PushResult } from '../shared/sftp/push.js';
 
 export interface ObjectRef {
   bucket: string;

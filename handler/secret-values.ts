@@ -10,7 +10,7 @@
 // Every length counts: a 2-character password is replaced like a long one.
 // A secret equal to an ordinary word therefore redacts that word wherever it
 // appears in a value; that costs readability, never structure or secrecy.
-import { redactPrivateKeys } from './redact.js';
+import { redactPrivateKeys } from '../shared/redact.js';
 
 // The replacement must not itself contain a secret (a password "red" or "e"):
 // the first of these that contains none is used; '' always qualifies.

@@ -122,7 +122,7 @@ local defaultStagingName(stackName) =
                   Effect: 'Allow',
                   Action: 'secretsmanager:GetSecretValue',
                   Resource: c.sub(secretArn),
-                  Condition: { StringEquals: { 'secretsmanager:ResourceTag/sftpgw:gateway': { Ref: 'AWS::StackName' } } },
+                  Condition: { StringEquals: { ['secretsmanager:ResourceTag/' + tagging.gatewayTag]: { Ref: 'AWS::StackName' } } },
                 },
                 // The key, only through the services that use it for the
                 // function (kms:ViaService): S3 decrypts staged files; SQS

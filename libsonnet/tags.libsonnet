@@ -2,6 +2,12 @@
 // file, so a tag added in sftpgw.yaml reaches every resource and nothing else
 // decides the tag format.
 {
+  // The tag key the CLI puts on every resource and destination secret, with
+  // the stack name as value; the push function may read only secrets that
+  // carry it. The CLI spells it in shared/gateway-names.ts (GATEWAY_TAG);
+  // test/gateway-names.test.ts checks the two agree.
+  gatewayTag:: 'sftpgw:gateway',
+
   // CloudFormation tag list from { key: value }, sorted by key for stable output.
   list(tags):: [{ Key: k, Value: std.toString(tags[k]) } for k in std.objectFields(tags)],
 

@@ -14,13 +14,13 @@
 //   resources/<type>.js         one module per resource type's Properties, imported on demand
 //   intrinsic.js                what every resources/<type>.js calls at each value position
 //                               to check an intrinsic function (scripts/intrinsic-keyword.ts)
-//   handler/generated/destination-validate.js (.d.ts)   the outbound destination secret (shared with the CLI)
+//   shared/generated/destination-validate.js (.d.ts)    the outbound destination secret (shared with the CLI)
 //   resource-types.json         per type: module, createOnly (replacement), GetAtt attributes, tagging; source + version
 import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema, type KeywordDefinition } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { configSchema } from '../cli/engine/config/schema.js';
-import { destinationSchema } from '../handler/destination-schema.js';
+import { destinationSchema } from '../shared/destination/secret-schema.js';
 import { templateSchema } from '../cli/engine/validate/template-schema.js';
 import type { TypeInfo } from '../cli/engine/validate/resource-types.js';
 import { readInputs, REGISTRY_DIR, registryFileName, repoRoot, writeTree, type RegistryInputs } from './registry-inputs.js';
@@ -96,7 +96,7 @@ export function generatedFiles(inputs: RegistryInputs = readInputs()): Record<st
     ...typedModule('cli/generated/config-validate', { default: configSchema }, 'cli/engine/config/schema.ts'),
     ...typedModule('cli/generated/template-validate', { template: templateSchema }, 'cli/engine/validate/template-schema.ts'),
     // The handler bundles this one: the Lambda carries no schema compiler.
-    ...typedModule('handler/generated/destination-validate', { default: destinationSchema }, 'handler/destination-schema.ts'),
+    ...typedModule('shared/generated/destination-validate', { default: destinationSchema }, 'shared/destination/secret-schema.ts'),
   };
   const intrinsic = intrinsicModule();
   files['cli/generated/intrinsic.js'] = intrinsic.source;

@@ -127,7 +127,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const { values } = parseArgs({ options: { 'move-to': { type: 'string' } } });
     const r = refreshRegistry({ moveTo: values['move-to'] });
     const moved = r.movedFrom ? `; package.json config.cfnLintVersion moved from ${r.movedFrom} to ${r.version} (run npm test: tests that run cfn-lint expect ${r.version} now)` : '';
-    console.log(`schemas:refresh: cfn-lint ${r.version}: wrote ${r.written.length} files (schemas/registry/, cli/generated/, handler/generated/)${moved}`);
+    console.log(`schemas:refresh: cfn-lint ${r.version}: wrote ${r.written.length} files (schemas/registry/, cli/generated/, shared/generated/)${moved}`);
   } catch (err) {
     console.error(`npm run schemas:refresh: ${(err as Error).message}`);
     process.exit(1);

@@ -3,10 +3,10 @@
 // Against real servers: interop.test.ts.
 import { expect } from 'chai';
 import ssh2 from 'ssh2';
-import { parseDestination } from '../handler/destination.js';
-import { algorithmsOf, candidateFamilies, describePins, keyTypeOf, rsaOnlyWithSha1 } from '../handler/host-key-algorithms.js';
-import { parseTrustedHostKeys } from '../handler/host-keys.js';
-import { isPartFile, newAttemptId, temporaryName } from '../handler/part-files.js';
+import { parseDestination } from '../shared/destination/parse-secret.js';
+import { algorithmsOf, candidateFamilies, describePins, keyTypeOf, rsaOnlyWithSha1 } from '../shared/ssh/host-key-algorithms.js';
+import { parseTrustedHostKeys } from '../shared/ssh/host-keys.js';
+import { isPartFile, newAttemptId, temporaryName } from '../shared/sftp/part-files.js';
 import { keyPair, sshKeygenFingerprint } from './helpers/keys.js';
 
 const ID = '0123456789abcdef';

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { GetBucketTaggingCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { expect } from 'chai';
-import { logLines, logStrings, metricLines, startHandlerHarness, type HandlerHarness, type Invocation } from './helpers/handler-harness.js';
+import { logLines, logStrings, metricLines, startHandlerHarness, type HandlerHarnessWithSshd, type Invocation } from './helpers/handler-harness.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
 import { cleanTempDirs, listFiles, tempDir } from './helpers/project.js';
 
@@ -72,7 +72,7 @@ const FIELDS = ['Host', 'Port', 'Username', 'PrivateKey', 'Passphrase', 'Passwor
 
 describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + sshd)`, function () {
   this.timeout(240_000);
-  let h: HandlerHarness;
+  let h: HandlerHarnessWithSshd;
   let hostKeyForms: string[];
   const clientSecrets: string[] = [];
 

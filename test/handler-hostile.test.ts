@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { GetBucketTaggingCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { startHandlerHarness, logLines, metricLines, type HandlerHarness, type Invocation } from './helpers/handler-harness.js';
+import { startHandlerHarness, logLines, metricLines, type HandlerHarnessWithSshd, type Invocation } from './helpers/handler-harness.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
 import { cleanTempDirs, listFiles, tempDir } from './helpers/project.js';
 
@@ -16,7 +16,7 @@ const BUCKET_TAGS = [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', V
 
 describe('outbound handler: hostile and malformed input (bundle + moto + sshd)', function () {
   this.timeout(120_000);
-  let h: HandlerHarness;
+  let h: HandlerHarnessWithSshd;
   /** A TCP listener on 127.0.0.1 that accepts and never says a word: the slowest possible server. */
   let silent: net.Server;
   const held: net.Socket[] = [];

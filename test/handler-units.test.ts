@@ -5,11 +5,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import ssh2 from 'ssh2';
-import { parseDestination } from '../handler/destination.js';
-import { fingerprint, parseTrustedHostKeys } from '../handler/host-keys.js';
+import { parseDestination } from '../shared/destination/parse-secret.js';
+import { fingerprint, parseTrustedHostKeys } from '../shared/ssh/host-keys.js';
 import { Logger } from '../handler/log.js';
 import { SecretValues } from '../handler/secret-values.js';
-import { decodeEventKey, parseStagingKey } from '../handler/staging-key.js';
+import { decodeEventKey, parseStagingKey } from '../shared/destination/staging-key.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
 import { cleanTempDirs, tempDir } from './helpers/project.js';
 

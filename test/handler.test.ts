@@ -1,7 +1,7 @@
 // The outbound handler end to end, with real parts: the bundled artifact
 // (dist/handler/index.js, what the Lambda runs), a moto server for S3 and
 // Secrets Manager, and OpenSSH's sshd on 127.0.0.1 as the remote SFTP server
-// (test/helpers/lambda-harness.ts). Other SFTP servers: interop.test.ts.
+// (test/helpers/handler-harness.ts). Other SFTP servers: interop.test.ts.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { expect } from 'chai';
 import { keyPair, secretFragments, type KeyPair } from './helpers/keys.js';
-import { eventKey, logLines as logs, metricLines as metrics, sha256 as sha, startLambdaHarness, type Invocation, type LambdaHarness, type Staged } from './helpers/lambda-harness.js';
+import { eventKey, logLines as logs, metricLines as metrics, sha256 as sha, startHandlerHarness, type HandlerHarness, type Invocation, type Staged } from './helpers/handler-harness.js';
 import { cleanTempDirs, tempDir } from './helpers/project.js';
 import { freePort, startSshd, type Sshd } from './helpers/servers.js';
 
@@ -20,7 +20,7 @@ const PASSPHRASE = 'correct horse battery staple';
 describe('outbound handler (bundle + moto + sshd)', function () {
   this.timeout(120_000);
 
-  let lambda: LambdaHarness;
+  let lambda: HandlerHarness;
   let sshd: Sshd;
   let readOnlySshd: Sshd;
   let encryptedKey: KeyPair;
@@ -29,7 +29,8 @@ describe('outbound handler (bundle + moto + sshd)', function () {
   before(async function () {
     encryptedKey = encryptedKeyPair(PASSPHRASE);
     [lambda, sshd, readOnlySshd] = await Promise.all([
-      startLambdaHarness({ prefix: PREFIX, gateway: 'test-gateway', bucket: BUCKET }),
+      // This file's own sshds: one trusts an extra (encrypted) client key, one is read-only.
+      startHandlerHarness({ prefix: PREFIX, gateway: 'test-gateway', bucket: BUCKET, sshd: false }),
       startSshd({ extraAuthorizedKeys: [encryptedKey.publicKey] }),
       startSshd({ readOnly: true }),
     ]);
@@ -48,7 +49,10 @@ describe('outbound handler (bundle + moto + sshd)', function () {
       PASSPHRASE,
       'BEGIN OPENSSH PRIVATE KEY',
     ];
-    for (const line of lambda.allLines) for (const s of secrets) expect(line, 'a log line leaks secret material').not.to.include(s);
+    for (const line of lambda.allLines) {
+      expect(() => JSON.parse(line), `a log line is not JSON: ${line}`).not.to.throw();
+      for (const s of secrets) expect(line, 'a log line leaks secret material').not.to.include(s);
+    }
   });
 
   // --- helpers ---------------------------------------------------------------

@@ -1,5 +1,5 @@
 // The outbound push against every kind of SFTP server partners run, with real
-// parts: the bundled handler (test/helpers/lambda-harness.ts: moto for S3 and
+// parts: the bundled handler (test/helpers/handler-harness.ts: moto for S3 and
 // Secrets Manager), the `sftpgw destinations test` CLI process, and these
 // servers on 127.0.0.1, each started once for this file and stopped by PID:
 //   - OpenSSH internal-sftp with ed25519 and RSA host keys
@@ -15,7 +15,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { startCuttingProxy, type CuttingProxy } from './helpers/cutting-proxy.js';
 import { keyPair, secretFragments, sshKeygenFingerprint } from './helpers/keys.js';
-import { logLines, sha256, startLambdaHarness, type Invocation, type LambdaHarness, type Staged } from './helpers/lambda-harness.js';
+import { logLines, sha256, startHandlerHarness, type HandlerHarness, type Invocation, type Staged } from './helpers/handler-harness.js';
 import { runCliAsync, tempDir, cleanTempDirs } from './helpers/project.js';
 import { startProftpd } from './helpers/proftpd.js';
 import { listeningAddresses, startSshd, type SftpServer } from './helpers/servers.js';
@@ -54,7 +54,7 @@ const parts = (dir: string): string[] => readdirSync(dir).filter((f) => f.endsWi
 describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)', function () {
   this.timeout(180_000);
 
-  let lambda: LambdaHarness;
+  let lambda: HandlerHarness;
   const servers = new Map<string, SftpServer>();
   let big: Staged;
   let bigBody: Buffer;
@@ -63,7 +63,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
 
   before(async function () {
     const started = await Promise.allSettled([
-      startLambdaHarness({ prefix: PREFIX, gateway: GATEWAY }),
+      startHandlerHarness({ prefix: PREFIX, gateway: GATEWAY, sshd: false }),
       ...SERVERS.map((s) => s.start()),
       // An old server: its RSA key signs only with SHA-1.
       startSshd({ hostKeys: ['rsa'], extraConfig: ['HostKeyAlgorithms ssh-rsa'] }),
@@ -72,7 +72,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
       if (r.status === 'fulfilled' && i > 0) servers.set(SERVERS[i - 1]?.id ?? 'sha1-only', r.value as SftpServer);
     });
     sha1Only = servers.get('sha1-only')!;
-    if (started[0].status === 'fulfilled') lambda = started[0].value as LambdaHarness;
+    if (started[0].status === 'fulfilled') lambda = started[0].value as HandlerHarness;
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason; // after() stops whatever did start
     bigBody = randomBytes(BIG);
@@ -84,7 +84,10 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
   after(async function () {
     await Promise.all([lambda?.stop(), ...[...servers.values()].map((s) => s.stop())]);
     const secrets = [...servers.values()].flatMap((s) => secretFragments(s.clientKey.privateKey));
-    for (const line of lambda?.allLines ?? []) for (const s of secrets) expect(line, 'a log line leaks secret material').not.to.include(s);
+    for (const line of lambda?.allLines ?? []) {
+      expect(() => JSON.parse(line), `a log line is not JSON: ${line}`).not.to.throw();
+      for (const s of secrets) expect(line, 'a log line leaks secret material').not.to.include(s);
+    }
     cleanTempDirs();
   });
 
@@ -303,6 +306,8 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
           const final = path.join(dir, 'race.bin');
           const accepted = proxy.accepted;
           const cuts = proxy.cuts;
+          // Three warm containers: the later two must start while the first is still sending.
+          await lambda.warm(3);
           // Hash the final file the moment it appears: a reader only ever sees the complete object.
           let firstSeen: string | undefined;
           let others: Promise<[Invocation, Invocation]> | undefined;

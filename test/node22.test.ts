@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { startHandlerHarness, type HandlerHarness } from './helpers/handler-harness.js';
+import { startHandlerHarness, type HandlerHarnessWithSshd } from './helpers/handler-harness.js';
 import { cliBin, exampleProject, repoRoot, tempDir } from './helpers/project.js';
 
 const node22 = path.join(process.env.SFTPGW_NODE22_DIR ?? path.join(repoRoot, '.cache', 'node22'), 'node_modules', 'node', 'bin', 'node');
@@ -32,7 +32,7 @@ writeSync(3, JSON.stringify(out));
 `;
 
 describe('Node.js 22: the bundled push function and the CLI', function () {
-  let h: HandlerHarness | undefined;
+  let h: HandlerHarnessWithSshd | undefined;
   let dir = '';
 
   before(async function () {

@@ -1,5 +1,5 @@
-// The writer that streams an S3 body into a remote file (handler/
-// remote-file-writer.ts, with handler/write-coalescer.ts), against a real
+// The writer that streams an S3 body into a remote file (shared/sftp/
+// remote-file-writer.ts, with shared/sftp/write-coalescer.ts), against a real
 // OpenSSH sshd on 127.0.0.1: chunks of every size come out as writes of the
 // server's size, byte for byte; bytes in flight stay bounded; a write's buffer
 // is never touched before its acknowledgement; slabs are reused; the source is
@@ -18,8 +18,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
 import ssh2, { type SFTPWrapper } from 'ssh2';
-import { RemoteFileWriter, serverWriteLimit, type WriterOptions } from '../handler/remote-file-writer.js';
-import { WriteCoalescer } from '../handler/write-coalescer.js';
+import { RemoteFileWriter, serverWriteLimit, type WriterOptions } from '../shared/sftp/remote-file-writer.js';
+import { WriteCoalescer } from '../shared/sftp/write-coalescer.js';
 import { cleanTempDirs } from './helpers/project.js';
 import { startSshd, type Sshd } from './helpers/servers.js';
 

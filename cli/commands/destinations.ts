@@ -5,13 +5,14 @@ import { nodeVersionNote } from './aws-context.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
 import { loadConfig } from '../engine/config/load.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
-import { checkKey, listDestinations, putDestination, RECOVERY_DAYS, removeDestination, scanDestination, secretName, testDestination } from '../engine/destinations/destinations.js';
+import { checkKey, listDestinations, putDestination, RECOVERY_DAYS, removeDestination, scanDestination, testDestination } from '../engine/destinations/destinations.js';
 import { usageError } from '../engine/errors.js';
 import type { CommonFlags } from '../options.js';
 import { consoleReporter } from '../output.js';
 import { readInputFile } from './input-file.js';
 import { confirm, decision } from './prompt.js';
-import type { DestinationSecret } from '../../handler/destination-schema.js';
+import type { DestinationSecret } from '../../shared/destination/secret-schema.js';
+import { defaultSecretPrefix, destinationSecretName, GATEWAY_TAG } from '../../shared/gateway-names.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
 interface DestFlags extends CommonFlags {
@@ -23,7 +24,7 @@ async function context(flags: DestFlags) {
   const reporter = consoleReporter(flags);
   const config: ResolvedConfig = await loadConfig({ configFile: flags.config, env: flags.env }, reporter);
   nodeVersionNote(reporter);
-  const prefix = config.outbound?.secretPrefix ?? `sftpgw/${config.stackName}`;
+  const prefix = config.outbound?.secretPrefix ?? defaultSecretPrefix(config.stackName);
   return { config, prefix, store: sdkSecretStore(flags.region ?? config.region ?? undefined), reporter };
 }
 
@@ -48,14 +49,14 @@ export async function runPut(flags: DestFlags & {
   };
   const { config, prefix, store } = await context(flags);
   const r = await putDestination(store, { prefix, key, gateway: config.stackName, secret, kmsKeyId: flags.kmsKeyId });
-  process.stderr.write(`${r.created ? 'created' : 'updated'} destination ${key} (secret ${r.name}, tagged ${'sftpgw:gateway'}=${config.stackName}); stage files at ${key}/<file>\n`);
+  process.stderr.write(`${r.created ? 'created' : 'updated'} destination ${key} (secret ${r.name}, tagged ${GATEWAY_TAG}=${config.stackName}); stage files at ${key}/<file>\n`);
   return EXIT.ok;
 }
 
 export async function runTest(flags: DestFlags & { write?: boolean; scan?: boolean }, key: string): Promise<ExitCode> {
   checkKey(key);
   const { prefix, store } = await context(flags);
-  const name = secretName(prefix, key);
+  const name = destinationSecretName(prefix, key);
   if (flags.scan) {
     const r = await scanDestination(store, name);
     if (flags.output === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');

@@ -8,6 +8,7 @@
 // libsonnet/ is searched first by its templates (see sftpgw's docs/customizing.md).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { GATEWAY_TAG } from '../../shared/gateway-names.js';
 import { SftpgwError, usageError } from './errors.js';
 import { ownPackage } from './own-package.js';
 import { packageSource, scopeOf, type PackageSource } from './package-spec.js';
@@ -44,7 +45,7 @@ stackName: ${stackName}
 description: SFTP gateway ${stackName}
 usersDir: users
 
-# On every taggable resource (sftpgw adds sftpgw:gateway: <stackName>).
+# On every taggable resource (sftpgw adds ${GATEWAY_TAG}: <stackName>).
 tags:
   team: platform
 

@@ -1,19 +1,28 @@
 // The bundled push function as Lambda runs it (dist/handler/index.js alone in a
-// folder, loaded as index.mjs) wired to a real moto server (S3, Secrets
-// Manager) and a real sshd on 127.0.0.1, both started once per test file and
-// stopped by PID. moto cannot deliver S3 notifications without Docker, so a
-// test invokes the handler with the event S3 would send (or a malformed one).
+// folder, no node_modules above it, loaded as index.mjs) wired to a real moto
+// server (S3, Secrets Manager) and, unless a test brings its own SFTP servers,
+// a real sshd on 127.0.0.1; both started once per test file and stopped by
+// PID. moto cannot deliver S3 notifications without Docker, so a test invokes
+// the handler with the event S3 would send (or a malformed one).
 //
-// The function runs in a worker thread, like the single process of a Lambda
-// container: a case that blocks the event loop (a backtracking regular
+// Each invocation runs in a worker thread, like the single process of a
+// Lambda container: a case that blocks the event loop (a backtracking regular
 // expression never returns) is stopped at its time budget and reported,
-// instead of hanging the test run.
+// instead of hanging the test run. Invocations may overlap: each one in
+// flight has a worker of its own (as concurrent invocations have containers
+// of their own), and its log lines are its own.
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { CreateBucketCommand, GetObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, GetObjectTaggingCommand, PutBucketVersioningCommand,
+  PutObjectCommand, S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateSecretCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { S3Event } from 'aws-lambda';
+import { GATEWAY_TAG } from '../../shared/gateway-names.js';
 import { repoRoot, tempDir } from './project.js';
 import { startMoto, startSshd, type Moto, type Sshd } from './servers.js';
 
@@ -41,33 +50,62 @@ export interface Staged {
   size: number;
 }
 
+/** The function, moto, and the staging bucket. */
 export interface HandlerHarness {
   moto: Moto;
-  sshd: Sshd;
   s3: S3Client;
   sm: SecretsManagerClient;
   bucket: string;
   prefix: string;
-  /** A folder on the sshd, created (absolute path, also the remote path). */
-  remoteDir(name: string): string;
-  /** Writes the secret `<prefix>/<key>` as given (a string is stored verbatim). */
+  /** Every line any invocation wrote, for "no secret in any line" checks. */
+  allLines: string[];
+  /** Writes the secret `<prefix>/<key>`, tagged for the gateway when created (a string is stored verbatim). */
   putSecret(key: string, value: string | Record<string, unknown>): Promise<void>;
-  /** A working secret for the sshd with `overrides` applied (undefined removes a field). */
-  validSecret(key: string, overrides?: Record<string, unknown>): Record<string, unknown>;
   stage(key: string, body: Buffer | string): Promise<Staged>;
+  /** A new object (version) with the content of another, copied inside moto. */
+  copy(from: Staged, key: string): Promise<Staged>;
+  remove(o: Staged): Promise<void>;
   /** An S3 ObjectCreated record as S3 sends it (key URL-encoded, + for a space). */
   record(o: { key: string; versionId?: string; size?: number }): Record<string, unknown>;
-  event(objects: Array<{ key: string; versionId?: string; size?: number }>): { Records: Array<Record<string, unknown>> };
+  event(objects: Array<{ key: string; versionId?: string; size?: number }>): S3Event;
   /** Calls the handler with a context whose time runs out after remainingMs; stops it after budgetMs. */
   invoke(event: unknown, remainingMs?: number, budgetMs?: number): Promise<Invocation>;
+  /**
+   * Has `containers` workers loaded and idle, as warm containers are: a test
+   * that starts overlapping invocations at a precise moment calls it first, so
+   * no invocation waits for a bundle to load.
+   */
+  warm(containers: number): Promise<void>;
   tags(o: { key: string; versionId?: string }): Promise<Record<string, string>>;
+  /** Removes every tag of the version (as if the function's tag write had been lost). */
+  clearTags(o: Staged): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The same with the harness's own sshd as the remote SFTP server. */
+export interface HandlerHarnessWithSshd extends HandlerHarness {
+  sshd: Sshd;
+  /** A folder on the sshd, created (absolute path, also the remote path). */
+  remoteDir(name: string): string;
+  /** A working secret for the sshd with `overrides` applied (undefined removes a field). */
+  validSecret(key: string, overrides?: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface HandlerHarnessOptions {
+  bucket?: string;
+  /** SECRET_PREFIX (default sftpgw). */
+  prefix?: string;
+  /** GATEWAY, and the gateway tag on secrets putSecret creates (default test-gateway). */
+  gateway?: string;
+  /** More environment for the function. */
+  env?: Record<string, string>;
 }
 
 // Runs in the worker: loads the bundle once, captures its stdout per call.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const loaded = import(workerData.bundle).then((m) => m.handler);
+loaded.then(() => parentPort.postMessage({ ready: true }), () => {});
 parentPort.on('message', async ({ id, event, remainingMs }) => {
   const handler = await loaded;
   const raw = [];
@@ -119,6 +157,8 @@ export function s3Record(bucket: string, o: { key: string; versionId?: string; s
   };
 }
 
+export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
+
 /**
  * Every string of a parsed log line: values, and object keys below the top
  * level (the top-level names are the logger's own). What "no secret in a
@@ -136,28 +176,34 @@ export function logStrings(value: unknown, top = true, out: string[] = []): stri
   return out;
 }
 
-export async function startHandlerHarness(opts: { bucket?: string; prefix?: string; env?: Record<string, string> } = {}): Promise<HandlerHarness> {
+/** Starts moto and an sshd; `sshd: false` for a test that brings its own SFTP servers. */
+export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd: false }): Promise<HandlerHarness>;
+export async function startHandlerHarness(opts?: HandlerHarnessOptions & { sshd?: true }): Promise<HandlerHarnessWithSshd>;
+export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?: boolean } = {}): Promise<HandlerHarness | HandlerHarnessWithSshd> {
   const bucket = opts.bucket ?? 'staging-bucket';
   const prefix = opts.prefix ?? 'sftpgw';
+  const gateway = opts.gateway ?? 'test-gateway';
   const bundle = path.join(repoRoot, 'dist/handler/index.js');
   if (!existsSync(bundle)) throw new Error('dist/handler/index.js is missing: npm run build');
-  const servers = await Promise.allSettled([startMoto(), startSshd()]);
+  const servers = await Promise.allSettled([startMoto(), ...(opts.sshd === false ? [] : [startSshd()])]);
   const failed = servers.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.all(servers.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
     throw failed.reason;
   }
-  const [moto, sshd] = servers.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [Moto, Sshd];
+  const [moto, sshd] = servers.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [Moto, Sshd | undefined];
   const savedEnv = { ...process.env };
   let stopWorkers = async (): Promise<void> => {};
   const stop = async (): Promise<void> => {
     process.env = savedEnv;
     await stopWorkers();
-    await Promise.all([moto.stop(), sshd.stop()]);
+    await Promise.all([moto.stop(), sshd?.stop()]);
   };
   try {
+    // Workers take their environment from here when they start; tests' own
+    // SDK clients and child processes take moto's credentials from it too.
     Object.assign(process.env, moto.env, {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SECRET_PREFIX: prefix, GATEWAY: 'test-gateway',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SECRET_PREFIX: prefix, GATEWAY: gateway,
       DESTINATION_CACHE_SECONDS: '0', DEADLINE_MARGIN_SECONDS: '10', ...opts.env,
     });
     const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' });
@@ -171,28 +217,24 @@ export async function startHandlerHarness(opts: { bucket?: string; prefix?: stri
     const idle: Worker[] = [];
     const all = new Set<Worker>();
     let calls = 0;
-    const takeWorker = (): Worker => {
-      const w = idle.pop() ?? new Worker(WORKER, { eval: true, workerData: { bundle: pathToFileURL(isolated).href }, env: { ...process.env } });
+    const newWorker = (): Worker => {
+      const w = new Worker(WORKER, { eval: true, workerData: { bundle: pathToFileURL(isolated).href }, env: { ...process.env } });
       w.unref();
       all.add(w);
       return w;
     };
+    const takeWorker = (): Worker => idle.pop() ?? newWorker();
     const dropWorker = async (w: Worker): Promise<void> => {
       all.delete(w);
       await w.terminate();
     };
     stopWorkers = async () => { await Promise.all([...all].map(dropWorker)); };
 
-    const remoteDir = (name: string): string => {
-      const dir = path.join(sshd.root, name);
-      mkdirSync(dir, { recursive: true });
-      return dir;
-    };
-
     const record = (o: { key: string; versionId?: string; size?: number }) => s3Record(bucket, o);
+    const allLines: string[] = [];
 
-    return {
-      moto, sshd, s3, sm, bucket, prefix, remoteDir, record, stop,
+    const harness: HandlerHarness = {
+      moto, s3, sm, bucket, prefix, allLines, record, stop,
       async putSecret(key, value) {
         const text = typeof value === 'string' ? value : JSON.stringify(value);
         const name = `${prefix}/${key}`;
@@ -200,25 +242,21 @@ export async function startHandlerHarness(opts: { bucket?: string; prefix?: stri
           await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: text }));
         } catch (err) {
           if (!(err instanceof ResourceNotFoundException)) throw err;
-          await sm.send(new CreateSecretCommand({ Name: name, SecretString: text, Tags: [{ Key: 'sftpgw:gateway', Value: 'test-gateway' }] }));
+          await sm.send(new CreateSecretCommand({ Name: name, SecretString: text, Tags: [{ Key: GATEWAY_TAG, Value: gateway }] }));
         }
-      },
-      validSecret(key, overrides = {}) {
-        const secret: Record<string, unknown> = {
-          Host: '127.0.0.1', Port: sshd.port, Username: sshd.user, PrivateKey: sshd.clientKey.privateKey,
-          TrustedHostKeys: [sshd.hostPublicKey], RemoteDirectory: remoteDir(key), FilePattern: '.*',
-        };
-        for (const [k, v] of Object.entries(overrides)) {
-          if (v === undefined) delete secret[k];
-          else secret[k] = v;
-        }
-        return secret;
       },
       async stage(key, body) {
         const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body) }));
         return { key, versionId: out.VersionId!, size: Buffer.byteLength(body) };
       },
-      event: (objects) => ({ Records: objects.map(record) }),
+      async copy(from, key) {
+        const out = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: `${bucket}/${encodeURIComponent(from.key)}?versionId=${from.versionId}` }));
+        return { key, versionId: out.VersionId!, size: from.size };
+      },
+      async remove(o) {
+        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
+      },
+      event: (objects) => ({ Records: objects.map(record) }) as unknown as S3Event,
       async invoke(event, remainingMs = 300_000, budgetMs = remainingMs + 5_000) {
         const w = takeWorker();
         const id = ++calls;
@@ -248,6 +286,7 @@ export async function startHandlerHarness(opts: { bucket?: string; prefix?: stri
           inv.typeError = reply.error.typeError;
         }
         inv.raw = reply.raw.split('\n').filter(Boolean);
+        allLines.push(...inv.raw);
         for (const line of inv.raw) {
           try {
             inv.lines.push(JSON.parse(line) as Record<string, unknown>);
@@ -257,9 +296,42 @@ export async function startHandlerHarness(opts: { bucket?: string; prefix?: stri
         }
         return inv;
       },
+      async warm(containers) {
+        const started = Array.from({ length: Math.max(0, containers - idle.length) }, newWorker);
+        await Promise.all(started.map((w) => new Promise<void>((resolve, reject) => {
+          const onMessage = (m: { ready?: boolean }) => { if (m.ready) { w.off('error', reject); w.off('message', onMessage); resolve(); } };
+          w.on('message', onMessage);
+          w.once('error', reject);
+        })));
+        idle.push(...started);
+      },
       async tags(o) {
         const out = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
         return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key!, t.Value!]));
+      },
+      async clearTags(o) {
+        await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
+      },
+    };
+    if (!sshd) return harness;
+
+    const remoteDir = (name: string): string => {
+      const dir = path.join(sshd.root, name);
+      mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+    return {
+      ...harness, sshd, remoteDir,
+      validSecret(key, overrides = {}) {
+        const secret: Record<string, unknown> = {
+          Host: '127.0.0.1', Port: sshd.port, Username: sshd.user, PrivateKey: sshd.clientKey.privateKey,
+          TrustedHostKeys: [sshd.hostPublicKey], RemoteDirectory: remoteDir(key), FilePattern: '.*',
+        };
+        for (const [k, v] of Object.entries(overrides)) {
+          if (v === undefined) delete secret[k];
+          else secret[k] = v;
+        }
+        return secret;
       },
     };
   } catch (err) {

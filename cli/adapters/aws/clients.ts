@@ -12,8 +12,12 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Reporter } from '../../engine/reporter.js';
+import { s3PathStyle } from '../../../shared/aws-endpoints.js';
 import { iamAction } from './errors.js';
 import { PatientRetryStrategy, THROTTLING_PATIENCE } from './retry.js';
+
+// artifact-store.ts and template-reader.ts take the endpoint from here.
+export { s3Endpoint } from '../../../shared/aws-endpoints.js';
 
 export interface AwsSettings {
   region?: string;
@@ -26,10 +30,6 @@ export interface AwsSettings {
 function clientConfig(s: AwsSettings, service: string) {
   const onThrottled = (ms: number) => s.reporter?.debug(`throttled by ${service}; retrying in ${ms} ms`);
   return { region: s.region, retryStrategy: new PatientRetryStrategy({ ...THROTTLING_PATIENCE, onThrottled }) };
-}
-
-export function s3Endpoint(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
 /** The clients' common middleware stack (the SDK's types differ per client; the stack is the same). */
@@ -59,7 +59,7 @@ export function withErrorContext<C>(client: C): C {
 }
 
 export function s3Client(s: AwsSettings): S3Client {
-  return withErrorContext(new S3Client({ ...clientConfig(s, 'S3'), forcePathStyle: s3Endpoint(s.env) !== undefined }));
+  return withErrorContext(new S3Client({ ...clientConfig(s, 'S3'), forcePathStyle: s3PathStyle(s.env) }));
 }
 
 export function cloudFormationClient(s: AwsSettings): CloudFormationClient {

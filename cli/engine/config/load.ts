@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
+import { defaultSecretPrefix, GATEWAY_TAG } from '../../../shared/gateway-names.js';
 import validateConfig from '../../generated/config-validate.js';
 import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
 import type { Reporter } from '../reporter.js';
@@ -255,7 +256,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     userStacks: settings.userStacks ?? null,
     outDir,
     // The gateway tag comes first so a config tag of the same name cannot drop it silently.
-    tags: { ...(settings.tags ?? {}), 'sftpgw:gateway': stackName },
+    tags: { ...(settings.tags ?? {}), [GATEWAY_TAG]: stackName },
     dns: settings.dns
       ? { domain: settings.dns.domain, hostname: settings.dns.hostname ?? 'sftp', hostedZoneId: settings.dns.hostedZoneId, ttl: settings.dns.ttl ?? 300 }
       : null,
@@ -277,7 +278,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     },
     iam: { permissionsBoundary: settings.iam?.permissionsBoundary ?? null },
     outbound: settings.outbound?.enabled === false ? null : {
-      secretPrefix: settings.outbound?.secretPrefix ?? `sftpgw/${stackName}`,
+      secretPrefix: settings.outbound?.secretPrefix ?? defaultSecretPrefix(stackName),
       reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,
       memorySize: settings.outbound?.memorySize ?? 512,
       timeoutSeconds: settings.outbound?.timeoutSeconds ?? 300,

@@ -1,6 +1,7 @@
 // JSON schema of sftpgw.yaml. The same schema describes the top level and each
 // entry of `environments` (which may not nest further). Unknown keys are an
 // error everywhere: a typo must not pass silently.
+import { defaultSecretPrefix } from '../../../shared/gateway-names.js';
 
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
@@ -68,7 +69,7 @@ const settings = {
     additionalProperties: false,
     properties: {
       enabled: { type: 'boolean', description: 'default true; false leaves every outbound resource out' },
-      secretPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$', maxLength: 400, description: 'destination secrets are <secretPrefix>/<key>; default sftpgw/<stackName>' },
+      secretPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$', maxLength: 400, description: `destination secrets are <secretPrefix>/<key>; default ${defaultSecretPrefix('<stackName>')}` },
       reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
       memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
       timeoutSeconds: { type: 'integer', minimum: 30, maximum: 899, description: 'below the 900 s maximum; the handler stops 10 s before it' },

@@ -1,30 +1,26 @@
-// sftpgw destinations put | test | list. The secret is checked with the
-// handler's own parser (handler/destination.ts) before it is written, and the
-// test connects with the handler's own connect (pinned host key, timeouts).
+// sftpgw destinations put | test | list. The secret is checked with the push
+// function's own parser (shared/destination/parse-secret.ts) before it is
+// written, and the test connects with the function's own connect
+// (shared/sftp/connect.ts: pinned host key, timeouts).
 // No value of a secret is ever printed.
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Deletion, SecretInfo, SecretStoreApi } from '../../adapters/aws/secrets.js';
-import { DestinationError, parseDestination, type Destination } from '../../../handler/destination.js';
-import type { DestinationSecret } from '../../../handler/destination-schema.js';
-import { fingerprint } from '../../../handler/host-keys.js';
-import { algorithmsOf, HOST_KEY_FAMILIES, keyTypeOf, REFUSED_ALGORITHMS, rsaOnlyWithSha1 } from '../../../handler/host-key-algorithms.js';
-import { probeHostKey } from '../../../handler/host-key-probe.js';
-import { closeQuietly, connectSftp, type SftpConnection, type SftpTarget } from '../../../handler/sftp-connect.js';
-import { DEFAULT_TUNING, push } from '../../../handler/sftp-push.js';
-import { DESTINATION_KEY_PATTERN } from '../../../handler/staging-key.js';
+import { DestinationError, parseDestination, type Destination } from '../../../shared/destination/parse-secret.js';
+import type { DestinationSecret } from '../../../shared/destination/secret-schema.js';
+import { fingerprint } from '../../../shared/ssh/host-keys.js';
+import { algorithmsOf, HOST_KEY_FAMILIES, keyTypeOf, REFUSED_ALGORITHMS, rsaOnlyWithSha1 } from '../../../shared/ssh/host-key-algorithms.js';
+import { probeHostKey } from '../../../shared/ssh/host-key-probe.js';
+import { closeQuietly, connectSftp, type SftpConnection, type SftpTarget } from '../../../shared/sftp/connect.js';
+import { DEFAULT_TUNING, push } from '../../../shared/sftp/push.js';
+import { DESTINATION_KEY_PATTERN } from '../../../shared/destination/staging-key.js';
+import { destinationSecretName, GATEWAY_TAG } from '../../../shared/gateway-names.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
-
-export const GATEWAY_TAG = 'sftpgw:gateway';
 
 export function checkKey(key: string): void {
   if (!DESTINATION_KEY_PATTERN.test(key)) {
     throw usageError(`"${key}" is not a destination key`, `use ${DESTINATION_KEY_PATTERN.source}: it is the first folder of staged files (<key>/<file>)`);
   }
-}
-
-export function secretName(prefix: string, key: string): string {
-  return `${prefix.replace(/\/+$/, '')}/${key}`;
 }
 
 /** Parses with the handler's rules; problems name fields, never values. */
@@ -60,7 +56,7 @@ export interface PutResult {
 
 export async function putDestination(store: SecretStoreApi, opts: { prefix: string; key: string; gateway: string; secret: DestinationSecret; kmsKeyId?: string }): Promise<PutResult> {
   checkKey(opts.key);
-  const name = secretName(opts.prefix, opts.key);
+  const name = destinationSecretName(opts.prefix, opts.key);
   checkedDestination(name, opts.secret);
   const value = JSON.stringify(opts.secret);
   const existing = await store.describe(name);
@@ -98,7 +94,7 @@ export async function removeDestination(
   confirm: (question: string) => Promise<boolean>,
 ): Promise<RemoveResult | 'declined'> {
   checkKey(opts.key);
-  const name = secretName(opts.prefix, opts.key);
+  const name = destinationSecretName(opts.prefix, opts.key);
   const existing = await store.describe(name);
   if (!existing) {
     throw new SftpgwError('failed', `destination ${opts.key} does not exist (no secret ${name})`, { hint: 'sftpgw destinations list shows the destinations of this gateway' });
@@ -210,7 +206,7 @@ export interface HostKeyScan {
 
 /**
  * The server's host keys, one connection per key family — the same families
- * and algorithms deliveries offer (handler/host-key-algorithms.ts), so a key
+ * and algorithms deliveries offer (shared/ssh/host-key-algorithms.ts), so a key
  * marked pinned and acceptable is exactly one a delivery accepts. Every
  * connection is refused at the host-key step (nothing is trusted, nothing
  * authenticates). An RSA key the server signs only with SHA-1 is listed as

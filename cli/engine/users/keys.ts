@@ -5,7 +5,7 @@
 // A private key pasted by mistake is refused without echoing any part of it:
 // messages name the user file and the key's index, never its text.
 import { generateKeyPairSync } from 'node:crypto';
-import { fingerprint } from '../../../handler/fingerprint.js';
+import { fingerprint } from '../../../shared/ssh/fingerprint.js';
 import { createRequire } from 'node:module';
 import type { ParsedKey } from 'ssh2/lib/protocol/keyParser.js';
 import { looksLikeSsh2Key, SSH2_BEGIN, SSH2_END, ssh2ToOpenSsh } from './rfc4716.js';

@@ -1,6 +1,7 @@
 // Baseline for IAM: no wildcard actions, no wildcard resources except where
 // the API has no resource-level permissions, confused-deputy conditions on
 // service trust, and secrets readable only under the gateway's tag.
+import { GATEWAY_TAG } from '../../../../shared/gateway-names.js';
 import type { Finding } from '../finding.js';
 import { label, statementsOf, strings, type PolicyDoc, type Statement } from '../policies.js';
 import { conditionValues, dig, isWildcardValue, props, statementsOfKind, statementViolation, violation, type BaselineContext, type BaselineRule } from './context.js';
@@ -112,7 +113,7 @@ export const secretsScopedAccess: BaselineRule = {
         const onAll = strings(s.Resource).includes('*');
         const tagged = Object.values((s.Condition as Record<string, unknown>) ?? {}).some((c) => c && typeof c === 'object' && Object.keys(c).some((k) => /^(aws|secretsmanager):ResourceTag\//i.test(k)));
         if (onAll || !tagged) {
-          out.push(at(ctx, this, doc, st, `statement ${label(st)} reads secrets ${onAll ? 'on every secret ("*")' : 'without a resource-tag condition'}`, 'allow GetSecretValue only on arn:…:secret:<prefix>/* with Condition StringEquals secretsmanager:ResourceTag/sftpgw:gateway = the stack'));
+          out.push(at(ctx, this, doc, st, `statement ${label(st)} reads secrets ${onAll ? 'on every secret ("*")' : 'without a resource-tag condition'}`, `allow GetSecretValue only on arn:…:secret:<prefix>/* with Condition StringEquals secretsmanager:ResourceTag/${GATEWAY_TAG} = the stack`));
         }
       }
     }

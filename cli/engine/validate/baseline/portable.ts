@@ -4,13 +4,12 @@
 import { pointerOf, type Finding } from '../finding.js';
 import { isObj } from '../values.js';
 import { typeInfo } from '../resource-types.js';
+import { GATEWAY_TAG } from '../../../../shared/gateway-names.js';
 import { props, violation, type BaselineRule } from './context.js';
-
-const GATEWAY_TAG = 'sftpgw:gateway';
 
 export const sharedTags: BaselineRule = {
   id: 'baseline/shared-tags',
-  description: 'taggable resources carry every shared tag, and the sftpgw:gateway tag with the stack\'s name',
+  description: `taggable resources carry every shared tag, and the ${GATEWAY_TAG} tag with the stack's name`,
   check(ctx) {
     const wanted = Object.entries(ctx.sharedTags);
     if (wanted.length === 0) return [];

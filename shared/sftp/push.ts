@@ -49,10 +49,10 @@ import { DELIVERY_ID, newAttemptId, sweepDue, sweepQuiet, sweepStaleParts, tempo
 import { errorText, PushError } from './push-error.js';
 import { publish, type PublishResult } from './remote-publish.js';
 import { DEFAULT_MAX_INFLIGHT_BYTES, RemoteFileWriter, type Corkable } from './remote-file-writer.js';
-import { sftpCall as call, sftpCode, SFTP_STATUS } from './sftp-call.js';
-import { closeQuietly, connectSftp, destroy, type ConnectTuning, type SftpTarget } from './sftp-connect.js';
+import { sftpCall as call, sftpCode, SFTP_STATUS } from './call.js';
+import { closeQuietly, connectSftp, destroy, type ConnectTuning, type SftpTarget } from './connect.js';
 
-export type { OverwritePolicy, SftpTarget } from './sftp-connect.js';
+export type { OverwritePolicy, SftpTarget } from './connect.js';
 export { PushError, type PushFailure } from './push-error.js';
 
 export interface PushRequest {

@@ -1,7 +1,7 @@
 // The outbound destination secret (Secrets Manager `<prefix>/<key>`), shared by
 // the handler and the CLI's `destinations` commands. Keys follow the Transfer
 // Family SFTP connector secret where they overlap, so one secret can serve both.
-// Compiled ahead of time to handler/generated/destination-validate.js (npm run
+// Compiled ahead of time to shared/generated/destination-validate.js (npm run
 // schemas): the Lambda bundle carries no schema compiler.
 
 export const DESTINATION_SCHEMA_ID = 'https://sftpgw.dev/schemas/destination.json';
@@ -27,7 +27,7 @@ export const destinationSchema = {
     TrustedHostKeys: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 8192 } },
     RemoteDirectory: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARACTERS },
     FilePattern: { type: 'string', minLength: 1, maxLength: 1024 },
-    // What a different file already under the final name gets (handler/remote-publish.ts).
+    // What a different file already under the final name gets (shared/sftp/remote-publish.ts).
     Overwrite: { enum: ['replace', 'never'] },
   },
 } as const;

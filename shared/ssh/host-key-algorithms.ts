@@ -6,7 +6,7 @@
 // ed25519 and a pinned RSA key is never even looked at. A connection therefore
 // offers only algorithms of pinned key types; a bare SHA256 fingerprint says
 // nothing about its type, so for those every family is tried, one connection
-// per family the server answers with (connectSftp in sftp-connect.ts).
+// per family the server answers with (connectSftp in shared/sftp/connect.ts).
 //
 // RSA keys are offered with SHA-2 signatures only (rsa-sha2-512,
 // rsa-sha2-256, RFC 8332). `ssh-rsa` — SHA-1 signatures — is never offered:

@@ -3,11 +3,11 @@
 // private key pasted into FilePattern, a password used as a key name, a
 // passphrase inside RemoteDirectory).
 import ssh2 from 'ssh2';
-import validateSchema from './generated/destination-validate.js';
-import { destinationSchema, type DestinationSecret } from './destination-schema.js';
+import validateSchema from '../generated/destination-validate.js';
+import { destinationSchema, type DestinationSecret } from './secret-schema.js';
 import { compileFilePattern, type FilePattern } from './file-pattern.js';
-import { parseTrustedHostKeys } from './host-keys.js';
-import type { SftpTarget } from './sftp-push.js';
+import { parseTrustedHostKeys } from '../ssh/host-keys.js';
+import type { SftpTarget } from '../sftp/push.js';
 
 /** A checked destination: where and how to connect, plus what the file name must match. */
 export interface Destination extends SftpTarget {

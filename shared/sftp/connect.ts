@@ -10,9 +10,9 @@
 // attempt per family, and one when the first answer matches (the usual case).
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
-import { fingerprint } from './fingerprint.js';
-import { algorithmsOf, candidateFamilies, describePins, HOST_KEY_FAMILIES, keyTypeOf, REFUSED_ALGORITHMS, rsaOnlyWithSha1, type HostKeyFamily, type PinnedKeys } from './host-key-algorithms.js';
-import { probeHostKey } from './host-key-probe.js';
+import { fingerprint } from '../ssh/fingerprint.js';
+import { algorithmsOf, candidateFamilies, describePins, HOST_KEY_FAMILIES, keyTypeOf, REFUSED_ALGORITHMS, rsaOnlyWithSha1, type HostKeyFamily, type PinnedKeys } from '../ssh/host-key-algorithms.js';
+import { probeHostKey } from '../ssh/host-key-probe.js';
 import { errorText, PushError } from './push-error.js';
 
 /** What an existing file under the final name gets: replaced, or never touched (see remote-publish.ts). */

@@ -24,7 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
-import { sftpCall as call, sftpCode, SFTP_STATUS } from './sftp-call.js';
+import { sftpCall as call, sftpCode, SFTP_STATUS } from './call.js';
 
 export const PART_SUFFIX = '.sftpgw-part';
 const MAX_NAME_BYTES = 255;

@@ -1,5 +1,5 @@
 // Publishing a complete, size-checked part file under its final name — the
-// last step of the delivery protocol (sftp-push.ts). What the final name
+// last step of the delivery protocol (push.ts). What the final name
 // gets depends on the server and the destination's Overwrite policy:
 //
 //   replace (default), server advertises posix-rename@openssh.com:
@@ -22,8 +22,8 @@
 // file we cannot read counts as different.
 import type { SFTPWrapper, Stats } from 'ssh2';
 import { PushError, errorText } from './push-error.js';
-import { sftpCall as call, sftpCode, SFTP_STATUS } from './sftp-call.js';
-import type { OverwritePolicy } from './sftp-connect.js';
+import { sftpCall as call, sftpCode, SFTP_STATUS } from './call.js';
+import type { OverwritePolicy } from './connect.js';
 
 export type PublishResult = 'posix-rename' | 'rename' | 'replace' | 'identical';
 

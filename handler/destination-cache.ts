@@ -1,7 +1,7 @@
 // Destination secrets, parsed and cached for a short time in a warm container
 // so a burst of files to one partner reads the secret once. Failures are not
 // cached: a fixed secret is picked up by the next retry.
-import { parseDestination, type Destination } from './destination.js';
+import { parseDestination, type Destination } from '../shared/destination/parse-secret.js';
 import type { SecretStore } from './ports.js';
 
 export class DestinationCache {
