@@ -19,7 +19,7 @@ export function decodeEventKey(raw: string): string | undefined {
 }
 
 // C0, DEL and C1 controls: they corrupt logs and confuse remote tooling.
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching the controls is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const MAX_FILE_BYTES = 255; // common remote file-system limit for one name
 
