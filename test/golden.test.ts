@@ -17,7 +17,7 @@ const goldenDir = path.join(repoRoot, 'test', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 
 /** Sorted keys at every level, two-space indent, final newline. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
@@ -27,7 +27,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Values that change without the sources changing (none yet; code hashes arrive with packaging). */
-export function scrub(template: unknown): unknown {
+function scrub(template: unknown): unknown {
   return JSON.parse(JSON.stringify(template).replace(/"S3Key":"[^"]*"/g, '"S3Key":"<scrubbed>"'));
 }
 
