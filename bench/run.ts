@@ -59,7 +59,7 @@ function project(users: number): string {
 
 const rows: string[][] = [];
 const row = (figure: string, users: number | string, s: Sample, baseline?: Sample, target = '') => {
-  const vs = baseline && baseline.ok && s.ok ? `${(baseline.seconds / s.seconds).toFixed(1)}× faster` : '';
+  const vs = baseline?.ok && s.ok ? `${(baseline.seconds / s.seconds).toFixed(1)}× faster` : '';
   rows.push([figure, String(users), s.ok ? s.seconds.toFixed(2) + (s.note ? ` (${s.note})` : '') : `failed: ${s.note}`, Number.isNaN(s.rssMiB) ? '—' : s.rssMiB.toFixed(0), vs, target]);
 };
 
