@@ -1,6 +1,6 @@
 // What the engine asks of a gateway: the one entry point of every build.
 //
-// The engine evaluates this (bundled, see cli/engine/template/evaluate.ts)
+// The engine evaluates this (bundled, see cli/engine/template/evaluate-gateway.ts)
 // once for the root and once per chunk of users, concurrently; each call
 // builds the gateway from the repository's templates/gateway.jsonnet (or the
 // shipped one), so a patch there reaches every part:

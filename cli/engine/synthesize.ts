@@ -2,7 +2,7 @@
 // -> the root template and the child stacks of users, not yet validated nor
 // written. Used by build (which validates and writes them: build.ts), validate,
 // diff and deploy. Here: read and check the user files, place users; the
-// jsonnet runs in template/evaluate.ts, the users are put into their stacks
+// jsonnet runs in template/evaluate-gateway.ts, the users are put into their stacks
 // by template/merge-users.ts.
 import type { JsonnetEngine } from '../adapters/jsonnet.js';
 import { loadConfig, type ConfigOptions } from './config/load.js';
@@ -11,7 +11,7 @@ import { handlerArtifact } from './handler-artifact.js';
 import { invalidInput, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
-import { evaluateGateway, type RenderUser } from './template/evaluate.js';
+import { evaluateGateway, type RenderUser } from './template/evaluate-gateway.js';
 import { mergeUsers, type ChildTemplate, type Placement } from './template/merge-users.js';
 import { MAX_ROOT_RESOURCES, MAX_USERS_PER_STACK, userStack, userStackIndex } from './users/placement.js';
 import { templateSources } from './template/sources.js';
@@ -106,7 +106,7 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
   }
   const evaluated = await rendering!;
   if (evaluated.legacy) {
-    reporter.warn(`${displayPath(sources.gateway, cwd)} returns a template, not the gateway object: its patches do not reach the users; return the patched gateway object instead (docs/customizing.md)`);
+    reporter.warn(`${displayPath(sources.gateway, cwd)} returns a template, not the gateway object: its patches do not reach the users; return the patched gateway object instead (docs/customizing.md in the sftpgw package)`);
   }
   const { template, children } = mergeUsers(evaluated, tconfig, placement);
   reporter.debug(`template rendered at ${since()}`);

@@ -4,7 +4,7 @@
 // once all resources are known (see permissions-boundary.ts).
 import type { TemplateConfig } from '../config/types.js';
 import { invalidInput } from '../errors.js';
-import type { EvaluatedGateway } from './evaluate.js';
+import type { EvaluatedGateway } from './evaluate-gateway.js';
 import { applyPermissionsBoundary } from './permissions-boundary.js';
 import type { CfnResource, CfnTemplate } from './types.js';
 

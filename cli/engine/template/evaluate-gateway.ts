@@ -67,7 +67,7 @@ export async function evaluateGateway(
     throw invalidInput('the gateway template could not be rendered', [{
       file: displayPath(sources.retiredUsersTemplate),
       message: 'is no longer read: users are rendered from the gateway object templates/gateway.jsonnet returns',
-      hint: 'move its change into a patch of the gateway\'s user constructor in templates/gateway.jsonnet (see docs/customizing.md), then delete the file',
+      hint: 'move its change into a patch of the gateway\'s user constructor in templates/gateway.jsonnet (see docs/customizing.md in the sftpgw package), then delete the file',
     }]);
   }
   // Bundled once, evaluated by every part: see jsonnet-bundle.ts for why.
