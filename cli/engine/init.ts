@@ -3,9 +3,9 @@
 //   package.json (sftpgw as a dev dependency from --package, with the install
 //   settings sftpgw needs), .gitignore, README.md, and .npmrc with --registry.
 // The repository consumes sftpgw as an npm package: the shipped libsonnet and
-// templates are used from node_modules; a templates/gateway.jsonnet of its own
-// replaces the shipped one (it returns the patched gateway object), and its
-// own libsonnet/ is searched first by its templates (docs/customizing.md).
+// templates are used from node_modules; a templates/gateway.jsonnet or
+// templates/users.jsonnet of its own replaces the shipped one, and its own
+// libsonnet/ is searched first by its templates (see the sftpgw README).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SftpgwError, usageError } from './errors.js';
