@@ -29,8 +29,10 @@ local gateway = import 'gateway.libsonnet';
     }
     else if part == 'users' then
       // Materialized once per chunk: see user.shared() for why.
-      local shared = c.materialize(gw.user.shared(c.materialize(gw.userRefValues(placement))));
+      // Bound once: a field of the gateway is evaluated again at every access.
+      local user = gw.user;
+      local shared = c.materialize(user.shared(c.materialize(gw.userRefValues(placement))));
       local us = std.parseJson(users);
-      [gw.user.new(us[name].id, name, us[name].spec, shared).resources for name in std.objectFields(us)]
+      [user.new(us[name].id, name, us[name].spec, shared).resources for name in std.objectFields(us)]
     else error 'render: part must be root or users, not ' + part,
 }
