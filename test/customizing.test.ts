@@ -25,6 +25,7 @@ async function render(dir: string, env?: string) {
 const ofType = (t: CfnTemplate, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type) as [string, CfnResource][];
 /** The fields these tests read, typed loosely: templates are JSON. */
 interface Props {
+  LogGroupName?: string;
   Tags?: { Key: string; Value: string }[];
   Policy: { 'Fn::Sub': [string, unknown] };
   HomeDirectoryMappings: { Target: { 'Fn::Sub': [string, unknown] } }[];
@@ -84,6 +85,26 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
     expect(alarms.map(([, a]) => props(a).EvaluationPeriods)).to.deep.equal([3, 3, 3]);
     const statements = props(template.Resources.GatewayBucketPolicy).PolicyDocument.Statement;
     expect(statements.map((s) => s.Sid)).to.deep.equal(['DenyInsecureTransport', 'DenyUnencryptedUploads']);
+    const roleStatements = (props(template.Resources.PushFunctionRole) as unknown as { Policies: Props[] }).Policies[0].PolicyDocument.Statement;
+    expect(roleStatements.map((s) => s.Sid)).to.include('ReadDeliverySettings').and.include('Trace');
+  });
+
+  it('a component of the repository\'s own joins the root stack, and the key policy names its log group', async () => {
+    const { template } = await render(patchedDir);
+    expect(props(template.Resources.AuditLogGroup)).to.deep.include({ LogGroupName: '/sftp/audit', KmsKeyId: { 'Fn::GetAtt': ['GatewayKey', 'Arn'] } });
+    const keyPolicy = (props(template.Resources.GatewayKey) as unknown as { KeyPolicy: { Statement: { Sid: string; Condition?: { ArnEquals: Record<string, unknown[]> } }[] } }).KeyPolicy;
+    const logs = keyPolicy.Statement.find((s) => s.Sid === 'CloudWatchLogsEncryptsThisStacksLogGroups');
+    expect(JSON.stringify(logs?.Condition?.ArnEquals)).to.include(':log-group:/sftp/audit');
+  });
+
+  it('a patch of the hidden config reaches every part that reads it: users in child stacks and the root\'s resources', async () => {
+    const dir = tempDir();
+    copyFixture(patchedDir, dir);
+    writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), "local sftpgw = import 'sftpgw.libsonnet';\nfunction(config) sftpgw.gateway.new(config) + { config+:: { tags+: { team: 'edi' } } }\n");
+    const { template, children } = await render(dir, 'nested');
+    const tagged = (t: CfnTemplate) => Object.values(t.Resources).filter((r) => userTags(r).some((x) => x.Key === 'team' && x.Value === 'edi')).length;
+    const withTags = (t: CfnTemplate) => Object.values(t.Resources).filter((r) => userTags(r).length > 0).length;
+    for (const t of [template, ...children.map((c) => c.template)]) expect(tagged(t)).to.equal(withTags(t)).and.to.be.greaterThan(0);
   });
 
   it('with outbound off the guarded outbound patch is skipped; users are still patched', async () => {
@@ -150,6 +171,14 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
         for (const e of c.expect) expect(r.stderr).to.match(e);
         expect(existsSync(path.join(dir, 'out'))).to.equal(false);
       });
+    }
+  });
+
+  it('the patched gateway passes our validation layers in every environment (the recipes keep the baseline)', () => {
+    for (const env of [[], ['--env', 'nested'], ['--env', 'inbound-only']]) {
+      const r = runCli(['validate', '--no-lint', ...env], { cwd: patchedDir });
+      expect(r.status, `${env.join(' ')}: ${r.stderr}`).to.equal(0);
+      expect(r.stdout + r.stderr).to.match(/0 errors, 0 warnings/);
     }
   });
 
