@@ -18,9 +18,9 @@ ${users.map((u) => `  ${JSON.stringify(u.name)}: import ${JSON.stringify('users/
 };
 function(config)
   local gw = sftpgw.gateway.new(config);
-  local shared = sftpgw.component.materialize(sftpgw.user.shared(sftpgw.component.materialize(gw.userRefs), config.tags));
+  local shared = sftpgw.component.materialize(gw.user.shared(sftpgw.component.materialize(gw.userRefValues('root'))));
   gw.template + { Resources+: {
-    ['User' + name]: sftpgw.user.new('User' + name, name, { homeDirectory: name, readOnly: false, tags: {} } + users[name], shared).resources['User' + name]
+    ['User' + name]: gw.user.new('User' + name, name, { homeDirectory: name, readOnly: false, tags: {} } + users[name], shared).resources['User' + name]
     for name in std.objectFields(users)
   } }
 `;

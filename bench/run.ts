@@ -8,6 +8,8 @@
 //   push rows: SFTPGW_BENCH_PUSH_MIB=512 (loopback; 0: skip)  SFTPGW_BENCH_WAN_MIB=64 (0: skip)
 //     SFTPGW_BENCH_WAN_RTT_MS=50  SFTPGW_BENCH_PUSH_REPEAT=5
 //   an empty list skips that part: SFTPGW_BENCH_SIZES= SFTPGW_BENCH_NAIVE= …
+//   SFTPGW_BENCH_BASELINE=<git rev>: each build size also runs that revision's
+//     build, alternating with ours, and reports both (see baseline.ts)
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { benchValidation } from './validate.js';
 import { benchPush } from './push.js';
 import { handlerZip } from '../cli/engine/package/package.js';
 import { benchRedeploy } from './deploy.js';
+import { prepareBaseline } from './baseline.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = path.resolve(here, '..', '..');
@@ -28,25 +31,33 @@ const sizes = list(process.env.SFTPGW_BENCH_SIZES, [100, 1000, 10000]);
 const naiveSizes = list(process.env.SFTPGW_BENCH_NAIVE, [100, 1000]);
 const repeat = Number(process.env.SFTPGW_BENCH_REPEAT ?? 3);
 
-interface Sample { seconds: number; rssMiB: number; ok: boolean; note?: string }
+interface Sample { seconds: number; rssMiB: number; cpuSeconds: number; ok: boolean; note?: string }
 
 function measure(args: string[], cwd: string): Sample {
-  const rfile = path.join(mkdtempSync(path.join(tmpdir(), 'sftpgw-rusage-')), 'rss');
+  const rdir = mkdtempSync(path.join(tmpdir(), 'sftpgw-rusage-'));
+  const rfile = path.join(rdir, 'rss');
+  const cfile = path.join(rdir, 'cpu');
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', `file://${rusage}`, ...args], {
-    cwd, env: { ...process.env, SFTPGW_BENCH_RUSAGE: rfile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
+    cwd, env: { ...process.env, SFTPGW_BENCH_RUSAGE: rfile, SFTPGW_BENCH_CPU: cfile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssMiB = NaN;
-  try { rssMiB = Number(readFileSync(rfile, 'utf8')) / 1024; } catch { /* killed before exit */ }
+  let cpuSeconds = NaN;
+  try {
+    rssMiB = Number(readFileSync(rfile, 'utf8')) / 1024;
+    cpuSeconds = Number(readFileSync(cfile, 'utf8'));
+  } catch { /* killed before exit */ }
+  rmSync(rdir, { recursive: true, force: true });
   const ok = r.status === 0;
-  return { seconds, rssMiB, ok, note: ok ? undefined : (r.stderr || `signal ${r.signal}`).split('\n').slice(-3).join(' ') };
+  return { seconds, rssMiB, cpuSeconds, ok, note: ok ? undefined : (r.stderr || `signal ${r.signal}`).split('\n').slice(-3).join(' ') };
 }
 
 function median(samples: Sample[]): Sample {
   const s = [...samples].sort((a, b) => a.seconds - b.seconds);
   const m = s[Math.floor(s.length / 2)];
-  return { ...m, rssMiB: Math.max(...samples.map((x) => x.rssMiB)) };
+  const cpu = samples.map((x) => x.cpuSeconds).sort((a, b) => a - b);
+  return { ...m, rssMiB: Math.max(...samples.map((x) => x.rssMiB)), cpuSeconds: cpu[Math.floor(cpu.length / 2)] };
 }
 
 /** Over 400 users the users go to 32 child stacks (nested), as a real gateway of that size would. */
@@ -77,13 +88,33 @@ for (const n of naiveSizes) {
   row('naive layout (main file imports each user file)', n, naive.get(n)!);
   rmSync(dir, { recursive: true, force: true });
 }
+const baseline = process.env.SFTPGW_BENCH_BASELINE ? prepareBaseline(process.env.SFTPGW_BENCH_BASELINE, root) : undefined;
 for (const n of sizes) {
   const dir = project(n);
-  console.error(`bench: sftpgw build, ${n} users…`);
-  const s = median(Array.from({ length: n >= 10000 ? Math.min(repeat, 2) : repeat }, () => measure([bin, 'build', '--no-lint', '--out', path.join(dir, 'out')], dir)));
-  row(`sftpgw build + validate, no cfn-lint${n > 400 ? ' (32 child stacks)' : ''}`, n, s, naive.get(n), n === 1000 ? '≤ 0.6 s, ≥ 20× naive' : n === 10000 ? '≤ 3 s, ≤ 1024 MiB' : '');
+  console.error(`bench: sftpgw build, ${n} users${baseline ? `, alternating with ${baseline.rev}` : ''}…`);
+  const runs = n >= 10000 && !baseline ? Math.min(repeat, 2) : repeat;
+  const ours: Sample[] = [];
+  const theirs: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first, so neither always runs on a warmer machine.
+    const both = [() => ours.push(measure([bin, 'build', '--no-lint', '--out', path.join(dir, 'out')], dir)),
+      () => theirs.push(measure([baseline!.bin, 'build', '--no-lint', '--out', path.join(dir, 'out-baseline')], dir))];
+    if (!baseline) both[0]();
+    else for (const f of i % 2 === 0 ? both : [...both].reverse()) f();
+  }
+  const s = median(ours);
+  const label = `sftpgw build + validate, no cfn-lint${n > 400 ? ' (32 child stacks)' : ''}`;
+  row(label, n, s, naive.get(n), n === 1000 ? '≤ 0.6 s, ≥ 20× naive' : n === 10000 ? '≤ 3 s, ≤ 1024 MiB' : '');
+  if (baseline) {
+    const b = median(theirs);
+    row(`${label}, baseline ${baseline.rev}`, n, b);
+    const pct = (x: number, y: number) => `${x >= y ? '+' : ''}${((x / y - 1) * 100).toFixed(1)} %`;
+    rows.push([`this tree vs baseline: median wall ${pct(s.seconds, b.seconds)}, median CPU ${pct(s.cpuSeconds, b.cpuSeconds)} (${s.cpuSeconds.toFixed(2)} s vs ${b.cpuSeconds.toFixed(2)} s), over ${runs} alternating runs`,
+      String(n), pct(s.seconds, b.seconds), pct(s.rssMiB, b.rssMiB), '', '≤ +10 %']);
+  }
   rmSync(dir, { recursive: true, force: true });
 }
+baseline?.remove();
 
 const validationSizes = list(process.env.SFTPGW_BENCH_VALIDATE, [1000, 10000]);
 for (const v of await benchValidation(validationSizes, 1000, repeat)) {

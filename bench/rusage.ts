@@ -1,6 +1,8 @@
 // Preloaded into measured processes (node --import): writes the process's
 // peak RSS (KiB, including libjsonnet's native heap) to the file named by
-// SFTPGW_BENCH_RUSAGE when the process exits.
+// SFTPGW_BENCH_RUSAGE when the process exits, and its CPU seconds (user +
+// system, all threads: libjsonnet runs on the libuv pool) to SFTPGW_BENCH_CPU.
+// CPU time moves far less than wall time on a machine other work shares.
 //
 // On Linux this reads VmHWM (the peak of this process's own address space):
 // getrusage's maxRSS survives fork + exec, so a child spawned by a large
@@ -20,3 +22,10 @@ function peakKiB(): number {
 
 const out = process.env.SFTPGW_BENCH_RUSAGE;
 if (out) process.on('exit', () => writeFileSync(out, String(peakKiB())));
+const cpuOut = process.env.SFTPGW_BENCH_CPU;
+if (cpuOut) {
+  process.on('exit', () => {
+    const u = process.resourceUsage();
+    writeFileSync(cpuOut, String((u.userCPUTime + u.systemCPUTime) / 1e6));
+  });
+}

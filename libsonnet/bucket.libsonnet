@@ -43,7 +43,7 @@ local base(id, name, noncurrentDays, tags) = {
 {
   // The bucket S3 server access logs are delivered to.
   // sources: ARNs of the buckets allowed to deliver logs here (aws:SourceArn).
-  accessLogs(id='AccessLogBucket', sources=error 'bucket.accessLogs: sources (bucket ARNs) is required',
+  accessLogs(id=error 'bucket.accessLogs: id is required', sources=error 'bucket.accessLogs: sources (bucket ARNs) is required',
              name=null, noncurrentDays=90, expireLogsDays=365, tags={}):: {
     id:: id,
     ref:: c.ref(id),
@@ -124,11 +124,7 @@ local base(id, name, noncurrentDays, tags) = {
     },
   },
 
+  // Add statements to a data bucket's TLS-only bucket policy:
+  //   gw.bucket + bucket.withPolicyStatements([{ Sid: ..., Effect: 'Deny', ... }])
   withPolicyStatements(statements):: { extraStatements+:: statements },
-  withNoncurrentDays(id, days):: c.patch(id, {
-    Properties+: { LifecycleConfiguration+: { Rules: [
-      r + (if r.Id == 'ExpireNoncurrentVersions' then { NoncurrentVersionExpiration: { NoncurrentDays: days } } else {})
-      for r in super.Rules
-    ] } },
-  }),
 }

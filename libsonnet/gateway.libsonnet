@@ -1,10 +1,15 @@
-// The inbound gateway assembled from the resource libraries, from the
-// resolved sftpgw.yaml (the engine fills every default before evaluation).
+// The gateway: ONE object every template of a build is rendered from, so a
+// patch made to it reaches the root stack, every SFTP user and every child
+// stack of users alike. config is the resolved sftpgw.yaml (the engine fills
+// every default before evaluation).
 //
-// templates/gateway.jsonnet renders the root stack from this; templates/
-// users.jsonnet uses userRefs so user resources point at the same server,
-// role, bucket and key. Patch any part with `+`:
-//   (import 'gateway.libsonnet').new(config) + { key+: sftpgw.key.withStatements([...]) }
+// A repository's templates/gateway.jsonnet returns this object, patched with
+// `+` by field name (docs/customizing.md):
+//   function(config) sftpgw.gateway.new(config) + { key+:: sftpgw.key.withStatements([...]) }
+// The engine then asks it for (libsonnet/render.libsonnet):
+//   template::             the root stack
+//   user.new(...)          each user's resources (in chunks, see user)
+//   userStackTemplate(id)  each child stack of users, without its users
 local c = import 'component.libsonnet';
 local key = import 'key.libsonnet';
 local bucket = import 'bucket.libsonnet';
@@ -13,41 +18,46 @@ local role = import 'role.libsonnet';
 local server = import 'server.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
+local user = import 'user.libsonnet';
 local tagging = import 'tags.libsonnet';
 
 {
   new(config=error 'gateway.new: config is required'):: {
     local gw = self,
-    local tags = config.tags,
-    local hostname = if config.dns == null then null else config.dns.hostname,
-    local hostedZoneId = if config.dns == null then null else config.dns.hostedZoneId,
+    // The resolved sftpgw.yaml, hidden: every part below reads it from here,
+    // so a patch of config (config+:: { tags+: {...} }) reaches them all.
+    config:: config,
+    local cfg = gw.config,
+    local tags = cfg.tags,
+    local hostname = if cfg.dns == null then null else cfg.dns.hostname,
+    local hostedZoneId = if cfg.dns == null then null else cfg.dns.hostedZoneId,
 
     key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags,
                   logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup]))
           + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements)),
     accessLogs:: bucket.accessLogs('AccessLogBucket',
                                    sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn]),
-                                   name=config.buckets.accessLogs,
-                                   noncurrentDays=config.buckets.noncurrentVersionDays,
-                                   expireLogsDays=config.buckets.accessLogExpirationDays, tags=tags),
+                                   name=cfg.buckets.accessLogs,
+                                   noncurrentDays=cfg.buckets.noncurrentVersionDays,
+                                   expireLogsDays=cfg.buckets.accessLogExpirationDays, tags=tags),
     bucket:: bucket.new('GatewayBucket', key=gw.key, accessLogs=gw.accessLogs,
-                        name=config.buckets.gateway,
-                        noncurrentDays=config.buckets.noncurrentVersionDays, tags=tags),
+                        name=cfg.buckets.gateway,
+                        noncurrentDays=cfg.buckets.noncurrentVersionDays, tags=tags),
     serverLogs:: logs.new('ServerLogGroup', name=c.sub('/aws/transfer/${AWS::StackName}'),
-                          key=gw.key, retentionDays=config.logs.retentionDays, tags=tags),
+                          key=gw.key, retentionDays=cfg.logs.retentionDays, tags=tags),
     server:: server.new('Server', logGroup=gw.serverLogs,
-                        securityPolicy=config.server.securityPolicy,
+                        securityPolicy=cfg.server.securityPolicy,
                         hostname=hostname, hostedZoneId=hostedZoneId, tags=tags),
     userRole:: role.userAccess('UserRole', server=gw.server, bucket=gw.bucket, key=gw.key, tags=tags),
     record:: if hostname == null then null
-             else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=config.dns.ttl),
+             else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=cfg.dns.ttl),
 
     // Outbound push (null when outbound.enabled is false in sftpgw.yaml).
-    outbound:: if config.outbound == null then null
-               else outbound.new(config.outbound, stackName=config.stackName, key=gw.key, accessLogs=gw.accessLogs,
-                                 codeKey=config.outbound.codeKey, stagingName=config.buckets.staging,
-                                 noncurrentDays=config.buckets.noncurrentVersionDays,
-                                 logRetentionDays=config.logs.retentionDays, tags=tags),
+    outbound:: if cfg.outbound == null then null
+               else outbound.new(cfg.outbound, stackName=cfg.stackName, key=gw.key, accessLogs=gw.accessLogs,
+                                 codeKey=cfg.outbound.codeKey, stagingName=cfg.buckets.staging,
+                                 noncurrentDays=cfg.buckets.noncurrentVersionDays,
+                                 logRetentionDays=cfg.logs.retentionDays, tags=tags),
 
     outputs:: {
       resources: {},
@@ -58,8 +68,8 @@ local tagging = import 'tags.libsonnet';
 
     // Child stacks holding the SFTP users (userStacks in sftpgw.yaml; the
     // engine places users and lists the non-empty stacks). They receive the
-    // shared resources as parameters: see childUserRefs.
-    userStacks:: if config.userStacks == null then null else {
+    // shared resources as parameters: see userRefs.
+    userStacks:: if cfg.userStacks == null then null else {
       resources: {
         // Delete, said explicitly: a child stack removed from the root (its
         // last user gone) takes its users with it; retained, they would block
@@ -70,15 +80,10 @@ local tagging = import 'tags.libsonnet';
           UpdateReplacePolicy: 'Delete',
           Properties: {
             TemplateURL: s.file,  // beside the root template; sftpgw package uploads it
-            Parameters: {
-              ServerId: gw.userRefs.serverId,
-              RoleArn: gw.userRefs.roleArn,
-              BucketName: gw.userRefs.bucketName,
-              KeyArn: gw.userRefs.keyArn,
-            },
+            Parameters: { [r.parameter]: r.value for r in std.objectValues(gw.userRefs) },
           },
         } + tagging.mixin(tags)
-        for s in config.userStacks.stacks
+        for s in cfg.userStacks.stacks
       },
     },
 
@@ -89,26 +94,57 @@ local tagging = import 'tags.libsonnet';
                  + (if gw.userStacks == null then [] else [gw.userStacks])
                  + [gw.outputs],
 
-    // How user resources reach the shared ones (see user.libsonnet).
+    // The root resources every SFTP user points at, declared once. Users in
+    // the root get `value`; a child stack of users receives it as the
+    // parameter `parameter` (see userStackParameters) and its users get
+    // { Ref: parameter }. Add a reference here and both follow.
     userRefs:: {
-      serverId: gw.server.serverId,
-      roleArn: gw.userRole.arn,
-      bucketName: gw.bucket.ref,
-      keyArn: gw.key.arn,
+      serverId: { parameter: 'ServerId', description: 'Transfer server id (from the root stack)', value: gw.server.serverId },
+      roleArn: { parameter: 'RoleArn', description: 'role the SFTP users assume', value: gw.userRole.arn },
+      bucketName: { parameter: 'BucketName', description: 'gateway bucket', value: gw.bucket.ref },
+      keyArn: { parameter: 'KeyArn', description: 'gateway KMS key', value: gw.key.arn },
     },
 
-    // How users in a child stack reach the shared resources: its parameters
-    // (the engine declares them: ServerId, RoleArn, BucketName, KeyArn).
-    childUserRefs:: {
-      serverId: c.ref('ServerId'),
-      roleArn: c.ref('RoleArn'),
-      bucketName: c.ref('BucketName'),
-      keyArn: c.ref('KeyArn'),
+    // What users refer to the shared resources by: placement 'root' (users in
+    // the root stack) or 'child' (users in a child stack).
+    userRefValues(placement):: {
+      [k]: if placement == 'child' then c.ref(gw.userRefs[k].parameter) else gw.userRefs[k].value
+      for k in std.objectFields(gw.userRefs)
+    },
+
+    // The parameters of a child stack of users, derived from userRefs.
+    userStackParameters:: {
+      [r.parameter]: { Type: 'String', Description: r.description }
+      for r in std.objectValues(gw.userRefs)
+    },
+
+    // How every SFTP user of this gateway is made, in the root stack and in
+    // each child stack. Patch a field to change every user, e.g.
+    //   user+:: { new(id, name, spec, shared):: super.new(id, name, spec, shared) + ... }
+    // The engine evaluates users in chunks: per chunk it calls shared() once
+    // (materialized) and new() once per user.
+    user:: {
+      // The session policy of a user (sessionPolicy(home, readOnly) in user.libsonnet).
+      sessionPolicy(home, readOnly):: user.sessionPolicy(home, readOnly),
+      // What the users of one stack share; refs from userRefValues.
+      shared(refs):: user.shared(refs, cfg.tags, self.sessionPolicy),
+      // One user: { resources: { [id]: AWS::Transfer::User } } (more resources may be added).
+      new(id, name, spec, shared):: user.new(id, name, spec, shared),
+    },
+
+    // The template of one child stack of users (userStacks), without its
+    // users: the engine adds each user's resources to Resources. Patch it to
+    // change every child stack.
+    userStackTemplate(id):: {
+      AWSTemplateFormatVersion: '2010-09-09',
+      Description: std.substr(cfg.description + ' (SFTP users: ' + id + ')', 0, 1024),
+      Parameters: gw.userStackParameters,
+      Resources: {},
     },
 
     // The placement is recorded in the root so deploy can refuse a change that
     // would move users between stacks.
-    template:: c.template(config.description, gw.components)
-               + (if config.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: config.userStacks.count } } }),
+    template:: c.template(cfg.description, gw.components)
+               + (if cfg.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: cfg.userStacks.count } } }),
   },
 }

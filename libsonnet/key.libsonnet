@@ -30,7 +30,7 @@ local tagging = import 'tags.libsonnet';
 
   // logGroups: the log-group components encrypted with this key; CloudWatch
   // Logs may use the key for exactly these (their encryptionContextArn).
-  new(id='GatewayKey', aliasName=error 'key.new: aliasName is required', logGroups=[], tags={}):: {
+  new(id=error 'key.new: id is required', aliasName=error 'key.new: aliasName is required', logGroups=[], tags={}):: {
     local this = self,
     id:: id,
     ref:: c.ref(id),

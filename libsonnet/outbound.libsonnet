@@ -31,6 +31,11 @@ local defaultStagingName(stackName) =
 {
   defaultStagingName:: defaultStagingName,
 
+  // The outbound part of a gateway. Each piece is a hidden component field
+  // (stagingBucket, logGroup, role, pushFunction, failureQueue, alarmTopic,
+  // alarms.<id>), so a repository patches one by field name, e.g.
+  //   gw.outbound + outbound.withFunctionProperties({ MemorySize: 1024 })
+  // The logical ids are hidden config too (ids::).
   new(settings=error 'outbound.new: settings (config.outbound) is required',
       stackName=error 'outbound.new: stackName is required',
       key=error 'outbound.new: key (a key component) is required',
@@ -38,16 +43,31 @@ local defaultStagingName(stackName) =
       codeKey=error 'outbound.new: codeKey (S3 key of the packaged handler) is required',
       stagingName=null, noncurrentDays=90, logRetentionDays=365, tags={}):: {
     local o = self,
+    // Hidden config: config.outbound of sftpgw.yaml, and the shared tags.
+    settings:: settings,
+    tags:: tags,
+    local cfg = o.settings,
+    local ids = o.ids,
+    // Logical ids of the outbound resources.
+    ids:: {
+      stagingBucket: 'StagingBucket',
+      logGroup: 'PushLogGroup',
+      role: 'PushFunctionRole',
+      pushFunction: 'PushFunction',
+      permission: 'PushFunctionPermission',
+      invokeConfig: 'PushFunctionInvokeConfig',
+      failureQueue: 'FailureQueue',
+      failureQueuePolicy: 'FailureQueuePolicy',
+      alarmTopic: 'AlarmTopic',
+    },
     local nameTemplate = if stagingName != null then stagingName else defaultStagingName(stackName),
     local stagingArn = 'arn:${AWS::Partition}:s3:::' + nameTemplate,
-    local secretArn = 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:' + settings.secretPrefix + '/*',
+    local secretArn = 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:' + cfg.secretPrefix + '/*',
 
     // For the access-log bucket's delivery policy (aws:SourceArn).
     stagingBucketArn:: c.sub(stagingArn),
-    // The push function's log group (the gateway key names it in its policy).
-    logGroup:: logGroup,
-    stagingBucketRef:: c.ref('StagingBucket'),
-    functionRef:: c.ref('PushFunction'),
+    stagingBucketRef:: c.ref(ids.stagingBucket),
+    functionRef:: c.ref(ids.pushFunction),
 
     // The alarm topic has a fixed name so the key policy can name its ARN
     // (the topic depends on the key: a reference would be a cycle).
@@ -71,197 +91,278 @@ local defaultStagingName(stackName) =
       },
     }],
 
-    local staging = bucket.new('StagingBucket', key=key, accessLogs=accessLogs,
-                               name=subIfNeeded(nameTemplate), noncurrentDays=noncurrentDays, tags=tags)
-                    + c.patch('StagingBucket', {
-                      DependsOn: ['PushFunctionPermission'],
+    stagingBucket:: bucket.new(ids.stagingBucket, key=key, accessLogs=accessLogs,
+                               name=subIfNeeded(nameTemplate), noncurrentDays=noncurrentDays, tags=o.tags)
+                    + c.patch(ids.stagingBucket, {
+                      DependsOn: [ids.permission],
                       Properties+: {
                         NotificationConfiguration: {
-                          LambdaConfigurations: [{ Event: 's3:ObjectCreated:*', Function: c.getAtt('PushFunction', 'Arn') }],
+                          LambdaConfigurations: [{ Event: 's3:ObjectCreated:*', Function: c.getAtt(ids.pushFunction, 'Arn') }],
                         },
                         LifecycleConfiguration+: {
-                          Rules+: [{ Id: 'ExpireStagedFiles', Status: 'Enabled', ExpirationInDays: settings.stagingExpirationDays }],
+                          Rules+: [{ Id: 'ExpireStagedFiles', Status: 'Enabled', ExpirationInDays: cfg.stagingExpirationDays }],
                         },
                       },
                     }),
 
-    local logGroup = logs.new('PushLogGroup', name=c.sub('/aws/lambda/${AWS::StackName}-push'),
-                              key=key, retentionDays=logRetentionDays, tags=tags),
+    // The push function's log group (the gateway key names it in its policy).
+    logGroup:: logs.new(ids.logGroup, name=c.sub('/aws/lambda/${AWS::StackName}-push'),
+                        key=key, retentionDays=logRetentionDays, tags=o.tags),
 
-    local vpc = std.get(settings, 'vpc', null),
+    local vpc = std.get(cfg, 'vpc', null),
 
-    local role = {
-      PushFunctionRole: {
-        Type: 'AWS::IAM::Role',
-        Properties: {
-          Description: 'Push function: read and tag staged files, read tagged destination secrets, report failures',
-          AssumeRolePolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-          },
-          Policies: [{
-            PolicyName: 'Push',
-            PolicyDocument: {
+    // The push function's role. Add statements with withRoleStatements.
+    role:: {
+      id:: ids.role,
+      arn:: c.getAtt(ids.role, 'Arn'),
+      extraStatements:: [],
+      local role = self,
+      resources: {
+        [ids.role]: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            Description: 'Push function: read and tag staged files, read tagged destination secrets, report failures',
+            AssumeRolePolicyDocument: {
               Version: '2012-10-17',
-              Statement: [
-                {
-                  Sid: 'WriteLogs',
+              Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+            },
+            Policies: [{
+              PolicyName: 'Push',
+              PolicyDocument: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Sid: 'WriteLogs',
+                    Effect: 'Allow',
+                    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                    Resource: o.logGroup.arn,
+                  },
+                  {
+                    Sid: 'ReadAndTagStagedFiles',
+                    Effect: 'Allow',
+                    Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging',
+                             's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+                    Resource: c.sub(stagingArn + '/*'),
+                  },
+                  {
+                    Sid: 'ReadThisGatewaysDestinations',
+                    Effect: 'Allow',
+                    Action: 'secretsmanager:GetSecretValue',
+                    Resource: c.sub(secretArn),
+                    Condition: { StringEquals: { ['secretsmanager:ResourceTag/' + tagging.gatewayTag]: { Ref: 'AWS::StackName' } } },
+                  },
+                  // The key, only through the services that use it for the
+                  // function (kms:ViaService): S3 decrypts staged files; SQS
+                  // encrypts what Lambda sends to the failure queue with the
+                  // function's role (a producer needs GenerateDataKey and
+                  // Decrypt); Secrets Manager decrypts a destination secret an
+                  // operator encrypted with this key (destinations put
+                  // --kms-key-id). The function's environment needs nothing
+                  // here: Lambda decrypts it through the grant it creates with
+                  // the deployer's permissions when the function is created.
+                  // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+                  // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+                  // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
+                  {
+                    Sid: 'DecryptThroughS3SqsSecretsManager',
+                    Effect: 'Allow',
+                    Action: 'kms:Decrypt',
+                    Resource: key.arn,
+                    Condition: { StringEquals: { 'kms:ViaService': [c.viaService('s3'), c.viaService('sqs'), c.viaService('secretsmanager')] } },
+                  },
+                  {
+                    Sid: 'EncryptFailuresThroughSqs',
+                    Effect: 'Allow',
+                    Action: 'kms:GenerateDataKey',
+                    Resource: key.arn,
+                    Condition: { StringEquals: { 'kms:ViaService': c.viaService('sqs') } },
+                  },
+                  {
+                    Sid: 'ReportFailures',
+                    Effect: 'Allow',
+                    Action: 'sqs:SendMessage',
+                    Resource: o.failureQueue.arn,
+                  },
+                  {
+                    // X-Ray has no resource-level permissions.
+                    Sid: 'Trace',
+                    Effect: 'Allow',
+                    Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+                    Resource: '*',
+                  },
+                ] + (if vpc == null then [] else [{
+                  // Lambda manages the function's network interfaces; these EC2
+                  // actions have no resource-level permissions.
+                  Sid: 'VpcNetworkInterfaces',
                   Effect: 'Allow',
-                  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                  Resource: logGroup.arn,
-                },
-                {
-                  Sid: 'ReadAndTagStagedFiles',
-                  Effect: 'Allow',
-                  Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging',
-                           's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
-                  Resource: c.sub(stagingArn + '/*'),
-                },
-                {
-                  Sid: 'ReadThisGatewaysDestinations',
-                  Effect: 'Allow',
-                  Action: 'secretsmanager:GetSecretValue',
-                  Resource: c.sub(secretArn),
-                  Condition: { StringEquals: { ['secretsmanager:ResourceTag/' + tagging.gatewayTag]: { Ref: 'AWS::StackName' } } },
-                },
-                // The key, only through the services that use it for the
-                // function (kms:ViaService): S3 decrypts staged files; SQS
-                // encrypts what Lambda sends to the failure queue with the
-                // function's role (a producer needs GenerateDataKey and
-                // Decrypt); Secrets Manager decrypts a destination secret an
-                // operator encrypted with this key (destinations put
-                // --kms-key-id). The function's environment needs nothing
-                // here: Lambda decrypts it through the grant it creates with
-                // the deployer's permissions when the function is created.
-                // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
-                // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
-                // https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
-                {
-                  Sid: 'DecryptThroughS3SqsSecretsManager',
-                  Effect: 'Allow',
-                  Action: 'kms:Decrypt',
-                  Resource: key.arn,
-                  Condition: { StringEquals: { 'kms:ViaService': [c.viaService('s3'), c.viaService('sqs'), c.viaService('secretsmanager')] } },
-                },
-                {
-                  Sid: 'EncryptFailuresThroughSqs',
-                  Effect: 'Allow',
-                  Action: 'kms:GenerateDataKey',
-                  Resource: key.arn,
-                  Condition: { StringEquals: { 'kms:ViaService': c.viaService('sqs') } },
-                },
-                {
-                  Sid: 'ReportFailures',
-                  Effect: 'Allow',
-                  Action: 'sqs:SendMessage',
-                  Resource: c.getAtt('FailureQueue', 'Arn'),
-                },
-                {
-                  // X-Ray has no resource-level permissions.
-                  Sid: 'Trace',
-                  Effect: 'Allow',
-                  Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+                  Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
+                           'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
                   Resource: '*',
-                },
-              ] + (if vpc == null then [] else [{
-                // Lambda manages the function's network interfaces; these EC2
-                // actions have no resource-level permissions.
-                Sid: 'VpcNetworkInterfaces',
-                Effect: 'Allow',
-                Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
-                         'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-                Resource: '*',
-              }]),
-            },
-          }],
-        },
-      } + tagging.mixin(tags),
-    },
-
-    local fn = {
-      PushFunction: {
-        Type: 'AWS::Lambda::Function',
-        Properties: {
-          Description: 'sftpgw: pushes staged files to their SFTP destination',
-          Runtime: 'nodejs22.x',
-          Architectures: ['arm64'],
-          Handler: 'index.handler',
-          // `sftpgw package` uploads the bundled handler under this
-          // content-addressed key; a changed handler is a changed key.
-          Code: { S3Bucket: c.ref('ArtifactBucket'), S3Key: codeKey },
-          MemorySize: settings.memorySize,
-          Timeout: settings.timeoutSeconds,
-          ReservedConcurrentExecutions: settings.reservedConcurrency,
-          TracingConfig: { Mode: 'Active' },
-          KmsKeyArn: key.arn,
-          Environment: {
-            Variables: {
-              SECRET_PREFIX: settings.secretPrefix,
-              GATEWAY: { Ref: 'AWS::StackName' },
-            },
-          },
-          LoggingConfig: { LogGroup: logGroup.ref, LogFormat: 'JSON' },
-          Role: c.getAtt('PushFunctionRole', 'Arn'),
-          [if vpc != null then 'VpcConfig']: { SubnetIds: vpc.subnetIds, SecurityGroupIds: vpc.securityGroupIds },
-        },
-      } + tagging.mixin(tags),
-
-      PushFunctionPermission: {
-        Type: 'AWS::Lambda::Permission',
-        Properties: {
-          Action: 'lambda:InvokeFunction',
-          FunctionName: c.getAtt('PushFunction', 'Arn'),
-          Principal: 's3.amazonaws.com',
-          SourceArn: c.sub(stagingArn),
-          SourceAccount: { Ref: 'AWS::AccountId' },
-        },
-      },
-
-      PushFunctionInvokeConfig: {
-        Type: 'AWS::Lambda::EventInvokeConfig',
-        Properties: {
-          FunctionName: c.ref('PushFunction'),
-          Qualifier: '$LATEST',
-          MaximumRetryAttempts: settings.maxRetryAttempts,
-          MaximumEventAgeInSeconds: settings.maxEventAgeSeconds,
-          DestinationConfig: { OnFailure: { Destination: c.getAtt('FailureQueue', 'Arn') } },
-        },
-      },
-
-      // Events the function gave up on (after the retries), for replay.
-      FailureQueue: {
-        Type: 'AWS::SQS::Queue',
-        DeletionPolicy: 'Delete',
-        UpdateReplacePolicy: 'Delete',
-        Properties: {
-          KmsMasterKeyId: key.ref,
-          MessageRetentionPeriod: 1209600, // 14 days, the maximum
-        },
-      } + tagging.mixin(tags),
-
-      // Requests to the queue over plain HTTP are refused (AwsSolutions-SQS4),
-      // as for the buckets.
-      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
-      FailureQueuePolicy: {
-        Type: 'AWS::SQS::QueuePolicy',
-        Properties: {
-          Queues: [c.ref('FailureQueue')],
-          PolicyDocument: {
-            Version: '2012-10-17',
-            Statement: [{
-              Sid: 'DenyInsecureTransport',
-              Effect: 'Deny',
-              Principal: '*',
-              Action: 'sqs:*',
-              Resource: c.getAtt('FailureQueue', 'Arn'),
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                }]) + role.extraStatements,
+              },
             }],
           },
+        } + tagging.mixin(o.tags),
+      },
+    },
+
+    // The push function, its invoke permission (S3, this bucket, this
+    // account) and its async-invoke config (retries, maximum event age,
+    // failures to the failure queue).
+    pushFunction:: {
+      id:: ids.pushFunction,
+      ref:: c.ref(ids.pushFunction),
+      arn:: c.getAtt(ids.pushFunction, 'Arn'),
+      resources: {
+        [ids.pushFunction]: {
+          Type: 'AWS::Lambda::Function',
+          Properties: {
+            Description: 'sftpgw: pushes staged files to their SFTP destination',
+            Runtime: 'nodejs22.x',
+            Architectures: ['arm64'],
+            Handler: 'index.handler',
+            // `sftpgw package` uploads the bundled handler under this
+            // content-addressed key; a changed handler is a changed key.
+            Code: { S3Bucket: c.ref('ArtifactBucket'), S3Key: codeKey },
+            MemorySize: cfg.memorySize,
+            Timeout: cfg.timeoutSeconds,
+            ReservedConcurrentExecutions: cfg.reservedConcurrency,
+            TracingConfig: { Mode: 'Active' },
+            KmsKeyArn: key.arn,
+            Environment: {
+              Variables: {
+                SECRET_PREFIX: cfg.secretPrefix,
+                GATEWAY: { Ref: 'AWS::StackName' },
+              },
+            },
+            LoggingConfig: { LogGroup: o.logGroup.ref, LogFormat: 'JSON' },
+            Role: o.role.arn,
+            [if vpc != null then 'VpcConfig']: { SubnetIds: vpc.subnetIds, SecurityGroupIds: vpc.securityGroupIds },
+          },
+        } + tagging.mixin(o.tags),
+
+        [ids.permission]: {
+          Type: 'AWS::Lambda::Permission',
+          Properties: {
+            Action: 'lambda:InvokeFunction',
+            FunctionName: c.getAtt(ids.pushFunction, 'Arn'),
+            Principal: 's3.amazonaws.com',
+            SourceArn: c.sub(stagingArn),
+            SourceAccount: { Ref: 'AWS::AccountId' },
+          },
+        },
+
+        [ids.invokeConfig]: {
+          Type: 'AWS::Lambda::EventInvokeConfig',
+          Properties: {
+            FunctionName: c.ref(ids.pushFunction),
+            Qualifier: '$LATEST',
+            MaximumRetryAttempts: cfg.maxRetryAttempts,
+            MaximumEventAgeInSeconds: cfg.maxEventAgeSeconds,
+            DestinationConfig: { OnFailure: { Destination: o.failureQueue.arn } },
+          },
         },
       },
     },
 
-    local alarm(id, description, namespace, metric, dimension, value, statistic) = {
+    // Events the function gave up on (after the retries), for replay.
+    failureQueue:: {
+      id:: ids.failureQueue,
+      ref:: c.ref(ids.failureQueue),
+      arn:: c.getAtt(ids.failureQueue, 'Arn'),
+      resources: {
+        [ids.failureQueue]: {
+          Type: 'AWS::SQS::Queue',
+          DeletionPolicy: 'Delete',
+          UpdateReplacePolicy: 'Delete',
+          Properties: {
+            KmsMasterKeyId: key.ref,
+            MessageRetentionPeriod: 1209600, // 14 days, the maximum
+          },
+        } + tagging.mixin(o.tags),
+
+        // Requests to the queue over plain HTTP are refused (AwsSolutions-SQS4),
+        // as for the buckets.
+        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
+        [ids.failureQueuePolicy]: {
+          Type: 'AWS::SQS::QueuePolicy',
+          Properties: {
+            Queues: [c.ref(ids.failureQueue)],
+            PolicyDocument: {
+              Version: '2012-10-17',
+              Statement: [{
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 'sqs:*',
+                Resource: c.getAtt(ids.failureQueue, 'Arn'),
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }],
+            },
+          },
+        },
+      },
+    },
+
+    // The alarm topic (KMS) and one e-mail subscription per address, its
+    // logical id from the address (not its place in the list), so removing
+    // one address leaves the others' confirmed subscriptions alone.
+    alarmTopic:: {
+      id:: ids.alarmTopic,
+      ref:: c.ref(ids.alarmTopic),
+      resources: {
+        [ids.alarmTopic]: {
+          Type: 'AWS::SNS::Topic',
+          Properties: { TopicName: c.sub('${AWS::StackName}-alarms'), KmsMasterKeyId: key.ref },
+        } + tagging.mixin(o.tags),
+      } + {
+        ['AlarmEmail' + std.substr(std.md5(std.asciiLower(email)), 0, 10)]: {
+          Type: 'AWS::SNS::Subscription',
+          Properties: { TopicArn: c.ref(ids.alarmTopic), Protocol: 'email', Endpoint: email },
+        }
+        for email in cfg.alarms.emails
+      },
+    },
+
+    // The alarms, by logical id, each a component: patch one by its id, or
+    // all with withAlarmProperties.
+    alarms:: {
+      PushErrorsAlarm: $.alarm('PushErrorsAlarm', 'sftpgw: the push function failed (a delivery will be retried)', 'AWS/Lambda', 'Errors',
+                               'FunctionName', o.pushFunction.ref, 'Sum', o),
+      FailureQueueDepthAlarm: $.alarm('FailureQueueDepthAlarm', 'sftpgw: files the push function gave up on (see the failure queue)', 'AWS/SQS',
+                                      'ApproximateNumberOfMessagesVisible', 'QueueName', c.getAtt(ids.failureQueue, 'QueueName'), 'Maximum', o),
+      // The handler's embedded metrics (namespace sftpgw, dimension Gateway).
+      RejectedFilesAlarm: $.alarm('RejectedFilesAlarm', 'sftpgw: staged files were rejected (layout, unsafe name or file pattern)', 'sftpgw',
+                                  'Rejected', 'Gateway', { Ref: 'AWS::StackName' }, 'Sum', o),
+    },
+
+    parameters: {
+      ArtifactBucket: {
+        Type: 'String',
+        Description: 'S3 bucket holding the packaged push function (sftpgw package / deploy set it)',
+        MinLength: 3,
+        MaxLength: 63,
+      },
+    },
+
+    // Every component of the outbound part. Extend with `components+::`.
+    components:: [o.stagingBucket, o.logGroup, o.role, o.pushFunction, o.failureQueue, o.alarmTopic] + std.objectValues(o.alarms),
+
+    resources: std.foldl(function(acc, x) acc + x.resources, o.components, {}),
+
+    outputs: {
+      StagingBucketName: { Description: 'Drop files here at <destination>/<file> to push them', Value: o.stagingBucketRef },
+      FailureQueueUrl: { Description: 'Events the push function gave up on', Value: o.failureQueue.ref },
+    },
+  },
+
+  // One CloudWatch alarm (threshold 1 in 5 minutes) of an outbound part `o`,
+  // acting on its topic and the existing topics outbound.alarms.topicArns
+  // names (chat, paging).
+  alarm(id, description, namespace, metric, dimension, value, statistic, o):: {
+    id:: id,
+    ref:: c.ref(id),
+    resources: {
       [id]: {
         Type: 'AWS::CloudWatch::Alarm',
         Properties: {
@@ -275,50 +376,22 @@ local defaultStagingName(stackName) =
           Threshold: 1,
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           TreatMissingData: 'notBreaching',
-          // The stack's topic (e-mail subscribers) and the existing topics
-          // outbound.alarms.topicArns names (chat, paging).
-          AlarmActions: [c.ref('AlarmTopic')] + settings.alarms.topicArns,
+          AlarmActions: [o.alarmTopic.ref] + o.settings.alarms.topicArns,
         },
-      } + tagging.mixin(tags),
-    },
-
-    local alerting = {
-      AlarmTopic: {
-        Type: 'AWS::SNS::Topic',
-        Properties: { TopicName: c.sub('${AWS::StackName}-alarms'), KmsMasterKeyId: key.ref },
-      } + tagging.mixin(tags),
-    } + {
-      // One subscription per address, its logical id from the address (not
-      // its place in the list), so removing one address leaves the others'
-      // confirmed subscriptions alone.
-      ['AlarmEmail' + std.substr(std.md5(std.asciiLower(email)), 0, 10)]: {
-        Type: 'AWS::SNS::Subscription',
-        Properties: { TopicArn: c.ref('AlarmTopic'), Protocol: 'email', Endpoint: email },
-      }
-      for email in settings.alarms.emails
-    }
-    + alarm('PushErrorsAlarm', 'sftpgw: the push function failed (a delivery will be retried)', 'AWS/Lambda', 'Errors',
-            'FunctionName', c.ref('PushFunction'), 'Sum')
-    + alarm('FailureQueueDepthAlarm', 'sftpgw: files the push function gave up on (see the failure queue)', 'AWS/SQS',
-            'ApproximateNumberOfMessagesVisible', 'QueueName', c.getAtt('FailureQueue', 'QueueName'), 'Maximum')
-    // The handler's embedded metrics (namespace sftpgw, dimension Gateway).
-    + alarm('RejectedFilesAlarm', 'sftpgw: staged files were rejected (layout, unsafe name or file pattern)', 'sftpgw',
-            'Rejected', 'Gateway', { Ref: 'AWS::StackName' }, 'Sum'),
-
-    parameters: {
-      ArtifactBucket: {
-        Type: 'String',
-        Description: 'S3 bucket holding the packaged push function (sftpgw package / deploy set it)',
-        MinLength: 3,
-        MaxLength: 63,
-      },
-    },
-
-    resources: staging.resources + logGroup.resources + role + fn + alerting,
-
-    outputs: {
-      StagingBucketName: { Description: 'Drop files here at <destination>/<file> to push them', Value: c.ref('StagingBucket') },
-      FailureQueueUrl: { Description: 'Events the push function gave up on', Value: c.ref('FailureQueue') },
+      } + tagging.mixin(o.tags),
     },
   },
+
+  // Setters: outbound + outbound.withX(...).
+  // Merge properties into the push function's (e.g. { MemorySize: 1024 }).
+  withFunctionProperties(properties):: {
+    local o = self,
+    pushFunction+:: c.patch(o.ids.pushFunction, { Properties+: properties }),
+  },
+  // Merge properties into every alarm's (e.g. { EvaluationPeriods: 3 }).
+  withAlarmProperties(properties):: {
+    alarms+:: std.mapWithKey(function(_, a) a + c.patch(a.id, { Properties+: properties }), super.alarms),
+  },
+  // Add statements to the push function role's policy.
+  withRoleStatements(statements):: { role+:: { extraStatements+:: statements } },
 }

@@ -2,7 +2,7 @@
 local c = import 'component.libsonnet';
 
 {
-  new(id='DnsRecord',
+  new(id=error 'record.new: id is required',
       hostname=error 'record.new: hostname is required',
       hostedZoneId=error 'record.new: hostedZoneId is required',
       server=error 'record.new: server is required',

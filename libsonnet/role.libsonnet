@@ -28,7 +28,7 @@ local transferTrust(sourceArn) = {
 
   // Role shared by all SFTP users of one server. The session policy of each
   // user narrows it to that user's prefix; this role is the upper bound.
-  userAccess(id='UserRole',
+  userAccess(id=error 'role.userAccess: id is required',
              server=error 'role.userAccess: server (a server component) is required',
              bucket=error 'role.userAccess: bucket is required',
              key=error 'role.userAccess: key is required',

@@ -17,7 +17,7 @@ local c = import 'component.libsonnet';
 local tagging = import 'tags.libsonnet';
 
 {
-  new(id='Server',
+  new(id=error 'server.new: id is required',
       logGroup=error 'server.new: logGroup is required',
       securityPolicy='TransferSecurityPolicy-2024-01',
       hostname=null, hostedZoneId=null, tags={}):: {

@@ -5,9 +5,10 @@ import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { libjsonnet } from '../cli/adapters/jsonnet.js';
-import { bundle, bundleFile, BundleError, mapBundleError, scanImports } from '../cli/engine/jsonnet-bundle.js';
+import { bundle, BundleError, mapBundleError, scanImports } from '../cli/engine/jsonnet-bundle.js';
 import { lex, stringValue, unclosedConstruct } from '../cli/engine/jsonnet-lex.js';
 import { templateSources } from '../cli/engine/template/sources.js';
+import { renderProgram } from '../cli/engine/template/evaluate-gateway.js';
 import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 
 const config = JSON.stringify({
@@ -41,12 +42,14 @@ describe('jsonnet bundler', () => {
     expect(t.map((x) => (x.kind === 'import' ? `${x.keyword}:${x.target}` : 'thisFile'))).to.deep.equal(["import:x'y.libsonnet", 'importstr:z.txt', 'thisFile']);
   });
 
-  it('renders the shipped gateway template exactly as unbundled evaluation does', async () => {
+  it('renders the shipped gateway exactly as unbundled evaluation does', async () => {
     const src = templateSources(repoRoot);
-    const opts = { jpath: src.jpath, tlaCode: { config } };
-    const b = bundleFile(src.gateway, { jpath: src.jpath });
-    const [plain, bundled] = await Promise.all([libjsonnet.evaluateFile(src.gateway, opts), libjsonnet.evaluateSnippet(b.code, b.filename, opts)]);
+    const program = renderProgram(src);
+    const opts = { jpath: src.jpath, tlaCode: { config }, tlaString: { part: 'root' } };
+    const b = bundle(program.code, program.filename, { jpath: src.jpath });
+    const [plain, bundled] = await Promise.all([libjsonnet.evaluateSnippet(program.code, program.filename, opts), libjsonnet.evaluateSnippet(b.code, b.filename, opts)]);
     expect(bundled).to.equal(plain);
+    expect(JSON.parse(bundled).template.Resources).to.have.property('GatewayKey');
     expect(b.files.length).to.be.greaterThan(5);
   });
 

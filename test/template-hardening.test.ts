@@ -98,12 +98,13 @@ describe('permissions boundary (iam.permissionsBoundary)', function () {
       Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } },
     };
     mkdirSync(path.join(dir, 'templates'));
+    // One patch of the gateway object: a role in the root, and one per user through the user constructor.
     writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), `local sftpgw = import 'sftpgw.libsonnet';
-function(config) sftpgw.gateway.new(config).template + { Resources+: { AuditRole: ${JSON.stringify(role)} + sftpgw.tags.mixin(config.tags) } }
+function(config) sftpgw.gateway.new(config) + {
+  template+:: { Resources+: { AuditRole: ${JSON.stringify(role)} + sftpgw.tags.mixin(config.tags) } },
+  user+:: { new(id, name, spec, shared):: super.new(id, name, spec, shared) + { resources+: { [id + 'Role']: ${JSON.stringify(role)} + sftpgw.tags.mixin(config.tags) } } },
+}
 `);
-    writeFileSync(path.join(dir, 'templates', 'users.jsonnet'), readFileSync(path.join(repoRoot, 'templates', 'users.jsonnet'), 'utf8')
-      .replace('sftpgw.user.new(us[name].id, name, us[name].spec, shared).resources',
-        `sftpgw.user.new(us[name].id, name, us[name].spec, shared).resources + { [us[name].id + 'Role']: ${JSON.stringify(role)} + sftpgw.tags.mixin(config.tags) }`));
     const r = runCli(['build', '--no-lint'], { cwd: dir });
     expect(r.status, r.stderr).to.equal(0);
     const out = path.join(dir, 'dist', 'gateway', 'default');

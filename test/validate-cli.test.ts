@@ -45,9 +45,9 @@ function projectWithoutVersioning(): string {
   writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), [
     "local sftpgw = import 'sftpgw.libsonnet';",
     'function(config)',
-    '  (sftpgw.gateway.new(config) + {',
+    '  sftpgw.gateway.new(config) + {',
     "    bucket+:: sftpgw.component.patch('GatewayBucket', { Properties+: { VersioningConfiguration:: null } }),",
-    '  }).template',
+    '  }',
     '',
   ].join('\n'));
   return dir;

@@ -179,13 +179,6 @@ export function mapBundleError(
     .replace(new RegExp(`${esc}:(\\d+):(\\d+)(-\\d+)?`, 'g'), (m, l: string, c: string) => to(m, l, c));
 }
 
-/** Reads and bundles a jsonnet file from disk. */
-export function bundleFile(file: string, opts: BundleOptions): Bundle {
-  const text = (opts.readFile ?? defaultRead)(file);
-  if (text === undefined) throw new BundleError(file, 0, `cannot read ${file}`);
-  return bundle(text, file, opts);
-}
-
 /** Evaluates a bundle; a failure's text names the original files and lines. */
 export function evaluateBundle(jsonnet: JsonnetEngine, b: Bundle, opts: JsonnetOptions): Promise<string> {
   return jsonnet.evaluateSnippet(b.code, b.filename, opts).catch((e: Error) => {

@@ -1,5 +1,9 @@
-// config + user files + templates -> one CloudFormation template, checked.
-// Shared by build (which writes it) and, later, validate/diff/deploy.
+// A project's templates in memory: config + user files + templates/gateway.jsonnet
+// -> the root template and the child stacks of users, not yet validated nor
+// written. Used by build (which validates and writes them: build.ts), validate,
+// diff and deploy. Here: read and check the user files, place users; the
+// jsonnet runs in template/evaluate-gateway.ts, the users are put into their stacks
+// by template/merge-users.ts.
 import type { JsonnetEngine } from '../adapters/jsonnet.js';
 import { loadConfig, type ConfigOptions } from './config/load.js';
 import { templateConfig, type ResolvedConfig } from './config/types.js';
@@ -7,7 +11,8 @@ import { handlerArtifact } from './handler-artifact.js';
 import { invalidInput, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
-import { renderTemplate, type ChildTemplate, type Placement, type RenderUser } from './template/render.js';
+import { evaluateGateway, type RenderUser } from './template/evaluate-gateway.js';
+import { mergeUsers, type ChildTemplate, type Placement } from './template/merge-users.js';
 import { MAX_ROOT_RESOURCES, MAX_USERS_PER_STACK, userStack, userStackIndex } from './users/placement.js';
 import { templateSources } from './template/sources.js';
 import type { CfnTemplate } from './template/types.js';
@@ -88,8 +93,9 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
   const placement = problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', problems) : undefined;
   const stacks = placement && config.userStacks ? { count: config.userStacks, stacks: uniqueStacks(placement) } : null;
+  const tconfig = templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }, stacks);
   const rendering = problems.length === 0
-    ? renderTemplate(templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }, stacks), users, sources, jsonnet, placement)
+    ? evaluateGateway(tconfig, users, sources, jsonnet, placement ? 'child' : 'root')
     : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
   for (const u of keysToCheck) for (const p of checkKeyList(u.keys).problems) problems.push({ file: shownByName.get(u.name), ...p });
@@ -98,7 +104,11 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
     for (const p of problems) if (p.line === undefined && p.field && p.file) p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
     throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
   }
-  const { template, children } = await rendering!;
+  const evaluated = await rendering!;
+  if (evaluated.legacy) {
+    reporter.warn(`${displayPath(sources.gateway, cwd)} returns a template, not the gateway object: its patches do not reach the users; return the patched gateway object instead (docs/customizing.md in the sftpgw package)`);
+  }
+  const { template, children } = mergeUsers(evaluated, tconfig, placement);
   reporter.debug(`template rendered at ${since()}`);
   const total = Object.keys(template.Resources).length + children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
   reporter.progress(`rendered ${total} resources${children.length ? ` (${children.length} child stacks of users)` : ''}`);

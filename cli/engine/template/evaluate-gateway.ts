@@ -1,0 +1,121 @@
+// Runs the jsonnet of one build: the root template (with the child stacks'
+// templates) and the user resources, all rendered from the ONE gateway object
+// the repository's templates/gateway.jsonnet returns (libsonnet/
+// render.libsonnet asks it for each part).
+//
+// One bundle, several evaluations started together: the root, and the users
+// in chunks (one evaluation of 10,000 users takes ~4.5 s; four chunks on the
+// libuv pool ~1.9 s on 2 cores). The child stacks' templates come with the
+// root, in the same evaluation: 32 evaluations of their own would pay ~25 ms
+// of standard library each.
+import path from 'node:path';
+import type { JsonnetEngine } from '../../adapters/jsonnet.js';
+import type { TemplateConfig } from '../config/types.js';
+import { invalidInput, type Problem } from '../errors.js';
+import { parseJsonnetError } from '../jsonnet-errors.js';
+import { bundle, BundleError, evaluateBundle, type Bundle } from '../jsonnet-bundle.js';
+import { displayPath } from '../paths.js';
+import type { UserSpec } from '../users/spec.js';
+import { chunkCount } from '../users/evaluate.js';
+import type { TemplateSources } from './sources.js';
+import type { CfnResource, CfnTemplate } from './types.js';
+
+export interface RenderUser {
+  name: string;
+  id: string;
+  spec: UserSpec;
+}
+
+/** The users of one evaluation and the resource map each got, in the same order. */
+export interface UserChunk {
+  names: string[];
+  fragments: Record<string, CfnResource>[];
+}
+
+export interface EvaluatedGateway {
+  template: CfnTemplate;
+  /** Each child stack of users by logical id, without its users. */
+  userStacks: Record<string, CfnTemplate>;
+  /** The repository's templates/gateway.jsonnet returned a root template, not the gateway object. */
+  legacy: boolean;
+  chunks: UserChunk[];
+}
+
+/** The program every evaluation of a build runs: the engine's entry applied to the repository's gateway. */
+export function renderProgram(sources: TemplateSources): { code: string; filename: string } {
+  return {
+    code: [
+      `local gateway = import ${JSON.stringify(sources.gateway)};`,
+      `local render = import ${JSON.stringify(sources.render)};`,
+      "function(config, part, users='{}', placement='root') render.run(gateway, config, part, users, placement)",
+      '',
+    ].join('\n'),
+    // Beside the gateway template, so an error in the program itself names that folder.
+    filename: path.join(path.dirname(sources.gateway), '.sftpgw-render.jsonnet'),
+  };
+}
+
+/** placement: where the users go ('child': their stack's parameters are their refs). */
+export async function evaluateGateway(
+  config: TemplateConfig,
+  users: RenderUser[],
+  sources: TemplateSources,
+  jsonnet: JsonnetEngine,
+  placement: 'root' | 'child',
+): Promise<EvaluatedGateway> {
+  if (sources.retiredUsersTemplate) {
+    throw invalidInput('the gateway template could not be rendered', [{
+      file: displayPath(sources.retiredUsersTemplate),
+      message: 'is no longer read: users are rendered from the gateway object templates/gateway.jsonnet returns',
+      hint: 'move its change into a patch of the gateway\'s user constructor in templates/gateway.jsonnet (see docs/customizing.md in the sftpgw package), then delete the file',
+    }]);
+  }
+  // Bundled once, evaluated by every part: see jsonnet-bundle.ts for why.
+  let program: Bundle;
+  try {
+    const { code, filename } = renderProgram(sources);
+    program = bundle(code, filename, { jpath: sources.jpath });
+  } catch (err) {
+    if (err instanceof BundleError) {
+      throw invalidInput('the gateway template could not be rendered', [{ file: displayPath(err.file), line: err.line || undefined, message: err.message }]);
+    }
+    throw err;
+  }
+  const opts = { jpath: sources.jpath, tlaCode: { config: JSON.stringify(config) } };
+  const n = users.length === 0 ? 0 : chunkCount(users.length);
+  const size = Math.ceil(users.length / Math.max(n, 1));
+  const chunkJobs: Promise<string>[] = [];
+  // The users part returns one fragment per user, in std.objectFields order
+  // (sorted; usernames are ASCII): names[i][j] made fragment j of chunk i.
+  const names: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const part: Record<string, { id: string; spec: UserSpec }> = {};
+    for (const u of users.slice(i * size, (i + 1) * size)) part[u.name] = { id: u.id, spec: u.spec };
+    names.push(Object.keys(part).sort());
+    chunkJobs.push(evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'users', users: JSON.stringify(part), placement } }));
+  }
+  const [root, ...chunks] = await Promise.allSettled([evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'root' } }), ...chunkJobs]);
+  const failed = [root, ...chunks].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length > 0) throw renderFailed(failed);
+  const rendered = JSON.parse((root as PromiseFulfilledResult<string>).value) as Omit<EvaluatedGateway, 'chunks'>;
+  return {
+    ...rendered,
+    chunks: chunks.map((c, i) => ({ names: names[i], fragments: JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<string, CfnResource>[] })),
+  };
+}
+
+function renderFailed(failed: PromiseRejectedResult[]) {
+  // Every part runs the same code, so the same library error repeats: report it once.
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const f of failed) {
+    const text = String((f.reason as Error)?.message ?? f.reason);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    const parsed = parseJsonnetError(text);
+    const loc = parsed.locations[0];
+    problems.push({ file: loc && displayPath(path.resolve(loc.file)), line: loc?.line, column: loc?.column, message: parsed.message,
+      hint: 'the error is in the gateway templates or libsonnet; the trace is shown with --debug' });
+  }
+  return invalidInput('the gateway template could not be rendered', problems);
+}
