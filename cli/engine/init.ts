@@ -3,8 +3,8 @@
 //   package.json (sftpgw as a dev dependency from --package, with the install
 //   settings sftpgw needs), .gitignore, README.md, and .npmrc with --registry.
 // The repository consumes sftpgw as an npm package: the shipped libsonnet and
-// templates are used from node_modules; a templates/gateway.jsonnet or
-// templates/users.jsonnet of its own replaces the shipped one, and its own
+// templates are used from node_modules; a templates/gateway.jsonnet of its own
+// (returning the patched gateway object) replaces the shipped one, and its own
 // libsonnet/ is searched first by its templates (see sftpgw's docs/customizing.md).
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
