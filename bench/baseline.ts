@@ -17,7 +17,10 @@ export interface Baseline {
 
 function run(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', shell: false, maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`bench baseline: ${cmd} ${args.join(' ')} failed in ${cwd}: ${r.stderr || r.stdout}`);
+  if (r.status !== 0)
+    throw new Error(
+      `bench baseline: ${cmd} ${args.join(' ')} failed in ${cwd}: ${r.stderr || r.stdout}`,
+    );
   return r.stdout;
 }
 
@@ -26,7 +29,15 @@ export function prepareBaseline(rev: string, root: string): Baseline {
   const dir = mkdtempSync(path.join(tmpdir(), `sftpgw-baseline-${commit}-`));
   run('bash', ['-c', `git archive --format=tar ${commit} | tar -x -C "${dir}"`], root);
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-  run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir);
+  run(
+    process.execPath,
+    [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
+    dir,
+  );
   run(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/bundle-handler.ts'], dir);
-  return { rev: `${rev} (${commit})`, bin: path.join(dir, 'bin', 'sftpgw.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    rev: `${rev} (${commit})`,
+    bin: path.join(dir, 'bin', 'sftpgw.js'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

@@ -26,7 +26,10 @@ export async function startDelayProxy(upstreamPort: number, rttMs: number): Prom
   const delayed = (from: net.Socket, to: net.Socket): void => {
     let ended = false;
     from.on('data', (chunk) => setTimeout(() => to.destroyed || to.write(chunk), oneWay));
-    from.once('end', () => { ended = true; setTimeout(() => to.end(), oneWay); });
+    from.once('end', () => {
+      ended = true;
+      setTimeout(() => to.end(), oneWay);
+    });
     from.once('close', () => ended || setTimeout(() => to.destroy(), oneWay));
     from.on('error', () => {}); // the close above passes it on
   };
@@ -50,9 +53,10 @@ export async function startDelayProxy(upstreamPort: number, rttMs: number): Prom
   });
   return {
     port: (server.address() as net.AddressInfo).port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -57,18 +57,32 @@ export async function benchRedeploy(root: string): Promise<DeployRun[]> {
   const out = mkdtempSync(path.join(tmpdir(), 'sftpgw-bench-deploy-'));
   try {
     Object.assign(process.env, {
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     for (let i = 0; ; i++) {
-      const up = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)));
+      const up = await new Promise<boolean>((r) =>
+        net
+          .connect(port, '127.0.0.1')
+          .once('connect', function (this: net.Socket) {
+            this.destroy();
+            r(true);
+          })
+          .once('error', () => r(false)),
+      );
       if (up) break;
       if (i > 200) throw new Error('moto_server did not start');
       await new Promise((r) => setTimeout(r, 100));
     }
     const s3 = s3Client({ region: 'us-east-1' });
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-artifacts' }));
-    const built = await build({ configFile: path.join(root, 'sftpgw.yaml'), cwd: root, outDir: out, environment: {} }, { jsonnet: libjsonnet, reporter: silentReporter });
+    const built = await build(
+      { configFile: path.join(root, 'sftpgw.yaml'), cwd: root, outDir: out, environment: {} },
+      { jsonnet: libjsonnet, reporter: silentReporter },
+    );
     const { template } = await readTemplateFile(built.files[0], 'template.json');
     const runs: DeployRun[] = [];
     for (let i = 0; i < 2; i++) {
@@ -76,14 +90,49 @@ export async function benchRedeploy(root: string): Promise<DeployRun[]> {
       let uploadedBytes = 0;
       let uploads = 0;
       const realStore = s3ArtifactStore(s3, 'bench-artifacts', 'us-east-1');
-      const store: ArtifactStore = counting({ ...realStore, put: async (k, b, c) => { uploads++; uploadedBytes += b.length; await realStore.put(k, b, c); } }, counts);
-      const cfn: CloudFormationApi = counting(sdkCloudFormation(cloudFormationClient({ region: 'us-east-1' })), counts);
+      const store: ArtifactStore = counting(
+        {
+          ...realStore,
+          put: async (k, b, c) => {
+            uploads++;
+            uploadedBytes += b.length;
+            await realStore.put(k, b, c);
+          },
+        },
+        counts,
+      );
+      const cfn: CloudFormationApi = counting(
+        sdkCloudFormation(cloudFormationClient({ region: 'us-east-1' })),
+        counts,
+      );
       const t0 = process.hrtime.bigint();
-      const packaged = await packageTemplate(template, { templateDir: out, prefix: 'bench' }, store, silentReporter);
-      const result = await deploy({
-        stackName: 'bench-example', template: packaged.template, parameters: {}, tags: {}, capabilities: ['CAPABILITY_IAM'],
-        allowReplace: [], recreateFailed: 'no', templatePrefix: 'bench', execute: 'yes',
-      }, { cfn, store, reporter: silentReporter, clock: { ...realClock, pollMs: 200 }, confirm: async () => false }, () => {});
+      const packaged = await packageTemplate(
+        template,
+        { templateDir: out, prefix: 'bench' },
+        store,
+        silentReporter,
+      );
+      const result = await deploy(
+        {
+          stackName: 'bench-example',
+          template: packaged.template,
+          parameters: {},
+          tags: {},
+          capabilities: ['CAPABILITY_IAM'],
+          allowReplace: [],
+          recreateFailed: 'no',
+          templatePrefix: 'bench',
+          execute: 'yes',
+        },
+        {
+          cfn,
+          store,
+          reporter: silentReporter,
+          clock: { ...realClock, pollMs: 200 },
+          confirm: async () => false,
+        },
+        () => {},
+      );
       runs.push({
         seconds: Number(process.hrtime.bigint() - t0) / 1e9,
         uploadedBytes,

@@ -28,16 +28,37 @@ const mainFile = path.join(projectDir, 'naive-main.jsonnet');
 writeFileSync(mainFile, main);
 // The same settings `stackName: bench` resolves to in sftpgw (outbound on).
 const config: TemplateConfig = {
-  description: 'naive', stackName: 'bench', tags: { 'sftpgw:gateway': 'bench' }, dns: null,
+  description: 'naive',
+  stackName: 'bench',
+  tags: { 'sftpgw:gateway': 'bench' },
+  dns: null,
   server: { securityPolicy: 'TransferSecurityPolicy-2024-01' },
-  buckets: { gateway: null, accessLogs: null, staging: null, noncurrentVersionDays: 90, accessLogExpirationDays: 365 }, logs: { retentionDays: 365 },
+  buckets: {
+    gateway: null,
+    accessLogs: null,
+    staging: null,
+    noncurrentVersionDays: 90,
+    accessLogExpirationDays: 365,
+  },
+  logs: { retentionDays: 365 },
   outbound: {
-    secretPrefix: 'sftpgw/bench', reservedConcurrency: 5, memorySize: 512, timeoutSeconds: 300, maxRetryAttempts: 2,
-    maxEventAgeSeconds: 3600, stagingExpirationDays: 30, alarms: { emails: [], topicArns: [] }, vpc: null, codeKey: 'sftpgw/handler/bench.zip',
+    secretPrefix: 'sftpgw/bench',
+    reservedConcurrency: 5,
+    memorySize: 512,
+    timeoutSeconds: 300,
+    maxRetryAttempts: 2,
+    maxEventAgeSeconds: 3600,
+    stagingExpirationDays: 30,
+    alarms: { emails: [], topicArns: [] },
+    vpc: null,
+    codeKey: 'sftpgw/handler/bench.zip',
   },
   iam: { permissionsBoundary: null },
   userStacks: null,
 };
-const out = await libjsonnet.evaluateFile(mainFile, { jpath: [path.join(packageRoot, 'libsonnet')], tlaCode: { config: JSON.stringify(config) } });
+const out = await libjsonnet.evaluateFile(mainFile, {
+  jpath: [path.join(packageRoot, 'libsonnet')],
+  tlaCode: { config: JSON.stringify(config) },
+});
 const template = JSON.parse(out) as { Resources: object };
 writeFileSync(outFile, JSON.stringify(template, null, 2) + '\n');

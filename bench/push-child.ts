@@ -19,10 +19,14 @@ const context = {
 } as unknown as Context;
 const event = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as S3Event;
 const warm = await handler(event(warmUpFile), context);
-if (warm.outcomes[0]?.outcome !== 'delivered') throw new Error(`the warm-up delivery failed: ${JSON.stringify(warm.outcomes)}`);
+if (warm.outcomes[0]?.outcome !== 'delivered')
+  throw new Error(`the warm-up delivery failed: ${JSON.stringify(warm.outcomes)}`);
 const t0 = process.hrtime.bigint();
 const cpu0 = process.cpuUsage();
 const result = await handler(event(eventFile), context);
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);
-writeFileSync(resultFile, JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, outcomes: result.outcomes }));
+writeFileSync(
+  resultFile,
+  JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, outcomes: result.outcomes }),
+);

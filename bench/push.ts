@@ -12,11 +12,24 @@
 // not (on Lambda the bucket is in the same region).
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand, DeleteObjectTaggingCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  DeleteObjectTaggingCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startMoto, startSshd, startTogether } from '../test/helpers/servers.js';
 import { tempDir } from '../test/helpers/project.js';
@@ -61,7 +74,12 @@ export interface PushRow {
 function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { env, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`${path.basename(file)} failed: ${err.message}\n${stderr}\n${stdout}`.trim())) : resolve());
+      err
+        ? reject(
+            new Error(`${path.basename(file)} failed: ${err.message}\n${stderr}\n${stdout}`.trim()),
+          )
+        : resolve(),
+    );
   });
 }
 
@@ -88,22 +106,39 @@ function randomFile(file: string, mib: number): string {
 
 function s3Event(key: string, size: number): unknown {
   return {
-    Records: [{
-      eventVersion: '2.1', eventSource: 'aws:s3', awsRegion: 'us-east-1', eventTime: new Date().toISOString(), eventName: 'ObjectCreated:Put',
-      s3: { s3SchemaVersion: '1.0', bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` }, object: { key, size, eTag: 'x', sequencer: '0' } },
-    }],
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectCreated:Put',
+        s3: {
+          s3SchemaVersion: '1.0',
+          bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
+          object: { key, size, eTag: 'x', sequencer: '0' },
+        },
+      },
+    ],
   };
 }
 
-export async function benchPush(opts: PushBenchOptions, progress: (line: string) => void = () => {}): Promise<PushRow[]> {
+export async function benchPush(
+  opts: PushBenchOptions,
+  progress: (line: string) => void = () => {},
+): Promise<PushRow[]> {
   const dir = tempDir('sftpgw-bench-push-');
   const tls = selfSignedCert(dir);
   const [sshd, moto] = await startTogether(startSshd(), startMoto({ tls }));
   let proxy: DelayProxy | undefined;
   try {
     const client = {
-      endpoint: moto.endpoint, region: 'us-east-1',
-      credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY },
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: moto.env.AWS_ACCESS_KEY_ID,
+        secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY,
+      },
       requestHandler: { httpsAgent: new https.Agent({ ca: tls.cert }) },
     };
     const s3 = new S3Client({ ...client, forcePathStyle: true });
@@ -112,12 +147,14 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
     const keyFile = path.join(dir, 'client_key');
     writeFileSync(keyFile, sshd.clientKey.privateKey, { mode: 0o600 });
     const childEnv = {
-      ...process.env, ...moto.env,
+      ...process.env,
+      ...moto.env,
       NODE_EXTRA_CA_CERTS: tls.certFile,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // The handler's own defaults otherwise: in a warm container the destination
       // read by the warm-up delivery is still cached (DESTINATION_CACHE_SECONDS).
-      SECRET_PREFIX: PREFIX, GATEWAY: 'bench',
+      SECRET_PREFIX: PREFIX,
+      GATEWAY: 'bench',
     };
 
     const rows: PushRow[] = [];
@@ -133,13 +170,20 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
       }
       const remoteDir = path.join(sshd.root, name);
       mkdirSync(remoteDir);
-      await sm.send(new CreateSecretCommand({
-        Name: `${PREFIX}/${name}`,
-        SecretString: JSON.stringify({
-          Host: '127.0.0.1', Port: port, Username: sshd.user, PrivateKey: sshd.clientKey.privateKey,
-          TrustedHostKeys: [sshd.hostPublicKey], RemoteDirectory: remoteDir, FilePattern: '.*',
+      await sm.send(
+        new CreateSecretCommand({
+          Name: `${PREFIX}/${name}`,
+          SecretString: JSON.stringify({
+            Host: '127.0.0.1',
+            Port: port,
+            Username: sshd.user,
+            PrivateKey: sshd.clientKey.privateKey,
+            TrustedHostKeys: [sshd.hostPublicKey],
+            RemoteDirectory: remoteDir,
+            FilePattern: '.*',
+          }),
         }),
-      }));
+      );
       const src = path.join(dir, `${name}.bin`);
       const srcSha = randomFile(src, mib);
       const key = `${name}/object.bin`;
@@ -154,7 +198,10 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
       writeFileSync(batch, `put ${src} ${path.join(remoteDir, 'openssh.bin')}\n`);
 
       const check = (file: string, who: string): void => {
-        if (sha256(file) !== srcSha) throw new Error(`push bench (${name}): the file ${who} delivered differs from the source`);
+        if (sha256(file) !== srcSha)
+          throw new Error(
+            `push bench (${name}): the file ${who} delivered differs from the source`,
+          );
         rmSync(file);
       };
       const openssh: number[] = [];
@@ -167,44 +214,109 @@ export async function benchPush(opts: PushBenchOptions, progress: (line: string)
       const streamRss: number[] = [];
       let chunkBytes = 0;
       for (let i = 0; i < opts.repeat; i++) {
-        progress(`push ${name} ${mib} MiB${rttMs ? `, ${rttMs} ms RTT` : ''}: run ${i + 1} of ${opts.repeat}`);
+        progress(
+          `push ${name} ${mib} MiB${rttMs ? `, ${rttMs} ms RTT` : ''}: run ${i + 1} of ${opts.repeat}`,
+        );
         const t0 = process.hrtime.bigint();
-        await run('sftp', ['-q', '-b', batch, '-i', keyFile, '-P', String(port), '-c', CIPHER,
-          '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', `${sshd.user}@127.0.0.1`]);
+        await run('sftp', [
+          '-q',
+          '-b',
+          batch,
+          '-i',
+          keyFile,
+          '-P',
+          String(port),
+          '-c',
+          CIPHER,
+          '-o',
+          'StrictHostKeyChecking=no',
+          '-o',
+          'UserKnownHostsFile=/dev/null',
+          '-o',
+          'BatchMode=yes',
+          `${sshd.user}@127.0.0.1`,
+        ]);
         openssh.push(Number(process.hrtime.bigint() - t0) / 1e9);
         check(path.join(remoteDir, 'openssh.bin'), 'OpenSSH sftp');
 
         // A fresh run each time: the handler skips versions tagged delivered.
-        for (const k of [key, warmUpKey]) await s3.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: k }));
+        for (const k of [key, warmUpKey])
+          await s3.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: k }));
         const rssFile = path.join(dir, 'rss');
         const resultFile = path.join(dir, 'result.json');
-        await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'push-child.js'), warmUpFile, eventFile, resultFile],
-          { ...childEnv, SFTPGW_BENCH_RUSAGE: rssFile });
-        const result = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; cpuSeconds: number; outcomes: Array<{ outcome: string }> };
-        if (result.outcomes[0]?.outcome !== 'delivered') throw new Error(`the handler did not deliver: ${JSON.stringify(result.outcomes)}`);
+        await run(
+          process.execPath,
+          [
+            '--import',
+            `file://${path.join(here, 'rusage.js')}`,
+            path.join(here, 'push-child.js'),
+            warmUpFile,
+            eventFile,
+            resultFile,
+          ],
+          { ...childEnv, SFTPGW_BENCH_RUSAGE: rssFile },
+        );
+        const result = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+          seconds: number;
+          cpuSeconds: number;
+          outcomes: Array<{ outcome: string }>;
+        };
+        if (result.outcomes[0]?.outcome !== 'delivered')
+          throw new Error(`the handler did not deliver: ${JSON.stringify(result.outcomes)}`);
         ours.push(result.seconds);
         cpu.push(result.cpuSeconds);
         rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
         check(path.join(remoteDir, 'object.bin'), 'the handler');
         rmSync(path.join(remoteDir, 'warm-up.bin'));
 
-        await run(process.execPath, [path.join(here, 's3-read-child.js'), BUCKET, key, resultFile], childEnv);
-        const read = JSON.parse(readFileSync(resultFile, 'utf8')) as { seconds: number; firstByteSeconds: number; chunks: number; bytes: number };
+        await run(
+          process.execPath,
+          [path.join(here, 's3-read-child.js'), BUCKET, key, resultFile],
+          childEnv,
+        );
+        const read = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+          seconds: number;
+          firstByteSeconds: number;
+          chunks: number;
+          bytes: number;
+        };
         reads.push(read.seconds);
         firstBytes.push(read.firstByteSeconds);
         chunkBytes = read.bytes / read.chunks;
 
-        await run(process.execPath, ['--import', `file://${path.join(here, 'rusage.js')}`, path.join(here, 'stream-push-child.js'),
-          src, String(port), sshd.user, keyFile, sshd.hostPublicKey, remoteDir, String(16 * 1024), resultFile], { ...process.env, SFTPGW_BENCH_RUSAGE: rssFile });
+        await run(
+          process.execPath,
+          [
+            '--import',
+            `file://${path.join(here, 'rusage.js')}`,
+            path.join(here, 'stream-push-child.js'),
+            src,
+            String(port),
+            sshd.user,
+            keyFile,
+            sshd.hostPublicKey,
+            remoteDir,
+            String(16 * 1024),
+            resultFile,
+          ],
+          { ...process.env, SFTPGW_BENCH_RUSAGE: rssFile },
+        );
         streamed.push(Number(readFileSync(resultFile, 'utf8')));
         streamRss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
         check(path.join(remoteDir, 'stream.bin'), 'push() from a file');
       }
       rows.push({
-        name, mib, rttMs, runs: opts.repeat,
+        name,
+        mib,
+        rttMs,
+        runs: opts.repeat,
         openssh: timing(openssh),
         handler: { ...timing(ours), rssMiB: Math.max(...rss), cpuSeconds: timing(cpu).seconds },
-        s3Read: { ...timing(reads), meanChunkKiB: chunkBytes / 1024, firstByte: timing(firstBytes) },
+        s3Read: {
+          ...timing(reads),
+          meanChunkKiB: chunkBytes / 1024,
+          firstByte: timing(firstBytes),
+        },
         streamPush: { ...timing(streamed), rssMiB: Math.max(...streamRss) },
       });
       await proxy?.close();

@@ -26,12 +26,19 @@ const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = path.resolve(here, '..', '..');
 const bin = path.join(root, 'bin', 'sftpgw.js');
 const rusage = path.join(here, 'rusage.js');
-const list = (v: string | undefined, d: number[]) => (v === undefined ? d : v.split(',').filter(Boolean).map(Number)); // '' = none
+const list = (v: string | undefined, d: number[]) =>
+  v === undefined ? d : v.split(',').filter(Boolean).map(Number); // '' = none
 const sizes = list(process.env.SFTPGW_BENCH_SIZES, [100, 1000, 10000]);
 const naiveSizes = list(process.env.SFTPGW_BENCH_NAIVE, [100, 1000]);
 const repeat = Number(process.env.SFTPGW_BENCH_REPEAT ?? 3);
 
-interface Sample { seconds: number; rssMiB: number; cpuSeconds: number; ok: boolean; note?: string }
+interface Sample {
+  seconds: number;
+  rssMiB: number;
+  cpuSeconds: number;
+  ok: boolean;
+  note?: string;
+}
 
 function measure(args: string[], cwd: string): Sample {
   const rdir = mkdtempSync(path.join(tmpdir(), 'sftpgw-rusage-'));
@@ -39,7 +46,10 @@ function measure(args: string[], cwd: string): Sample {
   const cfile = path.join(rdir, 'cpu');
   const t0 = process.hrtime.bigint();
   const r = spawnSync(process.execPath, ['--import', `file://${rusage}`, ...args], {
-    cwd, env: { ...process.env, SFTPGW_BENCH_RUSAGE: rfile, SFTPGW_BENCH_CPU: cfile, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
+    cwd,
+    env: { ...process.env, SFTPGW_BENCH_RUSAGE: rfile, SFTPGW_BENCH_CPU: cfile, NO_COLOR: '1' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   let rssMiB = NaN;
@@ -47,23 +57,38 @@ function measure(args: string[], cwd: string): Sample {
   try {
     rssMiB = Number(readFileSync(rfile, 'utf8')) / 1024;
     cpuSeconds = Number(readFileSync(cfile, 'utf8'));
-  } catch { /* killed before exit */ }
+  } catch {
+    /* killed before exit */
+  }
   rmSync(rdir, { recursive: true, force: true });
   const ok = r.status === 0;
-  return { seconds, rssMiB, cpuSeconds, ok, note: ok ? undefined : (r.stderr || `signal ${r.signal}`).split('\n').slice(-3).join(' ') };
+  return {
+    seconds,
+    rssMiB,
+    cpuSeconds,
+    ok,
+    note: ok ? undefined : (r.stderr || `signal ${r.signal}`).split('\n').slice(-3).join(' '),
+  };
 }
 
 function median(samples: Sample[]): Sample {
   const s = [...samples].sort((a, b) => a.seconds - b.seconds);
   const m = s[Math.floor(s.length / 2)];
   const cpu = samples.map((x) => x.cpuSeconds).sort((a, b) => a - b);
-  return { ...m, rssMiB: Math.max(...samples.map((x) => x.rssMiB)), cpuSeconds: cpu[Math.floor(cpu.length / 2)] };
+  return {
+    ...m,
+    rssMiB: Math.max(...samples.map((x) => x.rssMiB)),
+    cpuSeconds: cpu[Math.floor(cpu.length / 2)],
+  };
 }
 
 /** Over 400 users the users go to 32 child stacks (nested), as a real gateway of that size would. */
 function project(users: number): string {
   const dir = mkdtempSync(path.join(tmpdir(), `sftpgw-bench-${users}-`));
-  writeFileSync(path.join(dir, 'sftpgw.yaml'), `stackName: bench\n${users > 400 ? 'userStacks: 32\n' : ''}`);
+  writeFileSync(
+    path.join(dir, 'sftpgw.yaml'),
+    `stackName: bench\n${users > 400 ? 'userStacks: 32\n' : ''}`,
+  );
   writeUsers(path.join(dir, 'users'), users);
   return dir;
 }
@@ -71,13 +96,26 @@ function project(users: number): string {
 const rows: string[][] = [];
 const row = (figure: string, users: number | string, s: Sample, baseline?: Sample, target = '') => {
   const vs = baseline?.ok && s.ok ? `${(baseline.seconds / s.seconds).toFixed(1)}× faster` : '';
-  rows.push([figure, String(users), s.ok ? s.seconds.toFixed(2) + (s.note ? ` (${s.note})` : '') : `failed: ${s.note}`, Number.isNaN(s.rssMiB) ? '—' : s.rssMiB.toFixed(0), vs, target]);
+  rows.push([
+    figure,
+    String(users),
+    s.ok ? s.seconds.toFixed(2) + (s.note ? ` (${s.note})` : '') : `failed: ${s.note}`,
+    Number.isNaN(s.rssMiB) ? '—' : s.rssMiB.toFixed(0),
+    vs,
+    target,
+  ]);
 };
 
-console.error(`bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.error(
+  `bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
+);
 
 // The shipped example, whole process.
-const example = median(Array.from({ length: Math.max(repeat, 5) }, () => measure([bin, 'build', '--no-lint', '--out', mkdtempSync(path.join(tmpdir(), 'o-'))], root)));
+const example = median(
+  Array.from({ length: Math.max(repeat, 5) }, () =>
+    measure([bin, 'build', '--no-lint', '--out', mkdtempSync(path.join(tmpdir(), 'o-'))], root),
+  ),
+);
 row('example build (3 users), whole process', 3, example, undefined, '≤ 0.5 s');
 
 const naive = new Map<number, Sample>();
@@ -88,29 +126,53 @@ for (const n of naiveSizes) {
   row('naive layout (main file imports each user file)', n, naive.get(n)!);
   rmSync(dir, { recursive: true, force: true });
 }
-const baseline = process.env.SFTPGW_BENCH_BASELINE ? prepareBaseline(process.env.SFTPGW_BENCH_BASELINE, root) : undefined;
+const baseline = process.env.SFTPGW_BENCH_BASELINE
+  ? prepareBaseline(process.env.SFTPGW_BENCH_BASELINE, root)
+  : undefined;
 for (const n of sizes) {
   const dir = project(n);
-  console.error(`bench: sftpgw build, ${n} users${baseline ? `, alternating with ${baseline.rev}` : ''}…`);
+  console.error(
+    `bench: sftpgw build, ${n} users${baseline ? `, alternating with ${baseline.rev}` : ''}…`,
+  );
   const runs = n >= 10000 && !baseline ? Math.min(repeat, 2) : repeat;
   const ours: Sample[] = [];
   const theirs: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     // Alternate which goes first, so neither always runs on a warmer machine.
-    const both = [() => ours.push(measure([bin, 'build', '--no-lint', '--out', path.join(dir, 'out')], dir)),
-      () => theirs.push(measure([baseline!.bin, 'build', '--no-lint', '--out', path.join(dir, 'out-baseline')], dir))];
+    const both = [
+      () => ours.push(measure([bin, 'build', '--no-lint', '--out', path.join(dir, 'out')], dir)),
+      () =>
+        theirs.push(
+          measure(
+            [baseline!.bin, 'build', '--no-lint', '--out', path.join(dir, 'out-baseline')],
+            dir,
+          ),
+        ),
+    ];
     if (!baseline) both[0]();
     else for (const f of i % 2 === 0 ? both : [...both].reverse()) f();
   }
   const s = median(ours);
   const label = `sftpgw build + validate, no cfn-lint${n > 400 ? ' (32 child stacks)' : ''}`;
-  row(label, n, s, naive.get(n), n === 1000 ? '≤ 0.6 s, ≥ 20× naive' : n === 10000 ? '≤ 3 s, ≤ 1024 MiB' : '');
+  row(
+    label,
+    n,
+    s,
+    naive.get(n),
+    n === 1000 ? '≤ 0.6 s, ≥ 20× naive' : n === 10000 ? '≤ 3 s, ≤ 1024 MiB' : '',
+  );
   if (baseline) {
     const b = median(theirs);
     row(`${label}, baseline ${baseline.rev}`, n, b);
     const pct = (x: number, y: number) => `${x >= y ? '+' : ''}${((x / y - 1) * 100).toFixed(1)} %`;
-    rows.push([`this tree vs baseline: median wall ${pct(s.seconds, b.seconds)}, median CPU ${pct(s.cpuSeconds, b.cpuSeconds)} (${s.cpuSeconds.toFixed(2)} s vs ${b.cpuSeconds.toFixed(2)} s), over ${runs} alternating runs`,
-      String(n), pct(s.seconds, b.seconds), pct(s.rssMiB, b.rssMiB), '', '≤ +10 %']);
+    rows.push([
+      `this tree vs baseline: median wall ${pct(s.seconds, b.seconds)}, median CPU ${pct(s.cpuSeconds, b.cpuSeconds)} (${s.cpuSeconds.toFixed(2)} s vs ${b.cpuSeconds.toFixed(2)} s), over ${runs} alternating runs`,
+      String(n),
+      pct(s.seconds, b.seconds),
+      pct(s.rssMiB, b.rssMiB),
+      '',
+      '≤ +10 %',
+    ]);
   }
   rmSync(dir, { recursive: true, force: true });
 }
@@ -120,8 +182,23 @@ const validationSizes = list(process.env.SFTPGW_BENCH_VALIDATE, [1000, 10000]);
 for (const v of await benchValidation(validationSizes, 1000, repeat)) {
   const vs = v.lintSeconds ? `${(v.lintSeconds / v.seconds).toFixed(0)}× faster than cfn-lint` : '';
   const where = v.templates > 1 ? ` in ${v.templates} templates` : '';
-  rows.push([`schema + semantic + baseline checks, ${v.resources} resources${where} (first run in process ${v.firstSeconds.toFixed(2)} s; cold, fresh process ${v.coldSeconds.toFixed(2)} s)`, String(v.users), v.seconds.toFixed(3), '—', vs, v.users >= 10000 ? '≤ 0.2 s' : '≥ 20× cfn-lint']);
-  if (v.lintSeconds) rows.push([`cfn-lint -c I, same templates`, String(v.users), v.lintSeconds.toFixed(2), '—', '', '']);
+  rows.push([
+    `schema + semantic + baseline checks, ${v.resources} resources${where} (first run in process ${v.firstSeconds.toFixed(2)} s; cold, fresh process ${v.coldSeconds.toFixed(2)} s)`,
+    String(v.users),
+    v.seconds.toFixed(3),
+    '—',
+    vs,
+    v.users >= 10000 ? '≤ 0.2 s' : '≥ 20× cfn-lint',
+  ]);
+  if (v.lintSeconds)
+    rows.push([
+      `cfn-lint -c I, same templates`,
+      String(v.users),
+      v.lintSeconds.toFixed(2),
+      '—',
+      '',
+      '',
+    ]);
 }
 
 const pushOpts = {
@@ -135,24 +212,73 @@ if (pushOpts.loopbackMiB > 0 || pushOpts.wanMiB > 0) {
     const link = p.rttMs ? `${p.rttMs} ms RTT (delay proxy)` : 'loopback';
     const secs = (t: { seconds: number; min: number; max: number }) =>
       `${t.seconds.toFixed(2)} (${(p.mib / t.seconds).toFixed(0)} MiB/s; ${t.min.toFixed(2)}–${t.max.toFixed(2)} over ${p.runs})`;
-    rows.push([`S3 GetObject alone, ${p.mib} MiB over HTTPS from moto, ${p.s3Read.meanChunkKiB.toFixed(0)} KiB chunks, first byte after ${p.s3Read.firstByte.seconds.toFixed(2)} s (the handler's source)`, '—', secs(p.s3Read), '—', '', '']);
-    rows.push([`OpenSSH sftp -b put, ${p.mib} MiB from a file, aes128-gcm, ${link} (baseline)`, '—', secs(p.openssh), '—', '', '']);
+    rows.push([
+      `S3 GetObject alone, ${p.mib} MiB over HTTPS from moto, ${p.s3Read.meanChunkKiB.toFixed(0)} KiB chunks, first byte after ${p.s3Read.firstByte.seconds.toFixed(2)} s (the handler's source)`,
+      '—',
+      secs(p.s3Read),
+      '—',
+      '',
+      '',
+    ]);
+    rows.push([
+      `OpenSSH sftp -b put, ${p.mib} MiB from a file, aes128-gcm, ${link} (baseline)`,
+      '—',
+      secs(p.openssh),
+      '—',
+      '',
+      '',
+    ]);
     const vs = (t: { seconds: number }) => `${(p.openssh.seconds / t.seconds).toFixed(2)}× OpenSSH`;
-    rows.push([`handler bundle (warm), ${p.mib} MiB streamed from S3 over HTTPS, aes128-gcm, ${link}; CPU ${p.handler.cpuSeconds.toFixed(2)} s`, '—', secs(p.handler), p.handler.rssMiB.toFixed(0),
-      vs(p.handler), p.rttMs ? '≥ 0.9× OpenSSH' : '≥ 0.8× OpenSSH, ≤ 160 MiB']);
-    rows.push([`handler push() alone (no S3), ${p.mib} MiB from a file in 16 KiB chunks, ${link}`, '—', secs(p.streamPush), p.streamPush.rssMiB.toFixed(0), vs(p.streamPush), '']);
+    rows.push([
+      `handler bundle (warm), ${p.mib} MiB streamed from S3 over HTTPS, aes128-gcm, ${link}; CPU ${p.handler.cpuSeconds.toFixed(2)} s`,
+      '—',
+      secs(p.handler),
+      p.handler.rssMiB.toFixed(0),
+      vs(p.handler),
+      p.rttMs ? '≥ 0.9× OpenSSH' : '≥ 0.8× OpenSSH, ≤ 160 MiB',
+    ]);
+    rows.push([
+      `handler push() alone (no S3), ${p.mib} MiB from a file in 16 KiB chunks, ${link}`,
+      '—',
+      secs(p.streamPush),
+      p.streamPush.rssMiB.toFixed(0),
+      vs(p.streamPush),
+      '',
+    ]);
   }
 }
 const { zip } = await handlerZip();
 const bundleBytes = readFileSync(path.join(root, 'dist', 'handler', 'index.js')).length;
-rows.push(['Lambda artifact: the zip sftpgw package uploads (index.mjs)', '—', `${(zip.length / 1024).toFixed(0)} KiB (${(bundleBytes / 1024).toFixed(0)} KiB unzipped)`, '—', '', '≤ 1024 KiB, one file']);
+rows.push([
+  'Lambda artifact: the zip sftpgw package uploads (index.mjs)',
+  '—',
+  `${(zip.length / 1024).toFixed(0)} KiB (${(bundleBytes / 1024).toFixed(0)} KiB unzipped)`,
+  '—',
+  '',
+  '≤ 1024 KiB, one file',
+]);
 
 if (process.env.SFTPGW_BENCH_DEPLOY !== '0') {
   console.error('bench: deploy the example to moto, twice…');
   const [first, second] = await benchRedeploy(root);
-  const describe = (r: typeof first) => `${r.seconds.toFixed(2)} (${r.outcome}; ${r.uploads} upload${r.uploads === 1 ? '' : 's'}, ${r.uploadedBytes} bytes; ${r.executed} change set${r.executed === 1 ? '' : 's'} executed; ${r.calls} API calls)`;
-  rows.push(['deploy the example to moto (package + change set + execute)', '3', describe(first), '—', '', '']);
-  rows.push(['redeploy with nothing changed', '3', describe(second), '—', '', '0 bytes uploaded, no change set executed']);
+  const describe = (r: typeof first) =>
+    `${r.seconds.toFixed(2)} (${r.outcome}; ${r.uploads} upload${r.uploads === 1 ? '' : 's'}, ${r.uploadedBytes} bytes; ${r.executed} change set${r.executed === 1 ? '' : 's'} executed; ${r.calls} API calls)`;
+  rows.push([
+    'deploy the example to moto (package + change set + execute)',
+    '3',
+    describe(first),
+    '—',
+    '',
+    '',
+  ]);
+  rows.push([
+    'redeploy with nothing changed',
+    '3',
+    describe(second),
+    '—',
+    '',
+    '0 bytes uploaded, no change set executed',
+  ]);
 }
 
 const header = ['figure', 'users', 'wall (s)', 'peak RSS (MiB)', 'vs naive', 'target'];

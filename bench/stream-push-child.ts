@@ -8,12 +8,17 @@ import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs
 import { parseTrustedHostKeys } from '../shared/ssh/host-keys.js';
 import { push } from '../shared/sftp/push.js';
 
-const [file, port, user, keyFile, hostKey, remoteDir, chunkBytes, resultFile] = process.argv.slice(2);
+const [file, port, user, keyFile, hostKey, remoteDir, chunkBytes, resultFile] =
+  process.argv.slice(2);
 const t0 = process.hrtime.bigint();
 await push({
   target: {
-    host: '127.0.0.1', port: Number(port), username: user, privateKey: readFileSync(keyFile, 'utf8'),
-    hostKeyPins: parseTrustedHostKeys([hostKey]).pins, remoteDirectory: remoteDir,
+    host: '127.0.0.1',
+    port: Number(port),
+    username: user,
+    privateKey: readFileSync(keyFile, 'utf8'),
+    hostKeyPins: parseTrustedHostKeys([hostKey]).pins,
+    remoteDirectory: remoteDir,
   },
   fileName: 'stream.bin',
   body: createReadStream(file, { highWaterMark: Number(chunkBytes) }),

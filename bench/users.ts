@@ -14,7 +14,10 @@ export function writeUsers(dir: string, count: number): string[] {
     const name = `partner${String(i).padStart(5, '0')}`;
     names.push(name);
     const readOnly = i % 10 === 0 ? '\n  readOnly: true,' : '';
-    writeFileSync(path.join(dir, `${name}.libsonnet`), `{\n  sshPublicKeys: ['${ed25519PublicKey(`${name}@bench`)}'],\n  homeDirectory: 'partners/${name}',${readOnly}\n}\n`);
+    writeFileSync(
+      path.join(dir, `${name}.libsonnet`),
+      `{\n  sshPublicKeys: ['${ed25519PublicKey(`${name}@bench`)}'],\n  homeDirectory: 'partners/${name}',${readOnly}\n}\n`,
+    );
   }
   return names;
 }

@@ -9,6 +9,10 @@ const templates = texts.map((t) => JSON.parse(t) as CfnTemplate);
 const t0 = performance.now();
 const { checkTemplate } = await import('../cli/engine/validate/index.js');
 for (const [i, template] of templates.entries()) {
-  await checkTemplate(template, { sharedTags: { 'sftpgw:gateway': 'bench' }, bodyBytes: Buffer.byteLength(texts[i]), text: texts[i] });
+  await checkTemplate(template, {
+    sharedTags: { 'sftpgw:gateway': 'bench' },
+    bodyBytes: Buffer.byteLength(texts[i]),
+    text: texts[i],
+  });
 }
 console.log(((performance.now() - t0) / 1000).toFixed(4));

@@ -38,19 +38,31 @@ const SHARED_TAGS = { 'sftpgw:gateway': 'bench' };
 
 async function templatesFor(users: number): Promise<{ dir: string; templates: CfnTemplate[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), `sftpgw-bench-validate-${users}-`));
-  writeFileSync(path.join(dir, 'sftpgw.yaml'), `stackName: bench\n${users > 400 ? 'userStacks: 32\n' : ''}`);
+  writeFileSync(
+    path.join(dir, 'sftpgw.yaml'),
+    `stackName: bench\n${users > 400 ? 'userStacks: 32\n' : ''}`,
+  );
   writeUsers(path.join(dir, 'users'), users);
-  const { template, children } = await synthesize({ cwd: dir, environment: {} }, { jsonnet: libjsonnet, reporter: silentReporter });
+  const { template, children } = await synthesize(
+    { cwd: dir, environment: {} },
+    { jsonnet: libjsonnet, reporter: silentReporter },
+  );
   return { dir, templates: [template, ...children.map((c) => c.template)] };
 }
 
 /** Our layers on each template, as build calls them (the serialized text is at hand: build writes it). */
-export async function timeChecks(templates: CfnTemplate[]): Promise<{ seconds: number; errors: string[] }> {
+export async function timeChecks(
+  templates: CfnTemplate[],
+): Promise<{ seconds: number; errors: string[] }> {
   const texts = templates.map((t) => serializeTemplate(t, 'json'));
   const errors = new Set<string>();
   const t0 = performance.now();
   for (const [i, template] of templates.entries()) {
-    const { findings } = await checkTemplate(template, { sharedTags: SHARED_TAGS, bodyBytes: Buffer.byteLength(texts[i]), text: texts[i] });
+    const { findings } = await checkTemplate(template, {
+      sharedTags: SHARED_TAGS,
+      bodyBytes: Buffer.byteLength(texts[i]),
+      text: texts[i],
+    });
     for (const f of findings) if (f.severity === 'error') errors.add(f.rule);
   }
   return { seconds: (performance.now() - t0) / 1000, errors: [...errors] };
@@ -64,11 +76,16 @@ function median(xs: number[]): number {
 function coldRun(files: string[]): number {
   const child = fileURLToPath(new URL('./validate-cold.js', import.meta.url));
   const r = spawnSync(process.execPath, [child, ...files], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bench/validate-cold.js failed: ${r.stderr || r.error?.message}`);
+  if (r.status !== 0)
+    throw new Error(`bench/validate-cold.js failed: ${r.stderr || r.error?.message}`);
   return Number(r.stdout.trim());
 }
 
-export async function benchValidation(sizes: number[], lintSize: number, repeat: number): Promise<ValidationRow[]> {
+export async function benchValidation(
+  sizes: number[],
+  lintSize: number,
+  repeat: number,
+): Promise<ValidationRow[]> {
   const rows: ValidationRow[] = [];
   for (const users of sizes) {
     console.error(`bench: validation layers, ${users} users…`);
@@ -94,7 +111,11 @@ export async function benchValidation(sizes: number[], lintSize: number, repeat:
     if (users === lintSize) {
       console.error(`bench: cfn-lint, ${users} users…`);
       const t0 = performance.now();
-      const r = spawnSync(process.env.SFTPGW_CFN_LINT || 'cfn-lint', [...lintArgs(), '--', ...files], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const r = spawnSync(
+        process.env.SFTPGW_CFN_LINT || 'cfn-lint',
+        [...lintArgs(), '--', ...files],
+        { encoding: 'utf8', maxBuffer: 1 << 28 },
+      );
       if (r.error) throw new Error(`cfn-lint: ${r.error.message}`);
       row.lintSeconds = (performance.now() - t0) / 1000;
     }

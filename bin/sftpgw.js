@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const main = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(main)) {
-  process.stderr.write('sftpgw: dist/cli/main.js is missing: run `npm ci` (or `npm run build`) in the sftpgw package first.\n');
+  process.stderr.write(
+    'sftpgw: dist/cli/main.js is missing: run `npm ci` (or `npm run build`) in the sftpgw package first.\n',
+  );
   process.exit(1);
 }
 const { main: run } = await import(main.href);

@@ -45,7 +45,11 @@ export interface ProgramDef {
  * function itself (`async () => (await import('./commands/users.js')).runAdd`),
  * so the compiler checks that it exists and returns an exit code.
  */
-export function command<F, A extends string[]>(def: Omit<CommandDef, 'load'> & { load: () => Promise<(flags: F, ...args: A) => Promise<ExitCode>> }): CommandDef {
+export function command<F, A extends string[]>(
+  def: Omit<CommandDef, 'load'> & {
+    load: () => Promise<(flags: F, ...args: A) => Promise<ExitCode>>;
+  },
+): CommandDef {
   return {
     ...def,
     load: async () => {

@@ -17,9 +17,21 @@ export function formatFindings(findings: readonly Finding[], color: boolean): st
     const type = list.find((f) => f.resourceType)?.resourceType;
     lines.push(`${bold(name)}${type ? dim(`  ${type}`) : ''}`);
     for (const f of list) {
-      const label = f.waived !== undefined ? dim('waived ') : f.severity === 'error' ? error('error  ') : f.severity === 'warning' ? warning('warning') : dim('info   ');
+      const label =
+        f.waived !== undefined
+          ? dim('waived ')
+          : f.severity === 'error'
+            ? error('error  ')
+            : f.severity === 'warning'
+              ? warning('warning')
+              : dim('info   ');
       lines.push(`  ${label} ${f.message} ${dim(`[${f.rule}]`)}`);
-      const where = [f.source ? `${f.source.file}${f.source.line ? `:${f.source.line}` : ''}` : undefined, f.pointer ? `${f.pointer}` : undefined].filter(Boolean).join('  ');
+      const where = [
+        f.source ? `${f.source.file}${f.source.line ? `:${f.source.line}` : ''}` : undefined,
+        f.pointer ? `${f.pointer}` : undefined,
+      ]
+        .filter(Boolean)
+        .join('  ');
       if (where) lines.push(`          ${dim(`at ${where}`)}`);
       if (f.waived !== undefined) lines.push(`          ${dim(`reason: ${f.waived}`)}`);
       else if (f.hint) lines.push(`          → ${f.hint}`);

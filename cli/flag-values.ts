@@ -7,7 +7,8 @@ import { InvalidArgumentError } from 'commander';
 export function positiveNumber(unit: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of ${unit} greater than 0`);
+    if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`expected a number of ${unit} greater than 0`);
     return n;
   };
 }
@@ -15,6 +16,7 @@ export function positiveNumber(unit: string): (value: string) => number {
 /** A TCP port: a whole number from 1 to 65535. */
 export function portNumber(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number from 1 to 65535');
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('expected a port number from 1 to 65535');
   return n;
 }

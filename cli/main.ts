@@ -14,7 +14,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
   });
   let code: ExitCode = EXIT.ok;
   try {
-    const p = program((c) => { code = c; });
+    const p = program((c) => {
+      code = c;
+    });
     if (argv.length <= 2) {
       process.stderr.write(p.helpInformation());
       return EXIT.usage;

@@ -31,28 +31,54 @@ export interface CommonFlags {
   color?: boolean;
 }
 
-export const debug: OptionDef = { flags: '--debug', description: 'print debug detail and stack traces' };
-export const noColor: OptionDef = { flags: '--no-color', description: 'plain output without colours (also NO_COLOR, or when not a TTY)' };
+export const debug: OptionDef = {
+  flags: '--debug',
+  description: 'print debug detail and stack traces',
+};
+export const noColor: OptionDef = {
+  flags: '--no-color',
+  description: 'plain output without colours (also NO_COLOR, or when not a TTY)',
+};
 
 /** --config, --env, --debug, --no-color: every command that reads the project config. */
 export const common: readonly OptionDef[] = [
   { flags: '-c, --config <file>', description: 'project config file (env SFTPGW_CONFIG)' },
-  { flags: '-e, --env <name>', description: 'environment section of the config to use (env SFTPGW_ENV)' },
+  {
+    flags: '-e, --env <name>',
+    description: 'environment section of the config to use (env SFTPGW_ENV)',
+  },
   debug,
   noColor,
 ];
 
-export const region: OptionDef = { flags: '-r, --region <region>', description: 'AWS region (default: config region, then the SDK chain: AWS_REGION, profile)' };
+export const region: OptionDef = {
+  flags: '-r, --region <region>',
+  description: 'AWS region (default: config region, then the SDK chain: AWS_REGION, profile)',
+};
 
 /** Where package, deploy and diff reach AWS and put artifacts. */
 export const aws: readonly OptionDef[] = [
   region,
-  { flags: '--s3-bucket <bucket>', description: 'artifact bucket for the handler, child templates and templates over 51,200 bytes (overrides artifacts.bucket)' },
-  { flags: '--s3-prefix <prefix>', description: 'key prefix in the artifact bucket (overrides artifacts.prefix; default sftpgw/<stackName>)' },
+  {
+    flags: '--s3-bucket <bucket>',
+    description:
+      'artifact bucket for the handler, child templates and templates over 51,200 bytes (overrides artifacts.bucket)',
+  },
+  {
+    flags: '--s3-prefix <prefix>',
+    description:
+      'key prefix in the artifact bucket (overrides artifacts.prefix; default sftpgw/<stackName>)',
+  },
 ];
 
-export const users: OptionDef = { flags: '-u, --users <dir>', description: 'folder of <username>.libsonnet user files (overrides usersDir)' };
-export const usersWhenBuilding: OptionDef = { ...users, description: 'folder of user files when building (overrides usersDir)' };
+export const users: OptionDef = {
+  flags: '-u, --users <dir>',
+  description: 'folder of <username>.libsonnet user files (overrides usersDir)',
+};
+export const usersWhenBuilding: OptionDef = {
+  ...users,
+  description: 'folder of user files when building (overrides usersDir)',
+};
 
 /** --template: `description` says what the command does with the file. */
 export function template(description: string): OptionDef {
@@ -60,10 +86,21 @@ export function template(description: string): OptionDef {
 }
 
 /** --no-lint and --lint-timeout (cli/commands/lint-settings.ts reads them). */
-export const noLint: OptionDef = { flags: '--no-lint', description: 'skip cfn-lint (the schema, semantic and baseline checks still run)' };
-export const lintTimeout: OptionDef = { flags: '--lint-timeout <seconds>', description: 'stop cfn-lint after this long', parse: positiveNumber('seconds'), default: 300 };
+export const noLint: OptionDef = {
+  flags: '--no-lint',
+  description: 'skip cfn-lint (the schema, semantic and baseline checks still run)',
+};
+export const lintTimeout: OptionDef = {
+  flags: '--lint-timeout <seconds>',
+  description: 'stop cfn-lint after this long',
+  parse: positiveNumber('seconds'),
+  default: 300,
+};
 /** For commands that build only without --template. */
-export const lintWhenBuilding: readonly OptionDef[] = [{ ...noLint, description: 'skip cfn-lint when building' }, lintTimeout];
+export const lintWhenBuilding: readonly OptionDef[] = [
+  { ...noLint, description: 'skip cfn-lint when building' },
+  lintTimeout,
+];
 
 /** --output: text for people, json for scripts; `description` says what each gives. */
 export function output(description: string): OptionDef {
@@ -83,10 +120,20 @@ export function repeatable(flags: string, description: string): OptionDef {
 /** What package, deploy and diff take beyond --config: AWS, the template or the sources, the wait. */
 export const stack: readonly OptionDef[] = [
   ...aws,
-  template('use this built or hand-written template (JSON or YAML) instead of building from the sources'),
+  template(
+    'use this built or hand-written template (JSON or YAML) instead of building from the sources',
+  ),
   usersWhenBuilding,
   { flags: '-s, --stack-name <name>', description: 'stack to deploy to (overrides stackName)' },
-  repeatable('-p, --parameter <name=value>', 'template parameter; repeatable (over deploy.parameters)'),
+  repeatable(
+    '-p, --parameter <name=value>',
+    'template parameter; repeatable (over deploy.parameters)',
+  ),
   ...lintWhenBuilding,
-  { flags: '--wait-timeout <minutes>', description: 'give up waiting for CloudFormation after this long', parse: positiveNumber('minutes'), default: 60 },
+  {
+    flags: '--wait-timeout <minutes>',
+    description: 'give up waiting for CloudFormation after this long',
+    parse: positiveNumber('minutes'),
+    default: 60,
+  },
 ];

@@ -15,8 +15,12 @@ export interface OutputOptions {
 export function consoleReporter(opts: OutputOptions): Reporter {
   const { warning, dim } = palette(useColor(opts));
   return {
-    progress: (m) => { if (!opts.quiet) process.stderr.write(`${dim('·')} ${m}\n`); },
+    progress: (m) => {
+      if (!opts.quiet) process.stderr.write(`${dim('·')} ${m}\n`);
+    },
     warn: (m) => process.stderr.write(`${warning('warning:')} ${redact(m)}\n`),
-    debug: (m) => { if (opts.debug) process.stderr.write(dim(`debug: ${m}`) + '\n'); },
+    debug: (m) => {
+      if (opts.debug) process.stderr.write(dim(`debug: ${m}`) + '\n');
+    },
   };
 }

@@ -3,7 +3,11 @@
 // removed SFTP users and refusals called out. And the template diff: old →
 // new for each value that changed.
 import type { Plan, PlannedChange } from './engine/deploy/plan.js';
-import { isListChange, type Difference, type TemplateDifference } from './engine/deploy/template-diff.js';
+import {
+  isListChange,
+  type Difference,
+  type TemplateDifference,
+} from './engine/deploy/template-diff.js';
 import { palette } from './style.js';
 
 const SIGN = { add: '+', modify: '~', remove: '-' } as const;
@@ -16,7 +20,11 @@ export function resourceLabel(logicalId: string, userName?: string): string {
 export function formatPlan(title: string, plan: Plan, color: boolean): string {
   const { added, warning, error, bold } = palette(color);
   const label = (c: PlannedChange) => resourceLabel(c.logicalId, c.userName);
-  const width = Math.max(8, ...plan.changes.map((c) => label(c).length), ...(plan.nested ?? []).flatMap((n) => n.changes.map((c) => label(c).length + 4)));
+  const width = Math.max(
+    8,
+    ...plan.changes.map((c) => label(c).length),
+    ...(plan.nested ?? []).flatMap((n) => n.changes.map((c) => label(c).length + 4)),
+  );
   const refused = new Set(plan.refused.map((c) => c.logicalId));
   const line = (c: PlannedChange, qualified = c.logicalId, indent = ''): string => {
     const paintSign = c.action === 'add' ? added : c.action === 'remove' ? error : warning;
@@ -26,14 +34,38 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     if (refused.has(qualified)) notes.push(error('REFUSED'));
     return `  ${indent}${paintSign(SIGN[c.action])} ${label(c).padEnd(width - indent.length)}  ${c.type}${notes.length ? `  ${notes.join('; ')}` : ''}`;
   };
-  const counts = (['add', 'modify', 'remove'] as const).map((a) => `${plan.changes.filter((c) => c.action === a).length} ${a === 'add' ? 'to add' : a === 'modify' ? 'to change' : 'to remove'}`).join(', ');
+  const counts = (['add', 'modify', 'remove'] as const)
+    .map(
+      (a) =>
+        `${plan.changes.filter((c) => c.action === a).length} ${a === 'add' ? 'to add' : a === 'modify' ? 'to change' : 'to remove'}`,
+    )
+    .join(', ');
   const nested = new Map((plan.nested ?? []).map((n) => [n.stack, n.changes]));
   // A child stack's own changes are listed under it, indented.
-  const lines = [bold(title), ...plan.changes.flatMap((c) => [line(c), ...(nested.get(c.logicalId) ?? []).map((n) => line(n, `${c.logicalId}/${n.logicalId}`, '    '))]), `  ${counts}${plan.changes.some((c) => c.replacement) ? `, ${plan.changes.filter((c) => c.replacement).length} replaced` : ''}`];
-  for (const m of plan.moves ?? []) lines.push(error(`  user ${m.userName} would move: ${m.from} → ${m.to} (REFUSED)`));
-  if (plan.placementChange) lines.push(error(`  userStacks changes from ${plan.placementChange.from || 'unset'} to ${plan.placementChange.to || 'unset'}: users would move between stacks (REFUSED)`));
+  const lines = [
+    bold(title),
+    ...plan.changes.flatMap((c) => [
+      line(c),
+      ...(nested.get(c.logicalId) ?? []).map((n) =>
+        line(n, `${c.logicalId}/${n.logicalId}`, '    '),
+      ),
+    ]),
+    `  ${counts}${plan.changes.some((c) => c.replacement) ? `, ${plan.changes.filter((c) => c.replacement).length} replaced` : ''}`,
+  ];
+  for (const m of plan.moves ?? [])
+    lines.push(error(`  user ${m.userName} would move: ${m.from} → ${m.to} (REFUSED)`));
+  if (plan.placementChange)
+    lines.push(
+      error(
+        `  userStacks changes from ${plan.placementChange.from || 'unset'} to ${plan.placementChange.to || 'unset'}: users would move between stacks (REFUSED)`,
+      ),
+    );
   if (plan.removedUsers.length > 0) {
-    lines.push(warning(`  SFTP users removed (their user files are gone; their home folders stay in the bucket): ${plan.removedUsers.map((u) => u.userName ?? u.logicalId).join(', ')}`));
+    lines.push(
+      warning(
+        `  SFTP users removed (their user files are gone; their home folders stay in the bucket): ${plan.removedUsers.map((u) => u.userName ?? u.logicalId).join(', ')}`,
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -49,8 +81,11 @@ const INLINE = 100;
 function differenceLines(d: Difference, color: boolean): string[] {
   const { removed, added } = palette(color);
   if (isListChange(d)) {
-    return [`${d.path}: ${d.items === 'statements' ? 'statements that differ' : 'elements that differ'}`,
-      ...d.removed.map((x) => removed(`  - ${compact(x)}`)), ...d.added.map((x) => added(`  + ${compact(x)}`))];
+    return [
+      `${d.path}: ${d.items === 'statements' ? 'statements that differ' : 'elements that differ'}`,
+      ...d.removed.map((x) => removed(`  - ${compact(x)}`)),
+      ...d.added.map((x) => added(`  + ${compact(x)}`)),
+    ];
   }
   const [a, b] = [compact(d.before), compact(d.after)];
   if (a.length + b.length <= INLINE) return [`${d.path}: ${a} → ${b}`];
@@ -61,7 +96,9 @@ function differenceLines(d: Difference, color: boolean): string[] {
 export function formatTemplateDiff(diffs: TemplateDifference[], color: boolean): string {
   const lines = ['Template diff (deployed → new):'];
   for (const d of diffs) {
-    lines.push(`  ${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : '~'} ${resourceLabel(d.logicalId, d.userName)}  ${d.type}`);
+    lines.push(
+      `  ${d.kind === 'added' ? '+' : d.kind === 'removed' ? '-' : '~'} ${resourceLabel(d.logicalId, d.userName)}  ${d.type}`,
+    );
     for (const c of d.changes) lines.push(...differenceLines(c, color).map((l) => `      ${l}`));
   }
   return lines.join('\n');

@@ -42,16 +42,24 @@ function addCommand(parent: Command, def: CommandDef, finished: (code: ExitCode)
   }
   if (def.oneOf) requirements.push(oneOf(cmd, def.oneOf));
   // Missing flags are named in the order of --help (a one-of where its last flag is).
-  const position = (r: Requirement) => Math.max(...r.names.map((n) => cmd.options.findIndex((o) => o.attributeName() === n)));
+  const position = (r: Requirement) =>
+    Math.max(...r.names.map((n) => cmd.options.findIndex((o) => o.attributeName() === n)));
   requirements.sort((a, b) => position(a) - position(b));
-  cmd.addHelpText('after', def.help)
+  cmd
+    .addHelpText('after', def.help)
     .hook('preAction', () => checkRequirements(cmd, requirements))
     // commander passes (...arguments, options, command)
-    .action(async (...received: unknown[]) => finished(await run(def, cmd.opts(), received.slice(0, -2) as string[])));
+    .action(async (...received: unknown[]) =>
+      finished(await run(def, cmd.opts(), received.slice(0, -2) as string[])),
+    );
 }
 
 /** The command's code, imported now; its error reported with its own --debug and --no-color. */
-async function run(def: CommandDef, flags: Record<string, unknown>, args: string[]): Promise<ExitCode> {
+async function run(
+  def: CommandDef,
+  flags: Record<string, unknown>,
+  args: string[],
+): Promise<ExitCode> {
   try {
     const loaded = await def.load();
     return await loaded(flags, args);
@@ -65,7 +73,8 @@ function commanderOption(def: OptionDef): Option {
   if (def.choices) o.choices(def.choices);
   if (def.default !== undefined) o.default(def.default);
   if (def.parse) o.argParser(def.parse);
-  if (def.repeatable) o.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+  if (def.repeatable)
+    o.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
   if (def.conflicts) o.conflicts(def.conflicts);
   return o;
 }

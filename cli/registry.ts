@@ -5,21 +5,50 @@
 // commander's commands.
 import { command, type ProgramDef } from './command-def.js';
 import { portNumber } from './flag-values.js';
-import { aws, common, debug, lintTimeout, lintWhenBuilding, noColor, noLint, output, region, repeatable, stack, template, users, usersWhenBuilding, yes, type OptionDef } from './options.js';
+import {
+  aws,
+  common,
+  debug,
+  lintTimeout,
+  lintWhenBuilding,
+  noColor,
+  noLint,
+  output,
+  region,
+  repeatable,
+  stack,
+  template,
+  users,
+  usersWhenBuilding,
+  yes,
+  type OptionDef,
+} from './options.js';
 
 /** --users where the command only reads user files. */
 const userFiles: OptionDef = { ...users, description: 'folder of user files (overrides usersDir)' };
 /** --region of the destinations commands (they have no artifact bucket to place). */
-const destinationRegion: OptionDef = { ...region, description: 'AWS region (default: config, then the SDK chain)' };
+const destinationRegion: OptionDef = {
+  ...region,
+  description: 'AWS region (default: config, then the SDK chain)',
+};
 
 const build = command({
   name: 'build',
-  description: 'evaluate the libsonnet resource files and user files into one CloudFormation template, check it, and write it',
+  description:
+    'evaluate the libsonnet resource files and user files into one CloudFormation template, check it, and write it',
   options: [
     ...common,
     users,
-    { flags: '-o, --out <dir>', description: 'output folder (overrides outDir; default dist/gateway/<env>)' },
-    { flags: '-f, --format <format>', description: 'template format', choices: ['json', 'yaml'], default: 'json' },
+    {
+      flags: '-o, --out <dir>',
+      description: 'output folder (overrides outDir; default dist/gateway/<env>)',
+    },
+    {
+      flags: '-f, --format <format>',
+      description: 'template format',
+      choices: ['json', 'yaml'],
+      default: 'json',
+    },
     noLint,
     lintTimeout,
   ],
@@ -39,15 +68,21 @@ Examples:
 
 const validate = command({
   name: 'validate',
-  description: 'check the gateway template (from the sources, or a template file) and report every finding; writes no template',
+  description:
+    'check the gateway template (from the sources, or a template file) and report every finding; writes no template',
   options: [
     ...common,
     users,
-    template('validate this built or hand-written template (JSON or YAML) instead of building from the sources'),
+    template(
+      'validate this built or hand-written template (JSON or YAML) instead of building from the sources',
+    ),
     { ...noLint, description: 'skip cfn-lint' },
     lintTimeout,
     output('findings on stdout as text (grouped by resource) or json'),
-    repeatable('--report <kind=file>', 'also write a report: codequality=FILE (GitLab Code Quality) or junit=FILE (JUnit XML); repeatable'),
+    repeatable(
+      '--report <kind=file>',
+      'also write a report: codequality=FILE (GitLab Code Quality) or junit=FILE (JUnit XML); repeatable',
+    ),
   ],
   help: `
 Layers: template shape and resource properties against the CloudFormation
@@ -65,13 +100,17 @@ Examples:
 
 const packageCommand = command({
   name: 'package',
-  description: 'upload the push function and child templates to the artifact bucket by content hash, and write the packaged template',
+  description:
+    'upload the push function and child templates to the artifact bucket by content hash, and write the packaged template',
   options: [
     ...common,
     ...aws,
     template('package this built template instead of building from the sources'),
     usersWhenBuilding,
-    { flags: '-o, --out <dir>', description: 'folder for the packaged template.json (default <outDir>/packaged)' },
+    {
+      flags: '-o, --out <dir>',
+      description: 'folder for the packaged template.json (default <outDir>/packaged)',
+    },
     ...lintWhenBuilding,
   ],
   help: `
@@ -87,18 +126,42 @@ Examples:
 
 const deploy = command({
   name: 'deploy',
-  description: 'build, package and deploy the gateway through a change set, refusing to replace or delete stateful resources unless allowed',
+  description:
+    'build, package and deploy the gateway through a change set, refusing to replace or delete stateful resources unless allowed',
   options: [
     ...common,
     ...stack,
     yes('execute the change set without asking (CI)'),
-    { flags: '--no-execute', description: 'create the change set and leave it for review; apply it later with --execute NAME' },
-    { flags: '--execute <change-set>', description: 'execute a change set an earlier --no-execute left (guard included)' },
-    repeatable('--allow-replace <logical-id>', 'let this stateful resource be replaced or deleted; repeatable'),
-    { flags: '--allow-user-moves', description: 'let SFTP users move between stacks (a userStacks change; see docs/users.md#many-users-child-stacks)' },
-    { flags: '--recreate-failed', description: 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)' },
-    { flags: '--role-arn <arn>', description: 'role CloudFormation assumes (overrides deploy.roleArn)' },
-    { flags: '--termination-protection', description: 'turn stack termination protection on (overrides deploy.terminationProtection)' },
+    {
+      flags: '--no-execute',
+      description:
+        'create the change set and leave it for review; apply it later with --execute NAME',
+    },
+    {
+      flags: '--execute <change-set>',
+      description: 'execute a change set an earlier --no-execute left (guard included)',
+    },
+    repeatable(
+      '--allow-replace <logical-id>',
+      'let this stateful resource be replaced or deleted; repeatable',
+    ),
+    {
+      flags: '--allow-user-moves',
+      description:
+        'let SFTP users move between stacks (a userStacks change; see docs/users.md#many-users-child-stacks)',
+    },
+    {
+      flags: '--recreate-failed',
+      description: 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)',
+    },
+    {
+      flags: '--role-arn <arn>',
+      description: 'role CloudFormation assumes (overrides deploy.roleArn)',
+    },
+    {
+      flags: '--termination-protection',
+      description: 'turn stack termination protection on (overrides deploy.terminationProtection)',
+    },
     { flags: '--no-termination-protection', description: 'turn it off' },
   ],
   help: `
@@ -118,8 +181,13 @@ Examples:
 
 const diff = command({
   name: 'diff',
-  description: 'show what a deploy would change (change set preview, deleted afterwards, and the local template diff)',
-  options: [...common, ...stack, output('text, or json (one document on stdout: plan, refusals, template diff)')],
+  description:
+    'show what a deploy would change (change set preview, deleted afterwards, and the local template diff)',
+  options: [
+    ...common,
+    ...stack,
+    output('text, or json (one document on stdout: plan, refusals, template diff)'),
+  ],
   help: `
 Exit 0 when nothing would change, 3 when something would, 1 on errors.
 
@@ -143,13 +211,28 @@ Examples:
   commands: [
     command({
       name: 'add',
-      description: 'write users/<NAME>.libsonnet with the given public key(s), checked as build checks them',
-      arguments: [{ name: '<name>', description: 'the username (3–100 characters: letters, digits, _ first, then also @ . -)' }],
+      description:
+        'write users/<NAME>.libsonnet with the given public key(s), checked as build checks them',
+      arguments: [
+        {
+          name: '<name>',
+          description: 'the username (3–100 characters: letters, digits, _ first, then also @ . -)',
+        },
+      ],
       options: [
         ...common,
-        { flags: '-k, --key <file>', description: 'public key file (OpenSSH lines, one key per line, or RFC 4716 blocks as ssh-keygen -e and PuTTYgen write them), or - for stdin', required: true },
+        {
+          flags: '-k, --key <file>',
+          description:
+            'public key file (OpenSSH lines, one key per line, or RFC 4716 blocks as ssh-keygen -e and PuTTYgen write them), or - for stdin',
+          required: true,
+        },
         userFiles,
-        { flags: '--force', description: 'the user exists: replace its key list, nothing else (a file that uses a helper is refused: edit it by hand)' },
+        {
+          flags: '--force',
+          description:
+            'the user exists: replace its key list, nothing else (a file that uses a helper is refused: edit it by hand)',
+        },
       ],
       help: `
 Nothing is written unless the gateway builds with the new file (every check of
@@ -163,7 +246,8 @@ Examples:
     }),
     command({
       name: 'list',
-      description: 'list the users: name, key types and SHA256 fingerprints, home directory, read-only',
+      description:
+        'list the users: name, key types and SHA256 fingerprints, home directory, read-only',
       options: [...common, userFiles, output('text table or json')],
       help: `
 Examples:
@@ -173,7 +257,8 @@ Examples:
     }),
     command({
       name: 'remove',
-      description: 'delete users/<NAME>.libsonnet (the next deploy removes the SFTP user; its home folder stays in the bucket)',
+      description:
+        'delete users/<NAME>.libsonnet (the next deploy removes the SFTP user; its home folder stays in the bucket)',
       arguments: [{ name: '<name>', description: 'the username' }],
       options: [...common, userFiles],
       help: `
@@ -201,21 +286,56 @@ Examples:
   commands: [
     command({
       name: 'put',
-      description: 'create or update destination KEY (checked with the push function\'s own rules, tagged for this gateway)',
-      arguments: [{ name: '<key>', description: 'destination key: staged files at <key>/<file> go here' }],
+      description:
+        "create or update destination KEY (checked with the push function's own rules, tagged for this gateway)",
+      arguments: [
+        { name: '<key>', description: 'destination key: staged files at <key>/<file> go here' },
+      ],
       options: [
         ...common,
         { flags: '--host <host>', description: 'SFTP server host name or address', required: true },
         { flags: '--port <port>', description: 'SFTP port (default 22)', parse: portNumber },
         { flags: '--username <user>', description: 'login name on the server', required: true },
-        { flags: '--private-key-file <file>', description: 'client private key (OpenSSH or PEM), or - for stdin; never printed' },
-        { flags: '--passphrase-file <file>', description: 'passphrase of an encrypted private key' },
-        { flags: '--password-stdin', description: 'read a password from stdin (instead of, or besides, a key)' },
-        { flags: '--trusted-host-key <key>', description: 'the server\'s host key: an OpenSSH public key line, ssh-keyscan output, a SHA256: fingerprint or the ssh-keygen -lf line; repeatable', repeatable: true, required: true },
-        { flags: '--remote-dir <dir>', description: 'remote directory files are delivered to', required: true },
-        { flags: '--pattern <regex>', description: 'RE2 regular expression every file name must match (whole name; no backreferences or lookaround)', required: true },
-        { flags: '--overwrite <policy>', description: 'a different file already under the final name: replace it, or never touch it (reject the delivery); default replace', choices: ['replace', 'never'] },
-        { flags: '--kms-key-id <key>', description: 'KMS key for the secret (default: the account\'s aws/secretsmanager key)' },
+        {
+          flags: '--private-key-file <file>',
+          description: 'client private key (OpenSSH or PEM), or - for stdin; never printed',
+        },
+        {
+          flags: '--passphrase-file <file>',
+          description: 'passphrase of an encrypted private key',
+        },
+        {
+          flags: '--password-stdin',
+          description: 'read a password from stdin (instead of, or besides, a key)',
+        },
+        {
+          flags: '--trusted-host-key <key>',
+          description:
+            "the server's host key: an OpenSSH public key line, ssh-keyscan output, a SHA256: fingerprint or the ssh-keygen -lf line; repeatable",
+          repeatable: true,
+          required: true,
+        },
+        {
+          flags: '--remote-dir <dir>',
+          description: 'remote directory files are delivered to',
+          required: true,
+        },
+        {
+          flags: '--pattern <regex>',
+          description:
+            'RE2 regular expression every file name must match (whole name; no backreferences or lookaround)',
+          required: true,
+        },
+        {
+          flags: '--overwrite <policy>',
+          description:
+            'a different file already under the final name: replace it, or never touch it (reject the delivery); default replace',
+          choices: ['replace', 'never'],
+        },
+        {
+          flags: '--kms-key-id <key>',
+          description: "KMS key for the secret (default: the account's aws/secretsmanager key)",
+        },
         destinationRegion,
       ],
       oneOf: ['--private-key-file', '--password-stdin'],
@@ -229,12 +349,20 @@ Examples:
     }),
     command({
       name: 'test',
-      description: 'connect to destination KEY exactly as the push function would and list its remote directory',
+      description:
+        'connect to destination KEY exactly as the push function would and list its remote directory',
       arguments: [{ name: '<key>', description: 'destination key' }],
       options: [
         ...common,
-        { flags: '--write', description: 'also deliver a probe file the way files are delivered, then remove it' },
-        { flags: '--scan', description: 'report the server\'s host key fingerprints (nothing is trusted) to confirm them out of band' },
+        {
+          flags: '--write',
+          description: 'also deliver a probe file the way files are delivered, then remove it',
+        },
+        {
+          flags: '--scan',
+          description:
+            "report the server's host key fingerprints (nothing is trusted) to confirm them out of band",
+        },
         destinationRegion,
         output('text or json'),
       ],
@@ -259,12 +387,21 @@ Examples:
     }),
     command({
       name: 'remove',
-      description: 'delete destination KEY: its secret is scheduled for deletion (restorable for 7 days by default)',
+      description:
+        'delete destination KEY: its secret is scheduled for deletion (restorable for 7 days by default)',
       arguments: [{ name: '<key>', description: 'destination key' }],
       options: [
         ...common,
-        { flags: '--recovery-window-in-days <days>', description: 'days Secrets Manager keeps the secret restorable (7–30)', default: '7' },
-        { flags: '--force-delete-without-recovery', description: 'delete at once; the secret cannot be restored', conflicts: 'recoveryWindowInDays' },
+        {
+          flags: '--recovery-window-in-days <days>',
+          description: 'days Secrets Manager keeps the secret restorable (7–30)',
+          default: '7',
+        },
+        {
+          flags: '--force-delete-without-recovery',
+          description: 'delete at once; the secret cannot be restored',
+          conflicts: 'recoveryWindowInDays',
+        },
         yes('delete without asking (needed where there is no terminal, e.g. CI)'),
         destinationRegion,
       ],
@@ -285,11 +422,20 @@ Examples:
 
 const init = command({
   name: 'init',
-  description: 'scaffold a new gateway repository: sftpgw.yaml, users/, .gitlab-ci.yml, package.json, README',
+  description:
+    'scaffold a new gateway repository: sftpgw.yaml, users/, .gitlab-ci.yml, package.json, README',
   arguments: [{ name: '<dir>', description: 'an empty (or new) folder' }],
   options: [
-    { flags: '--package <spec>', description: 'where the repository gets sftpgw: a registry version, a git URL with a tag, a tarball URL or a file: path (default: this sftpgw\'s name and version)' },
-    { flags: '--registry <url>', description: 'npm registry the package\'s scope comes from (writes .npmrc; needs a scoped --package)' },
+    {
+      flags: '--package <spec>',
+      description:
+        "where the repository gets sftpgw: a registry version, a git URL with a tag, a tarball URL or a file: path (default: this sftpgw's name and version)",
+    },
+    {
+      flags: '--registry <url>',
+      description:
+        "npm registry the package's scope comes from (writes .npmrc; needs a scoped --package)",
+    },
     debug,
     { ...noColor, description: 'plain output' },
   ],
@@ -308,7 +454,8 @@ Examples:
 
 export const SFTPGW: ProgramDef = {
   name: 'sftpgw',
-  description: 'Build, validate and deploy a managed SFTP gateway on AWS (Transfer Family in, Lambda out).',
+  description:
+    'Build, validate and deploy a managed SFTP gateway on AWS (Transfer Family in, Lambda out).',
   help: `
 Every command reads ./sftpgw.yaml (--config FILE) and takes --env NAME for one of
 its environments; run sftpgw <command> --help for a command's flags and examples.

@@ -27,7 +27,8 @@ export function oneOf(cmd: Command, longs: readonly string[]): Requirement {
     if (!o) throw new Error(`${cmd.name()}: oneOf names ${l}, which the command does not have`);
     return o;
   });
-  for (const o of options) o.description = `${o.description} (required: this or ${longs.filter((l) => l !== o.long).join(' or ')})`;
+  for (const o of options)
+    o.description = `${o.description} (required: this or ${longs.filter((l) => l !== o.long).join(' or ')})`;
   return { names: options.map((o) => o.attributeName()), label: `one of ${longs.join(' or ')}` };
 }
 
@@ -37,5 +38,8 @@ const missing = (v: unknown) => v === undefined || (Array.isArray(v) && v.length
 export function checkRequirements(cmd: Command, requirements: readonly Requirement[]): void {
   const absent = requirements.filter((r) => r.names.every((n) => missing(cmd.getOptionValue(n))));
   if (absent.length === 0) return;
-  cmd.error(`error: missing required option${absent.length === 1 ? '' : 's'}: ${absent.map((r) => r.label).join(', ')}`, { exitCode: EXIT.usage, code: 'sftpgw.missingRequiredOptions' });
+  cmd.error(
+    `error: missing required option${absent.length === 1 ? '' : 's'}: ${absent.map((r) => r.label).join(', ')}`,
+    { exitCode: EXIT.usage, code: 'sftpgw.missingRequiredOptions' },
+  );
 }

@@ -29,7 +29,9 @@ export type Palette = Record<keyof typeof SGR, (s: string) => string>;
 /** Painters for each role; with `on` false each returns its text unchanged. */
 export function palette(on: boolean): Palette {
   const paint = (code: string) => (s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
-  return Object.fromEntries(Object.entries(SGR).map(([role, code]) => [role, paint(code)])) as Palette;
+  return Object.fromEntries(
+    Object.entries(SGR).map(([role, code]) => [role, paint(code)]),
+  ) as Palette;
 }
 
 /**

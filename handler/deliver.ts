@@ -45,9 +45,23 @@ export interface DeliverDeps {
 }
 
 export type Outcome =
-  | { outcome: 'delivered'; destination: string; file: string; bytes: number; published?: string; staleRemoved?: number }
+  | {
+      outcome: 'delivered';
+      destination: string;
+      file: string;
+      bytes: number;
+      published?: string;
+      staleRemoved?: number;
+    }
   | { outcome: 'duplicate'; destination: string; file: string; identicalOnRemote?: boolean }
-  | { outcome: 'rejected'; reason: string; code: string; destination?: string; file?: string; detail?: string }
+  | {
+      outcome: 'rejected';
+      reason: string;
+      code: string;
+      destination?: string;
+      file?: string;
+      detail?: string;
+    }
   | { outcome: 'failed'; error: Error; destination?: string; file?: string };
 
 export const TAG = {
@@ -60,7 +74,10 @@ export const TAG = {
 const MAX_OBJECT_TAGS = 10;
 
 /** Our tags merged over the object's own, within S3's limit of 10 (ours win). */
-function mergeTags(existing: Record<string, string>, ours: Record<string, string>): Record<string, string> {
+function mergeTags(
+  existing: Record<string, string>,
+  ours: Record<string, string>,
+): Record<string, string> {
   const merged: Record<string, string> = { ...ours };
   for (const [k, v] of Object.entries(existing)) {
     if (Object.keys(merged).length >= MAX_OBJECT_TAGS) break;
@@ -90,7 +107,11 @@ const THROWN_FAILURES = 5;
 const THROWN_MESSAGE_CHARS = 500;
 
 /** fn over items, at most `limit` at a time; results in item order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -106,8 +127,14 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 export async function handleEvent(event: unknown, deps: DeliverDeps): Promise<Outcome[]> {
   const shape = eventRecords(event);
   if (!shape.ok) {
-    deps.log.log('warn', `event rejected: ${shape.reason}`, { outcome: 'rejected', reason: 'malformed-event' });
-    deps.log.metrics({ Delivered: 0, Rejected: 1, Failed: 0, Duplicate: 0, Bytes: 0 }, deps.dimensions);
+    deps.log.log('warn', `event rejected: ${shape.reason}`, {
+      outcome: 'rejected',
+      reason: 'malformed-event',
+    });
+    deps.log.metrics(
+      { Delivered: 0, Rejected: 1, Failed: 0, Duplicate: 0, Bytes: 0 },
+      deps.dimensions,
+    );
     return [{ outcome: 'rejected', code: 'malformed-event', reason: shape.reason }];
   }
   if (shape.note) deps.log.log('info', shape.note, {});
@@ -120,11 +147,19 @@ export async function handleEvent(event: unknown, deps: DeliverDeps): Promise<Ou
     sameObject.set(id, run);
     return run;
   });
-  const failed = outcomes.filter((o): o is Extract<Outcome, { outcome: 'failed' }> => o.outcome === 'failed');
+  const failed = outcomes.filter(
+    (o): o is Extract<Outcome, { outcome: 'failed' }> => o.outcome === 'failed',
+  );
   if (failed.length > 0) {
-    const shown = failed.slice(0, THROWN_FAILURES).map((f) => f.error.message.slice(0, THROWN_MESSAGE_CHARS));
+    const shown = failed
+      .slice(0, THROWN_FAILURES)
+      .map((f) => f.error.message.slice(0, THROWN_MESSAGE_CHARS));
     if (failed.length > shown.length) shown.push(`+${failed.length - shown.length} more`);
-    const error = new DeliveryFailedError(deps.log.redact(`${failed.length} of ${outcomes.length} record(s) failed; the event will be retried: ${shown.join('; ')}`));
+    const error = new DeliveryFailedError(
+      deps.log.redact(
+        `${failed.length} of ${outcomes.length} record(s) failed; the event will be retried: ${shown.join('; ')}`,
+      ),
+    );
     // The runtime logs the stack too (a short secret could match a frame's path).
     error.stack = deps.log.redact(error.stack ?? '');
     throw error;
@@ -138,35 +173,78 @@ export async function deliverRecord(record: unknown, deps: DeliverDeps): Promise
     return await deliverChecked(record, deps, started);
   } catch (err) {
     // A bug of ours, never a raw crash: logged, counted, retried.
-    return outcomeLogger(deps, { ...recordFields(record) }, started)({ outcome: 'failed', error: err instanceof Error ? err : new Error(String(err)) });
+    return outcomeLogger(
+      deps,
+      { ...recordFields(record) },
+      started,
+    )({ outcome: 'failed', error: err instanceof Error ? err : new Error(String(err)) });
   }
 }
 
 /** Logs and counts an outcome (one JSON line, one EMF record), and returns it. */
-function outcomeLogger(deps: DeliverDeps, fields: Record<string, unknown>, started: number): (o: Outcome) => Outcome {
+function outcomeLogger(
+  deps: DeliverDeps,
+  fields: Record<string, unknown>,
+  started: number,
+): (o: Outcome) => Outcome {
   return (o: Outcome): Outcome => {
     const duration = Date.now() - started;
     if (o.outcome === 'failed') {
-      deps.log.log('error', 'delivery failed; the event will be retried', { ...fields, destination: o.destination, outcome: 'failed', durationMs: duration, error: o.error.message, errorKind: (o.error as { kind?: string }).kind ?? o.error.name });
+      deps.log.log('error', 'delivery failed; the event will be retried', {
+        ...fields,
+        destination: o.destination,
+        outcome: 'failed',
+        durationMs: duration,
+        error: o.error.message,
+        errorKind: (o.error as { kind?: string }).kind ?? o.error.name,
+      });
     } else if (o.outcome === 'rejected') {
-      deps.log.log('warn', `file rejected: ${o.reason}`, { ...fields, destination: o.destination, outcome: 'rejected', reason: o.code, durationMs: duration, error: o.detail });
+      deps.log.log('warn', `file rejected: ${o.reason}`, {
+        ...fields,
+        destination: o.destination,
+        outcome: 'rejected',
+        reason: o.code,
+        durationMs: duration,
+        error: o.detail,
+      });
     } else if (o.outcome === 'delivered') {
-      deps.log.log('info', 'file delivered', { ...fields, destination: o.destination, outcome: o.outcome, bytes: o.bytes, publish: o.published, staleParts: o.staleRemoved || undefined, durationMs: duration });
+      deps.log.log('info', 'file delivered', {
+        ...fields,
+        destination: o.destination,
+        outcome: o.outcome,
+        bytes: o.bytes,
+        publish: o.published,
+        staleParts: o.staleRemoved || undefined,
+        durationMs: duration,
+      });
     } else {
-      deps.log.log('info', o.identicalOnRemote ? 'the remote already holds this exact file under its name (tag lost or a concurrent attempt); kept' : 'already delivered; not sent again', { ...fields, destination: o.destination, outcome: o.outcome, durationMs: duration });
+      deps.log.log(
+        'info',
+        o.identicalOnRemote
+          ? 'the remote already holds this exact file under its name (tag lost or a concurrent attempt); kept'
+          : 'already delivered; not sent again',
+        { ...fields, destination: o.destination, outcome: o.outcome, durationMs: duration },
+      );
     }
-    deps.log.metrics({
-      Delivered: o.outcome === 'delivered' ? 1 : 0,
-      Rejected: o.outcome === 'rejected' ? 1 : 0,
-      Failed: o.outcome === 'failed' ? 1 : 0,
-      Duplicate: o.outcome === 'duplicate' ? 1 : 0,
-      Bytes: o.outcome === 'delivered' ? o.bytes : 0,
-    }, deps.dimensions);
+    deps.log.metrics(
+      {
+        Delivered: o.outcome === 'delivered' ? 1 : 0,
+        Rejected: o.outcome === 'rejected' ? 1 : 0,
+        Failed: o.outcome === 'failed' ? 1 : 0,
+        Duplicate: o.outcome === 'duplicate' ? 1 : 0,
+        Bytes: o.outcome === 'delivered' ? o.bytes : 0,
+      },
+      deps.dimensions,
+    );
     return o;
   };
 }
 
-async function deliverChecked(record: unknown, deps: DeliverDeps, started: number): Promise<Outcome> {
+async function deliverChecked(
+  record: unknown,
+  deps: DeliverDeps,
+  started: number,
+): Promise<Outcome> {
   const now = deps.now ?? (() => new Date());
   const check = checkRecord(record);
   const fields: Record<string, unknown> = check.ok ? { ...check.ref } : { ...recordFields(record) };
@@ -176,8 +254,18 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
   if (!check.ok) return finish({ outcome: 'rejected', code: check.code, reason: check.reason });
   const { ref } = check;
 
-  const reject = async (code: string, reason: string, existing: Record<string, string>, destination?: string, detail?: string): Promise<Outcome> => {
-    const tags: Record<string, string> = { [TAG.status]: 'rejected', [TAG.time]: now().toISOString(), [TAG.reason]: code };
+  const reject = async (
+    code: string,
+    reason: string,
+    existing: Record<string, string>,
+    destination?: string,
+    detail?: string,
+  ): Promise<Outcome> => {
+    const tags: Record<string, string> = {
+      [TAG.status]: 'rejected',
+      [TAG.time]: now().toISOString(),
+      [TAG.reason]: code,
+    };
     if (destination) tags[TAG.destination] = destination;
     await tagQuietly(mergeTags(existing, tags));
     return finish({ outcome: 'rejected', code, reason, destination, file: undefined, detail });
@@ -189,7 +277,10 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
     try {
       await deps.objects.setTags(ref, tags);
     } catch (err) {
-      deps.log.log('warn', 'could not tag the staged object', { ...fields, error: (err as Error).message });
+      deps.log.log('warn', 'could not tag the staged object', {
+        ...fields,
+        error: (err as Error).message,
+      });
     }
   };
 
@@ -197,7 +288,12 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
   try {
     existing = await deps.objects.tags(ref);
   } catch (err) {
-    if (err instanceof ObjectGoneError) return finish({ outcome: 'rejected', code: 'gone', reason: 'the object (version) no longer exists' });
+    if (err instanceof ObjectGoneError)
+      return finish({
+        outcome: 'rejected',
+        code: 'gone',
+        reason: 'the object (version) no longer exists',
+      });
     return finish({ outcome: 'failed', error: err as Error });
   }
 
@@ -206,7 +302,8 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
   const { destination, file } = parsed;
   fields.destination = destination;
 
-  if (existing[TAG.status] === 'delivered') return finish({ outcome: 'duplicate', destination, file });
+  if (existing[TAG.status] === 'delivered')
+    return finish({ outcome: 'duplicate', destination, file });
 
   const secretName = destinationSecretName(deps.secretPrefix, destination);
   let target;
@@ -216,7 +313,13 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
     if (err instanceof DestinationError) {
       deps.log.addSecrets(err.secrets);
       if (err.patternInvalid) {
-        return reject('invalid-pattern', `the FilePattern of destination ${destination} is not a valid RE2 pattern: no file can be checked against it (fix the destination, then stage the file again)`, existing, destination, err.message);
+        return reject(
+          'invalid-pattern',
+          `the FilePattern of destination ${destination} is not a valid RE2 pattern: no file can be checked against it (fix the destination, then stage the file again)`,
+          existing,
+          destination,
+          err.message,
+        );
       }
     }
     return finish({ outcome: 'failed', error: err as Error, destination, file });
@@ -224,19 +327,55 @@ async function deliverChecked(record: unknown, deps: DeliverDeps, started: numbe
   deps.log.addSecrets(target.secrets);
 
   if (!target.filePattern.matches(file)) {
-    return reject('pattern-mismatch', `file name does not match the FilePattern of destination ${destination}`, existing, destination);
+    return reject(
+      'pattern-mismatch',
+      `file name does not match the FilePattern of destination ${destination}`,
+      existing,
+      destination,
+    );
   }
 
   try {
     const object = await deps.objects.open(ref);
-    const deliveryId = createHash('sha256').update(`${ref.bucket}\0${ref.key}\0${ref.versionId ?? ''}`).digest('hex').slice(0, 16);
-    const result = await deps.push({ target, fileName: file, body: object.body, size: object.size, deadline: deps.deadline, deliveryId });
-    await tagQuietly(mergeTags(existing, { [TAG.status]: 'delivered', [TAG.time]: now().toISOString(), [TAG.destination]: destination }));
-    if (result.published === 'identical') return finish({ outcome: 'duplicate', destination, file, identicalOnRemote: true });
-    return finish({ outcome: 'delivered', destination, file, bytes: result.bytes, published: result.published, staleRemoved: result.staleRemoved });
+    const deliveryId = createHash('sha256')
+      .update(`${ref.bucket}\0${ref.key}\0${ref.versionId ?? ''}`)
+      .digest('hex')
+      .slice(0, 16);
+    const result = await deps.push({
+      target,
+      fileName: file,
+      body: object.body,
+      size: object.size,
+      deadline: deps.deadline,
+      deliveryId,
+    });
+    await tagQuietly(
+      mergeTags(existing, {
+        [TAG.status]: 'delivered',
+        [TAG.time]: now().toISOString(),
+        [TAG.destination]: destination,
+      }),
+    );
+    if (result.published === 'identical')
+      return finish({ outcome: 'duplicate', destination, file, identicalOnRemote: true });
+    return finish({
+      outcome: 'delivered',
+      destination,
+      file,
+      bytes: result.bytes,
+      published: result.published,
+      staleRemoved: result.staleRemoved,
+    });
   } catch (err) {
-    if (err instanceof ObjectGoneError) return finish({ outcome: 'rejected', code: 'gone', reason: 'the object (version) no longer exists', destination });
-    if (err instanceof PushError && err.kind === 'exists') return reject('exists', err.message, existing, destination);
+    if (err instanceof ObjectGoneError)
+      return finish({
+        outcome: 'rejected',
+        code: 'gone',
+        reason: 'the object (version) no longer exists',
+        destination,
+      });
+    if (err instanceof PushError && err.kind === 'exists')
+      return reject('exists', err.message, existing, destination);
     return finish({ outcome: 'failed', error: err as Error, destination, file });
   }
 }

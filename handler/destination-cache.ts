@@ -7,7 +7,11 @@ import type { SecretStore } from './ports.js';
 export class DestinationCache {
   private readonly entries = new Map<string, { value: Destination; until: number }>();
 
-  constructor(private readonly store: SecretStore, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly store: SecretStore,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async get(secretName: string): Promise<Destination> {
     const hit = this.entries.get(secretName);

@@ -39,11 +39,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 export function eventRecords(event: unknown): EventRecords {
-  if (!isObject(event)) return { ok: false, reason: 'the event is not an S3 event (not a JSON object)' };
+  if (!isObject(event))
+    return { ok: false, reason: 'the event is not an S3 event (not a JSON object)' };
   // S3 sends this once when a notification is configured: nothing to deliver.
-  if (event.Records === undefined && event.Event === 's3:TestEvent') return { ok: true, records: [], note: 'S3 test event; nothing to deliver' };
+  if (event.Records === undefined && event.Event === 's3:TestEvent')
+    return { ok: true, records: [], note: 'S3 test event; nothing to deliver' };
   if (event.Records === undefined) return { ok: false, reason: 'the event has no Records' };
-  if (!Array.isArray(event.Records)) return { ok: false, reason: 'the event\'s Records is not a list' };
+  if (!Array.isArray(event.Records))
+    return { ok: false, reason: "the event's Records is not a list" };
   return { ok: true, records: event.Records };
 }
 
@@ -58,7 +61,11 @@ export function recordFields(record: unknown): RecordFields {
   };
 }
 
-const malformed = (reason: string): RecordCheck => ({ ok: false, code: 'malformed-record', reason });
+const malformed = (reason: string): RecordCheck => ({
+  ok: false,
+  code: 'malformed-record',
+  reason,
+});
 
 export function checkRecord(record: unknown): RecordCheck {
   if (!isObject(record)) return malformed('the record is not a JSON object');
@@ -66,22 +73,40 @@ export function checkRecord(record: unknown): RecordCheck {
   if (typeof eventName !== 'string') return malformed('the record has no eventName string');
   if (!eventName.startsWith('ObjectCreated:')) {
     const shown = eventName.length > 64 ? `${eventName.slice(0, 64)}…` : eventName;
-    return { ok: false, code: 'not-object-created', reason: `event ${shown || '(empty)'} is not an ObjectCreated event` };
+    return {
+      ok: false,
+      code: 'not-object-created',
+      reason: `event ${shown || '(empty)'} is not an ObjectCreated event`,
+    };
   }
   const s3 = record.s3;
-  if (!isObject(s3) || !isObject(s3.bucket) || !isObject(s3.object)) return malformed('the record has no s3.bucket or s3.object');
+  if (!isObject(s3) || !isObject(s3.bucket) || !isObject(s3.object))
+    return malformed('the record has no s3.bucket or s3.object');
   const bucket = s3.bucket.name;
-  if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket)) return malformed('the record\'s bucket name is missing, empty or not a bucket name');
+  if (typeof bucket !== 'string' || !BUCKET_NAME.test(bucket))
+    return malformed("the record's bucket name is missing, empty or not a bucket name");
   const rawKey = s3.object.key;
-  if (typeof rawKey !== 'string' || rawKey === '') return malformed('the record\'s object key is missing or empty');
+  if (typeof rawKey !== 'string' || rawKey === '')
+    return malformed("the record's object key is missing or empty");
   const versionId = s3.object.versionId;
-  if (versionId !== undefined && versionId !== null && (typeof versionId !== 'string' || versionId.length > MAX_VERSION_ID)) {
-    return malformed('the record\'s versionId is not a version id string');
+  if (
+    versionId !== undefined &&
+    versionId !== null &&
+    (typeof versionId !== 'string' || versionId.length > MAX_VERSION_ID)
+  ) {
+    return malformed("the record's versionId is not a version id string");
   }
   // A %-escaped byte takes 3 characters: anything longer cannot be an S3 key (checked before decoding it).
-  if (rawKey.length > 3 * MAX_KEY_BYTES) return malformed(`the record's object key is longer than S3's ${MAX_KEY_BYTES} bytes`);
+  if (rawKey.length > 3 * MAX_KEY_BYTES)
+    return malformed(`the record's object key is longer than S3's ${MAX_KEY_BYTES} bytes`);
   const key = decodeEventKey(rawKey);
-  if (key === undefined) return { ok: false, code: 'layout', reason: 'object key in the event is not valid URL encoding' };
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return malformed(`the record's object key is longer than S3's ${MAX_KEY_BYTES} bytes`);
+  if (key === undefined)
+    return {
+      ok: false,
+      code: 'layout',
+      reason: 'object key in the event is not valid URL encoding',
+    };
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    return malformed(`the record's object key is longer than S3's ${MAX_KEY_BYTES} bytes`);
   return { ok: true, ref: { bucket, key, versionId: versionId || undefined } };
 }

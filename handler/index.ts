@@ -23,12 +23,16 @@ interface Settings {
 
 function settings(env: NodeJS.ProcessEnv): Settings {
   const prefix = (env.SECRET_PREFIX ?? '').replace(/\/+$/, '');
-  if (prefix === '') throw new Error('SECRET_PREFIX is not set: the function cannot tell which secrets name destinations');
+  if (prefix === '')
+    throw new Error(
+      'SECRET_PREFIX is not set: the function cannot tell which secrets name destinations',
+    );
   const seconds = (name: string, fallback: number): number => {
     const v = env[name];
     if (v === undefined || v === '') return fallback;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds ≥ 0, not "${v}"`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new Error(`${name} must be a number of seconds ≥ 0, not "${v}"`);
     return n;
   };
   return {
@@ -40,12 +44,22 @@ function settings(env: NodeJS.ProcessEnv): Settings {
 }
 
 // Clients and the destination cache live as long as the (warm) container.
-let shared: { settings: Settings; destinations: DestinationCache; objects: ReturnType<typeof s3ObjectStore> } | undefined;
+let shared:
+  | {
+      settings: Settings;
+      destinations: DestinationCache;
+      objects: ReturnType<typeof s3ObjectStore>;
+    }
+  | undefined;
 
 function wiring() {
   if (!shared) {
     const s = settings(process.env);
-    shared = { settings: s, destinations: new DestinationCache(secretsManagerStore(), s.cacheMs), objects: s3ObjectStore() };
+    shared = {
+      settings: s,
+      destinations: new DestinationCache(secretsManagerStore(), s.cacheMs),
+      objects: s3ObjectStore(),
+    };
   }
   return shared;
 }
@@ -56,10 +70,16 @@ const write = (line: string): void => {
 
 // The event is whatever the invoker sent (S3, a replay, a hand-made test):
 // handleEvent checks its shape before using it.
-export async function handler(event: unknown, context: Context): Promise<{ outcomes: Array<Omit<Outcome, 'error'>> }> {
+export async function handler(
+  event: unknown,
+  context: Context,
+): Promise<{ outcomes: Array<Omit<Outcome, 'error'>> }> {
   const { settings: s, destinations, objects } = wiring();
   const log = new Logger(write, { requestId: context?.awsRequestId });
-  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 300_000;
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === 'function'
+      ? context.getRemainingTimeInMillis()
+      : 300_000;
   const outcomes = await handleEvent(event, {
     objects,
     destinations,
@@ -69,5 +89,11 @@ export async function handler(event: unknown, context: Context): Promise<{ outco
     dimensions: { Gateway: s.gateway },
     deadline: Date.now() + Math.max(1_000, remaining - s.marginMs),
   });
-  return { outcomes: outcomes.map(({ outcome, destination, file }) => ({ outcome, destination, file })) as Array<Omit<Outcome, 'error'>> };
+  return {
+    outcomes: outcomes.map(({ outcome, destination, file }) => ({
+      outcome,
+      destination,
+      file,
+    })) as Array<Omit<Outcome, 'error'>>,
+  };
 }

@@ -36,10 +36,19 @@ export interface LineLimits {
   depth: number;
 }
 
-export const LINE_LIMITS: LineLimits = { budgetBytes: 64 * 1024, stringChars: 8 * 1024, entries: 50, depth: 6 };
+export const LINE_LIMITS: LineLimits = {
+  budgetBytes: 64 * 1024,
+  stringChars: 8 * 1024,
+  entries: 50,
+  depth: 6,
+};
 
 /** Redacts and bounds a record; the result serializes within the limits. */
-export function boundedRecord(record: Record<string, unknown>, secrets: SecretValues, limits: LineLimits = LINE_LIMITS): Record<string, unknown> {
+export function boundedRecord(
+  record: Record<string, unknown>,
+  secrets: SecretValues,
+  limits: LineLimits = LINE_LIMITS,
+): Record<string, unknown> {
   let budget = limits.budgetBytes;
   const cost = (s: string): number => Buffer.byteLength(JSON.stringify(s));
 
@@ -47,14 +56,20 @@ export function boundedRecord(record: Record<string, unknown>, secrets: SecretVa
     let s = secrets.redact(raw);
     // A character costs at most 6 bytes in a JSON string (\u00XX escapes).
     const room = Math.max(0, Math.min(limits.stringChars, Math.floor((budget - 48) / 6)));
-    if (s.length > room) s = secrets.redact(`${s.slice(0, room)}…(+${s.length - room} more characters)`);
+    if (s.length > room)
+      s = secrets.redact(`${s.slice(0, room)}…(+${s.length - room} more characters)`);
     budget -= cost(s);
     return s;
   };
 
   const walk = (value: unknown, depth: number, seen: Set<object>): unknown => {
     if (typeof value === 'string') return text(value);
-    if (value === null || typeof value === 'number' || typeof value === 'boolean' || value === undefined) {
+    if (
+      value === null ||
+      typeof value === 'number' ||
+      typeof value === 'boolean' ||
+      value === undefined
+    ) {
       budget -= 8;
       return value;
     }
@@ -64,7 +79,8 @@ export function boundedRecord(record: Record<string, unknown>, secrets: SecretVa
     if (depth >= limits.depth) return '[nested too deep]';
     seen.add(value);
     try {
-      if (value instanceof Error) return walk({ name: value.name, message: value.message }, depth, seen);
+      if (value instanceof Error)
+        return walk({ name: value.name, message: value.message }, depth, seen);
       if (Array.isArray(value)) {
         const out: unknown[] = [];
         for (const item of value) {
@@ -108,7 +124,11 @@ const HARD_LINE_BYTES = 200 * 1024;
 export class Logger {
   private readonly secrets = new SecretValues();
 
-  constructor(private readonly write: Write, private readonly base: Record<string, unknown>, private readonly namespace = 'sftpgw') {}
+  constructor(
+    private readonly write: Write,
+    private readonly base: Record<string, unknown>,
+    private readonly namespace = 'sftpgw',
+  ) {}
 
   /** Values to redact from every later line and message (a destination's key, passphrase, password). */
   addSecrets(values: Iterable<string>): void {
@@ -120,12 +140,18 @@ export class Logger {
     return this.secrets.redact(text);
   }
 
-  log(level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
+  log(
+    level: 'info' | 'warn' | 'error',
+    message: string,
+    fields: Record<string, unknown> = {},
+  ): void {
     const record = { time: new Date().toISOString(), level, message, ...this.base, ...fields };
     let line = JSON.stringify(boundedRecord(record, this.secrets));
     if (Buffer.byteLength(line) > HARD_LINE_BYTES) {
       // Unreachable with the budget above; kept so no change to it can ever emit a cut line.
-      line = JSON.stringify(boundedRecord({ time: record.time, level, message, truncated: true }, this.secrets));
+      line = JSON.stringify(
+        boundedRecord({ time: record.time, level, message, truncated: true }, this.secrets),
+      );
     }
     this.write(line + '\n');
   }
@@ -136,11 +162,16 @@ export class Logger {
     const record = {
       _aws: {
         Timestamp: Date.now(),
-        CloudWatchMetrics: [{
-          Namespace: this.namespace,
-          Dimensions: [Object.keys(dimensions)],
-          Metrics: names.map((name) => ({ Name: name, Unit: name === 'Bytes' ? 'Bytes' : 'Count' })),
-        }],
+        CloudWatchMetrics: [
+          {
+            Namespace: this.namespace,
+            Dimensions: [Object.keys(dimensions)],
+            Metrics: names.map((name) => ({
+              Name: name,
+              Unit: name === 'Bytes' ? 'Bytes' : 'Count',
+            })),
+          },
+        ],
       },
       ...dimensions,
       ...values,

@@ -27,7 +27,10 @@ export function secretForms(value: string): string[] {
   const escaped = JSON.stringify(value).slice(1, -1);
   if (escaped !== value) forms.push(escaped);
   if (/[\r\n]/.test(value)) {
-    const lines = value.split(/\r?\n|\r/).map((l) => l.trim()).filter((l) => l.length >= MIN_FRAGMENT && !l.startsWith('-----'));
+    const lines = value
+      .split(/\r?\n|\r/)
+      .map((l) => l.trim())
+      .filter((l) => l.length >= MIN_FRAGMENT && !l.startsWith('-----'));
     forms.push(...lines);
     const body = lines.join('');
     if (body.length >= MIN_FRAGMENT) forms.push(body);
@@ -43,7 +46,8 @@ export class SecretValues {
   /** Adds values (and their derived forms); empty strings are ignored. */
   add(values: Iterable<string>): void {
     const set = new Set(this.values);
-    for (const v of values) if (typeof v === 'string' && v !== '') for (const f of secretForms(v)) set.add(f);
+    for (const v of values)
+      if (typeof v === 'string' && v !== '') for (const f of secretForms(v)) set.add(f);
     this.values = [...set].sort((a, b) => b.length - a.length);
     this.marker = MARKERS.find((m) => !this.values.some((v) => m.includes(v))) ?? '';
   }

@@ -19,16 +19,27 @@ export const END = '<!-- rules:end -->';
 const BASELINE_DIR = path.join('cli', 'engine', 'validate', 'baseline');
 const FIXTURE_DIR = path.join('test', 'fixtures', 'bad-templates');
 
-interface Expected { rule: string; severity?: 'error' | 'warning' }
-interface Fixture { expect: Expected[]; expectWaived?: Expected[] }
+interface Expected {
+  rule: string;
+  severity?: 'error' | 'warning';
+}
+interface Fixture {
+  expect: Expected[];
+  expectWaived?: Expected[];
+}
 
-interface Tripped { fixtures: string[]; severities: Set<string> }
+interface Tripped {
+  fixtures: string[];
+  severities: Set<string>;
+}
 
 /** Every rule the fixtures trip: which fixtures, with which severities. */
 function trippedRules(root: string): Map<string, Tripped> {
   const out = new Map<string, Tripped>();
   const dir = path.join(root, FIXTURE_DIR);
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const fx = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as Fixture;
     for (const e of [...fx.expect, ...(fx.expectWaived ?? [])]) {
       let t = out.get(e.rule);
@@ -43,22 +54,31 @@ function trippedRules(root: string): Map<string, Tripped> {
 
 /** The baseline file that declares a rule's id (a rule is an object literal with `id: '<rule>'`). */
 function definingFile(files: { name: string; text: string }[], id: string): string {
-  const hits = files.filter((f) => f.text.includes(`id: '${id}'`) || f.text.includes(`id: "${id}"`));
-  if (hits.length !== 1) throw new Error(`${id}: expected exactly one file in ${BASELINE_DIR}/ to declare it, found ${hits.length}`);
+  const hits = files.filter(
+    (f) => f.text.includes(`id: '${id}'`) || f.text.includes(`id: "${id}"`),
+  );
+  if (hits.length !== 1)
+    throw new Error(
+      `${id}: expected exactly one file in ${BASELINE_DIR}/ to declare it, found ${hits.length}`,
+    );
   return path.posix.join(BASELINE_DIR.split(path.sep).join('/'), hits[0].name);
 }
 
 /** Markdown table cells may not hold a bare "|". */
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 const fixtureLinks = (t: Tripped | undefined) =>
-  (t?.fixtures ?? []).map((n) => `[${n.replace(/\.json$/, '')}](../${FIXTURE_DIR.split(path.sep).join('/')}/${n})`).join(', ') || '—';
+  (t?.fixtures ?? [])
+    .map((n) => `[${n.replace(/\.json$/, '')}](../${FIXTURE_DIR.split(path.sep).join('/')}/${n})`)
+    .join(', ') || '—';
 const severity = (t: Tripped | undefined) => (t ? [...t.severities].sort().join(', ') : '—');
 
 /** The generated block, markers excluded. */
 export function renderRuleTables(root = repoRoot): string {
   const tripped = trippedRules(root);
   const baselineDir = path.join(root, BASELINE_DIR);
-  const files = readdirSync(baselineDir).filter((f) => f.endsWith('.ts')).map((name) => ({ name, text: readFileSync(path.join(baselineDir, name), 'utf8') }));
+  const files = readdirSync(baselineDir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((name) => ({ name, text: readFileSync(path.join(baselineDir, name), 'utf8') }));
 
   const lines = [
     `Baseline rules (${BASELINE_RULES.length}, in the order they run; each can be waived for one resource):`,
@@ -69,7 +89,9 @@ export function renderRuleTables(root = repoRoot): string {
   for (const r of BASELINE_RULES) {
     const t = tripped.get(r.id);
     const file = definingFile(files, r.id);
-    lines.push(`| \`${r.id}\` | ${cell(r.description)} | ${severity(t)} | [${path.posix.basename(file)}](../${file}) | ${fixtureLinks(t)} |`);
+    lines.push(
+      `| \`${r.id}\` | ${cell(r.description)} | ${severity(t)} | [${path.posix.basename(file)}](../${file}) | ${fixtureLinks(t)} |`,
+    );
   }
 
   const baselineIds = new Set(BASELINE_RULES.map((r) => r.id));
@@ -81,7 +103,8 @@ export function renderRuleTables(root = repoRoot): string {
     '| rule | severity | fixtures that trip it |',
     '| --- | --- | --- |',
   );
-  for (const id of others) lines.push(`| \`${id}\` | ${severity(tripped.get(id))} | ${fixtureLinks(tripped.get(id))} |`);
+  for (const id of others)
+    lines.push(`| \`${id}\` | ${severity(tripped.get(id))} | ${fixtureLinks(tripped.get(id))} |`);
   return lines.join('\n');
 }
 
@@ -89,8 +112,16 @@ export function renderRuleTables(root = repoRoot): string {
 export function spliceRuleTables(doc: string, block: string, file = VALIDATION_DOC): string {
   const begin = doc.indexOf(BEGIN);
   const end = doc.indexOf(END);
-  if (begin < 0 || end < 0 || end < begin || doc.indexOf(BEGIN, begin + 1) >= 0 || doc.indexOf(END, end + 1) >= 0) {
-    throw new Error(`${file}: needs exactly one "${BEGIN}" line followed by one "${END}" line, where the rule tables go`);
+  if (
+    begin < 0 ||
+    end < 0 ||
+    end < begin ||
+    doc.indexOf(BEGIN, begin + 1) >= 0 ||
+    doc.indexOf(END, end + 1) >= 0
+  ) {
+    throw new Error(
+      `${file}: needs exactly one "${BEGIN}" line followed by one "${END}" line, where the rule tables go`,
+    );
   }
   return `${doc.slice(0, begin + BEGIN.length)}\n${block}\n${doc.slice(end)}`;
 }

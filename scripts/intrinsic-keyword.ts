@@ -20,7 +20,8 @@ import { callValidateCode } from 'ajv/dist/vocabularies/code.js';
 
 // node gives module.exports ({ default: names }), tsx/esbuild the object itself.
 type Names = typeof import('ajv/dist/compile/names.js').default;
-const N = (namesModule as unknown as { default?: Names }).default ?? (namesModule as unknown as Names);
+const N =
+  (namesModule as unknown as { default?: Names }).default ?? (namesModule as unknown as Names);
 
 export const CFN_VALUE = 'cfnValue';
 
@@ -35,7 +36,10 @@ export interface IntrinsicRuntime {
  * module from `specifier` (relative to the generated file). `runtime` is the
  * same module compiled in this process (ajv also builds a live validator).
  */
-export function cfnValueKeyword(runtime: IntrinsicRuntime, specifier: string): CodeKeywordDefinition {
+export function cfnValueKeyword(
+  runtime: IntrinsicRuntime,
+  specifier: string,
+): CodeKeywordDefinition {
   return {
     keyword: CFN_VALUE,
     schemaType: 'object',
@@ -44,14 +48,23 @@ export function cfnValueKeyword(runtime: IntrinsicRuntime, specifier: string): C
       // Errors are appended, never returned early: the generated validators
       // always collect every error (allErrors), which is what this relies on.
       if (!it.allErrors) throw new Error(`the ${CFN_VALUE} keyword needs ajv's allErrors option`);
-      const isIntrinsic = gen.scopeValue('func', { ref: runtime.isIntrinsic, code: _`require(${specifier}).isIntrinsic` });
-      const intrinsicFunction = gen.scopeValue('func', { ref: runtime.intrinsicFunction, code: _`require(${specifier}).intrinsicFunction` });
+      const isIntrinsic = gen.scopeValue('func', {
+        ref: runtime.isIntrinsic,
+        code: _`require(${specifier}).isIntrinsic`,
+      });
+      const intrinsicFunction = gen.scopeValue('func', {
+        ref: runtime.intrinsicFunction,
+        code: _`require(${specifier}).intrinsicFunction`,
+      });
       gen.if(
         _`${isIntrinsic}(${data})`,
         () => {
           gen.if(not(callValidateCode(cxt, intrinsicFunction, nil)), () => {
             const errs = _`${intrinsicFunction}.errors`;
-            gen.assign(N.vErrors, _`${N.vErrors} === null ? ${errs} : ${N.vErrors}.concat(${errs})`);
+            gen.assign(
+              N.vErrors,
+              _`${N.vErrors} === null ? ${errs} : ${N.vErrors}.concat(${errs})`,
+            );
             gen.assign(N.errors, _`${N.vErrors}.length`);
           });
         },

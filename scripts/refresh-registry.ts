@@ -16,7 +16,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { generatedFiles } from './compile-schemas.js';
-import { parseInputs, REGISTRY_DIR, registryFileName, repoRoot, requirePinned, SOURCE_NAME, writeTree, type SourceRecord } from './registry-inputs.js';
+import {
+  parseInputs,
+  REGISTRY_DIR,
+  registryFileName,
+  repoRoot,
+  requirePinned,
+  SOURCE_NAME,
+  writeTree,
+  type SourceRecord,
+} from './registry-inputs.js';
 import { RESOURCE_TYPES, type GetAttFacts } from './resource-schemas.js';
 
 /** Registry schemas differ slightly by region; we take this one's. */
@@ -31,7 +40,9 @@ export interface InstalledCfnLint {
 }
 
 /** The installed cfn-lint's version and data (one Python process, ~3 s: importing cfnlint is slow). */
-export function installedCfnLint(python: string = process.env.PYTHON ?? 'python3'): InstalledCfnLint {
+export function installedCfnLint(
+  python: string = process.env.PYTHON ?? 'python3',
+): InstalledCfnLint {
   const script = [
     'import os, json, cfnlint, cfnlint.version',
     'from cfnlint.schema import _getatts as g',
@@ -40,24 +51,41 @@ export function installedCfnLint(python: string = process.env.PYTHON ?? 'python3
   ].join('\n');
   let out: string;
   try {
-    out = execFileSync(python, ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    out = execFileSync(python, ['-c', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (err) {
-    throw new Error(`cannot import cfn-lint's Python package with ${python} (pip install cfn-lint, or set PYTHON to the interpreter that has it): ${(err as Error).message}`);
+    throw new Error(
+      `cannot import cfn-lint's Python package with ${python} (pip install cfn-lint, or set PYTHON to the interpreter that has it): ${(err as Error).message}`,
+    );
   }
   return JSON.parse(out) as InstalledCfnLint;
 }
 
 /** The committed inputs' files (by name in schemas/registry/) as the installed cfn-lint has them. */
 export function extractInputs(cfnLint: InstalledCfnLint): Map<string, string> {
-  const providers = readFileSync(path.join(cfnLint.dir, 'providers', `${SOURCE_REGION}.py`), 'utf8');
+  const providers = readFileSync(
+    path.join(cfnLint.dir, 'providers', `${SOURCE_REGION}.py`),
+    'utf8',
+  );
   const files = new Map<string, string>();
   const missing: string[] = [];
   for (const typeName of [...RESOURCE_TYPES].sort()) {
-    const m = new RegExp(`"${typeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": "([0-9a-f]+)"`).exec(providers);
+    const m = new RegExp(
+      `"${typeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": "([0-9a-f]+)"`,
+    ).exec(providers);
     if (!m) missing.push(typeName);
-    else files.set(registryFileName(typeName), readFileSync(path.join(cfnLint.dir, 'resources', `${m[1]}.json`), 'utf8'));
+    else
+      files.set(
+        registryFileName(typeName),
+        readFileSync(path.join(cfnLint.dir, 'resources', `${m[1]}.json`), 'utf8'),
+      );
   }
-  if (missing.length > 0) throw new Error(`cfn-lint ${cfnLint.version} has no ${SOURCE_REGION} registry schema for ${missing.join(', ')}: remove it from RESOURCE_TYPES or use a cfn-lint that has it`);
+  if (missing.length > 0)
+    throw new Error(
+      `cfn-lint ${cfnLint.version} has no ${SOURCE_REGION} registry schema for ${missing.join(', ')}: remove it from RESOURCE_TYPES or use a cfn-lint that has it`,
+    );
   const listed = (t: string) => (RESOURCE_TYPES as readonly string[]).includes(t);
   const source: SourceRecord = {
     cfnLint: cfnLint.version,
@@ -66,7 +94,11 @@ export function extractInputs(cfnLint: InstalledCfnLint): Map<string, string> {
     // Only the listed types: the record changes only when something we use does.
     getAtt: {
       allPropertyAttributes: cfnLint.getAtt.allPropertyAttributes.filter(listed).sort(),
-      attributeExceptions: Object.fromEntries(Object.entries(cfnLint.getAtt.attributeExceptions).filter(([t]) => listed(t)).sort(([a], [b]) => a.localeCompare(b))),
+      attributeExceptions: Object.fromEntries(
+        Object.entries(cfnLint.getAtt.attributeExceptions)
+          .filter(([t]) => listed(t))
+          .sort(([a], [b]) => a.localeCompare(b)),
+      ),
     },
   };
   files.set(SOURCE_NAME, JSON.stringify(source, null, 2) + '\n');
@@ -95,22 +127,35 @@ export function refreshRegistry(opts: RefreshOptions = {}): RefreshResult {
   const cfnLint = opts.cfnLint ?? installedCfnLint();
   const installed = cfnLint.version;
   if (opts.moveTo !== undefined && opts.moveTo !== installed) {
-    throw new Error(`--move-to ${opts.moveTo}: the installed cfn-lint is ${installed}; install ${opts.moveTo} first (pip install cfn-lint==${opts.moveTo}), or move to ${installed}`);
+    throw new Error(
+      `--move-to ${opts.moveTo}: the installed cfn-lint is ${installed}; install ${opts.moveTo} first (pip install cfn-lint==${opts.moveTo}), or move to ${installed}`,
+    );
   }
   if (installed !== pinned && opts.moveTo === undefined) {
-    throw new Error([
-      `cfn-lint ${installed} is installed, but package.json config.cfnLintVersion pins ${pinned}: nothing written.`,
-      `  To refresh ${pinned}'s schemas, install it: pip install cfn-lint==${pinned}`,
-      `  To move sftpgw to ${installed} (schemas, CI, the scaffolded pipeline): npm run schemas:refresh -- --move-to ${installed}`,
-    ].join('\n'));
+    throw new Error(
+      [
+        `cfn-lint ${installed} is installed, but package.json config.cfnLintVersion pins ${pinned}: nothing written.`,
+        `  To refresh ${pinned}'s schemas, install it: pip install cfn-lint==${pinned}`,
+        `  To move sftpgw to ${installed} (schemas, CI, the scaffolded pipeline): npm run schemas:refresh -- --move-to ${installed}`,
+      ].join('\n'),
+    );
   }
   const registry = extractInputs(cfnLint);
   const generated = generatedFiles(parseInputs(registry, installed));
   const files: Record<string, string> = { ...generated };
   for (const [name, text] of registry) files[`${REGISTRY_DIR}/${name}`] = text;
-  if (installed !== pinned) files['package.json'] = withPin(readFileSync(path.join(root, 'package.json'), 'utf8'), pinned, installed);
+  if (installed !== pinned)
+    files['package.json'] = withPin(
+      readFileSync(path.join(root, 'package.json'), 'utf8'),
+      pinned,
+      installed,
+    );
   writeTree(root, files, [REGISTRY_DIR, 'cli/generated/resources']);
-  return { version: installed, movedFrom: installed !== pinned ? pinned : undefined, written: Object.keys(files).sort() };
+  return {
+    version: installed,
+    movedFrom: installed !== pinned ? pinned : undefined,
+    written: Object.keys(files).sort(),
+  };
 }
 
 /** package.json text with the pin changed and nothing else (its formatting kept). */
@@ -118,7 +163,10 @@ function withPin(text: string, from: string, to: string): string {
   const re = /("cfnLintVersion"\s*:\s*)"([^"]*)"/;
   const out = text.replace(re, (_m, key: string) => `${key}${JSON.stringify(to)}`);
   const pkg = JSON.parse(out) as { config?: { cfnLintVersion?: string } };
-  if (pkg.config?.cfnLintVersion !== to) throw new Error(`could not change config.cfnLintVersion from ${from} to ${to} in package.json: edit it by hand and run again`);
+  if (pkg.config?.cfnLintVersion !== to)
+    throw new Error(
+      `could not change config.cfnLintVersion from ${from} to ${to} in package.json: edit it by hand and run again`,
+    );
   return out;
 }
 
@@ -126,8 +174,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const { values } = parseArgs({ options: { 'move-to': { type: 'string' } } });
     const r = refreshRegistry({ moveTo: values['move-to'] });
-    const moved = r.movedFrom ? `; package.json config.cfnLintVersion moved from ${r.movedFrom} to ${r.version} (run npm test: tests that run cfn-lint expect ${r.version} now)` : '';
-    console.log(`schemas:refresh: cfn-lint ${r.version}: wrote ${r.written.length} files (schemas/registry/, cli/generated/, shared/generated/)${moved}`);
+    const moved = r.movedFrom
+      ? `; package.json config.cfnLintVersion moved from ${r.movedFrom} to ${r.version} (run npm test: tests that run cfn-lint expect ${r.version} now)`
+      : '';
+    console.log(
+      `schemas:refresh: cfn-lint ${r.version}: wrote ${r.written.length} files (schemas/registry/, cli/generated/, shared/generated/)${moved}`,
+    );
   } catch (err) {
     console.error(`npm run schemas:refresh: ${(err as Error).message}`);
     process.exit(1);

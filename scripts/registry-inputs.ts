@@ -41,7 +41,10 @@ export function registryFileName(typeName: string): string {
 /** package.json config.cfnLintVersion, or an error saying how to set it. */
 export function requirePinned(root: string): string {
   const pinned = pinnedCfnLint(root);
-  if (!pinned) throw new Error('package.json has no "config": { "cfnLintVersion": … }: set it to the cfn-lint version the registry schemas come from');
+  if (!pinned)
+    throw new Error(
+      'package.json has no "config": { "cfnLintVersion": … }: set it to the cfn-lint version the registry schemas come from',
+    );
   return pinned;
 }
 
@@ -50,7 +53,9 @@ export function readInputs(root: string = repoRoot): RegistryInputs {
   const pinned = requirePinned(root);
   const dir = path.join(root, REGISTRY_DIR);
   const files = new Map<string, string>();
-  if (existsSync(dir)) for (const name of readdirSync(dir)) files.set(name, readFileSync(path.join(dir, name), 'utf8'));
+  if (existsSync(dir))
+    for (const name of readdirSync(dir))
+      files.set(name, readFileSync(path.join(dir, name), 'utf8'));
   return parseInputs(files, pinned);
 }
 
@@ -79,7 +84,9 @@ export function parseInputs(files: ReadonlyMap<string, string>, pinned: string):
     const bad = sourceProblem(source);
     if (bad) problems.push(`${where(SOURCE_NAME)}: ${bad}: ${refresh}`);
     else if ((source as SourceRecord).cfnLint !== pinned) {
-      problems.push(`${where(SOURCE_NAME)} records cfn-lint ${(source as SourceRecord).cfnLint} but package.json config.cfnLintVersion is ${pinned}: ${refresh}, or set the pin back`);
+      problems.push(
+        `${where(SOURCE_NAME)} records cfn-lint ${(source as SourceRecord).cfnLint} but package.json config.cfnLintVersion is ${pinned}: ${refresh}, or set the pin back`,
+      );
     }
   }
 
@@ -95,18 +102,33 @@ export function parseInputs(files: ReadonlyMap<string, string>, pinned: string):
     const schema = parse(name);
     if (schema === undefined) continue;
     const s = schema as Schema;
-    if (typeof s !== 'object' || s === null || Array.isArray(s) || s.typeName !== typeName || typeof s.properties !== 'object') {
-      const held = typeof s === 'object' && s !== null && typeof s.typeName === 'string' ? s.typeName : 'no typeName';
-      problems.push(`${where(name)} is not the registry schema of ${typeName} (it holds ${held}${typeof s?.properties === 'object' ? '' : ', no properties'}): ${refresh}`);
+    if (
+      typeof s !== 'object' ||
+      s === null ||
+      Array.isArray(s) ||
+      s.typeName !== typeName ||
+      typeof s.properties !== 'object'
+    ) {
+      const held =
+        typeof s === 'object' && s !== null && typeof s.typeName === 'string'
+          ? s.typeName
+          : 'no typeName';
+      problems.push(
+        `${where(name)} is not the registry schema of ${typeName} (it holds ${held}${typeof s?.properties === 'object' ? '' : ', no properties'}): ${refresh}`,
+      );
       continue;
     }
     schemas.set(typeName, s);
   }
   for (const name of [...files.keys()].sort()) {
-    if (!expected.has(name)) problems.push(`${where(name)} is not the schema of a type in RESOURCE_TYPES (scripts/resource-schemas.ts): delete it, or add its type there and ${refresh}`);
+    if (!expected.has(name))
+      problems.push(
+        `${where(name)} is not the schema of a type in RESOURCE_TYPES (scripts/resource-schemas.ts): delete it, or add its type there and ${refresh}`,
+      );
   }
 
-  if (problems.length > 0) throw new Error(`the registry inputs are not usable:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0)
+    throw new Error(`the registry inputs are not usable:\n  ${problems.join('\n  ')}`);
   return { source: source as SourceRecord, schemas };
 }
 
@@ -115,13 +137,22 @@ function sourceProblem(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'not an object';
   const s = v as Record<string, unknown>;
   for (const field of ['cfnLint', 'region', 'path'] as const) {
-    if (typeof s[field] !== 'string' || s[field] === '') return `${field} is missing or not a string`;
+    if (typeof s[field] !== 'string' || s[field] === '')
+      return `${field} is missing or not a string`;
   }
   const g = s.getAtt as Record<string, unknown> | undefined;
   if (typeof g !== 'object' || g === null) return 'getAtt is missing';
-  if (!Array.isArray(g.allPropertyAttributes) || !g.allPropertyAttributes.every((t) => typeof t === 'string')) return 'getAtt.allPropertyAttributes is not a list of type names';
+  if (
+    !Array.isArray(g.allPropertyAttributes) ||
+    !g.allPropertyAttributes.every((t) => typeof t === 'string')
+  )
+    return 'getAtt.allPropertyAttributes is not a list of type names';
   const ex = g.attributeExceptions;
-  if (typeof ex !== 'object' || ex === null || !Object.values(ex).every((a) => Array.isArray(a) && a.every((x) => typeof x === 'string'))) {
+  if (
+    typeof ex !== 'object' ||
+    ex === null ||
+    !Object.values(ex).every((a) => Array.isArray(a) && a.every((x) => typeof x === 'string'))
+  ) {
     return 'getAtt.attributeExceptions is not a map of type name to attribute names';
   }
   return undefined;

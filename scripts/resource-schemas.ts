@@ -21,29 +21,59 @@ import { CFN_VALUE } from './intrinsic-keyword.js';
 /** The types we bundle. Outside this set a resource is reported, never silently passed. */
 export const RESOURCE_TYPES = [
   // emitted by the shipped libsonnet
-  'AWS::KMS::Key', 'AWS::KMS::Alias',
-  'AWS::S3::Bucket', 'AWS::S3::BucketPolicy',
+  'AWS::KMS::Key',
+  'AWS::KMS::Alias',
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
   'AWS::Logs::LogGroup',
-  'AWS::IAM::Role', 'AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy',
-  'AWS::Transfer::Server', 'AWS::Transfer::User',
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::Transfer::Server',
+  'AWS::Transfer::User',
   'AWS::Route53::RecordSet',
   // the outbound side and nested stacks
-  'AWS::Lambda::Function', 'AWS::Lambda::Permission', 'AWS::Lambda::EventInvokeConfig',
-  'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
-  'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::SNS::TopicPolicy',
-  'AWS::CloudWatch::Alarm', 'AWS::SecretsManager::Secret',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Permission',
+  'AWS::Lambda::EventInvokeConfig',
+  'AWS::SQS::Queue',
+  'AWS::SQS::QueuePolicy',
+  'AWS::SNS::Topic',
+  'AWS::SNS::Subscription',
+  'AWS::SNS::TopicPolicy',
+  'AWS::CloudWatch::Alarm',
+  'AWS::SecretsManager::Secret',
   'AWS::CloudFormation::Stack',
   // common additions to a gateway
-  'AWS::Transfer::Connector', 'AWS::Transfer::Workflow',
-  'AWS::Lambda::Version', 'AWS::Lambda::Alias',
-  'AWS::EC2::SecurityGroup', 'AWS::EC2::SecurityGroupIngress', 'AWS::EC2::SecurityGroupEgress',
-  'AWS::Events::Rule', 'AWS::Logs::SubscriptionFilter', 'AWS::Logs::MetricFilter',
+  'AWS::Transfer::Connector',
+  'AWS::Transfer::Workflow',
+  'AWS::Lambda::Version',
+  'AWS::Lambda::Alias',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::Events::Rule',
+  'AWS::Logs::SubscriptionFilter',
+  'AWS::Logs::MetricFilter',
   'AWS::SSM::Parameter',
 ] as const;
 
 export const INTRINSIC_FUNCTIONS = [
-  'Ref', 'Fn::GetAtt', 'Fn::Sub', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::If', 'Fn::ImportValue',
-  'Fn::FindInMap', 'Fn::Base64', 'Fn::Cidr', 'Fn::GetAZs', 'Fn::Length', 'Fn::ToJsonString', 'Fn::Transform',
+  'Ref',
+  'Fn::GetAtt',
+  'Fn::Sub',
+  'Fn::Join',
+  'Fn::Select',
+  'Fn::Split',
+  'Fn::If',
+  'Fn::ImportValue',
+  'Fn::FindInMap',
+  'Fn::Base64',
+  'Fn::Cidr',
+  'Fn::GetAZs',
+  'Fn::Length',
+  'Fn::ToJsonString',
+  'Fn::Transform',
 ] as const;
 
 export type Schema = Record<string, unknown>;
@@ -57,10 +87,35 @@ export interface GetAttFacts {
 }
 
 const KEEP = new Set([
-  'type', 'properties', 'additionalProperties', 'patternProperties', 'required', 'items', 'minItems', 'maxItems',
-  'uniqueItems', 'enum', 'const', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum',
-  'exclusiveMaximum', 'multipleOf', 'oneOf', 'anyOf', 'allOf', 'not', '$ref', 'definitions', 'dependencies',
-  'propertyNames', 'minProperties', 'maxProperties',
+  'type',
+  'properties',
+  'additionalProperties',
+  'patternProperties',
+  'required',
+  'items',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'enum',
+  'const',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'oneOf',
+  'anyOf',
+  'allOf',
+  'not',
+  '$ref',
+  'definitions',
+  'dependencies',
+  'propertyNames',
+  'minProperties',
+  'maxProperties',
 ]);
 
 export interface Derived {
@@ -79,9 +134,13 @@ export function deriveSchema(registry: Schema): Derived {
     for (const [k, v] of Object.entries(src)) {
       if (!KEEP.has(k)) continue;
       if (k === 'properties' || k === 'patternProperties') {
-        out[k] = Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, clean(s, true)]));
+        out[k] = Object.fromEntries(
+          Object.entries(v as Schema).map(([p, s]) => [p, clean(s, true)]),
+        );
       } else if (k === 'definitions') {
-        out[k] = Object.fromEntries(Object.entries(v as Schema).map(([p, s]) => [p, clean(s, false)]));
+        out[k] = Object.fromEntries(
+          Object.entries(v as Schema).map(([p, s]) => [p, clean(s, false)]),
+        );
       } else if (k === 'items' || (k === 'additionalProperties' && typeof v === 'object')) {
         out[k] = clean(v, true);
       } else if (k === 'oneOf' || k === 'anyOf' || k === 'allOf') {
@@ -95,7 +154,8 @@ export function deriveSchema(registry: Schema): Derived {
         out[k] = v;
       }
     }
-    if (src.dependentRequired) out.dependencies = { ...(out.dependencies as Schema), ...(src.dependentRequired as Schema) };
+    if (src.dependentRequired)
+      out.dependencies = { ...(out.dependencies as Schema), ...(src.dependentRequired as Schema) };
     const rules = combinationRules(src);
     if (rules.length > 0) out.allOf = [...((out.allOf as unknown[]) ?? []), ...rules];
     lenientType(out);
@@ -104,7 +164,9 @@ export function deriveSchema(registry: Schema): Derived {
   const schema = clean(registry, false) as Schema;
   const props = schema.properties as Schema;
   for (const name of readOnly) delete props[name];
-  schema.required = ((schema.required as string[] | undefined) ?? []).filter((r) => !readOnly.has(r));
+  schema.required = ((schema.required as string[] | undefined) ?? []).filter(
+    (r) => !readOnly.has(r),
+  );
   if ((schema.required as string[]).length === 0) delete schema.required;
   delete schema.additionalProperties;
   schema.additionalProperties = false;
@@ -116,10 +178,19 @@ export function deriveSchema(registry: Schema): Derived {
 function combinationRules(src: Schema): Schema[] {
   const out: Schema[] = [];
   const requiredOf = (names: string[]) => names.map((n) => ({ required: [n] }));
-  for (const names of nested(src.requiredXor) ?? []) out.push({ 'x-cfn-rule': 'requiredXor', 'x-cfn-names': names, oneOf: requiredOf(names) });
-  for (const names of nested(src.requiredOr) ?? []) out.push({ 'x-cfn-rule': 'requiredOr', 'x-cfn-names': names, anyOf: requiredOf(names) });
-  for (const [name, excluded] of Object.entries((src.dependentExcluded as Record<string, string[]> | undefined) ?? {})) {
-    out.push({ 'x-cfn-rule': 'dependentExcluded', 'x-cfn-names': [name, ...excluded], if: { required: [name] }, then: { not: { anyOf: requiredOf(excluded) } } });
+  for (const names of nested(src.requiredXor) ?? [])
+    out.push({ 'x-cfn-rule': 'requiredXor', 'x-cfn-names': names, oneOf: requiredOf(names) });
+  for (const names of nested(src.requiredOr) ?? [])
+    out.push({ 'x-cfn-rule': 'requiredOr', 'x-cfn-names': names, anyOf: requiredOf(names) });
+  for (const [name, excluded] of Object.entries(
+    (src.dependentExcluded as Record<string, string[]> | undefined) ?? {},
+  )) {
+    out.push({
+      'x-cfn-rule': 'dependentExcluded',
+      'x-cfn-names': [name, ...excluded],
+      if: { required: [name] },
+      then: { not: { anyOf: requiredOf(excluded) } },
+    });
   }
   return out;
 }
@@ -160,7 +231,11 @@ function lenientType(s: Schema): void {
   s['x-cfn-type'] = types.join(' or ');
   s.type = [...types, 'string'];
   s.pattern = scalar.map((x) => LENIENT_PATTERN[x]).join('|');
-  if (Array.isArray(s.enum)) s.enum = [...(s.enum as unknown[]), ...(s.enum as unknown[]).filter((v) => typeof v !== 'string').map(String)];
+  if (Array.isArray(s.enum))
+    s.enum = [
+      ...(s.enum as unknown[]),
+      ...(s.enum as unknown[]).filter((v) => typeof v !== 'string').map(String),
+    ];
 }
 
 /** A value position accepts an intrinsic function (whose shape is checked) or the value itself. */
@@ -188,7 +263,12 @@ export const INTRINSIC_SCHEMAS: { isIntrinsic: Schema; intrinsicFunction: Schema
     type: 'object',
     properties: {
       Ref: string,
-      'Fn::GetAtt': { anyOf: [{ type: 'string', pattern: '^[A-Za-z0-9]+\\..+$' }, { ...list(2), items: [string, {}] }] },
+      'Fn::GetAtt': {
+        anyOf: [
+          { type: 'string', pattern: '^[A-Za-z0-9]+\\..+$' },
+          { ...list(2), items: [string, {}] },
+        ],
+      },
       'Fn::Sub': { anyOf: [string, { ...list(2), items: [string, { type: 'object' }] }] },
       'Fn::Join': { ...list(2), items: [string, {}] },
       'Fn::Select': list(2),
@@ -201,20 +281,34 @@ export const INTRINSIC_SCHEMAS: { isIntrinsic: Schema; intrinsicFunction: Schema
 };
 
 function topLevelNames(pointers: unknown): string[] {
-  return ((pointers as string[] | undefined) ?? []).filter((p) => /^\/properties\/[^/]+$/.test(p)).map((p) => p.slice('/properties/'.length));
+  return ((pointers as string[] | undefined) ?? [])
+    .filter((p) => /^\/properties\/[^/]+$/.test(p))
+    .map((p) => p.slice('/properties/'.length));
 }
 
 /** What Fn::GetAtt can read, as cfn-lint computes it (schema/_getatts.py). */
 function attributesOf(typeName: string, registry: Schema, getAtt: GetAttFacts): string[] {
   if (typeName === 'AWS::CloudFormation::Stack') return ['Outputs.*'];
   const readOnly = ((registry.readOnlyProperties as string[] | undefined) ?? [])
-    .map((p) => p.replace(/^\/properties\//, '').split('/').join('.'))
+    .map((p) =>
+      p
+        .replace(/^\/properties\//, '')
+        .split('/')
+        .join('.'),
+    )
     .filter((a) => !a.includes('*'));
-  const extra = getAtt.allPropertyAttributes.includes(typeName) ? Object.keys(registry.properties as Schema) : getAtt.attributeExceptions[typeName] ?? [];
+  const extra = getAtt.allPropertyAttributes.includes(typeName)
+    ? Object.keys(registry.properties as Schema)
+    : (getAtt.attributeExceptions[typeName] ?? []);
   return [...new Set([...readOnly, ...extra])].sort();
 }
 
-export function typeInfo(typeName: string, registry: Schema, droppedPatterns: string[], getAtt: GetAttFacts): TypeInfo {
+export function typeInfo(
+  typeName: string,
+  registry: Schema,
+  droppedPatterns: string[],
+  getAtt: GetAttFacts,
+): TypeInfo {
   const tagging = registry.tagging as { taggable?: boolean; tagProperty?: string } | undefined;
   const info: TypeInfo = {
     module: `${slug(typeName)}.js`,
@@ -222,7 +316,8 @@ export function typeInfo(typeName: string, registry: Schema, droppedPatterns: st
     attributes: attributesOf(typeName, registry, getAtt),
     readOnly: topLevelNames(registry.readOnlyProperties),
   };
-  if (tagging?.taggable !== false && tagging?.tagProperty) info.tagProperty = tagging.tagProperty.replace(/^\/properties\//, '');
+  if (tagging?.taggable !== false && tagging?.tagProperty)
+    info.tagProperty = tagging.tagProperty.replace(/^\/properties\//, '');
   else if (tagging === undefined && (registry.properties as Schema).Tags) info.tagProperty = 'Tags';
   if (droppedPatterns.length > 0) info.droppedPatterns = droppedPatterns.length;
   return info;

@@ -14,16 +14,25 @@ describe('S3 endpoint and addressing (shared/aws-endpoints.ts)', () => {
   });
 
   it('switches to path style with a custom endpoint for every service or for S3 alone', () => {
-    expect(s3Endpoint({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' })).to.equal('http://127.0.0.1:5000');
+    expect(s3Endpoint({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' })).to.equal(
+      'http://127.0.0.1:5000',
+    );
     expect(s3PathStyle({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' })).to.equal(true);
     expect(s3PathStyle({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:5001' })).to.equal(true);
   });
 
   it('prefers the S3 endpoint over the general one, as the SDK does', () => {
-    expect(s3Endpoint({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:5001' })).to.equal('http://127.0.0.1:5001');
+    expect(
+      s3Endpoint({
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+        AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:5001',
+      }),
+    ).to.equal('http://127.0.0.1:5001');
   });
 
   it('a custom endpoint for another service alone leaves S3 on AWS', () => {
-    expect(s3PathStyle({ AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:5000' })).to.equal(false);
+    expect(s3PathStyle({ AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:5000' })).to.equal(
+      false,
+    );
   });
 });

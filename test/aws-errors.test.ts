@@ -19,13 +19,20 @@ import { freePort } from './helpers/servers.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const sdkError = (name: string, message: string, status: number, action?: string) =>
-  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status, attempts: 1 }, ...(action ? { $action: action } : {}) });
+  Object.assign(new Error(message), {
+    name,
+    $metadata: { httpStatusCode: status, attempts: 1 },
+    ...(action ? { $action: action } : {}),
+  });
 
 function explained(err: unknown): SftpgwError {
   const e = explainAwsError(err);
   expect(e).to.be.instanceOf(SftpgwError);
   expect((e as SftpgwError).kind).to.equal('failed');
-  expect((e as SftpgwError).cause, 'the SDK error is kept as the cause (printed with --debug)').to.equal(err);
+  expect(
+    (e as SftpgwError).cause,
+    'the SDK error is kept as the cause (printed with --debug)',
+  ).to.equal(err);
   return e as SftpgwError;
 }
 
@@ -33,16 +40,34 @@ describe('AWS SDK errors, explained in one place', function () {
   after(cleanTempDirs);
 
   it('no credentials', function () {
-    const e = explained(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+    const e = explained(
+      Object.assign(new Error('Could not load credentials from any providers'), {
+        name: 'CredentialsProviderError',
+      }),
+    );
     expect(e.message).to.equal('no AWS credentials found');
     expect(e.hint).to.match(/^set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
   });
 
   it('expired credentials (a session token, an SSO session)', function () {
-    const e = explained(sdkError('ExpiredToken', 'The security token included in the request is expired', 403, 'cloudformation:DescribeStacks'));
+    const e = explained(
+      sdkError(
+        'ExpiredToken',
+        'The security token included in the request is expired',
+        403,
+        'cloudformation:DescribeStacks',
+      ),
+    );
     expect(e.message).to.equal('the AWS credentials have expired (cloudformation:DescribeStacks)');
     expect(e.hint).to.match(/refresh them/);
-    const sso = explained(Object.assign(new Error('The SSO session associated with this profile has expired or is otherwise invalid.'), { name: 'CredentialsProviderError' }));
+    const sso = explained(
+      Object.assign(
+        new Error(
+          'The SSO session associated with this profile has expired or is otherwise invalid.',
+        ),
+        { name: 'CredentialsProviderError' },
+      ),
+    );
     expect(sso.message).to.equal('the AWS credentials have expired');
   });
 
@@ -53,35 +78,78 @@ describe('AWS SDK errors, explained in one place', function () {
   });
 
   it('access denied names the action, the resource and the principal AWS names', function () {
-    const e = explained(sdkError('AccessDenied',
-      'User: arn:aws:sts::123456789012:assumed-role/gitlab-mr/job is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::artifacts/sftpgw/gw/handler/abc.zip" because no identity-based policy allows the s3:PutObject action',
-      403, 's3:PutObject'));
-    expect(e.message).to.equal('access denied: s3:PutObject on "arn:aws:s3:::artifacts/sftpgw/gw/handler/abc.zip" for arn:aws:sts::123456789012:assumed-role/gitlab-mr/job');
-    expect(e.hint).to.match(/^grant s3:PutObject to the credentials in use \(sftpgw's docs\/deploy\.md#aws-permissions lists/);
+    const e = explained(
+      sdkError(
+        'AccessDenied',
+        'User: arn:aws:sts::123456789012:assumed-role/gitlab-mr/job is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::artifacts/sftpgw/gw/handler/abc.zip" because no identity-based policy allows the s3:PutObject action',
+        403,
+        's3:PutObject',
+      ),
+    );
+    expect(e.message).to.equal(
+      'access denied: s3:PutObject on "arn:aws:s3:::artifacts/sftpgw/gw/handler/abc.zip" for arn:aws:sts::123456789012:assumed-role/gitlab-mr/job',
+    );
+    expect(e.hint).to.match(
+      /^grant s3:PutObject to the credentials in use \(sftpgw's docs\/deploy\.md#aws-permissions lists/,
+    );
   });
 
-  it('access denied without a message (S3 HEAD answers a bare 403) names the call\'s IAM action', function () {
-    const e = explained(sdkError('Forbidden', 'UnknownError', 403, iamAction('S3Client', 'HeadObjectCommand')));
+  it("access denied without a message (S3 HEAD answers a bare 403) names the call's IAM action", function () {
+    const e = explained(
+      sdkError('Forbidden', 'UnknownError', 403, iamAction('S3Client', 'HeadObjectCommand')),
+    );
     expect(e.message).to.equal('access denied: s3:GetObject');
-    const cfn = explained(sdkError('AccessDenied', 'User: arn:aws:iam::1:user/x is not authorized to perform: cloudformation:CreateChangeSet on resource: arn:aws:cloudformation:us-east-1:1:stack/gw/* because no identity-based policy allows the cloudformation:CreateChangeSet action', 403));
-    expect(cfn.message).to.equal('access denied: cloudformation:CreateChangeSet on arn:aws:cloudformation:us-east-1:1:stack/gw/* for arn:aws:iam::1:user/x');
+    const cfn = explained(
+      sdkError(
+        'AccessDenied',
+        'User: arn:aws:iam::1:user/x is not authorized to perform: cloudformation:CreateChangeSet on resource: arn:aws:cloudformation:us-east-1:1:stack/gw/* because no identity-based policy allows the cloudformation:CreateChangeSet action',
+        403,
+      ),
+    );
+    expect(cfn.message).to.equal(
+      'access denied: cloudformation:CreateChangeSet on arn:aws:cloudformation:us-east-1:1:stack/gw/* for arn:aws:iam::1:user/x',
+    );
   });
 
   it('throttling, once the retries ran out', function () {
-    const e = explained(sdkError('Throttling', 'Rate exceeded', 400, 'cloudformation:DescribeStackEvents'));
-    expect(e.message).to.equal('AWS kept throttling the requests (cloudformation:DescribeStackEvents); the retries ran out');
+    const e = explained(
+      sdkError('Throttling', 'Rate exceeded', 400, 'cloudformation:DescribeStackEvents'),
+    );
+    expect(e.message).to.equal(
+      'AWS kept throttling the requests (cloudformation:DescribeStackEvents); the retries ran out',
+    );
     expect(e.hint).to.match(/run again in a few minutes/);
-    expect(awsErrorKind(sdkError('SlowDown', 'Please reduce your request rate.', 503))).to.equal('throttled');
+    expect(awsErrorKind(sdkError('SlowDown', 'Please reduce your request rate.', 503))).to.equal(
+      'throttled',
+    );
   });
 
   it('credentials AWS does not accept', function () {
-    const e = explained(sdkError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403, 'cloudformation:DescribeStacks'));
-    expect(e.message).to.equal('AWS does not accept the credentials in use (cloudformation:DescribeStacks): The security token included in the request is invalid.');
+    const e = explained(
+      sdkError(
+        'InvalidClientTokenId',
+        'The security token included in the request is invalid.',
+        403,
+        'cloudformation:DescribeStacks',
+      ),
+    );
+    expect(e.message).to.equal(
+      'AWS does not accept the credentials in use (cloudformation:DescribeStacks): The security token included in the request is invalid.',
+    );
   });
 
   it('any other answer from AWS: refused, with the call and the reason', function () {
-    const e = explained(sdkError('ValidationError', 'Template format error: unsupported structure.', 400, 'cloudformation:CreateChangeSet'));
-    expect(e.message).to.equal('AWS refused the request (cloudformation:CreateChangeSet): Template format error: unsupported structure. (ValidationError)');
+    const e = explained(
+      sdkError(
+        'ValidationError',
+        'Template format error: unsupported structure.',
+        400,
+        'cloudformation:CreateChangeSet',
+      ),
+    );
+    expect(e.message).to.equal(
+      'AWS refused the request (cloudformation:CreateChangeSet): Template format error: unsupported structure. (ValidationError)',
+    );
   });
 
   it('leaves alone what is not an AWS SDK error: its own errors, bugs, an SFTP server refusing a connection', function () {
@@ -89,27 +157,54 @@ describe('AWS SDK errors, explained in one place', function () {
     expect(explainAwsError(own)).to.equal(own);
     const bug = new TypeError('x is undefined');
     expect(explainAwsError(bug)).to.equal(bug);
-    const sftp = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2222'), { code: 'ECONNREFUSED' });
+    const sftp = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2222'), {
+      code: 'ECONNREFUSED',
+    });
     expect(explainAwsError(sftp)).to.equal(sftp);
   });
 
   it('an endpoint that does not answer: the real SDK error, with the endpoint and the call', async function () {
     const port = await freePort();
-    const client = withErrorContext(new CloudFormationClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
+    const client = withErrorContext(
+      new CloudFormationClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'us-east-1',
+        maxAttempts: 1,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      }),
+    );
     const err = await client.send(new DescribeStacksCommand({})).catch((e: unknown) => e);
     const e = explained(err);
-    expect(e.message).to.equal(`cannot reach AWS at http://127.0.0.1:${port} (cloudformation:DescribeStacks): connect ECONNREFUSED 127.0.0.1:${port}`);
+    expect(e.message).to.equal(
+      `cannot reach AWS at http://127.0.0.1:${port} (cloudformation:DescribeStacks): connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
     expect(e.hint).to.match(/check the network and proxy/);
   });
 
   it('every AWS-facing command explains it the same way (deploy, diff, package, destinations)', async function () {
     const port = await freePort();
     const dir = tempDir();
-    writeFileSync(path.join(dir, 'sftpgw.yaml'), 'stackName: unreachable\nregion: us-east-1\nartifacts:\n  bucket: artifacts\n');
-    writeFileSync(path.join(dir, 'child.json'), JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue' } } }));
-    writeFileSync(path.join(dir, 'template.json'), JSON.stringify({ Resources: { Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'child.json' } } } }));
+    writeFileSync(
+      path.join(dir, 'sftpgw.yaml'),
+      'stackName: unreachable\nregion: us-east-1\nartifacts:\n  bucket: artifacts\n',
+    );
+    writeFileSync(
+      path.join(dir, 'child.json'),
+      JSON.stringify({ Resources: { Q: { Type: 'AWS::SQS::Queue' } } }),
+    );
+    writeFileSync(
+      path.join(dir, 'template.json'),
+      JSON.stringify({
+        Resources: {
+          Child: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: 'child.json' } },
+        },
+      }),
+    );
     const env = {
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_MAX_ATTEMPTS: '1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b',
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_ACCESS_KEY_ID: 'a',
+      AWS_SECRET_ACCESS_KEY: 'b',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const cases: Array<[string[], string]> = [
@@ -123,7 +218,9 @@ describe('AWS SDK errors, explained in one place', function () {
     for (const [args, action] of cases) {
       const r = runCli(args, { cwd: dir, env });
       expect(r.status, `${args[0]}: ${r.stderr}`).to.equal(1);
-      expect(r.stderr, r.stderr).to.include(`error: cannot reach AWS at http://127.0.0.1:${port} (${action}): connect ECONNREFUSED`);
+      expect(r.stderr, r.stderr).to.include(
+        `error: cannot reach AWS at http://127.0.0.1:${port} (${action}): connect ECONNREFUSED`,
+      );
       expect(r.stderr).not.to.match(/this is a bug in sftpgw/);
     }
   });

@@ -10,7 +10,14 @@ import { build } from '../cli/engine/build.js';
 import { formatProblem, SftpgwError } from '../cli/engine/errors.js';
 import { RecordingReporter } from '../cli/engine/reporter.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
-import { cleanTempDirs, copyFixture, listFiles, repoRoot, runCli, tempDir } from './helpers/project.js';
+import {
+  cleanTempDirs,
+  copyFixture,
+  listFiles,
+  repoRoot,
+  runCli,
+  tempDir,
+} from './helpers/project.js';
 
 interface Expect {
   file?: string;
@@ -30,7 +37,10 @@ interface Expect {
 
 async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
   try {
-    await build({ configFile: path.join(dir, 'sftpgw.yaml'), cwd: dir, outDir: out, environment: {} }, { jsonnet: libjsonnet, reporter: new RecordingReporter() });
+    await build(
+      { configFile: path.join(dir, 'sftpgw.yaml'), cwd: dir, outDir: out, environment: {} },
+      { jsonnet: libjsonnet, reporter: new RecordingReporter() },
+    );
   } catch (err) {
     if (err instanceof SftpgwError) return err;
     throw err;
@@ -40,24 +50,41 @@ async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
 
 function assertMatches(err: SftpgwError, exp: Expect, text?: string) {
   const rendered = err.problems.map(formatProblem).join('\n');
-  const match = err.problems.find((p) =>
-    (exp.file === undefined || p.file === exp.file) &&
-    (exp.field === undefined || p.field === exp.field) &&
-    (exp.line === undefined || p.line === exp.line) &&
-    (exp.column === undefined || p.column === exp.column) &&
-    (exp.hint === undefined || new RegExp(exp.hint).test(p.hint ?? '')) &&
-    new RegExp(exp.message).test(p.message));
-  expect(match, `no problem matching ${JSON.stringify(exp)} in:\n${err.message}\n${rendered}`).to.not.equal(undefined);
+  const match = err.problems.find(
+    (p) =>
+      (exp.file === undefined || p.file === exp.file) &&
+      (exp.field === undefined || p.field === exp.field) &&
+      (exp.line === undefined || p.line === exp.line) &&
+      (exp.column === undefined || p.column === exp.column) &&
+      (exp.hint === undefined || new RegExp(exp.hint).test(p.hint ?? '')) &&
+      new RegExp(exp.message).test(p.message),
+  );
+  expect(
+    match,
+    `no problem matching ${JSON.stringify(exp)} in:\n${err.message}\n${rendered}`,
+  ).to.not.equal(undefined);
   expect(err.problems.length).to.be.at.least(exp.minProblems ?? 1);
-  if (exp.exactProblems !== undefined) expect(err.problems, rendered).to.have.length(exp.exactProblems);
-  if (exp.onlyThisFile) expect(err.problems.map((p) => p.file), rendered).to.deep.equal(err.problems.map(() => exp.file));
+  if (exp.exactProblems !== undefined)
+    expect(err.problems, rendered).to.have.length(exp.exactProblems);
+  if (exp.onlyThisFile)
+    expect(
+      err.problems.map((p) => p.file),
+      rendered,
+    ).to.deep.equal(err.problems.map(() => exp.file));
   if (text === undefined) return;
   // Lines are lines of the file (never one past its end), and the line shown is the line named.
   const lines = text.split('\n');
-  for (const p of err.problems) if (p.line !== undefined) expect(p.line, formatProblem(p)).to.be.within(1, lines.length - (text.endsWith('\n') ? 1 : 0));
+  for (const p of err.problems)
+    if (p.line !== undefined)
+      expect(p.line, formatProblem(p)).to.be.within(
+        1,
+        lines.length - (text.endsWith('\n') ? 1 : 0),
+      );
   if (exp.excerpt) {
     expect(match!.excerpt, rendered).to.equal(lines[match!.line! - 1]);
-    expect(formatProblem(match!)).to.include(`${match!.line} | ${lines[match!.line! - 1].replace(/\t/g, '\\t')}`);
+    expect(formatProblem(match!)).to.include(
+      `${match!.line} | ${lines[match!.line! - 1].replace(/\t/g, '\\t')}`,
+    );
   }
 }
 
@@ -73,7 +100,10 @@ describe('bad user files', () => {
       copyFixture(path.join(root, name), dir);
       const out = path.join(dir, 'out');
       const err = await expectRefused(dir, out);
-      assertMatches(err, JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect);
+      assertMatches(
+        err,
+        JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect,
+      );
       expect(err.kind).to.equal('invalid-input');
       expect(listFiles(out), 'nothing is written').to.deep.equal([]);
       const text = [err.message, ...err.problems.map(formatProblem)].join('\n');
@@ -92,7 +122,11 @@ describe('bad config files', () => {
       mkdirSync(path.join(dir, 'users'));
       const err = await expectRefused(dir, path.join(dir, 'out'));
       const exp = JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect;
-      assertMatches(err, { file: 'sftpgw.yaml', ...exp }, readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8'));
+      assertMatches(
+        err,
+        { file: 'sftpgw.yaml', ...exp },
+        readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8'),
+      );
       expect(listFiles(path.join(dir, 'out'))).to.deep.equal([]);
     });
   }

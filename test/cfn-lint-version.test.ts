@@ -7,7 +7,12 @@
 import { expect } from 'chai';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { inSupportedRange, pinnedCfnLint, pipRequirement, supportedRange } from '../cli/engine/validate/lint-version.js';
+import {
+  inSupportedRange,
+  pinnedCfnLint,
+  pipRequirement,
+  supportedRange,
+} from '../cli/engine/validate/lint-version.js';
 import { CFN_LINT_RANGE, cfnLintNote } from './helpers/cfn-lint.js';
 import { cleanTempDirs, exampleProject, repoRoot, runCli, tempDir } from './helpers/project.js';
 
@@ -17,31 +22,50 @@ const OTHER_MINOR = `${major}.${minor + 1}.0`;
 const LATER_PATCH = `${major}.${minor}.99`;
 
 /** A cfn-lint report of one warning (W3005) on the example's bucket. */
-const ONE_WARNING = [{
-  Filename: 'template.json',
-  Level: 'Warning',
-  Message: "'GatewayKey' dependency already enforced by a 'GetAtt' at 'Resources/GatewayBucket/Properties/BucketEncryption'",
-  Location: { Path: ['Resources', 'GatewayBucket', 'DependsOn'], Start: { LineNumber: 2, ColumnNumber: 3 }, End: { LineNumber: 2, ColumnNumber: 12 } },
-  Rule: { Id: 'W3005', ShortDescription: 'Check obsolete DependsOn configuration for Resources', Description: '', Source: 'https://github.com/aws-cloudformation/cfn-lint' },
-}];
+const ONE_WARNING = [
+  {
+    Filename: 'template.json',
+    Level: 'Warning',
+    Message:
+      "'GatewayKey' dependency already enforced by a 'GetAtt' at 'Resources/GatewayBucket/Properties/BucketEncryption'",
+    Location: {
+      Path: ['Resources', 'GatewayBucket', 'DependsOn'],
+      Start: { LineNumber: 2, ColumnNumber: 3 },
+      End: { LineNumber: 2, ColumnNumber: 12 },
+    },
+    Rule: {
+      Id: 'W3005',
+      ShortDescription: 'Check obsolete DependsOn configuration for Resources',
+      Description: '',
+      Source: 'https://github.com/aws-cloudformation/cfn-lint',
+    },
+  },
+];
 
 /** A stand-in cfn-lint of this version printing this report; it logs every call to <dir>/calls. */
 function fakeCfnLint(dir: string, version: string, report: unknown[]): string {
   const file = path.join(dir, `cfn-lint-${version}`);
   writeFileSync(path.join(dir, 'report.json'), JSON.stringify(report));
-  writeFileSync(file, [
-    '#!/bin/sh',
-    `echo "$1" >> '${dir}/calls'`,
-    `if [ "$1" = --version ]; then echo "cfn-lint ${version}"; exit 0; fi`,
-    `cat '${dir}/report.json'`,
-    `exit ${report.length > 0 ? 4 : 0}`,
-    '',
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      '#!/bin/sh',
+      `echo "$1" >> '${dir}/calls'`,
+      `if [ "$1" = --version ]; then echo "cfn-lint ${version}"; exit 0; fi`,
+      `cat '${dir}/report.json'`,
+      `exit ${report.length > 0 ? 4 : 0}`,
+      '',
+    ].join('\n'),
+  );
   chmodSync(file, 0o755);
   return file;
 }
-const calls = (dir: string): string[] => (existsSync(path.join(dir, 'calls')) ? readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n') : []);
-const warning = (installed: string) => `warning: cfn-lint ${installed} is installed; sftpgw is made for cfn-lint ${supportedRange(pinned)}, whose findings may differ (pip install '${pipRequirement(pinned)}')`;
+const calls = (dir: string): string[] =>
+  existsSync(path.join(dir, 'calls'))
+    ? readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n')
+    : [];
+const warning = (installed: string) =>
+  `warning: cfn-lint ${installed} is installed; sftpgw is made for cfn-lint ${supportedRange(pinned)}, whose findings may differ (pip install '${pipRequirement(pinned)}')`;
 
 describe('the supported cfn-lint release', function () {
   this.timeout(60_000);
@@ -64,7 +88,9 @@ describe('the supported cfn-lint release', function () {
     const r = runCli(['validate'], { cwd: dir, env: { SFTPGW_CFN_LINT: linter } });
     expect(r.status, r.stderr).to.equal(0); // a warning finding does not fail
     expect(r.stdout).to.include('W3005');
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning:'))).to.deep.equal([warning(OTHER_MINOR)]); // SFTPGW_CFN_LINT is a known variable
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning:'))).to.deep.equal([
+      warning(OTHER_MINOR),
+    ]); // SFTPGW_CFN_LINT is a known variable
   });
 
   it('build says the same (and still writes the template)', () => {
@@ -78,7 +104,10 @@ describe('the supported cfn-lint release', function () {
 
   it('a later patch release of the supported one: no warning', () => {
     const fakeDir = tempDir();
-    const r = runCli(['validate'], { cwd: exampleProject(), env: { SFTPGW_CFN_LINT: fakeCfnLint(fakeDir, LATER_PATCH, ONE_WARNING) } });
+    const r = runCli(['validate'], {
+      cwd: exampleProject(),
+      env: { SFTPGW_CFN_LINT: fakeCfnLint(fakeDir, LATER_PATCH, ONE_WARNING) },
+    });
     expect(r.status, r.stderr).to.equal(0);
     expect(calls(fakeDir)).to.include('--version');
     expect(r.stderr).not.to.include('is installed');
@@ -86,7 +115,10 @@ describe('the supported cfn-lint release', function () {
 
   it('no findings: the version is not asked (it costs a second cfn-lint start), no warning', () => {
     const fakeDir = tempDir();
-    const r = runCli(['validate'], { cwd: exampleProject(), env: { SFTPGW_CFN_LINT: fakeCfnLint(fakeDir, OTHER_MINOR, []) } });
+    const r = runCli(['validate'], {
+      cwd: exampleProject(),
+      env: { SFTPGW_CFN_LINT: fakeCfnLint(fakeDir, OTHER_MINOR, []) },
+    });
     expect(r.status, r.stderr).to.equal(0);
     expect(calls(fakeDir)).to.have.length(1);
     expect(calls(fakeDir)).not.to.include('--version');
@@ -96,11 +128,15 @@ describe('the supported cfn-lint release', function () {
   it('the tests name the range in their titles, and their note names another release', () => {
     expect(CFN_LINT_RANGE).to.equal(`cfn-lint ${supportedRange(pinned)}`);
     const fakeDir = tempDir();
-    expect(cfnLintNote(fakeCfnLint(fakeDir, OTHER_MINOR, []))).to.equal(`cfn-lint ${OTHER_MINOR} is installed; these expectations are for cfn-lint ${supportedRange(pinned)} (pip install '${pipRequirement(pinned)}')`);
+    expect(cfnLintNote(fakeCfnLint(fakeDir, OTHER_MINOR, []))).to.equal(
+      `cfn-lint ${OTHER_MINOR} is installed; these expectations are for cfn-lint ${supportedRange(pinned)} (pip install '${pipRequirement(pinned)}')`,
+    );
     expect(cfnLintNote(fakeCfnLint(fakeDir, LATER_PATCH, []))).to.equal('');
     const broken = path.join(fakeDir, 'broken');
     writeFileSync(broken, '#!/bin/sh\necho boom >&2\nexit 1\n');
     chmodSync(broken, 0o755);
-    expect(cfnLintNote(broken)).to.match(/broken --version failed \(boom\); these expectations are for cfn-lint \d+\.\d+\.x/);
+    expect(cfnLintNote(broken)).to.match(
+      /broken --version failed \(boom\); these expectations are for cfn-lint \d+\.\d+\.x/,
+    );
   });
 });

@@ -18,11 +18,15 @@ const patchedDir = path.join(fixtures, 'patched-gateway');
 
 async function render(dir: string, env?: string) {
   const reporter = new RecordingReporter();
-  const out = await synthesize({ configFile: path.join(dir, 'sftpgw.yaml'), env, cwd: dir, environment: {} }, { jsonnet: libjsonnet, reporter });
+  const out = await synthesize(
+    { configFile: path.join(dir, 'sftpgw.yaml'), env, cwd: dir, environment: {} },
+    { jsonnet: libjsonnet, reporter },
+  );
   return { ...out, reporter };
 }
 
-const ofType = (t: CfnTemplate, type: string) => Object.entries(t.Resources).filter(([, r]) => r.Type === type) as [string, CfnResource][];
+const ofType = (t: CfnTemplate, type: string) =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === type) as [string, CfnResource][];
 /** The fields these tests read, typed loosely: templates are JSON. */
 interface Props {
   LogGroupName?: string;
@@ -43,11 +47,22 @@ function patchesSeen(t: CfnTemplate) {
   const users = ofType(t, 'AWS::Transfer::User');
   return {
     users: users.length,
-    tagged: users.filter(([, r]) => userTags(r).some((x) => x.Key === 'data-classification' && x.Value === 'confidential')).length,
+    tagged: users.filter(([, r]) =>
+      userTags(r).some((x) => x.Key === 'data-classification' && x.Value === 'confidential'),
+    ).length,
     keepArchive: users.filter(([, r]) => {
-      const policy = JSON.parse(policyText(r)) as { Statement: { Sid: string; Resource: string }[] };
-      const home = props(r).HomeDirectoryMappings[0].Target['Fn::Sub'][0].replace('/${Bucket}/', '');
-      return policy.Statement.some((s) => s.Sid === 'KeepArchive' && s.Resource === `arn:\${AWS::Partition}:s3:::\${Bucket}/${home}/archive/*`);
+      const policy = JSON.parse(policyText(r)) as {
+        Statement: { Sid: string; Resource: string }[];
+      };
+      const home = props(r).HomeDirectoryMappings[0].Target['Fn::Sub'][0].replace(
+        '/${Bucket}/',
+        '',
+      );
+      return policy.Statement.some(
+        (s) =>
+          s.Sid === 'KeepArchive' &&
+          s.Resource === `arn:\${AWS::Partition}:s3:::\${Bucket}/${home}/archive/*`,
+      );
     }).length,
   };
 }
@@ -69,11 +84,17 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
     for (const c of children) {
       const seen = patchesSeen(c.template);
       expect(seen.users, c.id).to.be.greaterThan(0);
-      expect(seen, c.id).to.deep.equal({ users: seen.users, tagged: seen.users, keepArchive: seen.users });
+      expect(seen, c.id).to.deep.equal({
+        users: seen.users,
+        tagged: seen.users,
+        keepArchive: seen.users,
+      });
       expect(c.template.Metadata, c.id).to.deep.equal({ contact: 'sftp-team@example.com' });
       // The parameters are derived from gateway.userRefs, and the root passes each one.
       const stack = template.Resources[c.id];
-      expect(Object.keys(c.template.Parameters ?? {}).sort()).to.deep.equal(Object.keys(props(stack).Parameters).sort());
+      expect(Object.keys(c.template.Parameters ?? {}).sort()).to.deep.equal(
+        Object.keys(props(stack).Parameters).sort(),
+      );
     }
   });
 
@@ -81,30 +102,60 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
     const { template } = await render(patchedDir);
     expect(props(template.Resources.PushFunction).MemorySize).to.equal(1024);
     const alarms = ofType(template, 'AWS::CloudWatch::Alarm');
-    expect(alarms.map(([id]) => id).sort()).to.deep.equal(['FailureQueueDepthAlarm', 'PushErrorsAlarm', 'RejectedFilesAlarm']);
+    expect(alarms.map(([id]) => id).sort()).to.deep.equal([
+      'FailureQueueDepthAlarm',
+      'PushErrorsAlarm',
+      'RejectedFilesAlarm',
+    ]);
     expect(alarms.map(([, a]) => props(a).EvaluationPeriods)).to.deep.equal([3, 3, 3]);
     const statements = props(template.Resources.GatewayBucketPolicy).PolicyDocument.Statement;
-    expect(statements.map((s) => s.Sid)).to.deep.equal(['DenyInsecureTransport', 'DenyUnencryptedUploads']);
-    const roleStatements = (props(template.Resources.PushFunctionRole) as unknown as { Policies: Props[] }).Policies[0].PolicyDocument.Statement;
-    expect(roleStatements.map((s) => s.Sid)).to.include('ReadDeliverySettings').and.include('Trace');
+    expect(statements.map((s) => s.Sid)).to.deep.equal([
+      'DenyInsecureTransport',
+      'DenyUnencryptedUploads',
+    ]);
+    const roleStatements = (
+      props(template.Resources.PushFunctionRole) as unknown as { Policies: Props[] }
+    ).Policies[0].PolicyDocument.Statement;
+    expect(roleStatements.map((s) => s.Sid))
+      .to.include('ReadDeliverySettings')
+      .and.include('Trace');
   });
 
-  it('a component of the repository\'s own joins the root stack, and the key policy names its log group', async () => {
+  it("a component of the repository's own joins the root stack, and the key policy names its log group", async () => {
     const { template } = await render(patchedDir);
-    expect(props(template.Resources.AuditLogGroup)).to.deep.include({ LogGroupName: '/sftp/audit', KmsKeyId: { 'Fn::GetAtt': ['GatewayKey', 'Arn'] } });
-    const keyPolicy = (props(template.Resources.GatewayKey) as unknown as { KeyPolicy: { Statement: { Sid: string; Condition?: { ArnEquals: Record<string, unknown[]> } }[] } }).KeyPolicy;
-    const logs = keyPolicy.Statement.find((s) => s.Sid === 'CloudWatchLogsEncryptsThisStacksLogGroups');
+    expect(props(template.Resources.AuditLogGroup)).to.deep.include({
+      LogGroupName: '/sftp/audit',
+      KmsKeyId: { 'Fn::GetAtt': ['GatewayKey', 'Arn'] },
+    });
+    const keyPolicy = (
+      props(template.Resources.GatewayKey) as unknown as {
+        KeyPolicy: {
+          Statement: { Sid: string; Condition?: { ArnEquals: Record<string, unknown[]> } }[];
+        };
+      }
+    ).KeyPolicy;
+    const logs = keyPolicy.Statement.find(
+      (s) => s.Sid === 'CloudWatchLogsEncryptsThisStacksLogGroups',
+    );
     expect(JSON.stringify(logs?.Condition?.ArnEquals)).to.include(':log-group:/sftp/audit');
   });
 
-  it('a patch of the hidden config reaches every part that reads it: users in child stacks and the root\'s resources', async () => {
+  it("a patch of the hidden config reaches every part that reads it: users in child stacks and the root's resources", async () => {
     const dir = tempDir();
     copyFixture(patchedDir, dir);
-    writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), "local sftpgw = import 'sftpgw.libsonnet';\nfunction(config) sftpgw.gateway.new(config) + { config+:: { tags+: { team: 'edi' } } }\n");
+    writeFileSync(
+      path.join(dir, 'templates', 'gateway.jsonnet'),
+      "local sftpgw = import 'sftpgw.libsonnet';\nfunction(config) sftpgw.gateway.new(config) + { config+:: { tags+: { team: 'edi' } } }\n",
+    );
     const { template, children } = await render(dir, 'nested');
-    const tagged = (t: CfnTemplate) => Object.values(t.Resources).filter((r) => userTags(r).some((x) => x.Key === 'team' && x.Value === 'edi')).length;
-    const withTags = (t: CfnTemplate) => Object.values(t.Resources).filter((r) => userTags(r).length > 0).length;
-    for (const t of [template, ...children.map((c) => c.template)]) expect(tagged(t)).to.equal(withTags(t)).and.to.be.greaterThan(0);
+    const tagged = (t: CfnTemplate) =>
+      Object.values(t.Resources).filter((r) =>
+        userTags(r).some((x) => x.Key === 'team' && x.Value === 'edi'),
+      ).length;
+    const withTags = (t: CfnTemplate) =>
+      Object.values(t.Resources).filter((r) => userTags(r).length > 0).length;
+    for (const t of [template, ...children.map((c) => c.template)])
+      expect(tagged(t)).to.equal(withTags(t)).and.to.be.greaterThan(0);
   });
 
   it('with outbound off the guarded outbound patch is skipped; users are still patched', async () => {
@@ -116,9 +167,13 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
   it('without the patches none of it is there (the checks above can fail)', async () => {
     const dir = tempDir();
     copyFixture(patchedDir, dir);
-    writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), "local sftpgw = import 'sftpgw.libsonnet';\nfunction(config) sftpgw.gateway.new(config)\n");
+    writeFileSync(
+      path.join(dir, 'templates', 'gateway.jsonnet'),
+      "local sftpgw = import 'sftpgw.libsonnet';\nfunction(config) sftpgw.gateway.new(config)\n",
+    );
     const { template, children } = await render(dir, 'nested');
-    for (const c of children) expect(patchesSeen(c.template)).to.include({ tagged: 0, keepArchive: 0 });
+    for (const c of children)
+      expect(patchesSeen(c.template)).to.include({ tagged: 0, keepArchive: 0 });
     expect(children.map((c) => c.template.Metadata)).to.deep.equal([undefined, undefined]);
     expect(props(template.Resources.PushFunction).MemorySize).to.equal(512);
   });
@@ -126,20 +181,31 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
   it('a templates/gateway.jsonnet returning the root template (the older form) still renders it, with a warning', async () => {
     const dir = tempDir();
     copyFixture(patchedDir, dir);
-    writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), "local sftpgw = import 'sftpgw.libsonnet';\nfunction(config) (sftpgw.gateway.new(config) + { outbound+:: sftpgw.outbound.withFunctionProperties({ MemorySize: 2048 }) }).template\n");
+    writeFileSync(
+      path.join(dir, 'templates', 'gateway.jsonnet'),
+      "local sftpgw = import 'sftpgw.libsonnet';\nfunction(config) (sftpgw.gateway.new(config) + { outbound+:: sftpgw.outbound.withFunctionProperties({ MemorySize: 2048 }) }).template\n",
+    );
     const { template, reporter } = await render(dir);
     expect(props(template.Resources.PushFunction).MemorySize).to.equal(2048);
     expect(patchesSeen(template)).to.deep.equal({ users: 3, tagged: 0, keepArchive: 0 });
-    expect(reporter.warnings.join('\n')).to.match(/templates\/gateway\.jsonnet returns a template, not the gateway object.*docs\/customizing\.md/);
+    expect(reporter.warnings.join('\n')).to.match(
+      /templates\/gateway\.jsonnet returns a template, not the gateway object.*docs\/customizing\.md/,
+    );
   });
 
-  it('a repository\'s own templates/users.jsonnet (no longer read) is refused, naming the file and what to do; nothing is written', () => {
+  it("a repository's own templates/users.jsonnet (no longer read) is refused, naming the file and what to do; nothing is written", () => {
     const dir = tempDir();
     copyFixture(patchedDir, dir);
-    writeFileSync(path.join(dir, 'templates', 'users.jsonnet'), 'function(config, users, placement) []\n');
+    writeFileSync(
+      path.join(dir, 'templates', 'users.jsonnet'),
+      'function(config, users, placement) []\n',
+    );
     const r = runCli(['build', '--no-lint', '--out', 'out'], { cwd: dir });
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.include('templates/users.jsonnet').and.include('is no longer read').and.include('docs/customizing.md');
+    expect(r.stderr)
+      .to.include('templates/users.jsonnet')
+      .and.include('is no longer read')
+      .and.include('docs/customizing.md');
     expect(existsSync(path.join(dir, 'out'))).to.equal(false);
   });
 
@@ -186,8 +252,11 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
     const doc = readFileSync(path.join(repoRoot, 'docs', 'customizing.md'), 'utf8');
     const fixture = readFileSync(path.join(patchedDir, 'templates', 'gateway.jsonnet'), 'utf8');
     const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
-    const recipes = [...doc.matchAll(/<!-- recipe -->\n```jsonnet\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const recipes = [...doc.matchAll(/<!-- recipe -->\n```jsonnet\n([\s\S]*?)```/g)].map(
+      (m) => m[1],
+    );
     expect(recipes.length).to.be.greaterThan(4);
-    for (const r of recipes) expect(squash(fixture), `recipe not in the fixture:\n${r}`).to.include(squash(r));
+    for (const r of recipes)
+      expect(squash(fixture), `recipe not in the fixture:\n${r}`).to.include(squash(r));
   });
 });

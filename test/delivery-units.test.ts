@@ -4,7 +4,13 @@
 import { expect } from 'chai';
 import ssh2 from 'ssh2';
 import { parseDestination } from '../shared/destination/parse-secret.js';
-import { algorithmsOf, candidateFamilies, describePins, keyTypeOf, rsaOnlyWithSha1 } from '../shared/ssh/host-key-algorithms.js';
+import {
+  algorithmsOf,
+  candidateFamilies,
+  describePins,
+  keyTypeOf,
+  rsaOnlyWithSha1,
+} from '../shared/ssh/host-key-algorithms.js';
 import { parseTrustedHostKeys } from '../shared/ssh/host-keys.js';
 import { isPartFile, newAttemptId, temporaryName } from '../shared/sftp/part-files.js';
 import { keyPair, sshKeygenFingerprint } from './helpers/keys.js';
@@ -31,7 +37,10 @@ describe('delivery units', function () {
       it(`fit 255 bytes, cut between characters, for ${label}`, function () {
         const part = temporaryName(name, ID, 'abcdefabcdef');
         expect(Buffer.byteLength(part)).to.be.at.most(255);
-        expect(Buffer.from(part).toString('utf8'), 'valid UTF-8, no character cut in half').to.equal(part);
+        expect(
+          Buffer.from(part).toString('utf8'),
+          'valid UTF-8, no character cut in half',
+        ).to.equal(part);
         expect(part.startsWith('.' + name.slice(0, 40))).to.equal(true);
         expect(part.endsWith(`.${ID}.abcdefabcdef.sftpgw-part`)).to.equal(true);
         expect(isPartFile(part)).to.equal(true);
@@ -39,15 +48,26 @@ describe('delivery units', function () {
     }
 
     it('keeps a name that fits whole', function () {
-      expect(temporaryName('b'.repeat(212), ID, 'abcdefabcdef')).to.equal(`.${'b'.repeat(212)}.${ID}.abcdefabcdef.sftpgw-part`);
+      expect(temporaryName('b'.repeat(212), ID, 'abcdefabcdef')).to.equal(
+        `.${'b'.repeat(212)}.${ID}.abcdefabcdef.sftpgw-part`,
+      );
       expect(Buffer.byteLength(temporaryName('b'.repeat(212), ID, 'abcdefabcdef'))).to.equal(255);
     });
 
     it('are recognised (this and the earlier form) and nothing else is', function () {
       expect(isPartFile(`.a.csv.${ID}.abcdefabcdef.sftpgw-part`)).to.equal(true);
-      expect(isPartFile(`.a.csv.${ID}.sftpgw-part`), 'the earlier per-delivery name').to.equal(true);
-      for (const other of ['.partner-temp', `a.csv.${ID}.abcdefabcdef.sftpgw-part`, `.a.csv.${ID.toUpperCase()}.abcdefabcdef.sftpgw-part`,
-        `.a.csv.${ID}.abcdef.sftpgw-part`, `.a.csv.${ID}.abcdefabcdef.sftpgw-part.bak`, 'orders.csv', `.a.csv.x${ID.slice(1)}.sftpgw-part`]) {
+      expect(isPartFile(`.a.csv.${ID}.sftpgw-part`), 'the earlier per-delivery name').to.equal(
+        true,
+      );
+      for (const other of [
+        '.partner-temp',
+        `a.csv.${ID}.abcdefabcdef.sftpgw-part`,
+        `.a.csv.${ID.toUpperCase()}.abcdefabcdef.sftpgw-part`,
+        `.a.csv.${ID}.abcdef.sftpgw-part`,
+        `.a.csv.${ID}.abcdefabcdef.sftpgw-part.bak`,
+        'orders.csv',
+        `.a.csv.x${ID.slice(1)}.sftpgw-part`,
+      ]) {
         expect(isPartFile(other), other).to.equal(false);
       }
     });
@@ -60,14 +80,29 @@ describe('delivery units', function () {
     const ecdsa = keyPair('ecdsa:384').publicKey;
 
     it('only the pinned key types: RSA pins offer SHA-2 RSA signatures, never ssh-rsa (SHA-1)', function () {
-      expect(algorithmsOf(candidateFamilies(pinsOf([rsa])).families)).to.deep.equal(['rsa-sha2-512', 'rsa-sha2-256']);
-      expect(algorithmsOf(candidateFamilies(pinsOf([rsa, ed])).families)).to.deep.equal(['ssh-ed25519', 'rsa-sha2-512', 'rsa-sha2-256']);
-      expect(algorithmsOf(candidateFamilies(pinsOf([ecdsa])).families)).to.deep.equal(['ecdsa-sha2-nistp384']);
+      expect(algorithmsOf(candidateFamilies(pinsOf([rsa])).families)).to.deep.equal([
+        'rsa-sha2-512',
+        'rsa-sha2-256',
+      ]);
+      expect(algorithmsOf(candidateFamilies(pinsOf([rsa, ed])).families)).to.deep.equal([
+        'ssh-ed25519',
+        'rsa-sha2-512',
+        'rsa-sha2-256',
+      ]);
+      expect(algorithmsOf(candidateFamilies(pinsOf([ecdsa])).families)).to.deep.equal([
+        'ecdsa-sha2-nistp384',
+      ]);
     });
 
     it('every family when a pin is a bare fingerprint (its type is unknown)', function () {
       const families = candidateFamilies(pinsOf([sshKeygenFingerprint(rsa)])).families;
-      expect(families.map((f) => f.keyType)).to.deep.equal(['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-rsa']);
+      expect(families.map((f) => f.keyType)).to.deep.equal([
+        'ssh-ed25519',
+        'ecdsa-sha2-nistp256',
+        'ecdsa-sha2-nistp384',
+        'ecdsa-sha2-nistp521',
+        'ssh-rsa',
+      ]);
       expect(algorithmsOf(families)).not.to.include('ssh-rsa');
     });
 
@@ -80,7 +115,16 @@ describe('delivery units', function () {
 
     it('describes the pins for messages', function () {
       expect(describePins(pinsOf([ed]))).to.equal('1 ssh-ed25519 key');
-      expect(describePins(pinsOf([ed, rsa, sshKeygenFingerprint(ecdsa), sshKeygenFingerprint(keyPair('ecdsa:256').publicKey)]))).to.equal('1 ssh-ed25519 key, 1 ssh-rsa key and 2 SHA256 fingerprints');
+      expect(
+        describePins(
+          pinsOf([
+            ed,
+            rsa,
+            sshKeygenFingerprint(ecdsa),
+            sshKeygenFingerprint(keyPair('ecdsa:256').publicKey),
+          ]),
+        ),
+      ).to.equal('1 ssh-ed25519 key, 1 ssh-rsa key and 2 SHA256 fingerprints');
     });
 
     it('recognises a server that signs with its RSA key only via SHA-1', function () {
@@ -101,21 +145,40 @@ describe('delivery units', function () {
   });
 
   describe('Overwrite in the destination secret', function () {
-    const base = { Host: 'sftp.example.com', Username: 'u', Password: 'pw-123456', TrustedHostKeys: [keyPair('ed25519').publicKey], RemoteDirectory: '/in', FilePattern: '.*' };
+    const base = {
+      Host: 'sftp.example.com',
+      Username: 'u',
+      Password: 'pw-123456',
+      TrustedHostKeys: [keyPair('ed25519').publicKey],
+      RemoteDirectory: '/in',
+      FilePattern: '.*',
+    };
 
     it('defaults to replace; never is kept', function () {
       expect(parseDestination('p/x', JSON.stringify(base)).overwrite).to.equal('replace');
-      expect(parseDestination('p/x', JSON.stringify({ ...base, Overwrite: 'never' })).overwrite).to.equal('never');
+      expect(
+        parseDestination('p/x', JSON.stringify({ ...base, Overwrite: 'never' })).overwrite,
+      ).to.equal('never');
     });
 
     it('refuses any other value, naming the field', function () {
-      expect(() => parseDestination('p/x', JSON.stringify({ ...base, Overwrite: 'always' }))).to.throw(/Overwrite: must be equal to one of the allowed values/);
+      expect(() =>
+        parseDestination('p/x', JSON.stringify({ ...base, Overwrite: 'always' })),
+      ).to.throw(/Overwrite: must be equal to one of the allowed values/);
     });
 
     it('records the key type of each pin given as a key line', function () {
       const ed = keyPair('ed25519').publicKey;
-      const d = parseDestination('p/x', JSON.stringify({ ...base, TrustedHostKeys: [ed, sshKeygenFingerprint(keyPair('rsa:2048').publicKey)] }));
-      expect([...d.hostKeyTypes!.entries()]).to.deep.equal([[sshKeygenFingerprint(ed), 'ssh-ed25519']]);
+      const d = parseDestination(
+        'p/x',
+        JSON.stringify({
+          ...base,
+          TrustedHostKeys: [ed, sshKeygenFingerprint(keyPair('rsa:2048').publicKey)],
+        }),
+      );
+      expect([...d.hostKeyTypes!.entries()]).to.deep.equal([
+        [sshKeygenFingerprint(ed), 'ssh-ed25519'],
+      ]);
       expect(d.hostKeyPins.size).to.equal(2);
     });
   });

@@ -10,9 +10,20 @@
 // table, are in deploy-guard.test.ts.
 import { expect } from 'chai';
 import type {
-  ChangeSetInfo, ChangeSetSummary, CloudFormationApi, CreateChangeSetInput, ResourceChange, StackEvent, StackInfo,
+  ChangeSetInfo,
+  ChangeSetSummary,
+  CloudFormationApi,
+  CreateChangeSetInput,
+  ResourceChange,
+  StackEvent,
+  StackInfo,
 } from '../cli/adapters/aws/cloudformation.js';
-import { deploy, type DeployRequest, type Preview, type TemplateReader } from '../cli/engine/deploy/deploy.js';
+import {
+  deploy,
+  type DeployRequest,
+  type Preview,
+  type TemplateReader,
+} from '../cli/engine/deploy/deploy.js';
 import { guard, isRefused, refusal } from '../cli/engine/deploy/guard.js';
 import { planFacts, replacementReason, type Plan } from '../cli/engine/deploy/plan.js';
 import { templateDiff } from '../cli/engine/deploy/template-diff.js';
@@ -47,11 +58,14 @@ class FakeCloudFormation implements CloudFormationApi {
   async describeStack(): Promise<StackInfo | undefined> {
     this.calls.push('describeStack');
     const status = this.s.statuses[Math.min(this.statusIndex++, this.s.statuses.length - 1)];
-    return status === undefined ? undefined : { id: 'arn:stack', status, outputs: { Out: 'v' }, terminationProtection: false };
+    return status === undefined
+      ? undefined
+      : { id: 'arn:stack', status, outputs: { Out: 'v' }, terminationProtection: false };
   }
   async getTemplate(stackName: string, changeSetName?: string): Promise<string | undefined> {
     this.calls.push(changeSetName ? 'getTemplate:changeSet' : 'getTemplate');
-    if (stackName.startsWith('child:')) return JSON.stringify(this.s.deployedChildren?.[stackName.slice('child:'.length)]);
+    if (stackName.startsWith('child:'))
+      return JSON.stringify(this.s.deployedChildren?.[stackName.slice('child:'.length)]);
     const t = changeSetName ? this.s.changeSetTemplate : this.s.deployed;
     return t ? JSON.stringify(t) : undefined;
   }
@@ -63,22 +77,48 @@ class FakeCloudFormation implements CloudFormationApi {
   async describeChangeSet(_stack: string, name: string): Promise<ChangeSetInfo> {
     this.calls.push('describeChangeSet');
     const st = this.s.changeSetStatus ?? { status: 'CREATE_COMPLETE' };
-    return { id: name, name, status: st.status, statusReason: st.reason, executionStatus: 'AVAILABLE', changes: this.s.changes ?? [] };
+    return {
+      id: name,
+      name,
+      status: st.status,
+      statusReason: st.reason,
+      executionStatus: 'AVAILABLE',
+      changes: this.s.changes ?? [],
+    };
   }
   async listChangeSets(): Promise<ChangeSetSummary[]> {
     this.calls.push('listChangeSets');
-    const ours: ChangeSetSummary = { name: 'sftpgw-old', stackName: 'gw', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', description: 'sftpgw deploy' };
+    const ours: ChangeSetSummary = {
+      name: 'sftpgw-old',
+      stackName: 'gw',
+      status: 'CREATE_COMPLETE',
+      executionStatus: 'AVAILABLE',
+      description: 'sftpgw deploy',
+    };
     const list = this.calls.includes('deleteChangeSet:stale') ? [] : [ours];
-    if (this.s.foreign !== false) list.push({ name: 'someone-elses', stackName: 'gw', status: 'CREATE_COMPLETE', executionStatus: 'AVAILABLE', description: 'manual' });
+    if (this.s.foreign !== false)
+      list.push({
+        name: 'someone-elses',
+        stackName: 'gw',
+        status: 'CREATE_COMPLETE',
+        executionStatus: 'AVAILABLE',
+        description: 'manual',
+      });
     return list;
   }
   async executeChangeSet(): Promise<void> {
     this.calls.push('executeChangeSet');
     const t = Date.now();
-    this.eventLog = (this.s.events ?? []).map((e, i) => ({ ...e, id: `e${i}`, timestamp: new Date(t + i) }));
+    this.eventLog = (this.s.events ?? []).map((e, i) => ({
+      ...e,
+      id: `e${i}`,
+      timestamp: new Date(t + i),
+    }));
   }
   async deleteChangeSet(_stack: string, name: string): Promise<void> {
-    this.calls.push(`deleteChangeSet:${name.startsWith('sftpgw-old') ? 'stale' : name === 'someone-elses' ? 'foreign' : 'ours'}`);
+    this.calls.push(
+      `deleteChangeSet:${name.startsWith('sftpgw-old') ? 'stale' : name === 'someone-elses' ? 'foreign' : 'ours'}`,
+    );
   }
   async stackEvents(): Promise<StackEvent[]> {
     this.calls.push('stackEvents');
@@ -101,18 +141,34 @@ const clock: Clock = { now: () => Date.now(), sleep: async () => {}, pollMs: 1, 
 const bucketTemplate = (name: string): CfnTemplate => ({
   Resources: {
     Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: name } },
-    UserBob: { Type: 'AWS::Transfer::User', Properties: { UserName: 'bob', ServerId: 's-1', Role: 'r' } },
+    UserBob: {
+      Type: 'AWS::Transfer::User',
+      Properties: { UserName: 'bob', ServerId: 's-1', Role: 'r' },
+    },
   },
 });
 
 function request(template: CfnTemplate, over: Partial<DeployRequest> = {}): DeployRequest {
   return {
-    stackName: 'gw', template, parameters: {}, tags: { 'sftpgw:gateway': 'gw' }, capabilities: ['CAPABILITY_IAM'],
-    allowReplace: [], recreateFailed: 'no', templatePrefix: 'p', execute: 'yes', ...over,
+    stackName: 'gw',
+    template,
+    parameters: {},
+    tags: { 'sftpgw:gateway': 'gw' },
+    capabilities: ['CAPABILITY_IAM'],
+    allowReplace: [],
+    recreateFailed: 'no',
+    templatePrefix: 'p',
+    execute: 'yes',
+    ...over,
   };
 }
 
-async function run(script: Script, req: DeployRequest, confirm = async () => false, templates?: TemplateReader) {
+async function run(
+  script: Script,
+  req: DeployRequest,
+  confirm = async () => false,
+  templates?: TemplateReader,
+) {
   const cfn = new FakeCloudFormation(script);
   const reporter = new RecordingReporter();
   const shown: Preview[] = [];
@@ -129,109 +185,258 @@ async function run(script: Script, req: DeployRequest, confirm = async () => fal
 
 describe('deploy engine (fake CloudFormation: failure and rollback paths)', function () {
   it('prints the root causes of a failed update, not the cascade of cancellations', async function () {
-    const { error, cfn } = await run({
-      statuses: ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'],
-      changes: [{ action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' }],
-      events: [
-        { logicalId: 'gw', resourceType: 'AWS::CloudFormation::Stack', status: 'UPDATE_IN_PROGRESS' },
-        { logicalId: 'Queue', resourceType: 'AWS::SQS::Queue', status: 'UPDATE_FAILED', reason: 'Value for MessageRetentionPeriod is out of range' },
-        { logicalId: 'Fn', resourceType: 'AWS::Lambda::Function', status: 'UPDATE_FAILED', reason: 'Resource update cancelled' },
-        { logicalId: 'gw', resourceType: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_IN_PROGRESS', reason: 'The following resource(s) failed to update: [Queue]' },
-        { logicalId: 'gw', resourceType: 'AWS::CloudFormation::Stack', status: 'UPDATE_ROLLBACK_COMPLETE' },
-      ],
-      deployed: { Resources: { Queue: { Type: 'AWS::SQS::Queue' } } },
-    }, request({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 9 } } } }));
+    const { error, cfn } = await run(
+      {
+        statuses: ['UPDATE_COMPLETE', 'UPDATE_ROLLBACK_COMPLETE'],
+        changes: [{ action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' }],
+        events: [
+          {
+            logicalId: 'gw',
+            resourceType: 'AWS::CloudFormation::Stack',
+            status: 'UPDATE_IN_PROGRESS',
+          },
+          {
+            logicalId: 'Queue',
+            resourceType: 'AWS::SQS::Queue',
+            status: 'UPDATE_FAILED',
+            reason: 'Value for MessageRetentionPeriod is out of range',
+          },
+          {
+            logicalId: 'Fn',
+            resourceType: 'AWS::Lambda::Function',
+            status: 'UPDATE_FAILED',
+            reason: 'Resource update cancelled',
+          },
+          {
+            logicalId: 'gw',
+            resourceType: 'AWS::CloudFormation::Stack',
+            status: 'UPDATE_ROLLBACK_IN_PROGRESS',
+            reason: 'The following resource(s) failed to update: [Queue]',
+          },
+          {
+            logicalId: 'gw',
+            resourceType: 'AWS::CloudFormation::Stack',
+            status: 'UPDATE_ROLLBACK_COMPLETE',
+          },
+        ],
+        deployed: { Resources: { Queue: { Type: 'AWS::SQS::Queue' } } },
+      },
+      request({
+        Resources: {
+          Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 9 } },
+        },
+      }),
+    );
     expect(error?.message).to.equal('deploying gw failed: the stack is UPDATE_ROLLBACK_COMPLETE');
-    expect(error?.problems).to.deep.equal([{ field: 'Queue', message: 'UPDATE_FAILED: Value for MessageRetentionPeriod is out of range' }]);
+    expect(error?.problems).to.deep.equal([
+      {
+        field: 'Queue',
+        message: 'UPDATE_FAILED: Value for MessageRetentionPeriod is out of range',
+      },
+    ]);
     expect(cfn.calls).to.include('executeChangeSet');
   });
 
   it('a failed creation (ROLLBACK_COMPLETE) is explained and left alone without --recreate-failed', async function () {
-    const { error, cfn } = await run({ statuses: ['ROLLBACK_COMPLETE'] }, request(bucketTemplate('a')));
-    expect(error?.message).to.match(/stack gw is ROLLBACK_COMPLETE: its creation failed and CloudFormation can only delete it/);
+    const { error, cfn } = await run(
+      { statuses: ['ROLLBACK_COMPLETE'] },
+      request(bucketTemplate('a')),
+    );
+    expect(error?.message).to.match(
+      /stack gw is ROLLBACK_COMPLETE: its creation failed and CloudFormation can only delete it/,
+    );
     expect(error?.hint).to.match(/--recreate-failed/);
     expect(cfn.calls).not.to.include('deleteStack');
     expect(cfn.calls.some((c) => c.startsWith('createChangeSet'))).to.equal(false);
   });
 
   it('with --recreate-failed (or a yes at the prompt) deletes the failed stack and creates it again', async function () {
-    for (const [recreateFailed, answer] of [['yes', false], ['ask', true]] as const) {
+    for (const [recreateFailed, answer] of [
+      ['yes', false],
+      ['ask', true],
+    ] as const) {
       const { result, cfn } = await run(
-        { statuses: ['ROLLBACK_COMPLETE', 'DELETE_IN_PROGRESS', undefined, undefined, 'CREATE_COMPLETE'], changes: [{ action: 'Add', logicalId: 'Data', resourceType: 'AWS::S3::Bucket' }] },
+        {
+          statuses: [
+            'ROLLBACK_COMPLETE',
+            'DELETE_IN_PROGRESS',
+            undefined,
+            undefined,
+            'CREATE_COMPLETE',
+          ],
+          changes: [{ action: 'Add', logicalId: 'Data', resourceType: 'AWS::S3::Bucket' }],
+        },
         request(bucketTemplate('a'), { recreateFailed }),
         async () => answer,
       );
       expect(result?.kind, recreateFailed).to.equal('executed');
-      expect(cfn.calls.filter((c) => c === 'deleteStack' || c.startsWith('createChangeSet'))).to.deep.equal(['deleteStack', 'createChangeSet:CREATE']);
+      expect(
+        cfn.calls.filter((c) => c === 'deleteStack' || c.startsWith('createChangeSet')),
+      ).to.deep.equal(['deleteStack', 'createChangeSet:CREATE']);
     }
   });
 
   it('an empty REVIEW_IN_PROGRESS stack left by an earlier change set is removed, then created', async function () {
-    const { cfn, result } = await run({ statuses: ['REVIEW_IN_PROGRESS', 'DELETE_COMPLETE', undefined, 'CREATE_COMPLETE'], foreign: false }, request(bucketTemplate('a')));
-    const steps = cfn.calls.filter((c) => c.startsWith('deleteChangeSet') || c === 'deleteStack' || c.startsWith('createChangeSet'));
+    const { cfn, result } = await run(
+      {
+        statuses: ['REVIEW_IN_PROGRESS', 'DELETE_COMPLETE', undefined, 'CREATE_COMPLETE'],
+        foreign: false,
+      },
+      request(bucketTemplate('a')),
+    );
+    const steps = cfn.calls.filter(
+      (c) =>
+        c.startsWith('deleteChangeSet') || c === 'deleteStack' || c.startsWith('createChangeSet'),
+    );
     expect(steps).to.deep.equal(['deleteChangeSet:stale', 'deleteStack', 'createChangeSet:CREATE']);
     expect(result?.kind).to.equal('executed');
   });
 
-  it('a REVIEW_IN_PROGRESS stack with someone else\'s change set waiting is left alone', async function () {
-    const { cfn, error } = await run({ statuses: ['REVIEW_IN_PROGRESS'] }, request(bucketTemplate('a')));
-    expect(error?.message).to.equal('stack gw is REVIEW_IN_PROGRESS with change set someone-elses waiting, not made by sftpgw');
+  it("a REVIEW_IN_PROGRESS stack with someone else's change set waiting is left alone", async function () {
+    const { cfn, error } = await run(
+      { statuses: ['REVIEW_IN_PROGRESS'] },
+      request(bucketTemplate('a')),
+    );
+    expect(error?.message).to.equal(
+      'stack gw is REVIEW_IN_PROGRESS with change set someone-elses waiting, not made by sftpgw',
+    );
     expect(cfn.calls).not.to.include('deleteStack');
   });
 
   it('waits for another operation on the stack to finish, saying so', async function () {
-    const { cfn, reporter, result } = await run({ statuses: ['UPDATE_IN_PROGRESS', 'UPDATE_IN_PROGRESS', 'UPDATE_COMPLETE', 'UPDATE_COMPLETE', 'UPDATE_COMPLETE'], deployed: bucketTemplate('a') }, request(bucketTemplate('a')));
-    expect(reporter.messages.map((m) => m.message)).to.include('stack gw is UPDATE_IN_PROGRESS (another operation); waiting for it to finish');
+    const { cfn, reporter, result } = await run(
+      {
+        statuses: [
+          'UPDATE_IN_PROGRESS',
+          'UPDATE_IN_PROGRESS',
+          'UPDATE_COMPLETE',
+          'UPDATE_COMPLETE',
+          'UPDATE_COMPLETE',
+        ],
+        deployed: bucketTemplate('a'),
+      },
+      request(bucketTemplate('a')),
+    );
+    expect(reporter.messages.map((m) => m.message)).to.include(
+      'stack gw is UPDATE_IN_PROGRESS (another operation); waiting for it to finish',
+    );
     expect(cfn.calls).to.include('createChangeSet:UPDATE');
     expect(result?.kind).to.equal('executed');
   });
 
   it('says what to do with a stack stuck in UPDATE_ROLLBACK_FAILED', async function () {
-    const { error } = await run({ statuses: ['UPDATE_ROLLBACK_FAILED'] }, request(bucketTemplate('a')));
+    const { error } = await run(
+      { statuses: ['UPDATE_ROLLBACK_FAILED'] },
+      request(bucketTemplate('a')),
+    );
     expect(error?.message).to.equal('stack gw is UPDATE_ROLLBACK_FAILED');
     expect(error?.hint).to.match(/continue-update-rollback/);
   });
 
   it('returns the stack outputs of a deploy', async function () {
-    const { result } = await run({ statuses: [undefined, 'CREATE_COMPLETE'] }, request(bucketTemplate('a')));
-    expect(result).to.deep.include({ kind: 'executed', status: 'CREATE_COMPLETE', outputs: { Out: 'v' } });
+    const { result } = await run(
+      { statuses: [undefined, 'CREATE_COMPLETE'] },
+      request(bucketTemplate('a')),
+    );
+    expect(result).to.deep.include({
+      kind: 'executed',
+      status: 'CREATE_COMPLETE',
+      outputs: { Out: 'v' },
+    });
   });
 
   it('no changes: success, the empty change set deleted, nothing executed', async function () {
-    const { result, cfn } = await run({ statuses: ['UPDATE_COMPLETE'], changeSetStatus: { status: 'FAILED', reason: "The submitted information didn't contain changes. Submit different information to create a change set." } }, request(bucketTemplate('a')));
+    const { result, cfn } = await run(
+      {
+        statuses: ['UPDATE_COMPLETE'],
+        changeSetStatus: {
+          status: 'FAILED',
+          reason:
+            "The submitted information didn't contain changes. Submit different information to create a change set.",
+        },
+      },
+      request(bucketTemplate('a')),
+    );
     expect(result).to.deep.equal({ kind: 'no-changes', stackName: 'gw' });
     expect(cfn.calls).to.include('deleteChangeSet:ours');
     expect(cfn.calls).not.to.include('executeChangeSet');
   });
 
-  it('deletes its own stale change sets, never anyone else\'s', async function () {
-    const { cfn } = await run({ statuses: ['UPDATE_COMPLETE'], changeSetStatus: { status: 'FAILED', reason: 'No updates are to be performed.' } }, request(bucketTemplate('a')));
+  it("deletes its own stale change sets, never anyone else's", async function () {
+    const { cfn } = await run(
+      {
+        statuses: ['UPDATE_COMPLETE'],
+        changeSetStatus: { status: 'FAILED', reason: 'No updates are to be performed.' },
+      },
+      request(bucketTemplate('a')),
+    );
     expect(cfn.calls).to.include('deleteChangeSet:stale');
     expect(cfn.calls).not.to.include('deleteChangeSet:foreign');
   });
 
   it('a change set CloudFormation refuses for another reason is an error with that reason', async function () {
-    const { error } = await run({ statuses: ['UPDATE_COMPLETE'], changeSetStatus: { status: 'FAILED', reason: 'Template format error: Unresolved resource dependencies [X]' } }, request(bucketTemplate('a')));
-    expect(error?.message).to.equal('CloudFormation refused the change set for gw: Template format error: Unresolved resource dependencies [X]');
+    const { error } = await run(
+      {
+        statuses: ['UPDATE_COMPLETE'],
+        changeSetStatus: {
+          status: 'FAILED',
+          reason: 'Template format error: Unresolved resource dependencies [X]',
+        },
+      },
+      request(bucketTemplate('a')),
+    );
+    expect(error?.message).to.equal(
+      'CloudFormation refused the change set for gw: Template format error: Unresolved resource dependencies [X]',
+    );
   });
 
-  it('honours CloudFormation\'s Replacement: True on a stateful resource (moto never sets it)', async function () {
-    const { error, cfn } = await run({
-      statuses: ['UPDATE_COMPLETE'],
-      changes: [{ action: 'Modify', logicalId: 'Data', resourceType: 'AWS::S3::Bucket', replacement: 'True' }],
-      deployed: bucketTemplate('a'),
-    }, request(bucketTemplate('a')));
-    expect(error?.message).to.equal('refused: the change to gw would replace or delete 1 stateful resource');
-    expect(error?.problems[0]).to.deep.equal({ field: 'Data', message: 'AWS::S3::Bucket would be replaced (CloudFormation says it will be replaced)' });
+  it("honours CloudFormation's Replacement: True on a stateful resource (moto never sets it)", async function () {
+    const { error, cfn } = await run(
+      {
+        statuses: ['UPDATE_COMPLETE'],
+        changes: [
+          {
+            action: 'Modify',
+            logicalId: 'Data',
+            resourceType: 'AWS::S3::Bucket',
+            replacement: 'True',
+          },
+        ],
+        deployed: bucketTemplate('a'),
+      },
+      request(bucketTemplate('a')),
+    );
+    expect(error?.message).to.equal(
+      'refused: the change to gw would replace or delete 1 stateful resource',
+    );
+    expect(error?.problems[0]).to.deep.equal({
+      field: 'Data',
+      message: 'AWS::S3::Bucket would be replaced (CloudFormation says it will be replaced)',
+    });
     expect(cfn.calls).not.to.include('executeChangeSet');
     expect(cfn.calls).to.include('deleteChangeSet:ours');
   });
 
   it('--no-execute leaves the change set; a declined prompt deletes it', async function () {
-    const pending = await run({ statuses: ['UPDATE_COMPLETE'], changes: [{ action: 'Add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' }], deployed: bucketTemplate('a') }, request(bucketTemplate('a'), { execute: 'no' }));
+    const pending = await run(
+      {
+        statuses: ['UPDATE_COMPLETE'],
+        changes: [{ action: 'Add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' }],
+        deployed: bucketTemplate('a'),
+      },
+      request(bucketTemplate('a'), { execute: 'no' }),
+    );
     expect(pending.result?.kind).to.equal('pending');
     expect(pending.cfn.calls).not.to.include('deleteChangeSet:ours');
-    const declined = await run({ statuses: ['UPDATE_COMPLETE'], changes: [{ action: 'Add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' }], deployed: bucketTemplate('a') }, request(bucketTemplate('a'), { execute: 'ask' }), async () => false);
+    const declined = await run(
+      {
+        statuses: ['UPDATE_COMPLETE'],
+        changes: [{ action: 'Add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' }],
+        deployed: bucketTemplate('a'),
+      },
+      request(bucketTemplate('a'), { execute: 'ask' }),
+      async () => false,
+    );
     expect(declined.result?.kind).to.equal('declined');
     expect(declined.cfn.calls).to.include('deleteChangeSet:ours');
     expect(declined.cfn.calls).not.to.include('executeChangeSet');
@@ -239,8 +444,12 @@ describe('deploy engine (fake CloudFormation: failure and rollback paths)', func
 });
 
 describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto ignores ChangeSetName in GetTemplate)', function () {
-  const user = (name: string, server = 's-1') => ({ Type: 'AWS::Transfer::User', Properties: { UserName: name, ServerId: server } });
-  const url = (id: string, v: string) => `https://s3.us-east-1.amazonaws.com/artifacts/p/templates/${id}-${v}.json`;
+  const user = (name: string, server = 's-1') => ({
+    Type: 'AWS::Transfer::User',
+    Properties: { UserName: name, ServerId: server },
+  });
+  const url = (id: string, v: string) =>
+    `https://s3.us-east-1.amazonaws.com/artifacts/p/templates/${id}-${v}.json`;
   const root = (userStacks: number, v: string): CfnTemplate => ({
     Metadata: { sftpgw: { userStacks } },
     Resources: {
@@ -248,9 +457,15 @@ describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto
       Users1: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: url('Users1', v) } },
     },
   });
-  const deployedChildren = { Users0: { Resources: { UserA: user('a'), UserB: user('b') } }, Users1: { Resources: { UserC: user('c') } } };
+  const deployedChildren = {
+    Users0: { Resources: { UserA: user('a'), UserB: user('b') } },
+    Users1: { Resources: { UserC: user('c') } },
+  };
   // userStacks 2 → 3: a moves to Users1; b is removed; c's ServerId changes (create-only: c would be replaced).
-  const nextChildren = { Users0: { Resources: {} }, Users1: { Resources: { UserA: user('a'), UserC: user('c', 's-2') } } };
+  const nextChildren = {
+    Users0: { Resources: {} },
+    Users1: { Resources: { UserA: user('a'), UserC: user('c', 's-2') } },
+  };
   const script = (): Script => ({
     statuses: ['UPDATE_COMPLETE'],
     changes: [
@@ -264,11 +479,29 @@ describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto
   /** The change set's child templates, as S3 holds them under their TemplateURLs. */
   const reader = (): TemplateReader & { urls: string[] } => {
     const urls: string[] = [];
-    const byUrl = new Map(Object.entries(nextChildren).map(([id, t]) => [url(id, 'new'), JSON.stringify(t)]));
-    return { urls, read: async (u) => { urls.push(u); const t = byUrl.get(u); if (!t) throw new Error(`no object at ${u}`); return t; } };
+    const byUrl = new Map(
+      Object.entries(nextChildren).map(([id, t]) => [url(id, 'new'), JSON.stringify(t)]),
+    );
+    return {
+      urls,
+      read: async (u) => {
+        urls.push(u);
+        const t = byUrl.get(u);
+        if (!t) throw new Error(`no object at ${u}`);
+        return t;
+      },
+    };
   };
-  const existing = (over: Partial<DeployRequest> = {}): DeployRequest => ({ stackName: 'gw', changeSetName: 'sftpgw-review', allowReplace: [], execute: 'yes', ...over } as DeployRequest);
-  const fromTemplate = (over: Partial<DeployRequest> = {}): DeployRequest => request(root(3, 'new'), { children: nextChildren, ...over });
+  const existing = (over: Partial<DeployRequest> = {}): DeployRequest =>
+    ({
+      stackName: 'gw',
+      changeSetName: 'sftpgw-review',
+      allowReplace: [],
+      execute: 'yes',
+      ...over,
+    }) as DeployRequest;
+  const fromTemplate = (over: Partial<DeployRequest> = {}): DeployRequest =>
+    request(root(3, 'new'), { children: nextChildren, ...over });
 
   it('plans the child stacks as a deploy does: the same plan, the same refusal', async function () {
     const applied = await run(script(), existing(), async () => false, reader());
@@ -282,13 +515,18 @@ describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto
     const plan = applied.shown[0].plan;
     expect(plan.moves).to.deep.equal([{ userName: 'a', from: 'Users0', to: 'Users1' }]);
     expect(plan.placementChange).to.deep.equal({ from: 2, to: 3 });
-    expect(plan.removedUsers.map((u) => u.userName), 'a user removed inside a child stack is listed').to.deep.equal(['b']);
+    expect(
+      plan.removedUsers.map((u) => u.userName),
+      'a user removed inside a child stack is listed',
+    ).to.deep.equal(['b']);
     expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['Users1/UserC']);
-    expect(applied.error?.message).to.equal('refused: the change to gw would replace or delete 1 stateful resource');
+    expect(applied.error?.message).to.equal(
+      'refused: the change to gw would replace or delete 1 stateful resource',
+    );
     expect(applied.error?.hint).to.include('--allow-replace Users1/UserC');
   });
 
-  it('reads the change set\'s own templates: the root from CloudFormation, the children from S3 by their URLs', async function () {
+  it("reads the change set's own templates: the root from CloudFormation, the children from S3 by their URLs", async function () {
     const templates = reader();
     const { cfn } = await run(script(), existing(), async () => false, templates);
     expect(cfn.calls).to.include('getTemplate:changeSet');
@@ -297,41 +535,102 @@ describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto
 
   it('--allow-user-moves and --allow-replace are honoured there too; the user move alone is refused without them', async function () {
     const moveOnly = { ...script(), changeSetTemplate: root(3, 'new') };
-    const onlyMoves = { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } };
-    const templates: TemplateReader = { read: async (u) => JSON.stringify(u === url('Users0', 'new') ? onlyMoves.Users0 : onlyMoves.Users1) };
+    const onlyMoves = {
+      Users0: { Resources: { UserB: user('b') } },
+      Users1: { Resources: { UserA: user('a'), UserC: user('c') } },
+    };
+    const templates: TemplateReader = {
+      read: async (u) =>
+        JSON.stringify(u === url('Users0', 'new') ? onlyMoves.Users0 : onlyMoves.Users1),
+    };
     const refused = await run(moveOnly, existing(), async () => false, templates);
-    expect(refused.error?.message).to.equal('refused: the change to gw would move 1 SFTP user between stacks (userStacks 2 → 3)');
+    expect(refused.error?.message).to.equal(
+      'refused: the change to gw would move 1 SFTP user between stacks (userStacks 2 → 3)',
+    );
     expect(refused.cfn.calls).not.to.include('executeChangeSet');
-    expect(refused.cfn.calls.filter((c) => c.startsWith('deleteChangeSet')), 'a change set an earlier run left stays for its owner').to.deep.equal([]);
-    const allowed = await run(moveOnly, existing({ allowUserMoves: true }), async () => false, templates);
+    expect(
+      refused.cfn.calls.filter((c) => c.startsWith('deleteChangeSet')),
+      'a change set an earlier run left stays for its owner',
+    ).to.deep.equal([]);
+    const allowed = await run(
+      moveOnly,
+      existing({ allowUserMoves: true }),
+      async () => false,
+      templates,
+    );
     expect(allowed.error).to.equal(undefined);
     expect(allowed.result?.kind).to.equal('executed');
-    const all = await run(script(), existing({ allowUserMoves: true, allowReplace: ['Users1/UserC'] }), async () => false, reader());
+    const all = await run(
+      script(),
+      existing({ allowUserMoves: true, allowReplace: ['Users1/UserC'] }),
+      async () => false,
+      reader(),
+    );
     expect(all.result?.kind).to.equal('executed');
   });
 
   it('a child template it cannot read is an error, never a child left unchecked', async function () {
-    const { error, cfn } = await run(script(), existing(), async () => false, { read: async (u) => { throw new SftpgwError('failed', `cannot read ${u}`); } });
+    const { error, cfn } = await run(script(), existing(), async () => false, {
+      read: async (u) => {
+        throw new SftpgwError('failed', `cannot read ${u}`);
+      },
+    });
     expect(error?.message).to.equal(`cannot read ${url('Users0', 'new')}`);
     expect(cfn.calls).not.to.include('executeChangeSet');
     const noReader = await run(script(), existing());
-    expect(noReader.error?.message).to.equal(`Users0: cannot read its template ${url('Users0', 'new')}`);
+    expect(noReader.error?.message).to.equal(
+      `Users0: cannot read its template ${url('Users0', 'new')}`,
+    );
   });
 });
 
 /** A root-only plan judged by the guard: the change set against the deployed template. */
-function planChanges(changeSet: ChangeSetInfo, deployed: CfnTemplate, next: CfnTemplate, allowReplace: string[] = []): Plan {
-  return guard(planFacts({ changeSet, deployed: { root: deployed, children: {} }, next: { root: next, children: {} } }), { allowReplace });
+function planChanges(
+  changeSet: ChangeSetInfo,
+  deployed: CfnTemplate,
+  next: CfnTemplate,
+  allowReplace: string[] = [],
+): Plan {
+  return guard(
+    planFacts({
+      changeSet,
+      deployed: { root: deployed, children: {} },
+      next: { root: next, children: {} },
+    }),
+    { allowReplace },
+  );
 }
 
 describe('replacement guard (plan)', function () {
-  const cs = (changes: ResourceChange[]): ChangeSetInfo => ({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes });
+  const cs = (changes: ResourceChange[]): ChangeSetInfo => ({
+    id: 'c',
+    name: 'c',
+    status: 'CREATE_COMPLETE',
+    changes,
+  });
 
   it('works out replacement from create-only properties and type changes', function () {
-    expect(replacementReason({ Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } }, { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } })).to.equal('BucketName is create-only and changes');
-    expect(replacementReason({ Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a', Tags: [] } }, { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } })).to.equal(undefined);
-    expect(replacementReason({ Type: 'AWS::Transfer::Server', Properties: { Domain: 'S3' } }, { Type: 'AWS::Transfer::Server', Properties: { Domain: 'EFS' } })).to.equal('Domain is create-only and changes');
-    expect(replacementReason({ Type: 'AWS::SQS::Queue' }, { Type: 'AWS::SNS::Topic' })).to.equal('type changes from AWS::SQS::Queue to AWS::SNS::Topic');
+    expect(
+      replacementReason(
+        { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } },
+        { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } },
+      ),
+    ).to.equal('BucketName is create-only and changes');
+    expect(
+      replacementReason(
+        { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a', Tags: [] } },
+        { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } },
+      ),
+    ).to.equal(undefined);
+    expect(
+      replacementReason(
+        { Type: 'AWS::Transfer::Server', Properties: { Domain: 'S3' } },
+        { Type: 'AWS::Transfer::Server', Properties: { Domain: 'EFS' } },
+      ),
+    ).to.equal('Domain is create-only and changes');
+    expect(replacementReason({ Type: 'AWS::SQS::Queue' }, { Type: 'AWS::SNS::Topic' })).to.equal(
+      'type changes from AWS::SQS::Queue to AWS::SNS::Topic',
+    );
   });
 
   it('refuses replacing or deleting stateful resources unless allowed; removed users are listed, not refused', function () {
@@ -344,7 +643,13 @@ describe('replacement guard (plan)', function () {
         Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r' } },
       },
     };
-    const next: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } }, Server: { Type: 'AWS::Transfer::Server', Properties: { Domain: 'S3' } }, Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r2' } } } };
+    const next: CfnTemplate = {
+      Resources: {
+        Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } },
+        Server: { Type: 'AWS::Transfer::Server', Properties: { Domain: 'S3' } },
+        Role: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'r2' } },
+      },
+    };
     const changes: ResourceChange[] = [
       { action: 'Modify', logicalId: 'Data', resourceType: 'AWS::S3::Bucket' },
       { action: 'Remove', logicalId: 'Logs', resourceType: 'AWS::Logs::LogGroup' },
@@ -354,82 +659,207 @@ describe('replacement guard (plan)', function () {
     const plan = planChanges(cs(changes), deployed, next);
     expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['Data', 'Logs']);
     expect(plan.removedUsers.map((c) => c.userName)).to.deep.equal(['bob']);
-    expect(plan.changes.find((c) => c.logicalId === 'Role')?.replacement, 'replacing a stateless role is allowed').to.equal(true);
+    expect(
+      plan.changes.find((c) => c.logicalId === 'Role')?.replacement,
+      'replacing a stateless role is allowed',
+    ).to.equal(true);
     const allowed = planChanges(cs(changes), deployed, next, ['Data', 'Logs']);
     expect(allowed.refused).to.deep.equal([]);
   });
 
   it('looks inside child stacks: removed users listed, moves and a userStacks change refused, create-only changes guarded', function () {
-    const user = (name: string, server = 's-1') => ({ Type: 'AWS::Transfer::User', Properties: { UserName: name, ServerId: server } });
-    const root = (n: number): CfnTemplate => ({ Metadata: { sftpgw: { userStacks: n } }, Resources: { Users0: { Type: 'AWS::CloudFormation::Stack' }, Users1: { Type: 'AWS::CloudFormation::Stack' } } });
-    const deployedChildren = { Users0: { Resources: { UserA: user('a'), UserB: user('b') } }, Users1: { Resources: { UserC: user('c') } } };
-    const changeSet = cs([{ action: 'Modify', logicalId: 'Users0', resourceType: 'AWS::CloudFormation::Stack' }]);
-    const planned = (nextRoot: CfnTemplate, children: Record<string, CfnTemplate>, allowUserMoves: boolean) =>
-      guard(planFacts({ changeSet, deployed: { root: root(2), children: deployedChildren }, next: { root: nextRoot, children } }), { allowReplace: [], allowUserMoves });
+    const user = (name: string, server = 's-1') => ({
+      Type: 'AWS::Transfer::User',
+      Properties: { UserName: name, ServerId: server },
+    });
+    const root = (n: number): CfnTemplate => ({
+      Metadata: { sftpgw: { userStacks: n } },
+      Resources: {
+        Users0: { Type: 'AWS::CloudFormation::Stack' },
+        Users1: { Type: 'AWS::CloudFormation::Stack' },
+      },
+    });
+    const deployedChildren = {
+      Users0: { Resources: { UserA: user('a'), UserB: user('b') } },
+      Users1: { Resources: { UserC: user('c') } },
+    };
+    const changeSet = cs([
+      { action: 'Modify', logicalId: 'Users0', resourceType: 'AWS::CloudFormation::Stack' },
+    ]);
+    const planned = (
+      nextRoot: CfnTemplate,
+      children: Record<string, CfnTemplate>,
+      allowUserMoves: boolean,
+    ) =>
+      guard(
+        planFacts({
+          changeSet,
+          deployed: { root: root(2), children: deployedChildren },
+          next: { root: nextRoot, children },
+        }),
+        { allowReplace: [], allowUserMoves },
+      );
     // b removed, c's ServerId changes (create-only: the user would be replaced).
-    const next = { Users0: { Resources: { UserA: user('a') } }, Users1: { Resources: { UserC: user('c', 's-2') } } };
+    const next = {
+      Users0: { Resources: { UserA: user('a') } },
+      Users1: { Resources: { UserC: user('c', 's-2') } },
+    };
     const plan = planned(root(2), next, false);
-    expect(plan.nested?.map((n) => `${n.stack}: ${n.changes.map((c) => `${c.action} ${c.logicalId}`).join(', ')}`)).to.deep.equal(['Users0: remove UserB', 'Users1: modify UserC']);
+    expect(
+      plan.nested?.map(
+        (n) => `${n.stack}: ${n.changes.map((c) => `${c.action} ${c.logicalId}`).join(', ')}`,
+      ),
+    ).to.deep.equal(['Users0: remove UserB', 'Users1: modify UserC']);
     expect(plan.removedUsers.map((u) => u.userName)).to.deep.equal(['b']);
-    expect(plan.refused.map((c) => `${c.logicalId}: ${c.why}`)).to.deep.equal(['Users1/UserC: ServerId is create-only and changes']);
+    expect(plan.refused.map((c) => `${c.logicalId}: ${c.why}`)).to.deep.equal([
+      'Users1/UserC: ServerId is create-only and changes',
+    ]);
     expect(isRefused(plan)).to.equal(true);
 
     // a moves from Users0 to Users1 as userStacks goes 2 → 3.
-    const moved = planned(root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, false);
+    const moved = planned(
+      root(3),
+      {
+        Users0: { Resources: { UserB: user('b') } },
+        Users1: { Resources: { UserA: user('a'), UserC: user('c') } },
+      },
+      false,
+    );
     expect(moved.moves).to.deep.equal([{ userName: 'a', from: 'Users0', to: 'Users1' }]);
     expect(moved.placementChange).to.deep.equal({ from: 2, to: 3 });
     expect(moved.removedUsers, 'a move is not a removal').to.deep.equal([]);
-    expect(refusal(moved, 'gw').message).to.equal('refused: the change to gw would move 1 SFTP user between stacks (userStacks 2 → 3)');
-    const allowed = planned(root(3), { Users0: { Resources: { UserB: user('b') } }, Users1: { Resources: { UserA: user('a'), UserC: user('c') } } }, true);
+    expect(refusal(moved, 'gw').message).to.equal(
+      'refused: the change to gw would move 1 SFTP user between stacks (userStacks 2 → 3)',
+    );
+    const allowed = planned(
+      root(3),
+      {
+        Users0: { Resources: { UserB: user('b') } },
+        Users1: { Resources: { UserA: user('a'), UserC: user('c') } },
+      },
+      true,
+    );
     expect(isRefused(allowed)).to.equal(false);
   });
 
   it('catches a replacement the change set does not list', function () {
-    const deployed: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } } } };
-    const next: CfnTemplate = { Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } } } };
-    expect(planChanges(cs([]), deployed, next).refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
+    const deployed: CfnTemplate = {
+      Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'a' } } },
+    };
+    const next: CfnTemplate = {
+      Resources: { Data: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'b' } } },
+    };
+    expect(planChanges(cs([]), deployed, next).refused.map((c) => c.logicalId)).to.deep.equal([
+      'Data',
+    ]);
   });
 });
 
 describe('template diff: old → new, users by name', function () {
   const policy = (statements: unknown[]) => ({
-    'Fn::Sub': [JSON.stringify({ Version: '2012-10-17', Statement: statements }), { Bucket: { Ref: 'GatewayBucket' } }],
+    'Fn::Sub': [
+      JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      { Bucket: { Ref: 'GatewayBucket' } },
+    ],
   });
-  const list = { Sid: 'ListHome', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:${AWS::Partition}:s3:::${Bucket}' };
-  const readWrite = { Sid: 'ReadWriteHome', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: 'arn:${AWS::Partition}:s3:::${Bucket}/partners/b/*' };
-  const readOnly = { Sid: 'ReadHome', Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:${AWS::Partition}:s3:::${Bucket}/partners/b/*' };
-  const userB = (keys: string[], statements: unknown[], tags: Array<{ Key: string; Value: string }>) => ({
+  const list = {
+    Sid: 'ListHome',
+    Effect: 'Allow',
+    Action: 's3:ListBucket',
+    Resource: 'arn:${AWS::Partition}:s3:::${Bucket}',
+  };
+  const readWrite = {
+    Sid: 'ReadWriteHome',
+    Effect: 'Allow',
+    Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    Resource: 'arn:${AWS::Partition}:s3:::${Bucket}/partners/b/*',
+  };
+  const readOnly = {
+    Sid: 'ReadHome',
+    Effect: 'Allow',
+    Action: ['s3:GetObject'],
+    Resource: 'arn:${AWS::Partition}:s3:::${Bucket}/partners/b/*',
+  };
+  const userB = (
+    keys: string[],
+    statements: unknown[],
+    tags: Array<{ Key: string; Value: string }>,
+  ) => ({
     Type: 'AWS::Transfer::User',
-    Properties: { UserName: 'partner-b', ServerId: { 'Fn::GetAtt': ['Server', 'ServerId'] }, SshPublicKeys: keys, Policy: policy(statements), Tags: tags },
+    Properties: {
+      UserName: 'partner-b',
+      ServerId: { 'Fn::GetAtt': ['Server', 'ServerId'] },
+      SshPublicKeys: keys,
+      Policy: policy(statements),
+      Tags: tags,
+    },
   });
   const deployed: CfnTemplate = {
     Resources: {
-      UserPartnerb45bdd3: userB(['ssh-ed25519 AAAAold b@old'], [list, readWrite], [{ Key: 'team', Value: 'a' }, { Key: 'kind', Value: 'partner' }]),
-      Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 600, RedrivePolicy: { maxReceiveCount: 3 } } },
+      UserPartnerb45bdd3: userB(
+        ['ssh-ed25519 AAAAold b@old'],
+        [list, readWrite],
+        [
+          { Key: 'team', Value: 'a' },
+          { Key: 'kind', Value: 'partner' },
+        ],
+      ),
+      Queue: {
+        Type: 'AWS::SQS::Queue',
+        Properties: { MessageRetentionPeriod: 600, RedrivePolicy: { maxReceiveCount: 3 } },
+      },
       Gone: { Type: 'AWS::SNS::Topic' },
     },
   };
   const next: CfnTemplate = {
     Resources: {
-      UserPartnerb45bdd3: userB(['ssh-ed25519 AAAAnew b@new'], [list, readOnly], [{ Key: 'kind', Value: 'partner' }, { Key: 'team', Value: 'b' }]),
-      Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 900, RedrivePolicy: { maxReceiveCount: 3 }, DelaySeconds: 5 } },
+      UserPartnerb45bdd3: userB(
+        ['ssh-ed25519 AAAAnew b@new'],
+        [list, readOnly],
+        [
+          { Key: 'kind', Value: 'partner' },
+          { Key: 'team', Value: 'b' },
+        ],
+      ),
+      Queue: {
+        Type: 'AWS::SQS::Queue',
+        Properties: {
+          MessageRetentionPeriod: 900,
+          RedrivePolicy: { maxReceiveCount: 3 },
+          DelaySeconds: 5,
+        },
+      },
       New: { Type: 'AWS::SNS::Topic' },
     },
   };
 
   it('gives old and new values: scalars, list elements, tags by key, the session policy statements that differ', function () {
     const diff = templateDiff(deployed, next);
-    expect(diff.map((d) => `${d.kind} ${d.logicalId}`)).to.deep.equal(['removed Gone', 'added New', 'changed Queue', 'changed UserPartnerb45bdd3']);
+    expect(diff.map((d) => `${d.kind} ${d.logicalId}`)).to.deep.equal([
+      'removed Gone',
+      'added New',
+      'changed Queue',
+      'changed UserPartnerb45bdd3',
+    ]);
     expect(diff[2].changes).to.deep.equal([
       { path: 'Properties.DelaySeconds', after: 5 },
       { path: 'Properties.MessageRetentionPeriod', before: 600, after: 900 },
     ]);
     const user = diff[3];
     expect(user.userName).to.equal('partner-b');
-    expect(user.paths).to.deep.equal(['Properties.Policy', 'Properties.SshPublicKeys', 'Properties.Tags']);
+    expect(user.paths).to.deep.equal([
+      'Properties.Policy',
+      'Properties.SshPublicKeys',
+      'Properties.Tags',
+    ]);
     expect(user.changes).to.deep.equal([
       { path: 'Properties.Policy', items: 'statements', removed: [readWrite], added: [readOnly] },
-      { path: 'Properties.SshPublicKeys', items: 'elements', removed: ['ssh-ed25519 AAAAold b@old'], added: ['ssh-ed25519 AAAAnew b@new'] },
+      {
+        path: 'Properties.SshPublicKeys',
+        items: 'elements',
+        removed: ['ssh-ed25519 AAAAold b@old'],
+        added: ['ssh-ed25519 AAAAnew b@new'],
+      },
       { path: 'Properties.Tags[Key=team].Value', before: 'a', after: 'b' },
     ]);
   });
@@ -454,16 +884,60 @@ describe('template diff: old → new, users by name', function () {
   });
 
   it('a Fn::Sub variable of a session policy that changes is shown besides the statements; long values get a line each', function () {
-    const a = { Type: 'AWS::Transfer::User', Properties: { UserName: 'u', Policy: policy([list]) } };
-    const b = { Type: 'AWS::Transfer::User', Properties: { UserName: 'u', Policy: { 'Fn::Sub': [a.Properties.Policy['Fn::Sub'][0], { Bucket: { Ref: 'OtherBucket' } }] } } };
+    const a = {
+      Type: 'AWS::Transfer::User',
+      Properties: { UserName: 'u', Policy: policy([list]) },
+    };
+    const b = {
+      Type: 'AWS::Transfer::User',
+      Properties: {
+        UserName: 'u',
+        Policy: {
+          'Fn::Sub': [a.Properties.Policy['Fn::Sub'][0], { Bucket: { Ref: 'OtherBucket' } }],
+        },
+      },
+    };
     const [d] = templateDiff({ Resources: { U: a } }, { Resources: { U: b } });
-    expect(d.changes).to.deep.equal([{ path: 'Properties.Policy (besides the statements).Fn::Sub variables.Bucket', before: { Ref: 'GatewayBucket' }, after: { Ref: 'OtherBucket' } }]);
-    const long = templateDiff({ Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'x'.repeat(80) } } } }, { Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'y'.repeat(80) } } } });
-    expect(formatTemplateDiff(long, false).split('\n').slice(2)).to.deep.equal(['      Properties.DisplayName:', `        - "${'x'.repeat(80)}"`, `        + "${'y'.repeat(80)}"`]);
+    expect(d.changes).to.deep.equal([
+      {
+        path: 'Properties.Policy (besides the statements).Fn::Sub variables.Bucket',
+        before: { Ref: 'GatewayBucket' },
+        after: { Ref: 'OtherBucket' },
+      },
+    ]);
+    const long = templateDiff(
+      {
+        Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'x'.repeat(80) } } },
+      },
+      {
+        Resources: { T: { Type: 'AWS::SNS::Topic', Properties: { DisplayName: 'y'.repeat(80) } } },
+      },
+    );
+    expect(formatTemplateDiff(long, false).split('\n').slice(2)).to.deep.equal([
+      '      Properties.DisplayName:',
+      `        - "${'x'.repeat(80)}"`,
+      `        + "${'y'.repeat(80)}"`,
+    ]);
   });
 
   it('the plan names SFTP users by their username', function () {
-    const plan = planChanges({ id: 'c', name: 'c', status: 'CREATE_COMPLETE', changes: [{ action: 'Modify', logicalId: 'UserPartnerb45bdd3', resourceType: 'AWS::Transfer::User' }, { action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' }] }, deployed, next);
+    const plan = planChanges(
+      {
+        id: 'c',
+        name: 'c',
+        status: 'CREATE_COMPLETE',
+        changes: [
+          {
+            action: 'Modify',
+            logicalId: 'UserPartnerb45bdd3',
+            resourceType: 'AWS::Transfer::User',
+          },
+          { action: 'Modify', logicalId: 'Queue', resourceType: 'AWS::SQS::Queue' },
+        ],
+      },
+      deployed,
+      next,
+    );
     const text = formatPlan('Changes:', plan, false).split('\n');
     expect(text[1]).to.match(/^ {2}~ user partner-b \(UserPartnerb45bdd3\) +AWS::Transfer::User$/);
     expect(text[2]).to.match(/^ {2}~ Queue +AWS::SQS::Queue$/);

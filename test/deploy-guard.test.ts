@@ -3,14 +3,32 @@
 // on a refusal (nothing executed, its own change set deleted) is in
 // deploy-engine.test.ts and deploy-moto.test.ts.
 import { expect } from 'chai';
-import { guard, isRefused, needsAllowance, refusal, STATEFUL_TYPES } from '../cli/engine/deploy/guard.js';
+import {
+  guard,
+  isRefused,
+  needsAllowance,
+  refusal,
+  STATEFUL_TYPES,
+} from '../cli/engine/deploy/guard.js';
 import { creationPlan, plannedChange } from '../cli/engine/deploy/plan.js';
 import type { PlanFacts, PlannedChange, UserMove } from '../cli/engine/deploy/types.js';
 
-const change = (action: PlannedChange['action'], logicalId: string, type: string, over: Partial<PlannedChange> = {}): PlannedChange => ({
-  action, logicalId, type, replacement: false, conditional: false, stateful: STATEFUL_TYPES.has(type), ...over,
+const change = (
+  action: PlannedChange['action'],
+  logicalId: string,
+  type: string,
+  over: Partial<PlannedChange> = {},
+): PlannedChange => ({
+  action,
+  logicalId,
+  type,
+  replacement: false,
+  conditional: false,
+  stateful: STATEFUL_TYPES.has(type),
+  ...over,
 });
-const replaced = (logicalId: string, type: string) => change('modify', logicalId, type, { replacement: true, why: 'X is create-only and changes' });
+const replaced = (logicalId: string, type: string) =>
+  change('modify', logicalId, type, { replacement: true, why: 'X is create-only and changes' });
 
 describe('deploy guard: what is refused, and how to allow it', function () {
   // [what, the change, allowReplace, refused?]
@@ -20,14 +38,34 @@ describe('deploy guard: what is refused, and how to allow it', function () {
     ['a bucket replaced, another id allowed', replaced('Data', 'AWS::S3::Bucket'), ['Logs'], true],
     ['a bucket deleted', change('remove', 'Data', 'AWS::S3::Bucket'), [], true],
     ['a KMS key replaced', replaced('Key', 'AWS::KMS::Key'), [], true],
-    ['the Transfer server replaced (its endpoint is what partners use)', replaced('Server', 'AWS::Transfer::Server'), [], true],
+    [
+      'the Transfer server replaced (its endpoint is what partners use)',
+      replaced('Server', 'AWS::Transfer::Server'),
+      [],
+      true,
+    ],
     ['a log group deleted', change('remove', 'Logs', 'AWS::Logs::LogGroup'), [], true],
     ['a queue deleted', change('remove', 'Queue', 'AWS::SQS::Queue'), [], true],
     ['a queue deleted, allowed', change('remove', 'Queue', 'AWS::SQS::Queue'), ['Queue'], false],
     ['a queue updated in place', change('modify', 'Queue', 'AWS::SQS::Queue'), [], false],
-    ['a bucket that CloudFormation may replace (conditional): listed, not refused', change('modify', 'Data', 'AWS::S3::Bucket', { conditional: true }), [], false],
-    ['an SFTP user replaced (a create-only property changes)', replaced('UserBob', 'AWS::Transfer::User'), [], true],
-    ['an SFTP user removed (its user file is gone): listed, not refused', change('remove', 'UserBob', 'AWS::Transfer::User'), [], false],
+    [
+      'a bucket that CloudFormation may replace (conditional): listed, not refused',
+      change('modify', 'Data', 'AWS::S3::Bucket', { conditional: true }),
+      [],
+      false,
+    ],
+    [
+      'an SFTP user replaced (a create-only property changes)',
+      replaced('UserBob', 'AWS::Transfer::User'),
+      [],
+      true,
+    ],
+    [
+      'an SFTP user removed (its user file is gone): listed, not refused',
+      change('remove', 'UserBob', 'AWS::Transfer::User'),
+      [],
+      false,
+    ],
     ['a stateless role replaced', replaced('Role', 'AWS::IAM::Role'), [], false],
     ['a stateless topic deleted', change('remove', 'Topic', 'AWS::SNS::Topic'), [], false],
     ['a bucket added', change('add', 'Data', 'AWS::S3::Bucket'), [], false],
@@ -42,9 +80,18 @@ describe('deploy guard: what is refused, and how to allow it', function () {
   }
 
   it('inside a child stack the id to allow is Child/Id, and only that', function () {
-    const facts: PlanFacts = { changes: [], nested: [{ stack: 'Users0', changes: [replaced('UserBob', 'AWS::Transfer::User')] }], moves: [] };
-    expect(guard(facts, { allowReplace: [] }).refused.map((c) => c.logicalId)).to.deep.equal(['Users0/UserBob']);
-    expect(guard(facts, { allowReplace: ['UserBob'] }).refused.map((c) => c.logicalId), 'the bare id does not allow it').to.deep.equal(['Users0/UserBob']);
+    const facts: PlanFacts = {
+      changes: [],
+      nested: [{ stack: 'Users0', changes: [replaced('UserBob', 'AWS::Transfer::User')] }],
+      moves: [],
+    };
+    expect(guard(facts, { allowReplace: [] }).refused.map((c) => c.logicalId)).to.deep.equal([
+      'Users0/UserBob',
+    ]);
+    expect(
+      guard(facts, { allowReplace: ['UserBob'] }).refused.map((c) => c.logicalId),
+      'the bare id does not allow it',
+    ).to.deep.equal(['Users0/UserBob']);
     expect(guard(facts, { allowReplace: ['Users0/UserBob'] }).refused).to.deep.equal([]);
   });
 
@@ -52,27 +99,56 @@ describe('deploy guard: what is refused, and how to allow it', function () {
     const facts: PlanFacts = {
       changes: [change('remove', 'UserAnn', 'AWS::Transfer::User', { userName: 'ann' })],
       nested: [
-        { stack: 'Users0', changes: [change('remove', 'UserBob', 'AWS::Transfer::User', { userName: 'bob' }), change('remove', 'UserCid', 'AWS::Transfer::User', { userName: 'cid' })] },
-        { stack: 'Users1', changes: [change('add', 'UserCid', 'AWS::Transfer::User', { userName: 'cid' })] },
+        {
+          stack: 'Users0',
+          changes: [
+            change('remove', 'UserBob', 'AWS::Transfer::User', { userName: 'bob' }),
+            change('remove', 'UserCid', 'AWS::Transfer::User', { userName: 'cid' }),
+          ],
+        },
+        {
+          stack: 'Users1',
+          changes: [change('add', 'UserCid', 'AWS::Transfer::User', { userName: 'cid' })],
+        },
       ],
       moves: [{ userName: 'cid', from: 'Users0', to: 'Users1' }],
     };
     const plan = guard(facts, { allowReplace: [], allowUserMoves: true });
-    expect(plan.removedUsers.map((u) => `${u.logicalId} ${u.userName}`)).to.deep.equal(['UserAnn ann', 'Users0/UserBob bob']);
+    expect(plan.removedUsers.map((u) => `${u.logicalId} ${u.userName}`)).to.deep.equal([
+      'UserAnn ann',
+      'Users0/UserBob bob',
+    ]);
     expect(isRefused(plan)).to.equal(false);
   });
 
   // [what, moves, userStacks change, allowUserMoves, refused?]
-  const moveRows: Array<[string, UserMove[], { from: number; to: number } | undefined, boolean, boolean]> = [
-    ['a user moving between stacks', [{ userName: 'a', from: 'Users0', to: 'Users1' }], undefined, false, true],
-    ['a user moving, --allow-user-moves', [{ userName: 'a', from: 'Users0', to: 'Users1' }], undefined, true, false],
+  const moveRows: Array<
+    [string, UserMove[], { from: number; to: number } | undefined, boolean, boolean]
+  > = [
+    [
+      'a user moving between stacks',
+      [{ userName: 'a', from: 'Users0', to: 'Users1' }],
+      undefined,
+      false,
+      true,
+    ],
+    [
+      'a user moving, --allow-user-moves',
+      [{ userName: 'a', from: 'Users0', to: 'Users1' }],
+      undefined,
+      true,
+      false,
+    ],
     ['userStacks changing while users are deployed', [], { from: 2, to: 3 }, false, true],
     ['userStacks changing, --allow-user-moves', [], { from: 2, to: 3 }, true, false],
     ['no move, no userStacks change', [], undefined, false, false],
   ];
   for (const [what, moves, placementChange, allowUserMoves, refused] of moveRows) {
     it(`${refused ? 'refuses' : 'lets through'}: ${what}`, function () {
-      const plan = guard({ changes: [], nested: [], moves, placementChange }, { allowReplace: [], allowUserMoves });
+      const plan = guard(
+        { changes: [], nested: [], moves, placementChange },
+        { allowReplace: [], allowUserMoves },
+      );
       expect(isRefused(plan)).to.equal(refused);
       expect(plan.moves).to.deep.equal(allowUserMoves ? [] : moves);
       expect(plan.placementChange).to.deep.equal(allowUserMoves ? undefined : placementChange);
@@ -80,11 +156,31 @@ describe('deploy guard: what is refused, and how to allow it', function () {
   }
 
   it('a creation has nothing to judge: the plan has no nested, moves or userStacks fields', function () {
-    const plan = creationPlan({ Resources: { Data: { Type: 'AWS::S3::Bucket' }, UserBob: { Type: 'AWS::Transfer::User', Properties: { UserName: 'bob' } } } });
+    const plan = creationPlan({
+      Resources: {
+        Data: { Type: 'AWS::S3::Bucket' },
+        UserBob: { Type: 'AWS::Transfer::User', Properties: { UserName: 'bob' } },
+      },
+    });
     expect(Object.keys(plan)).to.deep.equal(['changes', 'refused', 'removedUsers']);
     expect(plan.changes).to.deep.equal([
-      { action: 'add', logicalId: 'Data', type: 'AWS::S3::Bucket', replacement: false, conditional: false, stateful: true },
-      { action: 'add', logicalId: 'UserBob', type: 'AWS::Transfer::User', replacement: false, conditional: false, stateful: true, userName: 'bob' },
+      {
+        action: 'add',
+        logicalId: 'Data',
+        type: 'AWS::S3::Bucket',
+        replacement: false,
+        conditional: false,
+        stateful: true,
+      },
+      {
+        action: 'add',
+        logicalId: 'UserBob',
+        type: 'AWS::Transfer::User',
+        replacement: false,
+        conditional: false,
+        stateful: true,
+        userName: 'bob',
+      },
     ]);
     expect(isRefused(plan)).to.equal(false);
   });
@@ -92,21 +188,48 @@ describe('deploy guard: what is refused, and how to allow it', function () {
 
 describe('deploy guard: the refusal says what would happen and which flags allow it', function () {
   it('stateful resources: each one, how it would be lost, and one --allow-replace per id', function () {
-    const plan = guard({ changes: [replaced('Data', 'AWS::S3::Bucket'), change('remove', 'Queue', 'AWS::SQS::Queue')] }, { allowReplace: [] });
+    const plan = guard(
+      {
+        changes: [
+          replaced('Data', 'AWS::S3::Bucket'),
+          change('remove', 'Queue', 'AWS::SQS::Queue'),
+        ],
+      },
+      { allowReplace: [] },
+    );
     const err = refusal(plan, 'gw');
     expect(err.kind).to.equal('failed');
-    expect(err.message).to.equal('refused: the change to gw would replace or delete 2 stateful resources');
-    expect(err.hint).to.equal('nothing was changed. If this is intended, allow each one: --allow-replace Data --allow-replace Queue');
+    expect(err.message).to.equal(
+      'refused: the change to gw would replace or delete 2 stateful resources',
+    );
+    expect(err.hint).to.equal(
+      'nothing was changed. If this is intended, allow each one: --allow-replace Data --allow-replace Queue',
+    );
     expect(err.problems).to.deep.equal([
-      { field: 'Data', message: 'AWS::S3::Bucket would be replaced (X is create-only and changes)' },
+      {
+        field: 'Data',
+        message: 'AWS::S3::Bucket would be replaced (X is create-only and changes)',
+      },
       { field: 'Queue', message: 'AWS::SQS::Queue would be deleted' },
     ]);
   });
 
   it('user moves: the count, the userStacks change, the first ten moves and how many more', function () {
-    const moves = Array.from({ length: 12 }, (_, i) => ({ userName: `u${i}`, from: '(root stack)', to: 'Users0' }));
-    const err = refusal(guard({ changes: [], nested: [], moves, placementChange: { from: 0, to: 1 } }, { allowReplace: [] }), 'gw');
-    expect(err.message).to.equal('refused: the change to gw would move 12 SFTP users between stacks (userStacks unset → 1)');
+    const moves = Array.from({ length: 12 }, (_, i) => ({
+      userName: `u${i}`,
+      from: '(root stack)',
+      to: 'Users0',
+    }));
+    const err = refusal(
+      guard(
+        { changes: [], nested: [], moves, placementChange: { from: 0, to: 1 } },
+        { allowReplace: [] },
+      ),
+      'gw',
+    );
+    expect(err.message).to.equal(
+      'refused: the change to gw would move 12 SFTP users between stacks (userStacks unset → 1)',
+    );
     expect(err.hint).to.match(/--allow-user-moves$/);
     expect(err.problems).to.have.length(11);
     expect(err.problems[0]).to.deep.equal({ field: 'u0', message: '(root stack) → Users0' });
@@ -114,26 +237,86 @@ describe('deploy guard: the refusal says what would happen and which flags allow
   });
 
   it('stateful resources and user moves together: the stateful resources are named first', function () {
-    const plan = guard({ changes: [replaced('Data', 'AWS::S3::Bucket')], nested: [], moves: [{ userName: 'a', from: 'Users0', to: 'Users1' }] }, { allowReplace: [] });
-    expect(refusal(plan, 'gw').message).to.equal('refused: the change to gw would replace or delete 1 stateful resource');
+    const plan = guard(
+      {
+        changes: [replaced('Data', 'AWS::S3::Bucket')],
+        nested: [],
+        moves: [{ userName: 'a', from: 'Users0', to: 'Users1' }],
+      },
+      { allowReplace: [] },
+    );
+    expect(refusal(plan, 'gw').message).to.equal(
+      'refused: the change to gw would replace or delete 1 stateful resource',
+    );
   });
 });
 
 describe('plannedChange: every planned change is made the same way', function () {
   const bucket = (name: string) => ({ Type: 'AWS::S3::Bucket', Properties: { BucketName: name } });
-  it('replacement from create-only properties, from CloudFormation\'s True, and its Conditional', function () {
-    expect(plannedChange({ action: 'modify', logicalId: 'Data', before: bucket('a'), after: bucket('b') })).to.deep.equal({
-      action: 'modify', logicalId: 'Data', type: 'AWS::S3::Bucket', replacement: true, conditional: false, why: 'BucketName is create-only and changes', stateful: true,
+  it("replacement from create-only properties, from CloudFormation's True, and its Conditional", function () {
+    expect(
+      plannedChange({
+        action: 'modify',
+        logicalId: 'Data',
+        before: bucket('a'),
+        after: bucket('b'),
+      }),
+    ).to.deep.equal({
+      action: 'modify',
+      logicalId: 'Data',
+      type: 'AWS::S3::Bucket',
+      replacement: true,
+      conditional: false,
+      why: 'BucketName is create-only and changes',
+      stateful: true,
     });
-    expect(plannedChange({ action: 'modify', logicalId: 'Data', before: bucket('a'), after: bucket('a'), replacement: 'True' })).to.deep.include({ replacement: true, why: 'CloudFormation says it will be replaced' });
-    expect(plannedChange({ action: 'modify', logicalId: 'Data', before: bucket('a'), after: bucket('a'), replacement: 'Conditional' })).to.deep.include({ replacement: false, conditional: true });
-    expect(plannedChange({ action: 'modify', logicalId: 'Data', before: bucket('a'), after: bucket('b'), replacement: 'Conditional' }), 'a known replacement is not conditional').to.deep.include({ replacement: true, conditional: false });
+    expect(
+      plannedChange({
+        action: 'modify',
+        logicalId: 'Data',
+        before: bucket('a'),
+        after: bucket('a'),
+        replacement: 'True',
+      }),
+    ).to.deep.include({ replacement: true, why: 'CloudFormation says it will be replaced' });
+    expect(
+      plannedChange({
+        action: 'modify',
+        logicalId: 'Data',
+        before: bucket('a'),
+        after: bucket('a'),
+        replacement: 'Conditional',
+      }),
+    ).to.deep.include({ replacement: false, conditional: true });
+    expect(
+      plannedChange({
+        action: 'modify',
+        logicalId: 'Data',
+        before: bucket('a'),
+        after: bucket('b'),
+        replacement: 'Conditional',
+      }),
+      'a known replacement is not conditional',
+    ).to.deep.include({ replacement: true, conditional: false });
   });
 
   it('SFTP users by their name, from the template after (before, when removed)', function () {
     const user = (n: string) => ({ Type: 'AWS::Transfer::User', Properties: { UserName: n } });
-    expect(plannedChange({ action: 'remove', logicalId: 'U', before: user('gone') }).userName).to.equal('gone');
-    expect(plannedChange({ action: 'add', logicalId: 'U', after: user('new') }).userName).to.equal('new');
-    expect(plannedChange({ action: 'add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' })).to.deep.equal({ action: 'add', logicalId: 'Q', type: 'AWS::SQS::Queue', replacement: false, conditional: false, stateful: true });
+    expect(
+      plannedChange({ action: 'remove', logicalId: 'U', before: user('gone') }).userName,
+    ).to.equal('gone');
+    expect(plannedChange({ action: 'add', logicalId: 'U', after: user('new') }).userName).to.equal(
+      'new',
+    );
+    expect(
+      plannedChange({ action: 'add', logicalId: 'Q', resourceType: 'AWS::SQS::Queue' }),
+    ).to.deep.equal({
+      action: 'add',
+      logicalId: 'Q',
+      type: 'AWS::SQS::Queue',
+      replacement: false,
+      conditional: false,
+      stateful: true,
+    });
   });
 });

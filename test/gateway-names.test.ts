@@ -8,11 +8,21 @@ import { libjsonnet } from '../cli/adapters/jsonnet.js';
 import { loadConfig } from '../cli/engine/config/load.js';
 import { RecordingReporter } from '../cli/engine/reporter.js';
 import { synthesize } from '../cli/engine/synthesize.js';
-import { defaultSecretPrefix, destinationSecretName, GATEWAY_TAG } from '../shared/gateway-names.js';
+import {
+  defaultSecretPrefix,
+  destinationSecretName,
+  GATEWAY_TAG,
+} from '../shared/gateway-names.js';
 import { repoRoot } from './helpers/project.js';
 
-interface Resource { Type: string; Properties?: Record<string, unknown> }
-interface Statement { Sid?: string; Condition?: Record<string, Record<string, unknown>> }
+interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+}
+interface Statement {
+  Sid?: string;
+  Condition?: Record<string, Record<string, unknown>>;
+}
 
 /** Every IAM policy statement in a resource's Properties, wherever it sits. */
 function statements(value: unknown, out: Statement[] = []): Statement[] {
@@ -27,7 +37,11 @@ function statements(value: unknown, out: Statement[] = []): Statement[] {
 
 describe('gateway names (shared/gateway-names.ts)', () => {
   it('the jsonnet library names the same gateway tag as the TypeScript code', async () => {
-    const text = await libjsonnet.evaluateSnippet("(import 'tags.libsonnet').gatewayTag", path.join(repoRoot, 'test.jsonnet'), { jpath: [path.join(repoRoot, 'libsonnet')] });
+    const text = await libjsonnet.evaluateSnippet(
+      "(import 'tags.libsonnet').gatewayTag",
+      path.join(repoRoot, 'test.jsonnet'),
+      { jpath: [path.join(repoRoot, 'libsonnet')] },
+    );
     expect(JSON.parse(text)).to.equal(GATEWAY_TAG);
   });
 
@@ -36,12 +50,21 @@ describe('gateway names (shared/gateway-names.ts)', () => {
       { configFile: path.join(repoRoot, 'sftpgw.yaml'), cwd: repoRoot, environment: {} },
       { jsonnet: libjsonnet, reporter: new RecordingReporter() },
     );
-    const config = await loadConfig({ configFile: path.join(repoRoot, 'sftpgw.yaml'), cwd: repoRoot, environment: {} }, new RecordingReporter());
-    const resources = Object.values((template as { Resources: Record<string, Resource> }).Resources);
+    const config = await loadConfig(
+      { configFile: path.join(repoRoot, 'sftpgw.yaml'), cwd: repoRoot, environment: {} },
+      new RecordingReporter(),
+    );
+    const resources = Object.values(
+      (template as { Resources: Record<string, Resource> }).Resources,
+    );
 
     // The function reads only secrets carrying GATEWAY_TAG = the stack.
-    const read = resources.flatMap((r) => statements(r.Properties)).find((s) => s.Sid === 'ReadThisGatewaysDestinations');
-    expect(read?.Condition?.StringEquals, 'the secret-read statement').to.deep.equal({ [`secretsmanager:ResourceTag/${GATEWAY_TAG}`]: { Ref: 'AWS::StackName' } });
+    const read = resources
+      .flatMap((r) => statements(r.Properties))
+      .find((s) => s.Sid === 'ReadThisGatewaysDestinations');
+    expect(read?.Condition?.StringEquals, 'the secret-read statement').to.deep.equal({
+      [`secretsmanager:ResourceTag/${GATEWAY_TAG}`]: { Ref: 'AWS::StackName' },
+    });
 
     // ... and the CLI puts the same tag, valued with the stack name, on what it builds.
     const server = resources.find((r) => r.Type === 'AWS::Transfer::Server');
@@ -50,7 +73,10 @@ describe('gateway names (shared/gateway-names.ts)', () => {
 
   it('the default secret prefix is sftpgw/<stack>, and the config falls back to it', async () => {
     expect(defaultSecretPrefix('gw')).to.equal('sftpgw/gw');
-    const config = await loadConfig({ configFile: path.join(repoRoot, 'sftpgw.yaml'), cwd: repoRoot, environment: {} }, new RecordingReporter());
+    const config = await loadConfig(
+      { configFile: path.join(repoRoot, 'sftpgw.yaml'), cwd: repoRoot, environment: {} },
+      new RecordingReporter(),
+    );
     expect(config.outbound?.secretPrefix).to.equal(defaultSecretPrefix(config.stackName));
   });
 

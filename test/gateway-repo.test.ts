@@ -12,7 +12,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CloudFormationClient, DescribeStacksCommand, GetTemplateCommand } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStacksCommand,
+  GetTemplateCommand,
+} from '@aws-sdk/client-cloudformation';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
 import { keyPair } from './helpers/keys.js';
@@ -36,23 +40,50 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
   let tarball = '';
   let cfn: CloudFormationClient;
 
-  function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Step {
-    const r = spawnSync(cmd, args, { cwd: opts.cwd ?? gw, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 5 * MINUTE, maxBuffer: 64 * 1024 * 1024 });
-    if (r.error) throw new Error(`${cmd} ${args.join(' ')}: ${r.error.message}\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  function run(
+    cmd: string,
+    args: string[],
+    opts: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  ): Step {
+    const r = spawnSync(cmd, args, {
+      cwd: opts.cwd ?? gw,
+      env: { ...env, ...opts.env },
+      encoding: 'utf8',
+      timeout: opts.timeoutMs ?? 5 * MINUTE,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (r.error)
+      throw new Error(
+        `${cmd} ${args.join(' ')}: ${r.error.message}\n${r.stdout ?? ''}${r.stderr ?? ''}`,
+      );
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   }
   const ok = (s: Step, what: string): Step => {
-    expect(s.status, `${what} exited ${s.status}\n--- stdout\n${s.stdout}\n--- stderr\n${s.stderr}`).to.equal(0);
+    expect(
+      s.status,
+      `${what} exited ${s.status}\n--- stdout\n${s.stdout}\n--- stderr\n${s.stderr}`,
+    ).to.equal(0);
     return s;
   };
   /** The sftpgw the gateway repository installed (never this checkout's). */
-  const sftpgw = (args: string[]): Step => run(path.join(gw, 'node_modules', '.bin', 'sftpgw'), args);
-  const gitlabCiLocal = (args: string[]): Step => run(path.join(repoRoot, 'node_modules', '.bin', 'gitlab-ci-local'), ['--force-shell-executor', ...args], { timeoutMs: 10 * MINUTE });
-  const git = (args: string[]): Step => ok(run('git', ['-c', 'user.name=sftpgw test', '-c', 'user.email=test@sftpgw.invalid', ...args]), `git ${args[0]}`);
+  const sftpgw = (args: string[]): Step =>
+    run(path.join(gw, 'node_modules', '.bin', 'sftpgw'), args);
+  const gitlabCiLocal = (args: string[]): Step =>
+    run(
+      path.join(repoRoot, 'node_modules', '.bin', 'gitlab-ci-local'),
+      ['--force-shell-executor', ...args],
+      { timeoutMs: 10 * MINUTE },
+    );
+  const git = (args: string[]): Step =>
+    ok(
+      run('git', ['-c', 'user.name=sftpgw test', '-c', 'user.email=test@sftpgw.invalid', ...args]),
+      `git ${args[0]}`,
+    );
 
   async function stackStatus(name: string): Promise<string | undefined> {
     try {
-      return (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]?.StackStatus;
+      return (await cfn.send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]
+        ?.StackStatus;
     } catch {
       return undefined;
     }
@@ -74,24 +105,51 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
     // name, lifecycle) describe this checkout: the gateway repository's npm
     // must not see them.
     for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
-    cfn = new CloudFormationClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-    const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    cfn = new CloudFormationClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const s3 = new S3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: 'gw-e2e-artifacts' }));
 
     work = tempDir('sftpgw-e2e-');
     // `npm test` has just built dist/ (pretest): pack what a release would ship.
-    const pack = ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: repoRoot }), 'npm pack');
+    const pack = ok(
+      run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+        cwd: repoRoot,
+      }),
+      'npm pack',
+    );
     tarball = path.join(work, (JSON.parse(pack.stdout) as Array<{ filename: string }>)[0].filename);
 
     // init, as a user with sftpgw at hand would (this checkout's CLI).
-    const init = spawnSync(process.execPath, [cliBin, 'init', 'acme-gateway', '--package', `file:${tarball}`], { cwd: work, env, encoding: 'utf8' });
+    const init = spawnSync(
+      process.execPath,
+      [cliBin, 'init', 'acme-gateway', '--package', `file:${tarball}`],
+      { cwd: work, env, encoding: 'utf8' },
+    );
     expect(init.status, init.stderr).to.equal(0);
     gw = path.join(work, 'acme-gateway');
     const config = path.join(gw, 'sftpgw.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('# artifacts:\n#   bucket: my-artifact-bucket', 'artifacts:\n  bucket: gw-e2e-artifacts'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        '# artifacts:\n#   bucket: my-artifact-bucket',
+        'artifacts:\n  bucket: gw-e2e-artifacts',
+      ),
+    );
 
     // The one install; the lock file is committed, as the pipeline's npm ci and cache key need it.
-    ok(run('npm', ['install', '--no-audit', '--no-fund'], { timeoutMs: 20 * MINUTE }), 'npm install in the gateway repository');
+    ok(
+      run('npm', ['install', '--no-audit', '--no-fund'], { timeoutMs: 20 * MINUTE }),
+      'npm install in the gateway repository',
+    );
     git(['init', '-q', '-b', 'main']);
     git(['add', '-A']);
     git(['commit', '-q', '-m', 'new gateway (sftpgw init)']);
@@ -102,33 +160,61 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
   });
 
   it('the package holds what the CLI needs at run time, and no tests or sources', function () {
-    const listing = ok(run('tar', ['-tzf', tarball], { cwd: work }), 'tar').stdout.split('\n').filter(Boolean);
-    for (const f of ['package/bin/sftpgw.js', 'package/dist/cli/main.js', 'package/dist/handler/index.js', 'package/cli/generated/resource-types.json', 'package/cli/generated/resources/aws-s3-bucket.js', 'package/cli/generated/intrinsic.js', 'package/libsonnet/gateway.libsonnet', 'package/templates/gateway.jsonnet', 'package/templates/init/gitlab-ci.yml']) {
+    const listing = ok(run('tar', ['-tzf', tarball], { cwd: work }), 'tar')
+      .stdout.split('\n')
+      .filter(Boolean);
+    for (const f of [
+      'package/bin/sftpgw.js',
+      'package/dist/cli/main.js',
+      'package/dist/handler/index.js',
+      'package/cli/generated/resource-types.json',
+      'package/cli/generated/resources/aws-s3-bucket.js',
+      'package/cli/generated/intrinsic.js',
+      'package/libsonnet/gateway.libsonnet',
+      'package/templates/gateway.jsonnet',
+      'package/templates/init/gitlab-ci.yml',
+    ]) {
       expect(listing, f).to.include(f);
     }
-    expect(listing.filter((f) => /(^package\/test\/|\.test\.|\/dist\/test\/|\/dist\/bench\/|\.ts$|\.map$)/.test(f))).to.deep.equal([]);
-    const lock = JSON.parse(readFileSync(path.join(gw, 'package-lock.json'), 'utf8')) as { packages: Record<string, { resolved?: string }> };
+    expect(
+      listing.filter((f) =>
+        /(^package\/test\/|\.test\.|\/dist\/test\/|\/dist\/bench\/|\.ts$|\.map$)/.test(f),
+      ),
+    ).to.deep.equal([]);
+    const lock = JSON.parse(readFileSync(path.join(gw, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { resolved?: string }>;
+    };
     // npm records the tarball relative to the repository.
     const resolved = lock.packages['node_modules/@sftpgw/cli']?.resolved ?? '';
     expect(path.resolve(gw, resolved.replace(/^file:/, ''))).to.equal(tarball);
     // ssh2's optional native addons stay unbuilt (allowScripts in the scaffold's package.json).
-    expect(existsSync(path.join(gw, 'node_modules', 'ssh2', 'lib', 'protocol', 'crypto', 'build'))).to.equal(false);
+    expect(
+      existsSync(path.join(gw, 'node_modules', 'ssh2', 'lib', 'protocol', 'crypto', 'build')),
+    ).to.equal(false);
   });
 
   it('runs the operator commands from the gateway repository: build, validate with reports, users add, build, deploy, diff', function () {
     const first = ok(sftpgw(['build']), 'sftpgw build');
     expect(first.stderr).to.match(/built acme-gateway: \d+ resources, 1 users/);
 
-    const validate = ok(sftpgw(['validate', '--report', 'codequality=cq.json', '--report', 'junit=validate.xml']), 'sftpgw validate');
+    const validate = ok(
+      sftpgw(['validate', '--report', 'codequality=cq.json', '--report', 'junit=validate.xml']),
+      'sftpgw validate',
+    );
     expect(validate.stdout + validate.stderr).to.include('0 errors');
     expect(JSON.parse(readFileSync(path.join(gw, 'cq.json'), 'utf8'))).to.be.an('array');
-    const junit = new XMLParser({ ignoreAttributes: false }).parse(readFileSync(path.join(gw, 'validate.xml'), 'utf8')) as Record<string, unknown>;
+    const junit = new XMLParser({ ignoreAttributes: false }).parse(
+      readFileSync(path.join(gw, 'validate.xml'), 'utf8'),
+    ) as Record<string, unknown>;
     expect(junit).to.have.property('testsuites');
 
     const key = keyPair('ed25519', 'transfer@acme');
     writeFileSync(path.join(gw, 'acme.pub'), key.publicKey + '\n');
     ok(sftpgw(['users', 'add', 'acme', '--key', 'acme.pub']), 'sftpgw users add');
-    expect(readdirSync(path.join(gw, 'users')).sort()).to.deep.equal(['acme.libsonnet', 'example-partner.libsonnet']);
+    expect(readdirSync(path.join(gw, 'users')).sort()).to.deep.equal([
+      'acme.libsonnet',
+      'example-partner.libsonnet',
+    ]);
     const second = ok(sftpgw(['build']), 'sftpgw build with two users');
     expect(second.stderr).to.match(/built acme-gateway: \d+ resources, 2 users/);
 
@@ -163,15 +249,27 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
 
     // deploy-production is manual and needs plan-production: the first
     // production deploy executes a change set of a stack that does not exist yet.
-    const prod = jobsPassed(gitlabCiLocal(['--needs', 'deploy-production']), ['plan-production', 'deploy-production']);
+    const prod = jobsPassed(gitlabCiLocal(['--needs', 'deploy-production']), [
+      'plan-production',
+      'deploy-production',
+    ]);
     expect(prod).to.match(/change set sftpgw-\S+ is ready for review and was not executed/);
     expect(await stackStatus('acme-gateway-production')).to.equal('CREATE_COMPLETE');
-    const template = JSON.parse((await cfn.send(new GetTemplateCommand({ StackName: 'acme-gateway-production' }))).TemplateBody ?? '{}') as { Resources: Record<string, { Type: string; Properties?: { UserName?: string } }> };
-    const users = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Transfer::User').map((r) => r.Properties?.UserName).sort();
+    const template = JSON.parse(
+      (await cfn.send(new GetTemplateCommand({ StackName: 'acme-gateway-production' })))
+        .TemplateBody ?? '{}',
+    ) as { Resources: Record<string, { Type: string; Properties?: { UserName?: string } }> };
+    const users = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::Transfer::User')
+      .map((r) => r.Properties?.UserName)
+      .sort();
     expect(users).to.deep.equal(['acme', 'example-partner']);
 
     // A second main pipeline finds nothing to change: plan leaves no change set, the manual job says so.
-    const again = jobsPassed(gitlabCiLocal(['--needs', 'deploy-production']), ['plan-production', 'deploy-production']);
+    const again = jobsPassed(gitlabCiLocal(['--needs', 'deploy-production']), [
+      'plan-production',
+      'deploy-production',
+    ]);
     expect(again).to.include('no changes');
   });
 });

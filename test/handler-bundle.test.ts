@@ -14,7 +14,9 @@ describe('handler bundle (dist/handler/index.js)', function () {
 
   it('imports nothing but Node built-ins', function () {
     const code = readFileSync(bundle, 'utf8');
-    const specifiers = [...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]);
+    const specifiers = [
+      ...code.matchAll(/\bfrom\s*["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']\s*\)/g),
+    ].map((m) => m[1] ?? m[2]);
     expect(specifiers.length).to.be.greaterThan(0);
     for (const s of specifiers) expect(s, `bundle imports ${s}`).to.match(/^node:/);
     // ssh2's optional addon stays a require() inside try/catch (never bundled).
@@ -36,9 +38,16 @@ describe('handler bundle (dist/handler/index.js)', function () {
     const saved = process.env.SECRET_PREFIX;
     delete process.env.SECRET_PREFIX;
     try {
-      const { handler } = (await import(pathToFileURL(file).href + '?fresh')) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+      const { handler } = (await import(pathToFileURL(file).href + '?fresh')) as {
+        handler: (e: unknown, c: unknown) => Promise<unknown>;
+      };
       let error: Error | undefined;
-      await handler({ Records: [] }, { awsRequestId: 'r', getRemainingTimeInMillis: () => 60_000 }).catch((e: Error) => { error = e; });
+      await handler(
+        { Records: [] },
+        { awsRequestId: 'r', getRemainingTimeInMillis: () => 60_000 },
+      ).catch((e: Error) => {
+        error = e;
+      });
       expect(error?.message).to.match(/SECRET_PREFIX is not set/);
     } finally {
       if (saved !== undefined) process.env.SECRET_PREFIX = saved;

@@ -17,7 +17,14 @@ import path from 'node:path';
 import { GetBucketTaggingCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { expect } from 'chai';
-import { logLines, logStrings, metricLines, startHandlerHarness, type HandlerHarnessWithSshd, type Invocation } from './helpers/handler-harness.js';
+import {
+  logLines,
+  logStrings,
+  metricLines,
+  startHandlerHarness,
+  type HandlerHarnessWithSshd,
+  type Invocation,
+} from './helpers/handler-harness.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
 import { cleanTempDirs, listFiles, tempDir } from './helpers/project.js';
 
@@ -64,11 +71,76 @@ interface Case {
 }
 
 // Values a password or passphrase may hold that once broke lines or errors.
-const HOSTILE_VALUES = ['{"time":"', '"', '\\', '","', 'delivered', 'info', '2026', 'error', 'a', 'e', 'x1', 'null', ':', 'req-', 'ü€😀', 'tab\there', 'line\nbreak', '</script>', '%s%n', '[redacted]'];
-const BAD_PATTERNS = ['never)|(?:xyz', '(a)\\1', '(?=x).*', '(?<=a)b', '(?<!a)b', '\\u00e9', 'a\\Z', '([unclosed', 'x{1001}', '*', '(?P<n>a)(?P<n>b)', '\\', '((((((((((a'];
-const REDOS_PATTERNS = ['([A-Za-z0-9]+[-_]?)+\\.csv', '(a+)+b', '(a|aa)+c', '(.*a){12}z', '(a|a?)+b'];
-const WRONG_VALUES: unknown[] = [null, 0, -1, 1.5, true, [], {}, '', ' ', 'x'.repeat(5000), [null], { $ref: '#' }, '\u0000'];
-const FIELDS = ['Host', 'Port', 'Username', 'PrivateKey', 'Passphrase', 'Password', 'TrustedHostKeys', 'RemoteDirectory', 'FilePattern'];
+const HOSTILE_VALUES = [
+  '{"time":"',
+  '"',
+  '\\',
+  '","',
+  'delivered',
+  'info',
+  '2026',
+  'error',
+  'a',
+  'e',
+  'x1',
+  'null',
+  ':',
+  'req-',
+  'ü€😀',
+  'tab\there',
+  'line\nbreak',
+  '</script>',
+  '%s%n',
+  '[redacted]',
+];
+const BAD_PATTERNS = [
+  'never)|(?:xyz',
+  '(a)\\1',
+  '(?=x).*',
+  '(?<=a)b',
+  '(?<!a)b',
+  '\\u00e9',
+  'a\\Z',
+  '([unclosed',
+  'x{1001}',
+  '*',
+  '(?P<n>a)(?P<n>b)',
+  '\\',
+  '((((((((((a',
+];
+const REDOS_PATTERNS = [
+  '([A-Za-z0-9]+[-_]?)+\\.csv',
+  '(a+)+b',
+  '(a|aa)+c',
+  '(.*a){12}z',
+  '(a|a?)+b',
+];
+const WRONG_VALUES: unknown[] = [
+  null,
+  0,
+  -1,
+  1.5,
+  true,
+  [],
+  {},
+  '',
+  ' ',
+  'x'.repeat(5000),
+  [null],
+  { $ref: '#' },
+  '\u0000',
+];
+const FIELDS = [
+  'Host',
+  'Port',
+  'Username',
+  'PrivateKey',
+  'Passphrase',
+  'Password',
+  'TrustedHostKeys',
+  'RemoteDirectory',
+  'FilePattern',
+];
 
 describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + sshd)`, function () {
   this.timeout(240_000);
@@ -78,14 +150,31 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
 
   before(async function () {
     h = await startHandlerHarness({ env: { DEADLINE_MARGIN_SECONDS: '1' } });
-    await h.s3.send(new PutBucketTaggingCommand({ Bucket: h.bucket, Tagging: { TagSet: BUCKET_TAGS } }));
-    const scan = execFileSync('sh', ['-c', `ssh-keyscan -p ${h.sshd.port} -t ed25519 127.0.0.1 2>&1`], { encoding: 'utf8' });
+    await h.s3.send(
+      new PutBucketTaggingCommand({ Bucket: h.bucket, Tagging: { TagSet: BUCKET_TAGS } }),
+    );
+    const scan = execFileSync(
+      'sh',
+      ['-c', `ssh-keyscan -p ${h.sshd.port} -t ed25519 127.0.0.1 2>&1`],
+      { encoding: 'utf8' },
+    );
     const pub = path.join(tempDir(), 'host.pub');
     writeFileSync(pub, h.sshd.hostPublicKey + '\n');
     const lf = execFileSync('ssh-keygen', ['-lf', pub], { encoding: 'utf8' }).trim();
     const line = scan.split('\n').find((l) => l.startsWith('['))!;
-    hostKeyForms = [scan, line, lf, lf.split(' ')[1], h.sshd.hostPublicKey, `127.0.0.1 ${line.split(' ').slice(1).join(' ')}`, `# pinned 2026\n${h.sshd.hostPublicKey}\n`];
-    clientSecrets.push(...secretFragments(h.sshd.clientKey.privateKey), 'BEGIN OPENSSH PRIVATE KEY');
+    hostKeyForms = [
+      scan,
+      line,
+      lf,
+      lf.split(' ')[1],
+      h.sshd.hostPublicKey,
+      `127.0.0.1 ${line.split(' ').slice(1).join(' ')}`,
+      `# pinned 2026\n${h.sshd.hostPublicKey}\n`,
+    ];
+    clientSecrets.push(
+      ...secretFragments(h.sshd.clientKey.privateKey),
+      'BEGIN OPENSSH PRIVATE KEY',
+    );
   });
 
   after(async function () {
@@ -97,7 +186,15 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
     const key = `f${i}`;
     const secret = h.validSecret(key);
-    const c: Case = { label: '', verdict: 'delivered', secrets: [], unquoted: [], file: `data-${i}.csv`, event: (good) => ({ Records: [good] }), metrics: 1 };
+    const c: Case = {
+      label: '',
+      verdict: 'delivered',
+      secrets: [],
+      unquoted: [],
+      file: `data-${i}.csv`,
+      event: (good) => ({ Records: [good] }),
+      metrics: 1,
+    };
     const asText = () => JSON.stringify(secret);
     const worst = (v: Verdict) => {
       if (v === 'nothing' || c.verdict === 'nothing') c.verdict = 'nothing';
@@ -106,96 +203,336 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
 
     // Mutations that keep a secret valid (and so still deliver).
     const benign: Array<[string, () => void]> = [
-      ['hostile password', () => { secret.Password = pick(HOSTILE_VALUES); }],
-      ['hostile passphrase', () => { secret.Passphrase = pick(HOSTILE_VALUES); }],
-      ['username is the password', () => { secret.Password = h.sshd.user; }],
-      ['host key as the tools print it', () => { secret.TrustedHostKeys = [pick(hostKeyForms)]; }],
+      [
+        'hostile password',
+        () => {
+          secret.Password = pick(HOSTILE_VALUES);
+        },
+      ],
+      [
+        'hostile passphrase',
+        () => {
+          secret.Passphrase = pick(HOSTILE_VALUES);
+        },
+      ],
+      [
+        'username is the password',
+        () => {
+          secret.Password = h.sshd.user;
+        },
+      ],
+      [
+        'host key as the tools print it',
+        () => {
+          secret.TrustedHostKeys = [pick(hostKeyForms)];
+        },
+      ],
     ];
     const secretMutations: Array<[string, () => void]> = [
-      ['bad pattern', () => { const p = pick(BAD_PATTERNS); secret.FilePattern = p; worst('nothing'); if (p.length >= 6) c.unquoted.push(p); }],
-      ['private key pasted into FilePattern', () => {
-        const k = keyPair('ed25519', 'pasted@fuzz').privateKey;
-        secret.FilePattern = `(${k.slice(0, 900)}`;
-        c.secrets.push(...secretFragments(k)); worst('nothing');
-      }],
-      ['ReDoS pattern, name not matching', () => { secret.FilePattern = pick(REDOS_PATTERNS); c.file = `${'a'.repeat(30 + Math.floor(r() * 20))}-${i}!`; worst('nothing'); }],
-      ['unknown keys', () => {
-        const n = pick([1, 3, 50, 2000]);
-        for (let k = 0; k < n; k++) {
-          const value = `uv-${i}-${k}-${Math.floor(r() * 1e9)}`;
-          const name = pick([`Extra${k}`, 'PassPhrase', `${value}-name`, keyPair('ed25519', 'as-name@fuzz').privateKey]);
-          secret[name] = value;
-          c.secrets.push(value);
-        }
-        c.secrets.push(...secretFragments(keyPair('ed25519', 'as-name@fuzz').privateKey));
-        worst('nothing');
-      }],
-      ['wrong type', () => {
-        const field = pick(FIELDS);
-        const value = pick(WRONG_VALUES);
-        secret[field] = value;
-        // A string is the right type for a password or passphrase: it may still deliver (by key).
-        if ((field === 'Password' || field === 'Passphrase') && typeof value === 'string' && value !== '') {
-          worst('either');
-        } else {
+      [
+        'bad pattern',
+        () => {
+          const p = pick(BAD_PATTERNS);
+          secret.FilePattern = p;
           worst('nothing');
-        }
-      }],
-      ['field missing', () => { delete secret[pick(['Host', 'Username', 'TrustedHostKeys', 'RemoteDirectory', 'FilePattern'])]; worst('nothing'); }],
-      ['no credentials', () => { delete secret.PrivateKey; worst('nothing'); }],
-      ['control character', () => {
-        const field = pick(['RemoteDirectory', 'Username']);
-        const v = String(secret[field]);
-        const at = Math.floor(r() * v.length);
-        secret[field] = v.slice(0, at) + pick(['\u0000', '\n', '\r', '\u001b', '\u007f', '\u0085']) + v.slice(at);
-        worst('nothing');
-      }],
-      ['passphrase inside RemoteDirectory', () => {
-        const p = `pp-${Math.floor(r() * 1e12)}`;
-        secret.Passphrase = p;
-        secret.RemoteDirectory = `${secret.RemoteDirectory as string}/no-such-${p}`;
-        worst('nothing');
-      }],
-      ['host key not the server\'s', () => { secret.TrustedHostKeys = [keyPair('ed25519', 'other@fuzz').publicKey]; worst('nothing'); }],
-      ['host key garbage', () => { secret.TrustedHostKeys = [pick(['MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48', '# only a comment', 'SHA256:short', keyPair('ed25519').privateKey, 'ssh-ed25519 AAAA'])]; worst('nothing'); }],
+          if (p.length >= 6) c.unquoted.push(p);
+        },
+      ],
+      [
+        'private key pasted into FilePattern',
+        () => {
+          const k = keyPair('ed25519', 'pasted@fuzz').privateKey;
+          secret.FilePattern = `(${k.slice(0, 900)}`;
+          c.secrets.push(...secretFragments(k));
+          worst('nothing');
+        },
+      ],
+      [
+        'ReDoS pattern, name not matching',
+        () => {
+          secret.FilePattern = pick(REDOS_PATTERNS);
+          c.file = `${'a'.repeat(30 + Math.floor(r() * 20))}-${i}!`;
+          worst('nothing');
+        },
+      ],
+      [
+        'unknown keys',
+        () => {
+          const n = pick([1, 3, 50, 2000]);
+          for (let k = 0; k < n; k++) {
+            const value = `uv-${i}-${k}-${Math.floor(r() * 1e9)}`;
+            const name = pick([
+              `Extra${k}`,
+              'PassPhrase',
+              `${value}-name`,
+              keyPair('ed25519', 'as-name@fuzz').privateKey,
+            ]);
+            secret[name] = value;
+            c.secrets.push(value);
+          }
+          c.secrets.push(...secretFragments(keyPair('ed25519', 'as-name@fuzz').privateKey));
+          worst('nothing');
+        },
+      ],
+      [
+        'wrong type',
+        () => {
+          const field = pick(FIELDS);
+          const value = pick(WRONG_VALUES);
+          secret[field] = value;
+          // A string is the right type for a password or passphrase: it may still deliver (by key).
+          if (
+            (field === 'Password' || field === 'Passphrase') &&
+            typeof value === 'string' &&
+            value !== ''
+          ) {
+            worst('either');
+          } else {
+            worst('nothing');
+          }
+        },
+      ],
+      [
+        'field missing',
+        () => {
+          delete secret[
+            pick(['Host', 'Username', 'TrustedHostKeys', 'RemoteDirectory', 'FilePattern'])
+          ];
+          worst('nothing');
+        },
+      ],
+      [
+        'no credentials',
+        () => {
+          delete secret.PrivateKey;
+          worst('nothing');
+        },
+      ],
+      [
+        'control character',
+        () => {
+          const field = pick(['RemoteDirectory', 'Username']);
+          const v = String(secret[field]);
+          const at = Math.floor(r() * v.length);
+          secret[field] =
+            v.slice(0, at) +
+            pick(['\u0000', '\n', '\r', '\u001b', '\u007f', '\u0085']) +
+            v.slice(at);
+          worst('nothing');
+        },
+      ],
+      [
+        'passphrase inside RemoteDirectory',
+        () => {
+          const p = `pp-${Math.floor(r() * 1e12)}`;
+          secret.Passphrase = p;
+          secret.RemoteDirectory = `${secret.RemoteDirectory as string}/no-such-${p}`;
+          worst('nothing');
+        },
+      ],
+      [
+        "host key not the server's",
+        () => {
+          secret.TrustedHostKeys = [keyPair('ed25519', 'other@fuzz').publicKey];
+          worst('nothing');
+        },
+      ],
+      [
+        'host key garbage',
+        () => {
+          secret.TrustedHostKeys = [
+            pick([
+              'MD5:16:27:ac:a5:76:28:2d:36:63:1b:56:4d:eb:df:a6:48',
+              '# only a comment',
+              'SHA256:short',
+              keyPair('ed25519').privateKey,
+              'ssh-ed25519 AAAA',
+            ]),
+          ];
+          worst('nothing');
+        },
+      ],
     ];
     const wholeSecret: Array<[string, () => string]> = [
-      ['not JSON', () => { const t = asText(); return t.slice(0, 1 + Math.floor(r() * (t.length - 2))); }],
-      ['JSON, not an object', () => pick(['[]', '[{}]', '5', 'null', '"text"', 'true', '['.repeat(5000) + ']'.repeat(5000)])],
-      ['characters flipped', () => {
-        const t = asText();
-        // Never the Host: a flipped host name would be looked up in DNS.
-        const host = t.indexOf('"Host":');
-        const hostEnd = t.indexOf(',', host);
-        const chars = t.split('');
-        for (let n = 1 + Math.floor(r() * 3); n > 0; n--) {
-          let at = Math.floor(r() * chars.length);
-          if (at >= host && at <= hostEnd) at = hostEnd + 1;
-          chars[at] = pick(['"', '{', '}', ',', ':', '\\', 'x', '0', ' ', '[', 'é']);
-        }
-        return chars.join('');
-      }],
+      [
+        'not JSON',
+        () => {
+          const t = asText();
+          return t.slice(0, 1 + Math.floor(r() * (t.length - 2)));
+        },
+      ],
+      [
+        'JSON, not an object',
+        () =>
+          pick(['[]', '[{}]', '5', 'null', '"text"', 'true', '['.repeat(5000) + ']'.repeat(5000)]),
+      ],
+      [
+        'characters flipped',
+        () => {
+          const t = asText();
+          // Never the Host: a flipped host name would be looked up in DNS.
+          const host = t.indexOf('"Host":');
+          const hostEnd = t.indexOf(',', host);
+          const chars = t.split('');
+          for (let n = 1 + Math.floor(r() * 3); n > 0; n--) {
+            let at = Math.floor(r() * chars.length);
+            if (at >= host && at <= hostEnd) at = hostEnd + 1;
+            chars[at] = pick(['"', '{', '}', ',', ':', '\\', 'x', '0', ' ', '[', 'é']);
+          }
+          return chars.join('');
+        },
+      ],
     ];
-    const eventShapes: unknown[] = [null, [], [null], 5, 'x', {}, { Records: {} }, { Records: 'x' }, { Records: null }, { Records: [5] }, { Records: [null, null] }, { Records: [[]] }, { Records: [{}] }];
+    const eventShapes: unknown[] = [
+      null,
+      [],
+      [null],
+      5,
+      'x',
+      {},
+      { Records: {} },
+      { Records: 'x' },
+      { Records: null },
+      { Records: [5] },
+      { Records: [null, null] },
+      { Records: [[]] },
+      { Records: [{}] },
+    ];
     const recordMutations: Array<[string, Verdict, (rec: Record<string, any>) => void]> = [
-      ['eventName 5', 'nothing', (x) => { x.eventName = 5; }],
-      ['eventName removed', 'nothing', (x) => { delete x.eventName; }],
-      ['ObjectRemoved', 'nothing', (x) => { x.eventName = 'ObjectRemoved:Delete'; }],
-      ['no s3', 'nothing', (x) => { delete x.s3; }],
-      ['no bucket', 'nothing', (x) => { delete x.s3.bucket; }],
-      ['empty bucket name', 'nothing', (x) => { x.s3.bucket.name = ''; }],
-      ['bucket name with a slash', 'nothing', (x) => { x.s3.bucket.name = 'a/b'; }],
-      ['no such bucket', 'nothing', (x) => { x.s3.bucket.name = 'no-such-bucket-fuzz'; }],
-      ['empty key', 'nothing', (x) => { x.s3.object.key = ''; }],
-      ['no key', 'nothing', (x) => { delete x.s3.object.key; }],
-      ['key 5', 'nothing', (x) => { x.s3.object.key = 5; }],
-      ['100k-character key', 'nothing', (x) => { x.s3.object.key = `${key}/${'k'.repeat(100_000)}`; }],
-      ['malformed escape', 'nothing', (x) => { x.s3.object.key = `${key}/%E0%A4%A`; }],
-      ['escaping key', 'nothing', (x) => { x.s3.object.key = pick([`${key}%2F..%2Fx`, `${key}/..`, '../../etc/passwd', `${key}/a%00b`, '/', `${key}/`]); }],
-      ['object not staged', 'nothing', (x) => { x.s3.object.key = `${key}/never-staged.csv`; }],
-      ['versionId 5', 'nothing', (x) => { x.s3.object.versionId = 5; }],
-      ['versionId removed', 'either', (x) => { delete x.s3.object.versionId; }],
-      ['size and eTag wrong', 'delivered', (x) => { x.s3.object.size = -1; x.s3.object.eTag = null; }],
+      [
+        'eventName 5',
+        'nothing',
+        (x) => {
+          x.eventName = 5;
+        },
+      ],
+      [
+        'eventName removed',
+        'nothing',
+        (x) => {
+          delete x.eventName;
+        },
+      ],
+      [
+        'ObjectRemoved',
+        'nothing',
+        (x) => {
+          x.eventName = 'ObjectRemoved:Delete';
+        },
+      ],
+      [
+        'no s3',
+        'nothing',
+        (x) => {
+          delete x.s3;
+        },
+      ],
+      [
+        'no bucket',
+        'nothing',
+        (x) => {
+          delete x.s3.bucket;
+        },
+      ],
+      [
+        'empty bucket name',
+        'nothing',
+        (x) => {
+          x.s3.bucket.name = '';
+        },
+      ],
+      [
+        'bucket name with a slash',
+        'nothing',
+        (x) => {
+          x.s3.bucket.name = 'a/b';
+        },
+      ],
+      [
+        'no such bucket',
+        'nothing',
+        (x) => {
+          x.s3.bucket.name = 'no-such-bucket-fuzz';
+        },
+      ],
+      [
+        'empty key',
+        'nothing',
+        (x) => {
+          x.s3.object.key = '';
+        },
+      ],
+      [
+        'no key',
+        'nothing',
+        (x) => {
+          delete x.s3.object.key;
+        },
+      ],
+      [
+        'key 5',
+        'nothing',
+        (x) => {
+          x.s3.object.key = 5;
+        },
+      ],
+      [
+        '100k-character key',
+        'nothing',
+        (x) => {
+          x.s3.object.key = `${key}/${'k'.repeat(100_000)}`;
+        },
+      ],
+      [
+        'malformed escape',
+        'nothing',
+        (x) => {
+          x.s3.object.key = `${key}/%E0%A4%A`;
+        },
+      ],
+      [
+        'escaping key',
+        'nothing',
+        (x) => {
+          x.s3.object.key = pick([
+            `${key}%2F..%2Fx`,
+            `${key}/..`,
+            '../../etc/passwd',
+            `${key}/a%00b`,
+            '/',
+            `${key}/`,
+          ]);
+        },
+      ],
+      [
+        'object not staged',
+        'nothing',
+        (x) => {
+          x.s3.object.key = `${key}/never-staged.csv`;
+        },
+      ],
+      [
+        'versionId 5',
+        'nothing',
+        (x) => {
+          x.s3.object.versionId = 5;
+        },
+      ],
+      [
+        'versionId removed',
+        'either',
+        (x) => {
+          delete x.s3.object.versionId;
+        },
+      ],
+      [
+        'size and eTag wrong',
+        'delivered',
+        (x) => {
+          x.s3.object.size = -1;
+          x.s3.object.eTag = null;
+        },
+      ],
     ];
 
     const roll = r();
@@ -209,7 +546,11 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
       c.label = label;
     } else if (roll < 0.58) {
       // A benign change first, so the mutation is never undone by it.
-      if (r() < 0.3) { const [l2, a2] = pick(benign); a2(); c.label = `${l2} + `; }
+      if (r() < 0.3) {
+        const [l2, a2] = pick(benign);
+        a2();
+        c.label = `${l2} + `;
+      }
       const [label, apply] = pick(secretMutations);
       apply();
       c.label += label;
@@ -235,12 +576,14 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
         return { Records: mixed ? [bad, good] : [bad] };
       };
       c.metrics = mixed ? 2 : 1;
-      if (mixed) c.label += ' + a good record'; // delivered whatever the other record is
+      if (mixed)
+        c.label += ' + a good record'; // delivered whatever the other record is
       else worst(verdict);
     }
     c.secret ??= asText();
     // The secret values the function knows (as stored): never in a line or an error.
-    for (const f of ['Password', 'Passphrase'] as const) if (typeof secret[f] === 'string' && secret[f] !== '') c.secrets.push(secret[f] as string);
+    for (const f of ['Password', 'Passphrase'] as const)
+      if (typeof secret[f] === 'string' && secret[f] !== '') c.secrets.push(secret[f] as string);
     return c;
   }
 
@@ -252,23 +595,46 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
       const parsed = inv.lines[n] ?? {};
       if ('_aws' in parsed) {
         // Metric records hold only the code's names and numbers: nothing from any input.
-        expect(Object.keys(parsed).sort(), `${where}: metric record`).to.deep.equal(['Bytes', 'Delivered', 'Duplicate', 'Failed', 'Gateway', 'Rejected', '_aws']);
+        expect(Object.keys(parsed).sort(), `${where}: metric record`).to.deep.equal([
+          'Bytes',
+          'Delivered',
+          'Duplicate',
+          'Failed',
+          'Gateway',
+          'Rejected',
+          '_aws',
+        ]);
         expect(parsed.Gateway).to.equal('test-gateway');
         continue;
       }
       for (const s of logStrings(parsed)) {
-        for (const secret of secrets) expect(s.includes(secret), `${where}: a log string holds secret ${JSON.stringify(secret.slice(0, 12))}`).to.equal(false);
+        for (const secret of secrets)
+          expect(
+            s.includes(secret),
+            `${where}: a log string holds secret ${JSON.stringify(secret.slice(0, 12))}`,
+          ).to.equal(false);
       }
     }
     for (const s of inv.lines.flatMap((l) => logStrings(l))) {
-      for (const q of c.unquoted) expect(s.includes(q), `${where}: a line quotes ${JSON.stringify(q)}`).to.equal(false);
+      for (const q of c.unquoted)
+        expect(s.includes(q), `${where}: a line quotes ${JSON.stringify(q)}`).to.equal(false);
     }
     if (inv.error) {
       for (const secret of secrets) {
-        expect(inv.error.message.includes(secret), `${where}: the thrown message holds secret ${JSON.stringify(secret.slice(0, 12))}`).to.equal(false);
-        expect((inv.error.stack ?? '').includes(secret), `${where}: the stack holds secret ${JSON.stringify(secret.slice(0, 12))}`).to.equal(false);
+        expect(
+          inv.error.message.includes(secret),
+          `${where}: the thrown message holds secret ${JSON.stringify(secret.slice(0, 12))}`,
+        ).to.equal(false);
+        expect(
+          (inv.error.stack ?? '').includes(secret),
+          `${where}: the stack holds secret ${JSON.stringify(secret.slice(0, 12))}`,
+        ).to.equal(false);
       }
-      for (const q of c.unquoted) expect(inv.error.message.includes(q), `${where}: the thrown message quotes ${JSON.stringify(q)}`).to.equal(false);
+      for (const q of c.unquoted)
+        expect(
+          inv.error.message.includes(q),
+          `${where}: the thrown message quotes ${JSON.stringify(q)}`,
+        ).to.equal(false);
     }
   }
 
@@ -282,17 +648,36 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
       const c = cases[i];
       const where = `case ${i} (${c.label})`;
       const key = `f${i}`;
-      await h.sm.send(new CreateSecretCommand({ Name: `${h.prefix}/${key}`, SecretString: c.secret, Tags: [{ Key: 'sftpgw:gateway', Value: 'test-gateway' }] }));
+      await h.sm.send(
+        new CreateSecretCommand({
+          Name: `${h.prefix}/${key}`,
+          SecretString: c.secret,
+          Tags: [{ Key: 'sftpgw:gateway', Value: 'test-gateway' }],
+        }),
+      );
       const body = `fuzz case ${i}\n`;
       const staged = await h.stage(`${key}/${c.file}`, body);
       const inv = await h.invoke(c.event(h.record(staged)), REMAINING_MS, BUDGET_MS);
-      if (process.env.FUZZ_DEBUG) console.error(i, c.label, c.verdict, inv.ms, inv.error ? inv.error.message.slice(0, 100) : '');
+      if (process.env.FUZZ_DEBUG)
+        console.error(
+          i,
+          c.label,
+          c.verdict,
+          inv.ms,
+          inv.error ? inv.error.message.slice(0, 100) : '',
+        );
 
       expect(inv.hung, `${where}: did not return within ${BUDGET_MS} ms`).to.equal(false);
       expect(inv.typeError, `${where}: threw a TypeError`).to.equal(false);
-      if (inv.error) expect(inv.error.name, `${where}: threw ${inv.error.message}`).to.equal('DeliveryFailedError');
+      if (inv.error)
+        expect(inv.error.name, `${where}: threw ${inv.error.message}`).to.equal(
+          'DeliveryFailedError',
+        );
       checkLines(c, inv, where);
-      expect(metricLines(inv), `${where}: one metric per record (or for the malformed event)`).to.have.length(c.metrics);
+      expect(
+        metricLines(inv),
+        `${where}: one metric per record (or for the malformed event)`,
+      ).to.have.length(c.metrics);
       expect(logLines(inv).length, `${where}: a line per metric`).to.be.at.least(c.metrics);
 
       // File names are unique per case, so cases may run side by side: what
@@ -304,7 +689,9 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
         expect(written, `${where}: the delivered file`).to.deep.equal([`${key}/${c.file}`]);
       }
       for (const f of written) {
-        expect(path.basename(f), `${where}: only the staged file, under its final name`).to.equal(c.file);
+        expect(path.basename(f), `${where}: only the staged file, under its final name`).to.equal(
+          c.file,
+        );
         expect(readFileSync(path.join(h.sshd.root, f), 'utf8'), `${where}: intact`).to.equal(body);
       }
       counts[c.verdict] = (counts[c.verdict] ?? 0) + 1;
@@ -317,9 +704,10 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
     await Promise.all(Array.from({ length: LANES }, lane));
 
     const bucketTags = await h.s3.send(new GetBucketTaggingCommand({ Bucket: h.bucket }));
-    expect(bucketTags.TagSet, 'the staging bucket\'s own tags').to.deep.equal(BUCKET_TAGS);
+    expect(bucketTags.TagSet, "the staging bucket's own tags").to.deep.equal(BUCKET_TAGS);
     // Every kind of verdict was exercised (a generator change cannot quietly drop one).
     expect(Object.keys(counts).sort()).to.deep.equal(['delivered', 'either', 'nothing']);
-    this.test!.title += ` [${JSON.stringify(counts)} in ${((Date.now() - started) / 1000).toFixed(1)} s]`;
+    this.test!.title +=
+      ` [${JSON.stringify(counts)} in ${((Date.now() - started) / 1000).toFixed(1)} s]`;
   });
 });

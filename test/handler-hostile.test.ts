@@ -8,11 +8,20 @@ import net from 'node:net';
 import path from 'node:path';
 import { GetBucketTaggingCommand, PutBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { startHandlerHarness, logLines, metricLines, type HandlerHarnessWithSshd, type Invocation } from './helpers/handler-harness.js';
+import {
+  startHandlerHarness,
+  logLines,
+  metricLines,
+  type HandlerHarnessWithSshd,
+  type Invocation,
+} from './helpers/handler-harness.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
 import { cleanTempDirs, listFiles, tempDir } from './helpers/project.js';
 
-const BUCKET_TAGS = [{ Key: 'team', Value: 'platform' }, { Key: 'cost-center', Value: '42' }];
+const BUCKET_TAGS = [
+  { Key: 'team', Value: 'platform' },
+  { Key: 'cost-center', Value: '42' },
+];
 
 describe('outbound handler: hostile and malformed input (bundle + moto + sshd)', function () {
   this.timeout(120_000);
@@ -23,8 +32,13 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
 
   before(async function () {
     h = await startHandlerHarness();
-    await h.s3.send(new PutBucketTaggingCommand({ Bucket: h.bucket, Tagging: { TagSet: BUCKET_TAGS } }));
-    silent = net.createServer((s) => { held.push(s); s.on('error', () => {}); });
+    await h.s3.send(
+      new PutBucketTaggingCommand({ Bucket: h.bucket, Tagging: { TagSet: BUCKET_TAGS } }),
+    );
+    silent = net.createServer((s) => {
+      held.push(s);
+      s.on('error', () => {});
+    });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   });
 
@@ -58,7 +72,10 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
 
   it('matches a ReDoS pattern in linear time: rejects the name at once and delivers the next record', async function () {
     const dir = h.remoteDir('redos');
-    await h.putSecret('redos', h.validSecret('redos', { FilePattern: '([A-Za-z0-9]+[-_]?)+\\.csv' }));
+    await h.putSecret(
+      'redos',
+      h.validSecret('redos', { FilePattern: '([A-Za-z0-9]+[-_]?)+\\.csv' }),
+    );
     const evil = await h.stage(`redos/${'a'.repeat(45)}!`, 'x');
     const fine = await h.stage('redos/orders-2026_11.csv', 'fine');
     const inv = await h.invoke(h.event([evil, fine]), 60_000, 15_000);
@@ -66,7 +83,10 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
     expect(inv.error).to.equal(undefined);
     expect(inv.result!.outcomes.map((o) => o.outcome)).to.deep.equal(['rejected', 'delivered']);
     expect(readdirSync(dir)).to.deep.equal(['orders-2026_11.csv']);
-    expect(await h.tags(evil)).to.include({ 'sftpgw:status': 'rejected', 'sftpgw:reason': 'pattern-mismatch' });
+    expect(await h.tags(evil)).to.include({
+      'sftpgw:status': 'rejected',
+      'sftpgw:reason': 'pattern-mismatch',
+    });
   });
 
   it('refuses a pattern that escapes the full match (never)|(?:xyz) as a rejection that quotes nothing', async function () {
@@ -78,7 +98,10 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
     expect(inv.error, 'a rejection is not retried').to.equal(undefined);
     expect(inv.result!.outcomes[0].outcome).to.equal('rejected');
     expect(readdirSync(dir)).to.deep.equal([]);
-    expect(await h.tags(obj)).to.include({ 'sftpgw:status': 'rejected', 'sftpgw:reason': 'invalid-pattern' });
+    expect(await h.tags(obj)).to.include({
+      'sftpgw:status': 'rejected',
+      'sftpgw:reason': 'invalid-pattern',
+    });
     const [line] = logLines(inv);
     expect(line).to.include({ level: 'warn', outcome: 'rejected', reason: 'invalid-pattern' });
     expect(line.error).to.include('FilePattern: not a valid RE2 pattern (unexpected ))');
@@ -100,7 +123,11 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
       expect(inv.error).to.equal(undefined);
       expect(inv.result!.outcomes.map((o) => o.outcome)).to.deep.equal(['rejected']);
       expect(logLines(inv)).to.have.length(1);
-      expect(logLines(inv)[0]).to.include({ level: 'warn', outcome: 'rejected', reason: 'malformed-event' });
+      expect(logLines(inv)[0]).to.include({
+        level: 'warn',
+        outcome: 'rejected',
+        reason: 'malformed-event',
+      });
       expect(metricLines(inv)).to.have.length(1);
       expect(metricLines(inv)[0]).to.include({ Rejected: 1 });
       expectCleanLines(inv, []);
@@ -113,26 +140,51 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
     const good = await h.stage('shapes/good.txt', 'good');
     const rec = h.record(good);
     const s3 = rec.s3 as { bucket: Record<string, unknown>; object: Record<string, unknown> };
-    const variant = (f: (r: { eventName?: unknown; s3: { bucket: Record<string, unknown>; object: Record<string, unknown> } }) => void) => {
-      const r = structuredClone(rec) as { eventName?: unknown; s3: { bucket: Record<string, unknown>; object: Record<string, unknown> } };
+    const variant = (
+      f: (r: {
+        eventName?: unknown;
+        s3: { bucket: Record<string, unknown>; object: Record<string, unknown> };
+      }) => void,
+    ) => {
+      const r = structuredClone(rec) as {
+        eventName?: unknown;
+        s3: { bucket: Record<string, unknown>; object: Record<string, unknown> };
+      };
       f(r);
       return r;
     };
     const records: unknown[] = [
       null,
-      variant((r) => { r.eventName = 5; }),
-      variant((r) => { delete (r as { s3?: unknown }).s3; }),
-      variant((r) => { delete (r.s3 as { bucket?: unknown }).bucket; }),
-      variant((r) => { r.s3.bucket.name = ''; }),
-      variant((r) => { r.s3.object.key = ''; }),
-      variant((r) => { delete r.s3.object.key; }),
-      variant((r) => { r.s3.object.key = 'shapes/' + 'k'.repeat(100_000); }),
+      variant((r) => {
+        r.eventName = 5;
+      }),
+      variant((r) => {
+        delete (r as { s3?: unknown }).s3;
+      }),
+      variant((r) => {
+        delete (r.s3 as { bucket?: unknown }).bucket;
+      }),
+      variant((r) => {
+        r.s3.bucket.name = '';
+      }),
+      variant((r) => {
+        r.s3.object.key = '';
+      }),
+      variant((r) => {
+        delete r.s3.object.key;
+      }),
+      variant((r) => {
+        r.s3.object.key = 'shapes/' + 'k'.repeat(100_000);
+      }),
       rec,
     ];
     expect(s3.object.key).to.equal('shapes/good.txt');
     const inv = await h.invoke({ Records: records });
     expect(inv.error).to.equal(undefined);
-    expect(inv.result!.outcomes.map((o) => o.outcome)).to.deep.equal([...Array(8).fill('rejected'), 'delivered']);
+    expect(inv.result!.outcomes.map((o) => o.outcome)).to.deep.equal([
+      ...Array(8).fill('rejected'),
+      'delivered',
+    ]);
     expect(readdirSync(dir)).to.deep.equal(['good.txt']);
     const lines = logLines(inv);
     expect(lines).to.have.length(9);
@@ -155,7 +207,11 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
     const inv = await h.invoke(h.event([obj]));
     expect(inv.error).to.be.instanceOf(Error);
     expect(inv.error!.message).to.include('unknown key (1 not shown)');
-    const secrets = [...secretFragments(priv), ...secretFragments(h.sshd.clientKey.privateKey), 'PRIVATE KEY'];
+    const secrets = [
+      ...secretFragments(priv),
+      ...secretFragments(h.sshd.clientKey.privateKey),
+      'PRIVATE KEY',
+    ];
     expectCleanError(inv, secrets);
     expectCleanLines(inv, secrets);
   });
@@ -163,16 +219,30 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
   it('redacts a password equal to the username and a passphrase inside RemoteDirectory from lines and errors', async function () {
     const password = h.sshd.user;
     // The server refuses the key: the auth error names the user, which is the password.
-    await h.putSecret('userpw', h.validSecret('userpw', { PrivateKey: keyPair('ed25519', 'not-authorized@test').privateKey, Password: password }));
+    await h.putSecret(
+      'userpw',
+      h.validSecret('userpw', {
+        PrivateKey: keyPair('ed25519', 'not-authorized@test').privateKey,
+        Password: password,
+      }),
+    );
     const passphrase = 'correct-horse-battery-staple';
-    await h.putSecret('dirpp', h.validSecret('dirpp', { Passphrase: passphrase, RemoteDirectory: path.join(h.sshd.root, `no-such-${passphrase}`) }));
+    await h.putSecret(
+      'dirpp',
+      h.validSecret('dirpp', {
+        Passphrase: passphrase,
+        RemoteDirectory: path.join(h.sshd.root, `no-such-${passphrase}`),
+      }),
+    );
     const a = await h.stage('userpw/a.txt', 'x');
     const b = await h.stage('dirpp/b.txt', 'x');
     const inv = await h.invoke(h.event([a, b]));
     expect(inv.error).to.be.instanceOf(Error);
     expect(inv.error!.message).to.match(/^2 of 2 record\(s\) failed/);
     expect(inv.error!.message).to.include('refused the credentials for user [redacted]');
-    const failed = logLines(inv).filter((l) => l.outcome === 'failed').map((l) => l.errorKind);
+    const failed = logLines(inv)
+      .filter((l) => l.outcome === 'failed')
+      .map((l) => l.errorKind);
     expect(failed.sort()).to.deep.equal(['auth', 'remote-directory']);
     const secrets = [password, passphrase];
     expectCleanError(inv, secrets);
@@ -189,14 +259,19 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
       expect(inv.invalid, password).to.deep.equal([]);
       const [line] = logLines(inv);
       expect(line, password).to.include.keys('time', 'level', 'message', 'key', 'outcome');
-      expect(line.outcome === 'delivered' || line.outcome === '[redacted]', password).to.equal(true);
-      for (const v of Object.values(line)) if (typeof v === 'string') expect(v, password).not.to.include(password);
+      expect(line.outcome === 'delivered' || line.outcome === '[redacted]', password).to.equal(
+        true,
+      );
+      for (const v of Object.values(line))
+        if (typeof v === 'string') expect(v, password).not.to.include(password);
     }
     expect(readdirSync(dir)).to.deep.equal(['2026-info.txt']);
   });
 
   it('bounds the line and the thrown message for a secret with 2,000 unknown keys', async function () {
-    const many = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`UnknownKey${i}-${'x'.repeat(100)}`, i]));
+    const many = Object.fromEntries(
+      Array.from({ length: 2000 }, (_, i) => [`UnknownKey${i}-${'x'.repeat(100)}`, i]),
+    );
     await h.putSecret('manykeys', { ...h.validSecret('manykeys'), ...many });
     const obj = await h.stage('manykeys/a.txt', 'x');
     const inv = await h.invoke(h.event([obj]));
@@ -210,7 +285,10 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
 
   it('refuses a NUL byte in RemoteDirectory by name, and the server stays usable', async function () {
     const before = listFiles(h.sshd.root);
-    await h.putSecret('nul', h.validSecret('nul', { RemoteDirectory: `${h.sshd.root}/nul\u0000/../x` }));
+    await h.putSecret(
+      'nul',
+      h.validSecret('nul', { RemoteDirectory: `${h.sshd.root}/nul\u0000/../x` }),
+    );
     const obj = await h.stage('nul/a.txt', 'x');
     const inv = await h.invoke(h.event([obj]));
     expect(inv.error).to.be.instanceOf(Error);
@@ -229,7 +307,9 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
     const dirs = ['after1', 'after2', 'after3'].map((k) => h.remoteDir(k));
     for (const k of ['after1', 'after2', 'after3']) await h.putSecret(k, h.validSecret(k));
     const stuck = await h.stage('silent/a.txt', 'x');
-    const later = await Promise.all(['after1', 'after2', 'after3'].map((k) => h.stage(`${k}/b.txt`, k)));
+    const later = await Promise.all(
+      ['after1', 'after2', 'after3'].map((k) => h.stage(`${k}/b.txt`, k)),
+    );
     // 15 s left, 10 s margin: a 5 s deadline for the whole event.
     const inv = await h.invoke(h.event([stuck, ...later]), 15_000);
     expect(inv.ms).to.be.below(12_000);
@@ -242,14 +322,21 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
   // --- host keys as the tools print them ------------------------------------------
 
   it('delivers with the pin pasted as ssh-keyscan output ([host]:port, # comments) or as the ssh-keygen -lf line', async function () {
-    const scan = execFileSync('sh', ['-c', `ssh-keyscan -p ${h.sshd.port} -t ed25519 127.0.0.1 2>&1`], { encoding: 'utf8' });
+    const scan = execFileSync(
+      'sh',
+      ['-c', `ssh-keyscan -p ${h.sshd.port} -t ed25519 127.0.0.1 2>&1`],
+      { encoding: 'utf8' },
+    );
     expect(scan).to.match(new RegExp(`^\\[127\\.0\\.0\\.1\\]:${h.sshd.port} ssh-ed25519 `, 'm'));
     expect(scan).to.match(/^# /m);
     const pub = path.join(tempDir(), 'host.pub');
     writeFileSync(pub, h.sshd.hostPublicKey + '\n');
     const lf = execFileSync('ssh-keygen', ['-lf', pub], { encoding: 'utf8' }).trim();
     expect(lf).to.match(/^256 SHA256:\S+ .*\(ED25519\)$/);
-    for (const [key, pin] of [['keyscan', scan], ['keygenlf', lf]] as const) {
+    for (const [key, pin] of [
+      ['keyscan', scan],
+      ['keygenlf', lf],
+    ] as const) {
       const dir = h.remoteDir(key);
       await h.putSecret(key, h.validSecret(key, { TrustedHostKeys: [pin] }));
       const inv = await h.invoke(h.event([await h.stage(`${key}/a.txt`, key)]));

@@ -20,7 +20,6 @@ import { cleanTempDirs, tempDir } from './helpers/project.js';
 
 const CLOUDWATCH_EVENT_BYTES = 256 * 1024;
 
-
 function destinationError(text: string): DestinationError {
   try {
     parseDestination('p/x', text);
@@ -33,7 +32,14 @@ function destinationError(text: string): DestinationError {
 
 describe('hostile input (units)', function () {
   after(cleanTempDirs);
-  const base = { Host: 'sftp.example.com', Username: 'u', Password: 'pw-123456', TrustedHostKeys: [keyPair('ed25519').publicKey], RemoteDirectory: '/in', FilePattern: '.*' };
+  const base = {
+    Host: 'sftp.example.com',
+    Username: 'u',
+    Password: 'pw-123456',
+    TrustedHostKeys: [keyPair('ed25519').publicKey],
+    RemoteDirectory: '/in',
+    FilePattern: '.*',
+  };
 
   describe('FilePattern (RE2, whole name)', function () {
     it('matches the ReDoS pattern against a 46-character non-matching name at once', function () {
@@ -52,9 +58,17 @@ describe('hostile input (units)', function () {
       expect(c).to.deep.equal({ ok: false, problem: 'not a valid RE2 pattern (unexpected ))' });
       // The same idea with balanced groups: still the whole name or nothing.
       const alt = compileFilePattern('never|.*xyz');
-      expect(alt.ok && [alt.pattern.matches('abcxyz.txt.xyz'), alt.pattern.matches('abcxyz.txt'), alt.pattern.matches('never')]).to.deep.equal([true, false, true]);
+      expect(
+        alt.ok && [
+          alt.pattern.matches('abcxyz.txt.xyz'),
+          alt.pattern.matches('abcxyz.txt'),
+          alt.pattern.matches('never'),
+        ],
+      ).to.deep.equal([true, false, true]);
       const anchored = compileFilePattern('a|b');
-      expect(anchored.ok && ['a', 'b', 'ab', 'xa', 'a\n'].map((n) => anchored.pattern.matches(n))).to.deep.equal([true, true, false, false, false]);
+      expect(
+        anchored.ok && ['a', 'b', 'ab', 'xa', 'a\n'].map((n) => anchored.pattern.matches(n)),
+      ).to.deep.equal([true, true, false, false, false]);
     });
 
     it('keeps the patterns users write: anchors, classes, counts, Unicode', function () {
@@ -95,7 +109,9 @@ describe('hostile input (units)', function () {
 
     it('a private key pasted into FilePattern: a rejection of the pattern that shows none of it', function () {
       const rsa = keyPair('rsa:2048').privateKey;
-      const bad = destinationError(JSON.stringify({ ...base, FilePattern: `(${rsa.slice(0, 1000)}` }));
+      const bad = destinationError(
+        JSON.stringify({ ...base, FilePattern: `(${rsa.slice(0, 1000)}` }),
+      );
       expect(bad.patternInvalid).to.equal(true);
       expect(bad.message).to.include('FilePattern: not a valid RE2 pattern');
       for (const f of [...secretFragments(rsa), 'BEGIN']) expect(bad.message).not.to.include(f);
@@ -107,13 +123,22 @@ describe('hostile input (units)', function () {
       expect(eventRecords(null)).to.deep.include({ ok: false });
       expect(eventRecords([null])).to.deep.include({ ok: false });
       expect(eventRecords('x')).to.deep.include({ ok: false });
-      expect(eventRecords({ Records: {} })).to.deep.equal({ ok: false, reason: 'the event\'s Records is not a list' });
+      expect(eventRecords({ Records: {} })).to.deep.equal({
+        ok: false,
+        reason: "the event's Records is not a list",
+      });
       expect(eventRecords({})).to.deep.equal({ ok: false, reason: 'the event has no Records' });
-      expect(eventRecords({ Event: 's3:TestEvent', Service: 'Amazon S3' })).to.deep.include({ ok: true, records: [] });
+      expect(eventRecords({ Event: 's3:TestEvent', Service: 'Amazon S3' })).to.deep.include({
+        ok: true,
+        records: [],
+      });
       expect(eventRecords({ Records: [null, 1] })).to.deep.equal({ ok: true, records: [null, 1] });
     });
 
-    const good = { eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'staging' }, object: { key: 'acme/a+b.csv', versionId: 'v1' } } };
+    const good = {
+      eventName: 'ObjectCreated:Put',
+      s3: { bucket: { name: 'staging' }, object: { key: 'acme/a+b.csv', versionId: 'v1' } },
+    };
     const withObject = (o: Record<string, unknown>) => ({ ...good, s3: { ...good.s3, object: o } });
     const withBucket = (b: unknown) => ({ ...good, s3: { ...good.s3, bucket: b } });
     const cases: Array<[string, unknown, string]> = [
@@ -130,8 +155,16 @@ describe('hostile input (units)', function () {
       ['empty key', withObject({ key: '' }), 'malformed-record'],
       ['missing key', withObject({ size: 1 }), 'malformed-record'],
       ['key 5', withObject({ key: 5 }), 'malformed-record'],
-      ['a 100k-character key', withObject({ key: 'acme/' + 'x'.repeat(100_000) }), 'malformed-record'],
-      ['a key over 1,024 bytes once decoded', withObject({ key: 'acme/' + '%C3%BC'.repeat(600) }), 'malformed-record'],
+      [
+        'a 100k-character key',
+        withObject({ key: 'acme/' + 'x'.repeat(100_000) }),
+        'malformed-record',
+      ],
+      [
+        'a key over 1,024 bytes once decoded',
+        withObject({ key: 'acme/' + '%C3%BC'.repeat(600) }),
+        'malformed-record',
+      ],
       ['versionId 5', withObject({ key: 'acme/a', versionId: 5 }), 'malformed-record'],
       ['a malformed %-escape', withObject({ key: 'acme/%E0%A4%A' }), 'layout'],
     ];
@@ -144,42 +177,75 @@ describe('hostile input (units)', function () {
     }
 
     it('a good record names its object (decoded key, version)', function () {
-      expect(checkRecord(good)).to.deep.equal({ ok: true, ref: { bucket: 'staging', key: 'acme/a b.csv', versionId: 'v1' } });
-      expect(checkRecord(withObject({ key: 'acme/x', versionId: '' }))).to.deep.equal({ ok: true, ref: { bucket: 'staging', key: 'acme/x', versionId: undefined } });
+      expect(checkRecord(good)).to.deep.equal({
+        ok: true,
+        ref: { bucket: 'staging', key: 'acme/a b.csv', versionId: 'v1' },
+      });
+      expect(checkRecord(withObject({ key: 'acme/x', versionId: '' }))).to.deep.equal({
+        ok: true,
+        ref: { bucket: 'staging', key: 'acme/x', versionId: undefined },
+      });
     });
   });
 
   describe('destination secrets', function () {
     it('refuses a NUL byte or another control character in RemoteDirectory or Username, naming the field', function () {
       for (const dir of ['/in\u0000/x', '/in\n', '/in\u0085']) {
-        expect(destinationError(JSON.stringify({ ...base, RemoteDirectory: dir })).problems).to.deep.equal(['RemoteDirectory: contains a control character (NUL, newline, …)']);
+        expect(
+          destinationError(JSON.stringify({ ...base, RemoteDirectory: dir })).problems,
+        ).to.deep.equal(['RemoteDirectory: contains a control character (NUL, newline, …)']);
       }
-      expect(destinationError(JSON.stringify({ ...base, Username: 'u\u0000' })).problems).to.deep.equal(['Username: contains a control character']);
-      expect(parseDestination('p/x', JSON.stringify({ ...base, RemoteDirectory: '/in/Grüße 2026' })).remoteDirectory).to.equal('/in/Grüße 2026');
+      expect(
+        destinationError(JSON.stringify({ ...base, Username: 'u\u0000' })).problems,
+      ).to.deep.equal(['Username: contains a control character']);
+      expect(
+        parseDestination('p/x', JSON.stringify({ ...base, RemoteDirectory: '/in/Grüße 2026' }))
+          .remoteDirectory,
+      ).to.equal('/in/Grüße 2026');
     });
 
     it('names a misspelt key, hides a key that is secret material, and treats their values as secrets', function () {
       const priv = keyPair('ed25519').privateKey;
-      const err = destinationError(JSON.stringify({ ...base, PassPhrase: 'typo-value', [priv]: 'x', [base.Password]: 1 }));
-      expect(err.message).to.include('unknown keys "PassPhrase", 2 more not shown (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern, Overwrite)');
-      for (const f of [...secretFragments(priv), base.Password, 'typo-value']) expect(err.message).not.to.include(f);
+      const err = destinationError(
+        JSON.stringify({ ...base, PassPhrase: 'typo-value', [priv]: 'x', [base.Password]: 1 }),
+      );
+      expect(err.message).to.include(
+        'unknown keys "PassPhrase", 2 more not shown (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern, Overwrite)',
+      );
+      for (const f of [...secretFragments(priv), base.Password, 'typo-value'])
+        expect(err.message).not.to.include(f);
       expect(err.secrets).to.include.members(['typo-value', priv, base.Password]);
     });
 
     it('keeps the message short for 2,000 unknown keys', function () {
-      const many = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`Extra${i}`, `value-${i}`]));
+      const many = Object.fromEntries(
+        Array.from({ length: 2000 }, (_, i) => [`Extra${i}`, `value-${i}`]),
+      );
       const err = destinationError(JSON.stringify({ ...base, ...many, Port: 'x', Host: '' }));
       expect(err.message.length).to.be.below(2_000);
-      expect(err.message).to.include('unknown keys "Extra0", "Extra1", "Extra2", "Extra3", "Extra4", 1995 more not shown');
+      expect(err.message).to.include(
+        'unknown keys "Extra0", "Extra1", "Extra2", "Extra3", "Extra4", 1995 more not shown',
+      );
       expect(err.message).to.include('Port: must be integer');
     });
 
     it('marks only a bad FilePattern as a rejection (no file can be checked); other problems are failures', function () {
-      expect(destinationError(JSON.stringify({ ...base, FilePattern: '(a)\\1', TrustedHostKeys: ['x'] })).patternInvalid).to.equal(true);
-      expect(destinationError(JSON.stringify({ ...base, FilePattern: 'x'.repeat(1025) })).patternInvalid).to.equal(true);
-      expect(destinationError(JSON.stringify({ ...base, FilePattern: 5 })).patternInvalid).to.equal(true);
-      expect(destinationError(JSON.stringify({ ...base, TrustedHostKeys: ['x'] })).patternInvalid).to.equal(false);
-      expect(destinationError(JSON.stringify({ ...base, FilePattern: undefined })).patternInvalid).to.equal(false);
+      expect(
+        destinationError(JSON.stringify({ ...base, FilePattern: '(a)\\1', TrustedHostKeys: ['x'] }))
+          .patternInvalid,
+      ).to.equal(true);
+      expect(
+        destinationError(JSON.stringify({ ...base, FilePattern: 'x'.repeat(1025) })).patternInvalid,
+      ).to.equal(true);
+      expect(destinationError(JSON.stringify({ ...base, FilePattern: 5 })).patternInvalid).to.equal(
+        true,
+      );
+      expect(
+        destinationError(JSON.stringify({ ...base, TrustedHostKeys: ['x'] })).patternInvalid,
+      ).to.equal(false);
+      expect(
+        destinationError(JSON.stringify({ ...base, FilePattern: undefined })).patternInvalid,
+      ).to.equal(false);
     });
   });
 
@@ -224,18 +290,26 @@ describe('hostile input (units)', function () {
       ];
       const { pins, problems } = parseTrustedHostKeys(entries);
       expect(pins.size).to.equal(1);
-      expect(problems.map((p) => p.split(':')[0])).to.deep.equal(entries.map((_, i) => `TrustedHostKeys/${i}`));
+      expect(problems.map((p) => p.split(':')[0])).to.deep.equal(
+        entries.map((_, i) => `TrustedHostKeys/${i}`),
+      );
       expect(problems[0]).to.include('MD5 fingerprints are not accepted');
       expect(problems[1]).to.include('@cert-authority');
       expect(problems[2]).to.include('holds no host key');
-      expect(problems[3]).to.include('line 2: neither an OpenSSH public key line nor a SHA256: fingerprint');
+      expect(problems[3]).to.include(
+        'line 2: neither an OpenSSH public key line nor a SHA256: fingerprint',
+      );
       expect(problems[4]).to.include('not a valid OpenSSH public key');
       expect(problems[5]).to.include('is a private key');
-      for (const f of [...secretFragments(priv), 'hunter2-secret', blob.slice(0, 30), 'not-a-key']) expect(problems.join('\n')).not.to.include(f);
+      for (const f of [...secretFragments(priv), 'hunter2-secret', blob.slice(0, 30), 'not-a-key'])
+        expect(problems.join('\n')).not.to.include(f);
     });
 
     it('splits an entry into its lines, skipping blank and # lines', function () {
-      expect(hostKeyLines(`# c\n\n${fp}\r\n${type} ${blob} c`)).to.deep.equal([{ kind: 'fingerprint', fingerprint: fp }, { kind: 'key', text: `${type} ${blob}` }]);
+      expect(hostKeyLines(`# c\n\n${fp}\r\n${type} ${blob} c`)).to.deep.equal([
+        { kind: 'fingerprint', fingerprint: fp },
+        { kind: 'key', text: `${type} ${blob}` },
+      ]);
     });
   });
 
@@ -246,12 +320,34 @@ describe('hostile input (units)', function () {
     };
 
     it('a secret shaped like JSON, or equal to a common word, leaves every line valid JSON with its fields', function () {
-      for (const secret of ['{"time":"', '","', '"', '\\', 'delivered', 'info', '2026', 'error', 'r1']) {
+      for (const secret of [
+        '{"time":"',
+        '","',
+        '"',
+        '\\',
+        'delivered',
+        'info',
+        '2026',
+        'error',
+        'r1',
+      ]) {
         const { lines, log } = capture();
         log.addSecrets([secret]);
-        log.log('info', 'file delivered', { outcome: 'delivered', error: `auth with ${secret} failed at 2026-11-28`, key: `acme/${secret}.csv` });
+        log.log('info', 'file delivered', {
+          outcome: 'delivered',
+          error: `auth with ${secret} failed at 2026-11-28`,
+          key: `acme/${secret}.csv`,
+        });
         const parsed = JSON.parse(lines[0]) as Record<string, unknown>;
-        expect(Object.keys(parsed), secret).to.deep.equal(['time', 'level', 'message', 'requestId', 'outcome', 'error', 'key']);
+        expect(Object.keys(parsed), secret).to.deep.equal([
+          'time',
+          'level',
+          'message',
+          'requestId',
+          'outcome',
+          'error',
+          'key',
+        ]);
         for (const s of logStrings(parsed)) expect(s, `secret ${secret}`).not.to.include(secret);
       }
     });
@@ -260,9 +356,15 @@ describe('hostile input (units)', function () {
       const priv = keyPair('ed25519').privateKey;
       const { lines, log } = capture();
       log.addSecrets(['x1', 'pa"ss', priv]);
-      log.log('error', 'x', { error: 'user x1 with pa"ss', nested: { [priv]: ['x1', { inner: 'pa"ss' }] }, list: [priv.split('\n')[1]] });
+      log.log('error', 'x', {
+        error: 'user x1 with pa"ss',
+        nested: { [priv]: ['x1', { inner: 'pa"ss' }] },
+        list: [priv.split('\n')[1]],
+      });
       const parsed = JSON.parse(lines[0]) as Record<string, unknown>;
-      for (const s of logStrings(parsed)) for (const secret of ['x1', 'pa"ss', 'BEGIN OPENSSH', ...secretFragments(priv)]) expect(s).not.to.include(secret);
+      for (const s of logStrings(parsed))
+        for (const secret of ['x1', 'pa"ss', 'BEGIN OPENSSH', ...secretFragments(priv)])
+          expect(s).not.to.include(secret);
       expect(parsed.error).to.equal('user [redacted] with [redacted]');
     });
 
@@ -281,10 +383,16 @@ describe('hostile input (units)', function () {
         error: 'E'.repeat(300_000),
         controls: '\u0001'.repeat(100_000),
         keys: Array.from({ length: 2000 }, (_, i) => `key-${i}-${'k'.repeat(100)}`),
-        object: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, 'v'.repeat(200)])),
+        object: Object.fromEntries(
+          Array.from({ length: 2000 }, (_, i) => [`k${i}`, 'v'.repeat(200)]),
+        ),
       });
       expect(Buffer.byteLength(lines[0])).to.be.below(CLOUDWATCH_EVENT_BYTES / 2);
-      const parsed = JSON.parse(lines[0]) as { error: string; keys: string[]; object: Record<string, string> };
+      const parsed = JSON.parse(lines[0]) as {
+        error: string;
+        keys: string[];
+        object: Record<string, string>;
+      };
       expect(parsed.error).to.match(/…\(\+\d+ more characters\)$/);
       expect(parsed.keys.at(-1)).to.match(/^\+\d+ more$/);
       expect(parsed.object['…']).to.match(/^\+\d+ more$/);
@@ -295,9 +403,15 @@ describe('hostile input (units)', function () {
       cyclic.self = cyclic;
       let deep: unknown = 'bottom';
       for (let i = 0; i < 100; i++) deep = [deep];
-      const out = boundedRecord({ cyclic, deep, err: new TypeError('boom'), big: 10n }, new SecretValues());
+      const out = boundedRecord(
+        { cyclic, deep, err: new TypeError('boom'), big: 10n },
+        new SecretValues(),
+      );
       const text = JSON.stringify(out);
-      expect(JSON.parse(text)).to.deep.include({ big: '10', err: { name: 'TypeError', message: 'boom' } });
+      expect(JSON.parse(text)).to.deep.include({
+        big: '10',
+        err: { name: 'TypeError', message: 'boom' },
+      });
       expect(text).to.include('[circular]').and.include('[nested too deep]');
     });
   });

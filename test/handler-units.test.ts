@@ -57,7 +57,9 @@ describe('handler units', function () {
         const { publicKey } = keyPair(spec);
         const file = path.join(tempDir(), 'k.pub');
         writeFileSync(file, publicKey + '\n');
-        const expected = execFileSync('ssh-keygen', ['-lf', file], { encoding: 'utf8' }).split(' ')[1];
+        const expected = execFileSync('ssh-keygen', ['-lf', file], { encoding: 'utf8' }).split(
+          ' ',
+        )[1];
         const key = ssh2.utils.parseKey(publicKey) as ssh2.ParsedKey;
         expect(fingerprint(key.getPublicSSH()), spec).to.equal(expected);
         expect([...parseTrustedHostKeys([publicKey]).pins]).to.deep.equal([expected]);
@@ -77,22 +79,37 @@ describe('handler units', function () {
   });
 
   describe('destination secrets', function () {
-    const base = { Host: 'sftp.example.com', Username: 'u', TrustedHostKeys: [keyPair('ed25519').publicKey], RemoteDirectory: '/in', FilePattern: '.*' };
+    const base = {
+      Host: 'sftp.example.com',
+      Username: 'u',
+      TrustedHostKeys: [keyPair('ed25519').publicKey],
+      RemoteDirectory: '/in',
+      FilePattern: '.*',
+    };
 
     it('requires a private key or a password', function () {
-      expect(() => parseDestination('p/x', JSON.stringify(base))).to.throw('PrivateKey or Password: one of them is required');
-      expect(parseDestination('p/x', JSON.stringify({ ...base, Password: 'pw-123456' })).port).to.equal(22);
+      expect(() => parseDestination('p/x', JSON.stringify(base))).to.throw(
+        'PrivateKey or Password: one of them is required',
+      );
+      expect(
+        parseDestination('p/x', JSON.stringify({ ...base, Password: 'pw-123456' })).port,
+      ).to.equal(22);
     });
 
     it('refuses a public key as PrivateKey and a wrong passphrase, quoting neither', function () {
       const pub = keyPair('ed25519').publicKey;
-      expect(() => parseDestination('p/x', JSON.stringify({ ...base, PrivateKey: pub }))).to.throw(/PrivateKey: is a public key/);
+      expect(() => parseDestination('p/x', JSON.stringify({ ...base, PrivateKey: pub }))).to.throw(
+        /PrivateKey: is a public key/,
+      );
       const file = path.join(tempDir(), 'k');
       execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'right-passphrase', '-f', file]);
       const enc = execFileSync('cat', [file], { encoding: 'utf8' });
       let message = '';
       try {
-        parseDestination('p/x', JSON.stringify({ ...base, PrivateKey: enc, Passphrase: 'wrong-passphrase' }));
+        parseDestination(
+          'p/x',
+          JSON.stringify({ ...base, PrivateKey: enc, Passphrase: 'wrong-passphrase' }),
+        );
       } catch (e) {
         message = (e as Error).message;
       }
@@ -102,8 +119,16 @@ describe('handler units', function () {
     });
 
     it('anchors FilePattern to the whole file name', function () {
-      const d = parseDestination('p/x', JSON.stringify({ ...base, Password: 'pw-123456', FilePattern: 'a|b' }));
-      expect(['a', 'b', 'ab', 'xa'].map((n) => d.filePattern.matches(n))).to.deep.equal([true, true, false, false]);
+      const d = parseDestination(
+        'p/x',
+        JSON.stringify({ ...base, Password: 'pw-123456', FilePattern: 'a|b' }),
+      );
+      expect(['a', 'b', 'ab', 'xa'].map((n) => d.filePattern.matches(n))).to.deep.equal([
+        true,
+        true,
+        false,
+        false,
+      ]);
     });
   });
 
@@ -125,13 +150,21 @@ describe('handler units', function () {
       log.log('error', 'x', { error: 'auth with s3cr3t-value failed' });
       expect(lines).to.have.length(1);
       expect(lines[0].endsWith('\n')).to.equal(true);
-      expect(JSON.parse(lines[0])).to.include({ level: 'error', message: 'x', requestId: 'r1', error: 'auth with [redacted] failed' });
+      expect(JSON.parse(lines[0])).to.include({
+        level: 'error',
+        message: 'x',
+        requestId: 'r1',
+        error: 'auth with [redacted] failed',
+      });
     });
   });
 });
 
 /** A key as a readable test title: control characters escaped, long names cut. */
 function printable(key: string): string {
-  const shown = key.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const shown = key.replace(
+    /[\u0000-\u001f\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return shown.length > 40 ? `${shown.slice(0, 20)}… (${key.length} chars)` : shown;
 }

@@ -9,7 +9,16 @@ import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { expect } from 'chai';
 import { keyPair, secretFragments, type KeyPair } from './helpers/keys.js';
-import { eventKey, logLines as logs, metricLines as metrics, sha256 as sha, startHandlerHarness, type HandlerHarness, type Invocation, type Staged } from './helpers/handler-harness.js';
+import {
+  eventKey,
+  logLines as logs,
+  metricLines as metrics,
+  sha256 as sha,
+  startHandlerHarness,
+  type HandlerHarness,
+  type Invocation,
+  type Staged,
+} from './helpers/handler-harness.js';
 import { cleanTempDirs, tempDir } from './helpers/project.js';
 import { freePort, startSshd, type Sshd } from './helpers/servers.js';
 
@@ -63,7 +72,11 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     return dir;
   }
 
-  async function putDestination(key: string, overrides: Record<string, unknown> = {}, server = sshd): Promise<string> {
+  async function putDestination(
+    key: string,
+    overrides: Record<string, unknown> = {},
+    server = sshd,
+  ): Promise<string> {
     const secret = {
       Host: '127.0.0.1',
       Port: server.port,
@@ -80,7 +93,8 @@ describe('outbound handler (bundle + moto + sshd)', function () {
 
   const stage = (key: string, body: Buffer | string): Promise<Staged> => lambda.stage(key, body);
   const s3Event = (objects: Staged[]): S3Event => lambda.event(objects);
-  const invoke = (event: S3Event, remainingMs?: number): Promise<Invocation> => lambda.invoke(event, remainingMs);
+  const invoke = (event: S3Event, remainingMs?: number): Promise<Invocation> =>
+    lambda.invoke(event, remainingMs);
   const tags = (o: Staged): Promise<Record<string, string>> => lambda.tags(o);
 
   // --- deliveries ------------------------------------------------------------
@@ -91,7 +105,9 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     const obj = await stage('acme/orders_20261123.csv', body);
     const inv = await invoke(s3Event([obj]));
     expect(inv.error).to.equal(undefined);
-    expect(inv.result!.outcomes).to.deep.equal([{ outcome: 'delivered', destination: 'acme', file: 'orders_20261123.csv' }]);
+    expect(inv.result!.outcomes).to.deep.equal([
+      { outcome: 'delivered', destination: 'acme', file: 'orders_20261123.csv' },
+    ]);
     const file = path.join(dir, 'orders_20261123.csv');
     expect(readFileSync(file, 'utf8')).to.equal(body);
     expect(statSync(file).mode & 0o777, 'remote file mode').to.equal(0o644);
@@ -101,15 +117,41 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     expect(t['sftpgw:destination']).to.equal('acme');
     expect(Date.parse(t['sftpgw:time'])).to.be.closeTo(Date.now(), 60_000);
     const [line] = logs(inv);
-    expect(line).to.include({ level: 'info', bucket: BUCKET, key: obj.key, destination: 'acme', outcome: 'delivered', bytes: body.length });
+    expect(line).to.include({
+      level: 'info',
+      bucket: BUCKET,
+      key: obj.key,
+      destination: 'acme',
+      outcome: 'delivered',
+      bytes: body.length,
+    });
     expect(line.requestId).to.match(/^req-/);
     expect(line.durationMs).to.be.a('number');
     const [emf] = metrics(inv);
-    expect(emf).to.include({ Gateway: 'test-gateway', Delivered: 1, Rejected: 0, Failed: 0, Bytes: body.length });
-    const spec = (emf._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0];
+    expect(emf).to.include({
+      Gateway: 'test-gateway',
+      Delivered: 1,
+      Rejected: 0,
+      Failed: 0,
+      Bytes: body.length,
+    });
+    const spec = (
+      emf._aws as {
+        CloudWatchMetrics: Array<{
+          Namespace: string;
+          Dimensions: string[][];
+          Metrics: Array<{ Name: string }>;
+        }>;
+      }
+    ).CloudWatchMetrics[0];
     expect(spec.Namespace).to.equal('sftpgw');
     expect(spec.Dimensions).to.deep.equal([['Gateway']]);
-    expect(spec.Metrics.map((m) => m.Name)).to.include.members(['Delivered', 'Rejected', 'Failed', 'Bytes']);
+    expect(spec.Metrics.map((m) => m.Name)).to.include.members([
+      'Delivered',
+      'Rejected',
+      'Failed',
+      'Bytes',
+    ]);
   });
 
   it('delivers an empty file', async function () {
@@ -141,7 +183,10 @@ describe('outbound handler (bundle + moto + sshd)', function () {
   });
 
   it('authenticates with an encrypted private key and its passphrase', async function () {
-    const dir = await putDestination('locked', { PrivateKey: encryptedKey.privateKey, Passphrase: PASSPHRASE });
+    const dir = await putDestination('locked', {
+      PrivateKey: encryptedKey.privateKey,
+      Passphrase: PASSPHRASE,
+    });
     const obj = await stage('locked/a.txt', 'locked');
     const inv = await invoke(s3Event([obj]));
     expect(inv.error).to.equal(undefined);
@@ -152,7 +197,12 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     const pubFile = path.join(tempDir(), 'host.pub');
     writeFileSync(pubFile, sshd.hostPublicKey + '\n');
     const fp = execFileSync('ssh-keygen', ['-lf', pubFile], { encoding: 'utf8' }).split(' ')[1];
-    const dir = await putDestination('fingerprint', { TrustedHostKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmGUTmmYEjWh3Ixm9pNBIJl+ZrX5rZ9bVbLvz2Ij8bD other', fp] });
+    const dir = await putDestination('fingerprint', {
+      TrustedHostKeys: [
+        'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmGUTmmYEjWh3Ixm9pNBIJl+ZrX5rZ9bVbLvz2Ij8bD other',
+        fp,
+      ],
+    });
     const obj = await stage('fingerprint/a.txt', 'fp');
     const inv = await invoke(s3Event([obj]));
     expect(inv.error).to.equal(undefined);
@@ -168,8 +218,16 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     expect(inv.error, 'a rejection must not throw (no retry)').to.equal(undefined);
     expect(inv.result!.outcomes[0].outcome).to.equal('rejected');
     expect(readdirSync(dir)).to.deep.equal([]);
-    expect(await tags(obj)).to.include({ 'sftpgw:status': 'rejected', 'sftpgw:reason': 'pattern-mismatch', 'sftpgw:destination': 'strict' });
-    expect(logs(inv)[0]).to.include({ level: 'warn', outcome: 'rejected', reason: 'pattern-mismatch' });
+    expect(await tags(obj)).to.include({
+      'sftpgw:status': 'rejected',
+      'sftpgw:reason': 'pattern-mismatch',
+      'sftpgw:destination': 'strict',
+    });
+    expect(logs(inv)[0]).to.include({
+      level: 'warn',
+      outcome: 'rejected',
+      reason: 'pattern-mismatch',
+    });
     expect(metrics(inv)[0]).to.include({ Rejected: 1, Delivered: 0, Failed: 0 });
   });
 
@@ -196,7 +254,11 @@ describe('outbound handler (bundle + moto + sshd)', function () {
 
   // --- failures: thrown, so Lambda retries ------------------------------------
 
-  async function expectFailure(key: string, pattern: RegExp, errorKind?: string): Promise<Invocation> {
+  async function expectFailure(
+    key: string,
+    pattern: RegExp,
+    errorKind?: string,
+  ): Promise<Invocation> {
     const obj = await stage(key, 'payload');
     const inv = await invoke(s3Event([obj]));
     expect(inv.error, 'the handler must throw so Lambda retries').to.be.instanceOf(Error);
@@ -210,16 +272,28 @@ describe('outbound handler (bundle + moto + sshd)', function () {
   }
 
   it('fails (retry) when the destination secret does not exist', async function () {
-    await expectFailure('nosuch/a.txt', /destination secret sftpgw\/nosuch does not exist; create it with sftpgw destinations put/);
+    await expectFailure(
+      'nosuch/a.txt',
+      /destination secret sftpgw\/nosuch does not exist; create it with sftpgw destinations put/,
+    );
   });
 
   it('fails (retry) on a secret that is not JSON', async function () {
     await putDestination('notjson', { __raw: '{"Host": "x", PrivateKey: oops' });
-    await expectFailure('notjson/a.txt', /destination secret sftpgw\/notjson is invalid: the secret string is not JSON/);
+    await expectFailure(
+      'notjson/a.txt',
+      /destination secret sftpgw\/notjson is invalid: the secret string is not JSON/,
+    );
   });
 
   it('fails (retry) on a malformed secret, naming every bad field and no value', async function () {
-    await putDestination('malformed', { TrustedHostKeys: undefined, FilePattern: '([unclosed', Port: 70000, Passphrase: 'pp-value', PassPhrase: 'typo-value' });
+    await putDestination('malformed', {
+      TrustedHostKeys: undefined,
+      FilePattern: '([unclosed',
+      Port: 70000,
+      Passphrase: 'pp-value',
+      PassPhrase: 'typo-value',
+    });
     const inv = await expectFailure('malformed/a.txt', /sftpgw\/malformed is invalid/);
     const msg = inv.error!.message;
     expect(msg).to.include('TrustedHostKeys: is required');
@@ -238,16 +312,24 @@ describe('outbound handler (bundle + moto + sshd)', function () {
   });
 
   it('rejects (no retry) while FilePattern is not a valid RE2 pattern: no file can be checked against it', async function () {
-    const dir = await putDestination('badpattern', { FilePattern: '([unclosed', TrustedHostKeys: ['not a key'] });
+    const dir = await putDestination('badpattern', {
+      FilePattern: '([unclosed',
+      TrustedHostKeys: ['not a key'],
+    });
     const obj = await stage('badpattern/a.txt', 'x');
     const inv = await invoke(s3Event([obj]));
     expect(inv.error).to.equal(undefined);
     expect(inv.result!.outcomes[0].outcome).to.equal('rejected');
     expect(readdirSync(dir)).to.deep.equal([]);
-    expect(await tags(obj)).to.include({ 'sftpgw:status': 'rejected', 'sftpgw:reason': 'invalid-pattern' });
+    expect(await tags(obj)).to.include({
+      'sftpgw:status': 'rejected',
+      'sftpgw:reason': 'invalid-pattern',
+    });
     const [line] = logs(inv);
     expect(line.error).to.include('FilePattern: not a valid RE2 pattern (missing closing ])');
-    expect(line.error).to.include('TrustedHostKeys/0: neither an OpenSSH public key line nor a SHA256: fingerprint');
+    expect(line.error).to.include(
+      'TrustedHostKeys/0: neither an OpenSSH public key line nor a SHA256: fingerprint',
+    );
     expect(metrics(inv)[0]).to.include({ Rejected: 1, Failed: 0 });
     expect(JSON.stringify(inv.lines)).not.to.include('([unclosed');
   });
@@ -255,29 +337,47 @@ describe('outbound handler (bundle + moto + sshd)', function () {
   it('never connects to a server whose host key is not pinned', async function () {
     const other = keyPair('ed25519', 'someone-else@sftpgw').publicKey;
     const dir = await putDestination('wronghost', { TrustedHostKeys: [other] });
-    await expectFailure('wronghost/a.txt', /host key of 127\.0\.0\.1:\d+ does not match TrustedHostKeys: the server presented ssh-ed25519 SHA256:\S+; pinned: 1 ssh-ed25519 key; the server offers ssh-ed25519\. Not connecting/, 'host-key');
+    await expectFailure(
+      'wronghost/a.txt',
+      /host key of 127\.0\.0\.1:\d+ does not match TrustedHostKeys: the server presented ssh-ed25519 SHA256:\S+; pinned: 1 ssh-ed25519 key; the server offers ssh-ed25519\. Not connecting/,
+      'host-key',
+    );
     expect(readdirSync(dir)).to.deep.equal([]);
   });
 
   it('fails (retry) when the server refuses the client key', async function () {
-    const dir = await putDestination('wrongkey', { PrivateKey: keyPair('ed25519', 'not-authorized@sftpgw').privateKey });
+    const dir = await putDestination('wrongkey', {
+      PrivateKey: keyPair('ed25519', 'not-authorized@sftpgw').privateKey,
+    });
     await expectFailure('wrongkey/a.txt', /refused the credentials for user/, 'auth');
     expect(readdirSync(dir)).to.deep.equal([]);
   });
 
   it('fails (retry) when the server is down', async function () {
     await putDestination('down', { Port: await freePort() });
-    await expectFailure('down/a.txt', /cannot connect to 127\.0\.0\.1:\d+: .*ECONNREFUSED/, 'connect');
+    await expectFailure(
+      'down/a.txt',
+      /cannot connect to 127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+      'connect',
+    );
   });
 
   it('fails (retry) when the remote directory does not exist', async function () {
     await putDestination('nodir', { RemoteDirectory: path.join(sshd.root, 'no', 'such', 'dir') });
-    await expectFailure('nodir/a.txt', /remote directory .*no\/such\/dir does not exist/, 'remote-directory');
+    await expectFailure(
+      'nodir/a.txt',
+      /remote directory .*no\/such\/dir does not exist/,
+      'remote-directory',
+    );
   });
 
   it('fails (retry) when the server denies writing', async function () {
     const dir = await putDestination('readonly', {}, readOnlySshd);
-    await expectFailure('readonly/a.txt', /permission denied creating a new file \(\.a\.txt\.[0-9a-f]{16}\.[0-9a-f]{12}\.sftpgw-part\) in /, 'permission');
+    await expectFailure(
+      'readonly/a.txt',
+      /permission denied creating a new file \(\.a\.txt\.[0-9a-f]{16}\.[0-9a-f]{12}\.sftpgw-part\) in /,
+      'permission',
+    );
     expect(readdirSync(dir)).to.deep.equal([]);
   });
 
@@ -290,7 +390,10 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     const inv = await invoke(s3Event([obj]));
     expect(inv.error).to.be.instanceOf(Error);
     expect(inv.error!.message).to.match(/remote disk full/);
-    expect(readdirSync(dir), 'no file under the final name and the temporary file removed').to.deep.equal([]);
+    expect(
+      readdirSync(dir),
+      'no file under the final name and the temporary file removed',
+    ).to.deep.equal([]);
   });
 
   it('recovers from a connection dropped mid-transfer: one complete file; only the dropped attempt’s part file is left (swept once stale: interop.test.ts)', async function () {
@@ -311,7 +414,10 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     clearInterval(watcher);
     expect(dropped, 'the connection was dropped during the transfer').to.equal(true);
     expect(first.error).to.be.instanceOf(Error);
-    expect(readdirSync(dir).filter((f) => !f.endsWith('.sftpgw-part')), 'nothing visible under a final name').to.deep.equal([]);
+    expect(
+      readdirSync(dir).filter((f) => !f.endsWith('.sftpgw-part')),
+      'nothing visible under a final name',
+    ).to.deep.equal([]);
     const leftovers = readdirSync(dir);
     const retry = await invoke(s3Event([obj]));
     expect(retry.error).to.equal(undefined);
@@ -375,7 +481,11 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     const dirC = await putDestination('multi-c');
     const retry = await invoke(s3Event([good, rejected, failing]));
     expect(retry.error).to.equal(undefined);
-    expect(retry.result!.outcomes.map((o) => o.outcome)).to.deep.equal(['duplicate', 'rejected', 'delivered']);
+    expect(retry.result!.outcomes.map((o) => o.outcome)).to.deep.equal([
+      'duplicate',
+      'rejected',
+      'delivered',
+    ]);
     expect(readdirSync(dirC)).to.deep.equal(['later.txt']);
   });
 });
@@ -384,6 +494,19 @@ describe('outbound handler (bundle + moto + sshd)', function () {
 function encryptedKeyPair(passphrase: string): KeyPair {
   const dir = tempDir('sftpgw-key-');
   const file = path.join(dir, 'k');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', passphrase, '-C', 'locked@sftpgw', '-f', file]);
-  return { publicKey: readFileSync(file + '.pub', 'utf8').trim(), privateKey: readFileSync(file, 'utf8') };
+  execFileSync('ssh-keygen', [
+    '-q',
+    '-t',
+    'ed25519',
+    '-N',
+    passphrase,
+    '-C',
+    'locked@sftpgw',
+    '-f',
+    file,
+  ]);
+  return {
+    publicKey: readFileSync(file + '.pub', 'utf8').trim(),
+    privateKey: readFileSync(file, 'utf8'),
+  };
 }

@@ -10,12 +10,27 @@
 // Every case runs on every server (table-driven). 64 MiB objects only where
 // size matters: once plain, once with two invocations racing.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startCuttingProxy, type CuttingProxy } from './helpers/cutting-proxy.js';
 import { keyPair, secretFragments, sshKeygenFingerprint } from './helpers/keys.js';
-import { logLines, sha256, startHandlerHarness, type HandlerHarness, type Invocation, type Staged } from './helpers/handler-harness.js';
+import {
+  logLines,
+  sha256,
+  startHandlerHarness,
+  type HandlerHarness,
+  type Invocation,
+  type Staged,
+} from './helpers/handler-harness.js';
 import { runCliAsync, tempDir, cleanTempDirs } from './helpers/project.js';
 import { startProftpd } from './helpers/proftpd.js';
 import { listeningAddresses, startSshd, type SftpServer } from './helpers/servers.js';
@@ -35,12 +50,46 @@ interface ServerCase {
 }
 
 const SERVERS: ServerCase[] = [
-  { id: 'openssh', title: 'OpenSSH, ed25519 + RSA host keys', start: () => startSshd({ hostKeys: ['ed25519', 'rsa'] }), posixRename: true },
-  { id: 'gesftp', title: 'gesftpserver behind OpenSSH', start: () => startSshd({ sftpServer: '/usr/libexec/gesftpserver' }), posixRename: true },
-  { id: 'proftpd', title: 'ProFTPD mod_sftp, AllowOverwrite on', start: () => startProftpd({ allowOverwrite: true }), posixRename: true, proftpd: true },
-  { id: 'proftpd-norename', title: 'ProFTPD, SFTPExtensions -posixRename', start: () => startProftpd({ allowOverwrite: true, posixRename: false }), posixRename: false, proftpd: true },
-  { id: 'proftpd-default', title: 'ProFTPD defaults (AllowOverwrite off)', start: () => startProftpd({ allowOverwrite: false }), posixRename: true, proftpd: true },
-  { id: 'proftpd-rsa', title: 'ProFTPD, RSA host key only', start: () => startProftpd({ allowOverwrite: true, hostKeys: ['rsa'] }), posixRename: true, proftpd: true },
+  {
+    id: 'openssh',
+    title: 'OpenSSH, ed25519 + RSA host keys',
+    start: () => startSshd({ hostKeys: ['ed25519', 'rsa'] }),
+    posixRename: true,
+  },
+  {
+    id: 'gesftp',
+    title: 'gesftpserver behind OpenSSH',
+    start: () => startSshd({ sftpServer: '/usr/libexec/gesftpserver' }),
+    posixRename: true,
+  },
+  {
+    id: 'proftpd',
+    title: 'ProFTPD mod_sftp, AllowOverwrite on',
+    start: () => startProftpd({ allowOverwrite: true }),
+    posixRename: true,
+    proftpd: true,
+  },
+  {
+    id: 'proftpd-norename',
+    title: 'ProFTPD, SFTPExtensions -posixRename',
+    start: () => startProftpd({ allowOverwrite: true, posixRename: false }),
+    posixRename: false,
+    proftpd: true,
+  },
+  {
+    id: 'proftpd-default',
+    title: 'ProFTPD defaults (AllowOverwrite off)',
+    start: () => startProftpd({ allowOverwrite: false }),
+    posixRename: true,
+    proftpd: true,
+  },
+  {
+    id: 'proftpd-rsa',
+    title: 'ProFTPD, RSA host key only',
+    start: () => startProftpd({ allowOverwrite: true, hostKeys: ['rsa'] }),
+    posixRename: true,
+    proftpd: true,
+  },
 ];
 
 /** The host-key algorithms a server offers for one of its keys (what ssh2 sees in KEXINIT). */
@@ -69,7 +118,8 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
       startSshd({ hostKeys: ['rsa'], extraConfig: ['HostKeyAlgorithms ssh-rsa'] }),
     ]);
     started.forEach((r, i) => {
-      if (r.status === 'fulfilled' && i > 0) servers.set(SERVERS[i - 1]?.id ?? 'sha1-only', r.value as SftpServer);
+      if (r.status === 'fulfilled' && i > 0)
+        servers.set(SERVERS[i - 1]?.id ?? 'sha1-only', r.value as SftpServer);
     });
     sha1Only = servers.get('sha1-only')!;
     if (started[0].status === 'fulfilled') lambda = started[0].value as HandlerHarness;
@@ -92,31 +142,56 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
   });
 
   /** A destination `<id>-<name>` on a server; returns its key and the remote (= local) folder. */
-  async function destinationOn(server: SftpServer, id: string, name: string, overrides: Record<string, unknown> = {}): Promise<{ key: string; dir: string }> {
+  async function destinationOn(
+    server: SftpServer,
+    id: string,
+    name: string,
+    overrides: Record<string, unknown> = {},
+  ): Promise<{ key: string; dir: string }> {
     const key = `${id}-${name}`;
     const dir = path.join(server.root, key);
     mkdirSync(dir, { recursive: true });
     await lambda.putSecret(key, {
-      Host: '127.0.0.1', Port: server.port, Username: server.user, PrivateKey: server.clientKey.privateKey,
-      TrustedHostKeys: [server.hostPublicKey], RemoteDirectory: dir, FilePattern: '.*', ...overrides,
+      Host: '127.0.0.1',
+      Port: server.port,
+      Username: server.user,
+      PrivateKey: server.clientKey.privateKey,
+      TrustedHostKeys: [server.hostPublicKey],
+      RemoteDirectory: dir,
+      FilePattern: '.*',
+      ...overrides,
     });
     return { key, dir };
   }
 
-  async function deliver(key: string, file: string, body: Buffer | string): Promise<{ obj: Staged; inv: Invocation }> {
+  async function deliver(
+    key: string,
+    file: string,
+    body: Buffer | string,
+  ): Promise<{ obj: Staged; inv: Invocation }> {
     const obj = await lambda.stage(`${key}/${file}`, body);
     return { obj, inv: await lambda.invoke(lambda.event([obj])) };
   }
 
   const outcome = (inv: Invocation): string | undefined => inv.result?.outcomes[0]?.outcome;
-  const cli = (args: string[]) => runCliAsync(args, { cwd: project, env: { ...lambda.moto.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+  const cli = (args: string[]) =>
+    runCliAsync(args, {
+      cwd: project,
+      env: { ...lambda.moto.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
 
   it('ProFTPD runs in the foreground as our child, on 127.0.0.1 only, with its own pid and scoreboard files', function () {
     for (const s of SERVERS.filter((c) => c.proftpd)) {
       const server = servers.get(s.id)!;
       expect(listeningAddresses(server.pid), s.id).to.deep.equal([`127.0.0.1:${server.port}`]);
-      expect(Number(readFileSync(path.join(server.dir, 'proftpd.pid'), 'utf8').trim()), `${s.id} pid file`).to.equal(server.pid);
-      expect(existsSync(path.join(server.dir, 'proftpd.scoreboard')), `${s.id} scoreboard`).to.equal(true);
+      expect(
+        Number(readFileSync(path.join(server.dir, 'proftpd.pid'), 'utf8').trim()),
+        `${s.id} pid file`,
+      ).to.equal(server.pid);
+      expect(
+        existsSync(path.join(server.dir, 'proftpd.scoreboard')),
+        `${s.id} scoreboard`,
+      ).to.equal(true);
     }
   });
 
@@ -126,13 +201,26 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
     expect(inv.error).to.be.instanceOf(Error);
     const line = logLines(inv).find((l) => l.outcome === 'failed')!;
     expect(line.errorKind).to.equal('host-key');
-    expect(String(line.error)).to.match(/holds no host key of a pinned type: pinned: 1 ssh-rsa key; the server offers ssh-rsa; its RSA key signs only with SHA-1 \(ssh-rsa\), which sftpgw never accepts/);
+    expect(String(line.error)).to.match(
+      /holds no host key of a pinned type: pinned: 1 ssh-rsa key; the server offers ssh-rsa; its RSA key signs only with SHA-1 \(ssh-rsa\), which sftpgw never accepts/,
+    );
     expect(readdirSync(dir)).to.deep.equal([]);
     const scan = await cli(['destinations', 'test', key, '--scan', '--output', 'json']);
     expect(scan.status, 'no key a delivery accepts').to.equal(1);
-    const scanned = JSON.parse(scan.stdout) as { offered: string[]; keys: Array<{ type: string; fingerprint: string; pinned: boolean; acceptable: boolean }> };
+    const scanned = JSON.parse(scan.stdout) as {
+      offered: string[];
+      keys: Array<{ type: string; fingerprint: string; pinned: boolean; acceptable: boolean }>;
+    };
     expect(scanned.offered).to.deep.equal(['ssh-rsa']);
-    expect(scanned.keys).to.deep.equal([{ type: 'ssh-rsa', fingerprint: sshKeygenFingerprint(sha1Only.hostPublicKey), line: sha1Only.hostPublicKey.split(' ').slice(0, 2).join(' '), pinned: true, acceptable: false }]);
+    expect(scanned.keys).to.deep.equal([
+      {
+        type: 'ssh-rsa',
+        fingerprint: sshKeygenFingerprint(sha1Only.hostPublicKey),
+        line: sha1Only.hostPublicKey.split(' ').slice(0, 2).join(' '),
+        pinned: true,
+        acceptable: false,
+      },
+    ]);
   });
 
   for (const spec of SERVERS) {
@@ -142,7 +230,8 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         server = servers.get(spec.id)!;
       });
 
-      const destination = (name: string, overrides: Record<string, unknown> = {}) => destinationOn(server, spec.id, name, overrides);
+      const destination = (name: string, overrides: Record<string, unknown> = {}) =>
+        destinationOn(server, spec.id, name, overrides);
 
       // --- host-key pins ---------------------------------------------------------
 
@@ -150,7 +239,10 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         it(`delivers a small file byte for byte with each of the server's host keys pinned by ${form}`, async function () {
           for (const [i, line] of server.hostPublicKeys.entries()) {
             const pin = form === 'key line' ? line : sshKeygenFingerprint(line);
-            const { key, dir } = await destination(`pin-${form === 'key line' ? 'line' : 'fp'}-${i}`, { TrustedHostKeys: [pin] });
+            const { key, dir } = await destination(
+              `pin-${form === 'key line' ? 'line' : 'fp'}-${i}`,
+              { TrustedHostKeys: [pin] },
+            );
             const body = `pinned ${line.split(' ')[0]} by ${form}\n`;
             const { obj, inv } = await deliver(key, 'orders.csv', body);
             expect(inv.error, `${line.split(' ')[0]}: ${inv.error?.message}`).to.equal(undefined);
@@ -166,14 +258,20 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         it(`never connects with a wrong pin (${form}); the error names what the server offers and what is pinned`, async function () {
           const other = keyPair('ed25519', 'not-the-server@sftpgw').publicKey;
           const pin = form === 'key line' ? other : sshKeygenFingerprint(other);
-          const { key, dir } = await destination(`wrongpin-${form === 'key line' ? 'line' : 'fp'}`, { TrustedHostKeys: [pin] });
+          const { key, dir } = await destination(
+            `wrongpin-${form === 'key line' ? 'line' : 'fp'}`,
+            { TrustedHostKeys: [pin] },
+          );
           const { obj, inv } = await deliver(key, 'a.txt', 'x');
           expect(inv.error, 'thrown so Lambda retries').to.be.instanceOf(Error);
           const line = logLines(inv).find((l) => l.outcome === 'failed')!;
           expect(line.errorKind).to.equal('host-key');
           const msg = String(line.error);
-          for (const alg of server.hostPublicKeys.flatMap(algorithmsOf)) expect(msg, 'names the algorithms the server offers').to.include(alg);
-          expect(msg).to.include(form === 'key line' ? 'pinned: 1 ssh-ed25519 key' : 'pinned: 1 SHA256 fingerprint');
+          for (const alg of server.hostPublicKeys.flatMap(algorithmsOf))
+            expect(msg, 'names the algorithms the server offers').to.include(alg);
+          expect(msg).to.include(
+            form === 'key line' ? 'pinned: 1 ssh-ed25519 key' : 'pinned: 1 SHA256 fingerprint',
+          );
           expect(msg).not.to.match(/key (has )?changed/i);
           expect(readdirSync(dir)).to.deep.equal([]);
           expect((await lambda.tags(obj))['sftpgw:status']).to.equal(undefined);
@@ -247,8 +345,13 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         const { obj, inv } = await deliver(key, 'report.csv', 'new report\n');
         expect(inv.error, 'a rejection is not retried').to.equal(undefined);
         expect(outcome(inv)).to.equal('rejected');
-        expect(await lambda.tags(obj)).to.include({ 'sftpgw:status': 'rejected', 'sftpgw:reason': 'exists' });
-        expect(readFileSync(path.join(dir, 'report.csv'), 'utf8')).to.equal('the partner has not fetched this one yet\n');
+        expect(await lambda.tags(obj)).to.include({
+          'sftpgw:status': 'rejected',
+          'sftpgw:reason': 'exists',
+        });
+        expect(readFileSync(path.join(dir, 'report.csv'), 'utf8')).to.equal(
+          'the partner has not fetched this one yet\n',
+        );
         expect(readdirSync(dir)).to.deep.equal(['report.csv']);
 
         writeFileSync(path.join(dir, 'same.csv'), 'same\n');
@@ -279,7 +382,10 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
           const first = await lambda.invoke(lambda.event([obj]));
           expect(proxy.cuts - cutsBefore, 'the connection was cut').to.equal(1);
           expect(first.error, 'thrown so Lambda retries').to.be.instanceOf(Error);
-          expect(readdirSync(dir).filter((f) => !f.endsWith('.sftpgw-part')), 'nothing under a final name').to.deep.equal([]);
+          expect(
+            readdirSync(dir).filter((f) => !f.endsWith('.sftpgw-part')),
+            'nothing under a final name',
+          ).to.deep.equal([]);
           const leftovers = parts(dir);
 
           const retry = await lambda.invoke(lambda.event([obj]));
@@ -296,7 +402,9 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
           for (const p of leftovers) utimesSync(path.join(dir, p), old, old);
           const next = await deliver(key, 'next.txt', 'next');
           expect(next.inv.error, next.inv.error?.message).to.equal(undefined);
-          expect(readdirSync(dir).sort()).to.deep.equal(['.partner-temp', young, 'data.bin', 'next.txt'].sort());
+          expect(readdirSync(dir).sort()).to.deep.equal(
+            ['.partner-temp', young, 'data.bin', 'next.txt'].sort(),
+          );
         });
 
         it('the same event three times at once (64 MiB; two more start at 2 MiB written, one of them cut after 1 MiB): the final file never differs from the object', async function () {
@@ -312,7 +420,13 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
           let firstSeen: string | undefined;
           let others: Promise<[Invocation, Invocation]> | undefined;
           const watcher = setInterval(() => {
-            if (!others && parts(dir).some((p) => (statSync(path.join(dir, p), { throwIfNoEntry: false })?.size ?? 0) >= 2 * MiB)) {
+            if (
+              !others &&
+              parts(dir).some(
+                (p) =>
+                  (statSync(path.join(dir, p), { throwIfNoEntry: false })?.size ?? 0) >= 2 * MiB,
+              )
+            ) {
               const second = lambda.invoke(event);
               const third = (async () => {
                 while (proxy.accepted < accepted + 2) await new Promise((r) => setTimeout(r, 1));
@@ -321,21 +435,30 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
               })();
               others = Promise.all([second, third]);
             }
-            if (firstSeen === undefined && existsSync(final)) firstSeen = sha256(readFileSync(final));
+            if (firstSeen === undefined && existsSync(final))
+              firstSeen = sha256(readFileSync(final));
           }, 2);
           const first = await lambda.invoke(event);
-          const [second, third] = await (others ?? Promise.reject(new Error('the first invocation finished before 2 MiB were seen')));
+          const [second, third] = await (others ??
+            Promise.reject(new Error('the first invocation finished before 2 MiB were seen')));
           clearInterval(watcher);
           // The guarantee first: whoever won, the final name holds the object, from the first moment on.
           expect(firstSeen, 'the final file as first seen').to.equal(sha256(bigBody));
-          expect(sha256(readFileSync(final)), 'the final file in the end').to.equal(sha256(bigBody));
+          expect(sha256(readFileSync(final)), 'the final file in the end').to.equal(
+            sha256(bigBody),
+          );
           for (const inv of [first, second]) {
             expect(inv.error, inv.error?.message).to.equal(undefined);
             expect(outcome(inv)).to.be.oneOf(['delivered', 'duplicate']);
           }
           expect(proxy.cuts - cuts, 'the third connection was cut').to.equal(1);
-          expect(third.error, 'the cut attempt fails (and would be retried)').to.be.instanceOf(Error);
-          expect(readdirSync(dir).filter((f) => !f.endsWith('.sftpgw-part')), 'besides the cut attempt\'s part file').to.deep.equal(['race.bin']);
+          expect(third.error, 'the cut attempt fails (and would be retried)').to.be.instanceOf(
+            Error,
+          );
+          expect(
+            readdirSync(dir).filter((f) => !f.endsWith('.sftpgw-part')),
+            "besides the cut attempt's part file",
+          ).to.deep.equal(['race.bin']);
           expect(parts(dir).length).to.be.at.most(1);
           await lambda.remove(obj);
         });
@@ -347,20 +470,40 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         const pinned = server.hostPublicKeys[server.hostPublicKeys.length - 1]; // RSA where the server also has ed25519
         const { key, dir } = await destination('cli', { TrustedHostKeys: [pinned] });
         writeFileSync(path.join(dir, 'existing.csv'), 'x');
-        const [t, scan] = await Promise.all([cli(['destinations', 'test', key]), cli(['destinations', 'test', key, '--scan', '--output', 'json'])]);
+        const [t, scan] = await Promise.all([
+          cli(['destinations', 'test', key]),
+          cli(['destinations', 'test', key, '--scan', '--output', 'json']),
+        ]);
         expect(t.status, t.stderr).to.equal(0);
-        expect(t.stdout).to.match(/^ok: 127\.0\.0\.1:\d+ \(pinned host key matched\), \S+ lists 1 entry/);
+        expect(t.stdout).to.match(
+          /^ok: 127\.0\.0\.1:\d+ \(pinned host key matched\), \S+ lists 1 entry/,
+        );
         const w = await cli(['destinations', 'test', key, '--write', '--output', 'json']);
         expect(w.status, w.stderr).to.equal(0);
         expect(JSON.parse(w.stdout)).to.deep.include({ ok: true, wrote: true });
-        expect(readdirSync(dir), 'the probe and its temporary file are gone').to.deep.equal(['existing.csv']);
+        expect(readdirSync(dir), 'the probe and its temporary file are gone').to.deep.equal([
+          'existing.csv',
+        ]);
         expect(scan.status, scan.stderr).to.equal(0);
-        const scanned = JSON.parse(scan.stdout) as { offered: string[]; keys: Array<{ type: string; fingerprint: string; pinned: boolean; acceptable: boolean }> };
+        const scanned = JSON.parse(scan.stdout) as {
+          offered: string[];
+          keys: Array<{ type: string; fingerprint: string; pinned: boolean; acceptable: boolean }>;
+        };
         expect(scanned.offered).to.include.members(server.hostPublicKeys.flatMap(algorithmsOf));
         const keys = scanned.keys;
         expect(keys.every((k) => k.acceptable)).to.equal(true);
-        expect(keys.map((k) => ({ type: k.type, fingerprint: k.fingerprint, pinned: k.pinned })).sort((a, b) => a.type.localeCompare(b.type))).to.deep.equal(
-          server.hostPublicKeys.map((l) => ({ type: l.split(' ')[0], fingerprint: sshKeygenFingerprint(l), pinned: l === pinned })).sort((a, b) => a.type.localeCompare(b.type)),
+        expect(
+          keys
+            .map((k) => ({ type: k.type, fingerprint: k.fingerprint, pinned: k.pinned }))
+            .sort((a, b) => a.type.localeCompare(b.type)),
+        ).to.deep.equal(
+          server.hostPublicKeys
+            .map((l) => ({
+              type: l.split(' ')[0],
+              fingerprint: sshKeygenFingerprint(l),
+              pinned: l === pinned,
+            }))
+            .sort((a, b) => a.type.localeCompare(b.type)),
         );
         // What --scan calls pinned, delivery accepts.
         const { inv } = await deliver(key, 'after-scan.csv', 'y');

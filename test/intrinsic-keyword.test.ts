@@ -12,7 +12,11 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { ajvFindings } from '../cli/engine/validate/ajv-findings.js';
 import type { Finding } from '../cli/engine/validate/finding.js';
-import { propertiesValidator, typeInfo, type PropertiesValidator } from '../cli/engine/validate/resource-types.js';
+import {
+  propertiesValidator,
+  typeInfo,
+  type PropertiesValidator,
+} from '../cli/engine/validate/resource-types.js';
 import { CFN_VALUE } from '../scripts/intrinsic-keyword.js';
 import { readInputs } from '../scripts/registry-inputs.js';
 import { deriveSchema, INTRINSIC_SCHEMAS, type Schema } from '../scripts/resource-schemas.js';
@@ -24,7 +28,11 @@ function draft07(node: unknown): unknown {
   if (typeof node !== 'object' || node === null) return node;
   const entries = Object.entries(node as Schema);
   if (entries.length === 1 && entries[0][0] === CFN_VALUE) {
-    return { if: { $ref: '#/definitions/Intrinsic' }, then: { $ref: '#/definitions/IntrinsicFunction' }, else: draft07(entries[0][1]) };
+    return {
+      if: { $ref: '#/definitions/Intrinsic' },
+      then: { $ref: '#/definitions/IntrinsicFunction' },
+      else: draft07(entries[0][1]),
+    };
   }
   return Object.fromEntries(entries.map(([k, v]) => [k, draft07(v)]));
 }
@@ -36,7 +44,9 @@ function goldenResources(): Map<string, Record<string, unknown>[]> {
       const file = path.join(dir, e.name);
       if (e.isDirectory()) walk(file);
       else if (e.name.endsWith('.json')) {
-        const t = JSON.parse(readFileSync(file, 'utf8')) as { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+        const t = JSON.parse(readFileSync(file, 'utf8')) as {
+          Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+        };
         for (const r of Object.values(t.Resources ?? {})) {
           if (!typeInfo(r.Type) || !r.Properties) continue;
           byType.set(r.Type, [...(byType.get(r.Type) ?? []), r.Properties]);
@@ -50,32 +60,76 @@ function goldenResources(): Map<string, Record<string, unknown>[]> {
 
 /** What a value position may be handed: intrinsic functions of every shape, good and bad, and plain values. */
 const REPLACEMENTS: unknown[] = [
-  { Ref: 'Bucket' }, { Ref: 5 }, { Ref: ['a'] },
-  { 'Fn::GetAtt': ['Role', 'Arn'] }, { 'Fn::GetAtt': 'Role.Arn' }, { 'Fn::GetAtt': 'Role' }, { 'Fn::GetAtt': ['Role'] },
-  { 'Fn::Sub': '${AWS::Region}' }, { 'Fn::Sub': ['${x}', { x: 'y' }] }, { 'Fn::Sub': ['${x}', 'y'] }, { 'Fn::Sub': 7 },
-  { 'Fn::Join': ['', ['a', 'b']] }, { 'Fn::Join': ['a'] }, { 'Fn::Join': [1, []] },
-  { 'Fn::Select': [0, ['a']] }, { 'Fn::Select': [0] }, { 'Fn::Split': [',', 'a,b'] },
-  { 'Fn::If': ['C', 'a', 'b'] }, { 'Fn::If': ['C', 'a'] }, { 'Fn::FindInMap': ['M', 'k', 'v'] }, { 'Fn::FindInMap': ['M'] },
-  { 'Fn::Cidr': ['10.0.0.0/16', 4, 8] }, { 'Fn::Cidr': [] }, { 'Fn::ImportValue': 'x' }, { 'Fn::Base64': 'x' },
-  { 'Fn::GetAZs': '' }, { 'Fn::Length': [] }, { 'Fn::ToJsonString': {} }, { 'Fn::Transform': {} },
-  { 'Fn::Unknown': 'x' }, { Ref: 'a', 'Fn::Sub': 'b' }, { Condition: 'C' },
-  'text', '', '300', '3.5', 'true', 300, 3.5, -1, true, false, null, [], ['a'], [{ Ref: 'x' }], [{ Ref: 1 }], {}, { Key: 'k', Value: 'v' },
+  { Ref: 'Bucket' },
+  { Ref: 5 },
+  { Ref: ['a'] },
+  { 'Fn::GetAtt': ['Role', 'Arn'] },
+  { 'Fn::GetAtt': 'Role.Arn' },
+  { 'Fn::GetAtt': 'Role' },
+  { 'Fn::GetAtt': ['Role'] },
+  { 'Fn::Sub': '${AWS::Region}' },
+  { 'Fn::Sub': ['${x}', { x: 'y' }] },
+  { 'Fn::Sub': ['${x}', 'y'] },
+  { 'Fn::Sub': 7 },
+  { 'Fn::Join': ['', ['a', 'b']] },
+  { 'Fn::Join': ['a'] },
+  { 'Fn::Join': [1, []] },
+  { 'Fn::Select': [0, ['a']] },
+  { 'Fn::Select': [0] },
+  { 'Fn::Split': [',', 'a,b'] },
+  { 'Fn::If': ['C', 'a', 'b'] },
+  { 'Fn::If': ['C', 'a'] },
+  { 'Fn::FindInMap': ['M', 'k', 'v'] },
+  { 'Fn::FindInMap': ['M'] },
+  { 'Fn::Cidr': ['10.0.0.0/16', 4, 8] },
+  { 'Fn::Cidr': [] },
+  { 'Fn::ImportValue': 'x' },
+  { 'Fn::Base64': 'x' },
+  { 'Fn::GetAZs': '' },
+  { 'Fn::Length': [] },
+  { 'Fn::ToJsonString': {} },
+  { 'Fn::Transform': {} },
+  { 'Fn::Unknown': 'x' },
+  { Ref: 'a', 'Fn::Sub': 'b' },
+  { Condition: 'C' },
+  'text',
+  '',
+  '300',
+  '3.5',
+  'true',
+  300,
+  3.5,
+  -1,
+  true,
+  false,
+  null,
+  [],
+  ['a'],
+  [{ Ref: 'x' }],
+  [{ Ref: 1 }],
+  {},
+  { Key: 'k', Value: 'v' },
 ];
 
 /**
  * Each property the type has, and the first item or key of each list or
  * object property set, replaced by each REPLACEMENTS value.
  */
-function* variants(props: Record<string, unknown>, names: string[]): Generator<Record<string, unknown>> {
+function* variants(
+  props: Record<string, unknown>,
+  names: string[],
+): Generator<Record<string, unknown>> {
   yield props;
   for (const name of new Set([...Object.keys(props), ...names])) {
     const value = props[name];
     for (const r of REPLACEMENTS) {
       yield { ...props, [name]: r };
-      if (Array.isArray(value) && value.length > 0) yield { ...props, [name]: [r, ...value.slice(1)] };
+      if (Array.isArray(value) && value.length > 0)
+        yield { ...props, [name]: [r, ...value.slice(1)] };
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
         const first = Object.keys(value)[0];
-        if (first !== undefined && !first.startsWith('Fn::') && first !== 'Ref') yield { ...props, [name]: { ...value, [first]: r } };
+        if (first !== undefined && !first.startsWith('Fn::') && first !== 'Ref')
+          yield { ...props, [name]: { ...value, [first]: r } };
       }
     }
   }
@@ -85,15 +139,30 @@ describe('the cfnValue keyword reports what the draft-07 if/then/else it replace
   this.timeout(300_000);
   const inputs = readInputs(repoRoot);
   const resources = goldenResources();
-  const findings = (validate: PropertiesValidator | ValidateFunction, props: unknown, type: string): Finding[] =>
-    validate(props) ? [] : ajvFindings(validate.errors, { base: '/Resources/R/Properties', layer: 'schema', logicalId: 'R', resourceType: type, readOnly: typeInfo(type)!.readOnly });
+  const findings = (
+    validate: PropertiesValidator | ValidateFunction,
+    props: unknown,
+    type: string,
+  ): Finding[] =>
+    validate(props)
+      ? []
+      : ajvFindings(validate.errors, {
+          base: '/Resources/R/Properties',
+          layer: 'schema',
+          logicalId: 'R',
+          resourceType: type,
+          readOnly: typeInfo(type)!.readOnly,
+        });
 
   it('the golden templates hold resources of many bundled types (the corpus below)', () => {
     expect(resources.size).to.be.at.least(15);
   });
 
   it('the generated modules no longer carry the draft-07 wrapper', () => {
-    const bucket = readFileSync(path.join(repoRoot, 'cli/generated/resources/aws-s3-bucket.js'), 'utf8');
+    const bucket = readFileSync(
+      path.join(repoRoot, 'cli/generated/resources/aws-s3-bucket.js'),
+      'utf8',
+    );
     expect(bucket).to.not.include('#/definitions/Intrinsic');
     expect(bucket).to.include('from "../intrinsic.js"');
   });
@@ -104,8 +173,17 @@ describe('the cfnValue keyword reports what the draft-07 if/then/else it replace
       const corpus = resources.get(type)?.slice(0, 3) ?? [{}];
       const derived = deriveSchema(inputs.schemas.get(type)!).schema;
       const reference = draft07(derived) as Schema;
-      reference.definitions = { ...(reference.definitions as Schema), Intrinsic: INTRINSIC_SCHEMAS.isIntrinsic, IntrinsicFunction: INTRINSIC_SCHEMAS.intrinsicFunction };
-      const live = new Ajv({ allErrors: true, verbose: true, strict: false, inlineRefs: false }).compile(reference);
+      reference.definitions = {
+        ...(reference.definitions as Schema),
+        Intrinsic: INTRINSIC_SCHEMAS.isIntrinsic,
+        IntrinsicFunction: INTRINSIC_SCHEMAS.intrinsicFunction,
+      };
+      const live = new Ajv({
+        allErrors: true,
+        verbose: true,
+        strict: false,
+        inlineRefs: false,
+      }).compile(reference);
       const generated = (await propertiesValidator(type))!;
       let failing = 0;
       for (const props of corpus) {
@@ -115,7 +193,10 @@ describe('the cfnValue keyword reports what the draft-07 if/then/else it replace
           if (want.length > 0) failing++;
         }
       }
-      expect(failing, 'some variants are invalid (the comparison is not vacuous)').to.be.greaterThan(0);
+      expect(
+        failing,
+        'some variants are invalid (the comparison is not vacuous)',
+      ).to.be.greaterThan(0);
     });
   }
 });

@@ -25,7 +25,10 @@ function sourceFiles(dir: string): string[] {
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"]+)\1/g;
 
 /** Top-level folders a file imports from, as "specifier -> folder". */
-function importedFolders(file: string, text = readFileSync(file, 'utf8')): { specifier: string; folder: string }[] {
+function importedFolders(
+  file: string,
+  text = readFileSync(file, 'utf8'),
+): { specifier: string; folder: string }[] {
   const out: { specifier: string; folder: string }[] = [];
   for (const m of text.matchAll(SPECIFIER)) {
     const specifier = m[2];
@@ -41,9 +44,11 @@ describe('layers: cli/, handler/ and shared/ import only what they may', () => {
     it(`${folder}/ imports nothing from ${forbidden.map((f) => `${f}/`).join(' or ')}`, () => {
       const files = sourceFiles(path.join(repoRoot, folder));
       expect(files.length, `${folder}/ has source files`).to.be.greaterThan(0);
-      const offending = files.flatMap((f) => importedFolders(f)
-        .filter((i) => forbidden.includes(i.folder))
-        .map((i) => `${path.relative(repoRoot, f)} imports ${i.specifier}`));
+      const offending = files.flatMap((f) =>
+        importedFolders(f)
+          .filter((i) => forbidden.includes(i.folder))
+          .map((i) => `${path.relative(repoRoot, f)} imports ${i.specifier}`),
+      );
       expect(offending).to.deep.equal([]);
     });
   }
@@ -57,7 +62,8 @@ describe('layers: cli/, handler/ and shared/ import only what they may', () => {
       "import '../../handler/e.js';",
       "import { f } from 'node:fs';",
     ].join('\n');
-    expect(importedFolders(path.join(repoRoot, 'cli', 'engine', 'x.ts'), text).map((i) => i.folder))
-      .to.deep.equal(['handler', 'handler', 'handler', 'handler', 'handler']);
+    expect(
+      importedFolders(path.join(repoRoot, 'cli', 'engine', 'x.ts'), text).map((i) => i.folder),
+    ).to.deep.equal(['handler', 'handler', 'handler', 'handler', 'handler']);
   });
 });

@@ -18,7 +18,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { expect } from 'chai';
 import ssh2, { type SFTPWrapper } from 'ssh2';
-import { RemoteFileWriter, serverWriteLimit, type WriterOptions } from '../shared/sftp/remote-file-writer.js';
+import {
+  RemoteFileWriter,
+  serverWriteLimit,
+  type WriterOptions,
+} from '../shared/sftp/remote-file-writer.js';
 import { WriteCoalescer } from '../shared/sftp/write-coalescer.js';
 import { cleanTempDirs } from './helpers/project.js';
 import { startSshd, type Sshd } from './helpers/servers.js';
@@ -39,11 +43,15 @@ function* seededSizes(seed: number, sizes: readonly number[]): Generator<number>
 }
 
 /** A source that yields `data` in the given chunk sizes, counting what was pulled. */
-function source(data: Buffer, sizes: Iterator<number> | number, gate?: (pulled: number) => Promise<void>): { stream: Readable; pulled: () => number } {
+function source(
+  data: Buffer,
+  sizes: Iterator<number> | number,
+  gate?: (pulled: number) => Promise<void>,
+): { stream: Readable; pulled: () => number } {
   let pulled = 0;
   async function* chunks(): AsyncGenerator<Buffer> {
     while (pulled < data.length) {
-      const n = typeof sizes === 'number' ? sizes : sizes.next().value as number;
+      const n = typeof sizes === 'number' ? sizes : (sizes.next().value as number);
       // A copy, as a socket hands out a fresh buffer per read.
       const chunk = Buffer.from(data.subarray(pulled, pulled + n));
       pulled += chunk.length;
@@ -66,7 +74,14 @@ function observe(sftp: SFTPWrapper): Observed {
   const seen: Observed = { writes: [], maxOutstanding: 0, changedBeforeAck: [] };
   let outstanding = 0;
   const real = sftp.write.bind(sftp);
-  sftp.write = ((handle: Buffer, buf: Buffer, off: number, len: number, position: number, cb: (err?: Error | null, n?: number) => void) => {
+  sftp.write = ((
+    handle: Buffer,
+    buf: Buffer,
+    off: number,
+    len: number,
+    position: number,
+    cb: (err?: Error | null, n?: number) => void,
+  ) => {
     const view = buf.subarray(off, off + len);
     const digest = sha(view);
     seen.writes.push({ position, length: len, buffer: buf.buffer });
@@ -85,12 +100,16 @@ function expectContiguous(seen: Observed, size: number, writeSize: number): void
   let at = 0;
   seen.writes.forEach((w, i) => {
     expect(w.position, `write ${i} starts where the previous one ended`).to.equal(at);
-    if (i < seen.writes.length - 1) expect(w.length, `write ${i} is a full write`).to.equal(writeSize);
+    if (i < seen.writes.length - 1)
+      expect(w.length, `write ${i} is a full write`).to.equal(writeSize);
     else expect(w.length).to.be.within(1, writeSize);
     at += w.length;
   });
   expect(at).to.equal(size);
-  expect(seen.changedBeforeAck, 'bytes of a write changed before the server acknowledged it').to.deep.equal([]);
+  expect(
+    seen.changedBeforeAck,
+    'bytes of a write changed before the server acknowledged it',
+  ).to.deep.equal([]);
 }
 
 describe('RemoteFileWriter (real sshd)', function () {
@@ -118,22 +137,37 @@ describe('RemoteFileWriter (real sshd)', function () {
     client.on('error', () => {}); // a dropped connection is expected in some tests
     const hostKey = (ssh2.utils.parseKey(sshd.hostPublicKey) as ssh2.ParsedKey).getPublicSSH();
     await new Promise<void>((resolve, reject) => {
-      client.once('ready', resolve).once('error', reject).connect({
-        host: '127.0.0.1', port: sshd.port, username: sshd.user, privateKey: sshd.clientKey.privateKey,
-        hostVerifier: (key: Buffer) => key.equals(hostKey),
-        algorithms: { cipher: ['aes128-gcm@openssh.com'] },
-      });
+      client
+        .once('ready', resolve)
+        .once('error', reject)
+        .connect({
+          host: '127.0.0.1',
+          port: sshd.port,
+          username: sshd.user,
+          privateKey: sshd.clientKey.privateKey,
+          hostVerifier: (key: Buffer) => key.equals(hostKey),
+          algorithms: { cipher: ['aes128-gcm@openssh.com'] },
+        });
     });
     client.setNoDelay(true);
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+      client.sftp((err, s) => (err ? reject(err) : resolve(s))),
+    );
     return { client, sftp };
   }
 
   function openFile(sftp: SFTPWrapper, remote: string): Promise<Buffer> {
-    return new Promise((resolve, reject) => sftp.open(remote, 'w', (err, h) => (err ? reject(err) : resolve(h))));
+    return new Promise((resolve, reject) =>
+      sftp.open(remote, 'w', (err, h) => (err ? reject(err) : resolve(h))),
+    );
   }
 
-  async function send(data: Buffer, sizes: Iterator<number> | number, opts: WriterOptions = {}, name = 'out.bin') {
+  async function send(
+    data: Buffer,
+    sizes: Iterator<number> | number,
+    opts: WriterOptions = {},
+    name = 'out.bin',
+  ) {
     const { client, sftp } = await session();
     const seen = observe(sftp);
     const remote = path.join(sshd.root, name);
@@ -168,26 +202,45 @@ describe('RemoteFileWriter (real sshd)', function () {
   it('streams 64 MiB of 16 KiB chunks (S3 over HTTPS) with bytes in flight bounded, slabs reused', async function () {
     const data = randomBytes(64 * MiB);
     const maxInflightBytes = 2 * MiB;
-    const { seen, writer, remote, socketWrites } = await send(data, 16 * 1024, { maxInflightBytes });
+    const { seen, writer, remote, socketWrites } = await send(data, 16 * 1024, {
+      maxInflightBytes,
+    });
     expect(sha(readFileSync(remote))).to.equal(sha(data));
     // Bursts go out corked, also those a window adjustment from the server releases.
     expect(socketWrites.corked).to.be.above(3 * 2048);
-    expect(socketWrites.uncorked, `${socketWrites.uncorked} of ${socketWrites.corked + socketWrites.uncorked} socket writes uncorked`).to.be.below(10);
+    expect(
+      socketWrites.uncorked,
+      `${socketWrites.uncorked} of ${socketWrites.corked + socketWrites.uncorked} socket writes uncorked`,
+    ).to.be.below(10);
     expectContiguous(seen, data.length, OPENSSH_WRITE_LIMIT);
     expect(seen.maxOutstanding, 'bytes in flight').to.be.at.most(maxInflightBytes);
-    expect(seen.maxOutstanding, 'several writes in flight at once').to.be.at.least(4 * OPENSSH_WRITE_LIMIT);
+    expect(seen.maxOutstanding, 'several writes in flight at once').to.be.at.least(
+      4 * OPENSSH_WRITE_LIMIT,
+    );
     // Every write was copied into a slab; slabs come back after their ack. At
     // most: those in flight, those queued (one 1 MiB stream buffer's worth) and
     // the one being filled.
     const slabs = new Set(seen.writes.map((w) => w.buffer)).size;
-    const bound = Math.floor(maxInflightBytes / OPENSSH_WRITE_LIMIT) + Math.ceil(MiB / OPENSSH_WRITE_LIMIT) + 2;
+    const bound =
+      Math.floor(maxInflightBytes / OPENSSH_WRITE_LIMIT) + Math.ceil(MiB / OPENSSH_WRITE_LIMIT) + 2;
     expect(slabs, `distinct write buffers over ${seen.writes.length} writes`).to.be.at.most(bound);
     expect(writer.bytesWritten).to.equal(data.length);
   });
 
   it('cuts odd chunk sizes, larger and smaller than a write, into full-size writes', async function () {
     const data = randomBytes(24 * MiB + 12345);
-    const sizes = seededSizes(13, [1, 7, 4095, 16 * 1024 + 1, 65_537, OPENSSH_WRITE_LIMIT - 1, OPENSSH_WRITE_LIMIT, OPENSSH_WRITE_LIMIT + 1, 3 * OPENSSH_WRITE_LIMIT + 5, 1_000_003]);
+    const sizes = seededSizes(13, [
+      1,
+      7,
+      4095,
+      16 * 1024 + 1,
+      65_537,
+      OPENSSH_WRITE_LIMIT - 1,
+      OPENSSH_WRITE_LIMIT,
+      OPENSSH_WRITE_LIMIT + 1,
+      3 * OPENSSH_WRITE_LIMIT + 5,
+      1_000_003,
+    ]);
     const { seen, remote } = await send(data, sizes, { maxInflightBytes: 3 * MiB });
     expect(sha(readFileSync(remote))).to.equal(sha(data));
     expectContiguous(seen, data.length, OPENSSH_WRITE_LIMIT);
@@ -195,7 +248,11 @@ describe('RemoteFileWriter (real sshd)', function () {
 
   it('keeps writes within a smaller limit (ProFTPD takes 31,952 bytes)', async function () {
     const data = randomBytes(5 * MiB + 3);
-    const { seen, writer, remote } = await send(data, seededSizes(7, [1000, 16 * 1024, 50_000, 70_001]), { maxWriteBytes: 31_952 });
+    const { seen, writer, remote } = await send(
+      data,
+      seededSizes(7, [1000, 16 * 1024, 50_000, 70_001]),
+      { maxWriteBytes: 31_952 },
+    );
     expect(writer.writeSize).to.equal(31_952);
     expect(sha(readFileSync(remote))).to.equal(sha(data));
     expectContiguous(seen, data.length, 31_952);
@@ -206,7 +263,10 @@ describe('RemoteFileWriter (real sshd)', function () {
     const data = randomBytes(32 * MiB);
     const maxInflightBytes = 2 * MiB;
     const remote = path.join(sshd.root, 'frozen.bin');
-    const writer = new RemoteFileWriter(sftp, await openFile(sftp, remote), { maxInflightBytes, socket: (client as unknown as { _sock: WriterOptions['socket'] })._sock });
+    const writer = new RemoteFileWriter(sftp, await openFile(sftp, remote), {
+      maxInflightBytes,
+      socket: (client as unknown as { _sock: WriterOptions['socket'] })._sock,
+    });
     let frozen = false;
     const src = source(data, 16 * 1024, async (pulled) => {
       if (!frozen && pulled > 1 * MiB) {
@@ -228,14 +288,17 @@ describe('RemoteFileWriter (real sshd)', function () {
     expect(sha(readFileSync(remote))).to.equal(sha(data));
   });
 
-  it('fails with the server\'s error when the remote disk is full', async function () {
+  it("fails with the server's error when the remote disk is full", async function () {
     const dir = path.join(sshd.root, 'full');
     mkdirSync(dir);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
     mounted = dir;
     const { sftp } = await session();
     const writer = new RemoteFileWriter(sftp, await openFile(sftp, path.join(dir, 'big.bin')));
-    const err = await pipeline(source(randomBytes(8 * MiB), 16 * 1024).stream, writer).then(() => undefined, (e: Error) => e);
+    const err = await pipeline(source(randomBytes(8 * MiB), 16 * 1024).stream, writer).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err, 'the stream fails').to.be.instanceOf(Error);
     expect((err as { code?: number }).code, 'SSH_FX_FAILURE from the server').to.equal(4);
     expect(writer.bytesWritten).to.be.below(1 * MiB + 1);
@@ -243,7 +306,10 @@ describe('RemoteFileWriter (real sshd)', function () {
 
   it('fails, does not hang, when the connection drops with writes in flight', async function () {
     const { sftp } = await session();
-    const writer = new RemoteFileWriter(sftp, await openFile(sftp, path.join(sshd.root, 'dropped.bin')));
+    const writer = new RemoteFileWriter(
+      sftp,
+      await openFile(sftp, path.join(sshd.root, 'dropped.bin')),
+    );
     let dropped = false;
     const src = source(randomBytes(256 * MiB), 16 * 1024, async () => {
       if (!dropped && writer.bytesWritten > 4 * MiB) {
@@ -252,7 +318,10 @@ describe('RemoteFileWriter (real sshd)', function () {
       }
     });
     const started = Date.now();
-    const err = await pipeline(src.stream, writer).then(() => undefined, (e: Error) => e);
+    const err = await pipeline(src.stream, writer).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(dropped).to.equal(true);
     expect(err).to.be.instanceOf(Error);
     expect(Date.now() - started).to.be.below(30_000);
@@ -262,7 +331,10 @@ describe('RemoteFileWriter (real sshd)', function () {
   it('fails, does not hang, when the session closes while nothing is in flight', async function () {
     this.timeout(20_000); // ssh2 never answers a write sent on a closed channel: a hang is the bug
     const { client, sftp } = await session();
-    const writer = new RemoteFileWriter(sftp, await openFile(sftp, path.join(sshd.root, 'idle.bin')));
+    const writer = new RemoteFileWriter(
+      sftp,
+      await openFile(sftp, path.join(sshd.root, 'idle.bin')),
+    );
     const closed = new Promise<void>((r) => client.once('close', () => r()));
     // The source stalls after 100 KiB (all acknowledged) until the session is gone.
     const src = source(randomBytes(4 * MiB), 16 * 1024, async (pulled) => {
@@ -272,7 +344,10 @@ describe('RemoteFileWriter (real sshd)', function () {
         await closed;
       }
     });
-    const err = await pipeline(src.stream, writer).then(() => undefined, (e: Error) => e);
+    const err = await pipeline(src.stream, writer).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err).to.be.instanceOf(Error);
     expect(err!.message).to.match(/SFTP session closed|No response from server/);
   });
@@ -280,7 +355,10 @@ describe('RemoteFileWriter (real sshd)', function () {
   it('passes on a failing source and sends nothing after it', async function () {
     const { sftp } = await session();
     const seen = observe(sftp);
-    const writer = new RemoteFileWriter(sftp, await openFile(sftp, path.join(sshd.root, 'broken.bin')));
+    const writer = new RemoteFileWriter(
+      sftp,
+      await openFile(sftp, path.join(sshd.root, 'broken.bin')),
+    );
     const broken = new Readable({
       read() {
         this.push(randomBytes(16 * 1024));
@@ -288,7 +366,10 @@ describe('RemoteFileWriter (real sshd)', function () {
         this.destroy(new Error('the S3 body broke off'));
       },
     });
-    const err = await pipeline(broken, writer).then(() => undefined, (e: Error) => e);
+    const err = await pipeline(broken, writer).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).to.equal('the S3 body broke off');
     const sent = seen.writes.length;
     await new Promise((r) => setTimeout(r, 100));
@@ -297,9 +378,14 @@ describe('RemoteFileWriter (real sshd)', function () {
 });
 
 describe('WriteCoalescer', function () {
-  function collect(c: WriteCoalescer, chunks: Buffer[], end = true): Array<{ data: Buffer; slab: Buffer | undefined }> {
+  function collect(
+    c: WriteCoalescer,
+    chunks: Buffer[],
+    end = true,
+  ): Array<{ data: Buffer; slab: Buffer | undefined }> {
     const out: Array<{ data: Buffer; slab: Buffer | undefined }> = [];
-    const emit = (data: Buffer, slab: Buffer | undefined): void => void out.push({ data: Buffer.from(data), slab });
+    const emit = (data: Buffer, slab: Buffer | undefined): void =>
+      void out.push({ data: Buffer.from(data), slab });
     for (const chunk of chunks) c.push(chunk, emit);
     if (end) c.flush(emit);
     return out;
@@ -307,7 +393,12 @@ describe('WriteCoalescer', function () {
 
   it('emits full writes in order and the rest at the end', function () {
     const data = randomBytes(1000);
-    const out = collect(new WriteCoalescer(300), [data.subarray(0, 1), data.subarray(1, 450), data.subarray(450, 451), data.subarray(451)]);
+    const out = collect(new WriteCoalescer(300), [
+      data.subarray(0, 1),
+      data.subarray(1, 450),
+      data.subarray(450, 451),
+      data.subarray(451),
+    ]);
     expect(out.map((w) => w.data.length)).to.deep.equal([300, 300, 300, 100]);
     expect(Buffer.concat(out.map((w) => w.data)).equals(data)).to.equal(true);
   });
@@ -317,7 +408,10 @@ describe('WriteCoalescer', function () {
     const out: Array<{ data: Buffer; slab: Buffer | undefined }> = [];
     const c = new WriteCoalescer(300);
     c.push(chunk, (data, slab) => void out.push({ data, slab }));
-    expect(out.map((w) => [w.data.buffer === chunk.buffer, w.slab])).to.deep.equal([[true, undefined], [true, undefined]]);
+    expect(out.map((w) => [w.data.buffer === chunk.buffer, w.slab])).to.deep.equal([
+      [true, undefined],
+      [true, undefined],
+    ]);
     expect(c.pending).to.equal(100);
   });
 
@@ -329,7 +423,9 @@ describe('WriteCoalescer', function () {
     c.release(first.slab!);
     const third = collect(c, [Buffer.from('i'), Buffer.from('jkl')], false)[0];
     expect(third.slab).to.equal(first.slab);
-    expect(first.data.toString() + second.data.toString() + third.data.toString()).to.equal('abcdefghijkl');
+    expect(first.data.toString() + second.data.toString() + third.data.toString()).to.equal(
+      'abcdefghijkl',
+    );
   });
 
   it('refuses a write size that is not a positive integer', function () {

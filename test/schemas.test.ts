@@ -6,11 +6,29 @@
 // the sources through tsx, so a schema edited without a rebuild would
 // otherwise be tested against the old validators.
 import { expect } from 'chai';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { generatedFiles } from '../scripts/compile-schemas.js';
-import { installedCfnLint, refreshRegistry, type InstalledCfnLint } from '../scripts/refresh-registry.js';
-import { readInputs, REGISTRY_DIR, registryFileName, SOURCE_NAME, type SourceRecord } from '../scripts/registry-inputs.js';
+import {
+  installedCfnLint,
+  refreshRegistry,
+  type InstalledCfnLint,
+} from '../scripts/refresh-registry.js';
+import {
+  readInputs,
+  REGISTRY_DIR,
+  registryFileName,
+  SOURCE_NAME,
+  type SourceRecord,
+} from '../scripts/registry-inputs.js';
 import { RESOURCE_TYPES } from '../scripts/resource-schemas.js';
 import { pinnedCfnLint } from '../cli/engine/validate/lint-version.js';
 import { cleanTempDirs, listFiles, repoRoot, tempDir } from './helpers/project.js';
@@ -24,14 +42,25 @@ describe('generated schema validators', function () {
   for (const file of Object.keys(files)) {
     it(`${file} is what schemas/registry/ generates (npm run build or npm run schemas regenerates it)`, () => {
       const built = path.join(repoRoot, file);
-      expect(existsSync(built), `${file} is missing: run npm run build (or npm run schemas)`).to.equal(true);
-      expect(files[file] === readFileSync(built, 'utf8'), `${file} is stale: run npm run build (or npm run schemas)`).to.equal(true);
+      expect(
+        existsSync(built),
+        `${file} is missing: run npm run build (or npm run schemas)`,
+      ).to.equal(true);
+      expect(
+        files[file] === readFileSync(built, 'utf8'),
+        `${file} is stale: run npm run build (or npm run schemas)`,
+      ).to.equal(true);
     });
   }
 
   it('has one module for every listed resource type and nothing else', () => {
     const modules = readdirSync(path.join(repoRoot, 'cli/generated/resources')).sort();
-    expect(modules).to.deep.equal(Object.keys(files).filter((f) => f.startsWith('cli/generated/resources/')).map((f) => path.basename(f)).sort());
+    expect(modules).to.deep.equal(
+      Object.keys(files)
+        .filter((f) => f.startsWith('cli/generated/resources/'))
+        .map((f) => path.basename(f))
+        .sort(),
+    );
     expect(modules).to.have.length(RESOURCE_TYPES.length);
   });
 
@@ -39,15 +68,24 @@ describe('generated schema validators', function () {
     const pinned = pinnedCfnLint(repoRoot);
     expect(pinned, 'package.json config.cfnLintVersion').to.match(/^\d+\.\d+\.\d+$/);
     const source = readJson<SourceRecord>(path.join(repoRoot, REGISTRY_DIR, SOURCE_NAME));
-    expect(source.cfnLint, `${REGISTRY_DIR}/${SOURCE_NAME} vs package.json config.cfnLintVersion`).to.equal(pinned);
-    const index = JSON.parse(files['cli/generated/resource-types.json']) as { source: { cfnLint: string; region: string } };
+    expect(
+      source.cfnLint,
+      `${REGISTRY_DIR}/${SOURCE_NAME} vs package.json config.cfnLintVersion`,
+    ).to.equal(pinned);
+    const index = JSON.parse(files['cli/generated/resource-types.json']) as {
+      source: { cfnLint: string; region: string };
+    };
     expect(index.source).to.include({ cfnLint: pinned, region: source.region });
   });
 
   it('has one registry schema per listed type, holding that type', () => {
     const names = readdirSync(path.join(repoRoot, REGISTRY_DIR)).sort();
     expect(names).to.deep.equal([...RESOURCE_TYPES.map(registryFileName), SOURCE_NAME].sort());
-    for (const t of RESOURCE_TYPES) expect(readJson<{ typeName: string }>(path.join(repoRoot, REGISTRY_DIR, registryFileName(t))).typeName).to.equal(t);
+    for (const t of RESOURCE_TYPES)
+      expect(
+        readJson<{ typeName: string }>(path.join(repoRoot, REGISTRY_DIR, registryFileName(t)))
+          .typeName,
+      ).to.equal(t);
   });
 });
 
@@ -79,7 +117,9 @@ describe('registry inputs that cannot be used (npm run schemas refuses, naming t
   it('a listed type without its schema', () => {
     const root = copy();
     rmSync(file(root, 'aws-kms-key.json'));
-    expect(refusal(root)).to.include(`schemas/registry/aws-kms-key.json is missing (AWS::KMS::Key is in RESOURCE_TYPES): run npm run schemas:refresh with cfn-lint ${pinned} installed`);
+    expect(refusal(root)).to.include(
+      `schemas/registry/aws-kms-key.json is missing (AWS::KMS::Key is in RESOURCE_TYPES): run npm run schemas:refresh with cfn-lint ${pinned} installed`,
+    );
   });
 
   it('a schema that is not JSON, or holds another type', () => {
@@ -87,30 +127,45 @@ describe('registry inputs that cannot be used (npm run schemas refuses, naming t
     writeFileSync(file(root, 'aws-kms-key.json'), '{ "typeName": ');
     cpSync(file(root, 'aws-kms-alias.json'), file(root, 'aws-sns-topic.json'));
     const msg = refusal(root);
-    expect(msg).to.match(/schemas\/registry\/aws-kms-key\.json is not JSON \(.+\): run npm run schemas:refresh/);
-    expect(msg).to.include('schemas/registry/aws-sns-topic.json is not the registry schema of AWS::SNS::Topic (it holds AWS::KMS::Alias)');
+    expect(msg).to.match(
+      /schemas\/registry\/aws-kms-key\.json is not JSON \(.+\): run npm run schemas:refresh/,
+    );
+    expect(msg).to.include(
+      'schemas/registry/aws-sns-topic.json is not the registry schema of AWS::SNS::Topic (it holds AWS::KMS::Alias)',
+    );
   });
 
   it('a schema of a type no longer listed', () => {
     const root = copy();
-    writeFileSync(file(root, 'aws-ec2-vpc.json'), JSON.stringify({ typeName: 'AWS::EC2::VPC', properties: {} }));
-    expect(refusal(root)).to.include('schemas/registry/aws-ec2-vpc.json is not the schema of a type in RESOURCE_TYPES (scripts/resource-schemas.ts): delete it, or add its type there');
+    writeFileSync(
+      file(root, 'aws-ec2-vpc.json'),
+      JSON.stringify({ typeName: 'AWS::EC2::VPC', properties: {} }),
+    );
+    expect(refusal(root)).to.include(
+      'schemas/registry/aws-ec2-vpc.json is not the schema of a type in RESOURCE_TYPES (scripts/resource-schemas.ts): delete it, or add its type there',
+    );
   });
 
   it('a source record from another cfn-lint than package.json pins', () => {
     const root = copy();
     const source = readJson<SourceRecord>(file(root, SOURCE_NAME));
     writeFileSync(file(root, SOURCE_NAME), JSON.stringify({ ...source, cfnLint: '0.0.1' }));
-    expect(refusal(root)).to.include(`schemas/registry/source.json records cfn-lint 0.0.1 but package.json config.cfnLintVersion is ${pinned}: run npm run schemas:refresh`);
+    expect(refusal(root)).to.include(
+      `schemas/registry/source.json records cfn-lint 0.0.1 but package.json config.cfnLintVersion is ${pinned}: run npm run schemas:refresh`,
+    );
   });
 
   it('a source record without its GetAtt facts, or missing', () => {
     const root = copy();
     const { cfnLint, region, path: where } = readJson<SourceRecord>(file(root, SOURCE_NAME));
     writeFileSync(file(root, SOURCE_NAME), JSON.stringify({ cfnLint, region, path: where }));
-    expect(refusal(root)).to.include('schemas/registry/source.json: getAtt is missing: run npm run schemas:refresh');
+    expect(refusal(root)).to.include(
+      'schemas/registry/source.json: getAtt is missing: run npm run schemas:refresh',
+    );
     rmSync(file(root, SOURCE_NAME));
-    expect(refusal(root)).to.include('schemas/registry/source.json is missing: run npm run schemas:refresh');
+    expect(refusal(root)).to.include(
+      'schemas/registry/source.json is missing: run npm run schemas:refresh',
+    );
   });
 
   it('no pin in package.json', () => {
@@ -125,7 +180,11 @@ describe('registry inputs that cannot be used (npm run schemas refuses, naming t
     const root = copy();
     rmSync(file(root, 'aws-kms-key.json'));
     rmSync(file(root, 'aws-sqs-queue.json'));
-    expect(refusal(root).split('\n').filter((l) => l.includes('is missing'))).to.have.length(2);
+    expect(
+      refusal(root)
+        .split('\n')
+        .filter((l) => l.includes('is missing')),
+    ).to.have.length(2);
     expect(listFiles(path.join(root, 'cli'))).to.deep.equal([]); // reading never writes
   });
 });
@@ -135,13 +194,17 @@ describe('registry inputs that cannot be used (npm run schemas refuses, naming t
 describe('npm run schemas:refresh (the installed cfn-lint, any version)', function () {
   this.timeout(120_000);
   let cfnLint: InstalledCfnLint;
-  before(() => { cfnLint = installedCfnLint(); });
+  before(() => {
+    cfnLint = installedCfnLint();
+  });
   after(cleanTempDirs);
 
   /** A folder with only a package.json pinning `pin`. */
   function withPin(pin: string): string {
     const root = tempDir();
-    const pkg = readJson<{ config: { cfnLintVersion: string } }>(path.join(repoRoot, 'package.json'));
+    const pkg = readJson<{ config: { cfnLintVersion: string } }>(
+      path.join(repoRoot, 'package.json'),
+    );
     pkg.config.cfnLintVersion = pin;
     writeFileSync(path.join(root, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
     return root;
@@ -158,7 +221,9 @@ describe('npm run schemas:refresh (the installed cfn-lint, any version)', functi
   it('refuses when the installed cfn-lint is not the pinned one, saying how to install it or move, and writes nothing', () => {
     const root = withPin('0.0.1');
     const msg = refusal(() => refreshRegistry({ root, cfnLint }));
-    expect(msg).to.include(`cfn-lint ${cfnLint.version} is installed, but package.json config.cfnLintVersion pins 0.0.1: nothing written`);
+    expect(msg).to.include(
+      `cfn-lint ${cfnLint.version} is installed, but package.json config.cfnLintVersion pins 0.0.1: nothing written`,
+    );
     expect(msg).to.include('pip install cfn-lint==0.0.1');
     expect(msg).to.include(`npm run schemas:refresh -- --move-to ${cfnLint.version}`);
     expect(listFiles(root)).to.deep.equal(['package.json']);
@@ -166,7 +231,9 @@ describe('npm run schemas:refresh (the installed cfn-lint, any version)', functi
 
   it('refuses --move-to a version that is not installed, and writes nothing', () => {
     const root = withPin('0.0.1');
-    expect(refusal(() => refreshRegistry({ root, cfnLint, moveTo: '0.0.2' }))).to.include(`--move-to 0.0.2: the installed cfn-lint is ${cfnLint.version}`);
+    expect(refusal(() => refreshRegistry({ root, cfnLint, moveTo: '0.0.2' }))).to.include(
+      `--move-to 0.0.2: the installed cfn-lint is ${cfnLint.version}`,
+    );
     expect(listFiles(root)).to.deep.equal(['package.json']);
   });
 
@@ -178,20 +245,39 @@ describe('npm run schemas:refresh (the installed cfn-lint, any version)', functi
     const r = refreshRegistry({ root, cfnLint, moveTo: cfnLint.version });
     expect(r).to.include({ version: cfnLint.version, movedFrom: '0.0.1' });
     // Only the pin changed in package.json.
-    expect(readFileSync(path.join(root, 'package.json'), 'utf8')).to.equal(pkgBefore.replace('"cfnLintVersion": "0.0.1"', `"cfnLintVersion": "${cfnLint.version}"`));
-    expect(readdirSync(path.join(root, REGISTRY_DIR)).sort()).to.deep.equal([...RESOURCE_TYPES.map(registryFileName), SOURCE_NAME].sort());
+    expect(readFileSync(path.join(root, 'package.json'), 'utf8')).to.equal(
+      pkgBefore.replace('"cfnLintVersion": "0.0.1"', `"cfnLintVersion": "${cfnLint.version}"`),
+    );
+    expect(readdirSync(path.join(root, REGISTRY_DIR)).sort()).to.deep.equal(
+      [...RESOURCE_TYPES.map(registryFileName), SOURCE_NAME].sort(),
+    );
     const registryDir = path.join(cfnLint.dir, 'resources');
     const bucket = readFileSync(path.join(root, REGISTRY_DIR, 'aws-s3-bucket.json'), 'utf8');
-    expect(readdirSync(registryDir).some((f) => readFileSync(path.join(registryDir, f), 'utf8') === bucket), 'copied byte for byte').to.equal(true);
+    expect(
+      readdirSync(registryDir).some(
+        (f) => readFileSync(path.join(registryDir, f), 'utf8') === bucket,
+      ),
+      'copied byte for byte',
+    ).to.equal(true);
     const inputs = readInputs(root);
     expect(inputs.source).to.include({ cfnLint: cfnLint.version, region: 'us_east_1' });
-    expect(readdirSync(path.join(root, 'cli/generated/resources'))).to.have.length(RESOURCE_TYPES.length);
-    expect(readJson<{ source: { cfnLint: string } }>(path.join(root, 'cli/generated/resource-types.json')).source.cfnLint).to.equal(cfnLint.version);
+    expect(readdirSync(path.join(root, 'cli/generated/resources'))).to.have.length(
+      RESOURCE_TYPES.length,
+    );
+    expect(
+      readJson<{ source: { cfnLint: string } }>(
+        path.join(root, 'cli/generated/resource-types.json'),
+      ).source.cfnLint,
+    ).to.equal(cfnLint.version);
 
-    const before = new Map(listFiles(root).map((f) => [f, readFileSync(path.join(root, f), 'utf8')]));
+    const before = new Map(
+      listFiles(root).map((f) => [f, readFileSync(path.join(root, f), 'utf8')]),
+    );
     const again = refreshRegistry({ root, cfnLint });
     expect(again.movedFrom).to.equal(undefined);
-    expect(new Map(listFiles(root).map((f) => [f, readFileSync(path.join(root, f), 'utf8')]))).to.deep.equal(before);
+    expect(
+      new Map(listFiles(root).map((f) => [f, readFileSync(path.join(root, f), 'utf8')])),
+    ).to.deep.equal(before);
   });
 });
 

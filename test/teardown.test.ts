@@ -25,15 +25,24 @@ interface Run {
 async function runFixture(opts: { rootHooks: boolean }): Promise<Run> {
   const args = [mochaBin, fixture];
   if (!opts.rootHooks) {
-    const config = JSON.parse(readFileSync(path.join(repoRoot, '.mocharc.json'), 'utf8')) as Record<string, unknown>;
-    expect(config.require, '.mocharc.json loads the root hooks').to.deep.equal(['test/helpers/mocha-root-hooks.ts']);
+    const config = JSON.parse(readFileSync(path.join(repoRoot, '.mocharc.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(config.require, '.mocharc.json loads the root hooks').to.deep.equal([
+      'test/helpers/mocha-root-hooks.ts',
+    ]);
     delete config.require;
     const configFile = path.join(tempDir('sftpgw-teardown-'), 'mocharc.json');
     writeFileSync(configFile, JSON.stringify(config));
     args.push('--config', configFile);
   }
   // Own process group: should the run hang after all, this test kills all of it.
-  const child = spawn(process.execPath, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let serversUpAt = 0;
   const onData = (d: Buffer) => {
@@ -44,13 +53,25 @@ async function runFixture(opts: { rootHooks: boolean }): Promise<Run> {
   child.stderr.on('data', onData);
   const code = await new Promise<number | null>((resolve) => {
     const hang = setTimeout(() => {
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }, 90_000);
-    child.once('close', (c) => { clearTimeout(hang); resolve(c); });
+    child.once('close', (c) => {
+      clearTimeout(hang);
+      resolve(c);
+    });
   });
   const line = /^SERVERS (.*)$/m.exec(output);
   if (!line) throw new Error(`the fixture never started its servers:\n${output}`);
-  return { code, output, servers: JSON.parse(line[1]) as Run['servers'], secondsAfterServersUp: (Date.now() - serversUpAt) / 1000 };
+  return {
+    code,
+    output,
+    servers: JSON.parse(line[1]) as Run['servers'],
+    secondsAfterServersUp: (Date.now() - serversUpAt) / 1000,
+  };
 }
 
 /** A PID that no longer runs (or only as a zombie nobody reaped yet). */
@@ -58,7 +79,9 @@ function gone(pid: number): boolean {
   const stat = `/proc/${pid}/stat`;
   if (!existsSync(stat)) return true;
   try {
-    return readFileSync(stat, 'utf8').replace(/^.*\) /s, '').startsWith('Z');
+    return readFileSync(stat, 'utf8')
+      .replace(/^.*\) /s, '')
+      .startsWith('Z');
   } catch {
     return true;
   }
@@ -67,7 +90,10 @@ function gone(pid: number): boolean {
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -90,7 +116,9 @@ describe('a test file whose setup fails half-way', function () {
     expect(run.output).to.include('deliberately broken setup');
     expect(run.output).to.include("Cannot read properties of undefined (reading 'clientKey')");
     expect(run.output).not.to.include('a test ran after its before hook failed');
-    expect(run.output).to.match(/test run: stopped 2 server\(s\) a test left running: (moto_server|sshd) on 127\.0\.0\.1:\d+ \(pid \d+\), (moto_server|sshd) on/);
+    expect(run.output).to.match(
+      /test run: stopped 2 server\(s\) a test left running: (moto_server|sshd) on 127\.0\.0\.1:\d+ \(pid \d+\), (moto_server|sshd) on/,
+    );
     expect(run.secondsAfterServersUp, run.output).to.be.below(10);
     await expectNoServerLeft(run);
   });

@@ -8,10 +8,23 @@ import { expect } from 'chai';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { cleanTempDirs, copyFixture, exampleProject, repoRoot, runCli, tempDir } from './helpers/project.js';
+import {
+  cleanTempDirs,
+  copyFixture,
+  exampleProject,
+  repoRoot,
+  runCli,
+  tempDir,
+} from './helpers/project.js';
 
-interface Json { ok: boolean; counts: Record<string, number>; findings: Array<{ rule: string; severity: string; logicalId?: string; message: string }> }
-interface Template { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }
+interface Json {
+  ok: boolean;
+  counts: Record<string, number>;
+  findings: Array<{ rule: string; severity: string; logicalId?: string; message: string }>;
+}
+interface Template {
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+}
 
 const validateJson = (cwd: string, ...args: string[]) => {
   const r = runCli(['validate', '--no-lint', '--output', 'json', ...args], { cwd });
@@ -28,7 +41,8 @@ function setConfig(dir: string, keyPath: string[], value: unknown) {
 }
 
 const readTemplate = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Template;
-const roles = (t: Template) => Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+const roles = (t: Template) =>
+  Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
 
 describe('alarm recipients (outbound.alarms)', function () {
   this.timeout(60_000);
@@ -53,21 +67,30 @@ describe('alarm recipients (outbound.alarms)', function () {
     expect(f!.message).to.match(/PushErrorsAlarm.*notify no one/);
     expect(readFileSync(path.join(dir, 'cq.json'), 'utf8')).to.include('baseline/alarm-recipients');
     const text = runCli(['validate', '--no-lint'], { cwd: dir });
-    expect(text.stdout + text.stderr).to.match(/0 errors, 1 warning/).and.to.include('outbound.alarms.emails');
+    expect(text.stdout + text.stderr)
+      .to.match(/0 errors, 1 warning/)
+      .and.to.include('outbound.alarms.emails');
     expect(runCli(['build', '--no-lint'], { cwd: dir }).status).to.equal(0);
   });
 
   it('an existing topic alone is a recipient; its configured ARN is not a hard-coded location', () => {
     const dir = exampleProject();
-    setConfig(dir, ['outbound', 'alarms'], { topicArns: ['arn:aws:sns:eu-west-1:123456789012:paging'] });
+    setConfig(dir, ['outbound', 'alarms'], {
+      topicArns: ['arn:aws:sns:eu-west-1:123456789012:paging'],
+    });
     const { r, out } = validateJson(dir);
     expect(out.counts, r.stdout).to.include({ error: 0, warning: 0 });
     expect(runCli(['build', '--no-lint'], { cwd: dir }).status).to.equal(0);
     const t = readTemplate(path.join(dir, 'dist', 'gateway', 'default', 'template.json'));
     for (const id of ['PushErrorsAlarm', 'FailureQueueDepthAlarm', 'RejectedFilesAlarm']) {
-      expect(t.Resources[id].Properties!.AlarmActions, id).to.deep.equal([{ Ref: 'AlarmTopic' }, 'arn:aws:sns:eu-west-1:123456789012:paging']);
+      expect(t.Resources[id].Properties!.AlarmActions, id).to.deep.equal([
+        { Ref: 'AlarmTopic' },
+        'arn:aws:sns:eu-west-1:123456789012:paging',
+      ]);
     }
-    expect(Object.values(t.Resources).filter((x) => x.Type === 'AWS::SNS::Subscription')).to.deep.equal([]);
+    expect(
+      Object.values(t.Resources).filter((x) => x.Type === 'AWS::SNS::Subscription'),
+    ).to.deep.equal([]);
   });
 
   it('the deprecated outbound.alarmEmail is still subscribed, once, and the build says to move it', () => {
@@ -76,9 +99,13 @@ describe('alarm recipients (outbound.alarms)', function () {
     setConfig(dir, ['outbound', 'alarmEmail'], 'ops@example.com');
     const r = runCli(['build', '--no-lint'], { cwd: dir });
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.include('outbound.alarmEmail is deprecated').and.to.include('outbound.alarms.emails');
+    expect(r.stderr)
+      .to.include('outbound.alarmEmail is deprecated')
+      .and.to.include('outbound.alarms.emails');
     const t = readTemplate(path.join(dir, 'dist', 'gateway', 'default', 'template.json'));
-    const endpoints = Object.values(t.Resources).filter((x) => x.Type === 'AWS::SNS::Subscription').map((x) => x.Properties!.Endpoint);
+    const endpoints = Object.values(t.Resources)
+      .filter((x) => x.Type === 'AWS::SNS::Subscription')
+      .map((x) => x.Properties!.Endpoint);
     expect(endpoints.sort()).to.deep.equal(['ops@example.com', 'second@example.com']);
   });
 });
@@ -88,34 +115,60 @@ describe('permissions boundary (iam.permissionsBoundary)', function () {
   afterEach(cleanTempDirs);
   const boundary = 'arn:aws:iam::123456789012:policy/boundaries/PlatformBoundary';
 
-  it('is on every role: the shipped ones, a gateway repository\'s own templates, and roles in the child stacks of users', () => {
+  it("is on every role: the shipped ones, a gateway repository's own templates, and roles in the child stacks of users", () => {
     const dir = tempDir();
     copyFixture(path.join(repoRoot, 'test', 'fixtures', 'projects', 'user-stacks'), dir);
     setConfig(dir, ['iam', 'permissionsBoundary'], boundary);
     // The repository's own templates add a role to the root and one per user (in the child stacks).
     const role = {
       Type: 'AWS::IAM::Role',
-      Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } },
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'lambda.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        },
+      },
     };
     mkdirSync(path.join(dir, 'templates'));
     // One patch of the gateway object: a role in the root, and one per user through the user constructor.
-    writeFileSync(path.join(dir, 'templates', 'gateway.jsonnet'), `local sftpgw = import 'sftpgw.libsonnet';
+    writeFileSync(
+      path.join(dir, 'templates', 'gateway.jsonnet'),
+      `local sftpgw = import 'sftpgw.libsonnet';
 function(config) sftpgw.gateway.new(config) + {
   template+:: { Resources+: { AuditRole: ${JSON.stringify(role)} + sftpgw.tags.mixin(config.tags) } },
   user+:: { new(id, name, spec, shared):: super.new(id, name, spec, shared) + { resources+: { [id + 'Role']: ${JSON.stringify(role)} + sftpgw.tags.mixin(config.tags) } } },
 }
-`);
+`,
+    );
     const r = runCli(['build', '--no-lint'], { cwd: dir });
     expect(r.status, r.stderr).to.equal(0);
     const out = path.join(dir, 'dist', 'gateway', 'default');
     const files = readdirSync(out).filter((f) => /^(template|users-\d+)\.json$/.test(f));
-    const all = files.flatMap((f) => roles(readTemplate(path.join(out, f))).map(([id, x]) => ({ at: `${f}: ${id}`, boundary: x.Properties!.PermissionsBoundary })));
-    expect(all.map((x) => x.at)).to.include.members(['template.json: UserRole', 'template.json: PushFunctionRole', 'template.json: AuditRole']);
-    expect(all.filter((x) => x.at.startsWith('users-')).length, 'roles in the child stacks').to.be.greaterThan(3);
+    const all = files.flatMap((f) =>
+      roles(readTemplate(path.join(out, f))).map(([id, x]) => ({
+        at: `${f}: ${id}`,
+        boundary: x.Properties!.PermissionsBoundary,
+      })),
+    );
+    expect(all.map((x) => x.at)).to.include.members([
+      'template.json: UserRole',
+      'template.json: PushFunctionRole',
+      'template.json: AuditRole',
+    ]);
+    expect(
+      all.filter((x) => x.at.startsWith('users-')).length,
+      'roles in the child stacks',
+    ).to.be.greaterThan(3);
     expect(all.filter((x) => x.boundary !== boundary)).to.deep.equal([]);
   });
 
-  it('a role without it (a hand-edited template) is an error naming the role, with the config\'s boundary', () => {
+  it("a role without it (a hand-edited template) is an error naming the role, with the config's boundary", () => {
     const dir = exampleProject();
     setConfig(dir, ['iam', 'permissionsBoundary'], boundary);
     expect(runCli(['build', '--no-lint'], { cwd: dir }).status).to.equal(0);
@@ -126,7 +179,9 @@ function(config) sftpgw.gateway.new(config) + {
     const { r, out } = validateJson(dir, '--template', 'edited.json');
     expect(r.status).to.equal(1);
     const errors = out.findings.filter((f) => f.severity === 'error');
-    expect(errors.map((f) => `${f.rule} @ ${f.logicalId}`)).to.deep.equal(['baseline/iam-permissions-boundary @ PushFunctionRole']);
+    expect(errors.map((f) => `${f.rule} @ ${f.logicalId}`)).to.deep.equal([
+      'baseline/iam-permissions-boundary @ PushFunctionRole',
+    ]);
     expect(errors[0].message).to.include(boundary);
   });
 
@@ -135,6 +190,9 @@ function(config) sftpgw.gateway.new(config) + {
     cpSync(path.join(repoRoot, 'sftpgw.yaml'), path.join(dir, 'sftpgw.yaml'));
     expect(runCli(['build', '--no-lint'], { cwd: dir }).status).to.equal(0);
     const t = readTemplate(path.join(dir, 'dist', 'gateway', 'default', 'template.json'));
-    expect(roles(t).map(([, x]) => x.Properties!.PermissionsBoundary)).to.deep.equal([undefined, undefined]);
+    expect(roles(t).map(([, x]) => x.Properties!.PermissionsBoundary)).to.deep.equal([
+      undefined,
+      undefined,
+    ]);
   });
 });

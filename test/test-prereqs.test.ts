@@ -12,7 +12,11 @@ import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 
 const script = path.join(repoRoot, 'scripts/test-prereqs.sh');
 /** The cfn-lint release package.json pins: the script installs that one. */
-const PIN = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { config: { cfnLintVersion: string } }).config.cfnLintVersion;
+const PIN = (
+  JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    config: { cfnLintVersion: string };
+  }
+).config.cfnLintVersion;
 
 /** What the tests use, and the Debian package that provides it. */
 const APT_PARTS: Record<string, { pkg: string; file?: string; cmd?: string }> = {
@@ -47,7 +51,16 @@ function executable(file: string, body = 'exit 0'): void {
  * logs what /usr/sbin/policy-rc.d answers during `install`, then "installs"
  * the requested packages (creates their files) unless told to fail.
  */
-function machine(present: string[], opts: { apt?: boolean; aptExit?: number; aptSleep?: number; aptInstallsNothing?: boolean; python?: 'fails' } = {}): Machine {
+function machine(
+  present: string[],
+  opts: {
+    apt?: boolean;
+    aptExit?: number;
+    aptSleep?: number;
+    aptInstallsNothing?: boolean;
+    python?: 'fails';
+  } = {},
+): Machine {
   const dir = tempDir('sftpgw-prereq-');
   const m: Machine = {
     root: path.join(dir, 'root'),
@@ -65,9 +78,13 @@ function machine(present: string[], opts: { apt?: boolean; aptExit?: number; apt
   };
   present.forEach(place);
   if (opts.apt !== false) {
-    const installs = Object.entries(APT_PARTS).map(([, p]) =>
-      `    ${p.pkg}) ${p.file ? `install_file "${m.root}${p.file}"` : `install_file "${m.bin}/${p.cmd}"`} ;;`);
-    executable(path.join(m.bin, 'apt-get'), `
+    const installs = Object.entries(APT_PARTS).map(
+      ([, p]) =>
+        `    ${p.pkg}) ${p.file ? `install_file "${m.root}${p.file}"` : `install_file "${m.bin}/${p.cmd}"`} ;;`,
+    );
+    executable(
+      path.join(m.bin, 'apt-get'),
+      `
 echo "$*" >> "${m.aptLog}"
 [ "$1" = install ] || exit 0
 if [ -x "${m.policy}" ]; then "${m.policy}" sshd start; echo "policy-rc.d answers $?" >> "${m.aptLog}"; else echo "no policy-rc.d" >> "${m.aptLog}"; fi
@@ -78,22 +95,38 @@ install_file() { mkdir -p "$(dirname "$1")"; printf '#!/bin/sh\\n' > "$1"; chmod
 ${opts.aptInstallsNothing ? 'exit 0' : ''}
 for p in "$@"; do case "$p" in
 ${installs.join('\n')}
-esac; done`);
+esac; done`,
+    );
   }
-  if (opts.python === 'fails') executable(path.join(m.bin, 'python3'), `echo "$*" >> "${m.pipLog}"; echo "ERROR: No matching distribution found (fake)" >&2; exit 1`);
+  if (opts.python === 'fails')
+    executable(
+      path.join(m.bin, 'python3'),
+      `echo "$*" >> "${m.pipLog}"; echo "ERROR: No matching distribution found (fake)" >&2; exit 1`,
+    );
   return m;
 }
 
 function env(m: Machine, uid: number): NodeJS.ProcessEnv {
-  return { ...process.env, SFTPGW_PREREQ_ROOT: m.root, SFTPGW_PREREQ_PATH: m.bin, SFTPGW_PREREQ_UID: String(uid) };
+  return {
+    ...process.env,
+    SFTPGW_PREREQ_ROOT: m.root,
+    SFTPGW_PREREQ_PATH: m.bin,
+    SFTPGW_PREREQ_UID: String(uid),
+  };
 }
 
 function run(m: Machine, uid = 0) {
   const r = spawnSync('bash', [script], { env: env(m, uid), encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, lines: (r.stdout + r.stderr).split('\n').filter(Boolean) };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    lines: (r.stdout + r.stderr).split('\n').filter(Boolean),
+  };
 }
 
-const aptCalls = (m: Machine) => (existsSync(m.aptLog) ? readFileSync(m.aptLog, 'utf8').split('\n').filter(Boolean) : []);
+const aptCalls = (m: Machine) =>
+  existsSync(m.aptLog) ? readFileSync(m.aptLog, 'utf8').split('\n').filter(Boolean) : [];
 
 describe('scripts/test-prereqs.sh', function () {
   after(cleanTempDirs);
@@ -121,9 +154,10 @@ describe('scripts/test-prereqs.sh', function () {
     expect(r.status).to.equal(1);
     expect(r.lines).to.have.length(1);
     expect(r.lines[0]).to.equal(
-      'test prerequisites missing: sshd, ssh-keygen, sftp, pgrep, rsync, proftpd, mod_sftp, gesftpserver, cfn-lint, moto_server — install with: '
-      + 'sudo apt-get install openssh-server openssh-client procps rsync proftpd-core proftpd-mod-crypto gesftpserver pipx; '
-      + `then pipx install cfn-lint~=${PIN} && pipx install 'moto[server]'; then run npm test as root (a test mounts a tmpfs)`);
+      'test prerequisites missing: sshd, ssh-keygen, sftp, pgrep, rsync, proftpd, mod_sftp, gesftpserver, cfn-lint, moto_server — install with: ' +
+        'sudo apt-get install openssh-server openssh-client procps rsync proftpd-core proftpd-mod-crypto gesftpserver pipx; ' +
+        `then pipx install cfn-lint~=${PIN} && pipx install 'moto[server]'; then run npm test as root (a test mounts a tmpfs)`,
+    );
     expect(aptCalls(m)).to.deep.equal([]);
   });
 
@@ -131,7 +165,9 @@ describe('scripts/test-prereqs.sh', function () {
     const m = machine(ALL_APT.filter((n) => n !== 'sshd' && n !== 'rsync').concat(PY_PARTS));
     const r = run(m, 1000);
     expect(r.status).to.equal(1);
-    expect(r.lines).to.deep.equal(['test prerequisites missing: sshd, rsync — install with: sudo apt-get install openssh-server rsync; then run npm test as root (a test mounts a tmpfs)']);
+    expect(r.lines).to.deep.equal([
+      'test prerequisites missing: sshd, rsync — install with: sudo apt-get install openssh-server rsync; then run npm test as root (a test mounts a tmpfs)',
+    ]);
   });
 
   it('not root with everything present: one line saying it must run as root', function () {
@@ -143,10 +179,15 @@ describe('scripts/test-prereqs.sh', function () {
   });
 
   it('root without apt-get: one line with the apt-get command and its package names', function () {
-    const m = machine(['ssh-keygen', 'sftp', 'pgrep', 'proftpd', 'mod_sftp', 'gesftpserver', ...PY_PARTS], { apt: false });
+    const m = machine(
+      ['ssh-keygen', 'sftp', 'pgrep', 'proftpd', 'mod_sftp', 'gesftpserver', ...PY_PARTS],
+      { apt: false },
+    );
     const r = run(m);
     expect(r.status).to.equal(1);
-    expect(r.lines).to.deep.equal(['test prerequisites missing: sshd, rsync — install with: apt-get install openssh-server rsync (Debian package names; this machine has no apt-get)']);
+    expect(r.lines).to.deep.equal([
+      'test prerequisites missing: sshd, rsync — install with: apt-get install openssh-server rsync (Debian package names; this machine has no apt-get)',
+    ]);
   });
 
   it('root with apt-get: asks for exactly the missing packages, with policy-rc.d forbidding service starts during the install, removed after', function () {
@@ -159,7 +200,9 @@ describe('scripts/test-prereqs.sh', function () {
       'policy-rc.d answers 101',
       'DEBIAN_FRONTEND=noninteractive',
     ]);
-    expect(r.lines).to.deep.equal(['test prerequisites: installing openssh-client procps proftpd-core proftpd-mod-crypto gesftpserver (apt-get; no service is started)']);
+    expect(r.lines).to.deep.equal([
+      'test prerequisites: installing openssh-client procps proftpd-core proftpd-mod-crypto gesftpserver (apt-get; no service is started)',
+    ]);
     expect(existsSync(m.policy), 'policy-rc.d removed').to.equal(false);
     // Installed now: the next run is silent and installs nothing.
     const again = run(m);
@@ -169,25 +212,37 @@ describe('scripts/test-prereqs.sh', function () {
   });
 
   it('apt-get failing: exit 1, its output and one line naming what is still missing; policy-rc.d removed', function () {
-    const m = machine([...ALL_APT.filter((n) => n !== 'gesftpserver'), ...PY_PARTS], { aptExit: 100 });
+    const m = machine([...ALL_APT.filter((n) => n !== 'gesftpserver'), ...PY_PARTS], {
+      aptExit: 100,
+    });
     const r = run(m);
     expect(r.status).to.equal(1);
     expect(aptCalls(m)).to.include('policy-rc.d answers 101');
     expect(existsSync(m.policy), 'policy-rc.d removed').to.equal(false);
     expect(r.stderr).to.include('E: Unable to locate package (fake)');
-    expect(r.lines.at(-1)).to.equal('test prerequisites missing: gesftpserver — apt-get install gesftpserver failed (output above); install with: apt-get install gesftpserver');
+    expect(r.lines.at(-1)).to.equal(
+      'test prerequisites missing: gesftpserver — apt-get install gesftpserver failed (output above); install with: apt-get install gesftpserver',
+    );
   });
 
   it('apt-get succeeding without providing the files: says they were installed yet are not where the tests look', function () {
-    const m = machine([...ALL_APT.filter((n) => n !== 'sshd'), ...PY_PARTS], { aptInstallsNothing: true });
+    const m = machine([...ALL_APT.filter((n) => n !== 'sshd'), ...PY_PARTS], {
+      aptInstallsNothing: true,
+    });
     const r = run(m);
     expect(r.status).to.equal(1);
-    expect(r.lines.at(-1)).to.equal('test prerequisites missing: sshd — installed openssh-server, yet still not found where the tests look; install with: apt-get install openssh-server');
+    expect(r.lines.at(-1)).to.equal(
+      'test prerequisites missing: sshd — installed openssh-server, yet still not found where the tests look; install with: apt-get install openssh-server',
+    );
   });
 
-  it('a policy-rc.d left behind by a run killed mid-install is removed, not kept as the machine\'s own', function () {
+  it("a policy-rc.d left behind by a run killed mid-install is removed, not kept as the machine's own", function () {
     const m = machine(ALL_APT.filter((n) => n !== 'sshd').concat(PY_PARTS));
-    writeFileSync(m.policy, '#!/bin/sh\n# sftpgw scripts/test-prereqs.sh: no service starts while test prerequisites are installed\nexit 101\n', { mode: 0o755 });
+    writeFileSync(
+      m.policy,
+      '#!/bin/sh\n# sftpgw scripts/test-prereqs.sh: no service starts while test prerequisites are installed\nexit 101\n',
+      { mode: 0o755 },
+    );
     const r = run(m);
     expect(r.status, r.stderr).to.equal(0);
     expect(existsSync(m.policy), 'stale policy-rc.d removed').to.equal(false);
@@ -195,7 +250,7 @@ describe('scripts/test-prereqs.sh', function () {
 
   it('a policy-rc.d the machine already had is set aside during the install and restored after', function () {
     const m = machine(ALL_APT.filter((n) => n !== 'sshd').concat(PY_PARTS));
-    const own = '#!/bin/sh\n# the machine\'s own policy\nexit 0\n';
+    const own = "#!/bin/sh\n# the machine's own policy\nexit 0\n";
     writeFileSync(m.policy, own, { mode: 0o755 });
     const r = run(m);
     expect(r.status, r.stderr).to.equal(0);
@@ -207,7 +262,9 @@ describe('scripts/test-prereqs.sh', function () {
   it('stopped by SIGTERM during the install: policy-rc.d is removed all the same', async function () {
     const m = machine(ALL_APT.filter((n) => n !== 'sshd').concat(PY_PARTS), { aptSleep: 1 });
     const child = spawn('bash', [script], { env: env(m, 0), stdio: 'ignore' });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
     const until = Date.now() + 10_000;
     while (!aptCalls(m).includes('policy-rc.d answers 101')) {
       if (Date.now() > until) throw new Error('the fake apt-get was never asked to install');
@@ -223,10 +280,14 @@ describe('scripts/test-prereqs.sh', function () {
     const m = machine([...ALL_APT, 'moto_server'], { python: 'fails' });
     const r = run(m);
     expect(r.status).to.equal(1);
-    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal(`-m pip install --quiet cfn-lint~=${PIN}`);
+    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal(
+      `-m pip install --quiet cfn-lint~=${PIN}`,
+    );
     expect(r.stderr).to.include('No matching distribution found (fake)');
-    expect(r.lines.at(-1)).to.equal(`test prerequisites missing: cfn-lint — python3 -m pip install cfn-lint~=${PIN} failed (output above); `
-      + `install with: apt-get install pipx; then PIPX_BIN_DIR=/usr/local/bin pipx install cfn-lint~=${PIN}`);
+    expect(r.lines.at(-1)).to.equal(
+      `test prerequisites missing: cfn-lint — python3 -m pip install cfn-lint~=${PIN} failed (output above); ` +
+        `install with: apt-get install pipx; then PIPX_BIN_DIR=/usr/local/bin pipx install cfn-lint~=${PIN}`,
+    );
     expect(aptCalls(m)).to.deep.equal([]);
   });
 
@@ -234,8 +295,12 @@ describe('scripts/test-prereqs.sh', function () {
     const m = machine(ALL_APT, { python: 'fails', apt: false });
     const r = run(m);
     expect(r.status).to.equal(1);
-    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal(`-m pip install --quiet cfn-lint~=${PIN} moto[server]`);
-    expect(r.lines.at(-1)).to.equal(`test prerequisites missing: cfn-lint, moto_server — python3 -m pip install cfn-lint~=${PIN} 'moto[server]' failed (output above); `
-      + `install with: python3 -m pip install cfn-lint~=${PIN} 'moto[server]'`);
+    expect(readFileSync(m.pipLog, 'utf8').trim()).to.equal(
+      `-m pip install --quiet cfn-lint~=${PIN} moto[server]`,
+    );
+    expect(r.lines.at(-1)).to.equal(
+      `test prerequisites missing: cfn-lint, moto_server — python3 -m pip install cfn-lint~=${PIN} 'moto[server]' failed (output above); ` +
+        `install with: python3 -m pip install cfn-lint~=${PIN} 'moto[server]'`,
+    );
   });
 });

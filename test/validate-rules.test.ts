@@ -15,35 +15,54 @@ import { nestedHomes, type UserHome } from '../cli/engine/validate/baseline/user
 import { applyPatch, type PatchOp } from './helpers/json-patch.js';
 import { repoRoot } from './helpers/project.js';
 
-interface Expected { rule: string; logicalId: string | null; severity?: 'error' | 'warning' }
+interface Expected {
+  rule: string;
+  logicalId: string | null;
+  severity?: 'error' | 'warning';
+}
 interface Fixture {
   base: 'example';
   patch: PatchOp[];
   expect: Expected[];
   expectWaived?: Expected[];
   expectCount?: Record<string, number>;
-  options?: { bodyBytes?: number; waivers?: Waiver[]; permissionsBoundary?: string; configuredValues?: string[] };
+  options?: {
+    bodyBytes?: number;
+    waivers?: Waiver[];
+    permissionsBoundary?: string;
+    configuredValues?: string[];
+  };
   repeat?: { count: number; idPrefix: string; resource: unknown };
   repeatOutputs?: { count: number; idPrefix: string; output: unknown };
 }
 
 const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'bad-templates');
-const readJson = (...p: string[]) => JSON.parse(readFileSync(path.join(repoRoot, ...p), 'utf8')) as unknown;
+const readJson = (...p: string[]) =>
+  JSON.parse(readFileSync(path.join(repoRoot, ...p), 'utf8')) as unknown;
 const example = () => readJson('test', 'golden', 'example', 'default.json') as CfnTemplate;
 const SHARED_TAGS = { costCenter: 'cc-1000', team: 'platform', 'sftpgw:gateway': 'sftpgw-example' };
 
 function build(fx: Fixture): CfnTemplate {
   const t = applyPatch(example(), fx.patch);
-  for (let i = 0; i < (fx.repeat?.count ?? 0); i++) t.Resources[`${fx.repeat!.idPrefix}${i}`] = structuredClone(fx.repeat!.resource) as CfnTemplate['Resources'][string];
-  for (let i = 0; i < (fx.repeatOutputs?.count ?? 0); i++) (t.Outputs ??= {})[`${fx.repeatOutputs!.idPrefix}${i}`] = structuredClone(fx.repeatOutputs!.output);
+  for (let i = 0; i < (fx.repeat?.count ?? 0); i++)
+    t.Resources[`${fx.repeat!.idPrefix}${i}`] = structuredClone(
+      fx.repeat!.resource,
+    ) as CfnTemplate['Resources'][string];
+  for (let i = 0; i < (fx.repeatOutputs?.count ?? 0); i++)
+    (t.Outputs ??= {})[`${fx.repeatOutputs!.idPrefix}${i}`] = structuredClone(
+      fx.repeatOutputs!.output,
+    );
   return t;
 }
 
-const key = (e: { rule: string; logicalId?: string | null }) => `${e.rule} @ ${e.logicalId ?? '(template)'}`;
+const key = (e: { rule: string; logicalId?: string | null }) =>
+  `${e.rule} @ ${e.logicalId ?? '(template)'}`;
 const show = (fs: Finding[]) => fs.map((f) => `${f.severity} ${key(f)}: ${f.message}`).join('\n');
 
 describe('validation rules (fixtures/bad-templates)', () => {
-  const names = readdirSync(fixtureDir).filter((f) => f.endsWith('.json')).sort();
+  const names = readdirSync(fixtureDir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   it('the example template (inbound and outbound) is clean', async () => {
     const { findings } = await checkTemplate(example(), { sharedTags: SHARED_TAGS });
@@ -53,36 +72,62 @@ describe('validation rules (fixtures/bad-templates)', () => {
   for (const name of names) {
     it(name.replace(/\.json$/, ''), async () => {
       const fx = JSON.parse(readFileSync(path.join(fixtureDir, name), 'utf8')) as Fixture;
-      const { findings } = await checkTemplate(build(fx), { sharedTags: SHARED_TAGS, ...fx.options });
+      const { findings } = await checkTemplate(build(fx), {
+        sharedTags: SHARED_TAGS,
+        ...fx.options,
+      });
       const active = findings.filter((f) => f.waived === undefined);
       for (const sev of ['error', 'warning'] as const) {
-        const want = fx.expect.filter((e) => (e.severity ?? 'error') === sev).map(key).sort();
+        const want = fx.expect
+          .filter((e) => (e.severity ?? 'error') === sev)
+          .map(key)
+          .sort();
         const got = [...new Set(active.filter((f) => f.severity === sev).map(key))].sort();
         expect(got, `${sev}s found:\n${show(findings)}`).to.deep.equal(want);
       }
       const waived = findings.filter((f) => f.waived !== undefined);
       expect(waived.map(key).sort()).to.deep.equal((fx.expectWaived ?? []).map(key).sort());
       for (const f of waived) expect(f.waived).to.have.length.greaterThan(9);
-      for (const [rule, n] of Object.entries(fx.expectCount ?? {})) expect(findings.filter((f) => f.rule === rule), show(findings)).to.have.length(n);
+      for (const [rule, n] of Object.entries(fx.expectCount ?? {}))
+        expect(
+          findings.filter((f) => f.rule === rule),
+          show(findings),
+        ).to.have.length(n);
       for (const f of active) {
         expect(f.message, key(f)).to.be.a('string').and.not.equal('');
-        if (f.severity === 'error') expect(f.hint, `${key(f)} says what to do`).to.be.a('string').and.not.equal('');
-        if (f.logicalId) expect(f.pointer, key(f)).to.satisfy((p: string) => p.startsWith(`/Resources/${f.logicalId}`) || f.rule.startsWith('waiver/'));
+        if (f.severity === 'error')
+          expect(f.hint, `${key(f)} says what to do`)
+            .to.be.a('string')
+            .and.not.equal('');
+        if (f.logicalId)
+          expect(f.pointer, key(f)).to.satisfy(
+            (p: string) =>
+              p.startsWith(`/Resources/${f.logicalId}`) || f.rule.startsWith('waiver/'),
+          );
       }
     });
   }
 
   it('every baseline rule has a fixture that trips it', () => {
-    const tripped = new Set(names.flatMap((n) => {
-      const fx = JSON.parse(readFileSync(path.join(fixtureDir, n), 'utf8')) as Fixture;
-      return [...fx.expect, ...(fx.expectWaived ?? [])].map((e) => e.rule);
-    }));
+    const tripped = new Set(
+      names.flatMap((n) => {
+        const fx = JSON.parse(readFileSync(path.join(fixtureDir, n), 'utf8')) as Fixture;
+        return [...fx.expect, ...(fx.expectWaived ?? [])].map((e) => e.rule);
+      }),
+    );
     expect(BASELINE_RULES.map((r) => r.id).filter((id) => !tripped.has(id))).to.deep.equal([]);
   });
 });
 
 describe('nested home directories (baseline/user-home-nested)', () => {
-  const homes = (paths: string[]): UserHome[] => paths.map((p, i) => ({ resource: { Type: 'AWS::Transfer::User' }, where: `User${i}`, user: `u${i}`, key: `/b/${p}`, shown: p }));
+  const homes = (paths: string[]): UserHome[] =>
+    paths.map((p, i) => ({
+      resource: { Type: 'AWS::Transfer::User' },
+      where: `User${i}`,
+      user: `u${i}`,
+      key: `/b/${p}`,
+      shown: p,
+    }));
   const pairs = (hs: UserHome[]) => {
     const out: string[] = [];
     for (const [r, o] of nestedHomes(hs)) {
@@ -95,7 +140,11 @@ describe('nested home directories (baseline/user-home-nested)', () => {
 
   it('compares path segments: team holds team/sub, not team-x (the neighbours of a sort)', () => {
     expect(pairs(homes(['team', 'team-x', 'team/sub']))).to.deep.equal(['team/sub in team']);
-    expect(pairs(homes(['a', 'a/b', 'a/b/c', 'a.b', 'a-b/c']))).to.deep.equal(['a/b in a', 'a/b/c in a', 'a/b/c in a/b']);
+    expect(pairs(homes(['a', 'a/b', 'a/b/c', 'a.b', 'a-b/c']))).to.deep.equal([
+      'a/b in a',
+      'a/b/c in a',
+      'a/b/c in a/b',
+    ]);
     expect(pairs(homes(['x', 'x']))).to.deep.equal(['x = x', 'x = x']);
   });
 
@@ -104,24 +153,34 @@ describe('nested home directories (baseline/user-home-nested)', () => {
     const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     const parts = ['a', 'b', 'a-b', 'a.b', 'ab', 'b0', 'a_'];
     for (let round = 0; round < 50; round++) {
-      const paths = Array.from({ length: 30 }, () => Array.from({ length: 1 + rnd(3) }, () => parts[rnd(parts.length)]).join('/'));
+      const paths = Array.from({ length: 30 }, () =>
+        Array.from({ length: 1 + rnd(3) }, () => parts[rnd(parts.length)]).join('/'),
+      );
       const hs = homes(paths);
       const brute: string[] = [];
-      for (const a of hs) for (const b of hs) {
-        if (a === b) continue;
-        if (a.key === b.key) brute.push(`${a.shown} = ${b.shown}`);
-        else if (a.key.startsWith(b.key + '/')) brute.push(`${a.shown} in ${b.shown}`);
-      }
+      for (const a of hs)
+        for (const b of hs) {
+          if (a === b) continue;
+          if (a.key === b.key) brute.push(`${a.shown} = ${b.shown}`);
+          else if (a.key.startsWith(b.key + '/')) brute.push(`${a.shown} in ${b.shown}`);
+        }
       expect(pairs(hs), paths.join(' ')).to.deep.equal(brute.sort());
     }
   });
 
   it('checks 10,000 users in well under a second', () => {
-    const hs = homes(Array.from({ length: 10_000 }, (_, i) => `partners/partner${String(i).padStart(5, '0')}`).concat(['partners/partner00042/archive']));
+    const hs = homes(
+      Array.from(
+        { length: 10_000 },
+        (_, i) => `partners/partner${String(i).padStart(5, '0')}`,
+      ).concat(['partners/partner00042/archive']),
+    );
     const t0 = performance.now();
     const found = nestedHomes(hs);
     const ms = performance.now() - t0;
-    expect([...found.values()].map((o) => `${o.home.shown} in ${o.inside.map((x) => x.shown).join()}`)).to.deep.equal(['partners/partner00042/archive in partners/partner00042']);
+    expect(
+      [...found.values()].map((o) => `${o.home.shown} in ${o.inside.map((x) => x.shown).join()}`),
+    ).to.deep.equal(['partners/partner00042/archive in partners/partner00042']);
     expect(ms).to.be.below(500);
   });
 });

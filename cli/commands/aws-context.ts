@@ -32,12 +32,20 @@ export function nodeVersionNote(reporter: Reporter): void {
   if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === 'true') return;
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const major = Number(process.versions.node.split('.')[0]);
-  if (major < 22) reporter.warn(`Node.js ${process.versions.node}: AWS SDK releases after January 2027 need Node.js 22 or newer`);
+  if (major < 22)
+    reporter.warn(
+      `Node.js ${process.versions.node}: AWS SDK releases after January 2027 need Node.js 22 or newer`,
+    );
 }
 
-export async function awsContext(flags: AwsFlags, config: ResolvedConfig, reporter: Reporter): Promise<AwsContext> {
+export async function awsContext(
+  flags: AwsFlags,
+  config: ResolvedConfig,
+  reporter: Reporter,
+): Promise<AwsContext> {
   nodeVersionNote(reporter);
-  const region = flags.region ?? config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const region =
+    flags.region ?? config.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const bucket = flags.s3Bucket ?? config.artifacts.bucket ?? undefined;
   const prefix = flags.s3Prefix ?? config.artifacts.prefix;
   const s3 = s3Client({ region, reporter });
@@ -53,7 +61,11 @@ export async function awsContext(flags: AwsFlags, config: ResolvedConfig, report
 }
 
 export function requireStore(ctx: AwsContext, why: string): ArtifactStore {
-  if (!ctx.store) throw usageError(`no artifact bucket: ${why}`, 'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket');
+  if (!ctx.store)
+    throw usageError(
+      `no artifact bucket: ${why}`,
+      'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket',
+    );
   return ctx.store;
 }
 

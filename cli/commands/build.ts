@@ -18,12 +18,25 @@ export interface BuildFlags extends CommonFlags, LintFlags {
 export async function run(flags: BuildFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
   const result = await build(
-    { configFile: flags.config, env: flags.env, usersDir: flags.users, outDir: flags.out, format: flags.format, lint: lintSettings(flags) },
+    {
+      configFile: flags.config,
+      env: flags.env,
+      usersDir: flags.users,
+      outDir: flags.out,
+      format: flags.format,
+      lint: lintSettings(flags),
+    },
     { jsonnet: libjsonnet, reporter },
   );
-  if (result.findings.length > 0) process.stderr.write(formatFindings(result.findings, useColor(flags)) + '\n');
-  const where = result.stacks > 1 ? `${displayPath(result.files[0])} + ${result.stacks - 1} child stacks in ${displayPath(result.outDir)}` : result.files.map((f) => displayPath(f)).join(', ');
+  if (result.findings.length > 0)
+    process.stderr.write(formatFindings(result.findings, useColor(flags)) + '\n');
+  const where =
+    result.stacks > 1
+      ? `${displayPath(result.files[0])} + ${result.stacks - 1} child stacks in ${displayPath(result.outDir)}`
+      : result.files.map((f) => displayPath(f)).join(', ');
   const checks = result.findings.length > 0 ? ` (${findingsSummary(result.findings)})` : '';
-  process.stderr.write(`built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${result.resources} resources, ${result.users} users → ${where}${checks}\n`);
+  process.stderr.write(
+    `built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${result.resources} resources, ${result.users} users → ${where}${checks}\n`,
+  );
   return EXIT.ok;
 }

@@ -38,20 +38,57 @@ export interface Packaged {
 }
 
 /** The engine's dependencies for a stack command: CloudFormation, S3, the clock from --wait-timeout. */
-export function deployDeps(ctx: AwsContext, flags: Pick<StackFlags, 'waitTimeout'>, reporter: Reporter): DeployDeps {
-  return { cfn: ctx.cfn(), store: ctx.store, templates: ctx.templates, reporter, clock: { ...realClock, timeoutMs: flags.waitTimeout * 60_000 }, confirm };
+export function deployDeps(
+  ctx: AwsContext,
+  flags: Pick<StackFlags, 'waitTimeout'>,
+  reporter: Reporter,
+): DeployDeps {
+  return {
+    cfn: ctx.cfn(),
+    store: ctx.store,
+    templates: ctx.templates,
+    reporter,
+    clock: { ...realClock, timeoutMs: flags.waitTimeout * 60_000 },
+    confirm,
+  };
 }
 
 export async function prepare(flags: StackFlags, reporter: Reporter): Promise<Prepared> {
-  const input = await templateInput({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
+  const input = await templateInput(
+    {
+      configFile: flags.config,
+      env: flags.env,
+      usersDir: flags.users,
+      templateFile: flags.template,
+      lint: lintSettings(flags),
+    },
+    { jsonnet: libjsonnet, reporter },
+  );
   const ctx = await awsContext(flags, input.config, reporter);
-  return { input, ctx, stackName: flags.stackName ?? input.config.stackName, deps: deployDeps(ctx, flags, reporter) };
+  return {
+    input,
+    ctx,
+    stackName: flags.stackName ?? input.config.stackName,
+    deps: deployDeps(ctx, flags, reporter),
+  };
 }
 
 /** The template with its artifacts in the bucket ('deploy') or, for 'preview', only what CloudFormation reads. */
-export async function packaged(p: Prepared, purpose: 'deploy' | 'preview', reporter: Reporter): Promise<Packaged> {
+export async function packaged(
+  p: Prepared,
+  purpose: 'deploy' | 'preview',
+  reporter: Reporter,
+): Promise<Packaged> {
   if (!needsPackaging(p.input.template)) return { template: p.input.template, children: {} };
-  const store = requireStore(p.ctx, 'the template names the push function\'s code (or child templates), which must be uploaded first');
-  const { template, children } = await packageTemplate(p.input.template, { templateDir: p.input.templateDir, prefix: p.ctx.prefix, uploadCode: purpose === 'deploy' }, store, reporter);
+  const store = requireStore(
+    p.ctx,
+    "the template names the push function's code (or child templates), which must be uploaded first",
+  );
+  const { template, children } = await packageTemplate(
+    p.input.template,
+    { templateDir: p.input.templateDir, prefix: p.ctx.prefix, uploadCode: purpose === 'deploy' },
+    store,
+    reporter,
+  );
   return { template, children };
 }

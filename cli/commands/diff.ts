@@ -17,11 +17,17 @@ import { packaged, prepare, type StackFlags } from './deploy-shared.js';
 /** The root's differences, then each child stack's (ids qualified `Child/Id`). */
 function templateDiffs(preview: Preview): TemplateDifference[] {
   const deployed = preview.deployed;
-  const children = [...new Set([...Object.keys(deployed?.children ?? {}), ...Object.keys(preview.next.children)])].sort();
+  const children = [
+    ...new Set([...Object.keys(deployed?.children ?? {}), ...Object.keys(preview.next.children)]),
+  ].sort();
   return [
     ...templateDiff(deployed?.root, preview.next.root),
-    ...children.flatMap((stack) => templateDiff(deployed?.children[stack] ?? { Resources: {} }, preview.next.children[stack] ?? { Resources: {} })
-      .map((d) => ({ ...d, logicalId: `${stack}/${d.logicalId}` }))),
+    ...children.flatMap((stack) =>
+      templateDiff(
+        deployed?.children[stack] ?? { Resources: {} },
+        preview.next.children[stack] ?? { Resources: {} },
+      ).map((d) => ({ ...d, logicalId: `${stack}/${d.logicalId}` })),
+    ),
   ];
 }
 
@@ -31,7 +37,9 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
   const color = useColor(flags);
   // --output json: one document on stdout, the same facts as the text.
   const emit = (doc: Record<string, unknown>, text: () => string): void => {
-    process.stdout.write(json ? JSON.stringify({ stackName: flags.stackName, ...doc }, null, 2) + '\n' : text());
+    process.stdout.write(
+      json ? JSON.stringify({ stackName: flags.stackName, ...doc }, null, 2) + '\n' : text(),
+    );
   };
   const prepared = await prepare(flags, reporter);
   const { input, ctx, deps, stackName } = prepared;
@@ -39,17 +47,35 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
   if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
     // No change set (it would leave an empty stack behind), and so nothing to upload.
     const plan = creationPlan(input.template);
-    emit({ stackName, exists: false, changed: true, plan }, () => formatPlan(`${stackName} does not exist yet; a deploy would create:`, plan, color) + '\n');
+    emit(
+      { stackName, exists: false, changed: true, plan },
+      () =>
+        formatPlan(`${stackName} does not exist yet; a deploy would create:`, plan, color) + '\n',
+    );
     return EXIT.changes;
   }
   const { template, children } = await packaged(prepared, 'preview', reporter);
-  const preview = await createPreview({
-    stackName, template, parameters: parameters(input.config, flags.parameter), tags: input.config.tags,
-    capabilities: input.config.deploy.capabilities, roleArn: input.config.deploy.roleArn ?? undefined,
-    allowReplace: [], recreateFailed: 'no', templatePrefix: ctx.prefix, children,
-  }, deps, 'diff');
+  const preview = await createPreview(
+    {
+      stackName,
+      template,
+      parameters: parameters(input.config, flags.parameter),
+      tags: input.config.tags,
+      capabilities: input.config.deploy.capabilities,
+      roleArn: input.config.deploy.roleArn ?? undefined,
+      allowReplace: [],
+      recreateFailed: 'no',
+      templatePrefix: ctx.prefix,
+      children,
+    },
+    deps,
+    'diff',
+  );
   if (!preview) {
-    emit({ stackName, exists: true, changed: false }, () => `no changes: ${stackName} is up to date\n`);
+    emit(
+      { stackName, exists: true, changed: false },
+      () => `no changes: ${stackName} is up to date\n`,
+    );
     return EXIT.ok;
   }
   await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
@@ -57,8 +83,11 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
   const local = templateDiffs(preview);
   emit({ stackName, exists: true, changed: true, plan, templateDiff: local }, () => {
     let out = formatPlan(`Changes a deploy would make to ${stackName}:`, plan, color) + '\n';
-    if (plan.refused.length > 0) out += `  a deploy would refuse this without ${plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}\n`;
-    if ((plan.moves?.length ?? 0) > 0 || plan.placementChange) out += '  a deploy would refuse this without --allow-user-moves (users would move between stacks)\n';
+    if (plan.refused.length > 0)
+      out += `  a deploy would refuse this without ${plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}\n`;
+    if ((plan.moves?.length ?? 0) > 0 || plan.placementChange)
+      out +=
+        '  a deploy would refuse this without --allow-user-moves (users would move between stacks)\n';
     if (local.length > 0) out += formatTemplateDiff(local, color) + '\n';
     return out;
   });

@@ -10,7 +10,8 @@ export function readInputFile(source: string, what: string, hint?: string): stri
   try {
     return source === '-' ? readFileSync(0, 'utf8') : readFileSync(path.resolve(source), 'utf8');
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw usageError(`cannot read ${what} ${source === '-' ? 'from stdin' : source}: ${why}`, hint);
   }
 }

@@ -12,5 +12,10 @@ export interface LintFlags {
 
 export function lintSettings(flags: LintFlags): LintSettings | undefined {
   if (!flags.lint) return undefined;
-  return { linter: cfnLint(), timeoutMs: flags.lintTimeout * 1000, reportVersion: flags.debug, pinnedVersion: pinnedCfnLint() };
+  return {
+    linter: cfnLint(),
+    timeoutMs: flags.lintTimeout * 1000,
+    reportVersion: flags.debug,
+    pinnedVersion: pinnedCfnLint(),
+  };
 }

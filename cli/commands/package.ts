@@ -20,14 +20,32 @@ export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
 
 export async function run(flags: PackageFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
-  const input = await templateInput({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
+  const input = await templateInput(
+    {
+      configFile: flags.config,
+      env: flags.env,
+      usersDir: flags.users,
+      templateFile: flags.template,
+      lint: lintSettings(flags),
+    },
+    { jsonnet: libjsonnet, reporter },
+  );
   const ctx = await awsContext(flags, input.config, reporter);
   const store = requireStore(ctx, 'package uploads the handler and child templates');
-  const result = await packageTemplate(input.template, { templateDir: input.templateDir, prefix: ctx.prefix }, store, reporter);
+  const result = await packageTemplate(
+    input.template,
+    { templateDir: input.templateDir, prefix: ctx.prefix },
+    store,
+    reporter,
+  );
   const outDir = path.resolve(flags.out ?? path.join(input.config.outDir, 'packaged'));
-  const [file] = await writeOutputs(outDir, [{ name: 'template.json', content: JSON.stringify(result.template, null, 2) + '\n' }]);
+  const [file] = await writeOutputs(outDir, [
+    { name: 'template.json', content: JSON.stringify(result.template, null, 2) + '\n' },
+  ]);
   const sent = result.uploads.filter((u) => u.uploaded);
   const bytes = sent.reduce((n, u) => n + u.bytes, 0);
-  process.stderr.write(`packaged ${input.source} → ${displayPath(file)}: ${result.uploads.length} artifact${result.uploads.length === 1 ? '' : 's'}, ${sent.length} uploaded (${bytes} bytes), ${result.uploads.length - sent.length} already in s3://${store.bucket}\n`);
+  process.stderr.write(
+    `packaged ${input.source} → ${displayPath(file)}: ${result.uploads.length} artifact${result.uploads.length === 1 ? '' : 's'}, ${sent.length} uploaded (${bytes} bytes), ${result.uploads.length - sent.length} already in s3://${store.bucket}\n`,
+  );
   return EXIT.ok;
 }

@@ -13,17 +13,42 @@ interface UsersFlags extends CommonFlags {
 }
 
 async function folders(flags: UsersFlags): Promise<{ usersDir: string; projectDir: string }> {
-  const config = await loadConfig({ configFile: flags.config, env: flags.env, usersDir: flags.users }, consoleReporter(flags));
+  const config = await loadConfig(
+    { configFile: flags.config, env: flags.env, usersDir: flags.users },
+    consoleReporter(flags),
+  );
   return { usersDir: config.usersDir, projectDir: config.projectDir };
 }
 
-export async function runAdd(flags: UsersFlags & { key: string; force?: boolean }, name: string): Promise<ExitCode> {
-  const keyText = readInputFile(flags.key, 'key file', 'pass the public key file (e.g. id_ed25519.pub), or - to read it from stdin');
+export async function runAdd(
+  flags: UsersFlags & { key: string; force?: boolean },
+  name: string,
+): Promise<ExitCode> {
+  const keyText = readInputFile(
+    flags.key,
+    'key file',
+    'pass the public key file (e.g. id_ed25519.pub), or - to read it from stdin',
+  );
   // Progress of the checks (evaluating users, rendering) is noise here; warnings still show.
   const reporter = consoleReporter({ ...flags, quiet: true });
-  const r = await addUser({ configFile: flags.config, env: flags.env, usersDir: flags.users, name, keyText, keySource: flags.key === '-' ? 'stdin' : flags.key, force: flags.force }, { jsonnet: libjsonnet, reporter });
-  const converted = r.keys.some((k) => k.converted) ? ' (converted from RFC 4716 to OpenSSH form)' : '';
-  process.stderr.write(`${r.replaced ? 'replaced the keys of' : 'added'} ${name} → ${displayPath(r.file)}: ${r.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}${converted}\n`);
+  const r = await addUser(
+    {
+      configFile: flags.config,
+      env: flags.env,
+      usersDir: flags.users,
+      name,
+      keyText,
+      keySource: flags.key === '-' ? 'stdin' : flags.key,
+      force: flags.force,
+    },
+    { jsonnet: libjsonnet, reporter },
+  );
+  const converted = r.keys.some((k) => k.converted)
+    ? ' (converted from RFC 4716 to OpenSSH form)'
+    : '';
+  process.stderr.write(
+    `${r.replaced ? 'replaced the keys of' : 'added'} ${name} → ${displayPath(r.file)}: ${r.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}${converted}\n`,
+  );
   return EXIT.ok;
 }
 
@@ -31,18 +56,44 @@ export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): 
   const dirs = await folders(flags);
   const users = await listUsers(dirs.usersDir, dirs.projectDir, libjsonnet);
   if (flags.output === 'json') {
-    process.stdout.write(JSON.stringify(users.map((u) => ({ name: u.name, keys: u.keys, homeDirectory: u.homeDirectory, readOnly: u.readOnly, file: u.file })), null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        users.map((u) => ({
+          name: u.name,
+          keys: u.keys,
+          homeDirectory: u.homeDirectory,
+          readOnly: u.readOnly,
+          file: u.file,
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
     return EXIT.ok;
   }
-  const rows = [['NAME', 'KEYS', 'HOME', 'ACCESS'], ...users.map((u) => [u.name, u.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', '), u.homeDirectory, u.readOnly ? 'read-only' : 'read-write'])];
+  const rows = [
+    ['NAME', 'KEYS', 'HOME', 'ACCESS'],
+    ...users.map((u) => [
+      u.name,
+      u.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', '),
+      u.homeDirectory,
+      u.readOnly ? 'read-only' : 'read-write',
+    ]),
+  ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  process.stdout.write(rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n');
+  process.stdout.write(
+    rows
+      .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '))
+      .join('\n') + '\n',
+  );
   return EXIT.ok;
 }
 
 export async function runRemove(flags: UsersFlags, name: string): Promise<ExitCode> {
   const dirs = await folders(flags);
   const file = removeUser(dirs.usersDir, name);
-  process.stderr.write(`removed ${displayPath(file)}: the next deploy deletes SFTP user ${name} (its home folder stays in the bucket)\n`);
+  process.stderr.write(
+    `removed ${displayPath(file)}: the next deploy deletes SFTP user ${name} (its home folder stays in the bucket)\n`,
+  );
   return EXIT.ok;
 }

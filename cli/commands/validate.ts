@@ -4,8 +4,18 @@ import path from 'node:path';
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { DEFAULT_CONFIG_FILE } from '../engine/config/load.js';
 import type { Layer } from '../engine/validate/finding.js';
-import { parseReportSpec, writeReports, type ReportContext, type ReportSpec } from '../engine/validate/reports/index.js';
-import { errorFindings, validateDocument, type ValidateDocument, type ValidationSummary } from '../engine/validate/reports/json.js';
+import {
+  parseReportSpec,
+  writeReports,
+  type ReportContext,
+  type ReportSpec,
+} from '../engine/validate/reports/index.js';
+import {
+  errorFindings,
+  validateDocument,
+  type ValidateDocument,
+  type ValidationSummary,
+} from '../engine/validate/reports/json.js';
 import { validate, type ValidationResult } from '../engine/validate/sources-or-file.js';
 import { displayPath } from '../engine/paths.js';
 import { findingsSummary, formatFindings } from '../findings-text.js';
@@ -32,27 +42,69 @@ export async function run(flags: ValidateFlags): Promise<ExitCode> {
   let written: string[];
   try {
     reports = flags.report.map(parseReportSpec);
-    result = await validate({ configFile: flags.config, env: flags.env, usersDir: flags.users, templateFile: flags.template, lint: lintSettings(flags) }, { jsonnet: libjsonnet, reporter });
-    layers = ['template', 'schema', 'semantic', 'baseline', ...(result.linted ? ['cfn-lint' as const] : [])];
+    result = await validate(
+      {
+        configFile: flags.config,
+        env: flags.env,
+        usersDir: flags.users,
+        templateFile: flags.template,
+        lint: lintSettings(flags),
+      },
+      { jsonnet: libjsonnet, reporter },
+    );
+    layers = [
+      'template',
+      'schema',
+      'semantic',
+      'baseline',
+      ...(result.linted ? ['cfn-lint' as const] : []),
+    ];
     written = await writeReports(reports, { ...result, layers }, cwd);
   } catch (err) {
     // Inputs that never became a template (and any other stop) still get their
     // reports and one complete JSON document, then the error on stderr.
-    if (!result) await writeReports(reports, failedReportContext(err, flags), cwd).catch((e: unknown) => reporter.warn((e as Error).message));
-    if (json) printJson(validateDocument(result ? summary(result, layers) : { subject: flags.template, env: flags.env ?? process.env.SFTPGW_ENV, resources: 0, layers, findings: [] }, err));
+    if (!result)
+      await writeReports(reports, failedReportContext(err, flags), cwd).catch((e: unknown) =>
+        reporter.warn((e as Error).message),
+      );
+    if (json)
+      printJson(
+        validateDocument(
+          result
+            ? summary(result, layers)
+            : {
+                subject: flags.template,
+                env: flags.env ?? process.env.SFTPGW_ENV,
+                resources: 0,
+                layers,
+                findings: [],
+              },
+          err,
+        ),
+      );
     throw err;
   }
   const ok = result.counts.error === 0;
   if (json) printJson(validateDocument(summary(result, layers)));
-  else if (result.findings.length > 0) process.stdout.write(formatFindings(result.findings, useColor(flags, process.stdout)) + '\n');
+  else if (result.findings.length > 0)
+    process.stdout.write(formatFindings(result.findings, useColor(flags, process.stdout)) + '\n');
   for (const f of written) reporter.progress(`wrote ${displayPath(f)}`);
   const skipped = result.linted ? '' : ' (cfn-lint skipped)';
-  process.stderr.write(`${ok ? 'valid' : 'invalid'}: ${result.subject}, ${result.resourceIds.length} resources: ${findingsSummary(result.findings)}${skipped}\n`);
+  process.stderr.write(
+    `${ok ? 'valid' : 'invalid'}: ${result.subject}, ${result.resourceIds.length} resources: ${findingsSummary(result.findings)}${skipped}\n`,
+  );
   return ok ? EXIT.ok : EXIT.failed;
 }
 
 function summary(result: ValidationResult, layers: Layer[]): ValidationSummary {
-  return { subject: result.subject, stackName: result.stackName, env: result.env, resources: result.resourceIds.length, layers, findings: result.findings };
+  return {
+    subject: result.subject,
+    stackName: result.stackName,
+    env: result.env,
+    resources: result.resourceIds.length,
+    layers,
+    findings: result.findings,
+  };
 }
 
 function printJson(doc: ValidateDocument): void {
@@ -62,6 +114,18 @@ function printJson(doc: ValidateDocument): void {
 /** Reports for a run that stopped: the error's problems as findings, pointing at the file that has them. */
 function failedReportContext(err: unknown, flags: ValidateFlags): ReportContext {
   const findings = errorFindings(err);
-  const fallback = findings.find((f) => f.source)?.source?.file ?? flags.template ?? flags.config ?? process.env.SFTPGW_CONFIG ?? DEFAULT_CONFIG_FILE;
-  return { findings, resourceIds: [], subject: flags.template ?? 'sources', fallbackPath: fallback, layers: ['template'], templateFiles: flags.template ? [path.resolve(flags.template)] : [] };
+  const fallback =
+    findings.find((f) => f.source)?.source?.file ??
+    flags.template ??
+    flags.config ??
+    process.env.SFTPGW_CONFIG ??
+    DEFAULT_CONFIG_FILE;
+  return {
+    findings,
+    resourceIds: [],
+    subject: flags.template ?? 'sources',
+    fallbackPath: fallback,
+    layers: ['template'],
+    templateFiles: flags.template ? [path.resolve(flags.template)] : [],
+  };
 }

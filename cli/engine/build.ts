@@ -43,21 +43,58 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
     const { config, template, users, children } = synth;
     outDir = config.outDir;
     const content = serializeTemplate(template, format);
-    const childInputs = children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, format), format, locate: synth.locate }));
-    const findings = await checkGateway({ template, content, bytes: Buffer.byteLength(content), format, config, locate: synth.locate }, childInputs, opts.lint, deps.reporter);
-    const outputs = [{ name: `template.${format}`, content }, ...children.map((c, i) => ({ name: c.file, content: childInputs[i].content }))];
-    deps.reporter.debug(`checked ${1 + children.length} template${children.length ? 's' : ''} at ${Math.round(performance.now() - t0)} ms`);
+    const childInputs = children.map((c) => ({
+      id: c.id,
+      template: c.template,
+      content: serializeTemplate(c.template, format),
+      format,
+      locate: synth.locate,
+    }));
+    const findings = await checkGateway(
+      {
+        template,
+        content,
+        bytes: Buffer.byteLength(content),
+        format,
+        config,
+        locate: synth.locate,
+      },
+      childInputs,
+      opts.lint,
+      deps.reporter,
+    );
+    const outputs = [
+      { name: `template.${format}`, content },
+      ...children.map((c, i) => ({ name: c.file, content: childInputs[i].content })),
+    ];
+    deps.reporter.debug(
+      `checked ${1 + children.length} template${children.length ? 's' : ''} at ${Math.round(performance.now() - t0)} ms`,
+    );
     if (blocking(findings).length > 0) throw validationFailed(findings);
     const files = await writeOutputs(config.outDir, outputs);
     deps.reporter.debug(`written at ${Math.round(performance.now() - t0)} ms`);
-    const resources = Object.keys(template.Resources).length + children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
-    return { outDir: config.outDir, files, stackName: config.stackName, env: config.env, users: users.length, resources, findings, stacks: 1 + children.length };
+    const resources =
+      Object.keys(template.Resources).length +
+      children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
+    return {
+      outDir: config.outDir,
+      files,
+      stackName: config.stackName,
+      env: config.env,
+      users: users.length,
+      resources,
+      findings,
+      stacks: 1 + children.length,
+    };
   } catch (err) {
     if (err instanceof SftpgwError && err.kind !== 'usage') {
       const dir = outDir ?? (await staleDir(opts));
       if (dir) {
         const removed = await removeStaleOutputs(dir).catch(() => []);
-        if (removed.length > 0) deps.reporter.warn(`removed the previous build's ${removed.join(', ')} from ${dir}: it no longer matches the sources`);
+        if (removed.length > 0)
+          deps.reporter.warn(
+            `removed the previous build's ${removed.join(', ')} from ${dir}: it no longer matches the sources`,
+          );
       }
     }
     throw err;
@@ -67,5 +104,8 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
 /** The output folder: the --out flag, else what the config says (when it loads). */
 async function staleDir(opts: BuildOptions): Promise<string | undefined> {
   if (opts.outDir) return path.resolve(opts.cwd ?? process.cwd(), opts.outDir);
-  return loadConfig(opts, silentReporter).then((c) => c.outDir, () => undefined);
+  return loadConfig(opts, silentReporter).then(
+    (c) => c.outDir,
+    () => undefined,
+  );
 }

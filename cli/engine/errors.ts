@@ -32,7 +32,11 @@ export class SftpgwError extends Error {
   /** Validation findings behind the error (printed grouped by resource). */
   readonly findings?: Finding[];
 
-  constructor(kind: ErrorKind, message: string, opts: { problems?: Problem[]; hint?: string; cause?: unknown; findings?: Finding[] } = {}) {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    opts: { problems?: Problem[]; hint?: string; cause?: unknown; findings?: Finding[] } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'SftpgwError';
     this.kind = kind;

@@ -23,11 +23,13 @@ export function handlerArtifact(file = HANDLER_BUNDLE): HandlerArtifact {
   try {
     code = readFileSync(file);
   } catch {
-    throw invalidInput('the outbound handler bundle is missing', [{
-      file,
-      message: 'not found',
-      hint: 'build the sftpgw package (npm run build), or set outbound.enabled: false in sftpgw.yaml',
-    }]);
+    throw invalidInput('the outbound handler bundle is missing', [
+      {
+        file,
+        message: 'not found',
+        hint: 'build the sftpgw package (npm run build), or set outbound.enabled: false in sftpgw.yaml',
+      },
+    ]);
   }
   const sha256 = createHash('sha256').update(code).digest('hex');
   return { file, sha256, codeKey: `${CODE_KEY_PREFIX}${sha256}.zip` };

@@ -32,7 +32,11 @@ export interface InitResult {
 }
 
 function stackNameFor(dir: string): string {
-  const base = path.basename(path.resolve(dir)).replace(/[^A-Za-z0-9-]+/g, '-').replace(/^[^A-Za-z]+/, '').replace(/-+$/, '');
+  const base = path
+    .basename(path.resolve(dir))
+    .replace(/[^A-Za-z0-9-]+/g, '-')
+    .replace(/^[^A-Za-z]+/, '')
+    .replace(/-+$/, '');
   return (base || 'sftp-gateway').slice(0, 100);
 }
 
@@ -135,30 +139,38 @@ every key of \`sftpgw.yaml\` is in \`configuration.md\`).
 
 /** The new repository's package.json: sftpgw, and the install settings it needs. */
 function packageJsonText(stackName: string, source: PackageSource): string {
-  return JSON.stringify({
-    name: stackName.toLowerCase(),
-    private: true,
-    description: `SFTP gateway ${stackName} (sftpgw)`,
-    scripts: { build: 'sftpgw build', validate: 'sftpgw validate', diff: 'sftpgw diff' },
-    devDependencies: { [source.name]: source.spec },
-    // npm >= 11.16 runs a dependency's install script only when allowed here:
-    // libjsonnet must compile; ssh2's optional native addons (a faster cipher
-    // and CPU feature detection) are not needed and would need a compiler.
-    allowScripts: {
-      '@hanazuki/node-jsonnet': true,
-      ssh2: false,
-      'cpu-features': false,
-      // sftpgw's own prepare script builds it from a git source; a registry or
-      // tarball copy is built already.
-      [source.name]: source.kind === 'git',
-    },
-  }, null, 2) + '\n';
+  return (
+    JSON.stringify(
+      {
+        name: stackName.toLowerCase(),
+        private: true,
+        description: `SFTP gateway ${stackName} (sftpgw)`,
+        scripts: { build: 'sftpgw build', validate: 'sftpgw validate', diff: 'sftpgw diff' },
+        devDependencies: { [source.name]: source.spec },
+        // npm >= 11.16 runs a dependency's install script only when allowed here:
+        // libjsonnet must compile; ssh2's optional native addons (a faster cipher
+        // and CPU feature detection) are not needed and would need a compiler.
+        allowScripts: {
+          '@hanazuki/node-jsonnet': true,
+          ssh2: false,
+          'cpu-features': false,
+          // sftpgw's own prepare script builds it from a git source; a registry or
+          // tarball copy is built already.
+          [source.name]: source.kind === 'git',
+        },
+      },
+      null,
+      2,
+    ) + '\n'
+  );
 }
 
 /** .gitlab-ci.yml, with the cfn-lint release the bundled schemas came from. */
 export function pipelineText(): string {
-  return readFileSync(path.join(packageRoot, 'templates', 'init', 'gitlab-ci.yml'), 'utf8')
-    .replaceAll('{{cfnLintVersion}}', ownPackage().cfnLintVersion);
+  return readFileSync(
+    path.join(packageRoot, 'templates', 'init', 'gitlab-ci.yml'),
+    'utf8',
+  ).replaceAll('{{cfnLintVersion}}', ownPackage().cfnLintVersion);
 }
 
 /** .npmrc mapping the package's scope to the organisation's registry. */
@@ -179,11 +191,18 @@ function checkRegistry(registry: string, source: PackageSource): void {
   try {
     url = new URL(registry);
   } catch {
-    throw usageError(`--registry ${registry} is not a URL`, 'give the npm endpoint, e.g. https://gitlab.example.com/api/v4/packages/npm/');
+    throw usageError(
+      `--registry ${registry} is not a URL`,
+      'give the npm endpoint, e.g. https://gitlab.example.com/api/v4/packages/npm/',
+    );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw usageError(`--registry ${registry} is not an http(s) URL`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw usageError(`--registry ${registry} is not an http(s) URL`);
   if (source.kind !== 'registry' || !scopeOf(source.name)) {
-    throw usageError('--registry maps a package scope to a registry: it needs --package with a scoped registry name', 'e.g. --package @acme/sftpgw@^0.2.0 --registry https://gitlab.example.com/api/v4/packages/npm/');
+    throw usageError(
+      '--registry maps a package scope to a registry: it needs --package with a scoped registry name',
+      'e.g. --package @acme/sftpgw@^0.2.0 --registry https://gitlab.example.com/api/v4/packages/npm/',
+    );
   }
 }
 
@@ -197,7 +216,10 @@ export function initRepository(dir: string, opts: InitOptions = {}): InitResult 
   if (opts.registry !== undefined) checkRegistry(opts.registry, source);
   const files: Record<string, string> = {
     'sftpgw.yaml': configText(stackName),
-    'users/example-partner.libsonnet': userFileText('example-partner', { sshPublicKeys: [ed25519PublicKey('example@replace-me')], homeDirectory: 'example-partner' }),
+    'users/example-partner.libsonnet': userFileText('example-partner', {
+      sshPublicKeys: [ed25519PublicKey('example@replace-me')],
+      homeDirectory: 'example-partner',
+    }),
     '.gitlab-ci.yml': pipelineText(),
     'package.json': packageJsonText(stackName, source),
     '.gitignore': 'node_modules/\ndist/\n.gitlab-ci-local/\n',
@@ -211,7 +233,9 @@ export function initRepository(dir: string, opts: InitOptions = {}): InitResult 
       writeFileSync(file, text, { flag: 'wx' });
     }
   } catch (err) {
-    throw new SftpgwError('failed', `cannot write into ${dir}: ${(err as Error).message}`, { cause: err });
+    throw new SftpgwError('failed', `cannot write into ${dir}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return { dir: root, files: Object.keys(files), source };
 }

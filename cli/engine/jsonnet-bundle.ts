@@ -33,13 +33,24 @@ export interface Bundle {
 }
 
 export class BundleError extends Error {
-  constructor(readonly file: string, readonly line: number, message: string) {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 type Token =
-  | { kind: 'import'; keyword: 'import' | 'importstr' | 'importbin'; target: string; start: number; end: number; line: number }
+  | {
+      kind: 'import';
+      keyword: 'import' | 'importstr' | 'importbin';
+      target: string;
+      start: number;
+      end: number;
+      line: number;
+    }
   | { kind: 'thisFile'; start: number; end: number };
 
 /** Import expressions and std.thisFile in jsonnet source (not those in comments or strings). */
@@ -50,7 +61,8 @@ export function scanImports(src: string): Token[] {
   let line = 1;
   let counted = 0;
   const lineAt = (pos: number) => {
-    for (let i = src.indexOf('\n', counted); i >= 0 && i < pos; i = src.indexOf('\n', i + 1)) line++;
+    for (let i = src.indexOf('\n', counted); i >= 0 && i < pos; i = src.indexOf('\n', i + 1))
+      line++;
     counted = pos;
     return line;
   };
@@ -58,10 +70,20 @@ export function scanImports(src: string): Token[] {
     const t = lexed[i];
     if (t.kind !== 'ident') continue;
     const word = text(t);
-    if ((word === 'import' || word === 'importstr' || word === 'importbin') && text(lexed[i - 1]) !== '.') {
+    if (
+      (word === 'import' || word === 'importstr' || word === 'importbin') &&
+      text(lexed[i - 1]) !== '.'
+    ) {
       const s = lexed[i + 1];
       if (s && (s.kind === 'string' || s.kind === 'verbatim' || s.kind === 'textblock')) {
-        tokens.push({ kind: 'import', keyword: word, target: stringValue(src, s), start: t.start, end: s.end, line: lineAt(t.start) });
+        tokens.push({
+          kind: 'import',
+          keyword: word,
+          target: stringValue(src, s),
+          start: t.start,
+          end: s.end,
+          line: lineAt(t.start),
+        });
         i++;
       }
     } else if (word === 'std' && text(lexed[i + 1]) === '.' && text(lexed[i + 2]) === 'thisFile') {
@@ -96,9 +118,18 @@ export function bundle(mainText: string, mainPath: string, opts: BundleOptions):
   const order: string[] = [];
 
   const resolve = (from: string, target: string, line: number): string => {
-    const candidates = path.isAbsolute(target) ? [target] : [path.resolve(path.dirname(from), target), ...opts.jpath.map((d) => path.resolve(d, target))];
+    const candidates = path.isAbsolute(target)
+      ? [target]
+      : [
+          path.resolve(path.dirname(from), target),
+          ...opts.jpath.map((d) => path.resolve(d, target)),
+        ];
     for (const c of candidates) if (read(c) !== undefined) return c;
-    throw new BundleError(from, line, `couldn't open import "${target}": no match locally or in the Jsonnet library paths (${opts.jpath.join(', ')})`);
+    throw new BundleError(
+      from,
+      line,
+      `couldn't open import "${target}": no match locally or in the Jsonnet library paths (${opts.jpath.join(', ')})`,
+    );
   };
 
   const rewrite = (text: string, file: string): string => {
@@ -112,7 +143,8 @@ export function bundle(mainText: string, mainPath: string, opts: BundleOptions):
         const target = resolve(file, t.target, t.line);
         const content = read(target)!;
         if (t.keyword === 'importstr') out += JSON.stringify(content);
-        else if (t.keyword === 'importbin') out += JSON.stringify([...Buffer.from(content, 'latin1')]);
+        else if (t.keyword === 'importbin')
+          out += JSON.stringify([...Buffer.from(content, 'latin1')]);
         else out += visit(target);
       }
       last = t.end;
@@ -156,7 +188,9 @@ export function bundle(mainText: string, mainPath: string, opts: BundleOptions):
 
 /** Maps a bundle line back to the file and line it came from. */
 export function mapBundleLine(b: Bundle, line: number): { file: string; line: number } | undefined {
-  for (const s of b.segments) if (line >= s.start && line < s.start + s.lines) return { file: s.file, line: line - s.start + 1 };
+  for (const s of b.segments)
+    if (line >= s.start && line < s.start + s.lines)
+      return { file: s.file, line: line - s.start + 1 };
   return undefined;
 }
 
@@ -167,7 +201,8 @@ export function mapBundleLine(b: Bundle, line: number): { file: string; line: nu
 export function mapBundleError(
   b: Bundle,
   text: string,
-  map: (line: number) => { file: string; line: number } | undefined = (line) => mapBundleLine(b, line),
+  map: (line: number) => { file: string; line: number } | undefined = (line) =>
+    mapBundleLine(b, line),
 ): string {
   const esc = b.filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const to = (m: string, l: string, c: string) => {
@@ -175,12 +210,21 @@ export function mapBundleError(
     return at ? `${at.file}:${at.line}:${c}` : m;
   };
   return text
-    .replace(new RegExp(`${esc}:\\((\\d+):(\\d+)\\)-\\((\\d+):(\\d+)\\)`, 'g'), (m, l: string, c: string) => to(m, l, c))
-    .replace(new RegExp(`${esc}:(\\d+):(\\d+)(-\\d+)?`, 'g'), (m, l: string, c: string) => to(m, l, c));
+    .replace(
+      new RegExp(`${esc}:\\((\\d+):(\\d+)\\)-\\((\\d+):(\\d+)\\)`, 'g'),
+      (m, l: string, c: string) => to(m, l, c),
+    )
+    .replace(new RegExp(`${esc}:(\\d+):(\\d+)(-\\d+)?`, 'g'), (m, l: string, c: string) =>
+      to(m, l, c),
+    );
 }
 
 /** Evaluates a bundle; a failure's text names the original files and lines. */
-export function evaluateBundle(jsonnet: JsonnetEngine, b: Bundle, opts: JsonnetOptions): Promise<string> {
+export function evaluateBundle(
+  jsonnet: JsonnetEngine,
+  b: Bundle,
+  opts: JsonnetOptions,
+): Promise<string> {
   return jsonnet.evaluateSnippet(b.code, b.filename, opts).catch((e: Error) => {
     throw new Error(mapBundleError(b, String(e?.message ?? e)));
   });

@@ -29,7 +29,9 @@ export function parseJsonnetError(text: string): ParsedJsonnetError {
   if (first.startsWith('STATIC ERROR: ')) {
     kind = 'static';
     // "STATIC ERROR: <loc>: message"
-    message = first.slice('STATIC ERROR: '.length).replace(/^\S+?:(?:\(\d+:\d+\)-\(\d+:\d+\)|\d+:\d+(?:-\d+)?):\s*/, '');
+    message = first
+      .slice('STATIC ERROR: '.length)
+      .replace(/^\S+?:(?:\(\d+:\d+\)-\(\d+:\d+\)|\d+:\d+(?:-\d+)?):\s*/, '');
   } else if (first.startsWith('RUNTIME ERROR: ')) {
     kind = 'runtime';
     message = first.slice('RUNTIME ERROR: '.length);

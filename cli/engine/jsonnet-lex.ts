@@ -16,7 +16,14 @@
 // numbers, and operator runs. It never decides alone that a file is wrong:
 // callers confirm with libjsonnet before naming a file.
 
-export type TokenKind = 'string' | 'verbatim' | 'textblock' | 'ident' | 'number' | 'punct' | 'operator';
+export type TokenKind =
+  | 'string'
+  | 'verbatim'
+  | 'textblock'
+  | 'ident'
+  | 'number'
+  | 'punct'
+  | 'operator';
 
 export interface Token {
   kind: TokenKind;
@@ -52,7 +59,10 @@ export function lex(src: string): Lexed {
   while (i < n) {
     const c = src.charCodeAt(i);
     const ch = src[i];
-    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') { i++; continue; }
+    if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
+      i++;
+      continue;
+    }
     if (ch === '#' || (ch === '/' && src[i + 1] === '/')) {
       const e = src.indexOf('\n', i);
       i = e < 0 ? n : e + 1;
@@ -74,12 +84,15 @@ export function lex(src: string): Lexed {
     }
     if (ch === '@') {
       const q = src[i + 1];
-      if (q !== '"' && q !== "'") return fail(i, "@ must start a verbatim string (@'…' or @\"…\")");
+      if (q !== '"' && q !== "'") return fail(i, '@ must start a verbatim string (@\'…\' or @"…")');
       let j = i + 2;
       for (;;) {
         if (j >= n) return fail(i, `verbatim string starting with @${q} is not closed`);
         if (src[j] === q) {
-          if (src[j + 1] === q) { j += 2; continue; }
+          if (src[j + 1] === q) {
+            j += 2;
+            continue;
+          }
           break;
         }
         j++;
@@ -117,7 +130,14 @@ export function lex(src: string): Lexed {
     if (OPERATOR_CHARS.includes(ch)) {
       // Maximal munch, but a comment or text block starts a new token.
       let j = i + 1;
-      while (j < n && OPERATOR_CHARS.includes(src[j]) && !src.startsWith('//', j) && !src.startsWith('/*', j) && !src.startsWith('|||', j)) j++;
+      while (
+        j < n &&
+        OPERATOR_CHARS.includes(src[j]) &&
+        !src.startsWith('//', j) &&
+        !src.startsWith('/*', j) &&
+        !src.startsWith('|||', j)
+      )
+        j++;
       tokens.push({ kind: 'operator', start: i, end: j });
       i = j;
       continue;
@@ -149,30 +169,59 @@ function textBlockEnd(src: string, start: number): number | { message: string } 
       j = e + 1;
       continue;
     }
-    if (src[j] === '\n') { j++; continue; }
-    if (src[j] === '\r' && src[j + 1] === '\n') { j += 2; continue; }
+    if (src[j] === '\n') {
+      j++;
+      continue;
+    }
+    if (src[j] === '\r' && src[j + 1] === '\n') {
+      j += 2;
+      continue;
+    }
     while (src[j] === ' ' || src[j] === '\t') j++;
     if (src.startsWith('|||', j)) return j + 3;
-    return { message: 'text block ||| is not closed (a line indented less than its first line must be the closing |||)' };
+    return {
+      message:
+        'text block ||| is not closed (a line indented less than its first line must be the closing |||)',
+    };
   }
 }
 
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '/': '/', '\\': '\\', "'": "'", '"': '"' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  b: '\b',
+  f: '\f',
+  '/': '/',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+};
 
 /** The value of a string, verbatim or text block token. */
 export function stringValue(src: string, t: Token): string {
   const text = src.slice(t.start, t.end);
   if (t.kind === 'string') {
-    return text.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|.)/gs, (_m, e: string) => (e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : ESCAPES[e] ?? e));
+    return text
+      .slice(1, -1)
+      .replace(/\\(u[0-9a-fA-F]{4}|.)/gs, (_m, e: string) =>
+        e.length === 5 ? String.fromCharCode(parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
+      );
   }
   if (t.kind === 'verbatim') {
     const q = text[1];
-    return text.slice(2, -1).split(q + q).join(q);
+    return text
+      .slice(2, -1)
+      .split(q + q)
+      .join(q);
   }
   if (t.kind === 'textblock') {
     const body = text.slice(text.indexOf('\n') + 1, text.lastIndexOf('\n') + 1);
     const indent = /^[ \t]*/.exec(body.replace(/^\r?\n+/, ''))![0];
-    return body.split('\n').map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n');
+    return body
+      .split('\n')
+      .map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l))
+      .join('\n');
   }
   throw new Error(`not a string token: ${t.kind}`);
 }
@@ -194,7 +243,13 @@ export function unclosedConstruct(src: string): LexProblem | undefined {
     if (ch === '{' || ch === '[' || ch === '(') open.push(t);
     else if (ch in CLOSES) {
       const top = open.pop();
-      if (!top || src[top.start] !== CLOSES[ch]) return { offset: t.start, message: top ? `${ch} closes ${src[top.start]}` : `${ch} closes nothing that this file opened` };
+      if (!top || src[top.start] !== CLOSES[ch])
+        return {
+          offset: t.start,
+          message: top
+            ? `${ch} closes ${src[top.start]}`
+            : `${ch} closes nothing that this file opened`,
+        };
     }
   }
   const last = open.pop();

@@ -22,7 +22,8 @@ export function ownPackage(): OwnPackage {
       config?: { cfnLintVersion?: string };
     };
     const cfnLintVersion = pkg.config?.cfnLintVersion;
-    if (!cfnLintVersion) throw new Error(`${path.join(packageRoot, 'package.json')} has no config.cfnLintVersion`);
+    if (!cfnLintVersion)
+      throw new Error(`${path.join(packageRoot, 'package.json')} has no config.cfnLintVersion`);
     own = { name: pkg.name, version: pkg.version, cfnLintVersion };
   }
   return own;

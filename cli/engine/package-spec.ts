@@ -17,14 +17,19 @@ export interface PackageSource {
   notes: string[];
 }
 
-const HOW = 'a registry version (@acme/sftpgw@^0.2.0), a git URL with a tag (git+https://gitlab.example.com/platform/sftpgw.git#v0.2.0), a tarball URL, or a file: path';
+const HOW =
+  'a registry version (@acme/sftpgw@^0.2.0), a git URL with a tag (git+https://gitlab.example.com/platform/sftpgw.git#v0.2.0), a tarball URL, or a file: path';
 
 /**
  * @param raw what the operator passed to --package (undefined: the default)
  * @param self this sftpgw's own package name and version
  * @param cwd folder relative file: paths are resolved against
  */
-export function packageSource(raw: string | undefined, self: { name: string; version: string }, cwd: string): PackageSource {
+export function packageSource(
+  raw: string | undefined,
+  self: { name: string; version: string },
+  cwd: string,
+): PackageSource {
   if (raw === undefined) {
     return {
       name: self.name,
@@ -40,29 +45,55 @@ export function packageSource(raw: string | undefined, self: { name: string; ver
   try {
     parsed = npa(raw.trim(), cwd);
   } catch (err) {
-    throw usageError(`--package ${JSON.stringify(raw)} is not a package npm can install: ${(err as Error).message}`, `give ${HOW}`);
+    throw usageError(
+      `--package ${JSON.stringify(raw)} is not a package npm can install: ${(err as Error).message}`,
+      `give ${HOW}`,
+    );
   }
   switch (parsed.type) {
     case 'version':
     case 'range':
     case 'tag': {
       const name = parsed.name!;
-      const spec = parsed.type === 'range' && parsed.fetchSpec === '*' && !/@\*$/.test(raw.trim()) ? `^${self.version}` : parsed.fetchSpec!;
+      const spec =
+        parsed.type === 'range' && parsed.fetchSpec === '*' && !/@\*$/.test(raw.trim())
+          ? `^${self.version}`
+          : parsed.fetchSpec!;
       const notes: string[] = [];
       if (!scopeOf(name)) {
-        notes.push(`warning: ${name} is not a scoped name: npm resolves it from the default registry, where anybody may publish a package of that name. ` +
-          `Publish sftpgw under your organisation's scope (@acme/sftpgw) and map that scope to your registry in .npmrc.`);
+        notes.push(
+          `warning: ${name} is not a scoped name: npm resolves it from the default registry, where anybody may publish a package of that name. ` +
+            `Publish sftpgw under your organisation's scope (@acme/sftpgw) and map that scope to your registry in .npmrc.`,
+        );
       }
-      if (parsed.type === 'tag') notes.push(`warning: the dist-tag "${spec}" moves; package-lock.json pins what was installed, but a range (^x.y.z) says what you accept.`);
+      if (parsed.type === 'tag')
+        notes.push(
+          `warning: the dist-tag "${spec}" moves; package-lock.json pins what was installed, but a range (^x.y.z) says what you accept.`,
+        );
       return { name, spec, kind: 'registry', notes };
     }
     case 'git':
       if (!parsed.gitCommittish && !parsed.gitRange) {
-        throw usageError(`--package ${raw} names no tag or commit`, 'add #<tag> (e.g. #v0.2.0): a branch head changes under the pipeline');
+        throw usageError(
+          `--package ${raw} names no tag or commit`,
+          'add #<tag> (e.g. #v0.2.0): a branch head changes under the pipeline',
+        );
       }
-      return { name: parsed.name ?? self.name, spec: parsed.saveSpec ?? raw, kind: 'git', notes: ['npm builds sftpgw from the git tag on install (its prepare script): the install needs git and the build tools libjsonnet needs (cmake, g++).'] };
+      return {
+        name: parsed.name ?? self.name,
+        spec: parsed.saveSpec ?? raw,
+        kind: 'git',
+        notes: [
+          'npm builds sftpgw from the git tag on install (its prepare script): the install needs git and the build tools libjsonnet needs (cmake, g++).',
+        ],
+      };
     case 'remote':
-      return { name: parsed.name ?? self.name, spec: parsed.fetchSpec ?? raw, kind: 'tarball-url', notes: [] };
+      return {
+        name: parsed.name ?? self.name,
+        spec: parsed.fetchSpec ?? raw,
+        kind: 'tarball-url',
+        notes: [],
+      };
     case 'file':
     case 'directory': {
       const abs = path.resolve(cwd, parsed.fetchSpec ?? raw);
@@ -70,11 +101,16 @@ export function packageSource(raw: string | undefined, self: { name: string; ver
         name: parsed.name ?? self.name,
         spec: `file:${abs}`,
         kind: 'file',
-        notes: [`file:${abs} exists on this machine only: in GitLab, use a registry version, a git tag or a tarball URL (--package).`],
+        notes: [
+          `file:${abs} exists on this machine only: in GitLab, use a registry version, a git tag or a tarball URL (--package).`,
+        ],
       };
     }
     default:
-      throw usageError(`--package ${raw} is a ${parsed.type} spec, which sftpgw init does not write`, `give ${HOW}`);
+      throw usageError(
+        `--package ${raw} is a ${parsed.type} spec, which sftpgw init does not write`,
+        `give ${HOW}`,
+      );
   }
 }
 

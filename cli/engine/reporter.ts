@@ -19,8 +19,16 @@ export const silentReporter: Reporter = {
 /** Collects messages; for tests. */
 export class RecordingReporter implements Reporter {
   readonly messages: { level: 'progress' | 'warn' | 'debug'; message: string }[] = [];
-  progress(message: string) { this.messages.push({ level: 'progress', message }); }
-  warn(message: string) { this.messages.push({ level: 'warn', message }); }
-  debug(message: string) { this.messages.push({ level: 'debug', message }); }
-  get warnings(): string[] { return this.messages.filter((m) => m.level === 'warn').map((m) => m.message); }
+  progress(message: string) {
+    this.messages.push({ level: 'progress', message });
+  }
+  warn(message: string) {
+    this.messages.push({ level: 'warn', message });
+  }
+  debug(message: string) {
+    this.messages.push({ level: 'debug', message });
+  }
+  get warnings(): string[] {
+    return this.messages.filter((m) => m.level === 'warn').map((m) => m.message);
+  }
 }

@@ -6,7 +6,9 @@ export const MIN_SECURITY_POLICY = '2024-01';
 
 /** `TransferSecurityPolicy-…-YYYY-MM…` -> "YYYY-MM", or undefined. */
 export function securityPolicyDate(name: string): string | undefined {
-  const m = /^TransferSecurityPolicy-(?:[A-Za-z0-9]+-)*?(\d{4})-(\d{2})(?:-[A-Za-z0-9-]+)?$/.exec(name);
+  const m = /^TransferSecurityPolicy-(?:[A-Za-z0-9]+-)*?(\d{4})-(\d{2})(?:-[A-Za-z0-9-]+)?$/.exec(
+    name,
+  );
   return m ? `${m[1]}-${m[2]}` : undefined;
 }
 

@@ -21,14 +21,20 @@ export function editDistance(a: string, b: string): number {
  * The closest candidate, when it is close enough to be a typo: at most
  * max(2, length / divisor) edits away.
  */
-export function closest(word: string, candidates: readonly string[], divisor = 4): string | undefined {
+export function closest(
+  word: string,
+  candidates: readonly string[],
+  divisor = 4,
+): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(word, c);
     if (d < bestD) [best, bestD] = [c, d];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / divisor)) ? best : undefined;
+  return best !== undefined && bestD <= Math.max(2, Math.floor(word.length / divisor))
+    ? best
+    : undefined;
 }
 
 /**
@@ -36,8 +42,15 @@ export function closest(word: string, candidates: readonly string[], divisor = 4
  * (or that is a prefix of it; `retention` → `retentionDays`, `alarmEmails` →
  * `alarmEmail`), from 4 characters on, else the closest typo.
  */
-export function suggestName(word: string, candidates: readonly string[], divisor = 3): string | undefined {
+export function suggestName(
+  word: string,
+  candidates: readonly string[],
+  divisor = 3,
+): string | undefined {
   const lower = word.toLowerCase();
-  const prefixed = candidates.find((c) => lower.length >= 4 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())));
+  const prefixed = candidates.find(
+    (c) =>
+      lower.length >= 4 && (c.toLowerCase().startsWith(lower) || lower.startsWith(c.toLowerCase())),
+  );
   return prefixed ?? closest(word, candidates, divisor);
 }

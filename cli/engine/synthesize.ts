@@ -13,7 +13,12 @@ import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { evaluateGateway, type RenderUser } from './template/evaluate-gateway.js';
 import { mergeUsers, type ChildTemplate, type Placement } from './template/merge-users.js';
-import { MAX_ROOT_RESOURCES, MAX_USERS_PER_STACK, userStack, userStackIndex } from './users/placement.js';
+import {
+  MAX_ROOT_RESOURCES,
+  MAX_USERS_PER_STACK,
+  userStack,
+  userStackIndex,
+} from './users/placement.js';
 import { templateSources } from './template/sources.js';
 import type { CfnTemplate } from './template/types.js';
 import { discoverUsers, type UserOverlay } from './users/discover.js';
@@ -48,9 +53,22 @@ export interface Synthesized {
 }
 
 /** Types the shipped libsonnet emits: their validators load while jsonnet evaluates. */
-const SHIPPED_TYPES = ['AWS::KMS::Key', 'AWS::KMS::Alias', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::Logs::LogGroup', 'AWS::IAM::Role', 'AWS::Transfer::Server', 'AWS::Transfer::User', 'AWS::Route53::RecordSet'];
+const SHIPPED_TYPES = [
+  'AWS::KMS::Key',
+  'AWS::KMS::Alias',
+  'AWS::S3::Bucket',
+  'AWS::S3::BucketPolicy',
+  'AWS::Logs::LogGroup',
+  'AWS::IAM::Role',
+  'AWS::Transfer::Server',
+  'AWS::Transfer::User',
+  'AWS::Route53::RecordSet',
+];
 
-export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps): Promise<Synthesized> {
+export async function synthesize(
+  opts: SynthesizeOptions,
+  deps: SynthesizeDeps,
+): Promise<Synthesized> {
   const { reporter, jsonnet } = deps;
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
@@ -62,7 +80,8 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
 
   preloadValidators(SHIPPED_TYPES);
   const files = await discoverUsers(config.usersDir, cwd, opts.overlay);
-  if (files.length === 0) reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
+  if (files.length === 0)
+    reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
   const { values, texts } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
   reporter.progress(`evaluated ${files.length} user file${files.length === 1 ? '' : 's'}`);
   reporter.debug(`user files evaluated at ${since()}`);
@@ -82,7 +101,11 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
     const id = userLogicalId(f.name);
     const other = idOwner.get(id);
     if (other) {
-      problems.push({ file: f.shown, message: `username maps to the same CloudFormation logical id (${id}) as ${shownByName.get(other)}`, hint: 'rename one of the two users' });
+      problems.push({
+        file: f.shown,
+        message: `username maps to the same CloudFormation logical id (${id}) as ${shownByName.get(other)}`,
+        hint: 'rename one of the two users',
+      });
       continue;
     }
     idOwner.set(id, f.name);
@@ -91,38 +114,66 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
 
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
-  const placement = problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', problems) : undefined;
-  const stacks = placement && config.userStacks ? { count: config.userStacks, stacks: uniqueStacks(placement) } : null;
-  const tconfig = templateConfig(config, config.outbound ? handlerArtifact() : { codeKey: '' }, stacks);
-  const rendering = problems.length === 0
-    ? evaluateGateway(tconfig, users, sources, jsonnet, placement ? 'child' : 'root')
-    : undefined;
+  const placement =
+    problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', problems) : undefined;
+  const stacks =
+    placement && config.userStacks
+      ? { count: config.userStacks, stacks: uniqueStacks(placement) }
+      : null;
+  const tconfig = templateConfig(
+    config,
+    config.outbound ? handlerArtifact() : { codeKey: '' },
+    stacks,
+  );
+  const rendering =
+    problems.length === 0
+      ? evaluateGateway(tconfig, users, sources, jsonnet, placement ? 'child' : 'root')
+      : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
-  for (const u of keysToCheck) for (const p of checkKeyList(u.keys).problems) problems.push({ file: shownByName.get(u.name), ...p });
+  for (const u of keysToCheck)
+    for (const p of checkKeyList(u.keys).problems)
+      problems.push({ file: shownByName.get(u.name), ...p });
   reporter.debug(`keys checked at ${since()}`);
   if (problems.length > 0) {
-    for (const p of problems) if (p.line === undefined && p.field && p.file) p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
-    throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
+    for (const p of problems)
+      if (p.line === undefined && p.field && p.file)
+        p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
+    throw invalidInput(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`,
+      problems,
+    );
   }
   const evaluated = await rendering!;
   if (evaluated.legacy) {
-    reporter.warn(`${displayPath(sources.gateway, cwd)} returns a template, not the gateway object: its patches do not reach the users; return the patched gateway object instead (docs/customizing.md in the sftpgw package)`);
+    reporter.warn(
+      `${displayPath(sources.gateway, cwd)} returns a template, not the gateway object: its patches do not reach the users; return the patched gateway object instead (docs/customizing.md in the sftpgw package)`,
+    );
   }
   const { template, children } = mergeUsers(evaluated, tconfig, placement);
   reporter.debug(`template rendered at ${since()}`);
-  const total = Object.keys(template.Resources).length + children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
-  reporter.progress(`rendered ${total} resources${children.length ? ` (${children.length} child stacks of users)` : ''}`);
+  const total =
+    Object.keys(template.Resources).length +
+    children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
+  reporter.progress(
+    `rendered ${total} resources${children.length ? ` (${children.length} child stacks of users)` : ''}`,
+  );
   const rootResources = Object.keys(template.Resources).length;
   if (!config.userStacks && rootResources > MAX_ROOT_RESOURCES) {
-    throw invalidInput(`${users.length} users do not fit in one stack: the root template has ${rootResources} resources (CloudFormation allows 500; sftpgw keeps ${MAX_ROOT_RESOURCES} for headroom)`, [{
-      file: displayPath(config.file, cwd),
-      field: 'userStacks',
-      message: 'is not set',
-      hint: 'put users in child stacks: set userStacks (e.g. 32, fixed for good) and read docs/users.md#many-users-child-stacks of sftpgw first: moving existing users takes two deploys',
-    }]);
+    throw invalidInput(
+      `${users.length} users do not fit in one stack: the root template has ${rootResources} resources (CloudFormation allows 500; sftpgw keeps ${MAX_ROOT_RESOURCES} for headroom)`,
+      [
+        {
+          file: displayPath(config.file, cwd),
+          field: 'userStacks',
+          message: 'is not set',
+          hint: 'put users in child stacks: set userStacks (e.g. 32, fixed for good) and read docs/users.md#many-users-child-stacks of sftpgw first: moving existing users takes two deploys',
+        },
+      ],
+    );
   }
   const typeOf = new Map<string, string>();
-  for (const t of [template, ...children.map((c) => c.template)]) for (const [id, r] of Object.entries(t.Resources)) typeOf.set(id, r.Type);
+  for (const t of [template, ...children.map((c) => c.template)])
+    for (const [id, r] of Object.entries(t.Resources)) typeOf.set(id, r.Type);
   const locate = synthesizedLocator(
     users.map((u) => ({ id: u.id, shown: shownByName.get(u.name)!, text: texts.get(u.name) })),
     sources.jpath,
@@ -133,7 +184,12 @@ export async function synthesize(opts: SynthesizeOptions, deps: SynthesizeDeps):
 }
 
 /** Each user's child stack (userStacks), refusing a stack that would overflow. */
-function placeUsers(users: RenderUser[], config: ResolvedConfig, ext: string, problems: Problem[]): Placement | undefined {
+function placeUsers(
+  users: RenderUser[],
+  config: ResolvedConfig,
+  ext: string,
+  problems: Problem[],
+): Placement | undefined {
   if (!config.userStacks) return undefined;
   const n = config.userStacks;
   const placement: Placement = new Map();
@@ -145,8 +201,12 @@ function placeUsers(users: RenderUser[], config: ResolvedConfig, ext: string, pr
   }
   for (const [id, count] of counts) {
     if (count > MAX_USERS_PER_STACK) {
-      problems.push({ file: displayPath(config.file), field: 'userStacks', message: `child stack ${id} would hold ${count} users (at most ${MAX_USERS_PER_STACK})`,
-        hint: `${users.length} users need more child stacks than ${n}; changing userStacks moves users (see sftpgw's docs/users.md#many-users-child-stacks)` });
+      problems.push({
+        file: displayPath(config.file),
+        field: 'userStacks',
+        message: `child stack ${id} would hold ${count} users (at most ${MAX_USERS_PER_STACK})`,
+        hint: `${users.length} users need more child stacks than ${n}; changing userStacks moves users (see sftpgw's docs/users.md#many-users-child-stacks)`,
+      });
     }
   }
   return placement;

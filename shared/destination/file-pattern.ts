@@ -58,8 +58,16 @@ export function compileFilePattern(source: string): CompiledPattern {
     re = RE2JS.compile(source);
   } catch (err) {
     // Any failure (not only RE2JSException) is the pattern's: never a crash.
-    const description = err instanceof RE2JSException ? (err as { getDescription?: () => string }).getDescription?.() : undefined;
-    const detail = [description && DESCRIPTIONS.has(description) ? description : undefined, hint(source)].filter(Boolean).join('; ');
+    const description =
+      err instanceof RE2JSException
+        ? (err as { getDescription?: () => string }).getDescription?.()
+        : undefined;
+    const detail = [
+      description && DESCRIPTIONS.has(description) ? description : undefined,
+      hint(source),
+    ]
+      .filter(Boolean)
+      .join('; ');
     return { ok: false, problem: `not a valid RE2 pattern${detail ? ` (${detail})` : ''}` };
   }
   return { ok: true, pattern: { matches: (name: string) => re.matches(name) } };

@@ -32,8 +32,13 @@ export class DestinationError extends Error {
     readonly secrets: string[] = [],
     patternInvalid = false,
   ) {
-    const shown = problems.length > MAX_PROBLEMS ? [...problems.slice(0, MAX_PROBLEMS), `+${problems.length - MAX_PROBLEMS} more problems`] : problems;
-    super(`destination secret ${secretName} is invalid: ${shown.join('; ')}. Fix it with sftpgw destinations put.`);
+    const shown =
+      problems.length > MAX_PROBLEMS
+        ? [...problems.slice(0, MAX_PROBLEMS), `+${problems.length - MAX_PROBLEMS} more problems`]
+        : problems;
+    super(
+      `destination secret ${secretName} is invalid: ${shown.join('; ')}. Fix it with sftpgw destinations put.`,
+    );
     this.patternInvalid = patternInvalid;
   }
 }
@@ -44,7 +49,8 @@ const SECRET_FIELDS = ['PrivateKey', 'Passphrase', 'Password'];
 /** Every string inside a value (an unknown key's value may be a misspelt secret). */
 function stringsIn(value: unknown, out: string[] = [], depth = 0): string[] {
   if (typeof value === 'string') out.push(value);
-  else if (value !== null && typeof value === 'object' && depth < 8) for (const v of Object.values(value)) stringsIn(v, out, depth + 1);
+  else if (value !== null && typeof value === 'object' && depth < 8)
+    for (const v of Object.values(value)) stringsIn(v, out, depth + 1);
   return out;
 }
 
@@ -89,17 +95,26 @@ function schemaProblems(secrets: readonly string[]): string[] {
     } else if (e.keyword === 'anyOf') {
       out.push('PrivateKey or Password: one of them is required');
     } else if (e.keyword === 'pattern') {
-      out.push(`${field}: ${FIELD_PATTERN_PROBLEMS[field] ?? 'has a character that is not allowed'}`);
+      out.push(
+        `${field}: ${FIELD_PATTERN_PROBLEMS[field] ?? 'has a character that is not allowed'}`,
+      );
     } else {
       out.push(`${field}: ${e.message ?? 'is invalid'}`);
     }
   }
   if (unknown.length > 0) {
-    const showable = (k: string) => SHOWABLE_KEY.test(k) && !secrets.some((s) => s.includes(k) || k.includes(s));
-    const named = unknown.filter(showable).slice(0, MAX_NAMED_KEYS).map((k) => `"${k}"`);
+    const showable = (k: string) =>
+      SHOWABLE_KEY.test(k) && !secrets.some((s) => s.includes(k) || k.includes(s));
+    const named = unknown
+      .filter(showable)
+      .slice(0, MAX_NAMED_KEYS)
+      .map((k) => `"${k}"`);
     const hidden = unknown.length - named.length;
-    if (hidden > 0) named.push(named.length > 0 ? `${hidden} more not shown` : `(${hidden} not shown)`);
-    out.push(`unknown key${unknown.length === 1 ? '' : 's'} ${named.join(', ')} (allowed: ${FIELDS.join(', ')})`);
+    if (hidden > 0)
+      named.push(named.length > 0 ? `${hidden} more not shown` : `(${hidden} not shown)`);
+    out.push(
+      `unknown key${unknown.length === 1 ? '' : 's'} ${named.join(', ')} (allowed: ${FIELDS.join(', ')})`,
+    );
   }
   return [...new Set(out)];
 }
@@ -115,7 +130,9 @@ export function parseDestination(secretName: string, text: string): Destination 
   const secrets = secretValuesOf(raw);
   if (!validateSchema(raw)) {
     // A FilePattern that is there but not a usable string (too long, not a string) is an invalid pattern too.
-    const patternInvalid = (validateSchema.errors ?? []).some((e) => e.instancePath === '/FilePattern');
+    const patternInvalid = (validateSchema.errors ?? []).some(
+      (e) => e.instancePath === '/FilePattern',
+    );
     throw new DestinationError(secretName, schemaProblems(secrets), secrets, patternInvalid);
   }
   const s = raw as DestinationSecret;
@@ -132,14 +149,19 @@ export function parseDestination(secretName: string, text: string): Destination 
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     if (key instanceof Error || key === undefined) {
       const encrypted = /encrypted|passphrase/i.test(key instanceof Error ? key.message : '');
-      problems.push(encrypted
-        ? 'PrivateKey: is encrypted and Passphrase is missing or wrong'
-        : 'PrivateKey: not an OpenSSH or PEM private key');
+      problems.push(
+        encrypted
+          ? 'PrivateKey: is encrypted and Passphrase is missing or wrong'
+          : 'PrivateKey: not an OpenSSH or PEM private key',
+      );
     } else if (!key.isPrivateKey()) {
-      problems.push('PrivateKey: is a public key; store the client\'s private key (its public key goes to the remote server)');
+      problems.push(
+        "PrivateKey: is a public key; store the client's private key (its public key goes to the remote server)",
+      );
     }
   }
-  if (problems.length > 0 || !compiled.ok) throw new DestinationError(secretName, problems, secrets, !compiled.ok);
+  if (problems.length > 0 || !compiled.ok)
+    throw new DestinationError(secretName, problems, secrets, !compiled.ok);
 
   return {
     host: s.Host,

@@ -18,14 +18,29 @@ export const destinationSchema = {
   required: ['Host', 'Username', 'TrustedHostKeys', 'RemoteDirectory', 'FilePattern'],
   anyOf: [{ required: ['PrivateKey'] }, { required: ['Password'] }],
   properties: {
-    Host: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$' },
+    Host: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$',
+    },
     Port: { type: 'integer', minimum: 1, maximum: 65535 },
     Username: { type: 'string', minLength: 1, maxLength: 256, pattern: NO_CONTROL_CHARACTERS },
     PrivateKey: { type: 'string', minLength: 1 },
     Passphrase: { type: 'string', minLength: 1 },
     Password: { type: 'string', minLength: 1 },
-    TrustedHostKeys: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 8192 } },
-    RemoteDirectory: { type: 'string', minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARACTERS },
+    TrustedHostKeys: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 20,
+      items: { type: 'string', minLength: 1, maxLength: 8192 },
+    },
+    RemoteDirectory: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1024,
+      pattern: NO_CONTROL_CHARACTERS,
+    },
     FilePattern: { type: 'string', minLength: 1, maxLength: 1024 },
     // What a different file already under the final name gets (shared/sftp/remote-publish.ts).
     Overwrite: { enum: ['replace', 'never'] },

@@ -26,17 +26,48 @@ const MAX_FILE_BYTES = 255; // common remote file-system limit for one name
 /** Splits and checks a decoded staging key; a rejection is final (a retry cannot help). */
 export function parseStagingKey(key: string): StagingKey {
   const slash = key.indexOf('/');
-  if (slash < 0) return { ok: false, code: 'layout', reason: 'object key has no destination segment (expected <destination>/<file>)' };
+  if (slash < 0)
+    return {
+      ok: false,
+      code: 'layout',
+      reason: 'object key has no destination segment (expected <destination>/<file>)',
+    };
   const destination = key.slice(0, slash);
   const file = key.slice(slash + 1);
-  if (destination === '') return { ok: false, code: 'layout', reason: 'object key starts with "/": the destination segment is empty' };
+  if (destination === '')
+    return {
+      ok: false,
+      code: 'layout',
+      reason: 'object key starts with "/": the destination segment is empty',
+    };
   if (!DESTINATION_KEY_PATTERN.test(destination)) {
-    return { ok: false, code: 'layout', reason: `destination segment is not a destination name (${DESTINATION_KEY_PATTERN.source})` };
+    return {
+      ok: false,
+      code: 'layout',
+      reason: `destination segment is not a destination name (${DESTINATION_KEY_PATTERN.source})`,
+    };
   }
-  if (file === '') return { ok: false, code: 'layout', reason: 'object key has no file name after the destination segment' };
-  if (file.includes('/') || file.includes('\\')) return { ok: false, code: 'unsafe-name', reason: 'file name contains a path separator; files go flat into the remote directory' };
-  if (file === '.' || file === '..' || file.includes('..')) return { ok: false, code: 'unsafe-name', reason: 'file name contains ".."' };
-  if (CONTROL.test(file)) return { ok: false, code: 'unsafe-name', reason: 'file name contains a control character' };
-  if (Buffer.byteLength(file) > MAX_FILE_BYTES) return { ok: false, code: 'unsafe-name', reason: `file name is longer than ${MAX_FILE_BYTES} bytes` };
+  if (file === '')
+    return {
+      ok: false,
+      code: 'layout',
+      reason: 'object key has no file name after the destination segment',
+    };
+  if (file.includes('/') || file.includes('\\'))
+    return {
+      ok: false,
+      code: 'unsafe-name',
+      reason: 'file name contains a path separator; files go flat into the remote directory',
+    };
+  if (file === '.' || file === '..' || file.includes('..'))
+    return { ok: false, code: 'unsafe-name', reason: 'file name contains ".."' };
+  if (CONTROL.test(file))
+    return { ok: false, code: 'unsafe-name', reason: 'file name contains a control character' };
+  if (Buffer.byteLength(file) > MAX_FILE_BYTES)
+    return {
+      ok: false,
+      code: 'unsafe-name',
+      reason: `file name is longer than ${MAX_FILE_BYTES} bytes`,
+    };
   return { ok: true, destination, file };
 }

@@ -11,7 +11,17 @@
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { fingerprint } from '../ssh/fingerprint.js';
-import { algorithmsOf, candidateFamilies, describePins, HOST_KEY_FAMILIES, keyTypeOf, REFUSED_ALGORITHMS, rsaOnlyWithSha1, type HostKeyFamily, type PinnedKeys } from '../ssh/host-key-algorithms.js';
+import {
+  algorithmsOf,
+  candidateFamilies,
+  describePins,
+  HOST_KEY_FAMILIES,
+  keyTypeOf,
+  REFUSED_ALGORITHMS,
+  rsaOnlyWithSha1,
+  type HostKeyFamily,
+  type PinnedKeys,
+} from '../ssh/host-key-algorithms.js';
 import { probeHostKey } from '../ssh/host-key-probe.js';
 import { errorText, PushError } from './push-error.js';
 
@@ -52,7 +62,11 @@ export function quietClient(): SftpClient {
   return new SftpClient('sftpgw', { error: () => {}, end: () => {}, close: () => {} });
 }
 
-export async function connectSftp(target: SftpTarget, tuning: ConnectTuning, deadline: number): Promise<SftpConnection> {
+export async function connectSftp(
+  target: SftpTarget,
+  tuning: ConnectTuning,
+  deadline: number,
+): Promise<SftpConnection> {
   const where = `${target.host}:${target.port}`;
   const pinned: PinnedKeys = { pins: target.hostKeyPins, types: target.hostKeyTypes ?? new Map() };
   const { families, refusedTypes } = candidateFamilies(pinned);
@@ -95,12 +109,26 @@ export async function connectSftp(target: SftpTarget, tuning: ConnectTuning, dea
       // The server holds a key of none of the families still offered.
       if (/no matching host key format/i.test(text)) break;
       if (/authentication/i.test(text)) {
-        throw new PushError('auth', `${where} refused the credentials for user ${target.username}`, { cause: err });
+        throw new PushError(
+          'auth',
+          `${where} refused the credentials for user ${target.username}`,
+          { cause: err },
+        );
       }
-      throw new PushError('connect', `cannot connect to ${where}: ${text.replace(/^getConnection: /, '')}`, { cause: err });
+      throw new PushError(
+        'connect',
+        `cannot connect to ${where}: ${text.replace(/^getConnection: /, '')}`,
+        { cause: err },
+      );
     }
   }
-  throw await hostKeyFailure(target, pinned, presented, refusedTypes, Math.min(tuning.connectTimeoutMs, deadline - Date.now()));
+  throw await hostKeyFailure(
+    target,
+    pinned,
+    presented,
+    refusedTypes,
+    Math.min(tuning.connectTimeoutMs, deadline - Date.now()),
+  );
 }
 
 /**
@@ -108,26 +136,50 @@ export async function connectSftp(target: SftpTarget, tuning: ConnectTuning, dea
  * never that "the key changed": a pin of a type the server does not use, or
  * of another server, fails the same way.
  */
-async function hostKeyFailure(target: SftpTarget, pinned: PinnedKeys, presented: string[], refusedTypes: string[], timeoutMs: number): Promise<PushError> {
+async function hostKeyFailure(
+  target: SftpTarget,
+  pinned: PinnedKeys,
+  presented: string[],
+  refusedTypes: string[],
+  timeoutMs: number,
+): Promise<PushError> {
   const where = `${target.host}:${target.port}`;
-  const probe = timeoutMs > 0
-    ? await probeHostKey(target, [...algorithmsOf(HOST_KEY_FAMILIES), ...REFUSED_ALGORITHMS], timeoutMs)
-    : {};
+  const probe =
+    timeoutMs > 0
+      ? await probeHostKey(
+          target,
+          [...algorithmsOf(HOST_KEY_FAMILIES), ...REFUSED_ALGORITHMS],
+          timeoutMs,
+        )
+      : {};
   const offered = probe.offered
     ? `the server offers ${probe.offered.join(', ')}`
     : 'the server did not say which host-key algorithms it offers';
   const notes = [
-    ...(probe.offered && rsaOnlyWithSha1(probe.offered) ? ['its RSA key signs only with SHA-1 (ssh-rsa), which sftpgw never accepts: ask the server\'s owner to enable rsa-sha2-256/rsa-sha2-512'] : []),
-    ...(refusedTypes.length > 0 ? [`pinned ${refusedTypes.join(', ')} keys are never accepted (SHA-1 signatures)`] : []),
+    ...(probe.offered && rsaOnlyWithSha1(probe.offered)
+      ? [
+          "its RSA key signs only with SHA-1 (ssh-rsa), which sftpgw never accepts: ask the server's owner to enable rsa-sha2-256/rsa-sha2-512",
+        ]
+      : []),
+    ...(refusedTypes.length > 0
+      ? [`pinned ${refusedTypes.join(', ')} keys are never accepted (SHA-1 signatures)`]
+      : []),
   ];
   const detail = `pinned: ${describePins(pinned)}; ${offered}${notes.map((n) => `; ${n}`).join('')}`;
   if (presented.length > 0) {
-    return new PushError('host-key', `host key of ${where} does not match TrustedHostKeys: the server presented ${presented.join(' and ')}; ${detail}. Not connecting. Compare with sftpgw destinations test <destination> --scan and confirm with the server's owner before changing TrustedHostKeys`);
+    return new PushError(
+      'host-key',
+      `host key of ${where} does not match TrustedHostKeys: the server presented ${presented.join(' and ')}; ${detail}. Not connecting. Compare with sftpgw destinations test <destination> --scan and confirm with the server's owner before changing TrustedHostKeys`,
+    );
   }
-  return new PushError('host-key', `${where} holds no host key of a pinned type: ${detail}. Not connecting. Pin one of the server's keys after confirming it with the server's owner (sftpgw destinations test <destination> --scan lists them)`);
+  return new PushError(
+    'host-key',
+    `${where} holds no host key of a pinned type: ${detail}. Not connecting. Pin one of the server's keys after confirming it with the server's owner (sftpgw destinations test <destination> --scan lists them)`,
+  );
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** end() raced with a timer, then the socket destroyed: never hangs. */
 export async function closeQuietly(client: SftpClient, timeoutMs: number): Promise<void> {

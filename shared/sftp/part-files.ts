@@ -99,7 +99,13 @@ export interface SweepResult {
  * (seconds) of a file this attempt just wrote. Bounded by `budgetMs` and a
  * number of entries read, best effort: errors end the sweep quietly.
  */
-export async function sweepStaleParts(sftp: SFTPWrapper, dir: string, serverNow: number, budgetMs: number, staleAfterSeconds = STALE_AFTER_SECONDS): Promise<SweepResult> {
+export async function sweepStaleParts(
+  sftp: SFTPWrapper,
+  dir: string,
+  serverNow: number,
+  budgetMs: number,
+  staleAfterSeconds = STALE_AFTER_SECONDS,
+): Promise<SweepResult> {
   const result: SweepResult = { removed: 0, seen: 0, complete: false };
   if (budgetMs <= 0) return result;
   const until = Date.now() + budgetMs;

@@ -45,12 +45,29 @@ import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SFTPWrapper, Stats } from 'ssh2';
-import { DELIVERY_ID, newAttemptId, sweepDue, sweepQuiet, sweepStaleParts, temporaryName } from './part-files.js';
+import {
+  DELIVERY_ID,
+  newAttemptId,
+  sweepDue,
+  sweepQuiet,
+  sweepStaleParts,
+  temporaryName,
+} from './part-files.js';
 import { errorText, PushError } from './push-error.js';
 import { publish, type PublishResult } from './remote-publish.js';
-import { DEFAULT_MAX_INFLIGHT_BYTES, RemoteFileWriter, type Corkable } from './remote-file-writer.js';
+import {
+  DEFAULT_MAX_INFLIGHT_BYTES,
+  RemoteFileWriter,
+  type Corkable,
+} from './remote-file-writer.js';
 import { sftpCall as call, sftpCode, SFTP_STATUS } from './call.js';
-import { closeQuietly, connectSftp, destroy, type ConnectTuning, type SftpTarget } from './connect.js';
+import {
+  closeQuietly,
+  connectSftp,
+  destroy,
+  type ConnectTuning,
+  type SftpTarget,
+} from './connect.js';
 
 export type { OverwritePolicy, SftpTarget } from './connect.js';
 export { PushError, type PushFailure } from './push-error.js';
@@ -87,7 +104,14 @@ export const DEFAULT_TUNING: PushTuning = {
   sweepBudgetMs: 3_000,
   // AES-GCM runs in OpenSSL (hardware AES); ChaCha20-Poly1305 would run in
   // JavaScript here (ssh2's native addon is not bundled), so it comes last.
-  ciphers: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'aes128-ctr', 'aes192-ctr', 'aes256-ctr', 'chacha20-poly1305@openssh.com'],
+  ciphers: [
+    'aes128-gcm@openssh.com',
+    'aes256-gcm@openssh.com',
+    'aes128-ctr',
+    'aes192-ctr',
+    'aes256-ctr',
+    'chacha20-poly1305@openssh.com',
+  ],
 };
 
 export interface PushResult {
@@ -99,17 +123,23 @@ export interface PushResult {
   staleRemoved: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
 
-export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING): Promise<PushResult> {
+export async function push(
+  req: PushRequest,
+  tuning: PushTuning = DEFAULT_TUNING,
+): Promise<PushResult> {
   const { target } = req;
-  if (!DELIVERY_ID.test(req.deliveryId)) throw new Error(`push: deliveryId must be 16 hex digits, not "${req.deliveryId}"`);
+  if (!DELIVERY_ID.test(req.deliveryId))
+    throw new Error(`push: deliveryId must be 16 hex digits, not "${req.deliveryId}"`);
   const where = `${target.host}:${target.port}`;
   let connection: Awaited<ReturnType<typeof connectSftp>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let abandoned = false; // the deadline fired: nothing more is sent
   const remaining = (): number => req.deadline - Date.now();
-  const partPath = (): string => posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
+  const partPath = (): string =>
+    posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
 
   const work = async (): Promise<PushResult> => {
     const connected = await connectSftp(target, tuning, req.deadline);
@@ -125,22 +155,49 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
     try {
       const handle = await open(sftp, tempPath);
       created = true;
-      const writer = new RemoteFileWriter(sftp, handle, { maxInflightBytes: tuning.maxInflightBytes, socket: socketOf(connected.client) });
+      const writer = new RemoteFileWriter(sftp, handle, {
+        maxInflightBytes: tuning.maxInflightBytes,
+        socket: socketOf(connected.client),
+      });
       await pipeline(req.body, writer).catch((err: unknown) => {
-        throw new PushError('io', `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`, { cause: err });
+        throw new PushError(
+          'io',
+          `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`,
+          { cause: err },
+        );
       });
-      const stat = await call<Stats>((cb) => sftp.stat(tempPath, cb as never)).catch((err: unknown) => {
-        throw new PushError('io', `checking ${tempPath} on ${where} failed: ${errorText(err)}`, { cause: err });
-      });
+      const stat = await call<Stats>((cb) => sftp.stat(tempPath, cb as never)).catch(
+        (err: unknown) => {
+          throw new PushError('io', `checking ${tempPath} on ${where} failed: ${errorText(err)}`, {
+            cause: err,
+          });
+        },
+      );
       if (stat.size !== req.size) {
-        throw new PushError('size-mismatch', `${tempPath} on ${where} holds ${stat.size} of ${req.size} bytes (remote disk full?); not renamed`);
+        throw new PushError(
+          'size-mismatch',
+          `${tempPath} on ${where} holds ${stat.size} of ${req.size} bytes (remote disk full?); not renamed`,
+        );
       }
-      const published = await publish({ sftp, part: tempPath, final: remotePath, size: req.size, policy: target.overwrite ?? 'replace', where, sparePath: partPath });
+      const published = await publish({
+        sftp,
+        part: tempPath,
+        final: remotePath,
+        size: req.size,
+        policy: target.overwrite ?? 'replace',
+        where,
+        sparePath: partPath,
+      });
       created = published === 'identical'; // an identical file holds the name: ours goes
       let staleRemoved = 0;
       const dirKey = `${where}:${target.remoteDirectory}`;
       if (typeof stat.mtime === 'number' && sweepDue(dirKey)) {
-        const swept = await sweepStaleParts(sftp, target.remoteDirectory, stat.mtime, Math.min(tuning.sweepBudgetMs, remaining() - tuning.endTimeoutMs));
+        const swept = await sweepStaleParts(
+          sftp,
+          target.remoteDirectory,
+          stat.mtime,
+          Math.min(tuning.sweepBudgetMs, remaining() - tuning.endTimeoutMs),
+        );
         staleRemoved = swept.removed;
         // Our own part file is still there when the final name held an identical file.
         if (swept.complete && swept.seen === (created ? 1 : 0)) sweepQuiet(dirKey);
@@ -152,12 +209,26 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
   };
 
   const open = (sftp: SFTPWrapper, path: string): Promise<Buffer> =>
-    call<Buffer>((cb) => sftp.open(path, 'wx', { mode: tuning.fileMode }, cb as never)).catch((err: unknown) => {
-      const code = sftpCode(err);
-      if (code === SFTP_STATUS.NO_SUCH_FILE) throw new PushError('remote-directory', `remote directory ${target.remoteDirectory} does not exist on ${where}`, { cause: err });
-      if (code === SFTP_STATUS.PERMISSION_DENIED) throw new PushError('permission', `permission denied creating a new file (${posix.basename(path)}) in ${target.remoteDirectory} on ${where}`, { cause: err });
-      throw new PushError('io', `cannot create ${path} on ${where}: ${errorText(err)}`, { cause: err });
-    });
+    call<Buffer>((cb) => sftp.open(path, 'wx', { mode: tuning.fileMode }, cb as never)).catch(
+      (err: unknown) => {
+        const code = sftpCode(err);
+        if (code === SFTP_STATUS.NO_SUCH_FILE)
+          throw new PushError(
+            'remote-directory',
+            `remote directory ${target.remoteDirectory} does not exist on ${where}`,
+            { cause: err },
+          );
+        if (code === SFTP_STATUS.PERMISSION_DENIED)
+          throw new PushError(
+            'permission',
+            `permission denied creating a new file (${posix.basename(path)}) in ${target.remoteDirectory} on ${where}`,
+            { cause: err },
+          );
+        throw new PushError('io', `cannot create ${path} on ${where}: ${errorText(err)}`, {
+          cause: err,
+        });
+      },
+    );
 
   const removeQuietly = async (sftp: SFTPWrapper, path: string): Promise<void> => {
     const unlink = call((cb) => sftp.unlink(path, cb as never)).catch(() => {
@@ -167,12 +238,20 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
   };
 
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      abandoned = true;
-      reject(new PushError('timeout', `delivery to ${where} did not finish before the deadline; connection dropped`));
-      if (connection) destroy(connection.client);
-      req.body.destroy();
-    }, Math.max(0, remaining() - tuning.endTimeoutMs));
+    timer = setTimeout(
+      () => {
+        abandoned = true;
+        reject(
+          new PushError(
+            'timeout',
+            `delivery to ${where} did not finish before the deadline; connection dropped`,
+          ),
+        );
+        if (connection) destroy(connection.client);
+        req.body.destroy();
+      },
+      Math.max(0, remaining() - tuning.endTimeoutMs),
+    );
   });
 
   try {
@@ -189,5 +268,7 @@ export async function push(req: PushRequest, tuning: PushTuning = DEFAULT_TUNING
 /** ssh2's TCP socket, for corking bursts of packets (see remote-file-writer.ts). */
 function socketOf(client: unknown): Corkable | undefined {
   const sock = (client as { client: { _sock?: Partial<Corkable> } }).client._sock;
-  return typeof sock?.cork === 'function' && typeof sock.uncork === 'function' ? (sock as Corkable) : undefined;
+  return typeof sock?.cork === 'function' && typeof sock.uncork === 'function'
+    ? (sock as Corkable)
+    : undefined;
 }

@@ -62,7 +62,9 @@ const SAFE_WRITE_BYTES = 31_952;
 /** The largest write the server takes, as ssh2 negotiated it (see the header). */
 export function serverWriteLimit(sftp: SFTPWrapper): number {
   const negotiated = (sftp as unknown as { _maxWriteLen?: unknown })._maxWriteLen;
-  return typeof negotiated === 'number' && Number.isInteger(negotiated) && negotiated > 0 ? negotiated : SAFE_WRITE_BYTES;
+  return typeof negotiated === 'number' && Number.isInteger(negotiated) && negotiated > 0
+    ? negotiated
+    : SAFE_WRITE_BYTES;
 }
 
 export class RemoteFileWriter extends Writable {
@@ -96,7 +98,10 @@ export class RemoteFileWriter extends Writable {
     super({ highWaterMark: 1024 * 1024 });
     const writeBytes = Math.min(serverWriteLimit(sftp), options.maxWriteBytes ?? Infinity);
     this.coalescer = new WriteCoalescer(writeBytes);
-    this.maxInflightBytes = Math.max(options.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES, writeBytes);
+    this.maxInflightBytes = Math.max(
+      options.maxInflightBytes ?? DEFAULT_MAX_INFLIGHT_BYTES,
+      writeBytes,
+    );
     this.socket = options.socket;
     this.socket?.prependListener?.('data', this.onIncoming);
     sftp.once('close', this.onSessionClosed);
@@ -137,7 +142,11 @@ export class RemoteFileWriter extends Writable {
 
   /** Sends queued writes while they fit within the bound. */
   private pump(): void {
-    while (this.readyData.length > 0 && !this.failure && this.inflightBytes + this.readyData[0].length <= this.maxInflightBytes) {
+    while (
+      this.readyData.length > 0 &&
+      !this.failure &&
+      this.inflightBytes + this.readyData[0].length <= this.maxInflightBytes
+    ) {
       this.sendWrite(this.readyData.shift()!, this.readySlab.shift());
     }
   }
@@ -174,14 +183,21 @@ export class RemoteFileWriter extends Writable {
     this.waiting = () => callback(this.failure);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  override _write(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    callback: (error?: Error | null) => void,
+  ): void {
     if (this.failure) return callback(this.failure);
     this.coalescer.push(chunk, this.enqueue);
     this.whenRoom(callback);
   }
 
   // Chunks that queued up while the writer waited for room arrive together.
-  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+  override _writev(
+    chunks: Array<{ chunk: Buffer }>,
+    callback: (error?: Error | null) => void,
+  ): void {
     if (this.failure) return callback(this.failure);
     for (const { chunk } of chunks) this.coalescer.push(chunk, this.enqueue);
     this.whenRoom(callback);

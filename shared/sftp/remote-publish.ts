@@ -41,15 +41,16 @@ export interface PublishRequest {
 
 export function hasExtension(sftp: SFTPWrapper, name: string): boolean {
   const ext = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
-  return ext !== undefined && Object.prototype.hasOwnProperty.call(ext, name);
+  return ext !== undefined && Object.hasOwn(ext, name);
 }
 
 export async function publish(r: PublishRequest): Promise<PublishResult> {
   const { sftp } = r;
   const atomicReplace = r.policy === 'replace' && hasExtension(sftp, 'posix-rename@openssh.com');
-  const renameOnto = (): Promise<void> => atomicReplace
-    ? call((cb) => sftp.ext_openssh_rename(r.part, r.final, cb as never))
-    : call((cb) => sftp.rename(r.part, r.final, cb as never));
+  const renameOnto = (): Promise<void> =>
+    atomicReplace
+      ? call((cb) => sftp.ext_openssh_rename(r.part, r.final, cb as never))
+      : call((cb) => sftp.rename(r.part, r.final, cb as never));
   let aside: string | undefined; // the file we moved away from the final name, until ours is in
   const dropAside = async (): Promise<void> => {
     if (aside) await call((cb) => sftp.unlink(aside!, cb as never)).catch(() => {});
@@ -65,30 +66,49 @@ export async function publish(r: PublishRequest): Promise<PublishResult> {
       } catch (err) {
         failure = err;
       }
-      const existing = await call<Stats>((cb) => sftp.stat(r.final, cb as never)).catch(() => undefined);
+      const existing = await call<Stats>((cb) => sftp.stat(r.final, cb as never)).catch(
+        () => undefined,
+      );
       if (!existing) {
-        throw new PushError(sftpCode(failure) === SFTP_STATUS.PERMISSION_DENIED ? 'permission' : 'io', `renaming the temporary file onto ${r.final} on ${r.where} failed: ${errorText(failure)}`, { cause: failure });
+        throw new PushError(
+          sftpCode(failure) === SFTP_STATUS.PERMISSION_DENIED ? 'permission' : 'io',
+          `renaming the temporary file onto ${r.final} on ${r.where} failed: ${errorText(failure)}`,
+          { cause: failure },
+        );
       }
       if (existing.mode !== undefined && !existing.isFile()) {
-        throw new PushError('exists', `${r.final} on ${r.where} is not a regular file (a folder?); nothing replaced`);
+        throw new PushError(
+          'exists',
+          `${r.final} on ${r.where} is not a regular file (a folder?); nothing replaced`,
+        );
       }
-      if (existing.size === r.size && await sameContent(sftp, r.part, r.final, r.size)) {
+      if (existing.size === r.size && (await sameContent(sftp, r.part, r.final, r.size))) {
         await dropAside();
         return 'identical';
       }
       if (r.policy === 'never') {
-        throw new PushError('exists', `${r.final} on ${r.where} already holds a different file and the destination's Overwrite is "never": left as it is`);
+        throw new PushError(
+          'exists',
+          `${r.final} on ${r.where} already holds a different file and the destination's Overwrite is "never": left as it is`,
+        );
       }
       const spare = r.sparePath();
       try {
         await call((cb) => sftp.rename(r.final, spare, cb as never));
       } catch (err) {
-        throw new PushError(sftpCode(err) === SFTP_STATUS.PERMISSION_DENIED ? 'permission' : 'io', `${r.final} on ${r.where} holds a different file and the server refuses to move it aside to replace it (${errorText(err)}); set the destination's Overwrite to "never" to keep existing files`, { cause: err });
+        throw new PushError(
+          sftpCode(err) === SFTP_STATUS.PERMISSION_DENIED ? 'permission' : 'io',
+          `${r.final} on ${r.where} holds a different file and the server refuses to move it aside to replace it (${errorText(err)}); set the destination's Overwrite to "never" to keep existing files`,
+          { cause: err },
+        );
       }
       await dropAside(); // a concurrent attempt's file, moved aside in an earlier round: ours replaces it
       aside = spare;
     }
-    throw new PushError('io', `${r.final} on ${r.where} was taken again by another writer three times while replacing it; not renamed`);
+    throw new PushError(
+      'io',
+      `${r.final} on ${r.where} was taken again by another writer three times while replacing it; not renamed`,
+    );
   } catch (err) {
     // Put the old file back if ours did not get in (if the name is free).
     if (aside) await call((cb) => sftp.rename(aside!, r.final, cb as never)).catch(() => {});
@@ -100,11 +120,18 @@ const COMPARE_CHUNK = 32 * 1024;
 const COMPARE_IN_FLIGHT = 16;
 
 /** Reads [at, at+length) of an open file; shorter only at end of file. */
-async function readFully(sftp: SFTPWrapper, handle: Buffer, at: number, length: number): Promise<Buffer> {
+async function readFully(
+  sftp: SFTPWrapper,
+  handle: Buffer,
+  at: number,
+  length: number,
+): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
   let got = 0;
   while (got < length) {
-    const n = await call<number>((cb) => sftp.read(handle, buf, got, length - got, at + got, cb as never));
+    const n = await call<number>((cb) =>
+      sftp.read(handle, buf, got, length - got, at + got, cb as never),
+    );
     if (!n) break;
     got += n;
   }
@@ -112,10 +139,16 @@ async function readFully(sftp: SFTPWrapper, handle: Buffer, at: number, length: 
 }
 
 /** Byte-for-byte comparison of two remote files of `size` bytes, reads pipelined. False when either cannot be read. */
-export async function sameContent(sftp: SFTPWrapper, a: string, b: string, size: number): Promise<boolean> {
+export async function sameContent(
+  sftp: SFTPWrapper,
+  a: string,
+  b: string,
+  size: number,
+): Promise<boolean> {
   const handles: Buffer[] = [];
   try {
-    for (const p of [a, b]) handles.push(await call<Buffer>((cb) => sftp.open(p, 'r', cb as never)));
+    for (const p of [a, b])
+      handles.push(await call<Buffer>((cb) => sftp.open(p, 'r', cb as never)));
     let next = 0;
     let differs = false;
     const worker = async (): Promise<void> => {

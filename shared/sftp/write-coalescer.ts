@@ -22,7 +22,8 @@ export class WriteCoalescer {
   private readonly spare: Buffer[] = [];
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size <= 0) throw new RangeError(`write size must be a positive integer, not ${size}`);
+    if (!Number.isInteger(size) || size <= 0)
+      throw new RangeError(`write size must be a positive integer, not ${size}`);
   }
 
   /** Bytes held back, waiting for more to fill a write. */
@@ -40,7 +41,12 @@ export class WriteCoalescer {
         continue;
       }
       this.slab ??= this.spare.pop() ?? Buffer.allocUnsafeSlow(this.size);
-      const n = chunk.copy(this.slab, this.fill, at, Math.min(chunk.length, at + this.size - this.fill));
+      const n = chunk.copy(
+        this.slab,
+        this.fill,
+        at,
+        Math.min(chunk.length, at + this.size - this.fill),
+      );
       this.fill += n;
       at += n;
       if (this.fill === this.size) this.flush(emit);

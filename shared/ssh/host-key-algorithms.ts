@@ -52,7 +52,10 @@ export interface PinnedKeys {
 }
 
 /** The families to try, best first, and pinned key types sftpgw never offers. */
-export function candidateFamilies(pinned: PinnedKeys): { families: HostKeyFamily[]; refusedTypes: string[] } {
+export function candidateFamilies(pinned: PinnedKeys): {
+  families: HostKeyFamily[];
+  refusedTypes: string[];
+} {
   const typed = new Set(pinned.types.values());
   const anyType = [...pinned.pins].some((fp) => !pinned.types.has(fp));
   return {
@@ -68,13 +71,21 @@ export function describePins(pinned: PinnedKeys): string {
     const label = pinned.types.get(fp) ?? 'SHA256 fingerprint';
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  const parts = [...counts].map(([label, n]) => (label === 'SHA256 fingerprint' ? `${n} SHA256 fingerprint${n > 1 ? 's' : ''}` : `${n} ${label} key${n > 1 ? 's' : ''}`));
-  return parts.length <= 1 ? (parts[0] ?? 'nothing') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  const parts = [...counts].map(([label, n]) =>
+    label === 'SHA256 fingerprint'
+      ? `${n} SHA256 fingerprint${n > 1 ? 's' : ''}`
+      : `${n} ${label} key${n > 1 ? 's' : ''}`,
+  );
+  return parts.length <= 1
+    ? (parts[0] ?? 'nothing')
+    : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
 /** True when the server can show its RSA key only with SHA-1 signatures. */
 export function rsaOnlyWithSha1(offered: readonly string[]): boolean {
-  return offered.includes('ssh-rsa') && !familyOf('ssh-rsa')!.algorithms.some((a) => offered.includes(a));
+  return (
+    offered.includes('ssh-rsa') && !familyOf('ssh-rsa')!.algorithms.some((a) => offered.includes(a))
+  );
 }
 
 /** The key type named inside an SSH public key blob (its first string). */

@@ -28,35 +28,67 @@ const ACCEPTED = 'ssh-keyscan and ssh-keygen -lf output are accepted as printed'
 
 function fingerprintLine(token: string): HostKeyLine {
   if (FINGERPRINT.test(token)) return { kind: 'fingerprint', fingerprint: token };
-  return { kind: 'problem', problem: 'a SHA256 fingerprint is "SHA256:" followed by 43 base64 characters (as ssh-keygen -lf prints it)' };
+  return {
+    kind: 'problem',
+    problem:
+      'a SHA256 fingerprint is "SHA256:" followed by 43 base64 characters (as ssh-keygen -lf prints it)',
+  };
 }
 
 function parseLine(line: string): HostKeyLine {
   const tokens = line.split(/\s+/);
   const [first, second] = tokens;
   if (first.startsWith('SHA256:')) return fingerprintLine(first);
-  if (MD5.test(first)) return { kind: 'problem', problem: 'MD5 fingerprints are not accepted; pin the SHA256 fingerprint (ssh-keygen -lf prints it) or the key line' };
+  if (MD5.test(first))
+    return {
+      kind: 'problem',
+      problem:
+        'MD5 fingerprints are not accepted; pin the SHA256 fingerprint (ssh-keygen -lf prints it) or the key line',
+    };
   const lf = KEYGEN_LF.exec(line);
   if (lf && second !== undefined && (second.startsWith('SHA256:') || second.startsWith('MD5:'))) {
     return second.startsWith('MD5:')
-      ? { kind: 'problem', problem: 'MD5 fingerprints are not accepted; run ssh-keygen -lf without -E md5' }
+      ? {
+          kind: 'problem',
+          problem: 'MD5 fingerprints are not accepted; run ssh-keygen -lf without -E md5',
+        }
       : fingerprintLine(second);
   }
-  if (first.startsWith('@')) return { kind: 'problem', problem: 'known_hosts markers (@cert-authority, @revoked) are not supported; pin the host key itself' };
-  if (KEY_TYPE.test(first) && second !== undefined) return { kind: 'key', text: `${first} ${second}` };
+  if (first.startsWith('@'))
+    return {
+      kind: 'problem',
+      problem:
+        'known_hosts markers (@cert-authority, @revoked) are not supported; pin the host key itself',
+    };
+  if (KEY_TYPE.test(first) && second !== undefined)
+    return { kind: 'key', text: `${first} ${second}` };
   // A host field first: "host", "host1,host2", "[host]:port" or a hashed "|1|…".
-  if (tokens.length >= 3 && KEY_TYPE.test(second)) return { kind: 'key', text: `${second} ${tokens[2]}` };
-  return { kind: 'problem', problem: `neither an OpenSSH public key line nor a SHA256: fingerprint (${ACCEPTED})` };
+  if (tokens.length >= 3 && KEY_TYPE.test(second))
+    return { kind: 'key', text: `${second} ${tokens[2]}` };
+  return {
+    kind: 'problem',
+    problem: `neither an OpenSSH public key line nor a SHA256: fingerprint (${ACCEPTED})`,
+  };
 }
 
 /** The keys and fingerprints of one entry, or its problems; `line N` is 1-based within a multi-line entry. */
 export function hostKeyLines(entry: string): HostKeyLine[] {
   const lines = entry.split(/\r?\n|\r/).map((l) => l.trim());
-  const meaningful = lines.map((text, i) => ({ text, n: i + 1 })).filter((l) => l.text !== '' && !l.text.startsWith('#'));
-  if (meaningful.length === 0) return [{ kind: 'problem', problem: `holds no host key, only blank or # comment lines (${ACCEPTED})` }];
+  const meaningful = lines
+    .map((text, i) => ({ text, n: i + 1 }))
+    .filter((l) => l.text !== '' && !l.text.startsWith('#'));
+  if (meaningful.length === 0)
+    return [
+      {
+        kind: 'problem',
+        problem: `holds no host key, only blank or # comment lines (${ACCEPTED})`,
+      },
+    ];
   const multi = lines.filter((l) => l !== '').length > 1;
   return meaningful.map(({ text, n }) => {
     const parsed = parseLine(text);
-    return parsed.kind === 'problem' && multi ? { kind: 'problem', problem: `line ${n}: ${parsed.problem}` } : parsed;
+    return parsed.kind === 'problem' && multi
+      ? { kind: 'problem', problem: `line ${n}: ${parsed.problem}` }
+      : parsed;
   });
 }

@@ -15,7 +15,11 @@ export interface ProbeResult {
 // ssh2 reports the server's list only through its debug output.
 const ADVERTISED = /^Handshake: \(remote\) Host key format: (.*)$/;
 
-export function probeHostKey(target: { host: string; port: number }, algorithms: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+export function probeHostKey(
+  target: { host: string; port: number },
+  algorithms: readonly string[],
+  timeoutMs: number,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const result: ProbeResult = {};
     const client = new ssh2.Client();

@@ -22,14 +22,20 @@ function isPrivateKey(text: string): boolean {
  * push offers only pinned types: host-key-algorithms.ts), or a message per
  * entry that is neither form (indexes are 0-based).
  */
-export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<string>; types: Map<string, string>; problems: string[] } {
+export function parseTrustedHostKeys(entries: readonly string[]): {
+  pins: Set<string>;
+  types: Map<string, string>;
+  problems: string[];
+} {
   const pins = new Set<string>();
   const types = new Map<string, string>();
   const problems: string[] = [];
   entries.forEach((entry, i) => {
     // Never echo it: this is the wrong kind of key in the wrong place.
     if (isPrivateKey(entry)) {
-      problems.push(`TrustedHostKeys/${i}: is a private key; pin the server's public host key (ssh-keyscan or ssh-keygen -lf)`);
+      problems.push(
+        `TrustedHostKeys/${i}: is a private key; pin the server's public host key (ssh-keyscan or ssh-keygen -lf)`,
+      );
       return;
     }
     for (const line of hostKeyLines(entry)) {
@@ -41,7 +47,9 @@ export function parseTrustedHostKeys(entries: readonly string[]): { pins: Set<st
         const parsed = ssh2.utils.parseKey(line.text);
         const key = Array.isArray(parsed) ? parsed[0] : parsed;
         if (key instanceof Error || key === undefined || key.isPrivateKey()) {
-          problems.push(`TrustedHostKeys/${i}: the key in it is not a valid OpenSSH public key (a truncated or altered line?)`);
+          problems.push(
+            `TrustedHostKeys/${i}: the key in it is not a valid OpenSSH public key (a truncated or altered line?)`,
+          );
         } else {
           const fp = fingerprint(key.getPublicSSH());
           pins.add(fp);

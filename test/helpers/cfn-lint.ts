@@ -7,7 +7,12 @@
 // release (never skipped), but one line says which one is installed, and
 // every failure says so again.
 import { spawnSync } from 'node:child_process';
-import { inSupportedRange, pinnedCfnLint, pipRequirement, supportedRange } from '../../cli/engine/validate/lint-version.js';
+import {
+  inSupportedRange,
+  pinnedCfnLint,
+  pipRequirement,
+  supportedRange,
+} from '../../cli/engine/validate/lint-version.js';
 import { repoRoot } from './project.js';
 
 const pinned: string = pinnedCfnLint(repoRoot) ?? missingPin();
@@ -29,8 +34,11 @@ export function cfnLintNote(command: string = cfnLintCommand): string {
   const r = spawnSync(command, ['--version'], { encoding: 'utf8', timeout: 60_000 });
   const installed = r.status === 0 ? r.stdout.trim().replace(/^cfn-lint\s*/, '') : undefined;
   const expectations = `these expectations are for ${CFN_LINT_RANGE} (pip install '${pipRequirement(pinned)}')`;
-  if (installed === undefined) return `${command} --version failed (${r.error?.message ?? r.stderr.trim()}); ${expectations}`;
-  return inSupportedRange(installed, pinned) ? '' : `cfn-lint ${installed} is installed; ${expectations}`;
+  if (installed === undefined)
+    return `${command} --version failed (${r.error?.message ?? r.stderr.trim()}); ${expectations}`;
+  return inSupportedRange(installed, pinned)
+    ? ''
+    : `cfn-lint ${installed} is installed; ${expectations}`;
 }
 
 let note: string | undefined;

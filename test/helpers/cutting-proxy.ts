@@ -58,12 +58,19 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
   });
   return {
     port: (server.address() as net.AddressInfo).port,
-    cutNext: (bytes) => { armed = bytes; },
-    get accepted() { return accepted; },
-    get cuts() { return cuts; },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of open) s.destroy();
-      server.close(() => resolve());
-    }),
+    cutNext: (bytes) => {
+      armed = bytes;
+    },
+    get accepted() {
+      return accepted;
+    },
+    get cuts() {
+      return cuts;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of open) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

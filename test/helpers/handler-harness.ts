@@ -17,16 +17,29 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
-  CopyObjectCommand, CreateBucketCommand, DeleteObjectCommand, DeleteObjectTaggingCommand, GetObjectTaggingCommand, PutBucketVersioningCommand,
-  PutObjectCommand, S3Client,
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectTaggingCommand,
+  GetObjectTaggingCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  S3Client,
 } from '@aws-sdk/client-s3';
-import { CreateSecretCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { S3Event } from 'aws-lambda';
 import { GATEWAY_TAG } from '../../shared/gateway-names.js';
 import { repoRoot, tempDir } from './project.js';
 import { startMoto, startSshd, type Moto, type Sshd } from './servers.js';
 
-export type HandlerResult = { outcomes: Array<{ outcome: string; destination?: string; file?: string }> };
+export type HandlerResult = {
+  outcomes: Array<{ outcome: string; destination?: string; file?: string }>;
+};
 
 export interface Invocation {
   result?: HandlerResult;
@@ -138,7 +151,10 @@ export function eventKey(key: string): string {
 }
 
 /** An ObjectCreated record as S3 sends it for an object of `bucket`. */
-export function s3Record(bucket: string, o: { key: string; versionId?: string; size?: number }): Record<string, unknown> {
+export function s3Record(
+  bucket: string,
+  o: { key: string; versionId?: string; size?: number },
+): Record<string, unknown> {
   return {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
@@ -151,8 +167,18 @@ export function s3Record(bucket: string, o: { key: string; versionId?: string; s
     s3: {
       s3SchemaVersion: '1.0',
       configurationId: 'push',
-      bucket: { name: bucket, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${bucket}` },
-      object: { key: eventKey(o.key), size: o.size ?? 0, eTag: 'x', versionId: o.versionId, sequencer: '0' },
+      bucket: {
+        name: bucket,
+        ownerIdentity: { principalId: 'test' },
+        arn: `arn:aws:s3:::${bucket}`,
+      },
+      object: {
+        key: eventKey(o.key),
+        size: o.size ?? 0,
+        eTag: 'x',
+        versionId: o.versionId,
+        sequencer: '0',
+      },
     },
   };
 }
@@ -177,21 +203,33 @@ export function logStrings(value: unknown, top = true, out: string[] = []): stri
 }
 
 /** Starts moto and an sshd; `sshd: false` for a test that brings its own SFTP servers. */
-export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd: false }): Promise<HandlerHarness>;
-export async function startHandlerHarness(opts?: HandlerHarnessOptions & { sshd?: true }): Promise<HandlerHarnessWithSshd>;
-export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?: boolean } = {}): Promise<HandlerHarness | HandlerHarnessWithSshd> {
+export async function startHandlerHarness(
+  opts: HandlerHarnessOptions & { sshd: false },
+): Promise<HandlerHarness>;
+export async function startHandlerHarness(
+  opts?: HandlerHarnessOptions & { sshd?: true },
+): Promise<HandlerHarnessWithSshd>;
+export async function startHandlerHarness(
+  opts: HandlerHarnessOptions & { sshd?: boolean } = {},
+): Promise<HandlerHarness | HandlerHarnessWithSshd> {
   const bucket = opts.bucket ?? 'staging-bucket';
   const prefix = opts.prefix ?? 'sftpgw';
   const gateway = opts.gateway ?? 'test-gateway';
   const bundle = path.join(repoRoot, 'dist/handler/index.js');
   if (!existsSync(bundle)) throw new Error('dist/handler/index.js is missing: npm run build');
-  const servers = await Promise.allSettled([startMoto(), ...(opts.sshd === false ? [] : [startSshd()])]);
+  const servers = await Promise.allSettled([
+    startMoto(),
+    ...(opts.sshd === false ? [] : [startSshd()]),
+  ]);
   const failed = servers.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await Promise.all(servers.map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)));
     throw failed.reason;
   }
-  const [moto, sshd] = servers.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [Moto, Sshd | undefined];
+  const [moto, sshd] = servers.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    Moto,
+    Sshd | undefined,
+  ];
   const savedEnv = { ...process.env };
   let stopWorkers = async (): Promise<void> => {};
   const stop = async (): Promise<void> => {
@@ -203,13 +241,22 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
     // Workers take their environment from here when they start; tests' own
     // SDK clients and child processes take moto's credentials from it too.
     Object.assign(process.env, moto.env, {
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SECRET_PREFIX: prefix, GATEWAY: gateway,
-      DESTINATION_CACHE_SECONDS: '0', DEADLINE_MARGIN_SECONDS: '10', ...opts.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      SECRET_PREFIX: prefix,
+      GATEWAY: gateway,
+      DESTINATION_CACHE_SECONDS: '0',
+      DEADLINE_MARGIN_SECONDS: '10',
+      ...opts.env,
     });
     const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' });
     const sm = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'us-east-1' });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Enabled' } }));
+    await s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: bucket,
+        VersioningConfiguration: { Status: 'Enabled' },
+      }),
+    );
     const isolated = path.join(tempDir('sftpgw-lambda-'), 'index.mjs');
     copyFileSync(bundle, isolated);
     // One worker per call in flight (a test may run cases side by side); a
@@ -218,7 +265,11 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
     const all = new Set<Worker>();
     let calls = 0;
     const newWorker = (): Worker => {
-      const w = new Worker(WORKER, { eval: true, workerData: { bundle: pathToFileURL(isolated).href }, env: { ...process.env } });
+      const w = new Worker(WORKER, {
+        eval: true,
+        workerData: { bundle: pathToFileURL(isolated).href },
+        env: { ...process.env },
+      });
       w.unref();
       all.add(w);
       return w;
@@ -228,13 +279,22 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
       all.delete(w);
       await w.terminate();
     };
-    stopWorkers = async () => { await Promise.all([...all].map(dropWorker)); };
+    stopWorkers = async () => {
+      await Promise.all([...all].map(dropWorker));
+    };
 
     const record = (o: { key: string; versionId?: string; size?: number }) => s3Record(bucket, o);
     const allLines: string[] = [];
 
     const harness: HandlerHarness = {
-      moto, s3, sm, bucket, prefix, allLines, record, stop,
+      moto,
+      s3,
+      sm,
+      bucket,
+      prefix,
+      allLines,
+      record,
+      stop,
       async putSecret(key, value) {
         const text = typeof value === 'string' ? value : JSON.stringify(value);
         const name = `${prefix}/${key}`;
@@ -242,34 +302,73 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
           await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: text }));
         } catch (err) {
           if (!(err instanceof ResourceNotFoundException)) throw err;
-          await sm.send(new CreateSecretCommand({ Name: name, SecretString: text, Tags: [{ Key: GATEWAY_TAG, Value: gateway }] }));
+          await sm.send(
+            new CreateSecretCommand({
+              Name: name,
+              SecretString: text,
+              Tags: [{ Key: GATEWAY_TAG, Value: gateway }],
+            }),
+          );
         }
       },
       async stage(key, body) {
-        const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body) }));
+        const out = await s3.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(body) }),
+        );
         return { key, versionId: out.VersionId!, size: Buffer.byteLength(body) };
       },
       async copy(from, key) {
-        const out = await s3.send(new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: `${bucket}/${encodeURIComponent(from.key)}?versionId=${from.versionId}` }));
+        const out = await s3.send(
+          new CopyObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            CopySource: `${bucket}/${encodeURIComponent(from.key)}?versionId=${from.versionId}`,
+          }),
+        );
         return { key, versionId: out.VersionId!, size: from.size };
       },
       async remove(o) {
-        await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
+        await s3.send(
+          new DeleteObjectCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }),
+        );
       },
       event: (objects) => ({ Records: objects.map(record) }) as unknown as S3Event,
       async invoke(event, remainingMs = 300_000, budgetMs = remainingMs + 5_000) {
         const w = takeWorker();
         const id = ++calls;
-        const inv: Invocation = { raw: [], lines: [], invalid: [], ms: 0, hung: false, typeError: false };
+        const inv: Invocation = {
+          raw: [],
+          lines: [],
+          invalid: [],
+          ms: 0,
+          hung: false,
+          typeError: false,
+        };
         const started = Date.now();
         let timer: NodeJS.Timeout | undefined;
         const reply = await new Promise<WorkerReply | undefined>((resolve, reject) => {
-          const onMessage = (m: WorkerReply) => { if (m.id === id) { cleanup(); resolve(m); } };
-          const onError = (err: Error) => { cleanup(); all.delete(w); reject(err); };
-          const cleanup = () => { clearTimeout(timer); w.off('message', onMessage); w.off('error', onError); };
+          const onMessage = (m: WorkerReply) => {
+            if (m.id === id) {
+              cleanup();
+              resolve(m);
+            }
+          };
+          const onError = (err: Error) => {
+            cleanup();
+            all.delete(w);
+            reject(err);
+          };
+          const cleanup = () => {
+            clearTimeout(timer);
+            w.off('message', onMessage);
+            w.off('error', onError);
+          };
           w.on('message', onMessage);
           w.on('error', onError);
-          timer = setTimeout(() => { cleanup(); resolve(undefined); }, budgetMs);
+          timer = setTimeout(() => {
+            cleanup();
+            resolve(undefined);
+          }, budgetMs);
           w.postMessage({ id, event, remainingMs });
         });
         inv.ms = Date.now() - started;
@@ -282,7 +381,10 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
         idle.push(w);
         inv.result = reply.result;
         if (reply.error) {
-          inv.error = Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack });
+          inv.error = Object.assign(new Error(reply.error.message), {
+            name: reply.error.name,
+            stack: reply.error.stack,
+          });
           inv.typeError = reply.error.typeError;
         }
         inv.raw = reply.raw.split('\n').filter(Boolean);
@@ -298,19 +400,34 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
       },
       async warm(containers) {
         const started = Array.from({ length: Math.max(0, containers - idle.length) }, newWorker);
-        await Promise.all(started.map((w) => new Promise<void>((resolve, reject) => {
-          const onMessage = (m: { ready?: boolean }) => { if (m.ready) { w.off('error', reject); w.off('message', onMessage); resolve(); } };
-          w.on('message', onMessage);
-          w.once('error', reject);
-        })));
+        await Promise.all(
+          started.map(
+            (w) =>
+              new Promise<void>((resolve, reject) => {
+                const onMessage = (m: { ready?: boolean }) => {
+                  if (m.ready) {
+                    w.off('error', reject);
+                    w.off('message', onMessage);
+                    resolve();
+                  }
+                };
+                w.on('message', onMessage);
+                w.once('error', reject);
+              }),
+          ),
+        );
         idle.push(...started);
       },
       async tags(o) {
-        const out = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
+        const out = await s3.send(
+          new GetObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }),
+        );
         return Object.fromEntries((out.TagSet ?? []).map((t) => [t.Key!, t.Value!]));
       },
       async clearTags(o) {
-        await s3.send(new DeleteObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }));
+        await s3.send(
+          new DeleteObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }),
+        );
       },
     };
     if (!sshd) return harness;
@@ -321,11 +438,18 @@ export async function startHandlerHarness(opts: HandlerHarnessOptions & { sshd?:
       return dir;
     };
     return {
-      ...harness, sshd, remoteDir,
+      ...harness,
+      sshd,
+      remoteDir,
       validSecret(key, overrides = {}) {
         const secret: Record<string, unknown> = {
-          Host: '127.0.0.1', Port: sshd.port, Username: sshd.user, PrivateKey: sshd.clientKey.privateKey,
-          TrustedHostKeys: [sshd.hostPublicKey], RemoteDirectory: remoteDir(key), FilePattern: '.*',
+          Host: '127.0.0.1',
+          Port: sshd.port,
+          Username: sshd.user,
+          PrivateKey: sshd.clientKey.privateKey,
+          TrustedHostKeys: [sshd.hostPublicKey],
+          RemoteDirectory: remoteDir(key),
+          FilePattern: '.*',
         };
         for (const [k, v] of Object.entries(overrides)) {
           if (v === undefined) delete secret[k];

@@ -18,9 +18,12 @@ export async function importGraph(paths: string[]): Promise<IModule[]> {
     baseDir: repoRoot,
     doNotFollow: { path: ['node_modules', HANDLER_BUNDLE_PATTERN] },
     validate: true,
-    ruleSet: { forbidden: [{ name: 'no-circular', severity: 'error', from: {}, to: { circular: true } }] },
+    ruleSet: {
+      forbidden: [{ name: 'no-circular', severity: 'error', from: {}, to: { circular: true } }],
+    },
   });
-  if (typeof result.output === 'string') throw new Error('dependency-cruiser returned a report, not a graph');
+  if (typeof result.output === 'string')
+    throw new Error('dependency-cruiser returned a report, not a graph');
   return result.output.modules;
 }
 

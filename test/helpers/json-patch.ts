@@ -9,7 +9,10 @@ export interface PatchOp {
 export function applyPatch<T>(doc: T, ops: readonly PatchOp[]): T {
   const out = structuredClone(doc);
   for (const op of ops) {
-    const parts = op.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = op.path
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = parts.pop()!;
     let parent: unknown = out;
     for (const p of parts) {
@@ -17,7 +20,8 @@ export function applyPatch<T>(doc: T, ops: readonly PatchOp[]): T {
       if (parent === undefined) throw new Error(`patch ${op.op} ${op.path}: ${p} does not exist`);
     }
     const container = parent as Record<string, unknown> & unknown[];
-    if (op.op !== 'add' && !(last in container)) throw new Error(`patch ${op.op} ${op.path}: nothing there`);
+    if (op.op !== 'add' && !(last in container))
+      throw new Error(`patch ${op.op} ${op.path}: nothing there`);
     if (op.op === 'remove') {
       if (Array.isArray(container)) container.splice(Number(last), 1);
       else delete container[last];

@@ -20,8 +20,22 @@ export function keyPair(spec: string, comment = 'test@sftpgw'): KeyPair {
   const dir = mkdtempSync(path.join(tmpdir(), 'sftpgw-key-'));
   try {
     const file = path.join(dir, 'k');
-    execFileSync('ssh-keygen', ['-q', '-t', type, ...(bits ? ['-b', bits] : []), '-N', '', '-C', comment, '-f', file]);
-    const kp = { publicKey: readFileSync(file + '.pub', 'utf8').trim(), privateKey: readFileSync(file, 'utf8') };
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      type,
+      ...(bits ? ['-b', bits] : []),
+      '-N',
+      '',
+      '-C',
+      comment,
+      '-f',
+      file,
+    ]);
+    const kp = {
+      publicKey: readFileSync(file + '.pub', 'utf8').trim(),
+      privateKey: readFileSync(file, 'utf8'),
+    };
     cache.set(spec + comment, kp);
     return kp;
   } finally {
@@ -55,7 +69,9 @@ export function placeholders(): Record<string, string> {
     private_ed25519_escaped: JSON.stringify(keyPair('ed25519').privateKey).slice(1, -1),
     ssh2_ed25519: ssh2PublicKey(keyPair('ed25519').publicKey),
     // The block pasted one line per array entry, as a jsonnet (JSON) list.
-    ssh2_ed25519_lines: JSON.stringify(ssh2PublicKey(keyPair('ed25519').publicKey).trimEnd().split('\n')),
+    ssh2_ed25519_lines: JSON.stringify(
+      ssh2PublicKey(keyPair('ed25519').publicKey).trimEnd().split('\n'),
+    ),
   };
 }
 
@@ -68,7 +84,11 @@ export function fillPlaceholders(text: string, values = placeholders()): string 
 
 /** The base64 body lines of a private key: none of them may ever be printed. */
 export function secretFragments(privateKey: string): string[] {
-  return privateKey.split('\n').filter((l) => l && !l.startsWith('-----')).map((l) => l.trim()).filter((l) => l.length >= 16);
+  return privateKey
+    .split('\n')
+    .filter((l) => l && !l.startsWith('-----'))
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 16);
 }
 
 /** The SHA256 fingerprint of a public key line, as `ssh-keygen -lf` prints it. */

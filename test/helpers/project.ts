@@ -1,6 +1,16 @@
 // Temporary gateway projects and running the real, built CLI as a process.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,19 +60,38 @@ function cliEnv(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv {
   return env as NodeJS.ProcessEnv;
 }
 
-export function runCli(args: string[], opts: { cwd: string; env?: Record<string, string | undefined>; input?: string }): RunResult {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), input: opts.input, encoding: 'utf8' });
+export function runCli(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string | undefined>; input?: string },
+): RunResult {
+  const r = spawnSync(process.execPath, [cliBin, ...args], {
+    cwd: opts.cwd,
+    env: cliEnv(opts.env),
+    input: opts.input,
+    encoding: 'utf8',
+  });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** runCli without blocking the event loop (servers or proxies in this process keep running; several may run at once). */
-export function runCliAsync(args: string[], opts: { cwd: string; env?: Record<string, string | undefined> }): Promise<RunResult> {
+export function runCliAsync(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string | undefined> },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { cwd: opts.cwd, env: cliEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliBin, ...args], {
+      cwd: opts.cwd,
+      env: cliEnv(opts.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     child.once('error', reject);
     child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
   });

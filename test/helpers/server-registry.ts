@@ -45,9 +45,16 @@ export async function exited(child: ChildProcess, graceMs = 5_000): Promise<void
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
       // Did not stop in time: no second chance.
-      try { process.kill(child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }, graceMs);
-    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
 
@@ -59,15 +66,27 @@ export function runningServers(): string[] {
 /** Stops every server still listed; returns what it had to stop. */
 export async function stopAllServers(): Promise<string[]> {
   const left = runningServers();
-  await Promise.all([...running.values()].map((e) => e.stop().catch(() => {
-    try { process.kill(e.child.pid!, 'SIGKILL'); } catch { /* gone */ }
-  })));
+  await Promise.all(
+    [...running.values()].map((e) =>
+      e.stop().catch(() => {
+        try {
+          process.kill(e.child.pid!, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+      }),
+    ),
+  );
   return left;
 }
 
 function killAllNow(): void {
   for (const pid of running.keys()) {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
   running.clear();
 }

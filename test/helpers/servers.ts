@@ -3,7 +3,14 @@
 // missing binary fails the test: nothing is skipped. Every server is listed
 // in server-registry.ts until it exits, so none outlives the test run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { keyPair, type KeyPair } from './keys.js';
@@ -21,17 +28,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 20_000): Promise<void> {
+async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before listening`);
+    if (child.exitCode !== null)
+      throw new Error(`${what} exited with code ${child.exitCode} before listening`);
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > until) throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+    if (Date.now() > until)
+      throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -49,10 +66,19 @@ export function kill(pid: number | undefined, signal: NodeJS.Signals = 'SIGTERM'
  * Starts a server process in the foreground and waits until it listens on
  * 127.0.0.1:port; on failure it is killed and its last stderr lines are in the error.
  */
-export async function startListening(bin: string, args: string[], port: number, what: string, timeoutMs?: number, sessions: (pid: number) => number[] = () => []): Promise<ChildProcess> {
+export async function startListening(
+  bin: string,
+  args: string[],
+  port: number,
+  what: string,
+  timeoutMs?: number,
+  sessions: (pid: number) => number[] = () => [],
+): Promise<ChildProcess> {
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
-  child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-4000); });
+  child.stderr!.on('data', (d: Buffer) => {
+    log = (log + d.toString()).slice(-4000);
+  });
   const spawned = await new Promise<Error | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
     child.once('error', (e) => resolve(e));
@@ -60,7 +86,10 @@ export async function startListening(bin: string, args: string[], port: number, 
   if (spawned) throw new Error(`${what} could not start (${spawned.message})`);
   // Registered until it exits: whatever happens to the test, it is stopped by PID.
   const stop = async () => {
-    for (const p of child.pid === undefined ? [] : sessions(child.pid)) { kill(p, 'SIGCONT'); kill(p, 'SIGKILL'); }
+    for (const p of child.pid === undefined ? [] : sessions(child.pid)) {
+      kill(p, 'SIGCONT');
+      kill(p, 'SIGKILL');
+    }
     kill(child.pid);
     await exited(child);
   };
@@ -77,7 +106,10 @@ export async function startListening(bin: string, args: string[], port: number, 
 /** Child processes of a PID (sshd forks one per connection). */
 export function childPids(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -124,9 +156,8 @@ export function listeningAddresses(pid: number): string[] {
       const f = line.trim().split(/\s+/);
       if (f.length < 10 || f[3] !== '0A' || !inodes.has(f[9])) continue; // 0A: LISTEN
       const [hexAddr, hexPort] = f[1].split(':');
-      const addr = hexAddr.length === 8
-        ? Buffer.from(hexAddr, 'hex').reverse().join('.')
-        : `[${hexAddr}]`; // IPv6: any entry at all is a failure for our servers
+      const addr =
+        hexAddr.length === 8 ? Buffer.from(hexAddr, 'hex').reverse().join('.') : `[${hexAddr}]`; // IPv6: any entry at all is a failure for our servers
       out.push(`${addr}:${parseInt(hexPort, 16)}`);
     }
   }
@@ -135,63 +166,103 @@ export function listeningAddresses(pid: number): string[] {
 
 /** Fails with what to install when a server binary is missing: a test never skips. */
 export function requireBinary(file: string, packages: string): void {
-  if (!existsSync(file)) throw new Error(`${file} is missing: install ${packages} (scripts/test-prereqs.sh or .ci/run does)`);
+  if (!existsSync(file))
+    throw new Error(
+      `${file} is missing: install ${packages} (scripts/test-prereqs.sh or .ci/run does)`,
+    );
 }
 
 export type HostKeyType = 'ed25519' | 'rsa' | 'ecdsa';
 
 /** Host keys made with ssh-keygen in `dir`; RSA in PEM form, which every server here reads. */
-export function makeHostKeys(dir: string, types: readonly HostKeyType[]): Array<{ file: string; publicKey: string }> {
+export function makeHostKeys(
+  dir: string,
+  types: readonly HostKeyType[],
+): Array<{ file: string; publicKey: string }> {
   return types.map((t) => {
     const file = path.join(dir, `host_${t}`);
-    execFileSync('ssh-keygen', ['-q', '-t', t, ...(t === 'rsa' ? ['-b', '3072', '-m', 'PEM'] : []), '-N', '', '-C', `host-${t}@sftpgw-test`, '-f', file]);
+    execFileSync('ssh-keygen', [
+      '-q',
+      '-t',
+      t,
+      ...(t === 'rsa' ? ['-b', '3072', '-m', 'PEM'] : []),
+      '-N',
+      '',
+      '-C',
+      `host-${t}@sftpgw-test`,
+      '-f',
+      file,
+    ]);
     return { file, publicKey: readFileSync(file + '.pub', 'utf8').trim() };
   });
 }
 
-export async function startSshd(opts: {
-  readOnly?: boolean;
-  extraAuthorizedKeys?: string[];
-  /** Host key types, in the server's preference order (default ed25519 only). */
-  hostKeys?: HostKeyType[];
-  /** An sftp-server program instead of OpenSSH's internal-sftp (e.g. /usr/libexec/gesftpserver). */
-  sftpServer?: string;
-  /** More sshd_config lines (e.g. HostKeyAlgorithms). */
-  extraConfig?: string[];
-} = {}): Promise<Sshd> {
+export async function startSshd(
+  opts: {
+    readOnly?: boolean;
+    extraAuthorizedKeys?: string[];
+    /** Host key types, in the server's preference order (default ed25519 only). */
+    hostKeys?: HostKeyType[];
+    /** An sftp-server program instead of OpenSSH's internal-sftp (e.g. /usr/libexec/gesftpserver). */
+    sftpServer?: string;
+    /** More sshd_config lines (e.g. HostKeyAlgorithms). */
+    extraConfig?: string[];
+  } = {},
+): Promise<Sshd> {
   const sshdBin = '/usr/sbin/sshd';
   requireBinary(sshdBin, 'openssh-server');
-  if (opts.sftpServer) requireBinary(opts.sftpServer, 'the package that ships it (gesftpserver for /usr/libexec/gesftpserver)');
+  if (opts.sftpServer)
+    requireBinary(
+      opts.sftpServer,
+      'the package that ships it (gesftpserver for /usr/libexec/gesftpserver)',
+    );
   const dir = tempDir('sftpgw-sshd-');
   const root = path.join(dir, 'remote');
   mkdirSync(root, { mode: 0o755 });
   const hostKeys = makeHostKeys(dir, opts.hostKeys ?? ['ed25519']);
   const clientKey = keyPair('ed25519', 'client@sftpgw-test');
-  writeFileSync(path.join(dir, 'authorized_keys'), [clientKey.publicKey, ...(opts.extraAuthorizedKeys ?? [])].join('\n') + '\n', { mode: 0o644 });
+  writeFileSync(
+    path.join(dir, 'authorized_keys'),
+    [clientKey.publicKey, ...(opts.extraAuthorizedKeys ?? [])].join('\n') + '\n',
+    { mode: 0o644 },
+  );
   const port = await freePort();
-  writeFileSync(path.join(dir, 'sshd_config'), [
-    'ListenAddress 127.0.0.1',
-    `Port ${port}`,
-    ...hostKeys.map((k) => `HostKey ${k.file}`),
-    `PidFile ${path.join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
-    'StrictModes no',
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'UsePAM no',
-    'PermitRootLogin prohibit-password',
-    // -R: a server that refuses every write with "permission denied"
-    `Subsystem sftp ${opts.sftpServer ?? 'internal-sftp'}${opts.readOnly ? ' -R' : ''}`,
-    'LogLevel VERBOSE',
-    ...(opts.extraConfig ?? []),
-  ].join('\n') + '\n');
+  writeFileSync(
+    path.join(dir, 'sshd_config'),
+    [
+      'ListenAddress 127.0.0.1',
+      `Port ${port}`,
+      ...hostKeys.map((k) => `HostKey ${k.file}`),
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+      'StrictModes no',
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'PermitRootLogin prohibit-password',
+      // -R: a server that refuses every write with "permission denied"
+      `Subsystem sftp ${opts.sftpServer ?? 'internal-sftp'}${opts.readOnly ? ' -R' : ''}`,
+      'LogLevel VERBOSE',
+      ...(opts.extraConfig ?? []),
+    ].join('\n') + '\n',
+  );
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   const sessionsOf = (pid: number): number[] => childPids(pid).flatMap((p) => [p, ...childPids(p)]);
-  const child = await startListening(sshdBin, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], port, 'sshd', undefined, sessionsOf);
+  const child = await startListening(
+    sshdBin,
+    ['-D', '-e', '-f', path.join(dir, 'sshd_config')],
+    port,
+    'sshd',
+    undefined,
+    sessionsOf,
+  );
   const sessions = (): number[] => sessionsOf(child.pid!);
   const stop = async () => {
-    for (const p of sessions()) { kill(p, 'SIGCONT'); kill(p, 'SIGKILL'); }
+    for (const p of sessions()) {
+      kill(p, 'SIGCONT');
+      kill(p, 'SIGKILL');
+    }
     kill(child.pid);
     await exited(child);
   };
@@ -221,11 +292,23 @@ export interface Moto {
 }
 
 /** `tls`: serve HTTPS with this certificate (the benchmark's S3 over TLS); the client must trust it. */
-export async function startMoto(opts: { tls?: { certFile: string; keyFile: string } } = {}): Promise<Moto> {
+export async function startMoto(
+  opts: { tls?: { certFile: string; keyFile: string } } = {},
+): Promise<Moto> {
   const port = await freePort();
   const tlsArgs = opts.tls ? ['-c', opts.tls.certFile, '-k', opts.tls.keyFile] : [];
-  const child = await startListening('moto_server', ['-H', '127.0.0.1', '-p', String(port), ...tlsArgs], port, 'moto_server', 30_000).catch((err: Error) => {
-    throw /ENOENT/.test(err.message) ? new Error(`moto_server could not start (${err.message}): it comes with moto (pip install 'moto[server]')`) : err;
+  const child = await startListening(
+    'moto_server',
+    ['-H', '127.0.0.1', '-p', String(port), ...tlsArgs],
+    port,
+    'moto_server',
+    30_000,
+  ).catch((err: Error) => {
+    throw /ENOENT/.test(err.message)
+      ? new Error(
+          `moto_server could not start (${err.message}): it comes with moto (pip install 'moto[server]')`,
+        )
+      : err;
   });
   const stop = async () => {
     kill(child.pid);
@@ -251,7 +334,9 @@ export async function startMoto(opts: { tls?: { certFile: string; keyFile: strin
  * stopped before the error is rethrown: a before hook that fails half-way
  * leaves nothing running and nothing for its after hook to guard.
  */
-export async function startTogether<T extends readonly { stop(): Promise<void> }[]>(...starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+export async function startTogether<T extends readonly { stop(): Promise<void> }[]>(
+  ...starts: { [K in keyof T]: Promise<T[K]> }
+): Promise<T> {
   const settled = await Promise.allSettled(starts);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {

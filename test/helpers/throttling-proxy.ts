@@ -38,13 +38,24 @@ export async function startThrottlingProxy(target: string): Promise<ThrottlingPr
       if (f && f.times > 0) {
         f.times--;
         res.writeHead(f.error.status, { 'content-type': 'text/xml' });
-        res.end(`<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>${f.error.code}</Code><Message>${f.error.message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>`);
+        res.end(
+          `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>${f.error.code}</Code><Message>${f.error.message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>`,
+        );
         return;
       }
-      const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const out = http.request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       out.on('error', (err) => {
         res.writeHead(502);
         res.end(String(err));
@@ -64,9 +75,10 @@ export async function startThrottlingProxy(target: string): Promise<ThrottlingPr
       failures.clear();
       calls.clear();
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -11,7 +11,12 @@ export interface ArtifactStore {
   url(key: string): string;
 }
 
-export function s3ArtifactStore(s3: S3Client, bucket: string, region: string, env: NodeJS.ProcessEnv = process.env): ArtifactStore {
+export function s3ArtifactStore(
+  s3: S3Client,
+  bucket: string,
+  region: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ArtifactStore {
   const endpoint = s3Endpoint(env);
   return {
     bucket,
@@ -20,13 +25,16 @@ export function s3ArtifactStore(s3: S3Client, bucket: string, region: string, en
         await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
         return true;
       } catch (err) {
-        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata
+          ?.httpStatusCode;
         if (status === 404 || (err as { name?: string }).name === 'NotFound') return false;
         throw err;
       }
     },
     async put(key, body, contentType) {
-      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+      );
     },
     url(key) {
       const path = `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;

@@ -28,8 +28,12 @@ export interface AwsSettings {
 
 /** The settings every client shares: the region, and the retry strategy. */
 function clientConfig(s: AwsSettings, service: string) {
-  const onThrottled = (ms: number) => s.reporter?.debug(`throttled by ${service}; retrying in ${ms} ms`);
-  return { region: s.region, retryStrategy: new PatientRetryStrategy({ ...THROTTLING_PATIENCE, onThrottled }) };
+  const onThrottled = (ms: number) =>
+    s.reporter?.debug(`throttled by ${service}; retrying in ${ms} ms`);
+  return {
+    region: s.region,
+    retryStrategy: new PatientRetryStrategy({ ...THROTTLING_PATIENCE, onThrottled }),
+  };
 }
 
 /** The clients' common middleware stack (the SDK's types differ per client; the stack is the same). */
@@ -40,26 +44,32 @@ interface WithMiddleware {
 /** Adds the failed call's IAM action and endpoint to every error the client throws. */
 export function withErrorContext<C>(client: C): C {
   (client as unknown as WithMiddleware).middlewareStack.add(
-    (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string; endpointV2?: { url?: URL } }) => async (args: unknown) => {
-      try {
-        return await next(args);
-      } catch (err) {
-        if (err !== null && typeof err === 'object') {
-          Object.assign(err, {
-            $action: iamAction(context.clientName ?? '', context.commandName ?? ''),
-            ...(context.endpointV2?.url ? { $endpoint: context.endpointV2.url.origin } : {}),
-          });
+    (
+      next: (args: unknown) => Promise<unknown>,
+      context: { clientName?: string; commandName?: string; endpointV2?: { url?: URL } },
+    ) =>
+      async (args: unknown) => {
+        try {
+          return await next(args);
+        } catch (err) {
+          if (err !== null && typeof err === 'object') {
+            Object.assign(err, {
+              $action: iamAction(context.clientName ?? '', context.commandName ?? ''),
+              ...(context.endpointV2?.url ? { $endpoint: context.endpointV2.url.origin } : {}),
+            });
+          }
+          throw err;
         }
-        throw err;
-      }
-    },
+      },
     { step: 'initialize', name: 'sftpgwErrorContext' },
   );
   return client;
 }
 
 export function s3Client(s: AwsSettings): S3Client {
-  return withErrorContext(new S3Client({ ...clientConfig(s, 'S3'), forcePathStyle: s3PathStyle(s.env) }));
+  return withErrorContext(
+    new S3Client({ ...clientConfig(s, 'S3'), forcePathStyle: s3PathStyle(s.env) }),
+  );
 }
 
 export function cloudFormationClient(s: AwsSettings): CloudFormationClient {

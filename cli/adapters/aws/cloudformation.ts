@@ -2,7 +2,7 @@
 // the SDK implementation here, and in tests a fake for what moto cannot
 // produce (failed and rollback states, throttling).
 import {
-  CloudFormationClient,
+  type CloudFormationClient,
   CreateChangeSetCommand,
   DeleteChangeSetCommand,
   DeleteStackCommand,
@@ -92,7 +92,10 @@ export interface CloudFormationApi {
 }
 
 function isMissingStack(err: unknown): boolean {
-  return /does not exist/i.test((err as Error).message ?? '') && (err as { name?: string }).name === 'ValidationError';
+  return (
+    /does not exist/i.test((err as Error).message ?? '') &&
+    (err as { name?: string }).name === 'ValidationError'
+  );
 }
 
 export function sdkCloudFormation(client: CloudFormationClient): CloudFormationApi {
@@ -106,7 +109,9 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
           id: s.StackId ?? stackName,
           status: s.StackStatus ?? 'UNKNOWN',
           statusReason: s.StackStatusReason,
-          outputs: Object.fromEntries((s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? ''])),
+          outputs: Object.fromEntries(
+            (s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
+          ),
           terminationProtection: s.EnableTerminationProtection ?? false,
         };
       } catch (err) {
@@ -116,7 +121,13 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
     },
     async getTemplate(stackName, changeSetName) {
       try {
-        const out = await client.send(new GetTemplateCommand({ StackName: stackName, ChangeSetName: changeSetName, TemplateStage: 'Original' }));
+        const out = await client.send(
+          new GetTemplateCommand({
+            StackName: stackName,
+            ChangeSetName: changeSetName,
+            TemplateStage: 'Original',
+          }),
+        );
         return out.TemplateBody;
       } catch (err) {
         if (isMissingStack(err)) return undefined;
@@ -124,19 +135,24 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
       }
     },
     async createChangeSet(i) {
-      const out = await client.send(new CreateChangeSetCommand({
-        StackName: i.stackName,
-        ChangeSetName: i.changeSetName,
-        ChangeSetType: i.changeSetType,
-        TemplateBody: i.templateBody,
-        TemplateURL: i.templateUrl,
-        Parameters: Object.entries(i.parameters).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
-        Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
-        Capabilities: i.capabilities as never,
-        RoleARN: i.roleArn,
-        ClientToken: i.clientToken,
-        Description: i.description,
-      }));
+      const out = await client.send(
+        new CreateChangeSetCommand({
+          StackName: i.stackName,
+          ChangeSetName: i.changeSetName,
+          ChangeSetType: i.changeSetType,
+          TemplateBody: i.templateBody,
+          TemplateURL: i.templateUrl,
+          Parameters: Object.entries(i.parameters).map(([ParameterKey, ParameterValue]) => ({
+            ParameterKey,
+            ParameterValue,
+          })),
+          Tags: Object.entries(i.tags).map(([Key, Value]) => ({ Key, Value })),
+          Capabilities: i.capabilities as never,
+          RoleARN: i.roleArn,
+          ClientToken: i.clientToken,
+          Description: i.description,
+        }),
+      );
       return { id: out.Id ?? i.changeSetName };
     },
     async describeChangeSet(stackName, changeSetName) {
@@ -144,8 +160,20 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
       let next: string | undefined;
       let info: Omit<ChangeSetInfo, 'changes'> | undefined;
       do {
-        const out = await client.send(new DescribeChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, NextToken: next }));
-        info ??= { id: out.ChangeSetId ?? changeSetName, name: out.ChangeSetName ?? changeSetName, status: out.Status ?? 'UNKNOWN', statusReason: out.StatusReason, executionStatus: out.ExecutionStatus };
+        const out = await client.send(
+          new DescribeChangeSetCommand({
+            StackName: stackName,
+            ChangeSetName: changeSetName,
+            NextToken: next,
+          }),
+        );
+        info ??= {
+          id: out.ChangeSetId ?? changeSetName,
+          name: out.ChangeSetName ?? changeSetName,
+          status: out.Status ?? 'UNKNOWN',
+          statusReason: out.StatusReason,
+          executionStatus: out.ExecutionStatus,
+        };
         for (const c of out.Changes ?? []) changes.push(resourceChange(c));
         next = out.NextToken;
       } while (next);
@@ -155,27 +183,53 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
       const out: ChangeSetSummary[] = [];
       let next: string | undefined;
       do {
-        const page = await client.send(new ListChangeSetsCommand({ StackName: stackName, NextToken: next }));
-        for (const s of page.Summaries ?? []) out.push({ name: s.ChangeSetName ?? '', stackName: s.StackName, status: s.Status ?? '', executionStatus: s.ExecutionStatus, description: s.Description });
+        const page = await client.send(
+          new ListChangeSetsCommand({ StackName: stackName, NextToken: next }),
+        );
+        for (const s of page.Summaries ?? [])
+          out.push({
+            name: s.ChangeSetName ?? '',
+            stackName: s.StackName,
+            status: s.Status ?? '',
+            executionStatus: s.ExecutionStatus,
+            description: s.Description,
+          });
         next = page.NextToken;
       } while (next);
       return out;
     },
     async executeChangeSet(stackName, changeSetName, clientToken) {
-      await client.send(new ExecuteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName, ClientRequestToken: clientToken }));
+      await client.send(
+        new ExecuteChangeSetCommand({
+          StackName: stackName,
+          ChangeSetName: changeSetName,
+          ClientRequestToken: clientToken,
+        }),
+      );
     },
     async deleteChangeSet(stackName, changeSetName) {
-      await client.send(new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }));
+      await client.send(
+        new DeleteChangeSetCommand({ StackName: stackName, ChangeSetName: changeSetName }),
+      );
     },
     async stackEvents(stackName, since) {
       const out: StackEvent[] = [];
       let next: string | undefined;
       do {
-        const page = await client.send(new DescribeStackEventsCommand({ StackName: stackName, NextToken: next }));
+        const page = await client.send(
+          new DescribeStackEventsCommand({ StackName: stackName, NextToken: next }),
+        );
         for (const e of page.StackEvents ?? []) {
           const timestamp = e.Timestamp ?? new Date(0);
           if (timestamp < since) return out;
-          out.push({ id: e.EventId ?? '', timestamp, logicalId: e.LogicalResourceId ?? '', resourceType: e.ResourceType ?? '', status: e.ResourceStatus ?? '', reason: e.ResourceStatusReason });
+          out.push({
+            id: e.EventId ?? '',
+            timestamp,
+            logicalId: e.LogicalResourceId ?? '',
+            resourceType: e.ResourceType ?? '',
+            status: e.ResourceStatus ?? '',
+            reason: e.ResourceStatusReason,
+          });
         }
         next = page.NextToken;
       } while (next);
@@ -183,21 +237,32 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
     },
     async physicalId(stackName, logicalId) {
       try {
-        const out = await client.send(new DescribeStackResourceCommand({ StackName: stackName, LogicalResourceId: logicalId }));
+        const out = await client.send(
+          new DescribeStackResourceCommand({ StackName: stackName, LogicalResourceId: logicalId }),
+        );
         return out.StackResourceDetail?.PhysicalResourceId;
       } catch (err) {
         if (/does not exist/i.test((err as Error).message ?? '')) return undefined;
-        if (!(err as { $response?: unknown }).$response && !/deserializ|parse/i.test((err as Error).message ?? '')) throw err;
+        if (
+          !(err as { $response?: unknown }).$response &&
+          !/deserializ|parse/i.test((err as Error).message ?? '')
+        )
+          throw err;
       }
       // moto answers DescribeStackResource with a server error when the stack
       // holds resources it skipped (Transfer Family): find the nested stack
       // by its parent and CloudFormation's naming, <parent>-<logicalId>-<suffix>.
-      const parent = (await client.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.StackId;
+      const parent = (await client.send(new DescribeStacksCommand({ StackName: stackName })))
+        .Stacks?.[0]?.StackId;
       let next: string | undefined;
       do {
         const page = await client.send(new DescribeStacksCommand({ NextToken: next }));
         // (moto leaves ParentId unset.)
-        const hit = (page.Stacks ?? []).find((s) => (s.ParentId === undefined || s.ParentId === parent) && s.StackName?.startsWith(`${stackName}-${logicalId}-`));
+        const hit = (page.Stacks ?? []).find(
+          (s) =>
+            (s.ParentId === undefined || s.ParentId === parent) &&
+            s.StackName?.startsWith(`${stackName}-${logicalId}-`),
+        );
         if (hit) return hit.StackId;
         next = page.NextToken;
       } while (next);
@@ -207,7 +272,12 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
       await client.send(new DeleteStackCommand({ StackName: stackName, RoleARN: roleArn }));
     },
     async setTerminationProtection(stackName, enabled) {
-      await client.send(new UpdateTerminationProtectionCommand({ StackName: stackName, EnableTerminationProtection: enabled }));
+      await client.send(
+        new UpdateTerminationProtectionCommand({
+          StackName: stackName,
+          EnableTerminationProtection: enabled,
+        }),
+      );
     },
   };
 }

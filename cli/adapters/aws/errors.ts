@@ -31,11 +31,23 @@ export type AwsErrorKind =
   /** Any other answer from AWS: the request was refused for its own reason. */
   | 'refused';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
-const THROTTLED = /^(Throttling|ThrottlingException|ThrottledException|TooManyRequestsException|RequestLimitExceeded|SlowDown|RequestThrottled|ProvisionedThroughputExceededException)$/;
-const DENIED = /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|AuthorizationError|Forbidden)$/;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
+const THROTTLED =
+  /^(Throttling|ThrottlingException|ThrottledException|TooManyRequestsException|RequestLimitExceeded|SlowDown|RequestThrottled|ProvisionedThroughputExceededException)$/;
+const DENIED =
+  /^(AccessDenied|AccessDeniedException|UnauthorizedOperation|AuthorizationError|Forbidden)$/;
 const EXPIRED = /^(ExpiredToken|ExpiredTokenException|RequestExpired|TokenRefreshRequired)$/;
-const INVALID = /^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|InvalidSignatureException)$/;
+const INVALID =
+  /^(InvalidClientTokenId|UnrecognizedClientException|SignatureDoesNotMatch|InvalidAccessKeyId|InvalidSignatureException)$/;
 
 function shape(err: unknown): ErrorShape {
   return err !== null && typeof err === 'object' ? (err as ErrorShape) : {};
@@ -43,7 +55,9 @@ function shape(err: unknown): ErrorShape {
 
 function networkCode(e: ErrorShape): string | undefined {
   if (e.code && NETWORK_CODES.has(e.code)) return e.code;
-  return e.errors?.map((x) => x.code).find((c): c is string => c !== undefined && NETWORK_CODES.has(c));
+  return e.errors
+    ?.map((x) => x.code)
+    .find((c): c is string => c !== undefined && NETWORK_CODES.has(c));
 }
 
 /** What kind of AWS failure this is, or undefined when it is not an AWS SDK error. */
@@ -54,14 +68,22 @@ export function awsErrorKind(err: unknown): AwsErrorKind | undefined {
   const message = e.message ?? '';
   // Messages are read only on errors from an SDK call: a partner's SFTP
   // server refusing a connection is not AWS being unreachable.
-  const fromSdk = e.$metadata !== undefined || e.$action !== undefined || /ProviderError$/.test(name);
+  const fromSdk =
+    e.$metadata !== undefined || e.$action !== undefined || /ProviderError$/.test(name);
   if (/Region is missing/i.test(message)) return 'no-region';
   if (!fromSdk) return isThrottling(err) ? 'throttled' : undefined;
-  if (EXPIRED.test(name) || /(token|session)\b.*\b(has )?expired|expired.*\btoken/i.test(message)) return 'expired-credentials';
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message)) return 'no-credentials';
+  if (EXPIRED.test(name) || /(token|session)\b.*\b(has )?expired|expired.*\btoken/i.test(message))
+    return 'expired-credentials';
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message))
+    return 'no-credentials';
   if (INVALID.test(name)) return 'invalid-credentials';
   if (isThrottling(err)) return 'throttled';
-  if (DENIED.test(name) || /not authorized to perform/i.test(message) || e.$metadata?.httpStatusCode === 403) return 'access-denied';
+  if (
+    DENIED.test(name) ||
+    /not authorized to perform/i.test(message) ||
+    e.$metadata?.httpStatusCode === 403
+  )
+    return 'access-denied';
   if (networkCode(e) || name === 'TimeoutError') return 'unreachable';
   if (e.$metadata) return 'refused';
   return undefined;
@@ -70,7 +92,11 @@ export function awsErrorKind(err: unknown): AwsErrorKind | undefined {
 /** AWS asked to slow down (the deploy engine retries these while it polls). */
 export function isThrottling(err: unknown): boolean {
   const e = shape(err);
-  return THROTTLED.test(e.name ?? '') || /Rate exceeded/i.test(e.message ?? '') || e.$metadata?.httpStatusCode === 429;
+  return (
+    THROTTLED.test(e.name ?? '') ||
+    /Rate exceeded/i.test(e.message ?? '') ||
+    e.$metadata?.httpStatusCode === 429
+  );
 }
 
 /**
@@ -79,11 +105,22 @@ export function isThrottling(err: unknown): boolean {
  * authorised as s3:GetObject, its listings as s3:ListBucket).
  */
 export function iamAction(clientName: string, commandName: string): string {
-  const service = ({ CloudFormationClient: 'cloudformation', S3Client: 's3', SecretsManagerClient: 'secretsmanager' } as Record<string, string>)[clientName]
-    ?? clientName.replace(/Client$/, '').toLowerCase();
+  const service =
+    (
+      {
+        CloudFormationClient: 'cloudformation',
+        S3Client: 's3',
+        SecretsManagerClient: 'secretsmanager',
+      } as Record<string, string>
+    )[clientName] ?? clientName.replace(/Client$/, '').toLowerCase();
   const operation = commandName.replace(/Command$/, '');
-  const s3 = { HeadObject: 'GetObject', ListObjectsV2: 'ListBucket', ListObjects: 'ListBucket', HeadBucket: 'ListBucket' } as Record<string, string>;
-  return `${service}:${service === 's3' ? s3[operation] ?? operation : operation}`;
+  const s3 = {
+    HeadObject: 'GetObject',
+    ListObjectsV2: 'ListBucket',
+    ListObjects: 'ListBucket',
+    HeadBucket: 'ListBucket',
+  } as Record<string, string>;
+  return `${service}:${service === 's3' ? (s3[operation] ?? operation) : operation}`;
 }
 
 /** The action AWS names in an access-denied message, else the one of the failed call. */
@@ -100,32 +137,50 @@ export function explainAwsError(err: unknown): unknown {
   if (!kind) return err;
   const e = shape(err);
   const call = e.$action ? ` (${e.$action})` : '';
-  const fail = (message: string, hint?: string) => new SftpgwError('failed', message, { hint, cause: err });
+  const fail = (message: string, hint?: string) =>
+    new SftpgwError('failed', message, { hint, cause: err });
   switch (kind) {
     case 'no-credentials':
-      return fail('no AWS credentials found',
-        'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/CI role is available (GitLab: an OIDC role)');
+      return fail(
+        'no AWS credentials found',
+        'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/CI role is available (GitLab: an OIDC role)',
+      );
     case 'expired-credentials':
-      return fail(`the AWS credentials have expired${call}`, 'refresh them (aws sso login, or a new CI job token) and run again');
+      return fail(
+        `the AWS credentials have expired${call}`,
+        'refresh them (aws sso login, or a new CI job token) and run again',
+      );
     case 'invalid-credentials':
-      return fail(`AWS does not accept the credentials in use${call}: ${e.message}`, 'check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_PROFILE: the key is wrong, deleted or for another partition');
+      return fail(
+        `AWS does not accept the credentials in use${call}: ${e.message}`,
+        'check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_PROFILE: the key is wrong, deleted or for another partition',
+      );
     case 'no-region':
       return fail('no AWS region set', 'set region in sftpgw.yaml, --region, or AWS_REGION');
     case 'access-denied': {
       const action = deniedAction(e);
       const principal = /User: (arn:\S+)/.exec(e.message ?? '')?.[1];
       const resource = / on resource: (\S+?)(?: because|$)/.exec(e.message ?? '')?.[1];
-      return fail(`access denied${action ? `: ${action}` : ''}${resource ? ` on ${resource}` : ''}${principal ? ` for ${principal}` : ''}`,
-        `grant ${action ?? 'the action'} to the credentials in use (sftpgw's docs/deploy.md#aws-permissions lists what each CI job needs), or use the role meant for this job`);
+      return fail(
+        `access denied${action ? `: ${action}` : ''}${resource ? ` on ${resource}` : ''}${principal ? ` for ${principal}` : ''}`,
+        `grant ${action ?? 'the action'} to the credentials in use (sftpgw's docs/deploy.md#aws-permissions lists what each CI job needs), or use the role meant for this job`,
+      );
     }
     case 'throttled':
-      return fail(`AWS kept throttling the requests${call}; the retries ran out`, 'run again in a few minutes; fewer jobs calling the same account and region at once helps');
+      return fail(
+        `AWS kept throttling the requests${call}; the retries ran out`,
+        'run again in a few minutes; fewer jobs calling the same account and region at once helps',
+      );
     case 'unreachable': {
       const where = e.$endpoint ? ` at ${e.$endpoint}` : '';
-      return fail(`cannot reach AWS${where}${call}: ${e.message}`,
-        'check the network and proxy (HTTPS_PROXY), the region name, and AWS_ENDPOINT_URL* if set');
+      return fail(
+        `cannot reach AWS${where}${call}: ${e.message}`,
+        'check the network and proxy (HTTPS_PROXY), the region name, and AWS_ENDPOINT_URL* if set',
+      );
     }
     case 'refused':
-      return fail(`AWS refused the request${call}: ${e.message}${e.name && e.name !== 'Error' ? ` (${e.name})` : ''}`);
+      return fail(
+        `AWS refused the request${call}: ${e.message}${e.name && e.name !== 'Error' ? ` (${e.name})` : ''}`,
+      );
   }
 }

@@ -8,7 +8,11 @@
 // where the clients are made (clients.ts), so no call site handles
 // throttling itself.
 import { loadConfig } from '@smithy/core/config';
-import { ConfiguredRetryStrategy, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, StandardRetryStrategy } from '@smithy/core/retry';
+import {
+  ConfiguredRetryStrategy,
+  NODE_MAX_ATTEMPT_CONFIG_OPTIONS,
+  StandardRetryStrategy,
+} from '@smithy/core/retry';
 
 type RetryToken = Awaited<ReturnType<StandardRetryStrategy['acquireInitialRetryToken']>>;
 type RetryErrorInfo = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>[1];
@@ -23,10 +27,17 @@ export interface ThrottlingPatience {
   onThrottled?(delayMs: number): void;
 }
 
-export const THROTTLING_PATIENCE: ThrottlingPatience = { attempts: 8, firstDelayMs: 2000, maxDelayMs: 30_000 };
+export const THROTTLING_PATIENCE: ThrottlingPatience = {
+  attempts: 8,
+  firstDelayMs: 2000,
+  maxDelayMs: 30_000,
+};
 
 /** The waits after throttled attempts 1, 2, …: doubling from firstDelayMs, capped at maxDelayMs. */
-export function throttlingDelay(p: Pick<ThrottlingPatience, 'firstDelayMs' | 'maxDelayMs'>, attempt: number): number {
+export function throttlingDelay(
+  p: Pick<ThrottlingPatience, 'firstDelayMs' | 'maxDelayMs'>,
+  attempt: number,
+): number {
   return Math.min(p.firstDelayMs * 2 ** (attempt - 1), p.maxDelayMs);
 }
 
@@ -36,7 +47,9 @@ export function throttlingDelay(p: Pick<ThrottlingPatience, 'firstDelayMs' | 'ma
  * the SDK's StandardRetryStrategy with the configured maximum attempts.
  */
 export class PatientRetryStrategy {
-  private readonly standard = new StandardRetryStrategy(loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS));
+  private readonly standard = new StandardRetryStrategy(
+    loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS),
+  );
   private readonly throttled: ConfiguredRetryStrategy;
   /** Tokens the throttling strategy issued: their success refills its capacity, not the standard one's. */
   private readonly fromThrottling = new WeakSet<RetryToken>();
@@ -54,7 +67,8 @@ export class PatientRetryStrategy {
   }
 
   async refreshRetryTokenForRetry(token: RetryToken, error: RetryErrorInfo): Promise<RetryToken> {
-    if (error.errorType !== 'THROTTLING') return this.standard.refreshRetryTokenForRetry(token, error);
+    if (error.errorType !== 'THROTTLING')
+      return this.standard.refreshRetryTokenForRetry(token, error);
     const next = await this.throttled.refreshRetryTokenForRetry(token, error);
     this.fromThrottling.add(next);
     return next;

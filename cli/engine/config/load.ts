@@ -51,11 +51,20 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
   const cwd = opts.cwd ?? process.cwd();
   const environment = opts.environment ?? process.env;
   for (const name of Object.keys(environment)) {
-    if (name.startsWith('SFTPGW_') && !(name in ENVIRONMENT_VARIABLES) && !OTHER_VARIABLES.includes(name)) {
-      reporter.warn(`ignoring unknown environment variable ${name} (known: ${[...Object.keys(ENVIRONMENT_VARIABLES), ...OTHER_VARIABLES].join(', ')})`);
+    if (
+      name.startsWith('SFTPGW_') &&
+      !(name in ENVIRONMENT_VARIABLES) &&
+      !OTHER_VARIABLES.includes(name)
+    ) {
+      reporter.warn(
+        `ignoring unknown environment variable ${name} (known: ${[...Object.keys(ENVIRONMENT_VARIABLES), ...OTHER_VARIABLES].join(', ')})`,
+      );
     }
   }
-  const file = path.resolve(cwd, opts.configFile ?? environment.SFTPGW_CONFIG ?? DEFAULT_CONFIG_FILE);
+  const file = path.resolve(
+    cwd,
+    opts.configFile ?? environment.SFTPGW_CONFIG ?? DEFAULT_CONFIG_FILE,
+  );
   const shown = displayPath(file, cwd);
   let text: string;
   try {
@@ -63,16 +72,32 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
-      throw usageError(`config file ${shown} not found`, 'run sftpgw in the gateway repository, pass --config FILE, or create one with `sftpgw init DIR`');
+      throw usageError(
+        `config file ${shown} not found`,
+        'run sftpgw in the gateway repository, pass --config FILE, or create one with `sftpgw init DIR`',
+      );
     }
-    throw new SftpgwError('failed', `cannot read config file ${shown}: ${(err as Error).message}`, { cause: err });
+    throw new SftpgwError('failed', `cannot read config file ${shown}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const { raw, lineOf } = parseConfig(text, shown);
   const envName = opts.env ?? environment.SFTPGW_ENV;
   const projectDir = path.dirname(file);
-  const resolved = resolveConfig(raw, { file, shown, projectDir, envName, cwd, environment, flags: opts, lineOf });
+  const resolved = resolveConfig(raw, {
+    file,
+    shown,
+    projectDir,
+    envName,
+    cwd,
+    environment,
+    flags: opts,
+    lineOf,
+  });
   for (const where of deprecatedAlarmEmail(raw)) {
-    reporter.warn(`${shown}: ${where} is deprecated (it is still subscribed): move the address to outbound.alarms.emails`);
+    reporter.warn(
+      `${shown}: ${where} is deprecated (it is still subscribed): move the address to outbound.alarms.emails`,
+    );
   }
   return resolved;
 }
@@ -80,7 +105,8 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
 /** Where the deprecated outbound.alarmEmail is set to an address. */
 function deprecatedAlarmEmail(raw: RawConfig): string[] {
   const at = [['outbound.alarmEmail', raw.outbound?.alarmEmail]];
-  for (const [name, env] of Object.entries(raw.environments ?? {})) at.push([`environments.${name}.outbound.alarmEmail`, env.outbound?.alarmEmail]);
+  for (const [name, env] of Object.entries(raw.environments ?? {}))
+    at.push([`environments.${name}.outbound.alarmEmail`, env.outbound?.alarmEmail]);
   return at.filter(([, v]) => typeof v === 'string').map(([where]) => where as string);
 }
 
@@ -94,7 +120,8 @@ export interface ParsedConfig {
 export function parseConfig(text: string, shown: string): ParsedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) throw notYaml(shown, yamlSyntaxProblems(text, doc, lineCounter, shown));
+  if (doc.errors.length > 0)
+    throw notYaml(shown, yamlSyntaxProblems(text, doc, lineCounter, shown));
   let value: unknown;
   try {
     value = doc.toJS() ?? {};
@@ -104,8 +131,13 @@ export function parseConfig(text: string, shown: string): ParsedConfig {
     throw err;
   }
   if (!validateConfig(value)) {
-    const problems = (validateConfig.errors ?? []).map((e) => schemaProblem(e, doc, lineCounter, shown)).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    throw invalidInput(`${shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+    const problems = (validateConfig.errors ?? [])
+      .map((e) => schemaProblem(e, doc, lineCounter, shown))
+      .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    throw invalidInput(
+      `${shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      problems,
+    );
   }
   const lineOf = (keys: readonly (string | number)[]) => {
     const offset = (doc.getIn(keys, true) as Node | undefined)?.range?.[0];
@@ -115,12 +147,22 @@ export function parseConfig(text: string, shown: string): ParsedConfig {
 }
 
 function notYaml(shown: string, problems: Problem[]): SftpgwError {
-  return invalidInput(`${shown} is not valid YAML`, problems, 'fix the line shown; every other check runs once the file parses');
+  return invalidInput(
+    `${shown} is not valid YAML`,
+    problems,
+    'fix the line shown; every other check runs once the file parses',
+  );
 }
 
 function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: string): Problem {
-  const segments = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let node = (segments.length === 0 ? doc.contents : doc.getIn(segments, true)) as Node | null | undefined;
+  const segments = e.instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let node = (segments.length === 0 ? doc.contents : doc.getIn(segments, true)) as
+    | Node
+    | null
+    | undefined;
   let field = segments.join('.');
   let message = e.message ?? 'is invalid';
   let hint: string | undefined;
@@ -129,7 +171,11 @@ function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: 
       const key = String(e.params.additionalProperty);
       field = field ? `${field}.${key}` : key;
       message = 'unknown key';
-      hint = unknownKeyHint(key, segments, Object.keys((e.parentSchema as { properties?: object }).properties ?? {}));
+      hint = unknownKeyHint(
+        key,
+        segments,
+        Object.keys((e.parentSchema as { properties?: object }).properties ?? {}),
+      );
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
         if (pair && isScalar(pair.key)) node = pair.key as Node;
@@ -169,7 +215,14 @@ interface ResolveContext {
 /** Merges objects recursively; arrays and scalars in `over` replace; null in `over` clears. */
 function merge<T>(base: T, over: unknown): T {
   if (over === undefined) return base;
-  if (over === null || typeof over !== 'object' || Array.isArray(over) || base === null || typeof base !== 'object' || Array.isArray(base)) {
+  if (
+    over === null ||
+    typeof over !== 'object' ||
+    Array.isArray(over) ||
+    base === null ||
+    typeof base !== 'object' ||
+    Array.isArray(base)
+  ) {
     return over as T;
   }
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
@@ -181,10 +234,14 @@ function merge<T>(base: T, over: unknown): T {
  * outbound.alarms with the deprecated outbound.alarmEmail merged into its
  * e-mails (first, once: addresses compare case-insensitively).
  */
-function alarmRecipients(outbound: Settings['outbound']): { emails: string[]; topicArns: string[] } {
+function alarmRecipients(outbound: Settings['outbound']): {
+  emails: string[];
+  topicArns: string[];
+} {
   const emails: string[] = [];
   for (const e of [outbound?.alarmEmail, ...(outbound?.alarms?.emails ?? [])]) {
-    if (typeof e === 'string' && !emails.some((x) => x.toLowerCase() === e.toLowerCase())) emails.push(e);
+    if (typeof e === 'string' && !emails.some((x) => x.toLowerCase() === e.toLowerCase()))
+      emails.push(e);
   }
   return { emails, topicArns: outbound?.alarms?.topicArns ?? [] };
 }
@@ -198,7 +255,9 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     if (!section) {
       throw usageError(
         `environment "${ctx.envName}" is not defined in ${ctx.shown}`,
-        names.length ? `use one of: ${names.join(', ')}` : `add it under environments: in ${ctx.shown}`,
+        names.length
+          ? `use one of: ${names.join(', ')}`
+          : `add it under environments: in ${ctx.shown}`,
       );
     }
     settings = merge(settings, section);
@@ -207,7 +266,8 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
   for (const [name, key] of Object.entries(ENVIRONMENT_VARIABLES)) {
     const v = ctx.environment[name];
     if (v === undefined || v === '' || key === 'env' || key === 'config') continue;
-    (fromEnv as Record<string, string>)[key] = key === 'usersDir' || key === 'outDir' ? path.resolve(ctx.cwd, v) : v;
+    (fromEnv as Record<string, string>)[key] =
+      key === 'usersDir' || key === 'outDir' ? path.resolve(ctx.cwd, v) : v;
   }
   settings = merge(settings, fromEnv);
 
@@ -223,7 +283,12 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
   if (settings.dns) {
     for (const key of ['domain', 'hostedZoneId'] as const) {
       if (!settings.dns[key]) {
-        problems.push({ file: ctx.shown, field: `dns.${key}`, message: `is not set${ctx.envName ? ` for environment ${ctx.envName}` : ''}`, hint: 'set it at the top level or in the environment, or set dns: null to go without a vanity host name' });
+        problems.push({
+          file: ctx.shown,
+          field: `dns.${key}`,
+          message: `is not set${ctx.envName ? ` for environment ${ctx.envName}` : ''}`,
+          hint: 'set it at the top level or in the environment, or set dns: null to go without a vanity host name',
+        });
       }
     }
   }
@@ -236,20 +301,31 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       hint: `use ${DEFAULT_SECURITY_POLICY} or a newer TransferSecurityPolicy-YYYY-MM`,
     });
   }
-  if (problems.length > 0) throw invalidInput(`${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
+  if (problems.length > 0)
+    throw invalidInput(
+      `${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      problems,
+    );
 
   const stackName = settings.stackName!;
   const fromProject = (p: string) => path.resolve(ctx.projectDir, p);
-  const usersDir = ctx.flags.usersDir !== undefined ? path.resolve(ctx.cwd, ctx.flags.usersDir)
-    : fromEnv.usersDir ?? fromProject(settings.usersDir ?? 'users');
-  const outDir = ctx.flags.outDir !== undefined ? path.resolve(ctx.cwd, ctx.flags.outDir)
-    : fromEnv.outDir ?? fromProject(settings.outDir ?? path.join('dist', 'gateway', ctx.envName ?? 'default'));
+  const usersDir =
+    ctx.flags.usersDir !== undefined
+      ? path.resolve(ctx.cwd, ctx.flags.usersDir)
+      : (fromEnv.usersDir ?? fromProject(settings.usersDir ?? 'users'));
+  const outDir =
+    ctx.flags.outDir !== undefined
+      ? path.resolve(ctx.cwd, ctx.flags.outDir)
+      : (fromEnv.outDir ??
+        fromProject(settings.outDir ?? path.join('dist', 'gateway', ctx.envName ?? 'default')));
 
   return {
     file: ctx.file,
     projectDir: ctx.projectDir,
     env: ctx.envName,
-    description: settings.description ?? `sftpgw gateway ${stackName}: Transfer Family SFTP server, KMS-encrypted S3 bucket, users`,
+    description:
+      settings.description ??
+      `sftpgw gateway ${stackName}: Transfer Family SFTP server, KMS-encrypted S3 bucket, users`,
     stackName,
     region: settings.region,
     usersDir,
@@ -258,7 +334,12 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     // The gateway tag comes first so a config tag of the same name cannot drop it silently.
     tags: { ...(settings.tags ?? {}), [GATEWAY_TAG]: stackName },
     dns: settings.dns
-      ? { domain: settings.dns.domain, hostname: settings.dns.hostname ?? 'sftp', hostedZoneId: settings.dns.hostedZoneId, ttl: settings.dns.ttl ?? 300 }
+      ? {
+          domain: settings.dns.domain,
+          hostname: settings.dns.hostname ?? 'sftp',
+          hostedZoneId: settings.dns.hostedZoneId,
+          ttl: settings.dns.ttl ?? 300,
+        }
       : null,
     server: { securityPolicy },
     buckets: {
@@ -269,7 +350,10 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
     },
     logs: { retentionDays: settings.logs?.retentionDays ?? 365 },
-    artifacts: { bucket: settings.artifacts?.bucket ?? null, prefix: settings.artifacts?.prefix ?? `sftpgw/${stackName}` },
+    artifacts: {
+      bucket: settings.artifacts?.bucket ?? null,
+      prefix: settings.artifacts?.prefix ?? `sftpgw/${stackName}`,
+    },
     deploy: {
       roleArn: settings.deploy?.roleArn ?? null,
       terminationProtection: settings.deploy?.terminationProtection ?? false,
@@ -277,26 +361,39 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       parameters: settings.deploy?.parameters ?? {},
     },
     iam: { permissionsBoundary: settings.iam?.permissionsBoundary ?? null },
-    outbound: settings.outbound?.enabled === false ? null : {
-      secretPrefix: settings.outbound?.secretPrefix ?? defaultSecretPrefix(stackName),
-      reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,
-      memorySize: settings.outbound?.memorySize ?? 512,
-      timeoutSeconds: settings.outbound?.timeoutSeconds ?? 300,
-      maxRetryAttempts: settings.outbound?.maxRetryAttempts ?? 2,
-      maxEventAgeSeconds: settings.outbound?.maxEventAgeSeconds ?? 3600,
-      stagingExpirationDays: settings.outbound?.stagingExpirationDays ?? 30,
-      alarms: alarmRecipients(settings.outbound),
-      vpc: settings.outbound?.vpc ?? null,
-    },
+    outbound:
+      settings.outbound?.enabled === false
+        ? null
+        : {
+            secretPrefix: settings.outbound?.secretPrefix ?? defaultSecretPrefix(stackName),
+            reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,
+            memorySize: settings.outbound?.memorySize ?? 512,
+            timeoutSeconds: settings.outbound?.timeoutSeconds ?? 300,
+            maxRetryAttempts: settings.outbound?.maxRetryAttempts ?? 2,
+            maxEventAgeSeconds: settings.outbound?.maxEventAgeSeconds ?? 3600,
+            stagingExpirationDays: settings.outbound?.stagingExpirationDays ?? 30,
+            alarms: alarmRecipients(settings.outbound),
+            vpc: settings.outbound?.vpc ?? null,
+          },
     waivers: [
       ...placedWaivers(top.validation?.waivers, ['validation', 'waivers'], ctx),
-      ...(ctx.envName !== undefined ? placedWaivers(environments?.[ctx.envName]?.validation?.waivers, ['environments', ctx.envName, 'validation', 'waivers'], ctx) : []),
+      ...(ctx.envName !== undefined
+        ? placedWaivers(
+            environments?.[ctx.envName]?.validation?.waivers,
+            ['environments', ctx.envName, 'validation', 'waivers'],
+            ctx,
+          )
+        : []),
     ],
   };
 }
 
 /** Waivers with where they are written, so a report can point at the waiver itself. */
-function placedWaivers(list: Waiver[] | undefined, keys: string[], ctx: ResolveContext): ConfigWaiver[] {
+function placedWaivers(
+  list: Waiver[] | undefined,
+  keys: string[],
+  ctx: ResolveContext,
+): ConfigWaiver[] {
   return (list ?? []).map((w, i) => {
     const line = ctx.lineOf?.([...keys, i]);
     return { ...w, field: [...keys, i].join('.'), ...(line !== undefined ? { line } : {}) };

@@ -3,7 +3,10 @@
 // error everywhere: a typo must not pass silently.
 import { defaultSecretPrefix } from '../../../shared/gateway-names.js';
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+];
 
 const bucketName = {
   type: 'string',
@@ -18,13 +21,23 @@ const settings = {
   stackName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' },
   region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
   usersDir: { type: 'string', minLength: 1 },
-  userStacks: { type: 'integer', minimum: 2, maximum: 200, description: 'put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack' },
+  userStacks: {
+    type: 'integer',
+    minimum: 2,
+    maximum: 200,
+    description:
+      'put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack',
+  },
   outDir: { type: 'string', minLength: 1 },
   tags: {
     type: 'object',
     maxProperties: 40,
     propertyNames: { pattern: '^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$' },
-    additionalProperties: { type: 'string', maxLength: 256, pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$' },
+    additionalProperties: {
+      type: 'string',
+      maxLength: 256,
+      pattern: '^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$',
+    },
   },
   dns: {
     type: ['object', 'null'],
@@ -32,8 +45,15 @@ const settings = {
     additionalProperties: false,
     required: ['domain', 'hostedZoneId'],
     properties: {
-      domain: { type: 'string', pattern: '^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$' },
-      hostname: { type: 'string', pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$', description: 'label in front of domain; default sftp' },
+      domain: {
+        type: 'string',
+        pattern: '^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
+      },
+      hostname: {
+        type: 'string',
+        pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
+        description: 'label in front of domain; default sftp',
+      },
       hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' },
       ttl: { type: 'integer', minimum: 60, maximum: 86400 },
     },
@@ -51,7 +71,10 @@ const settings = {
     properties: {
       gateway: bucketName,
       accessLogs: bucketName,
-      staging: { ...bucketName, description: 'outbound staging bucket; default <stack>-staging-<account>-<region>' },
+      staging: {
+        ...bucketName,
+        description: 'outbound staging bucket; default <stack>-staging-<account>-<region>',
+      },
       noncurrentVersionDays: { type: 'integer', minimum: 1, maximum: 3650 },
       accessLogExpirationDays: { type: 'integer', minimum: 1, maximum: 3650 },
     },
@@ -68,35 +91,84 @@ const settings = {
     description: 'the push function and its staging bucket (docs/outbound.md)',
     additionalProperties: false,
     properties: {
-      enabled: { type: 'boolean', description: 'default true; false leaves every outbound resource out' },
-      secretPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$', maxLength: 400, description: `destination secrets are <secretPrefix>/<key>; default ${defaultSecretPrefix('<stackName>')}` },
+      enabled: {
+        type: 'boolean',
+        description: 'default true; false leaves every outbound resource out',
+      },
+      secretPrefix: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$',
+        maxLength: 400,
+        description: `destination secrets are <secretPrefix>/<key>; default ${defaultSecretPrefix('<stackName>')}`,
+      },
       reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
       memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
-      timeoutSeconds: { type: 'integer', minimum: 30, maximum: 899, description: 'below the 900 s maximum; the handler stops 10 s before it' },
+      timeoutSeconds: {
+        type: 'integer',
+        minimum: 30,
+        maximum: 899,
+        description: 'below the 900 s maximum; the handler stops 10 s before it',
+      },
       maxRetryAttempts: { type: 'integer', minimum: 0, maximum: 2 },
       maxEventAgeSeconds: { type: 'integer', minimum: 60, maximum: 21600 },
-      stagingExpirationDays: { type: 'integer', minimum: 1, maximum: 3650, description: 'staged files expire after this many days' },
+      stagingExpirationDays: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 3650,
+        description: 'staged files expire after this many days',
+      },
       alarms: {
         type: 'object',
-        description: 'who the alarms notify; without anyone validate reports baseline/alarm-recipients',
+        description:
+          'who the alarms notify; without anyone validate reports baseline/alarm-recipients',
         additionalProperties: false,
         properties: {
-          emails: { type: 'array', maxItems: 20, uniqueItems: true, items: { ...email }, description: 'subscribed to the alarm topic (each confirms the e-mail AWS sends)' },
+          emails: {
+            type: 'array',
+            maxItems: 20,
+            uniqueItems: true,
+            items: { ...email },
+            description: 'subscribed to the alarm topic (each confirms the e-mail AWS sends)',
+          },
           topicArns: {
-            type: 'array', maxItems: 4, uniqueItems: true, description: 'existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack\'s topic',
-            items: { type: 'string', pattern: '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$' },
+            type: 'array',
+            maxItems: 4,
+            uniqueItems: true,
+            description:
+              "existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack's topic",
+            items: {
+              type: 'string',
+              pattern: '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$',
+            },
           },
         },
       },
-      alarmEmail: { ...email, type: ['string', 'null'], description: 'deprecated: use alarms.emails (still subscribed, with a warning)' },
+      alarmEmail: {
+        ...email,
+        type: ['string', 'null'],
+        description: 'deprecated: use alarms.emails (still subscribed, with a warning)',
+      },
       vpc: {
         type: ['object', 'null'],
-        description: 'run the function in these subnets, e.g. for a fixed egress address through a NAT gateway',
+        description:
+          'run the function in these subnets, e.g. for a fixed egress address through a NAT gateway',
         additionalProperties: false,
         required: ['subnetIds', 'securityGroupIds'],
         properties: {
-          subnetIds: { type: 'array', minItems: 1, maxItems: 16, uniqueItems: true, items: { type: 'string', pattern: '^subnet-[0-9a-f]{8,17}$' } },
-          securityGroupIds: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: { type: 'string', pattern: '^sg-[0-9a-f]{8,17}$' } },
+          subnetIds: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 16,
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^subnet-[0-9a-f]{8,17}$' },
+          },
+          securityGroupIds: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 5,
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^sg-[0-9a-f]{8,17}$' },
+          },
         },
       },
     },
@@ -108,27 +180,49 @@ const settings = {
       permissionsBoundary: {
         type: 'string',
         pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$',
-        description: 'managed policy ARN set as PermissionsBoundary on every role the templates create',
+        description:
+          'managed policy ARN set as PermissionsBoundary on every role the templates create',
       },
     },
   },
   artifacts: {
     type: 'object',
-    description: 'where sftpgw package/deploy upload the handler, child templates and large templates',
+    description:
+      'where sftpgw package/deploy upload the handler, child templates and large templates',
     additionalProperties: false,
     properties: {
-      bucket: { ...bucketName, description: 'artifact bucket (an existing bucket; --s3-bucket overrides)' },
-      prefix: { type: 'string', pattern: "^[A-Za-z0-9!_.*'()/-]*$", maxLength: 200, description: 'key prefix; default sftpgw/<stackName>' },
+      bucket: {
+        ...bucketName,
+        description: 'artifact bucket (an existing bucket; --s3-bucket overrides)',
+      },
+      prefix: {
+        type: 'string',
+        pattern: "^[A-Za-z0-9!_.*'()/-]*$",
+        maxLength: 200,
+        description: 'key prefix; default sftpgw/<stackName>',
+      },
     },
   },
   deploy: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      roleArn: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$', description: 'role CloudFormation assumes for the stack operations' },
+      roleArn: {
+        type: 'string',
+        pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$',
+        description: 'role CloudFormation assumes for the stack operations',
+      },
       terminationProtection: { type: 'boolean' },
-      capabilities: { type: 'array', uniqueItems: true, items: { enum: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] } },
-      parameters: { type: 'object', additionalProperties: { type: 'string' }, description: 'template parameter values' },
+      capabilities: {
+        type: 'array',
+        uniqueItems: true,
+        items: { enum: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] },
+      },
+      parameters: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        description: 'template parameter values',
+      },
     },
   },
   validation: {
@@ -137,7 +231,8 @@ const settings = {
     properties: {
       waivers: {
         type: 'array',
-        description: 'baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list',
+        description:
+          'baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list',
         items: {
           type: 'object',
           additionalProperties: false,
@@ -145,7 +240,12 @@ const settings = {
           properties: {
             rule: { type: 'string', pattern: '^baseline/[a-z0-9-]+$' },
             resource: { type: 'string', pattern: '^[A-Za-z0-9]{1,255}$' },
-            reason: { type: 'string', minLength: 10, maxLength: 500, description: 'why the protection is not needed here; shown in every report' },
+            reason: {
+              type: 'string',
+              minLength: 10,
+              maxLength: 500,
+              description: 'why the protection is not needed here; shown in every report',
+            },
           },
         },
       },
@@ -157,7 +257,11 @@ const settings = {
 function partial(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(partial);
   if (schema === null || typeof schema !== 'object') return schema;
-  return Object.fromEntries(Object.entries(schema).filter(([k]) => k !== 'required').map(([k, v]) => [k, partial(v)]));
+  return Object.fromEntries(
+    Object.entries(schema)
+      .filter(([k]) => k !== 'required')
+      .map(([k, v]) => [k, partial(v)]),
+  );
 }
 
 export const configSchema = {

@@ -11,12 +11,28 @@ export interface Settings {
   tags?: Record<string, string>;
   dns?: { domain: string; hostname?: string; hostedZoneId: string; ttl?: number } | null;
   server?: { securityPolicy?: string };
-  buckets?: { gateway?: string; accessLogs?: string; staging?: string; noncurrentVersionDays?: number; accessLogExpirationDays?: number };
+  buckets?: {
+    gateway?: string;
+    accessLogs?: string;
+    staging?: string;
+    noncurrentVersionDays?: number;
+    accessLogExpirationDays?: number;
+  };
   logs?: { retentionDays?: number };
-  outbound?: Partial<Omit<OutboundSettings, 'alarms' | 'vpc'>> & { enabled?: boolean; alarms?: Partial<OutboundSettings['alarms']>; alarmEmail?: string | null; vpc?: OutboundSettings['vpc'] };
+  outbound?: Partial<Omit<OutboundSettings, 'alarms' | 'vpc'>> & {
+    enabled?: boolean;
+    alarms?: Partial<OutboundSettings['alarms']>;
+    alarmEmail?: string | null;
+    vpc?: OutboundSettings['vpc'];
+  };
   iam?: { permissionsBoundary?: string };
   artifacts?: { bucket?: string; prefix?: string };
-  deploy?: { roleArn?: string; terminationProtection?: boolean; capabilities?: string[]; parameters?: Record<string, string> };
+  deploy?: {
+    roleArn?: string;
+    terminationProtection?: boolean;
+    capabilities?: string[];
+    parameters?: Record<string, string>;
+  };
   validation?: { waivers?: Waiver[] };
 }
 
@@ -68,14 +84,25 @@ export interface ResolvedConfig {
   tags: Record<string, string>;
   dns: { domain: string; hostname: string; hostedZoneId: string; ttl: number } | null;
   server: { securityPolicy: string };
-  buckets: { gateway: string | null; accessLogs: string | null; staging: string | null; noncurrentVersionDays: number; accessLogExpirationDays: number };
+  buckets: {
+    gateway: string | null;
+    accessLogs: string | null;
+    staging: string | null;
+    noncurrentVersionDays: number;
+    accessLogExpirationDays: number;
+  };
   logs: { retentionDays: number };
   /** null when outbound.enabled is false. */
   outbound: OutboundSettings | null;
   /** permissionsBoundary: set on every IAM role the templates create; null for none. */
   iam: { permissionsBoundary: string | null };
   artifacts: { bucket: string | null; prefix: string };
-  deploy: { roleArn: string | null; terminationProtection: boolean; capabilities: string[]; parameters: Record<string, string> };
+  deploy: {
+    roleArn: string | null;
+    terminationProtection: boolean;
+    capabilities: string[];
+    parameters: Record<string, string>;
+  };
   /** Top-level waivers, then the environment's. */
   waivers: ConfigWaiver[];
 }
@@ -97,12 +124,20 @@ export interface TemplateConfig {
 }
 
 /** codeKey: content-addressed S3 key of the packaged handler (see handler-artifact.ts). */
-export function templateConfig(c: ResolvedConfig, handler: { codeKey: string }, userStacks: TemplateConfig['userStacks'] = null): TemplateConfig {
+export function templateConfig(
+  c: ResolvedConfig,
+  handler: { codeKey: string },
+  userStacks: TemplateConfig['userStacks'] = null,
+): TemplateConfig {
   return {
     description: c.description,
     stackName: c.stackName,
     tags: c.tags,
-    dns: c.dns && { hostname: `${c.dns.hostname}.${c.dns.domain}`, hostedZoneId: c.dns.hostedZoneId, ttl: c.dns.ttl },
+    dns: c.dns && {
+      hostname: `${c.dns.hostname}.${c.dns.domain}`,
+      hostedZoneId: c.dns.hostedZoneId,
+      ttl: c.dns.ttl,
+    },
     server: c.server,
     buckets: c.buckets,
     logs: c.logs,

@@ -17,7 +17,11 @@
 // here.
 import { randomUUID } from 'node:crypto';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
-import type { CloudFormationApi, ChangeSetInfo, StackInfo } from '../../adapters/aws/cloudformation.js';
+import type {
+  CloudFormationApi,
+  ChangeSetInfo,
+  StackInfo,
+} from '../../adapters/aws/cloudformation.js';
 import { SftpgwError, type Problem } from '../errors.js';
 import { artifactKey, sha256, storeOnce } from '../package/package.js';
 import type { Reporter } from '../reporter.js';
@@ -105,11 +109,18 @@ interface ChangeSet {
 
 export type DeployResult =
   | { kind: 'no-changes'; stackName: string }
-  | { kind: 'executed'; stackName: string; status: string; plan: Plan; outputs: Record<string, string> }
+  | {
+      kind: 'executed';
+      stackName: string;
+      status: string;
+      plan: Plan;
+      outputs: Record<string, string>;
+    }
   | { kind: 'pending'; stackName: string; changeSetName: string; plan: Plan }
   | { kind: 'declined'; stackName: string; plan: Plan };
 
-const failed = (message: string, hint?: string, problems?: Problem[]) => new SftpgwError('failed', message, { hint, problems });
+const failed = (message: string, hint?: string, problems?: Problem[]) =>
+  new SftpgwError('failed', message, { hint, problems });
 
 function changeSetName(): string {
   return `${OURS}-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
@@ -122,25 +133,40 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
     const stack = await cfn.describeStack(req.stackName);
     const state = stackState(stack?.status);
     if (state === 'busy') {
-      reporter.progress(`stack ${req.stackName} is ${stack!.status} (another operation); waiting for it to finish`);
+      reporter.progress(
+        `stack ${req.stackName} is ${stack!.status} (another operation); waiting for it to finish`,
+      );
       await watchStack(deps, req.stackName, { since: new Date(clock.now()) });
       continue;
     }
     if (state === 'stuck') {
-      throw failed(`stack ${req.stackName} is ${stack!.status}${stack!.statusReason ? `: ${stack!.statusReason}` : ''}`,
+      throw failed(
+        `stack ${req.stackName} is ${stack!.status}${stack!.statusReason ? `: ${stack!.statusReason}` : ''}`,
         stack!.status === 'UPDATE_ROLLBACK_FAILED'
           ? 'fix the cause, then continue the rollback (aws cloudformation continue-update-rollback) before deploying again'
-          : 'it needs an operator: see its events in the CloudFormation console');
+          : 'it needs an operator: see its events in the CloudFormation console',
+      );
     }
     if (state === 'rollback-complete') {
       const why = `stack ${req.stackName} is ROLLBACK_COMPLETE: its creation failed and CloudFormation can only delete it`;
-      const go = req.recreateFailed === 'yes' || (req.recreateFailed === 'ask' && (await deps.confirm(`${why}. Delete it and create it again?`)));
-      if (!go) throw failed(why, 'run again with --recreate-failed to delete it and create it again (it holds no data: its creation never completed)');
+      const go =
+        req.recreateFailed === 'yes' ||
+        (req.recreateFailed === 'ask' &&
+          (await deps.confirm(`${why}. Delete it and create it again?`)));
+      if (!go)
+        throw failed(
+          why,
+          'run again with --recreate-failed to delete it and create it again (it holds no data: its creation never completed)',
+        );
       reporter.progress(`${why}; deleting it to create it again`);
       const since = new Date(clock.now());
       await cfn.deleteStack(req.stackName, req.roleArn);
       const { stack: after } = await watchStack(deps, req.stackName, { since });
-      if (after && stackState(after.status) !== 'absent') throw failed(`could not delete ${req.stackName}: it is ${after.status}`, 'delete it in the CloudFormation console, then deploy again');
+      if (after && stackState(after.status) !== 'absent')
+        throw failed(
+          `could not delete ${req.stackName}: it is ${after.status}`,
+          'delete it in the CloudFormation console, then deploy again',
+        );
       continue;
     }
     if (state === 'review') {
@@ -148,12 +174,20 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
       // --no-execute or an interrupted run): no resources. Clean it up and
       // create afresh, unless someone else's change set waits on it.
       await deleteStaleChangeSets(deps, req.stackName);
-      const others = (await cfn.listChangeSets(req.stackName))
-        .filter((c) => (c.stackName === undefined || c.stackName === req.stackName) && c.executionStatus === 'AVAILABLE');
+      const others = (await cfn.listChangeSets(req.stackName)).filter(
+        (c) =>
+          (c.stackName === undefined || c.stackName === req.stackName) &&
+          c.executionStatus === 'AVAILABLE',
+      );
       if (others.length > 0) {
-        throw failed(`stack ${req.stackName} is REVIEW_IN_PROGRESS with change set ${others.map((c) => c.name).join(', ')} waiting, not made by sftpgw`, 'execute or delete it first');
+        throw failed(
+          `stack ${req.stackName} is REVIEW_IN_PROGRESS with change set ${others.map((c) => c.name).join(', ')} waiting, not made by sftpgw`,
+          'execute or delete it first',
+        );
       }
-      reporter.progress(`removing the empty REVIEW_IN_PROGRESS stack ${req.stackName} left by an earlier change set`);
+      reporter.progress(
+        `removing the empty REVIEW_IN_PROGRESS stack ${req.stackName} left by an earlier change set`,
+      );
       const since = new Date(clock.now());
       await cfn.deleteStack(req.stackName, req.roleArn);
       await watchStack(deps, req.stackName, { since });
@@ -163,34 +197,57 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
   }
 }
 
-async function templateSource(req: ChangeSetRequest, deps: DeployDeps): Promise<{ templateBody?: string; templateUrl?: string }> {
+async function templateSource(
+  req: ChangeSetRequest,
+  deps: DeployDeps,
+): Promise<{ templateBody?: string; templateUrl?: string }> {
   const body = JSON.stringify(req.template);
   const bytes = Buffer.byteLength(body);
   if (bytes <= INLINE_TEMPLATE_LIMIT) return { templateBody: body };
   if (!deps.store) {
-    throw failed(`the template is ${bytes} bytes; CloudFormation takes at most ${INLINE_TEMPLATE_LIMIT} inline`, 'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket: larger templates (up to 1 MB) are uploaded and passed by URL');
+    throw failed(
+      `the template is ${bytes} bytes; CloudFormation takes at most ${INLINE_TEMPLATE_LIMIT} inline`,
+      'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket: larger templates (up to 1 MB) are uploaded and passed by URL',
+    );
   }
   const key = artifactKey(req.templatePrefix, `templates/${sha256(body)}.json`);
   await storeOnce(deps.store, key, Buffer.from(body), 'application/json');
-  deps.reporter.progress(`template is ${bytes} bytes: passed by URL (s3://${deps.store.bucket}/${key})`);
+  deps.reporter.progress(
+    `template is ${bytes} bytes: passed by URL (s3://${deps.store.bucket}/${key})`,
+  );
   return { templateUrl: deps.store.url(key) };
 }
 
-async function waitForChangeSet(deps: DeployDeps, stackName: string, name: string): Promise<ChangeSetInfo> {
+async function waitForChangeSet(
+  deps: DeployDeps,
+  stackName: string,
+  name: string,
+): Promise<ChangeSetInfo> {
   const { cfn, clock } = deps;
   const started = clock.now();
   for (;;) {
     const cs = await cfn.describeChangeSet(stackName, name);
     if (cs.status !== 'CREATE_PENDING' && cs.status !== 'CREATE_IN_PROGRESS') return cs;
-    if (clock.now() - started > clock.timeoutMs) throw failed(`change set ${name} is still ${cs.status}`, 'look at it in the CloudFormation console');
+    if (clock.now() - started > clock.timeoutMs)
+      throw failed(
+        `change set ${name} is still ${cs.status}`,
+        'look at it in the CloudFormation console',
+      );
     await clock.sleep(clock.pollMs);
   }
 }
 
-async function deployedTemplate(deps: DeployDeps, stackName: string, changeSetName?: string): Promise<CfnTemplate | undefined> {
+async function deployedTemplate(
+  deps: DeployDeps,
+  stackName: string,
+  changeSetName?: string,
+): Promise<CfnTemplate | undefined> {
   const text = await deps.cfn.getTemplate(stackName, changeSetName);
   if (text === undefined) return undefined;
-  const template = readTemplateText(text, changeSetName ? `change set ${changeSetName}` : `the deployed template of ${stackName}`);
+  const template = readTemplateText(
+    text,
+    changeSetName ? `change set ${changeSetName}` : `the deployed template of ${stackName}`,
+  );
   // AWS answers a change set's own template (GetTemplate with ChangeSetName).
   // moto ignores ChangeSetName: it answers the stack's current template, `{}`
   // for a stack that does not exist yet (REVIEW_IN_PROGRESS), where the plan
@@ -203,8 +260,13 @@ async function deployedTemplate(deps: DeployDeps, stackName: string, changeSetNa
 async function deleteStaleChangeSets(deps: DeployDeps, stackName: string): Promise<void> {
   const sets = await deps.cfn.listChangeSets(stackName);
   // Only this stack's (moto lists every stack's), and none already executed.
-  const stale = sets.filter((c) => c.description?.startsWith(OURS) && (c.stackName === undefined || c.stackName === stackName)
-    && c.executionStatus !== 'EXECUTE_COMPLETE' && c.executionStatus !== 'EXECUTE_IN_PROGRESS');
+  const stale = sets.filter(
+    (c) =>
+      c.description?.startsWith(OURS) &&
+      (c.stackName === undefined || c.stackName === stackName) &&
+      c.executionStatus !== 'EXECUTE_COMPLETE' &&
+      c.executionStatus !== 'EXECUTE_IN_PROGRESS',
+  );
   for (const s of stale) {
     deps.reporter.progress(`deleting stale change set ${s.name}`);
     await deps.cfn.deleteChangeSet(stackName, s.name);
@@ -212,14 +274,20 @@ async function deleteStaleChangeSets(deps: DeployDeps, stackName: string): Promi
 }
 
 /** Creates a change set from the request's template; undefined when there is nothing to change (the empty one is deleted). */
-async function createChangeSet(req: ChangeSetRequest, deps: DeployDeps, purpose: 'deploy' | 'diff'): Promise<ChangeSet | undefined> {
+async function createChangeSet(
+  req: ChangeSetRequest,
+  deps: DeployDeps,
+  purpose: 'deploy' | 'diff',
+): Promise<ChangeSet | undefined> {
   const { cfn, reporter } = deps;
   const stack = await readyStack(req, deps);
   const type = stack ? 'UPDATE' : 'CREATE';
   if (stack && purpose === 'deploy') await deleteStaleChangeSets(deps, req.stackName);
   const source = await templateSource(req, deps);
   const name = changeSetName();
-  reporter.progress(`creating ${type === 'CREATE' ? 'a CREATE' : 'an UPDATE'} change set for ${req.stackName}`);
+  reporter.progress(
+    `creating ${type === 'CREATE' ? 'a CREATE' : 'an UPDATE'} change set for ${req.stackName}`,
+  );
   await cfn.createChangeSet({
     stackName: req.stackName,
     changeSetName: name,
@@ -236,23 +304,50 @@ async function createChangeSet(req: ChangeSetRequest, deps: DeployDeps, purpose:
   if (info.status === 'FAILED') {
     await cfn.deleteChangeSet(req.stackName, name).catch(() => undefined);
     if (isNoChangeReason(info.statusReason)) return undefined;
-    throw failed(`CloudFormation refused the change set for ${req.stackName}: ${info.statusReason ?? 'no reason given'}`);
+    throw failed(
+      `CloudFormation refused the change set for ${req.stackName}: ${info.statusReason ?? 'no reason given'}`,
+    );
   }
-  return { stackName: req.stackName, name, type, info, next: { root: req.template, children: req.children ?? {} }, ours: true };
+  return {
+    stackName: req.stackName,
+    name,
+    type,
+    info,
+    next: { root: req.template, children: req.children ?? {} },
+    ours: true,
+  };
 }
 
 /** A change set an earlier run left: checked to be executable; its templates are read back when planned. */
 async function existingChangeSet(req: ExistingChangeSet, deps: DeployDeps): Promise<ChangeSet> {
-  const info = await deps.cfn.describeChangeSet(req.stackName, req.changeSetName).catch((err: Error) => {
-    if (!/ChangeSetNotFound|does not exist/i.test(`${err.name} ${err.message}`)) throw err;
-    throw failed(`no change set ${req.changeSetName} on stack ${req.stackName}: ${err.message}`, 'sftpgw deploy --no-execute prints the name of the change set it leaves');
-  });
-  if (info.status !== 'CREATE_COMPLETE' || (info.executionStatus !== undefined && info.executionStatus !== 'AVAILABLE')) {
-    throw failed(`change set ${req.changeSetName} cannot be executed: it is ${info.status}${info.executionStatus ? `/${info.executionStatus}` : ''}${info.statusReason ? ` (${info.statusReason})` : ''}`, 'create a new one with sftpgw deploy --no-execute');
+  const info = await deps.cfn
+    .describeChangeSet(req.stackName, req.changeSetName)
+    .catch((err: Error) => {
+      if (!/ChangeSetNotFound|does not exist/i.test(`${err.name} ${err.message}`)) throw err;
+      throw failed(
+        `no change set ${req.changeSetName} on stack ${req.stackName}: ${err.message}`,
+        'sftpgw deploy --no-execute prints the name of the change set it leaves',
+      );
+    });
+  if (
+    info.status !== 'CREATE_COMPLETE' ||
+    (info.executionStatus !== undefined && info.executionStatus !== 'AVAILABLE')
+  ) {
+    throw failed(
+      `change set ${req.changeSetName} cannot be executed: it is ${info.status}${info.executionStatus ? `/${info.executionStatus}` : ''}${info.statusReason ? ` (${info.statusReason})` : ''}`,
+      'create a new one with sftpgw deploy --no-execute',
+    );
   }
   const stack = await deps.cfn.describeStack(req.stackName);
   const type = stack !== undefined && stack.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
-  return { stackName: req.stackName, name: req.changeSetName, type, info, next: { children: {} }, ours: false };
+  return {
+    stackName: req.stackName,
+    name: req.changeSetName,
+    type,
+    info,
+    next: { children: {} },
+    ours: false,
+  };
 }
 
 /**
@@ -260,7 +355,11 @@ async function existingChangeSet(req: ExistingChangeSet, deps: DeployDeps): Prom
  * from their TemplateURL as CloudFormation will read them. The guard needs
  * every child: one it cannot read is an error, not a child left unchecked.
  */
-async function childTemplates(root: CfnTemplate, atHand: Record<string, CfnTemplate>, deps: DeployDeps): Promise<Record<string, CfnTemplate>> {
+async function childTemplates(
+  root: CfnTemplate,
+  atHand: Record<string, CfnTemplate>,
+  deps: DeployDeps,
+): Promise<Record<string, CfnTemplate>> {
   const out: Record<string, CfnTemplate> = {};
   for (const [id, r] of Object.entries(root.Resources)) {
     if (r.Type !== 'AWS::CloudFormation::Stack') continue;
@@ -269,8 +368,16 @@ async function childTemplates(root: CfnTemplate, atHand: Record<string, CfnTempl
       continue;
     }
     const url = (r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL;
-    if (typeof url !== 'string') throw failed(`${id}: its TemplateURL is not a plain URL, so the guard cannot look inside the child stack`, 'give AWS::CloudFormation::Stack resources a literal TemplateURL (sftpgw package writes one)');
-    if (!deps.templates) throw failed(`${id}: cannot read its template ${url}`, 'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket');
+    if (typeof url !== 'string')
+      throw failed(
+        `${id}: its TemplateURL is not a plain URL, so the guard cannot look inside the child stack`,
+        'give AWS::CloudFormation::Stack resources a literal TemplateURL (sftpgw package writes one)',
+      );
+    if (!deps.templates)
+      throw failed(
+        `${id}: cannot read its template ${url}`,
+        'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket',
+      );
     out[id] = readTemplateText(await deps.templates.read(url), `the template of ${id} (${url})`);
   }
   return out;
@@ -280,30 +387,57 @@ async function childTemplates(root: CfnTemplate, atHand: Record<string, CfnTempl
  * The plan of a change set, however it came: the deployed templates (root
  * and children) against the change set's. Used by deploy and diff alike.
  */
-async function planChangeSet(deps: DeployDeps, cs: ChangeSet, options: GuardOptions): Promise<Preview> {
-  const root = cs.next.root ?? (await deployedTemplate(deps, cs.stackName, cs.name)) ?? { Resources: {} };
+async function planChangeSet(
+  deps: DeployDeps,
+  cs: ChangeSet,
+  options: GuardOptions,
+): Promise<Preview> {
+  const root = cs.next.root ??
+    (await deployedTemplate(deps, cs.stackName, cs.name)) ?? { Resources: {} };
   // A creation has nothing to guard inside its children: they are read only for an update.
-  const next: StackTemplates = { root, children: cs.type === 'UPDATE' ? await childTemplates(root, cs.next.children, deps) : cs.next.children };
+  const next: StackTemplates = {
+    root,
+    children:
+      cs.type === 'UPDATE' ? await childTemplates(root, cs.next.children, deps) : cs.next.children,
+  };
   let deployed: StackTemplates | undefined;
   if (cs.type === 'UPDATE') {
     const deployedRoot = (await deployedTemplate(deps, cs.stackName)) ?? { Resources: {} };
-    deployed = { root: deployedRoot, children: await deployedChildren(deps, cs.stackName, deployedRoot) };
+    deployed = {
+      root: deployedRoot,
+      children: await deployedChildren(deps, cs.stackName, deployedRoot),
+    };
   }
   const plan = guard(planFacts({ changeSet: cs.info, deployed, next }), options);
-  return { stackName: cs.stackName, changeSetName: cs.name, changeSetType: cs.type, plan, deployed, next };
+  return {
+    stackName: cs.stackName,
+    changeSetName: cs.name,
+    changeSetType: cs.type,
+    plan,
+    deployed,
+    next,
+  };
 }
 
 /**
  * Creates a change set and works out what it does (sftpgw diff). Returns
  * undefined when there is nothing to change (the empty change set is deleted).
  */
-export async function createPreview(req: ChangeSetRequest, deps: DeployDeps, purpose: 'deploy' | 'diff'): Promise<Preview | undefined> {
+export async function createPreview(
+  req: ChangeSetRequest,
+  deps: DeployDeps,
+  purpose: 'deploy' | 'diff',
+): Promise<Preview | undefined> {
   const cs = await createChangeSet(req, deps, purpose);
   return cs && planChangeSet(deps, cs, req);
 }
 
 /** The deployed templates of the root's nested stacks, by logical id. */
-async function deployedChildren(deps: DeployDeps, stackName: string, root: CfnTemplate): Promise<Record<string, CfnTemplate>> {
+async function deployedChildren(
+  deps: DeployDeps,
+  stackName: string,
+  root: CfnTemplate,
+): Promise<Record<string, CfnTemplate>> {
   const out: Record<string, CfnTemplate> = {};
   for (const [id, r] of Object.entries(root.Resources)) {
     if (r.Type !== 'AWS::CloudFormation::Stack') continue;
@@ -315,24 +449,43 @@ async function deployedChildren(deps: DeployDeps, stackName: string, root: CfnTe
   return out;
 }
 
-async function executeAndWatch(deps: DeployDeps, req: { stackName: string; terminationProtection?: boolean }, name: string, plan: Plan): Promise<DeployResult> {
+async function executeAndWatch(
+  deps: DeployDeps,
+  req: { stackName: string; terminationProtection?: boolean },
+  name: string,
+  plan: Plan,
+): Promise<DeployResult> {
   const { cfn, clock, reporter } = deps;
   // Clocks differ: take events from a minute back, minus those already there.
   const since = new Date(clock.now() - 60_000);
-  const earlier = new Set((await cfn.stackEvents(req.stackName, since).catch(() => [])).map((e) => e.id));
+  const earlier = new Set(
+    (await cfn.stackEvents(req.stackName, since).catch(() => [])).map((e) => e.id),
+  );
   reporter.progress(`executing change set ${name}`);
   await cfn.executeChangeSet(req.stackName, name, randomUUID());
   const { stack, events } = await watchStack(deps, req.stackName, { since, earlier });
   const status = stack?.status ?? 'DELETE_COMPLETE';
   if (!succeeded(status) || !stack) {
     const causes = rootCauses(events, req.stackName);
-    throw failed(`deploying ${req.stackName} failed: the stack is ${status}`,
-      status === 'ROLLBACK_COMPLETE' ? 'fix the cause, then deploy again with --recreate-failed (a failed creation can only be deleted)' : 'fix the cause and deploy again',
-      causes.map((e) => ({ field: e.logicalId, message: `${e.status}: ${e.reason ?? 'no reason given'}` })));
+    throw failed(
+      `deploying ${req.stackName} failed: the stack is ${status}`,
+      status === 'ROLLBACK_COMPLETE'
+        ? 'fix the cause, then deploy again with --recreate-failed (a failed creation can only be deleted)'
+        : 'fix the cause and deploy again',
+      causes.map((e) => ({
+        field: e.logicalId,
+        message: `${e.status}: ${e.reason ?? 'no reason given'}`,
+      })),
+    );
   }
-  if (req.terminationProtection !== undefined && stack.terminationProtection !== req.terminationProtection) {
+  if (
+    req.terminationProtection !== undefined &&
+    stack.terminationProtection !== req.terminationProtection
+  ) {
     await cfn.setTerminationProtection(req.stackName, req.terminationProtection!);
-    reporter.progress(`termination protection ${req.terminationProtection ? 'enabled' : 'disabled'}`);
+    reporter.progress(
+      `termination protection ${req.terminationProtection ? 'enabled' : 'disabled'}`,
+    );
   }
   return { kind: 'executed', stackName: req.stackName, status, plan, outputs: stack.outputs };
 }
@@ -342,8 +495,15 @@ async function executeAndWatch(deps: DeployDeps, req: { stackName: string; termi
  * `--no-execute` left (`deploy --execute NAME`): one path from the change set
  * on — plan, guard, execute — whichever way it came.
  */
-export async function deploy(req: DeployRequest, deps: DeployDeps, show: (p: Preview) => void): Promise<DeployResult> {
-  const cs = 'changeSetName' in req ? await existingChangeSet(req, deps) : await createChangeSet(req, deps, 'deploy');
+export async function deploy(
+  req: DeployRequest,
+  deps: DeployDeps,
+  show: (p: Preview) => void,
+): Promise<DeployResult> {
+  const cs =
+    'changeSetName' in req
+      ? await existingChangeSet(req, deps)
+      : await createChangeSet(req, deps, 'deploy');
   if (!cs) return { kind: 'no-changes', stackName: req.stackName };
   const preview = await planChangeSet(deps, cs, req);
   show(preview);
@@ -357,8 +517,12 @@ export async function deploy(req: DeployRequest, deps: DeployDeps, show: (p: Pre
     await discard();
     throw refusal(plan, cs.stackName);
   }
-  if (req.execute === 'no') return { kind: 'pending', stackName: cs.stackName, changeSetName: cs.name, plan };
-  if (req.execute === 'ask' && !(await deps.confirm(`Execute change set ${cs.name} on ${cs.stackName}?`))) {
+  if (req.execute === 'no')
+    return { kind: 'pending', stackName: cs.stackName, changeSetName: cs.name, plan };
+  if (
+    req.execute === 'ask' &&
+    !(await deps.confirm(`Execute change set ${cs.name} on ${cs.stackName}?`))
+  ) {
     await discard();
     return { kind: 'declined', stackName: cs.stackName, plan };
   }

@@ -52,25 +52,34 @@ export function guard(facts: PlanFacts, options: GuardOptions): Plan {
   const allowMoves = options.allowUserMoves ?? false;
   const moved = new Set((facts.moves ?? []).map((m) => m.userName));
   // Changes inside child stacks are judged by their qualified id, Child/Id.
-  const all = [...facts.changes, ...(facts.nested ?? []).flatMap((n) => n.changes.map((c) => ({ ...c, logicalId: `${n.stack}/${c.logicalId}` })))];
+  const all = [
+    ...facts.changes,
+    ...(facts.nested ?? []).flatMap((n) =>
+      n.changes.map((c) => ({ ...c, logicalId: `${n.stack}/${c.logicalId}` })),
+    ),
+  ];
   const plan: Plan = {
     changes: facts.changes,
     refused: all.filter((c) => needsAllowance(c) && !allowed.has(c.logicalId)),
     // A user that moves is not removed: it shows up in `moves`.
-    removedUsers: all.filter((c) => c.action === 'remove' && isUser(c) && !moved.has(c.userName ?? '')),
+    removedUsers: all.filter(
+      (c) => c.action === 'remove' && isUser(c) && !moved.has(c.userName ?? ''),
+    ),
   };
   if (facts.nested === undefined) return plan;
   return {
     ...plan,
     nested: facts.nested,
-    moves: allowMoves ? [] : facts.moves ?? [],
+    moves: allowMoves ? [] : (facts.moves ?? []),
     placementChange: allowMoves ? undefined : facts.placementChange,
   };
 }
 
 /** Whether the guard refuses the plan. */
 export function isRefused(plan: Plan): boolean {
-  return plan.refused.length > 0 || (plan.moves?.length ?? 0) > 0 || plan.placementChange !== undefined;
+  return (
+    plan.refused.length > 0 || (plan.moves?.length ?? 0) > 0 || plan.placementChange !== undefined
+  );
 }
 
 /** The flags that would let a deploy through the refused replacements. */
@@ -83,15 +92,28 @@ export function refusal(plan: Plan, stackName: string): SftpgwError {
   const moves = plan.moves ?? [];
   if (plan.refused.length === 0 && (moves.length > 0 || plan.placementChange)) {
     const p = plan.placementChange;
-    const problems: Problem[] = moves.slice(0, 10).map((m) => ({ field: m.userName, message: `${m.from} → ${m.to}` }));
+    const problems: Problem[] = moves
+      .slice(0, 10)
+      .map((m) => ({ field: m.userName, message: `${m.from} → ${m.to}` }));
     if (moves.length > 10) problems.push({ field: '…', message: `and ${moves.length - 10} more` });
-    return new SftpgwError('failed', `refused: the change to ${stackName} would move ${moves.length} SFTP user${moves.length === 1 ? '' : 's'} between stacks${p ? ` (userStacks ${p.from || 'unset'} → ${p.to || 'unset'})` : ''}`, {
-      hint: 'a Transfer user moved between stacks is created in the new stack while the old one still holds its name: the deploy fails or the user is dropped. Nothing was changed. To change the layout on purpose, follow docs/users.md#many-users-child-stacks of sftpgw (two deploys) and pass --allow-user-moves',
-      problems,
-    });
+    return new SftpgwError(
+      'failed',
+      `refused: the change to ${stackName} would move ${moves.length} SFTP user${moves.length === 1 ? '' : 's'} between stacks${p ? ` (userStacks ${p.from || 'unset'} → ${p.to || 'unset'})` : ''}`,
+      {
+        hint: 'a Transfer user moved between stacks is created in the new stack while the old one still holds its name: the deploy fails or the user is dropped. Nothing was changed. To change the layout on purpose, follow docs/users.md#many-users-child-stacks of sftpgw (two deploys) and pass --allow-user-moves',
+        problems,
+      },
+    );
   }
-  return new SftpgwError('failed', `refused: the change to ${stackName} would replace or delete ${plan.refused.length} stateful resource${plan.refused.length === 1 ? '' : 's'}`, {
-    hint: `nothing was changed. If this is intended, allow each one: ${allowReplaceFlags(plan)}`,
-    problems: plan.refused.map((c) => ({ field: c.logicalId, message: `${c.type} would be ${c.action === 'remove' ? 'deleted' : `replaced (${c.why})`}` })),
-  });
+  return new SftpgwError(
+    'failed',
+    `refused: the change to ${stackName} would replace or delete ${plan.refused.length} stateful resource${plan.refused.length === 1 ? '' : 's'}`,
+    {
+      hint: `nothing was changed. If this is intended, allow each one: ${allowReplaceFlags(plan)}`,
+      problems: plan.refused.map((c) => ({
+        field: c.logicalId,
+        message: `${c.type} would be ${c.action === 'remove' ? 'deleted' : `replaced (${c.why})`}`,
+      })),
+    },
+  );
 }

@@ -25,7 +25,10 @@ export interface TemplateInput {
   source: string;
 }
 
-export async function templateInput(opts: TemplateInputOptions, deps: SynthesizeDeps): Promise<TemplateInput> {
+export async function templateInput(
+  opts: TemplateInputOptions,
+  deps: SynthesizeDeps,
+): Promise<TemplateInput> {
   const config = await loadConfig(opts, deps.reporter);
   const cwd = opts.cwd ?? process.cwd();
   let file: string;
@@ -33,7 +36,9 @@ export async function templateInput(opts: TemplateInputOptions, deps: Synthesize
     file = path.resolve(cwd, opts.templateFile);
   } else {
     const built = await build({ ...opts, format: 'json' }, deps);
-    file = built.files.find((f) => path.basename(f) === 'template.json') ?? path.join(built.outDir, 'template.json');
+    file =
+      built.files.find((f) => path.basename(f) === 'template.json') ??
+      path.join(built.outDir, 'template.json');
     deps.reporter.progress(`built ${displayPath(file, cwd)}`);
   }
   const { template } = await readTemplateFile(file, displayPath(file, cwd));

@@ -11,7 +11,14 @@ import { guard, isStateful } from './guard.js';
 import { templateDiff } from './template-diff.js';
 import type { Plan, PlanFacts, PlannedChange, StackTemplates } from './types.js';
 
-export type { Plan, PlanFacts, PlacementChange, PlannedChange, StackTemplates, UserMove } from './types.js';
+export type {
+  Plan,
+  PlanFacts,
+  PlacementChange,
+  PlannedChange,
+  StackTemplates,
+  UserMove,
+} from './types.js';
 
 type Resource = CfnTemplate['Resources'][string];
 
@@ -25,12 +32,18 @@ function pointerGet(obj: unknown, pointer: string): unknown {
 }
 
 /** Why the resource would be replaced going from `before` to `after`, if it would. */
-export function replacementReason(before: { Type: string; Properties?: unknown }, after: { Type: string; Properties?: unknown }): string | undefined {
+export function replacementReason(
+  before: { Type: string; Properties?: unknown },
+  after: { Type: string; Properties?: unknown },
+): string | undefined {
   if (before.Type !== after.Type) return `type changes from ${before.Type} to ${after.Type}`;
   const createOnly = typeInfo(after.Type)?.createOnly ?? [];
   const changed = createOnly.filter((p) => {
     const path = p.replace(/^\/properties/, '');
-    return !isDeepStrictEqual(pointerGet(before.Properties ?? {}, path), pointerGet(after.Properties ?? {}, path));
+    return !isDeepStrictEqual(
+      pointerGet(before.Properties ?? {}, path),
+      pointerGet(after.Properties ?? {}, path),
+    );
   });
   if (changed.length === 0) return undefined;
   const names = changed.map((p) => p.replace(/^\/properties\//, '').replace(/\//g, '.'));
@@ -77,9 +90,19 @@ export function plannedChange(f: ChangeFacts): PlannedChange {
   return change;
 }
 
-const ACTION: Record<string, PlannedChange['action']> = { Add: 'add', Modify: 'modify', Remove: 'remove', Import: 'add', Dynamic: 'modify' };
+const ACTION: Record<string, PlannedChange['action']> = {
+  Add: 'add',
+  Modify: 'modify',
+  Remove: 'remove',
+  Import: 'add',
+  Dynamic: 'modify',
+};
 
-function fromChangeSet(c: ResourceChange, deployed: CfnTemplate | undefined, next: CfnTemplate): PlannedChange {
+function fromChangeSet(
+  c: ResourceChange,
+  deployed: CfnTemplate | undefined,
+  next: CfnTemplate,
+): PlannedChange {
   return plannedChange({
     action: ACTION[c.action] ?? 'modify',
     logicalId: c.logicalId,
@@ -92,12 +115,14 @@ function fromChangeSet(c: ResourceChange, deployed: CfnTemplate | undefined, nex
 
 /** A child stack's changes, from its deployed and new templates (CloudFormation lists none inside child stacks). */
 function childChanges(before: CfnTemplate, after: CfnTemplate): PlannedChange[] {
-  return templateDiff(before, after).map((d) => plannedChange({
-    action: d.kind === 'added' ? 'add' : d.kind === 'removed' ? 'remove' : 'modify',
-    logicalId: d.logicalId,
-    before: before.Resources[d.logicalId],
-    after: after.Resources[d.logicalId],
-  }));
+  return templateDiff(before, after).map((d) =>
+    plannedChange({
+      action: d.kind === 'added' ? 'add' : d.kind === 'removed' ? 'remove' : 'modify',
+      logicalId: d.logicalId,
+      before: before.Resources[d.logicalId],
+      after: after.Resources[d.logicalId],
+    }),
+  );
 }
 
 const ROOT = '(root stack)';
@@ -106,10 +131,11 @@ const ROOT = '(root stack)';
 export function usersByStack(t: StackTemplates): Map<string, string> {
   const out = new Map<string, string>();
   const collect = (template: CfnTemplate, where: string) => {
-    for (const r of Object.values(template.Resources ?? {})) if (r.Type === 'AWS::Transfer::User') {
-      const n = userName(r);
-      if (n) out.set(n, where);
-    }
+    for (const r of Object.values(template.Resources ?? {}))
+      if (r.Type === 'AWS::Transfer::User') {
+        const n = userName(r);
+        if (n) out.set(n, where);
+      }
   };
   collect(t.root, ROOT);
   for (const [id, child] of Object.entries(t.children)) collect(child, id);
@@ -146,20 +172,34 @@ export function planFacts({ changeSet, deployed, next }: PlanInput): PlanFacts {
     if (change.replacement) changes.push(change);
   }
   const nested: Array<{ stack: string; changes: PlannedChange[] }> = [];
-  for (const stack of [...new Set([...Object.keys(deployed.children), ...Object.keys(next.children)])].sort()) {
-    const inChild = childChanges(deployed.children[stack] ?? { Resources: {} }, next.children[stack] ?? { Resources: {} });
+  for (const stack of [
+    ...new Set([...Object.keys(deployed.children), ...Object.keys(next.children)]),
+  ].sort()) {
+    const inChild = childChanges(
+      deployed.children[stack] ?? { Resources: {} },
+      next.children[stack] ?? { Resources: {} },
+    );
     if (inChild.length > 0) nested.push({ stack, changes: inChild });
   }
   const beforeUsers = usersByStack(deployed);
   const afterUsers = usersByStack(next);
-  const moves = [...afterUsers].filter(([n, to]) => beforeUsers.has(n) && beforeUsers.get(n) !== to).map(([n, to]) => ({ userName: n, from: beforeUsers.get(n)!, to }));
+  const moves = [...afterUsers]
+    .filter(([n, to]) => beforeUsers.has(n) && beforeUsers.get(n) !== to)
+    .map(([n, to]) => ({ userName: n, from: beforeUsers.get(n)!, to }));
   const from = placementOf(deployed.root);
   const to = placementOf(next.root);
-  return { changes, nested, moves, placementChange: from !== to && beforeUsers.size > 0 ? { from, to } : undefined };
+  return {
+    changes,
+    nested,
+    moves,
+    placementChange: from !== to && beforeUsers.size > 0 ? { from, to } : undefined,
+  };
 }
 
 /** The plan for a stack that does not exist yet (diff): everything is added, nothing to guard. */
 export function creationPlan(next: CfnTemplate): Plan {
-  const changes = Object.entries(next.Resources).map(([id, r]) => plannedChange({ action: 'add', logicalId: id, after: r }));
+  const changes = Object.entries(next.Resources).map(([id, r]) =>
+    plannedChange({ action: 'add', logicalId: id, after: r }),
+  );
   return guard({ changes }, { allowReplace: [] });
 }

@@ -33,7 +33,12 @@ export function settled(status: string): boolean {
 
 /** The operation this tool started ended as asked. */
 export function succeeded(status: string): boolean {
-  return status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE' || status === 'IMPORT_COMPLETE' || status === 'DELETE_COMPLETE';
+  return (
+    status === 'CREATE_COMPLETE' ||
+    status === 'UPDATE_COMPLETE' ||
+    status === 'IMPORT_COMPLETE' ||
+    status === 'DELETE_COMPLETE'
+  );
 }
 
 /** A resource event that says why something failed. */
@@ -43,7 +48,9 @@ export function isFailureEvent(status: string): boolean {
 
 /** Failures that are consequences of another failure, not causes. */
 export function isCascade(reason: string | undefined): boolean {
-  return /cancell?ed|The following resource\(s\) failed|rollback requested by user/i.test(reason ?? '');
+  return /cancell?ed|The following resource\(s\) failed|rollback requested by user/i.test(
+    reason ?? '',
+  );
 }
 
 /** The change set had nothing to do: CloudFormation reports it as FAILED. */

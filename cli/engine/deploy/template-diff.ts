@@ -43,13 +43,17 @@ export function isListChange(d: Difference): d is ListChange {
   return 'items' in d;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Ref and Fn::* are values, not objects to walk into: `{"Ref":"A"} → {"Ref":"B"}` reads better than `.Ref: "A" → "B"`. */
 function isIntrinsic(v: unknown): boolean {
   if (!isObject(v)) return false;
   const keys = Object.keys(v);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
+  return (
+    keys.length === 1 &&
+    (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'))
+  );
 }
 
 interface PolicyParts {
@@ -58,7 +62,9 @@ interface PolicyParts {
   rest: unknown;
 }
 
-function documentParts(doc: unknown): { statements: unknown[]; rest: Record<string, unknown> } | undefined {
+function documentParts(
+  doc: unknown,
+): { statements: unknown[]; rest: Record<string, unknown> } | undefined {
   if (!isObject(doc) || !('Statement' in doc)) return undefined;
   const { Statement, ...rest } = doc;
   return { statements: Array.isArray(Statement) ? Statement : [Statement], rest };
@@ -82,7 +88,12 @@ function policyParts(v: unknown): PolicyParts | undefined {
     const sub = v['Fn::Sub'];
     const [text, vars] = Array.isArray(sub) ? sub : [sub, undefined];
     const parts = policyParts(text);
-    return parts && { statements: parts.statements, rest: { ...(parts.rest as object), 'Fn::Sub variables': vars } };
+    return (
+      parts && {
+        statements: parts.statements,
+        rest: { ...(parts.rest as object), 'Fn::Sub variables': vars },
+      }
+    );
   }
   return documentParts(v);
 }
@@ -92,8 +103,14 @@ const IDENTITY_KEYS = ['Key', 'PolicyName', 'Id', 'Name'];
 
 /** The key every element of both lists has, unique within each list, if any. */
 function identityKey(a: unknown[], b: unknown[]): string | undefined {
-  const unique = (xs: unknown[], k: string) => new Set(xs.map((x) => (x as Record<string, unknown>)[k])).size === xs.length;
-  return IDENTITY_KEYS.find((k) => [...a, ...b].every((x) => isObject(x) && typeof x[k] === 'string') && unique(a, k) && unique(b, k));
+  const unique = (xs: unknown[], k: string) =>
+    new Set(xs.map((x) => (x as Record<string, unknown>)[k])).size === xs.length;
+  return IDENTITY_KEYS.find(
+    (k) =>
+      [...a, ...b].every((x) => isObject(x) && typeof x[k] === 'string') &&
+      unique(a, k) &&
+      unique(b, k),
+  );
 }
 
 /** Elements of `a` not matched by one in `b` (each match used once). */
@@ -116,13 +133,16 @@ export function valueDifferences(path: string, before: unknown, after: unknown):
     const out: Difference[] = [];
     const removed = missingFrom(pa.statements, pb.statements);
     const added = missingFrom(pb.statements, pa.statements);
-    if (removed.length > 0 || added.length > 0) out.push({ path, items: 'statements', removed, added });
-    if (!isDeepStrictEqual(pa.rest, pb.rest)) out.push(...valueDifferences(`${path} (besides the statements)`, pa.rest, pb.rest));
+    if (removed.length > 0 || added.length > 0)
+      out.push({ path, items: 'statements', removed, added });
+    if (!isDeepStrictEqual(pa.rest, pb.rest))
+      out.push(...valueDifferences(`${path} (besides the statements)`, pa.rest, pb.rest));
     // Same statements in another order: still a change CloudFormation makes.
     return out.length > 0 ? out : [{ path, before, after }];
   }
   if (isObject(before) && isObject(after) && !isIntrinsic(before) && !isIntrinsic(after)) {
-    return [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()
+    return [...new Set([...Object.keys(before), ...Object.keys(after)])]
+      .sort()
       .flatMap((k) => valueDifferences(`${path}.${k}`, before[k], after[k]));
   }
   if (Array.isArray(before) && Array.isArray(after)) {
@@ -134,15 +154,26 @@ export function valueDifferences(path: string, before: unknown, after: unknown):
       const inBefore = new Set(before.map(id));
       const removed = before.filter((x) => !inAfter.has(id(x)));
       const added = after.filter((x) => !inBefore.has(id(x)));
-      const out: Difference[] = removed.length > 0 || added.length > 0 ? [{ path, items: 'elements', removed, added }] : [];
-      for (const x of before) if (inAfter.has(id(x))) out.push(...valueDifferences(`${path}[${key}=${id(x)}]`, x, inAfter.get(id(x))));
+      const out: Difference[] =
+        removed.length > 0 || added.length > 0 ? [{ path, items: 'elements', removed, added }] : [];
+      for (const x of before)
+        if (inAfter.has(id(x)))
+          out.push(...valueDifferences(`${path}[${key}=${id(x)}]`, x, inAfter.get(id(x))));
       return out.length > 0 ? out : [{ path, before, after }];
     }
     const removed = missingFrom(before, after);
     const added = missingFrom(after, before);
-    return removed.length > 0 || added.length > 0 ? [{ path, items: 'elements', removed, added }] : [{ path, before, after }];
+    return removed.length > 0 || added.length > 0
+      ? [{ path, items: 'elements', removed, added }]
+      : [{ path, before, after }];
   }
-  return [{ path, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }) }];
+  return [
+    {
+      path,
+      ...(before === undefined ? {} : { before }),
+      ...(after === undefined ? {} : { after }),
+    },
+  ];
 }
 
 function userName(r: { Type?: string; Properties?: unknown } | undefined): string | undefined {
@@ -151,14 +182,21 @@ function userName(r: { Type?: string; Properties?: unknown } | undefined): strin
 }
 
 /** What differs between the deployed and the new template, resource by resource. */
-export function templateDiff(deployed: CfnTemplate | undefined, next: CfnTemplate): TemplateDifference[] {
+export function templateDiff(
+  deployed: CfnTemplate | undefined,
+  next: CfnTemplate,
+): TemplateDifference[] {
   const before = deployed?.Resources ?? {};
   const out: TemplateDifference[] = [];
   for (const id of [...new Set([...Object.keys(before), ...Object.keys(next.Resources)])].sort()) {
     const a = before[id] as Record<string, unknown> | undefined;
     const b = next.Resources[id] as Record<string, unknown> | undefined;
     const r = (b ?? a)!;
-    const base = { logicalId: id, type: String(r.Type ?? ''), ...(userName(b ?? a) ? { userName: userName(b ?? a) } : {}) };
+    const base = {
+      logicalId: id,
+      type: String(r.Type ?? ''),
+      ...(userName(b ?? a) ? { userName: userName(b ?? a) } : {}),
+    };
     if (!a) out.push({ ...base, kind: 'added', paths: [], changes: [] });
     else if (!b) out.push({ ...base, kind: 'removed', paths: [], changes: [] });
     else if (!isDeepStrictEqual(a, b)) {

@@ -3,7 +3,11 @@
 // cascade of cancellations after. Throttling is not handled here: the
 // CloudFormation client retries throttled calls itself, patiently enough for
 // an hour of polling (cli/adapters/aws/retry.ts).
-import type { CloudFormationApi, StackEvent, StackInfo } from '../../adapters/aws/cloudformation.js';
+import type {
+  CloudFormationApi,
+  StackEvent,
+  StackInfo,
+} from '../../adapters/aws/cloudformation.js';
 import { SftpgwError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { isCascade, isFailureEvent, settled } from './stack-status.js';
@@ -47,16 +51,24 @@ export interface WatchOptions {
  * Waits until the stack's operation settles, reporting each new event, and
  * returns the final state and the events of this operation (oldest first).
  */
-export async function watchStack(deps: WatchDeps, stackName: string, { since, earlier = new Set() }: WatchOptions): Promise<{ stack: StackInfo | undefined; events: StackEvent[] }> {
+export async function watchStack(
+  deps: WatchDeps,
+  stackName: string,
+  { since, earlier = new Set() }: WatchOptions,
+): Promise<{ stack: StackInfo | undefined; events: StackEvent[] }> {
   const { cfn, clock, reporter } = deps;
   const seen = new Set<string>(earlier);
   const events: StackEvent[] = [];
   const started = clock.now();
   for (;;) {
-    const fresh = (await cfn.stackEvents(stackName, since).catch((err: Error) => {
-      if (/does not exist/i.test(err.message)) return [];
-      throw err;
-    })).filter((e) => !seen.has(e.id)).reverse();
+    const fresh = (
+      await cfn.stackEvents(stackName, since).catch((err: Error) => {
+        if (/does not exist/i.test(err.message)) return [];
+        throw err;
+      })
+    )
+      .filter((e) => !seen.has(e.id))
+      .reverse();
     for (const e of fresh) {
       seen.add(e.id);
       events.push(e);
@@ -65,7 +77,13 @@ export async function watchStack(deps: WatchDeps, stackName: string, { since, ea
     const stack = await cfn.describeStack(stackName);
     if (!stack || settled(stack.status)) return { stack, events };
     if (clock.now() - started > clock.timeoutMs) {
-      throw new SftpgwError('failed', `stack ${stackName} is still ${stack.status} after ${Math.round(clock.timeoutMs / 60000)} minutes`, { hint: 'watch it in the CloudFormation console; run sftpgw deploy again when it has settled' });
+      throw new SftpgwError(
+        'failed',
+        `stack ${stackName} is still ${stack.status} after ${Math.round(clock.timeoutMs / 60000)} minutes`,
+        {
+          hint: 'watch it in the CloudFormation console; run sftpgw deploy again when it has settled',
+        },
+      );
     }
     await clock.sleep(clock.pollMs);
   }
@@ -74,6 +92,10 @@ export async function watchStack(deps: WatchDeps, stackName: string, { since, ea
 /** The failures that caused the others: failed events whose reason is not a cancellation. */
 export function rootCauses(events: StackEvent[], stackName: string): StackEvent[] {
   const failed = events.filter((e) => isFailureEvent(e.status));
-  const causes = failed.filter((e) => !isCascade(e.reason) && !(e.logicalId === stackName && e.resourceType === 'AWS::CloudFormation::Stack'));
+  const causes = failed.filter(
+    (e) =>
+      !isCascade(e.reason) &&
+      !(e.logicalId === stackName && e.resourceType === 'AWS::CloudFormation::Stack'),
+  );
   return (causes.length > 0 ? causes : failed).slice(0, 5);
 }

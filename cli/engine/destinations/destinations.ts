@@ -6,12 +6,27 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Deletion, SecretInfo, SecretStoreApi } from '../../adapters/aws/secrets.js';
-import { DestinationError, parseDestination, type Destination } from '../../../shared/destination/parse-secret.js';
+import {
+  DestinationError,
+  parseDestination,
+  type Destination,
+} from '../../../shared/destination/parse-secret.js';
 import type { DestinationSecret } from '../../../shared/destination/secret-schema.js';
 import { fingerprint } from '../../../shared/ssh/host-keys.js';
-import { algorithmsOf, HOST_KEY_FAMILIES, keyTypeOf, REFUSED_ALGORITHMS, rsaOnlyWithSha1 } from '../../../shared/ssh/host-key-algorithms.js';
+import {
+  algorithmsOf,
+  HOST_KEY_FAMILIES,
+  keyTypeOf,
+  REFUSED_ALGORITHMS,
+  rsaOnlyWithSha1,
+} from '../../../shared/ssh/host-key-algorithms.js';
 import { probeHostKey } from '../../../shared/ssh/host-key-probe.js';
-import { closeQuietly, connectSftp, type SftpConnection, type SftpTarget } from '../../../shared/sftp/connect.js';
+import {
+  closeQuietly,
+  connectSftp,
+  type SftpConnection,
+  type SftpTarget,
+} from '../../../shared/sftp/connect.js';
 import { DEFAULT_TUNING, push } from '../../../shared/sftp/push.js';
 import { DESTINATION_KEY_PATTERN } from '../../../shared/destination/staging-key.js';
 import { destinationSecretName, GATEWAY_TAG } from '../../../shared/gateway-names.js';
@@ -19,7 +34,10 @@ import { invalidInput, SftpgwError, usageError } from '../errors.js';
 
 export function checkKey(key: string): void {
   if (!DESTINATION_KEY_PATTERN.test(key)) {
-    throw usageError(`"${key}" is not a destination key`, `use ${DESTINATION_KEY_PATTERN.source}: it is the first folder of staged files (<key>/<file>)`);
+    throw usageError(
+      `"${key}" is not a destination key`,
+      `use ${DESTINATION_KEY_PATTERN.source}: it is the first folder of staged files (<key>/<file>)`,
+    );
   }
 }
 
@@ -29,10 +47,13 @@ export function checkedDestination(name: string, secret: DestinationSecret): Des
     return parseDestination(name, JSON.stringify(secret));
   } catch (err) {
     if (err instanceof DestinationError) {
-      throw invalidInput(`the destination ${name} is not valid`, err.problems.map((p) => {
-        const [field, ...rest] = p.split(': ');
-        return rest.length ? { field: flagOf(field), message: rest.join(': ') } : { message: p };
-      }));
+      throw invalidInput(
+        `the destination ${name} is not valid`,
+        err.problems.map((p) => {
+          const [field, ...rest] = p.split(': ');
+          return rest.length ? { field: flagOf(field), message: rest.join(': ') } : { message: p };
+        }),
+      );
     }
     throw err;
   }
@@ -41,11 +62,19 @@ export function checkedDestination(name: string, secret: DestinationSecret): Des
 /** Secret keys as the put command's flags, so messages say what to pass. */
 function flagOf(field: string): string {
   const flags: Record<string, string> = {
-    Host: '--host', Port: '--port', Username: '--username', PrivateKey: '--private-key-file', Passphrase: '--passphrase-file',
-    Password: '--password-stdin', RemoteDirectory: '--remote-dir', FilePattern: '--pattern', Overwrite: '--overwrite',
+    Host: '--host',
+    Port: '--port',
+    Username: '--username',
+    PrivateKey: '--private-key-file',
+    Passphrase: '--passphrase-file',
+    Password: '--password-stdin',
+    RemoteDirectory: '--remote-dir',
+    FilePattern: '--pattern',
+    Overwrite: '--overwrite',
   };
   const m = /^TrustedHostKeys(?:\/(\d+))?$/.exec(field);
-  if (m) return m[1] === undefined ? '--trusted-host-key' : `--trusted-host-key #${Number(m[1]) + 1}`;
+  if (m)
+    return m[1] === undefined ? '--trusted-host-key' : `--trusted-host-key #${Number(m[1]) + 1}`;
   return flags[field] ?? field;
 }
 
@@ -54,7 +83,16 @@ export interface PutResult {
   created: boolean;
 }
 
-export async function putDestination(store: SecretStoreApi, opts: { prefix: string; key: string; gateway: string; secret: DestinationSecret; kmsKeyId?: string }): Promise<PutResult> {
+export async function putDestination(
+  store: SecretStoreApi,
+  opts: {
+    prefix: string;
+    key: string;
+    gateway: string;
+    secret: DestinationSecret;
+    kmsKeyId?: string;
+  },
+): Promise<PutResult> {
   checkKey(opts.key);
   const name = destinationSecretName(opts.prefix, opts.key);
   checkedDestination(name, opts.secret);
@@ -65,11 +103,16 @@ export async function putDestination(store: SecretStoreApi, opts: { prefix: stri
     return { name, created: true };
   }
   if (existing.tags[GATEWAY_TAG] !== undefined && existing.tags[GATEWAY_TAG] !== opts.gateway) {
-    throw new SftpgwError('invalid-input', `secret ${name} belongs to gateway ${existing.tags[GATEWAY_TAG]}, not ${opts.gateway}`, { hint: 'use another key or another secret prefix (outbound.secretPrefix)' });
+    throw new SftpgwError(
+      'invalid-input',
+      `secret ${name} belongs to gateway ${existing.tags[GATEWAY_TAG]}, not ${opts.gateway}`,
+      { hint: 'use another key or another secret prefix (outbound.secretPrefix)' },
+    );
   }
   await store.putValue(name, value);
   // The function may read only secrets with this tag.
-  if (existing.tags[GATEWAY_TAG] !== opts.gateway) await store.tag(name, { [GATEWAY_TAG]: opts.gateway });
+  if (existing.tags[GATEWAY_TAG] !== opts.gateway)
+    await store.tag(name, { [GATEWAY_TAG]: opts.gateway });
   return { name, created: false };
 }
 
@@ -97,19 +140,33 @@ export async function removeDestination(
   const name = destinationSecretName(opts.prefix, opts.key);
   const existing = await store.describe(name);
   if (!existing) {
-    throw new SftpgwError('failed', `destination ${opts.key} does not exist (no secret ${name})`, { hint: 'sftpgw destinations list shows the destinations of this gateway' });
+    throw new SftpgwError('failed', `destination ${opts.key} does not exist (no secret ${name})`, {
+      hint: 'sftpgw destinations list shows the destinations of this gateway',
+    });
   }
   if (existing.deletedDate) {
-    throw new SftpgwError('failed', `destination ${opts.key} is already scheduled for deletion (secret ${name}; deleted date ${existing.deletedDate.toISOString()})`,
-      { hint: `to keep it, restore it: aws secretsmanager restore-secret --secret-id ${name}` });
+    throw new SftpgwError(
+      'failed',
+      `destination ${opts.key} is already scheduled for deletion (secret ${name}; deleted date ${existing.deletedDate.toISOString()})`,
+      { hint: `to keep it, restore it: aws secretsmanager restore-secret --secret-id ${name}` },
+    );
   }
   const owner = existing.tags[GATEWAY_TAG];
   if (owner !== opts.gateway) {
-    throw new SftpgwError('failed', `secret ${name} is not this gateway's: ${owner === undefined ? `it has no ${GATEWAY_TAG} tag` : `its ${GATEWAY_TAG} tag says ${owner}`}, not ${opts.gateway}; nothing was deleted`,
-      { hint: 'sftpgw deletes only the destination secrets it tags; if it must go, delete it with the AWS console or CLI' });
+    throw new SftpgwError(
+      'failed',
+      `secret ${name} is not this gateway's: ${owner === undefined ? `it has no ${GATEWAY_TAG} tag` : `its ${GATEWAY_TAG} tag says ${owner}`}, not ${opts.gateway}; nothing was deleted`,
+      {
+        hint: 'sftpgw deletes only the destination secrets it tags; if it must go, delete it with the AWS console or CLI',
+      },
+    );
   }
-  const what = 'force' in opts.how ? 'at once, without recovery' : `after a ${opts.how.recoveryDays}-day recovery window`;
-  if (!(await confirm(`Delete destination ${opts.key} (secret ${name}) ${what}?`))) return 'declined';
+  const what =
+    'force' in opts.how
+      ? 'at once, without recovery'
+      : `after a ${opts.how.recoveryDays}-day recovery window`;
+  if (!(await confirm(`Delete destination ${opts.key} (secret ${name}) ${what}?`)))
+    return 'declined';
   const deletionDate = await store.remove(name, opts.how);
   return { name, deletionDate, force: 'force' in opts.how };
 }
@@ -120,18 +177,34 @@ export interface DestinationListing extends SecretInfo {
   tagged: boolean;
 }
 
-export async function listDestinations(store: SecretStoreApi, prefix: string, gateway: string): Promise<DestinationListing[]> {
+export async function listDestinations(
+  store: SecretStoreApi,
+  prefix: string,
+  gateway: string,
+): Promise<DestinationListing[]> {
   const p = `${prefix.replace(/\/+$/, '')}/`;
-  return (await store.list(p)).map((s) => ({ ...s, key: s.name.slice(p.length), tagged: s.tags[GATEWAY_TAG] === gateway }));
+  return (await store.list(p)).map((s) => ({
+    ...s,
+    key: s.name.slice(p.length),
+    tagged: s.tags[GATEWAY_TAG] === gateway,
+  }));
 }
 
 async function loadDestination(store: SecretStoreApi, name: string): Promise<Destination> {
   const text = await store.value(name);
-  if (text === undefined) throw new SftpgwError('failed', `destination secret ${name} does not exist`, { hint: 'create it with sftpgw destinations put' });
+  if (text === undefined)
+    throw new SftpgwError('failed', `destination secret ${name} does not exist`, {
+      hint: 'create it with sftpgw destinations put',
+    });
   try {
     return parseDestination(name, text);
   } catch (err) {
-    if (err instanceof DestinationError) throw invalidInput(`destination secret ${name} is not valid`, err.problems.map((message) => ({ message })), 'fix it with sftpgw destinations put');
+    if (err instanceof DestinationError)
+      throw invalidInput(
+        `destination secret ${name} is not valid`,
+        err.problems.map((message) => ({ message })),
+        'fix it with sftpgw destinations put',
+      );
     throw err;
   }
 }
@@ -147,23 +220,39 @@ export interface TestResult {
 }
 
 /** Connects as the push function would, lists the remote directory, and with write puts and removes a probe file. */
-export async function testDestination(store: SecretStoreApi, name: string, opts: { write: boolean; timeoutMs?: number }): Promise<TestResult> {
+export async function testDestination(
+  store: SecretStoreApi,
+  name: string,
+  opts: { write: boolean; timeoutMs?: number },
+): Promise<TestResult> {
   const d = await loadDestination(store, name);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let entries: number;
   let connection: SftpConnection | undefined;
   try {
     connection = await connectSftp(d, DEFAULT_TUNING, deadline);
-    entries = (await connection.client.list(d.remoteDirectory).catch((err: Error) => {
-      throw new SftpgwError('failed', `cannot list ${d.remoteDirectory} on ${d.host}:${d.port}: ${err.message.replace(/^list: /, '')}`);
-    })).length;
+    entries = (
+      await connection.client.list(d.remoteDirectory).catch((err: Error) => {
+        throw new SftpgwError(
+          'failed',
+          `cannot list ${d.remoteDirectory} on ${d.host}:${d.port}: ${err.message.replace(/^list: /, '')}`,
+        );
+      })
+    ).length;
   } catch (err) {
     if (err instanceof SftpgwError) throw err;
     throw new SftpgwError('failed', (err as Error).message, { cause: err });
   } finally {
     if (connection) await closeQuietly(connection.client, DEFAULT_TUNING.endTimeoutMs);
   }
-  if (!opts.write) return { name, host: `${d.host}:${d.port}`, remoteDirectory: d.remoteDirectory, entries, wrote: false };
+  if (!opts.write)
+    return {
+      name,
+      host: `${d.host}:${d.port}`,
+      remoteDirectory: d.remoteDirectory,
+      entries,
+      wrote: false,
+    };
 
   // The real delivery path (own part file, size check, publish as the
   // destination's Overwrite says), then the probe removed. The probe's name is
@@ -171,20 +260,39 @@ export async function testDestination(store: SecretStoreApi, name: string, opts:
   const probe = `.sftpgw-probe-${randomBytes(6).toString('hex')}`;
   const body = Buffer.from(`sftpgw destinations test ${new Date().toISOString()}\n`);
   try {
-    await push({ target: d, fileName: probe, body: Readable.from([body]), size: body.length, deadline, deliveryId: randomBytes(8).toString('hex') });
+    await push({
+      target: d,
+      fileName: probe,
+      body: Readable.from([body]),
+      size: body.length,
+      deadline,
+      deliveryId: randomBytes(8).toString('hex'),
+    });
   } catch (err) {
-    throw new SftpgwError('failed', `writing a probe file failed: ${(err as Error).message}`, { cause: err });
+    throw new SftpgwError('failed', `writing a probe file failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   let cleaner: SftpConnection | undefined;
   try {
     cleaner = await connectSftp(d, DEFAULT_TUNING, deadline);
     await cleaner.client.delete(`${d.remoteDirectory.replace(/\/+$/, '')}/${probe}`);
   } catch (err) {
-    throw new SftpgwError('failed', `the probe file ${probe} was written but could not be removed: ${(err as Error).message}`, { hint: 'remove it by hand', cause: err });
+    throw new SftpgwError(
+      'failed',
+      `the probe file ${probe} was written but could not be removed: ${(err as Error).message}`,
+      { hint: 'remove it by hand', cause: err },
+    );
   } finally {
     if (cleaner) await closeQuietly(cleaner.client, DEFAULT_TUNING.endTimeoutMs);
   }
-  return { name, host: `${d.host}:${d.port}`, remoteDirectory: d.remoteDirectory, entries, wrote: true };
+  return {
+    name,
+    host: `${d.host}:${d.port}`,
+    remoteDirectory: d.remoteDirectory,
+    entries,
+    wrote: true,
+  };
 }
 
 export interface ScannedKey {
@@ -212,11 +320,26 @@ export interface HostKeyScan {
  * authenticates). An RSA key the server signs only with SHA-1 is listed as
  * not acceptable.
  */
-export async function scanHostKeys(target: Pick<SftpTarget, 'host' | 'port'>, pins: ReadonlySet<string>, timeoutMs = 10_000): Promise<HostKeyScan> {
-  const advertised = await probeHostKey(target, [...algorithmsOf(HOST_KEY_FAMILIES), ...REFUSED_ALGORITHMS], timeoutMs);
-  if (!advertised.offered) throw new SftpgwError('failed', `cannot reach the SSH service at ${target.host}:${target.port}`, { hint: 'check the host, the port and that nothing blocks the connection' });
+export async function scanHostKeys(
+  target: Pick<SftpTarget, 'host' | 'port'>,
+  pins: ReadonlySet<string>,
+  timeoutMs = 10_000,
+): Promise<HostKeyScan> {
+  const advertised = await probeHostKey(
+    target,
+    [...algorithmsOf(HOST_KEY_FAMILIES), ...REFUSED_ALGORITHMS],
+    timeoutMs,
+  );
+  if (!advertised.offered)
+    throw new SftpgwError(
+      'failed',
+      `cannot reach the SSH service at ${target.host}:${target.port}`,
+      { hint: 'check the host, the port and that nothing blocks the connection' },
+    );
   const offered = advertised.offered;
-  const rounds = HOST_KEY_FAMILIES.filter((f) => f.algorithms.some((a) => offered.includes(a))).map((f) => ({ algorithms: [...f.algorithms], acceptable: true }));
+  const rounds = HOST_KEY_FAMILIES.filter((f) => f.algorithms.some((a) => offered.includes(a))).map(
+    (f) => ({ algorithms: [...f.algorithms], acceptable: true }),
+  );
   if (rsaOnlyWithSha1(offered)) rounds.push({ algorithms: ['ssh-rsa'], acceptable: false });
   const keys: ScannedKey[] = [];
   for (const round of rounds) {
@@ -225,12 +348,21 @@ export async function scanHostKeys(target: Pick<SftpTarget, 'host' | 'port'>, pi
     const type = keyTypeOf(key);
     const fp = fingerprint(key);
     if (keys.some((k) => k.fingerprint === fp)) continue;
-    keys.push({ type, fingerprint: fp, line: `${type} ${key.toString('base64')}`, pinned: pins.has(fp), acceptable: round.acceptable });
+    keys.push({
+      type,
+      fingerprint: fp,
+      line: `${type} ${key.toString('base64')}`,
+      pinned: pins.has(fp),
+      acceptable: round.acceptable,
+    });
   }
   return { offered, keys };
 }
 
-export async function scanDestination(store: SecretStoreApi, name: string): Promise<{ host: string } & HostKeyScan> {
+export async function scanDestination(
+  store: SecretStoreApi,
+  name: string,
+): Promise<{ host: string } & HostKeyScan> {
   const d = await loadDestination(store, name);
-  return { host: `${d.host}:${d.port}`, ...await scanHostKeys(d, d.hostKeyPins) };
+  return { host: `${d.host}:${d.port}`, ...(await scanHostKeys(d, d.hostKeyPins)) };
 }

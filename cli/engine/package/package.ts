@@ -55,17 +55,27 @@ export function artifactKey(prefix: string, rest: string): string {
 }
 
 /** Uploads unless the key exists: keys are content hashes, so same key = same bytes. Returns whether it uploaded. */
-export async function storeOnce(store: ArtifactStore, key: string, body: Buffer, contentType: string): Promise<boolean> {
+export async function storeOnce(
+  store: ArtifactStore,
+  key: string,
+  body: Buffer,
+  contentType: string,
+): Promise<boolean> {
   if (await store.exists(key)) return false;
   await store.put(key, body, contentType);
   return true;
 }
 
 /** The handler zip: one entry, index.mjs (Lambda loads .mjs as an ES module). */
-export async function handlerZip(handlerFile?: string): Promise<{ zip: Buffer; bundleSha256: string }> {
+export async function handlerZip(
+  handlerFile?: string,
+): Promise<{ zip: Buffer; bundleSha256: string }> {
   const artifact = handlerArtifact(handlerFile);
   const code = await readFile(artifact.file);
-  return { zip: await deterministicZip([{ name: 'index.mjs', data: code }]), bundleSha256: artifact.sha256 };
+  return {
+    zip: await deterministicZip([{ name: 'index.mjs', data: code }]),
+    bundleSha256: artifact.sha256,
+  };
 }
 
 /** Whether the template names artifacts package would upload. */
@@ -76,19 +86,35 @@ export function needsPackaging(template: CfnTemplate): boolean {
       const k = (p.Code as { S3Key?: unknown } | undefined)?.S3Key;
       return typeof k === 'string' && k.startsWith(CODE_KEY_PREFIX);
     }
-    return r.Type === 'AWS::CloudFormation::Stack' && typeof p.TemplateURL === 'string' && !/^https?:\/\//.test(p.TemplateURL);
+    return (
+      r.Type === 'AWS::CloudFormation::Stack' &&
+      typeof p.TemplateURL === 'string' &&
+      !/^https?:\/\//.test(p.TemplateURL)
+    );
   });
 }
 
-export async function packageTemplate(template: CfnTemplate, opts: PackageOptions, store: ArtifactStore, reporter: Reporter): Promise<PackageResult> {
+export async function packageTemplate(
+  template: CfnTemplate,
+  opts: PackageOptions,
+  store: ArtifactStore,
+  reporter: Reporter,
+): Promise<PackageResult> {
   const uploads: Upload[] = [];
   const children: Record<string, CfnTemplate> = {};
   const key = (rest: string) => artifactKey(opts.prefix, rest);
 
-  const upload = async (what: string, k: string, body: Buffer, contentType: string): Promise<void> => {
+  const upload = async (
+    what: string,
+    k: string,
+    body: Buffer,
+    contentType: string,
+  ): Promise<void> => {
     const uploaded = await storeOnce(store, k, body, contentType);
     uploads.push({ what, key: k, bytes: body.length, uploaded });
-    reporter.progress(`${uploaded ? 'uploaded to' : 'already in'} s3://${store.bucket}/${k}: ${what} (${body.length} bytes)`);
+    reporter.progress(
+      `${uploaded ? 'uploaded to' : 'already in'} s3://${store.bucket}/${k}: ${what} (${body.length} bytes)`,
+    );
   };
 
   const out = structuredClone(template);
@@ -101,18 +127,34 @@ export async function packageTemplate(template: CfnTemplate, opts: PackageOption
       handler ??= await handlerZip(opts.handlerFile);
       const built = code.S3Key.slice(CODE_KEY_PREFIX.length).replace(/\.zip$/, '');
       if (built !== handler.bundleSha256) {
-        throw new SftpgwError('failed', `${id}: the template names handler ${built.slice(0, 12)}…, but this sftpgw ships ${handler.bundleSha256.slice(0, 12)}…`, {
-          hint: 'rebuild the template with this sftpgw version (sftpgw build), then package it',
-        });
+        throw new SftpgwError(
+          'failed',
+          `${id}: the template names handler ${built.slice(0, 12)}…, but this sftpgw ships ${handler.bundleSha256.slice(0, 12)}…`,
+          {
+            hint: 'rebuild the template with this sftpgw version (sftpgw build), then package it',
+          },
+        );
       }
       const k = key(`handler/${sha256(handler.zip)}.zip`);
-      if (opts.uploadCode === false) reporter.progress(`${id} code: s3://${store.bucket}/${k} (not uploaded: a preview only names it)`);
+      if (opts.uploadCode === false)
+        reporter.progress(
+          `${id} code: s3://${store.bucket}/${k} (not uploaded: a preview only names it)`,
+        );
       else await upload(`${id} code`, k, handler.zip, 'application/zip');
       props.Code = { S3Bucket: store.bucket, S3Key: k };
-    } else if (r.Type === 'AWS::CloudFormation::Stack' && typeof props.TemplateURL === 'string' && !/^https?:\/\//.test(props.TemplateURL)) {
+    } else if (
+      r.Type === 'AWS::CloudFormation::Stack' &&
+      typeof props.TemplateURL === 'string' &&
+      !/^https?:\/\//.test(props.TemplateURL)
+    ) {
       const file = path.resolve(opts.templateDir, props.TemplateURL);
       const child = readTemplateText(await readFile(file, 'utf8'), file);
-      const packaged = await packageTemplate(child, { ...opts, templateDir: path.dirname(file) }, store, reporter);
+      const packaged = await packageTemplate(
+        child,
+        { ...opts, templateDir: path.dirname(file) },
+        store,
+        reporter,
+      );
       uploads.push(...packaged.uploads);
       children[id] = packaged.template;
       const body = Buffer.from(JSON.stringify(packaged.template));
@@ -122,7 +164,10 @@ export async function packageTemplate(template: CfnTemplate, opts: PackageOption
     }
   }
   // The code location is filled in: the parameter build left for it goes.
-  if (out.Parameters?.ArtifactBucket && !JSON.stringify(out.Resources).includes('"Ref":"ArtifactBucket"')) {
+  if (
+    out.Parameters?.ArtifactBucket &&
+    !JSON.stringify(out.Resources).includes('"Ref":"ArtifactBucket"')
+  ) {
     delete out.Parameters.ArtifactBucket;
     if (Object.keys(out.Parameters).length === 0) delete out.Parameters;
   }

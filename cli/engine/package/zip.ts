@@ -17,7 +17,12 @@ export interface ZipEntry {
 export function deterministicZip(entries: readonly ZipEntry[]): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    zip.addBuffer(e.data, e.name, { mtime: FIXED_TIME, mode: FILE_MODE, compress: true, forceDosTimestamp: true } as yazl.Options);
+    zip.addBuffer(e.data, e.name, {
+      mtime: FIXED_TIME,
+      mode: FILE_MODE,
+      compress: true,
+      forceDosTimestamp: true,
+    } as yazl.Options);
   }
   zip.end();
   return new Promise((resolve, reject) => {

@@ -64,11 +64,14 @@ export async function evaluateGateway(
   placement: 'root' | 'child',
 ): Promise<EvaluatedGateway> {
   if (sources.retiredUsersTemplate) {
-    throw invalidInput('the gateway template could not be rendered', [{
-      file: displayPath(sources.retiredUsersTemplate),
-      message: 'is no longer read: users are rendered from the gateway object templates/gateway.jsonnet returns',
-      hint: 'move its change into a patch of the gateway\'s user constructor in templates/gateway.jsonnet (see docs/customizing.md in the sftpgw package), then delete the file',
-    }]);
+    throw invalidInput('the gateway template could not be rendered', [
+      {
+        file: displayPath(sources.retiredUsersTemplate),
+        message:
+          'is no longer read: users are rendered from the gateway object templates/gateway.jsonnet returns',
+        hint: "move its change into a patch of the gateway's user constructor in templates/gateway.jsonnet (see docs/customizing.md in the sftpgw package), then delete the file",
+      },
+    ]);
   }
   // Bundled once, evaluated by every part: see jsonnet-bundle.ts for why.
   let program: Bundle;
@@ -77,7 +80,9 @@ export async function evaluateGateway(
     program = bundle(code, filename, { jpath: sources.jpath });
   } catch (err) {
     if (err instanceof BundleError) {
-      throw invalidInput('the gateway template could not be rendered', [{ file: displayPath(err.file), line: err.line || undefined, message: err.message }]);
+      throw invalidInput('the gateway template could not be rendered', [
+        { file: displayPath(err.file), line: err.line || undefined, message: err.message },
+      ]);
     }
     throw err;
   }
@@ -90,17 +95,37 @@ export async function evaluateGateway(
   const names: string[][] = [];
   for (let i = 0; i < n; i++) {
     const part: Record<string, { id: string; spec: UserSpec }> = {};
-    for (const u of users.slice(i * size, (i + 1) * size)) part[u.name] = { id: u.id, spec: u.spec };
+    for (const u of users.slice(i * size, (i + 1) * size))
+      part[u.name] = { id: u.id, spec: u.spec };
     names.push(Object.keys(part).sort());
-    chunkJobs.push(evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'users', users: JSON.stringify(part), placement } }));
+    chunkJobs.push(
+      evaluateBundle(jsonnet, program, {
+        ...opts,
+        tlaString: { part: 'users', users: JSON.stringify(part), placement },
+      }),
+    );
   }
-  const [root, ...chunks] = await Promise.allSettled([evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'root' } }), ...chunkJobs]);
-  const failed = [root, ...chunks].filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const [root, ...chunks] = await Promise.allSettled([
+    evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'root' } }),
+    ...chunkJobs,
+  ]);
+  const failed = [root, ...chunks].filter(
+    (r): r is PromiseRejectedResult => r.status === 'rejected',
+  );
   if (failed.length > 0) throw renderFailed(failed);
-  const rendered = JSON.parse((root as PromiseFulfilledResult<string>).value) as Omit<EvaluatedGateway, 'chunks'>;
+  const rendered = JSON.parse((root as PromiseFulfilledResult<string>).value) as Omit<
+    EvaluatedGateway,
+    'chunks'
+  >;
   return {
     ...rendered,
-    chunks: chunks.map((c, i) => ({ names: names[i], fragments: JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<string, CfnResource>[] })),
+    chunks: chunks.map((c, i) => ({
+      names: names[i],
+      fragments: JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<
+        string,
+        CfnResource
+      >[],
+    })),
   };
 }
 
@@ -114,8 +139,13 @@ function renderFailed(failed: PromiseRejectedResult[]) {
     seen.add(text);
     const parsed = parseJsonnetError(text);
     const loc = parsed.locations[0];
-    problems.push({ file: loc && displayPath(path.resolve(loc.file)), line: loc?.line, column: loc?.column, message: parsed.message,
-      hint: 'the error is in the gateway templates or libsonnet; the trace is shown with --debug' });
+    problems.push({
+      file: loc && displayPath(path.resolve(loc.file)),
+      line: loc?.line,
+      column: loc?.column,
+      message: parsed.message,
+      hint: 'the error is in the gateway templates or libsonnet; the trace is shown with --debug',
+    });
   }
   return invalidInput('the gateway template could not be rendered', problems);
 }

@@ -25,7 +25,11 @@ export interface Rendered {
 /** Which child stack each user goes to; undefined when users stay in the root. */
 export type Placement = Map<string, { id: string; file: string }>;
 
-export function mergeUsers(evaluated: EvaluatedGateway, config: TemplateConfig, placement?: Placement): Rendered {
+export function mergeUsers(
+  evaluated: EvaluatedGateway,
+  config: TemplateConfig,
+  placement?: Placement,
+): Rendered {
   const { template, userStacks } = evaluated;
   // Each stack the users go to, by logical id ('' is the root).
   const stacks = new Map<string, Record<string, CfnResource>>([['', template.Resources]]);
@@ -40,7 +44,14 @@ export function mergeUsers(evaluated: EvaluatedGateway, config: TemplateConfig, 
       const stack = stackId === undefined ? undefined : stacks.get(stackId);
       if (!stack) throw new Error(`internal: user ${chunk.names[j]} has no stack`);
       for (const [id, r] of Object.entries(fragment)) {
-        if (clash(stack, id)) throw invalidInput('user resources clash with the gateway template', [{ field: `Resources.${id}`, message: 'logical id is used twice', hint: 'rename the user or the resource' }]);
+        if (clash(stack, id))
+          throw invalidInput('user resources clash with the gateway template', [
+            {
+              field: `Resources.${id}`,
+              message: 'logical id is used twice',
+              hint: 'rename the user or the resource',
+            },
+          ]);
         stack[id] = r;
         taken.add(id);
       }
@@ -51,14 +62,20 @@ export function mergeUsers(evaluated: EvaluatedGateway, config: TemplateConfig, 
   // Sorted, so output is canonical whatever the chunking (jsonnet already sorts the fields inside).
   template.Resources = sortedResources(template.Resources);
   const files = new Map(config.userStacks?.stacks.map((s) => [s.id, s.file]) ?? []);
-  const children = Object.keys(userStacks).sort().map((id) => ({
-    id,
-    file: files.get(id)!,
-    template: { ...userStacks[id], Resources: sortedResources(userStacks[id].Resources) },
-  }));
+  const children = Object.keys(userStacks)
+    .sort()
+    .map((id) => ({
+      id,
+      file: files.get(id)!,
+      template: { ...userStacks[id], Resources: sortedResources(userStacks[id].Resources) },
+    }));
   return { template, children };
 }
 
 function sortedResources(resources: Record<string, CfnResource>): Record<string, CfnResource> {
-  return Object.fromEntries(Object.keys(resources).sort().map((k) => [k, resources[k]]));
+  return Object.fromEntries(
+    Object.keys(resources)
+      .sort()
+      .map((k) => [k, resources[k]]),
+  );
 }

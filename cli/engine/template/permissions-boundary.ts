@@ -6,7 +6,10 @@
 // baseline/iam-permissions-boundary reports the difference.
 import type { CfnResource } from './types.js';
 
-export function applyPermissionsBoundary(resources: Record<string, CfnResource>, boundary: string | null): void {
+export function applyPermissionsBoundary(
+  resources: Record<string, CfnResource>,
+  boundary: string | null,
+): void {
   if (!boundary) return;
   for (const r of Object.values(resources)) {
     if (r?.Type !== 'AWS::IAM::Role') continue;

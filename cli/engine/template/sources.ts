@@ -20,12 +20,17 @@ export interface TemplateSources {
 export function templateSources(projectDir: string): TemplateSources {
   const shippedLib = path.join(packageRoot, 'libsonnet');
   const projectLib = path.join(projectDir, 'libsonnet');
-  const jpath = path.resolve(projectLib) !== path.resolve(shippedLib) && existsSync(projectLib) ? [projectLib, shippedLib] : [shippedLib];
+  const jpath =
+    path.resolve(projectLib) !== path.resolve(shippedLib) && existsSync(projectLib)
+      ? [projectLib, shippedLib]
+      : [shippedLib];
   const own = (name: string) => path.join(projectDir, 'templates', name);
   const usersTemplate = own('users.jsonnet');
   return {
     jpath,
-    gateway: existsSync(own('gateway.jsonnet')) ? own('gateway.jsonnet') : path.join(packageRoot, 'templates', 'gateway.jsonnet'),
+    gateway: existsSync(own('gateway.jsonnet'))
+      ? own('gateway.jsonnet')
+      : path.join(packageRoot, 'templates', 'gateway.jsonnet'),
     render: path.join(shippedLib, 'render.libsonnet'),
     retiredUsersTemplate: existsSync(usersTemplate) ? usersTemplate : undefined,
   };

@@ -16,8 +16,14 @@ export interface OutputFile {
 
 async function previousFiles(outDir: string): Promise<string[]> {
   try {
-    const m = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as { files?: unknown };
-    return Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string' && !f.includes('/') && !f.includes('\\')) : [];
+    const m = JSON.parse(await readFile(path.join(outDir, MANIFEST), 'utf8')) as {
+      files?: unknown;
+    };
+    return Array.isArray(m.files)
+      ? m.files.filter(
+          (f): f is string => typeof f === 'string' && !f.includes('/') && !f.includes('\\'),
+        )
+      : [];
   } catch {
     return [];
   }
@@ -38,11 +44,18 @@ export async function writeOutputs(outDir: string, files: OutputFile[]): Promise
     temps.length = 0;
     const names = new Set(files.map((f) => f.name));
     for (const f of old) if (!names.has(f)) await rm(path.join(outDir, f), { force: true });
-    await writeFile(path.join(outDir, MANIFEST), JSON.stringify({ files: files.map((f) => f.name) }, null, 2) + '\n');
+    await writeFile(
+      path.join(outDir, MANIFEST),
+      JSON.stringify({ files: files.map((f) => f.name) }, null, 2) + '\n',
+    );
     return files.map((f) => path.join(outDir, f.name));
   } catch (err) {
     await Promise.all(temps.map((t) => rm(t, { force: true })));
-    throw new SftpgwError('failed', `cannot write build output to ${outDir}: ${(err as Error).message}`, { cause: err });
+    throw new SftpgwError(
+      'failed',
+      `cannot write build output to ${outDir}: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }
 

@@ -16,12 +16,13 @@ export function keyListText(keys: readonly string[], indent: string, oneLine = f
   return ['[', ...keys.map((k) => `${indent}  ${quote(k)},`), `${indent}]`].join('\n');
 }
 
-export type KeyEdit =
-  | { ok: true; text: string }
-  | { ok: false; reason: string; line?: number };
+export type KeyEdit = { ok: true; text: string } | { ok: false; reason: string; line?: number };
 
 class NotPlain extends Error {
-  constructor(readonly token: Token | undefined, what: string) {
+  constructor(
+    readonly token: Token | undefined,
+    what: string,
+  ) {
     super(what);
   }
 }
@@ -39,7 +40,8 @@ function parseValue(src: string, tokens: Token[], i: number, fields?: Field[]): 
   const t = tokens[i];
   const text = t ? src.slice(t.start, t.end) : '';
   if (!t) throw new NotPlain(undefined, 'it ends early');
-  if (t.kind === 'string' || t.kind === 'verbatim' || t.kind === 'textblock' || t.kind === 'number') return i + 1;
+  if (t.kind === 'string' || t.kind === 'verbatim' || t.kind === 'textblock' || t.kind === 'number')
+    return i + 1;
   if (t.kind === 'ident' && (text === 'true' || text === 'false' || text === 'null')) return i + 1;
   if (t.kind === 'operator' && text === '-' && tokens[i + 1]?.kind === 'number') return i + 2;
   if (text === '[') {
@@ -48,7 +50,8 @@ function parseValue(src: string, tokens: Token[], i: number, fields?: Field[]): 
       j = parseValue(src, tokens, j);
       const sep = tokens[j] && src.slice(tokens[j].start, tokens[j].end);
       if (sep === ',') j++;
-      else if (sep !== ']') throw new NotPlain(tokens[j], `it has ${describe(src, tokens[j])} in a list`);
+      else if (sep !== ']')
+        throw new NotPlain(tokens[j], `it has ${describe(src, tokens[j])} in a list`);
     }
     return j + 1;
   }
@@ -57,11 +60,16 @@ function parseValue(src: string, tokens: Token[], i: number, fields?: Field[]): 
     const seen = new Set<string>();
     while (src.slice(tokens[j]?.start, tokens[j]?.end) !== '}') {
       const key = tokens[j];
-      if (!key || !(key.kind === 'ident' || key.kind === 'string' || key.kind === 'verbatim')) throw new NotPlain(key, `it has ${describe(src, key)} where a field name belongs`);
+      if (!key || !(key.kind === 'ident' || key.kind === 'string' || key.kind === 'verbatim'))
+        throw new NotPlain(key, `it has ${describe(src, key)} where a field name belongs`);
       const name = key.kind === 'ident' ? src.slice(key.start, key.end) : stringValue(src, key);
       const colon = tokens[j + 1];
       // `::` (hidden), `+:` (merge) and `name(…)` (a method) compute; a plain field is `name: value`.
-      if (!colon || src.slice(colon.start, colon.end) !== ':') throw new NotPlain(colon ?? key, `its field ${name} is ${describe(src, colon)}, not "${name}: value"`);
+      if (!colon || src.slice(colon.start, colon.end) !== ':')
+        throw new NotPlain(
+          colon ?? key,
+          `its field ${name} is ${describe(src, colon)}, not "${name}: value"`,
+        );
       if (seen.has(name)) throw new NotPlain(key, `it sets ${name} twice`);
       seen.add(name);
       const end = parseValue(src, tokens, j + 2);
@@ -69,7 +77,8 @@ function parseValue(src: string, tokens: Token[], i: number, fields?: Field[]): 
       j = end;
       const sep = tokens[j] && src.slice(tokens[j].start, tokens[j].end);
       if (sep === ',') j++;
-      else if (sep !== '}') throw new NotPlain(tokens[j], `it has ${describe(src, tokens[j])} after field ${name}`);
+      else if (sep !== '}')
+        throw new NotPlain(tokens[j], `it has ${describe(src, tokens[j])} after field ${name}`);
     }
     return j + 1;
   }
@@ -79,7 +88,9 @@ function parseValue(src: string, tokens: Token[], i: number, fields?: Field[]): 
 function describe(src: string, t: Token | undefined): string {
   if (!t) return 'the end of the file';
   const text = src.slice(t.start, t.end);
-  return t.kind === 'ident' || t.kind === 'operator' || t.kind === 'punct' ? `"${text}" at line ${lineColumn(src, t.start).line}` : `a ${t.kind} at line ${lineColumn(src, t.start).line}`;
+  return t.kind === 'ident' || t.kind === 'operator' || t.kind === 'punct'
+    ? `"${text}" at line ${lineColumn(src, t.start).line}`
+    : `a ${t.kind} at line ${lineColumn(src, t.start).line}`;
 }
 
 /** First line of the text holding something that looks like a public key (base64 of a key blob). */
@@ -94,23 +105,39 @@ function keyLine(src: string): number | undefined {
  */
 export function replaceKeyList(src: string, keys: readonly string[]): KeyEdit {
   const { tokens, error } = lex(src);
-  if (error) return { ok: false, reason: `it is not valid jsonnet (${error.message})`, line: lineColumn(src, error.offset).line };
+  if (error)
+    return {
+      ok: false,
+      reason: `it is not valid jsonnet (${error.message})`,
+      line: lineColumn(src, error.offset).line,
+    };
   const fields: Field[] = [];
   try {
-    if (tokens.length === 0 || src.slice(tokens[0].start, tokens[0].end) !== '{') throw new NotPlain(tokens[0], `it computes its value (${describe(src, tokens[0])})`);
+    if (tokens.length === 0 || src.slice(tokens[0].start, tokens[0].end) !== '{')
+      throw new NotPlain(tokens[0], `it computes its value (${describe(src, tokens[0])})`);
     const end = parseValue(src, tokens, 0, fields);
-    if (end !== tokens.length) throw new NotPlain(tokens[end], `it continues after its object (${describe(src, tokens[end])})`);
+    if (end !== tokens.length)
+      throw new NotPlain(
+        tokens[end],
+        `it continues after its object (${describe(src, tokens[end])})`,
+      );
   } catch (err) {
     if (!(err instanceof NotPlain)) throw err;
     return { ok: false, reason: err.message, line: keyLine(src) };
   }
   // `fields` holds the outermost object's fields only (nested values are parsed without it).
-  const field = fields.find((f) => f.name === 'sshPublicKeys' && src.slice(tokens[f.first].start, tokens[f.first].end) === '[');
+  const field = fields.find(
+    (f) =>
+      f.name === 'sshPublicKeys' && src.slice(tokens[f.first].start, tokens[f.first].end) === '[',
+  );
   if (!field) return { ok: false, reason: 'it has no sshPublicKeys list', line: keyLine(src) };
   const open = tokens[field.first];
   const close = tokens[field.last];
   const lineStart = src.lastIndexOf('\n', field.key.start) + 1;
   const indent = /^[ \t]*/.exec(src.slice(lineStart))![0];
   const oneLine = !src.slice(open.start, close.end).includes('\n');
-  return { ok: true, text: src.slice(0, open.start) + keyListText(keys, indent, oneLine) + src.slice(close.end) };
+  return {
+    ok: true,
+    text: src.slice(0, open.start) + keyListText(keys, indent, oneLine) + src.slice(close.end),
+  };
 }

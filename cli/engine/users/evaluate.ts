@@ -71,7 +71,11 @@ function makeChunk(files: { file: UserFile; text: string }[], dir: string, index
     line += 1;
   }
   parts.push('}');
-  return { code: parts.join('\n'), filename: path.join(dir, `.sftpgw-users-${index}.jsonnet`), spans };
+  return {
+    code: parts.join('\n'),
+    filename: path.join(dir, `.sftpgw-users-${index}.jsonnet`),
+    spans,
+  };
 }
 
 export interface UserEvaluation {
@@ -93,7 +97,9 @@ export async function evaluateUserFiles(
     try {
       return { file, text: readFileSync(file.path, 'utf8') };
     } catch (err) {
-      throw new SftpgwError('failed', `cannot read ${file.shown}: ${(err as Error).message}`, { cause: err });
+      throw new SftpgwError('failed', `cannot read ${file.shown}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   });
 
@@ -106,7 +112,8 @@ export async function evaluateUserFiles(
       message: 'contains a PRIVATE key (not shown)',
       hint: 'put only public keys (the .pub file) in user files; treat the private key as exposed and have its owner make a new one — it may already be in Git history',
     }));
-  if (secretProblems.length > 0) throw invalidInput('user files contain private keys', secretProblems);
+  if (secretProblems.length > 0)
+    throw invalidInput('user files contain private keys', secretProblems);
 
   const n = chunkCount(texts.length);
   const size = Math.ceil(texts.length / n);
@@ -121,19 +128,28 @@ export async function evaluateUserFiles(
       c.bundleError = err;
     }
   }
-  const results = await Promise.allSettled(chunks.map((c) => {
-    if (c.bundleError) return Promise.reject(c.bundleError);
-    // Locations in the chunk come back as chunk lines (the chunk is the
-    // bundle's main file), which explainChunkError maps to user files.
-    return evaluateBundle(jsonnet, c.bundled!, { jpath });
-  }));
+  const results = await Promise.allSettled(
+    chunks.map((c) => {
+      if (c.bundleError) return Promise.reject(c.bundleError);
+      // Locations in the chunk come back as chunk lines (the chunk is the
+      // bundle's main file), which explainChunkError maps to user files.
+      return evaluateBundle(jsonnet, c.bundled!, { jpath });
+    }),
+  );
   const values = new Map<string, unknown>();
   const problems: Problem[] = [];
   for (let i = 0; i < chunks.length; i++) {
     const r = results[i];
     const chunk = chunks[i];
     if (r.status === 'rejected') {
-      problems.push(...(await explainChunkError(String((r.reason as Error)?.message ?? r.reason), chunk, jsonnet, jpath)));
+      problems.push(
+        ...(await explainChunkError(
+          String((r.reason as Error)?.message ?? r.reason),
+          chunk,
+          jsonnet,
+          jpath,
+        )),
+      );
       continue;
     }
     const obj = JSON.parse(r.value) as Record<string, unknown>;
@@ -142,17 +158,32 @@ export async function evaluateUserFiles(
       if (!expected.has(name)) {
         // Only a user file whose text closes its own parenthesis can add a
         // field to the generated object; it cannot parse on its own.
-        const culprit = (await filesNotParsingAlone(chunk, jsonnet, jpath))[0]?.file ?? (await findUnparsable(chunk, jsonnet, jpath));
-        problems.push({ file: culprit, message: `defines an extra user "${name}" by breaking out of its own object`, hint: 'a user file holds exactly one jsonnet expression: { sshPublicKeys: [...] }' });
+        const culprit =
+          (await filesNotParsingAlone(chunk, jsonnet, jpath))[0]?.file ??
+          (await findUnparsable(chunk, jsonnet, jpath));
+        problems.push({
+          file: culprit,
+          message: `defines an extra user "${name}" by breaking out of its own object`,
+          hint: 'a user file holds exactly one jsonnet expression: { sshPublicKeys: [...] }',
+        });
       } else values.set(name, value);
     }
   }
-  if (problems.length > 0) throw invalidInput(`${problems.length} user file${problems.length === 1 ? '' : 's'} could not be evaluated`, problems);
+  if (problems.length > 0)
+    throw invalidInput(
+      `${problems.length} user file${problems.length === 1 ? '' : 's'} could not be evaluated`,
+      problems,
+    );
   return { values, texts: new Map(texts.map(({ file, text }) => [file.name, text])) };
 }
 
 /** Maps a chunk's error to the user files it comes from, with their own messages. */
-async function explainChunkError(text: string, chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<Problem[]> {
+async function explainChunkError(
+  text: string,
+  chunk: Chunk,
+  jsonnet: JsonnetEngine,
+  jpath: string[],
+): Promise<Problem[]> {
   const parsed = parseJsonnetError(text);
   // A lex or parse error may have started in an earlier file than the one it
   // is reported in: find the files that do not parse on their own first.
@@ -164,21 +195,41 @@ async function explainChunkError(text: string, chunk: Chunk, jsonnet: JsonnetEng
     const e = chunk.bundleError;
     if (e.file === chunk.filename) {
       const span = chunk.spans.find((s) => e.line >= s.start && e.line < s.start + s.lines);
-      if (span) return [{ file: span.file.shown, line: e.line - span.start + 1, message: e.message, hint: hintFor(e.message) }];
+      if (span)
+        return [
+          {
+            file: span.file.shown,
+            line: e.line - span.start + 1,
+            message: e.message,
+            hint: hintFor(e.message),
+          },
+        ];
     }
-    return [{ file: e.file, line: e.line || undefined, message: e.message, hint: hintFor(e.message) }];
+    return [
+      { file: e.file, line: e.line || undefined, message: e.message, hint: hintFor(e.message) },
+    ];
   }
-  const inChunk = parsed.locations.filter((l) => l.file === chunk.filename || path.resolve(l.file) === chunk.filename);
+  const inChunk = parsed.locations.filter(
+    (l) => l.file === chunk.filename || path.resolve(l.file) === chunk.filename,
+  );
   for (const loc of inChunk) {
-    const span = chunk.spans.find((s) => loc.line >= s.start && loc.line < s.start + s.lines)
+    const span =
+      chunk.spans.find((s) => loc.line >= s.start && loc.line < s.start + s.lines) ??
       // A parse error is often reported on the line after a file (its closing paren).
-      ?? chunk.spans.find((s) => loc.line === s.start + s.lines);
+      chunk.spans.find((s) => loc.line === s.start + s.lines);
     if (!span) continue;
     const own = await errorAlone(span, jsonnet, jpath);
     if (own) return [own];
     // The file is fine alone, so the problem shows only in combination: report
     // the mapped location.
-    return [{ file: span.file.shown, line: loc.line - span.start + 1, column: loc.column, message: parsed.message }];
+    return [
+      {
+        file: span.file.shown,
+        line: loc.line - span.start + 1,
+        column: loc.column,
+        message: parsed.message,
+      },
+    ];
   }
   // Not in a user file (e.g. a helper it imports): report the engine's text
   // with the helper's own location.
@@ -194,16 +245,32 @@ const MAX_SUSPECTS = 20;
  * message and line:column for it alone. Suspects are the files whose text
  * leaves something open (lexed, cheap); only they are evaluated.
  */
-async function filesNotParsingAlone(chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<(Problem & { file: string })[]> {
+async function filesNotParsingAlone(
+  chunk: Chunk,
+  jsonnet: JsonnetEngine,
+  jpath: string[],
+): Promise<(Problem & { file: string })[]> {
   // The helpers the users import are inlined too: a string left open in one runs on as well.
-  const helpers = (chunk.bundled?.files ?? []).map((file) => ({ file: { name: '', path: file, shown: shownLike(chunk.spans[0]?.file, file) }, text: readText(file), start: 0, lines: 0 }));
-  const suspects = [...chunk.spans, ...helpers].filter((s) => unclosedConstruct(s.text) !== undefined).slice(0, MAX_SUSPECTS);
+  const helpers = (chunk.bundled?.files ?? []).map((file) => ({
+    file: { name: '', path: file, shown: shownLike(chunk.spans[0]?.file, file) },
+    text: readText(file),
+    start: 0,
+    lines: 0,
+  }));
+  const suspects = [...chunk.spans, ...helpers]
+    .filter((s) => unclosedConstruct(s.text) !== undefined)
+    .slice(0, MAX_SUSPECTS);
   const found = await Promise.all(suspects.map((s) => errorAlone(s, jsonnet, jpath, 'static')));
   return found.filter((p): p is Problem & { file: string } => p !== undefined);
 }
 
 /** libjsonnet's error for one user file evaluated on its own (optionally only a static one), or undefined. */
-async function errorAlone(span: Span, jsonnet: JsonnetEngine, jpath: string[], only?: 'static'): Promise<(Problem & { file: string }) | undefined> {
+async function errorAlone(
+  span: Span,
+  jsonnet: JsonnetEngine,
+  jpath: string[],
+  only?: 'static',
+): Promise<(Problem & { file: string }) | undefined> {
   try {
     // The text, not the file: users add checks a file before it is written.
     await jsonnet.evaluateSnippet(span.text, span.file.path, { jpath });
@@ -212,7 +279,13 @@ async function errorAlone(span: Span, jsonnet: JsonnetEngine, jpath: string[], o
     const own = parseJsonnetError(String((err as Error).message));
     if (only && own.kind !== only) return undefined;
     const loc = own.locations.find((l) => path.resolve(l.file) === span.file.path);
-    return { file: span.file.shown, line: loc?.line, column: loc?.column, message: own.message, hint: hintFor(own.message) };
+    return {
+      file: span.file.shown,
+      line: loc?.line,
+      column: loc?.column,
+      message: own.message,
+      hint: hintFor(own.message),
+    };
   }
 }
 
@@ -230,8 +303,13 @@ function readText(file: string): string {
   }
 }
 
-async function findUnparsable(chunk: Chunk, jsonnet: JsonnetEngine, jpath: string[]): Promise<string | undefined> {
-  for (const span of chunk.spans) if (await errorAlone(span, jsonnet, jpath)) return span.file.shown;
+async function findUnparsable(
+  chunk: Chunk,
+  jsonnet: JsonnetEngine,
+  jpath: string[],
+): Promise<string | undefined> {
+  for (const span of chunk.spans)
+    if (await errorAlone(span, jsonnet, jpath)) return span.file.shown;
   return undefined;
 }
 
@@ -240,7 +318,7 @@ function hintFor(message: string): string | undefined {
     return 'imports resolve beside the user file, then in libsonnet/; check the path';
   }
   if (/Unexpected end of file|expected .* but got|unexpected/i.test(message)) {
-    return 'the file must hold one jsonnet object, e.g. { sshPublicKeys: [\'ssh-ed25519 AAAA… user@host\'] }';
+    return "the file must hold one jsonnet object, e.g. { sshPublicKeys: ['ssh-ed25519 AAAA… user@host'] }";
   }
   return undefined;
 }

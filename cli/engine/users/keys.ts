@@ -10,18 +10,30 @@ import { createRequire } from 'node:module';
 import type { ParsedKey } from 'ssh2/lib/protocol/keyParser.js';
 import { looksLikeSsh2Key, SSH2_BEGIN, SSH2_END, ssh2ToOpenSsh } from './rfc4716.js';
 
-export const ALLOWED_KEY_TYPES = ['ssh-rsa', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'ssh-ed25519'] as const;
+export const ALLOWED_KEY_TYPES = [
+  'ssh-rsa',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'ssh-ed25519',
+] as const;
 export const MAX_KEY_LENGTH = 2048;
 export const MIN_RSA_BITS = 2048;
 
 const require = createRequire(import.meta.url);
 let parser: typeof import('ssh2/lib/protocol/keyParser.js') | undefined;
 function parseKey(text: string) {
-  parser ??= require('ssh2/lib/protocol/keyParser.js') as typeof import('ssh2/lib/protocol/keyParser.js');
+  parser ??=
+    require('ssh2/lib/protocol/keyParser.js') as typeof import('ssh2/lib/protocol/keyParser.js');
   return parser.parseKey(text);
 }
 
-const PRIVATE_KEY_MARKERS = [/PRIVATE KEY/, /PuTTY-User-Key-File/i, /^\s*-----BEGIN /, /openssh-key-v1/];
+const PRIVATE_KEY_MARKERS = [
+  /PRIVATE KEY/,
+  /PuTTY-User-Key-File/i,
+  /^\s*-----BEGIN /,
+  /openssh-key-v1/,
+];
 
 export type KeyCheck =
   | { ok: true; type: string; fingerprint: string; bits?: number }
@@ -55,7 +67,10 @@ function rsaBits(blob: Buffer): number {
 
 export function checkPublicKey(value: unknown): KeyCheck {
   if (typeof value !== 'string') {
-    return { ok: false, message: `must be a string (an OpenSSH public key line), not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}` };
+    return {
+      ok: false,
+      message: `must be a string (an OpenSSH public key line), not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+    };
   }
   if (looksLikePrivateKey(value)) {
     return {
@@ -69,15 +84,30 @@ export function checkPublicKey(value: unknown): KeyCheck {
   if (text.length === 0) return { ok: false, message: 'is empty' };
   if (looksLikeSsh2Key(text)) return ssh2Problem(text.split(/\r?\n/));
   if (/[\r\n]/.test(text)) {
-    return { ok: false, message: 'holds more than one line', hint: 'give one key per string: split the lines into separate array entries' };
+    return {
+      ok: false,
+      message: 'holds more than one line',
+      hint: 'give one key per string: split the lines into separate array entries',
+    };
   }
   if (text.length > MAX_KEY_LENGTH) {
-    return { ok: false, message: `is ${text.length} characters long; Transfer Family accepts at most ${MAX_KEY_LENGTH}`, hint: 'use an ssh-ed25519 key, or RSA of at most 4096 bits' };
+    return {
+      ok: false,
+      message: `is ${text.length} characters long; Transfer Family accepts at most ${MAX_KEY_LENGTH}`,
+      hint: 'use an ssh-ed25519 key, or RSA of at most 4096 bits',
+    };
   }
   const [type, blob64] = text.split(/\s+/, 2);
   if (!(ALLOWED_KEY_TYPES as readonly string[]).includes(type)) {
-    if (/^(sk-|ssh-dss|ssh-ed448|rsa-sha2-)/.test(type) || /^[a-z0-9-]+(@[a-z0-9.-]+)?$/.test(type) && blob64 && /^AAAA/.test(blob64)) {
-      return { ok: false, message: `key type ${type} is not accepted by Transfer Family`, hint: `use one of: ${ALLOWED_KEY_TYPES.join(', ')}` };
+    if (
+      /^(sk-|ssh-dss|ssh-ed448|rsa-sha2-)/.test(type) ||
+      (/^[a-z0-9-]+(@[a-z0-9.-]+)?$/.test(type) && blob64 && /^AAAA/.test(blob64))
+    ) {
+      return {
+        ok: false,
+        message: `key type ${type} is not accepted by Transfer Family`,
+        hint: `use one of: ${ALLOWED_KEY_TYPES.join(', ')}`,
+      };
     }
     return {
       ok: false,
@@ -87,21 +117,38 @@ export function checkPublicKey(value: unknown): KeyCheck {
   }
   const parsed = parseKey(text);
   if (parsed instanceof Error) {
-    return { ok: false, message: `is not a valid ${type} public key (${parsed.message})`, hint: 'copy the whole line from the .pub file again' };
+    return {
+      ok: false,
+      message: `is not a valid ${type} public key (${parsed.message})`,
+      hint: 'copy the whole line from the .pub file again',
+    };
   }
   const key = (Array.isArray(parsed) ? parsed[0] : parsed) as ParsedKey;
   if (key.isPrivateKey()) {
-    return { ok: false, secret: true, message: 'is a PRIVATE key (not shown)', hint: 'put the public key (the .pub file) here instead' };
+    return {
+      ok: false,
+      secret: true,
+      message: 'is a PRIVATE key (not shown)',
+      hint: 'put the public key (the .pub file) here instead',
+    };
   }
   if (key.type !== type) {
-    return { ok: false, message: `says ${type} but holds a ${key.type} key`, hint: 'copy the whole line from the .pub file again' };
+    return {
+      ok: false,
+      message: `says ${type} but holds a ${key.type} key`,
+      hint: 'copy the whole line from the .pub file again',
+    };
   }
   const blob = key.getPublicSSH();
   const fp = fingerprint(blob);
   if (type === 'ssh-rsa') {
     const bits = rsaBits(blob);
     if (bits < MIN_RSA_BITS) {
-      return { ok: false, message: `is a ${bits}-bit RSA key (${fp}); at least ${MIN_RSA_BITS} bits are required`, hint: 'ask for an ssh-ed25519 key, or RSA of 3072 or 4096 bits' };
+      return {
+        ok: false,
+        message: `is a ${bits}-bit RSA key (${fp}); at least ${MIN_RSA_BITS} bits are required`,
+        hint: 'ask for an ssh-ed25519 key, or RSA of 3072 or 4096 bits',
+      };
     }
     return { ok: true, type, fingerprint: fp, bits };
   }
@@ -136,7 +183,10 @@ export interface CheckedKey {
  * Every key of one user: problems by field, the good keys, duplicates. An
  * RFC 4716 block pasted as one entry per line is one problem, not one per line.
  */
-export function checkKeyList(keys: readonly unknown[]): { problems: KeyListProblem[]; keys: CheckedKey[] } {
+export function checkKeyList(keys: readonly unknown[]): {
+  problems: KeyListProblem[];
+  keys: CheckedKey[];
+} {
   const problems: KeyListProblem[] = [];
   const good: CheckedKey[] = [];
   const seen = new Map<string, number>();
@@ -154,10 +204,19 @@ export function checkKeyList(keys: readonly unknown[]): { problems: KeyListProbl
     }
     const r = checkPublicKey(key);
     if (!r.ok) problems.push({ field, message: r.message, hint: r.hint });
-    else if (seen.has(r.fingerprint)) problems.push({ field, message: `is the same key as sshPublicKeys[${seen.get(r.fingerprint)}] (${r.fingerprint})`, hint: 'remove the duplicate' });
+    else if (seen.has(r.fingerprint))
+      problems.push({
+        field,
+        message: `is the same key as sshPublicKeys[${seen.get(r.fingerprint)}] (${r.fingerprint})`,
+        hint: 'remove the duplicate',
+      });
     else {
       seen.set(r.fingerprint, i);
-      good.push({ type: r.type, fingerprint: r.fingerprint, comment: (key as string).trim().split(/\s+/).slice(2).join(' ') || undefined });
+      good.push({
+        type: r.type,
+        fingerprint: r.fingerprint,
+        comment: (key as string).trim().split(/\s+/).slice(2).join(' ') || undefined,
+      });
     }
   }
   return { problems, keys: good };

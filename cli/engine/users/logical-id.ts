@@ -9,5 +9,7 @@ import { createHash } from 'node:crypto';
 export function userLogicalId(username: string): string {
   const alnum = username.replace(/[^A-Za-z0-9]/g, '');
   const base = 'User' + alnum.charAt(0).toUpperCase() + alnum.slice(1);
-  return alnum === username ? base : base + createHash('sha256').update(username).digest('hex').slice(0, 6);
+  return alnum === username
+    ? base
+    : base + createHash('sha256').update(username).digest('hex').slice(0, 6);
 }

@@ -39,40 +39,84 @@ export interface UserSummary {
  * Public keys from a file or stdin: OpenSSH lines, one per line, and RFC 4716
  * (SSH2) blocks, converted to OpenSSH lines; blank lines and # comments skipped.
  */
-export function parseKeyText(text: string, source: string): { keys: string[]; summaries: UserKey[] } {
+export function parseKeyText(
+  text: string,
+  source: string,
+): { keys: string[]; summaries: UserKey[] } {
   if (looksLikePrivateKey(text)) {
-    throw invalidInput(`${source} holds a PRIVATE key (not shown)`, [{ file: source, message: 'is a private key', hint: 'pass the public key (the .pub file); treat the private key as exposed and have its owner make a new one' }]);
+    throw invalidInput(`${source} holds a PRIVATE key (not shown)`, [
+      {
+        file: source,
+        message: 'is a private key',
+        hint: 'pass the public key (the .pub file); treat the private key as exposed and have its owner make a new one',
+      },
+    ]);
   }
   const entries = keyFileEntries(text);
-  if (entries.length === 0) throw invalidInput(`${source} holds no public key`, [{ file: source, message: 'is empty', hint: 'pass an OpenSSH public key line (ssh-ed25519 AAAA… user@host) or an RFC 4716 block (---- BEGIN SSH2 PUBLIC KEY ----)' }]);
+  if (entries.length === 0)
+    throw invalidInput(`${source} holds no public key`, [
+      {
+        file: source,
+        message: 'is empty',
+        hint: 'pass an OpenSSH public key line (ssh-ed25519 AAAA… user@host) or an RFC 4716 block (---- BEGIN SSH2 PUBLIC KEY ----)',
+      },
+    ]);
   const problems: Problem[] = [];
   const summaries: UserKey[] = [];
   const seen = new Set<string>();
   for (const e of entries) {
-    const r = e.problem ? { ok: false as const, message: e.problem, hint: 'export the public key again (ssh-keygen -e -f key.pub, or PuTTYgen "Save public key"), or pass the OpenSSH line (ssh-keygen -i -f key.pub prints it)' } : checkPublicKey(e.text);
+    const r = e.problem
+      ? {
+          ok: false as const,
+          message: e.problem,
+          hint: 'export the public key again (ssh-keygen -e -f key.pub, or PuTTYgen "Save public key"), or pass the OpenSSH line (ssh-keygen -i -f key.pub prints it)',
+        }
+      : checkPublicKey(e.text);
     if (!r.ok) problems.push({ file: source, line: e.line, message: r.message, hint: r.hint });
-    else if (seen.has(r.fingerprint)) problems.push({ file: source, line: e.line, message: `is the same key as an earlier line (${r.fingerprint})`, hint: 'remove the duplicate' });
+    else if (seen.has(r.fingerprint))
+      problems.push({
+        file: source,
+        line: e.line,
+        message: `is the same key as an earlier line (${r.fingerprint})`,
+        hint: 'remove the duplicate',
+      });
     else {
       seen.add(r.fingerprint);
-      summaries.push({ type: r.type, fingerprint: r.fingerprint, comment: e.text.split(/\s+/).slice(2).join(' ') || undefined, ...(e.converted ? { converted: true } : {}) });
+      summaries.push({
+        type: r.type,
+        fingerprint: r.fingerprint,
+        comment: e.text.split(/\s+/).slice(2).join(' ') || undefined,
+        ...(e.converted ? { converted: true } : {}),
+      });
     }
   }
-  if (problems.length > 0) throw invalidInput(`${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the public key${entries.length === 1 ? '' : 's'}`, problems);
+  if (problems.length > 0)
+    throw invalidInput(
+      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the public key${entries.length === 1 ? '' : 's'}`,
+      problems,
+    );
   return { keys: entries.map((e) => e.text), summaries };
 }
 
 /** The house format: data an operator reads at a glance. */
-export function userFileText(name: string, spec: Pick<UserSpec, 'sshPublicKeys'> & Partial<UserSpec>): string {
+export function userFileText(
+  name: string,
+  spec: Pick<UserSpec, 'sshPublicKeys'> & Partial<UserSpec>,
+): string {
   const lines = [
     `// SFTP user ${name}: the file name is the username. Fields: sshPublicKeys,`,
     '// homeDirectory (default: the username), readOnly, tags. See docs/users.md of sftpgw.',
     '{',
     `  sshPublicKeys: ${keyListText(spec.sshPublicKeys, '  ')},`,
   ];
-  if (spec.homeDirectory !== undefined && spec.homeDirectory !== name) lines.push(`  homeDirectory: ${quote(spec.homeDirectory)},`);
+  if (spec.homeDirectory !== undefined && spec.homeDirectory !== name)
+    lines.push(`  homeDirectory: ${quote(spec.homeDirectory)},`);
   if (spec.readOnly) lines.push('  readOnly: true,');
   const tags = Object.entries(spec.tags ?? {});
-  if (tags.length > 0) lines.push(`  tags: { ${tags.map(([k, v]) => `${/^[A-Za-z_]\w*$/.test(k) ? k : quote(k)}: ${quote(v)}`).join(', ')} },`);
+  if (tags.length > 0)
+    lines.push(
+      `  tags: { ${tags.map(([k, v]) => `${/^[A-Za-z_]\w*$/.test(k) ? k : quote(k)}: ${quote(v)}`).join(', ')} },`,
+    );
   lines.push('}', '');
   return lines.join('\n');
 }
@@ -92,18 +136,35 @@ export interface AddUserOptions extends ConfigOptions {
   force?: boolean;
 }
 
-export async function addUser(opts: AddUserOptions, deps: SynthesizeDeps): Promise<{ file: string; keys: UserKey[]; replaced: boolean }> {
+export async function addUser(
+  opts: AddUserOptions,
+  deps: SynthesizeDeps,
+): Promise<{ file: string; keys: UserKey[]; replaced: boolean }> {
   const bad = usernameProblem(opts.name);
-  if (bad) throw invalidInput(bad.message, [{ field: 'NAME', message: bad.message, hint: bad.hint.replace('rename the file to another username', 'choose another username').replace('the file name is the username: ', '') }]);
+  if (bad)
+    throw invalidInput(bad.message, [
+      {
+        field: 'NAME',
+        message: bad.message,
+        hint: bad.hint
+          .replace('rename the file to another username', 'choose another username')
+          .replace('the file name is the username: ', ''),
+      },
+    ]);
   const { keys, summaries } = parseKeyText(opts.keyText, opts.keySource);
   const config = await loadConfig(opts, deps.reporter);
   const file = path.join(config.usersDir, `${opts.name}${USER_FILE_EXTENSION}`);
   const shown = displayPath(file, opts.cwd);
   const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   if (current !== undefined && !opts.force) {
-    throw new SftpgwError('invalid-input', `user ${opts.name} exists (${shown})`, { hint: 'pass --force to replace its keys (nothing else in the file changes), or choose another name' });
+    throw new SftpgwError('invalid-input', `user ${opts.name} exists (${shown})`, {
+      hint: 'pass --force to replace its keys (nothing else in the file changes), or choose another name',
+    });
   }
-  const text = current === undefined ? userFileText(opts.name, { sshPublicKeys: keys }) : replacedKeys(current, keys, shown);
+  const text =
+    current === undefined
+      ? userFileText(opts.name, { sshPublicKeys: keys })
+      : replacedKeys(current, keys, shown);
   // Every check build runs (but cfn-lint), on the folder as it will be: a
   // user that would make the next build fail is not added.
   try {
@@ -111,7 +172,11 @@ export async function addUser(opts: AddUserOptions, deps: SynthesizeDeps): Promi
     if (result.counts.error > 0) throw validationFailed(result.findings);
   } catch (err) {
     if (err instanceof SftpgwError && err.kind === 'invalid-input') {
-      throw new SftpgwError('invalid-input', `${opts.name} not ${current === undefined ? 'added' : 'changed'}, nothing written: with it, ${err.message.replace(/^the template is not valid/, 'the gateway template would not be valid')}`, { problems: err.problems, findings: err.findings, hint: err.hint });
+      throw new SftpgwError(
+        'invalid-input',
+        `${opts.name} not ${current === undefined ? 'added' : 'changed'}, nothing written: with it, ${err.message.replace(/^the template is not valid/, 'the gateway template would not be valid')}`,
+        { problems: err.problems, findings: err.findings, hint: err.hint },
+      );
     }
     throw err;
   }
@@ -123,14 +188,34 @@ export async function addUser(opts: AddUserOptions, deps: SynthesizeDeps): Promi
 function replacedKeys(current: string, keys: string[], shown: string): string {
   const edit = replaceKeyList(current, keys);
   if (edit.ok) return edit.text;
-  throw new SftpgwError('invalid-input', `${shown} is not plain data (${edit.reason}): sftpgw does not rewrite it, so its helpers, imports and comments stay as they are`, {
-    problems: [{ file: shown, line: edit.line, message: edit.line ? 'the current key is here' : 'holds the keys', hint: `edit the file by hand: put ${keys.length === 1 ? 'this key' : 'these keys'} in place of the current one${keys.length === 1 ? '' : 's'}: ${keys.map((k) => `'${k}'`).join(', ')}` }],
-  });
+  throw new SftpgwError(
+    'invalid-input',
+    `${shown} is not plain data (${edit.reason}): sftpgw does not rewrite it, so its helpers, imports and comments stay as they are`,
+    {
+      problems: [
+        {
+          file: shown,
+          line: edit.line,
+          message: edit.line ? 'the current key is here' : 'holds the keys',
+          hint: `edit the file by hand: put ${keys.length === 1 ? 'this key' : 'these keys'} in place of the current one${keys.length === 1 ? '' : 's'}: ${keys.map((k) => `'${k}'`).join(', ')}`,
+        },
+      ],
+    },
+  );
 }
 
-export async function listUsers(usersDir: string, projectDir: string, jsonnet: JsonnetEngine): Promise<UserSummary[]> {
+export async function listUsers(
+  usersDir: string,
+  projectDir: string,
+  jsonnet: JsonnetEngine,
+): Promise<UserSummary[]> {
   const files = await discoverUsers(usersDir);
-  const { values } = await evaluateUserFiles(files, usersDir, jsonnet, templateSources(projectDir).jpath);
+  const { values } = await evaluateUserFiles(
+    files,
+    usersDir,
+    jsonnet,
+    templateSources(projectDir).jpath,
+  );
   const problems: Problem[] = [];
   const out: UserSummary[] = [];
   for (const f of files) {
@@ -139,16 +224,29 @@ export async function listUsers(usersDir: string, projectDir: string, jsonnet: J
     if (!spec) continue;
     const { keys, problems: p2 } = checkKeyList(spec.sshPublicKeys);
     problems.push(...p2.map((p) => ({ file: f.shown, ...p })));
-    out.push({ name: f.name, file: f.shown, keys, homeDirectory: spec.homeDirectory, readOnly: spec.readOnly });
+    out.push({
+      name: f.name,
+      file: f.shown,
+      keys,
+      homeDirectory: spec.homeDirectory,
+      readOnly: spec.readOnly,
+    });
   }
-  if (problems.length > 0) throw invalidInput(`${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`, problems);
+  if (problems.length > 0)
+    throw invalidInput(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`,
+      problems,
+    );
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 export function removeUser(usersDir: string, name: string): string {
   const file = path.join(usersDir, `${name}${USER_FILE_EXTENSION}`);
   // A well-formed command that cannot be done: a failed operation (exit 1), not bad usage.
-  if (!existsSync(file)) throw new SftpgwError('failed', `no user ${name} (${displayPath(file)} does not exist)`, { hint: 'sftpgw users list shows the users' });
+  if (!existsSync(file))
+    throw new SftpgwError('failed', `no user ${name} (${displayPath(file)} does not exist)`, {
+      hint: 'sftpgw users list shows the users',
+    });
   rmSync(file);
   return file;
 }

@@ -45,13 +45,25 @@ export function ssh2ToOpenSsh(lines: readonly string[]): Ssh2Conversion {
     i++;
   }
   const body = text.slice(i, end).filter((l) => l !== '');
-  if (body.length === 0) return { ok: false, message: 'holds no key (no base64 lines between the header and the END line)' };
-  if (!body.every((l) => BASE64_LINE.test(l))) return { ok: false, message: 'has a line in its key body that is not base64' };
+  if (body.length === 0)
+    return {
+      ok: false,
+      message: 'holds no key (no base64 lines between the header and the END line)',
+    };
+  if (!body.every((l) => BASE64_LINE.test(l)))
+    return { ok: false, message: 'has a line in its key body that is not base64' };
   const blob = Buffer.from(body.join(''), 'base64');
   const typeLength = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  const type = typeLength > 0 && typeLength <= 64 && blob.length >= 4 + typeLength ? blob.subarray(4, 4 + typeLength).toString('latin1') : '';
-  if (!/^[a-z0-9@.-]+$/.test(type)) return { ok: false, message: 'its key body does not start with a key type' };
-  const comment = (headers.get('comment') ?? '').replace(/^"(.*)"$/, '$1').replace(/\s+/g, ' ').trim();
+  const type =
+    typeLength > 0 && typeLength <= 64 && blob.length >= 4 + typeLength
+      ? blob.subarray(4, 4 + typeLength).toString('latin1')
+      : '';
+  if (!/^[a-z0-9@.-]+$/.test(type))
+    return { ok: false, message: 'its key body does not start with a key type' };
+  const comment = (headers.get('comment') ?? '')
+    .replace(/^"(.*)"$/, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
   return { ok: true, line: `${type} ${blob.toString('base64')}${comment ? ` ${comment}` : ''}` };
 }
 
@@ -80,10 +92,15 @@ export function keyFileEntries(text: string): KeyFileEntry[] {
       continue;
     }
     let end = i + 1;
-    while (end < lines.length && lines[end].trim() !== SSH2_END && lines[end].trim() !== SSH2_BEGIN) end++;
+    while (end < lines.length && lines[end].trim() !== SSH2_END && lines[end].trim() !== SSH2_BEGIN)
+      end++;
     const block = lines.slice(i, end + 1);
     const r = ssh2ToOpenSsh(block);
-    out.push(r.ok ? { line: i + 1, text: r.line, converted: true } : { line: i + 1, text: '', problem: `RFC 4716 (SSH2) public key ${r.message}` });
+    out.push(
+      r.ok
+        ? { line: i + 1, text: r.line, converted: true }
+        : { line: i + 1, text: '', problem: `RFC 4716 (SSH2) public key ${r.message}` },
+    );
     i = lines[end]?.trim() === SSH2_END ? end : end - 1;
   }
   return out;

@@ -19,7 +19,12 @@ const LONGEST_BUCKET = 'b'.repeat(63);
 export function worstCaseLength(policy: unknown): number | undefined {
   if (typeof policy === 'string') return policy.length;
   const sub = (policy as { 'Fn::Sub'?: unknown } | null)?.['Fn::Sub'];
-  const [text, vars] = typeof sub === 'string' ? [sub, {}] : Array.isArray(sub) ? [sub[0], sub[1] ?? {}] : [undefined, {}];
+  const [text, vars] =
+    typeof sub === 'string'
+      ? [sub, {}]
+      : Array.isArray(sub)
+        ? [sub[0], sub[1] ?? {}]
+        : [undefined, {}];
   if (typeof text !== 'string') return undefined;
   return text.replace(/\$\{([^}!][^}]*)\}/g, (_m, name: string) => {
     if (name in WORST_CASE) return WORST_CASE[name];

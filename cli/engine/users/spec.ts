@@ -24,7 +24,10 @@ const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 export function usernameProblem(name: string): { message: string; hint: string } | undefined {
   if (RESERVED_USERNAMES.has(name.toLowerCase())) {
-    return { message: `username "${name}" is reserved by Transfer Family`, hint: 'rename the file to another username' };
+    return {
+      message: `username "${name}" is reserved by Transfer Family`,
+      hint: 'rename the file to another username',
+    };
   }
   if (!USERNAME_PATTERN.test(name)) {
     return {
@@ -41,13 +44,16 @@ export function suggestField(field: string): string | undefined {
 
 export function homeDirectoryProblem(home: string): string | undefined {
   if (home.length === 0) return 'is empty';
-  if (home.startsWith('/')) return 'is an absolute path; give a folder inside the gateway bucket, e.g. "partners/acme"';
+  if (home.startsWith('/'))
+    return 'is an absolute path; give a folder inside the gateway bucket, e.g. "partners/acme"';
   if (home.endsWith('/')) return 'ends with "/"; remove the trailing slash';
   if (home.length > 512) return 'is longer than 512 characters';
   for (const seg of home.split('/')) {
     if (seg === '') return 'has an empty folder name ("//")';
-    if (seg === '.' || seg === '..') return `has a "${seg}" segment: a home directory cannot leave its place in the bucket`;
-    if (!HOME_SEGMENT.test(seg)) return `folder "${seg}" may only hold letters, digits and _ . @ = , + - (and not start with . or -)`;
+    if (seg === '.' || seg === '..')
+      return `has a "${seg}" segment: a home directory cannot leave its place in the bucket`;
+    if (!HOME_SEGMENT.test(seg))
+      return `folder "${seg}" may only hold letters, digits and _ . @ = , + - (and not start with . or -)`;
   }
   return undefined;
 }
@@ -57,49 +63,82 @@ export function homeDirectoryProblem(home: string): string | undefined {
  * (defaults filled) or the problems. Key checks are separate (keys.ts) because
  * they are the expensive part and run while the templates evaluate.
  */
-export function checkUserShape(name: string, value: unknown, file: string): { spec?: UserSpec; keys?: unknown[]; problems: Problem[] } {
+export function checkUserShape(
+  name: string,
+  value: unknown,
+  file: string,
+): { spec?: UserSpec; keys?: unknown[]; problems: Problem[] } {
   const problems: Problem[] = [];
-  const at = (field: string | undefined, message: string, hint?: string) => problems.push({ file, field, message, hint });
+  const at = (field: string | undefined, message: string, hint?: string) =>
+    problems.push({ file, field, message, hint });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    at(undefined, `must evaluate to an object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
-      "write { sshPublicKeys: ['ssh-ed25519 AAAA… user@host'] }");
+    at(
+      undefined,
+      `must evaluate to an object, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      "write { sshPublicKeys: ['ssh-ed25519 AAAA… user@host'] }",
+    );
     return { problems };
   }
   const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) {
     if (!(USER_FIELDS as readonly string[]).includes(k)) {
       const s = suggestField(k);
-      at(k, 'unknown field', s ? `did you mean ${s}? (fields: ${USER_FIELDS.join(', ')})` : `remove it; the fields are ${USER_FIELDS.join(', ')}`);
+      at(
+        k,
+        'unknown field',
+        s
+          ? `did you mean ${s}? (fields: ${USER_FIELDS.join(', ')})`
+          : `remove it; the fields are ${USER_FIELDS.join(', ')}`,
+      );
     }
   }
   const keys = v.sshPublicKeys;
   if (keys === undefined) {
-    at('sshPublicKeys', 'is missing', "add sshPublicKeys: ['ssh-ed25519 AAAA… user@host'] (the user's public key)");
+    at(
+      'sshPublicKeys',
+      'is missing',
+      "add sshPublicKeys: ['ssh-ed25519 AAAA… user@host'] (the user's public key)",
+    );
   } else if (!Array.isArray(keys)) {
-    at('sshPublicKeys', `must be an array of public key lines, not ${typeof keys}`, "write sshPublicKeys: ['…'] even for one key");
+    at(
+      'sshPublicKeys',
+      `must be an array of public key lines, not ${typeof keys}`,
+      "write sshPublicKeys: ['…'] even for one key",
+    );
   } else if (keys.length === 0) {
     at('sshPublicKeys', 'is empty', 'a user needs at least one public key');
   } else if (keys.length > MAX_KEYS_PER_USER) {
-    at('sshPublicKeys', `has ${keys.length} keys; Transfer Family accepts at most ${MAX_KEYS_PER_USER}`);
+    at(
+      'sshPublicKeys',
+      `has ${keys.length} keys; Transfer Family accepts at most ${MAX_KEYS_PER_USER}`,
+    );
   }
   let homeDirectory = name;
   if (v.homeDirectory !== undefined) {
-    if (typeof v.homeDirectory !== 'string') at('homeDirectory', `must be a string, not ${typeof v.homeDirectory}`);
+    if (typeof v.homeDirectory !== 'string')
+      at('homeDirectory', `must be a string, not ${typeof v.homeDirectory}`);
     else {
       const p = homeDirectoryProblem(v.homeDirectory);
       if (p) at('homeDirectory', p);
       else homeDirectory = v.homeDirectory;
     }
   }
-  if (v.readOnly !== undefined && typeof v.readOnly !== 'boolean') at('readOnly', `must be true or false, not ${JSON.stringify(v.readOnly)}`);
+  if (v.readOnly !== undefined && typeof v.readOnly !== 'boolean')
+    at('readOnly', `must be true or false, not ${JSON.stringify(v.readOnly)}`);
   const tags: Record<string, string> = {};
   if (v.tags !== undefined) {
-    if (v.tags === null || typeof v.tags !== 'object' || Array.isArray(v.tags)) at('tags', 'must be an object of { key: "value" }');
+    if (v.tags === null || typeof v.tags !== 'object' || Array.isArray(v.tags))
+      at('tags', 'must be an object of { key: "value" }');
     else {
       for (const [k, t] of Object.entries(v.tags as Record<string, unknown>)) {
         if (typeof t !== 'string') at(`tags.${k}`, `must be a string, not ${typeof t}`);
-        else if (k.length < 1 || k.length > 128 || k.startsWith('aws:') || !TAG_TEXT.test(k)) at(`tags.${k}`, 'is not a valid tag key (1–128 characters, not starting with aws:)');
-        else if (t.length > 256 || !TAG_TEXT.test(t)) at(`tags.${k}`, 'is not a valid tag value (at most 256 characters of letters, digits, spaces and _ . : / = + - @)');
+        else if (k.length < 1 || k.length > 128 || k.startsWith('aws:') || !TAG_TEXT.test(k))
+          at(`tags.${k}`, 'is not a valid tag key (1–128 characters, not starting with aws:)');
+        else if (t.length > 256 || !TAG_TEXT.test(t))
+          at(
+            `tags.${k}`,
+            'is not a valid tag value (at most 256 characters of letters, digits, spaces and _ . : / = + - @)',
+          );
         else tags[k] = t;
       }
     }
@@ -109,7 +148,14 @@ export function checkUserShape(name: string, value: unknown, file: string): { sp
   if (problems.length > 0) return { problems, keys: Array.isArray(keys) ? keys : undefined };
   return {
     keys: keys as unknown[],
-    spec: { sshPublicKeys: (keys as unknown[]).map((k) => (typeof k === 'string' ? k.trim() : (k as string))), homeDirectory, readOnly: v.readOnly === true, tags },
+    spec: {
+      sshPublicKeys: (keys as unknown[]).map((k) =>
+        typeof k === 'string' ? k.trim() : (k as string),
+      ),
+      homeDirectory,
+      readOnly: v.readOnly === true,
+      tags,
+    },
     problems,
   };
 }

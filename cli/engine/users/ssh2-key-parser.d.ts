@@ -7,5 +7,8 @@ declare module 'ssh2/lib/protocol/keyParser.js' {
     isPrivateKey(): boolean;
     getPublicSSH(): Buffer;
   }
-  export function parseKey(data: string | Buffer, passphrase?: string): ParsedKey | ParsedKey[] | Error;
+  export function parseKey(
+    data: string | Buffer,
+    passphrase?: string,
+  ): ParsedKey | ParsedKey[] | Error;
 }

@@ -19,12 +19,22 @@ export interface AjvContext {
   prefix?: string;
 }
 
-export function ajvFindings(errors: readonly ErrorObject[] | null | undefined, ctx: AjvContext): Finding[] {
+export function ajvFindings(
+  errors: readonly ErrorObject[] | null | undefined,
+  ctx: AjvContext,
+): Finding[] {
   if (!errors) return [];
   // An anyOf/oneOf error stands for all of its branches' errors.
-  const branches = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').map((e) => e.schemaPath + '/');
+  const branches = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .map((e) => e.schemaPath + '/');
   // Errors inside propertyNames repeat the propertyNames error itself.
-  const kept = errors.filter((e) => e.keyword !== 'if' && e.propertyName === undefined && !branches.some((b) => e.schemaPath.startsWith(b)));
+  const kept = errors.filter(
+    (e) =>
+      e.keyword !== 'if' &&
+      e.propertyName === undefined &&
+      !branches.some((b) => e.schemaPath.startsWith(b)),
+  );
   const seen = new Set<string>();
   const out: Finding[] = [];
   for (const e of kept) {
@@ -32,7 +42,9 @@ export function ajvFindings(errors: readonly ErrorObject[] | null | undefined, c
     const key = `${f.pointer}|${f.rule}|${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    f.hint ??= GENERIC_HINTS[f.rule.slice(f.rule.indexOf('/') + 1)] ?? 'fix the value (see the CloudFormation resource reference)';
+    f.hint ??=
+      GENERIC_HINTS[f.rule.slice(f.rule.indexOf('/') + 1)] ??
+      'fix the value (see the CloudFormation resource reference)';
     out.push(f);
   }
   // A value of the wrong type fails its enum/pattern/length too; say it once.
@@ -56,7 +68,13 @@ function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
   const parent = (e.parentSchema ?? {}) as Schema;
   const at = ctx.base + e.instancePath;
   const name = lastName(at);
-  const base = { severity: 'error' as const, layer: ctx.layer, logicalId: ctx.logicalId, resourceType: ctx.resourceType, pointer: at };
+  const base = {
+    severity: 'error' as const,
+    layer: ctx.layer,
+    logicalId: ctx.logicalId,
+    resourceType: ctx.resourceType,
+    pointer: at,
+  };
   const rule = (r: string) => `${ctx.prefix ?? 'schema'}/${r}`;
   const p = e.params as Record<string, unknown>;
   switch (e.keyword) {
@@ -65,7 +83,13 @@ function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
       const pointer = `${at}/${prop.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       const known = Object.keys((parent.properties as Schema | undefined) ?? {});
       if (e.instancePath === '' && ctx.readOnly?.includes(prop)) {
-        return { ...base, pointer, rule: rule('read-only-property'), message: `${prop} is read-only: CloudFormation sets it`, hint: `remove it; read it with Fn::GetAtt ${ctx.logicalId ?? '<id>'}.${prop}` };
+        return {
+          ...base,
+          pointer,
+          rule: rule('read-only-property'),
+          message: `${prop} is read-only: CloudFormation sets it`,
+          hint: `remove it; read it with Fn::GetAtt ${ctx.logicalId ?? '<id>'}.${prop}`,
+        };
       }
       const guess = closest(prop, known);
       return {
@@ -73,17 +97,34 @@ function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
         pointer,
         rule: rule('unknown-property'),
         message: `unknown property ${prop}${ctx.resourceType && e.instancePath === '' ? ` for ${ctx.resourceType}` : ''}`,
-        hint: guess ? `did you mean ${guess}?` : known.length > 0 ? `allowed: ${known.sort().join(', ')}` : 'remove it',
+        hint: guess
+          ? `did you mean ${guess}?`
+          : known.length > 0
+            ? `allowed: ${known.sort().join(', ')}`
+            : 'remove it',
       };
     }
     case 'required':
-      return { ...base, pointer: `${at}`, rule: rule('required'), message: `missing required property ${String(p.missingProperty)}`, hint: `set ${String(p.missingProperty)}` };
+      return {
+        ...base,
+        pointer: `${at}`,
+        rule: rule('required'),
+        message: `missing required property ${String(p.missingProperty)}`,
+        hint: `set ${String(p.missingProperty)}`,
+      };
     case 'type': {
-      const want = (parent['x-cfn-type'] as string | undefined) ?? String(p.type).replace(/,/g, ' or ');
-      return { ...base, rule: rule('type'), message: `${name} must be ${article(want)}, not ${describe(e.data)}` };
+      const want =
+        (parent['x-cfn-type'] as string | undefined) ?? String(p.type).replace(/,/g, ' or ');
+      return {
+        ...base,
+        rule: rule('type'),
+        message: `${name} must be ${article(want)}, not ${describe(e.data)}`,
+      };
     }
     case 'enum': {
-      const allowed = (p.allowedValues as unknown[]).filter((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean');
+      const allowed = (p.allowedValues as unknown[]).filter(
+        (v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean',
+      );
       const shown = [...new Set(allowed.map(String))];
       const guess = typeof e.data === 'string' ? closest(e.data, shown) : undefined;
       return {
@@ -94,33 +135,79 @@ function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
       };
     }
     case 'const':
-      return { ...base, rule: rule('enum'), message: `${name} must be ${JSON.stringify(p.allowedValue)}` };
+      return {
+        ...base,
+        rule: rule('enum'),
+        message: `${name} must be ${JSON.stringify(p.allowedValue)}`,
+      };
     case 'pattern':
       // a lenient number/boolean: the string form did not parse
-      if (parent['x-cfn-type'] && typeof e.data === 'string' && !String(parent['x-cfn-type']).includes('string')) {
-        return { ...base, rule: rule('type'), message: `${name} must be ${article(String(parent['x-cfn-type']))}, not ${describe(e.data)}` };
+      if (
+        parent['x-cfn-type'] &&
+        typeof e.data === 'string' &&
+        !String(parent['x-cfn-type']).includes('string')
+      ) {
+        return {
+          ...base,
+          rule: rule('type'),
+          message: `${name} must be ${article(String(parent['x-cfn-type']))}, not ${describe(e.data)}`,
+        };
       }
-      return { ...base, rule: rule('pattern'), message: `${name} ${JSON.stringify(e.data)} does not match the pattern ${String(p.pattern)}` };
+      return {
+        ...base,
+        rule: rule('pattern'),
+        message: `${name} ${JSON.stringify(e.data)} does not match the pattern ${String(p.pattern)}`,
+      };
     case 'minLength':
     case 'maxLength':
-      return { ...base, rule: rule('length'), message: `${name} is ${String((e.data as string).length)} characters; ${e.keyword === 'minLength' ? 'the minimum is' : 'the limit is'} ${String(p.limit)}` };
+      return {
+        ...base,
+        rule: rule('length'),
+        message: `${name} is ${String((e.data as string).length)} characters; ${e.keyword === 'minLength' ? 'the minimum is' : 'the limit is'} ${String(p.limit)}`,
+      };
     case 'minItems':
     case 'maxItems':
-      return { ...base, rule: rule('length'), message: `${name} has ${String((e.data as unknown[]).length)} items; ${e.keyword === 'minItems' ? 'the minimum is' : 'the limit is'} ${String(p.limit)}` };
+      return {
+        ...base,
+        rule: rule('length'),
+        message: `${name} has ${String((e.data as unknown[]).length)} items; ${e.keyword === 'minItems' ? 'the minimum is' : 'the limit is'} ${String(p.limit)}`,
+      };
     case 'minProperties':
     case 'maxProperties':
-      return { ...base, rule: rule('shape'), message: `${name} ${e.message ?? 'has the wrong number of keys'}` };
+      return {
+        ...base,
+        rule: rule('shape'),
+        message: `${name} ${e.message ?? 'has the wrong number of keys'}`,
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum':
-      return { ...base, rule: rule('range'), message: `${name} is ${JSON.stringify(e.data)}; it ${e.message ?? 'is out of range'}` };
+      return {
+        ...base,
+        rule: rule('range'),
+        message: `${name} is ${JSON.stringify(e.data)}; it ${e.message ?? 'is out of range'}`,
+      };
     case 'uniqueItems':
-      return { ...base, rule: rule('unique'), message: `${name} has duplicate items (${String(p.j)} and ${String(p.i)})`, hint: 'remove the duplicate' };
+      return {
+        ...base,
+        rule: rule('unique'),
+        message: `${name} has duplicate items (${String(p.j)} and ${String(p.i)})`,
+        hint: 'remove the duplicate',
+      };
     case 'propertyNames': {
       const key = String(p.propertyName);
-      const hint = ctx.layer === 'template' ? 'logical ids and section keys use letters and digits only (A-Z, a-z, 0-9), at most 255' : undefined;
-      return { ...base, pointer: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, rule: rule('name'), message: `${JSON.stringify(key)} is not an allowed name in ${name}`, hint };
+      const hint =
+        ctx.layer === 'template'
+          ? 'logical ids and section keys use letters and digits only (A-Z, a-z, 0-9), at most 255'
+          : undefined;
+      return {
+        ...base,
+        pointer: `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+        rule: rule('name'),
+        message: `${JSON.stringify(key)} is not an allowed name in ${name}`,
+        hint,
+      };
     }
     case 'oneOf':
     case 'anyOf':
@@ -131,21 +218,51 @@ function toFinding(e: ErrorObject, ctx: AjvContext): Finding {
   }
 }
 
-function combination(e: ErrorObject, parent: Schema, base: Omit<Finding, 'rule' | 'message'>, rule: (r: string) => string, name: string): Finding {
+function combination(
+  e: ErrorObject,
+  parent: Schema,
+  base: Omit<Finding, 'rule' | 'message'>,
+  rule: (r: string) => string,
+  name: string,
+): Finding {
   const names = parent['x-cfn-names'] as string[] | undefined;
-  const present = names?.filter((n) => typeof e.data === 'object' && e.data !== null && n in e.data) ?? [];
+  const present =
+    names?.filter((n) => typeof e.data === 'object' && e.data !== null && n in e.data) ?? [];
   switch (parent['x-cfn-rule']) {
     case 'requiredXor':
       return present.length === 0
         ? { ...base, rule: rule('required'), message: `${name}: set one of ${names!.join(', ')}` }
-        : { ...base, rule: rule('exclusive'), message: `${name}: set only one of ${names!.join(', ')} (found ${present.join(' and ')})` };
+        : {
+            ...base,
+            rule: rule('exclusive'),
+            message: `${name}: set only one of ${names!.join(', ')} (found ${present.join(' and ')})`,
+          };
     case 'requiredOr':
-      return { ...base, rule: rule('required'), message: `${name}: set at least one of ${names!.join(', ')}` };
+      return {
+        ...base,
+        rule: rule('required'),
+        message: `${name}: set at least one of ${names!.join(', ')}`,
+      };
     case 'dependentExcluded':
-      return { ...base, rule: rule('exclusive'), message: `${name}: ${names![0]} cannot be combined with ${names!.slice(1).filter((n) => present.includes(n)).join(', ') || names!.slice(1).join(', ')}` };
+      return {
+        ...base,
+        rule: rule('exclusive'),
+        message: `${name}: ${names![0]} cannot be combined with ${
+          names!
+            .slice(1)
+            .filter((n) => present.includes(n))
+            .join(', ') || names!.slice(1).join(', ')
+        }`,
+      };
   }
   const want = parent['x-cfn-type'] as string | undefined;
-  return { ...base, rule: rule('type'), message: want ? `${name} must be ${want}, not ${describe(e.data)}` : `${name} does not match any allowed form` };
+  return {
+    ...base,
+    rule: rule('type'),
+    message: want
+      ? `${name} must be ${want}, not ${describe(e.data)}`
+      : `${name} does not match any allowed form`,
+  };
 }
 
 function lastName(pointer: string): string {
@@ -164,8 +281,11 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'object') {
     const keys = Object.keys(v);
-    return keys.length === 1 && /^(Ref|Fn::|Condition)/.test(keys[0]) ? `${keys[0]} (not allowed here)` : 'an object';
+    return keys.length === 1 && /^(Ref|Fn::|Condition)/.test(keys[0])
+      ? `${keys[0]} (not allowed here)`
+      : 'an object';
   }
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'string')
+    return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
   return `${typeof v} ${JSON.stringify(v)}`;
 }

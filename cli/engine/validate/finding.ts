@@ -32,7 +32,9 @@ export interface Finding {
 
 export function escapePointer(part: string | number): string {
   if (typeof part === 'number') return String(part);
-  return part.includes('~') || part.includes('/') ? part.replace(/~/g, '~0').replace(/\//g, '~1') : part;
+  return part.includes('~') || part.includes('/')
+    ? part.replace(/~/g, '~0').replace(/\//g, '~1')
+    : part;
 }
 
 export function pointerOf(...parts: (string | number)[]): string {
@@ -43,7 +45,10 @@ export function pointerOf(...parts: (string | number)[]): string {
 
 export function pointerParts(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** The logical id a pointer is under, if it is under /Resources. */
@@ -76,16 +81,21 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 
 /** Stable order: resource, then severity, then pointer, then rule. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) =>
-    (a.logicalId ?? '').localeCompare(b.logicalId ?? '') ||
-    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    a.pointer.localeCompare(b.pointer) ||
-    a.rule.localeCompare(b.rule) ||
-    a.message.localeCompare(b.message));
+  return findings.sort(
+    (a, b) =>
+      (a.logicalId ?? '').localeCompare(b.logicalId ?? '') ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.pointer.localeCompare(b.pointer) ||
+      a.rule.localeCompare(b.rule) ||
+      a.message.localeCompare(b.message),
+  );
 }
 
 export function summarize(c: Counts): string {
-  const parts = [`${c.error} error${c.error === 1 ? '' : 's'}`, `${c.warning} warning${c.warning === 1 ? '' : 's'}`];
+  const parts = [
+    `${c.error} error${c.error === 1 ? '' : 's'}`,
+    `${c.warning} warning${c.warning === 1 ? '' : 's'}`,
+  ];
   if (c.info > 0) parts.push(`${c.info} informational`);
   if (c.waived > 0) parts.push(`${c.waived} waived`);
   return parts.join(', ');

@@ -22,11 +22,19 @@ export function validationFailed(findings: Finding[]): SftpgwError {
   const problems: Problem[] = errors.map((f) => ({
     file: f.source?.file,
     line: f.source?.line,
-    field: f.source?.field ?? (f.logicalId ? `${f.logicalId}${f.pointer.replace(/^\/Resources\/[^/]+/, '')}` : f.pointer || undefined),
+    field:
+      f.source?.field ??
+      (f.logicalId
+        ? `${f.logicalId}${f.pointer.replace(/^\/Resources\/[^/]+/, '')}`
+        : f.pointer || undefined),
     message: `${f.message} [${f.rule}]`,
     hint: f.hint,
   }));
-  return new SftpgwError('invalid-input', `the template is not valid: ${summarize(countFindings(findings))}`, { problems, findings });
+  return new SftpgwError(
+    'invalid-input',
+    `the template is not valid: ${summarize(countFindings(findings))}`,
+    { problems, findings },
+  );
 }
 
 export interface ChildInput {
@@ -46,14 +54,31 @@ export interface ChildInput {
  * another's is a finding), and the config's waivers are judged over the whole
  * gateway (gatewayWaiverProblems). A single template judges both itself.
  */
-export async function checkGateway(root: CheckInput, children: ChildInput[], lint: LintSettings | undefined, reporter: Reporter): Promise<Finding[]> {
+export async function checkGateway(
+  root: CheckInput,
+  children: ChildInput[],
+  lint: LintSettings | undefined,
+  reporter: Reporter,
+): Promise<Finding[]> {
   const config = root.config;
   const single = children.length === 0 || !config;
-  const userHomes = children.length === 0 ? undefined : gatewayUserHomes([{ template: root.template }, ...children.map((c) => ({ stack: c.id, template: c.template }))]);
-  const [rootFindings, childFindings] = await Promise.all([runChecks({ ...root, userHomes }, lint, reporter, single), checkChildren(children, config, lint, reporter, userHomes)]);
+  const userHomes =
+    children.length === 0
+      ? undefined
+      : gatewayUserHomes([
+          { template: root.template },
+          ...children.map((c) => ({ stack: c.id, template: c.template })),
+        ]);
+  const [rootFindings, childFindings] = await Promise.all([
+    runChecks({ ...root, userHomes }, lint, reporter, single),
+    checkChildren(children, config, lint, reporter, userHomes),
+  ]);
   const findings = [...rootFindings, ...childFindings];
   if (single) return findings;
-  return sortFindings([...findings, ...gatewayWaiverProblems(config, root.template, children, findings)]);
+  return sortFindings([
+    ...findings,
+    ...gatewayWaiverProblems(config, root.template, children, findings),
+  ]);
 }
 
 /**
@@ -61,11 +86,29 @@ export async function checkGateway(root: CheckInput, children: ChildInput[], lin
  * stack is used, and one that matches nothing (or names no resource) is
  * reported once, not once per stack.
  */
-function gatewayWaiverProblems(config: ResolvedConfig, root: CfnTemplate, children: ChildInput[], findings: Finding[]): Finding[] {
+function gatewayWaiverProblems(
+  config: ResolvedConfig,
+  root: CfnTemplate,
+  children: ChildInput[],
+  findings: Finding[],
+): Finding[] {
   // A root resource wins over a child's of the same logical id.
-  const resources = new Map([...children.flatMap((c) => [...resourceIndex(c.template.Resources, c.id)]), ...resourceIndex(root.Resources)]);
-  const waivedBy = (w: PlacedWaiver) => findings.some((f) => f.waived !== undefined && f.rule === w.rule && (f.logicalId === w.resource || f.logicalId?.endsWith(`/${w.resource}`)));
-  return waiverProblems(placeConfigWaivers(config.waivers, displayPath(config.file)), waivedBy, resources);
+  const resources = new Map([
+    ...children.flatMap((c) => [...resourceIndex(c.template.Resources, c.id)]),
+    ...resourceIndex(root.Resources),
+  ]);
+  const waivedBy = (w: PlacedWaiver) =>
+    findings.some(
+      (f) =>
+        f.waived !== undefined &&
+        f.rule === w.rule &&
+        (f.logicalId === w.resource || f.logicalId?.endsWith(`/${w.resource}`)),
+    );
+  return waiverProblems(
+    placeConfigWaivers(config.waivers, displayPath(config.file)),
+    waivedBy,
+    resources,
+  );
 }
 
 /**
@@ -73,24 +116,62 @@ function gatewayWaiverProblems(config: ResolvedConfig, root: CfnTemplate, childr
  * (children differ only in which users they hold, all made by one library).
  * Config waivers are applied here but reported by checkGateway.
  */
-async function checkChildren(children: ChildInput[], config: ResolvedConfig | undefined, lint: LintSettings | undefined, reporter: Reporter, userHomes?: readonly UserHome[]): Promise<Finding[]> {
+async function checkChildren(
+  children: ChildInput[],
+  config: ResolvedConfig | undefined,
+  lint: LintSettings | undefined,
+  reporter: Reporter,
+  userHomes?: readonly UserHome[],
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   for (const [i, c] of children.entries()) {
-    const found = await runChecks({ template: c.template, content: c.content, bytes: Buffer.byteLength(c.content), format: c.format, file: c.file, config, locate: c.locate, userHomes }, i === 0 ? lint : undefined, reporter, false);
-    findings.push(...found.map((f) => ({ ...f, logicalId: f.logicalId ? `${c.id}/${f.logicalId}` : c.id })));
+    const found = await runChecks(
+      {
+        template: c.template,
+        content: c.content,
+        bytes: Buffer.byteLength(c.content),
+        format: c.format,
+        file: c.file,
+        config,
+        locate: c.locate,
+        userHomes,
+      },
+      i === 0 ? lint : undefined,
+      reporter,
+      false,
+    );
+    findings.push(
+      ...found.map((f) => ({ ...f, logicalId: f.logicalId ? `${c.id}/${f.logicalId}` : c.id })),
+    );
   }
   return findings;
 }
 
 /** Child templates a template names by a local TemplateURL (built, not yet packaged). */
-export async function localChildren(template: CfnTemplate, dir: string, cwd: string): Promise<ChildInput[]> {
+export async function localChildren(
+  template: CfnTemplate,
+  dir: string,
+  cwd: string,
+): Promise<ChildInput[]> {
   const out: ChildInput[] = [];
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     const url = (r.Properties as { TemplateURL?: unknown } | undefined)?.TemplateURL;
-    if (r.Type !== 'AWS::CloudFormation::Stack' || typeof url !== 'string' || /^https?:\/\//.test(url)) continue;
+    if (
+      r.Type !== 'AWS::CloudFormation::Stack' ||
+      typeof url !== 'string' ||
+      /^https?:\/\//.test(url)
+    )
+      continue;
     const file = path.resolve(dir, url);
     const read = await readTemplateFile(file, displayPath(file, cwd));
-    out.push({ id, template: read.template, content: read.text, format: file.endsWith('.json') ? 'json' : 'yaml', file, locate: fileLocator(displayPath(file, cwd), read.lineOf) });
+    out.push({
+      id,
+      template: read.template,
+      content: read.text,
+      format: file.endsWith('.json') ? 'json' : 'yaml',
+      file,
+      locate: fileLocator(displayPath(file, cwd), read.lineOf),
+    });
   }
   return out;
 }

@@ -38,15 +38,44 @@ export interface TemplateValidation {
 }
 
 /** Layers 1 and 2: schema, references, quotas, IAM documents, baseline rules, waivers. */
-export async function checkTemplate(template: CfnTemplate, opts: TemplateChecks = {}): Promise<TemplateValidation> {
+export async function checkTemplate(
+  template: CfnTemplate,
+  opts: TemplateChecks = {},
+): Promise<TemplateValidation> {
   const findings: Finding[] = await schemaFindings(template);
-  if (!template || typeof template !== 'object' || Array.isArray(template)) return { findings, graph: new Map() };
+  if (!template || typeof template !== 'object' || Array.isArray(template))
+    return { findings, graph: new Map() };
   const { findings: refs, graph, arnStrings } = referenceFindings(template);
-  findings.push(...refs, ...quotaFindings(template, { bodyBytes: opts.bodyBytes, text: opts.text }));
+  findings.push(
+    ...refs,
+    ...quotaFindings(template, { bodyBytes: opts.bodyBytes, text: opts.text }),
+  );
   const docs = policyDocuments(template);
   findings.push(...policyFindings(docs));
-  const { waivers, findings: waiverProblems } = collectWaivers(template, opts.waivers ?? [], opts.configFile);
+  const { waivers, findings: waiverProblems } = collectWaivers(
+    template,
+    opts.waivers ?? [],
+    opts.configFile,
+  );
   findings.push(...waiverProblems);
-  const all = applyWaivers([...findings, ...baselineFindings(template, docs, { sharedTags: opts.sharedTags, permissionsBoundary: opts.permissionsBoundary, configuredValues: opts.configuredValues, userHomes: opts.userHomes }, arnStrings)], waivers, resourceIndex(template.Resources), opts.reportConfigWaivers ?? true);
+  const all = applyWaivers(
+    [
+      ...findings,
+      ...baselineFindings(
+        template,
+        docs,
+        {
+          sharedTags: opts.sharedTags,
+          permissionsBoundary: opts.permissionsBoundary,
+          configuredValues: opts.configuredValues,
+          userHomes: opts.userHomes,
+        },
+        arnStrings,
+      ),
+    ],
+    waivers,
+    resourceIndex(template.Resources),
+    opts.reportConfigWaivers ?? true,
+  );
   return { findings: sortFindings(all), graph };
 }

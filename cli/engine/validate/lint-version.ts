@@ -9,7 +9,9 @@ import { packageRoot } from '../paths.js';
 
 /** package.json `config.cfnLintVersion` under root (undefined when it is not set). */
 export function pinnedCfnLint(root: string = packageRoot): string | undefined {
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { config?: { cfnLintVersion?: unknown } };
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    config?: { cfnLintVersion?: unknown };
+  };
   const v = pkg.config?.cfnLintVersion;
   return typeof v === 'string' && v !== '' ? v : undefined;
 }

@@ -32,7 +32,18 @@ export const DEFAULT_LINT_TIMEOUT_MS = 300_000;
  * `sftpgw package`/`deploy` upload them.
  */
 export function lintArgs(region?: string): string[] {
-  const args = ['-f', 'json', '-c', 'I', '-x', 'I3042:region=true', '-x', 'I3042:accountId=true', '--ignore-checks', 'W3002'];
+  const args = [
+    '-f',
+    'json',
+    '-c',
+    'I',
+    '-x',
+    'I3042:region=true',
+    '-x',
+    'I3042:accountId=true',
+    '--ignore-checks',
+    'W3002',
+  ];
   if (region) args.push('--regions', region);
   return args;
 }
@@ -44,9 +55,17 @@ interface CfnLintMatch {
   Rule: { Id: string; ShortDescription?: string; Source?: string };
 }
 
-const LEVELS: Record<string, Severity> = { Error: 'error', Warning: 'warning', Informational: 'info' };
+const LEVELS: Record<string, Severity> = {
+  Error: 'error',
+  Warning: 'warning',
+  Informational: 'info',
+};
 
-export async function lintFindings(file: string, opts: LintOptions, reporter: Reporter): Promise<Finding[]> {
+export async function lintFindings(
+  file: string,
+  opts: LintOptions,
+  reporter: Reporter,
+): Promise<Finding[]> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_LINT_TIMEOUT_MS;
   const { linter } = opts;
   const version = opts.reportVersion ? linter.version() : undefined;
@@ -60,30 +79,51 @@ export async function lintFindings(file: string, opts: LintOptions, reporter: Re
         hint: `install it: pip install ${opts.pinnedVersion ? `'${pipRequirement(opts.pinnedVersion)}'` : 'cfn-lint'} (or set SFTPGW_CFN_LINT to its path); or pass --no-lint to skip this layer`,
       });
     }
-    throw new SftpgwError('failed', `could not run ${linter.command}: ${(err as Error).message}`, { cause: err });
+    throw new SftpgwError('failed', `could not run ${linter.command}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
-  reporter.debug(`cfn-lint${version ? ' ' + ((await version) ?? '(version unknown)') : ''} ran in ${Math.round(performance.now() - t0)} ms, exit ${String(run.exitCode)}`);
+  reporter.debug(
+    `cfn-lint${version ? ' ' + ((await version) ?? '(version unknown)') : ''} ran in ${Math.round(performance.now() - t0)} ms, exit ${String(run.exitCode)}`,
+  );
   if (run.timedOut) {
-    throw new SftpgwError('failed', `cfn-lint did not finish within ${Math.round(timeoutMs / 1000)} s`, { hint: 'raise --lint-timeout, or pass --no-lint and run cfn-lint separately' });
+    throw new SftpgwError(
+      'failed',
+      `cfn-lint did not finish within ${Math.round(timeoutMs / 1000)} s`,
+      { hint: 'raise --lint-timeout, or pass --no-lint and run cfn-lint separately' },
+    );
   }
   let matches: CfnLintMatch[];
   try {
     matches = JSON.parse(run.stdout || '[]') as CfnLintMatch[];
     if (!Array.isArray(matches)) throw new Error('not a list');
   } catch {
-    throw new SftpgwError('failed', `cfn-lint failed (exit ${String(run.exitCode)}) without a report`, { hint: tail(run.stderr) || 'run it by hand with the same template to see why' });
+    throw new SftpgwError(
+      'failed',
+      `cfn-lint failed (exit ${String(run.exitCode)}) without a report`,
+      { hint: tail(run.stderr) || 'run it by hand with the same template to see why' },
+    );
   }
   const code = run.exitCode ?? 1;
   if (matches.length === 0 && code !== 0) {
-    throw new SftpgwError('failed', `cfn-lint failed (exit ${code})`, { hint: tail(run.stderr) || 'run it by hand with the same template to see why' });
+    throw new SftpgwError('failed', `cfn-lint failed (exit ${code})`, {
+      hint: tail(run.stderr) || 'run it by hand with the same template to see why',
+    });
   }
-  if (opts.pinnedVersion && (matches.length > 0 || version)) warnIfUnsupported(await (version ?? linter.version()), opts.pinnedVersion, reporter);
+  if (opts.pinnedVersion && (matches.length > 0 || version))
+    warnIfUnsupported(await (version ?? linter.version()), opts.pinnedVersion, reporter);
   return matches.map((m) => toFinding(m));
 }
 
-function warnIfUnsupported(installed: string | undefined, pinned: string, reporter: Reporter): void {
+function warnIfUnsupported(
+  installed: string | undefined,
+  pinned: string,
+  reporter: Reporter,
+): void {
   if (installed === undefined || inSupportedRange(installed, pinned)) return;
-  reporter.warn(`cfn-lint ${installed} is installed; sftpgw is made for cfn-lint ${supportedRange(pinned)}, whose findings may differ (pip install '${pipRequirement(pinned)}')`);
+  reporter.warn(
+    `cfn-lint ${installed} is installed; sftpgw is made for cfn-lint ${supportedRange(pinned)}, whose findings may differ (pip install '${pipRequirement(pinned)}')`,
+  );
 }
 
 function toFinding(m: CfnLintMatch): Finding {
@@ -96,7 +136,9 @@ function toFinding(m: CfnLintMatch): Finding {
     logicalId,
     pointer: pointerOf(...path),
     message: m.Message,
-    hint: m.Rule.Source ? `${m.Rule.ShortDescription ?? 'see'}: ${m.Rule.Source}` : m.Rule.ShortDescription,
+    hint: m.Rule.Source
+      ? `${m.Rule.ShortDescription ?? 'see'}: ${m.Rule.Source}`
+      : m.Rule.ShortDescription,
   };
 }
 

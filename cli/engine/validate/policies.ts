@@ -21,10 +21,12 @@ export interface PolicyDoc {
   parseError?: string;
 }
 
-
 /** Where each type keeps its policy documents. */
 const LOCATIONS: Record<string, { path: (string | '*')[]; kind: PolicyKind }[]> = {
-  'AWS::IAM::Role': [{ path: ['AssumeRolePolicyDocument'], kind: 'trust' }, { path: ['Policies', '*', 'PolicyDocument'], kind: 'identity' }],
+  'AWS::IAM::Role': [
+    { path: ['AssumeRolePolicyDocument'], kind: 'trust' },
+    { path: ['Policies', '*', 'PolicyDocument'], kind: 'identity' },
+  ],
   'AWS::IAM::User': [{ path: ['Policies', '*', 'PolicyDocument'], kind: 'identity' }],
   'AWS::IAM::Group': [{ path: ['Policies', '*', 'PolicyDocument'], kind: 'identity' }],
   'AWS::IAM::Policy': [{ path: ['PolicyDocument'], kind: 'identity' }],
@@ -46,11 +48,21 @@ export function policyDocuments(template: CfnTemplate): PolicyDoc[] {
       const visit = (v: unknown, i: number, at: (string | number)[]) => {
         if (i === loc.path.length) return collect(v, at);
         const step = loc.path[i];
-        if (step === '*') { if (Array.isArray(v)) v.forEach((x, j) => visit(x, i + 1, [...at, j])); return; }
+        if (step === '*') {
+          if (Array.isArray(v)) v.forEach((x, j) => visit(x, i + 1, [...at, j]));
+          return;
+        }
         if (isObj(v) && v[step] !== undefined) visit(v[step], i + 1, [...at, step]);
       };
       const collect = (v: unknown, at: (string | number)[]) => {
-        const doc: PolicyDoc = { logicalId: id, resourceType: r.Type, kind: loc.kind, pointer: pointerOf('Resources', id, 'Properties', ...at), document: v, fromText: false };
+        const doc: PolicyDoc = {
+          logicalId: id,
+          resourceType: r.Type,
+          kind: loc.kind,
+          pointer: pointerOf('Resources', id, 'Properties', ...at),
+          document: v,
+          fromText: false,
+        };
         const text = typeof v === 'string' ? v : subText(v);
         if (text !== undefined) {
           doc.fromText = true;
@@ -95,7 +107,15 @@ export function statementsOf(doc: PolicyDoc): Statement[] {
   const out: Statement[] = [];
   list.forEach((st, i) => {
     if (!isObj(st) || isIntrinsic(st)) return;
-    out.push({ statement: st, index: i, pointer: doc.fromText ? doc.pointer : Array.isArray(s) ? `${doc.pointer}/Statement/${i}` : `${doc.pointer}/Statement` });
+    out.push({
+      statement: st,
+      index: i,
+      pointer: doc.fromText
+        ? doc.pointer
+        : Array.isArray(s)
+          ? `${doc.pointer}/Statement/${i}`
+          : `${doc.pointer}/Statement`,
+    });
   });
   return out;
 }
@@ -111,17 +131,42 @@ export function strings(v: unknown): string[] {
 export function policyFindings(docs: readonly PolicyDoc[]): Finding[] {
   const out: Finding[] = [];
   for (const doc of docs) {
-    const base = { severity: 'error' as const, layer: 'semantic' as const, logicalId: doc.logicalId, resourceType: doc.resourceType };
+    const base = {
+      severity: 'error' as const,
+      layer: 'semantic' as const,
+      logicalId: doc.logicalId,
+      resourceType: doc.resourceType,
+    };
     if (doc.parseError) {
-      out.push({ ...base, rule: 'iam/policy-document', pointer: doc.pointer, message: `the policy is not valid JSON: ${doc.parseError}`, hint: 'fix the JSON text (or write the policy as an object)' });
+      out.push({
+        ...base,
+        rule: 'iam/policy-document',
+        pointer: doc.pointer,
+        message: `the policy is not valid JSON: ${doc.parseError}`,
+        hint: 'fix the JSON text (or write the policy as an object)',
+      });
       continue;
     }
     const grammar = policyGrammarProblems(doc.document);
     if (grammar.length > 0) {
       for (const g of grammar) {
-        out.push(doc.fromText
-          ? { ...base, rule: 'iam/policy-document', pointer: doc.pointer, message: `in the policy text at ${g.at || '/'}: ${g.message}`, hint: g.hint }
-          : { ...base, rule: 'iam/policy-document', pointer: doc.pointer + g.at, message: g.message, hint: g.hint });
+        out.push(
+          doc.fromText
+            ? {
+                ...base,
+                rule: 'iam/policy-document',
+                pointer: doc.pointer,
+                message: `in the policy text at ${g.at || '/'}: ${g.message}`,
+                hint: g.hint,
+              }
+            : {
+                ...base,
+                rule: 'iam/policy-document',
+                pointer: doc.pointer + g.at,
+                message: g.message,
+                hint: g.hint,
+              },
+        );
       }
       continue;
     }
@@ -129,9 +174,21 @@ export function policyFindings(docs: readonly PolicyDoc[]): Finding[] {
     for (const st of statementsOf(doc)) {
       const has = 'Principal' in st.statement || 'NotPrincipal' in st.statement;
       if (wantsPrincipal && !has) {
-        out.push({ ...base, rule: 'iam/policy-document', pointer: st.pointer, message: `statement ${label(st)} of a ${doc.kind} policy has no Principal`, hint: 'name who the statement applies to (Principal)' });
+        out.push({
+          ...base,
+          rule: 'iam/policy-document',
+          pointer: st.pointer,
+          message: `statement ${label(st)} of a ${doc.kind} policy has no Principal`,
+          hint: 'name who the statement applies to (Principal)',
+        });
       } else if (!wantsPrincipal && has) {
-        out.push({ ...base, rule: 'iam/policy-document', pointer: st.pointer, message: `statement ${label(st)} of an ${doc.kind} policy names a Principal; IAM rejects it`, hint: 'remove Principal: an identity policy applies to whoever holds it' });
+        out.push({
+          ...base,
+          rule: 'iam/policy-document',
+          pointer: st.pointer,
+          message: `statement ${label(st)} of an ${doc.kind} policy names a Principal; IAM rejects it`,
+          hint: 'remove Principal: an identity policy applies to whoever holds it',
+        });
       }
     }
   }

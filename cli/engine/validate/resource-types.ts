@@ -35,12 +35,16 @@ const generatedDir = path.join(packageRoot, 'cli', 'generated');
 let index: ResourceTypes | undefined;
 
 export function resourceTypes(): ResourceTypes {
-  index ??= JSON.parse(readFileSync(path.join(generatedDir, 'resource-types.json'), 'utf8')) as ResourceTypes;
+  index ??= JSON.parse(
+    readFileSync(path.join(generatedDir, 'resource-types.json'), 'utf8'),
+  ) as ResourceTypes;
   return index;
 }
 
 export function typeInfo(typeName: string): TypeInfo | undefined {
-  return Object.hasOwn(resourceTypes().types, typeName) ? resourceTypes().types[typeName] : undefined;
+  return Object.hasOwn(resourceTypes().types, typeName)
+    ? resourceTypes().types[typeName]
+    : undefined;
 }
 
 const loading = new Map<string, Promise<PropertiesValidator>>();
@@ -51,7 +55,9 @@ export function propertiesValidator(typeName: string): Promise<PropertiesValidat
   if (!info) return undefined;
   let p = loading.get(typeName);
   if (!p) {
-    p = import(pathToFileURL(path.join(generatedDir, 'resources', info.module)).href).then((m: { default: PropertiesValidator }) => m.default);
+    p = import(pathToFileURL(path.join(generatedDir, 'resources', info.module)).href).then(
+      (m: { default: PropertiesValidator }) => m.default,
+    );
     loading.set(typeName, p);
   }
   return p;

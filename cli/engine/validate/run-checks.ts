@@ -35,7 +35,12 @@ export interface CheckInput {
 }
 
 /** All layers, every finding; cfn-lint (seconds) runs while ours (milliseconds) do. */
-export async function runChecks(input: CheckInput, lint: LintSettings | undefined, reporter: Reporter, reportConfigWaivers = true): Promise<Finding[]> {
+export async function runChecks(
+  input: CheckInput,
+  lint: LintSettings | undefined,
+  reporter: Reporter,
+  reportConfigWaivers = true,
+): Promise<Finding[]> {
   const linting = lint ? lintCopy(input, lint, reporter) : undefined;
   linting?.catch(() => undefined);
   const t0 = performance.now();
@@ -61,10 +66,17 @@ export async function runChecks(input: CheckInput, lint: LintSettings | undefine
 
 /** ARNs the config puts into templates: the permissions boundary and the alarm topics. */
 function configuredArns(c: ResolvedConfig): string[] {
-  return [...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []), ...(c.outbound?.alarms.topicArns ?? [])];
+  return [
+    ...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []),
+    ...(c.outbound?.alarms.topicArns ?? []),
+  ];
 }
 
-async function lintCopy(input: CheckInput, lint: LintSettings, reporter: Reporter): Promise<Finding[]> {
+async function lintCopy(
+  input: CheckInput,
+  lint: LintSettings,
+  reporter: Reporter,
+): Promise<Finding[]> {
   const opts: LintOptions = { ...lint, region: input.config?.region };
   if (input.file) return lintFindings(input.file, opts, reporter);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sftpgw-lint-'));

@@ -39,7 +39,10 @@ export interface ValidationResult {
   linted: boolean;
 }
 
-export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Promise<ValidationResult> {
+export async function validate(
+  opts: ValidateOptions,
+  deps: SynthesizeDeps,
+): Promise<ValidationResult> {
   const cwd = opts.cwd ?? process.cwd();
   let input: CheckInput;
   let subject: string;
@@ -50,15 +53,36 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     subject = displayPath(file, cwd);
     const read = await readTemplateFile(file, subject);
     const config = await optionalConfig(opts, deps.reporter);
-    input = { template: read.template, bytes: read.bytes, content: read.text, file, format: file.endsWith('.json') ? 'json' : 'yaml', config, locate: fileLocator(subject, read.lineOf) };
+    input = {
+      template: read.template,
+      bytes: read.bytes,
+      content: read.text,
+      file,
+      format: file.endsWith('.json') ? 'json' : 'yaml',
+      config,
+      locate: fileLocator(subject, read.lineOf),
+    };
     children = await localChildren(read.template, path.dirname(file), cwd);
     templateFiles = [file, ...children.flatMap((c) => (c.file ? [c.file] : []))];
   } else {
     const synth: Synthesized = await synthesize({ ...opts, format: 'json' }, deps);
     subject = `${synth.config.stackName}${synth.config.env ? ` (${synth.config.env})` : ''}`;
     const content = serializeTemplate(synth.template, 'json');
-    input = { template: synth.template, content, bytes: Buffer.byteLength(content), format: 'json', config: synth.config, locate: synth.locate };
-    children = synth.children.map((c) => ({ id: c.id, template: c.template, content: serializeTemplate(c.template, 'json'), format: 'json', locate: synth.locate }));
+    input = {
+      template: synth.template,
+      content,
+      bytes: Buffer.byteLength(content),
+      format: 'json',
+      config: synth.config,
+      locate: synth.locate,
+    };
+    children = synth.children.map((c) => ({
+      id: c.id,
+      template: c.template,
+      content: serializeTemplate(c.template, 'json'),
+      format: 'json',
+      locate: synth.locate,
+    }));
   }
   const findings = await checkGateway(input, children, opts.lint, deps.reporter);
   return {
@@ -67,7 +91,12 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
     subject,
     stackName: input.config?.stackName,
     env: input.config?.env,
-    resourceIds: [...Object.keys(input.template.Resources ?? {}), ...children.flatMap((c) => Object.keys(c.template.Resources ?? {}).map((id) => `${c.id}/${id}`))],
+    resourceIds: [
+      ...Object.keys(input.template.Resources ?? {}),
+      ...children.flatMap((c) =>
+        Object.keys(c.template.Resources ?? {}).map((id) => `${c.id}/${id}`),
+      ),
+    ],
     fallbackPath: input.file ? displayPath(input.file, cwd) : displayPath(input.config!.file, cwd),
     templateFiles,
     linted: opts.lint !== undefined,
@@ -75,7 +104,10 @@ export async function validate(opts: ValidateOptions, deps: SynthesizeDeps): Pro
 }
 
 /** With --template the config is optional: it adds shared tags, waivers and the region. */
-async function optionalConfig(opts: ConfigOptions, reporter: Reporter): Promise<ResolvedConfig | undefined> {
+async function optionalConfig(
+  opts: ConfigOptions,
+  reporter: Reporter,
+): Promise<ResolvedConfig | undefined> {
   const cwd = opts.cwd ?? process.cwd();
   const explicit = opts.configFile ?? (opts.environment ?? process.env).SFTPGW_CONFIG;
   if (!explicit && !existsSync(path.resolve(cwd, DEFAULT_CONFIG_FILE))) {

@@ -25,7 +25,12 @@ const USER_FIELDS: Record<string, string> = {
 };
 
 /** For a template synthesized from sources: user files, then libsonnet files by resource type. */
-export function synthesizedLocator(users: readonly UserSource[], jpath: readonly string[], types: (id: string) => string | undefined, fallback: SourceLocation): SourceLocator {
+export function synthesizedLocator(
+  users: readonly UserSource[],
+  jpath: readonly string[],
+  types: (id: string) => string | undefined,
+  fallback: SourceLocation,
+): SourceLocator {
   const byId = new Map(users.map((u) => [u.id, u]));
   const typeLines = new Map<string, SourceLocation | undefined>();
   let libsonnet: { file: string; lines: string[] }[] | undefined;
@@ -37,16 +42,25 @@ export function synthesizedLocator(users: readonly UserSource[], jpath: readonly
       const property = pointerParts(f.pointer)[3];
       const field = property === undefined ? undefined : USER_FIELDS[property];
       const line = field ? fieldLine(user.text, field) : undefined;
-      return { file: user.shown, ...(line !== undefined ? { line } : {}), ...(field ? { field } : {}) };
+      return {
+        file: user.shown,
+        ...(line !== undefined ? { line } : {}),
+        ...(field ? { field } : {}),
+      };
     }
     const type = f.resourceType ?? types(id);
     if (!type) return fallback;
     if (!typeLines.has(type)) {
-      libsonnet ??= jpath.flatMap((dir) => listLibsonnet(dir).map((file) => ({ file, lines: readFileSync(file, 'utf8').split('\n') })));
+      libsonnet ??= jpath.flatMap((dir) =>
+        listLibsonnet(dir).map((file) => ({ file, lines: readFileSync(file, 'utf8').split('\n') })),
+      );
       let found: SourceLocation | undefined;
       for (const { file, lines } of libsonnet) {
         const i = lines.findIndex((l) => l.includes(`'${type}'`) || l.includes(`"${type}"`));
-        if (i >= 0) { found = { file: displayPath(file), line: i + 1 }; break; }
+        if (i >= 0) {
+          found = { file: displayPath(file), line: i + 1 };
+          break;
+        }
       }
       typeLines.set(type, found);
     }
@@ -56,14 +70,20 @@ export function synthesizedLocator(users: readonly UserSource[], jpath: readonly
 
 function listLibsonnet(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith('.libsonnet')).sort().map((f) => path.join(dir, f));
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.libsonnet'))
+      .sort()
+      .map((f) => path.join(dir, f));
   } catch {
     return [];
   }
 }
 
 /** For a template read from a file: the line of each pointer. */
-export function fileLocator(shown: string, lineOf: (pointer: string) => number | undefined): SourceLocator {
+export function fileLocator(
+  shown: string,
+  lineOf: (pointer: string) => number | undefined,
+): SourceLocator {
   return (f) => f.source ?? { file: shown, line: lineOf(f.pointer) };
 }
 

@@ -4,7 +4,9 @@
 
 const LOGICAL_ID = { type: 'string', pattern: '^[A-Za-z0-9]{1,255}$' };
 const anyValue = {};
-const stringOrIntrinsic = { anyOf: [{ type: 'string' }, { type: 'object', minProperties: 1, maxProperties: 1 }] };
+const stringOrIntrinsic = {
+  anyOf: [{ type: 'string' }, { type: 'object', minProperties: 1, maxProperties: 1 }],
+};
 
 const resource = {
   type: 'object',
@@ -13,10 +15,25 @@ const resource = {
   properties: {
     Type: { type: 'string', pattern: '^(AWS|Alexa|Custom)::[A-Za-z0-9_@-]+(::[A-Za-z0-9_@-]+)*$' },
     Properties: { type: 'object' },
-    DependsOn: { 'x-cfn-type': 'a logical id or a list of them', anyOf: [LOGICAL_ID, { type: 'array', items: LOGICAL_ID, uniqueItems: true }] },
+    DependsOn: {
+      'x-cfn-type': 'a logical id or a list of them',
+      anyOf: [LOGICAL_ID, { type: 'array', items: LOGICAL_ID, uniqueItems: true }],
+    },
     Condition: { type: 'string' },
-    DeletionPolicy: { 'x-cfn-type': 'Delete, Retain, RetainExceptOnCreate or Snapshot', anyOf: [{ enum: ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'] }, { type: 'object', minProperties: 1, maxProperties: 1 }] },
-    UpdateReplacePolicy: { 'x-cfn-type': 'Delete, Retain or Snapshot', anyOf: [{ enum: ['Delete', 'Retain', 'Snapshot'] }, { type: 'object', minProperties: 1, maxProperties: 1 }] },
+    DeletionPolicy: {
+      'x-cfn-type': 'Delete, Retain, RetainExceptOnCreate or Snapshot',
+      anyOf: [
+        { enum: ['Delete', 'Retain', 'RetainExceptOnCreate', 'Snapshot'] },
+        { type: 'object', minProperties: 1, maxProperties: 1 },
+      ],
+    },
+    UpdateReplacePolicy: {
+      'x-cfn-type': 'Delete, Retain or Snapshot',
+      anyOf: [
+        { enum: ['Delete', 'Retain', 'Snapshot'] },
+        { type: 'object', minProperties: 1, maxProperties: 1 },
+      ],
+    },
     Metadata: { type: 'object' },
     CreationPolicy: { type: 'object' },
     UpdatePolicy: { type: 'object' },
@@ -49,7 +66,12 @@ const output = {
   properties: {
     Value: anyValue,
     Description: { type: 'string', maxLength: 1024 },
-    Export: { type: 'object', required: ['Name'], additionalProperties: false, properties: { Name: stringOrIntrinsic } },
+    Export: {
+      type: 'object',
+      required: ['Name'],
+      additionalProperties: false,
+      properties: { Name: stringOrIntrinsic },
+    },
     Condition: { type: 'string' },
   },
 };
@@ -64,10 +86,21 @@ export const templateSchema = {
     Metadata: { type: 'object' },
     Parameters: { type: 'object', propertyNames: LOGICAL_ID, additionalProperties: parameter },
     Rules: { type: 'object' },
-    Mappings: { type: 'object', propertyNames: LOGICAL_ID, additionalProperties: { type: 'object', additionalProperties: { type: 'object' } } },
+    Mappings: {
+      type: 'object',
+      propertyNames: LOGICAL_ID,
+      additionalProperties: { type: 'object', additionalProperties: { type: 'object' } },
+    },
     Conditions: { type: 'object', propertyNames: LOGICAL_ID },
-    Transform: { anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'object'] } }] },
-    Resources: { type: 'object', minProperties: 1, propertyNames: LOGICAL_ID, additionalProperties: resource },
+    Transform: {
+      anyOf: [{ type: 'string' }, { type: 'array', items: { type: ['string', 'object'] } }],
+    },
+    Resources: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: LOGICAL_ID,
+      additionalProperties: resource,
+    },
     Outputs: { type: 'object', propertyNames: LOGICAL_ID, additionalProperties: output },
   },
 };

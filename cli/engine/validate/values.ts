@@ -2,7 +2,8 @@
 
 export type Obj = Record<string, unknown>;
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A value CloudFormation computes at deploy time: one key, Ref or Fn::*. */
 export function isIntrinsic(v: unknown): boolean {

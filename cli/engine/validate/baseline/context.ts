@@ -3,7 +3,13 @@
 // one resource with a written reason (config or the resource's Metadata).
 import type { CfnResource, CfnTemplate } from '../../template/types.js';
 import { pointerOf, type Finding } from '../finding.js';
-import { statementsOf, strings, type PolicyDoc, type PolicyKind, type Statement } from '../policies.js';
+import {
+  statementsOf,
+  strings,
+  type PolicyDoc,
+  type PolicyKind,
+  type Statement,
+} from '../policies.js';
 import { isObj, type Obj } from '../values.js';
 import type { LocatedString } from '../semantic/references.js';
 import type { UserHome } from './user-homes.js';
@@ -43,7 +49,12 @@ export interface BaselineRule {
   check(ctx: BaselineContext): Finding[];
 }
 
-export function makeContext(template: CfnTemplate, docs: PolicyDoc[], settings: BaselineSettings = {}, arnStrings: LocatedString[] = []): BaselineContext {
+export function makeContext(
+  template: CfnTemplate,
+  docs: PolicyDoc[],
+  settings: BaselineSettings = {},
+  arnStrings: LocatedString[] = [],
+): BaselineContext {
   const byType = new Map<string, [string, CfnResource][]>();
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (!isObj(r) || typeof r.Type !== 'string') continue;
@@ -53,14 +64,38 @@ export function makeContext(template: CfnTemplate, docs: PolicyDoc[], settings: 
   }
   const resources = template.Resources ?? {};
   return {
-    template, docs, arnStrings, sharedTags: settings.sharedTags ?? {}, permissionsBoundary: settings.permissionsBoundary, configuredValues: new Set(settings.configuredValues ?? []), userHomes: settings.userHomes,
-    ofType: (t) => byType.get(t) ?? [], resource: (id) => (Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined),
+    template,
+    docs,
+    arnStrings,
+    sharedTags: settings.sharedTags ?? {},
+    permissionsBoundary: settings.permissionsBoundary,
+    configuredValues: new Set(settings.configuredValues ?? []),
+    userHomes: settings.userHomes,
+    ofType: (t) => byType.get(t) ?? [],
+    resource: (id) =>
+      Object.hasOwn(resources, id) && isObj(resources[id]) ? resources[id] : undefined,
   };
 }
 
 /** A finding of a baseline rule on one resource. */
-export function violation(rule: BaselineRule, id: string, r: CfnResource, at: (string | number)[], message: string, hint: string): Finding {
-  return { severity: 'error', rule: rule.id, layer: 'baseline', logicalId: id, resourceType: r.Type, pointer: pointerOf('Resources', id, ...at), message, hint };
+export function violation(
+  rule: BaselineRule,
+  id: string,
+  r: CfnResource,
+  at: (string | number)[],
+  message: string,
+  hint: string,
+): Finding {
+  return {
+    severity: 'error',
+    rule: rule.id,
+    layer: 'baseline',
+    logicalId: id,
+    resourceType: r.Type,
+    pointer: pointerOf('Resources', id, ...at),
+    message,
+    hint,
+  };
 }
 
 /** A resource's Properties (empty when absent). */
@@ -69,7 +104,14 @@ export function props(r: CfnResource): Obj {
 }
 
 /** Like violation(), for a rule whose findings are warnings (something to look at, not a broken protection). */
-export function warning(rule: BaselineRule, id: string, r: CfnResource, at: (string | number)[], message: string, hint: string): Finding {
+export function warning(
+  rule: BaselineRule,
+  id: string,
+  r: CfnResource,
+  at: (string | number)[],
+  message: string,
+  hint: string,
+): Finding {
   return { ...violation(rule, id, r, at, message, hint), severity: 'warning' };
 }
 
@@ -80,13 +122,17 @@ export function conditionValues(statement: Obj, key: string): unknown[] {
   if (!isObj(cond)) return out;
   for (const op of Object.values(cond)) {
     if (!isObj(op)) continue;
-    for (const [k, v] of Object.entries(op)) if (k.toLowerCase() === key.toLowerCase()) out.push(...(Array.isArray(v) ? v : [v]));
+    for (const [k, v] of Object.entries(op))
+      if (k.toLowerCase() === key.toLowerCase()) out.push(...(Array.isArray(v) ? v : [v]));
   }
   return out;
 }
 
 /** Every literal statement of the template's policy documents of one kind, with the resource holding it. */
-export function* statementsOfKind(ctx: BaselineContext, kind: PolicyKind): Generator<{ doc: PolicyDoc; st: Statement; r: CfnResource }> {
+export function* statementsOfKind(
+  ctx: BaselineContext,
+  kind: PolicyKind,
+): Generator<{ doc: PolicyDoc; st: Statement; r: CfnResource }> {
   for (const doc of ctx.docs) {
     const r = doc.kind === kind ? ctx.resource(doc.logicalId) : undefined;
     if (r) for (const st of statementsOf(doc)) yield { doc, st, r };
@@ -94,7 +140,14 @@ export function* statementsOfKind(ctx: BaselineContext, kind: PolicyKind): Gener
 }
 
 /** A finding of a rule on one statement of a policy document. */
-export function statementViolation(rule: BaselineRule, doc: PolicyDoc, r: CfnResource, st: Statement, message: string, hint: string): Finding {
+export function statementViolation(
+  rule: BaselineRule,
+  doc: PolicyDoc,
+  r: CfnResource,
+  st: Statement,
+  message: string,
+  hint: string,
+): Finding {
   return { ...violation(rule, doc.logicalId, r, [], message, hint), pointer: st.pointer };
 }
 
@@ -102,7 +155,12 @@ export function statementViolation(rule: BaselineRule, doc: PolicyDoc, r: CfnRes
 export function deniesInsecureTransport(s: Obj, service: string): boolean {
   const secure = dig(s, 'Condition', 'Bool', 'aws:SecureTransport');
   const everyone = s.Principal === '*' || strings(dig(s, 'Principal', 'AWS')).includes('*');
-  return s.Effect === 'Deny' && everyone && (secure === false || secure === 'false') && strings(s.Action).some((a) => a === `${service}:*` || a === '*');
+  return (
+    s.Effect === 'Deny' &&
+    everyone &&
+    (secure === false || secure === 'false') &&
+    strings(s.Action).some((a) => a === `${service}:*` || a === '*')
+  );
 }
 
 /** A condition value that matches more than it names: a "*" outside ${…} substitutions, or a value computed at deploy time. */

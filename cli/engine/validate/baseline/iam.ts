@@ -4,7 +4,17 @@
 import { GATEWAY_TAG } from '../../../../shared/gateway-names.js';
 import type { Finding } from '../finding.js';
 import { label, statementsOf, strings, type PolicyDoc, type Statement } from '../policies.js';
-import { conditionValues, dig, isWildcardValue, props, statementsOfKind, statementViolation, violation, type BaselineContext, type BaselineRule } from './context.js';
+import {
+  conditionValues,
+  dig,
+  isWildcardValue,
+  props,
+  statementsOfKind,
+  statementViolation,
+  violation,
+  type BaselineContext,
+  type BaselineRule,
+} from './context.js';
 
 /**
  * Actions with no resource-level permissions: they can only be granted on
@@ -13,30 +23,51 @@ import { conditionValues, dig, isWildcardValue, props, statementsOfKind, stateme
  */
 export const NO_RESOURCE_LEVEL_ACTIONS = new Set([
   // Lambda in a VPC manages its network interfaces
-  'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
   // X-Ray tracing
-  'xray:PutTraceSegments', 'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
   // custom metrics (scoped with a cloudwatch:namespace condition instead)
   'cloudwatch:PutMetricData',
   // vended log delivery set-up
-  'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries',
-  'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:PutResourcePolicy',
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:PutResourcePolicy',
   'sts:GetCallerIdentity',
 ]);
 
 /** Services whose trust policies take aws:SourceAccount / aws:SourceArn (confused-deputy protection). */
 export const SOURCE_CONDITION_SERVICES = new Set(['transfer.amazonaws.com']);
 
-function at(ctx: BaselineContext, rule: BaselineRule, doc: PolicyDoc, st: Statement, message: string, hint: string): Finding {
-  return { ...violation(rule, doc.logicalId, ctx.resource(doc.logicalId)!, [], message, hint), pointer: st.pointer };
+function at(
+  ctx: BaselineContext,
+  rule: BaselineRule,
+  doc: PolicyDoc,
+  st: Statement,
+  message: string,
+  hint: string,
+): Finding {
+  return {
+    ...violation(rule, doc.logicalId, ctx.resource(doc.logicalId)!, [], message, hint),
+    pointer: st.pointer,
+  };
 }
 
 const isWildcardAction = (a: string) => a === '*' || /^[a-z0-9-]+:\*$/i.test(a);
 
 export const iamNoWildcardAction: BaselineRule = {
   id: 'baseline/iam-no-wildcard-action',
-  description: 'no policy allows "*" or "service:*" (key policies excepted: their root statement is how IAM governs the key)',
+  description:
+    'no policy allows "*" or "service:*" (key policies excepted: their root statement is how IAM governs the key)',
   check(ctx) {
     const out: Finding[] = [];
     for (const doc of ctx.docs) {
@@ -44,11 +75,30 @@ export const iamNoWildcardAction: BaselineRule = {
       for (const st of statementsOf(doc)) {
         if (st.statement.Effect !== 'Allow') continue;
         if (st.statement.NotAction !== undefined) {
-          out.push(at(ctx, this, doc, st, `statement ${label(st)} allows NotAction: everything except a list`, 'list the actions the statement allows (Action)'));
+          out.push(
+            at(
+              ctx,
+              this,
+              doc,
+              st,
+              `statement ${label(st)} allows NotAction: everything except a list`,
+              'list the actions the statement allows (Action)',
+            ),
+          );
           continue;
         }
         const wild = strings(st.statement.Action).filter(isWildcardAction);
-        if (wild.length > 0) out.push(at(ctx, this, doc, st, `statement ${label(st)} allows ${wild.join(', ')}`, 'list the actions the gateway needs'));
+        if (wild.length > 0)
+          out.push(
+            at(
+              ctx,
+              this,
+              doc,
+              st,
+              `statement ${label(st)} allows ${wild.join(', ')}`,
+              'list the actions the gateway needs',
+            ),
+          );
       }
     }
     return out;
@@ -57,7 +107,8 @@ export const iamNoWildcardAction: BaselineRule = {
 
 export const iamNoWildcardResource: BaselineRule = {
   id: 'baseline/iam-no-wildcard-resource',
-  description: 'identity policies name their resources ("*" only for actions without resource-level permissions)',
+  description:
+    'identity policies name their resources ("*" only for actions without resource-level permissions)',
   check(ctx) {
     const out: Finding[] = [];
     for (const doc of ctx.docs) {
@@ -66,12 +117,31 @@ export const iamNoWildcardResource: BaselineRule = {
         const s = st.statement;
         if (s.Effect !== 'Allow') continue;
         if (s.NotResource !== undefined) {
-          out.push(at(ctx, this, doc, st, `statement ${label(st)} allows NotResource: everything except a list`, 'name the resources (Resource)'));
+          out.push(
+            at(
+              ctx,
+              this,
+              doc,
+              st,
+              `statement ${label(st)} allows NotResource: everything except a list`,
+              'name the resources (Resource)',
+            ),
+          );
           continue;
         }
         if (!strings(s.Resource).includes('*')) continue;
         const scoped = strings(s.Action).filter((a) => !NO_RESOURCE_LEVEL_ACTIONS.has(a));
-        if (scoped.length > 0) out.push(at(ctx, this, doc, st, `statement ${label(st)} allows ${scoped.join(', ')} on every resource ("*")`, 'name the ARNs (Fn::GetAtt / Fn::Sub with pseudo parameters)'));
+        if (scoped.length > 0)
+          out.push(
+            at(
+              ctx,
+              this,
+              doc,
+              st,
+              `statement ${label(st)} allows ${scoped.join(', ')} on every resource ("*")`,
+              'name the ARNs (Fn::GetAtt / Fn::Sub with pseudo parameters)',
+            ),
+          );
       }
     }
     return out;
@@ -80,18 +150,32 @@ export const iamNoWildcardResource: BaselineRule = {
 
 export const iamConfusedDeputy: BaselineRule = {
   id: 'baseline/iam-confused-deputy',
-  description: 'service trust policies carry aws:SourceAccount or aws:SourceArn where the service supports them',
+  description:
+    'service trust policies carry aws:SourceAccount or aws:SourceArn where the service supports them',
   check(ctx) {
     const out: Finding[] = [];
     for (const doc of ctx.docs) {
       if (doc.kind !== 'trust') continue;
       for (const st of statementsOf(doc)) {
         const s = st.statement;
-        const services = strings(dig(s, 'Principal', 'Service')).filter((svc) => SOURCE_CONDITION_SERVICES.has(svc));
+        const services = strings(dig(s, 'Principal', 'Service')).filter((svc) =>
+          SOURCE_CONDITION_SERVICES.has(svc),
+        );
         if (s.Effect !== 'Allow' || services.length === 0) continue;
-        const keys = Object.values((s.Condition as Record<string, unknown>) ?? {}).flatMap((c) => (c && typeof c === 'object' ? Object.keys(c) : []));
+        const keys = Object.values((s.Condition as Record<string, unknown>) ?? {}).flatMap((c) =>
+          c && typeof c === 'object' ? Object.keys(c) : [],
+        );
         if (!keys.some((k) => /^aws:Source(Account|Arn)$/i.test(k))) {
-          out.push(at(ctx, this, doc, st, `${services.join(', ')} may assume this role on behalf of any account`, 'add Condition StringEquals aws:SourceAccount = ${AWS::AccountId} and ArnLike aws:SourceArn = the server/user ARNs'));
+          out.push(
+            at(
+              ctx,
+              this,
+              doc,
+              st,
+              `${services.join(', ')} may assume this role on behalf of any account`,
+              'add Condition StringEquals aws:SourceAccount = ${AWS::AccountId} and ArnLike aws:SourceArn = the server/user ARNs',
+            ),
+          );
         }
       }
     }
@@ -101,19 +185,36 @@ export const iamConfusedDeputy: BaselineRule = {
 
 export const secretsScopedAccess: BaselineRule = {
   id: 'baseline/secrets-scoped-access',
-  description: 'secretsmanager:GetSecretValue is allowed only on named secrets with a resource-tag condition',
+  description:
+    'secretsmanager:GetSecretValue is allowed only on named secrets with a resource-tag condition',
   check(ctx) {
     const out: Finding[] = [];
     for (const doc of ctx.docs) {
       if (doc.kind !== 'identity') continue;
       for (const st of statementsOf(doc)) {
         const s = st.statement;
-        const grants = strings(s.Action).some((a) => /^secretsmanager:(GetSecretValue|\*)$/i.test(a) || a === '*');
+        const grants = strings(s.Action).some(
+          (a) => /^secretsmanager:(GetSecretValue|\*)$/i.test(a) || a === '*',
+        );
         if (s.Effect !== 'Allow' || !grants) continue;
         const onAll = strings(s.Resource).includes('*');
-        const tagged = Object.values((s.Condition as Record<string, unknown>) ?? {}).some((c) => c && typeof c === 'object' && Object.keys(c).some((k) => /^(aws|secretsmanager):ResourceTag\//i.test(k)));
+        const tagged = Object.values((s.Condition as Record<string, unknown>) ?? {}).some(
+          (c) =>
+            c &&
+            typeof c === 'object' &&
+            Object.keys(c).some((k) => /^(aws|secretsmanager):ResourceTag\//i.test(k)),
+        );
         if (onAll || !tagged) {
-          out.push(at(ctx, this, doc, st, `statement ${label(st)} reads secrets ${onAll ? 'on every secret ("*")' : 'without a resource-tag condition'}`, `allow GetSecretValue only on arn:…:secret:<prefix>/* with Condition StringEquals secretsmanager:ResourceTag/${GATEWAY_TAG} = the stack`));
+          out.push(
+            at(
+              ctx,
+              this,
+              doc,
+              st,
+              `statement ${label(st)} reads secrets ${onAll ? 'on every secret ("*")' : 'without a resource-tag condition'}`,
+              `allow GetSecretValue only on arn:…:secret:<prefix>/* with Condition StringEquals secretsmanager:ResourceTag/${GATEWAY_TAG} = the stack`,
+            ),
+          );
         }
       }
     }
@@ -130,16 +231,27 @@ const KMS_DATA_ACTION = /^kms:(Decrypt|Encrypt|GenerateDataKey[A-Za-z]*|ReEncryp
 // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
 export const iamKmsViaService: BaselineRule = {
   id: 'baseline/iam-kms-via-service',
-  description: 'identity policies allow KMS data actions only through named services (kms:ViaService)',
+  description:
+    'identity policies allow KMS data actions only through named services (kms:ViaService)',
   check(ctx) {
     const out: Finding[] = [];
     for (const { doc, st, r } of statementsOfKind(ctx, 'identity')) {
-      const actions = strings(st.statement.Action).filter((a) => KMS_DATA_ACTION.test(a) || a === '*');
+      const actions = strings(st.statement.Action).filter(
+        (a) => KMS_DATA_ACTION.test(a) || a === '*',
+      );
       if (st.statement.Effect !== 'Allow' || actions.length === 0) continue;
       const via = conditionValues(st.statement, 'kms:ViaService');
       if (via.length === 0 || via.some(isWildcardValue)) {
-        out.push(statementViolation(this, doc, r, st, `statement ${label(st)} allows ${actions.join(', ')} ${via.length === 0 ? 'without a kms:ViaService condition: the role can use the key directly' : 'through any service (a wildcard kms:ViaService)'}`,
-          'add Condition StringEquals kms:ViaService: [the services that use the key for this role, e.g. s3.${AWS::Region}.${AWS::URLSuffix}]'));
+        out.push(
+          statementViolation(
+            this,
+            doc,
+            r,
+            st,
+            `statement ${label(st)} allows ${actions.join(', ')} ${via.length === 0 ? 'without a kms:ViaService condition: the role can use the key directly' : 'through any service (a wildcard kms:ViaService)'}`,
+            'add Condition StringEquals kms:ViaService: [the services that use the key for this role, e.g. s3.${AWS::Region}.${AWS::URLSuffix}]',
+          ),
+        );
       }
     }
     return out;
@@ -152,20 +264,42 @@ export const iamKmsViaService: BaselineRule = {
 // escapes it).
 export const iamPermissionsBoundary: BaselineRule = {
   id: 'baseline/iam-permissions-boundary',
-  description: 'with iam.permissionsBoundary set (or any role bounded), every AWS::IAM::Role has that PermissionsBoundary',
+  description:
+    'with iam.permissionsBoundary set (or any role bounded), every AWS::IAM::Role has that PermissionsBoundary',
   check(ctx) {
     const roles = ctx.ofType('AWS::IAM::Role');
-    const bounded = roles.map(([, r]) => props(r).PermissionsBoundary).filter((b) => b !== undefined);
+    const bounded = roles
+      .map(([, r]) => props(r).PermissionsBoundary)
+      .filter((b) => b !== undefined);
     const wanted: unknown = ctx.permissionsBoundary ?? bounded[0];
     if (wanted === undefined) return [];
     const same = (b: unknown) => JSON.stringify(b) === JSON.stringify(wanted);
-    return roles.filter(([, r]) => !same(props(r).PermissionsBoundary)).map(([id, r]) => {
-      const b = props(r).PermissionsBoundary;
-      const name = typeof wanted === 'string' ? wanted : 'the boundary the other roles have';
-      return violation(this, id, r, ['Properties', 'PermissionsBoundary'], b === undefined ? `the role has no permissions boundary (${ctx.permissionsBoundary ? 'iam.permissionsBoundary is ' : 'other roles have '}${name})` : `the role's permissions boundary is not ${name}`,
-        ctx.permissionsBoundary ? 'build roles through the shipped templates (component.template sets it) or set PermissionsBoundary to iam.permissionsBoundary' : `set PermissionsBoundary: ${name} on every role`);
-    });
+    return roles
+      .filter(([, r]) => !same(props(r).PermissionsBoundary))
+      .map(([id, r]) => {
+        const b = props(r).PermissionsBoundary;
+        const name = typeof wanted === 'string' ? wanted : 'the boundary the other roles have';
+        return violation(
+          this,
+          id,
+          r,
+          ['Properties', 'PermissionsBoundary'],
+          b === undefined
+            ? `the role has no permissions boundary (${ctx.permissionsBoundary ? 'iam.permissionsBoundary is ' : 'other roles have '}${name})`
+            : `the role's permissions boundary is not ${name}`,
+          ctx.permissionsBoundary
+            ? 'build roles through the shipped templates (component.template sets it) or set PermissionsBoundary to iam.permissionsBoundary'
+            : `set PermissionsBoundary: ${name} on every role`,
+        );
+      });
   },
 };
 
-export const iamRules = [iamNoWildcardAction, iamNoWildcardResource, iamConfusedDeputy, secretsScopedAccess, iamKmsViaService, iamPermissionsBoundary];
+export const iamRules = [
+  iamNoWildcardAction,
+  iamNoWildcardResource,
+  iamConfusedDeputy,
+  secretsScopedAccess,
+  iamKmsViaService,
+  iamPermissionsBoundary,
+];

@@ -11,13 +11,26 @@ import { portableRules } from './portable.js';
 import { storageRules } from './storage.js';
 import { transferRules } from './transfer.js';
 
-export const BASELINE_RULES: readonly BaselineRule[] = [...storageRules, ...kmsRules, ...transferRules, ...iamRules, ...outboundRules, ...portableRules];
+export const BASELINE_RULES: readonly BaselineRule[] = [
+  ...storageRules,
+  ...kmsRules,
+  ...transferRules,
+  ...iamRules,
+  ...outboundRules,
+  ...portableRules,
+];
 
-export function baselineFindings(template: CfnTemplate, docs: PolicyDoc[], settings: BaselineSettings = {}, arnStrings: LocatedString[] = []): Finding[] {
+export function baselineFindings(
+  template: CfnTemplate,
+  docs: PolicyDoc[],
+  settings: BaselineSettings = {},
+  arnStrings: LocatedString[] = [],
+): Finding[] {
   const ctx = makeContext(template, docs, settings, arnStrings);
   const out: Finding[] = [];
   for (const rule of BASELINE_RULES) {
-    for (const f of rule.check(ctx)) out.push({ ...f, hint: `${f.hint}; ${waiverHint(rule.id, f.logicalId ?? '<id>')}` });
+    for (const f of rule.check(ctx))
+      out.push({ ...f, hint: `${f.hint}; ${waiverHint(rule.id, f.logicalId ?? '<id>')}` });
   }
   return out;
 }

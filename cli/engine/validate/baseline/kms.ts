@@ -3,7 +3,19 @@
 // stack's resources and lets grants be made only through AWS services.
 import type { Finding } from '../finding.js';
 import { statementsOf, strings, label } from '../policies.js';
-import { conditionValues, dig, isTrue, isWildcardValue, props, statementsOfKind, statementViolation, target, textOf, violation, type BaselineRule } from './context.js';
+import {
+  conditionValues,
+  dig,
+  isTrue,
+  isWildcardValue,
+  props,
+  statementsOfKind,
+  statementViolation,
+  target,
+  textOf,
+  violation,
+  type BaselineRule,
+} from './context.js';
 import { isObj } from '../values.js';
 
 const KEY = 'AWS::KMS::Key';
@@ -16,7 +28,17 @@ export const kmsRotation: BaselineRule = {
     for (const [id, r] of ctx.ofType(KEY)) {
       const p = props(r);
       const symmetric = p.KeySpec === undefined || p.KeySpec === 'SYMMETRIC_DEFAULT';
-      if (symmetric && !isTrue(p.EnableKeyRotation)) out.push(violation(this, id, r, ['Properties', 'EnableKeyRotation'], 'key rotation is off', 'set EnableKeyRotation: true'));
+      if (symmetric && !isTrue(p.EnableKeyRotation))
+        out.push(
+          violation(
+            this,
+            id,
+            r,
+            ['Properties', 'EnableKeyRotation'],
+            'key rotation is off',
+            'set EnableKeyRotation: true',
+          ),
+        );
     }
     return out;
   },
@@ -26,8 +48,22 @@ export const kmsAlias: BaselineRule = {
   id: 'baseline/kms-alias',
   description: 'every key has an alias (operators find it by name)',
   check(ctx) {
-    const aliased = new Set(ctx.ofType('AWS::KMS::Alias').map(([, a]) => target(props(a).TargetKeyId)));
-    return ctx.ofType(KEY).filter(([id]) => !aliased.has(id)).map(([id, r]) => violation(this, id, r, [], 'no AWS::KMS::Alias points at this key', 'add an alias, e.g. alias/sftpgw/<stack>, with TargetKeyId: { Ref: <key> }'));
+    const aliased = new Set(
+      ctx.ofType('AWS::KMS::Alias').map(([, a]) => target(props(a).TargetKeyId)),
+    );
+    return ctx
+      .ofType(KEY)
+      .filter(([id]) => !aliased.has(id))
+      .map(([id, r]) =>
+        violation(
+          this,
+          id,
+          r,
+          [],
+          'no AWS::KMS::Alias points at this key',
+          'add an alias, e.g. alias/sftpgw/<stack>, with TargetKeyId: { Ref: <key> }',
+        ),
+      );
   },
 };
 
@@ -44,7 +80,17 @@ export const kmsNoWildcardPrincipal: BaselineRule = {
         const s = st.statement;
         const wildcard = s.Principal === '*' || strings(dig(s, 'Principal', 'AWS')).includes('*');
         if (s.Effect === 'Allow' && wildcard) {
-          out.push({ ...violation(this, doc.logicalId, r, [], `key policy statement ${label(st)} allows Principal "*"`, 'name the account root, roles or services that need the key'), pointer: st.pointer });
+          out.push({
+            ...violation(
+              this,
+              doc.logicalId,
+              r,
+              [],
+              `key policy statement ${label(st)} allows Principal "*"`,
+              'name the account root, roles or services that need the key',
+            ),
+            pointer: st.pointer,
+          });
         }
       }
     }
@@ -60,19 +106,41 @@ export const kmsNoWildcardPrincipal: BaselineRule = {
 // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
 export const kmsServiceEncryptionContext: BaselineRule = {
   id: 'baseline/kms-service-encryption-context',
-  description: 'key-policy grants to AWS services name this stack\'s resources in an encryption-context condition (no wildcard)',
+  description:
+    "key-policy grants to AWS services name this stack's resources in an encryption-context condition (no wildcard)",
   check(ctx) {
     const out: Finding[] = [];
     for (const { doc, st, r } of statementsOfKind(ctx, 'key')) {
       const s = st.statement;
       if (s.Effect !== 'Allow' || dig(s, 'Principal', 'Service') === undefined) continue;
       const cond = isObj(s.Condition) ? s.Condition : {};
-      const keys = Object.values(cond).filter(isObj).flatMap((op) => Object.keys(op)).filter((k) => /^kms:EncryptionContext:/i.test(k));
+      const keys = Object.values(cond)
+        .filter(isObj)
+        .flatMap((op) => Object.keys(op))
+        .filter((k) => /^kms:EncryptionContext:/i.test(k));
       const wild = keys.flatMap((k) => conditionValues(s, k)).filter(isWildcardValue);
       if (keys.length === 0) {
-        out.push(statementViolation(this, doc, r, st, `key policy statement ${label(st)} lets a service use the key for any resource: no kms:EncryptionContext condition`, 'add a condition on the service\'s encryption context naming this stack\'s resources (e.g. ArnEquals kms:EncryptionContext:aws:logs:arn: [the log group ARNs])'));
+        out.push(
+          statementViolation(
+            this,
+            doc,
+            r,
+            st,
+            `key policy statement ${label(st)} lets a service use the key for any resource: no kms:EncryptionContext condition`,
+            "add a condition on the service's encryption context naming this stack's resources (e.g. ArnEquals kms:EncryptionContext:aws:logs:arn: [the log group ARNs])",
+          ),
+        );
       } else if (wild.length > 0) {
-        out.push(statementViolation(this, doc, r, st, `key policy statement ${label(st)} names resources with a wildcard (${wild.map((w) => textOf(w) ?? 'a computed value').join(', ')}): every such resource of the account may use the key`, 'name this stack\'s resources exactly (their computed names, e.g. arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/…)'));
+        out.push(
+          statementViolation(
+            this,
+            doc,
+            r,
+            st,
+            `key policy statement ${label(st)} names resources with a wildcard (${wild.map((w) => textOf(w) ?? 'a computed value').join(', ')}): every such resource of the account may use the key`,
+            "name this stack's resources exactly (their computed names, e.g. arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/…)",
+          ),
+        );
       }
     }
     return out;
@@ -86,7 +154,8 @@ const isFalse = (v: unknown) => v === false || v === 'false' || v === 'False';
 // https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html#ct-kms-pr-3-description
 export const kmsGrantsAwsServicesOnly: BaselineRule = {
   id: 'baseline/kms-grants-aws-services-only',
-  description: 'key policies deny kms:CreateGrant unless an AWS service makes the grant (Control Tower CT.KMS.PR.3)',
+  description:
+    'key policies deny kms:CreateGrant unless an AWS service makes the grant (Control Tower CT.KMS.PR.3)',
   check(ctx) {
     const out: Finding[] = [];
     for (const [id, r] of ctx.ofType('AWS::KMS::Key')) {
@@ -97,13 +166,37 @@ export const kmsGrantsAwsServicesOnly: BaselineRule = {
         const cond = isObj(s.Condition) ? s.Condition : {};
         const b = isObj(cond.BoolIfExists) ? cond.BoolIfExists : {};
         const only = Object.keys(cond).length === 1 && Object.keys(b).length === 2;
-        return s.Effect === 'Deny' && everyone && strings(s.Action).length > 0 && strings(s.Action).every((a) => a === 'kms:CreateGrant')
-          && strings(s.Resource).every((x) => x === '*') && only && isFalse(b['kms:GrantIsForAWSResource']) && isFalse(b['aws:PrincipalIsAWSService']);
+        return (
+          s.Effect === 'Deny' &&
+          everyone &&
+          strings(s.Action).length > 0 &&
+          strings(s.Action).every((a) => a === 'kms:CreateGrant') &&
+          strings(s.Resource).every((x) => x === '*') &&
+          only &&
+          isFalse(b['kms:GrantIsForAWSResource']) &&
+          isFalse(b['aws:PrincipalIsAWSService'])
+        );
       });
-      if (!denies) out.push(violation(this, id, r, ['Properties', 'KeyPolicy'], 'the key policy lets principals create grants for themselves or others, not only through AWS services', 'add { Effect: Deny, Principal: "*", Action: kms:CreateGrant, Resource: "*", Condition: { BoolIfExists: { kms:GrantIsForAWSResource: "false", aws:PrincipalIsAWSService: "false" } } } (sftpgw.key.denyGrantsOutsideAwsServices)'));
+      if (!denies)
+        out.push(
+          violation(
+            this,
+            id,
+            r,
+            ['Properties', 'KeyPolicy'],
+            'the key policy lets principals create grants for themselves or others, not only through AWS services',
+            'add { Effect: Deny, Principal: "*", Action: kms:CreateGrant, Resource: "*", Condition: { BoolIfExists: { kms:GrantIsForAWSResource: "false", aws:PrincipalIsAWSService: "false" } } } (sftpgw.key.denyGrantsOutsideAwsServices)',
+          ),
+        );
     }
     return out;
   },
 };
 
-export const kmsRules = [kmsRotation, kmsAlias, kmsNoWildcardPrincipal, kmsServiceEncryptionContext, kmsGrantsAwsServicesOnly];
+export const kmsRules = [
+  kmsRotation,
+  kmsAlias,
+  kmsNoWildcardPrincipal,
+  kmsServiceEncryptionContext,
+  kmsGrantsAwsServicesOnly,
+];

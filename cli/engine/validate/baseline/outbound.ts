@@ -2,7 +2,17 @@
 // its failure queue, the alarm topic and the alarms.
 import type { CfnResource } from '../../template/types.js';
 import type { Finding } from '../finding.js';
-import { deniesInsecureTransport, dig, list, props, target, violation, warning, type BaselineContext, type BaselineRule } from './context.js';
+import {
+  deniesInsecureTransport,
+  dig,
+  list,
+  props,
+  target,
+  violation,
+  warning,
+  type BaselineContext,
+  type BaselineRule,
+} from './context.js';
 import { statementsOf } from '../policies.js';
 
 const FUNCTION = 'AWS::Lambda::Function';
@@ -15,8 +25,19 @@ export const logGroupRetention: BaselineRule = {
   id: 'baseline/log-group-retention',
   description: 'log groups expire their events',
   check(ctx) {
-    return ctx.ofType('AWS::Logs::LogGroup').filter(([, r]) => props(r).RetentionInDays === undefined)
-      .map(([id, r]) => violation(this, id, r, ['Properties', 'RetentionInDays'], 'no retention: events are kept (and paid for) forever', 'set RetentionInDays (e.g. 365)'));
+    return ctx
+      .ofType('AWS::Logs::LogGroup')
+      .filter(([, r]) => props(r).RetentionInDays === undefined)
+      .map(([id, r]) =>
+        violation(
+          this,
+          id,
+          r,
+          ['Properties', 'RetentionInDays'],
+          'no retention: events are kept (and paid for) forever',
+          'set RetentionInDays (e.g. 365)',
+        ),
+      );
   },
 };
 
@@ -24,28 +45,67 @@ export const logGroupKms: BaselineRule = {
   id: 'baseline/log-group-kms',
   description: 'log groups are encrypted with the gateway key',
   check(ctx) {
-    return ctx.ofType('AWS::Logs::LogGroup').filter(([, r]) => props(r).KmsKeyId === undefined)
-      .map(([id, r]) => violation(this, id, r, ['Properties', 'KmsKeyId'], 'the log group is not encrypted with the gateway key', 'set KmsKeyId to the key ARN (the key policy must let logs.<region>.amazonaws.com use it)'));
+    return ctx
+      .ofType('AWS::Logs::LogGroup')
+      .filter(([, r]) => props(r).KmsKeyId === undefined)
+      .map(([id, r]) =>
+        violation(
+          this,
+          id,
+          r,
+          ['Properties', 'KmsKeyId'],
+          'the log group is not encrypted with the gateway key',
+          'set KmsKeyId to the key ARN (the key policy must let logs.<region>.amazonaws.com use it)',
+        ),
+      );
   },
 };
 
-function eachFunction(ctx: BaselineContext, fn: (id: string, r: CfnResource, p: Record<string, unknown>) => Finding[]): Finding[] {
+function eachFunction(
+  ctx: BaselineContext,
+  fn: (id: string, r: CfnResource, p: Record<string, unknown>) => Finding[],
+): Finding[] {
   return ctx.ofType(FUNCTION).flatMap(([id, r]) => fn(id, r, props(r)));
 }
 
 export const lambdaSettings: BaselineRule = {
   id: 'baseline/lambda-settings',
-  description: 'functions: current Node.js runtime, arm64, timeout below the maximum, reserved concurrency, active tracing',
+  description:
+    'functions: current Node.js runtime, arm64, timeout below the maximum, reserved concurrency, active tracing',
   check(ctx) {
     return eachFunction(ctx, (id, r, p) => {
       const out: Finding[] = [];
-      const v = (key: string, message: string, hint: string) => out.push(violation(this, id, r, ['Properties', key], message, hint));
-      if (typeof p.Runtime === 'string' && !CURRENT_NODE_RUNTIMES.includes(p.Runtime)) v('Runtime', `runtime ${p.Runtime} is not a current Node.js runtime`, `use ${CURRENT_NODE_RUNTIMES[0]}`);
-      if (!(list(p.Architectures).length === 1 && list(p.Architectures)[0] === 'arm64')) v('Architectures', 'the function does not run on arm64', 'set Architectures: [arm64] (cheaper per GB-second)');
+      const v = (key: string, message: string, hint: string) =>
+        out.push(violation(this, id, r, ['Properties', key], message, hint));
+      if (typeof p.Runtime === 'string' && !CURRENT_NODE_RUNTIMES.includes(p.Runtime))
+        v(
+          'Runtime',
+          `runtime ${p.Runtime} is not a current Node.js runtime`,
+          `use ${CURRENT_NODE_RUNTIMES[0]}`,
+        );
+      if (!(list(p.Architectures).length === 1 && list(p.Architectures)[0] === 'arm64'))
+        v(
+          'Architectures',
+          'the function does not run on arm64',
+          'set Architectures: [arm64] (cheaper per GB-second)',
+        );
       const timeout = Number(p.Timeout);
-      if (p.Timeout === undefined || !(timeout < LAMBDA_MAX_TIMEOUT)) v('Timeout', p.Timeout === undefined ? 'no Timeout: the 3-second default is too short for a transfer' : `Timeout ${String(p.Timeout)} leaves no room to fail cleanly before Lambda stops the function`, `set Timeout below ${LAMBDA_MAX_TIMEOUT} and the push deadline below it`);
-      if (p.ReservedConcurrentExecutions === undefined) v('ReservedConcurrentExecutions', 'no reserved concurrency: a burst of files can exhaust the account\'s concurrency or the remote server', 'set ReservedConcurrentExecutions');
-      if (dig(p, 'TracingConfig', 'Mode') !== 'Active') v('TracingConfig', 'tracing is off', 'set TracingConfig: { Mode: Active }');
+      if (p.Timeout === undefined || !(timeout < LAMBDA_MAX_TIMEOUT))
+        v(
+          'Timeout',
+          p.Timeout === undefined
+            ? 'no Timeout: the 3-second default is too short for a transfer'
+            : `Timeout ${String(p.Timeout)} leaves no room to fail cleanly before Lambda stops the function`,
+          `set Timeout below ${LAMBDA_MAX_TIMEOUT} and the push deadline below it`,
+        );
+      if (p.ReservedConcurrentExecutions === undefined)
+        v(
+          'ReservedConcurrentExecutions',
+          "no reserved concurrency: a burst of files can exhaust the account's concurrency or the remote server",
+          'set ReservedConcurrentExecutions',
+        );
+      if (dig(p, 'TracingConfig', 'Mode') !== 'Active')
+        v('TracingConfig', 'tracing is off', 'set TracingConfig: { Mode: Active }');
       return out;
     });
   },
@@ -55,8 +115,20 @@ export const lambdaEncryptedEnvironment: BaselineRule = {
   id: 'baseline/lambda-environment-kms',
   description: 'function environments are encrypted with the gateway key',
   check(ctx) {
-    return eachFunction(ctx, (id, r, p) => p.Environment !== undefined && p.KmsKeyArn === undefined
-      ? [violation(this, id, r, ['Properties', 'KmsKeyArn'], 'the environment is encrypted with the AWS-managed key, not the gateway key', 'set KmsKeyArn to the gateway key ARN')] : []);
+    return eachFunction(ctx, (id, r, p) =>
+      p.Environment !== undefined && p.KmsKeyArn === undefined
+        ? [
+            violation(
+              this,
+              id,
+              r,
+              ['Properties', 'KmsKeyArn'],
+              'the environment is encrypted with the AWS-managed key, not the gateway key',
+              'set KmsKeyArn to the gateway key ARN',
+            ),
+          ]
+        : [],
+    );
   },
 };
 
@@ -67,33 +139,73 @@ export const lambdaLogGroup: BaselineRule = {
     const groups = new Set(ctx.ofType('AWS::Logs::LogGroup').map(([id]) => id));
     return eachFunction(ctx, (id, r, p) => {
       const t = target(dig(p, 'LoggingConfig', 'LogGroup'));
-      return t && groups.has(t) ? [] : [violation(this, id, r, ['Properties', 'LoggingConfig'], 'the function logs to a log group the stack does not manage (no retention, no KMS)', 'set LoggingConfig.LogGroup: { Ref: <log group> }')];
+      return t && groups.has(t)
+        ? []
+        : [
+            violation(
+              this,
+              id,
+              r,
+              ['Properties', 'LoggingConfig'],
+              'the function logs to a log group the stack does not manage (no retention, no KMS)',
+              'set LoggingConfig.LogGroup: { Ref: <log group> }',
+            ),
+          ];
     });
   },
 };
 
 export const lambdaFailureDestination: BaselineRule = {
   id: 'baseline/lambda-failure-destination',
-  description: 'asynchronous invocations have bounded retries and an on-failure destination (an encrypted SQS queue)',
+  description:
+    'asynchronous invocations have bounded retries and an on-failure destination (an encrypted SQS queue)',
   check(ctx) {
     const configs = ctx.ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => props(c));
     return eachFunction(ctx, (id, r) => {
       const c = configs.find((x) => target(x.FunctionName) === id);
-      if (c && c.MaximumRetryAttempts !== undefined && dig(c, 'DestinationConfig', 'OnFailure', 'Destination') !== undefined) return [];
-      return [violation(this, id, r, [], c ? 'the EventInvokeConfig lacks MaximumRetryAttempts or an OnFailure destination' : 'no AWS::Lambda::EventInvokeConfig: failed pushes vanish after two retries', 'add an EventInvokeConfig with MaximumRetryAttempts and DestinationConfig.OnFailure.Destination = the failure queue ARN')];
+      if (
+        c &&
+        c.MaximumRetryAttempts !== undefined &&
+        dig(c, 'DestinationConfig', 'OnFailure', 'Destination') !== undefined
+      )
+        return [];
+      return [
+        violation(
+          this,
+          id,
+          r,
+          [],
+          c
+            ? 'the EventInvokeConfig lacks MaximumRetryAttempts or an OnFailure destination'
+            : 'no AWS::Lambda::EventInvokeConfig: failed pushes vanish after two retries',
+          'add an EventInvokeConfig with MaximumRetryAttempts and DestinationConfig.OnFailure.Destination = the failure queue ARN',
+        ),
+      ];
     });
   },
 };
 
 export const lambdaPermissionScoped: BaselineRule = {
   id: 'baseline/lambda-permission-scoped',
-  description: 'service permissions to invoke a function name the source (SourceArn and SourceAccount)',
+  description:
+    'service permissions to invoke a function name the source (SourceArn and SourceAccount)',
   check(ctx) {
     return ctx.ofType('AWS::Lambda::Permission').flatMap(([id, r]) => {
       const p = props(r);
       const service = typeof p.Principal === 'string' && p.Principal.endsWith('.amazonaws.com');
       const missing = ['SourceArn', 'SourceAccount'].filter((k) => p[k] === undefined);
-      return service && missing.length > 0 ? [violation(this, id, r, ['Properties', missing[0]], `${p.Principal as string} may invoke the function without ${missing.join(' and ')}`, 'set SourceArn (the bucket/topic ARN) and SourceAccount: { Ref: AWS::AccountId }')] : [];
+      return service && missing.length > 0
+        ? [
+            violation(
+              this,
+              id,
+              r,
+              ['Properties', missing[0]],
+              `${p.Principal as string} may invoke the function without ${missing.join(' and ')}`,
+              'set SourceArn (the bucket/topic ARN) and SourceAccount: { Ref: AWS::AccountId }',
+            ),
+          ]
+        : [];
     });
   },
 };
@@ -102,34 +214,87 @@ export const queueTopicKms: BaselineRule = {
   id: 'baseline/queue-topic-kms',
   description: 'SQS queues and SNS topics are encrypted with the gateway key',
   check(ctx) {
-    return ['AWS::SQS::Queue', 'AWS::SNS::Topic'].flatMap((type) => ctx.ofType(type).filter(([, r]) => props(r).KmsMasterKeyId === undefined)
-      .map(([id, r]) => violation(this, id, r, ['Properties', 'KmsMasterKeyId'], `the ${type === 'AWS::SQS::Queue' ? 'queue' : 'topic'} is not encrypted with the gateway key`, 'set KmsMasterKeyId to the gateway key (the key policy must let the service use it)')));
+    return ['AWS::SQS::Queue', 'AWS::SNS::Topic'].flatMap((type) =>
+      ctx
+        .ofType(type)
+        .filter(([, r]) => props(r).KmsMasterKeyId === undefined)
+        .map(([id, r]) =>
+          violation(
+            this,
+            id,
+            r,
+            ['Properties', 'KmsMasterKeyId'],
+            `the ${type === 'AWS::SQS::Queue' ? 'queue' : 'topic'} is not encrypted with the gateway key`,
+            'set KmsMasterKeyId to the gateway key (the key policy must let the service use it)',
+          ),
+        ),
+    );
   },
 };
 
 function alarmsOn(ctx: BaselineContext, metric: string, dimension: string, id: string): boolean {
   return ctx.ofType('AWS::CloudWatch::Alarm').some(([, a]) => {
     const p = props(a);
-    return p.MetricName === metric && list(p.Dimensions).some((d) => dig(d, 'Name') === dimension && target(dig(d, 'Value')) === id);
+    return (
+      p.MetricName === metric &&
+      list(p.Dimensions).some((d) => dig(d, 'Name') === dimension && target(dig(d, 'Value')) === id)
+    );
   });
 }
 
 export const alarms: BaselineRule = {
   id: 'baseline/alarms',
-  description: 'function errors and failure-queue depth raise alarms, and every alarm notifies someone',
+  description:
+    'function errors and failure-queue depth raise alarms, and every alarm notifies someone',
   check(ctx) {
     const out: Finding[] = [];
     for (const [id, r] of ctx.ofType(FUNCTION)) {
-      if (!alarmsOn(ctx, 'Errors', 'FunctionName', id)) out.push(violation(this, id, r, [], 'no alarm on the function\'s Errors metric', 'add an AWS::CloudWatch::Alarm on AWS/Lambda Errors with Dimensions FunctionName: { Ref: <function> }'));
+      if (!alarmsOn(ctx, 'Errors', 'FunctionName', id))
+        out.push(
+          violation(
+            this,
+            id,
+            r,
+            [],
+            "no alarm on the function's Errors metric",
+            'add an AWS::CloudWatch::Alarm on AWS/Lambda Errors with Dimensions FunctionName: { Ref: <function> }',
+          ),
+        );
     }
-    const failureQueues = new Set(ctx.ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => target(dig(props(c), 'DestinationConfig', 'OnFailure', 'Destination'))));
+    const failureQueues = new Set(
+      ctx
+        .ofType('AWS::Lambda::EventInvokeConfig')
+        .map(([, c]) => target(dig(props(c), 'DestinationConfig', 'OnFailure', 'Destination'))),
+    );
     for (const [id, r] of ctx.ofType('AWS::SQS::Queue')) {
-      if (failureQueues.has(id) && !alarmsOn(ctx, 'ApproximateNumberOfMessagesVisible', 'QueueName', id)) {
-        out.push(violation(this, id, r, [], 'no alarm on the failure queue\'s depth', 'add an AWS::CloudWatch::Alarm on AWS/SQS ApproximateNumberOfMessagesVisible with Dimensions QueueName: { Fn::GetAtt: [<queue>, QueueName] }'));
+      if (
+        failureQueues.has(id) &&
+        !alarmsOn(ctx, 'ApproximateNumberOfMessagesVisible', 'QueueName', id)
+      ) {
+        out.push(
+          violation(
+            this,
+            id,
+            r,
+            [],
+            "no alarm on the failure queue's depth",
+            'add an AWS::CloudWatch::Alarm on AWS/SQS ApproximateNumberOfMessagesVisible with Dimensions QueueName: { Fn::GetAtt: [<queue>, QueueName] }',
+          ),
+        );
       }
     }
     for (const [id, r] of ctx.ofType('AWS::CloudWatch::Alarm')) {
-      if (list(props(r).AlarmActions).length === 0) out.push(violation(this, id, r, ['Properties', 'AlarmActions'], 'the alarm notifies no one', 'set AlarmActions: [the alarm topic]'));
+      if (list(props(r).AlarmActions).length === 0)
+        out.push(
+          violation(
+            this,
+            id,
+            r,
+            ['Properties', 'AlarmActions'],
+            'the alarm notifies no one',
+            'set AlarmActions: [the alarm topic]',
+          ),
+        );
     }
     return out;
   },
@@ -145,14 +310,29 @@ export const queueTlsOnly: BaselineRule = {
     for (const doc of ctx.docs) {
       if (doc.resourceType !== 'AWS::SQS::QueuePolicy') continue;
       const policy = ctx.resource(doc.logicalId);
-      if (!policy || !statementsOf(doc).some(({ statement: s }) => deniesInsecureTransport(s, 'sqs'))) continue;
+      if (
+        !policy ||
+        !statementsOf(doc).some(({ statement: s }) => deniesInsecureTransport(s, 'sqs'))
+      )
+        continue;
       for (const q of list(props(policy).Queues)) {
         const t = target(q);
         if (t) protectedQueues.add(t);
       }
     }
-    return ctx.ofType('AWS::SQS::Queue').filter(([id]) => !protectedQueues.has(id))
-      .map(([id, r]) => violation(this, id, r, [], 'no queue policy denies requests without TLS', 'add an AWS::SQS::QueuePolicy (Queues: [{ Ref: <queue> }]) with a Deny of sqs:* for Principal "*" when aws:SecureTransport is false'));
+    return ctx
+      .ofType('AWS::SQS::Queue')
+      .filter(([id]) => !protectedQueues.has(id))
+      .map(([id, r]) =>
+        violation(
+          this,
+          id,
+          r,
+          [],
+          'no queue policy denies requests without TLS',
+          'add an AWS::SQS::QueuePolicy (Queues: [{ Ref: <queue> }]) with a Deny of sqs:* for Principal "*" when aws:SecureTransport is false',
+        ),
+      );
   },
 };
 
@@ -160,7 +340,8 @@ export const queueTlsOnly: BaselineRule = {
 // no one: a warning, so the shipped configuration names a recipient.
 export const alarmRecipients: BaselineRule = {
   id: 'baseline/alarm-recipients',
-  description: 'alarm notifications reach someone: a subscription on the stack\'s alarm topic, or an existing topic in AlarmActions (warning)',
+  description:
+    "alarm notifications reach someone: a subscription on the stack's alarm topic, or an existing topic in AlarmActions (warning)",
   check(ctx) {
     const topics = new Set(ctx.ofType('AWS::SNS::Topic').map(([id]) => id));
     const subscribed = new Set<string>();
@@ -168,22 +349,46 @@ export const alarmRecipients: BaselineRule = {
       const t = target(props(s).TopicArn);
       if (t) subscribed.add(t);
     }
-    for (const [id, t] of ctx.ofType('AWS::SNS::Topic')) if (list(props(t).Subscription).length > 0) subscribed.add(id);
+    for (const [id, t] of ctx.ofType('AWS::SNS::Topic'))
+      if (list(props(t).Subscription).length > 0) subscribed.add(id);
     const silent = new Map<string, string[]>();
     for (const [id, a] of ctx.ofType('AWS::CloudWatch::Alarm')) {
       const actions = list(props(a).AlarmActions);
       if (actions.length === 0) continue; // baseline/alarms reports it
       // An action that is not a topic of this stack (an existing topic's ARN) is someone's.
-      const reaches = actions.some((x) => { const t = target(x); return t === undefined || !topics.has(t) || subscribed.has(t); });
+      const reaches = actions.some((x) => {
+        const t = target(x);
+        return t === undefined || !topics.has(t) || subscribed.has(t);
+      });
       if (reaches) continue;
       for (const x of actions) {
         const t = target(x)!;
         silent.set(t, [...(silent.get(t) ?? []), id]);
       }
     }
-    return [...silent.entries()].map(([topic, alarmIds]) => warning(this, topic, ctx.resource(topic)!, [], `nobody is subscribed to this topic: ${alarmIds.join(', ')} notify no one`,
-      'name recipients in sftpgw.yaml: outbound.alarms.emails (e-mail subscriptions) and/or outbound.alarms.topicArns (existing SNS topics, e.g. chat or paging)'));
+    return [...silent.entries()].map(([topic, alarmIds]) =>
+      warning(
+        this,
+        topic,
+        ctx.resource(topic)!,
+        [],
+        `nobody is subscribed to this topic: ${alarmIds.join(', ')} notify no one`,
+        'name recipients in sftpgw.yaml: outbound.alarms.emails (e-mail subscriptions) and/or outbound.alarms.topicArns (existing SNS topics, e.g. chat or paging)',
+      ),
+    );
   },
 };
 
-export const outboundRules = [logGroupRetention, logGroupKms, lambdaSettings, lambdaEncryptedEnvironment, lambdaLogGroup, lambdaFailureDestination, lambdaPermissionScoped, queueTopicKms, queueTlsOnly, alarms, alarmRecipients];
+export const outboundRules = [
+  logGroupRetention,
+  logGroupKms,
+  lambdaSettings,
+  lambdaEncryptedEnvironment,
+  lambdaLogGroup,
+  lambdaFailureDestination,
+  lambdaPermissionScoped,
+  queueTopicKms,
+  queueTlsOnly,
+  alarms,
+  alarmRecipients,
+];

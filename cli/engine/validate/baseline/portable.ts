@@ -21,8 +21,20 @@ export const sharedTags: BaselineRule = {
       if (!tags) continue; // computed tags: not ours to judge
       // A resource may give a shared tag its own value (a partner's cost centre);
       // the gateway tag, which access conditions rely on, must be exact.
-      const wrong = wanted.filter(([k, v]) => !tags.has(k) || (k === GATEWAY_TAG && tags.get(k) !== v)).map(([k]) => k);
-      if (wrong.length > 0) out.push(violation(this, id, r, ['Properties', tagProperty], `missing shared tags: ${wrong.join(', ')}`, 'apply the shared tags (sftpgw.tags.mixin in libsonnet, or Tags with the config\'s tags)'));
+      const wrong = wanted
+        .filter(([k, v]) => !tags.has(k) || (k === GATEWAY_TAG && tags.get(k) !== v))
+        .map(([k]) => k);
+      if (wrong.length > 0)
+        out.push(
+          violation(
+            this,
+            id,
+            r,
+            ['Properties', tagProperty],
+            `missing shared tags: ${wrong.join(', ')}`,
+            "apply the shared tags (sftpgw.tags.mixin in libsonnet, or Tags with the config's tags)",
+          ),
+        );
     }
     return out;
   },
@@ -32,7 +44,8 @@ export const sharedTags: BaselineRule = {
 function tagMap(v: unknown): Map<string, unknown> | undefined {
   if (v === undefined) return new Map();
   if (Array.isArray(v)) return new Map(v.filter(isObj).map((t) => [String(t.Key), t.Value]));
-  if (isObj(v) && !Object.keys(v).some((k) => k === 'Ref' || k.startsWith('Fn::'))) return new Map(Object.entries(v));
+  if (isObj(v) && !Object.keys(v).some((k) => k === 'Ref' || k.startsWith('Fn::')))
+    return new Map(Object.entries(v));
   return undefined;
 }
 
@@ -40,7 +53,11 @@ function tagMap(v: unknown): Map<string, unknown> | undefined {
 // the reference walk collects): a key comment may mention a region harmlessly.
 const HARD_CODED: { re: RegExp; what: string; use: string }[] = [
   { re: /arn:aws(-[a-z-]+)?:/, what: 'partition', use: 'arn:${AWS::Partition}:' },
-  { re: /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b/, what: 'region', use: '${AWS::Region}' },
+  {
+    re: /\b(us|eu|ap|sa|ca|me|af|il|mx|cn)(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d\b/,
+    what: 'region',
+    use: '${AWS::Region}',
+  },
   { re: /:\d{12}:/, what: 'account id', use: '${AWS::AccountId}' },
 ];
 
@@ -59,7 +76,17 @@ export const noHardCodedLocation: BaselineRule = {
         if (reported.has(key) || !h.re.test(s.value)) continue;
         reported.add(key);
         const r = ctx.resource(s.logicalId)!;
-        out.push({ ...violation(this, s.logicalId, r, [], `a hard-coded ${h.what}`, `write ${h.use} (Fn::Sub) so the template deploys anywhere`), pointer: pointerOf(...s.path) });
+        out.push({
+          ...violation(
+            this,
+            s.logicalId,
+            r,
+            [],
+            `a hard-coded ${h.what}`,
+            `write ${h.use} (Fn::Sub) so the template deploys anywhere`,
+          ),
+          pointer: pointerOf(...s.path),
+        });
       }
     }
     return out;

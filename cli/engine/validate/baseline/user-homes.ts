@@ -43,25 +43,41 @@ function targetPath(target: unknown): { text: string; key: string } | undefined 
   if (typeof sub === 'string') return { text: sub, key: sub };
   if (!Array.isArray(sub) || typeof sub[0] !== 'string') return undefined;
   const vars = isObj(sub[1]) ? sub[1] : {};
-  return { text: sub[0], key: sub[0].replace(/\$\{([^}!]+)\}/g, (m, name: string) => (Object.hasOwn(vars, name) ? `\${${JSON.stringify(vars[name])}}` : m)) };
+  return {
+    text: sub[0],
+    key: sub[0].replace(/\$\{([^}!]+)\}/g, (m, name: string) =>
+      Object.hasOwn(vars, name) ? `\${${JSON.stringify(vars[name])}}` : m,
+    ),
+  };
 }
 
 const trimSlashes = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 
 /** Every home of the users in a gateway's templates (root, then child stacks). */
-export function gatewayUserHomes(templates: readonly { stack?: string; template: CfnTemplate }[]): UserHome[] {
+export function gatewayUserHomes(
+  templates: readonly { stack?: string; template: CfnTemplate }[],
+): UserHome[] {
   const out: UserHome[] = [];
   for (const { stack, template } of templates) {
     for (const [id, r] of Object.entries(template.Resources ?? {})) {
       if (!isObj(r) || r.Type !== 'AWS::Transfer::User') continue;
       const p = props(r);
-      const targets = p.HomeDirectoryType === 'LOGICAL' ? list(p.HomeDirectoryMappings).map((m) => dig(m, 'Target')) : [p.HomeDirectory];
+      const targets =
+        p.HomeDirectoryType === 'LOGICAL'
+          ? list(p.HomeDirectoryMappings).map((m) => dig(m, 'Target'))
+          : [p.HomeDirectory];
       const user = typeof p.UserName === 'string' ? p.UserName : id;
       for (const target of targets) {
         const t = targetPath(target);
         if (!t) continue;
         // The shipped target is /${Bucket}/<home>: show the home as the user file says it.
-        out.push({ resource: r, where: stack ? `${stack}/${id}` : id, user, key: trimSlashes(t.key), shown: trimSlashes(t.text.replace(/^\/\$\{[^}]+\}\//, '')) });
+        out.push({
+          resource: r,
+          where: stack ? `${stack}/${id}` : id,
+          user,
+          key: trimSlashes(t.key),
+          shown: trimSlashes(t.text.replace(/^\/\$\{[^}]+\}\//, '')),
+        });
       }
     }
   }
@@ -79,15 +95,18 @@ export interface HomeOverlap {
 /** For each user whose home is inside or the same as another user's: those users. */
 export function nestedHomes(homes: readonly UserHome[]): Map<CfnResource, HomeOverlap> {
   const sortKey = (h: UserHome) => h.key.replaceAll('/', '\u0000');
-  const sorted = homes.map((h) => ({ h, k: sortKey(h) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const sorted = homes
+    .map((h) => ({ h, k: sortKey(h) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   const out = new Map<CfnResource, HomeOverlap>();
   const open: UserHome[][] = []; // groups of equal homes, each enclosing the next
-  for (let i = 0; i < sorted.length;) {
+  for (let i = 0; i < sorted.length; ) {
     const group: UserHome[] = [];
     const k = sorted[i].k;
     for (; i < sorted.length && sorted[i].k === k; i++) group.push(sorted[i].h);
     const key = group[0].key;
-    while (open.length > 0 && !key.startsWith(open[open.length - 1][0].key.replace(/\/?$/, '/'))) open.pop();
+    while (open.length > 0 && !key.startsWith(open[open.length - 1][0].key.replace(/\/?$/, '/')))
+      open.pop();
     const enclosing = open.flat();
     for (const h of group) {
       const inside = enclosing.filter((o) => o.resource !== h.resource);
@@ -112,7 +131,10 @@ function overlapsOf(homes: readonly UserHome[]): Map<CfnResource, HomeOverlap> {
   return m;
 }
 
-const names = (hs: readonly UserHome[]) => [...new Map(hs.map((h) => [h.resource, h])).values()].map((h) => `${h.user} ("${h.shown}")`).join(', ');
+const names = (hs: readonly UserHome[]) =>
+  [...new Map(hs.map((h) => [h.resource, h])).values()]
+    .map((h) => `${h.user} ("${h.shown}")`)
+    .join(', ');
 
 export const userHomeNested: BaselineRule = {
   id: 'baseline/user-home-nested',
@@ -126,13 +148,24 @@ export const userHomeNested: BaselineRule = {
       const o = overlaps.get(r);
       if (!o) continue;
       const parts = [
-        ...(o.inside.length ? [`is inside the home${o.inside.length > 1 ? 's' : ''} of ${names(o.inside)}`] : []),
+        ...(o.inside.length
+          ? [`is inside the home${o.inside.length > 1 ? 's' : ''} of ${names(o.inside)}`]
+          : []),
         ...(o.same.length ? [`is also the home of ${names(o.same)}`] : []),
       ];
       const who = [...new Set([...o.inside, ...o.same].map((h) => h.user))].join(', ');
-      const at = props(r).HomeDirectoryType === 'LOGICAL' ? 'HomeDirectoryMappings' : 'HomeDirectory';
-      out.push(violation(this, id, r, ['Properties', at], `home directory "${o.home.shown}" ${parts.join(' and ')}: ${who} can read this user's files (and change and delete them, unless read-only)`,
-        'give each user a home of its own (homeDirectory in the user file), e.g. "team-sub" rather than "team/sub"'));
+      const at =
+        props(r).HomeDirectoryType === 'LOGICAL' ? 'HomeDirectoryMappings' : 'HomeDirectory';
+      out.push(
+        violation(
+          this,
+          id,
+          r,
+          ['Properties', at],
+          `home directory "${o.home.shown}" ${parts.join(' and ')}: ${who} can read this user's files (and change and delete them, unless read-only)`,
+          'give each user a home of its own (homeDirectory in the user file), e.g. "team-sub" rather than "team/sub"',
+        ),
+      );
     }
     return out;
   },

@@ -14,7 +14,11 @@ export interface CodeQualityIssue {
   location: { path: string; lines: { begin: number } };
 }
 
-const SEVERITY: Record<Finding['severity'], CodeQualityIssue['severity']> = { error: 'critical', warning: 'major', info: 'info' };
+const SEVERITY: Record<Finding['severity'], CodeQualityIssue['severity']> = {
+  error: 'critical',
+  warning: 'major',
+  info: 'info',
+};
 
 /**
  * Where GitLab is told a finding is. GitLab links `location.path` to a file of
@@ -38,7 +42,11 @@ export interface ReportPaths {
 }
 
 /** `fallbackPath`: where findings without a usable source point (the config or template file). */
-export function codeQualityReport(findings: readonly Finding[], fallbackPath: string, paths: ReportPaths = { cwd: process.cwd() }): CodeQualityIssue[] {
+export function codeQualityReport(
+  findings: readonly Finding[],
+  fallbackPath: string,
+  paths: ReportPaths = { cwd: process.cwd() },
+): CodeQualityIssue[] {
   const root = gitRoot(paths.cwd) ?? path.resolve(paths.cwd);
   const named = new Set([...(paths.named ?? []), path.resolve(paths.cwd, fallbackPath)]);
   const fallback = reportPath(fallbackPath, root, paths.cwd, named) ?? path.basename(fallbackPath);
@@ -56,16 +64,30 @@ export function codeQualityReport(findings: readonly Finding[], fallbackPath: st
       check_name: f.rule,
       fingerprint: createHash('sha256').update(`${key}|${n}`).digest('hex').slice(0, 32),
       severity: f.waived !== undefined ? 'info' : SEVERITY[f.severity],
-      location: at !== undefined ? { path: at, lines: { begin: f.source!.line ?? 1 } } : { path: fallback, lines: { begin: 1 } },
+      location:
+        at !== undefined
+          ? { path: at, lines: { begin: f.source!.line ?? 1 } }
+          : { path: fallback, lines: { begin: 1 } },
     };
   });
 }
 
-function reportPath(file: string, root: string, cwd: string, named: ReadonlySet<string>): string | undefined {
+function reportPath(
+  file: string,
+  root: string,
+  cwd: string,
+  named: ReadonlySet<string>,
+): string | undefined {
   const abs = path.resolve(cwd, file);
   const inRoot = path.relative(root, abs);
   // node_modules is in the folder but not in the repository (sftpgw's libsonnet in a gateway repository)
-  if (inRoot && !inRoot.startsWith('..') && !path.isAbsolute(inRoot) && !inRoot.split(path.sep).includes('node_modules')) return toPosix(inRoot);
+  if (
+    inRoot &&
+    !inRoot.startsWith('..') &&
+    !path.isAbsolute(inRoot) &&
+    !inRoot.split(path.sep).includes('node_modules')
+  )
+    return toPosix(inRoot);
   if (!named.has(abs)) return undefined;
   const own = gitRoot(path.dirname(abs));
   return toPosix(own ? path.relative(own, abs) : path.basename(abs));

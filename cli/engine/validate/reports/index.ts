@@ -19,7 +19,10 @@ export interface ReportSpec {
 export function parseReportSpec(spec: string): ReportSpec {
   const m = /^([a-z]+)=(.+)$/.exec(spec);
   if (!m || !(REPORT_KINDS as readonly string[]).includes(m[1])) {
-    throw usageError(`--report ${spec}: expected KIND=FILE with KIND one of ${REPORT_KINDS.join(', ')}`, 'e.g. --report codequality=gl-code-quality-report.json --report junit=validate.xml');
+    throw usageError(
+      `--report ${spec}: expected KIND=FILE with KIND one of ${REPORT_KINDS.join(', ')}`,
+      'e.g. --report codequality=gl-code-quality-report.json --report junit=validate.xml',
+    );
   }
   return { kind: m[1] as ReportKind, file: m[2] };
 }
@@ -35,12 +38,27 @@ export interface ReportContext {
   templateFiles?: readonly string[];
 }
 
-export function renderReport(kind: ReportKind, ctx: ReportContext, cwd: string = process.cwd()): string {
-  if (kind === 'codequality') return JSON.stringify(codeQualityReport(ctx.findings, ctx.fallbackPath, { cwd, named: ctx.templateFiles }), null, 2) + '\n';
+export function renderReport(
+  kind: ReportKind,
+  ctx: ReportContext,
+  cwd: string = process.cwd(),
+): string {
+  if (kind === 'codequality')
+    return (
+      JSON.stringify(
+        codeQualityReport(ctx.findings, ctx.fallbackPath, { cwd, named: ctx.templateFiles }),
+        null,
+        2,
+      ) + '\n'
+    );
   return junitReport(ctx.findings, ctx.resourceIds, ctx.subject, ctx.layers);
 }
 
-export async function writeReports(specs: readonly ReportSpec[], ctx: ReportContext, cwd: string): Promise<string[]> {
+export async function writeReports(
+  specs: readonly ReportSpec[],
+  ctx: ReportContext,
+  cwd: string,
+): Promise<string[]> {
   const written: string[] = [];
   for (const spec of specs) {
     const file = path.resolve(cwd, spec.file);
@@ -50,7 +68,11 @@ export async function writeReports(specs: readonly ReportSpec[], ctx: ReportCont
       await writeFile(tmp, renderReport(spec.kind, ctx, cwd));
       await rename(tmp, file);
     } catch (err) {
-      throw new SftpgwError('failed', `cannot write the ${spec.kind} report to ${spec.file}: ${(err as Error).message}`, { cause: err });
+      throw new SftpgwError(
+        'failed',
+        `cannot write the ${spec.kind} report to ${spec.file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     written.push(file);
   }

@@ -67,7 +67,17 @@ const count = { type: 'integer', minimum: 0 } as const;
 export const VALIDATE_DOCUMENT_SCHEMA: JSONSchemaType<ValidateDocument> = {
   type: 'object',
   additionalProperties: false,
-  required: ['ok', 'subject', 'stackName', 'env', 'resources', 'layers', 'counts', 'findings', 'error'],
+  required: [
+    'ok',
+    'subject',
+    'stackName',
+    'env',
+    'resources',
+    'layers',
+    'counts',
+    'findings',
+    'error',
+  ],
   properties: {
     ok: { type: 'boolean' },
     subject: { type: 'string', nullable: NULLABLE },
@@ -107,7 +117,8 @@ export interface ValidationSummary {
 
 /** The document for a validation that ran (`error` unset), or stopped (its findings so far plus the error's). */
 export function validateDocument(summary: ValidationSummary, error?: unknown): ValidateDocument {
-  const findings = error === undefined ? [...summary.findings] : [...summary.findings, ...errorFindings(error)];
+  const findings =
+    error === undefined ? [...summary.findings] : [...summary.findings, ...errorFindings(error)];
   const counts = countFindings(findings);
   return {
     ok: error === undefined && counts.error === 0,
@@ -118,11 +129,14 @@ export function validateDocument(summary: ValidationSummary, error?: unknown): V
     layers: [...summary.layers],
     counts,
     findings,
-    error: error === undefined ? null : {
-      kind: error instanceof SftpgwError ? error.kind : 'internal',
-      message: error instanceof Error ? error.message : String(error),
-      hint: error instanceof SftpgwError ? error.hint ?? null : null,
-    },
+    error:
+      error === undefined
+        ? null
+        : {
+            kind: error instanceof SftpgwError ? error.kind : 'internal',
+            message: error instanceof Error ? error.message : String(error),
+            hint: error instanceof SftpgwError ? (error.hint ?? null) : null,
+          },
   };
 }
 
@@ -135,18 +149,24 @@ const ERROR_RULES: Record<ErrorKind | 'internal', string> = {
 
 /** An error as findings, for the JSON document and the reports: one per problem, or the error itself. */
 export function errorFindings(error: unknown): Finding[] {
-  if (error instanceof SftpgwError && error.findings && error.findings.length > 0) return [...error.findings];
+  if (error instanceof SftpgwError && error.findings && error.findings.length > 0)
+    return [...error.findings];
   const rule = ERROR_RULES[error instanceof SftpgwError ? error.kind : 'internal'];
   const base = { severity: 'error', rule, layer: 'template', pointer: '' } as const;
   if (error instanceof SftpgwError && error.problems.length > 0) {
     return error.problems.map((p) => ({
       ...base,
       message: p.field ? `${p.field}: ${p.message}` : p.message,
-      ...(p.hint ?? error.hint ? { hint: p.hint ?? error.hint } : {}),
-      ...(p.file ? { source: { file: p.file, ...(p.line !== undefined ? { line: p.line } : {}) } } : {}),
+      ...((p.hint ?? error.hint) ? { hint: p.hint ?? error.hint } : {}),
+      ...(p.file
+        ? { source: { file: p.file, ...(p.line !== undefined ? { line: p.line } : {}) } }
+        : {}),
     }));
   }
   const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof SftpgwError ? error.hint : 'this is a bug in sftpgw or an unexpected environment; run again with --debug for the stack trace';
+  const hint =
+    error instanceof SftpgwError
+      ? error.hint
+      : 'this is a bug in sftpgw or an unexpected environment; run again with --debug for the stack trace';
   return [{ ...base, message, ...(hint ? { hint } : {}) }];
 }

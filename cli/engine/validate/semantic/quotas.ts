@@ -25,30 +25,68 @@ export interface QuotaOptions {
 
 export function quotaFindings(template: CfnTemplate, opts: QuotaOptions = {}): Finding[] {
   const out: Finding[] = [];
-  const count = (section: 'Resources' | 'Parameters' | 'Outputs' | 'Mappings', limit: number, hint: string) => {
+  const count = (
+    section: 'Resources' | 'Parameters' | 'Outputs' | 'Mappings',
+    limit: number,
+    hint: string,
+  ) => {
     const s = template[section];
     const n = s && typeof s === 'object' ? Object.keys(s).length : 0;
     if (n > limit) {
-      out.push({ severity: 'error', rule: `quota/${section.toLowerCase()}`, layer: 'semantic', pointer: pointerOf(section), message: `${n} ${section.toLowerCase()}; CloudFormation allows ${limit} in one template`, hint });
+      out.push({
+        severity: 'error',
+        rule: `quota/${section.toLowerCase()}`,
+        layer: 'semantic',
+        pointer: pointerOf(section),
+        message: `${n} ${section.toLowerCase()}; CloudFormation allows ${limit} in one template`,
+        hint,
+      });
     }
   };
-  count('Resources', QUOTAS.resources, 'split the template into nested stacks (many users: see the nested-stack layout)');
+  count(
+    'Resources',
+    QUOTAS.resources,
+    'split the template into nested stacks (many users: see the nested-stack layout)',
+  );
   count('Parameters', QUOTAS.parameters, 'combine parameters or move values into Mappings');
   count('Outputs', QUOTAS.outputs, 'drop outputs nothing reads, or move them into nested stacks');
   count('Mappings', QUOTAS.mappings, 'combine mappings');
 
   if (opts.bodyBytes !== undefined) {
     if (opts.bodyBytes > QUOTAS.s3Body) {
-      out.push({ severity: 'error', rule: 'quota/template-size', layer: 'semantic', pointer: '', message: `the template is ${opts.bodyBytes} bytes; CloudFormation reads at most ${QUOTAS.s3Body} bytes, even from S3`, hint: 'split it into nested stacks, or write it as minified JSON' });
+      out.push({
+        severity: 'error',
+        rule: 'quota/template-size',
+        layer: 'semantic',
+        pointer: '',
+        message: `the template is ${opts.bodyBytes} bytes; CloudFormation reads at most ${QUOTAS.s3Body} bytes, even from S3`,
+        hint: 'split it into nested stacks, or write it as minified JSON',
+      });
     } else if (opts.bodyBytes > QUOTAS.inlineBody) {
-      out.push({ severity: 'info', rule: 'quota/template-size', layer: 'semantic', pointer: '', message: `the template is ${opts.bodyBytes} bytes: over the ${QUOTAS.inlineBody}-byte inline limit, so it must be deployed from S3 (sftpgw deploy uploads it)` });
+      out.push({
+        severity: 'info',
+        rule: 'quota/template-size',
+        layer: 'semantic',
+        pointer: '',
+        message: `the template is ${opts.bodyBytes} bytes: over the ${QUOTAS.inlineBody}-byte inline limit, so it must be deployed from S3 (sftpgw deploy uploads it)`,
+      });
     }
   }
 
   // {{resolve:...}} dynamic references, counted across the whole template.
-  const dynamic = opts.text !== undefined ? occurrences(opts.text, '{{resolve:') : countDynamicReferences(template);
+  const dynamic =
+    opts.text !== undefined
+      ? occurrences(opts.text, '{{resolve:')
+      : countDynamicReferences(template);
   if (dynamic > QUOTAS.dynamicReferences) {
-    out.push({ severity: 'error', rule: 'quota/dynamic-references', layer: 'semantic', pointer: '', message: `${dynamic} dynamic references ({{resolve:…}}); CloudFormation allows ${QUOTAS.dynamicReferences} per template`, hint: 'read the values in fewer places, or pass them as parameters' });
+    out.push({
+      severity: 'error',
+      rule: 'quota/dynamic-references',
+      layer: 'semantic',
+      pointer: '',
+      message: `${dynamic} dynamic references ({{resolve:…}}); CloudFormation allows ${QUOTAS.dynamicReferences} per template`,
+      hint: 'read the values in fewer places, or pass them as parameters',
+    });
   }
 
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
@@ -56,7 +94,11 @@ export function quotaFindings(template: CfnTemplate, opts: QuotaOptions = {}): F
     const n = worstCaseLength(r.Properties?.Policy);
     if (n !== undefined && n > MAX_SESSION_POLICY) {
       out.push({
-        severity: 'error', rule: 'transfer/session-policy-length', layer: 'semantic', logicalId: id, resourceType: r.Type,
+        severity: 'error',
+        rule: 'transfer/session-policy-length',
+        layer: 'semantic',
+        logicalId: id,
+        resourceType: r.Type,
         pointer: pointerOf('Resources', id, 'Properties', 'Policy'),
         message: `the session policy can be ${n} characters after Fn::Sub; Transfer Family allows ${MAX_SESSION_POLICY}`,
         hint: 'use a shorter homeDirectory (the policy names it three times) or fewer statements',
@@ -75,6 +117,7 @@ function occurrences(text: string, needle: string): number {
 function countDynamicReferences(v: unknown): number {
   if (typeof v === 'string') return v.includes('{{resolve:') ? v.split('{{resolve:').length - 1 : 0;
   if (Array.isArray(v)) return v.reduce((n: number, x) => n + countDynamicReferences(x), 0);
-  if (v && typeof v === 'object') return Object.values(v).reduce((n: number, x) => n + countDynamicReferences(x), 0);
+  if (v && typeof v === 'object')
+    return Object.values(v).reduce((n: number, x) => n + countDynamicReferences(x), 0);
   return 0;
 }
