@@ -85,7 +85,7 @@ export function template(description: string): OptionDef {
   return { flags: '-t, --template <file>', description };
 }
 
-/** --no-lint and --lint-timeout (cli/commands/lint-settings.ts reads them). */
+/** --no-lint and --lint-timeout (cli/commands/source-flags.ts reads them). */
 export const noLint: OptionDef = {
   flags: '--no-lint',
   description: 'skip cfn-lint (the schema, semantic and baseline checks still run)',

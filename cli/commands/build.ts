@@ -6,7 +6,7 @@ import { displayPath } from '../engine/paths.js';
 import { findingsSummary, formatFindings } from '../findings-text.js';
 import { consoleReporter, useColor } from '../output.js';
 import type { CommonFlags } from '../options.js';
-import { lintSettings, type LintFlags } from './lint-settings.js';
+import { configOptions, lintSettings, type LintFlags } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export interface BuildFlags extends CommonFlags, LintFlags {
@@ -19,9 +19,7 @@ export async function run(flags: BuildFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
   const result = await build(
     {
-      configFile: flags.config,
-      env: flags.env,
-      usersDir: flags.users,
+      ...configOptions(flags),
       outDir: flags.out,
       format: flags.format,
       lint: lintSettings(flags),

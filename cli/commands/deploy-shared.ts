@@ -12,7 +12,7 @@ import type { Reporter } from '../engine/reporter.js';
 import type { CfnTemplate } from '../engine/template/types.js';
 import type { CommonFlags } from '../options.js';
 import { awsContext, requireStore, type AwsContext, type AwsFlags } from './aws-context.js';
-import { lintSettings, type LintFlags } from './lint-settings.js';
+import { sourceOptions, type LintFlags } from './source-flags.js';
 import { confirm } from './prompt.js';
 
 export interface StackFlags extends CommonFlags, LintFlags, AwsFlags {
@@ -54,16 +54,7 @@ export function deployDeps(
 }
 
 export async function prepare(flags: StackFlags, reporter: Reporter): Promise<Prepared> {
-  const input = await templateInput(
-    {
-      configFile: flags.config,
-      env: flags.env,
-      usersDir: flags.users,
-      templateFile: flags.template,
-      lint: lintSettings(flags),
-    },
-    { jsonnet: libjsonnet, reporter },
-  );
+  const input = await templateInput(sourceOptions(flags), { jsonnet: libjsonnet, reporter });
   const ctx = await awsContext(flags, input.config, reporter);
   return {
     input,

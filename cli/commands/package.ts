@@ -9,7 +9,7 @@ import { writeOutputs } from '../engine/template/write.js';
 import type { CommonFlags } from '../options.js';
 import { consoleReporter } from '../output.js';
 import { awsContext, requireStore, type AwsFlags } from './aws-context.js';
-import { lintSettings, type LintFlags } from './lint-settings.js';
+import { sourceOptions, type LintFlags } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
@@ -20,16 +20,7 @@ export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
 
 export async function run(flags: PackageFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
-  const input = await templateInput(
-    {
-      configFile: flags.config,
-      env: flags.env,
-      usersDir: flags.users,
-      templateFile: flags.template,
-      lint: lintSettings(flags),
-    },
-    { jsonnet: libjsonnet, reporter },
-  );
+  const input = await templateInput(sourceOptions(flags), { jsonnet: libjsonnet, reporter });
   const ctx = await awsContext(flags, input.config, reporter);
   const store = requireStore(ctx, 'package uploads the handler and child templates');
   const result = await packageTemplate(

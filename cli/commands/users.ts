@@ -6,6 +6,7 @@ import { addUser, listUsers, removeUser } from '../engine/users/manage.js';
 import type { CommonFlags } from '../options.js';
 import { consoleReporter } from '../output.js';
 import { readInputFile } from './input-file.js';
+import { configOptions } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
 interface UsersFlags extends CommonFlags {
@@ -13,10 +14,7 @@ interface UsersFlags extends CommonFlags {
 }
 
 async function folders(flags: UsersFlags): Promise<{ usersDir: string; projectDir: string }> {
-  const config = await loadConfig(
-    { configFile: flags.config, env: flags.env, usersDir: flags.users },
-    consoleReporter(flags),
-  );
+  const config = await loadConfig(configOptions(flags), consoleReporter(flags));
   return { usersDir: config.usersDir, projectDir: config.projectDir };
 }
 
@@ -33,9 +31,7 @@ export async function runAdd(
   const reporter = consoleReporter({ ...flags, quiet: true });
   const r = await addUser(
     {
-      configFile: flags.config,
-      env: flags.env,
-      usersDir: flags.users,
+      ...configOptions(flags),
       name,
       keyText,
       keySource: flags.key === '-' ? 'stdin' : flags.key,

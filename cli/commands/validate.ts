@@ -21,7 +21,7 @@ import { displayPath } from '../engine/paths.js';
 import { findingsSummary, formatFindings } from '../findings-text.js';
 import type { CommonFlags } from '../options.js';
 import { consoleReporter, useColor } from '../output.js';
-import { lintSettings, type LintFlags } from './lint-settings.js';
+import { sourceOptions, type LintFlags } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
 export interface ValidateFlags extends CommonFlags, LintFlags {
@@ -42,16 +42,7 @@ export async function run(flags: ValidateFlags): Promise<ExitCode> {
   let written: string[];
   try {
     reports = flags.report.map(parseReportSpec);
-    result = await validate(
-      {
-        configFile: flags.config,
-        env: flags.env,
-        usersDir: flags.users,
-        templateFile: flags.template,
-        lint: lintSettings(flags),
-      },
-      { jsonnet: libjsonnet, reporter },
-    );
+    result = await validate(sourceOptions(flags), { jsonnet: libjsonnet, reporter });
     layers = [
       'template',
       'schema',

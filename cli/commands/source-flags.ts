@@ -1,0 +1,37 @@
+// The flags that say where a command's template comes from (config, env,
+// users folder, --template, --no-lint/--lint-timeout) → the engine's options,
+// written once for build, validate, package, deploy and diff.
+import { cfnLint } from '../adapters/cfn-lint.js';
+import type { ConfigOptions } from '../engine/config/load.js';
+import { pinnedCfnLint } from '../engine/validate/lint-version.js';
+import type { LintSettings } from '../engine/validate/run-checks.js';
+import type { CommonFlags } from '../options.js';
+
+export interface LintFlags {
+  lint: boolean;
+  /** Seconds (checked by commander as it parses: cli/flag-values.ts). */
+  lintTimeout: number;
+  debug?: boolean;
+}
+
+export function lintSettings(flags: LintFlags): LintSettings | undefined {
+  if (!flags.lint) return undefined;
+  return {
+    linter: cfnLint(),
+    timeoutMs: flags.lintTimeout * 1000,
+    reportVersion: flags.debug,
+    pinnedVersion: pinnedCfnLint(),
+  };
+}
+
+/** --config, --env and --users as the engine's config options. */
+export function configOptions(flags: CommonFlags & { users?: string }): ConfigOptions {
+  return { configFile: flags.config, env: flags.env, usersDir: flags.users };
+}
+
+/** The template from the sources, or from --template, checked with these lint settings. */
+export function sourceOptions(
+  flags: CommonFlags & LintFlags & { users?: string; template?: string },
+): ConfigOptions & { templateFile?: string; lint?: LintSettings } {
+  return { ...configOptions(flags), templateFile: flags.template, lint: lintSettings(flags) };
+}
