@@ -41,7 +41,7 @@ export function checkNetwork(value: unknown): NetworkCheck {
   if (addr.kind() === 'ipv6')
     return {
       problem: `"${value}" is an IPv6 network`,
-      hint: "the endpoint admits IPv4 only: Elastic IPs cannot be used with a dual-stack endpoint, so an IPv6 rule would admit nothing; give the partner's public IPv4 networks",
+      hint: "the endpoint is IPv4 only: Elastic IPs cannot be used with a dual-stack endpoint, so no IPv6 client reaches it; give the partner's public IPv4 networks",
     };
   // ipaddr.js also takes the old inet_aton forms ("10.1/8", octal "010.0.0.0/8"),
   // which EC2 does not: insist on four decimal parts without leading zeros.
