@@ -48,7 +48,7 @@ export function resolveEndpoint(
       add(
         ['server', 'allowedSourceCidrs'],
         'would not be enforced: the endpoint is public, open to the whole internet',
-        'set server.endpoint.type: vpc (with vpcId and subnetIds) to admit only these networks, or remove the list',
+        'set server.endpoint.type: vpc (with vpcId and subnetIds) to admit only these networks, or remove the list (an environment with a public endpoint sets allowedSourceCidrs: [])',
       );
     return { endpoint: { type: 'public' }, allowedSourceCidrs: [] };
   }
