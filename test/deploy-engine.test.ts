@@ -17,6 +17,7 @@ import type {
   ResourceChange,
   StackEvent,
   StackInfo,
+  StackResource,
 } from '../cli/adapters/aws/cloudformation.js';
 import {
   deploy,
@@ -47,6 +48,8 @@ interface Script {
   deployedChildren?: Record<string, CfnTemplate>;
   /** What GetTemplate answers for a change set (AWS: the change set's template; moto cannot). */
   changeSetTemplate?: CfnTemplate;
+  /** What DescribeStackResources lists (the deployed physical ids). */
+  resources?: StackResource[];
 }
 
 class FakeCloudFormation implements CloudFormationApi {
@@ -133,6 +136,10 @@ class FakeCloudFormation implements CloudFormationApi {
   }
   async setTerminationProtection(): Promise<void> {
     this.calls.push('setTerminationProtection');
+  }
+  async stackResources(): Promise<StackResource[]> {
+    this.calls.push('stackResources');
+    return this.s.resources ?? [];
   }
 }
 

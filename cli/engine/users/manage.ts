@@ -33,6 +33,8 @@ export interface UserSummary {
   keys: UserKey[];
   homeDirectory: string;
   readOnly: boolean;
+  /** The networks the user file admits (allowedSourceCidrs; docs/endpoint.md). */
+  allowedSourceCidrs: string[];
 }
 
 /**
@@ -204,6 +206,12 @@ function replacedKeys(current: string, keys: string[], shown: string): string {
   );
 }
 
+/** The spec's allowedSourceCidrs, read structurally: the field belongs to the VPC endpoint's contract. */
+function networksOf(spec: UserSpec): string[] {
+  const v = (spec as UserSpec & { allowedSourceCidrs?: unknown }).allowedSourceCidrs;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 export async function listUsers(
   usersDir: string,
   projectDir: string,
@@ -230,6 +238,7 @@ export async function listUsers(
       keys,
       homeDirectory: spec.homeDirectory,
       readOnly: spec.readOnly,
+      allowedSourceCidrs: networksOf(spec),
     });
   }
   if (problems.length > 0)
