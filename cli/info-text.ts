@@ -42,7 +42,11 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
     info.serverNetworks.length === 0 &&
     info.users.every((u) => u.allowedSourceCidrs.length === 0)
   )
-    lines.push('    none configured (a PUBLIC endpoint admits every network)');
+    lines.push(
+      info.endpointType === 'PUBLIC' || info.endpointType === undefined
+        ? '    none configured (a PUBLIC endpoint admits every network)'
+        : '    none configured in sftpgw.yaml or the user files',
+    );
   if (info.addressQuota)
     lines.push(
       `  Elastic IPs in the region: ${info.addressQuota.held} held, quota ${info.addressQuota.limit} (${info.addressQuota.source})`,
