@@ -292,7 +292,6 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     const asked: string[] = [];
     // FAKE: moto has no ListHostKeys.
     const transfer: TransferApi = {
-      describeServer: async () => ({ endpointType: 'VPC', state: 'ONLINE' }),
       listHostKeys: async (id) => {
         asked.push(id);
         return [

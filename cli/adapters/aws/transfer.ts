@@ -11,29 +11,12 @@ export interface ServerHostKey {
   description?: string;
 }
 
-export interface ServerFacts {
-  endpointType?: string;
-  state?: string;
-}
-
 export interface TransferApi {
-  /** undefined when the server does not exist. */
-  describeServer(serverId: string): Promise<ServerFacts | undefined>;
   listHostKeys(serverId: string): Promise<ServerHostKey[]>;
 }
 
 export function sdkTransfer(client: TransferClient): TransferApi {
   return {
-    async describeServer(serverId) {
-      const { DescribeServerCommand } = await import('@aws-sdk/client-transfer');
-      try {
-        const out = await client.send(new DescribeServerCommand({ ServerId: serverId }));
-        return { endpointType: out.Server?.EndpointType, state: out.Server?.State };
-      } catch (err) {
-        if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
-        throw err;
-      }
-    },
     async listHostKeys(serverId) {
       const { ListHostKeysCommand } = await import('@aws-sdk/client-transfer');
       const keys: ServerHostKey[] = [];

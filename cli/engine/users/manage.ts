@@ -33,7 +33,7 @@ export interface UserSummary {
   keys: UserKey[];
   homeDirectory: string;
   readOnly: boolean;
-  /** The networks the user file admits (allowedSourceCidrs; docs/endpoint.md). */
+  /** The networks the user file admits (allowedSourceCidrs: the VPC endpoint's allow-list). */
   allowedSourceCidrs: string[];
 }
 
