@@ -16,6 +16,7 @@ local bucket = import 'bucket.libsonnet';
 local logs = import 'logs.libsonnet';
 local role = import 'role.libsonnet';
 local server = import 'server.libsonnet';
+local endpoint = import 'endpoint.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
 local user = import 'user.libsonnet';
@@ -47,7 +48,11 @@ local tagging = import 'tags.libsonnet';
                           key=gw.key, retentionDays=cfg.logs.retentionDays, tags=tags),
     server:: server.new('Server', logGroup=gw.serverLogs,
                         securityPolicy=cfg.server.securityPolicy,
-                        hostname=hostname, hostedZoneId=hostedZoneId, tags=tags),
+                        hostname=hostname, hostedZoneId=hostedZoneId, tags=tags,
+                        endpoint=gw.endpoint),
+    // The server's VPC endpoint (server.endpoint.type: vpc), or null: public.
+    endpoint:: if std.get(cfg.server, 'endpoint', null) == null then null
+               else endpoint.new(cfg.server.endpoint, tags=tags),
     userRole:: role.userAccess('UserRole', server=gw.server, bucket=gw.bucket, key=gw.key, tags=tags),
     record:: if hostname == null then null
              else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=cfg.dns.ttl),
@@ -88,7 +93,9 @@ local tagging = import 'tags.libsonnet';
     },
 
     // Every component of the root stack, in order. Extend with `components+::`.
-    components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.server, gw.userRole]
+    components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.server]
+                 + (if gw.endpoint == null then [] else [gw.endpoint])
+                 + [gw.userRole]
                  + (if gw.record == null then [] else [gw.record])
                  + (if gw.outbound == null then [] else [gw.outbound])
                  + (if gw.userStacks == null then [] else [gw.userStacks])

@@ -11,6 +11,9 @@
 // scoped to our group as it used to be, fail silently.
 // https://docs.aws.amazon.com/transfer/latest/userguide/structured-logging.html
 // https://docs.aws.amazon.com/transfer/latest/userguide/log-server-manage.html
+// endpoint: null for a PUBLIC endpoint, or an endpoint.new(...) component:
+// the server then listens in the VPC, on its Elastic IPs, behind its
+// security groups (docs/endpoint.md).
 // With a vanity hostname it carries the transfer:customHostname and
 // transfer:route53HostedZoneId tags so the console shows the name.
 local c = import 'component.libsonnet';
@@ -20,13 +23,14 @@ local tagging = import 'tags.libsonnet';
   new(id=error 'server.new: id is required',
       logGroup=error 'server.new: logGroup is required',
       securityPolicy='TransferSecurityPolicy-2024-01',
-      hostname=null, hostedZoneId=null, tags={}):: {
+      hostname=null, hostedZoneId=null, tags={}, endpoint=null):: {
     local this = self,
     id:: id,
     ref:: c.ref(id),
     arn:: c.getAtt(id, 'Arn'),
     serverId:: c.getAtt(id, 'ServerId'),
-    // Public endpoint host name: <serverId>.server.transfer.<region>.amazonaws.com
+    // Endpoint host name: <serverId>.server.transfer.<region>.amazonaws.com
+    // (with a VPC endpoint and Elastic IPs it resolves to those addresses)
     endpoint:: c.sub('${' + id + '.ServerId}.server.transfer.${AWS::Region}.${AWS::URLSuffix}'),
     local hostTags =
       if hostname == null then {}
@@ -37,7 +41,8 @@ local tagging = import 'tags.libsonnet';
         Type: 'AWS::Transfer::Server',
         Properties: {
           Domain: 'S3',
-          EndpointType: 'PUBLIC',
+          EndpointType: if endpoint == null then 'PUBLIC' else 'VPC',
+          [if endpoint != null then 'EndpointDetails']: endpoint.details,
           IdentityProviderType: 'SERVICE_MANAGED',
           Protocols: ['SFTP'],
           SecurityPolicyName: securityPolicy,

@@ -32,6 +32,9 @@ export const RESOURCE_TYPES = [
   'AWS::Transfer::Server',
   'AWS::Transfer::User',
   'AWS::Route53::RecordSet',
+  // a VPC endpoint (server.endpoint.type: vpc): its addresses and security groups
+  'AWS::EC2::EIP',
+  'AWS::EC2::SecurityGroup',
   // the outbound side and nested stacks
   'AWS::Lambda::Function',
   'AWS::Lambda::Permission',
@@ -49,7 +52,6 @@ export const RESOURCE_TYPES = [
   'AWS::Transfer::Workflow',
   'AWS::Lambda::Version',
   'AWS::Lambda::Alias',
-  'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress',
   'AWS::EC2::SecurityGroupEgress',
   'AWS::Events::Rule',

@@ -11,6 +11,7 @@ import { handlerArtifact } from './handler-artifact.js';
 import { invalidInput, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
+import { vpcEndpointTemplate } from './endpoint/vpc-endpoint.js';
 import { evaluateGateway, type RenderUser } from './template/evaluate-gateway.js';
 import { mergeUsers, type ChildTemplate, type Placement } from './template/merge-users.js';
 import {
@@ -64,6 +65,8 @@ const SHIPPED_TYPES = [
   'AWS::Transfer::User',
   'AWS::Route53::RecordSet',
 ];
+/** And with a VPC endpoint (server.endpoint.type: vpc). */
+const VPC_ENDPOINT_TYPES = ['AWS::EC2::EIP', 'AWS::EC2::SecurityGroup'];
 
 export async function synthesize(
   opts: SynthesizeOptions,
@@ -78,7 +81,11 @@ export async function synthesize(
   const sources = templateSources(config.projectDir);
   reporter.debug(`jsonnet path: ${sources.jpath.join(', ')}`);
 
-  preloadValidators(SHIPPED_TYPES);
+  preloadValidators(
+    config.server.endpoint.type === 'vpc'
+      ? [...SHIPPED_TYPES, ...VPC_ENDPOINT_TYPES]
+      : SHIPPED_TYPES,
+  );
   const files = await discoverUsers(config.usersDir, cwd, opts.overlay);
   if (files.length === 0)
     reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
@@ -94,7 +101,11 @@ export async function synthesize(
   const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
   const idOwner = new Map<string, string>();
   for (const f of files) {
-    const { spec, keys, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown);
+    const {
+      spec,
+      keys,
+      problems: p,
+    } = checkUserShape(f.name, values.get(f.name), f.shown, config.server.endpoint.type);
     problems.push(...p);
     if (keys) keysToCheck.push({ name: f.name, keys });
     if (!spec) continue;
@@ -112,6 +123,12 @@ export async function synthesize(
     users.push({ name: f.name, id, spec });
   }
 
+  // The security groups admit every user's networks, wherever the user's
+  // stack is: they belong to the server, in the root.
+  const endpoint =
+    problems.length === 0
+      ? vpcEndpointTemplate(config, users, displayPath(config.file, cwd), problems)
+      : null;
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
   const placement =
@@ -124,6 +141,7 @@ export async function synthesize(
     config,
     config.outbound ? handlerArtifact() : { codeKey: '' },
     stacks,
+    endpoint,
   );
   const rendering =
     problems.length === 0
@@ -138,8 +156,9 @@ export async function synthesize(
     for (const p of problems)
       if (p.line === undefined && p.field && p.file)
         p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
+    const where = problems.every((p) => nameByShown.has(p.file ?? '')) ? ' in user files' : '';
     throw invalidInput(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`,
+      `${problems.length} problem${problems.length === 1 ? '' : 's'}${where}`,
       problems,
     );
   }

@@ -13,6 +13,7 @@ import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.j
 import type { Reporter } from '../reporter.js';
 import { displayPath } from '../paths.js';
 import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
+import { resolveEndpoint } from './endpoint.js';
 import { unknownKeyHint } from './key-hints.js';
 import type { ConfigWaiver, RawConfig, ResolvedConfig, Settings, Waiver } from './types.js';
 import { unresolvedAliasProblem, yamlSyntaxProblems } from './yaml-errors.js';
@@ -94,6 +95,10 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
     flags: opts,
     lineOf,
   });
+  if (resolved.server.allowedSourceCidrs.includes('0.0.0.0/0'))
+    reporter.warn(
+      `${shown}: server.allowedSourceCidrs holds 0.0.0.0/0: the server is open to the whole internet (validate reports it as baseline/security-group-open-ingress)`,
+    );
   for (const where of deprecatedAlarmEmail(raw)) {
     reporter.warn(
       `${shown}: ${where} is deprecated (it is still subscribed): move the address to outbound.alarms.emails`,
@@ -301,6 +306,17 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       hint: `use ${DEFAULT_SECURITY_POLICY} or a newer TransferSecurityPolicy-YYYY-MM`,
     });
   }
+  const { endpoint, allowedSourceCidrs } = resolveEndpoint(
+    settings.server,
+    {
+      file: ctx.shown,
+      lineOf: (keys) =>
+        (ctx.envName !== undefined
+          ? ctx.lineOf?.(['environments', ctx.envName, ...keys])
+          : undefined) ?? ctx.lineOf?.(keys),
+    },
+    problems,
+  );
   if (problems.length > 0)
     throw invalidInput(
       `${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
@@ -341,7 +357,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
           ttl: settings.dns.ttl ?? 300,
         }
       : null,
-    server: { securityPolicy },
+    server: { securityPolicy, endpoint, allowedSourceCidrs },
     buckets: {
       gateway: settings.buckets?.gateway ?? null,
       accessLogs: settings.buckets?.accessLogs ?? null,

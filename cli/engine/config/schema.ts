@@ -63,6 +63,38 @@ const settings = {
     additionalProperties: false,
     properties: {
       securityPolicy: { type: 'string', pattern: '^TransferSecurityPolicy-[A-Za-z0-9-]+$' },
+      endpoint: {
+        type: ['object', 'null'],
+        description:
+          'where the server listens: public (the default; AWS-managed addresses, open to the internet) or vpc (fixed Elastic IPs, admitting only allowedSourceCidrs); null means public (docs/endpoint.md)',
+        additionalProperties: false,
+        properties: {
+          type: { enum: ['public', 'vpc'] },
+          vpcId: { type: 'string', pattern: '^vpc-[0-9a-f]{8,17}$' },
+          subnetIds: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^subnet-[0-9a-f]{8,17}$' },
+            description: 'public subnets of vpcId, one per Availability Zone (at most three)',
+          },
+          addressAllocationIds: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^eipalloc-[0-9a-f]{8,17}$' },
+            description:
+              'existing Elastic IPs, one per subnet (in subnet order); omit to let the stack allocate them',
+          },
+        },
+      },
+      allowedSourceCidrs: {
+        type: 'array',
+        uniqueItems: true,
+        items: { type: 'string' },
+        description:
+          "IPv4 networks admitted for every user (e.g. the company's own); users add theirs in their user files",
+      },
     },
   },
   buckets: {

@@ -10,7 +10,16 @@ export interface Settings {
   outDir?: string;
   tags?: Record<string, string>;
   dns?: { domain: string; hostname?: string; hostedZoneId: string; ttl?: number } | null;
-  server?: { securityPolicy?: string };
+  server?: {
+    securityPolicy?: string;
+    endpoint?: {
+      type?: 'public' | 'vpc';
+      vpcId?: string;
+      subnetIds?: string[];
+      addressAllocationIds?: string[];
+    } | null;
+    allowedSourceCidrs?: string[];
+  };
   buckets?: {
     gateway?: string;
     accessLogs?: string;
@@ -50,6 +59,18 @@ export interface OutboundSettings {
   vpc: { subnetIds: string[]; securityGroupIds: string[] } | null;
 }
 
+/** Where the server listens (server.endpoint in sftpgw.yaml, docs/endpoint.md). */
+export type EndpointSettings =
+  | { type: 'public' }
+  | {
+      type: 'vpc';
+      vpcId: string;
+      /** 1–3 subnets, one per Availability Zone. */
+      subnetIds: string[];
+      /** Existing Elastic IPs, one per subnet; null: the stack allocates one per subnet. */
+      addressAllocationIds: string[] | null;
+    };
+
 /** A baseline rule waived for one resource. */
 export interface Waiver {
   rule: string;
@@ -83,7 +104,12 @@ export interface ResolvedConfig {
   outDir: string;
   tags: Record<string, string>;
   dns: { domain: string; hostname: string; hostedZoneId: string; ttl: number } | null;
-  server: { securityPolicy: string };
+  server: {
+    securityPolicy: string;
+    endpoint: EndpointSettings;
+    /** Networks admitted for every user (IPv4 CIDRs, checked); empty for none. */
+    allowedSourceCidrs: string[];
+  };
   buckets: {
     gateway: string | null;
     accessLogs: string | null;
@@ -113,7 +139,11 @@ export interface TemplateConfig {
   stackName: string;
   tags: Record<string, string>;
   dns: { hostname: string; hostedZoneId: string; ttl: number } | null;
-  server: { securityPolicy: string };
+  server: {
+    securityPolicy: string;
+    /** null: a public endpoint (the templates are as they were before endpoints existed). */
+    endpoint: VpcEndpointTemplate | null;
+  };
   buckets: ResolvedConfig['buckets'];
   logs: ResolvedConfig['logs'];
   /** With the S3 key `sftpgw package` uploads the handler to. */
@@ -123,11 +153,21 @@ export interface TemplateConfig {
   userStacks: { count: number; stacks: Array<{ id: string; file: string }> } | null;
 }
 
+/** A VPC endpoint as the jsonnet renders it: the allow-list already merged and placed. */
+export interface VpcEndpointTemplate {
+  vpcId: string;
+  subnetIds: string[];
+  addressAllocationIds: string[] | null;
+  /** One entry per security group (a fixed number); each its ingress rules. */
+  securityGroups: Array<Array<{ cidr: string; description: string }>>;
+}
+
 /** codeKey: content-addressed S3 key of the packaged handler (see handler-artifact.ts). */
 export function templateConfig(
   c: ResolvedConfig,
   handler: { codeKey: string },
   userStacks: TemplateConfig['userStacks'] = null,
+  endpoint: VpcEndpointTemplate | null = null,
 ): TemplateConfig {
   return {
     description: c.description,
@@ -138,7 +178,7 @@ export function templateConfig(
       hostedZoneId: c.dns.hostedZoneId,
       ttl: c.dns.ttl,
     },
-    server: c.server,
+    server: { securityPolicy: c.server.securityPolicy, endpoint },
     buckets: c.buckets,
     logs: c.logs,
     outbound: c.outbound && { ...c.outbound, codeKey: handler.codeKey },

@@ -1,17 +1,27 @@
 // The user file contract (docs/users.md): users/<username>.libsonnet evaluates to
-//   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...} }
+//   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...},
+//     allowedSourceCidrs?: [...] }   (the networks admitted for this partner: docs/endpoint.md)
 // This file checks the shape and the username; keys.ts checks the keys.
 import { suggestName } from '../suggest.js';
 import type { Problem } from '../errors.js';
+import { checkNetwork } from '../endpoint/networks.js';
 
 export interface UserSpec {
   sshPublicKeys: string[];
   homeDirectory: string;
   readOnly: boolean;
   tags: Record<string, string>;
+  /** IPv4 networks this user connects from (checked); empty for none. */
+  allowedSourceCidrs: string[];
 }
 
-export const USER_FIELDS = ['sshPublicKeys', 'homeDirectory', 'readOnly', 'tags'] as const;
+export const USER_FIELDS = [
+  'sshPublicKeys',
+  'homeDirectory',
+  'readOnly',
+  'tags',
+  'allowedSourceCidrs',
+] as const;
 /** Transfer Family: ^[\w][\w@.-]{2,99}$; it also refuses `root`. */
 export const USERNAME_PATTERN = /^[\w][\w@.-]{2,99}$/;
 export const RESERVED_USERNAMES = new Set(['root']);
@@ -67,6 +77,8 @@ export function checkUserShape(
   name: string,
   value: unknown,
   file: string,
+  /** The server's endpoint type, when known: on a public one a user's networks are refused. */
+  endpoint?: 'public' | 'vpc',
 ): { spec?: UserSpec; keys?: unknown[]; problems: Problem[] } {
   const problems: Problem[] = [];
   const at = (field: string | undefined, message: string, hint?: string) =>
@@ -143,6 +155,7 @@ export function checkUserShape(
       }
     }
   }
+  const allowedSourceCidrs = checkUserNetworks(v.allowedSourceCidrs, endpoint, at);
   // The keys are returned even when other fields are wrong, so every problem
   // of the file is reported in one run.
   if (problems.length > 0) return { problems, keys: Array.isArray(keys) ? keys : undefined };
@@ -155,7 +168,47 @@ export function checkUserShape(
       homeDirectory,
       readOnly: v.readOnly === true,
       tags,
+      allowedSourceCidrs,
     },
     problems,
   };
+}
+
+/** allowedSourceCidrs of a user file: IPv4 networks of this partner only, never the internet. */
+function checkUserNetworks(
+  value: unknown,
+  endpoint: 'public' | 'vpc' | undefined,
+  at: (field: string, message: string, hint?: string) => void,
+): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    at(
+      'allowedSourceCidrs',
+      `must be an array of IPv4 networks, not ${value === null ? 'null' : typeof value}`,
+      "write allowedSourceCidrs: ['198.51.100.7/32'] even for one network",
+    );
+    return [];
+  }
+  if (endpoint === 'public' && value.length > 0) {
+    at(
+      'allowedSourceCidrs',
+      'would not be enforced: the server endpoint is public, open to the whole internet',
+      'set server.endpoint.type: vpc in sftpgw.yaml (docs/endpoint.md) so only the listed networks are admitted, or remove the list',
+    );
+    return [];
+  }
+  const out: string[] = [];
+  value.forEach((c, i) => {
+    const field = `allowedSourceCidrs[${i}]`;
+    const r = checkNetwork(c);
+    if ('problem' in r) at(field, r.problem, r.hint);
+    else if (r.network.prefix === 0)
+      at(
+        field,
+        `${r.network.cidr} admits the whole internet, for every user of the server`,
+        "list the partner's own networks; a server-wide opening belongs in sftpgw.yaml (server.allowedSourceCidrs), where validate reports it",
+      );
+    else out.push(r.network.cidr);
+  });
+  return out;
 }

@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { ANYWHERE_IPV4 } from './baseline/network.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { displayPath } from '../paths.js';
 import type { Reporter } from '../reporter.js';
@@ -47,7 +48,7 @@ export async function runChecks(
   const { findings } = await checkTemplate(input.template, {
     sharedTags: input.config?.tags,
     permissionsBoundary: input.config?.iam.permissionsBoundary ?? undefined,
-    configuredValues: input.config && configuredArns(input.config),
+    configuredValues: input.config && configuredValues(input.config),
     waivers: input.config?.waivers,
     configFile: input.config && displayPath(input.config.file),
     bodyBytes: input.bytes,
@@ -65,10 +66,12 @@ export async function runChecks(
 }
 
 /** ARNs the config puts into templates: the permissions boundary and the alarm topics. */
-function configuredArns(c: ResolvedConfig): string[] {
+/** Values written in sftpgw.yaml that rules accept as settings (ARNs; an opening the server level asks for). */
+function configuredValues(c: ResolvedConfig): string[] {
   return [
     ...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []),
     ...(c.outbound?.alarms.topicArns ?? []),
+    ...c.server.allowedSourceCidrs.filter((n) => n === ANYWHERE_IPV4),
   ];
 }
 

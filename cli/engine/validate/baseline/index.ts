@@ -6,6 +6,7 @@ import type { LocatedString } from '../semantic/references.js';
 import { makeContext, waiverHint, type BaselineRule, type BaselineSettings } from './context.js';
 import { iamRules } from './iam.js';
 import { kmsRules } from './kms.js';
+import { networkRules } from './network.js';
 import { outboundRules } from './outbound.js';
 import { portableRules } from './portable.js';
 import { storageRules } from './storage.js';
@@ -15,6 +16,7 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
   ...storageRules,
   ...kmsRules,
   ...transferRules,
+  ...networkRules,
   ...iamRules,
   ...outboundRules,
   ...portableRules,
