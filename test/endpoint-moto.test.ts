@@ -6,16 +6,16 @@
 // What moto does and does not do here (moto 5.2.1): it creates the VPC and
 // subnets (made first, through EC2), Elastic IPs (physical id = public
 // address) and security groups with inline rules; it SKIPS Transfer Family
-// resources, so the server has no physical id. The template is written by
-// hand with the contract's logical ids (Server, ServerAddressN,
-// ServerSecurityGroupN) until the built VPC template is merged. Two FAKES,
+// resources, so the server has no physical id. The templates deployed are
+// the endpoint's resources of the built gateway (`sftpgw build` of a
+// server.endpoint config: Server, ServerAddressN, ServerSecurityGroupN). Two FAKES,
 // for what no local part can produce: a Transfer client (moto has no
 // ListHostKeys and CloudFormation there creates no server) and the server's
 // physical id in DescribeStackResources — both only in the engine-level
 // `info` test at the end. Service Quotas in moto knows no EC2 quota, so the
 // quota comes from EC2's account attribute (vpc-max-elastic-ips = 5): the
 // real fallback path.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   AllocateAddressCommand,
@@ -68,11 +68,10 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
         ).Subnet!.SubnetId!,
       );
     dir = tempDir();
-    writeFileSync(path.join(dir, 'sftpgw.yaml'), `stackName: gw-vpc\nregion: ${REGION}\n`);
     mkdirSync(path.join(dir, 'users'));
     writeFileSync(
       path.join(dir, 'users', 'acme.libsonnet'),
-      `{ sshPublicKeys: ['${keyPair('ed25519', 'transfer@acme').publicKey}'] }\n`,
+      `{ sshPublicKeys: ['${keyPair('ed25519', 'transfer@acme').publicKey}'], allowedSourceCidrs: ['198.51.100.7/32'] }\n`,
     );
   });
 
@@ -81,46 +80,53 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     cleanTempDirs();
   });
 
-  /** The VPC endpoint as the contract names it: one stack-allocated Elastic IP per subnet, or given ones. */
-  function vpcTemplate(subnetIds: string[], given?: string[]): Record<string, unknown> {
-    const resources: Record<string, unknown> = {
-      ServerSecurityGroup1: {
-        Type: 'AWS::EC2::SecurityGroup',
-        Properties: {
-          GroupDescription: 'SFTP from partner networks',
-          VpcId: vpcId,
-          SecurityGroupIngress: [
-            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '203.0.113.0/24' },
-          ],
-        },
-      },
-      Server: {
-        Type: 'AWS::Transfer::Server',
-        Properties: {
-          Protocols: ['SFTP'],
-          EndpointType: 'VPC',
-          EndpointDetails: {
-            VpcId: vpcId,
-            SubnetIds: subnetIds,
-            AddressAllocationIds:
-              given ??
-              subnetIds.map((_, i) => ({
-                'Fn::GetAtt': [`ServerAddress${i + 1}`, 'AllocationId'],
-              })),
-            SecurityGroupIds: [{ 'Fn::GetAtt': ['ServerSecurityGroup1', 'GroupId'] }],
-          },
-        },
-      },
+  /**
+   * The endpoint's resources as `sftpgw build` renders them from sftpgw.yaml
+   * (server.endpoint with moto's VPC and subnets) and the user files: the
+   * Elastic IPs, the security groups and the server's endpoint properties.
+   * The rest of the gateway is deployed to moto by deploy-moto.test.ts; moto
+   * skips the Transfer server anyway, so only its endpoint properties are kept
+   * (its other properties name resources this template leaves out).
+   */
+  function vpcTemplate(
+    subnetIds: string[],
+    given?: string[],
+    vpc = vpcId,
+  ): Record<string, unknown> {
+    const endpoint = [
+      '  endpoint:',
+      '    type: vpc',
+      `    vpcId: ${vpc}`,
+      `    subnetIds: [${subnetIds.join(', ')}]`,
+      ...(given ? [`    addressAllocationIds: [${given.join(', ')}]`] : []),
+    ];
+    writeFileSync(
+      path.join(dir, 'sftpgw.yaml'),
+      [
+        'stackName: gw-vpc',
+        `region: ${REGION}`,
+        'server:',
+        ...endpoint,
+        '  allowedSourceCidrs: [203.0.113.0/24]',
+        'outbound:',
+        '  enabled: false',
+        '',
+      ].join('\n'),
+    );
+    const out = tempDir();
+    const r = runCli(['build', '--no-lint', '--out', out], { cwd: dir, env });
+    expect(r.status, r.stderr).to.equal(0);
+    const built = JSON.parse(readFileSync(path.join(out, 'template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
-    if (!given)
-      subnetIds.forEach((_, i) => {
-        resources[`ServerAddress${i + 1}`] = {
-          Type: 'AWS::EC2::EIP',
-          DeletionPolicy: 'Retain',
-          UpdateReplacePolicy: 'Retain',
-          Properties: { Domain: 'vpc', Tags: [{ Key: 'sftpgw:gateway', Value: 'gw-vpc' }] },
-        };
-      });
+    const resources: Record<string, unknown> = {};
+    for (const [id, r] of Object.entries(built.Resources)) {
+      if (/^Server(Address|SecurityGroup)[0-9]+$/.test(id)) resources[id] = r;
+      if (id === 'Server') {
+        const { EndpointType, EndpointDetails, Protocols } = r.Properties;
+        resources[id] = { Type: r.Type, Properties: { EndpointType, EndpointDetails, Protocols } };
+      }
+    }
     return { AWSTemplateFormatVersion: '2010-09-09', Resources: resources };
   }
 
@@ -143,13 +149,21 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
       .map((r) => r.physicalId!);
   }
 
-  it('info before the stack exists: the users and what is missing, exit 0', function () {
+  it('info before the stack exists: the networks of the config and the user files, and what is missing, exit 0', function () {
+    vpcTemplate(subnets); // writes sftpgw.yaml
     const r = cli(['info', '--output', 'json']);
     expect(r.status, r.stderr).to.equal(0);
     const info = JSON.parse(r.stdout);
     expect(info.stackStatus).to.equal(undefined);
     expect(info.addresses).to.deep.equal([]);
-    expect(info.users).to.deep.equal([{ name: 'acme', allowedSourceCidrs: [], admitted: [] }]);
+    expect(info.serverNetworks).to.deep.equal(['203.0.113.0/24']);
+    expect(info.users).to.deep.equal([
+      {
+        name: 'acme',
+        allowedSourceCidrs: ['198.51.100.7/32'],
+        admitted: ['198.51.100.7/32', '203.0.113.0/24'],
+      },
+    ]);
     expect(info.missing.join('\n')).to.include('stack gw-vpc does not exist yet');
     const text = cli(['info']);
     expect(text.stdout).to.include('gw-vpc (us-east-1): not deployed').and.include('Not known:');
@@ -190,6 +204,7 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     expect(info.missing.join('\n')).to.include('the Transfer server is not in stack gw-vpc');
     const text = cli(['info']).stdout;
     expect(text).to.include(`Addresses: ${addresses.join(', ')} (static`);
+    expect(text).to.include('every user: 203.0.113.0/24').and.include('acme: 198.51.100.7/32');
   });
 
   it('refuses an address change (a subnet dropped) and prints the old and new addresses; nothing changes', async function () {
@@ -251,23 +266,20 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
         }),
       )
     ).Subnet!.SubnetId!;
-    for (let i = 0; i < 4; i++)
+    for (let i = 0; i < 5; i++)
       await ec2(region).send(new AllocateAddressCommand({ Domain: 'vpc' }));
-    const saved = vpcId;
-    vpcId = vpc;
-    const file = writeTemplate('quota.json', vpcTemplate([sub, sub]));
-    vpcId = saved;
+    const file = writeTemplate('quota.json', vpcTemplate([sub], undefined, vpc));
     const r = cli(
       ['deploy', '--template', file, '--yes', '--stack-name', 'gw-quota', '--region', region],
       region,
     );
-    expect(r.status, r.stderr).to.equal(1);
+    expect(r.status, r.stdout + r.stderr).to.equal(1);
     expect(r.stderr).to.include(
-      'refused: the change to gw-quota allocates 2 Elastic IPs; the account holds 4 in this region and its quota is 5 (the EC2 account attribute vpc-max-elastic-ips)',
+      'refused: the change to gw-quota allocates 1 Elastic IP; the account holds 5 in this region and its quota is 5 (the EC2 account attribute vpc-max-elastic-ips)',
     );
     expect(r.stderr).to.include('L-0263D0A3').and.include('addressAllocationIds');
     const held = (await ec2(region).send(new DescribeAddressesCommand({}))).Addresses!;
-    expect(held, 'nothing allocated').to.have.length(4);
+    expect(held, 'nothing allocated').to.have.length(5);
   });
 
   it('info with a server (engine, FAKE Transfer client and server id: moto creates no Transfer server): host name, host keys, addresses', async function () {
