@@ -165,6 +165,8 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
       },
     ]);
     expect(info.missing.join('\n')).to.include('stack gw-vpc does not exist yet');
+    expect(info.endpointType).to.equal('VPC');
+    expect(info.missing.join('\n')).to.include('the Elastic IPs are allocated by the first deploy');
     const text = cli(['info']);
     expect(text.stdout).to.include('gw-vpc (us-east-1): not deployed').and.include('Not known:');
   });
@@ -363,6 +365,27 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
       },
     );
     expect(withVanity.hostName).to.equal('sftp.example.com');
+    // Before the first deploy, given Elastic IPs are looked up in EC2 all the same.
+    const given = await ec2().send(new AllocateAddressCommand({ Domain: 'vpc' }));
+    const before = await gatewayInfo(
+      {
+        stackName: 'gw-not-yet',
+        region: REGION,
+        serverNetworks: [],
+        users: [],
+        configured: {
+          endpointType: 'VPC',
+          allocationIds: [given.AllocationId!, 'eipalloc-0000000000000000f'],
+        },
+      },
+      { cfn, addresses: async () => addresses, reporter: new RecordingReporter() },
+    );
+    expect(before.addresses).to.deep.equal([
+      { publicIp: given.PublicIp, allocationId: given.AllocationId },
+    ]);
+    expect(before.missing).to.include(
+      'Elastic IP eipalloc-0000000000000000f: not found in the account',
+    );
     const text = formatInfo(withVanity, false);
     expect(text).to.include(
       'Host name: sftp.example.com (CNAME to s-0123456789abcdef0.server.transfer.us-east-1.amazonaws.com)',

@@ -2,7 +2,8 @@
 // (engine/endpoint/info.ts) → text or JSON.
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { loadConfig } from '../engine/config/load.js';
-import { gatewayInfo } from '../engine/endpoint/info.js';
+import type { EndpointSettings } from '../engine/config/types.js';
+import { gatewayInfo, type InfoRequest } from '../engine/endpoint/info.js';
 import { listUsers } from '../engine/users/manage.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatInfo } from '../info-text.js';
@@ -17,10 +18,10 @@ export interface InfoFlags extends CommonFlags {
   output?: 'text' | 'json';
 }
 
-/** server.allowedSourceCidrs, read structurally: the field belongs to the VPC endpoint's contract. */
-function serverNetworks(server: object): string[] {
-  const v = (server as { allowedSourceCidrs?: unknown }).allowedSourceCidrs;
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+function configuredEndpoint(e: EndpointSettings): InfoRequest['configured'] {
+  return e.type === 'vpc'
+    ? { endpointType: 'VPC', allocationIds: e.addressAllocationIds ?? [] }
+    : { endpointType: 'PUBLIC', allocationIds: [] };
 }
 
 export async function run(flags: InfoFlags): Promise<ExitCode> {
@@ -37,8 +38,9 @@ export async function run(flags: InfoFlags): Promise<ExitCode> {
       stackName: flags.stackName ?? config.stackName,
       region: ctx.region,
       vanityHost: config.dns ? `${config.dns.hostname}.${config.dns.domain}` : undefined,
-      serverNetworks: serverNetworks(config.server),
+      serverNetworks: config.server.allowedSourceCidrs,
       users: users.map((u) => ({ name: u.name, allowedSourceCidrs: u.allowedSourceCidrs })),
+      configured: configuredEndpoint(config.server.endpoint),
     },
     { cfn: ctx.cfn(), addresses: ctx.addresses, transfer: ctx.transfer, reporter },
   );

@@ -21,6 +21,8 @@ export interface InfoRequest {
   /** server.allowedSourceCidrs: admitted for every user. */
   serverNetworks: readonly string[];
   users: ReadonlyArray<{ name: string; allowedSourceCidrs: readonly string[] }>;
+  /** server.endpoint as configured: what can be said before the stack exists. */
+  configured?: { endpointType: 'PUBLIC' | 'VPC'; allocationIds: readonly string[] };
 }
 
 export interface InfoDeps {
@@ -59,6 +61,42 @@ export interface GatewayInfo {
   missing: string[];
 }
 
+/** Before the first deploy: the configured endpoint, and the addresses of given Elastic IPs. */
+async function beforeDeploy(
+  req: InfoRequest,
+  deps: InfoDeps,
+  info: GatewayInfo,
+  ask: <T>(what: string, call: () => Promise<T>) => Promise<T | undefined>,
+): Promise<GatewayInfo> {
+  const configured = req.configured;
+  if (!configured) return info;
+  info.endpointType = configured.endpointType;
+  if (configured.endpointType !== 'VPC') return info;
+  if (configured.allocationIds.length === 0) {
+    info.missing.push(
+      'the Elastic IPs are allocated by the first deploy: their addresses are known after it',
+    );
+    return info;
+  }
+  const api = deps.addresses ? await ask('EC2', deps.addresses) : undefined;
+  const given = await ask('Elastic IPs (ec2:DescribeAddresses)', () =>
+    resolveAddresses(
+      {
+        type: 'VPC',
+        subnetIds: [],
+        allocations: configured.allocationIds.map((allocationId) => ({ allocationId })),
+      },
+      new Map(),
+      api,
+    ),
+  );
+  if (given) {
+    info.addresses = given.addresses;
+    for (const u of given.unknown) info.missing.push(`Elastic IP ${u}: not found in the account`);
+  }
+  return info;
+}
+
 /** A Transfer server's id from its physical id (the server ARN, or the id itself). */
 export function serverIdOf(physicalId: string | undefined): string | undefined {
   return physicalId?.match(/\bs-[0-9a-f]{17}$/)?.[0];
@@ -94,7 +132,7 @@ export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<Gat
     missing.push(
       `stack ${req.stackName} does not exist yet: the server's endpoint name, addresses and host keys come from it (sftpgw deploy)`,
     );
-    return info;
+    return beforeDeploy(req, deps, info, ask);
   }
   info.stackStatus = stack.status;
   const resources = await deps.cfn.stackResources(req.stackName);

@@ -3,7 +3,7 @@
 // deploy guard (deploy/guard.ts) and `sftpgw info` read the same facts, so
 // this is the one place that knows the endpoint's shape and logical ids:
 // `Server` (AWS::Transfer::Server) and the stack-allocated Elastic IPs
-// `ServerAddress1`…`ServerAddress3`.
+// `ServerAddress1`…`ServerAddress3` (docs/endpoint.md).
 import type { CfnResource, CfnTemplate } from '../template/types.js';
 
 export const SERVER_LOGICAL_ID = 'Server';

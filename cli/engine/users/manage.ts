@@ -33,7 +33,7 @@ export interface UserSummary {
   keys: UserKey[];
   homeDirectory: string;
   readOnly: boolean;
-  /** The networks the user file admits (allowedSourceCidrs: the VPC endpoint's allow-list). */
+  /** The networks the user file admits (allowedSourceCidrs, docs/endpoint.md). */
   allowedSourceCidrs: string[];
 }
 
@@ -206,12 +206,6 @@ function replacedKeys(current: string, keys: string[], shown: string): string {
   );
 }
 
-/** The spec's allowedSourceCidrs, read structurally: the field belongs to the VPC endpoint's contract. */
-function networksOf(spec: UserSpec): string[] {
-  const v = (spec as UserSpec & { allowedSourceCidrs?: unknown }).allowedSourceCidrs;
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
 export async function listUsers(
   usersDir: string,
   projectDir: string,
@@ -238,7 +232,7 @@ export async function listUsers(
       keys,
       homeDirectory: spec.homeDirectory,
       readOnly: spec.readOnly,
-      allowedSourceCidrs: networksOf(spec),
+      allowedSourceCidrs: spec.allowedSourceCidrs,
     });
   }
   if (problems.length > 0)
