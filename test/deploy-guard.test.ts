@@ -352,6 +352,13 @@ describe('deploy guard: the SFTP server endpoint (stops the server, changes what
       before: before as never,
       after: after as never,
     });
+  const eipReplaced = plannedChange({
+    action: 'modify',
+    logicalId: 'ServerAddress1',
+    before: eip,
+    after: eip,
+    replacement: 'True',
+  });
   // [what, the change, --allow-endpoint-change, refused?]
   const rows: Array<[string, PlannedChange, boolean, boolean]> = [
     ['PUBLIC → VPC', server(publicServer, vpc({})), false, true],
@@ -383,30 +390,8 @@ describe('deploy guard: the SFTP server endpoint (stops the server, changes what
       false,
       true,
     ],
-    [
-      'a ServerAddress Elastic IP replaced (CloudFormation says True)',
-      plannedChange({
-        action: 'modify',
-        logicalId: 'ServerAddress1',
-        before: eip,
-        after: eip,
-        replacement: 'True',
-      }),
-      false,
-      true,
-    ],
-    [
-      'a ServerAddress Elastic IP replaced, allowed',
-      plannedChange({
-        action: 'modify',
-        logicalId: 'ServerAddress1',
-        before: eip,
-        after: eip,
-        replacement: 'True',
-      }),
-      true,
-      false,
-    ],
+    ['a ServerAddress Elastic IP replaced (CloudFormation says True)', eipReplaced, false, true],
+    ['a ServerAddress Elastic IP replaced, allowed', eipReplaced, true, false],
     [
       'a ServerAddress Elastic IP added (the server change it comes with is what is refused)',
       plannedChange({ action: 'add', logicalId: 'ServerAddress3', after: eip }),

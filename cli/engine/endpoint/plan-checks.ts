@@ -51,23 +51,22 @@ export async function withAddressChecks(
         .filter((c) => c.type === EIP_TYPE && (c.action === 'add' || c.replacement))
         .map((c) => c.logicalId),
     );
-    const side = async (which: 'deployed' | 'next') =>
-      addressSide(
-        (await attempt(reporter, 'cannot look up the Elastic IPs (ec2:DescribeAddresses)', () =>
-          resolveAddresses(
-            serverEndpoint(stack[which]!.root),
-            resources,
-            api,
-            which === 'next' ? fresh : undefined,
-          ),
-        )) ??
-          (await resolveAddresses(
-            serverEndpoint(stack[which]!.root),
-            resources,
-            undefined,
-            which === 'next' ? fresh : undefined,
-          )),
+    // Without EC2 (denied, unreachable) given allocation ids stay unknown; the rest still shows.
+    const side = async (which: 'deployed' | 'next') => {
+      const resolve = (lookup: AddressApi | undefined) =>
+        resolveAddresses(
+          serverEndpoint(stack[which]?.root),
+          resources,
+          lookup,
+          which === 'next' ? fresh : undefined,
+        );
+      const found = await attempt(
+        reporter,
+        'cannot look up the Elastic IPs (ec2:DescribeAddresses)',
+        () => resolve(api),
       );
+      return addressSide(found ?? (await resolve(undefined)));
+    };
     out = {
       ...out,
       endpoint: {
