@@ -2,6 +2,7 @@
 // `-` remove, replacements marked and explained; SFTP users by their names;
 // removed SFTP users and refusals called out. And the template diff: old →
 // new for each value that changed.
+import { addressLine } from './engine/deploy/guard.js';
 import type { Plan, PlannedChange } from './engine/deploy/plan.js';
 import {
   isListChange,
@@ -31,7 +32,9 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     const notes: string[] = [];
     if (c.replacement) notes.push(`REPLACE: ${c.why}`);
     if (c.conditional) notes.push('may be replaced (CloudFormation: conditional)');
-    if (refused.has(qualified)) notes.push(error('REFUSED'));
+    if (c.endpoint) notes.push(`ENDPOINT: ${c.endpoint}`);
+    if (refused.has(qualified) || (c.endpoint && !plan.endpoint?.allowed))
+      notes.push(error('REFUSED'));
     return `  ${indent}${paintSign(SIGN[c.action])} ${label(c).padEnd(width - indent.length)}  ${c.type}${notes.length ? `  ${notes.join('; ')}` : ''}`;
   };
   const counts = (['add', 'modify', 'remove'] as const)
@@ -60,6 +63,7 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
         `  userStacks changes from ${plan.placementChange.from || 'unset'} to ${plan.placementChange.to || 'unset'}: users would move between stacks (REFUSED)`,
       ),
     );
+  lines.push(...endpointLines(plan, color));
   if (plan.removedUsers.length > 0) {
     lines.push(
       warning(
@@ -68,6 +72,35 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     );
   }
   return lines.join('\n');
+}
+
+/** An endpoint change: the outage, and what partners must be told; the Elastic IP quota. */
+function endpointLines(plan: Plan, color: boolean): string[] {
+  const { warning, error } = palette(color);
+  const lines: string[] = [];
+  if (plan.endpoint) {
+    const paint = plan.endpoint.allowed ? warning : error;
+    lines.push(
+      paint(
+        `  the SFTP server is stopped while CloudFormation changes its endpoint (${plan.endpoint.allowed ? 'allowed by --allow-endpoint-change' : 'REFUSED without --allow-endpoint-change'})`,
+      ),
+    );
+    const notice = plan.endpoint.notice;
+    if (notice)
+      lines.push(
+        '  Tell your partners (they allow-list these addresses):',
+        `    before: ${addressLine(notice.before)}`,
+        `    after:  ${addressLine(notice.after)}`,
+      );
+  }
+  const q = plan.addressQuota;
+  if (q)
+    lines.push(
+      (q.exceeded ? error : (s: string) => s)(
+        `  Elastic IPs: ${q.allocated} held + ${q.adding} new, quota ${q.limit} (${q.source})${q.exceeded ? ': OVER THE QUOTA (REFUSED)' : ''}`,
+      ),
+    );
+  return lines;
 }
 
 /** A value on one line: JSON, `(absent)` for a key that is not there. */

@@ -151,6 +151,11 @@ const deploy = command({
         'let SFTP users move between stacks (a userStacks change; see docs/users.md#many-users-child-stacks)',
     },
     {
+      flags: '--allow-endpoint-change',
+      description:
+        "let the SFTP server's endpoint or Elastic IPs change: CloudFormation stops the server meanwhile, and partners must allow-list the new addresses (printed)",
+    },
+    {
       flags: '--recreate-failed',
       description: 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)',
     },
@@ -168,14 +173,19 @@ const deploy = command({
 Refuses (exit 1, nothing changed) any change that would replace or delete a
 bucket, the KMS key, the Transfer server, a log group or a queue unless
 --allow-replace names it; removed SFTP users (their user file is gone) are
-listed, not refused. No changes is success (exit 0). Without --yes it asks on
-a terminal; in CI without --yes the change set is left for review.
+listed, not refused. A change of the server's endpoint (type, VPC, subnets,
+Elastic IPs) is refused unless --allow-endpoint-change: CloudFormation stops
+the server to make it, and partners who allow-list its addresses must be told
+the old and new ones, which the plan prints. More Elastic IPs than the
+region's quota is refused. No changes is success (exit 0). Without --yes it
+asks on a terminal; in CI without --yes the change set is left for review.
 
 Examples:
   $ sftpgw deploy --env production --yes
   $ sftpgw deploy --env production --no-execute          # review job
   $ sftpgw deploy --env production --execute sftpgw-20261123120000-1a2b3c4d --yes   # apply job
-  $ sftpgw deploy --template build/template.json --stack-name gw-test --yes --allow-replace GatewayBucket`,
+  $ sftpgw deploy --template build/template.json --stack-name gw-test --yes --allow-replace GatewayBucket
+  $ sftpgw deploy --env production --yes --allow-endpoint-change   # new subnets, partners told`,
   load: async () => (await import('./commands/deploy.js')).run,
 });
 
@@ -195,6 +205,31 @@ Examples:
   $ sftpgw diff --env production
   $ sftpgw diff --template dist/gateway/staging/template.json --stack-name sftpgw-example-staging`,
   load: async () => (await import('./commands/diff.js')).run,
+});
+
+const info = command({
+  name: 'info',
+  description:
+    'print what a partner needs: host name, static addresses, SSH host-key fingerprints and the networks each user is admitted from',
+  options: [
+    ...common,
+    region,
+    { flags: '-s, --stack-name <name>', description: 'deployed stack (overrides stackName)' },
+    userFiles,
+    output('text, or json (one document on stdout; `missing` lists what is not known yet)'),
+  ],
+  help: `
+Reads sftpgw.yaml and the user files, and the deployed stack: its resources'
+physical ids (the Elastic IPs' addresses, the server id), the Elastic IPs given
+by allocation id (EC2), the server's host keys (Transfer Family ListHostKeys)
+and the region's Elastic IP quota. Before the stack exists it prints what the
+config says and lists what is missing. Exit 0 when it printed, 1 on invalid
+config or user files or when AWS cannot be reached.
+
+Examples:
+  $ sftpgw info --env production
+  $ sftpgw info --env production --output json | jq -r '.addresses[].publicIp'`,
+  load: async () => (await import('./commands/info.js')).run,
 });
 
 const usersGroup = {
@@ -467,8 +502,19 @@ Examples:
   $ sftpgw build --env production
   $ sftpgw diff --env production                            # what a deploy would change
   $ sftpgw deploy --env production --yes
+  $ sftpgw info --env production                            # what to send a partner
   $ sftpgw destinations put partner-a --host sftp.partner.example --username gw \\
       --private-key-file partner-a_ed25519 --trusted-host-key "ssh-ed25519 AAAA…" \\
       --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'`,
-  commands: [build, validate, packageCommand, deploy, diff, usersGroup, destinationsGroup, init],
+  commands: [
+    build,
+    validate,
+    packageCommand,
+    deploy,
+    diff,
+    info,
+    usersGroup,
+    destinationsGroup,
+    init,
+  ],
 };

@@ -5,7 +5,7 @@
 // without IAM); a real SDK client against a closed port on 127.0.0.1 gives the
 // real "unreachable" error; and every AWS-facing command is run against that
 // port to show they all explain it the same way.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { expect } from 'chai';
@@ -181,7 +181,7 @@ describe('AWS SDK errors, explained in one place', function () {
     expect(e.hint).to.match(/check the network and proxy/);
   });
 
-  it('every AWS-facing command explains it the same way (deploy, diff, package, destinations)', async function () {
+  it('every AWS-facing command explains it the same way (deploy, diff, package, destinations, info)', async function () {
     const port = await freePort();
     const dir = tempDir();
     writeFileSync(
@@ -207,6 +207,7 @@ describe('AWS SDK errors, explained in one place', function () {
       AWS_SECRET_ACCESS_KEY: 'b',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
+    mkdirSync(path.join(dir, 'users'));
     const cases: Array<[string[], string]> = [
       // deploy packages the child template first; diff asks whether the stack exists first.
       [['deploy', '--template', 'template.json', '--yes'], 's3:GetObject'],
@@ -214,6 +215,7 @@ describe('AWS SDK errors, explained in one place', function () {
       [['diff', '--template', 'template.json'], 'cloudformation:DescribeStacks'],
       [['package', '--template', 'template.json'], 's3:GetObject'],
       [['destinations', 'list'], 'secretsmanager:ListSecrets'],
+      [['info', '--users', 'users'], 'cloudformation:DescribeStacks'],
     ];
     for (const [args, action] of cases) {
       const r = runCli(args, { cwd: dir, env });

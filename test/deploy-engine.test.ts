@@ -17,6 +17,7 @@ import type {
   ResourceChange,
   StackEvent,
   StackInfo,
+  StackResource,
 } from '../cli/adapters/aws/cloudformation.js';
 import {
   deploy,
@@ -47,6 +48,8 @@ interface Script {
   deployedChildren?: Record<string, CfnTemplate>;
   /** What GetTemplate answers for a change set (AWS: the change set's template; moto cannot). */
   changeSetTemplate?: CfnTemplate;
+  /** What DescribeStackResources lists (the deployed physical ids). */
+  resources?: StackResource[];
 }
 
 class FakeCloudFormation implements CloudFormationApi {
@@ -133,6 +136,10 @@ class FakeCloudFormation implements CloudFormationApi {
   }
   async setTerminationProtection(): Promise<void> {
     this.calls.push('setTerminationProtection');
+  }
+  async stackResources(): Promise<StackResource[]> {
+    this.calls.push('stackResources');
+    return this.s.resources ?? [];
   }
 }
 
@@ -567,6 +574,76 @@ describe('deploy --execute NAME: one path with deploy (fake CloudFormation: moto
       reader(),
     );
     expect(all.result?.kind).to.equal('executed');
+  });
+
+  it('the endpoint guard too: refused without --allow-endpoint-change, the old and new addresses in the plan', async function () {
+    const vpcServer = (subnets: string[]) => ({
+      Type: 'AWS::Transfer::Server',
+      Properties: {
+        EndpointType: 'VPC',
+        EndpointDetails: {
+          VpcId: 'vpc-1',
+          SubnetIds: subnets,
+          AddressAllocationIds: subnets.map((_, i) => ({
+            'Fn::GetAtt': [`ServerAddress${i + 1}`, 'AllocationId'],
+          })),
+        },
+      },
+    });
+    const eip = { Type: 'AWS::EC2::EIP', Properties: { Domain: 'vpc' } };
+    const endpointScript = (): Script => ({
+      statuses: ['UPDATE_COMPLETE'],
+      changes: [
+        { action: 'Modify', logicalId: 'Server', resourceType: 'AWS::Transfer::Server' },
+        { action: 'Remove', logicalId: 'ServerAddress2', resourceType: 'AWS::EC2::EIP' },
+      ],
+      deployed: {
+        Resources: {
+          Server: vpcServer(['subnet-a', 'subnet-b']),
+          ServerAddress1: eip,
+          ServerAddress2: eip,
+        },
+      },
+      changeSetTemplate: {
+        Resources: { Server: vpcServer(['subnet-a']), ServerAddress1: eip },
+      },
+      resources: [
+        {
+          logicalId: 'ServerAddress1',
+          type: 'AWS::EC2::EIP',
+          physicalId: '192.0.2.10',
+          status: 'x',
+        },
+        {
+          logicalId: 'ServerAddress2',
+          type: 'AWS::EC2::EIP',
+          physicalId: '192.0.2.11',
+          status: 'x',
+        },
+      ],
+    });
+    const applied = await run(endpointScript(), existing());
+    const created = await run(endpointScript(), request(endpointScript().changeSetTemplate!));
+    expect(applied.shown[0].plan).to.deep.equal(created.shown[0].plan);
+    expect(applied.error?.message).to.equal(
+      'refused: the change to gw would stop the SFTP server and change its endpoint or addresses',
+    );
+    expect(applied.cfn.calls).not.to.include('executeChangeSet');
+    expect(applied.shown[0].plan.endpoint?.notice).to.deep.equal({
+      before: {
+        endpointType: 'VPC',
+        addresses: ['192.0.2.10', '192.0.2.11'],
+        pending: [],
+        unknown: [],
+      },
+      after: { endpointType: 'VPC', addresses: ['192.0.2.10'], pending: [], unknown: [] },
+    });
+    const text = formatPlan('Changes:', applied.shown[0].plan, false);
+    expect(text).to.include('before: 192.0.2.10, 192.0.2.11 (VPC)');
+    expect(text).to.include('after:  192.0.2.10 (VPC)');
+    const allowed = await run(endpointScript(), existing({ allowEndpointChange: true }));
+    expect(allowed.error).to.equal(undefined);
+    expect(allowed.result?.kind).to.equal('executed');
   });
 
   it('a child template it cannot read is an error, never a child left unchecked', async function () {

@@ -1,7 +1,15 @@
 // Flags + config → the AWS adapters package/deploy/diff need. The SDK is
 // loaded here, by these commands only.
 import { s3ArtifactStore, type ArtifactStore } from '../adapters/aws/artifact-store.js';
-import { cloudFormationClient, s3Client } from '../adapters/aws/clients.js';
+import {
+  cloudFormationClient,
+  ec2Client,
+  s3Client,
+  serviceQuotasClient,
+  transferClient,
+} from '../adapters/aws/clients.js';
+import { sdkAddresses, type AddressApi } from '../adapters/aws/ec2.js';
+import { sdkTransfer, type TransferApi } from '../adapters/aws/transfer.js';
 import { sdkCloudFormation, type CloudFormationApi } from '../adapters/aws/cloudformation.js';
 import { s3TemplateReader } from '../adapters/aws/template-reader.js';
 import type { TemplateReader } from '../engine/deploy/deploy.js';
@@ -22,6 +30,10 @@ export interface AwsContext {
   /** Child templates by URL (deploy --execute NAME reads a change set's children). */
   templates: TemplateReader;
   cfn(): CloudFormationApi;
+  /** EC2 and Service Quotas (Elastic IPs and their quota); their SDKs load on first use. */
+  addresses(): Promise<AddressApi>;
+  /** Transfer Family (host keys); its SDK loads on first use. */
+  transfer(): Promise<TransferApi>;
 }
 
 /**
@@ -57,6 +69,13 @@ export async function awsContext(
     prefix,
     templates: s3TemplateReader(s3),
     cfn: () => sdkCloudFormation(cloudFormationClient({ region, reporter })),
+    addresses: async () =>
+      sdkAddresses(
+        await ec2Client({ region, reporter }),
+        await serviceQuotasClient({ region, reporter }),
+        (m) => reporter.debug(m),
+      ),
+    transfer: async () => sdkTransfer(await transferClient({ region, reporter })),
   };
 }
 

@@ -50,6 +50,7 @@ export function deployDeps(
     reporter,
     clock: { ...realClock, timeoutMs: flags.waitTimeout * 60_000 },
     confirm,
+    addresses: () => ctx.addresses(),
   };
 }
 

@@ -18,6 +18,7 @@ export interface DeployFlags extends StackFlags {
   execute?: boolean | string;
   allowReplace: string[];
   allowUserMoves?: boolean;
+  allowEndpointChange?: boolean;
   recreateFailed?: boolean;
   roleArn?: string;
   terminationProtection?: boolean;
@@ -48,7 +49,11 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
   }
   // Naming a change set to execute is the decision, in CI too.
   const execute = existing !== undefined && decided === 'no' ? 'yes' : decided;
-  const guard = { allowReplace: flags.allowReplace, allowUserMoves: flags.allowUserMoves ?? false };
+  const guard = {
+    allowReplace: flags.allowReplace,
+    allowUserMoves: flags.allowUserMoves ?? false,
+    allowEndpointChange: flags.allowEndpointChange ?? false,
+  };
   const common = { execute, ...guard };
   if (existing !== undefined) {
     // The apply job has the config only: no build, no template, nothing uploaded.

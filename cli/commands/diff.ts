@@ -7,6 +7,7 @@
 // templates and a root template over 51,200 bytes — never the handler code.
 import { createPreview, type Preview } from '../engine/deploy/deploy.js';
 import { creationPlan } from '../engine/deploy/plan.js';
+import { withAddressChecks } from '../engine/endpoint/plan-checks.js';
 import { templateDiff, type TemplateDifference } from '../engine/deploy/template-diff.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { consoleReporter, useColor } from '../output.js';
@@ -46,7 +47,11 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
   const stack = await deps.cfn.describeStack(stackName);
   if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
     // No change set (it would leave an empty stack behind), and so nothing to upload.
-    const plan = creationPlan(input.template);
+    // The Elastic IPs it would allocate are checked against the quota all the same.
+    const plan = await withAddressChecks(creationPlan(input.template), deps, {
+      stackName,
+      next: { root: input.template, children: {} },
+    });
     emit(
       { stackName, exists: false, changed: true, plan },
       () =>
@@ -85,6 +90,12 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
     let out = formatPlan(`Changes a deploy would make to ${stackName}:`, plan, color) + '\n';
     if (plan.refused.length > 0)
       out += `  a deploy would refuse this without ${plan.refused.map((c) => `--allow-replace ${c.logicalId}`).join(' ')}\n`;
+    if (plan.endpoint)
+      out +=
+        '  a deploy would refuse this without --allow-endpoint-change (the server stops; partners must be told the addresses above)\n';
+    if (plan.addressQuota?.exceeded)
+      out +=
+        '  a deploy would refuse this: more Elastic IPs than the quota (sftpgw deploy says how to raise it)\n';
     if ((plan.moves?.length ?? 0) > 0 || plan.placementChange)
       out +=
         '  a deploy would refuse this without --allow-user-moves (users would move between stacks)\n';

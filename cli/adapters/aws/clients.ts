@@ -79,3 +79,20 @@ export function cloudFormationClient(s: AwsSettings): CloudFormationClient {
 export function secretsManagerClient(s: AwsSettings): SecretsManagerClient {
   return withErrorContext(new SecretsManagerClient(clientConfig(s, 'Secrets Manager')));
 }
+
+// EC2, Transfer Family and Service Quotas: read-only calls of `sftpgw info`
+// and of the deploy guard's address and quota checks (endpoint.type: vpc).
+export async function ec2Client(s: AwsSettings) {
+  const { EC2Client } = await import('@aws-sdk/client-ec2');
+  return withErrorContext(new EC2Client(clientConfig(s, 'EC2')));
+}
+
+export async function transferClient(s: AwsSettings) {
+  const { TransferClient } = await import('@aws-sdk/client-transfer');
+  return withErrorContext(new TransferClient(clientConfig(s, 'Transfer Family')));
+}
+
+export async function serviceQuotasClient(s: AwsSettings) {
+  const { ServiceQuotasClient } = await import('@aws-sdk/client-service-quotas');
+  return withErrorContext(new ServiceQuotasClient(clientConfig(s, 'Service Quotas')));
+}

@@ -9,6 +9,7 @@ import {
   DescribeChangeSetCommand,
   DescribeStackEventsCommand,
   DescribeStackResourceCommand,
+  DescribeStackResourcesCommand,
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   GetTemplateCommand,
@@ -60,6 +61,15 @@ export interface StackEvent {
   reason?: string;
 }
 
+/** A resource of a deployed stack, as DescribeStackResources lists it. */
+export interface StackResource {
+  logicalId: string;
+  type: string;
+  /** Absent while it is being created. For an Elastic IP, its public address. */
+  physicalId?: string;
+  status: string;
+}
+
 export interface CreateChangeSetInput {
   stackName: string;
   changeSetName: string;
@@ -89,6 +99,12 @@ export interface CloudFormationApi {
   /** Physical id of a resource (for a nested stack: its stack ARN), or undefined. */
   physicalId(stackName: string, logicalId: string): Promise<string | undefined>;
   setTerminationProtection(stackName: string, enabled: boolean): Promise<void>;
+  /**
+   * Every resource of the stack (physical ids): what info and the endpoint
+   * guard read, since stacks made through change sets have no Outputs in moto.
+   * [] when the stack does not exist.
+   */
+  stackResources(stackName: string): Promise<StackResource[]>;
 }
 
 function isMissingStack(err: unknown): boolean {
@@ -270,6 +286,20 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
     },
     async deleteStack(stackName, roleArn) {
       await client.send(new DeleteStackCommand({ StackName: stackName, RoleARN: roleArn }));
+    },
+    async stackResources(stackName) {
+      try {
+        const out = await client.send(new DescribeStackResourcesCommand({ StackName: stackName }));
+        return (out.StackResources ?? []).map((r) => ({
+          logicalId: r.LogicalResourceId ?? '',
+          type: r.ResourceType ?? '',
+          ...(r.PhysicalResourceId ? { physicalId: r.PhysicalResourceId } : {}),
+          status: r.ResourceStatus ?? '',
+        }));
+      } catch (err) {
+        if (isMissingStack(err)) return [];
+        throw err;
+      }
     },
     async setTerminationProtection(stackName, enabled) {
       await client.send(

@@ -25,6 +25,8 @@ import type {
 import { SftpgwError, type Problem } from '../errors.js';
 import { artifactKey, sha256, storeOnce } from '../package/package.js';
 import type { Reporter } from '../reporter.js';
+import type { AddressApi } from '../../adapters/aws/ec2.js';
+import { withAddressChecks } from '../endpoint/plan-checks.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
 import { guard, isRefused, refusal, type GuardOptions } from './guard.js';
@@ -82,6 +84,8 @@ export interface DeployDeps {
   clock: Clock;
   /** Asks the operator (only called for `ask`). */
   confirm(question: string): Promise<boolean>;
+  /** EC2 and Service Quotas, made on first use: the partner notice and the Elastic IP quota. */
+  addresses?: () => Promise<AddressApi>;
 }
 
 export interface Preview {
@@ -408,7 +412,11 @@ async function planChangeSet(
       children: await deployedChildren(deps, cs.stackName, deployedRoot),
     };
   }
-  const plan = guard(planFacts({ changeSet: cs.info, deployed, next }), options);
+  const plan = await withAddressChecks(
+    guard(planFacts({ changeSet: cs.info, deployed, next }), options),
+    deps,
+    { stackName: cs.stackName, deployed, next },
+  );
   return {
     stackName: cs.stackName,
     changeSetName: cs.name,

@@ -8,10 +8,17 @@
 //   removing an SFTP user (its user file gone)  listed, never refused
 //   a user moving between stacks                refused unless --allow-user-moves
 //   userStacks changing while users exist       refused unless --allow-user-moves
+//   the SFTP server's endpoint changing          refused unless --allow-endpoint-change
+//     (EndpointType, VpcId, SubnetIds,           (CloudFormation stops the server, changes
+//     AddressAllocationIds), or a ServerAddressN  it and starts it: an outage, and new
+//     Elastic IP replaced or deleted              addresses partners must allow-list)
+//   more Elastic IPs than the region's quota    refused (no flag: raise the quota or reuse
+//                                                addresses through addressAllocationIds)
+//   security group rules changing               allowed (no outage)
 //   anything else (adds, in-place updates,
 //   replacing stateless resources)              allowed
 import { SftpgwError, type Problem } from '../errors.js';
-import type { Plan, PlanFacts, PlannedChange } from './types.js';
+import type { AddressSide, Plan, PlanFacts, PlannedChange } from './types.js';
 
 /** Resources that hold data or identity partners depend on. */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
@@ -33,6 +40,8 @@ export interface GuardOptions {
   allowReplace: readonly string[];
   /** Let users move between stacks (a userStacks change). */
   allowUserMoves?: boolean;
+  /** Let the SFTP server's endpoint or addresses change (an outage; partners must be told). */
+  allowEndpointChange?: boolean;
 }
 
 const isUser = (c: PlannedChange) => c.type === 'AWS::Transfer::User';
@@ -66,6 +75,9 @@ export function guard(facts: PlanFacts, options: GuardOptions): Plan {
       (c) => c.action === 'remove' && isUser(c) && !moved.has(c.userName ?? ''),
     ),
   };
+  const endpointChanges = facts.changes.filter((c) => c.endpoint !== undefined);
+  if (endpointChanges.length > 0)
+    plan.endpoint = { changes: endpointChanges, allowed: options.allowEndpointChange ?? false };
   if (facts.nested === undefined) return plan;
   return {
     ...plan,
@@ -78,7 +90,68 @@ export function guard(facts: PlanFacts, options: GuardOptions): Plan {
 /** Whether the guard refuses the plan. */
 export function isRefused(plan: Plan): boolean {
   return (
-    plan.refused.length > 0 || (plan.moves?.length ?? 0) > 0 || plan.placementChange !== undefined
+    plan.refused.length > 0 ||
+    (plan.moves?.length ?? 0) > 0 ||
+    plan.placementChange !== undefined ||
+    (plan.endpoint !== undefined && !plan.endpoint.allowed) ||
+    plan.addressQuota?.exceeded === true
+  );
+}
+
+/** One side of a partner notice as a line: `203.0.113.10, 203.0.113.11 (VPC)`. */
+export function addressLine(side: AddressSide): string {
+  const parts = [
+    ...side.addresses,
+    ...side.pending.map(
+      (id) => `${id}: allocated by the deploy, its address is known only after it`,
+    ),
+    ...side.unknown.map((u) => `${u}: not found in the account`),
+  ];
+  if (parts.length === 0)
+    return side.endpointType === 'PUBLIC'
+      ? 'no fixed addresses (PUBLIC endpoint: AWS assigns them and may change them)'
+      : `no public addresses (${side.endpointType} endpoint)`;
+  return `${parts.join(', ')} (${side.endpointType})`;
+}
+
+/** What partners must be told, as problems of an error or lines of a plan. */
+export function partnerNoticeLines(plan: Plan): Problem[] {
+  const notice = plan.endpoint?.notice;
+  if (!notice) return [];
+  return [
+    { field: 'addresses before', message: addressLine(notice.before) },
+    { field: 'addresses after', message: addressLine(notice.after) },
+  ];
+}
+
+function endpointRefusal(plan: Plan, stackName: string): SftpgwError {
+  const changes = plan.endpoint?.changes ?? [];
+  return new SftpgwError(
+    'failed',
+    `refused: the change to ${stackName} would stop the SFTP server and change its endpoint or addresses`,
+    {
+      hint: "nothing was changed. CloudFormation stops the server, changes its endpoint or addresses and starts it again: partners cannot connect meanwhile, and those who allow-list the server's addresses must add the new ones first. Tell them the addresses above, then deploy again with --allow-endpoint-change",
+      problems: [
+        ...changes.map((c) => ({ field: c.logicalId, message: `${c.type}: ${c.endpoint}` })),
+        ...partnerNoticeLines(plan),
+      ],
+    },
+  );
+}
+
+function quotaRefusal(plan: Plan, stackName: string): SftpgwError {
+  const q = plan.addressQuota!;
+  const from = {
+    'service-quotas': 'Service Quotas, EC2 "EC2-VPC Elastic IPs" (L-0263D0A3)',
+    'account-attribute': 'the EC2 account attribute vpc-max-elastic-ips',
+    default: 'the default: Service Quotas and EC2 could not be asked',
+  }[q.source];
+  return new SftpgwError(
+    'failed',
+    `refused: the change to ${stackName} allocates ${q.adding} Elastic IP${q.adding === 1 ? '' : 's'}; the account holds ${q.allocated} in this region and its quota is ${q.limit} (${from})`,
+    {
+      hint: 'nothing was changed. Release unused Elastic IPs, reuse existing ones through server.endpoint.addressAllocationIds in sftpgw.yaml (addresses a deleted stack retained, too), or ask for more: Service Quotas console → Amazon EC2 → "EC2-VPC Elastic IPs" (L-0263D0A3), or aws service-quotas request-service-quota-increase --service-code ec2 --quota-code L-0263D0A3 --desired-value N',
+    },
   );
 }
 
@@ -90,6 +163,11 @@ export function allowReplaceFlags(plan: Plan): string {
 /** Why the guard refuses the plan, and what to pass to allow it. */
 export function refusal(plan: Plan, stackName: string): SftpgwError {
   const moves = plan.moves ?? [];
+  const movesRefused = moves.length > 0 || plan.placementChange !== undefined;
+  if (plan.refused.length === 0 && !movesRefused) {
+    if (plan.endpoint && !plan.endpoint.allowed) return endpointRefusal(plan, stackName);
+    if (plan.addressQuota?.exceeded) return quotaRefusal(plan, stackName);
+  }
   if (plan.refused.length === 0 && (moves.length > 0 || plan.placementChange)) {
     const p = plan.placementChange;
     const problems: Problem[] = moves

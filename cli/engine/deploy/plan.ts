@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ChangeSetInfo, ResourceChange } from '../../adapters/aws/cloudformation.js';
 import type { CfnTemplate } from '../template/types.js';
 import { typeInfo } from '../validate/resource-types.js';
+import { endpointChangeReason, isServerAddress, SERVER_TYPE } from '../endpoint/server-endpoint.js';
 import { guard, isStateful } from './guard.js';
 import { templateDiff } from './template-diff.js';
 import type { Plan, PlanFacts, PlannedChange, StackTemplates } from './types.js';
@@ -69,6 +70,24 @@ export interface ChangeFacts {
   replacement?: string;
 }
 
+/**
+ * Why the change takes the SFTP server offline and changes what partners
+ * allow-list (its endpoint, its Elastic IPs), or undefined.
+ */
+function endpointImpact(f: ChangeFacts, type: string, replaced: boolean): string | undefined {
+  // A server replaced or deleted is the stateful rule's (--allow-replace Server).
+  if (type === SERVER_TYPE)
+    return f.action === 'modify' && !replaced && f.before && f.after
+      ? endpointChangeReason(f.before, f.after)
+      : undefined;
+  if (isServerAddress(f.logicalId, type)) {
+    if (f.action === 'remove')
+      return 'the Elastic IP leaves the server (it is retained in the account, unused)';
+    if (replaced) return 'the Elastic IP is replaced: the server gets a new address';
+  }
+  return undefined;
+}
+
 /** The one place a PlannedChange is made. */
 export function plannedChange(f: ChangeFacts): PlannedChange {
   const type = f.resourceType || f.after?.Type || f.before?.Type || '';
@@ -84,6 +103,8 @@ export function plannedChange(f: ChangeFacts): PlannedChange {
     stateful: isStateful(type),
     userName: type === 'AWS::Transfer::User' ? userName(f.after ?? f.before) : undefined,
   };
+  const endpoint = endpointImpact(f, type, change.replacement);
+  if (endpoint !== undefined) change.endpoint = endpoint;
   // Absent, not undefined: a plan is printed as JSON and compared as data.
   if (change.why === undefined) delete change.why;
   if (change.userName === undefined) delete change.userName;

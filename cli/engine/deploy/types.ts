@@ -16,6 +16,42 @@ export interface PlannedChange {
   stateful: boolean;
   /** Transfer users: the SFTP user name (from the template). */
   userName?: string;
+  /**
+   * Set when the change stops the SFTP server or changes its addresses (its
+   * endpoint, an Elastic IP of it): why. The guard refuses it unless
+   * --allow-endpoint-change.
+   */
+  endpoint?: string;
+}
+
+/** The server's addresses on one side of a change: what partners allow-list. */
+export interface AddressSide {
+  /** PUBLIC, VPC, … (the Transfer server's EndpointType). */
+  endpointType: string;
+  /** Public IPv4 addresses known now, in subnet order. */
+  addresses: string[];
+  /** Elastic IPs the deploy allocates: their addresses are known only after it (logical ids). */
+  pending: string[];
+  /** Allocation ids not found in the account, or entries that are not plain ids. */
+  unknown: string[];
+}
+
+/** What partners must be told about an endpoint change: the addresses before and after. */
+export interface PartnerNotice {
+  before: AddressSide;
+  after: AddressSide;
+}
+
+/** The Elastic IP quota against what the account holds and what the change adds. */
+export interface AddressQuotaCheck {
+  /** Elastic IPs the account holds in the region now. */
+  allocated: number;
+  /** New Elastic IPs the change set allocates (an added or replaced one; a replaced one is retained). */
+  adding: number;
+  limit: number;
+  /** Where the limit came from: Service Quotas, the EC2 account attribute, or the default of 5. */
+  source: 'service-quotas' | 'account-attribute' | 'default';
+  exceeded: boolean;
 }
 
 /** An SFTP user that would leave one stack for another (root or a child stack of users). */
@@ -54,6 +90,16 @@ export interface Plan {
   moves?: UserMove[];
   /** A userStacks change that was not allowed. */
   placementChange?: PlacementChange;
+  /** Present when the change stops the server or changes its addresses. */
+  endpoint?: {
+    changes: PlannedChange[];
+    /** --allow-endpoint-change was given. */
+    allowed: boolean;
+    /** Old and new addresses (deploy and diff fill it in from the account). */
+    notice?: PartnerNotice;
+  };
+  /** Present when the change set allocates Elastic IPs and the account could be asked. */
+  addressQuota?: AddressQuotaCheck;
 }
 
 /** A root template and its child templates by the logical id of their stack. */

@@ -33,6 +33,8 @@ export interface UserSummary {
   keys: UserKey[];
   homeDirectory: string;
   readOnly: boolean;
+  /** The networks the user file admits (allowedSourceCidrs, docs/endpoint.md). */
+  allowedSourceCidrs: string[];
 }
 
 /**
@@ -230,6 +232,7 @@ export async function listUsers(
       keys,
       homeDirectory: spec.homeDirectory,
       readOnly: spec.readOnly,
+      allowedSourceCidrs: spec.allowedSourceCidrs,
     });
   }
   if (problems.length > 0)

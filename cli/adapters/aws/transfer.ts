@@ -1,0 +1,39 @@
+// The Transfer Family calls of `sftpgw info`, behind one small interface.
+// moto has no ListHostKeys (and CloudFormation in moto skips Transfer
+// servers), so tests pass a fake for this one (test/info.test.ts says so).
+import type { TransferClient } from '@aws-sdk/client-transfer';
+
+export interface ServerHostKey {
+  /** ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, … */
+  type: string;
+  /** SHA256:…, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  description?: string;
+}
+
+export interface TransferApi {
+  listHostKeys(serverId: string): Promise<ServerHostKey[]>;
+}
+
+export function sdkTransfer(client: TransferClient): TransferApi {
+  return {
+    async listHostKeys(serverId) {
+      const { ListHostKeysCommand } = await import('@aws-sdk/client-transfer');
+      const keys: ServerHostKey[] = [];
+      let next: string | undefined;
+      do {
+        const out = await client.send(
+          new ListHostKeysCommand({ ServerId: serverId, NextToken: next }),
+        );
+        for (const k of out.HostKeys ?? [])
+          keys.push({
+            type: k.Type ?? 'unknown',
+            fingerprint: k.Fingerprint ?? '',
+            ...(k.Description ? { description: k.Description } : {}),
+          });
+        next = out.NextToken;
+      } while (next);
+      return keys;
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// sftpgw info: what a platform team sends a partner — the host name, the
+// static addresses, the SSH host-key fingerprints and the networks admitted —
+// from the config, the user files and the deployed stack. Physical ids come
+// from DescribeStackResources, not Outputs (stacks made through change sets
+// have none in moto). Before the stack exists it says what it can and what
+// is missing; it never fails for a missing part.
+import type { CloudFormationApi } from '../../adapters/aws/cloudformation.js';
+import type { AddressApi } from '../../adapters/aws/ec2.js';
+import type { ServerHostKey, TransferApi } from '../../adapters/aws/transfer.js';
+import type { Reporter } from '../reporter.js';
+import { readTemplateText } from '../template/read.js';
+import { physicalIds, resolveAddresses, type ServerAddress } from './addresses.js';
+import { DEFAULT_EIP_QUOTA } from './eip-quota.js';
+import { SERVER_LOGICAL_ID, SERVER_TYPE, serverEndpoint } from './server-endpoint.js';
+
+export interface InfoRequest {
+  stackName: string;
+  region?: string;
+  /** dns.hostname.dns.domain, when the config names one. */
+  vanityHost?: string;
+  /** server.allowedSourceCidrs: admitted for every user. */
+  serverNetworks: readonly string[];
+  users: ReadonlyArray<{ name: string; allowedSourceCidrs: readonly string[] }>;
+  /** server.endpoint as configured: what can be said before the stack exists. */
+  configured?: { endpointType: 'PUBLIC' | 'VPC'; allocationIds: readonly string[] };
+}
+
+export interface InfoDeps {
+  cfn: Pick<CloudFormationApi, 'describeStack' | 'stackResources' | 'getTemplate'>;
+  addresses?: () => Promise<AddressApi>;
+  transfer?: () => Promise<TransferApi>;
+  reporter: Reporter;
+}
+
+export interface UserNetworks {
+  name: string;
+  /** The user's own networks (its user file). */
+  allowedSourceCidrs: string[];
+  /** What the server admits for this user: its own and the server-level networks. */
+  admitted: string[];
+}
+
+export interface GatewayInfo {
+  stackName: string;
+  region?: string;
+  /** The stack's status; absent when it does not exist. */
+  stackStatus?: string;
+  /** What partners connect to: the vanity name, else the server's endpoint name. */
+  hostName?: string;
+  serverId?: string;
+  /** <serverId>.server.transfer.<region>.amazonaws.com */
+  endpointHostName?: string;
+  endpointType?: string;
+  addresses: ServerAddress[];
+  hostKeys?: ServerHostKey[];
+  serverNetworks: string[];
+  users: UserNetworks[];
+  /** Elastic IPs the account holds in the region, against its quota. */
+  addressQuota?: { held: number; limit: number; source: string };
+  /** What could not be said, and why. */
+  missing: string[];
+}
+
+/** Before the first deploy: the configured endpoint, and the addresses of given Elastic IPs. */
+async function beforeDeploy(
+  req: InfoRequest,
+  deps: InfoDeps,
+  info: GatewayInfo,
+  ask: <T>(what: string, call: () => Promise<T>) => Promise<T | undefined>,
+): Promise<GatewayInfo> {
+  const configured = req.configured;
+  if (!configured) return info;
+  info.endpointType = configured.endpointType;
+  if (configured.endpointType !== 'VPC') return info;
+  if (configured.allocationIds.length === 0) {
+    info.missing.push(
+      'the Elastic IPs are allocated by the first deploy: their addresses are known after it',
+    );
+    return info;
+  }
+  const api = deps.addresses ? await ask('EC2', deps.addresses) : undefined;
+  const given = await ask('Elastic IPs (ec2:DescribeAddresses)', () =>
+    resolveAddresses(
+      {
+        type: 'VPC',
+        subnetIds: [],
+        allocations: configured.allocationIds.map((allocationId) => ({ allocationId })),
+      },
+      new Map(),
+      api,
+    ),
+  );
+  if (given) {
+    info.addresses = given.addresses;
+    for (const u of given.unknown) info.missing.push(`Elastic IP ${u}: not found in the account`);
+  }
+  return info;
+}
+
+/** A Transfer server's id from its physical id (the server ARN, or the id itself). */
+export function serverIdOf(physicalId: string | undefined): string | undefined {
+  return physicalId?.match(/\bs-[0-9a-f]{17}$/)?.[0];
+}
+
+export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<GatewayInfo> {
+  const missing: string[] = [];
+  const serverNetworks = [...new Set(req.serverNetworks)];
+  const info: GatewayInfo = {
+    stackName: req.stackName,
+    ...(req.region ? { region: req.region } : {}),
+    ...(req.vanityHost ? { hostName: req.vanityHost } : {}),
+    addresses: [],
+    serverNetworks,
+    users: req.users.map((u) => ({
+      name: u.name,
+      allowedSourceCidrs: [...u.allowedSourceCidrs],
+      admitted: [...new Set([...u.allowedSourceCidrs, ...serverNetworks])],
+    })),
+    missing,
+  };
+  // AWS calls that may be denied: say what is missing instead of failing.
+  const ask = async <T>(what: string, call: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await call();
+    } catch (err) {
+      missing.push(`${what}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+  const stack = await deps.cfn.describeStack(req.stackName);
+  if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
+    missing.push(
+      `stack ${req.stackName} does not exist yet: the server's endpoint name, addresses and host keys come from it (sftpgw deploy)`,
+    );
+    return beforeDeploy(req, deps, info, ask);
+  }
+  info.stackStatus = stack.status;
+  const resources = await deps.cfn.stackResources(req.stackName);
+  const server =
+    resources.find((r) => r.logicalId === SERVER_LOGICAL_ID && r.type === SERVER_TYPE) ??
+    resources.find((r) => r.type === SERVER_TYPE);
+  const serverId = serverIdOf(server?.physicalId);
+  const text = await deps.cfn.getTemplate(req.stackName);
+  const endpoint = serverEndpoint(
+    text === undefined
+      ? undefined
+      : readTemplateText(text, `the deployed template of ${req.stackName}`),
+  );
+  if (endpoint) info.endpointType = endpoint.type;
+  const api = deps.addresses ? await ask('EC2', deps.addresses) : undefined;
+  const addresses = await ask('Elastic IPs (ec2:DescribeAddresses)', () =>
+    resolveAddresses(endpoint, physicalIds(resources), api),
+  );
+  if (addresses) {
+    info.addresses = addresses.addresses;
+    for (const id of addresses.pending) missing.push(`${id}: not allocated yet (not in the stack)`);
+    for (const u of addresses.unknown) missing.push(`Elastic IP ${u}: not found in the account`);
+  }
+  if (api) {
+    const [held, quota] = [
+      await ask('Elastic IPs (ec2:DescribeAddresses)', () => api.describeAddresses()),
+      await ask('Elastic IP quota', () => api.addressQuota()),
+    ];
+    if (held)
+      info.addressQuota = {
+        held: held.length,
+        limit: quota?.limit ?? DEFAULT_EIP_QUOTA,
+        source: quota?.source ?? 'default',
+      };
+  }
+  if (!serverId) {
+    missing.push(
+      `the Transfer server is not in stack ${req.stackName} (no physical id for ${SERVER_LOGICAL_ID}): no endpoint name or host keys`,
+    );
+    return info;
+  }
+  info.serverId = serverId;
+  if (req.region) {
+    info.endpointHostName = `${serverId}.server.transfer.${req.region}.amazonaws.com`;
+    info.hostName ??= info.endpointHostName;
+  } else missing.push('the region is unknown: pass --region for the endpoint host name');
+  const transfer = deps.transfer ? await ask('Transfer Family', deps.transfer) : undefined;
+  if (transfer) {
+    const keys = await ask(`host keys of ${serverId} (transfer:ListHostKeys)`, () =>
+      transfer.listHostKeys(serverId),
+    );
+    if (keys) info.hostKeys = keys;
+  } else if (!deps.transfer) missing.push('host keys: Transfer Family was not asked');
+  return info;
+}

@@ -1,0 +1,57 @@
+// `sftpgw info` as text: what a platform team pastes into a message to a
+// partner, then what is not known yet.
+import type { GatewayInfo } from './engine/endpoint/info.js';
+import { palette } from './style.js';
+
+export function formatInfo(info: GatewayInfo, color: boolean): string {
+  const { bold, warning } = palette(color);
+  const rows: Array<[string, string]> = [];
+  if (info.hostName)
+    rows.push([
+      'Host name',
+      info.endpointHostName && info.endpointHostName !== info.hostName
+        ? `${info.hostName} (CNAME to ${info.endpointHostName})`
+        : info.hostName,
+    ]);
+  rows.push(['Port', '22 (SFTP)']);
+  if (info.endpointType) rows.push(['Endpoint', info.endpointType]);
+  if (info.addresses.length > 0)
+    rows.push([
+      'Addresses',
+      `${info.addresses.map((a) => a.publicIp).join(', ')} (static: allow-list them for connections to this server)`,
+    ]);
+  else if (info.endpointType === 'PUBLIC')
+    rows.push(['Addresses', 'none fixed (PUBLIC endpoint: AWS assigns them and may change them)']);
+  for (const [i, k] of (info.hostKeys ?? []).entries())
+    rows.push([i === 0 ? 'Host keys' : '', `${k.type} ${k.fingerprint}`]);
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  const lines = [
+    bold(
+      `${info.stackName}${info.region ? ` (${info.region})` : ''}: ${info.stackStatus ?? 'not deployed'}`,
+    ),
+    ...rows.map(([k, v]) => `  ${(k ? `${k}:` : '').padEnd(width)}${v}`),
+  ];
+  lines.push("  Allowed networks (server-wide: any admitted network may try any user's key):");
+  if (info.serverNetworks.length > 0)
+    lines.push(`    every user: ${info.serverNetworks.join(', ')}`);
+  for (const u of info.users)
+    lines.push(
+      `    ${u.name}: ${u.allowedSourceCidrs.length > 0 ? u.allowedSourceCidrs.join(', ') : info.serverNetworks.length > 0 ? '(server-level networks only)' : '(none of its own)'}`,
+    );
+  if (
+    info.serverNetworks.length === 0 &&
+    info.users.every((u) => u.allowedSourceCidrs.length === 0)
+  )
+    lines.push(
+      info.endpointType === 'PUBLIC' || info.endpointType === undefined
+        ? '    none configured (a PUBLIC endpoint admits every network)'
+        : '    none configured in sftpgw.yaml or the user files',
+    );
+  if (info.addressQuota)
+    lines.push(
+      `  Elastic IPs in the region: ${info.addressQuota.held} held, quota ${info.addressQuota.limit} (${info.addressQuota.source})`,
+    );
+  if (info.missing.length > 0)
+    lines.push(warning('  Not known:'), ...info.missing.map((m) => warning(`    - ${m}`)));
+  return lines.join('\n') + '\n';
+}
