@@ -12,7 +12,7 @@ import path from 'node:path';
 import { changeSetCapabilities, namedIamResources } from '../cli/engine/deploy/capabilities.js';
 import type { CfnTemplate } from '../cli/engine/template/types.js';
 import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
-import { cleanTempDirs, copyFixture, repoRoot, runCli, tempDir } from './helpers/project.js';
+import { buildProject, cleanTempDirs, copyFixture, repoRoot, tempDir } from './helpers/project.js';
 
 type Obj = Record<string, unknown>;
 const project = path.join(repoRoot, 'test', 'fixtures', 'projects', 'downstream');
@@ -24,16 +24,10 @@ const propsOf = (t: CfnTemplate, id: string) => t.Resources[id]?.Properties as O
 /** A finding line of the build's report. */
 const FINDING = /^\s*(error|warning|informational)\s/m;
 
-function build(env: string): { status: number; output: string; template: CfnTemplate } {
+function build(env: string) {
   const dir = tempDir();
   copyFixture(project, dir);
-  const r = runCli(['build', '--out', 'out', ...(env ? ['--env', env] : [])], { cwd: dir });
-  const output = `${r.stdout}\n${r.stderr}`;
-  const template =
-    r.status === 0
-      ? (JSON.parse(readFileSync(path.join(dir, 'out', 'template.json'), 'utf8')) as CfnTemplate)
-      : ({ Resources: {} } as CfnTemplate);
-  return { status: r.status, output, template };
+  return buildProject(dir, env ? ['--env', env] : []);
 }
 
 describe(`downstream gateways build clean in every layer (${CFN_LINT_RANGE}, -c I)`, function () {
