@@ -33,14 +33,16 @@ export function resolveDownstream(
   if (!IAM_USER_ARN.test(arn))
     add(
       [...key, 'iamUserArn'],
-      `${JSON.stringify(arn)} is not an IAM user ARN`,
+      sf.iamUserArn === undefined
+        ? 'is missing: the role must name the IAM user Snowflake assumes it as'
+        : `${JSON.stringify(arn)} is not an IAM user ARN`,
       'copy STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION in Snowflake (arn:aws:iam::<12 digits>:user/<name>); before the integration exists, run sftpgw snowflake sql --integration (docs/downstream.md)',
     );
   const externalId = sf.externalId ?? '';
   if (externalId.trim() === '')
     add(
       [...key, 'externalId'],
-      'is empty: the role would trust Snowflake without an external id',
+      `is ${sf.externalId === undefined ? 'missing' : 'empty'}: the role would trust Snowflake without an external id`,
       'set it to STORAGE_AWS_EXTERNAL_ID of the integration (DESC INTEGRATION)',
     );
   else if (!EXTERNAL_ID.test(externalId))
