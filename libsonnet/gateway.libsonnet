@@ -19,6 +19,7 @@ local server = import 'server.libsonnet';
 local endpoint = import 'endpoint.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
+local downstream = import 'downstream.libsonnet';
 local user = import 'user.libsonnet';
 local tagging = import 'tags.libsonnet';
 
@@ -35,7 +36,8 @@ local tagging = import 'tags.libsonnet';
 
     key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags,
                   logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup]))
-          + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements)),
+          + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements))
+          + (if gw.downstream == null then {} else key.withStatements(gw.downstream.keyStatements)),
     accessLogs:: bucket.accessLogs('AccessLogBucket',
                                    sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn]),
                                    name=cfg.buckets.accessLogs,
@@ -63,6 +65,16 @@ local tagging = import 'tags.libsonnet';
                                  codeKey=cfg.outbound.codeKey, stagingName=cfg.buckets.staging,
                                  noncurrentDays=cfg.buckets.noncurrentVersionDays,
                                  logRetentionDays=cfg.logs.retentionDays, tags=tags),
+
+    // Completed uploads copied to ingest/, events, Snowflake (null when
+    // downstream is off in sftpgw.yaml; docs/downstream.md). It patches the
+    // bucket (notifications) and the server (the upload workflow) in
+    // components, so a patch of gw.bucket or gw.server keeps them.
+    downstream:: if std.get(cfg, 'downstream', null) == null then null
+                 else downstream.new(cfg.downstream, bucket=gw.bucket, key=gw.key, server=gw.server,
+                                     bucketName=cfg.buckets.gateway, tags=tags),
+    local withDownstream(component, patch) =
+      if gw.downstream == null then component else component + gw.downstream[patch],
 
     outputs:: {
       resources: {},
@@ -93,11 +105,13 @@ local tagging = import 'tags.libsonnet';
     },
 
     // Every component of the root stack, in order. Extend with `components+::`.
-    components:: [gw.key, gw.accessLogs, gw.bucket, gw.serverLogs, gw.server]
+    components:: [gw.key, gw.accessLogs, withDownstream(gw.bucket, 'bucketPatch'), gw.serverLogs,
+                  withDownstream(gw.server, 'serverPatch')]
                  + (if gw.endpoint == null then [] else [gw.endpoint])
                  + [gw.userRole]
                  + (if gw.record == null then [] else [gw.record])
                  + (if gw.outbound == null then [] else [gw.outbound])
+                 + (if gw.downstream == null then [] else gw.downstream.components)
                  + (if gw.userStacks == null then [] else [gw.userStacks])
                  + [gw.outputs],
 

@@ -5,8 +5,9 @@
 // separately: JSON structured logging (StructuredLogDestinations: the log
 // group of this stack, with its retention and KMS key) and logging through a
 // logging role, whose log group is always /aws/transfer/<server-id> and
-// cannot be changed; a role is needed only to log workflows, which this
-// gateway does not use. A logging role would therefore either write a second,
+// cannot be changed; a role is needed only to log workflows (downstream's
+// copy to ingest/ is one: docs/downstream.md says what that leaves
+// unlogged). A logging role would therefore either write a second,
 // unmanaged log group (no retention, no KMS: it needs logs:CreateLogGroup) or,
 // scoped to our group as it used to be, fail silently.
 // https://docs.aws.amazon.com/transfer/latest/userguide/structured-logging.html

@@ -11,5 +11,6 @@
   record: import 'record.libsonnet',
   user: import 'user.libsonnet',
   outbound: import 'outbound.libsonnet',
+  downstream: import 'downstream.libsonnet',
   gateway: import 'gateway.libsonnet',
 }

@@ -31,14 +31,16 @@ interface Expect {
   excerpt?: boolean;
   minProblems?: number;
   exactProblems?: number;
+  /** The environment built (--env); the top level without it. */
+  env?: string;
   /** Every problem names `file`: no other file is blamed. */
   onlyThisFile?: boolean;
 }
 
-async function expectRefused(dir: string, out: string): Promise<SftpgwError> {
+async function expectRefused(dir: string, out: string, env?: string): Promise<SftpgwError> {
   try {
     await build(
-      { configFile: path.join(dir, 'sftpgw.yaml'), cwd: dir, outDir: out, environment: {} },
+      { configFile: path.join(dir, 'sftpgw.yaml'), cwd: dir, outDir: out, environment: {}, env },
       { jsonnet: libjsonnet, reporter: new RecordingReporter() },
     );
   } catch (err) {
@@ -120,8 +122,8 @@ describe('bad config files', () => {
       const dir = tempDir();
       copyFixture(path.join(root, name), dir);
       mkdirSync(path.join(dir, 'users'));
-      const err = await expectRefused(dir, path.join(dir, 'out'));
       const exp = JSON.parse(readFileSync(path.join(root, name, 'expect.json'), 'utf8')) as Expect;
+      const err = await expectRefused(dir, path.join(dir, 'out'), exp.env);
       assertMatches(
         err,
         { file: 'sftpgw.yaml', ...exp },

@@ -19,7 +19,7 @@ import { checkNetwork, type Network } from '../cli/engine/endpoint/networks.js';
 import type { CfnTemplate } from '../cli/engine/template/types.js';
 import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
 import { keyPair } from './helpers/keys.js';
-import { cleanTempDirs, copyFixture, repoRoot, runCli, tempDir } from './helpers/project.js';
+import { buildProject, cleanTempDirs, copyFixture, repoRoot, tempDir } from './helpers/project.js';
 
 function net(cidr: string): Network {
   const r = checkNetwork(cidr);
@@ -164,20 +164,6 @@ describe('allowed networks: merging and placement', () => {
   });
 });
 
-interface Built {
-  status: number;
-  output: string;
-  template: CfnTemplate;
-}
-function buildProject(dir: string, extra: string[] = []): Built {
-  const r = runCli(['build', '--out', 'out', ...extra], { cwd: dir });
-  const output = `${r.stdout}\n${r.stderr}`;
-  const template =
-    r.status === 0
-      ? (JSON.parse(readFileSync(path.join(dir, 'out', 'template.json'), 'utf8')) as CfnTemplate)
-      : ({ Resources: {} } as CfnTemplate);
-  return { status: r.status, output, template };
-}
 /** A finding line of the build's report. */
 const FINDING = /^\s*(error|warning)\s/m;
 const ofType = (t: CfnTemplate, type: string) =>

@@ -21,7 +21,8 @@ interface Expected {
   severity?: 'error' | 'warning';
 }
 interface Fixture {
-  base: 'example';
+  /** The built example, or the downstream fixture project (its default environment). */
+  base: 'example' | 'downstream';
   patch: PatchOp[];
   expect: Expected[];
   expectWaived?: Expected[];
@@ -41,9 +42,22 @@ const readJson = (...p: string[]) =>
   JSON.parse(readFileSync(path.join(repoRoot, ...p), 'utf8')) as unknown;
 const example = () => readJson('test', 'golden', 'example', 'default.json') as CfnTemplate;
 const SHARED_TAGS = { costCenter: 'cc-1000', team: 'platform', 'sftpgw:gateway': 'sftpgw-example' };
+// test/fixtures/projects/downstream, as sftpgw build checks it: its tags, its
+// boundary, and Snowflake's IAM user (another account's ARN, from the config).
+const downstream = () => readJson('test', 'golden', 'downstream', 'default.json') as CfnTemplate;
+const DOWNSTREAM_OPTIONS = {
+  sharedTags: { owner: 'fixture', 'sftpgw:gateway': 'fixture-downstream' },
+  permissionsBoundary: 'arn:aws:iam::123456789012:policy/boundaries/PlatformBoundary',
+  configuredValues: [
+    'arn:aws:iam::123456789012:policy/boundaries/PlatformBoundary',
+    'arn:aws:iam::123456789012:user/abc1-b-self1234',
+  ],
+};
+const baseOptions = (fx: Fixture) =>
+  fx.base === 'downstream' ? DOWNSTREAM_OPTIONS : { sharedTags: SHARED_TAGS };
 
 function build(fx: Fixture): CfnTemplate {
-  const t = applyPatch(example(), fx.patch);
+  const t = applyPatch(fx.base === 'downstream' ? downstream() : example(), fx.patch);
   for (let i = 0; i < (fx.repeat?.count ?? 0); i++)
     t.Resources[`${fx.repeat!.idPrefix}${i}`] = structuredClone(
       fx.repeat!.resource,
@@ -69,13 +83,15 @@ describe('validation rules (fixtures/bad-templates)', () => {
     expect(show(findings)).to.equal('');
   });
 
+  it('the downstream template (events, Snowflake) is clean', async () => {
+    const { findings } = await checkTemplate(downstream(), DOWNSTREAM_OPTIONS);
+    expect(show(findings)).to.equal('');
+  });
+
   for (const name of names) {
     it(name.replace(/\.json$/, ''), async () => {
       const fx = JSON.parse(readFileSync(path.join(fixtureDir, name), 'utf8')) as Fixture;
-      const { findings } = await checkTemplate(build(fx), {
-        sharedTags: SHARED_TAGS,
-        ...fx.options,
-      });
+      const { findings } = await checkTemplate(build(fx), { ...baseOptions(fx), ...fx.options });
       const active = findings.filter((f) => f.waived === undefined);
       for (const sev of ['error', 'warning'] as const) {
         const want = fx.expect

@@ -11,6 +11,7 @@ import { handlerArtifact } from './handler-artifact.js';
 import { invalidInput, type Problem } from './errors.js';
 import { displayPath } from './paths.js';
 import type { Reporter } from './reporter.js';
+import { checkDownstreamUsers } from './downstream/users.js';
 import { vpcEndpointTemplate } from './endpoint/vpc-endpoint.js';
 import { evaluateGateway, type RenderUser } from './template/evaluate-gateway.js';
 import { mergeUsers, type ChildTemplate, type Placement } from './template/merge-users.js';
@@ -67,6 +68,8 @@ const SHIPPED_TYPES = [
 ];
 /** And with a VPC endpoint (server.endpoint.type: vpc). */
 const VPC_ENDPOINT_TYPES = ['AWS::EC2::EIP', 'AWS::EC2::SecurityGroup'];
+/** And with downstream on (docs/downstream.md). */
+const DOWNSTREAM_TYPES = ['AWS::Transfer::Workflow', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy'];
 
 export async function synthesize(
   opts: SynthesizeOptions,
@@ -81,11 +84,11 @@ export async function synthesize(
   const sources = templateSources(config.projectDir);
   reporter.debug(`jsonnet path: ${sources.jpath.join(', ')}`);
 
-  preloadValidators(
-    config.server.endpoint.type === 'vpc'
-      ? [...SHIPPED_TYPES, ...VPC_ENDPOINT_TYPES]
-      : SHIPPED_TYPES,
-  );
+  preloadValidators([
+    ...SHIPPED_TYPES,
+    ...(config.server.endpoint.type === 'vpc' ? VPC_ENDPOINT_TYPES : []),
+    ...(config.downstream ? DOWNSTREAM_TYPES : []),
+  ]);
   const files = await discoverUsers(config.usersDir, cwd, opts.overlay);
   if (files.length === 0)
     reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
@@ -123,6 +126,16 @@ export async function synthesize(
     users.push({ name: f.name, id, spec });
   }
 
+  checkDownstreamUsers(
+    config,
+    users.map((u) => ({
+      name: u.name,
+      homeDirectory: u.spec.homeDirectory,
+      shown: shownByName.get(u.name)!,
+    })),
+    displayPath(config.file, cwd),
+    problems,
+  );
   // The security groups admit every user's networks, wherever the user's
   // stack is: they belong to the server, in the root.
   const endpoint =

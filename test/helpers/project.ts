@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CfnTemplate } from '../../cli/engine/template/types.js';
 import { fillPlaceholders } from './keys.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -95,6 +96,25 @@ export function runCliAsync(
     child.once('error', reject);
     child.once('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
   });
+}
+
+export interface BuiltProject {
+  status: number;
+  /** stdout and stderr: the build's report. */
+  output: string;
+  /** <dir>/out/template.json, or no resources when the build failed. */
+  template: CfnTemplate;
+}
+
+/** `sftpgw build --out out` in a project folder, as the CLI process. */
+export function buildProject(dir: string, extra: string[] = []): BuiltProject {
+  const r = runCli(['build', '--out', 'out', ...extra], { cwd: dir });
+  const output = `${r.stdout}\n${r.stderr}`;
+  const template =
+    r.status === 0
+      ? (JSON.parse(readFileSync(path.join(dir, 'out', 'template.json'), 'utf8')) as CfnTemplate)
+      : ({ Resources: {} } as CfnTemplate);
+  return { status: r.status, output, template };
 }
 
 /** Every file below a folder (relative paths), for "nothing was written" checks. */

@@ -13,7 +13,8 @@ import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.j
 import type { Reporter } from '../reporter.js';
 import { displayPath } from '../paths.js';
 import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
-import { resolveEndpoint } from './endpoint.js';
+import { resolveDownstream } from './downstream.js';
+import { resolveEndpoint, type EndpointPlace } from './endpoint.js';
 import { unknownKeyHint } from './key-hints.js';
 import type { ConfigWaiver, RawConfig, ResolvedConfig, Settings, Waiver } from './types.js';
 import { unresolvedAliasProblem, yamlSyntaxProblems } from './yaml-errors.js';
@@ -306,17 +307,15 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       hint: `use ${DEFAULT_SECURITY_POLICY} or a newer TransferSecurityPolicy-YYYY-MM`,
     });
   }
-  const { endpoint, allowedSourceCidrs } = resolveEndpoint(
-    settings.server,
-    {
-      file: ctx.shown,
-      lineOf: (keys) =>
-        (ctx.envName !== undefined
-          ? ctx.lineOf?.(['environments', ctx.envName, ...keys])
-          : undefined) ?? ctx.lineOf?.(keys),
-    },
-    problems,
-  );
+  const place: EndpointPlace = {
+    file: ctx.shown,
+    lineOf: (keys) =>
+      (ctx.envName !== undefined
+        ? ctx.lineOf?.(['environments', ctx.envName, ...keys])
+        : undefined) ?? ctx.lineOf?.(keys),
+  };
+  const { endpoint, allowedSourceCidrs } = resolveEndpoint(settings.server, place, problems);
+  const downstream = resolveDownstream(settings.downstream, settings.stackName, place, problems);
   if (problems.length > 0)
     throw invalidInput(
       `${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
@@ -377,6 +376,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       parameters: settings.deploy?.parameters ?? {},
     },
     iam: { permissionsBoundary: settings.iam?.permissionsBoundary ?? null },
+    downstream,
     outbound:
       settings.outbound?.enabled === false
         ? null

@@ -205,6 +205,43 @@ const settings = {
       },
     },
   },
+  downstream: {
+    type: 'object',
+    description:
+      'hand completed uploads to other systems: EventBridge events and Snowflake (docs/downstream.md)',
+    additionalProperties: false,
+    properties: {
+      events: {
+        type: 'boolean',
+        description:
+          "default false; true sends the bucket's object events to EventBridge (completed uploads appear under ingest/<username>/)",
+      },
+      snowflake: {
+        type: ['object', 'null'],
+        description:
+          'the role and topic a Snowflake storage integration and Snowpipe use; null (the default) turns it off',
+        additionalProperties: false,
+        required: ['iamUserArn', 'externalId'],
+        properties: {
+          iamUserArn: {
+            type: 'string',
+            description: 'STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION (an IAM user ARN)',
+          },
+          externalId: {
+            type: 'string',
+            description: 'STORAGE_AWS_EXTERNAL_ID of the integration',
+          },
+          users: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { type: 'string' },
+            description: 'the users whose completed uploads Snowflake loads; default every user',
+          },
+        },
+      },
+    },
+  },
   iam: {
     type: 'object',
     additionalProperties: false,

@@ -35,6 +35,10 @@ export interface Settings {
     vpc?: OutboundSettings['vpc'];
   };
   iam?: { permissionsBoundary?: string };
+  downstream?: {
+    events?: boolean;
+    snowflake?: { iamUserArn?: string; externalId?: string; users?: string[] } | null;
+  };
   artifacts?: { bucket?: string; prefix?: string };
   deploy?: {
     roleArn?: string;
@@ -70,6 +74,18 @@ export type EndpointSettings =
       /** Existing Elastic IPs, one per subnet; null: the stack allocates one per subnet. */
       addressAllocationIds: string[] | null;
     };
+
+/** downstream in sftpgw.yaml, defaults filled (docs/downstream.md). */
+export interface DownstreamSettings {
+  /** The bucket's object events go to EventBridge. */
+  events: boolean;
+  snowflake: {
+    iamUserArn: string;
+    externalId: string;
+    /** The users Snowflake loads; null: every user. */
+    users: string[] | null;
+  } | null;
+}
 
 /** A baseline rule waived for one resource. */
 export interface Waiver {
@@ -122,6 +138,8 @@ export interface ResolvedConfig {
   outbound: OutboundSettings | null;
   /** permissionsBoundary: set on every IAM role the templates create; null for none. */
   iam: { permissionsBoundary: string | null };
+  /** null when neither events nor snowflake is on: the templates are as before. */
+  downstream: DownstreamSettings | null;
   artifacts: { bucket: string | null; prefix: string };
   deploy: {
     roleArn: string | null;
@@ -149,6 +167,8 @@ export interface TemplateConfig {
   /** With the S3 key `sftpgw package` uploads the handler to. */
   outbound: (OutboundSettings & { codeKey: string }) | null;
   iam: ResolvedConfig['iam'];
+  /** null: no downstream resources (the templates are as before). */
+  downstream: ResolvedConfig['downstream'];
   /** The child stacks that hold users (only non-empty ones), or null: users in the root. */
   userStacks: { count: number; stacks: Array<{ id: string; file: string }> } | null;
 }
@@ -183,6 +203,7 @@ export function templateConfig(
     logs: c.logs,
     outbound: c.outbound && { ...c.outbound, codeKey: handler.codeKey },
     iam: c.iam,
+    downstream: c.downstream,
     userStacks,
   };
 }

@@ -29,6 +29,7 @@ import type { AddressApi } from '../../adapters/aws/ec2.js';
 import { withAddressChecks } from '../endpoint/plan-checks.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
+import { changeSetCapabilities } from './capabilities.js';
 import { guard, isRefused, refusal, type GuardOptions } from './guard.js';
 import { planFacts } from './plan.js';
 import type { Plan, PlannedChange, StackTemplates } from './types.js';
@@ -299,7 +300,10 @@ async function createChangeSet(
     ...source,
     parameters: req.parameters,
     tags: req.tags,
-    capabilities: req.capabilities,
+    capabilities: changeSetCapabilities(req.capabilities, [
+      req.template,
+      ...Object.values(req.children ?? {}),
+    ]),
     roleArn: req.roleArn,
     clientToken: randomUUID(),
     description: `${OURS} ${purpose}`,

@@ -65,12 +65,13 @@ export async function runChecks(
   return sortFindings(findings);
 }
 
-/** ARNs the config puts into templates: the permissions boundary and the alarm topics. */
 /** Values written in sftpgw.yaml that rules accept as settings (ARNs; an opening the server level asks for). */
 function configuredValues(c: ResolvedConfig): string[] {
   return [
     ...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []),
     ...(c.outbound?.alarms.topicArns ?? []),
+    // Snowflake's IAM user lives in Snowflake's account, not this one.
+    ...(c.downstream?.snowflake ? [c.downstream.snowflake.iamUserArn] : []),
     ...c.server.allowedSourceCidrs.filter((n) => n === ANYWHERE_IPV4),
   ];
 }

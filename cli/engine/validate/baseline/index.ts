@@ -4,6 +4,7 @@ import type { Finding } from '../finding.js';
 import type { PolicyDoc } from '../policies.js';
 import type { LocatedString } from '../semantic/references.js';
 import { makeContext, waiverHint, type BaselineRule, type BaselineSettings } from './context.js';
+import { downstreamRules } from './downstream.js';
 import { iamRules } from './iam.js';
 import { kmsRules } from './kms.js';
 import { networkRules } from './network.js';
@@ -19,6 +20,7 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
   ...networkRules,
   ...iamRules,
   ...outboundRules,
+  ...downstreamRules,
   ...portableRules,
 ];
 

@@ -1,0 +1,145 @@
+// downstream (docs/downstream.md): a gateway with completed uploads copied to
+// ingest/, EventBridge events and Snowflake builds through every layer
+// (schema, semantic, baseline, the real cfn-lint with -c I) as the CLI
+// process, with the resources and order the flow depends on; and deploy asks
+// for CAPABILITY_NAMED_IAM when the Snowflake role has its fixed name.
+// Refusals of bad downstream settings: test/fixtures/bad-config/downstream-*,
+// bad-users/downstream-*; baseline rules: bad-templates/baseline-{trust-external-id,
+// foreign-role-read-only,topic-policy-scoped*,queue-topic-kms-ingest}.
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { changeSetCapabilities, namedIamResources } from '../cli/engine/deploy/capabilities.js';
+import type { CfnTemplate } from '../cli/engine/template/types.js';
+import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from './helpers/cfn-lint.js';
+import { buildProject, cleanTempDirs, copyFixture, repoRoot, tempDir } from './helpers/project.js';
+
+type Obj = Record<string, unknown>;
+const project = path.join(repoRoot, 'test', 'fixtures', 'projects', 'downstream');
+const golden = (p: string, env: string) =>
+  JSON.parse(
+    readFileSync(path.join(repoRoot, 'test', 'golden', p, `${env}.json`), 'utf8'),
+  ) as CfnTemplate;
+const propsOf = (t: CfnTemplate, id: string) => t.Resources[id]?.Properties as Obj;
+/** A finding line of the build's report. */
+const FINDING = /^\s*(error|warning|informational)\s/m;
+
+function build(env: string) {
+  const dir = tempDir();
+  copyFixture(project, dir);
+  return buildProject(dir, env ? ['--env', env] : []);
+}
+
+describe(`downstream gateways build clean in every layer (${CFN_LINT_RANGE}, -c I)`, function () {
+  this.timeout(120_000);
+  before(() => checkCfnLintVersion());
+  afterEach(cleanTempDirs);
+
+  it('every user to Snowflake, events on, a generated bucket name', () => {
+    const b = build('');
+    expect(b.status, withCfnLintNote(b.output)).to.equal(0);
+    expect(b.output, withCfnLintNote(b.output)).to.not.match(FINDING);
+    const t = b.template;
+    // Completed uploads only: the workflow runs OnUpload (never OnPartialUpload).
+    const details = propsOf(t, 'Server').WorkflowDetails as Obj;
+    expect(Object.keys(details)).to.deep.equal(['OnUpload']);
+    const step = (propsOf(t, 'IngestWorkflow').Steps as Obj[])[0];
+    expect(step.Type).to.equal('COPY');
+    expect(step.CopyStepDetails).to.deep.include({ SourceFileLocation: '${original.file}' });
+    expect((step.CopyStepDetails as Obj).DestinationFileLocation as Obj).to.deep.equal({
+      S3FileLocation: { Bucket: { Ref: 'GatewayBucket' }, Key: 'ingest/${Transfer:UserName}/' },
+    });
+    // One notification on ingest/, to the topic, set only once its policy exists.
+    const bucket = t.Resources.GatewayBucket;
+    expect(bucket.DependsOn).to.deep.equal(['IngestTopicPolicy']);
+    const notes = propsOf(t, 'GatewayBucket').NotificationConfiguration as Obj;
+    expect(notes.EventBridgeConfiguration).to.deep.equal({ EventBridgeEnabled: true });
+    expect(notes.TopicConfigurations).to.deep.equal([
+      {
+        Event: 's3:ObjectCreated:*',
+        Topic: { Ref: 'IngestTopic' },
+        Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'ingest/' }] } },
+      },
+    ]);
+    // The role: fixed name, Snowflake's user with the external id, every ingest folder.
+    const role = propsOf(t, 'SnowflakeRole');
+    expect(role.RoleName).to.deep.equal({ 'Fn::Sub': '${AWS::StackName}-snowflake' });
+    expect(role.PermissionsBoundary).to.match(/PlatformBoundary$/);
+    expect((role.AssumeRolePolicyDocument as { Statement: Obj[] }).Statement).to.deep.equal([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::123456789012:user/abc1-b-self1234' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': 'MYACCOUNT_SFCRole=2_AbCdEfGhIjKlMnOp=' } },
+      },
+    ]);
+    const list = JSON.stringify(role.Policies);
+    expect(list).to.include('"s3:prefix":["ingest/*"]');
+    // Generated bucket name: S3 may publish for buckets of this account only.
+    expect(JSON.stringify(propsOf(t, 'IngestTopicPolicy'))).to.include(
+      'arn:${AWS::Partition}:s3:::*',
+    );
+    expect(propsOf(t, 'IngestTopic').KmsMasterKeyId).to.deep.equal({ Ref: 'GatewayKey' });
+    const sids = (propsOf(t, 'GatewayKey').KeyPolicy as { Statement: Obj[] }).Statement.map(
+      (s) => s.Sid,
+    );
+    expect(sids).to.include('S3PublishesToEncryptedIngestTopic');
+    expect(Object.keys(t.Outputs ?? {})).to.include.members([
+      'SnowflakeRoleArn',
+      'IngestTopicArn',
+      'IngestPrefix',
+    ]);
+    expect(t.Outputs?.IngestPrefix).to.deep.include({ Value: 'ingest/' });
+  });
+
+  it('one user to Snowflake, a named bucket, no events', () => {
+    const b = build('one-user');
+    expect(b.status, withCfnLintNote(b.output)).to.equal(0);
+    expect(b.output, withCfnLintNote(b.output)).to.not.match(FINDING);
+    const t = b.template;
+    const policy = JSON.stringify(propsOf(t, 'SnowflakeRole').Policies);
+    expect(policy).to.include('"s3:prefix":["ingest/acme/*"]');
+    expect(policy).to.include('${Arn}/ingest/acme/*');
+    expect(policy).to.not.include('globex');
+    expect(JSON.stringify(propsOf(t, 'IngestTopicPolicy'))).to.include(
+      'arn:${AWS::Partition}:s3:::fixture-downstream-data',
+    );
+    const notes = propsOf(t, 'GatewayBucket').NotificationConfiguration as Obj;
+    expect(notes).to.not.have.property('EventBridgeConfiguration');
+  });
+
+  it('events only: the workflow and EventBridge, no Snowflake role, topic or outputs', () => {
+    const b = build('events-only');
+    expect(b.status, withCfnLintNote(b.output)).to.equal(0);
+    expect(b.output, withCfnLintNote(b.output)).to.not.match(FINDING);
+    const t = b.template;
+    expect(t.Resources).to.include.keys('IngestWorkflow', 'IngestWorkflowRole');
+    expect(t.Resources).to.not.include.keys('SnowflakeRole', 'IngestTopic', 'IngestTopicPolicy');
+    expect(t.Resources.GatewayBucket.DependsOn).to.equal(undefined);
+    expect(propsOf(t, 'GatewayBucket').NotificationConfiguration).to.deep.equal({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
+    expect(Object.keys(t.Outputs ?? {})).to.not.include('SnowflakeRoleArn');
+    expect(namedIamResources([t])).to.deep.equal([]);
+  });
+});
+
+describe('deploy capabilities', () => {
+  it('adds CAPABILITY_NAMED_IAM for the named Snowflake role, and only then', () => {
+    const withRole = golden('downstream', 'default');
+    expect(namedIamResources([withRole])).to.deep.equal(['SnowflakeRole']);
+    expect(changeSetCapabilities(['CAPABILITY_IAM'], [withRole])).to.deep.equal([
+      'CAPABILITY_IAM',
+      'CAPABILITY_NAMED_IAM',
+    ]);
+    expect(changeSetCapabilities(['CAPABILITY_NAMED_IAM'], [withRole])).to.deep.equal([
+      'CAPABILITY_NAMED_IAM',
+    ]);
+    const example = golden('example', 'default');
+    expect(changeSetCapabilities(['CAPABILITY_IAM'], [example])).to.deep.equal(['CAPABILITY_IAM']);
+    // A named role in a child stack counts too.
+    expect(changeSetCapabilities(['CAPABILITY_IAM'], [example, withRole])).to.include(
+      'CAPABILITY_NAMED_IAM',
+    );
+  });
+});
