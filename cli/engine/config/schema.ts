@@ -217,6 +217,29 @@ const settings = {
       },
     },
   },
+  // Stand-in for the downstream contract of issue 17 (INGEST owns its checks):
+  // only what `sftpgw snowflake sql` reads.
+  downstream: {
+    type: 'object',
+    description: 'upload events and Snowflake loading (docs/snowflake.md)',
+    additionalProperties: false,
+    properties: {
+      events: { type: 'boolean' },
+      snowflake: {
+        type: ['object', 'null'],
+        additionalProperties: false,
+        properties: {
+          iamUserArn: {
+            type: 'string',
+            pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:user/[A-Za-z0-9+=,.@_/-]+$',
+            description: 'STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION',
+          },
+          externalId: { type: 'string', minLength: 1, maxLength: 1224 },
+          users: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+        },
+      },
+    },
+  },
   artifacts: {
     type: 'object',
     description:

@@ -36,6 +36,10 @@ export interface Settings {
   };
   iam?: { permissionsBoundary?: string };
   artifacts?: { bucket?: string; prefix?: string };
+  downstream?: {
+    events?: boolean;
+    snowflake?: { iamUserArn?: string; externalId?: string; users?: string[] } | null;
+  };
   deploy?: {
     roleArn?: string;
     terminationProtection?: boolean;
@@ -122,6 +126,7 @@ export interface ResolvedConfig {
   outbound: OutboundSettings | null;
   /** permissionsBoundary: set on every IAM role the templates create; null for none. */
   iam: { permissionsBoundary: string | null };
+  downstream: DownstreamSettings;
   artifacts: { bucket: string | null; prefix: string };
   deploy: {
     roleArn: string | null;
@@ -185,4 +190,17 @@ export function templateConfig(
     iam: c.iam,
     userStacks,
   };
+}
+
+/** downstream in sftpgw.yaml, defaults filled (docs/snowflake.md). */
+export interface DownstreamSettings {
+  events: boolean;
+  snowflake: {
+    /** STORAGE_AWS_IAM_USER_ARN; unknown until the storage integration exists. */
+    iamUserArn: string | null;
+    /** STORAGE_AWS_EXTERNAL_ID, set on the integration; refused when missing. */
+    externalId: string | null;
+    /** Whose completed uploads Snowflake loads; null: every user. */
+    users: string[] | null;
+  } | null;
 }
