@@ -91,7 +91,8 @@ export interface CloudFormationApi {
   setTerminationProtection(stackName: string, enabled: boolean): Promise<void>;
 }
 
-function isMissingStack(err: unknown): boolean {
+/** CloudFormation's answer for a stack that does not exist. */
+export function isMissingStack(err: unknown): boolean {
   return (
     /does not exist/i.test((err as Error).message ?? '') &&
     (err as { name?: string }).name === 'ValidationError'
