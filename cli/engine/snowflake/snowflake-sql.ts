@@ -7,6 +7,7 @@ import type { AccountIdentity } from '../../adapters/aws/account.js';
 import type { DeployedResource, StackResources } from '../../adapters/aws/stack-resources.js';
 import type { DownstreamSettings, ResolvedConfig } from '../config/types.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
+import { displayPath } from '../paths.js';
 import { identifier, integrationName, isQualifiedName, userObjects } from './names.js';
 import { integrationSql, pipesSql } from './sql.js';
 
@@ -62,7 +63,7 @@ export async function snowflakeSql(
   o: SnowflakeSqlOptions,
   deps: SnowflakeSqlDeps,
 ): Promise<SnowflakeSqlResult> {
-  const shown = o.config.file;
+  const shown = displayPath(o.config.file);
   const snowflake = requireSnowflake(o.config.downstream, shown);
   const users = chosenUsers(snowflake, o.allUsers, shown);
   const stackName = o.config.stackName;
