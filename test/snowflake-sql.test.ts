@@ -153,6 +153,15 @@ describe('snowflake sql: the integration (step 1)', () => {
     expect(locations).to.deep.equal(input.users.map((u) => `${input.bucket}/ingest/${u}/`));
   });
 
+  it('allows the whole ingest prefix when every user is loaded (a later user needs no ALTER)', () => {
+    const sql = integrationSql({ ...input, users: null });
+    expect(statements(sql)[0]).to.include(
+      `STORAGE_ALLOWED_LOCATIONS = (\n    's3://${input.bucket}/ingest/'\n  )`,
+    );
+    expect(sql).to.include('a user added later needs no change');
+    expect(sql).not.to.include('ALTER STORAGE INTEGRATION');
+  });
+
   it('keeps a quote in the external id inside its literal', () => {
     const sql = integrationSql({ ...input, externalId: "x'); DROP DATABASE d; --" });
     expect(sql).to.include("STORAGE_AWS_EXTERNAL_ID = 'x''); DROP DATABASE d; --'");

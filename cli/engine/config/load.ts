@@ -377,16 +377,19 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       parameters: settings.deploy?.parameters ?? {},
     },
     iam: { permissionsBoundary: settings.iam?.permissionsBoundary ?? null },
-    downstream: {
-      events: settings.downstream?.events ?? false,
-      snowflake: settings.downstream?.snowflake
+    downstream:
+      settings.downstream?.events || settings.downstream?.snowflake
         ? {
-            iamUserArn: settings.downstream.snowflake.iamUserArn ?? null,
-            externalId: settings.downstream.snowflake.externalId ?? null,
-            users: settings.downstream.snowflake.users ?? null,
+            events: settings.downstream.events ?? false,
+            snowflake: settings.downstream.snowflake
+              ? {
+                  iamUserArn: settings.downstream.snowflake.iamUserArn ?? null,
+                  externalId: settings.downstream.snowflake.externalId ?? null,
+                  users: settings.downstream.snowflake.users ?? null,
+                }
+              : null,
           }
         : null,
-    },
     outbound:
       settings.outbound?.enabled === false
         ? null

@@ -126,7 +126,8 @@ export interface ResolvedConfig {
   outbound: OutboundSettings | null;
   /** permissionsBoundary: set on every IAM role the templates create; null for none. */
   iam: { permissionsBoundary: string | null };
-  downstream: DownstreamSettings;
+  /** null when neither events nor snowflake is on. */
+  downstream: DownstreamSettings | null;
   artifacts: { bucket: string | null; prefix: string };
   deploy: {
     roleArn: string | null;

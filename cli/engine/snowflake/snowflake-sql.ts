@@ -99,7 +99,8 @@ export async function snowflakeSql(
         roleArn,
         externalId,
         bucket,
-        users,
+        // every user (now and later): all of ingest/, as the role reads it
+        users: snowflake.users === null ? null : users,
         nextCommand: o.nextCommand,
       }),
     };
@@ -142,8 +143,8 @@ export async function snowflakeSql(
   };
 }
 
-function requireSnowflake(d: DownstreamSettings, shown: string): Snowflake {
-  if (d.snowflake) return d.snowflake;
+function requireSnowflake(d: DownstreamSettings | null, shown: string): Snowflake {
+  if (d?.snowflake) return d.snowflake;
   throw invalidInput('Snowflake loading is not configured', [
     {
       file: shown,

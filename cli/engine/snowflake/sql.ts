@@ -19,13 +19,15 @@ export interface IntegrationSql {
   roleArn: string;
   externalId: string;
   bucket: string;
-  users: readonly string[];
+  /** The chosen users, or null for every user (the whole ingest prefix). */
+  users: readonly string[] | null;
   /** The command that prints the next step (with its --env/--config). */
   nextCommand: string;
 }
 
 export function integrationSql(d: IntegrationSql): string {
-  const locations = d.users.map((u) => `    ${literal(ingestUrl(d.bucket, u))}`).join(',\n');
+  const urls = d.users?.map((u) => ingestUrl(d.bucket, u)) ?? [`s3://${d.bucket}/${INGEST_PREFIX}`];
+  const locations = urls.map((u) => `    ${literal(u)}`).join(',\n');
   return `-- sftpgw ${d.stackName}: the Snowflake storage integration (step 1 of 4)
 --
 -- Order, and why: Snowflake needs the role ARN to create the integration, and
@@ -40,8 +42,14 @@ export function integrationSql(d: IntegrationSql): string {
 --
 -- Never CREATE OR REPLACE this integration: replacing it makes Snowflake
 -- generate a new external id and IAM user, and the deployed role stops
--- trusting it. To change the users later, run ALTER STORAGE INTEGRATION
--- ${d.integration} SET STORAGE_ALLOWED_LOCATIONS = (...) with the new list.
+-- trusting it.${
+    d.users
+      ? ` To change the users later, run ALTER STORAGE INTEGRATION
+-- ${d.integration} SET STORAGE_ALLOWED_LOCATIONS = (...) with the new list.`
+      : `
+-- Every user's completed uploads (downstream.snowflake.users unset): the
+-- whole ingest/ prefix, so a user added later needs no change here.`
+  }
 CREATE STORAGE INTEGRATION ${d.integration}
   TYPE = EXTERNAL_STAGE
   STORAGE_PROVIDER = 'S3'
