@@ -117,6 +117,11 @@ export function repeatable(flags: string, description: string): OptionDef {
   return { flags, description, repeatable: true, default: [] };
 }
 
+/** --stack-name: `description` says what the command does with the stack. */
+export function stackName(description: string): OptionDef {
+  return { flags: '-s, --stack-name <name>', description };
+}
+
 /** What package, deploy and diff take beyond --config: AWS, the template or the sources, the wait. */
 export const stack: readonly OptionDef[] = [
   ...aws,
@@ -124,7 +129,7 @@ export const stack: readonly OptionDef[] = [
     'use this built or hand-written template (JSON or YAML) instead of building from the sources',
   ),
   usersWhenBuilding,
-  { flags: '-s, --stack-name <name>', description: 'stack to deploy to (overrides stackName)' },
+  stackName('stack to deploy to (overrides stackName)'),
   repeatable(
     '-p, --parameter <name=value>',
     'template parameter; repeatable (over deploy.parameters)',

@@ -17,6 +17,7 @@ import {
   region,
   repeatable,
   stack,
+  stackName,
   template,
   users,
   usersWhenBuilding,
@@ -455,6 +456,57 @@ Examples:
   ],
 };
 
+const snowflakeGroup = {
+  name: 'snowflake',
+  description: 'Snowflake loading of completed uploads (docs/snowflake.md)',
+  help: `
+The SQL a Snowflake admin runs, in the order that works: the storage
+integration (--integration, before deploy), then the stages and pipes (after
+deploy, with the deployed topic).
+
+Examples:
+  $ sftpgw snowflake sql --env production --integration
+  $ sftpgw snowflake sql --env production --table RAW.SFTP.UPLOADS --file-format RAW.SFTP.CSV`,
+  commands: [
+    command({
+      name: 'sql',
+      description:
+        'print the Snowflake SQL: the storage integration (--integration), or the stages and pipes of the deployed gateway',
+      options: [
+        ...common,
+        region,
+        stackName('the deployed gateway stack (overrides stackName)'),
+        userFiles,
+        {
+          flags: '--integration',
+          description:
+            'print the storage integration (step 1, before deploy; the role ARN is computed)',
+        },
+        {
+          flags: '--table <name>',
+          description: 'table the pipes load into (default: a <target_table> placeholder)',
+        },
+        {
+          flags: '--file-format <name>',
+          description: 'named file format of the pipes (default: a placeholder)',
+        },
+        output('the SQL as text, or json (the SQL with the role, topic, bucket and users)'),
+      ],
+      help: `
+Steps: 1. sftpgw snowflake sql --integration, run it in Snowflake;
+2. DESC INTEGRATION, STORAGE_AWS_IAM_USER_ARN into sftpgw.yaml as
+downstream.snowflake.iamUserArn; 3. sftpgw deploy; 4. sftpgw snowflake sql,
+run it in Snowflake. The SQL goes to stdout; nothing is changed anywhere.
+
+Examples:
+  $ sftpgw snowflake sql --integration > integration.sql
+  $ sftpgw snowflake sql --env production --table RAW.SFTP.UPLOADS
+  $ sftpgw snowflake sql --output json | jq -r .topicArn`,
+      load: async () => (await import('./commands/snowflake.js')).run,
+    }),
+  ],
+};
+
 const init = command({
   name: 'init',
   description:
@@ -515,6 +567,7 @@ Examples:
     info,
     usersGroup,
     destinationsGroup,
+    snowflakeGroup,
     init,
   ],
 };

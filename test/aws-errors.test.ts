@@ -181,7 +181,7 @@ describe('AWS SDK errors, explained in one place', function () {
     expect(e.hint).to.match(/check the network and proxy/);
   });
 
-  it('every AWS-facing command explains it the same way (deploy, diff, package, destinations, info)', async function () {
+  it('every AWS-facing command explains it the same way (deploy, diff, package, destinations, info, snowflake)', async function () {
     const port = await freePort();
     const dir = tempDir();
     writeFileSync(
@@ -217,8 +217,23 @@ describe('AWS SDK errors, explained in one place', function () {
       [['destinations', 'list'], 'secretsmanager:ListSecrets'],
       [['info', '--users', 'users'], 'cloudformation:DescribeStacks'],
     ];
-    for (const [args, action] of cases) {
-      const r = runCli(args, { cwd: dir, env });
+    // snowflake sql reads the stack's resources; --integration with a named bucket asks STS only
+    const snowflakeDir = tempDir();
+    writeFileSync(
+      path.join(snowflakeDir, 'sftpgw.yaml'),
+      'stackName: unreachable\nregion: us-east-1\nbuckets:\n  gateway: unreachable-data\n' +
+        'downstream:\n  snowflake:\n    iamUserArn: arn:aws:iam::123456789012:user/sf\n' +
+        '    externalId: MYACCOUNT_SFCRole=2_x\n',
+    );
+    mkdirSync(path.join(snowflakeDir, 'users'));
+    writeFileSync(path.join(snowflakeDir, 'users', 'acme.libsonnet'), '{}\n');
+    const runs: Array<[string[], string, string]> = [
+      ...cases.map(([args, action]): [string[], string, string] => [args, action, dir]),
+      [['snowflake', 'sql'], 'cloudformation:DescribeStackResources', snowflakeDir],
+      [['snowflake', 'sql', '--integration'], 'sts:GetCallerIdentity', snowflakeDir],
+    ];
+    for (const [args, action, cwd] of runs) {
+      const r = runCli(args, { cwd, env });
       expect(r.status, `${args[0]}: ${r.stderr}`).to.equal(1);
       expect(r.stderr, r.stderr).to.include(
         `error: cannot reach AWS at http://127.0.0.1:${port} (${action}): connect ECONNREFUSED`,

@@ -1,4 +1,5 @@
-// AWS SDK clients for the commands that talk to AWS (package, deploy, diff).
+// AWS SDK clients for the commands that talk to AWS (package, deploy, diff,
+// snowflake sql).
 // Region and credentials come from the SDK's standard chain (AWS_PROFILE,
 // AWS_REGION, …) or --region/config; endpoints from the standard variables
 // (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>), so every command runs
@@ -11,6 +12,7 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { STSClient } from '@aws-sdk/client-sts';
 import type { Reporter } from '../../engine/reporter.js';
 import { s3PathStyle } from '../../../shared/aws-endpoints.js';
 import { iamAction } from './errors.js';
@@ -95,4 +97,8 @@ export async function transferClient(s: AwsSettings) {
 export async function serviceQuotasClient(s: AwsSettings) {
   const { ServiceQuotasClient } = await import('@aws-sdk/client-service-quotas');
   return withErrorContext(new ServiceQuotasClient(clientConfig(s, 'Service Quotas')));
+}
+
+export function stsClient(s: AwsSettings): STSClient {
+  return withErrorContext(new STSClient(clientConfig(s, 'STS')));
 }

@@ -107,7 +107,8 @@ export interface CloudFormationApi {
   stackResources(stackName: string): Promise<StackResource[]>;
 }
 
-function isMissingStack(err: unknown): boolean {
+/** CloudFormation's answer for a stack that does not exist. */
+export function isMissingStack(err: unknown): boolean {
   return (
     /does not exist/i.test((err as Error).message ?? '') &&
     (err as { name?: string }).name === 'ValidationError'

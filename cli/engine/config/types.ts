@@ -80,7 +80,8 @@ export interface DownstreamSettings {
   /** The bucket's object events go to EventBridge. */
   events: boolean;
   snowflake: {
-    iamUserArn: string;
+    /** null until the storage integration exists (the first step; a build refuses it). */
+    iamUserArn: string | null;
     externalId: string;
     /** The users Snowflake loads; null: every user. */
     users: string[] | null;

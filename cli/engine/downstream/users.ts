@@ -1,6 +1,7 @@
-// The checks downstream needs from the users (docs/downstream.md): Snowflake's
-// users must exist, and no home may lie in the ingest prefix, where only the
-// completed-upload copies belong.
+// The checks a build of downstream needs (docs/downstream.md): Snowflake's
+// IAM user is known (the integration came first), Snowflake's users exist,
+// and no home lies in the ingest prefix, where only the completed-upload
+// copies belong.
 import type { ResolvedConfig } from '../config/types.js';
 import type { Problem } from '../errors.js';
 import { closest } from '../suggest.js';
@@ -23,6 +24,14 @@ export function checkDownstreamUsers(
 ): void {
   const d = config.downstream;
   if (!d) return;
+  if (d.snowflake && d.snowflake.iamUserArn === null)
+    problems.push({
+      file: configShown,
+      field: 'downstream.snowflake.iamUserArn',
+      message:
+        'is not set yet: the Snowflake role trusts that IAM user, which exists once the storage integration does',
+      hint: 'create the integration first: run sftpgw snowflake sql --integration and its SQL in Snowflake, then copy STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION here (docs/snowflake.md)',
+    });
   const top = INGEST_PREFIX.slice(0, -1);
   for (const u of users) {
     const home = u.homeDirectory.replace(/^\/+|\/+$/g, '');

@@ -71,7 +71,7 @@ function configuredValues(c: ResolvedConfig): string[] {
     ...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []),
     ...(c.outbound?.alarms.topicArns ?? []),
     // Snowflake's IAM user lives in Snowflake's account, not this one.
-    ...(c.downstream?.snowflake ? [c.downstream.snowflake.iamUserArn] : []),
+    ...(c.downstream?.snowflake?.iamUserArn ? [c.downstream.snowflake.iamUserArn] : []),
     ...c.server.allowedSourceCidrs.filter((n) => n === ANYWHERE_IPV4),
   ];
 }

@@ -1,0 +1,225 @@
+// `sftpgw snowflake sql`: what the Snowflake admin runs, in the order that
+// works. Before deploy (--integration) the role ARN is computed from the
+// account id and the role's fixed name; after deploy the topic, bucket and
+// role come from the deployed stack's physical ids. AWS is reached only
+// through the two small interfaces passed in.
+import type { AccountIdentity } from '../../adapters/aws/account.js';
+import type { DeployedResource, StackResources } from '../../adapters/aws/stack-resources.js';
+import { SNOWFLAKE_ROLE_SUFFIX } from '../config/downstream.js';
+import type { DownstreamSettings, ResolvedConfig } from '../config/types.js';
+import { invalidInput, SftpgwError, usageError } from '../errors.js';
+import { displayPath } from '../paths.js';
+import { identifier, integrationName, isQualifiedName, userObjects } from './names.js';
+import { integrationSql, pipesSql } from './sql.js';
+
+/** The contract's logical ids in the root template (docs/snowflake.md). */
+export const LOGICAL_IDS = {
+  bucket: 'GatewayBucket',
+  topic: 'IngestTopic',
+  role: 'SnowflakeRole',
+} as const;
+
+/** The Snowflake role's name, fixed so its ARN is known before deploy. */
+export function snowflakeRoleName(stackName: string): string {
+  return `${stackName}${SNOWFLAKE_ROLE_SUFFIX}`;
+}
+
+/** The AWS partition of a region (arn:<partition>:…). */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+export interface SnowflakeSqlOptions {
+  config: Pick<ResolvedConfig, 'file' | 'stackName' | 'buckets' | 'downstream'>;
+  /** Every user of the gateway (the user files' names). */
+  allUsers: readonly string[];
+  region: string;
+  integration: boolean;
+  table?: string;
+  fileFormat?: string;
+  /** The command that prints step 4, as the admin would type it. */
+  nextCommand: string;
+}
+
+export interface SnowflakeSqlDeps {
+  account: AccountIdentity;
+  stack: StackResources;
+}
+
+export interface SnowflakeSqlResult {
+  step: 'integration' | 'pipes';
+  sql: string;
+  integration: string;
+  roleArn: string;
+  bucket: string;
+  users: string[];
+  topicArn?: string;
+}
+
+type Snowflake = NonNullable<DownstreamSettings['snowflake']>;
+
+export async function snowflakeSql(
+  o: SnowflakeSqlOptions,
+  deps: SnowflakeSqlDeps,
+): Promise<SnowflakeSqlResult> {
+  const shown = displayPath(o.config.file);
+  const snowflake = requireSnowflake(o.config.downstream, shown);
+  const users = chosenUsers(snowflake, o.allUsers, shown);
+  const stackName = o.config.stackName;
+  const integration = identifier(integrationName(stackName));
+  checkName('--table', o.table);
+  checkName('--file-format', o.fileFormat);
+
+  if (o.integration) {
+    const externalId = snowflake.externalId;
+    if (!externalId)
+      throw invalidInput('downstream.snowflake.externalId is not set', [
+        {
+          file: shown,
+          field: 'downstream.snowflake.externalId',
+          message: 'the storage integration needs the external id the role will require',
+          hint: 'set it to a value of your choice (e.g. MYACCOUNT_SFCRole=2_<random>); it becomes STORAGE_AWS_EXTERNAL_ID',
+        },
+      ]);
+    // The bucket named in the config needs no AWS call; else the stack must exist.
+    const bucket =
+      o.config.buckets.gateway ?? bucketOf(await deps.stack.resources(stackName), stackName);
+    const accountId = await deps.account.accountId();
+    const roleArn = `arn:${partitionOf(o.region)}:iam::${accountId}:role/${snowflakeRoleName(stackName)}`;
+    return {
+      step: 'integration',
+      integration,
+      roleArn,
+      bucket,
+      users,
+      sql: integrationSql({
+        stackName,
+        integration,
+        roleArn,
+        externalId,
+        bucket,
+        // every user (now and later): all of ingest/, as the role reads it
+        users: snowflake.users === null ? null : users,
+        nextCommand: o.nextCommand,
+      }),
+    };
+  }
+
+  if (!snowflake.iamUserArn)
+    throw invalidInput('downstream.snowflake.iamUserArn is not set', [
+      {
+        file: shown,
+        field: 'downstream.snowflake.iamUserArn',
+        message: "the deployed role cannot trust Snowflake's IAM user yet, so no pipe would load",
+        hint: `run sftpgw snowflake sql --integration and the SQL it prints, then DESC INTEGRATION ${integration}; put its STORAGE_AWS_IAM_USER_ARN here, deploy, and run this again`,
+      },
+    ]);
+  const resources = await deps.stack.resources(stackName);
+  if (!resources) throw missingStack(stackName);
+  const topic = deployed(resources, LOGICAL_IDS.topic, 'AWS::SNS::Topic', stackName);
+  const role = deployed(resources, LOGICAL_IDS.role, 'AWS::IAM::Role', stackName);
+  const bucket = bucketOf(resources, stackName);
+  // An SNS topic's physical id is its ARN: arn:<partition>:sns:<region>:<account>:<name>.
+  const [, partition, , , accountId] = topic.physicalId.split(':');
+  const roleArn = `arn:${partition}:iam::${accountId}:role/${role.physicalId}`;
+  return {
+    step: 'pipes',
+    integration,
+    roleArn,
+    bucket,
+    users,
+    topicArn: topic.physicalId,
+    sql: pipesSql({
+      stackName,
+      integration,
+      bucket,
+      topicArn: topic.physicalId,
+      roleArn,
+      objects: userObjects(stackName, users),
+      table: o.table,
+      fileFormat: o.fileFormat,
+    }),
+  };
+}
+
+function requireSnowflake(d: DownstreamSettings | null, shown: string): Snowflake {
+  if (d?.snowflake) return d.snowflake;
+  throw invalidInput('Snowflake loading is not configured', [
+    {
+      file: shown,
+      field: 'downstream.snowflake',
+      message: 'is not set (for this environment)',
+      hint: 'add downstream.snowflake with externalId (and users) to sftpgw.yaml: docs/snowflake.md',
+    },
+  ]);
+}
+
+/** downstream.snowflake.users, or every user; each must have a user file. */
+function chosenUsers(s: Snowflake, all: readonly string[], shown: string): string[] {
+  if (s.users === null) {
+    if (all.length === 0)
+      throw usageError(
+        'the gateway has no users, so Snowflake has nothing to load',
+        'add users first (sftpgw users add)',
+      );
+    return [...all];
+  }
+  const known = new Set(all);
+  const unknown = s.users.filter((u) => !known.has(u));
+  if (unknown.length > 0)
+    throw invalidInput(
+      `downstream.snowflake.users names ${unknown.length === 1 ? 'a user' : 'users'} without a user file`,
+      unknown.map((u) => ({
+        file: shown,
+        field: 'downstream.snowflake.users',
+        message: `${u} is not a user of this gateway`,
+        hint: `add users/${u}.libsonnet (sftpgw users add ${u}) or remove it from the list`,
+      })),
+    );
+  return [...s.users];
+}
+
+function checkName(flag: string, value: string | undefined): void {
+  if (value !== undefined && !isQualifiedName(value))
+    throw usageError(
+      `${flag} ${JSON.stringify(value)} is not a Snowflake object name`,
+      'give NAME, SCHEMA.NAME or DB.SCHEMA.NAME; quote a part with "" when it holds other characters',
+    );
+}
+
+function missingStack(stackName: string): SftpgwError {
+  return new SftpgwError('failed', `stack ${stackName} does not exist`, {
+    hint: 'deploy the gateway with downstream.snowflake set (sftpgw deploy), then run this again; check --stack-name, --env and --region',
+  });
+}
+
+function deployed(
+  resources: Record<string, DeployedResource>,
+  logicalId: string,
+  type: string,
+  stackName: string,
+): DeployedResource {
+  const r = resources[logicalId];
+  if (r && r.type === type) return r;
+  throw new SftpgwError('failed', `stack ${stackName} has no ${logicalId} (${type})`, {
+    hint: 'deploy the gateway with downstream.snowflake set in sftpgw.yaml (sftpgw deploy), then run this again',
+  });
+}
+
+/** The gateway bucket's name: the deployed bucket's physical id. */
+function bucketOf(
+  resources: Record<string, DeployedResource> | undefined,
+  stackName: string,
+): string {
+  if (!resources)
+    throw new SftpgwError(
+      'failed',
+      `the gateway bucket's name is not known yet: stack ${stackName} does not exist and sftpgw.yaml names no bucket`,
+      {
+        hint: 'set buckets.gateway in sftpgw.yaml (then the integration can come first), or deploy the gateway first (sftpgw deploy, downstream.snowflake left out until the integration exists) and run this again',
+      },
+    );
+  return deployed(resources, LOGICAL_IDS.bucket, 'AWS::S3::Bucket', stackName).physicalId;
+}

@@ -1,0 +1,354 @@
+// sftpgw snowflake sql as a process against a real moto server on 127.0.0.1:
+// a hand-written template with the contract's logical ids (GatewayBucket,
+// IngestTopic, SnowflakeRole with its fixed name, and the topic policy moto
+// skips) is deployed by `sftpgw deploy --template`, through a change set, so
+// moto returns no stack outputs: the command must read the physical ids.
+// STS GetCallerIdentity is moto's too (account 123456789012).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CloudFormationClient,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { expect } from 'chai';
+import { keyPair } from './helpers/keys.js';
+import { cleanTempDirs, runCliAsync, tempDir, type RunResult } from './helpers/project.js';
+import { startMoto, type Moto } from './helpers/servers.js';
+
+const EXTERNAL_ID = 'MYACCOUNT_SFCRole=2_AbCdEfGhIjKlMnOp=';
+const IAM_USER = 'arn:aws:iam::123456789012:user/abc1-b-self1234';
+const USERS = ['acme', 'ops@partner-1.eu'];
+
+/** The parts of the gateway the SQL needs, with the contract's logical ids. */
+function template(bucketName: string, withTopic = true): Record<string, unknown> {
+  return {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: {
+      GatewayKey: {
+        Type: 'AWS::KMS::Key',
+        Properties: {
+          KeyPolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: {
+                  AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' },
+                },
+                Action: 'kms:*',
+                Resource: '*',
+              },
+            ],
+          },
+        },
+      },
+      GatewayBucket: { Type: 'AWS::S3::Bucket', Properties: { BucketName: bucketName } },
+      ...(withTopic
+        ? {
+            IngestTopic: {
+              Type: 'AWS::SNS::Topic',
+              Properties: { KmsMasterKeyId: { Ref: 'GatewayKey' } },
+            },
+            // moto skips it (a warning): DescribeStackResources must still answer
+            IngestTopicPolicy: {
+              Type: 'AWS::SNS::TopicPolicy',
+              Properties: {
+                Topics: [{ Ref: 'IngestTopic' }],
+                PolicyDocument: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Principal: { AWS: IAM_USER },
+                      Action: 'sns:Subscribe',
+                      Resource: { Ref: 'IngestTopic' },
+                    },
+                  ],
+                },
+              },
+            },
+          }
+        : {}),
+      SnowflakeRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: { 'Fn::Sub': '${AWS::StackName}-snowflake' },
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: IAM_USER },
+                Action: 'sts:AssumeRole',
+                Condition: { StringEquals: { 'sts:ExternalId': EXTERNAL_ID } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    Outputs: {
+      IngestTopicArn: { Value: withTopic ? { Ref: 'IngestTopic' } : 'none' },
+    },
+  };
+}
+
+describe('sftpgw snowflake sql against moto', function () {
+  this.timeout(120_000);
+  let moto: Moto;
+  let cfn: CloudFormationClient;
+  let env: Record<string, string>;
+
+  before(async function () {
+    moto = await startMoto();
+    env = { ...moto.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    cfn = new CloudFormationClient({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+  });
+
+  after(async function () {
+    await moto?.stop();
+    cleanTempDirs();
+  });
+
+  /** A gateway repository: sftpgw.yaml, user files, and the template to deploy. */
+  function project(stackName: string, yaml: string, tpl?: Record<string, unknown>): string {
+    const dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'sftpgw.yaml'),
+      `stackName: ${stackName}\ndeploy:\n  capabilities: [CAPABILITY_NAMED_IAM]\n${yaml}`,
+    );
+    mkdirSync(path.join(dir, 'users'));
+    for (const u of USERS)
+      writeFileSync(
+        path.join(dir, 'users', `${u}.libsonnet`),
+        "{ sshPublicKeys: ['ssh-ed25519 AAAA'] }\n",
+      );
+    if (tpl) writeFileSync(path.join(dir, 'template.json'), JSON.stringify(tpl, null, 2));
+    return dir;
+  }
+
+  const snowflake = (more = '') =>
+    `downstream:\n  snowflake:\n    externalId: ${EXTERNAL_ID}\n${more}`;
+
+  const cli = (dir: string, args: string[]): Promise<RunResult> =>
+    runCliAsync(args, { cwd: dir, env });
+
+  async function deploy(dir: string): Promise<void> {
+    const r = await cli(dir, ['deploy', '--template', 'template.json', '--yes']);
+    expect(r.status, r.stderr).to.equal(0);
+  }
+
+  async function physicalIds(stackName: string): Promise<Record<string, string>> {
+    const out = await cfn.send(new DescribeStackResourcesCommand({ StackName: stackName }));
+    return Object.fromEntries(
+      (out.StackResources ?? []).map((r) => [r.LogicalResourceId, r.PhysicalResourceId]),
+    );
+  }
+
+  it('prints the stages and pipes of the deployed stack, naming its topic and role', async () => {
+    const stack = 'sf-deployed';
+    const dir = project(
+      stack,
+      snowflake(`    iamUserArn: ${IAM_USER}\n`),
+      template('sf-deployed-gateway'),
+    );
+    await deploy(dir);
+    // the premise: a change-set stack has no outputs in moto
+    const described = await cfn.send(new DescribeStacksCommand({ StackName: stack }));
+    expect(described.Stacks?.[0]?.Outputs ?? []).to.deep.equal([]);
+    const ids = await physicalIds(stack);
+    expect(ids.IngestTopic).to.match(/^arn:aws:sns:us-east-1:123456789012:/);
+
+    const r = await cli(dir, ['snowflake', 'sql']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(`AWS_SNS_TOPIC = '${ids.IngestTopic}'`);
+    expect(r.stdout).to.include(`arn:aws:iam::123456789012:role/${stack}-snowflake`);
+    expect(ids.SnowflakeRole).to.equal(`${stack}-snowflake`);
+    expect(r.stdout).to.include(
+      "CREATE STAGE IF NOT EXISTS SFTPGW_SF_DEPLOYED_ACME_STAGE\n  URL = 's3://sf-deployed-gateway/ingest/acme/'",
+    );
+    expect(r.stdout).to.include(
+      'CREATE PIPE IF NOT EXISTS "SFTPGW_SF_DEPLOYED_OPS@PARTNER-1.EU_PIPE"',
+    );
+    expect(r.stdout.match(/AUTO_INGEST = TRUE/g)).to.have.length(USERS.length);
+    expect(r.stdout).to.include('<target_table>');
+
+    const json = await cli(dir, ['snowflake', 'sql', '--output', 'json', '--table', 'RAW.T']);
+    expect(json.status, json.stderr).to.equal(0);
+    const doc = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(doc).to.include({
+      stackName: stack,
+      step: 'pipes',
+      topicArn: ids.IngestTopic,
+      roleArn: `arn:aws:iam::123456789012:role/${stack}-snowflake`,
+      bucket: 'sf-deployed-gateway',
+    });
+    expect(doc.users).to.deep.equal(USERS);
+    expect(doc.sql).to.include('COPY INTO RAW.T');
+
+    // step 1 again after deploy: the bucket comes from the stack (the config names none);
+    // every user (users unset): the whole ingest prefix, as the role reads it
+    const integ = await cli(dir, ['snowflake', 'sql', '--integration']);
+    expect(integ.status, integ.stderr).to.equal(0);
+    expect(integ.stdout).to.include(
+      "STORAGE_ALLOWED_LOCATIONS = (\n    's3://sf-deployed-gateway/ingest/'\n  )",
+    );
+  });
+
+  it('prints the integration before deploy, with the role ARN computed from STS', async () => {
+    const dir = project(
+      'sf-before',
+      `buckets:\n  gateway: sf-before-gateway\n${snowflake('    users: [acme]\n')}`,
+    );
+    const r = await cli(dir, ['snowflake', 'sql', '--integration']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include('CREATE STORAGE INTEGRATION SFTPGW_SF_BEFORE\n');
+    expect(r.stdout).to.include(
+      "STORAGE_AWS_ROLE_ARN = 'arn:aws:iam::123456789012:role/sf-before-snowflake'",
+    );
+    expect(r.stdout).to.include(`STORAGE_AWS_EXTERNAL_ID = '${EXTERNAL_ID}'`);
+    expect(r.stdout).to.include(
+      "STORAGE_ALLOWED_LOCATIONS = (\n    's3://sf-before-gateway/ingest/acme/'\n  )",
+    );
+    expect(r.stdout).not.to.match(/^CREATE OR REPLACE/m);
+    // --stack-name changes the role's name and the integration's
+    const other = await cli(dir, ['snowflake', 'sql', '--integration', '--stack-name', 'gw-2']);
+    expect(other.stdout).to.include('role/gw-2-snowflake');
+    expect(other.stdout).to.include('CREATE STORAGE INTEGRATION SFTPGW_GW_2\n');
+  });
+
+  it('the order works from sftpgw.yaml: with the external id alone the integration prints, and a build refuses until iamUserArn is set', async () => {
+    const base = `buckets:\n  gateway: sf-order-gateway\n`;
+    const dir = project('sf-order', base + snowflake());
+    // real keys: this test builds the gateway
+    for (const u of USERS)
+      writeFileSync(
+        path.join(dir, 'users', `${u}.libsonnet`),
+        `{ sshPublicKeys: ['${keyPair('ed25519', `transfer@${u}`).publicKey}'] }\n`,
+      );
+    const first = await cli(dir, ['snowflake', 'sql', '--integration']);
+    expect(first.status, first.stderr).to.equal(0);
+    expect(first.stdout).to.include('CREATE STORAGE INTEGRATION SFTPGW_SF_ORDER\n');
+    const early = await cli(dir, ['build', '--no-lint']);
+    expect(early.status).to.equal(1);
+    expect(early.stderr).to.match(/downstream\.snowflake\.iamUserArn/);
+    expect(early.stderr).to.match(/sftpgw snowflake sql --integration/);
+    expect(existsSync(path.join(dir, 'dist', 'gateway'))).to.equal(false);
+    // DESC INTEGRATION gave the IAM user: now the gateway builds
+    writeFileSync(
+      path.join(dir, 'sftpgw.yaml'),
+      `stackName: sf-order\n${base}${snowflake(`    iamUserArn: ${IAM_USER}\n`)}`,
+    );
+    const built = await cli(dir, ['build', '--no-lint']);
+    expect(built.status, built.stderr).to.equal(0);
+  });
+
+  describe('refusals (exit code, a message naming what to do, nothing on stdout)', () => {
+    async function refused(dir: string, args: string[], code: number, ...says: RegExp[]) {
+      const r = await cli(dir, ['snowflake', 'sql', ...args]);
+      expect(r.status, r.stderr).to.equal(code);
+      expect(r.stdout).to.equal('');
+      for (const s of says) expect(r.stderr).to.match(s);
+      return r;
+    }
+
+    it('the bucket is not known: no stack, no buckets.gateway', async () => {
+      await refused(
+        project('sf-nobucket', snowflake()),
+        ['--integration'],
+        1,
+        /bucket's name is not known yet: stack sf-nobucket does not exist/,
+        /set buckets.gateway/,
+      );
+    });
+
+    it('downstream.snowflake is not configured', async () => {
+      await refused(
+        project('sf-off', 'downstream:\n  events: true\n'),
+        [],
+        1,
+        /downstream\.snowflake/,
+        /docs\/snowflake\.md/,
+      );
+    });
+
+    it('externalId is missing for the integration', async () => {
+      await refused(
+        project(
+          'sf-noid',
+          'buckets:\n  gateway: b-noid\ndownstream:\n  snowflake:\n    users: [acme]\n',
+        ),
+        ['--integration'],
+        1,
+        // the config schema refuses it as the config loads
+        /sftpgw\.yaml:\d+:\d+: downstream\.snowflake: missing required key externalId/,
+      );
+    });
+
+    it('iamUserArn is missing after deploy', async () => {
+      await refused(
+        project('sf-noarn', snowflake()),
+        [],
+        1,
+        /downstream\.snowflake\.iamUserArn/,
+        /sftpgw snowflake sql --integration/,
+        /DESC INTEGRATION SFTPGW_SF_NOARN/,
+      );
+    });
+
+    it('the stack does not exist', async () => {
+      await refused(
+        project('sf-missing', snowflake(`    iamUserArn: ${IAM_USER}\n`)),
+        [],
+        1,
+        /stack sf-missing does not exist/,
+        /sftpgw deploy/,
+      );
+    });
+
+    it('the deployed stack has no IngestTopic', async () => {
+      const dir = project(
+        'sf-notopic',
+        snowflake(`    iamUserArn: ${IAM_USER}\n`),
+        template('sf-notopic-gateway', false),
+      );
+      await deploy(dir);
+      await refused(
+        dir,
+        [],
+        1,
+        /sf-notopic has no IngestTopic \(AWS::SNS::Topic\)/,
+        /downstream\.snowflake set/,
+      );
+    });
+
+    it('users names a user without a user file', async () => {
+      await refused(
+        project(
+          'sf-nouser',
+          `buckets:\n  gateway: b-nouser\n${snowflake('    users: [acme, nobody]\n')}`,
+        ),
+        ['--integration'],
+        1,
+        /downstream\.snowflake\.users: nobody is not a user of this gateway/,
+      );
+    });
+
+    it('--table or --file-format that is not a name', async () => {
+      const dir = project('sf-flags', `buckets:\n  gateway: b-flags\n${snowflake()}`);
+      await refused(
+        dir,
+        ['--table', 't; DROP TABLE x'],
+        2,
+        /--table "t; DROP TABLE x" is not a Snowflake object name/,
+      );
+      await refused(dir, ['--file-format', 'a b'], 2, /--file-format "a b"/);
+    });
+  });
+});
