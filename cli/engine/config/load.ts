@@ -336,7 +336,8 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     problems.push({
       file: place.file,
       field: 'alarms.topicArns',
-      line: place.lineOf(['alarms', 'topicArns']) ?? place.lineOf(['outbound', 'alarms', 'topicArns']),
+      line:
+        place.lineOf(['alarms', 'topicArns']) ?? place.lineOf(['outbound', 'alarms', 'topicArns']),
       message: `alarms.topicArns and outbound.alarms.topicArns together name ${alarms.topicArns.length} topics (at most 4: an alarm has 5 actions, one is the stack's topic)`,
       hint: 'keep at most 4 existing topics, in alarms.topicArns',
     });

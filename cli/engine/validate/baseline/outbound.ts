@@ -173,7 +173,10 @@ export const lambdaFailureDestination: BaselineRule = {
         .ofType('AWS::Lambda::Permission')
         .map(([, p]) => props(p))
         .filter((p) => typeof p.Principal === 'string' && p.Principal.endsWith('.amazonaws.com'))
-        .map((p) => target(p.FunctionName) ?? (typeof p.FunctionName === 'string' ? p.FunctionName : '')),
+        .map(
+          (p) =>
+            target(p.FunctionName) ?? (typeof p.FunctionName === 'string' ? p.FunctionName : ''),
+        ),
     );
     return eachFunction(ctx, (id, r) => {
       if (!invokedByService.has(id)) return [];
