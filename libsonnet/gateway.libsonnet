@@ -20,6 +20,7 @@ local endpoint = import 'endpoint.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
 local downstream = import 'downstream.libsonnet';
+local alarms = import 'alarms.libsonnet';
 local user = import 'user.libsonnet';
 local tagging = import 'tags.libsonnet';
 
@@ -35,9 +36,12 @@ local tagging = import 'tags.libsonnet';
     local hostedZoneId = if cfg.dns == null then null else cfg.dns.hostedZoneId,
 
     key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags,
-                  logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup]))
+                  logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup])
+                            + (if gw.downstream == null then [] else [gw.downstream.ingest.logGroup]))
           + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements))
-          + (if gw.downstream == null then {} else key.withStatements(gw.downstream.keyStatements)),
+          + (if gw.alarmTopic == null then {} else key.withStatements(gw.alarmTopic.keyStatements))
+          + (if gw.downstream == null then {} else key.withStatements(gw.downstream.keyStatements))
+          + (if gw.workflowLogging == null then {} else key.withStatements([key.transferWorkflowLogs])),
     accessLogs:: bucket.accessLogs('AccessLogBucket',
                                    sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn]),
                                    name=cfg.buckets.accessLogs,
@@ -59,12 +63,19 @@ local tagging = import 'tags.libsonnet';
     record:: if hostname == null then null
              else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=cfg.dns.ttl),
 
+    // The alarm topic every alarm of the stack publishes to (outbound's and
+    // the ingest alarms), with the recipients of `alarms` in sftpgw.yaml;
+    // null when neither outbound nor downstream is on (no alarms then).
+    alarmTopic:: if cfg.outbound == null && std.get(cfg, 'downstream', null) == null then null
+                 else alarms.topic('AlarmTopic', key=gw.key, recipients=cfg.alarms, tags=tags),
+
     // Outbound push (null when outbound.enabled is false in sftpgw.yaml).
     outbound:: if cfg.outbound == null then null
                else outbound.new(cfg.outbound, stackName=cfg.stackName, key=gw.key, accessLogs=gw.accessLogs,
                                  codeKey=cfg.outbound.codeKey, stagingName=cfg.buckets.staging,
                                  noncurrentDays=cfg.buckets.noncurrentVersionDays,
-                                 logRetentionDays=cfg.logs.retentionDays, tags=tags),
+                                 logRetentionDays=cfg.logs.retentionDays, tags=tags,
+                                 alarmTopic=gw.alarmTopic),
 
     // Completed uploads copied to ingest/, events, Snowflake (null when
     // downstream is off in sftpgw.yaml; docs/downstream.md). It patches the
@@ -72,9 +83,17 @@ local tagging = import 'tags.libsonnet';
     // components, so a patch of gw.bucket or gw.server keeps them.
     downstream:: if std.get(cfg, 'downstream', null) == null then null
                  else downstream.new(cfg.downstream, bucket=gw.bucket, key=gw.key, server=gw.server,
-                                     bucketName=cfg.buckets.gateway, tags=tags),
+                                     alarmTopic=gw.alarmTopic, bucketName=cfg.buckets.gateway,
+                                     logRetentionDays=cfg.logs.retentionDays, tags=tags),
     local withDownstream(component, patch) =
       if gw.downstream == null then component else component + gw.downstream[patch],
+
+    // Workflow execution logs (server.libsonnet): whenever the server has a
+    // workflow, i.e. downstream is on. Its serverPatch sets the LoggingRole.
+    workflowLogging:: if gw.downstream == null then null
+                      else server.workflowLogging(gw.server, key=gw.key, retentionDays=cfg.logs.retentionDays, tags=tags),
+    local withWorkflowLogging(component) =
+      if gw.workflowLogging == null then component else component + gw.workflowLogging.serverPatch,
 
     outputs:: {
       resources: {},
@@ -106,7 +125,9 @@ local tagging = import 'tags.libsonnet';
 
     // Every component of the root stack, in order. Extend with `components+::`.
     components:: [gw.key, gw.accessLogs, withDownstream(gw.bucket, 'bucketPatch'), gw.serverLogs,
-                  withDownstream(gw.server, 'serverPatch')]
+                  withWorkflowLogging(withDownstream(gw.server, 'serverPatch'))]
+                 + (if gw.workflowLogging == null then [] else [gw.workflowLogging])
+                 + (if gw.alarmTopic == null then [] else [gw.alarmTopic])
                  + (if gw.endpoint == null then [] else [gw.endpoint])
                  + [gw.userRole]
                  + (if gw.record == null then [] else [gw.record])

@@ -11,6 +11,7 @@ import {
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { userLogicalId } from '../cli/engine/users/logical-id.js';
 import { keyPair } from './helpers/keys.js';
@@ -245,15 +246,24 @@ describe('sftpgw snowflake sql against moto', function () {
     // The gateway as built, deployed through a change set. Taken out, for
     // moto 5.2.1 only (CONTRIBUTING.md, "moto quirks"): the Transfer Family
     // resources it skips (server, users, the ingest workflow) and what reads
-    // them with Fn::GetAtt (the user and workflow roles), and the KMS key's
+    // them with Fn::GetAtt (the user and workflow roles, the workflow logs,
+    // the step-state policy, the failures alarm), and the KMS key's
     // Tags (KeyError 'TagKey' in moto's tagging). The topic, its policy, the
-    // bucket with its notification, the key and the Snowflake role are
+    // bucket with its notification, the key, the Snowflake role and the
+    // ingest function (its code packaged to the artifact bucket) are
     // deployed as built.
     const stack = 'sf-built';
     const dir = project(
       stack,
-      `outbound:\n  enabled: false\n${snowflake(`    iamUserArn: ${IAM_USER}\n`)}`,
+      `outbound:\n  enabled: false\nartifacts:\n  bucket: sf-built-artifacts\n${snowflake(`    iamUserArn: ${IAM_USER}\n`)}`,
     );
+    // The ingest function's code (the handler artifact) is uploaded by deploy.
+    await new S3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    }).send(new CreateBucketCommand({ Bucket: 'sf-built-artifacts' }));
     for (const u of USERS)
       writeFileSync(
         path.join(dir, 'users', `${u}.libsonnet`),
@@ -291,6 +301,12 @@ describe('sftpgw snowflake sql against moto', function () {
       [
         'IngestWorkflow',
         'IngestWorkflowRole',
+        // what reads the workflow or the server: the function's step-state
+        // policy, the workflow logs and the alarm on the server's metric
+        'IngestFunctionWorkflowPolicy',
+        'WorkflowLogGroup',
+        'ServerLoggingRolePolicy',
+        'IngestFailuresAlarm',
         'Server',
         'UserRole',
         ...USERS.map(userLogicalId),
@@ -301,6 +317,8 @@ describe('sftpgw snowflake sql against moto', function () {
       'IngestTopicPolicy',
       'SnowflakeRole',
       'GatewayBucket',
+      'IngestFunction',
+      'IngestFunctionRole',
     );
     writeFileSync(path.join(dir, 'template.json'), JSON.stringify(built, null, 2));
     await deploy(dir);
@@ -314,6 +332,7 @@ describe('sftpgw snowflake sql against moto', function () {
       roleArn: `arn:aws:iam::123456789012:role/${stack}-snowflake`,
     });
     expect(ids.SnowflakeRole).to.equal(`${stack}-snowflake`);
+    expect(ids.IngestFunction, 'the ingest function was created').to.be.a('string');
     expect(doc.sql).to.include(`AWS_SNS_TOPIC = '${ids.IngestTopic}'`);
     // the topic of the built template has the name step 1 computes before deploy
     expect(ids.IngestTopic).to.equal(`arn:aws:sns:us-east-1:123456789012:${stack}-ingest`);
