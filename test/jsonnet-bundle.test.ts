@@ -21,6 +21,7 @@ const config = JSON.stringify({
     gateway: null,
     accessLogs: null,
     staging: null,
+    keepGeneratedGatewayName: null,
     noncurrentVersionDays: 90,
     accessLogExpirationDays: 365,
   },
