@@ -17,6 +17,7 @@ import {
 import { creationPlan, plannedChange } from '../cli/engine/deploy/plan.js';
 import type { PlanFacts, PlannedChange, UserMove } from '../cli/engine/deploy/types.js';
 import { allocatedBy, checkAddressQuota } from '../cli/engine/endpoint/eip-quota.js';
+import type { CfnTemplate } from '../cli/engine/template/types.js';
 import { repoRoot } from './helpers/project.js';
 
 const change = (
@@ -264,7 +265,7 @@ describe('deploy guard: a deployed gateway bucket about to get the default name'
     (
       JSON.parse(
         readFileSync(path.join(repoRoot, 'test', 'golden', 'downstream', `${env}.json`), 'utf8'),
-      ) as { Resources: Record<string, { Type: string; Properties?: unknown }> }
+      ) as CfnTemplate
     ).Resources.GatewayBucket;
 
   it('the refusal names buckets.keepGeneratedGatewayName, and the flag after it', function () {

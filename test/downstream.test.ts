@@ -94,7 +94,8 @@ describe(`downstream gateways build clean in every layer (${CFN_LINT_RANGE}, -c 
     const s3Key = (propsOf(t, 'GatewayKey').KeyPolicy as { Statement: Obj[] }).Statement.find(
       (st) => st.Sid === 'S3PublishesToEncryptedIngestTopic',
     );
-    expect(Object.keys((s3Key?.Condition as Obj).StringEquals as Obj)).to.deep.equal([
+    expect(s3Key, 'the S3 key statement').to.not.equal(undefined);
+    expect(Object.keys((s3Key!.Condition as Obj).StringEquals as Obj)).to.deep.equal([
       'kms:EncryptionContext:aws:sns:topicArn',
     ]);
     expect(propsOf(t, 'IngestTopic').KmsMasterKeyId).to.deep.equal({ Ref: 'GatewayKey' });
