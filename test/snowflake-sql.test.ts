@@ -386,7 +386,7 @@ describe('snowflake sql: the engine refuses flags before reaching AWS', () => {
       buckets: { gateway: 'b' } as never,
       downstream: {
         events: false,
-        snowflake: { iamUserArn: null, externalId: 'e-x', users: null },
+        snowflake: { iamUserArn: null, subscriberArn: null, externalId: 'e-x', users: null },
       },
     },
     allUsers: ['acme'],

@@ -24,6 +24,7 @@ export interface Settings {
     gateway?: string;
     accessLogs?: string;
     staging?: string;
+    keepGeneratedGatewayName?: boolean | string;
     noncurrentVersionDays?: number;
     accessLogExpirationDays?: number;
   };
@@ -38,7 +39,12 @@ export interface Settings {
   iam?: { permissionsBoundary?: string };
   downstream?: {
     events?: boolean;
-    snowflake?: { iamUserArn?: string; externalId?: string; users?: string[] } | null;
+    snowflake?: {
+      iamUserArn?: string;
+      subscriberArn?: string;
+      externalId?: string;
+      users?: string[];
+    } | null;
   };
   artifacts?: { bucket?: string; prefix?: string };
   deploy?: {
@@ -87,8 +93,13 @@ export interface DownstreamSettings {
   /** The bucket's object events go to EventBridge. */
   events: boolean;
   snowflake: {
-    /** null until the storage integration exists (the first step; a build refuses it). */
+    /**
+     * null until the storage integration exists (the first step): the
+     * gateway is then built without the Snowflake role (pending).
+     */
     iamUserArn: string | null;
+    /** Who may sns:Subscribe to the ingest topic: subscriberArn, else iamUserArn; null: nobody yet. */
+    subscriberArn: string | null;
     externalId: string;
     /** The users Snowflake loads; null: every user. */
     users: string[] | null;
@@ -138,6 +149,11 @@ export interface ResolvedConfig {
     gateway: string | null;
     accessLogs: string | null;
     staging: string | null;
+    /**
+     * A deployed gateway's bucket keeps CloudFormation's generated name:
+     * true, or that name (then the topic policy names it); null: unset.
+     */
+    keepGeneratedGatewayName: true | string | null;
     noncurrentVersionDays: number;
     accessLogExpirationDays: number;
   };
