@@ -214,8 +214,8 @@ describe('IAM policy size: generated gateways built by the real engine', functio
     });
   });
 
-  it('100 users, 70 named: builds, with a warning that the role is near the quota', async () => {
-    const dir = snowflakeProject(100, 70, tempDir());
+  it('100 users, 80 named: builds, with a warning that the role is near the quota', async () => {
+    const dir = snowflakeProject(100, 80, tempDir());
     const r = await buildIn(dir);
     const near = r.findings.filter((f) => f.rule === 'iam/role-policy-size');
     expect(near.map((f) => `${f.severity} ${f.logicalId}`)).to.deep.equal([
