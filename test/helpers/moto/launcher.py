@@ -15,6 +15,9 @@ starts, this adds to moto what the gateways need and moto 5.2.1 lacks:
   raises KeyError 'TagKey', leaving the stack half made).
 - AWS::S3::Bucket: VersioningConfiguration is applied (moto's model applies
   only the name, encryption and tags).
+- Route 53 hosted zone ids shaped as AWS's (Z + upper-case letters and
+  digits; moto makes 22 random ones), so a zone made in moto passes the
+  config's hostedZoneId check.
 
 And it REPORTS what moto still does not do: every resource moto skips (no
 model for its type), every update moto cannot apply, every resource whose
@@ -44,9 +47,11 @@ import moto.cloudformation.parsing as parsing
 from moto.core.common_models import CloudFormationModel
 from moto.kms import models as kms_models
 from moto.moto_api._internal import mock_random
+from moto.route53 import models as route53_models
 from moto.s3 import models as s3_models
 from moto.transfer.models import transfer_backends
 from moto.transfer.responses import TransferResponse
+from moto.utilities.id_generator import moto_id
 
 # ---------------------------------------------------------------- the report
 
@@ -159,6 +164,16 @@ def _bucket_update(cls, original_resource, new_resource_name, cloudformation_jso
 
 s3_models.FakeBucket.create_from_cloudformation_json = classmethod(_bucket_create)  # type: ignore[method-assign,assignment]
 s3_models.FakeBucket.update_from_cloudformation_json = classmethod(_bucket_update)  # type: ignore[method-assign,assignment]
+
+# ---------------------------------------------------------------- Route 53 zone ids
+
+
+@moto_id
+def _zone_id(resource_identifier, existing_ids=None, tags=None):  # type: ignore[no-untyped-def]
+    return "Z" + "".join(route53_models.random.choice(route53_models.ROUTE53_ID_CHOICE) for _ in range(20))
+
+
+route53_models.create_route53_zone_id = _zone_id
 
 # ---------------------------------------------------------------- Transfer Family
 
