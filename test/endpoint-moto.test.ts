@@ -3,18 +3,14 @@
 // the deploy guard refusing an address change and letting it through with
 // --allow-endpoint-change, and the Elastic IP quota.
 //
-// What moto does and does not do here (moto 5.2.1): it creates the VPC and
-// subnets (made first, through EC2), Elastic IPs (physical id = public
-// address) and security groups with inline rules; it SKIPS Transfer Family
-// resources, so the server has no physical id. The templates deployed are
-// the endpoint's resources of the built gateway (`sftpgw build` of a
-// server.endpoint config: Server, ServerAddressN, ServerSecurityGroupN). Two FAKES,
-// for what no local part can produce: a Transfer client (moto has no
-// ListHostKeys and CloudFormation there creates no server) and the server's
-// physical id in DescribeStackResources — both only in the engine-level
-// `info` test at the end. Service Quotas in moto knows no EC2 quota, so the
-// quota comes from EC2's account attribute (vpc-max-elastic-ips = 5): the
-// real fallback path.
+// What moto does here (moto 5.2.1 through test/helpers/moto/launcher.py): it
+// creates the VPC and subnets (made first, through EC2), Elastic IPs
+// (physical id = public address), security groups with inline rules, and the
+// Transfer server in its Transfer backend (the launcher's CloudFormation
+// model), whose host key ListHostKeys lists. The templates deployed are the
+// gateway as `sftpgw build` writes it from a server.endpoint config, nothing
+// stripped. Service Quotas in moto knows no EC2 quota, so the quota comes from
+// EC2's account attribute (vpc-max-elastic-ips = 5): the real fallback path.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -28,7 +24,8 @@ import { CloudFormationClient, GetTemplateCommand } from '@aws-sdk/client-cloudf
 import { expect } from 'chai';
 import { sdkCloudFormation } from '../cli/adapters/aws/cloudformation.js';
 import { sdkAddresses } from '../cli/adapters/aws/ec2.js';
-import type { TransferApi } from '../cli/adapters/aws/transfer.js';
+import { sdkTransfer, type TransferApi } from '../cli/adapters/aws/transfer.js';
+import { TransferClient } from '@aws-sdk/client-transfer';
 import { gatewayInfo } from '../cli/engine/endpoint/info.js';
 import { RecordingReporter } from '../cli/engine/reporter.js';
 import { formatInfo } from '../cli/info-text.js';
@@ -81,14 +78,8 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
   });
 
   /**
-   * The endpoint's resources as `sftpgw build` renders them from sftpgw.yaml
-   * (server.endpoint with moto's VPC and subnets) and the user files: the
-   * Elastic IPs, the security groups and the server's endpoint properties.
-   * The whole gateway does not deploy to moto 5.2.1 (CONTRIBUTING.md, "moto
-   * quirks": it cannot create the tagged KMS key, and it skips the Transfer
-   * server that outputs and users read with Fn::GetAtt), so only the server's
-   * endpoint properties are kept (its other properties name resources this
-   * template leaves out).
+   * The gateway as `sftpgw build` renders it from sftpgw.yaml (server.endpoint
+   * with moto's VPC and subnets) and the user files, nothing stripped.
    */
   function vpcTemplate(
     subnetIds: string[],
@@ -121,15 +112,7 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     const built = JSON.parse(readFileSync(path.join(out, 'template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
-    const resources: Record<string, unknown> = {};
-    for (const [id, r] of Object.entries(built.Resources)) {
-      if (/^Server(Address|SecurityGroup)[0-9]+$/.test(id)) resources[id] = r;
-      if (id === 'Server') {
-        const { EndpointType, EndpointDetails, Protocols } = r.Properties;
-        resources[id] = { Type: r.Type, Properties: { EndpointType, EndpointDetails, Protocols } };
-      }
-    }
-    return { AWSTemplateFormatVersion: '2010-09-09', Resources: resources };
+    return built as unknown as Record<string, unknown>;
   }
 
   function writeTemplate(file: string, t: Record<string, unknown>): string {
@@ -187,7 +170,7 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     });
   });
 
-  it('deploys it; info prints the addresses moto allocated, and says the server is not in the stack', async function () {
+  it('deploys it; info prints the addresses moto allocated and the server it made', async function () {
     const file = writeTemplate('v1.json', vpcTemplate(subnets));
     const d = cli(['deploy', '--template', file, '--yes']);
     expect(d.status, d.stderr).to.equal(0);
@@ -205,7 +188,8 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     expect(info.endpointType).to.equal('VPC');
     expect(info.addresses.map((a: { publicIp: string }) => a.publicIp)).to.deep.equal(addresses);
     expect(info.addressQuota).to.deep.equal({ held: 2, limit: 5, source: 'account-attribute' });
-    expect(info.missing.join('\n')).to.include('the Transfer server is not in stack gw-vpc');
+    expect(info.serverId).to.match(/^s-[0-9a-f]{17}$/);
+    expect(info.missing).to.deep.equal([]);
     const text = cli(['info']).stdout;
     expect(text).to.include(`Addresses: ${addresses.join(', ')} (static`);
     expect(text).to.include('every user: 203.0.113.0/24').and.include('acme: 198.51.100.7/32');
@@ -286,36 +270,23 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     expect(held, 'nothing allocated').to.have.length(5);
   });
 
-  it('info with a server (engine, FAKE Transfer client and server id: moto creates no Transfer server): host name, host keys, addresses', async function () {
-    const real = sdkCloudFormation(
+  it('info with a server (engine, against what moto made): host name, host keys, addresses', async function () {
+    const cfn = sdkCloudFormation(
       new CloudFormationClient({ endpoint: moto.endpoint, region: REGION, credentials }),
     );
-    const serverArn = 'arn:aws:transfer:us-east-1:123456789012:server/s-0123456789abcdef0';
-    const cfn = {
-      describeStack: real.describeStack,
-      getTemplate: real.getTemplate,
-      // FAKE: AWS would list the server; moto skipped it.
-      stackResources: async (name: string) => [
-        ...(await real.stackResources(name)),
-        {
-          logicalId: 'Server',
-          type: 'AWS::Transfer::Server',
-          physicalId: serverArn,
-          status: 'CREATE_COMPLETE',
-        },
-      ],
-    };
+    const serverArn = (await cfn.stackResources('gw-vpc')).find(
+      (r) => r.logicalId === 'Server',
+    )?.physicalId;
+    expect(serverArn).to.match(/:server\/s-[0-9a-f]{17}$/);
+    const serverId = serverArn!.split('/')[1];
     const asked: string[] = [];
-    // FAKE: moto has no ListHostKeys.
+    const real = sdkTransfer(
+      new TransferClient({ endpoint: moto.endpoint, region: REGION, credentials }),
+    );
     const transfer: TransferApi = {
       listHostKeys: async (id) => {
         asked.push(id);
-        return [
-          {
-            type: 'ssh-ed25519',
-            fingerprint: 'SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-          },
-        ];
+        return real.listHostKeys(id);
       },
     };
     const addresses = sdkAddresses(
@@ -336,9 +307,9 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
         reporter: new RecordingReporter(),
       },
     );
-    expect(asked).to.deep.equal(['s-0123456789abcdef0']);
-    expect(info.serverId).to.equal('s-0123456789abcdef0');
-    expect(info.hostName).to.equal('s-0123456789abcdef0.server.transfer.us-east-1.amazonaws.com');
+    expect(asked).to.deep.equal([serverId]);
+    expect(info.serverId).to.equal(serverId);
+    expect(info.hostName).to.equal(`${serverId}.server.transfer.us-east-1.amazonaws.com`);
     expect(info.hostKeys).to.have.length(1);
     const held = (await ec2().send(new DescribeAddressesCommand({}))).Addresses!;
     expect(info.addresses).to.not.be.empty;
@@ -390,8 +361,8 @@ describe('a VPC gateway against moto: diff, deploy, info, the endpoint guard, th
     );
     const text = formatInfo(withVanity, false);
     expect(text).to.include(
-      'Host name: sftp.example.com (CNAME to s-0123456789abcdef0.server.transfer.us-east-1.amazonaws.com)',
+      `Host name: sftp.example.com (CNAME to ${serverId}.server.transfer.us-east-1.amazonaws.com)`,
     );
-    expect(text).to.include('ssh-ed25519 SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG');
+    expect(text).to.match(/ssh-rsa SHA256:[A-Za-z0-9+/]{43}/);
   });
 });

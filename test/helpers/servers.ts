@@ -1,5 +1,5 @@
 // Real servers for the outbound tests, on 127.0.0.1 only, stopped by PID:
-// OpenSSH's sshd (the SFTP server) and moto (S3 and Secrets Manager). A
+// OpenSSH's sshd (the SFTP server) and moto (through our launcher, see startMoto). A
 // missing binary fails the test: nothing is skipped. Every server is listed
 // in server-registry.ts until it exits, so none outlives the test run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -13,7 +13,9 @@ import {
 } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { keyPair, type KeyPair } from './keys.js';
+import { readMotoReport, type MotoReportEntry } from './moto-report.js';
 import { tempDir } from './project.js';
 import { exited, registerServer } from './server-registry.js';
 
@@ -288,25 +290,40 @@ export interface Moto {
   pid: number;
   /** Environment for an SDK client (or the handler) talking to this server. */
   env: Record<string, string>;
+  /** What moto skipped, could not update or failed to create, as the launcher reported it so far. */
+  report(): MotoReportEntry[];
   stop(): Promise<void>;
 }
 
-/** `tls`: serve HTTPS with this certificate (the benchmark's S3 over TLS); the client must trust it. */
+/** moto through our launcher (test/helpers/moto/launcher.py): it adds what moto lacks and reports the rest. */
+export const MOTO_LAUNCHER = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'moto',
+  'launcher.py',
+);
+
+/**
+ * moto 5.2.1, started through test/helpers/moto/launcher.py (CloudFormation
+ * models for Transfer Family, KMS key tags, bucket versioning; a report of
+ * every resource moto still skips). `tls`: serve HTTPS with this certificate
+ * (the benchmark's S3 over TLS); the client must trust it.
+ */
 export async function startMoto(
   opts: { tls?: { certFile: string; keyFile: string } } = {},
 ): Promise<Moto> {
   const port = await freePort();
   const tlsArgs = opts.tls ? ['-c', opts.tls.certFile, '-k', opts.tls.keyFile] : [];
+  const reportFile = path.join(tempDir('sftpgw-moto-'), 'report.jsonl');
   const child = await startListening(
-    'moto_server',
-    ['-H', '127.0.0.1', '-p', String(port), ...tlsArgs],
+    'python3',
+    [MOTO_LAUNCHER, '--report', reportFile, '-H', '127.0.0.1', '-p', String(port), ...tlsArgs],
     port,
     'moto_server',
     30_000,
   ).catch((err: Error) => {
-    throw /ENOENT/.test(err.message)
+    throw /ENOENT|No module named/.test(err.message)
       ? new Error(
-          `moto_server could not start (${err.message}): it comes with moto (pip install 'moto[server]')`,
+          `moto could not start (${err.message}): it needs python3 with moto (pip install 'moto[server]')`,
         )
       : err;
   });
@@ -325,6 +342,7 @@ export async function startMoto(
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
     },
+    report: () => readMotoReport(reportFile),
     stop,
   };
 }

@@ -18,6 +18,8 @@ interface ErrorShape {
   $endpoint?: string;
   /** Node 20 reports a refused connection to every address of a host as an AggregateError. */
   errors?: ErrorShape[];
+  /** The raw HTTP answer (a hidden field the SDK sets): read when its body was not AWS's XML or JSON. */
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
 }
 
 export type AwsErrorKind =
@@ -28,6 +30,8 @@ export type AwsErrorKind =
   | 'access-denied'
   | 'throttled'
   | 'unreachable'
+  /** The endpoint answered, but not as AWS does (an HTML error page, plain text): the SDK could not read it. */
+  | 'not-aws'
   /** Any other answer from AWS: the request was refused for its own reason. */
   | 'refused';
 
@@ -72,6 +76,7 @@ export function awsErrorKind(err: unknown): AwsErrorKind | undefined {
     e.$metadata !== undefined || e.$action !== undefined || /ProviderError$/.test(name);
   if (/Region is missing/i.test(message)) return 'no-region';
   if (!fromSdk) return isThrottling(err) ? 'throttled' : undefined;
+  if (notAwsBody(e)) return 'not-aws';
   if (EXPIRED.test(name) || /(token|session)\b.*\b(has )?expired|expired.*\btoken/i.test(message))
     return 'expired-credentials';
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(message))
@@ -86,6 +91,30 @@ export function awsErrorKind(err: unknown): AwsErrorKind | undefined {
     return 'access-denied';
   if (networkCode(e) || name === 'TimeoutError') return 'unreachable';
   if (e.$metadata) return 'refused';
+  return undefined;
+}
+
+function header(e: ErrorShape, name: string): string {
+  const headers = e.$response?.headers ?? {};
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return (key && headers[key]) || '';
+}
+
+/**
+ * What the endpoint answered instead of AWS's XML or JSON, or undefined for
+ * an AWS answer. The SDK reports such a body as a deserialization error
+ * ("Deserialization error: to see the raw response, inspect the hidden field
+ * {error}.$response …", JSON protocols) or as an error named Unknown /
+ * UnknownError (XML protocols); moto answers HTML 500 when it fails.
+ */
+function notAwsBody(e: ErrorShape): string | undefined {
+  const type = header(e, 'content-type');
+  if (/html/i.test(type)) return 'an HTML page';
+  if (/^text\/plain/i.test(type)) return 'plain text';
+  if (/Deserialization error/i.test(e.message ?? ''))
+    return `a body it could not read${type ? ` (${type})` : ''}`;
+  if (/^Unknown(Error)?$/.test(e.name ?? '') && /^Unknown(Error)?$/.test(e.message ?? ''))
+    return `a body that is not an AWS error${type ? ` (${type})` : ''}`;
   return undefined;
 }
 
@@ -176,6 +205,14 @@ export function explainAwsError(err: unknown): unknown {
       return fail(
         `cannot reach AWS${where}${call}: ${e.message}`,
         'check the network and proxy (HTTPS_PROXY), the region name, and AWS_ENDPOINT_URL* if set',
+      );
+    }
+    case 'not-aws': {
+      // one line, whatever the command: the status, the call and what came back
+      const status = e.$response?.statusCode ?? e.$metadata?.httpStatusCode;
+      const where = e.$endpoint ? ` at ${e.$endpoint}` : '';
+      return fail(
+        `the endpoint${where} answered ${e.$action ?? 'an AWS call'} with HTTP ${status ?? '(no status)'} and ${notAwsBody(e)}, not an AWS response (a failure behind it, or not an AWS endpoint: check AWS_ENDPOINT_URL*)`,
       );
     }
     case 'refused':

@@ -1,0 +1,41 @@
+// Calls to moto for services whose SDK clients are not among the
+// dependencies (KMS, Route 53): their wire protocols by hand. moto checks no
+// signature; it picks the service from the credential scope.
+import type { Moto } from './servers.js';
+
+const auth = (service: string) =>
+  `AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`;
+
+/** A KMS operation (JSON 1.1 protocol); throws on a non-200 answer. */
+export async function kmsCall(
+  moto: Moto,
+  operation: string,
+  body: Record<string, unknown>,
+): Promise<any> {
+  const res = await fetch(moto.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.1',
+      'x-amz-target': `TrentService.${operation}`,
+      authorization: auth('kms'),
+    },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200)
+    throw new Error(`kms:${operation}: HTTP ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** Creates a public hosted zone and returns its id (Z…, as the launcher makes moto's ids look like AWS's). */
+export async function createHostedZone(moto: Moto, name: string): Promise<string> {
+  const res = await fetch(`${moto.endpoint}/2013-04-01/hostedzone`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/xml', authorization: auth('route53') },
+    body: `<?xml version="1.0" encoding="UTF-8"?><CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>${name}</Name><CallerReference>${name}-${Date.now()}</CallerReference></CreateHostedZoneRequest>`,
+  });
+  const text = await res.text();
+  const id = /<Id>\/hostedzone\/([^<]+)<\/Id>/.exec(text)?.[1];
+  if (res.status >= 300 || !id)
+    throw new Error(`route53:CreateHostedZone: HTTP ${res.status} ${text}`);
+  return id;
+}
