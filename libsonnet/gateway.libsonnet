@@ -20,6 +20,7 @@ local endpoint = import 'endpoint.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
 local downstream = import 'downstream.libsonnet';
+local malwareScan = import 'malware-scan.libsonnet';
 local user = import 'user.libsonnet';
 local tagging = import 'tags.libsonnet';
 
@@ -45,7 +46,8 @@ local tagging = import 'tags.libsonnet';
                                    expireLogsDays=cfg.buckets.accessLogExpirationDays, tags=tags),
     bucket:: bucket.new('GatewayBucket', key=gw.key, accessLogs=gw.accessLogs,
                         name=cfg.buckets.gateway,
-                        noncurrentDays=cfg.buckets.noncurrentVersionDays, tags=tags),
+                        noncurrentDays=cfg.buckets.noncurrentVersionDays, tags=tags)
+             + (if gw.malwareScan == null then {} else bucket.withPolicyStatements(gw.malwareScan.bucketStatements)),
     serverLogs:: logs.new('ServerLogGroup', name=c.sub('/aws/transfer/${AWS::StackName}'),
                           key=gw.key, retentionDays=cfg.logs.retentionDays, tags=tags),
     server:: server.new('Server', logGroup=gw.serverLogs,
@@ -74,7 +76,18 @@ local tagging = import 'tags.libsonnet';
                  else downstream.new(cfg.downstream, bucket=gw.bucket, key=gw.key, server=gw.server,
                                      bucketName=cfg.buckets.gateway, tags=tags),
     local withDownstream(component, patch) =
-      if gw.downstream == null then component else component + gw.downstream[patch],
+      (if gw.downstream == null then component else component + gw.downstream[patch])
+      + (if gw.malwareScan == null || !std.objectHasAll(gw.malwareScan, patch) then {} else gw.malwareScan[patch]),
+
+    // GuardDuty scans completed uploads in quarantine/ before they reach
+    // ingest/ (downstream.malwareScan; null when off). Its alarms go to the
+    // gateway's alarm topic (outbound's; the config refuses the scan without
+    // outbound). It adds a bucket-policy statement, a bucket patch, and
+    // resource patches of the ingest function (template, below).
+    malwareScan:: if gw.downstream == null || !std.get(cfg.downstream, 'malwareScan', false) then null
+                  else malwareScan.new(bucket=gw.bucket, key=gw.key, tags=tags,
+                                       alarmActions=if gw.outbound == null then []
+                                                    else [gw.outbound.alarmTopic.ref] + gw.outbound.settings.alarms.topicArns),
 
     outputs:: {
       resources: {},
@@ -112,6 +125,7 @@ local tagging = import 'tags.libsonnet';
                  + (if gw.record == null then [] else [gw.record])
                  + (if gw.outbound == null then [] else [gw.outbound])
                  + (if gw.downstream == null then [] else gw.downstream.components)
+                 + (if gw.malwareScan == null then [] else gw.malwareScan.components)
                  + (if gw.userStacks == null then [] else [gw.userStacks])
                  + [gw.outputs],
 
@@ -166,6 +180,7 @@ local tagging = import 'tags.libsonnet';
     // The placement is recorded in the root so deploy can refuse a change that
     // would move users between stacks.
     template:: c.template(cfg.description, gw.components)
-               + (if cfg.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: cfg.userStacks.count } } }),
+               + (if cfg.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: cfg.userStacks.count } } })
+               + (if gw.malwareScan == null then {} else { Resources: gw.malwareScan.patchResources(super.Resources) }),
   },
 }

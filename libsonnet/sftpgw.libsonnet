@@ -12,5 +12,6 @@
   user: import 'user.libsonnet',
   outbound: import 'outbound.libsonnet',
   downstream: import 'downstream.libsonnet',
+  malwareScan: import 'malware-scan.libsonnet',
   gateway: import 'gateway.libsonnet',
 }

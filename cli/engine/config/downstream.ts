@@ -27,7 +27,9 @@ export function resolveDownstream(
   const events = downstream?.events ?? false;
   const sf = downstream?.snowflake ?? null;
   if (!events && sf === null) return null;
-  if (sf === null) return { events, snowflake: null };
+  // Refused when it cannot work: config/malware-scan.ts.
+  const malwareScan = downstream?.malwareScan ?? false;
+  if (sf === null) return { events, malwareScan, snowflake: null };
   const key = ['downstream', 'snowflake'];
   // Left out until the storage integration exists: `snowflake sql
   // --integration` is the first step and needs this config to load; a build
@@ -60,6 +62,7 @@ export function resolveDownstream(
     );
   return {
     events,
+    malwareScan,
     snowflake: { iamUserArn: arn, externalId, users: sf.users ?? null },
   };
 }

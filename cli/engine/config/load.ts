@@ -14,6 +14,7 @@ import type { Reporter } from '../reporter.js';
 import { displayPath } from '../paths.js';
 import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
 import { resolveDownstream } from './downstream.js';
+import { checkMalwareScan } from './malware-scan.js';
 import { resolveEndpoint, type EndpointPlace } from './endpoint.js';
 import { unknownKeyHint } from './key-hints.js';
 import type { ConfigWaiver, RawConfig, ResolvedConfig, Settings, Waiver } from './types.js';
@@ -316,6 +317,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
   };
   const { endpoint, allowedSourceCidrs } = resolveEndpoint(settings.server, place, problems);
   const downstream = resolveDownstream(settings.downstream, settings.stackName, place, problems);
+  checkMalwareScan(settings, downstream, place, problems);
   if (problems.length > 0)
     throw invalidInput(
       `${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,

@@ -37,6 +37,7 @@ export interface Settings {
   iam?: { permissionsBoundary?: string };
   downstream?: {
     events?: boolean;
+    malwareScan?: boolean;
     snowflake?: { iamUserArn?: string; externalId?: string; users?: string[] } | null;
   };
   artifacts?: { bucket?: string; prefix?: string };
@@ -79,6 +80,8 @@ export type EndpointSettings =
 export interface DownstreamSettings {
   /** The bucket's object events go to EventBridge. */
   events: boolean;
+  /** Completed uploads go to quarantine/, GuardDuty scans them, clean ones reach ingest/. */
+  malwareScan: boolean;
   snowflake: {
     /** null until the storage integration exists (the first step; a build refuses it). */
     iamUserArn: string | null;
