@@ -41,6 +41,7 @@ const config: TemplateConfig = {
     accessLogExpirationDays: 365,
   },
   logs: { retentionDays: 365 },
+  alarms: { emails: [], topicArns: [] },
   downstream: null,
   outbound: {
     secretPrefix: 'sftpgw/bench',

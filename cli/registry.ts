@@ -462,16 +462,17 @@ const snowflakeGroup = {
   help: `
 The SQL a Snowflake admin runs, in the order that works: the storage
 integration (--integration, before deploy), then the stages and pipes (after
-deploy, with the deployed topic).
+deploy, with the deployed topic); --check and --refresh once they run.
 
 Examples:
-  $ sftpgw snowflake sql --env production --integration
-  $ sftpgw snowflake sql --env production --table RAW.SFTP.UPLOADS --file-format RAW.SFTP.CSV`,
+  $ sftpgw snowflake sql --env production --integration --role SFTPGW_LOADER
+  $ sftpgw snowflake sql --env production --database RAW --schema SFTP --role SFTPGW_LOADER \\
+      --table UPLOADS --file-format CSV`,
   commands: [
     command({
       name: 'sql',
       description:
-        'print the Snowflake SQL: the storage integration (--integration), or the stages and pipes of the deployed gateway',
+        'print the Snowflake SQL: the storage integration (--integration), the stages and pipes of the deployed gateway, their check (--check) or refresh (--refresh)',
       options: [
         ...common,
         region,
@@ -480,7 +481,25 @@ Examples:
         {
           flags: '--integration',
           description:
-            'print the storage integration (step 1, before deploy; the role ARN is computed)',
+            'print the storage integration (step 1, before deploy; the role and topic ARNs are computed)',
+        },
+        {
+          flags: '--alter',
+          description:
+            'with --integration: ALTER the allowed locations of the integration that exists (users changed), never CREATE OR REPLACE',
+        },
+        {
+          flags: '--role <name>',
+          description:
+            'Snowflake role that creates and owns the stages and pipes: step 1 grants it USAGE on the integration, step 4 grants it the schema and table and switches to it',
+        },
+        {
+          flags: '--database <name>',
+          description: 'database of the stages and pipes (default: a <database> placeholder)',
+        },
+        {
+          flags: '--schema <name>',
+          description: 'schema of the stages and pipes (default: a <schema> placeholder)',
         },
         {
           flags: '--table <name>',
@@ -490,18 +509,49 @@ Examples:
           flags: '--file-format <name>',
           description: 'named file format of the pipes (default: a placeholder)',
         },
-        output('the SQL as text, or json (the SQL with the role, topic, bucket and users)'),
+        {
+          flags: '--error-integration <name>',
+          description:
+            'notification integration (DIRECTION = OUTBOUND, to SNS) each pipe sends its load errors to (ERROR_INTEGRATION)',
+        },
+        {
+          flags: '--recreate-pipes',
+          description:
+            'CREATE OR REPLACE PIPE instead of IF NOT EXISTS, after the SNS subscription was lost (resets the load history)',
+        },
+        {
+          flags: '--check',
+          description:
+            'print the monitoring queries: SYSTEM$PIPE_STATUS, COPY_HISTORY and VALIDATE_PIPE_LOAD of every pipe',
+        },
+        {
+          flags: '--refresh <since>',
+          description:
+            'print ALTER PIPE ... REFRESH MODIFIED_AFTER = SINCE for every pipe (a date or ISO 8601 time within the last 7 days)',
+        },
+        output(
+          'the SQL as text, or json (the SQL, its statements, the role, topic, bucket, users and pipes)',
+        ),
       ],
       help: `
 Steps: 1. sftpgw snowflake sql --integration, run it in Snowflake;
-2. DESC INTEGRATION, STORAGE_AWS_IAM_USER_ARN into sftpgw.yaml as
-downstream.snowflake.iamUserArn; 3. sftpgw deploy; 4. sftpgw snowflake sql,
-run it in Snowflake. The SQL goes to stdout; nothing is changed anywhere.
+2. merge and deploy downstream.snowflake while the answers are pending;
+3. DESC INTEGRATION's STORAGE_AWS_IAM_USER_ARN into sftpgw.yaml as
+downstream.snowflake.iamUserArn (and the SNS policy principal as
+downstream.snowflake.subscriberArn when it differs), deploy; 4. sftpgw
+snowflake sql, run it in Snowflake. The SQL goes to stdout; nothing is
+changed anywhere. Names: SFTPGW_<STACK>[_<USER>_STAGE|_PIPE], upper-cased,
+every character but A-Z 0-9 _ made _ (docs/snowflake.md).
 
 Examples:
-  $ sftpgw snowflake sql --integration > integration.sql
-  $ sftpgw snowflake sql --env production --table RAW.SFTP.UPLOADS
-  $ sftpgw snowflake sql --output json | jq -r .topicArn`,
+  $ sftpgw snowflake sql --integration --role SFTPGW_LOADER > integration.sql
+  $ sftpgw snowflake sql --integration --alter > alter-integration.sql   # users changed
+  $ sftpgw snowflake sql --env production --database RAW --schema SFTP --role SFTPGW_LOADER \\
+      --table UPLOADS --file-format CSV --error-integration SFTPGW_ERRORS > pipes.sql
+  $ sftpgw snowflake sql --env production --database RAW --schema SFTP --table UPLOADS --check
+  $ sftpgw snowflake sql --env production --database RAW --schema SFTP --refresh 2025-06-01T08:00Z
+  $ sftpgw snowflake sql --env production --database RAW --schema SFTP --recreate-pipes
+  $ sftpgw snowflake sql --output json | jq -r '.statements[]'`,
       load: async () => (await import('./commands/snowflake.js')).run,
     }),
   ],

@@ -21,6 +21,7 @@ local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
 local downstream = import 'downstream.libsonnet';
 local malwareScan = import 'malware-scan.libsonnet';
+local alarms = import 'alarms.libsonnet';
 local user = import 'user.libsonnet';
 local tagging = import 'tags.libsonnet';
 
@@ -36,9 +37,12 @@ local tagging = import 'tags.libsonnet';
     local hostedZoneId = if cfg.dns == null then null else cfg.dns.hostedZoneId,
 
     key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags,
-                  logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup]))
+                  logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup])
+                            + (if gw.downstream == null then [] else [gw.downstream.ingest.logGroup]))
           + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements))
-          + (if gw.downstream == null then {} else key.withStatements(gw.downstream.keyStatements)),
+          + (if gw.alarmTopic == null then {} else key.withStatements(gw.alarmTopic.keyStatements))
+          + (if gw.downstream == null then {} else key.withStatements(gw.downstream.keyStatements))
+          + (if gw.workflowLogging == null then {} else key.withStatements([key.transferWorkflowLogs])),
     accessLogs:: bucket.accessLogs('AccessLogBucket',
                                    sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn]),
                                    name=cfg.buckets.accessLogs,
@@ -61,33 +65,50 @@ local tagging = import 'tags.libsonnet';
     record:: if hostname == null then null
              else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=cfg.dns.ttl),
 
+    // The alarm topic every alarm of the stack publishes to (outbound's and
+    // the ingest alarms), with the recipients of `alarms` in sftpgw.yaml;
+    // null when neither outbound nor downstream is on (no alarms then).
+    alarmTopic:: if cfg.outbound == null && std.get(cfg, 'downstream', null) == null then null
+                 else alarms.topic('AlarmTopic', key=gw.key, recipients=cfg.alarms, tags=tags),
+
     // Outbound push (null when outbound.enabled is false in sftpgw.yaml).
     outbound:: if cfg.outbound == null then null
                else outbound.new(cfg.outbound, stackName=cfg.stackName, key=gw.key, accessLogs=gw.accessLogs,
                                  codeKey=cfg.outbound.codeKey, stagingName=cfg.buckets.staging,
                                  noncurrentDays=cfg.buckets.noncurrentVersionDays,
-                                 logRetentionDays=cfg.logs.retentionDays, tags=tags),
+                                 logRetentionDays=cfg.logs.retentionDays, tags=tags,
+                                 alarmTopic=gw.alarmTopic),
 
     // Completed uploads copied to ingest/, events, Snowflake (null when
     // downstream is off in sftpgw.yaml; docs/downstream.md). It patches the
     // bucket (notifications) and the server (the upload workflow) in
-    // components, so a patch of gw.bucket or gw.server keeps them.
+    // components, so a patch of gw.bucket or gw.server keeps them. With the
+    // malware scan, its ingest function gets the scan's hooks (ingestPatch).
+    local scanning = std.get(cfg, 'downstream', null) != null && std.get(cfg.downstream, 'malwareScan', false),
     downstream:: if std.get(cfg, 'downstream', null) == null then null
                  else downstream.new(cfg.downstream, bucket=gw.bucket, key=gw.key, server=gw.server,
-                                     bucketName=cfg.buckets.gateway, tags=tags),
+                                     alarmTopic=gw.alarmTopic, bucketName=cfg.buckets.gateway,
+                                     logRetentionDays=cfg.logs.retentionDays, tags=tags)
+                      + (if scanning then { ingest+:: gw.malwareScan.ingestPatch } else {}),
     local withDownstream(component, patch) =
       (if gw.downstream == null then component else component + gw.downstream[patch])
       + (if gw.malwareScan == null || !std.objectHasAll(gw.malwareScan, patch) then {} else gw.malwareScan[patch]),
 
     // GuardDuty scans completed uploads in quarantine/ before they reach
-    // ingest/ (downstream.malwareScan; null when off). Its alarms go to the
-    // gateway's alarm topic (outbound's; the config refuses the scan without
-    // outbound). It adds a bucket-policy statement, a bucket patch, and
-    // resource patches of the ingest function (template, below).
-    malwareScan:: if gw.downstream == null || !std.get(cfg.downstream, 'malwareScan', false) then null
-                  else malwareScan.new(bucket=gw.bucket, key=gw.key, tags=tags,
-                                       alarmActions=if gw.outbound == null then []
-                                                    else [gw.outbound.alarmTopic.ref] + gw.outbound.settings.alarms.topicArns),
+    // ingest/ (downstream.malwareScan; null when off; malware-scan.libsonnet).
+    // Its alarms go to the gateway's alarm topic. It adds bucket-policy
+    // statements, a bucket patch, its components, and the ingest function's
+    // hooks (downstream, above).
+    malwareScan:: if !scanning then null
+                  else malwareScan.new(bucket=gw.bucket, key=gw.key, ingest=gw.downstream.ingest,
+                                       alarmTopic=gw.alarmTopic, tags=tags),
+
+    // Workflow execution logs (server.libsonnet): whenever the server has a
+    // workflow, i.e. downstream is on. Its serverPatch sets the LoggingRole.
+    workflowLogging:: if gw.downstream == null then null
+                      else server.workflowLogging(gw.server, key=gw.key, retentionDays=cfg.logs.retentionDays, tags=tags),
+    local withWorkflowLogging(component) =
+      if gw.workflowLogging == null then component else component + gw.workflowLogging.serverPatch,
 
     outputs:: {
       resources: {},
@@ -119,7 +140,9 @@ local tagging = import 'tags.libsonnet';
 
     // Every component of the root stack, in order. Extend with `components+::`.
     components:: [gw.key, gw.accessLogs, withDownstream(gw.bucket, 'bucketPatch'), gw.serverLogs,
-                  withDownstream(gw.server, 'serverPatch')]
+                  withWorkflowLogging(withDownstream(gw.server, 'serverPatch'))]
+                 + (if gw.workflowLogging == null then [] else [gw.workflowLogging])
+                 + (if gw.alarmTopic == null then [] else [gw.alarmTopic])
                  + (if gw.endpoint == null then [] else [gw.endpoint])
                  + [gw.userRole]
                  + (if gw.record == null then [] else [gw.record])
@@ -180,7 +203,6 @@ local tagging = import 'tags.libsonnet';
     // The placement is recorded in the root so deploy can refuse a change that
     // would move users between stacks.
     template:: c.template(cfg.description, gw.components)
-               + (if cfg.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: cfg.userStacks.count } } })
-               + (if gw.malwareScan == null then {} else { Resources: gw.malwareScan.patchResources(super.Resources) }),
+               + (if cfg.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: cfg.userStacks.count } } }),
   },
 }

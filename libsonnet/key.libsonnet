@@ -28,6 +28,26 @@ local tagging = import 'tags.libsonnet';
     Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
   },
 
+  // CloudWatch Logs may use the key for the server's workflow log group,
+  // /aws/transfer/<server-id> (server.libsonnet workflowLogging). The key
+  // cannot name the server id: the server depends on the key through its
+  // structured log group, so a reference would be a cycle. The pattern
+  // s-* is the shape of a server id: Transfer Family's workflow log groups
+  // of this account and region, nothing else.
+  // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+  transferWorkflowLogs:: {
+    Sid: 'CloudWatchLogsEncryptsTransferWorkflowLogs',
+    Effect: 'Allow',
+    Principal: { Service: c.sub('logs.${AWS::Region}.amazonaws.com') },
+    Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    Resource: '*',
+    Condition: {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': c.sub('arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/transfer/s-*'),
+      },
+    },
+  },
+
   // logGroups: the log-group components encrypted with this key; CloudWatch
   // Logs may use the key for exactly these (their encryptionContextArn).
   new(id=error 'key.new: id is required', aliasName=error 'key.new: aliasName is required', logGroups=[], tags={}):: {

@@ -6,8 +6,8 @@
 // function with its role, log group, invoke permission and async-invoke
 // config (retries, maximum event age, on-failure queue, TLS-only queue
 // policy), alarms on function errors, failure-queue depth and rejected files
-// to an encrypted SNS topic (e-mail subscriptions and existing topics from
-// outbound.alarms in sftpgw.yaml).
+// to the gateway's alarm topic (alarms.libsonnet: e-mail subscriptions and
+// existing topics from alarms / outbound.alarms in sftpgw.yaml).
 //
 // No dependency cycle: the bucket needs the permission (S3 checks it when the
 // notification is set) and the permission needs the function, so the
@@ -17,6 +17,7 @@ local c = import 'component.libsonnet';
 local tagging = import 'tags.libsonnet';
 local bucket = import 'bucket.libsonnet';
 local logs = import 'logs.libsonnet';
+local alarms = import 'alarms.libsonnet';
 
 // Fn::Sub only when there is something to substitute (cfn-lint W1020).
 local subIfNeeded(s) = if std.length(std.findSubstr('${', s)) > 0 then c.sub(s) else s;
@@ -31,7 +32,19 @@ local defaultStagingName(stackName) =
 {
   defaultStagingName:: defaultStagingName,
 
-  // The outbound part of a gateway. Each piece is a hidden component field
+  // The template parameter naming the bucket of the packaged handler (one
+  // artifact for the push and the ingest function); the same definition
+  // wherever a function needs it, so the merged template has one.
+  artifactBucketParameter:: {
+    Type: 'String',
+    Description: 'S3 bucket holding the packaged push function (sftpgw package / deploy set it)',
+    MinLength: 3,
+    MaxLength: 63,
+  },
+
+  // The outbound part of a gateway. alarmTopic: the gateway's (an
+  // alarms.topic, shared with downstream; gateway.libsonnet passes it), or
+  // null: outbound makes its own from settings.alarms. Each piece is a hidden component field
   // (stagingBucket, logGroup, role, pushFunction, failureQueue, alarmTopic,
   // alarms.<id>), so a repository patches one by field name, e.g.
   //   gw.outbound + outbound.withFunctionProperties({ MemorySize: 1024 })
@@ -41,7 +54,8 @@ local defaultStagingName(stackName) =
       key=error 'outbound.new: key (a key component) is required',
       accessLogs=error 'outbound.new: accessLogs (an accessLogs component) is required',
       codeKey=error 'outbound.new: codeKey (S3 key of the packaged handler) is required',
-      stagingName=null, noncurrentDays=90, logRetentionDays=365, tags={}):: {
+      stagingName=null, noncurrentDays=90, logRetentionDays=365, tags={},
+      alarmTopic=null):: {
     local o = self,
     // Hidden config: config.outbound of sftpgw.yaml, and the shared tags.
     settings:: settings,
@@ -69,27 +83,10 @@ local defaultStagingName(stackName) =
     stagingBucketRef:: c.ref(ids.stagingBucket),
     functionRef:: c.ref(ids.pushFunction),
 
-    // The alarm topic has a fixed name so the key policy can name its ARN
-    // (the topic depends on the key: a reference would be a cycle).
-    local alarmTopicArn = c.sub('arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:${AWS::StackName}-alarms'),
-
-    // Key-policy statements the gateway key needs for outbound: CloudWatch
-    // alarms publish to the KMS-encrypted topic, and only to it: SNS calls KMS
-    // with the encryption context aws:sns:topicArn = the topic's ARN.
-    // https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
-    keyStatements:: [{
-      Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      Resource: '*',
-      Condition: {
-        StringEquals: {
-          'aws:SourceAccount': { Ref: 'AWS::AccountId' },
-          'kms:EncryptionContext:aws:sns:topicArn': alarmTopicArn,
-        },
-      },
-    }],
+    // Key-policy statements the gateway key needs for outbound: those of the
+    // alarm topic, when outbound owns it (alarms.libsonnet).
+    local ownsTopic = alarmTopic == null,
+    keyStatements:: if ownsTopic then o.alarmTopic.keyStatements else [],
 
     stagingBucket:: bucket.new(ids.stagingBucket, key=key, accessLogs=accessLogs,
                                name=subIfNeeded(nameTemplate), noncurrentDays=noncurrentDays, tags=o.tags)
@@ -251,78 +248,17 @@ local defaultStagingName(stackName) =
             SourceAccount: { Ref: 'AWS::AccountId' },
           },
         },
-
-        [ids.invokeConfig]: {
-          Type: 'AWS::Lambda::EventInvokeConfig',
-          Properties: {
-            FunctionName: c.ref(ids.pushFunction),
-            Qualifier: '$LATEST',
-            MaximumRetryAttempts: cfg.maxRetryAttempts,
-            MaximumEventAgeInSeconds: cfg.maxEventAgeSeconds,
-            DestinationConfig: { OnFailure: { Destination: o.failureQueue.arn } },
-          },
-        },
-      },
+      } + $.invokeConfig(ids.invokeConfig, ids.pushFunction, retries=cfg.maxRetryAttempts,
+                         maxEventAgeSeconds=cfg.maxEventAgeSeconds, destination=o.failureQueue.arn).resources,
     },
 
     // Events the function gave up on (after the retries), for replay.
-    failureQueue:: {
-      id:: ids.failureQueue,
-      ref:: c.ref(ids.failureQueue),
-      arn:: c.getAtt(ids.failureQueue, 'Arn'),
-      resources: {
-        [ids.failureQueue]: {
-          Type: 'AWS::SQS::Queue',
-          DeletionPolicy: 'Delete',
-          UpdateReplacePolicy: 'Delete',
-          Properties: {
-            KmsMasterKeyId: key.ref,
-            MessageRetentionPeriod: 1209600, // 14 days, the maximum
-          },
-        } + tagging.mixin(o.tags),
+    failureQueue:: $.failureQueue(ids.failureQueue, ids.failureQueuePolicy, key=key, tags=o.tags),
 
-        // Requests to the queue over plain HTTP are refused (AwsSolutions-SQS4),
-        // as for the buckets.
-        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
-        [ids.failureQueuePolicy]: {
-          Type: 'AWS::SQS::QueuePolicy',
-          Properties: {
-            Queues: [c.ref(ids.failureQueue)],
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{
-                Sid: 'DenyInsecureTransport',
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 'sqs:*',
-                Resource: c.getAtt(ids.failureQueue, 'Arn'),
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-              }],
-            },
-          },
-        },
-      },
-    },
-
-    // The alarm topic (KMS) and one e-mail subscription per address, its
-    // logical id from the address (not its place in the list), so removing
-    // one address leaves the others' confirmed subscriptions alone.
-    alarmTopic:: {
-      id:: ids.alarmTopic,
-      ref:: c.ref(ids.alarmTopic),
-      resources: {
-        [ids.alarmTopic]: {
-          Type: 'AWS::SNS::Topic',
-          Properties: { TopicName: c.sub('${AWS::StackName}-alarms'), KmsMasterKeyId: key.ref },
-        } + tagging.mixin(o.tags),
-      } + {
-        ['AlarmEmail' + std.substr(std.md5(std.asciiLower(email)), 0, 10)]: {
-          Type: 'AWS::SNS::Subscription',
-          Properties: { TopicArn: c.ref(ids.alarmTopic), Protocol: 'email', Endpoint: email },
-        }
-        for email in cfg.alarms.emails
-      },
-    },
+    // The alarm topic (KMS) and one e-mail subscription per address: the
+    // gateway's, or outbound's own (alarms.topic).
+    alarmTopic:: if ownsTopic then alarms.topic(ids.alarmTopic, key=key, recipients=cfg.alarms, tags=o.tags)
+                 else alarmTopic,
 
     // The alarms, by logical id, each a component: patch one by its id, or
     // all with withAlarmProperties.
@@ -336,17 +272,11 @@ local defaultStagingName(stackName) =
                                   'Rejected', 'Gateway', { Ref: 'AWS::StackName' }, 'Sum', o),
     },
 
-    parameters: {
-      ArtifactBucket: {
-        Type: 'String',
-        Description: 'S3 bucket holding the packaged push function (sftpgw package / deploy set it)',
-        MinLength: 3,
-        MaxLength: 63,
-      },
-    },
+    parameters: { ArtifactBucket: $.artifactBucketParameter },
 
     // Every component of the outbound part. Extend with `components+::`.
-    components:: [o.stagingBucket, o.logGroup, o.role, o.pushFunction, o.failureQueue, o.alarmTopic] + std.objectValues(o.alarms),
+    components:: [o.stagingBucket, o.logGroup, o.role, o.pushFunction, o.failureQueue]
+                 + (if ownsTopic then [o.alarmTopic] else []) + std.objectValues(o.alarms),
 
     resources: std.foldl(function(acc, x) acc + x.resources, o.components, {}),
 
@@ -357,28 +287,71 @@ local defaultStagingName(stackName) =
   },
 
   // One CloudWatch alarm (threshold 1 in 5 minutes) of an outbound part `o`,
-  // acting on its topic and the existing topics outbound.alarms.topicArns
-  // names (chat, paging).
-  alarm(id, description, namespace, metric, dimension, value, statistic, o):: {
+  // acting on its alarm topic and the existing topics the recipients name
+  // (chat, paging): alarms.alarm with o's topic and tags.
+  alarm(id, description, namespace, metric, dimension, value, statistic, o)::
+    alarms.alarm(id, description, namespace, metric, dimension, value, statistic, o.alarmTopic, o.tags),
+
+  // A function's async-invoke config (what an AWS service's asynchronous
+  // invocations get): bounded retries and maximum event age, and what the
+  // function gave up on to `destination` (a failure queue's ARN). Lambda
+  // sends it there with the function's role (sqs:SendMessage, and the
+  // queue's key through SQS).
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+  invokeConfig(id, functionId, retries, maxEventAgeSeconds, destination):: {
     id:: id,
-    ref:: c.ref(id),
     resources: {
       [id]: {
-        Type: 'AWS::CloudWatch::Alarm',
+        Type: 'AWS::Lambda::EventInvokeConfig',
         Properties: {
-          AlarmDescription: description,
-          Namespace: namespace,
-          MetricName: metric,
-          Dimensions: [{ Name: dimension, Value: value }],
-          Statistic: statistic,
-          Period: 300,
-          EvaluationPeriods: 1,
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-          TreatMissingData: 'notBreaching',
-          AlarmActions: [o.alarmTopic.ref] + o.settings.alarms.topicArns,
+          FunctionName: c.ref(functionId),
+          Qualifier: '$LATEST',
+          MaximumRetryAttempts: retries,
+          MaximumEventAgeInSeconds: maxEventAgeSeconds,
+          DestinationConfig: { OnFailure: { Destination: destination } },
         },
-      } + tagging.mixin(o.tags),
+      },
+    },
+  },
+
+  // A failure queue (SQS, the gateway key, 14 days) and its policy: events a
+  // function gave up on, kept for replay. The push function's, and the
+  // ingest function's when the malware scan makes it an EventBridge target.
+  failureQueue(id, policyId, key=error 'outbound.failureQueue: key is required', tags={}):: {
+    id:: id,
+    ref:: c.ref(id),
+    arn:: c.getAtt(id, 'Arn'),
+    resources: {
+      [id]: {
+        Type: 'AWS::SQS::Queue',
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+        Properties: {
+          KmsMasterKeyId: key.ref,
+          MessageRetentionPeriod: 1209600, // 14 days, the maximum
+        },
+      } + tagging.mixin(tags),
+
+      // Requests to the queue over plain HTTP are refused (AwsSolutions-SQS4),
+      // as for the buckets.
+      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
+      [policyId]: {
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: {
+          Queues: [c.ref(id)],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sqs:*',
+              Resource: c.getAtt(id, 'Arn'),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }],
+          },
+        },
+      },
     },
   },
 

@@ -5,8 +5,8 @@
 // account's Transfer users of the server (aws:SourceAccount + aws:SourceArn),
 // which closes the confused-deputy path.
 //
-// The server has no logging role: it logs through StructuredLogDestinations
-// (see server.libsonnet).
+// The server logs through StructuredLogDestinations; it has a logging role
+// only when a workflow is attached (server.libsonnet workflowLogging).
 local c = import 'component.libsonnet';
 local tagging = import 'tags.libsonnet';
 

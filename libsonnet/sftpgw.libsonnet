@@ -10,8 +10,10 @@
   endpoint: import 'endpoint.libsonnet',
   record: import 'record.libsonnet',
   user: import 'user.libsonnet',
+  alarms: import 'alarms.libsonnet',
   outbound: import 'outbound.libsonnet',
   downstream: import 'downstream.libsonnet',
+  ingest: import 'ingest.libsonnet',
   malwareScan: import 'malware-scan.libsonnet',
   gateway: import 'gateway.libsonnet',
 }

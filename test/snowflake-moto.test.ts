@@ -11,6 +11,7 @@ import {
   DescribeStackResourcesCommand,
   DescribeStacksCommand,
 } from '@aws-sdk/client-cloudformation';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { userLogicalId } from '../cli/engine/users/logical-id.js';
 import { keyPair } from './helpers/keys.js';
@@ -174,13 +175,30 @@ describe('sftpgw snowflake sql against moto', function () {
     expect(r.stdout).to.include(
       "CREATE STAGE IF NOT EXISTS SFTPGW_SF_DEPLOYED_ACME_STAGE\n  URL = 's3://sf-deployed-gateway/ingest/acme/'",
     );
+    // one naming rule for stack and usernames: upper case, other characters _
     expect(r.stdout).to.include(
-      'CREATE PIPE IF NOT EXISTS "SFTPGW_SF_DEPLOYED_OPS@PARTNER-1.EU_PIPE"',
+      'CREATE PIPE IF NOT EXISTS SFTPGW_SF_DEPLOYED_OPS_PARTNER_1_EU_PIPE\n',
     );
     expect(r.stdout.match(/AUTO_INGEST = TRUE/g)).to.have.length(USERS.length);
     expect(r.stdout).to.include('<target_table>');
+    expect(r.stdout).to.include('USE DATABASE <database>;\n');
 
-    const json = await cli(dir, ['snowflake', 'sql', '--output', 'json', '--table', 'RAW.T']);
+    const json = await cli(dir, [
+      'snowflake',
+      'sql',
+      '--output',
+      'json',
+      '--table',
+      'RAW.T',
+      '--database',
+      'RAW',
+      '--schema',
+      'SFTP',
+      '--role',
+      'LOADER',
+      '--error-integration',
+      'ERRS',
+    ]);
     expect(json.status, json.stderr).to.equal(0);
     const doc = JSON.parse(json.stdout) as Record<string, unknown>;
     expect(doc).to.include({
@@ -192,6 +210,28 @@ describe('sftpgw snowflake sql against moto', function () {
     });
     expect(doc.users).to.deep.equal(USERS);
     expect(doc.sql).to.include('COPY INTO RAW.T');
+    // the JSON carries the statements of the text, in order
+    const statements = doc.statements as string[];
+    expect(statements.slice(0, 3)).to.deep.equal([
+      'USE DATABASE RAW;',
+      'USE SCHEMA SFTP;',
+      'GRANT USAGE ON DATABASE RAW TO ROLE LOADER;',
+    ]);
+    expect(statements).to.include('USE ROLE LOADER;');
+    for (const s of statements) expect(doc.sql).to.include(s);
+    expect(statements.filter((s) => s.includes('ERROR_INTEGRATION = ERRS'))).to.have.length(
+      2 * USERS.length,
+    );
+    expect(doc.pipes).to.deep.equal([
+      'SFTPGW_SF_DEPLOYED_ACME_PIPE',
+      'SFTPGW_SF_DEPLOYED_OPS_PARTNER_1_EU_PIPE',
+    ]);
+
+    // a lost subscription: the pipes are replaced, the stages kept
+    const again = await cli(dir, ['snowflake', 'sql', '--recreate-pipes']);
+    expect(again.status, again.stderr).to.equal(0);
+    expect(again.stdout.match(/^CREATE OR REPLACE PIPE /gm)).to.have.length(USERS.length);
+    expect(again.stdout).to.include('empty load history');
 
     // step 1 again after deploy: the bucket comes from the stack (the config names none);
     // every user (users unset): the whole ingest prefix, as the role reads it
@@ -206,15 +246,24 @@ describe('sftpgw snowflake sql against moto', function () {
     // The gateway as built, deployed through a change set. Taken out, for
     // moto 5.2.1 only (CONTRIBUTING.md, "moto quirks"): the Transfer Family
     // resources it skips (server, users, the ingest workflow) and what reads
-    // them with Fn::GetAtt (the user and workflow roles), and the KMS key's
+    // them with Fn::GetAtt (the user and workflow roles, the workflow logs,
+    // the step-state policy, the failures alarm), and the KMS key's
     // Tags (KeyError 'TagKey' in moto's tagging). The topic, its policy, the
-    // bucket with its notification, the key and the Snowflake role are
+    // bucket with its notification, the key, the Snowflake role and the
+    // ingest function (its code packaged to the artifact bucket) are
     // deployed as built.
     const stack = 'sf-built';
     const dir = project(
       stack,
-      `outbound:\n  enabled: false\n${snowflake(`    iamUserArn: ${IAM_USER}\n`)}`,
+      `outbound:\n  enabled: false\nartifacts:\n  bucket: sf-built-artifacts\n${snowflake(`    iamUserArn: ${IAM_USER}\n`)}`,
     );
+    // The ingest function's code (the handler artifact) is uploaded by deploy.
+    await new S3Client({
+      endpoint: moto.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    }).send(new CreateBucketCommand({ Bucket: 'sf-built-artifacts' }));
     for (const u of USERS)
       writeFileSync(
         path.join(dir, 'users', `${u}.libsonnet`),
@@ -252,6 +301,12 @@ describe('sftpgw snowflake sql against moto', function () {
       [
         'IngestWorkflow',
         'IngestWorkflowRole',
+        // what reads the workflow or the server: the function's step-state
+        // policy, the workflow logs and the alarm on the server's metric
+        'IngestFunctionWorkflowPolicy',
+        'WorkflowLogGroup',
+        'ServerLoggingRolePolicy',
+        'IngestFailuresAlarm',
         'Server',
         'UserRole',
         ...USERS.map(userLogicalId),
@@ -262,6 +317,8 @@ describe('sftpgw snowflake sql against moto', function () {
       'IngestTopicPolicy',
       'SnowflakeRole',
       'GatewayBucket',
+      'IngestFunction',
+      'IngestFunctionRole',
     );
     writeFileSync(path.join(dir, 'template.json'), JSON.stringify(built, null, 2));
     await deploy(dir);
@@ -275,7 +332,17 @@ describe('sftpgw snowflake sql against moto', function () {
       roleArn: `arn:aws:iam::123456789012:role/${stack}-snowflake`,
     });
     expect(ids.SnowflakeRole).to.equal(`${stack}-snowflake`);
+    expect(ids.IngestFunction, 'the ingest function was created').to.be.a('string');
     expect(doc.sql).to.include(`AWS_SNS_TOPIC = '${ids.IngestTopic}'`);
+    // the topic of the built template has the name step 1 computes before deploy
+    expect(ids.IngestTopic).to.equal(`arn:aws:sns:us-east-1:123456789012:${stack}-ingest`);
+    const step1 = await cli(dir, ['snowflake', 'sql', '--integration', '--output', 'json']);
+    expect(step1.status, step1.stderr).to.equal(0);
+    const first = JSON.parse(step1.stdout) as { topicArn: string; statements: string[] };
+    expect(first.topicArn).to.equal(ids.IngestTopic);
+    expect(first.statements.at(-1)).to.equal(
+      `SELECT SYSTEM$GET_AWS_SNS_IAM_POLICY('${ids.IngestTopic}');`,
+    );
   });
 
   it('prints the integration before deploy, with the role ARN computed from STS', async () => {
@@ -294,6 +361,19 @@ describe('sftpgw snowflake sql against moto', function () {
       "STORAGE_ALLOWED_LOCATIONS = (\n    's3://sf-before-gateway/ingest/acme/'\n  )",
     );
     expect(r.stdout).not.to.match(/^CREATE OR REPLACE/m);
+    expect(r.stdout).to.include(
+      "SELECT SYSTEM$GET_AWS_SNS_IAM_POLICY('arn:aws:sns:us-east-1:123456789012:sf-before-ingest');",
+    );
+    expect(r.stdout).not.to.match(/^GRANT /m);
+    const granted = await cli(dir, ['snowflake', 'sql', '--integration', '--role', 'LOADER']);
+    expect(granted.stdout).to.include(
+      'GRANT USAGE ON INTEGRATION SFTPGW_SF_BEFORE TO ROLE LOADER;\n',
+    );
+    // users changed: ALTER the integration that exists, never replace it
+    const alter = await cli(dir, ['snowflake', 'sql', '--integration', '--alter']);
+    expect(alter.status, alter.stderr).to.equal(0);
+    expect(alter.stdout).to.match(/^ALTER STORAGE INTEGRATION SFTPGW_SF_BEFORE\n/m);
+    expect(alter.stdout).not.to.match(/^CREATE /m);
     // --stack-name changes the role's name and the integration's
     const other = await cli(dir, ['snowflake', 'sql', '--integration', '--stack-name', 'gw-2']);
     expect(other.stdout).to.include('role/gw-2-snowflake');
@@ -426,6 +506,41 @@ describe('sftpgw snowflake sql against moto', function () {
         /--table "t; DROP TABLE x" is not a Snowflake object name/,
       );
       await refused(dir, ['--file-format', 'a b'], 2, /--file-format "a b"/);
+    });
+
+    it('every new flag refuses a bad value, naming the flag (exit 2)', async () => {
+      const dir = project('sf-newflags', `buckets:\n  gateway: b-newflags\n${snowflake()}`);
+      for (const [args, says] of [
+        [['--database', 'RAW;'], /--database "RAW;" is not a Snowflake identifier/],
+        [['--schema', 'a.b'], /--schema "a\.b" is not a Snowflake identifier/],
+        [['--role', 'R --x'], /--role "R --x" is not a Snowflake identifier/],
+        [['--error-integration', "E'"], /--error-integration "E'" is not/],
+        [['--refresh', 'last week'], /--refresh "last week" is not a date or an ISO 8601 time/],
+        [['--refresh', '2000-01-01'], /--refresh 2000-01-01 is more than 7 days ago/],
+        [['--alter'], /--alter changes the storage integration and needs --integration/],
+        [['--check', '--refresh', '2000-01-01'], /--check and --refresh print different scripts/],
+        [['--integration', '--recreate-pipes'], /--recreate-pipes belongs to the stages and pipes/],
+        [
+          ['--check', '--error-integration', 'E'],
+          /--error-integration belongs to the stages and pipes/,
+        ],
+      ] as const)
+        await refused(dir, [...args], 2, says);
+    });
+
+    it('--check and --refresh print without a deployed stack', async () => {
+      const dir = project('sf-monitor', snowflake());
+      const check = await cli(dir, ['snowflake', 'sql', '--check', '--table', 'T']);
+      expect(check.status, check.stderr).to.equal(0);
+      expect(check.stdout).to.include("SELECT SYSTEM$PIPE_STATUS('SFTPGW_SF_MONITOR_ACME_PIPE');");
+      const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10);
+      const refresh = await cli(dir, ['snowflake', 'sql', '--refresh', since, '--output', 'json']);
+      expect(refresh.status, refresh.stderr).to.equal(0);
+      const doc = JSON.parse(refresh.stdout) as { step: string; statements: string[] };
+      expect(doc.step).to.equal('refresh');
+      expect(doc.statements).to.include(
+        `ALTER PIPE SFTPGW_SF_MONITOR_OPS_PARTNER_1_EU_PIPE REFRESH MODIFIED_AFTER = '${since}T00:00:00+00:00';`,
+      );
     });
   });
 });

@@ -1,5 +1,6 @@
 // Template hardening of issue 14 as a gateway sees it through the CLI: who the
-// alarms notify (outbound.alarms; the deprecated alarmEmail) and the
+// alarms notify (alarms, and outbound.alarms merged into it; the deprecated
+// alarmEmail) and the
 // permissions boundary (iam.permissionsBoundary) on every role the templates
 // create, child stacks and a gateway repository's own templates included.
 // The template rules themselves are covered by fixtures/bad-templates
@@ -44,7 +45,7 @@ const readTemplate = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as
 const roles = (t: Template) =>
   Object.entries(t.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
 
-describe('alarm recipients (outbound.alarms)', function () {
+describe('alarm recipients (alarms, outbound.alarms)', function () {
   this.timeout(60_000);
   afterEach(cleanTempDirs);
 
@@ -69,7 +70,7 @@ describe('alarm recipients (outbound.alarms)', function () {
     const text = runCli(['validate', '--no-lint'], { cwd: dir });
     expect(text.stdout + text.stderr)
       .to.match(/0 errors, 1 warning/)
-      .and.to.include('outbound.alarms.emails');
+      .and.to.include('alarms.emails (e-mail subscriptions)');
     expect(runCli(['build', '--no-lint'], { cwd: dir }).status).to.equal(0);
   });
 
@@ -101,12 +102,64 @@ describe('alarm recipients (outbound.alarms)', function () {
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stderr)
       .to.include('outbound.alarmEmail is deprecated')
-      .and.to.include('outbound.alarms.emails');
+      .and.to.include('move the address to alarms.emails');
     const t = readTemplate(path.join(dir, 'dist', 'gateway', 'default', 'template.json'));
     const endpoints = Object.values(t.Resources)
       .filter((x) => x.Type === 'AWS::SNS::Subscription')
       .map((x) => x.Properties!.Endpoint);
     expect(endpoints.sort()).to.deep.equal(['ops@example.com', 'second@example.com']);
+  });
+});
+
+describe('alarm recipients: top-level alarms and outbound.alarms together', function () {
+  this.timeout(60_000);
+  afterEach(cleanTempDirs);
+
+  it('both places subscribe and act, each address and topic once', () => {
+    const dir = exampleProject();
+    setConfig(dir, ['alarms'], {
+      emails: ['ops@example.com', 'data@example.com'],
+      topicArns: ['arn:aws:sns:eu-west-1:123456789012:paging'],
+    });
+    setConfig(dir, ['outbound', 'alarms'], {
+      emails: ['OPS@example.com'],
+      topicArns: [
+        'arn:aws:sns:eu-west-1:123456789012:paging',
+        'arn:aws:sns:eu-west-1:123456789012:chat',
+      ],
+    });
+    const r = runCli(['build', '--no-lint'], { cwd: dir });
+    expect(r.status, r.stderr).to.equal(0);
+    const t = readTemplate(path.join(dir, 'dist', 'gateway', 'default', 'template.json'));
+    const endpoints = Object.values(t.Resources)
+      .filter((x) => x.Type === 'AWS::SNS::Subscription')
+      .map((x) => x.Properties!.Endpoint);
+    expect(endpoints.sort()).to.deep.equal(['data@example.com', 'ops@example.com']);
+    expect(t.Resources.PushErrorsAlarm.Properties!.AlarmActions).to.deep.equal([
+      { Ref: 'AlarmTopic' },
+      'arn:aws:sns:eu-west-1:123456789012:paging',
+      'arn:aws:sns:eu-west-1:123456789012:chat',
+    ]);
+  });
+
+  it('more than 4 existing topics between the two places is refused, naming alarms.topicArns', () => {
+    const dir = exampleProject();
+    const topic = (n: number) => `arn:aws:sns:eu-west-1:123456789012:t${n}`;
+    setConfig(dir, ['alarms'], { topicArns: [topic(1), topic(2), topic(3)] });
+    setConfig(dir, ['outbound', 'alarms'], { topicArns: [topic(4), topic(5)] });
+    const r = runCli(['build', '--no-lint'], { cwd: dir });
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr)
+      .to.include('alarms.topicArns')
+      .and.to.include('together name 5 topics (at most 4');
+  });
+
+  it('an unknown key under alarms is still an error', () => {
+    const dir = exampleProject();
+    setConfig(dir, ['alarms'], { email: ['ops@example.com'] });
+    const r = runCli(['build', '--no-lint'], { cwd: dir });
+    expect(r.status).to.not.equal(0);
+    expect(r.stderr).to.match(/alarms\.email: unknown key/);
   });
 });
 

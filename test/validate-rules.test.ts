@@ -54,7 +54,7 @@ const DOWNSTREAM_OPTIONS = {
   ],
 };
 // test/fixtures/projects/downstream-malware: downstream.malwareScan, with
-// outbound's alarm topic and an existing paging topic from the config.
+// the gateway's alarm topic and an existing paging topic from the config.
 const downstreamMalware = () =>
   readJson('test', 'golden', 'downstream-malware', 'default.json') as CfnTemplate;
 const MALWARE_OPTIONS = {

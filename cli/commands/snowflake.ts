@@ -19,17 +19,28 @@ interface SqlFlags extends CommonFlags {
   stackName?: string;
   users?: string;
   integration?: boolean;
+  alter?: boolean;
+  check?: boolean;
+  refresh?: string;
+  recreatePipes?: boolean;
   table?: string;
   fileFormat?: string;
+  database?: string;
+  schema?: string;
+  role?: string;
+  errorIntegration?: string;
   output?: 'text' | 'json';
 }
 
-/** How the admin runs step 4 again: the same config and environment. */
+/** How the admin runs step 4 again: the same config, environment and names. */
 function nextCommand(flags: SqlFlags): string {
   const parts = ['sftpgw snowflake sql'];
   if (flags.config) parts.push(`--config ${flags.config}`);
   if (flags.env) parts.push(`--env ${flags.env}`);
   if (flags.stackName) parts.push(`--stack-name ${flags.stackName}`);
+  if (flags.database) parts.push(`--database ${flags.database}`);
+  if (flags.schema) parts.push(`--schema ${flags.schema}`);
+  if (flags.role) parts.push(`--role ${flags.role}`);
   return parts.join(' ');
 }
 
@@ -55,8 +66,16 @@ export async function run(flags: SqlFlags): Promise<ExitCode> {
       allUsers: users.map((u) => u.name),
       region,
       integration: flags.integration === true,
+      alter: flags.alter === true,
+      check: flags.check === true,
+      refresh: flags.refresh,
+      recreatePipes: flags.recreatePipes === true,
       table: flags.table,
       fileFormat: flags.fileFormat,
+      database: flags.database,
+      schema: flags.schema,
+      role: flags.role,
+      errorIntegration: flags.errorIntegration,
       nextCommand: nextCommand(flags),
     },
     {

@@ -69,7 +69,15 @@ const SHIPPED_TYPES = [
 /** And with a VPC endpoint (server.endpoint.type: vpc). */
 const VPC_ENDPOINT_TYPES = ['AWS::EC2::EIP', 'AWS::EC2::SecurityGroup'];
 /** And with downstream on (docs/downstream.md). */
-const DOWNSTREAM_TYPES = ['AWS::Transfer::Workflow', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy'];
+const DOWNSTREAM_TYPES = [
+  'AWS::Transfer::Workflow',
+  'AWS::SNS::Topic',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
+  'AWS::IAM::Policy',
+  'AWS::Lambda::Function',
+  'AWS::CloudWatch::Alarm',
+];
 
 export async function synthesize(
   opts: SynthesizeOptions,
@@ -150,9 +158,11 @@ export async function synthesize(
     placement && config.userStacks
       ? { count: config.userStacks, stacks: uniqueStacks(placement) }
       : null;
+  // One handler artifact for both functions: the push function (outbound)
+  // and the ingest function (downstream) name the same code key.
   const tconfig = templateConfig(
     config,
-    config.outbound ? handlerArtifact() : { codeKey: '' },
+    config.outbound || config.downstream ? handlerArtifact() : { codeKey: '' },
     stacks,
     endpoint,
   );

@@ -17,7 +17,14 @@ import { resolveDownstream } from './downstream.js';
 import { checkMalwareScan } from './malware-scan.js';
 import { resolveEndpoint, type EndpointPlace } from './endpoint.js';
 import { unknownKeyHint } from './key-hints.js';
-import type { ConfigWaiver, RawConfig, ResolvedConfig, Settings, Waiver } from './types.js';
+import type {
+  AlarmRecipients,
+  ConfigWaiver,
+  RawConfig,
+  ResolvedConfig,
+  Settings,
+  Waiver,
+} from './types.js';
 import { unresolvedAliasProblem, yamlSyntaxProblems } from './yaml-errors.js';
 
 export interface ConfigOptions {
@@ -103,7 +110,7 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
     );
   for (const where of deprecatedAlarmEmail(raw)) {
     reporter.warn(
-      `${shown}: ${where} is deprecated (it is still subscribed): move the address to outbound.alarms.emails`,
+      `${shown}: ${where} is deprecated (it is still subscribed): move the address to alarms.emails`,
     );
   }
   return resolved;
@@ -238,19 +245,26 @@ function merge<T>(base: T, over: unknown): T {
 }
 
 /**
- * outbound.alarms with the deprecated outbound.alarmEmail merged into its
- * e-mails (first, once: addresses compare case-insensitively).
+ * The gateway's alarm recipients: top-level alarms, then outbound.alarms and
+ * the deprecated outbound.alarmEmail (read also when outbound is disabled:
+ * they name who the ingest alarms reach too). E-mails compare
+ * case-insensitively and appear once; the deprecated address comes first.
  */
-function alarmRecipients(outbound: Settings['outbound']): {
-  emails: string[];
-  topicArns: string[];
-} {
+function alarmRecipients(settings: Settings): AlarmRecipients {
   const emails: string[] = [];
-  for (const e of [outbound?.alarmEmail, ...(outbound?.alarms?.emails ?? [])]) {
+  const outbound = settings.outbound;
+  for (const e of [
+    outbound?.alarmEmail,
+    ...(settings.alarms?.emails ?? []),
+    ...(outbound?.alarms?.emails ?? []),
+  ]) {
     if (typeof e === 'string' && !emails.some((x) => x.toLowerCase() === e.toLowerCase()))
       emails.push(e);
   }
-  return { emails, topicArns: outbound?.alarms?.topicArns ?? [] };
+  const topicArns = [
+    ...new Set([...(settings.alarms?.topicArns ?? []), ...(outbound?.alarms?.topicArns ?? [])]),
+  ];
+  return { emails, topicArns };
 }
 
 export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConfig {
@@ -318,6 +332,17 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
   const { endpoint, allowedSourceCidrs } = resolveEndpoint(settings.server, place, problems);
   const downstream = resolveDownstream(settings.downstream, settings.stackName, place, problems);
   checkMalwareScan(settings, downstream, place, problems);
+  const alarms = alarmRecipients(settings);
+  // An alarm has at most 5 actions, one of them the stack's topic.
+  if (alarms.topicArns.length > 4)
+    problems.push({
+      file: place.file,
+      field: 'alarms.topicArns',
+      line:
+        place.lineOf(['alarms', 'topicArns']) ?? place.lineOf(['outbound', 'alarms', 'topicArns']),
+      message: `alarms.topicArns and outbound.alarms.topicArns together name ${alarms.topicArns.length} topics (at most 4: an alarm has 5 actions, one is the stack's topic)`,
+      hint: 'keep at most 4 existing topics, in alarms.topicArns',
+    });
   if (problems.length > 0)
     throw invalidInput(
       `${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
@@ -367,6 +392,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
     },
     logs: { retentionDays: settings.logs?.retentionDays ?? 365 },
+    alarms,
     artifacts: {
       bucket: settings.artifacts?.bucket ?? null,
       prefix: settings.artifacts?.prefix ?? `sftpgw/${stackName}`,
@@ -390,7 +416,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
             maxRetryAttempts: settings.outbound?.maxRetryAttempts ?? 2,
             maxEventAgeSeconds: settings.outbound?.maxEventAgeSeconds ?? 3600,
             stagingExpirationDays: settings.outbound?.stagingExpirationDays ?? 30,
-            alarms: alarmRecipients(settings.outbound),
+            alarms,
             vpc: settings.outbound?.vpc ?? null,
           },
     waivers: [

@@ -16,6 +16,33 @@ const bucketName = {
 
 const email = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' };
 
+// Who the stack's alarms notify (top-level alarms; outbound.alarms, its
+// older place, is merged into it).
+const alarmRecipients = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    emails: {
+      type: 'array',
+      maxItems: 20,
+      uniqueItems: true,
+      items: { ...email },
+      description: 'subscribed to the alarm topic (each confirms the e-mail AWS sends)',
+    },
+    topicArns: {
+      type: 'array',
+      maxItems: 4,
+      uniqueItems: true,
+      description:
+        "existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack's topic",
+      items: {
+        type: 'string',
+        pattern: '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$',
+      },
+    },
+  },
+};
+
 const settings = {
   description: { type: 'string', minLength: 1, maxLength: 1024 },
   stackName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' },
@@ -118,6 +145,11 @@ const settings = {
       retentionDays: { enum: LOG_RETENTION_DAYS },
     },
   },
+  alarms: {
+    ...alarmRecipients,
+    description:
+      "who the stack's alarms notify (outbound and ingest alarms, one topic <stackName>-alarms); without anyone validate reports baseline/alarm-recipients",
+  },
   outbound: {
     type: 'object',
     description: 'the push function and its staging bucket (docs/outbound.md)',
@@ -150,30 +182,9 @@ const settings = {
         description: 'staged files expire after this many days',
       },
       alarms: {
-        type: 'object',
+        ...alarmRecipients,
         description:
-          'who the alarms notify; without anyone validate reports baseline/alarm-recipients',
-        additionalProperties: false,
-        properties: {
-          emails: {
-            type: 'array',
-            maxItems: 20,
-            uniqueItems: true,
-            items: { ...email },
-            description: 'subscribed to the alarm topic (each confirms the e-mail AWS sends)',
-          },
-          topicArns: {
-            type: 'array',
-            maxItems: 4,
-            uniqueItems: true,
-            description:
-              "existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack's topic",
-            items: {
-              type: 'string',
-              pattern: '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$',
-            },
-          },
-        },
+          'who the alarms notify; still read, and merged into the top-level alarms (which also reach the ingest alarms)',
       },
       alarmEmail: {
         ...email,
@@ -219,7 +230,7 @@ const settings = {
       malwareScan: {
         type: 'boolean',
         description:
-          'default false; true scans every completed upload with GuardDuty Malware Protection for S3 (in quarantine/) before it reaches ingest/: needs downstream on (events or snowflake) and outbound (the alarm topic) (docs/downstream.md#malware-scanning)',
+          'default false; true scans every completed upload with GuardDuty Malware Protection for S3 (in quarantine/) before it reaches ingest/: needs downstream on (events or snowflake); its alarms go to the gateway alarm topic, AlarmTopic (docs/downstream.md#malware-scanning)',
       },
       snowflake: {
         type: ['object', 'null'],

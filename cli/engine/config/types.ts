@@ -28,6 +28,7 @@ export interface Settings {
     accessLogExpirationDays?: number;
   };
   logs?: { retentionDays?: number };
+  alarms?: Partial<AlarmRecipients>;
   outbound?: Partial<Omit<OutboundSettings, 'alarms' | 'vpc'>> & {
     enabled?: boolean;
     alarms?: Partial<OutboundSettings['alarms']>;
@@ -59,9 +60,15 @@ export interface OutboundSettings {
   maxRetryAttempts: number;
   maxEventAgeSeconds: number;
   stagingExpirationDays: number;
-  /** Who the alarms notify: e-mail subscriptions of the stack's topic, and existing topics (alarmEmail, deprecated, is merged into emails). */
-  alarms: { emails: string[]; topicArns: string[] };
+  /** Who the alarms notify: the gateway's recipients (ResolvedConfig.alarms), the same lists. */
+  alarms: AlarmRecipients;
   vpc: { subnetIds: string[]; securityGroupIds: string[] } | null;
+}
+
+/** Who the stack's alarms notify: e-mail subscriptions of its alarm topic, and existing topics. */
+export interface AlarmRecipients {
+  emails: string[];
+  topicArns: string[];
 }
 
 /** Where the server listens (server.endpoint in sftpgw.yaml, docs/endpoint.md). */
@@ -138,6 +145,12 @@ export interface ResolvedConfig {
     accessLogExpirationDays: number;
   };
   logs: { retentionDays: number };
+  /**
+   * Who every alarm of the stack notifies (outbound's and the ingest
+   * function's): top-level alarms with outbound.alarms and the deprecated
+   * outbound.alarmEmail merged in, also when outbound is disabled.
+   */
+  alarms: AlarmRecipients;
   /** null when outbound.enabled is false. */
   outbound: OutboundSettings | null;
   /** permissionsBoundary: set on every IAM role the templates create; null for none. */
@@ -168,11 +181,16 @@ export interface TemplateConfig {
   };
   buckets: ResolvedConfig['buckets'];
   logs: ResolvedConfig['logs'];
+  alarms: AlarmRecipients;
   /** With the S3 key `sftpgw package` uploads the handler to. */
   outbound: (OutboundSettings & { codeKey: string }) | null;
   iam: ResolvedConfig['iam'];
-  /** null: no downstream resources (the templates are as before). */
-  downstream: ResolvedConfig['downstream'];
+  /**
+   * null: no downstream resources (the templates are as before). codeKey: the
+   * handler artifact, whose ingest.mjs the ingest function runs (also with
+   * outbound disabled).
+   */
+  downstream: (DownstreamSettings & { codeKey: string }) | null;
   /** The child stacks that hold users (only non-empty ones), or null: users in the root. */
   userStacks: { count: number; stacks: Array<{ id: string; file: string }> } | null;
 }
@@ -205,9 +223,10 @@ export function templateConfig(
     server: { securityPolicy: c.server.securityPolicy, endpoint },
     buckets: c.buckets,
     logs: c.logs,
+    alarms: c.alarms,
     outbound: c.outbound && { ...c.outbound, codeKey: handler.codeKey },
     iam: c.iam,
-    downstream: c.downstream,
+    downstream: c.downstream && { ...c.downstream, codeKey: handler.codeKey },
     userStacks,
   };
 }

@@ -1,16 +1,21 @@
 // `sftpgw snowflake sql`: what the Snowflake admin runs, in the order that
-// works. Before deploy (--integration) the role ARN is computed from the
-// account id and the role's fixed name; after deploy the topic, bucket and
-// role come from the deployed stack's physical ids. AWS is reached only
-// through the two small interfaces passed in.
+// works. Before deploy (--integration) the role and topic ARNs are computed
+// from the account id and their fixed names; after deploy the topic, bucket
+// and role come from the deployed stack's physical ids; --check and
+// --refresh need only the names. AWS is reached only through the two small
+// interfaces passed in.
 import type { AccountIdentity } from '../../adapters/aws/account.js';
 import type { DeployedResource, StackResources } from '../../adapters/aws/stack-resources.js';
 import { SNOWFLAKE_ROLE_SUFFIX } from '../config/downstream.js';
 import type { DownstreamSettings, ResolvedConfig } from '../config/types.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
 import { displayPath } from '../paths.js';
-import { identifier, integrationName, isQualifiedName, userObjects } from './names.js';
-import { integrationSql, pipesSql } from './sql.js';
+import { integrationSql } from './integration-sql.js';
+import { checkSql, refreshSql } from './monitor-sql.js';
+import { checkName, integrationName, userObjects } from './names.js';
+import { pipesSql } from './pipes-sql.js';
+import type { Script } from './script.js';
+import { parseSince } from './since.js';
 
 /** The contract's logical ids in the root template (docs/snowflake.md). */
 export const LOGICAL_IDS = {
@@ -18,6 +23,9 @@ export const LOGICAL_IDS = {
   topic: 'IngestTopic',
   role: 'SnowflakeRole',
 } as const;
+
+/** The ingest topic's name is <stackName><suffix> (TopicName in the template). */
+export const INGEST_TOPIC_SUFFIX = '-ingest';
 
 /** The Snowflake role's name, fixed so its ARN is known before deploy. */
 export function snowflakeRoleName(stackName: string): string {
@@ -31,16 +39,36 @@ export function partitionOf(region: string): string {
   return 'aws';
 }
 
+/** The ingest topic's ARN before deploy: its name is fixed. */
+export function ingestTopicArn(region: string, accountId: string, stackName: string): string {
+  return `arn:${partitionOf(region)}:sns:${region}:${accountId}:${stackName}${INGEST_TOPIC_SUFFIX}`;
+}
+
 export interface SnowflakeSqlOptions {
   config: Pick<ResolvedConfig, 'file' | 'stackName' | 'buckets' | 'downstream'>;
   /** Every user of the gateway (the user files' names). */
   allUsers: readonly string[];
   region: string;
+  /** --integration: step 1. */
   integration: boolean;
+  /** --alter (with --integration): ALTER the allowed locations of the integration that exists. */
+  alter?: boolean;
+  /** --check: the monitoring queries. */
+  check?: boolean;
+  /** --refresh SINCE: ALTER PIPE ... REFRESH MODIFIED_AFTER = SINCE. */
+  refresh?: string;
+  /** --recreate-pipes: CREATE OR REPLACE PIPE. */
+  recreatePipes?: boolean;
   table?: string;
   fileFormat?: string;
+  database?: string;
+  schema?: string;
+  role?: string;
+  errorIntegration?: string;
   /** The command that prints step 4, as the admin would type it. */
   nextCommand: string;
+  /** The clock --refresh is checked against (tests give their own). */
+  now?: Date;
 }
 
 export interface SnowflakeSqlDeps {
@@ -49,28 +77,83 @@ export interface SnowflakeSqlDeps {
 }
 
 export interface SnowflakeSqlResult {
-  step: 'integration' | 'pipes';
+  step: 'integration' | 'pipes' | 'check' | 'refresh';
   sql: string;
+  /** The statements of `sql`, each ending with `;`, without the comments. */
+  statements: string[];
   integration: string;
-  roleArn: string;
-  bucket: string;
   users: string[];
+  pipes: string[];
+  roleArn?: string;
+  bucket?: string;
   topicArn?: string;
 }
 
 type Snowflake = NonNullable<DownstreamSettings['snowflake']>;
 
+/** Refuses flag values that are not names, and flags that do not fit together (exit 2). */
+function checkOptions(o: SnowflakeSqlOptions): void {
+  checkName('--table', o.table, 3);
+  checkName('--file-format', o.fileFormat, 3);
+  checkName('--database', o.database, 1);
+  checkName('--schema', o.schema, 1);
+  checkName('--role', o.role, 1);
+  checkName('--error-integration', o.errorIntegration, 1);
+  const modes = [
+    o.integration && '--integration',
+    o.check && '--check',
+    o.refresh !== undefined && '--refresh',
+  ].filter((m): m is string => typeof m === 'string');
+  if (modes.length > 1)
+    throw usageError(
+      `${modes.join(' and ')} print different scripts`,
+      'give one of --integration, --check and --refresh (none: the stages and pipes)',
+    );
+  if (o.alter && !o.integration)
+    throw usageError(
+      '--alter changes the storage integration and needs --integration',
+      'run sftpgw snowflake sql --integration --alter',
+    );
+  for (const [flag, given] of [
+    ['--recreate-pipes', o.recreatePipes],
+    ['--error-integration', o.errorIntegration !== undefined],
+  ] as const)
+    if (given && modes.length > 0)
+      throw usageError(
+        `${flag} belongs to the stages and pipes, not to ${modes[0]}`,
+        `run it without ${modes[0]}`,
+      );
+}
+
 export async function snowflakeSql(
   o: SnowflakeSqlOptions,
   deps: SnowflakeSqlDeps,
 ): Promise<SnowflakeSqlResult> {
+  checkOptions(o);
+  const since = o.refresh === undefined ? undefined : parseSince(o.refresh, o.now ?? new Date());
   const shown = displayPath(o.config.file);
   const snowflake = requireSnowflake(o.config.downstream, shown);
   const users = chosenUsers(snowflake, o.allUsers, shown);
   const stackName = o.config.stackName;
-  const integration = identifier(integrationName(stackName));
-  checkName('--table', o.table);
-  checkName('--file-format', o.fileFormat);
+  const integration = integrationName(stackName);
+  const objects = userObjects(stackName, users);
+  const session = { database: o.database, schema: o.schema, role: o.role };
+  const result = (
+    step: SnowflakeSqlResult['step'],
+    script: Script,
+    more: Partial<SnowflakeSqlResult> = {},
+  ) => ({
+    step,
+    integration,
+    users,
+    pipes: objects.map((p) => p.pipe),
+    ...more,
+    sql: script.render(),
+    statements: script.statements(),
+  });
+
+  if (o.check) return result('check', checkSql({ stackName, objects, session, table: o.table }));
+  if (since) return result('refresh', refreshSql({ stackName, objects, session, since }));
 
   if (o.integration) {
     const externalId = snowflake.externalId;
@@ -88,23 +171,21 @@ export async function snowflakeSql(
       o.config.buckets.gateway ?? bucketOf(await deps.stack.resources(stackName), stackName);
     const accountId = await deps.account.accountId();
     const roleArn = `arn:${partitionOf(o.region)}:iam::${accountId}:role/${snowflakeRoleName(stackName)}`;
-    return {
-      step: 'integration',
+    const topicArn = ingestTopicArn(o.region, accountId, stackName);
+    const script = integrationSql({
+      stackName,
       integration,
       roleArn,
+      externalId,
       bucket,
-      users,
-      sql: integrationSql({
-        stackName,
-        integration,
-        roleArn,
-        externalId,
-        bucket,
-        // every user (now and later): all of ingest/, as the role reads it
-        users: snowflake.users === null ? null : users,
-        nextCommand: o.nextCommand,
-      }),
-    };
+      // every user (now and later): all of ingest/, as the role reads it
+      users: snowflake.users === null ? null : users,
+      topicArn,
+      role: o.role,
+      alter: o.alter === true,
+      nextCommand: o.nextCommand,
+    });
+    return result('integration', script, { roleArn, bucket, topicArn });
   }
 
   if (!snowflake.iamUserArn)
@@ -124,24 +205,20 @@ export async function snowflakeSql(
   // An SNS topic's physical id is its ARN: arn:<partition>:sns:<region>:<account>:<name>.
   const [, partition, , , accountId] = topic.physicalId.split(':');
   const roleArn = `arn:${partition}:iam::${accountId}:role/${role.physicalId}`;
-  return {
-    step: 'pipes',
+  const script = pipesSql({
+    stackName,
     integration,
-    roleArn,
     bucket,
-    users,
     topicArn: topic.physicalId,
-    sql: pipesSql({
-      stackName,
-      integration,
-      bucket,
-      topicArn: topic.physicalId,
-      roleArn,
-      objects: userObjects(stackName, users),
-      table: o.table,
-      fileFormat: o.fileFormat,
-    }),
-  };
+    roleArn,
+    objects,
+    session,
+    table: o.table,
+    fileFormat: o.fileFormat,
+    errorIntegration: o.errorIntegration,
+    recreate: o.recreatePipes === true,
+  });
+  return result('pipes', script, { roleArn, bucket, topicArn: topic.physicalId });
 }
 
 function requireSnowflake(d: DownstreamSettings | null, shown: string): Snowflake {
@@ -179,14 +256,6 @@ function chosenUsers(s: Snowflake, all: readonly string[], shown: string): strin
       })),
     );
   return [...s.users];
-}
-
-function checkName(flag: string, value: string | undefined): void {
-  if (value !== undefined && !isQualifiedName(value))
-    throw usageError(
-      `${flag} ${JSON.stringify(value)} is not a Snowflake object name`,
-      'give NAME, SCHEMA.NAME or DB.SCHEMA.NAME; quote a part with "" when it holds other characters',
-    );
 }
 
 function missingStack(stackName: string): SftpgwError {

@@ -69,7 +69,7 @@ export async function runChecks(
 function configuredValues(c: ResolvedConfig): string[] {
   return [
     ...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []),
-    ...(c.outbound?.alarms.topicArns ?? []),
+    ...c.alarms.topicArns,
     // Snowflake's IAM user lives in Snowflake's account, not this one.
     ...(c.downstream?.snowflake?.iamUserArn ? [c.downstream.snowflake.iamUserArn] : []),
     ...c.server.allowedSourceCidrs.filter((n) => n === ANYWHERE_IPV4),

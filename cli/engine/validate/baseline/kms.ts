@@ -14,6 +14,7 @@ import {
   target,
   textOf,
   violation,
+  type BaselineContext,
   type BaselineRule,
 } from './context.js';
 import { isObj } from '../values.js';
@@ -104,6 +105,26 @@ export const kmsNoWildcardPrincipal: BaselineRule = {
 // the alarm topic), never a wildcard such as log-group:*.
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
 // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context
+//
+// One pattern is accepted: Transfer Family's workflow log group
+// /aws/transfer/<server-id> (server.libsonnet workflowLogging), when the
+// stack makes that group for its server. The key cannot name the server id
+// (the server depends on the key through its structured log group: a
+// cycle), and s-* matches only server log groups of this account and region.
+export const TRANSFER_WORKFLOW_LOGS =
+  'arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/transfer/s-*';
+
+/** The template makes a /aws/transfer/<server-id> log group for one of its servers. */
+function hasWorkflowLogGroup(ctx: BaselineContext): boolean {
+  const servers = new Set(ctx.ofType('AWS::Transfer::Server').map(([id]) => id));
+  return ctx.ofType('AWS::Logs::LogGroup').some(([, g]) => {
+    const m = /^\/aws\/transfer\/\$\{([A-Za-z0-9]+)\.ServerId\}$/.exec(
+      textOf(props(g).LogGroupName) ?? '',
+    );
+    return m !== null && servers.has(m[1]!);
+  });
+}
+
 export const kmsServiceEncryptionContext: BaselineRule = {
   id: 'baseline/kms-service-encryption-context',
   description:
@@ -118,7 +139,10 @@ export const kmsServiceEncryptionContext: BaselineRule = {
         .filter(isObj)
         .flatMap((op) => Object.keys(op))
         .filter((k) => /^kms:EncryptionContext:/i.test(k));
-      const wild = keys.flatMap((k) => conditionValues(s, k)).filter(isWildcardValue);
+      const wild = keys
+        .flatMap((k) => conditionValues(s, k))
+        .filter(isWildcardValue)
+        .filter((v) => !(textOf(v) === TRANSFER_WORKFLOW_LOGS && hasWorkflowLogGroup(ctx)));
       if (keys.length === 0) {
         out.push(
           statementViolation(

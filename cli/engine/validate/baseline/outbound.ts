@@ -155,13 +155,32 @@ export const lambdaLogGroup: BaselineRule = {
   },
 };
 
+// A function an AWS service invokes asynchronously (S3, SNS, EventBridge:
+// an AWS::Lambda::Permission for its service principal) has bounded retries
+// and somewhere to keep what it gave up on. A function no service may invoke
+// that way (the ingest function without the malware scan: Transfer Family
+// invokes it for a workflow step, with the workflow's role) reports its
+// failures to its caller: the step fails, the execution is logged and
+// counted, and that alarms (baseline/transfer-workflow-logging-role, the
+// ingest alarms). With the scan, EventBridge invokes it too, and this applies.
 export const lambdaFailureDestination: BaselineRule = {
   id: 'baseline/lambda-failure-destination',
   description:
-    'asynchronous invocations have bounded retries and an on-failure destination (an encrypted SQS queue)',
+    'functions an AWS service invokes asynchronously (a Lambda permission for it) have bounded retries and an on-failure destination (an encrypted SQS queue)',
   check(ctx) {
     const configs = ctx.ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => props(c));
+    const invokedByService = new Set(
+      ctx
+        .ofType('AWS::Lambda::Permission')
+        .map(([, p]) => props(p))
+        .filter((p) => typeof p.Principal === 'string' && p.Principal.endsWith('.amazonaws.com'))
+        .map(
+          (p) =>
+            target(p.FunctionName) ?? (typeof p.FunctionName === 'string' ? p.FunctionName : ''),
+        ),
+    );
     return eachFunction(ctx, (id, r) => {
+      if (!invokedByService.has(id)) return [];
       const c = configs.find((x) => target(x.FunctionName) === id);
       if (
         c &&
@@ -177,7 +196,7 @@ export const lambdaFailureDestination: BaselineRule = {
           [],
           c
             ? 'the EventInvokeConfig lacks MaximumRetryAttempts or an OnFailure destination'
-            : 'no AWS::Lambda::EventInvokeConfig: failed pushes vanish after two retries',
+            : 'no AWS::Lambda::EventInvokeConfig: events the function fails on vanish after two retries',
           'add an EventInvokeConfig with MaximumRetryAttempts and DestinationConfig.OnFailure.Destination = the failure queue ARN',
         ),
       ];
@@ -373,7 +392,7 @@ export const alarmRecipients: BaselineRule = {
         ctx.resource(topic)!,
         [],
         `nobody is subscribed to this topic: ${alarmIds.join(', ')} notify no one`,
-        'name recipients in sftpgw.yaml: outbound.alarms.emails (e-mail subscriptions) and/or outbound.alarms.topicArns (existing SNS topics, e.g. chat or paging)',
+        'name recipients in sftpgw.yaml: alarms.emails (e-mail subscriptions) and/or alarms.topicArns (existing SNS topics, e.g. chat or paging)',
       ),
     );
   },

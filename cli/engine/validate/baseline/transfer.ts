@@ -107,6 +107,34 @@ export const transferNoLoggingRole: BaselineRule = {
   },
 };
 
+// Workflow executions are logged only through a logging role: "Currently,
+// for workflows, if you want logging enabled, you must specify a logging
+// role" (structured logging does not log them). Without one a failed copy to
+// ingest/ leaves no trace but a metric.
+// https://docs.aws.amazon.com/transfer/latest/userguide/log-server-manage.html
+export const transferWorkflowLoggingRole: BaselineRule = {
+  id: 'baseline/transfer-workflow-logging-role',
+  description:
+    'servers with a workflow (WorkflowDetails) have a LoggingRole: workflow executions are logged only through one',
+  check(ctx) {
+    return ctx
+      .ofType('AWS::Transfer::Server')
+      .filter(
+        ([, r]) => props(r).WorkflowDetails !== undefined && props(r).LoggingRole === undefined,
+      )
+      .map(([id, r]) =>
+        violation(
+          this,
+          id,
+          r,
+          ['Properties', 'LoggingRole'],
+          'the server runs a workflow but has no logging role: its workflow executions (a failed copy among them) are not logged',
+          'set LoggingRole to a role Transfer Family may assume that writes to /aws/transfer/<server-id> (a log group the stack makes, with retention and the gateway key): server.workflowLogging in server.libsonnet',
+        ),
+      );
+  },
+};
+
 export const userLogicalHome: BaselineRule = {
   id: 'baseline/user-logical-home',
   description: 'users have a LOGICAL home directory mapping "/" to their own prefix',
@@ -203,6 +231,7 @@ export const transferRules = [
   transferSecurityPolicy,
   transferLogging,
   transferNoLoggingRole,
+  transferWorkflowLoggingRole,
   userLogicalHome,
   userSessionPolicy,
   userListOwnFolder,
