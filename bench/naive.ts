@@ -37,6 +37,7 @@ const config: TemplateConfig = {
     gateway: null,
     accessLogs: null,
     staging: null,
+    keepGeneratedGatewayName: null,
     noncurrentVersionDays: 90,
     accessLogExpirationDays: 365,
   },

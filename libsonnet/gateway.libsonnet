@@ -25,7 +25,33 @@ local alarms = import 'alarms.libsonnet';
 local user = import 'user.libsonnet';
 local tagging = import 'tags.libsonnet';
 
+// Fn::Sub only when there is something to substitute (cfn-lint W1020).
+local subIfNeeded(s) = if std.length(std.findSubstr('${', s)) > 0 then c.sub(s) else s;
+
+// The gateway bucket's default name with downstream on, unique per
+// partition like the staging bucket's: stack name (lower case, cut so the
+// whole name fits 63 characters), account and region. The CLI computes the
+// same name (cli/engine/config/gateway-bucket.ts) for snowflake sql.
+local defaultGatewayName(stackName) =
+  local prefix = std.asciiLower(stackName);
+  local cut = std.substr(prefix, 0, std.min(std.length(prefix), 27));
+  std.rstripChars(cut, '-') + '-gateway-${AWS::AccountId}-${AWS::Region}';
+
+// The gateway bucket's name as the template knows it, a string that may hold
+// ${AWS::...}, or null when CloudFormation generates it and nothing names
+// it. buckets.gateway first; a deployed gateway keeps its generated name
+// (keepGeneratedGatewayName: true, or the name itself, which BucketName
+// never gets: it is create-only); downstream on, the default name.
+local gatewayNaming(cfg) =
+  local keep = std.get(cfg.buckets, 'keepGeneratedGatewayName', null);
+  if cfg.buckets.gateway != null then { bucketName: cfg.buckets.gateway, known: cfg.buckets.gateway }
+  else if std.isString(keep) then { bucketName: null, known: keep }
+  else if keep == true || std.get(cfg, 'downstream', null) == null then { bucketName: null, known: null }
+  else { bucketName: defaultGatewayName(cfg.stackName), known: self.bucketName };
+
 {
+  defaultGatewayName:: defaultGatewayName,
+
   new(config=error 'gateway.new: config is required'):: {
     local gw = self,
     // The resolved sftpgw.yaml, hidden: every part below reads it from here,
@@ -33,6 +59,7 @@ local tagging = import 'tags.libsonnet';
     config:: config,
     local cfg = gw.config,
     local tags = cfg.tags,
+    local naming = gatewayNaming(cfg),
     local hostname = if cfg.dns == null then null else cfg.dns.hostname,
     local hostedZoneId = if cfg.dns == null then null else cfg.dns.hostedZoneId,
 
@@ -49,7 +76,7 @@ local tagging = import 'tags.libsonnet';
                                    noncurrentDays=cfg.buckets.noncurrentVersionDays,
                                    expireLogsDays=cfg.buckets.accessLogExpirationDays, tags=tags),
     bucket:: bucket.new('GatewayBucket', key=gw.key, accessLogs=gw.accessLogs,
-                        name=cfg.buckets.gateway,
+                        name=if naming.bucketName == null then null else subIfNeeded(naming.bucketName),
                         noncurrentDays=cfg.buckets.noncurrentVersionDays, tags=tags)
              + (if gw.malwareScan == null then {} else bucket.withPolicyStatements(gw.malwareScan.bucketStatements)),
     serverLogs:: logs.new('ServerLogGroup', name=c.sub('/aws/transfer/${AWS::StackName}'),
@@ -87,7 +114,7 @@ local tagging = import 'tags.libsonnet';
     local scanning = std.get(cfg, 'downstream', null) != null && std.get(cfg.downstream, 'malwareScan', false),
     downstream:: if std.get(cfg, 'downstream', null) == null then null
                  else downstream.new(cfg.downstream, bucket=gw.bucket, key=gw.key, server=gw.server,
-                                     alarmTopic=gw.alarmTopic, bucketName=cfg.buckets.gateway,
+                                     alarmTopic=gw.alarmTopic, bucketName=naming.known,
                                      logRetentionDays=cfg.logs.retentionDays, tags=tags)
                       + (if scanning then { ingest+:: gw.malwareScan.ingestPatch } else {}),
     local withDownstream(component, patch) =

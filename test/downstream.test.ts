@@ -44,7 +44,7 @@ describe(`downstream gateways build clean in every layer (${CFN_LINT_RANGE}, -c 
   before(() => checkCfnLintVersion());
   afterEach(cleanTempDirs);
 
-  it('every user to Snowflake, events on, a generated bucket name', () => {
+  it('every user to Snowflake, events on, the default bucket name', () => {
     const b = build('');
     expect(b.status, withCfnLintNote(b.output)).to.equal(0);
     expect(b.output, withCfnLintNote(b.output)).to.not.match(FINDING);
@@ -90,10 +90,29 @@ describe(`downstream gateways build clean in every layer (${CFN_LINT_RANGE}, -c 
     ]);
     const list = JSON.stringify(role.Policies);
     expect(list).to.include('"s3:prefix":["ingest/*"]');
-    // Generated bucket name: S3 may publish for buckets of this account only.
+    // The default bucket name, in the bucket and in the topic policy.
+    const defaultName = 'fixture-downstream-gateway-${AWS::AccountId}-${AWS::Region}';
+    expect(propsOf(t, 'GatewayBucket').BucketName).to.deep.equal({ 'Fn::Sub': defaultName });
     expect(JSON.stringify(propsOf(t, 'IngestTopicPolicy'))).to.include(
-      'arn:${AWS::Partition}:s3:::*',
+      `"arn:\${AWS::Partition}:s3:::${defaultName}"`,
     );
+    // GetBucketLocation in a statement of its own, without the s3:prefix condition.
+    const read = (role.Policies as Array<{ PolicyDocument: { Statement: Obj[] } }>)[0]
+      .PolicyDocument.Statement;
+    expect(read.find((st) => st.Sid === 'LocateBucket')).to.deep.equal({
+      Sid: 'LocateBucket',
+      Effect: 'Allow',
+      Action: 's3:GetBucketLocation',
+      Resource: { 'Fn::GetAtt': ['GatewayBucket', 'Arn'] },
+    });
+    // The key statement for S3 carries only the topic's encryption context.
+    const s3Key = (propsOf(t, 'GatewayKey').KeyPolicy as { Statement: Obj[] }).Statement.find(
+      (st) => st.Sid === 'S3PublishesToEncryptedIngestTopic',
+    );
+    expect(s3Key, 'the S3 key statement').to.not.equal(undefined);
+    expect(Object.keys((s3Key!.Condition as Obj).StringEquals as Obj)).to.deep.equal([
+      'kms:EncryptionContext:aws:sns:topicArn',
+    ]);
     expect(propsOf(t, 'IngestTopic').KmsMasterKeyId).to.deep.equal({ Ref: 'GatewayKey' });
     const sids = (propsOf(t, 'GatewayKey').KeyPolicy as { Statement: Obj[] }).Statement.map(
       (s) => s.Sid,
@@ -116,11 +135,61 @@ describe(`downstream gateways build clean in every layer (${CFN_LINT_RANGE}, -c 
     expect(policy).to.include('"s3:prefix":["ingest/acme/*"]');
     expect(policy).to.include('${Arn}/ingest/acme/*');
     expect(policy).to.not.include('globex');
-    expect(JSON.stringify(propsOf(t, 'IngestTopicPolicy'))).to.include(
-      'arn:${AWS::Partition}:s3:::fixture-downstream-data',
+    const topicPolicy = JSON.stringify(propsOf(t, 'IngestTopicPolicy'));
+    expect(topicPolicy).to.include('arn:${AWS::Partition}:s3:::fixture-downstream-data');
+    // subscriberArn: the subscribe grant names it, the trust stays Snowflake's IAM user.
+    expect(topicPolicy).to.include('"AWS":"arn:aws:iam::123456789012:user/abc1-b-sns5678"');
+    expect(JSON.stringify(propsOf(t, 'SnowflakeRole').AssumeRolePolicyDocument)).to.include(
+      'user/abc1-b-self1234',
     );
     const notes = propsOf(t, 'GatewayBucket').NotificationConfiguration as Obj;
     expect(notes).to.not.have.property('EventBridgeConfiguration');
+  });
+
+  it('a gateway deployed before the default name keeps its bucket: true warns that any bucket of the account may publish; the name binds it', () => {
+    const kept = build('deployed-generated');
+    expect(kept.status, withCfnLintNote(kept.output)).to.equal(0);
+    expect(propsOf(kept.template, 'GatewayBucket')).to.not.have.property('BucketName');
+    expect(JSON.stringify(propsOf(kept.template, 'IngestTopicPolicy'))).to.include(
+      '"arn:${AWS::Partition}:s3:::*"',
+    );
+    expect(kept.output).to.match(
+      /warning statement "S3PublishesCompletedUploads" lets S3 publish for any bucket of this account/,
+    );
+    expect(kept.output).to.include('[baseline/topic-source-bucket-named]');
+    expect(kept.output).to.include('set buckets.keepGeneratedGatewayName to the deployed');
+    const named = build('deployed-kept-name');
+    expect(named.status, withCfnLintNote(named.output)).to.equal(0);
+    expect(named.output, withCfnLintNote(named.output)).to.not.match(FINDING);
+    expect(propsOf(named.template, 'GatewayBucket')).to.not.have.property('BucketName');
+    expect(JSON.stringify(propsOf(named.template, 'IngestTopicPolicy'))).to.include(
+      '"arn:${AWS::Partition}:s3:::fixture-downstream-gatewaybucket-1a2b3c4d5e6f"',
+    );
+  });
+
+  it('Snowflake pending (no iamUserArn yet): builds clean without the role and the subscribe grant, and warns naming the key', () => {
+    const dir = tempDir();
+    copyFixture(path.join(repoRoot, 'test', 'fixtures', 'projects', 'downstream-pending'), dir);
+    const b = buildProject(dir, []);
+    expect(b.status, withCfnLintNote(b.output)).to.equal(0);
+    expect(b.output, withCfnLintNote(b.output)).to.not.match(FINDING);
+    expect(b.output).to.match(
+      /warning: sftpgw\.yaml: downstream\.snowflake\.iamUserArn is not set yet: the gateway is built without the SnowflakeRole and the subscribe grant \(pending\)/,
+    );
+    expect(b.output).to.include('run sftpgw snowflake sql --integration');
+    const t = b.template;
+    expect(t.Resources).to.not.have.property('SnowflakeRole');
+    expect(t.Resources).to.include.keys('IngestTopic', 'IngestTopicPolicy', 'IngestWorkflow');
+    expect(JSON.stringify(propsOf(t, 'IngestTopicPolicy'))).to.not.include('sns:Subscribe');
+    expect(Object.keys(t.Outputs ?? {})).to.not.include('SnowflakeRoleArn');
+    expect(Object.keys(t.Outputs ?? {})).to.include('IngestTopicArn');
+    expect(namedIamResources([t])).to.deep.equal([]);
+    // The subscriber alone: the grant is there, the role still is not.
+    const sub = buildProject(dir, ['--env', 'subscriber-first']);
+    expect(sub.status, withCfnLintNote(sub.output)).to.equal(0);
+    expect(sub.output).to.match(/built without the SnowflakeRole \(pending\)/);
+    expect(sub.template.Resources).to.not.have.property('SnowflakeRole');
+    expect(JSON.stringify(propsOf(sub.template, 'IngestTopicPolicy'))).to.include('sns:Subscribe');
   });
 
   it('events only: the workflow and EventBridge, no Snowflake role, topic or outputs', () => {

@@ -21,10 +21,12 @@ const config = JSON.stringify({
     gateway: null,
     accessLogs: null,
     staging: null,
+    keepGeneratedGatewayName: null,
     noncurrentVersionDays: 90,
     accessLogExpirationDays: 365,
   },
   logs: { retentionDays: 365 },
+  alarms: { emails: ['ops@example.com'], topicArns: [] },
   outbound: {
     secretPrefix: 'sftpgw/s',
     reservedConcurrency: 5,

@@ -4,7 +4,7 @@
 // skips) is deployed by `sftpgw deploy --template`, through a change set, so
 // moto returns no stack outputs: the command must read the physical ids.
 // STS GetCallerIdentity is moto's too (account 123456789012).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   CloudFormationClient,
@@ -380,7 +380,16 @@ describe('sftpgw snowflake sql against moto', function () {
     expect(other.stdout).to.include('CREATE STORAGE INTEGRATION SFTPGW_GW_2\n');
   });
 
-  it('the order works from sftpgw.yaml: with the external id alone the integration prints, and a build refuses until iamUserArn is set', async () => {
+  it('before any deploy, with nothing named, the integration names the default gateway bucket', async () => {
+    const dir = project('sf-default', snowflake('    users: [acme]\n'));
+    const r = await cli(dir, ['snowflake', 'sql', '--integration']);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.include(
+      "STORAGE_ALLOWED_LOCATIONS = (\n    's3://sf-default-gateway-123456789012-us-east-1/ingest/acme/'\n  )",
+    );
+  });
+
+  it('the order works from sftpgw.yaml: with the external id alone the integration prints, and the gateway builds pending (a warning) until iamUserArn is set', async () => {
     const base = `buckets:\n  gateway: sf-order-gateway\n`;
     const dir = project('sf-order', base + snowflake());
     // real keys: this test builds the gateway
@@ -393,10 +402,14 @@ describe('sftpgw snowflake sql against moto', function () {
     expect(first.status, first.stderr).to.equal(0);
     expect(first.stdout).to.include('CREATE STORAGE INTEGRATION SFTPGW_SF_ORDER\n');
     const early = await cli(dir, ['build', '--no-lint']);
-    expect(early.status).to.equal(1);
-    expect(early.stderr).to.match(/downstream\.snowflake\.iamUserArn/);
+    expect(early.status, early.stderr).to.equal(0);
+    expect(early.stderr).to.match(/downstream\.snowflake\.iamUserArn is not set yet/);
     expect(early.stderr).to.match(/sftpgw snowflake sql --integration/);
-    expect(existsSync(path.join(dir, 'dist', 'gateway'))).to.equal(false);
+    const pending = readFileSync(
+      path.join(dir, 'dist', 'gateway', 'default', 'template.json'),
+      'utf8',
+    );
+    expect(pending).to.not.include('SnowflakeRole');
     // DESC INTEGRATION gave the IAM user: now the gateway builds
     writeFileSync(
       path.join(dir, 'sftpgw.yaml'),
@@ -415,13 +428,13 @@ describe('sftpgw snowflake sql against moto', function () {
       return r;
     }
 
-    it('the bucket is not known: no stack, no buckets.gateway', async () => {
+    it('the bucket is not known: no stack, and buckets.keepGeneratedGatewayName: true', async () => {
       await refused(
-        project('sf-nobucket', snowflake()),
+        project('sf-nobucket', `buckets:\n  keepGeneratedGatewayName: true\n${snowflake()}`),
         ['--integration'],
         1,
         /bucket's name is not known yet: stack sf-nobucket does not exist/,
-        /set buckets.gateway/,
+        /deploy the gateway first/,
       );
     });
 

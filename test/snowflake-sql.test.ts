@@ -387,7 +387,7 @@ describe('snowflake sql: the engine refuses flags before reaching AWS', () => {
       downstream: {
         events: false,
         malwareScan: false,
-        snowflake: { iamUserArn: null, externalId: 'e-x', users: null },
+        snowflake: { iamUserArn: null, subscriberArn: null, externalId: 'e-x', users: null },
       },
     },
     allUsers: ['acme'],

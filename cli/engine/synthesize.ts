@@ -143,6 +143,7 @@ export async function synthesize(
     })),
     displayPath(config.file, cwd),
     problems,
+    (m) => reporter.warn(m),
   );
   // The security groups admit every user's networks, wherever the user's
   // stack is: they belong to the server, in the root.

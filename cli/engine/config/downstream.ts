@@ -24,6 +24,10 @@ export function resolveDownstream(
 ): DownstreamSettings | null {
   const add = (keys: string[], message: string, hint: string) =>
     problems.push({ file: at.file, field: keys.join('.'), line: at.lineOf(keys), message, hint });
+  const checkIamUser = (keys: string[], value: string | null, hint: string) => {
+    if (value !== null && !IAM_USER_ARN.test(value))
+      add(keys, `${JSON.stringify(value)} is not an IAM user ARN`, hint);
+  };
   const events = downstream?.events ?? false;
   const sf = downstream?.snowflake ?? null;
   if (!events && sf === null) return null;
@@ -32,21 +36,30 @@ export function resolveDownstream(
   if (sf === null) return { events, malwareScan, snowflake: null };
   const key = ['downstream', 'snowflake'];
   // Left out until the storage integration exists: `snowflake sql
-  // --integration` is the first step and needs this config to load; a build
-  // refuses it (downstream/users.ts).
+  // --integration` is the first step and needs this config to load; until
+  // then the gateway is built without the Snowflake role and the subscribe
+  // grant (pending), with a warning (downstream/users.ts).
   const arn = sf.iamUserArn ?? null;
-  if (arn !== null && !IAM_USER_ARN.test(arn))
-    add(
-      [...key, 'iamUserArn'],
-      `${JSON.stringify(arn)} is not an IAM user ARN`,
-      'copy STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION in Snowflake (arn:aws:iam::<12 digits>:user/<name>); before the integration exists, run sftpgw snowflake sql --integration (docs/downstream.md)',
-    );
+  checkIamUser(
+    [...key, 'iamUserArn'],
+    arn,
+    'copy STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION in Snowflake (arn:aws:iam::<12 digits>:user/<name>); before the integration exists, leave it out and run sftpgw snowflake sql --integration (docs/downstream.md)',
+  );
+  // Snowflake documents SYSTEM$GET_AWS_SNS_IAM_POLICY('<topic arn>') as the
+  // statement to grant; its principal is usually the integration's IAM user,
+  // and goes here when it is not.
+  const subscriber = sf.subscriberArn ?? null;
+  checkIamUser(
+    [...key, 'subscriberArn'],
+    subscriber,
+    "copy the Principal's AWS ARN from SELECT SYSTEM$GET_AWS_SNS_IAM_POLICY('<IngestTopicArn>') in Snowflake (arn:aws:iam::<12 digits>:user/<name>), or leave it out to grant iamUserArn (docs/downstream.md)",
+  );
   const externalId = sf.externalId ?? '';
   if (externalId.trim() === '')
     add(
       [...key, 'externalId'],
       `is ${sf.externalId === undefined ? 'missing' : 'empty'}: the role would trust Snowflake without an external id`,
-      'set it to STORAGE_AWS_EXTERNAL_ID of the integration (DESC INTEGRATION)',
+      'choose one before the integration exists (e.g. MYACCOUNT_SFCRole=2_<random>): sftpgw snowflake sql --integration makes it STORAGE_AWS_EXTERNAL_ID; for an integration that exists, copy STORAGE_AWS_EXTERNAL_ID from DESC INTEGRATION',
     );
   else if (!EXTERNAL_ID.test(externalId))
     add(
@@ -63,6 +76,11 @@ export function resolveDownstream(
   return {
     events,
     malwareScan,
-    snowflake: { iamUserArn: arn, externalId, users: sf.users ?? null },
+    snowflake: {
+      iamUserArn: arn,
+      subscriberArn: subscriber ?? arn,
+      externalId,
+      users: sf.users ?? null,
+    },
   };
 }

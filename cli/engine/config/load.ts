@@ -15,6 +15,7 @@ import { displayPath } from '../paths.js';
 import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
 import { resolveDownstream } from './downstream.js';
 import { checkMalwareScan } from './malware-scan.js';
+import { resolveKeepGenerated } from './gateway-bucket.js';
 import { resolveEndpoint, type EndpointPlace } from './endpoint.js';
 import { unknownKeyHint } from './key-hints.js';
 import type {
@@ -343,6 +344,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       message: `alarms.topicArns and outbound.alarms.topicArns together name ${alarms.topicArns.length} topics (at most 4: an alarm has 5 actions, one is the stack's topic)`,
       hint: 'keep at most 4 existing topics, in alarms.topicArns',
     });
+  const keepGeneratedGatewayName = resolveKeepGenerated(settings.buckets, place, problems);
   if (problems.length > 0)
     throw invalidInput(
       `${ctx.shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
@@ -388,6 +390,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       gateway: settings.buckets?.gateway ?? null,
       accessLogs: settings.buckets?.accessLogs ?? null,
       staging: settings.buckets?.staging ?? null,
+      keepGeneratedGatewayName,
       noncurrentVersionDays: settings.buckets?.noncurrentVersionDays ?? 90,
       accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
     },

@@ -128,11 +128,21 @@ const settings = {
     type: 'object',
     additionalProperties: false,
     properties: {
-      gateway: bucketName,
+      gateway: {
+        ...bucketName,
+        description:
+          'gateway bucket; omit to let CloudFormation generate one (with downstream on: <stack>-gateway-<account>-<region>)',
+      },
       accessLogs: bucketName,
       staging: {
         ...bucketName,
         description: 'outbound staging bucket; default <stack>-staging-<account>-<region>',
+      },
+      keepGeneratedGatewayName: {
+        type: ['boolean', 'string'],
+        pattern: bucketName.pattern,
+        description:
+          'a gateway deployed before its bucket had a default name: keep the name CloudFormation generated (true, or that name, which the ingest topic policy then names); unset, a gateway with downstream on gets <stack>-gateway-<account>-<region> (docs/downstream.md)',
       },
       noncurrentVersionDays: { type: 'integer', minimum: 1, maximum: 3650 },
       accessLogExpirationDays: { type: 'integer', minimum: 1, maximum: 3650 },
@@ -242,7 +252,12 @@ const settings = {
           iamUserArn: {
             type: 'string',
             description:
-              'STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION (an IAM user ARN); left out until the integration exists (sftpgw snowflake sql --integration), and a build refuses until it is set',
+              'STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION (an IAM user ARN); left out until the integration exists (sftpgw snowflake sql --integration): meanwhile the gateway builds and deploys without the Snowflake role and the subscribe grant, with a warning',
+          },
+          subscriberArn: {
+            type: 'string',
+            description:
+              'the IAM user allowed to subscribe to the ingest topic (sns:Subscribe), when it differs from iamUserArn: the principal of SYSTEM$GET_AWS_SNS_IAM_POLICY(<topic arn>); default iamUserArn',
           },
           externalId: {
             type: 'string',

@@ -24,6 +24,7 @@ export interface Settings {
     gateway?: string;
     accessLogs?: string;
     staging?: string;
+    keepGeneratedGatewayName?: boolean | string;
     noncurrentVersionDays?: number;
     accessLogExpirationDays?: number;
   };
@@ -39,7 +40,12 @@ export interface Settings {
   downstream?: {
     events?: boolean;
     malwareScan?: boolean;
-    snowflake?: { iamUserArn?: string; externalId?: string; users?: string[] } | null;
+    snowflake?: {
+      iamUserArn?: string;
+      subscriberArn?: string;
+      externalId?: string;
+      users?: string[];
+    } | null;
   };
   artifacts?: { bucket?: string; prefix?: string };
   deploy?: {
@@ -90,8 +96,13 @@ export interface DownstreamSettings {
   /** Completed uploads go to quarantine/, GuardDuty scans them, clean ones reach ingest/. */
   malwareScan: boolean;
   snowflake: {
-    /** null until the storage integration exists (the first step; a build refuses it). */
+    /**
+     * null until the storage integration exists (the first step): the
+     * gateway is then built without the Snowflake role (pending).
+     */
     iamUserArn: string | null;
+    /** Who may sns:Subscribe to the ingest topic: subscriberArn, else iamUserArn; null: nobody yet. */
+    subscriberArn: string | null;
     externalId: string;
     /** The users Snowflake loads; null: every user. */
     users: string[] | null;
@@ -141,6 +152,11 @@ export interface ResolvedConfig {
     gateway: string | null;
     accessLogs: string | null;
     staging: string | null;
+    /**
+     * A deployed gateway's bucket keeps CloudFormation's generated name:
+     * true, or that name (then the topic policy names it); null: unset.
+     */
+    keepGeneratedGatewayName: true | string | null;
     noncurrentVersionDays: number;
     accessLogExpirationDays: number;
   };

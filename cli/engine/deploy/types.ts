@@ -16,6 +16,8 @@ export interface PlannedChange {
   stateful: boolean;
   /** Transfer users: the SFTP user name (from the template). */
   userName?: string;
+  /** How to keep the resource instead, when sftpgw.yaml can (the config key to set). */
+  keep?: string;
   /**
    * Set when the change stops the SFTP server or changes its addresses (its
    * endpoint, an Elastic IP of it): why. The guard refuses it unless

@@ -1,7 +1,9 @@
 // The checks a build of downstream needs (docs/downstream.md): Snowflake's
-// IAM user is known (the integration came first), Snowflake's users exist,
-// and no home lies in the ingest or quarantine prefix, where only the
-// completed-upload copies belong.
+// users exist, and no home lies in the ingest or quarantine prefix, where only the
+// completed-upload copies belong. Snowflake's IAM user may not be known yet
+// (the integration comes first): the gateway is then built without the
+// Snowflake role and the subscribe grant, with a warning, so the pipeline
+// stays green between the integration and the deploy that trusts it.
 import type { ResolvedConfig } from '../config/types.js';
 import type { Problem } from '../errors.js';
 import { closest } from '../suggest.js';
@@ -33,17 +35,12 @@ export function checkDownstreamUsers(
   users: readonly DownstreamUser[],
   configShown: string,
   problems: Problem[],
+  warn: (message: string) => void = () => {},
 ): void {
   const d = config.downstream;
   if (!d) return;
-  if (d.snowflake && d.snowflake.iamUserArn === null)
-    problems.push({
-      file: configShown,
-      field: 'downstream.snowflake.iamUserArn',
-      message:
-        'is not set yet: the Snowflake role trusts that IAM user, which exists once the storage integration does',
-      hint: 'create the integration first: run sftpgw snowflake sql --integration and its SQL in Snowflake, then copy STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION here (docs/snowflake.md)',
-    });
+  const pending = pendingSnowflake(config);
+  if (pending) warn(`${configShown}: ${pending}`);
   for (const u of users) {
     const home = u.homeDirectory.replace(/^\/+|\/+$/g, '');
     for (const [prefix, holds] of RESERVED) {
@@ -73,4 +70,19 @@ export function checkDownstreamUsers(
         : 'add the user file first (sftpgw users add), or remove the name from the list',
     });
   });
+}
+
+/**
+ * Why the Snowflake part is pending, or undefined: downstream.snowflake
+ * without iamUserArn builds the topic and the notification but no
+ * SnowflakeRole (the integration names the role by its fixed name, which
+ * Snowflake does not check when the integration is created) and no
+ * subscribe grant, unless subscriberArn is set.
+ */
+export function pendingSnowflake(config: Pick<ResolvedConfig, 'downstream'>): string | undefined {
+  const s = config.downstream?.snowflake;
+  if (!s || s.iamUserArn !== null) return undefined;
+  const left =
+    s.subscriberArn === null ? 'the SnowflakeRole and the subscribe grant' : 'the SnowflakeRole';
+  return `downstream.snowflake.iamUserArn is not set yet: the gateway is built without ${left} (pending), so Snowflake cannot read ingest/ yet. Next: run sftpgw snowflake sql --integration and its SQL in Snowflake, copy STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION into downstream.snowflake.iamUserArn, deploy again, then run sftpgw snowflake sql (docs/downstream.md)`;
 }

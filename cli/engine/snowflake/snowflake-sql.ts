@@ -7,6 +7,7 @@
 import type { AccountIdentity } from '../../adapters/aws/account.js';
 import type { DeployedResource, StackResources } from '../../adapters/aws/stack-resources.js';
 import { SNOWFLAKE_ROLE_SUFFIX } from '../config/downstream.js';
+import { defaultGatewayBucketName, gatewayBucketName } from '../config/gateway-bucket.js';
 import type { DownstreamSettings, ResolvedConfig } from '../config/types.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
 import { displayPath } from '../paths.js';
@@ -166,10 +167,8 @@ export async function snowflakeSql(
           hint: 'set it to a value of your choice (e.g. MYACCOUNT_SFCRole=2_<random>); it becomes STORAGE_AWS_EXTERNAL_ID',
         },
       ]);
-    // The bucket named in the config needs no AWS call; else the stack must exist.
-    const bucket =
-      o.config.buckets.gateway ?? bucketOf(await deps.stack.resources(stackName), stackName);
     const accountId = await deps.account.accountId();
+    const bucket = await integrationBucket(o, deps, accountId);
     const roleArn = `arn:${partitionOf(o.region)}:iam::${accountId}:role/${snowflakeRoleName(stackName)}`;
     const topicArn = ingestTopicArn(o.region, accountId, stackName);
     const script = integrationSql({
@@ -219,6 +218,23 @@ export async function snowflakeSql(
     recreate: o.recreatePipes === true,
   });
   return result('pipes', script, { roleArn, bucket, topicArn: topic.physicalId });
+}
+
+/**
+ * The gateway bucket's name before the pipes: named in the config (no AWS
+ * call), else the deployed stack's bucket, else the default name a gateway
+ * with downstream on is created with (cli/engine/config/gateway-bucket.ts).
+ */
+async function integrationBucket(
+  o: SnowflakeSqlOptions,
+  deps: SnowflakeSqlDeps,
+  accountId: string,
+): Promise<string> {
+  const naming = gatewayBucketName(o.config);
+  if (naming.kind === 'configured' || naming.kind === 'kept') return naming.name;
+  const resources = await deps.stack.resources(o.config.stackName);
+  if (resources || naming.kind === 'generated') return bucketOf(resources, o.config.stackName);
+  return defaultGatewayBucketName(o.config.stackName, accountId, o.region);
 }
 
 function requireSnowflake(d: DownstreamSettings | null, shown: string): Snowflake {
@@ -287,7 +303,7 @@ function bucketOf(
       'failed',
       `the gateway bucket's name is not known yet: stack ${stackName} does not exist and sftpgw.yaml names no bucket`,
       {
-        hint: 'set buckets.gateway in sftpgw.yaml (then the integration can come first), or deploy the gateway first (sftpgw deploy, downstream.snowflake left out until the integration exists) and run this again',
+        hint: 'buckets.keepGeneratedGatewayName: true keeps a name CloudFormation generates: deploy the gateway first (sftpgw deploy) and run this again, or set buckets.keepGeneratedGatewayName to the deployed name; a gateway created with downstream on gets a default name the integration can come before',
       },
     );
   return deployed(resources, LOGICAL_IDS.bucket, 'AWS::S3::Bucket', stackName).physicalId;

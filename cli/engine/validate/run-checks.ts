@@ -70,8 +70,11 @@ function configuredValues(c: ResolvedConfig): string[] {
   return [
     ...(c.iam.permissionsBoundary ? [c.iam.permissionsBoundary] : []),
     ...c.alarms.topicArns,
-    // Snowflake's IAM user lives in Snowflake's account, not this one.
-    ...(c.downstream?.snowflake?.iamUserArn ? [c.downstream.snowflake.iamUserArn] : []),
+    // Snowflake's IAM users (the trusted one, the subscriber) live in
+    // Snowflake's account, not this one.
+    ...[c.downstream?.snowflake?.iamUserArn, c.downstream?.snowflake?.subscriberArn].filter(
+      (a): a is string => typeof a === 'string',
+    ),
     ...c.server.allowedSourceCidrs.filter((n) => n === ANYWHERE_IPV4),
   ];
 }

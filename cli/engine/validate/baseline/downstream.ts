@@ -66,7 +66,7 @@ export const trustExternalId: BaselineRule = {
 export const foreignRoleReadOnly: BaselineRule = {
   id: 'baseline/foreign-role-read-only',
   description:
-    'a role another account assumes only reads (s3:GetObject, s3:GetObjectVersion, s3:ListBucket, kms:Decrypt)',
+    'a role another account assumes only reads (s3:GetObject, s3:GetObjectVersion, s3:ListBucket, s3:GetBucketLocation, kms:Decrypt)',
   check(ctx) {
     const roles = foreignTrusted(ctx);
     const out: Finding[] = [];
@@ -84,7 +84,7 @@ export const foreignRoleReadOnly: BaselineRule = {
             r,
             st,
             `statement ${label(st)} lets another account ${other.join(', ')}`,
-            'grant only s3:GetObject, s3:GetObjectVersion, s3:ListBucket and kms:Decrypt (through S3)',
+            'grant only s3:GetObject, s3:GetObjectVersion, s3:ListBucket, s3:GetBucketLocation and kms:Decrypt (through S3)',
           ),
         );
     }
@@ -135,8 +135,46 @@ export const topicPolicyScoped: BaselineRule = {
   },
 };
 
+/** An aws:SourceArn value that matches every bucket: arn:<partition>:s3:::* (literal or in Fn::Sub). */
+function everyBucket(value: unknown): boolean {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return /s3:::\*("|$)/.test(text);
+}
+
+// A warning, not an error: a gateway deployed before its bucket had a
+// default name keeps CloudFormation's name (buckets.keepGeneratedGatewayName:
+// true), which the topic policy cannot name without a cycle.
+export const topicSourceBucketNamed: BaselineRule = {
+  id: 'baseline/topic-source-bucket-named',
+  description:
+    'S3 publishes to a topic only for a bucket named in aws:SourceArn, not for every bucket of the account (warning)',
+  check(ctx) {
+    const out: Finding[] = [];
+    const policies = new Set(ctx.ofType('AWS::SNS::TopicPolicy').map(([id]) => id));
+    for (const { doc, st, r } of statementsOfKind(ctx, 'resource')) {
+      const s = st.statement;
+      if (!policies.has(doc.logicalId) || s.Effect !== 'Allow') continue;
+      if (!strings(dig(s, 'Principal', 'Service')).includes('s3.amazonaws.com')) continue;
+      if (!conditionValues(s, 'aws:SourceArn').some(everyBucket)) continue;
+      out.push({
+        ...statementViolation(
+          this,
+          doc,
+          r,
+          st,
+          `statement ${label(st)} lets S3 publish for any bucket of this account (aws:SourceArn arn:…:s3:::*): whoever may set a bucket notification in the account can send events to the topic's subscribers (Snowpipe's queue, other consumers), which then see objects that are no completed uploads`,
+          "name the bucket: set buckets.keepGeneratedGatewayName to the deployed gateway bucket's name (stack output BucketName, or sftpgw info) instead of true; BucketName is not changed, only the policy names it. A gateway created from now on gets a named bucket by default",
+        ),
+        severity: 'warning',
+      });
+    }
+    return out;
+  },
+};
+
 export const downstreamRules: readonly BaselineRule[] = [
   trustExternalId,
   foreignRoleReadOnly,
   topicPolicyScoped,
+  topicSourceBucketNamed,
 ];
