@@ -8,6 +8,9 @@
 //   push rows: SFTPGW_BENCH_PUSH_MIB=512 (loopback; 0: skip)  SFTPGW_BENCH_WAN_MIB=64 (0: skip)
 //     SFTPGW_BENCH_WAN_RTT_MS=50  SFTPGW_BENCH_PUSH_REPEAT=5
 //   an empty list skips that part: SFTPGW_BENCH_SIZES= SFTPGW_BENCH_NAIVE= …
+//   SFTPGW_BENCH_SNOWFLAKE=1000:150: a gateway of 1,000 users whose
+//     downstream.snowflake.users names 150 (its build is refused: the Snowflake
+//     role's policy is over IAM's quota); its largest role policy and build time
 //   SFTPGW_BENCH_BASELINE=<git rev>: each build size also runs that revision's
 //     build, alternating with ours, and reports both (see baseline.ts)
 import { spawnSync } from 'node:child_process';
@@ -21,6 +24,7 @@ import { benchPush } from './push.js';
 import { handlerZip } from '../cli/engine/package/package.js';
 import { benchRedeploy } from './deploy.js';
 import { prepareBaseline } from './baseline.js';
+import { largestRolePolicy, snowflakeProject } from './snowflake-users.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = path.resolve(here, '..', '..');
@@ -177,6 +181,26 @@ for (const n of sizes) {
   rmSync(dir, { recursive: true, force: true });
 }
 baseline?.remove();
+
+for (const spec of (process.env.SFTPGW_BENCH_SNOWFLAKE ?? '1000:150').split(',').filter(Boolean)) {
+  const [n, named] = spec.split(':').map(Number);
+  const dir = snowflakeProject(n, named);
+  console.error(`bench: sftpgw build, ${n} users, ${named} named for Snowflake…`);
+  const p = await largestRolePolicy(dir);
+  const s = median(
+    Array.from({ length: repeat }, () =>
+      measure([bin, 'build', '--no-lint', '--out', path.join(dir, 'out')], dir),
+    ),
+  );
+  // Refused for the quota is the expected outcome over 10,240: report its time, not "failed".
+  const refused = !s.ok && p.worstCase > 10_240;
+  row(
+    `sftpgw build, no cfn-lint, downstream.snowflake.users naming ${named}${refused ? ', refused: iam/role-policy-size' : ''}; largest role policy ${p.role} ${p.policy}: ${p.rendered} characters as rendered, ${p.worstCase} at worst case (IAM: 10,240)`,
+    n,
+    refused ? { ...s, ok: true, note: undefined } : s,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
 
 const validationSizes = list(process.env.SFTPGW_BENCH_VALIDATE, [1000, 10000]);
 for (const v of await benchValidation(validationSizes, 1000, repeat)) {

@@ -156,9 +156,15 @@ export class Logger {
     this.write(line + '\n');
   }
 
-  /** One EMF record; `dimensions` become the metric's dimension set. */
-  metrics(values: Partial<Metrics>, dimensions: Record<string, string>): void {
-    const names = Object.keys(values) as (keyof Metrics)[];
+  /**
+   * One EMF record; `dimensions` become the metric's dimension set. The push
+   * function's names by default; the ingest function passes its own.
+   */
+  metrics<Name extends string = keyof Metrics>(
+    values: Partial<Record<Name, number>>,
+    dimensions: Record<string, string>,
+  ): void {
+    const names = Object.keys(values) as Name[];
     const record = {
       _aws: {
         Timestamp: Date.now(),

@@ -77,6 +77,9 @@ local outbound = import 'outbound.libsonnet';
     environment:: {
       INGEST_PREFIX: prefix,
       GATEWAY: { Ref: 'AWS::StackName' },
+      // Scan results for any other bucket are ignored (the rule's filter is
+      // not the only guard).
+      GATEWAY_BUCKET: bucket.ref,
     },
 
     logGroup:: logs.new(ids.logGroup, name=c.sub('/aws/lambda/${AWS::StackName}-ingest'),
@@ -103,6 +106,17 @@ local outbound = import 'outbound.libsonnet';
           Effect: 'Allow',
           Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:GetObjectVersionTagging'],
           Resource: objects('*'),
+        },
+        {
+          // The copy is skipped when its key exists (a retried or duplicated
+          // event): HeadObject on a missing key answers 404 only with
+          // s3:ListBucket, else 403, which would fail every first copy.
+          // HeadObject carries no s3:prefix, so no prefix condition can apply.
+          // https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+          Sid: 'TellMissingKeys',
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: bucket.arn,
         },
         {
           Sid: 'WriteIngestCopies',

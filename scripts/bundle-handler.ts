@@ -1,6 +1,8 @@
-// Bundles the outbound handler into one ESM file, dist/handler/index.js (the
-// Lambda artifact; `sftpgw package` zips it as index.mjs). Runs after tsc in
-// `npm run build` and replaces tsc's unbundled index.js.
+// Bundles the two Lambda functions, each into one ESM file (the Lambda
+// artifact; `sftpgw package` zips both into one archive):
+//   handler/index.ts        → dist/handler/index.js   (push; zipped as index.mjs)
+//   handler/ingest/index.ts → dist/handler/ingest.js  (ingest; zipped as ingest.mjs)
+// Runs after tsc in `npm run build` and replaces tsc's unbundled index.js.
 //
 // ssh2 tries two optional native addons (cpu-features, sshcrypto.node) inside
 // try/catch and falls back to pure JavaScript: both stay external, so the
@@ -11,12 +13,14 @@ import { fileURLToPath } from 'node:url';
 
 export const HANDLER_ENTRY = 'handler/index.ts';
 export const HANDLER_BUNDLE = 'dist/handler/index.js';
+export const INGEST_ENTRY = 'handler/ingest/index.ts';
+export const INGEST_BUNDLE = 'dist/handler/ingest.js';
 
-export async function bundleHandler(root: string): Promise<{ bytes: number }> {
+async function bundle(root: string, entry: string, outfile: string): Promise<number> {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [HANDLER_ENTRY],
-    outfile: HANDLER_BUNDLE,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -26,8 +30,8 @@ export async function bundleHandler(root: string): Promise<{ bytes: number }> {
     metafile: true,
     logLevel: 'warning',
     external: ['cpu-features', '*.node'],
-    // CommonJS dependencies (ssh2 and its emscripten poly1305) use require()
-    // and __dirname, which an ES module lacks: define them.
+    // CommonJS dependencies (ssh2 and its emscripten poly1305, parts of the
+    // AWS SDK) use require() and __dirname, which an ES module lacks: define them.
     banner: {
       js: [
         "import { createRequire as __sftpgwRequire } from 'node:module';",
@@ -38,11 +42,20 @@ export async function bundleHandler(root: string): Promise<{ bytes: number }> {
       ].join(' '),
     },
   });
-  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-  return { bytes };
+  return Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+}
+
+/** Both bundles; bytes of each. */
+export async function bundleHandler(root: string): Promise<{ bytes: number; ingestBytes: number }> {
+  const [bytes, ingestBytes] = await Promise.all([
+    bundle(root, HANDLER_ENTRY, HANDLER_BUNDLE),
+    bundle(root, INGEST_ENTRY, INGEST_BUNDLE),
+  ]);
+  return { bytes, ingestBytes };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { bytes } = await bundleHandler(fileURLToPath(new URL('..', import.meta.url)));
+  const { bytes, ingestBytes } = await bundleHandler(fileURLToPath(new URL('..', import.meta.url)));
   console.log(`${HANDLER_BUNDLE}: ${(bytes / 1024).toFixed(0)} KiB`);
+  console.log(`${INGEST_BUNDLE}: ${(ingestBytes / 1024).toFixed(0)} KiB`);
 }

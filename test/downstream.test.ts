@@ -265,6 +265,7 @@ describe('the ingest function, the workflow logs and the ingest alarms (downstre
     expect((f.Environment as Obj).Variables).to.deep.equal({
       INGEST_PREFIX: 'ingest/',
       GATEWAY: { Ref: 'AWS::StackName' },
+      GATEWAY_BUCKET: { Ref: 'GatewayBucket' },
     });
     expect(propsOf(t, 'IngestFunctionLogGroup')).to.deep.include({
       LogGroupName: { 'Fn::Sub': '/aws/lambda/${AWS::StackName}-ingest' },
@@ -300,6 +301,10 @@ describe('the ingest function, the workflow logs and the ingest alarms (downstre
     );
     expect(kms.map((st) => st.Condition)).to.deep.equal([
       { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 's3.${AWS::Region}.${AWS::URLSuffix}' } } },
+    ]);
+    // ListBucket on the bucket itself (HeadObject of a missing key: 404, not 403).
+    expect(grants(t, 'IngestFunctionRole', 's3:ListBucket')).to.deep.equal([
+      { 'Fn::GetAtt': ['GatewayBucket', 'Arn'] },
     ]);
     // The server waits for the function's permission to answer the step.
     expect(t.Resources.Server!.DependsOn).to.include('IngestFunctionWorkflowPolicy');

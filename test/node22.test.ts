@@ -1,13 +1,14 @@
-// The push function on the Node.js it runs on in Lambda (nodejs22.x), and the
-// CLI on Node 22 (what the AWS SDK requires from January 2027): the bundle is
+// The push and ingest functions on the Node.js they run on in Lambda
+// (nodejs22.x), and the CLI on Node 22 (what the AWS SDK requires from January 2027): the bundle is
 // loaded by a real Node 22 process (from the npm `node` package that
 // scripts/test-prereqs.sh installs into .cache/node22) as Lambda loads it,
 // against the same real moto server and sshd as the other handler tests.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startHandlerHarness, type HandlerHarnessWithSshd } from './helpers/handler-harness.js';
+import { startIngestHarness, type IngestHarness } from './helpers/ingest-harness.js';
 import { cliBin, exampleProject, repoRoot, tempDir } from './helpers/project.js';
 
 const node22 = path.join(
@@ -18,7 +19,7 @@ const node22 = path.join(
   'node',
 );
 
-// Loads index.mjs as the Lambda runtime does, calls the handler once with the
+// Loads the bundle (index.mjs or ingest.mjs) as the Lambda runtime does, calls the handler once with the
 // event in argv[2], and writes the result (or the error) to fd 3; the
 // function's own log lines stay on stdout.
 const DRIVER = `
@@ -130,5 +131,83 @@ describe('Node.js 22: the bundled push function and the CLI', function () {
     expect(existsSync(path.join(project, 'dist', 'gateway', 'default', 'template.json'))).to.equal(
       true,
     );
+  });
+});
+
+describe('Node.js 22: the bundled ingest function', function () {
+  this.timeout(120_000);
+  let h: IngestHarness | undefined;
+  let dir = '';
+
+  before(async function () {
+    if (!existsSync(node22))
+      throw new Error(
+        `${node22} is missing: scripts/test-prereqs.sh installs it (npm test runs it first)`,
+      );
+    h = await startIngestHarness();
+    dir = tempDir('sftpgw-node22-ingest-');
+    writeFileSync(
+      path.join(dir, 'ingest.mjs'),
+      readFileSync(path.join(repoRoot, 'dist', 'handler', 'ingest.js')),
+    );
+    writeFileSync(path.join(dir, 'driver.mjs'), DRIVER);
+  });
+
+  after(async function () {
+    await h?.stop();
+  });
+
+  // Asynchronous (not spawnSync): the SendWorkflowStepState recorder answers
+  // from this process, which must keep running while the function calls it.
+  async function invoke(
+    event: unknown,
+    env: NodeJS.ProcessEnv,
+  ): Promise<{ result?: { outcome: string; target?: string }; error?: { message: string } }> {
+    const eventFile = path.join(dir, `event-${Date.now()}.json`);
+    writeFileSync(eventFile, JSON.stringify(event));
+    const child = spawn(
+      node22,
+      [path.join(dir, 'driver.mjs'), path.join(dir, 'ingest.mjs'), eventFile],
+      { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], timeout: 120_000 },
+    );
+    const text = (i: 1 | 2 | 3) => {
+      const chunks: Buffer[] = [];
+      child.stdio[i]!.on('data', (c: Buffer) => chunks.push(c));
+      return () => Buffer.concat(chunks).toString('utf8');
+    };
+    const [stdout, stderr, result] = [text(1), text(2), text(3)];
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(status, stderr()).to.equal(0);
+    expect(stderr(), 'nothing on stderr (no warning, no stack)').to.equal('');
+    for (const line of stdout().split('\n').filter(Boolean))
+      expect(() => JSON.parse(line), line).not.to.throw();
+    return JSON.parse(result()) as object;
+  }
+
+  it('copies an upload to its ingest key and answers the workflow step', async function () {
+    const up = await h!.upload('acme/node22 ✓.csv', 'n22');
+    const s = h!.stepEvent(up);
+    const out = await invoke(s.event, h!.env.plain);
+    expect(out.error).to.equal(undefined);
+    const target = `ingest/acme/${new Date().toISOString().slice(0, 10)}/${up.versionId}/node22 ✓.csv`;
+    expect(out.result).to.deep.include({ outcome: 'copied', target });
+    expect(await h!.body(target)).to.equal('n22');
+    expect(
+      h!.recorder.calls.filter((c) => c.ExecutionId === s.executionId).map((c) => c.Status),
+    ).to.deep.equal(['SUCCESS']);
+  });
+
+  it('moves a clean scan result from quarantine/ and rejects a malformed event without a crash', async function () {
+    const up = await h!.upload('acme/scanned.csv', 's');
+    const q = (await invoke(h!.stepEvent(up).event, h!.env.scan)).result!;
+    expect(q.outcome).to.equal('quarantined');
+    const clean = await invoke(h!.scanEvent({ key: q.target! }, 'NO_THREATS_FOUND'), h!.env.scan);
+    expect(clean.result).to.deep.equal({
+      outcome: 'copied',
+      target: q.target!.replace(/^quarantine\//, 'ingest/'),
+    });
+    const malformed = await invoke({ Records: [] }, h!.env.plain);
+    expect(malformed.error).to.equal(undefined);
+    expect(malformed.result).to.deep.equal({ outcome: 'rejected' });
   });
 });

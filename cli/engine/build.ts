@@ -58,6 +58,7 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
         format,
         config,
         locate: synth.locate,
+        users: users.map((u) => u.name),
       },
       childInputs,
       opts.lint,

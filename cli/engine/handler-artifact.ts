@@ -1,7 +1,10 @@
-// The push function's code as the template names it. The bundle ships in this
-// package (dist/handler/index.js, built by `npm run build`); the template
-// names it by content, so an unchanged handler leaves the function unchanged
-// and `sftpgw package` knows the key to upload it under.
+// The functions' code as the template names it. Both bundles ship in this
+// package (dist/handler/index.js, the push function, and
+// dist/handler/ingest.js, the ingest function, built by `npm run build`) and
+// travel in ONE zip, which both Lambda functions name (Handler index.handler
+// and ingest.handler). The template names it by content, so unchanged
+// functions are never updated and `sftpgw package` knows the key to upload it
+// under.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,26 +14,48 @@ import { packageRoot } from './paths.js';
 export const HANDLER_BUNDLE = path.join(packageRoot, 'dist', 'handler', 'index.js');
 export const CODE_KEY_PREFIX = 'sftpgw/handler/';
 
+/** The entries of the zip: its name in the zip, and the bundle's name beside the push bundle. */
+export const HANDLER_ENTRIES = [
+  { name: 'index.mjs', bundle: 'index.js', what: 'the push function bundle' },
+  { name: 'ingest.mjs', bundle: 'ingest.js', what: 'the ingest function bundle' },
+] as const;
+
 export interface HandlerArtifact {
+  /** The push bundle; the ingest bundle is ingest.js beside it. */
   file: string;
+  /** Over both bundles (each entry's name, length and bytes, in order). */
   sha256: string;
-  /** S3 key of the zipped handler: sftpgw/handler/<sha256 of the bundle>.zip */
+  /** S3 key of the zipped functions: sftpgw/handler/<sha256>.zip */
   codeKey: string;
 }
 
+/** The bundles to zip, by entry name, read from `file`'s folder. */
+export function handlerBundles(
+  file = HANDLER_BUNDLE,
+): Array<{ name: string; file: string; code: Buffer }> {
+  const dir = path.dirname(file);
+  return HANDLER_ENTRIES.map((e) => {
+    const bundle = e.bundle === 'index.js' ? file : path.join(dir, e.bundle);
+    try {
+      return { name: e.name, file: bundle, code: readFileSync(bundle) };
+    } catch {
+      throw invalidInput(`${e.what} is missing`, [
+        {
+          file: bundle,
+          message: 'not found',
+          hint: 'build the sftpgw package (npm run build), or turn off what needs the functions (outbound.enabled: false, no downstream)',
+        },
+      ]);
+    }
+  });
+}
+
 export function handlerArtifact(file = HANDLER_BUNDLE): HandlerArtifact {
-  let code: Buffer;
-  try {
-    code = readFileSync(file);
-  } catch {
-    throw invalidInput('the outbound handler bundle is missing', [
-      {
-        file,
-        message: 'not found',
-        hint: 'build the sftpgw package (npm run build), or set outbound.enabled: false in sftpgw.yaml',
-      },
-    ]);
+  const hash = createHash('sha256');
+  for (const b of handlerBundles(file)) {
+    hash.update(`${b.name}\0${b.code.length}\0`);
+    hash.update(b.code);
   }
-  const sha256 = createHash('sha256').update(code).digest('hex');
+  const sha256 = hash.digest('hex');
   return { file, sha256, codeKey: `${CODE_KEY_PREFIX}${sha256}.zip` };
 }

@@ -1,21 +1,13 @@
 // The bundled push function as Lambda runs it (dist/handler/index.js alone in a
-// folder, no node_modules above it, loaded as index.mjs) wired to a real moto
-// server (S3, Secrets Manager) and, unless a test brings its own SFTP servers,
-// a real sshd on 127.0.0.1; both started once per test file and stopped by
-// PID. moto cannot deliver S3 notifications without Docker, so a test invokes
-// the handler with the event S3 would send (or a malformed one).
-//
-// Each invocation runs in a worker thread, like the single process of a
-// Lambda container: a case that blocks the event loop (a backtracking regular
-// expression never returns) is stopped at its time budget and reported,
-// instead of hanging the test run. Invocations may overlap: each one in
-// flight has a worker of its own (as concurrent invocations have containers
-// of their own), and its log lines are its own.
+// folder, no node_modules above it, loaded as index.mjs, in worker threads:
+// test/helpers/bundle-worker.ts) wired to a real moto server (S3, Secrets
+// Manager) and, unless a test brings its own SFTP servers, a real sshd on
+// 127.0.0.1; both started once per test file and stopped by PID. moto cannot
+// deliver S3 notifications without Docker, so a test invokes the handler with
+// the event S3 would send (or a malformed one).
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -34,28 +26,15 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import type { S3Event } from 'aws-lambda';
 import { GATEWAY_TAG } from '../../shared/gateway-names.js';
-import { repoRoot, tempDir } from './project.js';
+import { bundleWorkers, type Invocation as BundleInvocation } from './bundle-worker.js';
+import { repoRoot } from './project.js';
 import { startMoto, startSshd, type Moto, type Sshd } from './servers.js';
 
 export type HandlerResult = {
   outcomes: Array<{ outcome: string; destination?: string; file?: string }>;
 };
 
-export interface Invocation {
-  result?: HandlerResult;
-  error?: Error;
-  /** stdout as written, one entry per line. */
-  raw: string[];
-  /** Lines that parsed as JSON. */
-  lines: Array<Record<string, unknown>>;
-  /** Lines that did not (must stay empty). */
-  invalid: string[];
-  ms: number;
-  /** The call did not return within its budget; the worker was stopped. */
-  hung: boolean;
-  /** What was thrown was a TypeError (a crash, not a decision). */
-  typeError: boolean;
-}
+export type Invocation = BundleInvocation<HandlerResult>;
 
 export interface Staged {
   key: string;
@@ -112,37 +91,6 @@ export interface HandlerHarnessOptions {
   gateway?: string;
   /** More environment for the function. */
   env?: Record<string, string>;
-}
-
-// Runs in the worker: loads the bundle once, captures its stdout per call.
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
-const loaded = import(workerData.bundle).then((m) => m.handler);
-loaded.then(() => parentPort.postMessage({ ready: true }), () => {});
-parentPort.on('message', async ({ id, event, remainingMs }) => {
-  const handler = await loaded;
-  const raw = [];
-  const write = process.stdout.write;
-  process.stdout.write = (chunk) => { raw.push(String(chunk)); return true; };
-  const until = Date.now() + remainingMs;
-  const context = { awsRequestId: 'req-' + id, getRemainingTimeInMillis: () => until - Date.now() };
-  let result, error;
-  try {
-    result = await handler(event, context);
-  } catch (e) {
-    error = { name: e && e.name, message: e && e.message, stack: e && e.stack, typeError: e instanceof TypeError };
-  } finally {
-    process.stdout.write = write;
-  }
-  parentPort.postMessage({ id, result, error, raw: raw.join('') });
-});
-`;
-
-interface WorkerReply {
-  id: number;
-  result?: Invocation['result'];
-  error?: { name: string; message: string; stack: string; typeError: boolean };
-  raw: string;
 }
 
 /** The key as S3 writes it into event notifications: URL-encoded, `+` for a space. */
@@ -257,34 +205,11 @@ export async function startHandlerHarness(
         VersioningConfiguration: { Status: 'Enabled' },
       }),
     );
-    const isolated = path.join(tempDir('sftpgw-lambda-'), 'index.mjs');
-    copyFileSync(bundle, isolated);
-    // One worker per call in flight (a test may run cases side by side); a
-    // worker that hung is terminated and not reused.
-    const idle: Worker[] = [];
-    const all = new Set<Worker>();
-    let calls = 0;
-    const newWorker = (): Worker => {
-      const w = new Worker(WORKER, {
-        eval: true,
-        workerData: { bundle: pathToFileURL(isolated).href },
-        env: { ...process.env },
-      });
-      w.unref();
-      all.add(w);
-      return w;
-    };
-    const takeWorker = (): Worker => idle.pop() ?? newWorker();
-    const dropWorker = async (w: Worker): Promise<void> => {
-      all.delete(w);
-      await w.terminate();
-    };
-    stopWorkers = async () => {
-      await Promise.all([...all].map(dropWorker));
-    };
+    const workers = bundleWorkers<HandlerResult>(bundle, 'index.mjs');
+    stopWorkers = workers.stop;
 
     const record = (o: { key: string; versionId?: string; size?: number }) => s3Record(bucket, o);
-    const allLines: string[] = [];
+    const allLines = workers.allLines;
 
     const harness: HandlerHarness = {
       moto,
@@ -333,91 +258,8 @@ export async function startHandlerHarness(
         );
       },
       event: (objects) => ({ Records: objects.map(record) }) as unknown as S3Event,
-      async invoke(event, remainingMs = 300_000, budgetMs = remainingMs + 5_000) {
-        const w = takeWorker();
-        const id = ++calls;
-        const inv: Invocation = {
-          raw: [],
-          lines: [],
-          invalid: [],
-          ms: 0,
-          hung: false,
-          typeError: false,
-        };
-        const started = Date.now();
-        let timer: NodeJS.Timeout | undefined;
-        const reply = await new Promise<WorkerReply | undefined>((resolve, reject) => {
-          const onMessage = (m: WorkerReply) => {
-            if (m.id === id) {
-              cleanup();
-              resolve(m);
-            }
-          };
-          const onError = (err: Error) => {
-            cleanup();
-            all.delete(w);
-            reject(err);
-          };
-          const cleanup = () => {
-            clearTimeout(timer);
-            w.off('message', onMessage);
-            w.off('error', onError);
-          };
-          w.on('message', onMessage);
-          w.on('error', onError);
-          timer = setTimeout(() => {
-            cleanup();
-            resolve(undefined);
-          }, budgetMs);
-          w.postMessage({ id, event, remainingMs });
-        });
-        inv.ms = Date.now() - started;
-        if (!reply) {
-          inv.hung = true;
-          await dropWorker(w);
-          inv.error = new Error(`the handler did not return within ${budgetMs} ms`);
-          return inv;
-        }
-        idle.push(w);
-        inv.result = reply.result;
-        if (reply.error) {
-          inv.error = Object.assign(new Error(reply.error.message), {
-            name: reply.error.name,
-            stack: reply.error.stack,
-          });
-          inv.typeError = reply.error.typeError;
-        }
-        inv.raw = reply.raw.split('\n').filter(Boolean);
-        allLines.push(...inv.raw);
-        for (const line of inv.raw) {
-          try {
-            inv.lines.push(JSON.parse(line) as Record<string, unknown>);
-          } catch {
-            inv.invalid.push(line);
-          }
-        }
-        return inv;
-      },
-      async warm(containers) {
-        const started = Array.from({ length: Math.max(0, containers - idle.length) }, newWorker);
-        await Promise.all(
-          started.map(
-            (w) =>
-              new Promise<void>((resolve, reject) => {
-                const onMessage = (m: { ready?: boolean }) => {
-                  if (m.ready) {
-                    w.off('error', reject);
-                    w.off('message', onMessage);
-                    resolve();
-                  }
-                };
-                w.on('message', onMessage);
-                w.once('error', reject);
-              }),
-          ),
-        );
-        idle.push(...started);
-      },
+      invoke: workers.invoke,
+      warm: workers.warm,
       async tags(o) {
         const out = await s3.send(
           new GetObjectTaggingCommand({ Bucket: bucket, Key: o.key, VersionId: o.versionId }),

@@ -422,6 +422,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
             alarms,
             vpc: settings.outbound?.vpc ?? null,
           },
+    lineOf: place.lineOf,
     waivers: [
       ...placedWaivers(top.validation?.waivers, ['validation', 'waivers'], ctx),
       ...(ctx.envName !== undefined

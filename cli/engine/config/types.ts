@@ -182,6 +182,8 @@ export interface ResolvedConfig {
   };
   /** Top-level waivers, then the environment's. */
   waivers: ConfigWaiver[];
+  /** The line a key path is written on (the environment's first), for findings that name a key. */
+  lineOf?: (keys: readonly (string | number)[]) => number | undefined;
 }
 
 /** The part of the resolved config the jsonnet templates receive. */

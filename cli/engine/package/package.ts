@@ -1,8 +1,9 @@
 // sftpgw package: put the artifacts a template needs in the artifact bucket
 // and write the template that points at them.
-//   - the push function: dist/handler/index.js zipped as index.mjs, key
+//   - the functions: dist/handler/index.js (push) and dist/handler/ingest.js
+//     (ingest) zipped as index.mjs and ingest.mjs, key
 //     <prefix>/handler/<sha256 of the zip>.zip (the template built with this
-//     sftpgw names the bundle's hash: a mismatch means it was built by another
+//     sftpgw names the bundles' hash: a mismatch means it was built by another
 //     version, and is refused rather than deployed with the wrong code);
 //   - child templates (AWS::CloudFormation::Stack with a local TemplateURL),
 //     key <prefix>/templates/<sha256>.json, packaged recursively.
@@ -15,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import { SftpgwError } from '../errors.js';
-import { CODE_KEY_PREFIX, handlerArtifact } from '../handler-artifact.js';
+import { CODE_KEY_PREFIX, handlerArtifact, handlerBundles } from '../handler-artifact.js';
 import type { Reporter } from '../reporter.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
@@ -40,7 +41,7 @@ export interface PackageOptions {
   /** Folder relative TemplateURLs resolve against. */
   templateDir: string;
   prefix: string;
-  /** The handler bundle to zip (default: this package's dist/handler/index.js). */
+  /** The push bundle to zip, ingest.js beside it (default: this package's dist/handler/index.js). */
   handlerFile?: string;
   /** false: name the handler zip by its key without uploading it (a preview). Default true. */
   uploadCode?: boolean;
@@ -66,14 +67,15 @@ export async function storeOnce(
   return true;
 }
 
-/** The handler zip: one entry, index.mjs (Lambda loads .mjs as an ES module). */
+/** The handler zip: index.mjs and ingest.mjs (Lambda loads .mjs as an ES module). */
 export async function handlerZip(
   handlerFile?: string,
 ): Promise<{ zip: Buffer; bundleSha256: string }> {
   const artifact = handlerArtifact(handlerFile);
-  const code = await readFile(artifact.file);
   return {
-    zip: await deterministicZip([{ name: 'index.mjs', data: code }]),
+    zip: await deterministicZip(
+      handlerBundles(artifact.file).map((b) => ({ name: b.name, data: b.code })),
+    ),
     bundleSha256: artifact.sha256,
   };
 }

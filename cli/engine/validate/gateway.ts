@@ -13,6 +13,7 @@ import type { CfnTemplate } from '../template/types.js';
 import { gatewayUserHomes, type UserHome } from './baseline/user-homes.js';
 import { blocking, countFindings, sortFindings, summarize, type Finding } from './finding.js';
 import { runChecks, type CheckInput, type LintSettings } from './run-checks.js';
+import { snowflakeUsersFindings } from './snowflake-users.js';
 import { fileLocator, type SourceLocator } from './sources.js';
 import { placeConfigWaivers, resourceIndex, waiverProblems, type PlacedWaiver } from './waivers.js';
 
@@ -73,8 +74,12 @@ export async function checkGateway(
     runChecks({ ...root, userHomes }, lint, reporter, single),
     checkChildren(children, config, lint, reporter, userHomes),
   ]);
-  const findings = [...rootFindings, ...childFindings];
-  if (single) return findings;
+  const findings = [
+    ...rootFindings,
+    ...childFindings,
+    ...snowflakeUsersFindings(config, root.users),
+  ];
+  if (single) return sortFindings(findings);
   return sortFindings([
     ...findings,
     ...gatewayWaiverProblems(config, root.template, children, findings),
@@ -135,6 +140,7 @@ async function checkChildren(
         config,
         locate: c.locate,
         userHomes,
+        nested: true,
       },
       i === 0 ? lint : undefined,
       reporter,

@@ -7,6 +7,7 @@ import type { UserHome } from './baseline/user-homes.js';
 import { sortFindings, type Finding } from './finding.js';
 import { policyDocuments, policyFindings } from './policies.js';
 import { schemaFindings } from './schema-layer.js';
+import { iamPolicySizeFindings, type PolicyDriver } from './semantic/iam-policy-size.js';
 import { quotaFindings } from './semantic/quotas.js';
 import { referenceFindings, type DependencyGraph } from './semantic/references.js';
 import { applyWaivers, collectWaivers, resourceIndex } from './waivers.js';
@@ -30,6 +31,10 @@ export interface TemplateChecks {
   text?: string;
   /** Every user home of the gateway, when its users span several templates (child stacks). */
   userHomes?: readonly UserHome[];
+  /** The stack's name when known (the root's, from the config): IAM policies are measured with it. */
+  stackName?: string;
+  /** Config keys that grow a role's or managed policy's size, to name when it is over IAM's quota. */
+  policyDrivers?: readonly PolicyDriver[];
 }
 
 export interface TemplateValidation {
@@ -49,6 +54,10 @@ export async function checkTemplate(
   findings.push(
     ...refs,
     ...quotaFindings(template, { bodyBytes: opts.bodyBytes, text: opts.text }),
+    ...iamPolicySizeFindings(template, {
+      stackName: opts.stackName,
+      drivers: opts.policyDrivers,
+    }),
   );
   const docs = policyDocuments(template);
   findings.push(...policyFindings(docs));

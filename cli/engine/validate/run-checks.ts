@@ -16,6 +16,7 @@ import { checkTemplate } from './index.js';
 import { lintFindings, type LintOptions } from './lint.js';
 import type { SourceLocator } from './sources.js';
 import { attachSources } from './sources.js';
+import { policyDrivers } from './snowflake-users.js';
 
 /** How to run cfn-lint; the region comes from the config. */
 export type LintSettings = Omit<LintOptions, 'region'>;
@@ -33,6 +34,10 @@ export interface CheckInput {
   locate: SourceLocator;
   /** Every user home of the gateway, when its users span several templates (child stacks). */
   userHomes?: readonly UserHome[];
+  /** A child stack (users): its name is made by CloudFormation, not the configured one. */
+  nested?: boolean;
+  /** The gateway's usernames, when synthesized from sources (not a template file). */
+  users?: readonly string[];
 }
 
 /** All layers, every finding; cfn-lint (seconds) runs while ours (milliseconds) do. */
@@ -55,6 +60,8 @@ export async function runChecks(
     text: input.content,
     reportConfigWaivers,
     userHomes: input.userHomes,
+    stackName: input.nested ? undefined : input.config?.stackName,
+    policyDrivers: policyDrivers(input.config),
   });
   reporter.debug(`schema, semantic and baseline checks: ${Math.round(performance.now() - t0)} ms`);
   if (linting) {

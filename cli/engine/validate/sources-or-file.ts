@@ -75,6 +75,7 @@ export async function validate(
       format: 'json',
       config: synth.config,
       locate: synth.locate,
+      users: synth.users.map((u) => u.name),
     };
     children = synth.children.map((c) => ({
       id: c.id,

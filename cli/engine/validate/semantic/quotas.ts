@@ -1,5 +1,6 @@
 // Layer 2, quotas: CloudFormation's per-template limits, and Transfer
-// Family's session policy limit (after Fn::Sub, worst case).
+// Family's session policy limit (after Fn::Sub, worst case). IAM's policy
+// size quotas: ./iam-policy-size.ts.
 import type { CfnTemplate } from '../../template/types.js';
 import { MAX_SESSION_POLICY, worstCaseLength } from '../../users/session-policy.js';
 import { pointerOf, type Finding } from '../finding.js';
@@ -91,7 +92,7 @@ export function quotaFindings(template: CfnTemplate, opts: QuotaOptions = {}): F
 
   for (const [id, r] of Object.entries(template.Resources ?? {})) {
     if (r?.Type !== 'AWS::Transfer::User') continue;
-    const n = worstCaseLength(r.Properties?.Policy);
+    const n = worstCaseLength(r.Properties?.Policy, { template });
     if (n !== undefined && n > MAX_SESSION_POLICY) {
       out.push({
         severity: 'error',
