@@ -20,6 +20,7 @@ local endpoint = import 'endpoint.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
 local downstream = import 'downstream.libsonnet';
+local malwareScan = import 'malware-scan.libsonnet';
 local alarms = import 'alarms.libsonnet';
 local user = import 'user.libsonnet';
 local tagging = import 'tags.libsonnet';
@@ -76,7 +77,8 @@ local gatewayNaming(cfg) =
                                    expireLogsDays=cfg.buckets.accessLogExpirationDays, tags=tags),
     bucket:: bucket.new('GatewayBucket', key=gw.key, accessLogs=gw.accessLogs,
                         name=if naming.bucketName == null then null else subIfNeeded(naming.bucketName),
-                        noncurrentDays=cfg.buckets.noncurrentVersionDays, tags=tags),
+                        noncurrentDays=cfg.buckets.noncurrentVersionDays, tags=tags)
+             + (if gw.malwareScan == null then {} else bucket.withPolicyStatements(gw.malwareScan.bucketStatements)),
     serverLogs:: logs.new('ServerLogGroup', name=c.sub('/aws/transfer/${AWS::StackName}'),
                           key=gw.key, retentionDays=cfg.logs.retentionDays, tags=tags),
     server:: server.new('Server', logGroup=gw.serverLogs,
@@ -107,13 +109,26 @@ local gatewayNaming(cfg) =
     // Completed uploads copied to ingest/, events, Snowflake (null when
     // downstream is off in sftpgw.yaml; docs/downstream.md). It patches the
     // bucket (notifications) and the server (the upload workflow) in
-    // components, so a patch of gw.bucket or gw.server keeps them.
+    // components, so a patch of gw.bucket or gw.server keeps them. With the
+    // malware scan, its ingest function gets the scan's hooks (ingestPatch).
+    local scanning = std.get(cfg, 'downstream', null) != null && std.get(cfg.downstream, 'malwareScan', false),
     downstream:: if std.get(cfg, 'downstream', null) == null then null
                  else downstream.new(cfg.downstream, bucket=gw.bucket, key=gw.key, server=gw.server,
                                      alarmTopic=gw.alarmTopic, bucketName=naming.known,
-                                     logRetentionDays=cfg.logs.retentionDays, tags=tags),
+                                     logRetentionDays=cfg.logs.retentionDays, tags=tags)
+                      + (if scanning then { ingest+:: gw.malwareScan.ingestPatch } else {}),
     local withDownstream(component, patch) =
-      if gw.downstream == null then component else component + gw.downstream[patch],
+      (if gw.downstream == null then component else component + gw.downstream[patch])
+      + (if gw.malwareScan == null || !std.objectHasAll(gw.malwareScan, patch) then {} else gw.malwareScan[patch]),
+
+    // GuardDuty scans completed uploads in quarantine/ before they reach
+    // ingest/ (downstream.malwareScan; null when off; malware-scan.libsonnet).
+    // Its alarms go to the gateway's alarm topic. It adds bucket-policy
+    // statements, a bucket patch, its components, and the ingest function's
+    // hooks (downstream, above).
+    malwareScan:: if !scanning then null
+                  else malwareScan.new(bucket=gw.bucket, key=gw.key, ingest=gw.downstream.ingest,
+                                       alarmTopic=gw.alarmTopic, tags=tags),
 
     // Workflow execution logs (server.libsonnet): whenever the server has a
     // workflow, i.e. downstream is on. Its serverPatch sets the LoggingRole.
@@ -160,6 +175,7 @@ local gatewayNaming(cfg) =
                  + (if gw.record == null then [] else [gw.record])
                  + (if gw.outbound == null then [] else [gw.outbound])
                  + (if gw.downstream == null then [] else gw.downstream.components)
+                 + (if gw.malwareScan == null then [] else gw.malwareScan.components)
                  + (if gw.userStacks == null then [] else [gw.userStacks])
                  + [gw.outputs],
 

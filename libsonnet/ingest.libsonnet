@@ -19,10 +19,12 @@
 //                           IngestFailedAlarm (the function's own metric)
 //                           to the gateway's alarm topic
 //
-// No async-invoke config or failure queue: Transfer Family invokes the
+// No async-invoke config or failure queue here: Transfer Family invokes the
 // function for a workflow step, and a function that fails or times out
 // fails the step, so the execution fails, is logged (ServerLoggingRole) and
-// counted in OnUploadExecutionsFailed, which alarms.
+// counted in OnUploadExecutionsFailed, which alarms. (The malware scan,
+// whose EventBridge rule invokes it asynchronously, adds both:
+// malware-scan.libsonnet.)
 // https://docs.aws.amazon.com/transfer/latest/userguide/custom-step-details.html
 //
 // Each piece is a hidden field, patchable by name; a further trigger (the

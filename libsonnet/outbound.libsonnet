@@ -248,58 +248,12 @@ local defaultStagingName(stackName) =
             SourceAccount: { Ref: 'AWS::AccountId' },
           },
         },
-
-        [ids.invokeConfig]: {
-          Type: 'AWS::Lambda::EventInvokeConfig',
-          Properties: {
-            FunctionName: c.ref(ids.pushFunction),
-            Qualifier: '$LATEST',
-            MaximumRetryAttempts: cfg.maxRetryAttempts,
-            MaximumEventAgeInSeconds: cfg.maxEventAgeSeconds,
-            DestinationConfig: { OnFailure: { Destination: o.failureQueue.arn } },
-          },
-        },
-      },
+      } + $.invokeConfig(ids.invokeConfig, ids.pushFunction, retries=cfg.maxRetryAttempts,
+                         maxEventAgeSeconds=cfg.maxEventAgeSeconds, destination=o.failureQueue.arn).resources,
     },
 
     // Events the function gave up on (after the retries), for replay.
-    failureQueue:: {
-      id:: ids.failureQueue,
-      ref:: c.ref(ids.failureQueue),
-      arn:: c.getAtt(ids.failureQueue, 'Arn'),
-      resources: {
-        [ids.failureQueue]: {
-          Type: 'AWS::SQS::Queue',
-          DeletionPolicy: 'Delete',
-          UpdateReplacePolicy: 'Delete',
-          Properties: {
-            KmsMasterKeyId: key.ref,
-            MessageRetentionPeriod: 1209600, // 14 days, the maximum
-          },
-        } + tagging.mixin(o.tags),
-
-        // Requests to the queue over plain HTTP are refused (AwsSolutions-SQS4),
-        // as for the buckets.
-        // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
-        [ids.failureQueuePolicy]: {
-          Type: 'AWS::SQS::QueuePolicy',
-          Properties: {
-            Queues: [c.ref(ids.failureQueue)],
-            PolicyDocument: {
-              Version: '2012-10-17',
-              Statement: [{
-                Sid: 'DenyInsecureTransport',
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 'sqs:*',
-                Resource: c.getAtt(ids.failureQueue, 'Arn'),
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-              }],
-            },
-          },
-        },
-      },
-    },
+    failureQueue:: $.failureQueue(ids.failureQueue, ids.failureQueuePolicy, key=key, tags=o.tags),
 
     // The alarm topic (KMS) and one e-mail subscription per address: the
     // gateway's, or outbound's own (alarms.topic).
@@ -337,6 +291,69 @@ local defaultStagingName(stackName) =
   // (chat, paging): alarms.alarm with o's topic and tags.
   alarm(id, description, namespace, metric, dimension, value, statistic, o)::
     alarms.alarm(id, description, namespace, metric, dimension, value, statistic, o.alarmTopic, o.tags),
+
+  // A function's async-invoke config (what an AWS service's asynchronous
+  // invocations get): bounded retries and maximum event age, and what the
+  // function gave up on to `destination` (a failure queue's ARN). Lambda
+  // sends it there with the function's role (sqs:SendMessage, and the
+  // queue's key through SQS).
+  // https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+  invokeConfig(id, functionId, retries, maxEventAgeSeconds, destination):: {
+    id:: id,
+    resources: {
+      [id]: {
+        Type: 'AWS::Lambda::EventInvokeConfig',
+        Properties: {
+          FunctionName: c.ref(functionId),
+          Qualifier: '$LATEST',
+          MaximumRetryAttempts: retries,
+          MaximumEventAgeInSeconds: maxEventAgeSeconds,
+          DestinationConfig: { OnFailure: { Destination: destination } },
+        },
+      },
+    },
+  },
+
+  // A failure queue (SQS, the gateway key, 14 days) and its policy: events a
+  // function gave up on, kept for replay. The push function's, and the
+  // ingest function's when the malware scan makes it an EventBridge target.
+  failureQueue(id, policyId, key=error 'outbound.failureQueue: key is required', tags={}):: {
+    id:: id,
+    ref:: c.ref(id),
+    arn:: c.getAtt(id, 'Arn'),
+    resources: {
+      [id]: {
+        Type: 'AWS::SQS::Queue',
+        DeletionPolicy: 'Delete',
+        UpdateReplacePolicy: 'Delete',
+        Properties: {
+          KmsMasterKeyId: key.ref,
+          MessageRetentionPeriod: 1209600, // 14 days, the maximum
+        },
+      } + tagging.mixin(tags),
+
+      // Requests to the queue over plain HTTP are refused (AwsSolutions-SQS4),
+      // as for the buckets.
+      // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-security-best-practices.html#enforce-encryption-data-in-transit
+      [policyId]: {
+        Type: 'AWS::SQS::QueuePolicy',
+        Properties: {
+          Queues: [c.ref(id)],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{
+              Sid: 'DenyInsecureTransport',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 'sqs:*',
+              Resource: c.getAtt(id, 'Arn'),
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }],
+          },
+        },
+      },
+    },
+  },
 
   // Setters: outbound + outbound.withX(...).
   // Merge properties into the push function's (e.g. { MemorySize: 1024 }).

@@ -14,5 +14,6 @@
   outbound: import 'outbound.libsonnet',
   downstream: import 'downstream.libsonnet',
   ingest: import 'ingest.libsonnet',
+  malwareScan: import 'malware-scan.libsonnet',
   gateway: import 'gateway.libsonnet',
 }

@@ -47,6 +47,8 @@ export const RESOURCE_TYPES = [
   'AWS::CloudWatch::Alarm',
   'AWS::SecretsManager::Secret',
   'AWS::CloudFormation::Stack',
+  // downstream.malwareScan: GuardDuty Malware Protection for S3 on quarantine/
+  'AWS::GuardDuty::MalwareProtectionPlan',
   // common additions to a gateway
   'AWS::Transfer::Connector',
   'AWS::Transfer::Workflow',

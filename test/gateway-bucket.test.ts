@@ -65,7 +65,7 @@ describe('which gateway bucket name the template knows', () => {
       accessLogExpirationDays: 365,
       ...buckets,
     },
-    downstream: downstream ? { events: true, snowflake: null } : null,
+    downstream: downstream ? { events: true, malwareScan: false, snowflake: null } : null,
   });
 
   it('buckets.gateway first, then a kept name, then the default with downstream on', () => {

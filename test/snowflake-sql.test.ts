@@ -386,6 +386,7 @@ describe('snowflake sql: the engine refuses flags before reaching AWS', () => {
       buckets: { gateway: 'b' } as never,
       downstream: {
         events: false,
+        malwareScan: false,
         snowflake: { iamUserArn: null, subscriberArn: null, externalId: 'e-x', users: null },
       },
     },

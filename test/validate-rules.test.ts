@@ -21,8 +21,8 @@ interface Expected {
   severity?: 'error' | 'warning';
 }
 interface Fixture {
-  /** The built example, or the downstream fixture project (its default environment). */
-  base: 'example' | 'downstream';
+  /** The built example, or a downstream fixture project (its default environment). */
+  base: 'example' | 'downstream' | 'downstream-malware';
   patch: PatchOp[];
   expect: Expected[];
   expectWaived?: Expected[];
@@ -53,11 +53,27 @@ const DOWNSTREAM_OPTIONS = {
     'arn:aws:iam::123456789012:user/abc1-b-self1234',
   ],
 };
-const baseOptions = (fx: Fixture) =>
-  fx.base === 'downstream' ? DOWNSTREAM_OPTIONS : { sharedTags: SHARED_TAGS };
+// test/fixtures/projects/downstream-malware: downstream.malwareScan, with
+// the gateway's alarm topic and an existing paging topic from the config.
+const downstreamMalware = () =>
+  readJson('test', 'golden', 'downstream-malware', 'default.json') as CfnTemplate;
+const MALWARE_OPTIONS = {
+  ...DOWNSTREAM_OPTIONS,
+  sharedTags: { owner: 'fixture', 'sftpgw:gateway': 'fixture-malware' },
+  configuredValues: [
+    ...DOWNSTREAM_OPTIONS.configuredValues,
+    'arn:aws:sns:eu-central-1:123456789012:platform-paging',
+  ],
+};
+const BASES = {
+  example: { template: example, options: { sharedTags: SHARED_TAGS } },
+  downstream: { template: downstream, options: DOWNSTREAM_OPTIONS },
+  'downstream-malware': { template: downstreamMalware, options: MALWARE_OPTIONS },
+};
+const baseOptions = (fx: Fixture) => BASES[fx.base].options;
 
 function build(fx: Fixture): CfnTemplate {
-  const t = applyPatch(fx.base === 'downstream' ? downstream() : example(), fx.patch);
+  const t = applyPatch(BASES[fx.base].template(), fx.patch);
   for (let i = 0; i < (fx.repeat?.count ?? 0); i++)
     t.Resources[`${fx.repeat!.idPrefix}${i}`] = structuredClone(
       fx.repeat!.resource,
@@ -85,6 +101,11 @@ describe('validation rules (fixtures/bad-templates)', () => {
 
   it('the downstream template (events, Snowflake) is clean', async () => {
     const { findings } = await checkTemplate(downstream(), DOWNSTREAM_OPTIONS);
+    expect(show(findings)).to.equal('');
+  });
+
+  it('the downstream template with the malware scan is clean', async () => {
+    const { findings } = await checkTemplate(downstreamMalware(), MALWARE_OPTIONS);
     expect(show(findings)).to.equal('');
   });
 

@@ -31,7 +31,9 @@ export function resolveDownstream(
   const events = downstream?.events ?? false;
   const sf = downstream?.snowflake ?? null;
   if (!events && sf === null) return null;
-  if (sf === null) return { events, snowflake: null };
+  // Refused when it cannot work: config/malware-scan.ts.
+  const malwareScan = downstream?.malwareScan ?? false;
+  if (sf === null) return { events, malwareScan, snowflake: null };
   const key = ['downstream', 'snowflake'];
   // Left out until the storage integration exists: `snowflake sql
   // --integration` is the first step and needs this config to load; until
@@ -73,6 +75,7 @@ export function resolveDownstream(
     );
   return {
     events,
+    malwareScan,
     snowflake: {
       iamUserArn: arn,
       subscriberArn: subscriber ?? arn,

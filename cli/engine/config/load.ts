@@ -14,6 +14,7 @@ import type { Reporter } from '../reporter.js';
 import { displayPath } from '../paths.js';
 import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
 import { resolveDownstream } from './downstream.js';
+import { checkMalwareScan } from './malware-scan.js';
 import { resolveKeepGenerated } from './gateway-bucket.js';
 import { resolveEndpoint, type EndpointPlace } from './endpoint.js';
 import { unknownKeyHint } from './key-hints.js';
@@ -331,6 +332,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
   };
   const { endpoint, allowedSourceCidrs } = resolveEndpoint(settings.server, place, problems);
   const downstream = resolveDownstream(settings.downstream, settings.stackName, place, problems);
+  checkMalwareScan(settings, downstream, place, problems);
   const alarms = alarmRecipients(settings);
   // An alarm has at most 5 actions, one of them the stack's topic.
   if (alarms.topicArns.length > 4)

@@ -237,6 +237,11 @@ const settings = {
         description:
           "default false; true sends the bucket's object events to EventBridge (completed uploads appear under ingest/<username>/)",
       },
+      malwareScan: {
+        type: 'boolean',
+        description:
+          'default false; true scans every completed upload with GuardDuty Malware Protection for S3 (in quarantine/) before it reaches ingest/: needs downstream on (events or snowflake); its alarms go to the gateway alarm topic, AlarmTopic (docs/downstream.md#malware-scanning)',
+      },
       snowflake: {
         type: ['object', 'null'],
         description:

@@ -39,6 +39,7 @@ export interface Settings {
   iam?: { permissionsBoundary?: string };
   downstream?: {
     events?: boolean;
+    malwareScan?: boolean;
     snowflake?: {
       iamUserArn?: string;
       subscriberArn?: string;
@@ -92,6 +93,8 @@ export type EndpointSettings =
 export interface DownstreamSettings {
   /** The bucket's object events go to EventBridge. */
   events: boolean;
+  /** Completed uploads go to quarantine/, GuardDuty scans them, clean ones reach ingest/. */
+  malwareScan: boolean;
   snowflake: {
     /**
      * null until the storage integration exists (the first step): the

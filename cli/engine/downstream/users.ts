@@ -1,5 +1,5 @@
 // The checks a build of downstream needs (docs/downstream.md): Snowflake's
-// users exist, and no home lies in the ingest prefix, where only the
+// users exist, and no home lies in the ingest or quarantine prefix, where only the
 // completed-upload copies belong. Snowflake's IAM user may not be known yet
 // (the integration comes first): the gateway is then built without the
 // Snowflake role and the subscribe grant, with a warning, so the pipeline
@@ -10,6 +10,18 @@ import { closest } from '../suggest.js';
 
 /** Where completed uploads are copied: ingest/<username>/<file>, outside every home. */
 export const INGEST_PREFIX = 'ingest/';
+/**
+ * Where completed uploads wait for GuardDuty's scan (downstream.malwareScan),
+ * outside every home; reserved whenever downstream is on, so turning the scan
+ * on never finds a home there.
+ */
+export const QUARANTINE_PREFIX = 'quarantine/';
+
+/** What each reserved prefix holds, for the message. */
+const RESERVED: ReadonlyArray<[prefix: string, holds: string]> = [
+  [INGEST_PREFIX, 'where downstream copies completed uploads'],
+  [QUARANTINE_PREFIX, "where completed uploads wait for the malware scan's result"],
+];
 
 export interface DownstreamUser {
   name: string;
@@ -29,16 +41,18 @@ export function checkDownstreamUsers(
   if (!d) return;
   const pending = pendingSnowflake(config);
   if (pending) warn(`${configShown}: ${pending}`);
-  const top = INGEST_PREFIX.slice(0, -1);
   for (const u of users) {
     const home = u.homeDirectory.replace(/^\/+|\/+$/g, '');
-    if (home === top || home.startsWith(INGEST_PREFIX))
-      problems.push({
-        file: u.shown,
-        field: 'homeDirectory',
-        message: `${home} lies in ${INGEST_PREFIX}, where downstream copies completed uploads: the user could write or delete what Snowflake and event consumers read`,
-        hint: `give the user another homeDirectory (the user ${top} needs one too), or turn downstream off in ${configShown}`,
-      });
+    for (const [prefix, holds] of RESERVED) {
+      const top = prefix.slice(0, -1);
+      if (home === top || home.startsWith(prefix))
+        problems.push({
+          file: u.shown,
+          field: 'homeDirectory',
+          message: `${home} lies in ${prefix}, ${holds}: the user could write or delete what Snowflake and event consumers read`,
+          hint: `give the user another homeDirectory (the user ${top} needs one too), or turn downstream off in ${configShown}`,
+        });
+    }
   }
   const wanted = d.snowflake?.users;
   if (!wanted) return;

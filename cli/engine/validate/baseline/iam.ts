@@ -46,7 +46,11 @@ export const NO_RESOURCE_LEVEL_ACTIONS = new Set([
 ]);
 
 /** Services whose trust policies take aws:SourceAccount / aws:SourceArn (confused-deputy protection). */
-export const SOURCE_CONDITION_SERVICES = new Set(['transfer.amazonaws.com']);
+export const SOURCE_CONDITION_SERVICES = new Set([
+  'transfer.amazonaws.com',
+  // GuardDuty Malware Protection for S3 (downstream.malwareScan)
+  'malware-protection-plan.guardduty.amazonaws.com',
+]);
 
 function at(
   ctx: BaselineContext,

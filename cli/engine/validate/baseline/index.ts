@@ -7,6 +7,7 @@ import { makeContext, waiverHint, type BaselineRule, type BaselineSettings } fro
 import { downstreamRules } from './downstream.js';
 import { iamRules } from './iam.js';
 import { kmsRules } from './kms.js';
+import { malwareScanRules } from './malware-scan.js';
 import { networkRules } from './network.js';
 import { outboundRules } from './outbound.js';
 import { portableRules } from './portable.js';
@@ -21,6 +22,7 @@ export const BASELINE_RULES: readonly BaselineRule[] = [
   ...iamRules,
   ...outboundRules,
   ...downstreamRules,
+  ...malwareScanRules,
   ...portableRules,
 ];
 

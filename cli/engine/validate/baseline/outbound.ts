@@ -158,10 +158,11 @@ export const lambdaLogGroup: BaselineRule = {
 // A function an AWS service invokes asynchronously (S3, SNS, EventBridge:
 // an AWS::Lambda::Permission for its service principal) has bounded retries
 // and somewhere to keep what it gave up on. A function no service may invoke
-// that way (the ingest function: Transfer Family invokes it for a workflow
-// step, with the workflow's role) reports its failures to its caller: the
-// step fails, the execution is logged and counted, and that alarms
-// (baseline/transfer-workflow-logging-role, the ingest alarms).
+// that way (the ingest function without the malware scan: Transfer Family
+// invokes it for a workflow step, with the workflow's role) reports its
+// failures to its caller: the step fails, the execution is logged and
+// counted, and that alarms (baseline/transfer-workflow-logging-role, the
+// ingest alarms). With the scan, EventBridge invokes it too, and this applies.
 export const lambdaFailureDestination: BaselineRule = {
   id: 'baseline/lambda-failure-destination',
   description:
