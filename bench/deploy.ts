@@ -1,11 +1,14 @@
 // Redeploy with nothing changed: the shipped example deployed twice to a moto
 // server through the engine, with counting wrappers around the artifact store
 // and the CloudFormation adapter (the interfaces deploy takes), so the table
-// shows bytes uploaded, change sets executed and API calls per deploy.
-import { spawn } from 'node:child_process';
-import net from 'node:net';
+// shows bytes uploaded, change sets executed and API calls per deploy. moto
+// runs through the tests' launcher (startMoto), which creates the Transfer
+// Family resources moto alone skips; what it still skips is listed in the
+// row, so a CREATE_COMPLETE is not taken on trust. The example's DNS record
+// needs its hosted zone: it is made in moto first and the example's config
+// copied with that zone's id.
 import path from 'node:path';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { s3ArtifactStore, type ArtifactStore } from '../cli/adapters/aws/artifact-store.js';
@@ -18,6 +21,9 @@ import { realClock } from '../cli/engine/deploy/watch.js';
 import { packageTemplate } from '../cli/engine/package/package.js';
 import { silentReporter } from '../cli/engine/reporter.js';
 import { readTemplateFile } from '../cli/engine/template/read.js';
+import { createHostedZone } from '../test/helpers/moto-calls.js';
+import type { MotoReportEntry } from '../test/helpers/moto-report.js';
+import { startMoto } from '../test/helpers/servers.js';
 
 export interface DeployRun {
   seconds: number;
@@ -26,6 +32,8 @@ export interface DeployRun {
   executed: number;
   calls: number;
   outcome: string;
+  /** Resources moto reported as skipped, not updated or failed so far. */
+  skipped: MotoReportEntry[];
 }
 
 function counting<T extends object>(target: T, counts: Map<string, number>): T {
@@ -41,46 +49,26 @@ function counting<T extends object>(target: T, counts: Map<string, number>): T {
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export async function benchRedeploy(root: string): Promise<DeployRun[]> {
-  const port = await freePort();
-  const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const moto = await startMoto();
   const saved = { ...process.env };
   const out = mkdtempSync(path.join(tmpdir(), 'sftpgw-bench-deploy-'));
   try {
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
+    Object.assign(process.env, moto.env, {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
-    for (let i = 0; ; i++) {
-      const up = await new Promise<boolean>((r) =>
-        net
-          .connect(port, '127.0.0.1')
-          .once('connect', function (this: net.Socket) {
-            this.destroy();
-            r(true);
-          })
-          .once('error', () => r(false)),
-      );
-      if (up) break;
-      if (i > 200) throw new Error('moto_server did not start');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const zone = await createHostedZone(moto, 'example.com');
+    const config = path.join(out, 'sftpgw.yaml');
+    writeFileSync(
+      config,
+      readFileSync(path.join(root, 'sftpgw.yaml'), 'utf8')
+        .replace(/^( +hostedZoneId:) Z\w+$/m, `$1 ${zone}`)
+        .replace(/^usersDir: .*$/m, `usersDir: ${path.join(root, 'users')}`),
+    );
     const s3 = s3Client({ region: 'us-east-1' });
     await s3.send(new CreateBucketCommand({ Bucket: 'bench-artifacts' }));
     const built = await build(
-      { configFile: path.join(root, 'sftpgw.yaml'), cwd: root, outDir: out, environment: {} },
+      { configFile: config, cwd: root, outDir: path.join(out, 'dist'), environment: {} },
       { jsonnet: libjsonnet, reporter: silentReporter },
     );
     const { template } = await readTemplateFile(built.files[0], 'template.json');
@@ -140,12 +128,13 @@ export async function benchRedeploy(root: string): Promise<DeployRun[]> {
         executed: counts.get('executeChangeSet') ?? 0,
         calls: [...counts.values()].reduce((a, b) => a + b, 0),
         outcome: result.kind,
+        skipped: moto.report(),
       });
     }
     return runs;
   } finally {
     process.env = saved;
-    moto.kill();
+    await moto.stop();
     rmSync(out, { recursive: true, force: true });
   }
 }

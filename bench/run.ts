@@ -22,6 +22,7 @@ import { writeUsers } from './users.js';
 import { benchValidation } from './validate.js';
 import { benchPush } from './push.js';
 import { handlerZip } from '../cli/engine/package/package.js';
+import { handlerBundles } from '../cli/engine/handler-artifact.js';
 import { benchRedeploy } from './deploy.js';
 import { prepareBaseline } from './baseline.js';
 import { largestRolePolicy, snowflakeProject } from './snowflake-users.js';
@@ -272,21 +273,30 @@ if (pushOpts.loopbackMiB > 0 || pushOpts.wanMiB > 0) {
   }
 }
 const { zip } = await handlerZip();
-const bundleBytes = readFileSync(path.join(root, 'dist', 'handler', 'index.js')).length;
+const bundles = handlerBundles(path.join(root, 'dist', 'handler', 'index.js'));
 rows.push([
-  'Lambda artifact: the zip sftpgw package uploads (index.mjs)',
+  `Lambda artifact: the zip sftpgw package uploads (${bundles.map((b) => b.name).join(' + ')}: push and ingest functions)`,
   '—',
-  `${(zip.length / 1024).toFixed(0)} KiB (${(bundleBytes / 1024).toFixed(0)} KiB unzipped)`,
+  `${(zip.length / 1024).toFixed(0)} KiB (${bundles.map((b) => `${b.name} ${(b.code.length / 1024).toFixed(0)} KiB`).join(', ')} unzipped)`,
   '—',
   '',
-  '≤ 1024 KiB, one file',
+  '≤ 1024 KiB, one bundled file per function',
 ]);
+
+/** "9 resources (S3::BucketPolicy ×3, …)": what moto did not create, by type. */
+function skippedTypes(skipped: { type: string }[]): string {
+  if (skipped.length === 0) return 'nothing';
+  const byType = new Map<string, number>();
+  for (const s of skipped) byType.set(s.type, (byType.get(s.type) ?? 0) + 1);
+  const types = [...byType].map(([t, n]) => `${t.replace(/^AWS::/, '')}${n > 1 ? ` ×${n}` : ''}`);
+  return `${skipped.length} resources (${types.join(', ')})`;
+}
 
 if (process.env.SFTPGW_BENCH_DEPLOY !== '0') {
   console.error('bench: deploy the example to moto, twice…');
   const [first, second] = await benchRedeploy(root);
   const describe = (r: typeof first) =>
-    `${r.seconds.toFixed(2)} (${r.outcome}; ${r.uploads} upload${r.uploads === 1 ? '' : 's'}, ${r.uploadedBytes} bytes; ${r.executed} change set${r.executed === 1 ? '' : 's'} executed; ${r.calls} API calls)`;
+    `${r.seconds.toFixed(2)} (${r.outcome}; ${r.uploads} upload${r.uploads === 1 ? '' : 's'}, ${r.uploadedBytes} bytes; ${r.executed} change set${r.executed === 1 ? '' : 's'} executed; ${r.calls} API calls; moto skipped ${skippedTypes(r.skipped)})`;
   rows.push([
     'deploy the example to moto (package + change set + execute)',
     '3',

@@ -296,8 +296,10 @@ export interface Moto {
 }
 
 /** moto through our launcher (test/helpers/moto/launcher.py): it adds what moto lacks and reports the rest. */
+// Compiled for the bench (dist/test/helpers/), this module still finds the
+// launcher in the source tree: tsc copies no .py files.
 export const MOTO_LAUNCHER = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
+  path.dirname(fileURLToPath(import.meta.url)).replace(/[\\/]dist([\\/]test[\\/]helpers)$/, '$1'),
   'moto',
   'launcher.py',
 );
