@@ -66,10 +66,13 @@ function definingFile(files: { name: string; text: string }[], id: string): stri
 
 /** Markdown table cells may not hold a bare "|". */
 const cell = (s: string) => s.replace(/\|/g, '\\|');
-const fixtureLinks = (t: Tripped | undefined) =>
-  (t?.fixtures ?? [])
-    .map((n) => `[${n.replace(/\.json$/, '')}](../${FIXTURE_DIR.split(path.sep).join('/')}/${n})`)
-    .join(', ') || '—';
+// Sources and fixtures are cited as repository paths in code spans, not as
+// links: the package ships docs/ but not cli/engine/ or test/, so a relative
+// link from the installed docs would lead nowhere (test/docs.test.ts checks
+// the packed docs' links, and that every cited path exists in the repository).
+const repoPath = (p: string) => `\`${p.split(path.sep).join('/')}\``;
+const fixturePaths = (t: Tripped | undefined) =>
+  (t?.fixtures ?? []).map((n) => repoPath(path.join(FIXTURE_DIR, n))).join(', ') || '—';
 const severity = (t: Tripped | undefined) => (t ? [...t.severities].sort().join(', ') : '—');
 
 /** The generated block, markers excluded. */
@@ -90,7 +93,7 @@ export function renderRuleTables(root = repoRoot): string {
     const t = tripped.get(r.id);
     const file = definingFile(files, r.id);
     lines.push(
-      `| \`${r.id}\` | ${cell(r.description)} | ${severity(t)} | [${path.posix.basename(file)}](../${file}) | ${fixtureLinks(t)} |`,
+      `| \`${r.id}\` | ${cell(r.description)} | ${severity(t)} | ${repoPath(file)} | ${fixturePaths(t)} |`,
     );
   }
 
@@ -104,7 +107,7 @@ export function renderRuleTables(root = repoRoot): string {
     '| --- | --- | --- |',
   );
   for (const id of others)
-    lines.push(`| \`${id}\` | ${severity(tripped.get(id))} | ${fixtureLinks(tripped.get(id))} |`);
+    lines.push(`| \`${id}\` | ${severity(tripped.get(id))} | ${fixturePaths(tripped.get(id))} |`);
   return lines.join('\n');
 }
 

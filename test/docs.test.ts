@@ -3,7 +3,10 @@
 // relative link and anchor in README.md, CONTRIBUTING.md and docs/ resolves,
 // every repository path they cite exists, and every docs/… pointer the code
 // gives users (hints, help texts, comments) resolves; the package ships the
-// docs; the README stays short and names the test command CI runs.
+// docs, and every relative link in the packed markdown resolves inside the
+// package (sources and fixtures are cited as repository paths in code spans,
+// as the package holds neither); the README stays short and names the test
+// command CI runs.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -61,15 +64,39 @@ function anchors(md: string): Set<string> {
   return out;
 }
 
-/** Problems with one link target (a repository path, maybe with #anchor), or undefined when it resolves. */
-function brokenTarget(target: string): string | undefined {
+/** Problems with one link target (a path under root, maybe with #anchor), or undefined when it resolves. */
+function brokenTarget(target: string, root = repoRoot): string | undefined {
   const [file, anchor] = target.split('#', 2) as [string, string | undefined];
-  const full = path.join(repoRoot, file);
+  const full = path.join(root, file);
   if (!existsSync(full)) return `${file} does not exist`;
   if (anchor === undefined || anchor === '') return undefined;
   if (statSync(full).isDirectory() || !file.endsWith('.md'))
     return `${file} is not a markdown file, so #${anchor} cannot be checked`;
-  return anchors(read(file)).has(anchor) ? undefined : `${file} has no heading for #${anchor}`;
+  return anchors(readFileSync(full, 'utf8')).has(anchor)
+    ? undefined
+    : `${file} has no heading for #${anchor}`;
+}
+
+/** Every relative link (and anchor) in the markdown files (paths under root): how many, and the broken ones. */
+function checkLinks(files: string[], root = repoRoot): { links: number; broken: string[] } {
+  const broken: string[] = [];
+  let links = 0;
+  for (const file of files) {
+    const text = prose(readFileSync(path.join(root, file), 'utf8'));
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const href = m[1];
+      if (/^[a-z]+:/i.test(href)) continue; // https:, mailto:
+      links++;
+      const target = href.startsWith('#')
+        ? `${file}${href}`
+        : path.posix.normalize(path.posix.join(path.posix.dirname(file), href));
+      const problem = target.startsWith('../')
+        ? `${target} is outside ${root === repoRoot ? 'the repository' : 'the package'}`
+        : brokenTarget(target, root);
+      if (problem) broken.push(`${file}: (${href}): ${problem}`);
+    }
+  }
+  return { links, broken };
 }
 
 describe('docs', () => {
@@ -135,20 +162,7 @@ describe('docs', () => {
   });
 
   it('every relative link and anchor in README.md, CONTRIBUTING.md and docs/ resolves', () => {
-    const broken: string[] = [];
-    for (const file of docFiles()) {
-      const text = prose(read(file));
-      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        const href = m[1];
-        if (/^[a-z]+:/i.test(href)) continue; // https:, mailto:
-        const target = href.startsWith('#')
-          ? `${file}${href}`
-          : path.posix.normalize(path.posix.join(path.posix.dirname(file), href));
-        const problem = brokenTarget(target);
-        if (problem) broken.push(`${file}: (${href}): ${problem}`);
-      }
-    }
-    expect(broken).to.deep.equal([]);
+    expect(checkLinks(docFiles()).broken).to.deep.equal([]);
   });
 
   it('every repository path the docs cite exists (so a rename that leaves a doc behind fails here)', () => {
@@ -165,6 +179,13 @@ describe('docs', () => {
         const rel = m[1].replace(/[.-]+$/, '');
         count++;
         if (!existsSync(path.join(repoRoot, rel))) missing.push(`${file}: ${rel}`);
+      }
+      // a repository file (and section) cited in a code span where the package has no
+      // copy to link to: `CONTRIBUTING.md#regenerating-schemas`
+      for (const m of text.matchAll(/`([A-Za-z0-9_./-]+\.md(?:#[a-z0-9-]+)?)`/g)) {
+        count++;
+        const problem = brokenTarget(m[1]);
+        if (problem) missing.push(`${file}: ${m[1]}: ${problem}`);
       }
     }
     expect(missing).to.deep.equal([]);
@@ -234,6 +255,36 @@ describe('docs', () => {
       packed.has('CONTRIBUTING.md'),
       "CONTRIBUTING.md is for sftpgw's own developers",
     ).to.equal(false);
+  });
+
+  it('every relative link and anchor in the markdown of the packed tarball resolves inside the package (the scaffold sends users to node_modules/<sftpgw>/docs/)', function () {
+    this.timeout(60_000);
+    // The tarball itself, unpacked (npm pack without the prepare script: the
+    // markdown does not depend on a build), so the check sees exactly what an
+    // install holds and nothing of the working tree.
+    const dir = tempDir('sftpgw-packed-docs-');
+    const pack = spawnSync(
+      'npm',
+      ['pack', '--ignore-scripts', '--json', '--pack-destination', dir],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    expect(pack.status, pack.stderr).to.equal(0);
+    const tarball = (JSON.parse(pack.stdout) as { filename: string }[])[0].filename;
+    const untar = spawnSync('tar', ['-xzf', path.join(dir, tarball), '-C', dir], {
+      encoding: 'utf8',
+    });
+    expect(untar.status, untar.stderr).to.equal(0);
+    const root = path.join(dir, 'package');
+    const markdown = (readdirSync(root, { recursive: true }) as string[])
+      .map((f) => f.split(path.sep).join('/'))
+      .filter((f) => f.endsWith('.md'));
+    expect(markdown).to.include.members(['README.md', 'docs/getting-started.md']);
+    const { links, broken } = checkLinks(markdown, root);
+    expect(
+      broken.length,
+      `${broken.length} of ${links} relative links in the packed markdown lead outside the package (link a shipped doc, or cite the repository path in a code span):\n${broken.join('\n')}`,
+    ).to.equal(0);
+    expect(links, 'the packed docs link each other').to.be.greaterThan(100);
   });
 
   it('the README stays short: at most 150 lines', () => {
