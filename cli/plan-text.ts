@@ -3,6 +3,7 @@
 // removed SFTP users and refusals called out. And the template diff: old →
 // new for each value that changed.
 import { addressLine } from './engine/deploy/guard.js';
+import { DEFAULT_QUOTAS } from './engine/endpoint/allow-list.js';
 import type { Plan, PlannedChange } from './engine/deploy/plan.js';
 import {
   isListChange,
@@ -91,6 +92,14 @@ function endpointLines(plan: Plan, color: boolean): string[] {
         '  Tell your partners (they allow-list these addresses):',
         `    before: ${addressLine(notice.before)}`,
         `    after:  ${addressLine(notice.after)}`,
+      );
+    // Allowed, the switch goes ahead: the default group's consequences still hold.
+    const vpcSwitch = plan.endpoint.changes.find((c) => c.vpcSwitch);
+    if (vpcSwitch && plan.endpoint.allowed)
+      lines.push(
+        warning(
+          `  the default security group of ${vpcSwitch.vpcSwitch?.vpcId ?? 'the VPC'} is attached to the endpoint on this switch: it fails over the quota of ${DEFAULT_QUOTAS.groupsPerInterface} groups per interface, else detach it afterwards (docs/endpoint.md#switching-a-deployed-public-server-to-vpc)`,
+        ),
       );
   }
   const q = plan.addressQuota;

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressApi } from '../cli/adapters/aws/ec2.js';
 import {
+  ALLOCATE_FIRST,
   addressLine,
+  defaultSecurityGroupProblem,
   guard,
   isRefused,
   needsAllowance,
@@ -15,6 +17,7 @@ import {
   STATEFUL_TYPES,
 } from '../cli/engine/deploy/guard.js';
 import { creationPlan, plannedChange } from '../cli/engine/deploy/plan.js';
+import { formatPlan } from '../cli/plan-text.js';
 import type { PlanFacts, PlannedChange, UserMove } from '../cli/engine/deploy/types.js';
 import { allocatedBy, checkAddressQuota } from '../cli/engine/endpoint/eip-quota.js';
 import type { CfnTemplate } from '../cli/engine/template/types.js';
@@ -565,6 +568,148 @@ describe('deploy guard: the SFTP server endpoint (stops the server, changes what
     expect(
       addressLine({ endpointType: 'VPC', addresses: [], pending: [], unknown: ['eipalloc-0bad'] }),
     ).to.equal('eipalloc-0bad: not found in the account (VPC)');
+  });
+
+  // The VPC's default security group on an in-place switch: CloudFormation's
+  // provider for AWS::Transfer::Server sends no SecurityGroupIds to
+  // UpdateServer, and ModifyVpcEndpoint adds the template's groups and removes
+  // only the previous model's (docs/endpoint.md cites the source). No local
+  // part shows it (moto's model attaches what it is given), so these are the
+  // guard's facts and words.
+  const fiveGroups = (details: Record<string, unknown> = {}) =>
+    vpc({
+      SecurityGroupIds: [1, 2, 3, 4, 5].map((i) => ({
+        'Fn::GetAtt': [`ServerSecurityGroup${i}`, 'GroupId'],
+      })),
+      ...details,
+    });
+  // [what, before, after, the switch the plan records (undefined: none)]
+  const switchRows: Array<[string, object, object, PlannedChange['vpcSwitch']]> = [
+    [
+      'PUBLIC → VPC with the five groups sftpgw renders',
+      publicServer,
+      fiveGroups(),
+      { vpcId: 'vpc-1', securityGroups: 5 },
+    ],
+    [
+      'PUBLIC (EndpointType written out) → VPC',
+      { Type: 'AWS::Transfer::Server', Properties: { EndpointType: 'PUBLIC' } },
+      vpc({}),
+      { vpcId: 'vpc-1', securityGroups: 1 },
+    ],
+    [
+      'PUBLIC → VPC whose VpcId is a parameter: no id to name',
+      publicServer,
+      fiveGroups({ VpcId: { Ref: 'VpcId' } }),
+      { securityGroups: 5 },
+    ],
+    [
+      'VPC → VPC (subnets change): the groups are the previous model’s, no default group',
+      vpc({}),
+      vpc({ SubnetIds: ['subnet-a'] }),
+      undefined,
+    ],
+    ['VPC → PUBLIC', vpc({}), publicServer, undefined],
+  ];
+  for (const [what, before, after, expected] of switchRows) {
+    it(`the default security group: ${what}`, function () {
+      const c = server(before, after);
+      expect(c.vpcSwitch).to.deep.equal(expected);
+      expect(defaultSecurityGroupProblem(c) === undefined).to.equal(expected === undefined);
+    });
+  }
+
+  const switchPlan = (
+    after: Partial<Record<'addresses' | 'pending', string[]>>,
+    allowEndpointChange = false,
+  ) => {
+    const plan = guard(
+      { changes: [server(publicServer, fiveGroups())] },
+      { allowReplace: [], allowEndpointChange },
+    );
+    plan.endpoint!.notice = {
+      before: { endpointType: 'PUBLIC', addresses: [], pending: [], unknown: [] },
+      after: {
+        endpointType: 'VPC',
+        addresses: after.addresses ?? [],
+        pending: after.pending ?? [],
+        unknown: [],
+      },
+    };
+    return plan;
+  };
+
+  it('the refusal of PUBLIC → VPC in place names the default security group, what follows and what to do', function () {
+    const plan = switchPlan({ addresses: ['192.0.2.10', '192.0.2.11'] });
+    expect(isRefused(plan)).to.equal(true);
+    const err = refusal(plan, 'gw');
+    const problem = err.problems.find((p) => p.field === 'default security group');
+    expect(problem, 'a problem of its own').to.not.equal(undefined);
+    expect(problem!.message).to.equal(
+      "switching the deployed server to VPC in place, CloudFormation attaches the default security group of vpc-1 to the endpoint (its provider sends no SecurityGroupIds to UpdateServer, and ModifyVpcEndpoint adds the template's 5 groups and removes only the previous ones: none). The default group and the template's 5 make 6, over EC2's quota of 5 security groups per network interface: the update fails and is rolled back. Where the quota is raised, the default group stays attached: it admits whatever its members send, on any port, not TCP 22 from the allowed networks only",
+    );
+    expect(problem!.hint).to.equal(
+      'either (a) leave room for it on the switch and detach it after: raise the quota "Security groups per network interface" to at least 6 (Service Quotas → Amazon Virtual Private Cloud), deploy with --allow-endpoint-change, then detach it: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPCE> --remove-security-group-ids <DEFAULT_SG>, where <DEFAULT_SG> is aws ec2 describe-security-groups --filters Name=vpc-id,Values=vpc-1 Name=group-name,Values=default --query \'SecurityGroups[0].GroupId\' --output text and <VPCE> is aws transfer describe-server --server-id <the stack output ServerId> --query Server.EndpointDetails.VpcEndpointId --output text; or (b) a new server: deploy the VPC gateway as a new stack (a server created with its groups gets only those), move your partners to it (its host name and host keys are new), then retire this one. See docs/endpoint.md#switching-a-deployed-public-server-to-vpc',
+    );
+    // Given addresses are known: tell the partners, as before.
+    expect(err.hint).to.equal(
+      "nothing was changed. CloudFormation stops the server, changes its endpoint or addresses and starts it again: partners cannot connect meanwhile, and those who allow-list the server's addresses must add the new ones first. Tell them the addresses above, then deploy again (and see default security group above) with --allow-endpoint-change",
+    );
+    expect(err.problems.find((p) => p.field === 'addresses after')).to.deep.equal({
+      field: 'addresses after',
+      message: '192.0.2.10, 192.0.2.11 (VPC)',
+    });
+  });
+
+  it('addresses the deploy would allocate: not "tell them the addresses above", but allocate them first and give them as addressAllocationIds', function () {
+    const err = refusal(switchPlan({ pending: ['ServerAddress1', 'ServerAddress2'] }), 'gw');
+    expect(err.hint).to.not.match(/Tell them the addresses above/);
+    expect(err.hint).to.match(
+      /Once they know the new addresses \(see addresses after\), then deploy again .*--allow-endpoint-change$/,
+    );
+    expect(err.problems.find((p) => p.field === 'addresses after')).to.deep.equal({
+      field: 'addresses after',
+      message:
+        'ServerAddress1: allocated by the deploy, its address is known only after it, ServerAddress2: allocated by the deploy, its address is known only after it (VPC)',
+      hint: ALLOCATE_FIRST,
+    });
+    expect(ALLOCATE_FIRST).to.equal(
+      'these addresses would be allocated by the deploy, so partners cannot allow-list them before the switch. Allocate the Elastic IPs first, one per subnet (aws ec2 allocate-address --domain vpc), give their allocation ids in subnet order as server.endpoint.addressAllocationIds in sftpgw.yaml, and run sftpgw diff: it lists their addresses here (sftpgw info does too before a first deploy). Announce them to your partners, then switch',
+    );
+  });
+
+  it('allowed (--allow-endpoint-change), the plan still says the default group is attached', function () {
+    const text = formatPlan('Changes:', switchPlan({ pending: ['ServerAddress1'] }, true), false);
+    expect(text).to.include(
+      '  the default security group of vpc-1 is attached to the endpoint on this switch: it fails over the quota of 5 groups per interface, else detach it afterwards (docs/endpoint.md#switching-a-deployed-public-server-to-vpc)',
+    );
+    expect(
+      formatPlan('Changes:', switchPlan({ pending: ['ServerAddress1'] }), false),
+    ).to.not.include('is attached to the endpoint on this switch');
+  });
+
+  it('a VPC endpoint change that allocates addresses (a subnet added) gets the same address advice, and no default-group word', function () {
+    const plan = guard(
+      { changes: [server(vpc({}), vpc({ SubnetIds: ['subnet-a', 'subnet-b', 'subnet-c'] }))] },
+      { allowReplace: [] },
+    );
+    plan.endpoint!.notice = {
+      before: { endpointType: 'VPC', addresses: ['192.0.2.10'], pending: [], unknown: [] },
+      after: {
+        endpointType: 'VPC',
+        addresses: ['192.0.2.10'],
+        pending: ['ServerAddress3'],
+        unknown: [],
+      },
+    };
+    const err = refusal(plan, 'gw');
+    expect(err.problems.map((p) => p.field)).to.deep.equal([
+      'Server',
+      'addresses before',
+      'addresses after',
+    ]);
+    expect(err.problems[2].hint).to.equal(ALLOCATE_FIRST);
+    expect(err.hint).to.not.match(/default security group/);
   });
 
   it('a stateful refusal comes first; the endpoint refusal once it is allowed', function () {

@@ -12,12 +12,16 @@
 //     (EndpointType, VpcId, SubnetIds,           (CloudFormation stops the server, changes
 //     AddressAllocationIds), or a ServerAddressN  it and starts it: an outage, and new
 //     Elastic IP replaced or deleted              addresses partners must allow-list)
+//     a deployed PUBLIC server switched to VPC:  the refusal also names the VPC's default
+//                                                security group CloudFormation attaches, and
+//                                                how to allocate addresses before the switch
 //   more Elastic IPs than the region's quota    refused (no flag: raise the quota or reuse
 //                                                addresses through addressAllocationIds)
 //   security group rules changing               allowed (no outage)
 //   anything else (adds, in-place updates,
 //   replacing stateless resources)              allowed
 import { SftpgwError, type Problem } from '../errors.js';
+import { DEFAULT_QUOTAS } from '../endpoint/allow-list.js';
 import type { AddressSide, Plan, PlanFacts, PlannedChange } from './types.js';
 
 /** Resources that hold data or identity partners depend on. */
@@ -124,16 +128,58 @@ export function partnerNoticeLines(plan: Plan): Problem[] {
   ];
 }
 
+/**
+ * New addresses the deploy would allocate cannot be announced before it: the
+ * advice is to allocate them first and give them to the stack.
+ */
+export const ALLOCATE_FIRST =
+  'these addresses would be allocated by the deploy, so partners cannot allow-list them before the switch. Allocate the Elastic IPs first, one per subnet (aws ec2 allocate-address --domain vpc), give their allocation ids in subnet order as server.endpoint.addressAllocationIds in sftpgw.yaml, and run sftpgw diff: it lists their addresses here (sftpgw info does too before a first deploy). Announce them to your partners, then switch';
+
+/**
+ * The VPC's default security group on a PUBLIC → VPC switch in place, and
+ * what to do about it. CloudFormation's provider for AWS::Transfer::Server
+ * sends no SecurityGroupIds to UpdateServer, so Transfer Family gives the new
+ * endpoint the VPC's default group; ModifyVpcEndpoint then adds the
+ * template's groups and removes only the previous model's (none). See
+ * docs/endpoint.md#switching-a-deployed-public-server-to-vpc for the sources.
+ */
+export function defaultSecurityGroupProblem(c: PlannedChange): Problem | undefined {
+  const s = c.vpcSwitch;
+  if (!s) return undefined;
+  const vpc = s.vpcId ?? 'the VPC';
+  const perInterface = DEFAULT_QUOTAS.groupsPerInterface;
+  const total = s.securityGroups + 1;
+  const over =
+    total > perInterface
+      ? `The default group and the template's ${s.securityGroups} make ${total}, over EC2's quota of ${perInterface} security groups per network interface: the update fails and is rolled back. Where the quota is raised`
+      : 'Then';
+  return {
+    field: 'default security group',
+    message: `switching the deployed server to VPC in place, CloudFormation attaches the default security group of ${vpc} to the endpoint (its provider sends no SecurityGroupIds to UpdateServer, and ModifyVpcEndpoint adds the template's ${s.securityGroups} groups and removes only the previous ones: none). ${over}, the default group stays attached: it admits whatever its members send, on any port, not TCP 22 from the allowed networks only`,
+    hint: `either (a) leave room for it on the switch and detach it after: raise the quota "Security groups per network interface" to at least ${total} (Service Quotas → Amazon Virtual Private Cloud), deploy with --allow-endpoint-change, then detach it: aws ec2 modify-vpc-endpoint --vpc-endpoint-id <VPCE> --remove-security-group-ids <DEFAULT_SG>, where <DEFAULT_SG> is aws ec2 describe-security-groups --filters Name=vpc-id,Values=${s.vpcId ?? '<vpc id>'} Name=group-name,Values=default --query 'SecurityGroups[0].GroupId' --output text and <VPCE> is aws transfer describe-server --server-id <the stack output ServerId> --query Server.EndpointDetails.VpcEndpointId --output text; or (b) a new server: deploy the VPC gateway as a new stack (a server created with its groups gets only those), move your partners to it (its host name and host keys are new), then retire this one. See docs/endpoint.md#switching-a-deployed-public-server-to-vpc`,
+  };
+}
+
 function endpointRefusal(plan: Plan, stackName: string): SftpgwError {
   const changes = plan.endpoint?.changes ?? [];
+  const notice = partnerNoticeLines(plan);
+  // Addresses the deploy allocates cannot be told before it.
+  const allocating = (plan.endpoint?.notice?.after.pending.length ?? 0) > 0;
+  if (allocating) notice[1] = { ...notice[1], hint: ALLOCATE_FIRST };
+  const defaultGroup = changes.flatMap((c) => defaultSecurityGroupProblem(c) ?? []);
+  const tell = allocating
+    ? 'Once they know the new addresses (see addresses after)'
+    : 'Tell them the addresses above';
+  const also = defaultGroup.length > 0 ? ' (and see default security group above)' : '';
   return new SftpgwError(
     'failed',
     `refused: the change to ${stackName} would stop the SFTP server and change its endpoint or addresses`,
     {
-      hint: "nothing was changed. CloudFormation stops the server, changes its endpoint or addresses and starts it again: partners cannot connect meanwhile, and those who allow-list the server's addresses must add the new ones first. Tell them the addresses above, then deploy again with --allow-endpoint-change",
+      hint: `nothing was changed. CloudFormation stops the server, changes its endpoint or addresses and starts it again: partners cannot connect meanwhile, and those who allow-list the server's addresses must add the new ones first. ${tell}, then deploy again${also} with --allow-endpoint-change`,
       problems: [
         ...changes.map((c) => ({ field: c.logicalId, message: `${c.type}: ${c.endpoint}` })),
-        ...partnerNoticeLines(plan),
+        ...notice,
+        ...defaultGroup,
       ],
     },
   );

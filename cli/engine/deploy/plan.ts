@@ -7,7 +7,12 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ChangeSetInfo, ResourceChange } from '../../adapters/aws/cloudformation.js';
 import type { CfnTemplate } from '../template/types.js';
 import { typeInfo } from '../validate/resource-types.js';
-import { endpointChangeReason, isServerAddress, SERVER_TYPE } from '../endpoint/server-endpoint.js';
+import {
+  endpointChangeReason,
+  isServerAddress,
+  SERVER_TYPE,
+  vpcSwitchOf,
+} from '../endpoint/server-endpoint.js';
 import { KEEP_GENERATED_KEY } from '../config/gateway-bucket.js';
 import { guard, isStateful } from './guard.js';
 import { templateDiff } from './template-diff.js';
@@ -124,6 +129,9 @@ export function plannedChange(f: ChangeFacts): PlannedChange {
   if (keep !== undefined) change.keep = keep;
   const endpoint = endpointImpact(f, type, change.replacement);
   if (endpoint !== undefined) change.endpoint = endpoint;
+  const vpcSwitch =
+    endpoint !== undefined && type === SERVER_TYPE ? vpcSwitchOf(f.before, f.after) : undefined;
+  if (vpcSwitch !== undefined) change.vpcSwitch = vpcSwitch;
   // Absent, not undefined: a plan is printed as JSON and compared as data.
   if (change.why === undefined) delete change.why;
   if (change.userName === undefined) delete change.userName;

@@ -24,6 +24,18 @@ export interface PlannedChange {
    * --allow-endpoint-change.
    */
   endpoint?: string;
+  /**
+   * Set when a deployed server that is not VPC becomes VPC in place (a
+   * PUBLIC server switched to server.endpoint.type: vpc): CloudFormation's
+   * provider then attaches the VPC's default security group next to the
+   * template's (docs/endpoint.md#switching-a-deployed-public-server-to-vpc).
+   */
+  vpcSwitch?: {
+    /** EndpointDetails.VpcId when the template gives it as a plain id. */
+    vpcId?: string;
+    /** How many security groups the template gives the endpoint. */
+    securityGroups: number;
+  };
 }
 
 /** The server's addresses on one side of a change: what partners allow-list. */

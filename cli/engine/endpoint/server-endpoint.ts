@@ -100,3 +100,23 @@ export function endpointChangeReason(before: CfnResource, after: CfnResource): s
 export function isServerAddress(logicalId: string, type: string): boolean {
   return type === EIP_TYPE && /^ServerAddress[0-9]+$/.test(logicalId);
 }
+
+/**
+ * A server that is not VPC becoming VPC in place: the VPC (when a plain id)
+ * and how many security groups the template gives it. CloudFormation's
+ * provider sends no SecurityGroupIds to UpdateServer on this switch, so the
+ * VPC's default security group is attached too (docs/endpoint.md).
+ */
+export function vpcSwitchOf(
+  before: CfnResource | undefined,
+  after: CfnResource | undefined,
+): { vpcId?: string; securityGroups: number } | undefined {
+  const from = endpointOf(before);
+  const to = endpointOf(after);
+  if (!from || !to || from.type === 'VPC' || to.type !== 'VPC') return undefined;
+  const groups = details(after?.Properties ?? {}).SecurityGroupIds;
+  return {
+    ...(typeof to.vpcId === 'string' ? { vpcId: to.vpcId } : {}),
+    securityGroups: Array.isArray(groups) ? groups.length : 0,
+  };
+}
