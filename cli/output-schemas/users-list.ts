@@ -4,7 +4,7 @@ import { array, boolean, document, nullable, object, string } from './schema-kit
 
 export interface UserListEntry {
   name: string;
-  keys: Array<{ type: string; fingerprint: string; comment: string | null }>;
+  keys: Array<{ type: string; fingerprint: string; comment: string | null; converted: boolean }>;
   homeDirectory: string;
   readOnly: boolean;
   allowedSourceCidrs: string[];
@@ -18,6 +18,7 @@ export function usersListDocument(users: readonly UserSummary[]): UserListEntry[
       type: k.type,
       fingerprint: k.fingerprint,
       comment: k.comment ?? null,
+      converted: k.converted === true,
     })),
     homeDirectory: u.homeDirectory,
     readOnly: u.readOnly,
@@ -37,6 +38,7 @@ export const USERS_LIST_SCHEMA = document(
           type: string('ssh-ed25519, ssh-rsa, …'),
           fingerprint: string('SHA256:…'),
           comment: nullable(string(), 'the key line’s comment'),
+          converted: boolean('given as an RFC 4716 (SSH2) block, written as its OpenSSH line'),
         }),
       ),
       homeDirectory: string(),
