@@ -16,6 +16,10 @@ import type { TemplateReader } from '../engine/deploy/deploy.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
 import { usageError } from '../engine/errors.js';
 import type { Reporter } from '../engine/reporter.js';
+import { nodeVersionNote } from '../node-support.js';
+
+// Commands that make their own clients (destinations, snowflake) call it too.
+export { nodeVersionNote };
 
 export interface AwsFlags {
   region?: string;
@@ -34,20 +38,6 @@ export interface AwsContext {
   addresses(): Promise<AddressApi>;
   /** Transfer Family (host keys); its SDK loads on first use. */
   transfer(): Promise<TransferApi>;
-}
-
-/**
- * The SDK prints a ten-line NodeVersionSupportWarning on Node < 22 at every
- * run; CI logs get one line instead.
- */
-export function nodeVersionNote(reporter: Reporter): void {
-  if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === 'true') return;
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const major = Number(process.versions.node.split('.')[0]);
-  if (major < 22)
-    reporter.warn(
-      `Node.js ${process.versions.node}: AWS SDK releases after January 2027 need Node.js 22 or newer`,
-    );
 }
 
 export async function awsContext(

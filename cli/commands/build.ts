@@ -8,6 +8,7 @@ import { consoleReporter, useColor } from '../output.js';
 import type { CommonFlags } from '../options.js';
 import { configOptions, lintSettings, type LintFlags } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { count } from '../engine/plural.js';
 
 export interface BuildFlags extends CommonFlags, LintFlags {
   users?: string;
@@ -30,11 +31,11 @@ export async function run(flags: BuildFlags): Promise<ExitCode> {
     process.stderr.write(formatFindings(result.findings, useColor(flags)) + '\n');
   const where =
     result.stacks > 1
-      ? `${displayPath(result.files[0])} + ${result.stacks - 1} child stacks in ${displayPath(result.outDir)}`
+      ? `${displayPath(result.files[0])} + ${count(result.stacks - 1, 'child stack')} in ${displayPath(result.outDir)}`
       : result.files.map((f) => displayPath(f)).join(', ');
   const checks = result.findings.length > 0 ? ` (${findingsSummary(result.findings)})` : '';
   process.stderr.write(
-    `built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${result.resources} resources, ${result.users} users → ${where}${checks}\n`,
+    `built ${result.stackName}${result.env ? ` (${result.env})` : ''}: ${count(result.resources, 'resource')}, ${count(result.users, 'user')} → ${where}${checks}\n`,
   );
   return EXIT.ok;
 }

@@ -16,8 +16,14 @@ import {
 } from '../engine/destinations/destinations.js';
 import { usageError } from '../engine/errors.js';
 import type { CommonFlags } from '../options.js';
+import { formatTable } from '../table-text.js';
 import { consoleReporter } from '../output.js';
 import { readInputFile } from './input-file.js';
+import {
+  destinationScanDocument,
+  destinationsListDocument,
+  destinationTestDocument,
+} from '../output-schemas/destinations.js';
 import { confirm, decision } from './prompt.js';
 import type { DestinationSecret } from '../../shared/destination/secret-schema.js';
 import {
@@ -26,6 +32,7 @@ import {
   GATEWAY_TAG,
 } from '../../shared/gateway-names.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { count } from '../engine/plural.js';
 
 interface DestFlags extends CommonFlags {
   region?: string;
@@ -111,7 +118,8 @@ export async function runTest(
   const name = destinationSecretName(prefix, key);
   if (flags.scan) {
     const r = await scanDestination(store, name);
-    if (flags.output === 'json') process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    if (flags.output === 'json')
+      process.stdout.write(JSON.stringify(destinationScanDocument(r), null, 2) + '\n');
     else {
       process.stdout.write(
         `host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`,
@@ -129,10 +137,10 @@ export async function runTest(
   }
   const r = await testDestination(store, name, { write: Boolean(flags.write) });
   if (flags.output === 'json')
-    process.stdout.write(JSON.stringify({ ok: true, ...r }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(destinationTestDocument(r), null, 2) + '\n');
   else
     process.stdout.write(
-      `ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${r.entries} entr${r.entries === 1 ? 'y' : 'ies'}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`,
+      `ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${count(r.entries, 'entry', 'entries')}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`,
     );
   return EXIT.ok;
 }
@@ -141,18 +149,7 @@ export async function runList(flags: DestFlags): Promise<ExitCode> {
   const { config, prefix, store } = await context(flags);
   const list = await listDestinations(store, prefix, config.stackName);
   if (flags.output === 'json') {
-    process.stdout.write(
-      JSON.stringify(
-        list.map((d) => ({
-          key: d.key,
-          secret: d.name,
-          tagged: d.tagged,
-          lastChanged: d.lastChanged,
-        })),
-        null,
-        2,
-      ) + '\n',
-    );
+    process.stdout.write(JSON.stringify(destinationsListDocument(list), null, 2) + '\n');
     return EXIT.ok;
   }
   if (list.length === 0) {
@@ -161,10 +158,17 @@ export async function runList(flags: DestFlags): Promise<ExitCode> {
     );
     return EXIT.ok;
   }
-  for (const d of list)
-    process.stdout.write(
-      `${d.key.padEnd(24)} ${d.name}${d.tagged ? '' : '  NOT TAGGED for this gateway: the push function cannot read it'}\n`,
-    );
+  process.stdout.write(
+    formatTable(
+      ['KEY', 'SECRET', 'LAST CHANGED', 'NOTE'],
+      list.map((d) => [
+        d.key,
+        d.name,
+        d.lastChanged?.toISOString().replace(/\.\d+Z$/, 'Z') ?? '-',
+        d.tagged ? '' : 'NOT TAGGED for this gateway: the push function cannot read it',
+      ]),
+    ),
+  );
   return EXIT.ok;
 }
 

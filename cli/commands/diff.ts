@@ -11,6 +11,7 @@ import { withAddressChecks } from '../engine/endpoint/plan-checks.js';
 import { templateDiff, type TemplateDifference } from '../engine/deploy/template-diff.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { consoleReporter, useColor } from '../output.js';
+import { diffDocument } from '../output-schemas/diff.js';
 import { formatPlan, formatTemplateDiff } from '../plan-text.js';
 import { parameters } from './aws-context.js';
 import { packaged, prepare, type StackFlags } from './deploy-shared.js';
@@ -37,10 +38,8 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
   const reporter = consoleReporter({ ...flags, quiet: json });
   const color = useColor(flags);
   // --output json: one document on stdout, the same facts as the text.
-  const emit = (doc: Record<string, unknown>, text: () => string): void => {
-    process.stdout.write(
-      json ? JSON.stringify({ stackName: flags.stackName, ...doc }, null, 2) + '\n' : text(),
-    );
+  const emit = (doc: Parameters<typeof diffDocument>[0], text: () => string): void => {
+    process.stdout.write(json ? JSON.stringify(diffDocument(doc), null, 2) + '\n' : text());
   };
   const prepared = await prepare(flags, reporter);
   const { input, ctx, deps, stackName } = prepared;

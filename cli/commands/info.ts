@@ -7,6 +7,7 @@ import { gatewayInfo, type InfoRequest } from '../engine/endpoint/info.js';
 import { listUsers } from '../engine/users/manage.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatInfo } from '../info-text.js';
+import { infoDocument } from '../output-schemas/info.js';
 import type { CommonFlags } from '../options.js';
 import { consoleReporter, useColor } from '../output.js';
 import { awsContext } from './aws-context.js';
@@ -45,7 +46,7 @@ export async function run(flags: InfoFlags): Promise<ExitCode> {
     { cfn: ctx.cfn(), addresses: ctx.addresses, transfer: ctx.transfer, reporter },
   );
   process.stdout.write(
-    json ? `${JSON.stringify(info, null, 2)}\n` : formatInfo(info, useColor(flags)),
+    json ? `${JSON.stringify(infoDocument(info), null, 2)}\n` : formatInfo(info, useColor(flags)),
   );
   return EXIT.ok;
 }

@@ -11,6 +11,7 @@ import { consoleReporter } from '../output.js';
 import { awsContext, requireStore, type AwsFlags } from './aws-context.js';
 import { sourceOptions, type LintFlags } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { count } from '../engine/plural.js';
 
 export interface PackageFlags extends CommonFlags, LintFlags, AwsFlags {
   template?: string;
@@ -36,7 +37,7 @@ export async function run(flags: PackageFlags): Promise<ExitCode> {
   const sent = result.uploads.filter((u) => u.uploaded);
   const bytes = sent.reduce((n, u) => n + u.bytes, 0);
   process.stderr.write(
-    `packaged ${input.source} → ${displayPath(file)}: ${result.uploads.length} artifact${result.uploads.length === 1 ? '' : 's'}, ${sent.length} uploaded (${bytes} bytes), ${result.uploads.length - sent.length} already in s3://${store.bucket}\n`,
+    `packaged ${input.source} → ${displayPath(file)}: ${count(result.uploads.length, 'artifact')}, ${sent.length} uploaded (${bytes} bytes), ${result.uploads.length - sent.length} already in s3://${store.bucket}\n`,
   );
   return EXIT.ok;
 }

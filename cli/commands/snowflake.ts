@@ -13,6 +13,7 @@ import type { CommonFlags } from '../options.js';
 import { consoleReporter } from '../output.js';
 import { nodeVersionNote } from './aws-context.js';
 import { configOptions } from './source-flags.js';
+import { snowflakeSqlDocument } from '../output-schemas/snowflake-sql.js';
 
 interface SqlFlags extends CommonFlags {
   region?: string;
@@ -84,7 +85,9 @@ export async function run(flags: SqlFlags): Promise<ExitCode> {
     },
   );
   process.stdout.write(
-    json ? JSON.stringify({ stackName: config.stackName, ...result }, null, 2) + '\n' : result.sql,
+    json
+      ? JSON.stringify(snowflakeSqlDocument(config.stackName, result), null, 2) + '\n'
+      : result.sql,
   );
   return EXIT.ok;
 }

@@ -4,8 +4,10 @@ import { loadConfig } from '../engine/config/load.js';
 import { displayPath } from '../engine/paths.js';
 import { addUser, listUsers, removeUser } from '../engine/users/manage.js';
 import type { CommonFlags } from '../options.js';
+import { formatTable } from '../table-text.js';
 import { consoleReporter } from '../output.js';
 import { readInputFile } from './input-file.js';
+import { usersListDocument } from '../output-schemas/users-list.js';
 import { configOptions } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
@@ -52,35 +54,19 @@ export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): 
   const dirs = await folders(flags);
   const users = await listUsers(dirs.usersDir, dirs.projectDir, libjsonnet);
   if (flags.output === 'json') {
-    process.stdout.write(
-      JSON.stringify(
-        users.map((u) => ({
-          name: u.name,
-          keys: u.keys,
-          homeDirectory: u.homeDirectory,
-          readOnly: u.readOnly,
-          file: u.file,
-        })),
-        null,
-        2,
-      ) + '\n',
-    );
+    process.stdout.write(JSON.stringify(usersListDocument(users), null, 2) + '\n');
     return EXIT.ok;
   }
-  const rows = [
-    ['NAME', 'KEYS', 'HOME', 'ACCESS'],
-    ...users.map((u) => [
-      u.name,
-      u.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', '),
-      u.homeDirectory,
-      u.readOnly ? 'read-only' : 'read-write',
-    ]),
-  ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   process.stdout.write(
-    rows
-      .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  '))
-      .join('\n') + '\n',
+    formatTable(
+      ['NAME', 'KEYS', 'HOME', 'ACCESS'],
+      users.map((u) => [
+        u.name,
+        u.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', '),
+        u.homeDirectory,
+        u.readOnly ? 'read-only' : 'read-write',
+      ]),
+    ),
   );
   return EXIT.ok;
 }

@@ -23,6 +23,7 @@ import type { CommonFlags } from '../options.js';
 import { consoleReporter, useColor } from '../output.js';
 import { sourceOptions, type LintFlags } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import { count } from '../engine/plural.js';
 
 export interface ValidateFlags extends CommonFlags, LintFlags {
   users?: string;
@@ -82,7 +83,7 @@ export async function run(flags: ValidateFlags): Promise<ExitCode> {
   for (const f of written) reporter.progress(`wrote ${displayPath(f)}`);
   const skipped = result.linted ? '' : ' (cfn-lint skipped)';
   process.stderr.write(
-    `${ok ? 'valid' : 'invalid'}: ${result.subject}, ${result.resourceIds.length} resources: ${findingsSummary(result.findings)}${skipped}\n`,
+    `${ok ? 'valid' : 'invalid'}: ${result.subject}, ${count(result.resourceIds.length, 'resource')}: ${findingsSummary(result.findings)}${skipped}\n`,
   );
   return ok ? EXIT.ok : EXIT.failed;
 }

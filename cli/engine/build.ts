@@ -12,6 +12,7 @@ import { removeStaleOutputs, writeOutputs } from './template/write.js';
 import { blocking, type Finding } from './validate/finding.js';
 import { checkGateway, validationFailed } from './validate/gateway.js';
 import type { LintSettings } from './validate/run-checks.js';
+import { count } from './plural.js';
 
 export type { OutputFormat };
 
@@ -69,7 +70,7 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
       ...children.map((c, i) => ({ name: c.file, content: childInputs[i].content })),
     ];
     deps.reporter.debug(
-      `checked ${1 + children.length} template${children.length ? 's' : ''} at ${Math.round(performance.now() - t0)} ms`,
+      `checked ${count(1 + children.length, 'template')} at ${Math.round(performance.now() - t0)} ms`,
     );
     if (blocking(findings).length > 0) throw validationFailed(findings);
     const files = await writeOutputs(config.outDir, outputs);

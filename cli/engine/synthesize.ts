@@ -31,6 +31,7 @@ import { fieldLine } from './users/field-line.js';
 import { checkUserShape } from './users/spec.js';
 import { preloadValidators } from './validate/resource-types.js';
 import { synthesizedLocator, type SourceLocator } from './validate/sources.js';
+import { count } from './plural.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -101,7 +102,7 @@ export async function synthesize(
   if (files.length === 0)
     reporter.warn(`no user files in ${config.usersDir}: the gateway will have no SFTP users`);
   const { values, texts } = await evaluateUserFiles(files, config.usersDir, jsonnet, sources.jpath);
-  reporter.progress(`evaluated ${files.length} user file${files.length === 1 ? '' : 's'}`);
+  reporter.progress(`evaluated ${count(files.length, 'user file')}`);
   reporter.debug(`user files evaluated at ${since()}`);
 
   // Shape checks are cheap: do them all before rendering.
@@ -181,10 +182,7 @@ export async function synthesize(
       if (p.line === undefined && p.field && p.file)
         p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
     const where = problems.every((p) => nameByShown.has(p.file ?? '')) ? ' in user files' : '';
-    throw invalidInput(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'}${where}`,
-      problems,
-    );
+    throw invalidInput(`${count(problems.length, 'problem')}${where}`, problems);
   }
   const evaluated = await rendering!;
   if (evaluated.legacy) {
@@ -198,7 +196,7 @@ export async function synthesize(
     Object.keys(template.Resources).length +
     children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
   reporter.progress(
-    `rendered ${total} resources${children.length ? ` (${children.length} child stacks of users)` : ''}`,
+    `rendered ${count(total, 'resource')}${children.length ? ` (${count(children.length, 'child stack')} of users)` : ''}`,
   );
   const rootResources = Object.keys(template.Resources).length;
   if (!config.userStacks && rootResources > MAX_ROOT_RESOURCES) {

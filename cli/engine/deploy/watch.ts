@@ -61,15 +61,19 @@ export async function watchStack(
   const events: StackEvent[] = [];
   const started = clock.now();
   for (;;) {
-    const fresh = (
+    const polled = (
       await cfn.stackEvents(stackName, since).catch((err: Error) => {
         if (/does not exist/i.test(err.message)) return [];
         throw err;
       })
-    )
-      .filter((e) => !seen.has(e.id))
-      .reverse();
-    for (const e of fresh) {
+    ).reverse();
+    // One poll can hold an event twice: DescribeStackEvents pages newest
+    // first, and events that arrive between two page requests push the rest
+    // down, so the first event of the next page repeats the last of this one
+    // (the stack's own `CREATE_IN_PROGRESS — User Initiated` was printed
+    // twice). Checked one by one, not against the set as it was before the poll.
+    for (const e of polled) {
+      if (seen.has(e.id)) continue;
       seen.add(e.id);
       events.push(e);
       reporter.progress(formatEvent(e));

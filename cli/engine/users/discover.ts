@@ -7,6 +7,7 @@ import path from 'node:path';
 import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
 import { displayPath } from '../paths.js';
 import { usernameProblem } from './spec.js';
+import { count } from '../plural.js';
 
 export const USER_FILE_EXTENSION = '.libsonnet';
 
@@ -109,7 +110,7 @@ export async function discoverUsers(
   }
   if (problems.length > 0)
     throw invalidInput(
-      `users folder ${displayPath(dir, cwd)} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+      `users folder ${displayPath(dir, cwd)} has ${count(problems.length, 'problem')}`,
       problems,
     );
   return users;

@@ -28,6 +28,7 @@ import { unclosedConstruct } from '../jsonnet-lex.js';
 import { bundle, BundleError, evaluateBundle, type Bundle } from '../jsonnet-bundle.js';
 import { looksLikePrivateKey } from './keys.js';
 import type { UserFile } from './discover.js';
+import { count } from '../plural.js';
 
 /** Users per chunk below which splitting is not worth another stdlib load. */
 const MIN_CHUNK = 256;
@@ -170,10 +171,7 @@ export async function evaluateUserFiles(
     }
   }
   if (problems.length > 0)
-    throw invalidInput(
-      `${problems.length} user file${problems.length === 1 ? '' : 's'} could not be evaluated`,
-      problems,
-    );
+    throw invalidInput(`${count(problems.length, 'user file')} could not be evaluated`, problems);
   return { values, texts: new Map(texts.map(({ file, text }) => [file.name, text])) };
 }
 

@@ -18,6 +18,7 @@ import { evaluateUserFiles } from './evaluate.js';
 import { checkKeyList, checkPublicKey, looksLikePrivateKey } from './keys.js';
 import { keyFileEntries } from './rfc4716.js';
 import { checkUserShape, usernameProblem, type UserSpec } from './spec.js';
+import { count } from '../plural.js';
 
 export interface UserKey {
   type: string;
@@ -94,7 +95,7 @@ export function parseKeyText(
   }
   if (problems.length > 0)
     throw invalidInput(
-      `${source}: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the public key${entries.length === 1 ? '' : 's'}`,
+      `${source}: ${count(problems.length, 'problem')} with the public key${entries.length === 1 ? '' : 's'}`,
       problems,
     );
   return { keys: entries.map((e) => e.text), summaries };
@@ -236,10 +237,7 @@ export async function listUsers(
     });
   }
   if (problems.length > 0)
-    throw invalidInput(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in user files`,
-      problems,
-    );
+    throw invalidInput(`${count(problems.length, 'problem')} in user files`, problems);
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 

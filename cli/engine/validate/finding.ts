@@ -1,6 +1,7 @@
 // One finding type for every validation layer: what is wrong, where in the
 // template (logical id + JSON pointer), where in the sources when we can tell,
 // and what to do about it.
+import { count } from '../plural.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Layer = 'template' | 'schema' | 'semantic' | 'baseline' | 'cfn-lint';
@@ -64,10 +65,13 @@ export interface Counts {
   waived: number;
 }
 
-export function countFindings(findings: readonly Finding[]): Counts {
+/** Also counts the findings of `validate --output json` (waived: null when not waived). */
+export function countFindings(
+  findings: ReadonlyArray<Pick<Finding, 'severity'> & { waived?: string | null }>,
+): Counts {
   const c: Counts = { error: 0, warning: 0, info: 0, waived: 0 };
   for (const f of findings) {
-    if (f.waived !== undefined) c.waived++;
+    if (f.waived !== undefined && f.waived !== null) c.waived++;
     else c[f.severity]++;
   }
   return c;
@@ -92,10 +96,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 export function summarize(c: Counts): string {
-  const parts = [
-    `${c.error} error${c.error === 1 ? '' : 's'}`,
-    `${c.warning} warning${c.warning === 1 ? '' : 's'}`,
-  ];
+  const parts = [count(c.error, 'error'), count(c.warning, 'warning')];
   if (c.info > 0) parts.push(`${c.info} informational`);
   if (c.waived > 0) parts.push(`${c.waived} waived`);
   return parts.join(', ');

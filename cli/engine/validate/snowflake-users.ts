@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import { displayPath } from '../paths.js';
 import type { Finding } from './finding.js';
 import type { PolicyDriver } from './semantic/iam-policy-size.js';
+import { count } from '../plural.js';
 
 /** The Snowflake role's logical id (libsonnet/downstream.libsonnet). */
 export const SNOWFLAKE_ROLE_ID = 'SnowflakeRole';
@@ -26,7 +27,7 @@ export function policyDrivers(config: ResolvedConfig | undefined): PolicyDriver[
       field: USERS_KEY.join('.'),
       file: displayPath(config.file),
       ...(line !== undefined ? { line } : {}),
-      grows: `names ingest/<user>/ of each of the ${users.length} users listed, each with the bucket's ARN`,
+      grows: `names ingest/<user>/ of each of the ${count(users.length, 'user')} listed, each with the bucket's ARN`,
       hint: `${UNSET_HINT}; or list fewer users`,
     },
   ];

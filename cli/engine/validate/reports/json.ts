@@ -23,21 +23,63 @@ export interface ValidateDocument {
   layers: Layer[];
   counts: Counts;
   /** Every finding; when `error` is set, its problems are findings too (rules input/… and validate/…). */
-  findings: Finding[];
+  findings: JsonFinding[];
   /** Why validation stopped, or null when it ran to the end. */
   error: { kind: ErrorKind | 'internal'; message: string; hint: string | null } | null;
 }
 
+/** A finding with every key present: null where it has no value (no resource, no hint, not waived). */
+export interface JsonFinding {
+  severity: Finding['severity'];
+  rule: string;
+  layer: Layer;
+  logicalId: string | null;
+  resourceType: string | null;
+  pointer: string;
+  message: string;
+  hint: string | null;
+  source: { file: string; line: number | null; field: string | null } | null;
+  waived: string | null;
+}
+
+export function jsonFinding(f: Finding): JsonFinding {
+  return {
+    severity: f.severity,
+    rule: f.rule,
+    layer: f.layer,
+    logicalId: f.logicalId ?? null,
+    resourceType: f.resourceType ?? null,
+    pointer: f.pointer,
+    message: f.message,
+    hint: f.hint ?? null,
+    source: f.source
+      ? { file: f.source.file, line: f.source.line ?? null, field: f.source.field ?? null }
+      : null,
+    waived: f.waived ?? null,
+  };
+}
+
 const LAYERS: Layer[] = ['template', 'schema', 'semantic', 'baseline', 'cfn-lint'];
-const nullableString = { type: 'string', nullable: true } as const;
 // ajv's JSONSchemaType rejects `nullable: true` on a required `T | null` member
 // (ajv-validator/ajv#2163, open); the value is true, only its type is bent.
 const NULLABLE = true as false;
+const nullableString = { type: 'string', nullable: NULLABLE } as const;
 
-const findingSchema: JSONSchemaType<Finding> = {
+const findingSchema: JSONSchemaType<JsonFinding> = {
   type: 'object',
   additionalProperties: false,
-  required: ['severity', 'rule', 'layer', 'pointer', 'message'],
+  required: [
+    'severity',
+    'rule',
+    'layer',
+    'logicalId',
+    'resourceType',
+    'pointer',
+    'message',
+    'hint',
+    'source',
+    'waived',
+  ],
   properties: {
     severity: { type: 'string', enum: ['error', 'warning', 'info'] },
     rule: { type: 'string', pattern: '^[a-z-]+/\\S+$' },
@@ -49,12 +91,12 @@ const findingSchema: JSONSchemaType<Finding> = {
     hint: nullableString,
     source: {
       type: 'object',
-      nullable: true,
+      nullable: NULLABLE,
       additionalProperties: false,
-      required: ['file'],
+      required: ['file', 'line', 'field'],
       properties: {
         file: { type: 'string', minLength: 1 },
-        line: { type: 'integer', minimum: 1, nullable: true },
+        line: { type: 'integer', minimum: 1, nullable: NULLABLE },
         field: nullableString,
       },
     },
@@ -128,7 +170,7 @@ export function validateDocument(summary: ValidationSummary, error?: unknown): V
     resources: summary.resources,
     layers: [...summary.layers],
     counts,
-    findings,
+    findings: findings.map(jsonFinding),
     error:
       error === undefined
         ? null

@@ -2,6 +2,7 @@
 // failing when it has error findings; warnings and waivers go to system-out
 // so the MR widget shows them without failing the case.
 import type { Finding, Layer } from '../finding.js';
+import { count } from '../../plural.js';
 
 const LAYERS: Layer[] = ['template', 'schema', 'semantic', 'baseline', 'cfn-lint'];
 
@@ -34,7 +35,7 @@ export function junitReport(
       let body = '';
       if (errors.length > 0) {
         failures++;
-        body += `<failure message="${esc(`${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0].message}`)}" type="${esc(errors[0].rule)}">${esc(errors.map(line).join('\n'))}</failure>`;
+        body += `<failure message="${esc(`${count(errors.length, 'error')}: ${errors[0].message}`)}" type="${esc(errors[0].rule)}">${esc(errors.map(line).join('\n'))}</failure>`;
       }
       if (notes.length > 0) body += `<system-out>${esc(notes.map(line).join('\n'))}</system-out>`;
       cases.push(

@@ -1,0 +1,190 @@
+// A change set's plan and the template diff as JSON (`sftpgw diff --output
+// json`): the shapes of engine/deploy/types.ts with every field present.
+import type {
+  AddressQuotaCheck,
+  AddressSide,
+  PlacementChange,
+  Plan,
+  PlannedChange,
+  UserMove,
+} from '../engine/deploy/types.js';
+import { isListChange, type TemplateDifference } from '../engine/deploy/template-diff.js';
+import {
+  anyValue,
+  array,
+  boolean,
+  type Complete,
+  integer,
+  nullable,
+  object,
+  orNull,
+  type Schema,
+  string,
+  stringEnum,
+} from './schema-kit.js';
+
+export type ChangeDocument = Complete<PlannedChange>;
+
+export interface PlanDocument {
+  changes: ChangeDocument[];
+  refused: ChangeDocument[];
+  removedUsers: ChangeDocument[];
+  nested: Array<{ stack: string; changes: ChangeDocument[] }>;
+  moves: UserMove[];
+  placementChange: PlacementChange | null;
+  endpoint: {
+    changes: ChangeDocument[];
+    allowed: boolean;
+    notice: { before: AddressSide; after: AddressSide } | null;
+  } | null;
+  addressQuota: AddressQuotaCheck | null;
+}
+
+/** One value that differs; a list's elements that differ. null: not that kind, or the key is absent on that side. */
+export interface DifferenceDocument {
+  path: string;
+  items: 'elements' | 'statements' | null;
+  before: unknown;
+  after: unknown;
+  removed: unknown[] | null;
+  added: unknown[] | null;
+}
+
+export interface TemplateDifferenceDocument extends Omit<Complete<TemplateDifference>, 'changes'> {
+  changes: DifferenceDocument[];
+}
+
+function change(c: PlannedChange): ChangeDocument {
+  return {
+    action: c.action,
+    logicalId: c.logicalId,
+    type: c.type,
+    replacement: c.replacement,
+    conditional: c.conditional,
+    why: orNull(c.why),
+    stateful: c.stateful,
+    userName: orNull(c.userName),
+    keep: orNull(c.keep),
+    endpoint: orNull(c.endpoint),
+  };
+}
+
+export function planDocument(p: Plan): PlanDocument {
+  return {
+    changes: p.changes.map(change),
+    refused: p.refused.map(change),
+    removedUsers: p.removedUsers.map(change),
+    nested: (p.nested ?? []).map((n) => ({ stack: n.stack, changes: n.changes.map(change) })),
+    moves: p.moves ?? [],
+    placementChange: p.placementChange ?? null,
+    endpoint: p.endpoint
+      ? {
+          changes: p.endpoint.changes.map(change),
+          allowed: p.endpoint.allowed,
+          notice: p.endpoint.notice ?? null,
+        }
+      : null,
+    addressQuota: p.addressQuota ?? null,
+  };
+}
+
+export function templateDiffDocument(diffs: TemplateDifference[]): TemplateDifferenceDocument[] {
+  return diffs.map((d) => ({
+    logicalId: d.logicalId,
+    kind: d.kind,
+    type: d.type,
+    userName: orNull(d.userName),
+    paths: d.paths,
+    changes: d.changes.map((c) =>
+      isListChange(c)
+        ? {
+            path: c.path,
+            items: c.items,
+            before: null,
+            after: null,
+            removed: c.removed,
+            added: c.added,
+          }
+        : {
+            path: c.path,
+            items: null,
+            before: c.before ?? null,
+            after: c.after ?? null,
+            removed: null,
+            added: null,
+          },
+    ),
+  }));
+}
+
+const CHANGE = object({
+  action: stringEnum(['add', 'modify', 'remove']),
+  logicalId: string('qualified Child/Id inside a child stack'),
+  type: string('the resource type'),
+  replacement: boolean('replaced (a new physical resource) rather than updated in place'),
+  conditional: boolean('AWS says the replacement depends on values known at deploy time'),
+  why: nullable(string(), 'why it is replaced'),
+  stateful: boolean(),
+  userName: nullable(string(), 'SFTP users: the user name'),
+  keep: nullable(string(), 'the sftpgw.yaml key that keeps the resource instead'),
+  endpoint: nullable(string(), 'why the change stops the server or changes its addresses'),
+});
+
+const ADDRESS_SIDE = object({
+  endpointType: string(),
+  addresses: array(string()),
+  pending: array(string(), 'Elastic IPs the deploy allocates (logical ids)'),
+  unknown: array(string()),
+});
+
+export const PLAN_SCHEMA: Schema = object({
+  changes: array(CHANGE),
+  refused: array(CHANGE, 'stateful resources replaced or deleted without --allow-replace'),
+  removedUsers: array(CHANGE, 'SFTP users whose user file is gone'),
+  nested: array(object({ stack: string(), changes: array(CHANGE) }), 'child stacks’ own changes'),
+  moves: array(
+    object({ userName: string(), from: string(), to: string() }),
+    'users that would move between stacks (refused)',
+  ),
+  placementChange: nullable(object({ from: integer(), to: integer() }), 'a userStacks change'),
+  endpoint: nullable(
+    object({
+      changes: array(CHANGE),
+      allowed: boolean('--allow-endpoint-change was given'),
+      notice: nullable(object({ before: ADDRESS_SIDE, after: ADDRESS_SIDE })),
+    }),
+    'set when the change stops the SFTP server or changes its addresses',
+  ),
+  addressQuota: nullable(
+    object({
+      allocated: integer(),
+      adding: integer(),
+      limit: integer(),
+      source: stringEnum(['service-quotas', 'account-attribute', 'default']),
+      exceeded: boolean(),
+    }),
+  ),
+});
+
+export const TEMPLATE_DIFF_SCHEMA: Schema = array(
+  object({
+    logicalId: string(),
+    kind: stringEnum(['added', 'removed', 'changed']),
+    type: string(),
+    userName: nullable(string()),
+    paths: array(string()),
+    changes: array(
+      object({
+        path: string('from the resource: Properties.BucketName, DependsOn, …'),
+        items: nullable(
+          stringEnum(['elements', 'statements']),
+          'set for a list (or a policy’s statements) whose elements differ; null for a value',
+        ),
+        before: anyValue('the old value; null when the key was absent (or for a list)'),
+        after: anyValue('the new value; null when the key is absent (or for a list)'),
+        removed: nullable(array(anyValue('an element'))),
+        added: nullable(array(anyValue('an element'))),
+      }),
+    ),
+  }),
+);
