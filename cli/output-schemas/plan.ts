@@ -23,7 +23,9 @@ import {
   stringEnum,
 } from './schema-kit.js';
 
-export type ChangeDocument = Complete<PlannedChange>;
+export interface ChangeDocument extends Omit<Complete<PlannedChange>, 'vpcSwitch'> {
+  vpcSwitch: { vpcId: string | null; securityGroups: number } | null;
+}
 
 export interface PlanDocument {
   changes: ChangeDocument[];
@@ -66,6 +68,9 @@ function change(c: PlannedChange): ChangeDocument {
     userName: orNull(c.userName),
     keep: orNull(c.keep),
     endpoint: orNull(c.endpoint),
+    vpcSwitch: c.vpcSwitch
+      ? { vpcId: c.vpcSwitch.vpcId ?? null, securityGroups: c.vpcSwitch.securityGroups }
+      : null,
   };
 }
 
@@ -128,6 +133,13 @@ const CHANGE = object({
   userName: nullable(string(), 'SFTP users: the user name'),
   keep: nullable(string(), 'the sftpgw.yaml key that keeps the resource instead'),
   endpoint: nullable(string(), 'why the change stops the server or changes its addresses'),
+  vpcSwitch: nullable(
+    object({
+      vpcId: nullable(string(), 'EndpointDetails.VpcId when the template gives it as a plain id'),
+      securityGroups: integer('how many security groups the template gives the endpoint'),
+    }),
+    'a deployed public server switched to vpc in place (docs/endpoint.md)',
+  ),
 });
 
 const ADDRESS_SIDE = object({
