@@ -135,13 +135,16 @@ describe(`sftpgw validate (${CFN_LINT_RANGE})`, function () {
     expect(listFiles(dir).filter((f) => f.startsWith('dist'))).to.deep.equal([]); // writes no template
   });
 
-  it('a customised template that drops a protection fails build and validate, naming the resource and the library', () => {
+  it('a customised template that drops a protection fails build and validate, naming the resource and where the library defines it', () => {
     const dir = projectWithoutVersioning();
     const b = runCli(['build', '--no-lint'], { cwd: dir });
     expect(b.status).to.equal(1);
     expect(b.stderr).to.match(/GatewayBucket\s+AWS::S3::Bucket/);
     expect(b.stderr).to.match(/versioning is not enabled \[baseline\/bucket-versioning\]/);
-    expect(b.stderr).to.match(/at \S*libsonnet\/bucket\.libsonnet:\d+/); // the library that builds buckets
+    // where GatewayBucket is defined (the repository only patches it): test/finding-locations.test.ts
+    expect(b.stderr).to.match(
+      /at \S*libsonnet\/gateway\.libsonnet:\d+ {2}\/Resources\/GatewayBucket\b/,
+    );
     expect(listFiles(path.join(dir, 'dist'))).to.deep.equal([]);
 
     const v = runCli(

@@ -4,12 +4,13 @@
 // diff and deploy. Here: read and check the user files, place users; the
 // jsonnet runs in template/evaluate-gateway.ts, the users are put into their stacks
 // by template/merge-users.ts.
+import path from 'node:path';
 import type { JsonnetEngine } from '../adapters/jsonnet.js';
 import { loadConfig, type ConfigOptions } from './config/load.js';
 import { templateConfig, type ResolvedConfig } from './config/types.js';
 import { handlerArtifact } from './handler-artifact.js';
 import { invalidInput, type Problem } from './errors.js';
-import { displayPath } from './paths.js';
+import { displayPath, packageRoot } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { checkDownstreamUsers } from './downstream/users.js';
 import { vpcEndpointTemplate } from './endpoint/vpc-endpoint.js';
@@ -30,6 +31,8 @@ import { userLogicalId } from './users/logical-id.js';
 import { fieldLine } from './users/field-line.js';
 import { checkUserShape } from './users/spec.js';
 import { preloadValidators } from './validate/resource-types.js';
+import { configFieldLine } from './validate/config-field-line.js';
+import { definitionSites } from './validate/definition-sites.js';
 import { synthesizedLocator, type SourceLocator } from './validate/sources.js';
 import { count } from './plural.js';
 
@@ -215,13 +218,43 @@ export async function synthesize(
   const typeOf = new Map<string, string>();
   for (const t of [template, ...children.map((c) => c.template)])
     for (const [id, r] of Object.entries(t.Resources)) typeOf.set(id, r.Type);
-  const locate = synthesizedLocator(
-    users.map((u) => ({ id: u.id, shown: shownByName.get(u.name)!, text: texts.get(u.name) })),
-    sources.jpath,
-    (id) => typeOf.get(id),
-    { file: displayPath(config.file, cwd) },
-  );
+  const configShown = displayPath(config.file, cwd);
+  const stacksLine = children.length
+    ? configFieldLine(config.file, 'userStacks', config.env)
+    : undefined;
+  const locate = synthesizedLocator({
+    users: users.map((u) => ({
+      id: u.id,
+      shown: shownByName.get(u.name)!,
+      text: texts.get(u.name),
+    })),
+    configured: new Map(
+      children.map((c) => [
+        c.id,
+        {
+          file: configShown,
+          field: 'userStacks',
+          ...(stacksLine !== undefined ? { line: stacksLine } : {}),
+        },
+      ]),
+    ),
+    definedAt: definitionSites(
+      evaluated.files.map((file) => ({
+        file,
+        shown: displayPath(file, cwd),
+        origin: isShipped(file) ? 'shipped' : 'repository',
+      })),
+    ),
+    types: (id) => typeOf.get(id),
+    fallback: { file: configShown },
+  });
   return { config, template, children, users, locate };
+}
+
+/** A file sftpgw ships (its libsonnet, its default templates/gateway.jsonnet), not one of the repository's. */
+function isShipped(file: string): boolean {
+  const dir = path.dirname(file);
+  return dir === path.join(packageRoot, 'libsonnet') || dir === path.join(packageRoot, 'templates');
 }
 
 /** Each user's child stack (userStacks), refusing a stack that would overflow. */

@@ -39,6 +39,8 @@ export interface EvaluatedGateway {
   /** The repository's templates/gateway.jsonnet returned a root template, not the gateway object. */
   legacy: boolean;
   chunks: UserChunk[];
+  /** Every jsonnet file the gateway was rendered from (imports resolved): where findings look for a resource's definition. */
+  files: string[];
 }
 
 /** The program every evaluation of a build runs: the engine's entry applied to the repository's gateway. */
@@ -115,10 +117,11 @@ export async function evaluateGateway(
   if (failed.length > 0) throw renderFailed(failed);
   const rendered = JSON.parse((root as PromiseFulfilledResult<string>).value) as Omit<
     EvaluatedGateway,
-    'chunks'
+    'chunks' | 'files'
   >;
   return {
     ...rendered,
+    files: program.files,
     chunks: chunks.map((c, i) => ({
       names: names[i],
       fragments: JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<

@@ -1,10 +1,10 @@
 // Where a finding's value came from: a user file (and the field in it), the
-// libsonnet file that builds the resource type, or a template file's line.
-// Computed only for findings, so it costs nothing on a clean build.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { displayPath } from '../paths.js';
+// config for what the engine names from it (child stacks of users), the
+// jsonnet file and line where the resource's logical id is defined
+// (./definition-sites.ts), or a template file's line. Computed only for
+// findings, so it costs nothing on a clean build.
 import { fieldLine } from '../users/field-line.js';
+import type { DefinitionLookup } from './definition-sites.js';
 import { pointerParts, type Finding, type SourceLocation } from './finding.js';
 
 export type SourceLocator = (f: Finding) => SourceLocation | undefined;
@@ -24,19 +24,23 @@ const USER_FIELDS: Record<string, string> = {
   Tags: 'tags',
 };
 
-/** For a template synthesized from sources: user files, then libsonnet files by resource type. */
-export function synthesizedLocator(
-  users: readonly UserSource[],
-  jpath: readonly string[],
-  types: (id: string) => string | undefined,
-  fallback: SourceLocation,
-): SourceLocator {
-  const byId = new Map(users.map((u) => [u.id, u]));
-  const typeLines = new Map<string, SourceLocation | undefined>();
-  let libsonnet: { file: string; lines: string[] }[] | undefined;
+export interface SynthesizedSources {
+  users: readonly UserSource[];
+  /** Resources the engine names from the config (child stacks of users): where in it. */
+  configured: ReadonlyMap<string, SourceLocation>;
+  /** The rest: where the jsonnet the gateway was rendered from defines the logical id. */
+  definedAt: DefinitionLookup;
+  types: (id: string) => string | undefined;
+  /** The config file, without a line: for findings on no resource, or an id defined nowhere we can tell. */
+  fallback: SourceLocation;
+}
+
+/** For a template synthesized from sources. */
+export function synthesizedLocator(s: SynthesizedSources): SourceLocator {
+  const byId = new Map(s.users.map((u) => [u.id, u]));
   return (f) => {
     const id = f.logicalId;
-    if (id === undefined) return f.source ?? fallback;
+    if (id === undefined) return f.source ?? s.fallback;
     const user = byId.get(id);
     if (user) {
       const property = pointerParts(f.pointer)[3];
@@ -48,35 +52,8 @@ export function synthesizedLocator(
         ...(field ? { field } : {}),
       };
     }
-    const type = f.resourceType ?? types(id);
-    if (!type) return fallback;
-    if (!typeLines.has(type)) {
-      libsonnet ??= jpath.flatMap((dir) =>
-        listLibsonnet(dir).map((file) => ({ file, lines: readFileSync(file, 'utf8').split('\n') })),
-      );
-      let found: SourceLocation | undefined;
-      for (const { file, lines } of libsonnet) {
-        const i = lines.findIndex((l) => l.includes(`'${type}'`) || l.includes(`"${type}"`));
-        if (i >= 0) {
-          found = { file: displayPath(file), line: i + 1 };
-          break;
-        }
-      }
-      typeLines.set(type, found);
-    }
-    return typeLines.get(type) ?? fallback;
+    return s.configured.get(id) ?? s.definedAt(id, f.resourceType ?? s.types(id)) ?? s.fallback;
   };
-}
-
-function listLibsonnet(dir: string): string[] {
-  try {
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.libsonnet'))
-      .sort()
-      .map((f) => path.join(dir, f));
-  } catch {
-    return [];
-  }
 }
 
 /** For a template read from a file: the line of each pointer. */
