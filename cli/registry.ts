@@ -4,7 +4,7 @@
 // Shared flags come from cli/options.ts; cli/program.ts turns this into
 // commander's commands.
 import { command, type ProgramDef } from './command-def.js';
-import { portNumber } from './flag-values.js';
+import { portNumber, positiveNumber } from './flag-values.js';
 import {
   aws,
   common,
@@ -57,7 +57,8 @@ const build = command({
 Validates the template (resource schemas, references and quotas, the security
 baseline, cfn-lint) before writing <out>/template.json (template.yaml with
 --format yaml). Exit 0 only when the template is valid and written; on any
-error nothing is written and the previous build's output in <out> is removed.
+error nothing is written and the last good build's output in <out> stays as
+it was (the error says it is older than the sources).
 Warnings are printed and do not fail the build.
 
 Examples:
@@ -566,27 +567,72 @@ const init = command({
     {
       flags: '--package <spec>',
       description:
-        "where the repository gets sftpgw: a registry version, a git URL with a tag, a tarball URL or a file: path (default: this sftpgw's name and version)",
+        'where the repository gets sftpgw: a registry version, a git URL with a tag, a tarball URL or a file: path (default: the package this sftpgw was installed as, its name and version; required when run from a source checkout)',
     },
     {
       flags: '--registry <url>',
       description:
-        "npm registry the package's scope comes from (writes .npmrc; needs a scoped --package)",
+        "npm registry the package's scope comes from (writes .npmrc; needs a scoped package)",
     },
     debug,
     { ...noColor, description: 'plain output' },
   ],
   help: `
 The new repository builds at once (npx sftpgw build) with one example user.
-Its package.json names sftpgw (--package) with the install settings it needs;
-commit package-lock.json after npm install: the pipeline installs from it.
+Its package.json names sftpgw with the install settings it needs: without
+--package, the package this sftpgw was installed as (run as @acme/sftpgw 0.2.0,
+it writes "@acme/sftpgw": "^0.2.0"). Run from a source checkout of sftpgw, init
+needs --package (where your organisation publishes sftpgw; sftpgw's
+docs/getting-started.md). Commit package-lock.json after npm install: the
+pipeline installs from it.
 
 Examples:
-  $ sftpgw init acme-sftp-gateway && cd acme-sftp-gateway && npm install && npx sftpgw build
+  $ npm exec --package=@acme/sftpgw@^0.2.0 -- sftpgw init acme-sftp-gateway \\
+      --registry https://gitlab.example.com/api/v4/packages/npm/     # "@acme/sftpgw": "^0.2.0" and .npmrc
+  $ cd acme-sftp-gateway && npm install && npx sftpgw build
   $ sftpgw init acme-sftp-gateway --package @acme/sftpgw@^0.2.0 --registry https://gitlab.example.com/api/v4/packages/npm/
   $ sftpgw init acme-sftp-gateway --package git+https://gitlab.example.com/platform/sftpgw.git#v0.2.0
   $ sftpgw init acme-sftp-gateway --package https://artifacts.example.com/sftpgw/sftpgw-0.2.0.tgz`,
   load: async () => (await import('./commands/init.js')).run,
+});
+
+const doctor = command({
+  name: 'doctor',
+  description:
+    'check this machine for what sftpgw needs: Node.js, cfn-lint, the jsonnet engine and its build tools, AWS credentials and region',
+  options: [
+    {
+      flags: '--offline',
+      description: 'skip the AWS checks (region, credentials)',
+    },
+    { ...region, description: 'AWS region to check the credentials in (default: the SDK chain)' },
+    {
+      flags: '--timeout <seconds>',
+      description: 'how long STS may take to answer',
+      parse: positiveNumber('seconds'),
+      default: 5,
+    },
+    output('text, or json (one document on stdout: ok, counts, checks)'),
+    debug,
+    noColor,
+  ],
+  help: `
+Each check prints ok, warn or fail (skip with --offline) and, when not ok,
+what to do: Node.js against sftpgw's engines.node, and the AWS SDK's move to
+Node.js 22 (SDK releases after January 2027); cfn-lint on PATH (or
+SFTPGW_CFN_LINT) and its version against the release sftpgw's schemas came
+from (package.json config.cfnLintVersion); the libjsonnet addon, and cmake and
+g++, which only matter when that addon must be compiled; the AWS region and
+credentials of the SDK's default chain (STS GetCallerIdentity, which needs no
+permission). Reads no sftpgw.yaml. Exit 0 when nothing failed (warnings
+allowed), 1 when a check failed.
+
+Examples:
+  $ sftpgw doctor
+  $ sftpgw doctor --offline                # no AWS calls
+  $ AWS_PROFILE=gateway-admin sftpgw doctor --region eu-central-1
+  $ sftpgw doctor --output json | jq -r '.checks[] | select(.status != "ok") | .fix'`,
+  load: async () => (await import('./commands/doctor.js')).run,
 });
 
 export const SFTPGW: ProgramDef = {
@@ -598,7 +644,8 @@ Every command reads ./sftpgw.yaml (--config FILE) and takes --env NAME for one o
 its environments; run sftpgw <command> --help for a command's flags and examples.
 
 Examples:
-  $ sftpgw init acme-sftp && cd acme-sftp && npm install    # a new gateway repository
+  $ npm exec --package=@acme/sftpgw@^0.2.0 -- sftpgw init acme-sftp   # a new gateway repository (sftpgw as your organisation publishes it)
+  $ sftpgw doctor                                           # Node.js, cfn-lint, build tools, AWS credentials
   $ sftpgw users add partner-a --key partner-a.pub          # one SFTP user
   $ sftpgw validate --report codequality=gl-code-quality-report.json
   $ sftpgw build --env production
@@ -619,5 +666,6 @@ Examples:
     destinationsGroup,
     snowflakeGroup,
     init,
+    doctor,
   ],
 };

@@ -4,9 +4,11 @@
 // example config; fixtures/bad-config/<case>/{sftpgw.yaml, expect.json}.
 import { expect } from 'chai';
 import { cpSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { libjsonnet } from '../cli/adapters/jsonnet.js';
 import { build } from '../cli/engine/build.js';
+import { writeOutputs } from '../cli/engine/template/write.js';
 import { formatProblem, SftpgwError } from '../cli/engine/errors.js';
 import { RecordingReporter } from '../cli/engine/reporter.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
@@ -134,10 +136,10 @@ describe('bad config files', () => {
   }
 });
 
-describe('failed builds leave nothing stale', () => {
+describe('a failed build leaves the last good output alone, and writes nothing of its own', () => {
   afterEach(cleanTempDirs);
 
-  it('removes the previous template when a later build fails, and keeps foreign files', async () => {
+  it('build good, break a user file, build fails: the previous template is still there byte for byte, foreign files too', async () => {
     const dir = tempDir();
     cpSync(path.join(repoRoot, 'sftpgw.yaml'), path.join(dir, 'sftpgw.yaml'));
     cpSync(path.join(repoRoot, 'users'), path.join(dir, 'users'), { recursive: true });
@@ -145,12 +147,59 @@ describe('failed builds leave nothing stale', () => {
     const ok = runCli(['build', '--out', 'out'], { cwd: dir });
     expect(ok.status, ok.stderr).to.equal(0);
     writeFileSync(path.join(out, 'notes.txt'), 'not ours');
+    const snapshot = () =>
+      Object.fromEntries(listFiles(out).map((f) => [f, readFileSync(path.join(out, f))]));
+    const before = snapshot();
+    expect(Object.keys(before)).to.deep.equal(['.sftpgw-build.json', 'notes.txt', 'template.json']);
     writeFileSync(path.join(dir, 'users', 'zed.libsonnet'), '{ sshPublicKeys: [] }\n');
     const bad = runCli(['build', '--out', 'out'], { cwd: dir });
     expect(bad.status).to.equal(1);
     expect(bad.stderr).to.match(/users\/zed\.libsonnet.*sshPublicKeys: is empty/);
-    expect(bad.stderr).to.match(/removed the previous build's template\.json/);
-    expect(listFiles(out)).to.deep.equal(['notes.txt']);
+    expect(bad.stderr).to.include(
+      "out still holds the last good build's template.json, left as it was: it does not match the sources",
+    );
+    const after = snapshot();
+    expect(Object.keys(after)).to.deep.equal(Object.keys(before));
+    for (const f of Object.keys(before))
+      expect(after[f].equals(before[f]), `${f} byte for byte`).to.equal(true);
+  });
+
+  it('a write that fails half-way puts the previous files back and leaves no temporary file', async () => {
+    const dir = tempDir();
+    await writeOutputs(dir, [
+      { name: 'template.json', content: 'old root\n' },
+      { name: 'child-1.json', content: 'old child\n' },
+    ]);
+    // A fake rename, because no local part fails a rename half-way on demand:
+    // the second new file's rename into place fails, after the first new file
+    // has replaced the previous one.
+    const err = await writeOutputs(
+      dir,
+      [
+        { name: 'template.json', content: 'new root\n' },
+        { name: 'child-2.json', content: 'new child\n' },
+      ],
+      {
+        rename: async (from, to) => {
+          if (path.basename(to) === 'child-2.json') throw new Error('EIO: simulated');
+          await rename(from, to);
+        },
+      },
+    ).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err?.message).to.match(/cannot write build output to/);
+    expect(readFileSync(path.join(dir, 'template.json'), 'utf8')).to.equal('old root\n');
+    expect(readFileSync(path.join(dir, 'child-1.json'), 'utf8')).to.equal('old child\n');
+    expect(JSON.parse(readFileSync(path.join(dir, '.sftpgw-build.json'), 'utf8'))).to.deep.equal({
+      files: ['template.json', 'child-1.json'],
+    });
+    expect(readdirSync(dir).sort()).to.deep.equal([
+      '.sftpgw-build.json',
+      'child-1.json',
+      'template.json',
+    ]);
   });
 
   it('switching format replaces template.json by template.yaml', () => {

@@ -63,10 +63,10 @@ describe('import graph (dependency-cruiser on dist/cli and dist/handler)', funct
     ]);
   });
 
-  it('build, validate, users and init load no AWS SDK module; deploy does (so the check can see one)', function () {
+  it('build, validate, users, init and doctor (the SDK only without --offline) load no AWS SDK module; deploy does (so the check can see one)', function () {
     const sdk = (entry: string[]) =>
       [...staticClosure(modules, entry)].filter((m) => m.includes('@aws-sdk/'));
-    for (const command of ['build', 'validate', 'users', 'init']) {
+    for (const command of ['build', 'validate', 'users', 'init', 'doctor']) {
       expect(
         sdk(['dist/cli/main.js', `dist/cli/commands/${command}.js`]),
         `sftpgw ${command}`,

@@ -794,7 +794,10 @@ describe('operator workflows', function () {
     before(checkCfnLintVersion);
     it('scaffolds a repository that builds at once (cfn-lint included), and refuses a non-empty folder', function () {
       const parent = tempDir();
-      const r = runCli(['init', 'acme-gateway'], { cwd: parent });
+      // From this source checkout init needs --package (test/init-installed.test.ts: the default).
+      const r = runCli(['init', 'acme-gateway', '--package', '@acme/sftpgw@^0.2.0'], {
+        cwd: parent,
+      });
       expect(r.status, r.stderr).to.equal(0);
       const dir = path.join(parent, 'acme-gateway');
       expect(listFiles(dir)).to.deep.equal([
@@ -807,13 +810,15 @@ describe('operator workflows', function () {
       ]);
       expect(
         JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).devDependencies,
-      ).to.deep.equal({ '@sftpgw/cli': '^0.1.0' });
+      ).to.deep.equal({ '@acme/sftpgw': '^0.2.0' });
       const build = runCli(['build'], { cwd: dir });
       expect(build.status, withCfnLintNote(build.stderr)).to.equal(0);
       expect(build.stderr).to.match(/built acme-gateway: \d+ resources, 1 users/);
       for (const env of ['staging', 'production'])
         expect(runCli(['build', '--env', env, '--no-lint'], { cwd: dir }).status, env).to.equal(0);
-      const again = runCli(['init', 'acme-gateway'], { cwd: parent });
+      const again = runCli(['init', 'acme-gateway', '--package', '@acme/sftpgw@^0.2.0'], {
+        cwd: parent,
+      });
       expect(again.status).to.equal(2);
       expect(again.stderr).to.include('acme-gateway is not empty');
     });
@@ -878,14 +883,40 @@ describe('operator workflows', function () {
       expect(file.r.stderr).to.include('exists on this machine only');
     });
 
-    it('the default names this sftpgw and says what to change; an unscoped name is warned about', function () {
+    it('run from this source checkout, the default is refused: nothing written, the flag and the guide named; an unscoped name is warned about', function () {
       const def = init([]);
-      expect(def.pkg!.devDependencies).to.deep.equal({ '@sftpgw/cli': '^0.1.0' });
-      expect(def.r.stderr).to.include('run init again with --package');
-      expect(existsSync(path.join(def.dir, '.npmrc'))).to.equal(false);
+      expect(def.r.status, def.r.stderr).to.equal(2);
+      expect(def.r.stderr).to.include(
+        `this sftpgw runs from a source checkout (${repoRoot}, not installed in a node_modules folder)`,
+      );
+      expect(def.r.stderr).to.include('nothing was written');
+      expect(def.r.stderr).to.include(
+        'pass --package with where your organisation publishes sftpgw',
+      );
+      expect(def.r.stderr).to.include(
+        `${path.join(repoRoot, 'docs', 'getting-started.md')}#how-a-gateway-repository-gets-sftpgw`,
+      );
+      expect(existsSync(def.dir), 'nothing written').to.equal(false);
+      expect(readdirSync(def.parent)).to.deep.equal([]);
+      // --registry alone does not help: the package is still unknown.
+      const reg = init(['--registry', 'https://gitlab.example.com/api/v4/packages/npm/']);
+      expect(reg.r.status).to.equal(2);
+      expect(reg.r.stderr).to.include('runs from a source checkout');
+      expect(existsSync(reg.dir)).to.equal(false);
       const unscoped = init(['--package', 'sftpgw@^0.1.0']);
       expect(unscoped.r.status).to.equal(0);
       expect(unscoped.r.stderr).to.match(/warning: sftpgw is not a scoped name/);
+    });
+
+    it('the help examples of init and sftpgw name where sftpgw comes from', function () {
+      for (const args of [['init', '--help'], ['--help']]) {
+        const r = runCli(args, { cwd: tempDir() });
+        const examples = r.stdout.split('\n').filter((l) => /^\s+\$ .*sftpgw init\b/.test(l));
+        expect(examples.length, args.join(' ')).to.be.at.least(1);
+        // Either run from an installed sftpgw (npm exec --package=…) or with --package.
+        for (const l of examples) expect(l, args.join(' ')).to.match(/--package[= ]/);
+        expect(examples[0], args.join(' ')).to.match(/^\s+\$ npm exec --package=@acme\/sftpgw@/);
+      }
     });
 
     it('refuses what it cannot write, names the flag, and writes nothing', function () {
@@ -935,7 +966,7 @@ describe('operator workflows', function () {
       expect(text).not.to.match(/^[^#]*npm exec/m);
       expect(text).to.include('export PATH="$PWD/node_modules/.bin:$PATH"');
       const dir = path.join(tempDir(), 'gw');
-      runCli(['init', dir], { cwd: repoRoot });
+      runCli(['init', dir, '--package', '@acme/sftpgw@^0.2.0'], { cwd: repoRoot });
       const written = readFileSync(path.join(dir, '.gitlab-ci.yml'), 'utf8');
       const pinned = (
         JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
@@ -971,7 +1002,7 @@ describe('operator workflows', function () {
 
     it('is the file sftpgw init writes', function () {
       const dir = path.join(tempDir(), 'gw');
-      runCli(['init', dir], { cwd: repoRoot });
+      runCli(['init', dir, '--package', '@acme/sftpgw@^0.2.0'], { cwd: repoRoot });
       const pinned = (
         JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
           config: { cfnLintVersion: string };
@@ -1001,6 +1032,7 @@ describe('operator workflows', function () {
       ['destinations', 'list'],
       ['destinations', 'remove'],
       ['init'],
+      ['doctor'],
     ];
     for (const c of commands) {
       const r = runCli([...c, '--help'], { cwd: exampleProject() });

@@ -1,14 +1,15 @@
 // sftpgw build: synthesize the template, validate it (all layers), write it.
-// On any error nothing is written, and what the previous build wrote to the
-// output folder is removed so a stale template cannot be deployed as if it
-// were current.
+// On any error nothing is written: the last good output stays as it was (an
+// operator may still need it, and a build that fails on a typo must not take
+// it away), and the build says that it is older than the sources.
 import path from 'node:path';
 import { loadConfig, type ConfigOptions } from './config/load.js';
 import { SftpgwError } from './errors.js';
+import { displayPath } from './paths.js';
 import { silentReporter } from './reporter.js';
 import { synthesize, type SynthesizeDeps } from './synthesize.js';
 import { serializeTemplate, type OutputFormat } from './template/serialize.js';
-import { removeStaleOutputs, writeOutputs } from './template/write.js';
+import { lastBuildFiles, writeOutputs } from './template/write.js';
 import { blocking, type Finding } from './validate/finding.js';
 import { checkGateway, validationFailed } from './validate/gateway.js';
 import type { LintSettings } from './validate/run-checks.js';
@@ -91,13 +92,11 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
   } catch (err) {
     if (err instanceof SftpgwError && err.kind !== 'usage') {
       const dir = outDir ?? (await staleDir(opts));
-      if (dir) {
-        const removed = await removeStaleOutputs(dir).catch(() => []);
-        if (removed.length > 0)
-          deps.reporter.warn(
-            `removed the previous build's ${removed.join(', ')} from ${dir}: it no longer matches the sources`,
-          );
-      }
+      const kept = dir ? await lastBuildFiles(dir) : [];
+      if (dir && kept.length > 0)
+        deps.reporter.warn(
+          `${displayPath(dir, opts.cwd)} still holds the last good build's ${kept.join(', ')}, left as it was: it does not match the sources`,
+        );
     }
     throw err;
   }

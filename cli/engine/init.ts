@@ -10,14 +10,18 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import { GATEWAY_TAG } from '../../shared/gateway-names.js';
 import { SftpgwError, usageError } from './errors.js';
-import { ownPackage } from './own-package.js';
+import { installedAsPackage, ownPackage } from './own-package.js';
 import { packageSource, scopeOf, type PackageSource } from './package-spec.js';
-import { packageRoot } from './paths.js';
+import { displayPath, packageRoot } from './paths.js';
 import { userFileText } from './users/manage.js';
 import { ed25519PublicKey } from './users/keys.js';
 
 export interface InitOptions {
-  /** npm spec of sftpgw for the new repository (see package-spec.ts); default: this sftpgw's name and version. */
+  /**
+   * npm spec of sftpgw for the new repository (see package-spec.ts); default:
+   * the package this sftpgw was installed as (its name and version). A source
+   * checkout has no such package: init then needs the flag.
+   */
   package?: string;
   /** Registry URL the package's scope is mapped to in .npmrc. */
   registry?: string;
@@ -200,10 +204,26 @@ function checkRegistry(registry: string, source: PackageSource): void {
     throw usageError(`--registry ${registry} is not an http(s) URL`);
   if (source.kind !== 'registry' || !scopeOf(source.name)) {
     throw usageError(
-      '--registry maps a package scope to a registry: it needs --package with a scoped registry name',
+      '--registry maps a package scope to a registry: it needs a scoped registry package (--package, or an sftpgw installed under a scope)',
       'e.g. --package @acme/sftpgw@^0.2.0 --registry https://gitlab.example.com/api/v4/packages/npm/',
     );
   }
+}
+
+/**
+ * Run from a source checkout, this sftpgw's own name and version name nothing
+ * a registry holds (the checkout may be unreleased, or the organisation
+ * publishes it re-scoped): the new repository's npm install would fail.
+ */
+function fromCheckout(cwd: string | undefined): SftpgwError {
+  const { name, version } = ownPackage();
+  const guide = displayPath(path.join(packageRoot, 'docs', 'getting-started.md'), cwd);
+  return usageError(
+    `this sftpgw runs from a source checkout (${displayPath(packageRoot, cwd)}, not installed in a node_modules folder): ` +
+      `its name and version (${name}@${version}) need not be on any registry, so init does not write them; nothing was written`,
+    `pass --package with where your organisation publishes sftpgw, e.g. --package @acme/sftpgw@^${version} --registry https://gitlab.example.com/api/v4/packages/npm/ ` +
+      `(or a git URL with a tag, a tarball URL, a file: path); how to publish it: ${guide}#how-a-gateway-repository-gets-sftpgw`,
+  );
 }
 
 export function initRepository(dir: string, opts: InitOptions = {}): InitResult {
@@ -212,6 +232,7 @@ export function initRepository(dir: string, opts: InitOptions = {}): InitResult 
     throw usageError(`${dir} is not empty`, 'init a new, empty folder (a fresh git clone is fine)');
   }
   const stackName = stackNameFor(root);
+  if (opts.package === undefined && !installedAsPackage()) throw fromCheckout(opts.cwd);
   const source = packageSource(opts.package, ownPackage(), opts.cwd ?? process.cwd());
   if (opts.registry !== undefined) checkRegistry(opts.registry, source);
   const files: Record<string, string> = {

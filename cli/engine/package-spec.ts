@@ -22,7 +22,7 @@ const HOW =
 
 /**
  * @param raw what the operator passed to --package (undefined: the default)
- * @param self this sftpgw's own package name and version
+ * @param self the package this sftpgw was installed as: its name and version
  * @param cwd folder relative file: paths are resolved against
  */
 export function packageSource(
@@ -36,7 +36,7 @@ export function packageSource(
       spec: `^${self.version}`,
       kind: 'registry',
       notes: [
-        `sftpgw comes from ${self.name}@^${self.version} on the registry npm uses for the ${scopeOf(self.name) ?? 'default'} scope.`,
+        `sftpgw comes from ${self.name}@^${self.version}, the package this sftpgw was installed as, on the registry npm uses for ${scopeOf(self.name) ? `the ${scopeOf(self.name)} scope (.npmrc; --registry writes one)` : 'unscoped names'}.`,
         `If your organisation publishes sftpgw elsewhere, run init again with --package (${HOW}) or change devDependencies in package.json.`,
       ],
     };
