@@ -88,7 +88,7 @@ describe('sftpgw CLI process', () => {
   it('unknown environment: exit 2 naming the ones that exist', () => {
     const r = runCli(['build', '--env', 'prod'], { cwd: exampleProject() });
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.match(/environment "prod" is not defined in sftpgw\.yaml/);
+    expect(r.stderr).to.match(/environment "prod" \(from --env\) is not defined in sftpgw\.yaml/);
     expect(r.stderr).to.match(/staging, production/);
   });
 

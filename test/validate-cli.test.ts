@@ -747,7 +747,7 @@ describe(`sftpgw validate (${CFN_LINT_RANGE})`, function () {
     const xml = readFileSync(path.join(dir, 'j.xml'), 'utf8');
     expect(XMLValidator.validate(xml)).to.equal(true);
     expect(xml).to.include(
-      '>error input/usage: environment &quot;nope&quot; is not defined in sftpgw.yaml → use one of: staging, production</failure>',
+      '>error input/usage: environment &quot;nope&quot; (from --env) is not defined in sftpgw.yaml → use one of: staging, production</failure>',
     );
     expect(xml).not.to.match(/: :| : /);
   });

@@ -15,6 +15,7 @@ import { s3TemplateReader } from '../adapters/aws/template-reader.js';
 import type { TemplateReader } from '../engine/deploy/deploy.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
 import { usageError } from '../engine/errors.js';
+import { displayPath } from '../engine/paths.js';
 import type { Reporter } from '../engine/reporter.js';
 import { nodeVersionNote } from '../node-support.js';
 
@@ -55,7 +56,15 @@ export async function awsContext(
   const resolvedRegion = region ?? (await s3.config.region().catch(() => undefined));
   return {
     region: resolvedRegion,
-    store: bucket ? s3ArtifactStore(s3, bucket, resolvedRegion ?? 'us-east-1') : undefined,
+    store: bucket
+      ? s3ArtifactStore(
+          s3,
+          bucket,
+          resolvedRegion ?? 'us-east-1',
+          process.env,
+          flags.s3Bucket !== undefined ? '--s3-bucket' : bucketOrigin(config),
+        )
+      : undefined,
     prefix,
     templates: s3TemplateReader(s3),
     cfn: () => sdkCloudFormation(cloudFormationClient({ region, reporter })),
@@ -67,6 +76,12 @@ export async function awsContext(
       ),
     transfer: async () => sdkTransfer(await transferClient({ region, reporter })),
   };
+}
+
+/** "artifacts.bucket in sftpgw.yaml:12": where the config names the artifact bucket. */
+function bucketOrigin(config: ResolvedConfig): string {
+  const line = config.lineOf?.(['artifacts', 'bucket']);
+  return `artifacts.bucket in ${displayPath(config.file)}${line === undefined ? '' : `:${line}`}`;
 }
 
 export function requireStore(ctx: AwsContext, why: string): ArtifactStore {

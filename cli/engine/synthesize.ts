@@ -6,10 +6,10 @@
 // by template/merge-users.ts.
 import path from 'node:path';
 import type { JsonnetEngine } from '../adapters/jsonnet.js';
-import { loadConfig, type ConfigOptions } from './config/load.js';
+import { readConfig, type ConfigOptions, type UsersWhileBroken } from './config/load.js';
 import { templateConfig, type ResolvedConfig } from './config/types.js';
 import { handlerArtifact } from './handler-artifact.js';
-import { invalidInput, type Problem } from './errors.js';
+import { invalidInput, type Problem, type SftpgwError } from './errors.js';
 import { displayPath, packageRoot } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { checkDownstreamUsers } from './downstream/users.js';
@@ -26,10 +26,7 @@ import { templateSources } from './template/sources.js';
 import type { CfnTemplate } from './template/types.js';
 import { discoverUsers, type UserOverlay } from './users/discover.js';
 import { evaluateUserFiles } from './users/evaluate.js';
-import { checkKeyList } from './users/keys.js';
-import { userLogicalId } from './users/logical-id.js';
-import { fieldLine } from './users/field-line.js';
-import { checkUserShape } from './users/spec.js';
+import { checkKeys, checkShapes, placeOnLines, userFileProblems } from './users/check-files.js';
 import { preloadValidators } from './validate/resource-types.js';
 import { configFieldLine } from './validate/config-field-line.js';
 import { definitionSites } from './validate/definition-sites.js';
@@ -91,7 +88,9 @@ export async function synthesize(
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
   const cwd = opts.cwd ?? process.cwd();
-  const config = await loadConfig(opts, reporter);
+  const read = await readConfig(opts, reporter);
+  if (read.error) throw await withUserProblems(read.error, read.users, opts, deps);
+  const config = read.config;
   reporter.debug(`config ${config.file}${config.env ? ` (environment ${config.env})` : ''}`);
   const sources = templateSources(config.projectDir);
   reporter.debug(`jsonnet path: ${sources.jpath.join(', ')}`);
@@ -109,34 +108,9 @@ export async function synthesize(
   reporter.debug(`user files evaluated at ${since()}`);
 
   // Shape checks are cheap: do them all before rendering.
-  const problems: Problem[] = [];
-  const users: RenderUser[] = [];
-  const keysToCheck: { name: string; keys: unknown[] }[] = [];
+  const { users, keysToCheck, problems } = checkShapes(files, values, config.server.endpoint.type);
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
   const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
-  const idOwner = new Map<string, string>();
-  for (const f of files) {
-    const {
-      spec,
-      keys,
-      problems: p,
-    } = checkUserShape(f.name, values.get(f.name), f.shown, config.server.endpoint.type);
-    problems.push(...p);
-    if (keys) keysToCheck.push({ name: f.name, keys });
-    if (!spec) continue;
-    const id = userLogicalId(f.name);
-    const other = idOwner.get(id);
-    if (other) {
-      problems.push({
-        file: f.shown,
-        message: `username maps to the same CloudFormation logical id (${id}) as ${shownByName.get(other)}`,
-        hint: 'rename one of the two users',
-      });
-      continue;
-    }
-    idOwner.set(id, f.name);
-    users.push({ name: f.name, id, spec });
-  }
 
   checkDownstreamUsers(
     config,
@@ -176,14 +150,10 @@ export async function synthesize(
       ? evaluateGateway(tconfig, users, sources, jsonnet, placement ? 'child' : 'root')
       : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
-  for (const u of keysToCheck)
-    for (const p of checkKeyList(u.keys).problems)
-      problems.push({ file: shownByName.get(u.name), ...p });
+  problems.push(...checkKeys(files, keysToCheck));
   reporter.debug(`keys checked at ${since()}`);
   if (problems.length > 0) {
-    for (const p of problems)
-      if (p.line === undefined && p.field && p.file)
-        p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
+    placeOnLines(problems, files, texts);
     const where = problems.every((p) => nameByShown.has(p.file ?? '')) ? ' in user files' : '';
     throw invalidInput(`${count(problems.length, 'problem')}${where}`, problems);
   }
@@ -289,4 +259,36 @@ function placeUsers(
 function uniqueStacks(placement: Placement): Array<{ id: string; file: string }> {
   const byId = new Map([...placement.values()].map((s) => [s.id, { id: s.id, file: s.file }]));
   return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * The config's problems with the user files' problems, so one run reports
+ * both; when the config is too broken to say where the user files are, its
+ * error says they were not checked, and why.
+ */
+async function withUserProblems(
+  error: SftpgwError,
+  users: UsersWhileBroken,
+  opts: SynthesizeOptions,
+  deps: SynthesizeDeps,
+): Promise<SftpgwError> {
+  if (users.dir === undefined) {
+    const why = `user files were not checked: ${users.unknown}`;
+    return invalidInput(error.message, error.problems, error.hint ? `${error.hint}; ${why}` : why);
+  }
+  const cwd = opts.cwd ?? process.cwd();
+  const userProblems = await userFileProblems(users.dir, {
+    cwd,
+    jpath: templateSources(users.projectDir).jpath,
+    jsonnet: deps.jsonnet,
+    endpoint: users.endpoint,
+    overlay: opts.overlay,
+  });
+  if (userProblems.length === 0) return error;
+  const n = userProblems.length;
+  return invalidInput(
+    `${error.message}; the user files in ${displayPath(users.dir, cwd)} have ${n} problem${n === 1 ? '' : 's'}`,
+    [...error.problems, ...userProblems],
+    error.hint,
+  );
 }

@@ -18,6 +18,9 @@ import { checkMalwareScan } from './malware-scan.js';
 import { resolveKeepGenerated } from './gateway-bucket.js';
 import { resolveEndpoint, type EndpointPlace } from './endpoint.js';
 import { unknownKeyHint } from './key-hints.js';
+import { DEFAULT_CONFIG_FILE, locateConfig } from './locate.js';
+import { HOSTED_ZONE_HINT, hostedZoneId } from './hosted-zone.js';
+import { suggestName } from '../suggest.js';
 import type {
   AlarmRecipients,
   ConfigWaiver,
@@ -56,9 +59,39 @@ export const ENVIRONMENT_VARIABLES: Record<string, keyof Settings | 'env' | 'con
 /** SFTPGW_* variables that are not settings (SFTPGW_CFN_LINT: the cfn-lint to run, cli/adapters/cfn-lint.ts). */
 const OTHER_VARIABLES = ['SFTPGW_CFN_LINT'];
 
-export const DEFAULT_CONFIG_FILE = 'sftpgw.yaml';
+export { DEFAULT_CONFIG_FILE };
+
+/** What named the environment: precedence says --env wins over SFTPGW_ENV. */
+export type EnvSource = '--env' | 'SFTPGW_ENV';
+
+/**
+ * The config as read: resolved, or its problems (an invalid-input error) and
+ * where the user files are all the same, so one run reports the problems of
+ * both (synthesize.ts); `users.unknown` says why they cannot be located.
+ */
+export type ConfigRead =
+  | { config: ResolvedConfig; error?: undefined; users?: undefined }
+  | { config?: undefined; error: SftpgwError; users: UsersWhileBroken };
+
+export type UsersWhileBroken =
+  | {
+      dir: string;
+      /** The folder relative imports and jpath start from (the config's). */
+      projectDir: string;
+      /** The endpoint type, when the broken config still tells it (user files' networks depend on it). */
+      endpoint?: 'public' | 'vpc';
+      unknown?: undefined;
+    }
+  | { unknown: string; dir?: undefined };
 
 export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promise<ResolvedConfig> {
+  const read = await readConfig(opts, reporter);
+  if (read.error) throw read.error;
+  return read.config;
+}
+
+/** loadConfig that returns the config's problems instead of throwing them (usage errors still throw). */
+export async function readConfig(opts: ConfigOptions, reporter: Reporter): Promise<ConfigRead> {
   const cwd = opts.cwd ?? process.cwd();
   const environment = opts.environment ?? process.env;
   for (const name of Object.keys(environment)) {
@@ -72,11 +105,10 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
       );
     }
   }
-  const file = path.resolve(
-    cwd,
-    opts.configFile ?? environment.SFTPGW_CONFIG ?? DEFAULT_CONFIG_FILE,
-  );
+  const location = locateConfig({ configFile: opts.configFile, cwd, environment });
+  const file = location.file;
   const shown = displayPath(file, cwd);
+  if (location.above) reporter.debug(`config ${file}: found above the working directory ${cwd}`);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -84,27 +116,38 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
       throw usageError(
-        `config file ${shown} not found`,
-        'run sftpgw in the gateway repository, pass --config FILE, or create one with `sftpgw init DIR`',
+        `config file ${shown} not found (named by ${location.source === 'SFTPGW_CONFIG' ? 'the SFTPGW_CONFIG variable' : '--config'})`,
+        "pass the path of the gateway's sftpgw.yaml, leave it out to use the nearest sftpgw.yaml in this folder or above, or create a gateway repository with `sftpgw init DIR`",
       );
     }
     throw new SftpgwError('failed', `cannot read config file ${shown}: ${(err as Error).message}`, {
       cause: err,
     });
   }
-  const { raw, lineOf } = parseConfig(text, shown);
-  const envName = opts.env ?? environment.SFTPGW_ENV;
-  const projectDir = path.dirname(file);
-  const resolved = resolveConfig(raw, {
+  const envName = opts.env ?? (environment.SFTPGW_ENV || undefined);
+  const envSource: EnvSource = opts.env !== undefined ? '--env' : 'SFTPGW_ENV';
+  const ctx: ResolveContext = {
     file,
     shown,
-    projectDir,
+    projectDir: path.dirname(file),
     envName,
+    envSource,
     cwd,
     environment,
     flags: opts,
-    lineOf,
-  });
+  };
+  const parsed = readConfigText(text, shown);
+  if (parsed.error)
+    return { error: parsed.error, users: usersWhileBroken(parsed.value, parsed.error, ctx) };
+  const { raw, lineOf } = parsed;
+  let resolved: ResolvedConfig;
+  try {
+    resolved = resolveConfig(raw, { ...ctx, lineOf });
+  } catch (err) {
+    if (err instanceof SftpgwError && err.kind === 'invalid-input')
+      return { error: err, users: usersWhileBroken(raw, err, ctx) };
+    throw err;
+  }
   if (resolved.server.allowedSourceCidrs.includes('0.0.0.0/0'))
     reporter.warn(
       `${shown}: server.allowedSourceCidrs holds 0.0.0.0/0: the server is open to the whole internet (validate reports it as baseline/security-group-open-ingress)`,
@@ -114,7 +157,69 @@ export async function loadConfig(opts: ConfigOptions, reporter: Reporter): Promi
       `${shown}: ${where} is deprecated (it is still subscribed): move the address to alarms.emails`,
     );
   }
-  return resolved;
+  const zone = raw.environments?.[envName ?? '']?.dns?.hostedZoneId ?? raw.dns?.hostedZoneId;
+  if (resolved.dns && zone !== resolved.dns.hostedZoneId)
+    reporter.progress(
+      `${shown}: dns.hostedZoneId ${zone} read as ${resolved.dns.hostedZoneId} (the id without the /hostedzone/ the AWS CLI prints)`,
+    );
+  return { config: resolved };
+}
+
+/**
+ * Where the user files are when the config has problems: --users or
+ * SFTPGW_USERS_DIR (which need no config), else usersDir as written, unless
+ * the file does not parse, the environment is not in it, or usersDir itself
+ * is what is wrong.
+ */
+function usersWhileBroken(
+  value: unknown,
+  error: SftpgwError,
+  ctx: ResolveContext,
+): UsersWhileBroken {
+  const projectDir = ctx.projectDir;
+  const known = (dir: string, settings?: Settings): UsersWhileBroken => {
+    const type = settings?.server?.endpoint?.type;
+    return { dir, projectDir, endpoint: type === 'public' || type === 'vpc' ? type : undefined };
+  };
+  const raw =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as RawConfig)
+      : undefined;
+  let settings: Settings | undefined = raw;
+  if (raw && ctx.envName !== undefined) {
+    const section = raw.environments?.[ctx.envName];
+    settings =
+      section !== null && typeof section === 'object' && !Array.isArray(section)
+        ? merge<Settings>(raw, section)
+        : undefined;
+  }
+  if (ctx.flags.usersDir !== undefined)
+    return known(path.resolve(ctx.cwd, ctx.flags.usersDir), settings);
+  if (ctx.environment.SFTPGW_USERS_DIR)
+    return known(path.resolve(ctx.cwd, ctx.environment.SFTPGW_USERS_DIR), settings);
+  if (!raw)
+    return {
+      unknown: `${ctx.shown} ${value === undefined ? 'does not parse' : 'is not a map of keys'}, so its usersDir cannot be read`,
+    };
+  if (!settings) {
+    const guess = suggestName(ctx.envName ?? '', Object.keys(raw.environments ?? {}));
+    return {
+      unknown: `environment "${ctx.envName}" (from ${envSourceText(ctx.envSource)}) is not defined in ${ctx.shown}${guess ? ` (did you mean ${guess}?)` : ''}`,
+    };
+  }
+  const usersDirFields = ['usersDir', `environments.${ctx.envName}.usersDir`];
+  const dir = settings.usersDir ?? 'users';
+  if (
+    typeof dir !== 'string' ||
+    dir === '' ||
+    error.problems.some((p) => usersDirFields.includes(p.field ?? ''))
+  )
+    return { unknown: `usersDir in ${ctx.shown} is itself invalid` };
+  return known(path.resolve(projectDir, dir), settings);
+}
+
+function envSourceText(source: EnvSource | undefined): string {
+  return source === 'SFTPGW_ENV' ? 'the SFTPGW_ENV variable' : '--env';
 }
 
 /** Where the deprecated outbound.alarmEmail is set to an address. */
@@ -133,26 +238,45 @@ export interface ParsedConfig {
 
 /** Parses and schema-checks the config text; every problem is reported at once. */
 export function parseConfig(text: string, shown: string): ParsedConfig {
+  const parsed = readConfigText(text, shown);
+  if (parsed.error) throw parsed.error;
+  return parsed;
+}
+
+/**
+ * parseConfig returning its problems: `value` is what parsed (undefined when
+ * the YAML does not), for finding the user files all the same.
+ */
+function readConfigText(
+  text: string,
+  shown: string,
+): (ParsedConfig & { error?: undefined }) | { error: SftpgwError; value: unknown } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0)
-    throw notYaml(shown, yamlSyntaxProblems(text, doc, lineCounter, shown));
+    return {
+      error: notYaml(shown, yamlSyntaxProblems(text, doc, lineCounter, shown)),
+      value: undefined,
+    };
   let value: unknown;
   try {
     value = doc.toJS() ?? {};
   } catch (err) {
     const alias = unresolvedAliasProblem(text, doc, lineCounter, shown);
-    if (alias) throw notYaml(shown, [alias]);
+    if (alias) return { error: notYaml(shown, [alias]), value: undefined };
     throw err;
   }
   if (!validateConfig(value)) {
     const problems = (validateConfig.errors ?? [])
       .map((e) => schemaProblem(e, doc, lineCounter, shown))
       .sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-    throw invalidInput(
-      `${shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
-      problems,
-    );
+    return {
+      error: invalidInput(
+        `${shown} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+        problems,
+      ),
+      value,
+    };
   }
   const lineOf = (keys: readonly (string | number)[]) => {
     const offset = (doc.getIn(keys, true) as Node | undefined)?.range?.[0];
@@ -165,7 +289,7 @@ function notYaml(shown: string, problems: Problem[]): SftpgwError {
   return invalidInput(
     `${shown} is not valid YAML`,
     problems,
-    'fix the line shown; every other check runs once the file parses',
+    'fix the line shown; the other checks of the file run once it parses',
   );
 }
 
@@ -202,6 +326,7 @@ function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: 
       break;
     case 'pattern':
       message = `does not match ${e.params.pattern}`;
+      if (segments.at(-1) === 'hostedZoneId') hint = HOSTED_ZONE_HINT;
       break;
     case 'required':
       message = `missing required key ${e.params.missingProperty}`;
@@ -220,6 +345,8 @@ interface ResolveContext {
   shown: string;
   projectDir: string;
   envName?: string;
+  /** What named envName (the unknown-environment message says). */
+  envSource?: EnvSource;
   cwd: string;
   environment: Record<string, string | undefined>;
   flags: ConfigOptions;
@@ -275,11 +402,16 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     const names = Object.keys(environments ?? {});
     const section = environments?.[ctx.envName];
     if (!section) {
+      const guess = suggestName(ctx.envName, names);
+      const unset =
+        ctx.envSource === 'SFTPGW_ENV' ? ' (or unset SFTPGW_ENV for the top level alone)' : '';
       throw usageError(
-        `environment "${ctx.envName}" is not defined in ${ctx.shown}`,
-        names.length
-          ? `use one of: ${names.join(', ')}`
-          : `add it under environments: in ${ctx.shown}`,
+        `environment "${ctx.envName}" (from ${envSourceText(ctx.envSource)}) is not defined in ${ctx.shown}`,
+        guess
+          ? `did you mean ${guess}? (environments: ${names.join(', ')})${unset}`
+          : names.length
+            ? `use one of: ${names.join(', ')}${unset}`
+            : `add it under environments: in ${ctx.shown}${unset}`,
       );
     }
     settings = merge(settings, section);
@@ -381,7 +513,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       ? {
           domain: settings.dns.domain,
           hostname: settings.dns.hostname ?? 'sftp',
-          hostedZoneId: settings.dns.hostedZoneId,
+          hostedZoneId: hostedZoneId(settings.dns.hostedZoneId),
           ttl: settings.dns.ttl ?? 300,
         }
       : null,

@@ -2,6 +2,7 @@
 // entry of `environments` (which may not nest further). Unknown keys are an
 // error everywhere: a typo must not pass silently.
 import { defaultSecretPrefix } from '../../../shared/gateway-names.js';
+import { HOSTED_ZONE_ID_PATTERN } from './hosted-zone.js';
 
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
@@ -81,7 +82,12 @@ const settings = {
         pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
         description: 'label in front of domain; default sftp',
       },
-      hostedZoneId: { type: 'string', pattern: '^Z[A-Z0-9]{1,31}$' },
+      hostedZoneId: {
+        type: 'string',
+        pattern: HOSTED_ZONE_ID_PATTERN,
+        description:
+          'Route 53 hosted zone id: Z… or /hostedzone/Z… as the AWS CLI prints it (read as the bare id)',
+      },
       ttl: { type: 'integer', minimum: 60, maximum: 86400 },
     },
   },

@@ -29,18 +29,19 @@ export async function templateInput(
   opts: TemplateInputOptions,
   deps: SynthesizeDeps,
 ): Promise<TemplateInput> {
-  const config = await loadConfig(opts, deps.reporter);
   const cwd = opts.cwd ?? process.cwd();
   let file: string;
   if (opts.templateFile) {
     file = path.resolve(cwd, opts.templateFile);
   } else {
+    // The build first: a config with problems is reported with the user files' (synthesize.ts).
     const built = await build({ ...opts, format: 'json' }, deps);
     file =
       built.files.find((f) => path.basename(f) === 'template.json') ??
       path.join(built.outDir, 'template.json');
     deps.reporter.progress(`built ${displayPath(file, cwd)}`);
   }
+  const config = await loadConfig(opts, deps.reporter);
   const { template } = await readTemplateFile(file, displayPath(file, cwd));
   return { config, template, templateDir: path.dirname(file), source: displayPath(file, cwd) };
 }

@@ -1,9 +1,9 @@
 // What `sftpgw validate` (and `users add`) check: the gateway built from its
 // sources, or a template file and the child templates beside it, through
 // ./gateway.ts. `build` checks what it is about to write the same way.
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG_FILE, loadConfig, type ConfigOptions } from '../config/load.js';
+import { findConfig } from '../config/locate.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { displayPath } from '../paths.js';
 import type { Reporter } from '../reporter.js';
@@ -110,8 +110,9 @@ async function optionalConfig(
   reporter: Reporter,
 ): Promise<ResolvedConfig | undefined> {
   const cwd = opts.cwd ?? process.cwd();
-  const explicit = opts.configFile ?? (opts.environment ?? process.env).SFTPGW_CONFIG;
-  if (!explicit && !existsSync(path.resolve(cwd, DEFAULT_CONFIG_FILE))) {
+  const environment = opts.environment ?? process.env;
+  // The same search as every command: named, else the nearest sftpgw.yaml (config/locate.ts).
+  if (!findConfig({ configFile: opts.configFile, cwd, environment })) {
     reporter.debug(`no ${DEFAULT_CONFIG_FILE}: validating without shared tags or waivers`);
     return undefined;
   }
