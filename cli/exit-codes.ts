@@ -9,6 +9,10 @@ export const EXIT = {
   usage: 2,
   /** `sftpgw diff` found changes. */
   changes: 3,
+  /** Interrupted by SIGINT (Ctrl-C): 128 + 2, as a shell reports it (cli/interrupt.ts). */
+  interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  terminated: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { isGroup, type CommandDef } from './command-def.js';
 import { ownPackage } from './engine/own-package.js';
 import type { ExitCode } from './exit-codes.js';
+import { watchInterrupts } from './interrupt.js';
 import type { OptionDef } from './options.js';
 import { SFTPGW } from './registry.js';
 import { reportError } from './report-error.js';
@@ -50,21 +51,37 @@ function addCommand(parent: Command, def: CommandDef, finished: (code: ExitCode)
     .hook('preAction', () => checkRequirements(cmd, requirements))
     // commander passes (...arguments, options, command)
     .action(async (...received: unknown[]) =>
-      finished(await run(def, cmd.opts(), received.slice(0, -2) as string[])),
+      finished(
+        await run(
+          parent.parent ? `${parent.name()} ${def.name}` : def.name,
+          def,
+          cmd.opts(),
+          received.slice(0, -2) as string[],
+        ),
+      ),
     );
 }
 
-/** The command's code, imported now; its error reported with its own --debug and --no-color. */
+/**
+ * The command's code, imported now; its error reported with its own --debug
+ * and --no-color. While it runs, Ctrl-C and SIGTERM print one line saying what
+ * was interrupted (cli/interrupt.ts): its reporter passes the engine's
+ * phases there (`phases`, read by consoleReporter).
+ */
 async function run(
+  name: string,
   def: CommandDef,
   flags: Record<string, unknown>,
   args: string[],
 ): Promise<ExitCode> {
+  const interrupts = watchInterrupts(name);
   try {
     const loaded = await def.load();
-    return await loaded(flags, args);
+    return await loaded({ ...flags, phases: interrupts.note }, args);
   } catch (err) {
     return reportError(err, flags);
+  } finally {
+    interrupts.dispose();
   }
 }
 

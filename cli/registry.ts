@@ -162,6 +162,11 @@ const deploy = command({
       description: 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)',
     },
     {
+      flags: '--replace-pending',
+      description:
+        "delete the stack's change sets waiting for review (an earlier --no-execute) before creating a new one; without it a deploy refuses, or asks on a terminal",
+    },
+    {
       flags: '--role-arn <arn>',
       description: 'role CloudFormation assumes (overrides deploy.roleArn)',
     },
@@ -181,6 +186,11 @@ the server to make it, and partners who allow-list its addresses must be told
 the old and new ones, which the plan prints. More Elastic IPs than the
 region's quota is refused. No changes is success (exit 0). Without --yes it
 asks on a terminal; in CI without --yes the change set is left for review.
+A change set of the stack already waiting for review is neither deleted nor
+executed over (executing one makes CloudFormation delete the others): the
+deploy names it and refuses, asks on a terminal, or deletes it first with
+--replace-pending. Ctrl-C prints what is left (a change set, a stack
+CloudFormation goes on changing) and exits 130.
 
 Examples:
   $ sftpgw deploy --env production --yes

@@ -42,8 +42,10 @@ interface Script {
   /** Events the stack operation produces (oldest first). */
   events?: Array<Omit<StackEvent, 'id' | 'timestamp'>>;
   deployed?: CfnTemplate;
-  /** listChangeSets also returns a change set someone else made (default true). */
+  /** listChangeSets also returns a change set someone else made, waiting for review (default false). */
   foreign?: boolean;
+  /** What sftpgw's own earlier change set `sftpgw-old` is (default: FAILED, stale). */
+  old?: Pick<ChangeSetSummary, 'status' | 'executionStatus' | 'creationTime'>;
   /** Deployed child stacks' templates by logical id (physical id `child:<id>`). */
   deployedChildren?: Record<string, CfnTemplate>;
   /** What GetTemplate answers for a change set (AWS: the change set's template; moto cannot). */
@@ -94,12 +96,13 @@ class FakeCloudFormation implements CloudFormationApi {
     const ours: ChangeSetSummary = {
       name: 'sftpgw-old',
       stackName: 'gw',
-      status: 'CREATE_COMPLETE',
-      executionStatus: 'AVAILABLE',
+      status: 'FAILED',
+      executionStatus: 'UNAVAILABLE',
+      ...this.s.old,
       description: 'sftpgw deploy',
     };
     const list = this.calls.includes('deleteChangeSet:stale') ? [] : [ours];
-    if (this.s.foreign !== false)
+    if (this.s.foreign === true)
       list.push({
         name: 'someone-elses',
         stackName: 'gw',
@@ -173,7 +176,7 @@ function request(template: CfnTemplate, over: Partial<DeployRequest> = {}): Depl
 async function run(
   script: Script,
   req: DeployRequest,
-  confirm = async () => false,
+  confirm = async (_question: string) => false,
   templates?: TemplateReader,
 ) {
   const cfn = new FakeCloudFormation(script);
@@ -301,13 +304,14 @@ describe('deploy engine (fake CloudFormation: failure and rollback paths)', func
 
   it("a REVIEW_IN_PROGRESS stack with someone else's change set waiting is left alone", async function () {
     const { cfn, error } = await run(
-      { statuses: ['REVIEW_IN_PROGRESS'] },
+      { statuses: ['REVIEW_IN_PROGRESS'], foreign: true },
       request(bucketTemplate('a')),
     );
     expect(error?.message).to.equal(
-      'stack gw is REVIEW_IN_PROGRESS with change set someone-elses waiting, not made by sftpgw',
+      'stack gw has a change set waiting for review: someone-elses (creation time not known, not made by sftpgw)',
     );
     expect(cfn.calls).not.to.include('deleteStack');
+    expect(cfn.calls).not.to.include('deleteChangeSet:foreign');
   });
 
   it('waits for another operation on the stack to finish, saying so', async function () {
@@ -379,6 +383,82 @@ describe('deploy engine (fake CloudFormation: failure and rollback paths)', func
     );
     expect(cfn.calls).to.include('deleteChangeSet:stale');
     expect(cfn.calls).not.to.include('deleteChangeSet:foreign');
+  });
+
+  // States moto cannot produce: it answers a change set complete at once and
+  // never marks one OBSOLETE or EXECUTE_FAILED.
+  it('stale means nobody can execute it: OBSOLETE and EXECUTE_FAILED go; one CloudFormation is still creating counts as in review', async function () {
+    for (const executionStatus of ['OBSOLETE', 'EXECUTE_FAILED']) {
+      const { cfn, error } = await run(
+        { statuses: ['UPDATE_COMPLETE'], old: { status: 'CREATE_COMPLETE', executionStatus } },
+        request(bucketTemplate('a')),
+      );
+      expect(error, executionStatus).to.equal(undefined);
+      expect(cfn.calls, executionStatus).to.include('deleteChangeSet:stale');
+    }
+    const { cfn, error } = await run(
+      {
+        statuses: ['UPDATE_COMPLETE'],
+        old: { status: 'CREATE_IN_PROGRESS', executionStatus: 'UNAVAILABLE' },
+      },
+      request(bucketTemplate('a')),
+    );
+    expect(error?.message).to.equal(
+      'stack gw has a change set waiting for review: sftpgw-old (creation time not known, made by sftpgw deploy, CREATE_IN_PROGRESS)',
+    );
+    expect(cfn.calls).not.to.include('deleteChangeSet:stale');
+    expect(cfn.calls).not.to.include('createChangeSet:UPDATE');
+  });
+
+  it('change sets in review: refused (two named), asked about on a terminal, replaced with --replace-pending', async function () {
+    const inReview = {
+      statuses: ['UPDATE_COMPLETE'],
+      foreign: true,
+      old: {
+        status: 'CREATE_COMPLETE',
+        executionStatus: 'AVAILABLE',
+        creationTime: new Date('2026-01-02T03:04:05Z'),
+      },
+      deployed: bucketTemplate('a'),
+    };
+    const refused = await run(inReview, request(bucketTemplate('a')));
+    expect(refused.error?.message).to.equal('stack gw has 2 change sets waiting for review');
+    expect(refused.error?.problems.map((p) => `${p.field}: ${p.message}`)).to.deep.equal([
+      'sftpgw-old: created 2026-01-02 03:04:05 UTC, made by sftpgw deploy',
+      'someone-elses: creation time not known, not made by sftpgw',
+    ]);
+    expect(refused.error?.hint).to.include('--replace-pending');
+    expect(refused.cfn.calls.filter((c) => c.startsWith('deleteChangeSet'))).to.deep.equal([]);
+
+    const questions: string[] = [];
+    const declined = await run(
+      inReview,
+      request(bucketTemplate('a'), { replacePending: 'ask' }),
+      async (q) => {
+        questions.push(q);
+        return false;
+      },
+    );
+    expect(questions[0]).to.match(
+      /^Stack gw has change sets waiting for review: sftpgw-old \(created 2026-01-02 03:04:05 UTC, made by sftpgw deploy\), someone-elses \(.*\)\. Delete them and create a new one\?/,
+    );
+    expect(declined.error?.message).to.equal('stack gw has 2 change sets waiting for review');
+
+    const replaced = await run(inReview, request(bucketTemplate('a'), { replacePending: 'yes' }));
+    expect(replaced.error).to.equal(undefined);
+    expect(
+      replaced.cfn.calls.filter((c) => c.startsWith('deleteChangeSet') || c.startsWith('create')),
+    ).to.deep.equal(['deleteChangeSet:stale', 'deleteChangeSet:foreign', 'createChangeSet:UPDATE']);
+  });
+
+  it('reports its phases through the reporter: what an interruption would leave', async function () {
+    const { reporter } = await run(
+      { statuses: ['UPDATE_COMPLETE'], deployed: bucketTemplate('a') },
+      request(bucketTemplate('a')),
+    );
+    expect(
+      reporter.phases.map((p) => `${p.kind}${'state' in p ? `:${p.state}` : ''}`),
+    ).to.deep.equal(['change-set:creating', 'change-set:review', 'executing', 'settled']);
   });
 
   it('a change set CloudFormation refuses for another reason is an error with that reason', async function () {

@@ -303,10 +303,20 @@ describe('package / deploy / diff against moto', function () {
     expect(r.stdout).to.include('is ready for review and was not executed');
     expect(r.stdout + r.stderr).not.to.match(/\u001b\[/);
     expect(await status('moto-ci')).to.equal('REVIEW_IN_PROGRESS');
-    // The next deploy creates the stack (a CREATE change set on REVIEW_IN_PROGRESS) and removes the stale one.
+    // The change set left for review is not deleted silently by the next deploy
+    // (test/interrupt-moto.test.ts): --replace-pending says to replace it.
     const next = cli(p.dir, ['deploy', '--template', 'template.json', '--yes']);
-    expect(next.status, next.stderr).to.equal(0);
-    expect(next.stderr).to.include('deleting stale change set');
+    expect(next.status).to.equal(1);
+    expect(next.stderr).to.include('has a change set waiting for review');
+    const replaced = cli(p.dir, [
+      'deploy',
+      '--template',
+      'template.json',
+      '--yes',
+      '--replace-pending',
+    ]);
+    expect(replaced.status, replaced.stderr).to.equal(0);
+    expect(replaced.stderr).to.include('waiting for review (created');
     expect(await status('moto-ci')).to.equal('CREATE_COMPLETE');
   });
 

@@ -20,6 +20,7 @@ export interface DeployFlags extends StackFlags {
   allowUserMoves?: boolean;
   allowEndpointChange?: boolean;
   recreateFailed?: boolean;
+  replacePending?: boolean;
   roleArn?: string;
   terminationProtection?: boolean;
 }
@@ -41,6 +42,10 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
   const existing = typeof flags.execute === 'string' ? flags.execute : undefined;
   if (existing !== undefined && flags.template)
     throw usageError('--execute applies an existing change set: --template does not go with it');
+  if (existing !== undefined && flags.replacePending)
+    throw usageError(
+      '--execute runs a change set in review: --replace-pending (delete those before creating a new one) does not go with it',
+    );
   const decided = decision(flags.yes, flags.execute === false);
   if (decided === 'no' && flags.execute !== false && existing === undefined) {
     reporter.warn(
@@ -87,6 +92,7 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
         capabilities: config.deploy.capabilities,
         roleArn: flags.roleArn ?? config.deploy.roleArn ?? undefined,
         recreateFailed: flags.recreateFailed ? 'yes' : interactive() ? 'ask' : 'no',
+        replacePending: flags.replacePending ? 'yes' : interactive() ? 'ask' : 'no',
         templatePrefix: prepared.ctx.prefix,
         terminationProtection: flags.terminationProtection ?? config.deploy.terminationProtection,
       },

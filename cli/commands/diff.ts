@@ -83,6 +83,7 @@ export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Pro
     return EXIT.ok;
   }
   await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
+  reporter.phase?.({ kind: 'local' });
   const plan = preview.plan;
   const local = templateDiffs(preview);
   emit({ stackName, exists: true, changed: true, plan, templateDiff: local }, () => {

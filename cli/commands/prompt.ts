@@ -16,6 +16,9 @@ export function decision(yes: boolean | undefined, no: boolean | undefined): Dec
 export async function confirm(question: string): Promise<boolean> {
   if (!interactive()) return false;
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  // On a terminal readline reads Ctrl-C as a key and would only close itself:
+  // raise the signal, so the command says what it leaves (cli/interrupt.ts).
+  rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
   try {
     const answer = await rl.question(`${question} [y/N] `);
     return /^y(es)?$/i.test(answer.trim());

@@ -1,5 +1,6 @@
 // How the engine tells the outside world what it is doing. The engine never
 // writes to the console; commands pass a reporter (tests pass a recording one).
+import type { Phase } from './phase.js';
 
 export interface Reporter {
   /** A step of long work has started or finished ("evaluated 1000 users"). */
@@ -8,6 +9,12 @@ export interface Reporter {
   warn(message: string): void;
   /** Extra detail shown with --debug. */
   debug(message: string): void;
+  /**
+   * What the run is in the middle of, for the line printed when it is
+   * interrupted (cli/interrupt.ts). Optional: a reporter that does not listen
+   * leaves it out.
+   */
+  phase?(phase: Phase): void;
 }
 
 export const silentReporter: Reporter = {
@@ -19,6 +26,10 @@ export const silentReporter: Reporter = {
 /** Collects messages; for tests. */
 export class RecordingReporter implements Reporter {
   readonly messages: { level: 'progress' | 'warn' | 'debug'; message: string }[] = [];
+  readonly phases: Phase[] = [];
+  phase(p: Phase) {
+    this.phases.push(p);
+  }
   progress(message: string) {
     this.messages.push({ level: 'progress', message });
   }

@@ -2,6 +2,10 @@
 // calls (CloudFormation's protocol) with an error before passing the rest on.
 // A FAKE for the one thing no local server produces: AWS throttling (and a
 // 5xx on demand). Everything it passes on is answered by the real moto.
+// It can also HOLD a call unanswered (a slow network): a test interrupts the
+// CLI while it waits there, in a phase moto is too quick to be caught in.
+// S3 goes through it too (AWS_ENDPOINT_URL_S3): its calls are named by
+// method, `PUT /bucket/key`.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,6 +21,12 @@ export interface ThrottlingProxy {
   endpoint: string;
   /** Answer the next `times` calls of `action` (e.g. DescribeStacks) with `error`. */
   fail(action: string, times: number, error?: ProxyError): void;
+  /**
+   * Leave calls matching `match` (an action, or `PUT /bucket/...` for S3)
+   * unanswered, once a call of `after` has been seen; resolves when the first
+   * is held. Held calls are dropped on reset() or close().
+   */
+  hold(match: RegExp, after?: string): Promise<void>;
   /** Calls seen per action, failed or passed on. */
   readonly calls: Map<string, number>;
   reset(): void;
@@ -26,14 +36,26 @@ export interface ThrottlingProxy {
 export async function startThrottlingProxy(target: string): Promise<ThrottlingProxy> {
   const failures = new Map<string, { times: number; error: ProxyError }>();
   const calls = new Map<string, number>();
+  let holding: { match: RegExp; after?: string; seen: boolean; held: () => void } | undefined;
+  const parked: http.ServerResponse[] = [];
   const upstream = new URL(target);
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      const action = new URLSearchParams(body.toString()).get('Action') ?? '(none)';
+      const action =
+        new URLSearchParams(body.toString()).get('Action') ??
+        `${req.method} ${(req.url ?? '').split('?')[0]}`;
       calls.set(action, (calls.get(action) ?? 0) + 1);
+      if (holding) {
+        if (holding.after === undefined || action === holding.after) holding.seen = true;
+        if (holding.seen && action !== holding.after && holding.match.test(action)) {
+          parked.push(res);
+          holding.held();
+          return;
+        }
+      }
       const f = failures.get(action);
       if (f && f.times > 0) {
         f.times--;
@@ -70,13 +92,22 @@ export async function startThrottlingProxy(target: string): Promise<ThrottlingPr
     fail(action, times, error = THROTTLING) {
       failures.set(action, { times, error });
     },
+    hold(match, after) {
+      return new Promise<void>((resolve) => {
+        holding = { match, after, seen: false, held: resolve };
+      });
+    },
     calls,
     reset() {
       failures.clear();
       calls.clear();
+      holding = undefined;
+      for (const r of parked.splice(0)) r.destroy();
     },
     close: () =>
       new Promise<void>((resolve) => {
+        holding = undefined;
+        for (const r of parked.splice(0)) r.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

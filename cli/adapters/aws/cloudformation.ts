@@ -50,6 +50,7 @@ export interface ChangeSetSummary {
   status: string;
   executionStatus?: string;
   description?: string;
+  creationTime?: Date;
 }
 
 export interface StackEvent {
@@ -210,6 +211,7 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
             status: s.Status ?? '',
             executionStatus: s.ExecutionStatus,
             description: s.Description,
+            ...(s.CreationTime ? { creationTime: s.CreationTime } : {}),
           });
         next = page.NextToken;
       } while (next);

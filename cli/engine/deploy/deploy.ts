@@ -2,8 +2,9 @@
 //
 //   a change set: created from a template —
 //       stack state → (wait | recreate a failed creation | CREATE | UPDATE)
-//       → stale sftpgw change sets deleted → change set created (client
-//       token), waited for → "no changes" is success, the empty one deleted
+//       → stale sftpgw change sets deleted; one waiting for review is
+//       refused, asked about or replaced (pending.ts) → change set created
+//       (client token), waited for → "no changes" is success, the empty one deleted
 //     or one an earlier `--no-execute` left (`--execute NAME`), its templates
 //       read back from CloudFormation (GetTemplate of the change set) and S3
 //   → ONE plan (plan.ts): the deployed root and child templates against the
@@ -14,12 +15,14 @@
 // the same code whichever way the change set came (as the AWS CDK's deploy
 // checks and executes a change set it made or was handed). Throttled calls
 // are retried by the CloudFormation client (cli/adapters/aws/retry.ts), not
-// here.
+// here. Each step is reported as a phase (reporter.phase, ../phase.ts): what
+// stays behind in AWS if the run is interrupted there.
 import { randomUUID } from 'node:crypto';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import type {
   CloudFormationApi,
   ChangeSetInfo,
+  ChangeSetSummary,
   StackInfo,
 } from '../../adapters/aws/cloudformation.js';
 import { SftpgwError, type Problem } from '../errors.js';
@@ -29,18 +32,25 @@ import type { AddressApi } from '../../adapters/aws/ec2.js';
 import { withAddressChecks } from '../endpoint/plan-checks.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
+import type { Phase } from '../phase.js';
 import { changeSetCapabilities } from './capabilities.js';
+import { deployBody, INLINE_TEMPLATE_LIMIT } from '../template/deploy-body.js';
+import {
+  changeSetsOf,
+  clearChangeSets,
+  describeChangeSet,
+  OURS,
+  type PendingDecision,
+} from './pending.js';
 import { guard, isRefused, refusal, type GuardOptions } from './guard.js';
 import { planFacts } from './plan.js';
 import type { Plan, PlannedChange, StackTemplates } from './types.js';
 import { isNoChangeReason, stackState, succeeded } from './stack-status.js';
 import { rootCauses, watchStack, type Clock } from './watch.js';
 
-/** CloudFormation's limit for a template passed inline (TemplateBody). */
-export const INLINE_TEMPLATE_LIMIT = 51_200;
-const OURS = 'sftpgw';
+export { INLINE_TEMPLATE_LIMIT };
 
-export type Decision = 'yes' | 'ask' | 'no';
+export type Decision = PendingDecision;
 
 /** A change set to create from a template. */
 export interface ChangeSetRequest extends GuardOptions {
@@ -53,6 +63,12 @@ export interface ChangeSetRequest extends GuardOptions {
   roleArn?: string;
   /** Delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE). */
   recreateFailed: Decision;
+  /**
+   * Change sets of the stack waiting for review: delete them first ('yes',
+   * --replace-pending), ask, or refuse ('no', the default). A deploy never
+   * executes over them (CloudFormation would delete them).
+   */
+  replacePending?: Decision;
   /** Key prefix for templates over 51,200 bytes (uploaded to the store). */
   templatePrefix: string;
   /** Packaged child templates by the logical id of their stack: the guard looks inside them. */
@@ -127,6 +143,8 @@ export type DeployResult =
 const failed = (message: string, hint?: string, problems?: Problem[]) =>
   new SftpgwError('failed', message, { hint, problems });
 
+const phase = (deps: { reporter: Reporter }, p: Phase): void => deps.reporter.phase?.(p);
+
 function changeSetName(): string {
   return `${OURS}-${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
 }
@@ -141,7 +159,9 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
       reporter.progress(
         `stack ${req.stackName} is ${stack!.status} (another operation); waiting for it to finish`,
       );
+      phase(deps, { kind: 'waiting', stackName: req.stackName, status: stack!.status });
       await watchStack(deps, req.stackName, { since: new Date(clock.now()) });
+      phase(deps, { kind: 'local' });
       continue;
     }
     if (state === 'stuck') {
@@ -165,8 +185,10 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
         );
       reporter.progress(`${why}; deleting it to create it again`);
       const since = new Date(clock.now());
+      phase(deps, { kind: 'deleting-stack', stackName: req.stackName });
       await cfn.deleteStack(req.stackName, req.roleArn);
       const { stack: after } = await watchStack(deps, req.stackName, { since });
+      phase(deps, { kind: 'local' });
       if (after && stackState(after.status) !== 'absent')
         throw failed(
           `could not delete ${req.stackName}: it is ${after.status}`,
@@ -175,27 +197,19 @@ async function readyStack(req: ChangeSetRequest, deps: DeployDeps): Promise<Stac
       continue;
     }
     if (state === 'review') {
-      // A stack shell from a CREATE change set never executed (ours, left by
-      // --no-execute or an interrupted run): no resources. Clean it up and
-      // create afresh, unless someone else's change set waits on it.
-      await deleteStaleChangeSets(deps, req.stackName);
-      const others = (await cfn.listChangeSets(req.stackName)).filter(
-        (c) =>
-          (c.stackName === undefined || c.stackName === req.stackName) &&
-          c.executionStatus === 'AVAILABLE',
-      );
-      if (others.length > 0) {
-        throw failed(
-          `stack ${req.stackName} is REVIEW_IN_PROGRESS with change set ${others.map((c) => c.name).join(', ')} waiting, not made by sftpgw`,
-          'execute or delete it first',
-        );
-      }
+      // A stack shell from a CREATE change set never executed: no resources.
+      // Its change sets in review are refused, asked about or replaced
+      // (pending.ts) like an existing stack's; then the shell is removed and
+      // the stack created afresh.
+      await clearChangeSets(deps, req.stackName, req.replacePending ?? 'no');
       reporter.progress(
         `removing the empty REVIEW_IN_PROGRESS stack ${req.stackName} left by an earlier change set`,
       );
       const since = new Date(clock.now());
+      phase(deps, { kind: 'deleting-stack', stackName: req.stackName });
       await cfn.deleteStack(req.stackName, req.roleArn);
       await watchStack(deps, req.stackName, { since });
+      phase(deps, { kind: 'local' });
       continue;
     }
     return state === 'absent' ? undefined : stack;
@@ -206,7 +220,7 @@ async function templateSource(
   req: ChangeSetRequest,
   deps: DeployDeps,
 ): Promise<{ templateBody?: string; templateUrl?: string }> {
-  const body = JSON.stringify(req.template);
+  const body = deployBody(req.template);
   const bytes = Buffer.byteLength(body);
   if (bytes <= INLINE_TEMPLATE_LIMIT) return { templateBody: body };
   if (!deps.store) {
@@ -216,7 +230,9 @@ async function templateSource(
     );
   }
   const key = artifactKey(req.templatePrefix, `templates/${sha256(body)}.json`);
+  phase(deps, { kind: 'upload', url: `s3://${deps.store.bucket}/${key}` });
   await storeOnce(deps.store, key, Buffer.from(body), 'application/json');
+  phase(deps, { kind: 'local' });
   deps.reporter.progress(
     `template is ${bytes} bytes: passed by URL (s3://${deps.store.bucket}/${key})`,
   );
@@ -261,23 +277,6 @@ async function deployedTemplate(
   return { ...template, Resources: template.Resources ?? {} };
 }
 
-/** Change sets this tool left behind (a superseded --no-execute, an interrupted run). */
-async function deleteStaleChangeSets(deps: DeployDeps, stackName: string): Promise<void> {
-  const sets = await deps.cfn.listChangeSets(stackName);
-  // Only this stack's (moto lists every stack's), and none already executed.
-  const stale = sets.filter(
-    (c) =>
-      c.description?.startsWith(OURS) &&
-      (c.stackName === undefined || c.stackName === stackName) &&
-      c.executionStatus !== 'EXECUTE_COMPLETE' &&
-      c.executionStatus !== 'EXECUTE_IN_PROGRESS',
-  );
-  for (const s of stale) {
-    deps.reporter.progress(`deleting stale change set ${s.name}`);
-    await deps.cfn.deleteChangeSet(stackName, s.name);
-  }
-}
-
 /** Creates a change set from the request's template; undefined when there is nothing to change (the empty one is deleted). */
 async function createChangeSet(
   req: ChangeSetRequest,
@@ -287,12 +286,22 @@ async function createChangeSet(
   const { cfn, reporter } = deps;
   const stack = await readyStack(req, deps);
   const type = stack ? 'UPDATE' : 'CREATE';
-  if (stack && purpose === 'deploy') await deleteStaleChangeSets(deps, req.stackName);
+  // A diff leaves the stack's change sets alone (it deletes only its own).
+  if (stack && purpose === 'deploy')
+    await clearChangeSets(deps, req.stackName, req.replacePending ?? 'no');
   const source = await templateSource(req, deps);
   const name = changeSetName();
+  const asPhase = (state: 'creating' | 'review'): Phase => ({
+    kind: 'change-set',
+    stackName: req.stackName,
+    changeSetName: name,
+    state,
+    made: purpose,
+  });
   reporter.progress(
     `creating ${type === 'CREATE' ? 'a CREATE' : 'an UPDATE'} change set for ${req.stackName}`,
   );
+  phase(deps, asPhase('creating'));
   await cfn.createChangeSet({
     stackName: req.stackName,
     changeSetName: name,
@@ -311,11 +320,13 @@ async function createChangeSet(
   const info = await waitForChangeSet(deps, req.stackName, name);
   if (info.status === 'FAILED') {
     await cfn.deleteChangeSet(req.stackName, name).catch(() => undefined);
+    phase(deps, { kind: 'local' });
     if (isNoChangeReason(info.statusReason)) return undefined;
     throw failed(
       `CloudFormation refused the change set for ${req.stackName}: ${info.statusReason ?? 'no reason given'}`,
     );
   }
+  phase(deps, asPhase('review'));
   return {
     stackName: req.stackName,
     name,
@@ -332,11 +343,23 @@ async function existingChangeSet(req: ExistingChangeSet, deps: DeployDeps): Prom
     .describeChangeSet(req.stackName, req.changeSetName)
     .catch((err: Error) => {
       if (!/ChangeSetNotFound|does not exist/i.test(`${err.name} ${err.message}`)) throw err;
-      throw failed(
-        `no change set ${req.changeSetName} on stack ${req.stackName}: ${err.message}`,
-        'sftpgw deploy --no-execute prints the name of the change set it leaves',
-      );
+      return undefined;
     });
+  if (!info) {
+    // Name the ones that are there: the name may be mistyped, or the change
+    // set gone (executing another one deletes it).
+    const { pending } = await changeSetsOf(deps, req.stackName).catch(() => ({
+      pending: [] as ChangeSetSummary[],
+    }));
+    throw failed(
+      `no change set ${req.changeSetName} on stack ${req.stackName}`,
+      `${
+        pending.length > 0
+          ? `waiting for review on ${req.stackName}: ${pending.map((c) => `${c.name} (${describeChangeSet(c)})`).join(', ')}`
+          : `no change set waits for review on ${req.stackName}`
+      }. sftpgw deploy --no-execute prints the name of the change set it leaves; a change set is gone once another one of the stack was executed (CloudFormation deletes the others)`,
+    );
+  }
   if (
     info.status !== 'CREATE_COMPLETE' ||
     (info.executionStatus !== undefined && info.executionStatus !== 'AVAILABLE')
@@ -348,6 +371,13 @@ async function existingChangeSet(req: ExistingChangeSet, deps: DeployDeps): Prom
   }
   const stack = await deps.cfn.describeStack(req.stackName);
   const type = stack !== undefined && stack.status !== 'REVIEW_IN_PROGRESS' ? 'UPDATE' : 'CREATE';
+  phase(deps, {
+    kind: 'change-set',
+    stackName: req.stackName,
+    changeSetName: req.changeSetName,
+    state: 'review',
+    made: 'earlier',
+  });
   return {
     stackName: req.stackName,
     name: req.changeSetName,
@@ -465,6 +495,7 @@ async function executeAndWatch(
   deps: DeployDeps,
   req: { stackName: string; terminationProtection?: boolean },
   name: string,
+  type: 'CREATE' | 'UPDATE',
   plan: Plan,
 ): Promise<DeployResult> {
   const { cfn, clock, reporter } = deps;
@@ -474,9 +505,13 @@ async function executeAndWatch(
     (await cfn.stackEvents(req.stackName, since).catch(() => [])).map((e) => e.id),
   );
   reporter.progress(`executing change set ${name}`);
+  // From the call on, CloudFormation may be changing the stack: an
+  // interruption stops the watching, not the update.
+  phase(deps, { kind: 'executing', stackName: req.stackName, changeSetName: name, type });
   await cfn.executeChangeSet(req.stackName, name, randomUUID());
   const { stack, events } = await watchStack(deps, req.stackName, { since, earlier });
   const status = stack?.status ?? 'DELETE_COMPLETE';
+  phase(deps, { kind: 'settled', stackName: req.stackName, status });
   if (!succeeded(status) || !stack) {
     const causes = rootCauses(events, req.stackName);
     throw failed(
@@ -523,7 +558,9 @@ export async function deploy(
   // A change set this run made goes when it is not executed; one an earlier
   // run left stays for its owner (run again with the --allow-* flags it needs).
   const discard = async () => {
-    if (cs.ours) await deps.cfn.deleteChangeSet(cs.stackName, cs.name).catch(() => undefined);
+    if (!cs.ours) return;
+    await deps.cfn.deleteChangeSet(cs.stackName, cs.name).catch(() => undefined);
+    phase(deps, { kind: 'local' });
   };
   if (isRefused(plan)) {
     await discard();
@@ -531,6 +568,7 @@ export async function deploy(
   }
   if (req.execute === 'no')
     return { kind: 'pending', stackName: cs.stackName, changeSetName: cs.name, plan };
+  if (!cs.ours) await warnOthersGo(deps, cs);
   if (
     req.execute === 'ask' &&
     !(await deps.confirm(`Execute change set ${cs.name} on ${cs.stackName}?`))
@@ -538,7 +576,19 @@ export async function deploy(
     await discard();
     return { kind: 'declined', stackName: cs.stackName, plan };
   }
-  return executeAndWatch(deps, req, cs.name, plan);
+  return executeAndWatch(deps, req, cs.name, cs.type, plan);
+}
+
+/** `--execute NAME`: the stack's other change sets in review go when it executes; say which. */
+async function warnOthersGo(deps: DeployDeps, cs: ChangeSet): Promise<void> {
+  const { pending } = await changeSetsOf(deps, cs.stackName).catch(() => ({
+    pending: [] as ChangeSetSummary[],
+  }));
+  const others = pending.filter((c) => c.name !== cs.name && c.name !== cs.info.name);
+  if (others.length > 0)
+    deps.reporter.warn(
+      `executing ${cs.name} makes CloudFormation delete the stack's other change sets waiting for review: ${others.map((c) => `${c.name} (${describeChangeSet(c)})`).join(', ')}`,
+    );
 }
 
 export type { GuardOptions, Plan, PlannedChange, StackTemplates };

@@ -18,6 +18,7 @@ import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import { SftpgwError } from '../errors.js';
 import { CODE_KEY_PREFIX, handlerArtifact, handlerBundles } from '../handler-artifact.js';
 import type { Reporter } from '../reporter.js';
+import { deployBody } from '../template/deploy-body.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
 import { deterministicZip } from './zip.js';
@@ -112,7 +113,10 @@ export async function packageTemplate(
     body: Buffer,
     contentType: string,
   ): Promise<void> => {
+    // An interrupted PutObject leaves no object: say so if interrupted here.
+    reporter.phase?.({ kind: 'upload', url: `s3://${store.bucket}/${k}` });
     const uploaded = await storeOnce(store, k, body, contentType);
+    reporter.phase?.({ kind: 'local' });
     uploads.push({ what, key: k, bytes: body.length, uploaded });
     reporter.progress(
       `${uploaded ? 'uploaded to' : 'already in'} s3://${store.bucket}/${k}: ${what} (${body.length} bytes)`,
@@ -159,7 +163,7 @@ export async function packageTemplate(
       );
       uploads.push(...packaged.uploads);
       children[id] = packaged.template;
-      const body = Buffer.from(JSON.stringify(packaged.template));
+      const body = Buffer.from(deployBody(packaged.template));
       const k = key(`templates/${sha256(body)}.json`);
       await upload(`${id} child template`, k, body, 'application/json');
       props.TemplateURL = store.url(k);

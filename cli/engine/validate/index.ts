@@ -25,7 +25,7 @@ export interface TemplateChecks {
   configFile?: string;
   /** Report config waivers that match nothing here (default); false when the caller judges them over several templates. */
   reportConfigWaivers?: boolean;
-  /** Bytes of the template as it will be uploaded. */
+  /** Bytes of the template as deploy sends it; default measured (minified JSON, ../template/deploy-body.ts). */
   bodyBytes?: number;
   /** The template's text as written or read (counting dynamic references in it is cheaper than a walk). */
   text?: string;

@@ -23,7 +23,11 @@ export type LintSettings = Omit<LintOptions, 'region'>;
 
 export interface CheckInput {
   template: CfnTemplate;
-  /** Size of the template as it will be written (or as read). */
+  /**
+   * Size of the template as it will be written (or as read). Not what the
+   * size limits measure: those take the template as deploy sends it
+   * (minified; ../template/deploy-body.ts).
+   */
   bytes: number;
   /** The template's text as it will be written (or as read). */
   content: string;
@@ -56,7 +60,6 @@ export async function runChecks(
     configuredValues: input.config && configuredValues(input.config),
     waivers: input.config?.waivers,
     configFile: input.config && displayPath(input.config.file),
-    bodyBytes: input.bytes,
     text: input.content,
     reportConfigWaivers,
     userHomes: input.userHomes,

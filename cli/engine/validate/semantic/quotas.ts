@@ -1,6 +1,11 @@
 // Layer 2, quotas: CloudFormation's per-template limits, and Transfer
 // Family's session policy limit (after Fn::Sub, worst case). IAM's policy
 // size quotas: ./iam-policy-size.ts.
+import {
+  deployBytes,
+  INLINE_TEMPLATE_LIMIT,
+  S3_TEMPLATE_LIMIT,
+} from '../../template/deploy-body.js';
 import type { CfnTemplate } from '../../template/types.js';
 import { MAX_SESSION_POLICY, worstCaseLength } from '../../users/session-policy.js';
 import { pointerOf, type Finding } from '../finding.js';
@@ -11,14 +16,18 @@ export const QUOTAS = {
   outputs: 200,
   mappings: 200,
   /** Bytes, template body passed inline (TemplateBody). */
-  inlineBody: 51_200,
+  inlineBody: INLINE_TEMPLATE_LIMIT,
   /** Bytes, template body read from S3 (TemplateURL); sftpgw deploy uploads. */
-  s3Body: 1_000_000,
+  s3Body: S3_TEMPLATE_LIMIT,
   dynamicReferences: 60,
 } as const;
 
 export interface QuotaOptions {
-  /** Size in bytes of the template as it will be uploaded (the written file). */
+  /**
+   * Size in bytes of the template as deploy sends it. Default: measured —
+   * minified JSON (../../template/deploy-body.ts), whatever format the file
+   * is written in; a test may give a size instead.
+   */
   bodyBytes?: number;
   /** The template's text, when there is one. */
   text?: string;
@@ -53,25 +62,25 @@ export function quotaFindings(template: CfnTemplate, opts: QuotaOptions = {}): F
   count('Outputs', QUOTAS.outputs, 'drop outputs nothing reads, or move them into nested stacks');
   count('Mappings', QUOTAS.mappings, 'combine mappings');
 
-  if (opts.bodyBytes !== undefined) {
-    if (opts.bodyBytes > QUOTAS.s3Body) {
-      out.push({
-        severity: 'error',
-        rule: 'quota/template-size',
-        layer: 'semantic',
-        pointer: '',
-        message: `the template is ${opts.bodyBytes} bytes; CloudFormation reads at most ${QUOTAS.s3Body} bytes, even from S3`,
-        hint: 'split it into nested stacks, or write it as minified JSON',
-      });
-    } else if (opts.bodyBytes > QUOTAS.inlineBody) {
-      out.push({
-        severity: 'info',
-        rule: 'quota/template-size',
-        layer: 'semantic',
-        pointer: '',
-        message: `the template is ${opts.bodyBytes} bytes: over the ${QUOTAS.inlineBody}-byte inline limit, so it must be deployed from S3 (sftpgw deploy uploads it)`,
-      });
-    }
+  // Measured as deploy sends it (minified), not as the file is written.
+  const bytes = opts.bodyBytes ?? deployBytes(template);
+  if (bytes > QUOTAS.s3Body) {
+    out.push({
+      severity: 'error',
+      rule: 'quota/template-size',
+      layer: 'semantic',
+      pointer: '',
+      message: `the template is ${bytes} bytes as deploy sends it (minified JSON); CloudFormation reads at most ${QUOTAS.s3Body} bytes, even from S3`,
+      hint: 'split it into nested stacks (userStacks in sftpgw.yaml for many users)',
+    });
+  } else if (bytes > QUOTAS.inlineBody) {
+    out.push({
+      severity: 'info',
+      rule: 'quota/template-size',
+      layer: 'semantic',
+      pointer: '',
+      message: `the template is ${bytes} bytes as deploy sends it (minified JSON): over the ${QUOTAS.inlineBody}-byte inline limit, so it must be deployed from S3 (sftpgw deploy uploads it to artifacts.bucket)`,
+    });
   }
 
   // {{resolve:...}} dynamic references, counted across the whole template.
