@@ -135,7 +135,7 @@ describe('sftpgw CLI process', () => {
     for (const args of [['--help'], ['users', '--help'], ['destinations', '--help']]) {
       const r = runCli(args, { cwd: tempDir() });
       expect(r.status, args.join(' ')).to.equal(0);
-      expect(r.stdout, args.join(' ')).to.match(/\nExamples:\n {2}\$ sftpgw /);
+      expect(r.stdout, args.join(' ')).to.match(/\nExamples:\n {2}\$ (npm exec \S+ -- )?sftpgw /);
     }
     expect(runCli(['destinations', '--help'], { cwd: tempDir() }).stdout).to.include(
       '$ sftpgw destinations remove acme',
