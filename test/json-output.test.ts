@@ -126,6 +126,20 @@ describe('--output json: one schema per document, every key present', function (
       );
       expect(users).to.not.be.empty;
     });
+
+    it('doctor --offline', () => {
+      const r = runCli(['doctor', '--offline', '--output', 'json'], { cwd: tempDir() });
+      // exit 1 where a required part is missing on this machine; the shape is the same
+      const report = expectValid('doctor.schema.json', r);
+      expect(report.checks.map((c: { id: string }) => c.id)).to.include.members([
+        'node',
+        'cfn-lint',
+        'aws-credentials',
+      ]);
+      expect(report.checks.find((c: { id: string }) => c.id === 'aws-credentials').status).to.equal(
+        'skip',
+      );
+    });
   });
 
   describe('AWS commands against moto (the downstream gateway) and sshd', () => {

@@ -11,6 +11,7 @@ import {
 import { ownPackage } from '../engine/own-package.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { useColor } from '../output.js';
+import { doctorDocument } from '../output-schemas/doctor.js';
 import { palette } from '../style.js';
 
 export interface DoctorFlags {
@@ -41,7 +42,8 @@ export async function run(flags: DoctorFlags): Promise<ExitCode> {
     buildTool: (name) => toolVersion(name),
     aws,
   });
-  if (flags.output === 'json') process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  if (flags.output === 'json')
+    process.stdout.write(JSON.stringify(doctorDocument(report), null, 2) + '\n');
   else process.stdout.write(text(report, useColor(flags, process.stdout)));
   return report.ok ? EXIT.ok : EXIT.failed;
 }

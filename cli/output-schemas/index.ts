@@ -9,6 +9,7 @@ import {
   DESTINATIONS_TEST_SCHEMA,
 } from './destinations.js';
 import { DIFF_SCHEMA } from './diff.js';
+import { DOCTOR_SCHEMA } from './doctor.js';
 import { INFO_SCHEMA } from './info.js';
 import { document, type Schema, standardNullable } from './schema-kit.js';
 import { SNOWFLAKE_SQL_SCHEMA } from './snowflake-sql.js';
@@ -59,6 +60,7 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
     file: 'destinations-scan.schema.json',
     schema: DESTINATIONS_SCAN_SCHEMA,
   },
+  { command: 'sftpgw doctor --output json', file: 'doctor.schema.json', schema: DOCTOR_SCHEMA },
 ];
 
 /** The schema of a command's output, by its file name. */
