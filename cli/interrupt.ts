@@ -93,5 +93,11 @@ export function interruptLine(
       return `${who} while CloudFormation ${phase.type === 'CREATE' ? 'creates' : 'updates'} stack ${phase.stackName} (change set ${phase.changeSetName}): CloudFormation goes on, and interrupting does not roll it back; watch it with sftpgw info or aws cloudformation describe-stack-events --stack-name ${phase.stackName}`;
     case 'settled':
       return `${who} after stack ${phase.stackName} reached ${phase.status}; nothing is in progress`;
+    case 'secret':
+      return phase.action === 'delete'
+        ? `${who} while asking Secrets Manager to delete ${phase.secretName}: it is either scheduled for deletion or unchanged; sftpgw destinations list shows which`
+        : `${who} while ${phase.action === 'create' ? 'creating' : 'updating'} secret ${phase.secretName}: Secrets Manager stores a value whole or not at all, so it holds the old value or the new one (its tag may still be missing); run the same command again`;
+    case 'probe':
+      return `${who} while writing a probe file to ${phase.host}: ${phase.path} (or its part file, ${phase.path}.*) may be left there; remove it on the server`;
   }
 }

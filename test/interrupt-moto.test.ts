@@ -28,6 +28,7 @@ import {
   type RunResult,
 } from './helpers/project.js';
 import { startMoto, type Moto } from './helpers/servers.js';
+import { keyPair } from './helpers/keys.js';
 import { startThrottlingProxy, type ThrottlingProxy } from './helpers/throttling-proxy.js';
 
 const ARTIFACTS = 'sftpgw-interrupt-artifacts';
@@ -148,6 +149,7 @@ describe('Ctrl-C and change sets in review (processes against moto)', function (
     dir: string,
     args: string[],
     through: 'cloudformation' | 'both' = 'cloudformation',
+    extra: Record<string, string> = {},
   ) {
     const child = spawn(process.execPath, [cliBin, ...args], {
       cwd: dir,
@@ -157,6 +159,7 @@ describe('Ctrl-C and change sets in review (processes against moto)', function (
         NO_COLOR: '1',
         AWS_ENDPOINT_URL_CLOUDFORMATION: proxy.endpoint,
         ...(through === 'both' ? { AWS_ENDPOINT_URL_S3: proxy.endpoint } : {}),
+        ...extra,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -438,6 +441,51 @@ describe('Ctrl-C and change sets in review (processes against moto)', function (
       );
       expect(existsSync(path.join(dir, 'dist/gateway/default/packaged/template.json'))).to.equal(
         false,
+      );
+    });
+
+    it('SIGINT while a destination secret is written or deleted: what Secrets Manager holds, and what to run', async function () {
+      const dir = exampleProject();
+      const key = keyPair('ed25519', 'intr@sftpgw');
+      writeFileSync(path.join(dir, 'intr_ed25519'), key.privateKey);
+      const put = (cmd: string[]) =>
+        spawnCli(dir, cmd, 'cloudformation', { AWS_ENDPOINT_URL_SECRETS_MANAGER: proxy.endpoint });
+      const args = [
+        'destinations',
+        'put',
+        'intr',
+        '--host',
+        'sftp.partner.example',
+        '--username',
+        'gw',
+        '--private-key-file',
+        'intr_ed25519',
+        '--trusted-host-key',
+        key.publicKey,
+        '--remote-dir',
+        '/in',
+        '--pattern',
+        '^.*$',
+      ];
+      const held = proxy.hold(/^CreateSecret$/);
+      const run = put(args);
+      await held;
+      run.child.kill('SIGINT');
+      expect((await run.exited).status, run.output()).to.equal(130);
+      expect(interruptLine(run.output())).to.match(
+        /^sftpgw destinations put interrupted \(Ctrl-C\) while creating secret sftpgw\/sftpgw-example\/intr: Secrets Manager stores a value whole or not at all, so it holds the old value or the new one \(its tag may still be missing\); run the same command again$/,
+      );
+      expect(run.output(), 'no key material').to.not.include('PRIVATE KEY');
+      proxy.reset();
+      // Stored (the held call went nowhere): now the deletion is held.
+      expect(cli(dir, args).status).to.equal(0);
+      const removing = proxy.hold(/^DeleteSecret$/);
+      const rm = put(['destinations', 'remove', 'intr', '--yes']);
+      await removing;
+      rm.child.kill('SIGINT');
+      expect((await rm.exited).status, rm.output()).to.equal(130);
+      expect(interruptLine(rm.output())).to.equal(
+        'sftpgw destinations remove interrupted (Ctrl-C) while asking Secrets Manager to delete sftpgw/sftpgw-example/intr: it is either scheduled for deletion or unchanged; sftpgw destinations list shows which',
       );
     });
 

@@ -2,6 +2,7 @@
 // Secret material comes from files or stdin, never from a flag value, and is
 // never printed.
 import { nodeVersionNote } from './aws-context.js';
+import type { Phase, PhaseSink } from '../engine/phase.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
 import { loadConfig } from '../engine/config/load.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
@@ -37,7 +38,12 @@ import { count } from '../engine/plural.js';
 interface DestFlags extends CommonFlags {
   region?: string;
   output?: 'text' | 'json';
+  /** Not a flag: where the engine's phases go (cli/program.ts adds it). */
+  phases?: PhaseSink;
 }
+
+/** Where the engine's phases go: the interrupt line (cli/interrupt.ts). */
+const phases = (flags: DestFlags) => (p: Phase) => flags.phases?.(p);
 
 async function context(flags: DestFlags) {
   const reporter = consoleReporter(flags);
@@ -96,13 +102,17 @@ export async function runPut(
     ...(flags.overwrite ? { Overwrite: flags.overwrite } : {}),
   };
   const { config, prefix, store } = await context(flags);
-  const r = await putDestination(store, {
-    prefix,
-    key,
-    gateway: config.stackName,
-    secret,
-    kmsKeyId: flags.kmsKeyId,
-  });
+  const r = await putDestination(
+    store,
+    {
+      prefix,
+      key,
+      gateway: config.stackName,
+      secret,
+      kmsKeyId: flags.kmsKeyId,
+    },
+    phases(flags),
+  );
   process.stderr.write(
     `${r.created ? 'created' : 'updated'} destination ${key} (secret ${r.name}, tagged ${GATEWAY_TAG}=${config.stackName}); stage files at ${key}/<file>\n`,
   );
@@ -135,7 +145,7 @@ export async function runTest(
     // Exactly what a delivery accepts: a pinned key it may use.
     return r.keys.some((k) => k.pinned && k.acceptable) ? EXIT.ok : EXIT.failed;
   }
-  const r = await testDestination(store, name, { write: Boolean(flags.write) });
+  const r = await testDestination(store, name, { write: Boolean(flags.write) }, phases(flags));
   if (flags.output === 'json')
     process.stdout.write(JSON.stringify(destinationTestDocument(r), null, 2) + '\n');
   else
@@ -201,6 +211,7 @@ export async function runRemove(
     store,
     { prefix, key, gateway: config.stackName, how },
     ask === 'yes' ? async () => true : confirm,
+    phases(flags),
   );
   if (r === 'declined') {
     process.stderr.write(`not removed: destination ${key} is unchanged\n`);

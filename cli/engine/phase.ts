@@ -29,7 +29,11 @@ export type Phase =
   /** A change set was executed: CloudFormation is changing the stack. */
   | { kind: 'executing'; stackName: string; changeSetName: string; type: 'CREATE' | 'UPDATE' }
   /** The stack operation ended (status); only local work or small calls are left. */
-  | { kind: 'settled'; stackName: string; status: string };
+  | { kind: 'settled'; stackName: string; status: string }
+  /** Writing a destination secret (Secrets Manager stores a value whole or not at all). */
+  | { kind: 'secret'; secretName: string; action: 'create' | 'update' | 'delete' }
+  /** Writing and removing a probe file on a destination's SFTP server (destinations test --write). */
+  | { kind: 'probe'; host: string; path: string };
 
 /** Where phases go: the command layer listens, tests record. */
 export type PhaseSink = (phase: Phase) => void;

@@ -44,8 +44,13 @@ export async function startThrottlingProxy(target: string): Promise<ThrottlingPr
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      // Query protocol (CloudFormation): Action=… in the body; JSON protocol
+      // (Secrets Manager): X-Amz-Target: secretsmanager.CreateSecret; REST (S3):
+      // the method and path.
+      const target = req.headers['x-amz-target'];
       const action =
         new URLSearchParams(body.toString()).get('Action') ??
+        (typeof target === 'string' ? target.replace(/^[^.]*\./, '') : undefined) ??
         `${req.method} ${(req.url ?? '').split('?')[0]}`;
       calls.set(action, (calls.get(action) ?? 0) + 1);
       if (holding) {

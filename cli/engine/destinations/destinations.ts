@@ -4,6 +4,7 @@
 // (shared/sftp/connect.ts: pinned host key, timeouts).
 // No value of a secret is ever printed.
 import { randomBytes } from 'node:crypto';
+import type { PhaseSink } from '../phase.js';
 import { Readable } from 'node:stream';
 import type { Deletion, SecretInfo, SecretStoreApi } from '../../adapters/aws/secrets.js';
 import {
@@ -92,6 +93,7 @@ export async function putDestination(
     secret: DestinationSecret;
     kmsKeyId?: string;
   },
+  phase: PhaseSink = () => {},
 ): Promise<PutResult> {
   checkKey(opts.key);
   const name = destinationSecretName(opts.prefix, opts.key);
@@ -99,6 +101,7 @@ export async function putDestination(
   const value = JSON.stringify(opts.secret);
   const existing = await store.describe(name);
   if (!existing) {
+    phase({ kind: 'secret', secretName: name, action: 'create' });
     await store.create(name, value, { [GATEWAY_TAG]: opts.gateway }, opts.kmsKeyId);
     return { name, created: true };
   }
@@ -109,6 +112,7 @@ export async function putDestination(
       { hint: 'use another key or another secret prefix (outbound.secretPrefix)' },
     );
   }
+  phase({ kind: 'secret', secretName: name, action: 'update' });
   await store.putValue(name, value);
   // The function may read only secrets with this tag.
   if (existing.tags[GATEWAY_TAG] !== opts.gateway)
@@ -135,6 +139,7 @@ export async function removeDestination(
   store: SecretStoreApi,
   opts: { prefix: string; key: string; gateway: string; how: Deletion },
   confirm: (question: string) => Promise<boolean>,
+  phase: PhaseSink = () => {},
 ): Promise<RemoveResult | 'declined'> {
   checkKey(opts.key);
   const name = destinationSecretName(opts.prefix, opts.key);
@@ -167,6 +172,7 @@ export async function removeDestination(
       : `after a ${opts.how.recoveryDays}-day recovery window`;
   if (!(await confirm(`Delete destination ${opts.key} (secret ${name}) ${what}?`)))
     return 'declined';
+  phase({ kind: 'secret', secretName: name, action: 'delete' });
   const deletionDate = await store.remove(name, opts.how);
   return { name, deletionDate, force: 'force' in opts.how };
 }
@@ -224,6 +230,7 @@ export async function testDestination(
   store: SecretStoreApi,
   name: string,
   opts: { write: boolean; timeoutMs?: number },
+  phase: PhaseSink = () => {},
 ): Promise<TestResult> {
   const d = await loadDestination(store, name);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
@@ -259,6 +266,11 @@ export async function testDestination(
   // new, so it never meets an existing file.
   const probe = `.sftpgw-probe-${randomBytes(6).toString('hex')}`;
   const body = Buffer.from(`sftpgw destinations test ${new Date().toISOString()}\n`);
+  phase({
+    kind: 'probe',
+    host: `${d.host}:${d.port}`,
+    path: `${d.remoteDirectory.replace(/\/+$/, '')}/${probe}`,
+  });
   try {
     await push({
       target: d,
