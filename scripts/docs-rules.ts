@@ -2,7 +2,7 @@
 // themselves, so the doc cannot drift from the code: the baseline rules from
 // BASELINE_RULES (id, description, the file that defines each), and for every
 // rule the fixtures in test/fixtures/bad-templates/ that trip it (with the
-// severity those fixtures expect, which test/validate-rules.test.ts checks).
+// severity those fixtures expect, which test/validate-rules.unit.test.ts checks).
 // Run: npm run docs:rules (rewrites the tables between the markers);
 // npm run docs:rules -- --check fails when they are stale, as
 // test/docs.test.ts does.

@@ -1,7 +1,7 @@
 // sftpgw package / deploy / diff as processes against a real moto server on
 // 127.0.0.1 (AWS_ENDPOINT_URL): CloudFormation change sets, S3 artifacts,
 // nested stacks. moto completes every operation synchronously and never fails
-// or rolls back (those paths are in deploy-engine.test.ts, with a fake);
+// or rolls back (those paths are in deploy-engine.unit.test.ts, with a fake);
 // hand-written templates cover the update paths, and the shipped example
 // deploys whole (moto through test/helpers/moto/launcher.py, which adds the
 // Transfer Family models; test/gateway-moto.test.ts reads it back). moto never throttles either: a proxy in

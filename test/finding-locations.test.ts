@@ -10,7 +10,7 @@
 // The expectations come from a search of the library text of its own (a
 // regular expression per line, not the lexer the code uses), over every
 // resource of the built example, downstream, downstream-malware, vpc-endpoint
-// and user-stacks gateways (their goldens: golden.test.ts keeps them equal to
+// and user-stacks gateways (their goldens: golden.unit.test.ts keeps them equal to
 // what build renders); a few are checked by hand.
 import { expect } from 'chai';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

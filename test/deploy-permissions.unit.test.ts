@@ -4,7 +4,7 @@
 // cli/adapters/aws/). The tables are what scripts/docs-permissions.ts
 // renders, and they cover every resource type of the built gateways: the
 // goldens of the example, VPC-endpoint, downstream and malware-scan
-// gateways (test/golden.test.ts keeps the goldens equal to the builds).
+// gateways (test/golden.unit.test.ts keeps the goldens equal to the builds).
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,10 +1,10 @@
-// Template hardening of issue 14 as a gateway sees it through the CLI: who the
+// Alarm recipients and the permissions boundary as a gateway sees them through the CLI: who the
 // alarms notify (alarms, and outbound.alarms merged into it; the deprecated
 // alarmEmail) and the
 // permissions boundary (iam.permissionsBoundary) on every role the templates
 // create, child stacks and a gateway repository's own templates included.
 // The template rules themselves are covered by fixtures/bad-templates
-// (validate-rules.test.ts); cfn-lint by cfn-lint.test.ts on the goldens.
+// (validate-rules.unit.test.ts); cfn-lint by cfn-lint.test.ts on the goldens.
 import { expect } from 'chai';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

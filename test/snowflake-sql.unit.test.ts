@@ -38,7 +38,7 @@ import {
   snowflakeRoleName,
   snowflakeSql,
 } from '../cli/engine/snowflake/snowflake-sql.js';
-import { cleanTempDirs, repoRoot, runCli, tempDir } from './helpers/project.js';
+import { repoRoot } from './helpers/project.js';
 
 const fixtures = path.join(repoRoot, 'test', 'fixtures', 'snowflake');
 const input = JSON.parse(readFileSync(path.join(fixtures, 'input.json'), 'utf8')) as {
@@ -453,31 +453,5 @@ describe('snowflake sql: the engine refuses flags before reaching AWS', () => {
     expect(f.statements.at(-1)).to.equal(
       "ALTER PIPE SFTPGW_GW_ACME_PIPE REFRESH MODIFIED_AFTER = '2025-06-07T00:00:00+00:00';",
     );
-  });
-});
-
-describe('snowflake sql --help', () => {
-  after(cleanTempDirs);
-
-  it('lists every flag and shows each in an example', () => {
-    const r = runCli(['snowflake', 'sql', '--help'], { cwd: tempDir() });
-    expect(r.status, r.stderr).to.equal(0);
-    const [flags, examples] = r.stdout.split('\nExamples:\n');
-    for (const flag of [
-      '--integration',
-      '--alter',
-      '--role <name>',
-      '--database <name>',
-      '--schema <name>',
-      '--table <name>',
-      '--file-format <name>',
-      '--error-integration <name>',
-      '--recreate-pipes',
-      '--check',
-      '--refresh <since>',
-    ]) {
-      expect(flags, flag).to.include(flag);
-      expect(examples, flag).to.match(new RegExp(` ${flag.split(' ')[0]}( |$)`, 'm'));
-    }
   });
 });
