@@ -17,7 +17,7 @@ import { pointerParts } from '../cli/engine/validate/finding.js';
 import {
   iamPolicyLength,
   roleInlinePolicies,
-} from '../cli/engine/validate/semantic/iam-policy-size.js';
+} from '../cli/engine/validate/rules/iam/policy-size.js';
 import { writeUsers } from './users.js';
 
 /** A project of `users` users (32 child stacks past 400) with Snowflake loading the first `named`. */

@@ -7,9 +7,9 @@ import type { CfnTemplate } from '../cli/engine/template/types.js';
 const texts = process.argv.slice(2).map((f) => readFileSync(f, 'utf8'));
 const templates = texts.map((t) => JSON.parse(t) as CfnTemplate);
 const t0 = performance.now();
-const { checkTemplate } = await import('../cli/engine/validate/index.js');
+const { runLayers } = await import('../cli/engine/validate/layers.js');
 for (const [i, template] of templates.entries()) {
-  await checkTemplate(template, {
+  await runLayers(template, {
     sharedTags: { 'sftpgw:gateway': 'bench' },
     bodyBytes: Buffer.byteLength(texts[i]),
     text: texts[i],

@@ -18,7 +18,7 @@ import { silentReporter } from '../cli/engine/reporter.js';
 import { synthesize } from '../cli/engine/synthesize.js';
 import { serializeTemplate } from '../cli/engine/template/serialize.js';
 import type { CfnTemplate } from '../cli/engine/template/types.js';
-import { checkTemplate } from '../cli/engine/validate/index.js';
+import { runLayers } from '../cli/engine/validate/layers.js';
 import { lintArgs } from '../cli/engine/validate/lint.js';
 import { writeUsers } from './users.js';
 
@@ -58,7 +58,7 @@ export async function timeChecks(
   const errors = new Set<string>();
   const t0 = performance.now();
   for (const [i, template] of templates.entries()) {
-    const { findings } = await checkTemplate(template, {
+    const { findings } = await runLayers(template, {
       sharedTags: SHARED_TAGS,
       bodyBytes: Buffer.byteLength(texts[i]),
       text: texts[i],

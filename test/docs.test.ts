@@ -18,7 +18,7 @@ import {
   spliceRuleTables,
   VALIDATION_DOC,
 } from '../scripts/docs-rules.js';
-import { BASELINE_RULES } from '../cli/engine/validate/baseline/index.js';
+import { BASELINE_RULES } from '../cli/engine/validate/rules/baseline.js';
 import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 
 const read = (rel: string) => readFileSync(path.join(repoRoot, rel), 'utf8');
@@ -143,12 +143,12 @@ describe('docs', () => {
     });
 
     it('are not rendered when a baseline rule is declared in no file, naming the rule', () => {
-      // a copy of the repository's inputs with the baseline folder emptied but for index.ts
+      // a copy of the repository's inputs with the rules folder emptied but for baseline.ts
       const root = tempDir('sftpgw-docs-');
-      mkdirSync(path.join(root, 'cli/engine/validate/baseline'), { recursive: true });
+      mkdirSync(path.join(root, 'cli/engine/validate/rules'), { recursive: true });
       cpSync(
-        path.join(repoRoot, 'cli/engine/validate/baseline/index.ts'),
-        path.join(root, 'cli/engine/validate/baseline/index.ts'),
+        path.join(repoRoot, 'cli/engine/validate/rules/baseline.ts'),
+        path.join(root, 'cli/engine/validate/rules/baseline.ts'),
       );
       cpSync(
         path.join(repoRoot, 'test/fixtures/bad-templates'),
@@ -156,7 +156,7 @@ describe('docs', () => {
         { recursive: true },
       );
       expect(() => renderRuleTables(root)).to.throw(
-        `${BASELINE_RULES[0].id}: expected exactly one file in cli/engine/validate/baseline/ to declare it, found 0`,
+        `${BASELINE_RULES[0].id}: expected exactly one file under cli/engine/validate/rules/ to declare it, found 0`,
       );
     });
   });

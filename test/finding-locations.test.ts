@@ -1,5 +1,5 @@
 // Where a finding on a resource points (cli/engine/validate/definition-sites.ts,
-// sources.ts): the file and line where the resource's logical id is defined —
+// finding-locator.ts): the file and line where the resource's logical id is defined —
 // a libsonnet library, the gateway repository's own templates/gateway.jsonnet,
 // the user file for users, sftpgw.yaml's userStacks for child stacks — and
 // no line rather than a wrong one (issue 22, item 4: findings pointed at the

@@ -1,4 +1,4 @@
-// IAM's policy size quotas at build (semantic/iam-policy-size.ts): a role's
+// IAM's policy size quotas at build (validate/rules/iam/policy-size.ts): a role's
 // inline policies together ≤ 10,240 characters, a managed policy ≤ 6,144,
 // white space not counted ("IAM and AWS STS quotas",
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html),
@@ -23,7 +23,7 @@ import {
   iamPolicyLength,
   iamPolicySizeFindings,
   roleInlinePolicies,
-} from '../cli/engine/validate/semantic/iam-policy-size.js';
+} from '../cli/engine/validate/rules/iam/policy-size.js';
 import { snowflakeProject } from '../bench/snowflake-users.js';
 import { cleanTempDirs, repoRoot, tempDir } from './helpers/project.js';
 

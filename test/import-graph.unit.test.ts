@@ -1,6 +1,7 @@
 // The module graph of the compiled CLI and push function: no import cycles,
 // and the commands that never talk to AWS never load the AWS SDK. Runs on
-// dist/ (npm test builds it first), as Node loads it.
+// dist/ (npm test builds it first), as Node loads it; and on the TypeScript
+// sources, where type-only imports (erased from dist/) can close a cycle too.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -10,6 +11,8 @@ import {
   INGEST_BUNDLE,
   importCycles,
   importGraph,
+  sourceImportGraph,
+  sourceImports,
   staticClosure,
 } from './helpers/import-graph.js';
 import { repoRoot } from './helpers/project.js';
@@ -73,5 +76,54 @@ describe('import graph (dependency-cruiser on dist/cli and dist/handler)', funct
       ).to.deep.equal([]);
     }
     expect(sdk(['dist/cli/main.js', 'dist/cli/commands/deploy.js'])).not.to.deep.equal([]);
+  });
+});
+
+describe('import graph of the TypeScript sources (type-only imports included)', function () {
+  it('has no import cycles in cli/, shared/ and handler/, type-only ones included', async function () {
+    const modules = await sourceImportGraph(['cli', 'shared', 'handler']);
+    for (const m of ['cli/main.ts', 'cli/engine/validate/rules/baseline-rule.ts'])
+      expect(
+        modules.some((x) => x.source === m),
+        `${m} was not found`,
+      ).to.equal(true);
+    expect(importCycles(modules), 'import cycles (each as the modules on it)').to.deep.equal([]);
+  });
+
+  it('finds a cycle closed by a type-only import (test/fixtures/import-cycle-type-only)', async function () {
+    const modules = await sourceImportGraph(['test/fixtures/import-cycle-type-only']);
+    expect(importCycles(modules)).to.deep.equal([
+      [
+        'test/fixtures/import-cycle-type-only/context.ts',
+        'test/fixtures/import-cycle-type-only/rule.ts',
+      ],
+    ]);
+  });
+
+  it('reads every form of import a source can spell', function () {
+    const text = [
+      "import type { A } from './a.js';",
+      'import {',
+      '  b,',
+      '  type B,',
+      "} from '../b.js';",
+      "export { c } from './c.js';",
+      "export type { D } from './d.js';",
+      "import './e.js';",
+      "const f = await import('./f.js');",
+      "type G = typeof import('./g.js');",
+      "import path from 'node:path';",
+      "export * from './h.js';",
+    ].join('\n');
+    expect(sourceImports(text).sort()).to.deep.equal([
+      '../b.js',
+      './a.js',
+      './c.js',
+      './d.js',
+      './e.js',
+      './f.js',
+      './g.js',
+      './h.js',
+    ]);
   });
 });

@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Waiver } from '../cli/engine/config/types.js';
 import type { CfnTemplate } from '../cli/engine/template/types.js';
-import { BASELINE_RULES } from '../cli/engine/validate/baseline/index.js';
+import { BASELINE_RULES } from '../cli/engine/validate/rules/baseline.js';
 import type { Finding } from '../cli/engine/validate/finding.js';
-import { checkTemplate } from '../cli/engine/validate/index.js';
-import { nestedHomes, type UserHome } from '../cli/engine/validate/baseline/user-homes.js';
+import { runLayers } from '../cli/engine/validate/layers.js';
+import { nestedHomes, type UserHome } from '../cli/engine/validate/rules/transfer/user-homes.js';
 import { applyPatch, type PatchOp } from './helpers/json-patch.js';
 import { repoRoot } from './helpers/project.js';
 
@@ -95,24 +95,24 @@ describe('validation rules (fixtures/bad-templates)', () => {
     .sort();
 
   it('the example template (inbound and outbound) is clean', async () => {
-    const { findings } = await checkTemplate(example(), { sharedTags: SHARED_TAGS });
+    const { findings } = await runLayers(example(), { sharedTags: SHARED_TAGS });
     expect(show(findings)).to.equal('');
   });
 
   it('the downstream template (events, Snowflake) is clean', async () => {
-    const { findings } = await checkTemplate(downstream(), DOWNSTREAM_OPTIONS);
+    const { findings } = await runLayers(downstream(), DOWNSTREAM_OPTIONS);
     expect(show(findings)).to.equal('');
   });
 
   it('the downstream template with the malware scan is clean', async () => {
-    const { findings } = await checkTemplate(downstreamMalware(), MALWARE_OPTIONS);
+    const { findings } = await runLayers(downstreamMalware(), MALWARE_OPTIONS);
     expect(show(findings)).to.equal('');
   });
 
   for (const name of names) {
     it(name.replace(/\.json$/, ''), async () => {
       const fx = JSON.parse(readFileSync(path.join(fixtureDir, name), 'utf8')) as Fixture;
-      const { findings } = await checkTemplate(build(fx), { ...baseOptions(fx), ...fx.options });
+      const { findings } = await runLayers(build(fx), { ...baseOptions(fx), ...fx.options });
       const active = findings.filter((f) => f.waived === undefined);
       for (const sev of ['error', 'warning'] as const) {
         const want = fx.expect

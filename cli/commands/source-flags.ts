@@ -4,7 +4,7 @@
 import { cfnLint } from '../adapters/cfn-lint.js';
 import type { ConfigOptions } from '../engine/config/load.js';
 import { pinnedCfnLint } from '../engine/validate/lint-version.js';
-import type { LintSettings } from '../engine/validate/run-checks.js';
+import type { LintSettings } from '../engine/validate/index.js';
 import type { CommonFlags } from '../options.js';
 
 export interface LintFlags {

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { DEFAULT_CONFIG_FILE } from '../engine/config/load.js';
-import type { Layer } from '../engine/validate/finding.js';
+import type { Layer } from '../engine/validate/index.js';
 import {
   parseReportSpec,
   writeReports,
@@ -16,7 +16,7 @@ import {
   type ValidateDocument,
   type ValidationSummary,
 } from '../engine/validate/reports/json.js';
-import { validate, type ValidationResult } from '../engine/validate/sources-or-file.js';
+import { validate, type ValidationResult } from '../engine/validate/index.js';
 import { displayPath } from '../engine/paths.js';
 import { findingsSummary, formatFindings } from '../findings-text.js';
 import type { CommonFlags } from '../options.js';

@@ -8,11 +8,16 @@ import { SftpgwError } from './errors.js';
 import { displayPath } from './paths.js';
 import { silentReporter } from './reporter.js';
 import { synthesize, type SynthesizeDeps } from './synthesize.js';
-import { serializeTemplate, type OutputFormat } from './template/serialize.js';
+import type { OutputFormat } from './template/serialize.js';
 import { lastBuildFiles, writeOutputs } from './template/write.js';
-import { blocking, type Finding } from './validate/finding.js';
-import { checkGateway, validationFailed } from './validate/gateway.js';
-import type { LintSettings } from './validate/run-checks.js';
+import {
+  blocking,
+  synthesizedInput,
+  validateGateway,
+  validationFailed,
+  type Finding,
+  type LintSettings,
+} from './validate/index.js';
 import { count } from './plural.js';
 
 export type { OutputFormat };
@@ -44,31 +49,11 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
     const synth = await synthesize({ ...opts, format }, deps);
     const { config, template, users, children } = synth;
     outDir = config.outDir;
-    const content = serializeTemplate(template, format);
-    const childInputs = children.map((c) => ({
-      id: c.id,
-      template: c.template,
-      content: serializeTemplate(c.template, format),
-      format,
-      locate: synth.locate,
-    }));
-    const findings = await checkGateway(
-      {
-        template,
-        content,
-        bytes: Buffer.byteLength(content),
-        format,
-        config,
-        locate: synth.locate,
-        users: users.map((u) => u.name),
-      },
-      childInputs,
-      opts.lint,
-      deps.reporter,
-    );
+    const input = synthesizedInput(synth, format);
+    const findings = await validateGateway(input, { lint: opts.lint, reporter: deps.reporter });
     const outputs = [
-      { name: `template.${format}`, content },
-      ...children.map((c, i) => ({ name: c.file, content: childInputs[i].content })),
+      { name: `template.${format}`, content: input.root.content },
+      ...children.map((c, i) => ({ name: c.file, content: input.children[i].content })),
     ];
     deps.reporter.debug(
       `checked ${count(1 + children.length, 'template')} at ${Math.round(performance.now() - t0)} ms`,

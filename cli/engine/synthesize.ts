@@ -30,7 +30,7 @@ import { checkKeys, checkShapes, placeOnLines, userFileProblems } from './users/
 import { preloadValidators } from './validate/resource-types.js';
 import { configFieldLine } from './validate/config-field-line.js';
 import { definitionSites } from './validate/definition-sites.js';
-import { synthesizedLocator, type SourceLocator } from './validate/sources.js';
+import { synthesizedLocator, type SourceLocator } from './validate/finding-locator.js';
 import { count } from './plural.js';
 
 export interface SynthesizeDeps {

@@ -9,7 +9,7 @@ import { displayPath } from '../paths.js';
 import type { SynthesizeDeps } from '../synthesize.js';
 import { readTemplateFile } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
-import type { LintSettings } from '../validate/run-checks.js';
+import type { LintSettings } from '../validate/index.js';
 
 export interface TemplateInputOptions extends ConfigOptions {
   templateFile?: string;

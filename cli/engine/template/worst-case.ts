@@ -2,7 +2,7 @@
 // value it can take at deploy time, so a length limit that AWS enforces only
 // then (a session policy's 2,048 characters, a role's inline policies'
 // 10,240) can be checked at build. Used by users/session-policy.ts and
-// validate/semantic/iam-policy-size.ts.
+// validate/rules/iam/policy-size.ts.
 //
 // The longest names come from the AWS partitions table (botocore's
 // data/partitions.json, as the SDKs ship it): partition aws-us-gov (10

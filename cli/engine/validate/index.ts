@@ -1,90 +1,15 @@
-// Validation of a template in three layers (schema, semantic + baseline,
-// cfn-lint), every finding reported at once.
-import type { ConfigWaiver } from '../config/types.js';
-import type { CfnTemplate } from '../template/types.js';
-import { baselineFindings } from './baseline/index.js';
-import type { UserHome } from './baseline/user-homes.js';
-import { sortFindings, type Finding } from './finding.js';
-import { policyDocuments, policyFindings } from './policies.js';
-import { schemaFindings } from './schema-layer.js';
-import { iamPolicySizeFindings, type PolicyDriver } from './semantic/iam-policy-size.js';
-import { quotaFindings } from './semantic/quotas.js';
-import { referenceFindings, type DependencyGraph } from './semantic/references.js';
-import { applyWaivers, collectWaivers, resourceIndex } from './waivers.js';
-
-export interface TemplateChecks {
-  /** Tags every taggable resource must carry (the config's shared tags). */
-  sharedTags?: Record<string, string>;
-  /** iam.permissionsBoundary: every role must carry it. */
-  permissionsBoundary?: string;
-  /** Values the config supplies (ARNs): not hard-coded locations. */
-  configuredValues?: readonly string[];
-  /** Waivers from the config. */
-  waivers?: readonly ConfigWaiver[];
-  /** The config file, to point at when a config waiver is wrong. */
-  configFile?: string;
-  /** Report config waivers that match nothing here (default); false when the caller judges them over several templates. */
-  reportConfigWaivers?: boolean;
-  /** Bytes of the template as deploy sends it; default measured (minified JSON, ../template/deploy-body.ts). */
-  bodyBytes?: number;
-  /** The template's text as written or read (counting dynamic references in it is cheaper than a walk). */
-  text?: string;
-  /** Every user home of the gateway, when its users span several templates (child stacks). */
-  userHomes?: readonly UserHome[];
-  /** The stack's name when known (the root's, from the config): IAM policies are measured with it. */
-  stackName?: string;
-  /** Config keys that grow a role's or managed policy's size, to name when it is over IAM's quota. */
-  policyDrivers?: readonly PolicyDriver[];
-}
-
-export interface TemplateValidation {
-  findings: Finding[];
-  graph: DependencyGraph;
-}
-
-/** Layers 1 and 2: schema, references, quotas, IAM documents, baseline rules, waivers. */
-export async function checkTemplate(
-  template: CfnTemplate,
-  opts: TemplateChecks = {},
-): Promise<TemplateValidation> {
-  const findings: Finding[] = await schemaFindings(template);
-  if (!template || typeof template !== 'object' || Array.isArray(template))
-    return { findings, graph: new Map() };
-  const { findings: refs, graph, arnStrings } = referenceFindings(template);
-  findings.push(
-    ...refs,
-    ...quotaFindings(template, { bodyBytes: opts.bodyBytes, text: opts.text }),
-    ...iamPolicySizeFindings(template, {
-      stackName: opts.stackName,
-      drivers: opts.policyDrivers,
-    }),
-  );
-  const docs = policyDocuments(template);
-  findings.push(...policyFindings(docs));
-  const { waivers, findings: waiverProblems } = collectWaivers(
-    template,
-    opts.waivers ?? [],
-    opts.configFile,
-  );
-  findings.push(...waiverProblems);
-  const all = applyWaivers(
-    [
-      ...findings,
-      ...baselineFindings(
-        template,
-        docs,
-        {
-          sharedTags: opts.sharedTags,
-          permissionsBoundary: opts.permissionsBoundary,
-          configuredValues: opts.configuredValues,
-          userHomes: opts.userHomes,
-        },
-        arnStrings,
-      ),
-    ],
-    waivers,
-    resourceIndex(template.Resources),
-    opts.reportConfigWaivers ?? true,
-  );
-  return { findings: sortFindings(all), graph };
-}
+// What the rest of the engine uses of validation. The pipeline
+// (./pipeline.ts) is the one way a gateway is validated: its input from
+// synthesis (./input-from-synthesis.ts) or from files
+// (./input-from-files.ts), through the layers (./layers.ts, cfn-lint beside
+// them: ./template-checks.ts; rules by area under ./rules/), to findings.
+export type { Counts, Finding, Layer, Severity, SourceLocation } from './finding.js';
+export { blocking, countFindings, summarize } from './finding.js';
+export type { SourceLocator } from './finding-locator.js';
+export type { ChildInput, GatewayInput, TemplateInput } from './input.js';
+export { templateFileInput } from './input-from-files.js';
+export { synthesizedInput } from './input-from-synthesis.js';
+export { validateGateway, type ValidationRun } from './pipeline.js';
+export type { LintSettings } from './template-checks.js';
+export { validate, type ValidateOptions, type ValidationResult } from './validate.js';
+export { validationFailed } from './validation-failed.js';

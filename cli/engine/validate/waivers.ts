@@ -5,7 +5,7 @@
 import type { ConfigWaiver, Waiver } from '../config/types.js';
 import { suggestName } from '../suggest.js';
 import type { CfnTemplate } from '../template/types.js';
-import { BASELINE_RULES } from './baseline/index.js';
+import { BASELINE_RULES } from './rules/baseline.js';
 import { pointerOf, type Finding, type SourceLocation } from './finding.js';
 import { isObj } from './values.js';
 

@@ -1,0 +1,35 @@
+// What the validation pipeline (./pipeline.ts) takes: the gateway's templates
+// (the root and its child stacks of users), each with the way its findings are
+// located in what made it, and the config when there is one. Made from
+// synthesis (./input-from-synthesis.ts: build, validate from the project) or
+// from files (./input-from-files.ts: validate --template).
+import type { ResolvedConfig } from '../config/types.js';
+import type { OutputFormat } from '../template/serialize.js';
+import type { CfnTemplate } from '../template/types.js';
+import type { SourceLocator } from './finding-locator.js';
+
+export interface TemplateInput {
+  template: CfnTemplate;
+  /** The template's text as it will be written (or as read). */
+  content: string;
+  format: OutputFormat;
+  /** When the template is already a file, cfn-lint reads it in place. */
+  file?: string;
+  /** Where a finding's value came from (a user file, the jsonnet, the template file's line). */
+  locate: SourceLocator;
+}
+
+export interface ChildInput extends TemplateInput {
+  /** Logical id of its stack in the root: prefixes its findings (Users07/UserAlice). */
+  id: string;
+}
+
+export interface GatewayInput {
+  root: TemplateInput;
+  /** Child stacks of users; empty when the users are in the root. */
+  children: ChildInput[];
+  /** Optional only for a template file validated without a sftpgw.yaml. */
+  config?: ResolvedConfig;
+  /** The gateway's usernames, when synthesized from the project (not a template file). */
+  users?: readonly string[];
+}
