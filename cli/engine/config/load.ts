@@ -2,17 +2,19 @@
 // schema reporting every problem at once, select the environment, apply
 // SFTPGW_* variables and flags, fill defaults.
 //
-// Precedence: flags > SFTPGW_* environment variables > environments.<env> > top level.
+// Precedence: flags > SFTPGW_* environment variables > environments.<env> >
+// top level > the defaults tree (config/defaults.ts).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isScalar, type Document, type Node } from 'yaml';
-import { defaultSecretPrefix, GATEWAY_TAG } from '../../../shared/gateway-names.js';
+import { GATEWAY_TAG } from '../../../shared/gateway-names.js';
 import validateConfig from '../../generated/config-validate.js';
 import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { displayPath } from '../paths.js';
 import { DEFAULT_SECURITY_POLICY, isCurrentSecurityPolicy } from '../security-policy.js';
+import { configDefaults, withDefaults } from './defaults.js';
 import { resolveDownstream } from './downstream.js';
 import { checkMalwareScan } from './malware-scan.js';
 import { resolveKeepGenerated } from './gateway-bucket.js';
@@ -208,7 +210,7 @@ function usersWhileBroken(
     };
   }
   const usersDirFields = ['usersDir', `environments.${ctx.envName}.usersDir`];
-  const dir = settings.usersDir ?? 'users';
+  const dir = settings.usersDir ?? configDefaults({ stackName: '' }).usersDir;
   if (
     typeof dir !== 'string' ||
     dir === '' ||
@@ -340,6 +342,8 @@ function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: 
   return { file, line: pos?.line, column: pos?.col, field: field || '(top level)', message, hint };
 }
 
+type FilledSettings = ReturnType<typeof withDefaults<Settings>>;
+
 interface ResolveContext {
   file: string;
   shown: string;
@@ -378,20 +382,14 @@ function merge<T>(base: T, over: unknown): T {
  * they name who the ingest alarms reach too). E-mails compare
  * case-insensitively and appear once; the deprecated address comes first.
  */
-function alarmRecipients(settings: Settings): AlarmRecipients {
+function alarmRecipients(settings: FilledSettings): AlarmRecipients {
   const emails: string[] = [];
   const outbound = settings.outbound;
-  for (const e of [
-    outbound?.alarmEmail,
-    ...(settings.alarms?.emails ?? []),
-    ...(outbound?.alarms?.emails ?? []),
-  ]) {
+  for (const e of [outbound.alarmEmail, ...settings.alarms.emails, ...outbound.alarms.emails]) {
     if (typeof e === 'string' && !emails.some((x) => x.toLowerCase() === e.toLowerCase()))
       emails.push(e);
   }
-  const topicArns = [
-    ...new Set([...(settings.alarms?.topicArns ?? []), ...(outbound?.alarms?.topicArns ?? [])]),
-  ];
+  const topicArns = [...new Set([...settings.alarms.topicArns, ...outbound.alarms.topicArns])];
   return { emails, topicArns };
 }
 
@@ -424,6 +422,15 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       key === 'usersDir' || key === 'outDir' ? path.resolve(ctx.cwd, v) : v;
   }
   settings = merge(settings, fromEnv);
+  // Paths in flags (and in SFTPGW_* above) resolve against the working directory.
+  const fromFlags: Settings = {};
+  if (ctx.flags.usersDir !== undefined)
+    fromFlags.usersDir = path.resolve(ctx.cwd, ctx.flags.usersDir);
+  if (ctx.flags.outDir !== undefined) fromFlags.outDir = path.resolve(ctx.cwd, ctx.flags.outDir);
+  settings = merge(settings, fromFlags);
+  // The bottom layer: what a key left out means (its stack name-dependent
+  // defaults are used only once the stack name is known to be set).
+  const d = withDefaults(settings, { stackName: settings.stackName ?? '', env: ctx.envName });
 
   const problems: Problem[] = [];
   if (!settings.stackName) {
@@ -446,7 +453,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       }
     }
   }
-  const securityPolicy = settings.server?.securityPolicy ?? DEFAULT_SECURITY_POLICY;
+  const securityPolicy = d.server.securityPolicy;
   if (!isCurrentSecurityPolicy(securityPolicy)) {
     problems.push({
       file: ctx.shown,
@@ -465,7 +472,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
   const { endpoint, allowedSourceCidrs } = resolveEndpoint(settings.server, place, problems);
   const downstream = resolveDownstream(settings.downstream, settings.stackName, place, problems);
   checkMalwareScan(settings, downstream, place, problems);
-  const alarms = alarmRecipients(settings);
+  const alarms = alarmRecipients(d);
   // An alarm has at most 5 actions, one of them the stack's topic.
   if (alarms.topicArns.length > 4)
     problems.push({
@@ -484,76 +491,60 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     );
 
   const stackName = settings.stackName!;
+  // usersDir and outDir: absolute already when a flag or SFTPGW_* set them.
   const fromProject = (p: string) => path.resolve(ctx.projectDir, p);
-  const usersDir =
-    ctx.flags.usersDir !== undefined
-      ? path.resolve(ctx.cwd, ctx.flags.usersDir)
-      : (fromEnv.usersDir ?? fromProject(settings.usersDir ?? 'users'));
-  const outDir =
-    ctx.flags.outDir !== undefined
-      ? path.resolve(ctx.cwd, ctx.flags.outDir)
-      : (fromEnv.outDir ??
-        fromProject(settings.outDir ?? path.join('dist', 'gateway', ctx.envName ?? 'default')));
 
   return {
     file: ctx.file,
     projectDir: ctx.projectDir,
     env: ctx.envName,
-    description:
-      settings.description ??
-      `sftpgw gateway ${stackName}: Transfer Family SFTP server, KMS-encrypted S3 bucket, users`,
+    description: d.description,
     stackName,
     region: settings.region,
-    usersDir,
-    userStacks: settings.userStacks ?? null,
-    outDir,
+    usersDir: fromProject(d.usersDir),
+    userStacks: d.userStacks,
+    outDir: fromProject(d.outDir),
     // The gateway tag comes first so a config tag of the same name cannot drop it silently.
-    tags: { ...(settings.tags ?? {}), [GATEWAY_TAG]: stackName },
-    dns: settings.dns
-      ? {
-          domain: settings.dns.domain,
-          hostname: settings.dns.hostname ?? 'sftp',
-          hostedZoneId: hostedZoneId(settings.dns.hostedZoneId),
-          ttl: settings.dns.ttl ?? 300,
-        }
-      : null,
+    tags: { ...d.tags, [GATEWAY_TAG]: stackName },
+    dns: d.dns && {
+      domain: d.dns.domain,
+      hostname: d.dns.hostname,
+      hostedZoneId: hostedZoneId(d.dns.hostedZoneId),
+      ttl: d.dns.ttl,
+    },
     server: { securityPolicy, endpoint, allowedSourceCidrs },
     buckets: {
-      gateway: settings.buckets?.gateway ?? null,
-      accessLogs: settings.buckets?.accessLogs ?? null,
-      staging: settings.buckets?.staging ?? null,
+      gateway: d.buckets.gateway,
+      accessLogs: d.buckets.accessLogs,
+      staging: d.buckets.staging,
       keepGeneratedGatewayName,
-      noncurrentVersionDays: settings.buckets?.noncurrentVersionDays ?? 90,
-      accessLogExpirationDays: settings.buckets?.accessLogExpirationDays ?? 365,
+      noncurrentVersionDays: d.buckets.noncurrentVersionDays,
+      accessLogExpirationDays: d.buckets.accessLogExpirationDays,
     },
-    logs: { retentionDays: settings.logs?.retentionDays ?? 365 },
+    logs: { retentionDays: d.logs.retentionDays },
     alarms,
-    artifacts: {
-      bucket: settings.artifacts?.bucket ?? null,
-      prefix: settings.artifacts?.prefix ?? `sftpgw/${stackName}`,
-    },
+    artifacts: { bucket: d.artifacts.bucket, prefix: d.artifacts.prefix },
     deploy: {
-      roleArn: settings.deploy?.roleArn ?? null,
-      terminationProtection: settings.deploy?.terminationProtection ?? false,
-      capabilities: settings.deploy?.capabilities ?? ['CAPABILITY_IAM'],
-      parameters: settings.deploy?.parameters ?? {},
+      roleArn: d.deploy.roleArn,
+      terminationProtection: d.deploy.terminationProtection,
+      capabilities: d.deploy.capabilities,
+      parameters: d.deploy.parameters,
     },
-    iam: { permissionsBoundary: settings.iam?.permissionsBoundary ?? null },
+    iam: { permissionsBoundary: d.iam.permissionsBoundary },
     downstream,
-    outbound:
-      settings.outbound?.enabled === false
-        ? null
-        : {
-            secretPrefix: settings.outbound?.secretPrefix ?? defaultSecretPrefix(stackName),
-            reservedConcurrency: settings.outbound?.reservedConcurrency ?? 5,
-            memorySize: settings.outbound?.memorySize ?? 512,
-            timeoutSeconds: settings.outbound?.timeoutSeconds ?? 300,
-            maxRetryAttempts: settings.outbound?.maxRetryAttempts ?? 2,
-            maxEventAgeSeconds: settings.outbound?.maxEventAgeSeconds ?? 3600,
-            stagingExpirationDays: settings.outbound?.stagingExpirationDays ?? 30,
-            alarms,
-            vpc: settings.outbound?.vpc ?? null,
-          },
+    outbound: !d.outbound.enabled
+      ? null
+      : {
+          secretPrefix: d.outbound.secretPrefix,
+          reservedConcurrency: d.outbound.reservedConcurrency,
+          memorySize: d.outbound.memorySize,
+          timeoutSeconds: d.outbound.timeoutSeconds,
+          maxRetryAttempts: d.outbound.maxRetryAttempts,
+          maxEventAgeSeconds: d.outbound.maxEventAgeSeconds,
+          stagingExpirationDays: d.outbound.stagingExpirationDays,
+          alarms,
+          vpc: d.outbound.vpc,
+        },
     lineOf: place.lineOf,
     waivers: [
       ...placedWaivers(top.validation?.waivers, ['validation', 'waivers'], ctx),

@@ -1,7 +1,6 @@
 // JSON schema of sftpgw.yaml. The same schema describes the top level and each
 // entry of `environments` (which may not nest further). Unknown keys are an
 // error everywhere: a typo must not pass silently.
-import { defaultSecretPrefix } from '../../../shared/gateway-names.js';
 import { HOSTED_ZONE_ID_PATTERN } from './hosted-zone.js';
 
 const LOG_RETENTION_DAYS = [
@@ -13,9 +12,9 @@ const bucketName = {
   type: 'string',
   pattern: '^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
   description: 'S3 bucket name; omit to let CloudFormation generate one',
-};
+} as const;
 
-const email = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' };
+const email = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' } as const;
 
 // Who the stack's alarms notify (top-level alarms; outbound.alarms, its
 // older place, is merged into it).
@@ -28,37 +27,54 @@ const alarmRecipients = {
       maxItems: 20,
       uniqueItems: true,
       items: { ...email },
-      description: 'subscribed to the alarm topic (each confirms the e-mail AWS sends)',
+      description:
+        "e-mail addresses subscribed to the stack's alarm topic `<stackName>-alarms` (each gets AWS's confirmation e-mail); at most 20. Every alarm of the stack publishes there: the push function's (outbound) and the ingest alarms (downstream). The topic exists when outbound or downstream is on",
     },
     topicArns: {
       type: 'array',
       maxItems: 4,
       uniqueItems: true,
       description:
-        "existing standard SNS topics the alarms also publish to (chat, paging); an alarm has at most 5 actions, one is the stack's topic",
+        "existing standard SNS topics (same region) every alarm also publishes to, e.g. one that routes to chat or paging; at most 4 (an alarm has 5 actions, one is the stack's topic), counted together with `outbound.alarms.topicArns`. A topic encrypted with its own KMS key must let `cloudwatch.amazonaws.com` use that key, and a topic policy must let CloudWatch publish. With no recipient at all, `validate` warns (`baseline/alarm-recipients`): the alarms would notify no one",
       items: {
         type: 'string',
         pattern: '^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:[A-Za-z0-9_-]{1,256}$',
       },
     },
   },
-};
+} as const;
 
 const settings = {
-  description: { type: 'string', minLength: 1, maxLength: 1024 },
-  stackName: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$' },
-  region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' },
-  usersDir: { type: 'string', minLength: 1 },
+  description: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 1024,
+    description: 'template description',
+  },
+  stackName: {
+    type: 'string',
+    pattern: '^[A-Za-z][A-Za-z0-9-]{0,127}$',
+    description:
+      'CloudFormation stack name, required (here, in the environment, or `SFTPGW_STACK_NAME`); also the `sftpgw:gateway` tag on every resource',
+  },
+  region: {
+    type: 'string',
+    pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
+    description:
+      "AWS region for AWS-facing commands; without it, the AWS SDK's own chain (`AWS_REGION`, the profile)",
+  },
+  usersDir: { type: 'string', minLength: 1, description: 'folder of user files' },
   userStacks: {
     type: 'integer',
     minimum: 2,
     maximum: 200,
     description:
-      'put SFTP users in this many child stacks (fixed: changing it moves users); omit to keep them in the root stack',
+      'put users in this many child stacks, placed by a hash of the username; fixed once set (docs/users.md#many-users-child-stacks); `null`: users in the root stack',
   },
-  outDir: { type: 'string', minLength: 1 },
+  outDir: { type: 'string', minLength: 1, description: 'build output folder' },
   tags: {
     type: 'object',
+    description: 'tags on every taggable resource (at most 40; keys not starting with `aws:`)',
     maxProperties: 40,
     propertyNames: { pattern: '^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$' },
     additionalProperties: {
@@ -69,47 +85,62 @@ const settings = {
   },
   dns: {
     type: ['object', 'null'],
-    description: 'vanity host name; null turns it off (e.g. in one environment)',
+    description:
+      'vanity host name (a CNAME to the server); with `dns` set, `domain` and `hostedZoneId` are required; `dns: null` in an environment turns it off there',
     additionalProperties: false,
     required: ['domain', 'hostedZoneId'],
     properties: {
       domain: {
         type: 'string',
+        description: 'vanity domain',
         pattern: '^(?=.{1,240}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$',
       },
       hostname: {
         type: 'string',
         pattern: '^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$',
-        description: 'label in front of domain; default sftp',
+        description: 'label in front of the domain: `sftp.example.com`',
       },
       hostedZoneId: {
         type: 'string',
         pattern: HOSTED_ZONE_ID_PATTERN,
         description:
-          'Route 53 hosted zone id: Z… or /hostedzone/Z… as the AWS CLI prints it (read as the bare id)',
+          'Route 53 hosted zone id: `Z…` as the console shows it, or `/hostedzone/Z…` as the AWS CLI prints it (`aws route53 list-hosted-zones`), read as the bare id (a line on stderr says so); anything else is refused naming the key',
       },
-      ttl: { type: 'integer', minimum: 60, maximum: 86400 },
+      ttl: { type: 'integer', minimum: 60, maximum: 86400, description: 'CNAME TTL' },
     },
   },
   server: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      securityPolicy: { type: 'string', pattern: '^TransferSecurityPolicy-[A-Za-z0-9-]+$' },
+      securityPolicy: {
+        type: 'string',
+        pattern: '^TransferSecurityPolicy-[A-Za-z0-9-]+$',
+        description: 'Transfer security policy; older than 2024-01 is refused',
+      },
       endpoint: {
         type: ['object', 'null'],
         description:
-          'where the server listens: public (the default; AWS-managed addresses, open to the internet) or vpc (fixed Elastic IPs, admitting only allowedSourceCidrs); null means public (docs/endpoint.md)',
+          'where the server listens (docs/endpoint.md); `server.endpoint: null` in an environment goes back to public',
         additionalProperties: false,
         properties: {
-          type: { enum: ['public', 'vpc'] },
-          vpcId: { type: 'string', pattern: '^vpc-[0-9a-f]{8,17}$' },
+          type: {
+            enum: ['public', 'vpc'],
+            description:
+              '`public` (AWS-managed addresses, open to the internet) or `vpc` (fixed Elastic IPs, only allowed networks)',
+          },
+          vpcId: {
+            type: 'string',
+            pattern: '^vpc-[0-9a-f]{8,17}$',
+            description: 'with `vpc`: the VPC of the subnets (required)',
+          },
           subnetIds: {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
             items: { type: 'string', pattern: '^subnet-[0-9a-f]{8,17}$' },
-            description: 'public subnets of vpcId, one per Availability Zone (at most three)',
+            description:
+              'with `vpc`: 1–3 public subnets of `vpcId`, one per Availability Zone (required)',
           },
           addressAllocationIds: {
             type: 'array',
@@ -117,7 +148,7 @@ const settings = {
             uniqueItems: true,
             items: { type: 'string', pattern: '^eipalloc-[0-9a-f]{8,17}$' },
             description:
-              'existing Elastic IPs, one per subnet (in subnet order); omit to let the stack allocate them',
+              'with `vpc`: existing Elastic IPs, one per subnet, in subnet order (docs/endpoint.md#retained-addresses-and-re-adopting-them); left out, the stack allocates one per subnet',
           },
         },
       },
@@ -126,7 +157,7 @@ const settings = {
         uniqueItems: true,
         items: { type: 'string' },
         description:
-          "IPv4 networks admitted for every user (e.g. the company's own); users add theirs in their user files",
+          "with `vpc`: IPv4 networks admitted for every user (e.g. the company's own); users add theirs in their user files (docs/endpoint.md#who-is-admitted)",
       },
     },
   },
@@ -137,34 +168,51 @@ const settings = {
       gateway: {
         ...bucketName,
         description:
-          'gateway bucket; omit to let CloudFormation generate one (with downstream on: <stack>-gateway-<account>-<region>)',
+          'gateway bucket name; `null`: CloudFormation generates one, or with `downstream` on `<stack>-gateway-<account>-<region>` (the stack name lower-cased, cut to 27 characters, so the ingest topic policy and `snowflake sql --integration` know it before deploy; docs/downstream.md#the-gateway-bucket-by-name)',
       },
-      accessLogs: bucketName,
+      accessLogs: {
+        ...bucketName,
+        description: 'access-log bucket name; `null`: CloudFormation generates one',
+      },
       staging: {
         ...bucketName,
-        description: 'outbound staging bucket; default <stack>-staging-<account>-<region>',
+        description:
+          'outbound staging bucket name; `null`: `<stack>-staging-<account>-<region>` (the stack name lower-cased, cut to 27 characters)',
       },
       keepGeneratedGatewayName: {
         type: ['boolean', 'string'],
         pattern: bucketName.pattern,
         description:
-          'a gateway deployed before its bucket had a default name: keep the name CloudFormation generated (true, or that name, which the ingest topic policy then names); unset, a gateway with downstream on gets <stack>-gateway-<account>-<region> (docs/downstream.md)',
+          'a gateway deployed before gateway buckets were named: `true` keeps the name CloudFormation generated (the topic policy then admits any bucket of the account, a warning), or that name itself (kept, and named in the topic policy). Not with `buckets.gateway` (docs/downstream.md#the-gateway-bucket-by-name)',
       },
-      noncurrentVersionDays: { type: 'integer', minimum: 1, maximum: 3650 },
-      accessLogExpirationDays: { type: 'integer', minimum: 1, maximum: 3650 },
+      noncurrentVersionDays: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 3650,
+        description: 'days noncurrent object versions are kept',
+      },
+      accessLogExpirationDays: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 3650,
+        description: 'days access logs are kept',
+      },
     },
   },
   logs: {
     type: 'object',
     additionalProperties: false,
     properties: {
-      retentionDays: { enum: LOG_RETENTION_DAYS },
+      retentionDays: {
+        enum: LOG_RETENTION_DAYS,
+        description: 'log retention (a CloudWatch Logs value: 1, 3, 5, 7, 14, 30, … 3653)',
+      },
     },
   },
   alarms: {
     ...alarmRecipients,
     description:
-      "who the stack's alarms notify (outbound and ingest alarms, one topic <stackName>-alarms); without anyone validate reports baseline/alarm-recipients",
+      "who the stack's alarms notify (outbound and ingest alarms, one topic `<stackName>-alarms`)",
   },
   outbound: {
     type: 'object',
@@ -173,24 +221,46 @@ const settings = {
     properties: {
       enabled: {
         type: 'boolean',
-        description: 'default true; false leaves every outbound resource out',
+        description: '`false` leaves every outbound resource out (inbound-only gateway)',
       },
       secretPrefix: {
         type: 'string',
         pattern: '^[A-Za-z0-9_.+=@-]+(/[A-Za-z0-9_.+=@-]+)*$',
         maxLength: 400,
-        description: `destination secrets are <secretPrefix>/<key>; default ${defaultSecretPrefix('<stackName>')}`,
+        description:
+          'destination secrets are `<secretPrefix>/<destination>`; the function may read only these, and only when tagged `sftpgw:gateway=<stackName>`',
       },
-      reservedConcurrency: { type: 'integer', minimum: 1, maximum: 1000 },
-      memorySize: { type: 'integer', minimum: 128, maximum: 10240 },
+      reservedConcurrency: {
+        type: 'integer',
+        minimum: 1,
+        maximum: 1000,
+        description:
+          'reserved concurrency of the push function (also caps parallel connections to partners)',
+      },
+      memorySize: {
+        type: 'integer',
+        minimum: 128,
+        maximum: 10240,
+        description: 'function memory (MB)',
+      },
       timeoutSeconds: {
         type: 'integer',
         minimum: 30,
         maximum: 899,
-        description: 'below the 900 s maximum; the handler stops 10 s before it',
+        description: "function timeout, 30–899 s; a delivery's deadline is 10 s before it",
       },
-      maxRetryAttempts: { type: 'integer', minimum: 0, maximum: 2 },
-      maxEventAgeSeconds: { type: 'integer', minimum: 60, maximum: 21600 },
+      maxRetryAttempts: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 2,
+        description: "Lambda's async retries (0–2) before the event goes to the failure queue",
+      },
+      maxEventAgeSeconds: {
+        type: 'integer',
+        minimum: 60,
+        maximum: 21600,
+        description: 'events older than this go to the failure queue unprocessed',
+      },
       stagingExpirationDays: {
         type: 'integer',
         minimum: 1,
@@ -200,17 +270,18 @@ const settings = {
       alarms: {
         ...alarmRecipients,
         description:
-          'who the alarms notify; still read, and merged into the top-level alarms (which also reach the ingest alarms)',
+          'the older place of `alarms.emails` and `alarms.topicArns`: still read and merged into them (each address and topic once), also with `outbound.enabled: false`, so an existing file keeps notifying the same people, now also of ingest failures. Prefer the top-level `alarms`',
       },
       alarmEmail: {
         ...email,
         type: ['string', 'null'],
-        description: 'deprecated: use alarms.emails (still subscribed, with a warning)',
+        description:
+          '**deprecated** alias of one `alarms.emails` entry: still subscribed (merged first, once), with a warning to move it',
       },
       vpc: {
         type: ['object', 'null'],
         description:
-          'run the function in these subnets, e.g. for a fixed egress address through a NAT gateway',
+          '`{ subnetIds: [subnet-…], securityGroupIds: [sg-…] }`: run the function in a VPC, e.g. for a fixed egress address through a NAT gateway (give the subnets a route to S3 and Secrets Manager)',
         additionalProperties: false,
         required: ['subnetIds', 'securityGroupIds'],
         properties: {
@@ -241,40 +312,42 @@ const settings = {
       events: {
         type: 'boolean',
         description:
-          "default false; true sends the bucket's object events to EventBridge (completed uploads appear under ingest/<username>/)",
+          "`true` sends the gateway bucket's object events to EventBridge; completed uploads appear under `ingest/<username>/` (docs/downstream.md)",
       },
       malwareScan: {
         type: 'boolean',
         description:
-          'default false; true scans every completed upload with GuardDuty Malware Protection for S3 (in quarantine/) before it reaches ingest/: needs downstream on (events or snowflake); its alarms go to the gateway alarm topic, AlarmTopic (docs/downstream.md#malware-scanning)',
+          "`true` scans every completed upload with GuardDuty Malware Protection for S3 in `quarantine/` before it reaches `ingest/`; only clean files are copied on, files with threats are denied to readers and alarm (docs/downstream.md#malware-scanning). Refused with downstream off (`events: false` and no `snowflake`). Its alarms go to the gateway's alarm topic, with the recipients of `alarms`",
       },
       snowflake: {
         type: ['object', 'null'],
         description:
-          'the role and topic a Snowflake storage integration and Snowpipe use; null (the default) turns it off',
+          '`{ iamUserArn?, subscriberArn?, externalId, users? }`: the role and SNS topic a Snowflake storage integration and Snowpipe use (docs/downstream.md); needs a stack name of at most 54 characters (the role is `<stackName>-snowflake`)',
         additionalProperties: false,
         required: ['externalId'],
         properties: {
           iamUserArn: {
             type: 'string',
             description:
-              'STORAGE_AWS_IAM_USER_ARN from DESC INTEGRATION (an IAM user ARN); left out until the integration exists (sftpgw snowflake sql --integration): meanwhile the gateway builds and deploys without the Snowflake role and the subscribe grant, with a warning',
+              '`STORAGE_AWS_IAM_USER_ARN` of the integration (`DESC INTEGRATION`): an IAM user ARN. Left out until the integration exists (docs/downstream.md#pending-before-the-integration-exists; the steps: docs/snowflake.md#the-steps-in-order): meanwhile the gateway builds and deploys without the Snowflake role and the subscribe grant, with a warning',
           },
           subscriberArn: {
             type: 'string',
             description:
-              'the IAM user allowed to subscribe to the ingest topic (sns:Subscribe), when it differs from iamUserArn: the principal of SYSTEM$GET_AWS_SNS_IAM_POLICY(<topic arn>); default iamUserArn',
+              "the IAM user allowed to `sns:Subscribe` to the ingest topic, when it differs from `iamUserArn`: the principal `SYSTEM$GET_AWS_SNS_IAM_POLICY('<IngestTopicArn>')` returns; an IAM user ARN. Left out: `iamUserArn`",
           },
           externalId: {
             type: 'string',
-            description: 'STORAGE_AWS_EXTERNAL_ID of the integration',
+            description:
+              '`STORAGE_AWS_EXTERNAL_ID` of the integration: chosen before it exists (`snowflake sql --integration` puts it there), so required from the start; not empty',
           },
           users: {
             type: 'array',
             minItems: 1,
             uniqueItems: true,
             items: { type: 'string' },
-            description: 'the users whose completed uploads Snowflake loads; default every user',
+            description:
+              'the users whose completed uploads Snowflake reads; each must have a user file. Left out: every user',
           },
         },
       },
@@ -288,7 +361,7 @@ const settings = {
         type: 'string',
         pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$',
         description:
-          'managed policy ARN set as PermissionsBoundary on every role the templates create',
+          "a managed policy ARN (`arn:aws:iam::<account>:policy/<path/name>` or an AWS managed `arn:aws:iam::aws:policy/…`) set as `PermissionsBoundary` on every IAM role the build writes: the root stack, the child stacks of users, and roles of a gateway repository's own templates (the engine sets it after rendering, on roles that have none); `baseline/iam-permissions-boundary` checks every role has it",
       },
     },
   },
@@ -300,13 +373,14 @@ const settings = {
     properties: {
       bucket: {
         ...bucketName,
-        description: 'artifact bucket (an existing bucket; --s3-bucket overrides)',
+        description:
+          "existing S3 bucket for the handler zip, child templates and templates over 51,200 bytes (`--s3-bucket` overrides). sftpgw does not create it (it holds every deploy's artifacts and outlives a stack): when it does not exist, `package` and `deploy` name the bucket, where its name comes from (`artifacts.bucket` and its line, or `--s3-bucket`) and the `aws s3 mb` that creates it",
       },
       prefix: {
         type: 'string',
         pattern: "^[A-Za-z0-9!_.*'()/-]*$",
         maxLength: 200,
-        description: 'key prefix; default sftpgw/<stackName>',
+        description: 'key prefix in it (`--s3-prefix` overrides)',
       },
     },
   },
@@ -317,18 +391,23 @@ const settings = {
       roleArn: {
         type: 'string',
         pattern: '^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$',
-        description: 'role CloudFormation assumes for the stack operations',
+        description: 'role CloudFormation assumes for stack operations (`--role-arn` overrides)',
       },
-      terminationProtection: { type: 'boolean' },
+      terminationProtection: {
+        type: 'boolean',
+        description: 'stack termination protection, set after a successful deploy',
+      },
       capabilities: {
         type: 'array',
+        description:
+          'acknowledged capabilities; `deploy` and `diff` add `CAPABILITY_NAMED_IAM` when the template names an IAM resource (the Snowflake role of `downstream.snowflake`)',
         uniqueItems: true,
         items: { enum: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'] },
       },
       parameters: {
         type: 'object',
         additionalProperties: { type: 'string' },
-        description: 'template parameter values',
+        description: 'template parameter values (`--parameter NAME=VALUE` overrides)',
       },
     },
   },
@@ -339,7 +418,7 @@ const settings = {
       waivers: {
         type: 'array',
         description:
-          'baseline rules waived for one resource each, with the reason reports repeat; an environment adds to the top-level list',
+          "baseline rules waived for one resource each: `{ rule, resource, reason }`, the reason repeated in every report (docs/validation.md#waivers); an environment's list adds to the top level's",
         items: {
           type: 'object',
           additionalProperties: false,
@@ -360,6 +439,9 @@ const settings = {
   },
 } as const;
 
+/** One section of sftpgw.yaml (the top level, or an environment): its type is config/types.ts's Settings. */
+export const settingsSchema = { type: 'object', properties: settings } as const;
+
 /** An environment section overrides part of the top level: nothing in it is required. */
 function partial(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(partial);
@@ -379,6 +461,8 @@ export const configSchema = {
     ...settings,
     environments: {
       type: 'object',
+      description:
+        '`environments.<name>`: any of the keys above, overriding the top level (see Environments and precedence below)',
       propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' },
       additionalProperties: {
         type: 'object',

@@ -1,61 +1,13 @@
-// The project config as written (RawConfig) and as the engine uses it
-// (ResolvedConfig: one environment selected, every default filled in).
+// The project config as written (RawConfig: the type config/schema.ts
+// accepts, derived from it) and as the engine uses it (ResolvedConfig: one
+// environment selected, every default of config/defaults.ts filled in).
+import type { FromSchema } from './from-schema.js';
+import type { settingsSchema } from './schema.js';
 
-export interface Settings {
-  description?: string;
-  stackName?: string;
-  region?: string;
-  usersDir?: string;
-  userStacks?: number;
-  outDir?: string;
-  tags?: Record<string, string>;
-  dns?: { domain: string; hostname?: string; hostedZoneId: string; ttl?: number } | null;
-  server?: {
-    securityPolicy?: string;
-    endpoint?: {
-      type?: 'public' | 'vpc';
-      vpcId?: string;
-      subnetIds?: string[];
-      addressAllocationIds?: string[];
-    } | null;
-    allowedSourceCidrs?: string[];
-  };
-  buckets?: {
-    gateway?: string;
-    accessLogs?: string;
-    staging?: string;
-    keepGeneratedGatewayName?: boolean | string;
-    noncurrentVersionDays?: number;
-    accessLogExpirationDays?: number;
-  };
-  logs?: { retentionDays?: number };
-  alarms?: Partial<AlarmRecipients>;
-  outbound?: Partial<Omit<OutboundSettings, 'alarms' | 'vpc'>> & {
-    enabled?: boolean;
-    alarms?: Partial<OutboundSettings['alarms']>;
-    alarmEmail?: string | null;
-    vpc?: OutboundSettings['vpc'];
-  };
-  iam?: { permissionsBoundary?: string };
-  downstream?: {
-    events?: boolean;
-    malwareScan?: boolean;
-    snowflake?: {
-      iamUserArn?: string;
-      subscriberArn?: string;
-      externalId?: string;
-      users?: string[];
-    } | null;
-  };
-  artifacts?: { bucket?: string; prefix?: string };
-  deploy?: {
-    roleArn?: string;
-    terminationProtection?: boolean;
-    capabilities?: string[];
-    parameters?: Record<string, string>;
-  };
-  validation?: { waivers?: Waiver[] };
-}
+/** A section of sftpgw.yaml as written (the top level, or an environment): the schema's type. */
+export type Settings = FromSchema<typeof settingsSchema>;
+
+type Written<K extends keyof Settings> = NonNullable<Settings[K]>;
 
 /** The push function and its staging bucket, all defaults filled. */
 export interface OutboundSettings {
@@ -68,14 +20,11 @@ export interface OutboundSettings {
   stagingExpirationDays: number;
   /** Who the alarms notify: the gateway's recipients (ResolvedConfig.alarms), the same lists. */
   alarms: AlarmRecipients;
-  vpc: { subnetIds: string[]; securityGroupIds: string[] } | null;
+  vpc: Written<'outbound'>['vpc'] | null;
 }
 
 /** Who the stack's alarms notify: e-mail subscriptions of its alarm topic, and existing topics. */
-export interface AlarmRecipients {
-  emails: string[];
-  topicArns: string[];
-}
+export type AlarmRecipients = { [K in keyof Written<'alarms'>]-?: Written<'alarms'>[K] };
 
 /** Where the server listens (server.endpoint in sftpgw.yaml, docs/endpoint.md). */
 export type EndpointSettings =
@@ -110,11 +59,7 @@ export interface DownstreamSettings {
 }
 
 /** A baseline rule waived for one resource. */
-export interface Waiver {
-  rule: string;
-  resource: string;
-  reason: string;
-}
+export type Waiver = NonNullable<Written<'validation'>['waivers']>[number];
 
 /** A waiver from sftpgw.yaml, with where it is written. */
 export interface ConfigWaiver extends Waiver {
@@ -123,9 +68,12 @@ export interface ConfigWaiver extends Waiver {
   line?: number;
 }
 
-export interface RawConfig extends Settings {
-  environments?: Record<string, Settings>;
-}
+/**
+ * The whole file. An environment section is checked by the same schema
+ * without its `required` keys (config/schema.ts partial()); it is read as a
+ * Settings, whose required keys (dns.domain …) are checked again after the merge.
+ */
+export type RawConfig = Settings & { environments?: Record<string, Settings> };
 
 export interface ResolvedConfig {
   /** Absolute path of the config file; relative paths in it resolve against its folder. */
