@@ -464,15 +464,28 @@ describe('package / deploy / diff against moto', function () {
         [
           {
             path: 'Properties.BucketName',
+            // every key present, null where it is not that kind (docs/json-output.md)
+            items: null,
             before: `${bucketPrefix}-a`,
             after: `${bucketPrefix}-b`,
+            removed: null,
+            added: null,
           },
         ],
       ],
       [
         'Queue',
         ['Properties.MessageRetentionPeriod'],
-        [{ path: 'Properties.MessageRetentionPeriod', before: 600, after: 300 }],
+        [
+          {
+            path: 'Properties.MessageRetentionPeriod',
+            items: null,
+            before: 600,
+            after: 300,
+            removed: null,
+            added: null,
+          },
+        ],
       ],
     ]);
     expect(
