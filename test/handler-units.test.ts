@@ -1,5 +1,7 @@
-// Pure parts of the outbound handler: staging keys, pinned host keys, log
-// scrubbing. The end-to-end cases with real servers are in handler.test.ts.
+// Parts of the outbound handler checked with ssh-keygen keys: pinned host
+// keys, destination secrets, log scrubbing. Staging keys:
+// staging-keys.unit.test.ts. The end-to-end cases with real servers are in
+// handler.test.ts.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -9,47 +11,11 @@ import { parseDestination } from '../shared/destination/parse-secret.js';
 import { fingerprint, parseTrustedHostKeys } from '../shared/ssh/host-keys.js';
 import { Logger } from '../handler/log.js';
 import { SecretValues } from '../handler/secret-values.js';
-import { decodeEventKey, parseStagingKey } from '../shared/destination/staging-key.js';
 import { keyPair, secretFragments } from './helpers/keys.js';
 import { cleanTempDirs, tempDir } from './helpers/project.js';
 
 describe('handler units', function () {
   after(cleanTempDirs);
-
-  describe('staging keys', function () {
-    it('decodes S3 event keys (+ is a space, %2B a plus) and refuses malformed escapes', function () {
-      expect(decodeEventKey('acme/a+b%2Bc%C3%BC.csv')).to.equal('acme/a b+cü.csv');
-      expect(decodeEventKey('acme/%E0%A4%A')).to.equal(undefined);
-    });
-
-    const cases: Array<[string, string | { destination: string; file: string }]> = [
-      ['acme/orders.csv', { destination: 'acme', file: 'orders.csv' }],
-      ['acme/a b+c ü.csv', { destination: 'acme', file: 'a b+c ü.csv' }],
-      ['acme/..hidden', 'unsafe-name'],
-      ['acme/..', 'unsafe-name'],
-      ['acme/a\\b', 'unsafe-name'],
-      ['acme/a\u0085b', 'unsafe-name'],
-      ['acme/a\u007fb', 'unsafe-name'],
-      ['acme/' + 'x'.repeat(256), 'unsafe-name'],
-      ['acme/sub/x', 'unsafe-name'],
-      ['noslash', 'layout'],
-      ['/acme/x', 'layout'],
-      ['acme/', 'layout'],
-      ['ac me/x', 'layout'],
-      ['-acme/x', 'layout'],
-    ];
-    for (const [key, expected] of cases) {
-      it(`${printable(key)} → ${typeof expected === 'string' ? expected : 'ok'}`, function () {
-        const parsed = parseStagingKey(key);
-        if (typeof expected === 'string') {
-          expect(parsed.ok).to.equal(false);
-          if (!parsed.ok) expect(parsed.code).to.equal(expected);
-        } else {
-          expect(parsed).to.deep.equal({ ok: true, ...expected });
-        }
-      });
-    }
-  });
 
   describe('pinned host keys', function () {
     it('computes the fingerprint ssh-keygen -lf prints, for every key type', function () {
@@ -159,12 +125,3 @@ describe('handler units', function () {
     });
   });
 });
-
-/** A key as a readable test title: control characters escaped, long names cut. */
-function printable(key: string): string {
-  const shown = key.replace(
-    /[\u0000-\u001f\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-  return shown.length > 40 ? `${shown.slice(0, 20)}… (${key.length} chars)` : shown;
-}

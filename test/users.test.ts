@@ -1,4 +1,6 @@
-// Key and username rules, on real keys from ssh-keygen.
+// Public key rules, on real keys from ssh-keygen, and user file errors among
+// many user files with such keys. Username and home directory rules:
+// user-names.unit.test.ts; replacing a file's key list: user-key-list.unit.test.ts.
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -8,10 +10,7 @@ import { libjsonnet } from '../cli/adapters/jsonnet.js';
 import { SftpgwError } from '../cli/engine/errors.js';
 import { discoverUsers } from '../cli/engine/users/discover.js';
 import { chunkCount, evaluateUserFiles } from '../cli/engine/users/evaluate.js';
-import { replaceKeyList } from '../cli/engine/users/edit-keys.js';
 import { checkPublicKey } from '../cli/engine/users/keys.js';
-import { userLogicalId } from '../cli/engine/users/logical-id.js';
-import { homeDirectoryProblem, usernameProblem } from '../cli/engine/users/spec.js';
 import { keyPair } from './helpers/keys.js';
 import { cleanTempDirs, tempDir } from './helpers/project.js';
 
@@ -43,54 +42,6 @@ describe('public key checks', () => {
     expect(!r.ok && r.message + (r.hint ?? '')).to.not.include(
       privateKey.split('\n')[1].slice(0, 20),
     );
-  });
-});
-
-describe('usernames, home directories and logical ids', () => {
-  it('applies the Transfer Family username rule', () => {
-    for (const ok of ['abc', 'a_b', 'user@example.com', 'x'.repeat(100), '_svc', 'Bob-1'])
-      expect(usernameProblem(ok), ok).to.equal(undefined);
-    for (const bad of [
-      'ab',
-      'root',
-      'ROOT',
-      '-abc',
-      '.abc',
-      'a b',
-      'x'.repeat(101),
-      'a/b',
-      'é-user',
-    ])
-      expect(usernameProblem(bad), bad).to.not.equal(undefined);
-  });
-
-  it('keeps home directories inside the bucket', () => {
-    for (const ok of ['alice', 'partners/acme', 'a.b/c@d'])
-      expect(homeDirectoryProblem(ok), ok).to.equal(undefined);
-    for (const bad of [
-      '',
-      '/abs',
-      'a/',
-      'a//b',
-      '../x',
-      'a/../b',
-      './a',
-      'a/.',
-      '${Bucket}',
-      'a b',
-      "a'b",
-      'a"b',
-    ])
-      expect(homeDirectoryProblem(bad), bad).to.not.equal(undefined);
-  });
-
-  it('derives stable, valid, distinct logical ids', () => {
-    const names = ['alice', 'Alice2', 'a.b.c', 'abc', 'a_bc', 'user@example.com', 'userexamplecom'];
-    const ids = names.map(userLogicalId);
-    for (const id of ids) expect(id).to.match(/^[A-Za-z0-9]{1,255}$/);
-    expect(new Set(ids).size).to.equal(names.length);
-    expect(userLogicalId('alice')).to.equal('UserAlice');
-    expect(userLogicalId('a.b.c')).to.equal(userLogicalId('a.b.c'));
   });
 });
 
@@ -141,55 +92,4 @@ describe('user file errors name the file that has the mistake', function () {
       'unterminated string',
     ]);
   });
-});
-
-// users add --force edits the text of a plain-data user file; libjsonnet is
-// the judge that nothing but the keys changed.
-describe('replacing the key list of a user file', () => {
-  const keys = [
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJoHHUX/SzXdUaQ+cqIFP39GByjMFr6oasxMDLQ99RS1 it's@new",
-  ];
-  const evaluate = async (text: string) =>
-    JSON.parse(await libjsonnet.evaluateSnippet(text, 'u.libsonnet', { jpath: [] })) as Record<
-      string,
-      unknown
-    >;
-  const plain = [
-    "{ sshPublicKeys: ['old'], homeDirectory: 'a/b', readOnly: true }",
-    "// head\n{\n  'sshPublicKeys': [ // the keys\n    'old1',\n    \"old2\",\n  ],\n  tags: { 'x-y': @'it''s', n: -1.5e3, z: null, list: [1, [2], {}] },  # trailing\n}\n",
-    '/* a */ { homeDirectory: |||\n  multi\n|||, sshPublicKeys: [], }',
-  ];
-  for (const text of plain) {
-    it(`changes only the keys of ${JSON.stringify(text).slice(0, 40)}…`, async () => {
-      const r = replaceKeyList(text, keys);
-      expect(r.ok, JSON.stringify(r)).to.equal(true);
-      const out = r.ok ? r.text : '';
-      expect(await evaluate(out)).to.deep.equal({ ...(await evaluate(text)), sshPublicKeys: keys });
-      // Everything outside the list is the same text.
-      const before = text.slice(0, text.indexOf('[', text.indexOf('sshPublicKeys')));
-      expect(out.startsWith(before)).to.equal(true);
-      for (const comment of text.match(/(\/\/|#)[^\n]*|\/\*.*?\*\//g) ?? [])
-        if (!comment.includes('the keys')) expect(out).to.include(comment);
-    });
-  }
-  const computed: [string, RegExp][] = [
-    ["local k = 'x';\n{ sshPublicKeys: [k] }", /computes its value \("local" at line 1\)/],
-    ["(import '_p.libsonnet').new('x')", /computes its value/],
-    [
-      "{ sshPublicKeys: ['x'] } + { readOnly: true }",
-      /continues after its object \("\+" at line 1\)/,
-    ],
-    ["{ sshPublicKeys: ['x'], homeDirectory:: 'h' }", /field homeDirectory is "::"/],
-    ["{ sshPublicKeys: ['x'], tags+: {} }", /field tags is "\+:"/],
-    ["{ sshPublicKeys: ['x' + 'y'] }", /in a list/],
-    ["{ sshPublicKeys: std.split('a,b', ',') }", /computes its value \("std" at line 1\)/],
-    ['{ readOnly: true }', /has no sshPublicKeys list/],
-  ];
-  for (const [text, why] of computed) {
-    it(`refuses a file that is not plain data: ${text.slice(0, 40)}`, () => {
-      const r = replaceKeyList(text, keys);
-      expect(r.ok).to.equal(false);
-      expect(!r.ok && r.reason).to.match(why);
-    });
-  }
 });

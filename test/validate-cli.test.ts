@@ -141,7 +141,7 @@ describe(`sftpgw validate (${CFN_LINT_RANGE})`, function () {
     expect(b.status).to.equal(1);
     expect(b.stderr).to.match(/GatewayBucket\s+AWS::S3::Bucket/);
     expect(b.stderr).to.match(/versioning is not enabled \[baseline\/bucket-versioning\]/);
-    // where GatewayBucket is defined (the repository only patches it): test/finding-locations.test.ts
+    // where GatewayBucket is defined (the repository only patches it): test/finding-locations.unit.test.ts
     expect(b.stderr).to.match(
       /at \S*libsonnet\/gateway\.libsonnet:\d+ {2}\/Resources\/GatewayBucket\b/,
     );

@@ -10,7 +10,8 @@
 // POSIX ERE, RE2 and JavaScript read alike (groups, bracket classes, {m,n},
 // ?, *, +, |, ^, $; no backslash, no empty alternative), so it means the
 // same whichever of them evaluates it; test/snowflake-pattern.test.ts runs
-// it through GNU grep -E, re2js and JavaScript.
+// it through GNU grep -E, test/snowflake-pattern.unit.test.ts through re2js
+// and JavaScript.
 //
 // Anchored at both ends and led by an optional `(.*/)?`, it matches both the
 // path relative to the stage (what Snowpipe applies a pipe's pattern to) and
