@@ -328,9 +328,15 @@ local ids = {
       }),
     },
 
-    components:: [d.workflow, d.ingest]
-                 + (if d.snowflakeRole == null then [] else [d.snowflakeRole])
-                 + (if snowflake == null then [] else [d.topic])
-                 + [d.outputs],
+    // By name (the gateway's components hold them as downstream<Name>), in componentOrder.
+    namedComponents:: {
+      Workflow: d.workflow,
+      Ingest: d.ingest,
+      SnowflakeRole: d.snowflakeRole,
+      Topic: if snowflake == null then null else d.topic,
+      Outputs: d.outputs,
+    },
+    componentOrder:: ['Workflow', 'Ingest', 'SnowflakeRole', 'Topic', 'Outputs'],
+    components:: [d.namedComponents[n] for n in d.componentOrder if d.namedComponents[n] != null],
   },
 }

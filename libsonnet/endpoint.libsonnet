@@ -44,6 +44,8 @@ local tagging = import 'tags.libsonnet';
     local this = self,
     local given = settings.addressAllocationIds,
     // Logical ids: ServerAddress1..3 (one per subnet), ServerSecurityGroup1..N.
+    // The prefix of the stack-allocated Elastic IPs' logical ids (Metadata.sftpgw.ids.addressPrefix).
+    addressPrefix:: addressPrefix,
     addressIds:: if given == null then [addressPrefix + i for i in std.range(1, std.length(settings.subnetIds))] else [],
     groupIds:: [groupPrefix + i for i in std.range(1, std.length(settings.securityGroups))],
     allocationIds:: if given == null then [c.getAtt(id, 'AllocationId') for id in this.addressIds] else given,

@@ -165,19 +165,47 @@ local gatewayNaming(cfg) =
       },
     },
 
-    // Every component of the root stack, in order. Extend with `components+::`.
-    components:: [gw.key, gw.accessLogs, withDownstream(gw.bucket, 'bucketPatch'), gw.serverLogs,
-                  withWorkflowLogging(withDownstream(gw.server, 'serverPatch'))]
-                 + (if gw.workflowLogging == null then [] else [gw.workflowLogging])
-                 + (if gw.alarmTopic == null then [] else [gw.alarmTopic])
-                 + (if gw.endpoint == null then [] else [gw.endpoint])
-                 + [gw.userRole]
-                 + (if gw.record == null then [] else [gw.record])
-                 + (if gw.outbound == null then [] else [gw.outbound])
-                 + (if gw.downstream == null then [] else gw.downstream.components)
-                 + (if gw.malwareScan == null then [] else gw.malwareScan.components)
-                 + (if gw.userStacks == null then [] else [gw.userStacks])
-                 + [gw.outputs],
+    // Every component of the root stack, by name (null: not in this
+    // gateway). Patch one by name, add one under a name of your own:
+    //   components+:: { bucket+: …, auditLogs: gw.auditLogs }
+    // Rendered in componentOrder, then the other names sorted (stable).
+    // The older array form `components+:: [...]` still builds: the engine
+    // renders again with componentsArray set (an array base) and warns.
+    local named = {
+      key: gw.key,
+      accessLogs: gw.accessLogs,
+      bucket: withDownstream(gw.bucket, 'bucketPatch'),
+      serverLogs: gw.serverLogs,
+      server: withWorkflowLogging(withDownstream(gw.server, 'serverPatch')),
+      workflowLogging: gw.workflowLogging,
+      alarmTopic: gw.alarmTopic,
+      endpoint: gw.endpoint,
+      userRole: gw.userRole,
+      record: gw.record,
+      outbound: gw.outbound,
+    } + (if gw.downstream == null then {} else {
+      ['downstream' + n]: gw.downstream.namedComponents[n]
+      for n in std.objectFields(gw.downstream.namedComponents)
+    }) + (if gw.malwareScan == null then {} else {
+      ['malwareScan' + n]: gw.malwareScan.namedComponents[n]
+      for n in std.objectFields(gw.malwareScan.namedComponents)
+    }) + {
+      userStacks: gw.userStacks,
+      outputs: gw.outputs,
+    },
+    componentOrder:: ['key', 'accessLogs', 'bucket', 'serverLogs', 'server', 'workflowLogging',
+                      'alarmTopic', 'endpoint', 'userRole', 'record', 'outbound']
+                     + (if gw.downstream == null then [] else ['downstream' + n for n in gw.downstream.componentOrder])
+                     + (if gw.malwareScan == null then [] else ['malwareScan' + n for n in gw.malwareScan.componentOrder])
+                     + ['userStacks', 'outputs'],
+    components:: if std.get(cfg, 'componentsArray', false) then componentList(named, gw.componentOrder) else named,
+    local componentList(byName, order) =
+      local known = std.set(order);
+      [byName[n] for n in order if std.objectHasAll(byName, n) && byName[n] != null]
+      + [byName[n] for n in std.objectFieldsAll(byName) if !std.member(known, n) && byName[n] != null],
+    // The components in render order, whichever form `components` has.
+    componentsInOrder:: if std.isArray(gw.components) then [x for x in gw.components if x != null]
+                        else componentList(gw.components, gw.componentOrder),
 
     // The root resources every SFTP user points at, declared once. Users in
     // the root get `value`; a child stack of users receives it as the
@@ -227,9 +255,26 @@ local gatewayNaming(cfg) =
       Resources: {},
     },
 
-    // The placement is recorded in the root so deploy can refuse a change that
+    // What the engine reads of the root stack, written once here
+    // (Metadata.sftpgw; cli/engine/template/gateway-metadata.ts): the
+    // logical ids of the parts it looks up in a deployed stack, and the
+    // placement of users (userStacks), so deploy can refuse a change that
     // would move users between stacks.
-    template:: c.template(cfg.description, gw.components)
-               + (if cfg.userStacks == null then {} else { Metadata: { sftpgw: { userStacks: cfg.userStacks.count } } }),
+    metadata:: {
+      ids: {
+        server: gw.server.id,
+        bucket: gw.bucket.id,
+        key: gw.key.id,
+        userRole: gw.userRole.id,
+        [if gw.endpoint != null then 'serverAddresses']: gw.endpoint.addressIds,
+        [if gw.endpoint != null then 'addressPrefix']: gw.endpoint.addressPrefix,
+        [if gw.downstream != null then 'ingestFunction']: gw.downstream.ingest.ingestFunction.id,
+        [if gw.downstream != null && gw.downstream.topic != null then 'ingestTopic']: gw.downstream.topic.id,
+        [if gw.downstream != null && gw.downstream.snowflakeRole != null then 'snowflakeRole']: gw.downstream.snowflakeRole.id,
+      },
+      [if cfg.userStacks != null then 'userStacks']: cfg.userStacks.count,
+    },
+
+    template:: c.template(cfg.description, gw.componentsInOrder) + { Metadata: { sftpgw: gw.metadata } },
   },
 }

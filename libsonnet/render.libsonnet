@@ -4,26 +4,52 @@
 // once for the root and once per chunk of users, concurrently; each call
 // builds the gateway from the repository's templates/gateway.jsonnet (or the
 // shipped one), so a patch there reaches every part:
-//   part 'root':  { template, userStacks: { [id]: child template without users } }
+//   part 'root':  { template, userStacks: { [id]: child template without users },
+//                   legacy, deprecated: [what the engine warns about] }
 //   part 'users': one resource map per user, in std.objectFields(users) order
 // users: JSON text { "<username>": { id: "<logical id>", spec: {...} } };
 // placement: 'root' or 'child' (where these users go).
+//
+// iam.permissionsBoundary is applied HERE, to what each part returns, and
+// not in a library: whatever made a role (a shipped library, a component a
+// repository adds, a patch of the template, a patched user constructor, a
+// child stack's template), the role leaves the engine with the boundary. A
+// role that names a boundary of its own keeps it (validation's
+// iam-permissions-boundary rule reports the difference).
 local c = import 'component.libsonnet';
 local gateway = import 'gateway.libsonnet';
 
+// Every AWS::IAM::Role of a resource map gets the boundary; the rest is
+// returned as it is (and without a boundary the map itself: no cost).
+local bounded(resources, boundary) =
+  if boundary == null then resources
+  else std.mapWithKey(function(id, r)
+    if std.isObject(r) && std.get(r, 'Type') == 'AWS::IAM::Role'
+       && !std.objectHas(std.get(r, 'Properties', {}), 'PermissionsBoundary')
+    then r + { Properties+: { PermissionsBoundary: boundary } }
+    else r, resources);
+local boundedTemplate(t, boundary) =
+  if boundary == null then t else t + { Resources: bounded(t.Resources, boundary) };
+
 {
+  bounded:: bounded,
+
   run(gatewayOf, config, part, users='{}', placement='root')::
     local made = gatewayOf(config);
+    local boundary = std.get(std.get(config, 'iam', {}), 'permissionsBoundary', null);
     // An older templates/gateway.jsonnet returns the root template (visible
     // Resources) instead of the gateway object: its root is used as it is and
     // users come from the unpatched gateway, as they did (the engine warns).
     local legacy = std.objectHas(made, 'Resources');
     local gw = if legacy then gateway.new(config) else made;
     if part == 'root' then {
-      template: if legacy then made else gw.template,
+      template: boundedTemplate(if legacy then made else gw.template, boundary),
       legacy: legacy,
+      // `components` extended as an array (components+:: [...]), the form
+      // before components had names: the engine warns.
+      deprecated: if std.isArray(gw.components) then ['components-array'] else [],
       userStacks: if config.userStacks == null then {} else {
-        [s.id]: gw.userStackTemplate(s.id)
+        [s.id]: boundedTemplate(gw.userStackTemplate(s.id), boundary)
         for s in config.userStacks.stacks
       },
     }
@@ -33,6 +59,6 @@ local gateway = import 'gateway.libsonnet';
       local user = gw.user;
       local shared = c.materialize(user.shared(c.materialize(gw.userRefValues(placement))));
       local us = std.parseJson(users);
-      [user.new(us[name].id, name, us[name].spec, shared).resources for name in std.objectFields(us)]
+      [bounded(user.new(us[name].id, name, us[name].spec, shared).resources, boundary) for name in std.objectFields(us)]
     else error 'render: part must be root or users, not ' + part,
 }

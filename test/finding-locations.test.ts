@@ -33,9 +33,12 @@ describe('finding locations: where a resource is defined', function () {
       // A patch of a shipped resource by its id: the finding it causes is
       // still on the library's resource.
       "    serverLogs+:: sftpgw.component.patch('ServerLogGroup', { Properties+: { RetentionInDays:: null } }),",
-      '    components+:: [gw.auditLogs, gw.auditRole],',
+      '    components+:: { auditLogs: gw.auditLogs, auditRole: gw.auditRole },',
     ].join('\n');
-    const patched = text.replace(/^ *components\+:: \[gw\.auditLogs\],\n/m, `${added}\n`);
+    const patched = text.replace(
+      /^ *components\+:: \{ auditLogs: gw\.auditLogs \},\n/m,
+      `${added}\n`,
+    );
     expect(patched).to.not.equal(text);
     writeFileSync(gatewayFile, patched);
     const roleLine = patched.split('\n').findIndex((l) => l.includes('AuditReaderRole:')) + 1;

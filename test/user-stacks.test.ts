@@ -76,7 +76,12 @@ describe('users in child stacks (userStacks)', function () {
       ([, r]) => r.Type === 'AWS::CloudFormation::Stack',
     );
     expect(stacks).to.have.length(32);
-    expect(root.Metadata).to.deep.equal({ sftpgw: { userStacks: 32 } });
+    expect(root.Metadata).to.deep.equal({
+      sftpgw: {
+        userStacks: 32,
+        ids: { server: 'Server', bucket: 'GatewayBucket', key: 'GatewayKey', userRole: 'UserRole' },
+      },
+    });
     let users = 0;
     for (const [id, r] of stacks) {
       const child = JSON.parse(files.get(r.Properties.TemplateURL!)!) as {

@@ -163,6 +163,11 @@ export async function synthesize(
       `${displayPath(sources.gateway, cwd)} returns a template, not the gateway object: its patches do not reach the users; return the patched gateway object instead (docs/customizing.md in the sftpgw package)`,
     );
   }
+  if (evaluated.deprecated.includes('components-array')) {
+    reporter.warn(
+      `${displayPath(sources.gateway, cwd)} extends components as an array (components+:: [...]), which is deprecated: components are named fields now; add yours by name, components+:: { auditLogs: gw.auditLogs } (docs/customizing.md in the sftpgw package)`,
+    );
+  }
   const { template, children } = mergeUsers(evaluated, tconfig, placement);
   reporter.debug(`template rendered at ${since()}`);
   const total =

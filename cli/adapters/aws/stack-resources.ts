@@ -5,6 +5,7 @@
 import {
   type CloudFormationClient,
   DescribeStackResourcesCommand,
+  GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
 import { isMissingStack } from './cloudformation.js';
 
@@ -16,6 +17,12 @@ export interface DeployedResource {
 export interface StackResources {
   /** undefined when the stack does not exist. */
   resources(stackName: string): Promise<Record<string, DeployedResource> | undefined>;
+  /**
+   * The deployed template's text (GetTemplate), where its Metadata.sftpgw
+   * names the logical ids; undefined when the stack does not exist. Optional:
+   * without it the ids a template without Metadata has are used.
+   */
+  template?(stackName: string): Promise<string | undefined>;
 }
 
 export function sdkStackResources(client: CloudFormationClient): StackResources {
@@ -32,6 +39,17 @@ export function sdkStackResources(client: CloudFormationClient): StackResources 
             };
         }
         return found;
+      } catch (err) {
+        if (isMissingStack(err)) return undefined;
+        throw err;
+      }
+    },
+    async template(stackName) {
+      try {
+        const out = await client.send(
+          new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Original' }),
+        );
+        return out.TemplateBody;
       } catch (err) {
         if (isMissingStack(err)) return undefined;
         throw err;

@@ -361,7 +361,7 @@ const settings = {
         type: 'string',
         pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,128}$',
         description:
-          "a managed policy ARN (`arn:aws:iam::<account>:policy/<path/name>` or an AWS managed `arn:aws:iam::aws:policy/…`) set as `PermissionsBoundary` on every IAM role the build writes: the root stack, the child stacks of users, and roles of a gateway repository's own templates (the engine sets it after rendering, on roles that have none); `baseline/iam-permissions-boundary` checks every role has it",
+          "a managed policy ARN (`arn:aws:iam::<account>:policy/<path/name>` or an AWS managed `arn:aws:iam::aws:policy/…`) set as `PermissionsBoundary` on every IAM role the build writes: the root stack, the child stacks of users, and roles of a gateway repository's own templates (libsonnet/render.libsonnet sets it on every part it returns, on roles that have none); `baseline/iam-permissions-boundary` checks every role has it",
       },
     },
   },

@@ -14,6 +14,12 @@ import {
   vpcSwitchOf,
 } from '../endpoint/server-endpoint.js';
 import { KEEP_GENERATED_KEY } from '../config/gateway-bucket.js';
+import {
+  type GatewayIds,
+  gatewayIds,
+  IDS_WITHOUT_METADATA,
+  idsOfChange,
+} from '../template/gateway-metadata.js';
 import { guard, isStateful } from './guard.js';
 import { templateDiff } from './template-diff.js';
 import type { Plan, PlanFacts, PlannedChange, StackTemplates } from './types.js';
@@ -28,9 +34,6 @@ export type {
 } from './types.js';
 
 type Resource = CfnTemplate['Resources'][string];
-
-/** The gateway bucket's logical id (libsonnet/gateway.libsonnet). */
-const GATEWAY_BUCKET = 'GatewayBucket';
 
 function pointerGet(obj: unknown, pointer: string): unknown {
   let cur = obj;
@@ -77,6 +80,8 @@ export interface ChangeFacts {
   resourceType?: string;
   /** CloudFormation's Replacement ('True' | 'False' | 'Conditional'), when it says. */
   replacement?: string;
+  /** The gateway's logical ids, from the templates' Metadata.sftpgw (idsOfChange); absent: none written. */
+  ids?: GatewayIds;
 }
 
 /**
@@ -89,7 +94,7 @@ function endpointImpact(f: ChangeFacts, type: string, replaced: boolean): string
     return f.action === 'modify' && !replaced && f.before && f.after
       ? endpointChangeReason(f.before, f.after)
       : undefined;
-  if (isServerAddress(f.logicalId, type)) {
+  if (isServerAddress(f.logicalId, type, f.ids)) {
     if (f.action === 'remove')
       return 'the Elastic IP leaves the server (it is retained in the account, unused)';
     if (replaced) return 'the Elastic IP is replaced: the server gets a new address';
@@ -103,7 +108,8 @@ function endpointImpact(f: ChangeFacts, type: string, replaced: boolean): string
  * the bucket would be replaced. sftpgw.yaml keeps the deployed one.
  */
 function keepAdvice(f: ChangeFacts, type: string): string | undefined {
-  if (type !== 'AWS::S3::Bucket' || f.logicalId !== GATEWAY_BUCKET) return undefined;
+  const bucket = f.ids?.bucket ?? IDS_WITHOUT_METADATA.bucket;
+  if (type !== 'AWS::S3::Bucket' || f.logicalId !== bucket) return undefined;
   const named = (r: Resource | undefined) =>
     (r?.Properties as Record<string, unknown> | undefined)?.BucketName !== undefined;
   if (named(f.before) || !named(f.after)) return undefined;
@@ -150,6 +156,7 @@ function fromChangeSet(
   c: ResourceChange,
   deployed: CfnTemplate | undefined,
   next: CfnTemplate,
+  ids: GatewayIds,
 ): PlannedChange {
   return plannedChange({
     action: ACTION[c.action] ?? 'modify',
@@ -158,17 +165,19 @@ function fromChangeSet(
     after: next.Resources[c.logicalId],
     resourceType: c.resourceType,
     replacement: c.replacement,
+    ids,
   });
 }
 
 /** A child stack's changes, from its deployed and new templates (CloudFormation lists none inside child stacks). */
-function childChanges(before: CfnTemplate, after: CfnTemplate): PlannedChange[] {
+function childChanges(before: CfnTemplate, after: CfnTemplate, ids: GatewayIds): PlannedChange[] {
   return templateDiff(before, after).map((d) =>
     plannedChange({
       action: d.kind === 'added' ? 'add' : d.kind === 'removed' ? 'remove' : 'modify',
       logicalId: d.logicalId,
       before: before.Resources[d.logicalId],
       after: after.Resources[d.logicalId],
+      ids,
     }),
   );
 }
@@ -211,12 +220,13 @@ export interface PlanInput {
  * users moving between stacks, and a change of userStacks.
  */
 export function planFacts({ changeSet, deployed, next }: PlanInput): PlanFacts {
-  const changes = changeSet.changes.map((c) => fromChangeSet(c, deployed?.root, next.root));
+  const ids = idsOfChange(deployed?.root, next.root);
+  const changes = changeSet.changes.map((c) => fromChangeSet(c, deployed?.root, next.root, ids));
   if (!deployed) return { changes };
   for (const [id, after] of Object.entries(next.root.Resources)) {
     const before = deployed.root.Resources[id];
     if (!before || changes.some((c) => c.logicalId === id)) continue;
-    const change = plannedChange({ action: 'modify', logicalId: id, before, after });
+    const change = plannedChange({ action: 'modify', logicalId: id, before, after, ids });
     if (change.replacement) changes.push(change);
   }
   const nested: Array<{ stack: string; changes: PlannedChange[] }> = [];
@@ -226,6 +236,7 @@ export function planFacts({ changeSet, deployed, next }: PlanInput): PlanFacts {
     const inChild = childChanges(
       deployed.children[stack] ?? { Resources: {} },
       next.children[stack] ?? { Resources: {} },
+      ids,
     );
     if (inChild.length > 0) nested.push({ stack, changes: inChild });
   }
@@ -247,7 +258,7 @@ export function planFacts({ changeSet, deployed, next }: PlanInput): PlanFacts {
 /** The plan for a stack that does not exist yet (diff): everything is added, nothing to guard. */
 export function creationPlan(next: CfnTemplate): Plan {
   const changes = Object.entries(next.Resources).map(([id, r]) =>
-    plannedChange({ action: 'add', logicalId: id, after: r }),
+    plannedChange({ action: 'add', logicalId: id, after: r, ids: gatewayIds(next) }),
   );
   return guard({ changes }, { allowReplace: [] });
 }

@@ -11,7 +11,7 @@ import type { Reporter } from '../reporter.js';
 import { readTemplateText } from '../template/read.js';
 import { physicalIds, resolveAddresses, type ServerAddress } from './addresses.js';
 import { DEFAULT_EIP_QUOTA } from './eip-quota.js';
-import { SERVER_LOGICAL_ID, SERVER_TYPE, serverEndpoint } from './server-endpoint.js';
+import { SERVER_TYPE, serverEndpoint, serverLogicalId } from './server-endpoint.js';
 
 export interface InfoRequest {
   stackName: string;
@@ -136,16 +136,19 @@ export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<Gat
   }
   info.stackStatus = stack.status;
   const resources = await deps.cfn.stackResources(req.stackName);
-  const server =
-    resources.find((r) => r.logicalId === SERVER_LOGICAL_ID && r.type === SERVER_TYPE) ??
-    resources.find((r) => r.type === SERVER_TYPE);
-  const serverId = serverIdOf(server?.physicalId);
   const text = await deps.cfn.getTemplate(req.stackName);
-  const endpoint = serverEndpoint(
+  const template =
     text === undefined
       ? undefined
-      : readTemplateText(text, `the deployed template of ${req.stackName}`),
-  );
+      : readTemplateText(text, `the deployed template of ${req.stackName}`);
+  // The server the deployed template names (Metadata.sftpgw.ids.server),
+  // else the stack's only Transfer server.
+  const serverLogical = serverLogicalId(template);
+  const server =
+    resources.find((r) => r.logicalId === serverLogical && r.type === SERVER_TYPE) ??
+    resources.find((r) => r.type === SERVER_TYPE);
+  const serverId = serverIdOf(server?.physicalId);
+  const endpoint = serverEndpoint(template);
   if (endpoint) info.endpointType = endpoint.type;
   const api = deps.addresses ? await ask('EC2', deps.addresses) : undefined;
   const addresses = await ask('Elastic IPs (ec2:DescribeAddresses)', () =>
@@ -170,7 +173,7 @@ export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<Gat
   }
   if (!serverId) {
     missing.push(
-      `the Transfer server is not in stack ${req.stackName} (no physical id for ${SERVER_LOGICAL_ID}): no endpoint name or host keys`,
+      `the Transfer server is not in stack ${req.stackName} (no physical id for ${serverLogical ?? SERVER_TYPE}): no endpoint name or host keys`,
     );
     return info;
   }

@@ -1,12 +1,13 @@
 // What a template says about the SFTP server's endpoint: its type, VPC,
 // subnets and Elastic IPs, read from the Transfer server resource. The
 // deploy guard (deploy/guard.ts) and `sftpgw info` read the same facts, so
-// this is the one place that knows the endpoint's shape and logical ids:
-// `Server` (AWS::Transfer::Server) and the stack-allocated Elastic IPs
-// `ServerAddress1`…`ServerAddress3` (docs/endpoint.md).
+// this is the one place that knows the endpoint's shape. Which resource is
+// the server and which Elastic IPs are its addresses, the template says in
+// Metadata.sftpgw.ids (server, serverAddresses, addressPrefix: written by
+// libsonnet/gateway.libsonnet); docs/endpoint.md.
+import { type GatewayIds, gatewayIds, IDS_WITHOUT_METADATA } from '../template/gateway-metadata.js';
 import type { CfnResource, CfnTemplate } from '../template/types.js';
 
-export const SERVER_LOGICAL_ID = 'Server';
 export const SERVER_TYPE = 'AWS::Transfer::Server';
 export const EIP_TYPE = 'AWS::EC2::EIP';
 
@@ -27,11 +28,22 @@ export interface ServerEndpoint {
   allocations: AllocationRef[];
 }
 
-/** The gateway's Transfer server: `Server`, else the only one the template has. */
+/**
+ * The gateway's Transfer server: the one Metadata.sftpgw.ids.server names,
+ * else (a template without it: hand-written, or deployed before the ids)
+ * the only one the template has.
+ */
 export function serverResource(template: CfnTemplate | undefined): CfnResource | undefined {
+  const id = serverLogicalId(template);
+  return id === undefined ? undefined : template?.Resources[id];
+}
+
+/** The server's logical id in a template (see serverResource), or undefined. */
+export function serverLogicalId(template: CfnTemplate | undefined): string | undefined {
   const resources = template?.Resources ?? {};
-  if (resources[SERVER_LOGICAL_ID]?.Type === SERVER_TYPE) return resources[SERVER_LOGICAL_ID];
-  const servers = Object.values(resources).filter((r) => r.Type === SERVER_TYPE);
+  const named = gatewayIds(template).server;
+  if (named !== undefined && resources[named]?.Type === SERVER_TYPE) return named;
+  const servers = Object.keys(resources).filter((id) => resources[id].Type === SERVER_TYPE);
   return servers.length === 1 ? servers[0] : undefined;
 }
 
@@ -96,9 +108,17 @@ export function endpointChangeReason(before: CfnResource, after: CfnResource): s
   return `${changed.join(', ')} ${changed.length === 1 ? 'changes' : 'change'}: CloudFormation stops the server, changes it and starts it again`;
 }
 
-/** An Elastic IP of the server (`ServerAddressN`, or one the server's allocation ids name). */
-export function isServerAddress(logicalId: string, type: string): boolean {
-  return type === EIP_TYPE && /^ServerAddress[0-9]+$/.test(logicalId);
+/**
+ * An Elastic IP of the server: one Metadata.sftpgw.ids.serverAddresses
+ * lists, or whose logical id is endpoint.new's addressPrefix and a number
+ * (ids.addressPrefix; ServerAddress for a template without the ids, as
+ * every sftpgw has named them).
+ */
+export function isServerAddress(logicalId: string, type: string, ids: GatewayIds = {}): boolean {
+  if (type !== EIP_TYPE) return false;
+  if (ids.serverAddresses?.includes(logicalId)) return true;
+  const prefix = ids.addressPrefix ?? IDS_WITHOUT_METADATA.addressPrefix;
+  return logicalId.startsWith(prefix) && /^[0-9]+$/.test(logicalId.slice(prefix.length));
 }
 
 /**

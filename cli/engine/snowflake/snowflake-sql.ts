@@ -11,6 +11,8 @@ import { defaultGatewayBucketName, gatewayBucketName } from '../config/gateway-b
 import type { DownstreamSettings, ResolvedConfig } from '../config/types.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
 import { displayPath } from '../paths.js';
+import { gatewayIds, IDS_WITHOUT_METADATA } from '../template/gateway-metadata.js';
+import { readTemplateText } from '../template/read.js';
 import { integrationSql } from './integration-sql.js';
 import { checkSql, refreshSql } from './monitor-sql.js';
 import { checkName, integrationName, userObjects } from './names.js';
@@ -18,12 +20,28 @@ import { pipesSql } from './pipes-sql.js';
 import type { Script } from './script.js';
 import { parseSince } from './since.js';
 
-/** The contract's logical ids in the root template (docs/snowflake.md). */
-export const LOGICAL_IDS = {
-  bucket: 'GatewayBucket',
-  topic: 'IngestTopic',
-  role: 'SnowflakeRole',
-} as const;
+/**
+ * The logical ids of the bucket, topic and role in the deployed root stack:
+ * as its Metadata.sftpgw.ids names them (libsonnet/gateway.libsonnet), else
+ * (a stack deployed by an sftpgw older than the ids) the ids the shipped
+ * libraries have always given them.
+ */
+async function snowflakeIds(
+  deps: SnowflakeSqlDeps,
+  stackName: string,
+): Promise<{ bucket: string; topic: string; role: string }> {
+  const text = deps.stack.template ? await deps.stack.template(stackName) : undefined;
+  const ids = gatewayIds(
+    text === undefined
+      ? undefined
+      : readTemplateText(text, `the deployed template of ${stackName}`),
+  );
+  return {
+    bucket: ids.bucket ?? IDS_WITHOUT_METADATA.bucket,
+    topic: ids.ingestTopic ?? IDS_WITHOUT_METADATA.ingestTopic,
+    role: ids.snowflakeRole ?? IDS_WITHOUT_METADATA.snowflakeRole,
+  };
+}
 
 /** The ingest topic's name is <stackName><suffix> (TopicName in the template). */
 export const INGEST_TOPIC_SUFFIX = '-ingest';
@@ -198,9 +216,10 @@ export async function snowflakeSql(
     ]);
   const resources = await deps.stack.resources(stackName);
   if (!resources) throw missingStack(stackName);
-  const topic = deployed(resources, LOGICAL_IDS.topic, 'AWS::SNS::Topic', stackName);
-  const role = deployed(resources, LOGICAL_IDS.role, 'AWS::IAM::Role', stackName);
-  const bucket = bucketOf(resources, stackName);
+  const ids = await snowflakeIds(deps, stackName);
+  const topic = deployed(resources, ids.topic, 'AWS::SNS::Topic', stackName);
+  const role = deployed(resources, ids.role, 'AWS::IAM::Role', stackName);
+  const bucket = bucketOf(resources, stackName, ids.bucket);
   // An SNS topic's physical id is its ARN: arn:<partition>:sns:<region>:<account>:<name>.
   const [, partition, , , accountId] = topic.physicalId.split(':');
   const roleArn = `arn:${partition}:iam::${accountId}:role/${role.physicalId}`;
@@ -233,7 +252,12 @@ async function integrationBucket(
   const naming = gatewayBucketName(o.config);
   if (naming.kind === 'configured' || naming.kind === 'kept') return naming.name;
   const resources = await deps.stack.resources(o.config.stackName);
-  if (resources || naming.kind === 'generated') return bucketOf(resources, o.config.stackName);
+  if (resources || naming.kind === 'generated')
+    return bucketOf(
+      resources,
+      o.config.stackName,
+      resources && (await snowflakeIds(deps, o.config.stackName)).bucket,
+    );
   return defaultGatewayBucketName(o.config.stackName, accountId, o.region);
 }
 
@@ -297,6 +321,7 @@ function deployed(
 function bucketOf(
   resources: Record<string, DeployedResource> | undefined,
   stackName: string,
+  bucketId: string | undefined,
 ): string {
   if (!resources)
     throw new SftpgwError(
@@ -306,5 +331,6 @@ function bucketOf(
         hint: 'buckets.keepGeneratedGatewayName: true keeps a name CloudFormation generates: deploy the gateway first (sftpgw deploy) and run this again, or set buckets.keepGeneratedGatewayName to the deployed name; a gateway created with downstream on gets a default name the integration can come before',
       },
     );
-  return deployed(resources, LOGICAL_IDS.bucket, 'AWS::S3::Bucket', stackName).physicalId;
+  return deployed(resources, bucketId ?? IDS_WITHOUT_METADATA.bucket, 'AWS::S3::Bucket', stackName)
+    .physicalId;
 }

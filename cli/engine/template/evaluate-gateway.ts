@@ -38,6 +38,8 @@ export interface EvaluatedGateway {
   userStacks: Record<string, CfnTemplate>;
   /** The repository's templates/gateway.jsonnet returned a root template, not the gateway object. */
   legacy: boolean;
+  /** Older forms the gateway used that still build, each a warning ('components-array': `components+:: [...]`). */
+  deprecated: string[];
   chunks: UserChunk[];
   /** Every jsonnet file the gateway was rendered from (imports resolved): where findings look for a resource's definition. */
   files: string[];
@@ -107,10 +109,10 @@ export async function evaluateGateway(
       }),
     );
   }
-  const [root, ...chunks] = await Promise.allSettled([
-    evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'root' } }),
-    ...chunkJobs,
-  ]);
+  const rootJob = evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'root' } }).catch(
+    (err: unknown) => retryWithComponentsArray(err, config, jsonnet, program, sources.jpath),
+  );
+  const [root, ...chunks] = await Promise.allSettled([rootJob, ...chunkJobs]);
   const failed = [root, ...chunks].filter(
     (r): r is PromiseRejectedResult => r.status === 'rejected',
   );
@@ -130,6 +132,35 @@ export async function evaluateGateway(
       >[],
     })),
   };
+}
+
+/**
+ * `components` is an object of named components; a repository written for
+ * the array it was (`components+:: [x]`) fails with jsonnet's "+ requires
+ * matching types". Only then is the root rendered again with an array base
+ * (config.componentsArray, read by gateway.libsonnet), and the root part
+ * reports 'components-array' in `deprecated` for the engine to warn. Any
+ * other failure, or one the array base does not cure, is the first error.
+ * (Users never read `components`: their chunks need no second evaluation.)
+ */
+async function retryWithComponentsArray(
+  err: unknown,
+  config: TemplateConfig,
+  jsonnet: JsonnetEngine,
+  program: Bundle,
+  jpath: string[],
+): Promise<string> {
+  if (!/requires matching types/.test(String((err as Error)?.message ?? err))) throw err;
+  const asArray = JSON.stringify({ ...config, componentsArray: true });
+  try {
+    return await evaluateBundle(jsonnet, program, {
+      jpath,
+      tlaCode: { config: asArray },
+      tlaString: { part: 'root' },
+    });
+  } catch {
+    throw err;
+  }
 }
 
 function renderFailed(failed: PromiseRejectedResult[]) {

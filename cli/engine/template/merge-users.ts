@@ -1,11 +1,10 @@
 // Puts the user resources the jsonnet rendered (in chunks) into the stack
 // each user belongs to: the root, or the child stack placement names. Pure:
-// no jsonnet, no files. Also where every role gets iam.permissionsBoundary,
-// once all resources are known (see permissions-boundary.ts).
+// no jsonnet, no files. (iam.permissionsBoundary is already on every role:
+// libsonnet/render.libsonnet applies it to each part it returns.)
 import type { TemplateConfig } from '../config/types.js';
 import { invalidInput } from '../errors.js';
 import type { EvaluatedGateway } from './evaluate-gateway.js';
-import { applyPermissionsBoundary } from './permissions-boundary.js';
 import type { CfnResource, CfnTemplate } from './types.js';
 
 /** A child stack of users (userStacks in sftpgw.yaml). */
@@ -57,8 +56,6 @@ export function mergeUsers(
       }
     }
   }
-  const boundary = config.iam?.permissionsBoundary ?? null;
-  for (const resources of stacks.values()) applyPermissionsBoundary(resources, boundary);
   // Sorted, so output is canonical whatever the chunking (jsonnet already sorts the fields inside).
   template.Resources = sortedResources(template.Resources);
   const files = new Map(config.userStacks?.stacks.map((s) => [s.id, s.file]) ?? []);
