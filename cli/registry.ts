@@ -392,7 +392,7 @@ Examples:
       --private-key-file acme_ed25519 --trusted-host-key "SHA256:Hx3…" \\
       --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
   $ vault read -field=key secret/acme | sftpgw destinations put acme --private-key-file - …`,
-      load: async () => (await import('./commands/destinations.js')).runPut,
+      load: async () => (await import('./commands/destinations-put.js')).runPut,
     }),
     command({
       name: 'test',
@@ -421,7 +421,7 @@ Examples:
   $ sftpgw destinations test acme
   $ sftpgw destinations test acme --write
   $ sftpgw destinations test acme --scan`,
-      load: async () => (await import('./commands/destinations.js')).runTest,
+      load: async () => (await import('./commands/destinations-test.js')).runTest,
     }),
     command({
       name: 'list',

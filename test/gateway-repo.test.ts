@@ -195,7 +195,7 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
 
   it('runs the operator commands from the gateway repository: build, validate with reports, users add, build, deploy, diff', function () {
     const first = ok(sftpgw(['build']), 'sftpgw build');
-    expect(first.stderr).to.match(/built acme-gateway: \d+ resources, 1 users/);
+    expect(first.stderr).to.match(/built acme-gateway: \d+ resources, 1 user\b/);
 
     const validate = ok(
       sftpgw(['validate', '--report', 'codequality=cq.json', '--report', 'junit=validate.xml']),

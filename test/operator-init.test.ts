@@ -34,7 +34,7 @@ describe('operator workflows', function () {
       ).to.deep.equal({ '@acme/sftpgw': '^0.2.0' });
       const build = runCli(['build'], { cwd: dir });
       expect(build.status, withCfnLintNote(build.stderr)).to.equal(0);
-      expect(build.stderr).to.match(/built acme-gateway: \d+ resources, 1 users/);
+      expect(build.stderr).to.match(/built acme-gateway: \d+ resources, 1 user\b/);
       for (const env of ['staging', 'production'])
         expect(runCli(['build', '--env', env, '--no-lint'], { cwd: dir }).status, env).to.equal(0);
       const again = runCli(['init', 'acme-gateway', '--package', '@acme/sftpgw@^0.2.0'], {

@@ -1,6 +1,7 @@
-// Flags + config → the AWS adapters package/deploy/diff need. The SDK is
-// loaded here, by these commands only.
-import { s3ArtifactStore, type ArtifactStore } from '../adapters/aws/artifact-store.js';
+// Flags + config → the AWS adapters package/deploy/diff/info need (the
+// engine's AwsContext, cli/engine/flows/aws.ts). The SDK is loaded here, by
+// these commands only.
+import { s3ArtifactStore } from '../adapters/aws/artifact-store.js';
 import {
   cloudFormationClient,
   ec2Client,
@@ -8,13 +9,12 @@ import {
   serviceQuotasClient,
   transferClient,
 } from '../adapters/aws/clients.js';
-import { sdkAddresses, type AddressApi } from '../adapters/aws/ec2.js';
-import { sdkTransfer, type TransferApi } from '../adapters/aws/transfer.js';
-import { sdkCloudFormation, type CloudFormationApi } from '../adapters/aws/cloudformation.js';
+import { sdkAddresses } from '../adapters/aws/ec2.js';
+import { sdkTransfer } from '../adapters/aws/transfer.js';
+import { sdkCloudFormation } from '../adapters/aws/cloudformation.js';
 import { s3TemplateReader } from '../adapters/aws/template-reader.js';
-import type { TemplateReader } from '../engine/deploy/deploy.js';
 import type { ResolvedConfig } from '../engine/config/types.js';
-import { usageError } from '../engine/errors.js';
+import type { AwsContext, AwsFactory } from '../engine/flows/aws.js';
 import { displayPath } from '../engine/paths.js';
 import type { Reporter } from '../engine/reporter.js';
 import { nodeVersionNote } from '../node-support.js';
@@ -28,17 +28,9 @@ export interface AwsFlags {
   s3Prefix?: string;
 }
 
-export interface AwsContext {
-  region: string | undefined;
-  store: ArtifactStore | undefined;
-  prefix: string;
-  /** Child templates by URL (deploy --execute NAME reads a change set's children). */
-  templates: TemplateReader;
-  cfn(): CloudFormationApi;
-  /** EC2 and Service Quotas (Elastic IPs and their quota); their SDKs load on first use. */
-  addresses(): Promise<AddressApi>;
-  /** Transfer Family (host keys); its SDK loads on first use. */
-  transfer(): Promise<TransferApi>;
+/** The factory a flow calls once it has loaded the config. */
+export function awsFactory(flags: AwsFlags, reporter: Reporter): AwsFactory {
+  return (config) => awsContext(flags, config, reporter);
 }
 
 export async function awsContext(
@@ -82,24 +74,4 @@ export async function awsContext(
 function bucketOrigin(config: ResolvedConfig): string {
   const line = config.lineOf?.(['artifacts', 'bucket']);
   return `artifacts.bucket in ${displayPath(config.file)}${line === undefined ? '' : `:${line}`}`;
-}
-
-export function requireStore(ctx: AwsContext, why: string): ArtifactStore {
-  if (!ctx.store)
-    throw usageError(
-      `no artifact bucket: ${why}`,
-      'set artifacts.bucket in sftpgw.yaml or pass --s3-bucket',
-    );
-  return ctx.store;
-}
-
-/** --parameter K=V flags over deploy.parameters from the config. */
-export function parameters(config: ResolvedConfig, flags: string[]): Record<string, string> {
-  const out = { ...config.deploy.parameters };
-  for (const f of flags) {
-    const i = f.indexOf('=');
-    if (i <= 0) throw usageError(`--parameter ${f}: expected NAME=VALUE`);
-    out[f.slice(0, i)] = f.slice(i + 1);
-  }
-  return out;
 }

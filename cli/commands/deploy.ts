@@ -1,14 +1,11 @@
-// sftpgw deploy: build (or --template) → package → change set → guard →
-// execute (--yes, a prompt on a terminal, or --no-execute for later) → watch.
-// sftpgw deploy --execute NAME applies a change set left by --no-execute:
-// the same engine call from the change set on (plan, guard, execute).
-import { deploy, type DeployResult, type Preview } from '../engine/deploy/deploy.js';
-import { loadConfig } from '../engine/config/load.js';
+// sftpgw deploy: flags → the engine's deploy flow (cli/engine/flows/deploy.ts:
+// build or --template → package → change set → guard → execute → watch, or
+// --execute NAME from the change set on) → the plan and the outcome.
+import { deploy, type DeployResult, type Preview } from '../engine/flows/deploy.js';
 import { usageError } from '../engine/errors.js';
 import { consoleReporter, useColor } from '../output.js';
 import { formatPlan } from '../plan-text.js';
-import { awsContext, parameters } from './aws-context.js';
-import { deployDeps, packaged, prepare, type StackFlags } from './deploy-shared.js';
+import { stackAdapters, stackOptions, type StackFlags } from './stack-flags.js';
 import { decision, interactive } from './prompt.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
@@ -29,12 +26,9 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
   const reporter = consoleReporter(flags);
   const color = useColor(flags);
   const show = (p: Preview): void => {
+    const what = `${p.changeSetType === 'CREATE' ? 'Creating' : 'Changes to'} ${p.stackName}`;
     process.stdout.write(
-      formatPlan(
-        `${p.changeSetType === 'CREATE' ? 'Creating' : 'Changes to'} ${p.stackName} (change set ${p.changeSetName}):`,
-        p.plan,
-        color,
-      ) + '\n',
+      formatPlan(`${what} (change set ${p.changeSetName}):`, p.plan, color) + '\n',
     );
   };
   if (flags.yes && flags.execute === false)
@@ -52,54 +46,25 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
       'not a terminal and no --yes: the change set is created and left for review (pass --yes to execute it, or --no-execute to say so)',
     );
   }
-  // Naming a change set to execute is the decision, in CI too.
-  const execute = existing !== undefined && decided === 'no' ? 'yes' : decided;
-  const guard = {
-    allowReplace: flags.allowReplace,
-    allowUserMoves: flags.allowUserMoves ?? false,
-    allowEndpointChange: flags.allowEndpointChange ?? false,
-  };
-  const common = { execute, ...guard };
-  if (existing !== undefined) {
-    // The apply job has the config only: no build, no template, nothing uploaded.
-    const config = await loadConfig({ configFile: flags.config, env: flags.env }, reporter);
-    const ctx = await awsContext(flags, config, reporter);
-    return report(
-      await deploy(
-        {
-          ...common,
-          stackName: flags.stackName ?? config.stackName,
-          changeSetName: existing,
-          terminationProtection: flags.terminationProtection ?? config.deploy.terminationProtection,
-        },
-        deployDeps(ctx, flags, reporter),
-        show,
-      ),
-    );
-  }
-  const prepared = await prepare(flags, reporter);
-  const { template, children } = await packaged(prepared, 'deploy', reporter);
-  const config = prepared.input.config;
-  return report(
-    await deploy(
-      {
-        ...common,
-        stackName: prepared.stackName,
-        template,
-        children,
-        parameters: parameters(config, flags.parameter),
-        tags: config.tags,
-        capabilities: config.deploy.capabilities,
-        roleArn: flags.roleArn ?? config.deploy.roleArn ?? undefined,
-        recreateFailed: flags.recreateFailed ? 'yes' : interactive() ? 'ask' : 'no',
-        replacePending: flags.replacePending ? 'yes' : interactive() ? 'ask' : 'no',
-        templatePrefix: prepared.ctx.prefix,
-        terminationProtection: flags.terminationProtection ?? config.deploy.terminationProtection,
-      },
-      prepared.deps,
-      show,
-    ),
+  const ask = (yes: boolean | undefined) => (yes ? 'yes' : interactive() ? 'ask' : 'no');
+  const result = await deploy(
+    {
+      ...stackOptions(flags),
+      // Naming a change set to execute is the decision, in CI too.
+      execute: existing !== undefined && decided === 'no' ? 'yes' : decided,
+      changeSetName: existing,
+      allowReplace: flags.allowReplace,
+      allowUserMoves: flags.allowUserMoves ?? false,
+      allowEndpointChange: flags.allowEndpointChange ?? false,
+      recreateFailed: ask(flags.recreateFailed),
+      replacePending: ask(flags.replacePending),
+      roleArn: flags.roleArn,
+      terminationProtection: flags.terminationProtection,
+    },
+    stackAdapters(flags, reporter),
+    show,
   );
+  return report(result);
 }
 
 function report(result: DeployResult): ExitCode {

@@ -1,6 +1,7 @@
-// sftpgw destinations put | test | list: flags -> engine -> a line, a table or JSON.
-// Secret material comes from files or stdin, never from a flag value, and is
-// never printed.
+// sftpgw destinations list | remove: flags -> engine -> a line, a table or JSON;
+// and what every destinations command shares: the config (read once), the
+// secret prefix and the Secrets Manager store (put: destinations-put.ts,
+// test: destinations-test.ts).
 import { nodeVersionNote } from './aws-context.js';
 import type { Phase, PhaseSink } from '../engine/phase.js';
 import { sdkSecretStore } from '../adapters/aws/secrets.js';
@@ -9,33 +10,19 @@ import type { ResolvedConfig } from '../engine/config/types.js';
 import {
   checkKey,
   listDestinations,
-  putDestination,
   RECOVERY_DAYS,
   removeDestination,
-  scanDestination,
-  testDestination,
 } from '../engine/destinations/destinations.js';
 import { usageError } from '../engine/errors.js';
 import type { CommonFlags } from '../options.js';
 import { formatTable } from '../table-text.js';
 import { consoleReporter } from '../output.js';
-import { readInputFile } from './input-file.js';
-import {
-  destinationScanDocument,
-  destinationsListDocument,
-  destinationTestDocument,
-} from '../output-schemas/destinations.js';
+import { destinationsListDocument } from '../output-schemas/destinations.js';
 import { confirm, decision } from './prompt.js';
-import type { DestinationSecret } from '../../shared/destination/secret-schema.js';
-import {
-  defaultSecretPrefix,
-  destinationSecretName,
-  GATEWAY_TAG,
-} from '../../shared/gateway-names.js';
+import { defaultSecretPrefix } from '../../shared/gateway-names.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
-import { count } from '../engine/plural.js';
 
-interface DestFlags extends CommonFlags {
+export interface DestFlags extends CommonFlags {
   region?: string;
   output?: 'text' | 'json';
   /** Not a flag: where the engine's phases go (cli/program.ts adds it). */
@@ -43,9 +30,9 @@ interface DestFlags extends CommonFlags {
 }
 
 /** Where the engine's phases go: the interrupt line (cli/interrupt.ts). */
-const phases = (flags: DestFlags) => (p: Phase) => flags.phases?.(p);
+export const phases = (flags: DestFlags) => (p: Phase) => flags.phases?.(p);
 
-async function context(flags: DestFlags) {
+export async function context(flags: DestFlags) {
   const reporter = consoleReporter(flags);
   const config: ResolvedConfig = await loadConfig(
     { configFile: flags.config, env: flags.env },
@@ -59,100 +46,6 @@ async function context(flags: DestFlags) {
     store: sdkSecretStore(flags.region ?? config.region ?? undefined),
     reporter,
   };
-}
-
-export async function runPut(
-  flags: DestFlags & {
-    host: string;
-    port?: number;
-    username: string;
-    privateKeyFile?: string;
-    passphraseFile?: string;
-    passwordStdin?: boolean;
-    trustedHostKey: string[];
-    remoteDir: string;
-    pattern: string;
-    overwrite?: 'replace' | 'never';
-    kmsKeyId?: string;
-  },
-  key: string,
-): Promise<ExitCode> {
-  checkKey(key);
-  if (flags.privateKeyFile === '-' && flags.passwordStdin)
-    throw usageError(
-      '--private-key-file - and --password-stdin both want stdin: put the key in a file',
-    );
-  const port = flags.port;
-  const secret: DestinationSecret = {
-    Host: flags.host,
-    ...(port !== undefined ? { Port: port } : {}),
-    Username: flags.username,
-    ...(flags.privateKeyFile
-      ? { PrivateKey: readInputFile(flags.privateKeyFile, 'private key file') }
-      : {}),
-    ...(flags.passphraseFile
-      ? { Passphrase: readInputFile(flags.passphraseFile, 'passphrase file').replace(/\r?\n$/, '') }
-      : {}),
-    ...(flags.passwordStdin
-      ? { Password: readInputFile('-', 'password').replace(/\r?\n$/, '') }
-      : {}),
-    TrustedHostKeys: flags.trustedHostKey,
-    RemoteDirectory: flags.remoteDir,
-    FilePattern: flags.pattern,
-    ...(flags.overwrite ? { Overwrite: flags.overwrite } : {}),
-  };
-  const { config, prefix, store } = await context(flags);
-  const r = await putDestination(
-    store,
-    {
-      prefix,
-      key,
-      gateway: config.stackName,
-      secret,
-      kmsKeyId: flags.kmsKeyId,
-    },
-    phases(flags),
-  );
-  process.stderr.write(
-    `${r.created ? 'created' : 'updated'} destination ${key} (secret ${r.name}, tagged ${GATEWAY_TAG}=${config.stackName}); stage files at ${key}/<file>\n`,
-  );
-  return EXIT.ok;
-}
-
-export async function runTest(
-  flags: DestFlags & { write?: boolean; scan?: boolean },
-  key: string,
-): Promise<ExitCode> {
-  checkKey(key);
-  const { prefix, store } = await context(flags);
-  const name = destinationSecretName(prefix, key);
-  if (flags.scan) {
-    const r = await scanDestination(store, name);
-    if (flags.output === 'json')
-      process.stdout.write(JSON.stringify(destinationScanDocument(r), null, 2) + '\n');
-    else {
-      process.stdout.write(
-        `host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`,
-      );
-      for (const k of r.keys) {
-        const mark = !k.acceptable ? 'REFUSED   ' : k.pinned ? 'pinned    ' : 'NOT PINNED';
-        process.stdout.write(
-          `  ${mark}  ${k.type.padEnd(20)} ${k.fingerprint}${k.acceptable ? '' : '  (SHA-1 signatures only: sftpgw never accepts it)'}\n`,
-        );
-      }
-      process.stdout.write(`  the server offers: ${r.offered.join(', ')}\n`);
-    }
-    // Exactly what a delivery accepts: a pinned key it may use.
-    return r.keys.some((k) => k.pinned && k.acceptable) ? EXIT.ok : EXIT.failed;
-  }
-  const r = await testDestination(store, name, { write: Boolean(flags.write) }, phases(flags));
-  if (flags.output === 'json')
-    process.stdout.write(JSON.stringify(destinationTestDocument(r), null, 2) + '\n');
-  else
-    process.stdout.write(
-      `ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${count(r.entries, 'entry', 'entries')}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`,
-    );
-  return EXIT.ok;
 }
 
 export async function runList(flags: DestFlags): Promise<ExitCode> {

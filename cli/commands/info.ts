@@ -1,16 +1,14 @@
-// sftpgw info: flags → config, user files and AWS adapters → one engine call
-// (engine/endpoint/info.ts) → text or JSON.
+// sftpgw info: flags → the engine's info flow (cli/engine/flows/info.ts:
+// config, user files and the deployed stack) → text or JSON.
 import { libjsonnet } from '../adapters/jsonnet.js';
-import { loadConfig } from '../engine/config/load.js';
-import type { EndpointSettings } from '../engine/config/types.js';
-import { gatewayInfo, type InfoRequest } from '../engine/endpoint/info.js';
-import { listUsers } from '../engine/users/manage.js';
+import { info } from '../engine/flows/info.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { formatInfo } from '../info-text.js';
 import { infoDocument } from '../output-schemas/info.js';
 import type { CommonFlags } from '../options.js';
 import { consoleReporter, useColor } from '../output.js';
-import { awsContext } from './aws-context.js';
+import { awsFactory } from './aws-context.js';
+import { configOptions } from './source-flags.js';
 
 export interface InfoFlags extends CommonFlags {
   region?: string;
@@ -19,34 +17,17 @@ export interface InfoFlags extends CommonFlags {
   output?: 'text' | 'json';
 }
 
-function configuredEndpoint(e: EndpointSettings): InfoRequest['configured'] {
-  return e.type === 'vpc'
-    ? { endpointType: 'VPC', allocationIds: e.addressAllocationIds ?? [] }
-    : { endpointType: 'PUBLIC', allocationIds: [] };
-}
-
 export async function run(flags: InfoFlags): Promise<ExitCode> {
   const json = flags.output === 'json';
   const reporter = consoleReporter({ ...flags, quiet: json });
-  const config = await loadConfig(
-    { configFile: flags.config, env: flags.env, usersDir: flags.users },
-    reporter,
-  );
-  const users = await listUsers(config.usersDir, config.projectDir, libjsonnet);
-  const ctx = await awsContext(flags, config, reporter);
-  const info = await gatewayInfo(
-    {
-      stackName: flags.stackName ?? config.stackName,
-      region: ctx.region,
-      vanityHost: config.dns ? `${config.dns.hostname}.${config.dns.domain}` : undefined,
-      serverNetworks: config.server.allowedSourceCidrs,
-      users: users.map((u) => ({ name: u.name, allowedSourceCidrs: u.allowedSourceCidrs })),
-      configured: configuredEndpoint(config.server.endpoint),
-    },
-    { cfn: ctx.cfn(), addresses: ctx.addresses, transfer: ctx.transfer, reporter },
+  const result = await info(
+    { ...configOptions(flags), stackName: flags.stackName },
+    { jsonnet: libjsonnet, reporter, aws: awsFactory(flags, reporter) },
   );
   process.stdout.write(
-    json ? `${JSON.stringify(infoDocument(info), null, 2)}\n` : formatInfo(info, useColor(flags)),
+    json
+      ? `${JSON.stringify(infoDocument(result), null, 2)}\n`
+      : formatInfo(result, useColor(flags)),
   );
   return EXIT.ok;
 }

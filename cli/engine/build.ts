@@ -1,14 +1,19 @@
 // sftpgw build: synthesize the template, validate it (all layers), write it.
+// The result carries the config and the templates as synthesized, so package,
+// deploy and diff go on from memory (deploy/inputs.ts): the config is read
+// once and the files written are a side effect, never read back.
 // On any error nothing is written: the last good output stays as it was (an
 // operator may still need it, and a build that fails on a typo must not take
 // it away), and the build says that it is older than the sources.
 import path from 'node:path';
 import { loadConfig, type ConfigOptions } from './config/load.js';
+import type { ResolvedConfig } from './config/types.js';
 import { SftpgwError } from './errors.js';
 import { displayPath } from './paths.js';
 import { silentReporter } from './reporter.js';
 import { synthesize, type SynthesizeDeps } from './synthesize.js';
 import type { OutputFormat } from './template/serialize.js';
+import type { CfnTemplate } from './template/types.js';
 import { lastBuildFiles, writeOutputs } from './template/write.js';
 import {
   blocking,
@@ -39,6 +44,12 @@ export interface BuildResult {
   findings: Finding[];
   /** Root plus child stacks. */
   stacks: number;
+  /** The config the build read (once): the stack flows go on with it. */
+  config: ResolvedConfig;
+  /** The root template as written to `files[0]`. */
+  template: CfnTemplate;
+  /** The child templates as written, by absolute path (a root TemplateURL resolved against outDir). */
+  children: ReadonlyMap<string, CfnTemplate>;
 }
 
 export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<BuildResult> {
@@ -73,6 +84,9 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
       resources,
       findings,
       stacks: 1 + children.length,
+      config,
+      template,
+      children: new Map(children.map((c) => [path.join(config.outDir, c.file), c.template])),
     };
   } catch (err) {
     if (err instanceof SftpgwError && err.kind !== 'usage') {

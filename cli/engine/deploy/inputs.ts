@@ -1,6 +1,8 @@
 // The template package/deploy/diff work on: built from the sources (the whole
 // `sftpgw build`, validation included, output written as usual) or read from
 // --template (built earlier, e.g. by another CI job, or hand-written).
+// Built, it goes on from memory: the config build read (its warnings printed
+// once) and the templates it synthesized; the files it wrote are not re-read.
 import path from 'node:path';
 import { build } from '../build.js';
 import { loadConfig, type ConfigOptions } from '../config/load.js';
@@ -23,6 +25,8 @@ export interface TemplateInput {
   templateDir: string;
   /** What it came from, for messages. */
   source: string;
+  /** Child templates already in memory, by absolute path (a build's); packaging reads the others from disk. */
+  built?: ReadonlyMap<string, CfnTemplate>;
 }
 
 export async function templateInput(
@@ -30,18 +34,21 @@ export async function templateInput(
   deps: SynthesizeDeps,
 ): Promise<TemplateInput> {
   const cwd = opts.cwd ?? process.cwd();
-  let file: string;
   if (opts.templateFile) {
-    file = path.resolve(cwd, opts.templateFile);
-  } else {
-    // The build first: a config with problems is reported with the user files' (synthesize.ts).
-    const built = await build({ ...opts, format: 'json' }, deps);
-    file =
-      built.files.find((f) => path.basename(f) === 'template.json') ??
-      path.join(built.outDir, 'template.json');
-    deps.reporter.progress(`built ${displayPath(file, cwd)}`);
+    const file = path.resolve(cwd, opts.templateFile);
+    const config = await loadConfig(opts, deps.reporter);
+    const { template } = await readTemplateFile(file, displayPath(file, cwd));
+    return { config, template, templateDir: path.dirname(file), source: displayPath(file, cwd) };
   }
-  const config = await loadConfig(opts, deps.reporter);
-  const { template } = await readTemplateFile(file, displayPath(file, cwd));
-  return { config, template, templateDir: path.dirname(file), source: displayPath(file, cwd) };
+  // The build first: a config with problems is reported with the user files' (synthesize.ts).
+  const built = await build({ ...opts, format: 'json' }, deps);
+  const file = built.files[0];
+  deps.reporter.progress(`built ${displayPath(file, cwd)}`);
+  return {
+    config: built.config,
+    template: built.template,
+    templateDir: built.outDir,
+    source: displayPath(file, cwd),
+    built: built.children,
+  };
 }

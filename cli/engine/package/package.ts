@@ -46,6 +46,8 @@ export interface PackageOptions {
   handlerFile?: string;
   /** false: name the handler zip by its key without uploading it (a preview). Default true. */
   uploadCode?: boolean;
+  /** Child templates already in memory by absolute path (a build's): not read back from disk. */
+  built?: ReadonlyMap<string, CfnTemplate>;
 }
 
 export const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -154,7 +156,7 @@ export async function packageTemplate(
       !/^https?:\/\//.test(props.TemplateURL)
     ) {
       const file = path.resolve(opts.templateDir, props.TemplateURL);
-      const child = readTemplateText(await readFile(file, 'utf8'), file);
+      const child = opts.built?.get(file) ?? readTemplateText(await readFile(file, 'utf8'), file);
       const packaged = await packageTemplate(
         child,
         { ...opts, templateDir: path.dirname(file) },

@@ -1,0 +1,83 @@
+// The diff flow: what a deploy would change — CloudFormation's change set
+// (created, read, deleted; never executed) and the local template diff, old
+// → new. A diff writes as little as it can (the merge-request job's
+// credentials stay small): for a stack that does not exist, nothing at all;
+// otherwise only what CloudFormation itself reads to preview the change —
+// child templates and a root template over 51,200 bytes — never the handler code.
+import { createPreview, type Plan, type Preview } from '../deploy/deploy.js';
+import { creationPlan } from '../deploy/plan.js';
+import { templateDiff, type TemplateDifference } from '../deploy/template-diff.js';
+import { withAddressChecks } from '../endpoint/plan-checks.js';
+import { parameters } from './aws.js';
+import { packaged, prepare, type StackAdapters, type StackOptions } from './stack.js';
+
+export type DiffResult =
+  /** The stack does not exist: what a deploy would create (no change set made). */
+  | { stackName: string; exists: false; changed: true; plan: Plan }
+  | { stackName: string; exists: true; changed: false }
+  | {
+      stackName: string;
+      exists: true;
+      changed: true;
+      plan: Plan;
+      templateDiff: TemplateDifference[];
+    };
+
+export async function diff(opts: StackOptions, adapters: StackAdapters): Promise<DiffResult> {
+  const prepared = await prepare(opts, adapters);
+  const { input, ctx, deps, stackName } = prepared;
+  const stack = await deps.cfn.describeStack(stackName);
+  if (!stack || stack.status === 'REVIEW_IN_PROGRESS') {
+    // No change set (it would leave an empty stack behind), and so nothing to upload.
+    // The Elastic IPs it would allocate are checked against the quota all the same.
+    const plan = await withAddressChecks(creationPlan(input.template), deps, {
+      stackName,
+      next: { root: input.template, children: {} },
+    });
+    return { stackName, exists: false, changed: true, plan };
+  }
+  const { template, children } = await packaged(prepared, 'preview');
+  const preview = await createPreview(
+    {
+      stackName,
+      template,
+      parameters: parameters(input.config, opts.parameters),
+      tags: input.config.tags,
+      capabilities: input.config.deploy.capabilities,
+      roleArn: input.config.deploy.roleArn ?? undefined,
+      allowReplace: [],
+      recreateFailed: 'no',
+      templatePrefix: ctx.prefix,
+      children,
+    },
+    deps,
+    'diff',
+  );
+  if (!preview) return { stackName, exists: true, changed: false };
+  await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
+  deps.reporter.phase?.({ kind: 'local' });
+  return {
+    stackName,
+    exists: true,
+    changed: true,
+    plan: preview.plan,
+    templateDiff: templateDiffs(preview),
+  };
+}
+
+/** The root's differences, then each child stack's (ids qualified `Child/Id`). */
+function templateDiffs(preview: Preview): TemplateDifference[] {
+  const deployed = preview.deployed;
+  const children = [
+    ...new Set([...Object.keys(deployed?.children ?? {}), ...Object.keys(preview.next.children)]),
+  ].sort();
+  return [
+    ...templateDiff(deployed?.root, preview.next.root),
+    ...children.flatMap((stack) =>
+      templateDiff(
+        deployed?.children[stack] ?? { Resources: {} },
+        preview.next.children[stack] ?? { Resources: {} },
+      ).map((d) => ({ ...d, logicalId: `${stack}/${d.logicalId}` })),
+    ),
+  ];
+}
