@@ -3,7 +3,7 @@
 // machines are noisy: only a side-by-side comparison says whether a change
 // made the build slower). The revision is exported with `git archive` into a
 // temp folder (no worktree is registered), given this tree's node_modules and
-// built as npm run build does.
+// built as npm run build does (generated validators, tsc, the handler bundle).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +29,8 @@ export function prepareBaseline(rev: string, root: string): Baseline {
   const dir = mkdtempSync(path.join(tmpdir(), `sftpgw-baseline-${commit}-`));
   run('bash', ['-c', `git archive --format=tar ${commit} | tar -x -C "${dir}"`], root);
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  // The validators are generated, not committed (npm run build's first step).
+  run(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/compile-schemas.ts'], dir);
   run(
     process.execPath,
     [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'],
