@@ -5,7 +5,7 @@
   // The tag key the CLI puts on every resource and destination secret, with
   // the stack name as value; the push function may read only secrets that
   // carry it. The CLI spells it in shared/gateway-names.ts (GATEWAY_TAG);
-  // test/gateway-names.test.ts checks the two agree.
+  // test/config/gateway-names.unit.test.ts checks the two agree.
   gatewayTag:: 'sftpgw:gateway',
 
   // CloudFormation tag list from { key: value }, sorted by key for stable output.

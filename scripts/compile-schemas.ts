@@ -5,7 +5,7 @@
 // ignored by git and shipped in the npm package (package.json "files").
 // Resource types come from the committed registry inputs (schemas/registry/,
 // scripts/registry-inputs.ts), never from the installed cfn-lint, so the
-// output is the same on every machine; test/schemas.unit.test.ts checks the
+// output is the same on every machine; test/validate/schemas.unit.test.ts checks the
 // working copy's output is what this produces (not stale).
 //
 // Outputs (under cli/generated/ unless a path says otherwise):

@@ -3,7 +3,7 @@
 // left out is: config/defaults.ts), so the doc cannot drift from the code.
 // Run: npm run docs:config (rewrites the table between the markers);
 // npm run docs:config -- --check fails when it is stale, as
-// test/config-docs.test.ts does.
+// test/config/config-defaults.unit.test.ts does.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

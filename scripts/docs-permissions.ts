@@ -6,7 +6,7 @@
 //   named as IAM actions the way AWS errors are explained (iamAction).
 // Run: npm run docs:permissions (rewrites the block between the markers);
 // npm run docs:permissions -- --check fails when it is stale, as
-// test/deploy-permissions.unit.test.ts does.
+// test/deploy/deploy-permissions.unit.test.ts does.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';

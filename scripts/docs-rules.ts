@@ -3,10 +3,10 @@
 // BASELINE_RULES (id, description, the file under cli/engine/validate/rules/
 // that defines each), and for every
 // rule the fixtures in test/fixtures/bad-templates/ that trip it (with the
-// severity those fixtures expect, which test/validate-rules.unit.test.ts checks).
+// severity those fixtures expect, which test/validate/validate-rules.unit.test.ts checks).
 // Run: npm run docs:rules (rewrites the tables between the markers);
 // npm run docs:rules -- --check fails when they are stale, as
-// test/docs.test.ts does.
+// test/repo/docs.test.ts does.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,7 +69,7 @@ function definingFile(files: { name: string; text: string }[], id: string): stri
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 // Sources and fixtures are cited as repository paths in code spans, not as
 // links: the package ships docs/ but not cli/engine/ or test/, so a relative
-// link from the installed docs would lead nowhere (test/docs.test.ts checks
+// link from the installed docs would lead nowhere (test/repo/docs.test.ts checks
 // the packed docs' links, and that every cited path exists in the repository).
 const repoPath = (p: string) => `\`${p.split(path.sep).join('/')}\``;
 const fixturePaths = (t: Tripped | undefined) =>

@@ -2,7 +2,7 @@
 // the gateway tag decides which destination secrets the function may read, so
 // a spelling that differs in one place locks deliveries out (or lets another
 // gateway's secret in). The template spells the tag in jsonnet
-// (libsonnet/tags.libsonnet `gatewayTag`); test/gateway-names.test.ts checks
+// (libsonnet/tags.libsonnet `gatewayTag`); test/config/gateway-names.unit.test.ts checks
 // the two agree.
 
 /** Tag key on every resource and destination secret; its value is the stack name. */

@@ -1,6 +1,6 @@
 // Every `--output json` document and its schema file (docs/json-output/,
 // shipped in the package; docs/json-output.md lists them). The test
-// (test/json-output.test.ts) validates each command's real output against its
+// (test/cli/json-output.test.ts) validates each command's real output against its
 // schema and keeps the files equal to these objects (UPDATE_GOLDEN=1 rewrites).
 import { VALIDATE_DOCUMENT_SCHEMA } from '../engine/validate/reports/json.js';
 import {

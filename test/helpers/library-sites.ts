@@ -1,7 +1,7 @@
 // Where the shipped libraries define a logical id, found by a search of the
 // library text of its own (a regular expression per line, not the lexer
 // cli/engine/validate/definition-sites.ts uses): the expectations of
-// finding-locations.unit.test.ts and finding-locations.test.ts.
+// test/validate/finding-locations.unit.test.ts and finding-locations.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './project.js';

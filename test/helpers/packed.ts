@@ -1,7 +1,7 @@
 // sftpgw as a user gets it: `npm pack` of this checkout (what a release
 // ships), optionally re-published under another name and version the way an
 // organisation re-scopes it (npm pkg set name=@acme/sftpgw), installed with
-// npm into a temporary folder. The same steps test/gateway-repo.test.ts takes
+// npm into a temporary folder. The same steps test/repo/gateway-repo.test.ts takes
 // for its end-to-end run; here without libjsonnet's compile (--ignore-scripts)
 // where the test does not evaluate jsonnet.
 import { spawnSync } from 'node:child_process';

@@ -1,5 +1,6 @@
 // AWS SDK errors as the SDK shapes them, for the tests of
-// cli/adapters/aws/errors.ts (aws-errors.unit.test.ts, aws-errors.test.ts).
+// cli/adapters/aws/errors.ts (test/aws/aws-errors.unit.test.ts and
+// aws-errors.test.ts).
 import { expect } from 'chai';
 import { explainAwsError } from '../../cli/adapters/aws/errors.js';
 import { SftpgwError } from '../../cli/engine/errors.js';

@@ -1,6 +1,6 @@
 // The keys the pipes' PATTERN must keep and refuse, shared by the regex
-// engines run in-process (snowflake-pattern.unit.test.ts) and GNU grep -E
-// (snowflake-pattern.test.ts, a child process).
+// engines run in-process (test/downstream/snowflake-pattern.unit.test.ts)
+// and GNU grep -E (test/downstream/snowflake-pattern.test.ts, a child process).
 
 /** Upload ids as the ingest function writes them: S3 version ids, or a workflow execution id. */
 const IDS = ['3HL4kqtJlcpXroDTDmJ.dd_uW5kBz6ks', 'null', '0f3b9f0e-6a0c-4d5e-9a43-1c2b3d4e5f60'];

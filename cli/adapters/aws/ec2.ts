@@ -1,6 +1,6 @@
 // The Elastic IP calls of `sftpgw info` and of deploy's address and quota
 // checks (endpoint.type: vpc), behind one small interface: the SDK here, a
-// real moto server in tests (test/endpoint-moto.test.ts), and a fake only
+// real moto server in tests (test/endpoint/endpoint-moto.test.ts), and a fake only
 // where moto cannot answer (Service Quotas knows no EC2 quota in moto).
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';

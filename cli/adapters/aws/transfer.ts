@@ -1,6 +1,6 @@
 // The Transfer Family calls of `sftpgw info`, behind one small interface.
 // moto has no ListHostKeys (and CloudFormation in moto skips Transfer
-// servers), so tests pass a fake for this one (test/info.test.ts says so).
+// servers), so tests pass a fake for this one (test/endpoint/endpoint-moto.test.ts).
 import type { TransferClient } from '@aws-sdk/client-transfer';
 
 export interface ServerHostKey {

@@ -1,7 +1,7 @@
 // What sftpgw.yaml means where it leaves a key out: one tree, the bottom
 // layer of the merge top level → environments.<env> → SFTPGW_* → flags
 // (config/load.ts). docs/configuration.md's key table shows it (npm run
-// docs:config), and test/config-defaults.test.ts checks that the libsonnet
+// docs:config), and test/config/config-defaults.unit.test.ts checks that the libsonnet
 // constructors' own defaults agree with it where both exist.
 import path from 'node:path';
 import { defaultSecretPrefix } from '../../../shared/gateway-names.js';

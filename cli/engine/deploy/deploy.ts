@@ -272,7 +272,7 @@ async function deployedTemplate(
   // AWS answers a change set's own template (GetTemplate with ChangeSetName).
   // moto ignores ChangeSetName: it answers the stack's current template, `{}`
   // for a stack that does not exist yet (REVIEW_IN_PROGRESS), where the plan
-  // then rests on the change set's own list; test/deploy-engine.test.ts plays
+  // then rests on the change set's own list; test/deploy/deploy-engine.unit.test.ts plays
   // AWS's part for the rest.
   return { ...template, Resources: template.Resources ?? {} };
 }

@@ -9,8 +9,8 @@
 // spelled out as a union of what may come last. The pattern uses only what
 // POSIX ERE, RE2 and JavaScript read alike (groups, bracket classes, {m,n},
 // ?, *, +, |, ^, $; no backslash, no empty alternative), so it means the
-// same whichever of them evaluates it; test/snowflake-pattern.test.ts runs
-// it through GNU grep -E, test/snowflake-pattern.unit.test.ts through re2js
+// same whichever of them evaluates it; test/downstream/snowflake-pattern.test.ts runs
+// it through GNU grep -E, test/downstream/snowflake-pattern.unit.test.ts through re2js
 // and JavaScript.
 //
 // Anchored at both ends and led by an optional `(.*/)?`, it matches both the
