@@ -4,8 +4,10 @@
 // in server-registry.ts until it exits, so none outlives the test run.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
@@ -76,11 +78,15 @@ export async function startListening(
   timeoutMs?: number,
   sessions: (pid: number) => number[] = () => [],
 ): Promise<ChildProcess> {
-  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    log = (log + d.toString()).slice(-4000);
-  });
+  // stderr goes to a file, not a pipe: a test that runs the CLI with
+  // spawnSync blocks this process's event loop, so nothing would drain a pipe,
+  // and a server that logs every request (moto) blocks on a full pipe buffer
+  // (64 KiB) while the CLI waits for its answer — a deadlock.
+  const logFile = path.join(tempDir('sftpgw-server-log-'), 'stderr.log');
+  const fd = openSync(logFile, 'a');
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', fd] });
+  closeSync(fd);
+  const log = () => readFileSync(logFile, 'utf8').slice(-4000);
   const spawned = await new Promise<Error | undefined>((resolve) => {
     child.once('spawn', () => resolve(undefined));
     child.once('error', (e) => resolve(e));
@@ -100,7 +106,7 @@ export async function startListening(
     await waitForPort(port, child, what, timeoutMs);
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n${log}`);
+    throw new Error(`${(err as Error).message}\n${log()}`);
   }
   return child;
 }
