@@ -101,6 +101,9 @@ function listening(port: number): Promise<boolean> {
 async function expectNoServerLeft(run: Run): Promise<void> {
   expect(run.servers).to.have.length(2);
   for (const { pid, port } of run.servers) {
+    // SIGKILL was sent as the run exited; on a loaded machine the kernel may
+    // take a moment to end the process (it cannot catch it), so look for up to 3 s.
+    for (let i = 0; i < 30 && !gone(pid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(gone(pid), `server pid ${pid} still runs`).to.equal(true);
     expect(await listening(port), `something still listens on 127.0.0.1:${port}`).to.equal(false);
   }
