@@ -4,7 +4,7 @@
 // Run: npm run docs:config (rewrites the table between the markers);
 // npm run docs:config -- --check fails when it is stale, as
 // test/config/config-defaults.unit.test.ts does.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { type DocBlock, runDocBlock, spliceBlock } from './doc-block.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OFF_UNLESS_WRITTEN, SHOWN_DEFAULTS } from '../cli/engine/config/defaults.js';
@@ -108,37 +108,20 @@ export function renderConfigKeys(): string {
   ].join('\n');
 }
 
+/** Where the block goes (scripts/doc-block.ts splices it in). */
+const BLOCK: DocBlock = {
+  file: CONFIG_DOC,
+  begin: BEGIN,
+  end: END,
+  what: 'the key table',
+  plural: false,
+  script: 'docs:config',
+};
+
 /** The doc with the block between the markers replaced; an error naming the file when a marker is missing or out of order. */
 export function spliceConfigKeys(doc: string, block: string, file = CONFIG_DOC): string {
-  const begin = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (
-    begin < 0 ||
-    end < 0 ||
-    end < begin ||
-    doc.indexOf(BEGIN, begin + 1) >= 0 ||
-    doc.indexOf(END, end + 1) >= 0
-  ) {
-    throw new Error(
-      `${file}: needs exactly one "${BEGIN}" line followed by one "${END}" line, where the key table goes`,
-    );
-  }
-  return `${doc.slice(0, begin + BEGIN.length)}\n${block}\n${doc.slice(end)}`;
+  return spliceBlock(doc, block, BLOCK, file);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = path.join(repoRoot, CONFIG_DOC);
-  const doc = readFileSync(file, 'utf8');
-  const next = spliceConfigKeys(doc, renderConfigKeys());
-  if (process.argv.includes('--check')) {
-    if (next !== doc) {
-      console.error(`${CONFIG_DOC}: the key table is stale; run npm run docs:config`);
-      process.exit(1);
-    }
-  } else if (next !== doc) {
-    writeFileSync(file, next);
-    console.log(`${CONFIG_DOC}: key table rewritten`);
-  } else {
-    console.log(`${CONFIG_DOC}: key table already current`);
-  }
-}
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  runDocBlock(repoRoot, BLOCK, renderConfigKeys);

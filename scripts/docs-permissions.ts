@@ -7,7 +7,8 @@
 // Run: npm run docs:permissions (rewrites the block between the markers);
 // npm run docs:permissions -- --check fails when it is stale, as
 // test/deploy/deploy-permissions.unit.test.ts does.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type DocBlock, runDocBlock, spliceBlock } from './doc-block.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,34 +122,20 @@ export function renderPermissionTables(root = repoRoot): string {
   return lines.join('\n');
 }
 
+/** Where the block goes (scripts/doc-block.ts splices it in). */
+const BLOCK: DocBlock = {
+  file: DEPLOY_DOC,
+  begin: BEGIN,
+  end: END,
+  what: 'the permission tables',
+  plural: true,
+  script: 'docs:permissions',
+};
+
 /** The doc with the block between the markers replaced; an error naming the file when a marker is missing or out of order. */
 export function splicePermissionTables(doc: string, block: string, file = DEPLOY_DOC): string {
-  const begin = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (
-    begin < 0 ||
-    end < 0 ||
-    end < begin ||
-    doc.indexOf(BEGIN, begin + 1) >= 0 ||
-    doc.indexOf(END, end + 1) >= 0
-  )
-    throw new Error(
-      `${file}: needs exactly one "${BEGIN}" line followed by one "${END}" line, where the permission tables go`,
-    );
-  return `${doc.slice(0, begin + BEGIN.length)}\n${block}\n${doc.slice(end)}`;
+  return spliceBlock(doc, block, BLOCK, file);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = path.join(repoRoot, DEPLOY_DOC);
-  const doc = readFileSync(file, 'utf8');
-  const next = splicePermissionTables(doc, renderPermissionTables());
-  if (process.argv.includes('--check')) {
-    if (next !== doc) {
-      console.error(`${DEPLOY_DOC}: the permission tables are stale; run npm run docs:permissions`);
-      process.exit(1);
-    }
-  } else if (next !== doc) {
-    writeFileSync(file, next);
-    console.log(`${DEPLOY_DOC}: permission tables rewritten`);
-  } else console.log(`${DEPLOY_DOC}: permission tables already current`);
-}
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  runDocBlock(repoRoot, BLOCK, renderPermissionTables);

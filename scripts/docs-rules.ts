@@ -7,7 +7,8 @@
 // Run: npm run docs:rules (rewrites the tables between the markers);
 // npm run docs:rules -- --check fails when they are stale, as
 // test/repo/docs.test.ts does.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type DocBlock, runDocBlock, spliceBlock } from './doc-block.js';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASELINE_RULES } from '../cli/engine/validate/rules/baseline.js';
@@ -118,37 +119,20 @@ export function renderRuleTables(root = repoRoot): string {
   return lines.join('\n');
 }
 
+/** Where the block goes (scripts/doc-block.ts splices it in). */
+const BLOCK: DocBlock = {
+  file: VALIDATION_DOC,
+  begin: BEGIN,
+  end: END,
+  what: 'the rule tables',
+  plural: true,
+  script: 'docs:rules',
+};
+
 /** The doc with the block between the markers replaced; an error naming the file when a marker is missing or out of order. */
 export function spliceRuleTables(doc: string, block: string, file = VALIDATION_DOC): string {
-  const begin = doc.indexOf(BEGIN);
-  const end = doc.indexOf(END);
-  if (
-    begin < 0 ||
-    end < 0 ||
-    end < begin ||
-    doc.indexOf(BEGIN, begin + 1) >= 0 ||
-    doc.indexOf(END, end + 1) >= 0
-  ) {
-    throw new Error(
-      `${file}: needs exactly one "${BEGIN}" line followed by one "${END}" line, where the rule tables go`,
-    );
-  }
-  return `${doc.slice(0, begin + BEGIN.length)}\n${block}\n${doc.slice(end)}`;
+  return spliceBlock(doc, block, BLOCK, file);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const file = path.join(repoRoot, VALIDATION_DOC);
-  const doc = readFileSync(file, 'utf8');
-  const next = spliceRuleTables(doc, renderRuleTables());
-  if (process.argv.includes('--check')) {
-    if (next !== doc) {
-      console.error(`${VALIDATION_DOC}: the rule tables are stale; run npm run docs:rules`);
-      process.exit(1);
-    }
-  } else if (next !== doc) {
-    writeFileSync(file, next);
-    console.log(`${VALIDATION_DOC}: rule tables rewritten`);
-  } else {
-    console.log(`${VALIDATION_DOC}: rule tables already current`);
-  }
-}
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  runDocBlock(repoRoot, BLOCK, renderRuleTables);
