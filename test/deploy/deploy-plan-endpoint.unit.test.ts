@@ -11,29 +11,12 @@ import {
   guard,
   isRefused,
   refusal,
-  STATEFUL_TYPES,
 } from '../../cli/engine/deploy/guard.js';
 import { plannedChange } from '../../cli/engine/deploy/plan.js';
 import { formatPlan } from '../../cli/plan-text.js';
 import type { PlannedChange } from '../../cli/engine/deploy/types.js';
 import { allocatedBy, checkAddressQuota } from '../../cli/engine/endpoint/eip-quota.js';
-
-const change = (
-  action: PlannedChange['action'],
-  logicalId: string,
-  type: string,
-  over: Partial<PlannedChange> = {},
-): PlannedChange => ({
-  action,
-  logicalId,
-  type,
-  replacement: false,
-  conditional: false,
-  stateful: STATEFUL_TYPES.has(type),
-  ...over,
-});
-const replaced = (logicalId: string, type: string) =>
-  change('modify', logicalId, type, { replacement: true, why: 'X is create-only and changes' });
+import { change, replaced } from '../helpers/planned-changes.js';
 
 describe('deploy guard: the SFTP server endpoint (stops the server, changes what partners allow-list)', function () {
   const vpc = (details: Record<string, unknown>, more: Record<string, unknown> = {}) => ({

@@ -7,32 +7,16 @@
 // deploy-engine.unit.test.ts and deploy-moto.test.ts.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { needsAllowance, STATEFUL_TYPES } from '../../cli/engine/deploy/guard.js';
+import { needsAllowance } from '../../cli/engine/deploy/guard.js';
 import { creationPlan, plannedChange } from '../../cli/engine/deploy/plan.js';
 import type { PlanFacts, PlannedChange, UserMove } from '../../cli/engine/deploy/types.js';
 import { repoRoot } from '../helpers/project.js';
 import { expect } from 'chai';
 import type { ChangeSetInfo, ResourceChange } from '../../cli/adapters/aws/cloudformation.js';
 import { guard, isRefused, refusal } from '../../cli/engine/deploy/guard.js';
-import { planFacts, replacementReason, type Plan } from '../../cli/engine/deploy/plan.js';
+import { planFacts, replacementReason } from '../../cli/engine/deploy/plan.js';
 import type { CfnTemplate } from '../../cli/engine/template/types.js';
-
-const change = (
-  action: PlannedChange['action'],
-  logicalId: string,
-  type: string,
-  over: Partial<PlannedChange> = {},
-): PlannedChange => ({
-  action,
-  logicalId,
-  type,
-  replacement: false,
-  conditional: false,
-  stateful: STATEFUL_TYPES.has(type),
-  ...over,
-});
-const replaced = (logicalId: string, type: string) =>
-  change('modify', logicalId, type, { replacement: true, why: 'X is create-only and changes' });
+import { change, replaced, planChanges } from '../helpers/planned-changes.js';
 
 describe('deploy guard: what is refused, and how to allow it', function () {
   // [what, the change, allowReplace, refused?]
@@ -376,23 +360,6 @@ describe('plannedChange: every planned change is made the same way', function ()
     });
   });
 });
-
-/** A root-only plan judged by the guard: the change set against the deployed template. */
-function planChanges(
-  changeSet: ChangeSetInfo,
-  deployed: CfnTemplate,
-  next: CfnTemplate,
-  allowReplace: string[] = [],
-): Plan {
-  return guard(
-    planFacts({
-      changeSet,
-      deployed: { root: deployed, children: {} },
-      next: { root: next, children: {} },
-    }),
-    { allowReplace },
-  );
-}
 
 describe('replacement guard (plan)', function () {
   const cs = (changes: ResourceChange[]): ChangeSetInfo => ({

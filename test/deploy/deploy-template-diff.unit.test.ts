@@ -2,29 +2,10 @@
 // users matched by name (cli/engine/deploy/template-diff.ts and its text in
 // cli/plan-text.ts). Pure functions over two templates, no CloudFormation.
 import { expect } from 'chai';
-import type { ChangeSetInfo } from '../../cli/adapters/aws/cloudformation.js';
-import { guard } from '../../cli/engine/deploy/guard.js';
-import { planFacts, type Plan } from '../../cli/engine/deploy/plan.js';
 import { templateDiff } from '../../cli/engine/deploy/template-diff.js';
 import type { CfnTemplate } from '../../cli/engine/template/types.js';
 import { formatPlan, formatTemplateDiff } from '../../cli/plan-text.js';
-
-/** A root-only plan judged by the guard: the change set against the deployed template. */
-function planChanges(
-  changeSet: ChangeSetInfo,
-  deployed: CfnTemplate,
-  next: CfnTemplate,
-  allowReplace: string[] = [],
-): Plan {
-  return guard(
-    planFacts({
-      changeSet,
-      deployed: { root: deployed, children: {} },
-      next: { root: next, children: {} },
-    }),
-    { allowReplace },
-  );
-}
+import { planChanges } from '../helpers/planned-changes.js';
 
 describe('template diff: old → new, users by name', function () {
   const policy = (statements: unknown[]) => ({
