@@ -12,6 +12,13 @@ export interface GatewayIds {
   bucket?: string;
   key?: string;
   userRole?: string;
+  /** The server's structured-log group (CONNECTED, CLOSE, … entries: sftpgw uploads). */
+  serverLogGroup?: string;
+  /** Outbound's staging bucket, push function, its log group and failure queue. */
+  stagingBucket?: string;
+  pushFunction?: string;
+  pushLogGroup?: string;
+  failureQueue?: string;
   /** Elastic IPs the stack allocates for a VPC endpoint (empty with given allocation ids). */
   serverAddresses?: string[];
   /** The prefix of their logical ids (endpoint.new's addressPrefix). */
