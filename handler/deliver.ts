@@ -1,13 +1,19 @@
 // One S3 event → one outcome per record. Records are independent: a bad one
-// does not stop the others. Outcomes:
-//   delivered  file on the remote under its final name; object tagged
-//   duplicate  this object version was delivered before (events arrive at least
-//              once): the tag says so and nothing is sent, or — the tag lost — the
-//              remote already holds this exact file under its name (then tagged)
+// does not stop the others. Outcomes, each recorded in the object version's
+// tags (shared/outbound/fate.ts; written by record-fate.ts):
+//   delivered  file on the remote under its final name; tagged with its remote path
+//   duplicate  this object version reached the remote before (events arrive at
+//              least once): its tag says delivered or duplicate, nothing is sent
+//              and the tags stay as they are; or — the tag lost, or a concurrent
+//              attempt — the remote already holds this exact file under its name
+//              (tagged duplicate with the remote path)
 //   rejected   malformed event or record, layout, unsafe name, pattern mismatch,
 //              invalid FilePattern, object gone, a different file under the final
-//              name with Overwrite "never": final, never retried
-//   failed     anything a retry may fix (server, auth, host key, secret, I/O)
+//              name with Overwrite "never": final, never retried; tagged
+//              "<code>: <reason>" (not when the record names no object, or it is gone)
+//   failed     anything a retry may fix (server, auth, host key, secret, I/O);
+//              tagged with the error, unless the tags meanwhile say the file
+//              reached the remote (a concurrent attempt)
 // handleEvent throws when any record failed, so Lambda retries the event and
 // finally sends it to the on-failure destination; delivered records are then
 // recognised as duplicates and not sent twice.
@@ -18,9 +24,10 @@
 //
 // The tag is a record, not a lock: `delivered` is written after the file is
 // under its final name, so it may be missing (the write failed, the function
-// died in between) but is never early. Attempts therefore never rely on its
-// absence: the remote side is safe on its own against concurrent and repeated
-// attempts (the delivery protocol, shared/sftp/push.ts).
+// died in between; the version then reads as pending or failed) but is never
+// early. Attempts therefore never rely on its absence: the remote side is safe
+// on its own against concurrent and repeated attempts (the delivery protocol,
+// shared/sftp/push.ts).
 import { createHash } from 'node:crypto';
 import { DestinationError } from '../shared/destination/parse-secret.js';
 import type { DestinationCache } from './destination-cache.js';
@@ -30,6 +37,7 @@ import { ObjectGoneError, type ObjectStore, type Pusher } from './ports.js';
 import { PushError } from '../shared/sftp/push-error.js';
 import { parseStagingKey } from '../shared/destination/staging-key.js';
 import { destinationSecretName } from '../shared/gateway-names.js';
+import { fateRecorder, onRemote } from './record-fate.js';
 
 export interface DeliverDeps {
   objects: ObjectStore;
@@ -50,10 +58,19 @@ export type Outcome =
       destination: string;
       file: string;
       bytes: number;
+      /** Where it was published on the remote (RemoteDirectory/file). */
+      remotePath: string;
       published?: string;
       staleRemoved?: number;
     }
-  | { outcome: 'duplicate'; destination: string; file: string; identicalOnRemote?: boolean }
+  | {
+      outcome: 'duplicate';
+      destination: string;
+      file: string;
+      /** Known when this attempt found the file on the remote (not when only the tag said so). */
+      remotePath?: string;
+      identicalOnRemote?: boolean;
+    }
   | {
       outcome: 'rejected';
       reason: string;
@@ -63,28 +80,6 @@ export type Outcome =
       detail?: string;
     }
   | { outcome: 'failed'; error: Error; destination?: string; file?: string };
-
-export const TAG = {
-  status: 'sftpgw:status',
-  time: 'sftpgw:time',
-  destination: 'sftpgw:destination',
-  reason: 'sftpgw:reason',
-} as const;
-
-const MAX_OBJECT_TAGS = 10;
-
-/** Our tags merged over the object's own, within S3's limit of 10 (ours win). */
-function mergeTags(
-  existing: Record<string, string>,
-  ours: Record<string, string>,
-): Record<string, string> {
-  const merged: Record<string, string> = { ...ours };
-  for (const [k, v] of Object.entries(existing)) {
-    if (Object.keys(merged).length >= MAX_OBJECT_TAGS) break;
-    if (!(k in merged)) merged[k] = v;
-  }
-  return merged;
-}
 
 export class DeliveryFailedError extends Error {
   override name = 'DeliveryFailedError';
@@ -212,6 +207,7 @@ function outcomeLogger(
         ...fields,
         destination: o.destination,
         outcome: o.outcome,
+        remotePath: o.remotePath,
         bytes: o.bytes,
         publish: o.published,
         staleParts: o.staleRemoved || undefined,
@@ -222,8 +218,14 @@ function outcomeLogger(
         'info',
         o.identicalOnRemote
           ? 'the remote already holds this exact file under its name (tag lost or a concurrent attempt); kept'
-          : 'already delivered; not sent again',
-        { ...fields, destination: o.destination, outcome: o.outcome, durationMs: duration },
+          : 'already on the remote (tagged delivered or duplicate); not sent again',
+        {
+          ...fields,
+          destination: o.destination,
+          outcome: o.outcome,
+          remotePath: o.remotePath,
+          durationMs: duration,
+        },
       );
     }
     deps.log.metrics(
@@ -254,6 +256,8 @@ async function deliverChecked(
   if (!check.ok) return finish({ outcome: 'rejected', code: check.code, reason: check.reason });
   const { ref } = check;
 
+  const fate = fateRecorder({ objects: deps.objects, ref, log: deps.log, now, fields });
+
   const reject = async (
     code: string,
     reason: string,
@@ -261,29 +265,17 @@ async function deliverChecked(
     destination?: string,
     detail?: string,
   ): Promise<Outcome> => {
-    const tags: Record<string, string> = {
-      [TAG.status]: 'rejected',
-      [TAG.time]: now().toISOString(),
-      [TAG.reason]: code,
-    };
-    if (destination) tags[TAG.destination] = destination;
-    await tagQuietly(mergeTags(existing, tags));
+    await fate.write({ status: 'rejected', code, reason }, existing);
     return finish({ outcome: 'rejected', code, reason, destination, file: undefined, detail });
   };
 
-  // A tag is a record, not the delivery: failing to write it is logged, never
-  // turned into a retry that would send a delivered file again.
-  const tagQuietly = async (tags: Record<string, string>): Promise<void> => {
-    try {
-      await deps.objects.setTags(ref, tags);
-    } catch (err) {
-      deps.log.log('warn', 'could not tag the staged object', {
-        ...fields,
-        error: (err as Error).message,
-      });
-    }
+  // Re-reads the tags before writing: see record-fate.ts for the race left.
+  const fail = async (error: Error, destination: string, file: string): Promise<Outcome> => {
+    await fate.writeUnlessOnRemote({ status: 'failed', error: error.message });
+    return finish({ outcome: 'failed', error, destination, file });
   };
 
+  // Not tagged when the tags cannot be read: the object's own tags would be lost.
   let existing: Record<string, string>;
   try {
     existing = await deps.objects.tags(ref);
@@ -302,8 +294,9 @@ async function deliverChecked(
   const { destination, file } = parsed;
   fields.destination = destination;
 
-  if (existing[TAG.status] === 'delivered')
-    return finish({ outcome: 'duplicate', destination, file });
+  // Already on the remote (delivered, or found there): nothing sent, and the
+  // tags keep the version's fate as it was recorded.
+  if (onRemote(existing)) return finish({ outcome: 'duplicate', destination, file });
 
   const secretName = destinationSecretName(deps.secretPrefix, destination);
   let target;
@@ -322,7 +315,7 @@ async function deliverChecked(
         );
       }
     }
-    return finish({ outcome: 'failed', error: err as Error, destination, file });
+    return fail(err as Error, destination, file);
   }
   deps.log.addSecrets(target.secrets);
 
@@ -349,19 +342,25 @@ async function deliverChecked(
       deadline: deps.deadline,
       deliveryId,
     });
-    await tagQuietly(
-      mergeTags(existing, {
-        [TAG.status]: 'delivered',
-        [TAG.time]: now().toISOString(),
-        [TAG.destination]: destination,
-      }),
-    );
-    if (result.published === 'identical')
-      return finish({ outcome: 'duplicate', destination, file, identicalOnRemote: true });
+    const { remotePath } = result;
+    if (result.published === 'identical') {
+      // A concurrent attempt's `delivered` stays (re-read first).
+      await fate.writeUnlessOnRemote({ status: 'duplicate', remotePath });
+      return finish({
+        outcome: 'duplicate',
+        destination,
+        file,
+        remotePath,
+        identicalOnRemote: true,
+      });
+    }
+    // Over the tags read at the start: a `failed` of an earlier attempt goes.
+    await fate.write({ status: 'delivered', remotePath }, existing);
     return finish({
       outcome: 'delivered',
       destination,
       file,
+      remotePath,
       bytes: result.bytes,
       published: result.published,
       staleRemoved: result.staleRemoved,
@@ -376,6 +375,6 @@ async function deliverChecked(
       });
     if (err instanceof PushError && err.kind === 'exists')
       return reject('exists', err.message, existing, destination);
-    return finish({ outcome: 'failed', error: err as Error, destination, file });
+    return fail(err as Error, destination, file);
   }
 }

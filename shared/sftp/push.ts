@@ -14,9 +14,10 @@
 //     attemptId, created with O_EXCL), and no attempt runs longer than 15
 //     minutes. Anything else in the directory belongs to the partner.
 //   - Nothing about other attempts: they may be at any step, or dead.
-//   - The S3 tag `sftpgw:status=delivered` (deliver.ts) means the file
-//     reached its final name once; its absence means nothing (the tag write
-//     may have been lost after the rename, or the attempt may be running).
+//   - The S3 tag `sftpgw:status=delivered` or `duplicate` (deliver.ts) means
+//     the file reached its final name once; its absence, or `failed`, means
+//     nothing (the tag write may have been lost after the rename, or the
+//     attempt may be running).
 //
 // Steps of one attempt:
 //   1. Create its own part file with O_EXCL (never truncating anyone's file)

@@ -9,7 +9,8 @@
 //     value in any string, and no secret in what it throws (message or stack),
 //   - write nothing remotely for an invalid case (and, when a case may be
 //     valid, nothing but the staged file, intact),
-//   - never touch the staging bucket's own tags.
+//   - never touch the staging bucket's own tags, and tag the staged object
+//     only with values S3 accepts, no secret and nothing unquotable in them.
 // SFTPGW_FUZZ_SEED and SFTPGW_FUZZ_CASES replay or widen a run.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,10 @@ import {
 } from '../helpers/handler-harness.js';
 import { keyPair, secretFragments } from '../helpers/keys.js';
 import { cleanTempDirs, listFiles, tempDir } from '../helpers/project.js';
+import { FATE_TAG } from '../../shared/outbound/fate.js';
+
+/** S3Tag's Value pattern (https://docs.aws.amazon.com/AmazonS3/latest/API/API_control_S3Tag.html). */
+const S3_TAG_VALUE = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u;
 
 const SEED = Number(process.env.SFTPGW_FUZZ_SEED ?? 20261128);
 const CASES = Number(process.env.SFTPGW_FUZZ_CASES ?? 300);
@@ -638,6 +643,25 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
     }
   }
 
+  /** The staged object's fate tags: valid values; the detail (free text) quotes no secret. */
+  async function checkTags(c: Case, tags: Record<string, string>, where: string): Promise<void> {
+    for (const [k, v] of Object.entries(tags)) {
+      expect(v, `${where}: tag ${k} holds a value S3 refuses`).to.match(S3_TAG_VALUE);
+      expect([...v].length, `${where}: tag ${k} longer than S3 allows`).to.be.at.most(256);
+    }
+    // Status and time are the code's own words (a fuzzed one-letter password may occur in them).
+    const detail = tags[FATE_TAG.detail] ?? '';
+    for (const secret of [...c.secrets, ...clientSecrets])
+      expect(
+        detail.includes(secret),
+        `${where}: the detail tag holds secret ${JSON.stringify(secret.slice(0, 12))}`,
+      ).to.equal(false);
+    for (const q of c.unquoted)
+      expect(detail.includes(q), `${where}: the detail tag quotes ${JSON.stringify(q)}`).to.equal(
+        false,
+      );
+  }
+
   it('no case hangs, crashes, leaks a secret, writes a broken line or writes remotely when invalid', async function () {
     const r = rng(SEED);
     const cases = Array.from({ length: CASES }, (_, i) => makeCase(i, r));
@@ -679,6 +703,7 @@ describe(`outbound handler fuzz (seed ${SEED}, ${CASES} cases; bundle + moto + s
         `${where}: one metric per record (or for the malformed event)`,
       ).to.have.length(c.metrics);
       expect(logLines(inv).length, `${where}: a line per metric`).to.be.at.least(c.metrics);
+      await checkTags(c, await h.tags(staged), where);
 
       // File names are unique per case, so cases may run side by side: what
       // this case wrote is whatever carries its file name (final or temporary).

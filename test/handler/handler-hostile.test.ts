@@ -83,10 +83,8 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
     expect(inv.error).to.equal(undefined);
     expect(inv.result!.outcomes.map((o) => o.outcome)).to.deep.equal(['rejected', 'delivered']);
     expect(readdirSync(dir)).to.deep.equal(['orders-2026_11.csv']);
-    expect(await h.tags(evil)).to.include({
-      'sftpgw:status': 'rejected',
-      'sftpgw:reason': 'pattern-mismatch',
-    });
+    expect(await h.tags(evil)).to.include({ 'sftpgw:status': 'rejected' });
+    expect((await h.tags(evil))['sftpgw:detail']).to.match(/^pattern-mismatch: /);
   });
 
   it('refuses a pattern that escapes the full match (never)|(?:xyz) as a rejection that quotes nothing', async function () {
@@ -98,10 +96,10 @@ describe('outbound handler: hostile and malformed input (bundle + moto + sshd)',
     expect(inv.error, 'a rejection is not retried').to.equal(undefined);
     expect(inv.result!.outcomes[0].outcome).to.equal('rejected');
     expect(readdirSync(dir)).to.deep.equal([]);
-    expect(await h.tags(obj)).to.include({
-      'sftpgw:status': 'rejected',
-      'sftpgw:reason': 'invalid-pattern',
-    });
+    const t = await h.tags(obj);
+    expect(t['sftpgw:status']).to.equal('rejected');
+    expect(t['sftpgw:detail']).to.match(/^invalid-pattern: /);
+    expect(JSON.stringify(t), 'the pattern is not quoted in a tag either').not.to.include(pattern);
     const [line] = logLines(inv);
     expect(line).to.include({ level: 'warn', outcome: 'rejected', reason: 'invalid-pattern' });
     expect(line.error).to.include('FilePattern: not a valid RE2 pattern (unexpected ))');

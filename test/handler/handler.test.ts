@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import path from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { expect } from 'chai';
+import { tagSafe } from '../../shared/outbound/fate.js';
 import { keyPair, secretFragments, type KeyPair } from '../helpers/keys.js';
 import {
   eventKey,
@@ -114,7 +115,7 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     expect(readdirSync(dir)).to.deep.equal(['orders_20261123.csv']);
     const t = await tags(obj);
     expect(t['sftpgw:status']).to.equal('delivered');
-    expect(t['sftpgw:destination']).to.equal('acme');
+    expect(t['sftpgw:detail'], 'the remote path').to.equal(file);
     expect(Date.parse(t['sftpgw:time'])).to.be.closeTo(Date.now(), 60_000);
     const [line] = logs(inv);
     expect(line).to.include({
@@ -123,6 +124,7 @@ describe('outbound handler (bundle + moto + sshd)', function () {
       key: obj.key,
       destination: 'acme',
       outcome: 'delivered',
+      remotePath: file,
       bytes: body.length,
     });
     expect(line.requestId).to.match(/^req-/);
@@ -220,8 +222,8 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     expect(readdirSync(dir)).to.deep.equal([]);
     expect(await tags(obj)).to.include({
       'sftpgw:status': 'rejected',
-      'sftpgw:reason': 'pattern-mismatch',
-      'sftpgw:destination': 'strict',
+      'sftpgw:detail':
+        'pattern-mismatch: file name does not match the FilePattern of destination strict',
     });
     expect(logs(inv)[0]).to.include({
       level: 'warn',
@@ -247,7 +249,9 @@ describe('outbound handler (bundle + moto + sshd)', function () {
       expect(inv.error).to.equal(undefined);
       expect(inv.result!.outcomes[0].outcome).to.equal('rejected');
       expect(readdirSync(dir)).to.deep.equal(before);
-      expect(await tags(obj)).to.include({ 'sftpgw:status': 'rejected', 'sftpgw:reason': code });
+      const t = await tags(obj);
+      expect(t['sftpgw:status']).to.equal('rejected');
+      expect(t['sftpgw:detail']).to.match(new RegExp(`^${code}: `));
       expect(logs(inv)[0].message).to.match(/^file rejected: /);
     });
   }
@@ -263,9 +267,12 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     const inv = await invoke(s3Event([obj]));
     expect(inv.error, 'the handler must throw so Lambda retries').to.be.instanceOf(Error);
     expect(inv.error!.message).to.match(pattern);
-    expect((await tags(obj))['sftpgw:status']).to.equal(undefined);
     const line = logs(inv).find((l) => l.outcome === 'failed')!;
     expect(line).to.include({ level: 'error', key });
+    // Tagged with the error as logged (redacted), made tag-safe.
+    const t = await tags(obj);
+    expect(t['sftpgw:status']).to.equal('failed');
+    expect(t['sftpgw:detail']).to.equal(tagSafe(String(line.error)));
     if (errorKind) expect(line.errorKind).to.equal(errorKind);
     expect(metrics(inv)[0]).to.include({ Failed: 1 });
     return inv;
@@ -321,10 +328,12 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     expect(inv.error).to.equal(undefined);
     expect(inv.result!.outcomes[0].outcome).to.equal('rejected');
     expect(readdirSync(dir)).to.deep.equal([]);
-    expect(await tags(obj)).to.include({
-      'sftpgw:status': 'rejected',
-      'sftpgw:reason': 'invalid-pattern',
-    });
+    const t = await tags(obj);
+    expect(t['sftpgw:status']).to.equal('rejected');
+    expect(t['sftpgw:detail']).to.match(
+      /^invalid-pattern: the FilePattern of destination badpattern is not a valid RE2 pattern/,
+    );
+    expect(JSON.stringify(t)).not.to.include('unclosed');
     const [line] = logs(inv);
     expect(line.error).to.include('FilePattern: not a valid RE2 pattern (missing closing ])');
     expect(line.error).to.include(
@@ -476,7 +485,7 @@ describe('outbound handler (bundle + moto + sshd)', function () {
     expect(readdirSync(dirA)).to.deep.equal(['good.txt']);
     expect((await tags(good))['sftpgw:status']).to.equal('delivered');
     expect((await tags(rejected))['sftpgw:status']).to.equal('rejected');
-    expect((await tags(failing))['sftpgw:status']).to.equal(undefined);
+    expect((await tags(failing))['sftpgw:status']).to.equal('failed');
     // The operator creates the missing destination; Lambda's retry completes the event.
     const dirC = await putDestination('multi-c');
     const retry = await invoke(s3Event([good, rejected, failing]));

@@ -274,7 +274,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
           );
           expect(msg).not.to.match(/key (has )?changed/i);
           expect(readdirSync(dir)).to.deep.equal([]);
-          expect((await lambda.tags(obj))['sftpgw:status']).to.equal(undefined);
+          expect((await lambda.tags(obj))['sftpgw:status']).to.equal('failed');
         });
       }
 
@@ -326,7 +326,10 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         expect(outcome(again)).to.equal(spec.posixRename ? 'delivered' : 'duplicate');
         expect(sha256(readFileSync(path.join(dir, 'data.bin')))).to.equal(sha256(body));
         expect(readdirSync(dir)).to.deep.equal(['data.bin']);
-        expect((await lambda.tags(obj))['sftpgw:status']).to.equal('delivered');
+        expect(await lambda.tags(obj)).to.include({
+          'sftpgw:status': spec.posixRename ? 'delivered' : 'duplicate',
+          'sftpgw:detail': path.join(dir, 'data.bin'),
+        });
       });
 
       it('replaces an existing different file under the final name (Overwrite: replace, the default)', async function () {
@@ -345,10 +348,10 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         const { obj, inv } = await deliver(key, 'report.csv', 'new report\n');
         expect(inv.error, 'a rejection is not retried').to.equal(undefined);
         expect(outcome(inv)).to.equal('rejected');
-        expect(await lambda.tags(obj)).to.include({
-          'sftpgw:status': 'rejected',
-          'sftpgw:reason': 'exists',
-        });
+        expect((await lambda.tags(obj))['sftpgw:status']).to.equal('rejected');
+        expect((await lambda.tags(obj))['sftpgw:detail']).to.match(
+          /^exists: .*report\.csv on 127\.0\.0\.1:\d+ already holds a different file/,
+        );
         expect(readFileSync(path.join(dir, 'report.csv'), 'utf8')).to.equal(
           'the partner has not fetched this one yet\n',
         );
@@ -358,7 +361,10 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         const same = await deliver(key, 'same.csv', 'same\n');
         expect(same.inv.error).to.equal(undefined);
         expect(outcome(same.inv)).to.equal('duplicate');
-        expect((await lambda.tags(same.obj))['sftpgw:status']).to.equal('delivered');
+        expect(await lambda.tags(same.obj)).to.include({
+          'sftpgw:status': 'duplicate',
+          'sftpgw:detail': path.join(dir, 'same.csv'),
+        });
         expect(readdirSync(dir).sort()).to.deep.equal(['report.csv', 'same.csv']);
       });
 
