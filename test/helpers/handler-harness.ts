@@ -85,6 +85,12 @@ export interface HandlerHarnessWithSshd extends HandlerHarness {
 
 export interface HandlerHarnessOptions {
   bucket?: string;
+  /**
+   * A moto server already running (e.g. with a gateway deployed into it):
+   * the harness uses it and leaves it running, and uses `bucket` as it is
+   * (the deployed staging bucket) instead of creating one.
+   */
+  moto?: Moto;
   /** SECRET_PREFIX (default sftpgw). */
   prefix?: string;
   /** GATEWAY, and the gateway tag on secrets putSecret creates (default test-gateway). */
@@ -166,7 +172,7 @@ export async function startHandlerHarness(
   const bundle = path.join(repoRoot, 'dist/handler/index.js');
   if (!existsSync(bundle)) throw new Error('dist/handler/index.js is missing: npm run build');
   const servers = await Promise.allSettled([
-    startMoto(),
+    opts.moto ? Promise.resolve(opts.moto) : startMoto(),
     ...(opts.sshd === false ? [] : [startSshd()]),
   ]);
   const failed = servers.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -183,7 +189,7 @@ export async function startHandlerHarness(
   const stop = async (): Promise<void> => {
     process.env = savedEnv;
     await stopWorkers();
-    await Promise.all([moto.stop(), sshd?.stop()]);
+    await Promise.all([opts.moto ? undefined : moto.stop(), sshd?.stop()]);
   };
   try {
     // Workers take their environment from here when they start; tests' own
@@ -198,13 +204,15 @@ export async function startHandlerHarness(
     });
     const s3 = new S3Client({ endpoint: moto.endpoint, forcePathStyle: true, region: 'us-east-1' });
     const sm = new SecretsManagerClient({ endpoint: moto.endpoint, region: 'us-east-1' });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(
-      new PutBucketVersioningCommand({
-        Bucket: bucket,
-        VersioningConfiguration: { Status: 'Enabled' },
-      }),
-    );
+    if (!opts.moto) {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+      await s3.send(
+        new PutBucketVersioningCommand({
+          Bucket: bucket,
+          VersioningConfiguration: { Status: 'Enabled' },
+        }),
+      );
+    }
     const workers = bundleWorkers<HandlerResult>(bundle, 'index.mjs');
     stopWorkers = workers.stop;
 
