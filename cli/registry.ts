@@ -4,7 +4,7 @@
 // Shared flags come from cli/options.ts; cli/program.ts turns this into
 // commander's commands.
 import { command, type ProgramDef } from './command-def.js';
-import { portNumber, positiveNumber } from './flag-values.js';
+import { portNumber, positiveNumber, sinceValue } from './flag-values.js';
 import {
   aws,
   common,
@@ -242,6 +242,42 @@ Examples:
   $ sftpgw info --env production
   $ sftpgw info --env production --output json | jq -r '.addresses[].publicIp'`,
   load: async () => (await import('./commands/info.js')).run,
+});
+
+const uploads = command({
+  name: 'uploads',
+  description:
+    "who uploaded which file, when, from which address, how many bytes, complete or partial, and (downstream on) whether it reached ingest/: from the server's structured log",
+  options: [
+    ...common,
+    region,
+    stackName('the deployed gateway stack (overrides stackName)'),
+    { flags: '--user <name>', description: "only this SFTP user's uploads" },
+    {
+      flags: '--since <when>',
+      description:
+        'a span back from now (30m, 6h, 7d, 2w) or a UTC date or time (2026-12-01, 2026-12-01T08:00:00Z); default 1d',
+      parse: sinceValue,
+    },
+    output('text, or json (one document on stdout: the window searched and every upload)'),
+  ],
+  help: `
+Reads the Transfer Family server's JSON structured log (the stack's log group,
+CloudWatch Logs FilterLogEvents): each CLOSE (complete) and PARTIAL_CLOSE
+(partial: the session ended with the file open) joined by session id to the
+session's CONNECTED entry, which holds the user and the address. With
+downstream on (sftpgw.yaml), INGEST says whether the copy is in
+ingest/<user>/<date>/: reached, not yet, - (partial uploads are never copied)
+or unknown. Oldest first. The log group keeps events logs.retentionDays
+(default 365): nothing older can be listed. Lines that cannot be read are
+counted on stderr. Exit 0 when it listed (also nothing), 1 when the stack or
+its log group is missing or AWS fails, 2 on bad flags (docs/operations.md).
+
+Examples:
+  $ sftpgw uploads --env production                       # the last day
+  $ sftpgw uploads --env production --user partner-a --since 7d
+  $ sftpgw uploads --since 2026-04-12 --output json | jq -r '.uploads[] | select(.file == "invoice_0412.pdf")'`,
+  load: async () => (await import('./commands/uploads.js')).run,
 });
 
 const usersGroup = {
@@ -672,6 +708,7 @@ Examples:
     deploy,
     diff,
     info,
+    uploads,
     usersGroup,
     destinationsGroup,
     snowflakeGroup,

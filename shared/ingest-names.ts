@@ -15,3 +15,19 @@ export const GUARDDUTY_SCAN_TAG = 'GuardDutyMalwareScanStatus';
  */
 export const SOURCE_KEY_META = 'sftpgw-source-key';
 export const SOURCE_VERSION_META = 'sftpgw-source-version-id';
+
+/** WinSCP's temporary suffix: an upload to data.csv.filepart reaches ingest/ as data.csv. */
+export const FILEPART_SUFFIX = '.filepart';
+
+/** The file name an upload reaches ingest/ under: the base name, `.filepart` removed. */
+export function ingestFileName(sourceKey: string): string {
+  const base = sourceKey.slice(sourceKey.lastIndexOf('/') + 1);
+  if (base.endsWith(FILEPART_SUFFIX) && base.length > FILEPART_SUFFIX.length)
+    return base.slice(0, -FILEPART_SUFFIX.length);
+  return base;
+}
+
+/** yyyy-mm-dd of an instant, in UTC (the date segment of an ingest/ key). */
+export function utcDate(when: Date): string {
+  return when.toISOString().slice(0, 10);
+}

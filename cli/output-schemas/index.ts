@@ -13,6 +13,7 @@ import { DOCTOR_SCHEMA } from './doctor.js';
 import { INFO_SCHEMA } from './info.js';
 import { document, type Schema, standardNullable } from './schema-kit.js';
 import { SNOWFLAKE_SQL_SCHEMA } from './snowflake-sql.js';
+import { UPLOADS_SCHEMA } from './uploads.js';
 import { USERS_LIST_SCHEMA } from './users-list.js';
 
 export interface OutputSchema {
@@ -61,6 +62,7 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
     schema: DESTINATIONS_SCAN_SCHEMA,
   },
   { command: 'sftpgw doctor --output json', file: 'doctor.schema.json', schema: DOCTOR_SCHEMA },
+  { command: 'sftpgw uploads --output json', file: 'uploads.schema.json', schema: UPLOADS_SCHEMA },
 ];
 
 /** The schema of a command's output, by its file name. */

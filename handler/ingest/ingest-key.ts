@@ -19,7 +19,12 @@
 //              the upload closed under, and the rename that follows is no
 //              upload, so the final name would never reach ingest/.
 
-export const FILEPART_SUFFIX = '.filepart';
+// The file name and date rules live in shared/ingest-names.ts, where
+// `sftpgw uploads` reads them too (the CLI package ships dist/shared, not
+// this folder).
+import { FILEPART_SUFFIX, ingestFileName, utcDate } from '../../shared/ingest-names.js';
+
+export { FILEPART_SUFFIX, ingestFileName, utcDate };
 
 export type KeyParts =
   | { ok: true; rest: string; user: string; date: string; uploadId: string; file: string }
@@ -30,14 +35,6 @@ export type KeyParts =
 // name the service accepts is never refused, and nothing can add a level.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching the controls is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
-
-/** The file name an upload reaches ingest/ under: the base name, `.filepart` removed. */
-export function ingestFileName(sourceKey: string): string {
-  const base = sourceKey.slice(sourceKey.lastIndexOf('/') + 1);
-  if (base.endsWith(FILEPART_SUFFIX) && base.length > FILEPART_SUFFIX.length)
-    return base.slice(0, -FILEPART_SUFFIX.length);
-  return base;
-}
 
 /**
  * The upload id as one key segment. Version ids S3 issues today are
@@ -53,11 +50,6 @@ export function uploadIdSegment(id: string): string {
       (x) => `%${x.charCodeAt(0).toString(16).toUpperCase()}`,
     ),
   );
-}
-
-/** yyyy-mm-dd of an instant, in UTC. */
-export function utcDate(when: Date): string {
-  return when.toISOString().slice(0, 10);
 }
 
 /** S3's "no version" markers: absent, empty, or the literal "null" of unversioned objects. */

@@ -99,6 +99,12 @@ export async function serviceQuotasClient(s: AwsSettings) {
   return withErrorContext(new ServiceQuotasClient(clientConfig(s, 'Service Quotas')));
 }
 
+// CloudWatch Logs: the server's structured log (sftpgw uploads).
+export async function cloudWatchLogsClient(s: AwsSettings) {
+  const { CloudWatchLogsClient } = await import('@aws-sdk/client-cloudwatch-logs');
+  return withErrorContext(new CloudWatchLogsClient(clientConfig(s, 'CloudWatch Logs')));
+}
+
 export function stsClient(s: AwsSettings): STSClient {
   return withErrorContext(new STSClient(clientConfig(s, 'STS')));
 }

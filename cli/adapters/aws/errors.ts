@@ -140,6 +140,7 @@ export function iamAction(clientName: string, commandName: string): string {
         CloudFormationClient: 'cloudformation',
         S3Client: 's3',
         SecretsManagerClient: 'secretsmanager',
+        CloudWatchLogsClient: 'logs',
       } as Record<string, string>
     )[clientName] ?? clientName.replace(/Client$/, '').toLowerCase();
   const operation = commandName.replace(/Command$/, '');
