@@ -32,28 +32,28 @@ const TYPES: Record<PartName, string> = {
   failureQueue: 'AWS::SQS::Queue',
 };
 
-/** What each part is, in words, for errors. */
+/** What each part is, in words, for errors ("stack X has no <what>"). */
 const WHAT: Record<PartName, { what: string; needs: string }> = {
-  server: { what: 'the Transfer Family server', needs: 'deploy the gateway (sftpgw deploy)' },
-  bucket: { what: 'the gateway bucket', needs: 'deploy the gateway (sftpgw deploy)' },
+  server: { what: 'Transfer Family server', needs: 'deploy the gateway (sftpgw deploy)' },
+  bucket: { what: 'gateway bucket', needs: 'deploy the gateway (sftpgw deploy)' },
   serverLogGroup: {
-    what: "the server's structured-log group",
+    what: 'structured-log group for the server',
     needs: 'deploy the gateway (sftpgw deploy)',
   },
   stagingBucket: {
-    what: 'the outbound staging bucket',
+    what: 'outbound staging bucket',
     needs: 'turn outbound on in sftpgw.yaml (outbound:) and deploy (sftpgw deploy)',
   },
   pushFunction: {
-    what: 'the push function',
+    what: 'push function',
     needs: 'turn outbound on in sftpgw.yaml (outbound:) and deploy (sftpgw deploy)',
   },
   pushLogGroup: {
-    what: "the push function's log group",
+    what: 'log group for the push function',
     needs: 'turn outbound on in sftpgw.yaml (outbound:) and deploy (sftpgw deploy)',
   },
   failureQueue: {
-    what: "the push function's failure queue",
+    what: 'failure queue for the push function',
     needs: 'turn outbound on in sftpgw.yaml (outbound:) and deploy (sftpgw deploy)',
   },
 };

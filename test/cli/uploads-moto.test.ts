@@ -312,7 +312,7 @@ describe('sftpgw uploads against the example gateway in moto', function () {
     const notGateway = await cli(['--stack-name', 'not-a-gateway'], noDownstream);
     expect(notGateway.status).to.equal(1);
     expect(notGateway.stderr).to.include(
-      "stack not-a-gateway has no the server's structured-log group",
+      'stack not-a-gateway has no structured-log group for the server',
     );
     expect(notGateway.stderr).to.include('deploy the gateway (sftpgw deploy)');
 
