@@ -11,6 +11,7 @@ import {
 import { DIFF_SCHEMA } from './diff.js';
 import { DOCTOR_SCHEMA } from './doctor.js';
 import { INFO_SCHEMA } from './info.js';
+import { OUTBOUND_REDELIVER_SCHEMA, OUTBOUND_STATUS_SCHEMA } from './outbound.js';
 import { document, type Schema, standardNullable } from './schema-kit.js';
 import { SNOWFLAKE_SQL_SCHEMA } from './snowflake-sql.js';
 import { USERS_LIST_SCHEMA } from './users-list.js';
@@ -61,6 +62,16 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
     schema: DESTINATIONS_SCAN_SCHEMA,
   },
   { command: 'sftpgw doctor --output json', file: 'doctor.schema.json', schema: DOCTOR_SCHEMA },
+  {
+    command: 'sftpgw outbound status --output json',
+    file: 'outbound-status.schema.json',
+    schema: OUTBOUND_STATUS_SCHEMA,
+  },
+  {
+    command: 'sftpgw outbound redeliver --output json',
+    file: 'outbound-redeliver.schema.json',
+    schema: OUTBOUND_REDELIVER_SCHEMA,
+  },
 ];
 
 /** The schema of a command's output, by its file name. */
