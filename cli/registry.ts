@@ -3,6 +3,7 @@
 // when it runs (`load`), so `sftpgw build` never loads the AWS SDK.
 // Shared flags come from cli/options.ts; cli/program.ts turns this into
 // commander's commands.
+import { InvalidArgumentError } from 'commander';
 import { command, type ProgramDef } from './command-def.js';
 import { portNumber, positiveNumber, sinceValue } from './flag-values.js';
 import {
@@ -503,6 +504,124 @@ Examples:
   ],
 };
 
+/** --page-size: objects per ListObjectsV2 page, 1–1000 (S3 returns at most 1000). */
+function pageSize(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1 || n > 1000)
+    throw new InvalidArgumentError('expected a whole number of objects from 1 to 1000');
+  return n;
+}
+
+/** What both outbound commands take: the deployed stack and how its bucket is listed. */
+const outboundStack: readonly OptionDef[] = [
+  ...common,
+  region,
+  stackName('the deployed gateway stack (overrides stackName)'),
+  {
+    flags: '--page-size <objects>',
+    description:
+      'objects per S3 listing page, 1–1000 (default 1000); each page is printed when its tags are read',
+    parse: pageSize,
+  },
+];
+
+const outboundGroup = {
+  name: 'outbound',
+  description:
+    "every staged file's fate, and sending files again (the deployed staging bucket; docs/operations.md)",
+  help: `
+Each staged object version carries its fate in tags the push function writes
+(sftpgw:status, sftpgw:time, sftpgw:detail): delivered, duplicate, rejected,
+failed, or pending while there is none.
+
+Examples:
+  $ sftpgw outbound status --env production --destination partner-a --since 1d
+  $ sftpgw outbound status --status rejected --output json | jq -r '.files[].key'
+  $ sftpgw outbound redeliver --destination partner-a --status rejected
+  $ sftpgw outbound redeliver --destination partner-a --key partner-a/orders_20261123.csv --yes`,
+  commands: [
+    command({
+      name: 'status',
+      description:
+        'list the staged files of the deployed gateway with their fate: delivered (when, where), duplicate, rejected (why), failed (last error), pending (how long)',
+      options: [
+        ...outboundStack,
+        { flags: '-d, --destination <key>', description: 'only files staged for this destination' },
+        {
+          flags: '--status <status>',
+          description: 'only files with this fate',
+          choices: ['delivered', 'duplicate', 'rejected', 'failed', 'pending'],
+        },
+        {
+          flags: '--since <when>',
+          description:
+            'only files staged since then: a span back from now (30m, 6h, 7d, 2w) or a UTC date or time',
+          parse: sinceValue,
+        },
+        output('a table (printed a page at a time; counts on stderr), or json (one document)'),
+      ],
+      help: `
+Lists the current version of every object in the staging bucket (under
+<destination>/ with --destination), leaves out those staged before --since,
+reads the tags of the rest (16 at a time) and prints each page as it is read.
+Keys that are not <destination>/<file> are listed too, with what is wrong (the
+push function rejects them). WHEN is when the outcome was recorded; for a
+pending file, how long ago it was staged. Exit 0 when listed (also when
+nothing matched), 1 when AWS could not be read, 2 on a bad flag.
+
+Examples:
+  $ sftpgw outbound status
+  $ sftpgw outbound status --destination partner-a --status failed --since 6h
+  $ sftpgw outbound status --since 2026-11-23 --output json | jq '.counts'`,
+      load: async () => (await import('./commands/outbound-status.js')).run,
+    }),
+    command({
+      name: 'redeliver',
+      description:
+        'send staged files of one destination again: re-stage them (a copy onto themselves, fate tags cleared) so the push function runs again',
+      options: [
+        ...outboundStack,
+        {
+          flags: '-d, --destination <key>',
+          description: 'the destination whose files are re-staged',
+          required: true,
+        },
+        {
+          flags: '--status <status>',
+          description:
+            'choose files with this fate (default: rejected and failed; with --key and no --status, only the named keys)',
+          choices: ['rejected', 'failed'],
+        },
+        repeatable(
+          '-k, --key <key>',
+          'also re-stage this object (<destination>/<file>), whatever its fate; repeatable',
+        ),
+        yes('re-stage without asking (needed where there is no terminal, e.g. CI)'),
+        output('the plan and a line per file, or json (one document)'),
+      ],
+      help: `
+Prints the plan: each chosen file, re-stage or why not. Without --yes it asks
+on a terminal; where there is none it changes nothing and exits 0 (the plan is
+the result). Re-staging copies the current version onto its own key: content,
+content headers, user metadata and encryption kept, metadata sftpgw-redelivery
+= the run, tags replaced by the object's own without sftpgw's fate tags, so
+the new version starts pending and the push function runs again
+(s3:ObjectCreated:Copy). Delivered and duplicate files are chosen only when
+named with --key. A file already re-staged whose copy has no outcome yet is
+skipped, so running the command again does nothing more. Objects over 5 GiB
+are refused (S3 copies at most 5 GiB at once). Exit 0 when every chosen file
+was re-staged or skipped, 1 when one failed or was refused, or the question
+was declined.
+
+Examples:
+  $ sftpgw outbound redeliver --destination partner-a                  # rejected and failed: the plan, then a question
+  $ sftpgw outbound redeliver --destination partner-a --status rejected --yes
+  $ sftpgw outbound redeliver --destination partner-a --key partner-a/orders_20261123.csv --yes`,
+      load: async () => (await import('./commands/outbound-redeliver.js')).run,
+    }),
+  ],
+};
+
 const snowflakeGroup = {
   name: 'snowflake',
   description: 'Snowflake loading of completed uploads (docs/snowflake.md)',
@@ -700,7 +819,8 @@ Examples:
   $ sftpgw info --env production                            # what to send a partner
   $ sftpgw destinations put partner-a --host sftp.partner.example --username gw \\
       --private-key-file partner-a_ed25519 --trusted-host-key "ssh-ed25519 AAAA…" \\
-      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'`,
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
+  $ sftpgw outbound status --env production --since 1d                 # every staged file's fate`,
   commands: [
     build,
     validate,
@@ -711,6 +831,7 @@ Examples:
     uploads,
     usersGroup,
     destinationsGroup,
+    outboundGroup,
     snowflakeGroup,
     init,
     doctor,

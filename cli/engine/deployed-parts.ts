@@ -97,9 +97,14 @@ export async function deployedParts(
     require(part) {
       const id = find(part);
       if (id !== undefined) return id;
-      throw new SftpgwError('failed', `stack ${stackName} has no ${WHAT[part].what}`, {
-        hint: `${WHAT[part].needs}, then run this again`,
-      });
+      // "has no outbound staging bucket": WHAT's article does not fit here.
+      throw new SftpgwError(
+        'failed',
+        `stack ${stackName} has no ${WHAT[part].what.replace(/^the /, '')}`,
+        {
+          hint: `${WHAT[part].needs}, then run this again`,
+        },
+      );
     },
   };
 }

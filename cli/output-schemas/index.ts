@@ -11,6 +11,7 @@ import {
 import { DIFF_SCHEMA } from './diff.js';
 import { DOCTOR_SCHEMA } from './doctor.js';
 import { INFO_SCHEMA } from './info.js';
+import { OUTBOUND_REDELIVER_SCHEMA, OUTBOUND_STATUS_SCHEMA } from './outbound.js';
 import { document, type Schema, standardNullable } from './schema-kit.js';
 import { SNOWFLAKE_SQL_SCHEMA } from './snowflake-sql.js';
 import { UPLOADS_SCHEMA } from './uploads.js';
@@ -63,6 +64,16 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
   },
   { command: 'sftpgw doctor --output json', file: 'doctor.schema.json', schema: DOCTOR_SCHEMA },
   { command: 'sftpgw uploads --output json', file: 'uploads.schema.json', schema: UPLOADS_SCHEMA },
+  {
+    command: 'sftpgw outbound status --output json',
+    file: 'outbound-status.schema.json',
+    schema: OUTBOUND_STATUS_SCHEMA,
+  },
+  {
+    command: 'sftpgw outbound redeliver --output json',
+    file: 'outbound-redeliver.schema.json',
+    schema: OUTBOUND_REDELIVER_SCHEMA,
+  },
 ];
 
 /** The schema of a command's output, by its file name. */

@@ -131,7 +131,9 @@ export function isThrottling(err: unknown): boolean {
 /**
  * The IAM action behind an SDK command: the service's prefix and the
  * operation, except where IAM names it otherwise (S3's HeadObject is
- * authorised as s3:GetObject, its listings as s3:ListBucket).
+ * authorised as s3:GetObject, its listings as s3:ListBucket, CopyObject as
+ * s3:PutObject on the destination — with s3:GetObject on the source:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
  */
 export function iamAction(clientName: string, commandName: string): string {
   const service =
@@ -149,6 +151,7 @@ export function iamAction(clientName: string, commandName: string): string {
     ListObjectsV2: 'ListBucket',
     ListObjects: 'ListBucket',
     HeadBucket: 'ListBucket',
+    CopyObject: 'PutObject',
   } as Record<string, string>;
   return `${service}:${service === 's3' ? (s3[operation] ?? operation) : operation}`;
 }
