@@ -70,7 +70,14 @@ describe('import graph (dependency-cruiser on dist/cli and dist/handler)', funct
     const sdk = (entry: string[]) =>
       [...staticClosure(modules, entry)].filter((m) => m.includes('@aws-sdk/'));
     // destinations-deliver imports the Secrets Manager store dynamically, only without --secret-file.
-    for (const command of ['build', 'validate', 'users', 'init', 'doctor', 'destinations-deliver']) {
+    for (const command of [
+      'build',
+      'validate',
+      'users',
+      'init',
+      'doctor',
+      'destinations-deliver',
+    ]) {
       expect(
         sdk(['dist/cli/main.js', `dist/cli/commands/${command}.js`]),
         `sftpgw ${command}`,
