@@ -8,7 +8,7 @@
 // moto. Content is compared by SHA-256 on the server's side of the file
 // system. No output may carry the secret's private key, password or any
 // value of a malformed secret.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -237,7 +237,9 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
         const refused = deliver('partner-a', file, secretFile);
         expect(refused.status).to.equal(1);
         expect(refused.stdout).to.equal('');
-        expect(refused.stderr).to.match(/^error: .*report\.csv.*; nothing was replaced\n/);
+        expect(refused.stderr).to.include(
+          `error: delivery to destination partner-a refused: ${dir}/report.csv on 127.0.0.1:${server().port} already holds a different file and the destination's Overwrite is "never": left as it is\n`,
+        );
         expect(refused.stderr).to.include('Overwrite "never"');
         expect(readFileSync(path.join(dir, 'report.csv'), 'utf8')).to.equal(first);
         expect(parts(dir)).to.deep.equal([]);
@@ -451,6 +453,38 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
       );
       expect(r.status, r.stderr).to.equal(0);
       expect(readdirSync(dir)).to.deep.equal(['in_repo.csv']);
+    });
+  });
+
+  describe('interrupted', function () {
+    it('Ctrl-C while the file goes out: exit 130, one line saying the final name holds no part of it; nothing under the final name', async function () {
+      const { dir, secretFile } = destination(openssh);
+      const file = localFile('big.bin', randomBytes(256 * 1024 * 1024));
+      const child = spawn(
+        process.execPath,
+        [cliBin, 'destinations', 'deliver', 'partner-a', file, '--secret-file', secretFile],
+        { cwd: work, env: bareEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+      // Interrupted once its part file is on the server: mid-transfer.
+      const until = Date.now() + 30_000;
+      while (parts(dir).length === 0 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(parts(dir), 'the part file appeared').to.have.length(1);
+      child.kill('SIGINT');
+      const code = await exited;
+      outputs.push(stderr);
+      expect(code).to.equal(130);
+      expect(stderr).to.match(
+        new RegExp(
+          `^sftpgw destinations deliver interrupted \\(Ctrl-C\\) while delivering to 127\\.0\\.0\\.1:${openssh.port}: ${dir}/big\\.bin holds the earlier file or the complete new one, never a part of it; a hidden part file \\(\\.<name>\\.….sftpgw-part\\) may be left, which a later delivery to that directory removes once it is 20 minutes old\\n$`,
+        ),
+      );
+      expect(readdirSync(dir).filter((f) => f === 'big.bin')).to.deep.equal([]);
     });
   });
 

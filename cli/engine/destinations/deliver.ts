@@ -248,7 +248,7 @@ export async function deliverFile(
       throw new SftpgwError(
         'failed',
         err instanceof PushError && err.kind === 'exists'
-          ? `${message}; nothing was replaced`
+          ? `delivery to destination ${req.key} refused: ${message}`
           : `delivery to destination ${req.key} failed: ${message}`,
         { hint: hintFor(err, req.key), cause: err },
       );
