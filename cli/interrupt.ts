@@ -99,5 +99,7 @@ export function interruptLine(
         : `${who} while ${phase.action === 'create' ? 'creating' : 'updating'} secret ${phase.secretName}: Secrets Manager stores a value whole or not at all, so it holds the old value or the new one (its tag may still be missing); run the same command again`;
     case 'probe':
       return `${who} while writing a probe file to ${phase.host}: ${phase.path} (or its part file, ${phase.path}.*) may be left there; remove it on the server`;
+    case 'delivery':
+      return `${who} while delivering to ${phase.host}: ${phase.path} holds the earlier file or the complete new one, never a part of it; a hidden part file (.<name>.….sftpgw-part) may be left, which a later delivery to that directory removes once it is 20 minutes old`;
   }
 }

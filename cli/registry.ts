@@ -365,6 +365,7 @@ Examples:
       --private-key-file acme_ed25519 --trusted-host-key "ssh-ed25519 AAAA…" \\
       --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
   $ sftpgw destinations test acme --write
+  $ sftpgw destinations deliver acme orders_20260412.csv --secret-file acme.json
   $ sftpgw destinations list
   $ sftpgw destinations remove acme`,
   commands: [
@@ -459,6 +460,63 @@ Examples:
   $ sftpgw destinations test acme --write
   $ sftpgw destinations test acme --scan`,
       load: async () => (await import('./commands/destinations-test.js')).runTest,
+    }),
+    command({
+      name: 'deliver',
+      description:
+        "send local FILE to destination KEY through the push function's own delivery code (pinned host key, FilePattern, part file, publish, size check)",
+      arguments: [
+        { name: '<key>', description: 'destination key' },
+        { name: '<file>', description: 'the local file to send (a regular file)' },
+      ],
+      options: [
+        ...common,
+        {
+          flags: '--secret-file <file>',
+          description:
+            "the destination secret's JSON (as destinations put stores it), or - for stdin: then no config and no AWS at all; never printed",
+        },
+        {
+          flags: '--remote-name <name>',
+          description:
+            "the file's name on the server (default: FILE's base name); checked like a staged file's name",
+        },
+        {
+          flags: '--timeout <seconds>',
+          description:
+            "give up after this long, like the function's deadline (default 290, the function's with outbound.timeoutSeconds 300; at most 889)",
+          parse: positiveNumber('seconds'),
+        },
+        destinationRegion,
+        output('text or json'),
+      ],
+      help: `
+Does to FILE what the push function does to a file staged at <key>/<name>:
+the name (--remote-name, else FILE's base name) must be a plain file name and
+match the destination's FilePattern, checked before any connection (a refused
+name: nothing is sent, exit 1); then the file goes to its own part file,
+its size is checked, and it is published as the secret's Overwrite says.
+Prints the remote path, bytes, duration and rate, how it was published, and
+the stale part files removed.
+
+The secret: --secret-file, the JSON that destinations put would store (keys
+Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys,
+RemoteDirectory, FilePattern, Overwrite) — then no sftpgw.yaml, credentials
+or region are needed or read, and --config, --env and --region are refused;
+without it, the secret <secretPrefix>/<key> from Secrets Manager, as for
+destinations test.
+
+Exit 0 when delivered (also when the name already held exactly this file);
+1 when the name is refused, the secret is invalid or the delivery failed
+(Overwrite "never" and a different file under the name: nothing replaced);
+2 for usage: FILE missing, a directory or unreadable, --secret-file unreadable.
+
+Examples:
+  $ sftpgw destinations deliver partner-a orders_20260412.csv --secret-file partner-a.json
+  $ vault read -field=json secret/partner-a | \\
+      sftpgw destinations deliver partner-a out/orders.csv --secret-file - --remote-name orders_20260412.csv
+  $ sftpgw destinations deliver partner-a orders_20260412.csv --env production --output json`,
+      load: async () => (await import('./commands/destinations-deliver.js')).runDeliver,
     }),
     command({
       name: 'list',

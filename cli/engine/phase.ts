@@ -33,7 +33,9 @@ export type Phase =
   /** Writing a destination secret (Secrets Manager stores a value whole or not at all). */
   | { kind: 'secret'; secretName: string; action: 'create' | 'update' | 'delete' }
   /** Writing and removing a probe file on a destination's SFTP server (destinations test --write). */
-  | { kind: 'probe'; host: string; path: string };
+  | { kind: 'probe'; host: string; path: string }
+  /** Sending a local file to a destination's SFTP server (destinations deliver). */
+  | { kind: 'delivery'; host: string; path: string };
 
 /** Where phases go: the command layer listens, tests record. */
 export type PhaseSink = (phase: Phase) => void;

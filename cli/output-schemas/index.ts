@@ -8,6 +8,7 @@ import {
   DESTINATIONS_SCAN_SCHEMA,
   DESTINATIONS_TEST_SCHEMA,
 } from './destinations.js';
+import { DESTINATIONS_DELIVER_SCHEMA } from './destinations-deliver.js';
 import { DIFF_SCHEMA } from './diff.js';
 import { DOCTOR_SCHEMA } from './doctor.js';
 import { INFO_SCHEMA } from './info.js';
@@ -61,6 +62,11 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
     command: 'sftpgw destinations test KEY --scan --output json',
     file: 'destinations-scan.schema.json',
     schema: DESTINATIONS_SCAN_SCHEMA,
+  },
+  {
+    command: 'sftpgw destinations deliver KEY FILE --output json',
+    file: 'destinations-deliver.schema.json',
+    schema: DESTINATIONS_DELIVER_SCHEMA,
   },
   { command: 'sftpgw doctor --output json', file: 'doctor.schema.json', schema: DOCTOR_SCHEMA },
   { command: 'sftpgw uploads --output json', file: 'uploads.schema.json', schema: UPLOADS_SCHEMA },

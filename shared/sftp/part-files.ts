@@ -9,7 +9,8 @@
 //
 // Sweep: a part file can be removed when no running attempt can own it. Every
 // writer of such names is bounded in time — the push function by Lambda's
-// hard limit of 15 minutes, `sftpgw destinations test --write` by its 60 s —
+// hard limit of 15 minutes, `sftpgw destinations test --write` by its 60 s,
+// `sftpgw destinations deliver` by its --timeout (at most 889 s) —
 // and a writer's last write sets the file's mtime on the SERVER's clock. So a
 // part file whose mtime is more than STALE_AFTER_SECONDS older than a file we
 // have just written (also the server's clock: no clock skew between us and

@@ -4,8 +4,9 @@
 // the same time, against the same remote directory, each unaware of the
 // others: S3 delivers events at least once (duplicates can arrive together),
 // Lambda retries a failed event while the SFTP server may still be finishing
-// the failed attempt's requests, and `sftpgw destinations test --write` uses
-// the same path. SFTP has no locks. What an attempt may assume:
+// the failed attempt's requests, and `sftpgw destinations test --write` and
+// `sftpgw destinations deliver` use the same path. SFTP has no locks. What an
+// attempt may assume:
 //
 //   - The object version it streams is immutable, and its size is known.
 //   - In the remote directory, names of the part-file grammar

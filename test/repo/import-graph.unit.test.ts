@@ -66,10 +66,18 @@ describe('import graph (dependency-cruiser on dist/cli and dist/handler)', funct
     ]);
   });
 
-  it('build, validate, users, init and doctor (the SDK only without --offline) load no AWS SDK module; deploy does (so the check can see one)', function () {
+  it('build, validate, users, init, doctor (the SDK only without --offline) and destinations deliver (only with --secret-file) load no AWS SDK module; deploy does (so the check can see one)', function () {
     const sdk = (entry: string[]) =>
       [...staticClosure(modules, entry)].filter((m) => m.includes('@aws-sdk/'));
-    for (const command of ['build', 'validate', 'users', 'init', 'doctor']) {
+    // destinations-deliver imports the Secrets Manager store dynamically, only without --secret-file.
+    for (const command of [
+      'build',
+      'validate',
+      'users',
+      'init',
+      'doctor',
+      'destinations-deliver',
+    ]) {
       expect(
         sdk(['dist/cli/main.js', `dist/cli/commands/${command}.js`]),
         `sftpgw ${command}`,
