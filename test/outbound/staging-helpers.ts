@@ -2,9 +2,10 @@
 // gateway in moto: deploy the shipped example through the CLI, stage an
 // object in the staging bucket, record a fate on it, read back what S3 holds
 // (tags, versions, head, body). Fates are written here with the shared
-// definition (shared/outbound/fate.ts) until the push function itself runs in
-// these tests; the tests that let the function produce each state can use
-// the same readers.
+// definition (shared/outbound/fate.ts) for the cases the function cannot be
+// made to produce on demand (user tags, odd keys, paging); in
+// fates-e2e-moto.test.ts the push function itself writes every state and the
+// same readers read them back.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
