@@ -55,12 +55,22 @@ export type Fate =
 
 const NOT_TAG_SAFE = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu;
 
-/** Text made into a valid tag value: other characters become '_', cut to 256 characters. */
+/**
+ * Text made into a valid tag value: other characters become '_'; a text
+ * longer than 256 is cut and ends in '...' (allowed, unlike '…', so a cut
+ * reads as one). Length is counted in UTF-16 code units, as S3 stores tags
+ * ("internally represented in UTF-16"), so a character outside the BMP
+ * counts twice and the value is never too long however S3 counts.
+ */
 export function tagSafe(text: string, max = MAX_TAG_VALUE): string {
-  const chars = [...text.replace(NOT_TAG_SAFE, '_')];
-  return chars.length <= max
-    ? chars.join('')
-    : `${chars.slice(0, max - 1).join('')}…`.replace(NOT_TAG_SAFE, '_');
+  const safe = text.replace(NOT_TAG_SAFE, '_');
+  if (safe.length <= max) return safe;
+  let out = '';
+  for (const ch of safe) {
+    if (out.length + ch.length > max - 3) break;
+    out += ch;
+  }
+  return `${out}...`;
 }
 
 /** The three fate tags of an outcome (values tag-safe). */

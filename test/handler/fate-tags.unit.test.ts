@@ -71,20 +71,23 @@ describe('fate tags (shared/outbound/fate.ts)', function () {
       expect(tagSafe('ok 😀 done')).to.equal('ok _ done');
     });
 
-    it('keeps 256 characters unchanged and cuts 257 to 256, ending in _', function () {
+    it('keeps 256 characters unchanged and cuts 257 to 256, ending in ... (a cut that reads as one)', function () {
       const exact = 'a'.repeat(256);
       expect(tagSafe(exact)).to.equal(exact);
       const cut = tagSafe('a'.repeat(257));
       expect(cut).to.have.length(256);
-      expect(cut.endsWith('a_')).to.equal(true);
+      expect(cut).to.equal(`${'a'.repeat(253)}...`);
       expectValidValue(cut);
     });
 
-    it('counts multi-byte text in characters: 300 ü become 255 ü and a _', function () {
+    it('counts in UTF-16 code units, as S3 stores tags: 300 ü become 253 ü and ..., 200 𝔘 (two units each) 126 and ...', function () {
       const cut = tagSafe('ü'.repeat(300));
-      expect([...cut]).to.have.length(256);
-      expect(cut).to.equal(`${'ü'.repeat(255)}_`);
-      expect(Buffer.byteLength(cut)).to.equal(511);
+      expect(cut).to.equal(`${'ü'.repeat(253)}...`);
+      expect(cut.length).to.equal(256);
+      const wide = tagSafe('𝔘'.repeat(200));
+      expect(wide).to.equal(`${'𝔘'.repeat(126)}...`);
+      expect(wide.length).to.equal(255);
+      expectValidValue(wide);
       expectValidValue(cut);
     });
 
