@@ -157,7 +157,7 @@ export function hostKeyProblems(plan: Plan): Problem[] {
 
 /** What partners must do about a host-key change. */
 export const HOST_KEY_ADVICE =
-  "partners who pinned the server's host key (known_hosts, a fingerprint in their SFTP client) must add the new fingerprints before the change, or their clients refuse to connect (a changed host key looks like an attack). Send them the fingerprints after (sftpgw host-keys list prints them once deployed); an OpenSSH client can trust both during the change: one known_hosts line per key";
+  "partners who pinned the server's host key (known_hosts, a fingerprint in their SFTP client) must trust the keys after (their fingerprints are above) before the change, or their clients refuse to connect: a changed host key looks like an attack. They can trust old and new at once (one known_hosts line per key); the public key line of a key to import: ssh-keygen -y -f <its private key file>";
 
 function hostKeyRefusal(plan: Plan, stackName: string): SftpgwError {
   const n = plan.hostKeys!.algorithms.length;
