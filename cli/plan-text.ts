@@ -2,7 +2,7 @@
 // `-` remove, replacements marked and explained; SFTP users by their names;
 // removed SFTP users and refusals called out. And the template diff: old →
 // new for each value that changed.
-import { addressLine } from './engine/deploy/guard.js';
+import { addressLine, hostKeyChangeWhat, hostKeyLine } from './engine/deploy/guard.js';
 import { DEFAULT_QUOTAS } from './engine/endpoint/allow-list.js';
 import type { Plan, PlannedChange } from './engine/deploy/plan.js';
 import {
@@ -65,6 +65,7 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
       ),
     );
   lines.push(...endpointLines(plan, color));
+  lines.push(...hostKeyLines(plan, color));
   if (plan.removedUsers.length > 0) {
     lines.push(
       warning(
@@ -110,6 +111,25 @@ function endpointLines(plan: Plan, color: boolean): string[] {
       ),
     );
   return lines;
+}
+
+/** A host-key change: per algorithm, the fingerprints partners see before and after. */
+export function hostKeyLines(plan: Plan, color: boolean): string[] {
+  const { warning, error } = palette(color);
+  const h = plan.hostKeys;
+  if (!h || h.algorithms.length === 0) return [];
+  const paint = h.allowed ? warning : error;
+  return [
+    paint(
+      `  the host key partners see changes for ${h.algorithms.map((c) => c.algorithm).join(', ')} (${h.allowed ? 'allowed by --allow-host-key-change' : 'REFUSED without --allow-host-key-change'})`,
+    ),
+    '  Tell your partners (they pin these fingerprints in known_hosts):',
+    ...h.algorithms.flatMap((c) => [
+      `    ${c.algorithm}: ${hostKeyChangeWhat(c)}`,
+      `      before: ${hostKeyLine(c.before)}`,
+      `      after:  ${hostKeyLine(c.after)}`,
+    ]),
+  ];
 }
 
 /** A value on one line: JSON, `(absent)` for a key that is not there. */

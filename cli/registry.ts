@@ -159,6 +159,11 @@ const deploy = command({
         "let the SFTP server's endpoint or Elastic IPs change: CloudFormation stops the server meanwhile, and partners must allow-list the new addresses (printed)",
     },
     {
+      flags: '--allow-host-key-change',
+      description:
+        'let the host key the server presents for an algorithm change (a HostKey added, removed or replaced; docs/keys.md): partners must pin the new fingerprints (printed)',
+    },
+    {
       flags: '--recreate-failed',
       description: 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)',
     },
@@ -184,8 +189,14 @@ bucket, the KMS key, the Transfer server, a log group or a queue unless
 listed, not refused. A change of the server's endpoint (type, VPC, subnets,
 Elastic IPs) is refused unless --allow-endpoint-change: CloudFormation stops
 the server to make it, and partners who allow-list its addresses must be told
-the old and new ones, which the plan prints. More Elastic IPs than the
-region's quota is refused. No changes is success (exit 0). Without --yes it
+the old and new ones, which the plan prints. A change of the host key the
+server presents for an algorithm (server.hostKeys: a key added, removed or
+replaced; Transfer Family presents the oldest of each algorithm), or a first
+key of a new algorithm, is refused unless --allow-host-key-change: the plan
+prints the fingerprints before and after, which partners must pin first. The
+keys to import are read from their secrets (secretsmanager:GetSecretValue)
+and parsed in memory; nothing of them but the fingerprint is printed. More
+Elastic IPs than the region's quota is refused. No changes is success (exit 0). Without --yes it
 asks on a terminal; in CI without --yes the change set is left for review.
 A change set of the stack already waiting for review is neither deleted nor
 executed over (executing one makes CloudFormation delete the others): the
@@ -198,7 +209,8 @@ Examples:
   $ sftpgw deploy --env production --no-execute          # review job
   $ sftpgw deploy --env production --execute sftpgw-20261123120000-1a2b3c4d --yes   # apply job
   $ sftpgw deploy --template build/template.json --stack-name gw-test --yes --allow-replace GatewayBucket
-  $ sftpgw deploy --env production --yes --allow-endpoint-change   # new subnets, partners told`,
+  $ sftpgw deploy --env production --yes --allow-endpoint-change   # new subnets, partners told
+  $ sftpgw deploy --env production --yes --allow-host-key-change   # a new host key, partners told`,
   load: async () => (await import('./commands/deploy.js')).run,
 });
 
@@ -210,12 +222,20 @@ const diff = command({
     ...common,
     ...stack,
     output('text, or json (one document on stdout: plan, refusals, template diff)'),
+    {
+      flags: '--allow-host-key-change',
+      description:
+        'show a change of the host key partners see as allowed (as deploy --allow-host-key-change would), not refused',
+    },
   ],
   help: `
-Exit 0 when nothing would change, 3 when something would, 1 on errors.
+Exit 0 when nothing would change, 3 when something would, 1 on errors. What a
+deploy would refuse is marked REFUSED, with the flag that allows it; a host-key
+change prints the fingerprints partners see before and after, per algorithm.
 
 Examples:
   $ sftpgw diff --env production
+  $ sftpgw diff --env production --output json | jq '.plan.hostKeys'
   $ sftpgw diff --template dist/gateway/staging/template.json --stack-name sftpgw-example-staging`,
   load: async () => (await import('./commands/diff.js')).run,
 });
@@ -280,6 +300,82 @@ Examples:
   $ sftpgw uploads --since 2026-04-12 --output json | jq -r '.uploads[] | select(.file == "invoice_0412.pdf")'`,
   load: async () => (await import('./commands/uploads.js')).run,
 });
+
+const hostKeysGroup = {
+  name: 'host-keys',
+  description:
+    "the deployed server's SSH host keys: list them (the active one per algorithm), retire one (DeleteHostKey) so an imported key becomes active",
+  help: `
+Transfer Family presents the OLDEST host key of each algorithm (RSA, ECDSA,
+ED25519). The key it generated for the server is older than every key
+server.hostKeys imports, so an imported key of the same algorithm becomes
+active only once the generated one is deleted: sftpgw host-keys retire.
+Keys of server.hostKeys are retired by removing them from sftpgw.yaml and
+deploying (docs/keys.md).
+
+Examples:
+  $ sftpgw host-keys list --env production
+  $ sftpgw host-keys retire hostkey-0123456789abcdef0 --env production
+  $ sftpgw host-keys retire hostkey-0123456789abcdef0 --env production --yes --output json`,
+  commands: [
+    command({
+      name: 'list',
+      description:
+        "list the deployed server's host keys: algorithm, SHA256 fingerprint, active or not, id, when imported, the stack's HostKey resource",
+      options: [
+        ...common,
+        region,
+        stackName('the deployed gateway stack (overrides stackName)'),
+        output('a table, or json (one document on stdout)'),
+      ],
+      help: `
+Reads the stack's resources (the server, its HostKey resources) and the
+server's keys (transfer:ListHostKeys). ACTIVE marks the oldest key of each
+algorithm: the one clients using that algorithm are shown. STACK names the
+HostKey resource that holds a key (server.hostKeys); "-" is the key Transfer
+Family generated (or one imported by hand). Exit 0 when listed, 1 when the
+stack or its server is missing or AWS fails.
+
+Examples:
+  $ sftpgw host-keys list --env production
+  $ sftpgw host-keys list --output json | jq -r '.keys[] | select(.active) | .fingerprint'`,
+      load: async () => (await import('./commands/host-keys.js')).runList,
+    }),
+    command({
+      name: 'retire',
+      description:
+        'delete a host key of the deployed server (DeleteHostKey), after printing what partners see before and after, per algorithm',
+      arguments: [{ name: '<host-key-id>', description: 'hostkey-… (sftpgw host-keys list)' }],
+      options: [
+        ...common,
+        region,
+        stackName('the deployed gateway stack (overrides stackName)'),
+        yes('delete without asking (needed where there is no terminal, e.g. CI)'),
+        {
+          flags: '--allow-last-key',
+          description:
+            'delete the only key of its algorithm (clients that connect only with that algorithm can no longer connect)',
+        },
+        output('the plan and the keys after, or json (one document on stdout)'),
+      ],
+      help: `
+Prints the key and, per algorithm, the active fingerprint before and after:
+when the key is active, the next oldest of its algorithm takes its place, and
+partners must have pinned it first. Refuses (exit 1, nothing deleted) a key
+the stack manages (a HostKey resource: remove it from server.hostKeys and
+deploy instead, so CloudFormation does not drift), the server's only key, and
+the only key of its algorithm unless --allow-last-key. Asks on a terminal;
+elsewhere only --yes deletes (without it: the plan, then exit 2). A deleted
+key cannot be restored (import it again: a newer key). Needs
+transfer:ListHostKeys and transfer:DeleteHostKey on the server.
+
+Examples:
+  $ sftpgw host-keys retire hostkey-0123456789abcdef0
+  $ sftpgw host-keys retire hostkey-0123456789abcdef0 --env production --yes`,
+      load: async () => (await import('./commands/host-keys.js')).runRetire,
+    }),
+  ],
+};
 
 const usersGroup = {
   name: 'users',
@@ -886,6 +982,7 @@ Examples:
     deploy,
     diff,
     info,
+    hostKeysGroup,
     uploads,
     usersGroup,
     destinationsGroup,

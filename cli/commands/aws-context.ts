@@ -67,6 +67,7 @@ export async function awsContext(
         (m) => reporter.debug(m),
       ),
     transfer: async () => sdkTransfer(await transferClient({ region, reporter })),
+    secrets: async () => (await import('../adapters/aws/secrets.js')).sdkSecretStore(region),
   };
 }
 

@@ -16,6 +16,7 @@ export interface DeployFlags extends StackFlags {
   allowReplace: string[];
   allowUserMoves?: boolean;
   allowEndpointChange?: boolean;
+  allowHostKeyChange?: boolean;
   recreateFailed?: boolean;
   replacePending?: boolean;
   roleArn?: string;
@@ -56,6 +57,7 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
       allowReplace: flags.allowReplace,
       allowUserMoves: flags.allowUserMoves ?? false,
       allowEndpointChange: flags.allowEndpointChange ?? false,
+      allowHostKeyChange: flags.allowHostKeyChange ?? false,
       recreateFailed: ask(flags.recreateFailed),
       replacePending: ask(flags.replacePending),
       roleArn: flags.roleArn,

@@ -1,6 +1,7 @@
 // sftpgw diff: flags → the engine's diff flow (cli/engine/flows/diff.ts) →
 // the plan and the local template diff, as text or --output json. Exit 0
 // when nothing would change, EXIT.changes (3) otherwise.
+import { hostKeyRefused } from '../engine/deploy/guard.js';
 import { diff, type DiffResult } from '../engine/flows/diff.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { consoleReporter, useColor } from '../output.js';
@@ -8,10 +9,15 @@ import { diffDocument } from '../output-schemas/diff.js';
 import { formatPlan, formatTemplateDiff } from '../plan-text.js';
 import { stackAdapters, stackOptions, type StackFlags } from './stack-flags.js';
 
-export async function run(flags: StackFlags & { output?: 'text' | 'json' }): Promise<ExitCode> {
+export async function run(
+  flags: StackFlags & { output?: 'text' | 'json'; allowHostKeyChange?: boolean },
+): Promise<ExitCode> {
   const json = flags.output === 'json';
   const reporter = consoleReporter({ ...flags, quiet: json });
-  const result = await diff(stackOptions(flags), stackAdapters(flags, reporter));
+  const result = await diff(
+    { ...stackOptions(flags), allowHostKeyChange: flags.allowHostKeyChange ?? false },
+    stackAdapters(flags, reporter),
+  );
   // --output json: one document on stdout, the same facts as the text.
   process.stdout.write(
     json ? JSON.stringify(diffDocument(result), null, 2) + '\n' : diffText(result, useColor(flags)),
@@ -37,6 +43,9 @@ function diffText(result: DiffResult, color: boolean): string {
   if (plan.addressQuota?.exceeded)
     out +=
       '  a deploy would refuse this: more Elastic IPs than the quota (sftpgw deploy says how to raise it)\n';
+  if (hostKeyRefused(plan))
+    out +=
+      '  a deploy would refuse this without --allow-host-key-change (partners must pin the host keys above first)\n';
   if ((plan.moves?.length ?? 0) > 0 || plan.placementChange)
     out +=
       '  a deploy would refuse this without --allow-user-moves (users would move between stacks)\n';

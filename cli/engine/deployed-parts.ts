@@ -69,6 +69,8 @@ export interface DeployedParts {
   require(part: PartName): string;
   /** The physical id of a part, undefined when the stack has none. */
   find(part: PartName): string | undefined;
+  /** Every resource of a type the stack holds (e.g. its AWS::Transfer::HostKey resources). */
+  ofType(type: string): Array<{ logicalId: string; physicalId: string }>;
 }
 
 export async function deployedParts(
@@ -94,6 +96,10 @@ export async function deployedParts(
   return {
     stackName,
     find,
+    ofType: (type) =>
+      Object.entries(resources)
+        .filter(([, r]) => r.type === type)
+        .map(([logicalId, r]) => ({ logicalId, physicalId: r.physicalId })),
     require(part) {
       const id = find(part);
       if (id !== undefined) return id;

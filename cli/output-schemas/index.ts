@@ -11,6 +11,7 @@ import {
 import { DESTINATIONS_DELIVER_SCHEMA } from './destinations-deliver.js';
 import { DIFF_SCHEMA } from './diff.js';
 import { DOCTOR_SCHEMA } from './doctor.js';
+import { HOST_KEYS_LIST_SCHEMA, HOST_KEYS_RETIRE_SCHEMA } from './host-keys.js';
 import { INFO_SCHEMA } from './info.js';
 import { OUTBOUND_REDELIVER_SCHEMA, OUTBOUND_STATUS_SCHEMA } from './outbound.js';
 import { document, type Schema, standardNullable } from './schema-kit.js';
@@ -38,6 +39,16 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
   },
   { command: 'sftpgw diff --output json', file: 'diff.schema.json', schema: DIFF_SCHEMA },
   { command: 'sftpgw info --output json', file: 'info.schema.json', schema: INFO_SCHEMA },
+  {
+    command: 'sftpgw host-keys list --output json',
+    file: 'host-keys-list.schema.json',
+    schema: HOST_KEYS_LIST_SCHEMA,
+  },
+  {
+    command: 'sftpgw host-keys retire HOST_KEY_ID --output json',
+    file: 'host-keys-retire.schema.json',
+    schema: HOST_KEYS_RETIRE_SCHEMA,
+  },
   {
     command: 'sftpgw snowflake sql --output json',
     file: 'snowflake-sql.schema.json',

@@ -4,6 +4,7 @@ import type {
   AddressQuotaCheck,
   AddressSide,
   PlacementChange,
+  PlanHostKey,
   Plan,
   PlannedChange,
   UserMove,
@@ -40,6 +41,28 @@ export interface PlanDocument {
     notice: { before: AddressSide; after: AddressSide } | null;
   } | null;
   addressQuota: AddressQuotaCheck | null;
+  hostKeys: {
+    serverId: string;
+    algorithms: Array<{
+      algorithm: string;
+      before: HostKeyDocument | null;
+      after: HostKeyDocument | null;
+    }>;
+    allowed: boolean;
+  } | null;
+}
+
+export type HostKeyDocument = Complete<PlanHostKey>;
+
+function hostKey(k: PlanHostKey | undefined): HostKeyDocument | null {
+  if (!k) return null;
+  return {
+    type: k.type,
+    fingerprint: k.fingerprint,
+    id: orNull(k.id),
+    logicalId: orNull(k.logicalId),
+    secretId: orNull(k.secretId),
+  };
 }
 
 /** One value that differs; a list's elements that differ. null: not that kind, or the key is absent on that side. */
@@ -90,6 +113,17 @@ export function planDocument(p: Plan): PlanDocument {
         }
       : null,
     addressQuota: p.addressQuota ?? null,
+    hostKeys: p.hostKeys
+      ? {
+          serverId: p.hostKeys.serverId,
+          algorithms: p.hostKeys.algorithms.map((c) => ({
+            algorithm: c.algorithm,
+            before: hostKey(c.before),
+            after: hostKey(c.after),
+          })),
+          allowed: p.hostKeys.allowed,
+        }
+      : null,
   };
 }
 
@@ -142,6 +176,14 @@ const CHANGE = object({
   ),
 });
 
+const HOST_KEY = object({
+  type: string('ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, …'),
+  fingerprint: string('SHA256:…, as ssh-keygen -lf prints it'),
+  id: nullable(string(), 'hostkey-…; null for a key the deploy imports'),
+  logicalId: nullable(string(), "the stack's HostKey resource; null for the generated key"),
+  secretId: nullable(string(), 'the secret a key the deploy imports comes from (never its value)'),
+});
+
 const ADDRESS_SIDE = object({
   endpointType: string(),
   addresses: array(string()),
@@ -175,6 +217,21 @@ export const PLAN_SCHEMA: Schema = object({
       source: stringEnum(['service-quotas', 'account-attribute', 'default']),
       exceeded: boolean(),
     }),
+  ),
+  hostKeys: nullable(
+    object({
+      serverId: string(),
+      algorithms: array(
+        object({
+          algorithm: string('RSA, ECDSA or ED25519'),
+          before: nullable(HOST_KEY, 'null: no key of this algorithm before (a new algorithm)'),
+          after: nullable(HOST_KEY, 'null: no key of this algorithm after'),
+        }),
+        'only the algorithms whose active (oldest) key changes',
+      ),
+      allowed: boolean('--allow-host-key-change was given'),
+    }),
+    'set when the change set adds, removes or replaces HostKey resources of a deployed server: the host key partners see per algorithm, before and after',
   ),
 });
 

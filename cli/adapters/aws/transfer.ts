@@ -1,6 +1,7 @@
-// The Transfer Family calls of `sftpgw info`, behind one small interface.
-// moto has no ListHostKeys (and CloudFormation in moto skips Transfer
-// servers), so tests pass a fake for this one (test/endpoint/endpoint-moto.test.ts).
+// The Transfer Family calls of `sftpgw info`, the deploy guard (host keys)
+// and `sftpgw host-keys`, behind one small interface. moto has neither
+// ListHostKeys nor DeleteHostKey: the test launcher adds them
+// (test/helpers/moto/launcher.py).
 import type { TransferClient } from '@aws-sdk/client-transfer';
 
 export interface ServerHostKey {
@@ -9,13 +10,22 @@ export interface ServerHostKey {
   /** SHA256:…, as `ssh-keygen -lf` prints it. */
   fingerprint: string;
   description?: string;
+  /** hostkey-… */
+  id?: string;
+  /** When the key was added to the server: the oldest of an algorithm is the one presented. */
+  dateImported?: Date;
 }
 
 export interface TransferApi {
   listHostKeys(serverId: string): Promise<ServerHostKey[]>;
 }
 
-export function sdkTransfer(client: TransferClient): TransferApi {
+/** What `sftpgw host-keys retire` needs besides the list. */
+export interface HostKeyAdminApi extends TransferApi {
+  deleteHostKey(serverId: string, hostKeyId: string): Promise<void>;
+}
+
+export function sdkTransfer(client: TransferClient): HostKeyAdminApi {
   return {
     async listHostKeys(serverId) {
       const { ListHostKeysCommand } = await import('@aws-sdk/client-transfer');
@@ -30,10 +40,16 @@ export function sdkTransfer(client: TransferClient): TransferApi {
             type: k.Type ?? 'unknown',
             fingerprint: k.Fingerprint ?? '',
             ...(k.Description ? { description: k.Description } : {}),
+            ...(k.HostKeyId ? { id: k.HostKeyId } : {}),
+            ...(k.DateImported ? { dateImported: k.DateImported } : {}),
           });
         next = out.NextToken;
       } while (next);
       return keys;
+    },
+    async deleteHostKey(serverId, hostKeyId) {
+      const { DeleteHostKeyCommand } = await import('@aws-sdk/client-transfer');
+      await client.send(new DeleteHostKeyCommand({ ServerId: serverId, HostKeyId: hostKeyId }));
     },
   };
 }

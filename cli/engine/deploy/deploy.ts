@@ -30,6 +30,9 @@ import { artifactKey, sha256, storeOnce } from '../package/package.js';
 import type { Reporter } from '../reporter.js';
 import type { AddressApi } from '../../adapters/aws/ec2.js';
 import { withAddressChecks } from '../endpoint/plan-checks.js';
+import type { TransferApi } from '../../adapters/aws/transfer.js';
+import { withHostKeyFacts } from '../host-keys/plan-checks.js';
+import type { SecretReader } from '../host-keys/secret-key.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
 import type { Phase } from '../phase.js';
@@ -103,6 +106,9 @@ export interface DeployDeps {
   confirm(question: string): Promise<boolean>;
   /** EC2 and Service Quotas, made on first use: the partner notice and the Elastic IP quota. */
   addresses?: () => Promise<AddressApi>;
+  /** Transfer Family and Secrets Manager, made on first use: the host keys before and after. */
+  transfer?: () => Promise<TransferApi>;
+  secrets?: () => Promise<SecretReader>;
 }
 
 export interface Preview {
@@ -446,11 +452,16 @@ async function planChangeSet(
       children: await deployedChildren(deps, cs.stackName, deployedRoot),
     };
   }
-  const plan = await withAddressChecks(
-    guard(planFacts({ changeSet: cs.info, deployed, next }), options),
-    deps,
-    { stackName: cs.stackName, deployed, next },
-  );
+  const facts = await withHostKeyFacts(planFacts({ changeSet: cs.info, deployed, next }), deps, {
+    stackName: cs.stackName,
+    deployed,
+    next,
+  });
+  const plan = await withAddressChecks(guard(facts, options), deps, {
+    stackName: cs.stackName,
+    deployed,
+    next,
+  });
   return {
     stackName: cs.stackName,
     changeSetName: cs.name,
@@ -471,7 +482,29 @@ export async function createPreview(
   purpose: 'deploy' | 'diff',
 ): Promise<Preview | undefined> {
   const cs = await createChangeSet(req, deps, purpose);
-  return cs && planChangeSet(deps, cs, req);
+  return cs && planOrDiscard(deps, cs, req);
+}
+
+/**
+ * The plan of a change set; one this run made is deleted when planning
+ * fails (a host key whose secret cannot be read, a child template that
+ * cannot be read): the error's "nothing was changed" holds, and the next
+ * deploy finds no change set waiting for review.
+ */
+async function planOrDiscard(
+  deps: DeployDeps,
+  cs: ChangeSet,
+  options: GuardOptions,
+): Promise<Preview> {
+  try {
+    return await planChangeSet(deps, cs, options);
+  } catch (err) {
+    if (cs.ours) {
+      await deps.cfn.deleteChangeSet(cs.stackName, cs.name).catch(() => undefined);
+      phase(deps, { kind: 'local' });
+    }
+    throw err;
+  }
 }
 
 /** The deployed templates of the root's nested stacks, by logical id. */
@@ -552,7 +585,7 @@ export async function deploy(
       ? await existingChangeSet(req, deps)
       : await createChangeSet(req, deps, 'deploy');
   if (!cs) return { kind: 'no-changes', stackName: req.stackName };
-  const preview = await planChangeSet(deps, cs, req);
+  const preview = await planOrDiscard(deps, cs, req);
   show(preview);
   const { plan } = preview;
   // A change set this run made goes when it is not executed; one an earlier

@@ -17,12 +17,26 @@
 //                                                how to allocate addresses before the switch
 //   more Elastic IPs than the region's quota    refused (no flag: raise the quota or reuse
 //                                                addresses through addressAllocationIds)
+//   the active host key of an algorithm         refused unless --allow-host-key-change
+//     changing (a HostKey added, removed or       (Transfer Family presents the OLDEST key of
+//     replaced), a new algorithm, or an           each algorithm: partners' known_hosts pins
+//     algorithm's last key removed                must change; the refusal prints the
+//                                                fingerprints before and after, per algorithm)
+//   a HostKey added or removed that is not      allowed (partners see the same keys)
+//     active before or after
 //   security group rules changing               allowed (no outage)
 //   anything else (adds, in-place updates,
 //   replacing stateless resources)              allowed
 import { SftpgwError, type Problem } from '../errors.js';
 import { DEFAULT_QUOTAS } from '../endpoint/allow-list.js';
-import type { AddressSide, Plan, PlanFacts, PlannedChange } from './types.js';
+import type {
+  AddressSide,
+  HostKeyAlgorithmChange,
+  Plan,
+  PlanFacts,
+  PlanHostKey,
+  PlannedChange,
+} from './types.js';
 
 /** Resources that hold data or identity partners depend on. */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
@@ -46,6 +60,8 @@ export interface GuardOptions {
   allowUserMoves?: boolean;
   /** Let the SFTP server's endpoint or addresses change (an outage; partners must be told). */
   allowEndpointChange?: boolean;
+  /** Let the active host key of an algorithm change (partners must update their known_hosts). */
+  allowHostKeyChange?: boolean;
 }
 
 const isUser = (c: PlannedChange) => c.type === 'AWS::Transfer::User';
@@ -82,6 +98,8 @@ export function guard(facts: PlanFacts, options: GuardOptions): Plan {
   const endpointChanges = facts.changes.filter((c) => c.endpoint !== undefined);
   if (endpointChanges.length > 0)
     plan.endpoint = { changes: endpointChanges, allowed: options.allowEndpointChange ?? false };
+  if (facts.hostKeys)
+    plan.hostKeys = { ...facts.hostKeys, allowed: options.allowHostKeyChange ?? false };
   if (facts.nested === undefined) return plan;
   return {
     ...plan,
@@ -98,7 +116,58 @@ export function isRefused(plan: Plan): boolean {
     (plan.moves?.length ?? 0) > 0 ||
     plan.placementChange !== undefined ||
     (plan.endpoint !== undefined && !plan.endpoint.allowed) ||
-    plan.addressQuota?.exceeded === true
+    plan.addressQuota?.exceeded === true ||
+    hostKeyRefused(plan)
+  );
+}
+
+/** An active host key changes and --allow-host-key-change was not given. */
+export function hostKeyRefused(plan: Plan): boolean {
+  return (plan.hostKeys?.algorithms.length ?? 0) > 0 && !plan.hostKeys!.allowed;
+}
+
+/** One side of a host-key change: `SHA256:… (HostKey1, from secret sftpgw/host-keys/ed25519)`. */
+export function hostKeyLine(k: PlanHostKey | undefined): string {
+  if (!k) return 'none (no key of this algorithm)';
+  const where = [
+    k.logicalId ?? (k.id ? 'not in the stack' : undefined),
+    k.id,
+    k.secretId ? `from secret ${k.secretId}` : k.id ? undefined : 'imported by this deploy',
+  ].filter(Boolean);
+  return `${k.fingerprint}${where.length ? ` (${where.join(', ')})` : ''}`;
+}
+
+/** What partners see change for one algorithm, in words. */
+export function hostKeyChangeWhat(c: HostKeyAlgorithmChange): string {
+  if (!c.before)
+    return `a new algorithm: clients that prefer ${c.algorithm} keys will be shown this key, which they never pinned`;
+  if (!c.after)
+    return `its last key goes: clients that pinned it switch to a key of another algorithm, or cannot connect`;
+  return 'the key partners are shown changes';
+}
+
+/** Per algorithm: the fingerprints before and after, as problems of the refusal. */
+export function hostKeyProblems(plan: Plan): Problem[] {
+  return (plan.hostKeys?.algorithms ?? []).flatMap((c) => [
+    { field: `${c.algorithm} host key`, message: hostKeyChangeWhat(c) },
+    { field: `${c.algorithm} before`, message: hostKeyLine(c.before) },
+    { field: `${c.algorithm} after`, message: hostKeyLine(c.after) },
+  ]);
+}
+
+/** What partners must do about a host-key change. */
+export const HOST_KEY_ADVICE =
+  "partners who pinned the server's host key (known_hosts, a fingerprint in their SFTP client) must trust the keys after (their fingerprints are above) before the change, or their clients refuse to connect: a changed host key looks like an attack. They can trust old and new at once (one known_hosts line per key); the public key line of a key to import: ssh-keygen -y -f <its private key file>";
+
+function hostKeyRefusal(plan: Plan, stackName: string): SftpgwError {
+  const n = plan.hostKeys!.algorithms.length;
+  return new SftpgwError(
+    'failed',
+    `refused: the change to ${stackName} changes the host key partners see for ${n} algorithm${n === 1 ? '' : 's'} (${plan.hostKeys!.algorithms.map((c) => c.algorithm).join(', ')})`,
+    {
+      hint: `nothing was changed. Transfer Family presents the oldest host key of each algorithm; ${HOST_KEY_ADVICE}. Then deploy again with --allow-host-key-change (docs/keys.md#rotating-the-servers-host-key)`,
+      problems: hostKeyProblems(plan),
+    },
   );
 }
 
@@ -213,6 +282,7 @@ export function refusal(plan: Plan, stackName: string): SftpgwError {
   if (plan.refused.length === 0 && !movesRefused) {
     if (plan.endpoint && !plan.endpoint.allowed) return endpointRefusal(plan, stackName);
     if (plan.addressQuota?.exceeded) return quotaRefusal(plan, stackName);
+    if (hostKeyRefused(plan)) return hostKeyRefusal(plan, stackName);
   }
   if (plan.refused.length === 0 && (moves.length > 0 || plan.placementChange)) {
     const p = plan.placementChange;

@@ -81,6 +81,36 @@ export interface PlacementChange {
   to: number;
 }
 
+/** A host key as a plan shows it (public facts only: never a private key). */
+export interface PlanHostKey {
+  /** ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, … */
+  type: string;
+  /** SHA256:…, as `ssh-keygen -lf` prints it. */
+  fingerprint: string;
+  /** hostkey-…; absent for a key the deploy imports. */
+  id?: string;
+  /** The stack's HostKey resource that holds it; absent for the generated key (or one imported by hand). */
+  logicalId?: string;
+  /** The secret a key the deploy imports comes from (its name or ARN, never its value). */
+  secretId?: string;
+}
+
+/** What partners see for one algorithm (RSA, ECDSA, ED25519): its active key before and after. */
+export interface HostKeyAlgorithmChange {
+  algorithm: string;
+  /** Absent: no key of this algorithm before (a new algorithm clients may switch to). */
+  before?: PlanHostKey;
+  /** Absent: no key of this algorithm after (its clients switch to another). */
+  after?: PlanHostKey;
+}
+
+/** A change set's effect on the host keys the server presents (set when HostKey resources change). */
+export interface HostKeyFacts {
+  serverId: string;
+  /** Only the algorithms whose active key changes; empty: partners see the same keys. */
+  algorithms: HostKeyAlgorithmChange[];
+}
+
 /** What a change set does, before the guard has judged it. */
 export interface PlanFacts {
   changes: PlannedChange[];
@@ -90,6 +120,8 @@ export interface PlanFacts {
   moves?: UserMove[];
   /** Updates only: userStacks changes while users are deployed. */
   placementChange?: PlacementChange;
+  /** Updates whose HostKey resources change: the active host key per algorithm, before and after. */
+  hostKeys?: HostKeyFacts;
 }
 
 /** The facts and the guard's verdict on them (guard.ts): what deploy and diff print. */
@@ -114,6 +146,11 @@ export interface Plan {
   };
   /** Present when the change set allocates Elastic IPs and the account could be asked. */
   addressQuota?: AddressQuotaCheck;
+  /** Present when HostKey resources change: refused when an active key changes, unless allowed. */
+  hostKeys?: HostKeyFacts & {
+    /** --allow-host-key-change was given. */
+    allowed: boolean;
+  };
 }
 
 /** A root template and its child templates by the logical id of their stack. */

@@ -7,6 +7,7 @@ import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import type { CloudFormationApi } from '../../adapters/aws/cloudformation.js';
 import type { TransferApi } from '../../adapters/aws/transfer.js';
 import type { ResolvedConfig } from '../config/types.js';
+import type { SecretReader } from '../host-keys/secret-key.js';
 import type { TemplateReader } from '../deploy/deploy.js';
 import { usageError } from '../errors.js';
 
@@ -21,6 +22,8 @@ export interface AwsContext {
   addresses(): Promise<AddressApi>;
   /** Transfer Family (host keys); its SDK loads on first use. */
   transfer(): Promise<TransferApi>;
+  /** Secrets Manager reads (the host keys a deploy imports); its SDK loads on first use. */
+  secrets(): Promise<SecretReader>;
 }
 
 /** Makes the AWS adapters once the config (region, artifact bucket) is known. */

@@ -19,6 +19,8 @@ export interface DeployOptions extends StackOptions {
   allowReplace: string[];
   allowUserMoves: boolean;
   allowEndpointChange: boolean;
+  /** --allow-host-key-change: the active host key of an algorithm may change. */
+  allowHostKeyChange?: boolean;
   recreateFailed: Decision;
   replacePending: Decision;
   /** --role-arn; else deploy.roleArn. */
@@ -40,6 +42,7 @@ export async function deploy(
     allowReplace: opts.allowReplace,
     allowUserMoves: opts.allowUserMoves,
     allowEndpointChange: opts.allowEndpointChange,
+    allowHostKeyChange: opts.allowHostKeyChange ?? false,
   };
   if (opts.changeSetName !== undefined) {
     const config = await loadConfig(opts, adapters.reporter);

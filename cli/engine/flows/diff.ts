@@ -23,7 +23,12 @@ export type DiffResult =
       templateDiff: TemplateDifference[];
     };
 
-export async function diff(opts: StackOptions, adapters: StackAdapters): Promise<DiffResult> {
+export interface DiffOptions extends StackOptions {
+  /** --allow-host-key-change: shown as allowed rather than refused. */
+  allowHostKeyChange?: boolean;
+}
+
+export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<DiffResult> {
   const prepared = await prepare(opts, adapters);
   const { input, ctx, deps, stackName } = prepared;
   const stack = await deps.cfn.describeStack(stackName);
@@ -46,6 +51,7 @@ export async function diff(opts: StackOptions, adapters: StackAdapters): Promise
       capabilities: input.config.deploy.capabilities,
       roleArn: input.config.deploy.roleArn ?? undefined,
       allowReplace: [],
+      allowHostKeyChange: opts.allowHostKeyChange ?? false,
       recreateFailed: 'no',
       templatePrefix: ctx.prefix,
       children,

@@ -54,6 +54,8 @@ export function deployDeps(
     clock: { ...realClock, timeoutMs: waitTimeoutMs },
     confirm: adapters.confirm,
     addresses: () => ctx.addresses(),
+    transfer: () => ctx.transfer(),
+    secrets: () => ctx.secrets(),
   };
 }
 
