@@ -10,7 +10,7 @@ import type { RenderUser } from '../template/evaluate-gateway.js';
 import { discoverUsers, type UserFile, type UserOverlay } from './discover.js';
 import { evaluateUserFiles } from './evaluate.js';
 import { fieldLine } from './field-line.js';
-import { checkKeyList } from './keys.js';
+import { checkKeyList, type CheckedKey } from './keys.js';
 import { userLogicalId } from './logical-id.js';
 import { checkUserShape } from './spec.js';
 
@@ -57,12 +57,23 @@ export function checkShapes(
   return { users, keysToCheck, problems };
 }
 
-/** The problems of the users' key lists, each naming its user file. */
-export function checkKeys(files: UserFile[], keysToCheck: ShapeChecked['keysToCheck']): Problem[] {
+/**
+ * The problems of the users' key lists, each naming its user file, and each
+ * user's good keys (type, fingerprint: what the findings on keys read).
+ */
+export function checkKeys(
+  files: UserFile[],
+  keysToCheck: ShapeChecked['keysToCheck'],
+): { problems: Problem[]; checked: Map<string, CheckedKey[]> } {
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
-  return keysToCheck.flatMap((u) =>
-    checkKeyList(u.keys).problems.map((p) => ({ file: shownByName.get(u.name), ...p })),
-  );
+  const problems: Problem[] = [];
+  const checked = new Map<string, CheckedKey[]>();
+  for (const u of keysToCheck) {
+    const r = checkKeyList(u.keys);
+    problems.push(...r.problems.map((p) => ({ file: shownByName.get(u.name), ...p })));
+    checked.set(u.name, r.keys);
+  }
+  return { problems, checked };
 }
 
 /** Gives problems in user files without a line the line of their field. */
@@ -97,7 +108,7 @@ export async function userFileProblems(
     const files = await discoverUsers(dir, opts.cwd, opts.overlay);
     const { values, texts } = await evaluateUserFiles(files, dir, opts.jsonnet, opts.jpath);
     const checked = checkShapes(files, values, opts.endpoint);
-    const problems = [...checked.problems, ...checkKeys(files, checked.keysToCheck)];
+    const problems = [...checked.problems, ...checkKeys(files, checked.keysToCheck).problems];
     placeOnLines(problems, files, texts);
     return problems;
   } catch (err) {
