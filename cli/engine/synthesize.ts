@@ -171,7 +171,7 @@ export async function synthesize(
   problems.push(...keyCheck.problems);
   reporter.debug(`keys checked at ${since()}`);
   if (problems.length > 0) {
-    placeOnLines(problems, files, texts);
+    placeOnLines(problems, files, texts, values);
     const where = problems.every((p) => nameByShown.has(p.file ?? '')) ? ' in user files' : '';
     throw invalidInput(`${count(problems.length, 'problem')}${where}`, problems);
   }

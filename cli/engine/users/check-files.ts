@@ -9,7 +9,7 @@ import { SftpgwError, type Problem } from '../errors.js';
 import type { RenderUser } from '../template/evaluate-gateway.js';
 import { discoverUsers, type UserFile, type UserOverlay } from './discover.js';
 import { evaluateUserFiles } from './evaluate.js';
-import { fieldLine } from './field-line.js';
+import { fieldLine, keyFieldLine } from './field-line.js';
 import { checkKeyList, type CheckedKey } from './keys.js';
 import { userLogicalId } from './logical-id.js';
 import { checkUserShape } from './spec.js';
@@ -76,16 +76,24 @@ export function checkKeys(
   return { problems, checked };
 }
 
-/** Gives problems in user files without a line the line of their field. */
+/**
+ * Gives problems in user files without a line the line of their field (of a
+ * key: the line its text is on, found through the evaluated `values`).
+ */
 export function placeOnLines(
   problems: Problem[],
   files: UserFile[],
   texts: Map<string, string>,
+  values?: Map<string, unknown>,
 ): void {
   const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
-  for (const p of problems)
-    if (p.line === undefined && p.field && p.file)
-      p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
+  for (const p of problems) {
+    if (p.line !== undefined || !p.field || !p.file) continue;
+    const name = nameByShown.get(p.file) ?? '';
+    p.line = values
+      ? keyFieldLine(texts.get(name), values.get(name), p.field)
+      : fieldLine(texts.get(name), p.field);
+  }
 }
 
 /**
@@ -109,7 +117,7 @@ export async function userFileProblems(
     const { values, texts } = await evaluateUserFiles(files, dir, opts.jsonnet, opts.jpath);
     const checked = checkShapes(files, values, opts.endpoint);
     const problems = [...checked.problems, ...checkKeys(files, checked.keysToCheck).problems];
-    placeOnLines(problems, files, texts);
+    placeOnLines(problems, files, texts, values);
     return problems;
   } catch (err) {
     if (!(err instanceof SftpgwError) || err.kind === 'failed') throw err;
