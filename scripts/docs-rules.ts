@@ -158,7 +158,8 @@ export function renderRuleTables(root = repoRoot): string {
   );
   for (const r of USER_KEY_RULES) {
     const t = keyTripped.get(r.id);
-    const cases = (t?.fixtures ?? []).map((n) => repoPath(path.join(KEY_FIXTURE_DIR, n))).join(', ') || '—';
+    const cases =
+      (t?.fixtures ?? []).map((n) => repoPath(path.join(KEY_FIXTURE_DIR, n))).join(', ') || '—';
     lines.push(
       `| \`${r.id}\` | ${cell(r.description)} | ${severity(t)} | ${repoPath(findingFile(files, r.id))} | ${cases} |`,
     );

@@ -141,12 +141,20 @@ describe('--output json: one schema per document, every key present', function (
         'ok',
         'expiring',
       ]);
-      const r = runCli(['users', 'keys', '--today', '2026-06-01', '--expired', '--output', 'json'], {
-        cwd: dir,
-      });
+      const r = runCli(
+        ['users', 'keys', '--today', '2026-06-01', '--expired', '--output', 'json'],
+        {
+          cwd: dir,
+        },
+      );
       expect(r.status, r.stderr).to.equal(1);
       const keys = expectValid('users-keys.schema.json', r);
-      expect(keys).to.deep.include({ today: '2026-06-01', expired: true, expiring: null, matched: 2 });
+      expect(keys).to.deep.include({
+        today: '2026-06-01',
+        expired: true,
+        expiring: null,
+        matched: 2,
+      });
     });
 
     it('doctor --offline', () => {

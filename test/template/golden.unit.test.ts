@@ -19,7 +19,7 @@ const goldenDir = path.join(repoRoot, 'test', 'golden');
  * golden would change with the calendar. fixtures/projects/user-key-expiry
  * is written around this day.
  */
-export const GOLDEN_TODAY = '2026-06-01';
+const GOLDEN_TODAY = '2026-06-01';
 const update = process.env.UPDATE_GOLDEN === '1';
 
 /** Sorted keys at every level, two-space indent, final newline. */

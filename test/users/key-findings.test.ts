@@ -55,7 +55,13 @@ describe('findings on user keys (expiry, shared keys)', function () {
       let findings: Finding[];
       try {
         const r = await build(
-          { configFile: path.join(dir, 'sftpgw.yaml'), cwd: dir, outDir: out, environment: {}, today: exp.today },
+          {
+            configFile: path.join(dir, 'sftpgw.yaml'),
+            cwd: dir,
+            outDir: out,
+            environment: {},
+            today: exp.today,
+          },
           { jsonnet: libjsonnet, reporter: new RecordingReporter() },
         );
         expect(exp.refused, 'the build succeeded').to.not.equal(true);

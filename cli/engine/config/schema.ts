@@ -83,7 +83,7 @@ const settings = {
         minimum: 0,
         maximum: 3650,
         description:
-          'a key whose `expires` date is at most this many days after the build\'s date warns (`users/key-expiring`); `sftpgw users keys` marks it expiring. 0: only on its last day',
+          "a key whose `expires` date is at most this many days after the build's date warns (`users/key-expiring`); `sftpgw users keys` marks it expiring. 0: only on its last day",
       },
       sharedKeys: {
         enum: ['warn', 'error'],

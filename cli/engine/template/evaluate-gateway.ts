@@ -104,8 +104,8 @@ export async function evaluateGateway(
   const names: string[][] = [];
   for (let i = 0; i < n; i++) {
     const part: Record<string, { id: string; spec: Omit<UserSpec, 'keys'> }> = {};
+    // The keys' dates stay in the engine: jsonnet renders sshPublicKeys (already filtered).
     for (const u of users.slice(i * size, (i + 1) * size))
-      // The keys' dates stay in the engine: jsonnet renders sshPublicKeys (already filtered).
       part[u.name] = { id: u.id, spec: renderedSpec(u.spec) };
     names.push(Object.keys(part).sort());
     chunkJobs.push(

@@ -209,7 +209,10 @@ export async function addUser(
  */
 function expiresProblem(expires: string, opts: ConfigOptions): void {
   if (!calendarDate(expires))
-    throw usageError(`--expires: ${dateProblem(expires)}`, 'give the last UTC day the key is valid, e.g. --expires 2027-03-31');
+    throw usageError(
+      `--expires: ${dateProblem(expires)}`,
+      'give the last UTC day the key is valid, e.g. --expires 2027-03-31',
+    );
   const now = today({ today: opts.today, environment: opts.environment });
   if (expires < now)
     throw usageError(

@@ -76,7 +76,12 @@ export function keyLifetimeFindings(
             ? { line: place.lineOf('sshPublicKeys') }
             : {}),
         },
-        message: `every key of ${user} expired (${count(list.length, 'key')}, the last valid through ${list.map((r) => r.expires!).sort().at(-1)}): the user stays in the template with no key, so the next deploy ends ${user}'s SFTP access`,
+        message: `every key of ${user} expired (${count(list.length, 'key')}, the last valid through ${list
+          .map((r) => r.expires!)
+          .sort()
+          .at(
+            -1,
+          )}): the user stays in the template with no key, so the next deploy ends ${user}'s SFTP access`,
         hint: `if ${user} should keep access, add a new key (sftpgw users add ${user} --key new.pub --force); if not, remove the user (sftpgw users remove ${user})`,
       });
     }
