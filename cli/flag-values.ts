@@ -1,7 +1,8 @@
-// Parsers for flags that take numbers. commander runs them while it parses
+// Parsers for flags that take numbers or dates. commander runs them while it parses
 // the command line, so a bad value is a usage error (exit 2, the flag named)
 // on every path of every command, before any work starts.
 import { InvalidArgumentError } from 'commander';
+import { calendarDate, dateProblem } from './engine/clock.js';
 
 /** A number greater than 0 (fractions allowed: --wait-timeout 0.5). */
 export function positiveNumber(unit: string): (value: string) => number {
@@ -9,6 +10,24 @@ export function positiveNumber(unit: string): (value: string) => number {
     const n = Number(value);
     if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
       throw new InvalidArgumentError(`expected a number of ${unit} greater than 0`);
+    return n;
+  };
+}
+
+/** A UTC calendar date YYYY-MM-DD (--today, --expires): the text as given. */
+export function dateValue(flag: string): (value: string) => string {
+  return (value) => {
+    if (calendarDate(value)) return value;
+    throw new InvalidArgumentError(`${dateProblem(value)} (${flag})`);
+  };
+}
+
+/** A whole number from 0 (--expiring 0: keys on their last day). */
+export function wholeNumber(unit: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n))
+      throw new InvalidArgumentError(`expected a whole number of ${unit} (0 or more)`);
     return n;
   };
 }

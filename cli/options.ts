@@ -4,7 +4,7 @@
 // command's --help says more about a flag, the registry overrides only the
 // description: `{ ...users, description: '…' }`. A flag only one command has
 // is defined in the registry.
-import { positiveNumber } from './flag-values.js';
+import { dateValue, positiveNumber } from './flag-values.js';
 
 /** One flag as the registry declares it. */
 export interface OptionDef {
@@ -50,6 +50,23 @@ export const common: readonly OptionDef[] = [
   debug,
   noColor,
 ];
+
+/** --today as commands receive it: the build's UTC date (cli/engine/clock.ts). */
+export interface ClockFlags {
+  today?: string;
+}
+
+/**
+ * --today: the UTC date a build is made as (user keys expire: docs/keys.md).
+ * On every command that builds or reads the users' keys: build, validate,
+ * package, deploy, diff, users list, users keys.
+ */
+export const today: OptionDef = {
+  flags: '--today <date>',
+  description:
+    "build as on this UTC date, YYYY-MM-DD: which user keys have expired (env SFTPGW_TODAY; default: today's UTC date)",
+  parse: dateValue('--today'),
+};
 
 export const region: OptionDef = {
   flags: '-r, --region <region>',
@@ -135,6 +152,7 @@ export const stack: readonly OptionDef[] = [
     'template parameter; repeatable (over deploy.parameters)',
   ),
   ...lintWhenBuilding,
+  today,
   {
     flags: '--wait-timeout <minutes>',
     description: 'give up waiting for CloudFormation after this long',

@@ -5,7 +5,7 @@
 // commander's commands.
 import { InvalidArgumentError } from 'commander';
 import { command, type ProgramDef } from './command-def.js';
-import { portNumber, positiveNumber, sinceValue } from './flag-values.js';
+import { dateValue, portNumber, positiveNumber, sinceValue, wholeNumber } from './flag-values.js';
 import {
   aws,
   common,
@@ -20,6 +20,7 @@ import {
   stack,
   stackName,
   template,
+  today,
   users,
   usersWhenBuilding,
   yes,
@@ -53,6 +54,7 @@ const build = command({
     },
     noLint,
     lintTimeout,
+    today,
   ],
   help: `
 Validates the template (resource schemas, references and quotas, the security
@@ -81,6 +83,7 @@ const validate = command({
     ),
     { ...noLint, description: 'skip cfn-lint' },
     lintTimeout,
+    today,
     output('findings on stdout as text (grouped by resource) or json'),
     repeatable(
       '--report <kind=file>',
@@ -115,6 +118,7 @@ const packageCommand = command({
       description: 'folder for the packaged template.json (default <outDir>/packaged)',
     },
     ...lintWhenBuilding,
+    today,
   ],
   help: `
 Zips dist/handler/index.js deterministically (same bundle, same bytes), uploads
@@ -379,14 +383,17 @@ Examples:
 
 const usersGroup = {
   name: 'users',
-  description: 'add, list and remove SFTP users (users/<name>.libsonnet files)',
+  description:
+    "add, list and remove SFTP users (users/<name>.libsonnet files), and check their keys' expiry",
   help: `
-A user is one file, users/<name>.libsonnet: its public keys, home directory and
-access. The next deploy creates, changes or deletes the SFTP user.
+A user is one file, users/<name>.libsonnet: its public keys (each may carry an
+expires date), home directory and access. The next deploy creates, changes or
+deletes the SFTP user.
 
 Examples:
-  $ sftpgw users add partner-a --key partner-a.pub
+  $ sftpgw users add partner-a --key partner-a.pub --expires 2027-03-31
   $ sftpgw users list --output json
+  $ sftpgw users keys --expiring 14 --expired     # scheduled pipeline: exit 1 when a key needs replacing
   $ sftpgw users remove example-partner`,
   commands: [
     command({
@@ -413,13 +420,21 @@ Examples:
           description:
             'the user exists: replace its key list, nothing else (a file that uses a helper is refused: edit it by hand)',
         },
+        {
+          flags: '--expires <date>',
+          description:
+            "the keys' last valid UTC day, YYYY-MM-DD: written { key: '…', expires: '…' }; the build leaves a key out from the day after",
+          parse: dateValue('--expires'),
+        },
       ],
       help: `
 Nothing is written unless the gateway builds with the new file (every check of
 build but cfn-lint). A private key is refused without printing any part of it.
+An --expires date already past is refused (the key would be left out at once).
 
 Examples:
   $ sftpgw users add acme-corp --key acme.pub
+  $ sftpgw users add acme-corp --key acme.pub --expires 2027-03-31
   $ curl -s https://partner.example/sftp.pub | sftpgw users add partner --key -
   $ sftpgw users add acme-corp --key new-acme.pub --force`,
       load: async () => (await import('./commands/users.js')).runAdd,
@@ -427,13 +442,51 @@ Examples:
     command({
       name: 'list',
       description:
-        'list the users: name, key types and SHA256 fingerprints, home directory, read-only',
-      options: [...common, userFiles, output('text table or json')],
+        'list the users: name, key types, SHA256 fingerprints and expiry, home directory, read-only',
+      options: [...common, userFiles, today, output('text table or json')],
       help: `
+A key with an expires date shows it, with (expiring) or (expired) on the date
+listed as (--today, SFTPGW_TODAY, else today's UTC date).
+
 Examples:
   $ sftpgw users list
   $ sftpgw users list --output json | jq -r '.[].name'`,
       load: async () => (await import('./commands/users.js')).runList,
+    }),
+    command({
+      name: 'keys',
+      description:
+        'every key of every user: user, type, SHA256 fingerprint, comment, expiry and state (ok, expiring, expired); exit 1 when a key matches --expiring or --expired',
+      options: [
+        ...common,
+        userFiles,
+        {
+          flags: '--expiring <days>',
+          description:
+            'exit 1 when a key expires within this many days (its last valid day counted; 0: today)',
+          parse: wholeNumber('days'),
+        },
+        {
+          flags: '--expired',
+          description: 'exit 1 when an expired key is still in a user file',
+        },
+        today,
+        output('text table, or json (every key, its state and whether it matches)'),
+      ],
+      help: `
+A key is valid through its expires date (UTC) and expired from the next day;
+expiring within users.keyExpiryWarningDays (sftpgw.yaml, default 30) it shows
+as expiring. For a scheduled pipeline: exit 0 when no key matches the
+condition asked, 1 when one does (with a condition, the table lists only the
+keys that match; --output json lists every key with "matches"), 2 on bad
+usage. Without --expiring or --expired it lists every key and exits 0.
+Only public keys' fingerprints and comments are printed (docs/keys.md).
+
+Examples:
+  $ sftpgw users keys
+  $ sftpgw users keys --expiring 14 --expired
+  $ sftpgw users keys --expiring 30 --output json | jq -r '.keys[] | select(.matches) | .file'`,
+      load: async () => (await import('./commands/users.js')).runKeys,
     }),
     command({
       name: 'remove',

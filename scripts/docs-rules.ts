@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASELINE_RULES } from '../cli/engine/validate/rules/baseline.js';
+import { USER_KEY_RULES } from '../cli/engine/validate/rules/users/rules.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const VALIDATION_DOC = path.join('docs', 'validation.md');
@@ -20,6 +21,8 @@ export const END = '<!-- rules:end -->';
 
 const RULES_DIR = path.join('cli', 'engine', 'validate', 'rules');
 const FIXTURE_DIR = path.join('test', 'fixtures', 'bad-templates');
+/** Cases of the rules on user files' keys: <case>/expect.json lists the findings (test/users/key-findings.test.ts). */
+const KEY_FIXTURE_DIR = path.join('test', 'users', 'fixtures', 'key-findings');
 
 interface Expected {
   rule: string;
@@ -52,6 +55,34 @@ function trippedRules(root: string): Map<string, Tripped> {
     }
   }
   return out;
+}
+
+/** The user-key rules the key-findings cases trip: which cases (folders), with which severities. */
+function trippedKeyRules(root: string): Map<string, Tripped> {
+  const out = new Map<string, Tripped>();
+  const dir = path.join(root, KEY_FIXTURE_DIR);
+  for (const name of readdirSync(dir).sort()) {
+    const fx = JSON.parse(readFileSync(path.join(dir, name, 'expect.json'), 'utf8')) as {
+      findings: Expected[];
+    };
+    for (const e of fx.findings) {
+      let t = out.get(e.rule);
+      if (!t) out.set(e.rule, (t = { fixtures: [], severities: new Set() }));
+      if (!t.fixtures.includes(name)) t.fixtures.push(name);
+      t.severities.add(e.severity ?? 'error');
+    }
+  }
+  return out;
+}
+
+/** The rule file that makes a rule's findings (`rule: '<id>'`), for rules not declared by id. */
+function findingFile(files: { name: string; text: string }[], id: string): string {
+  const hits = files.filter((f) => f.text.includes(`rule: '${id}'`));
+  if (hits.length !== 1)
+    throw new Error(
+      `${id}: expected exactly one file under ${RULES_DIR}/ to make its findings, found ${hits.length}`,
+    );
+  return path.posix.join(RULES_DIR.split(path.sep).join('/'), hits[0].name);
 }
 
 /** The rule file that declares a rule's id (a rule is an object literal with `id: '<rule>'`). */
@@ -116,6 +147,23 @@ export function renderRuleTables(root = repoRoot): string {
   );
   for (const id of others)
     lines.push(`| \`${id}\` | ${severity(tripped.get(id))} | ${fixturePaths(tripped.get(id))} |`);
+
+  const keyTripped = trippedKeyRules(root);
+  lines.push(
+    '',
+    `Rules on the user files' keys (${USER_KEY_RULES.length}; made from the user files and the build's date, not waivable; [keys.md](keys.md)):`,
+    '',
+    '| rule | what it keeps | severity | defined in | cases that trip it |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const r of USER_KEY_RULES) {
+    const t = keyTripped.get(r.id);
+    const cases =
+      (t?.fixtures ?? []).map((n) => repoPath(path.join(KEY_FIXTURE_DIR, n))).join(', ') || '—';
+    lines.push(
+      `| \`${r.id}\` | ${cell(r.description)} | ${severity(t)} | ${repoPath(findingFile(files, r.id))} | ${cases} |`,
+    );
+  }
   return lines.join('\n');
 }
 

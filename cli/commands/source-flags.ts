@@ -5,7 +5,7 @@ import { cfnLint } from '../adapters/cfn-lint.js';
 import type { ConfigOptions } from '../engine/config/load.js';
 import { pinnedCfnLint } from '../engine/validate/lint-version.js';
 import type { LintSettings } from '../engine/validate/index.js';
-import type { CommonFlags } from '../options.js';
+import type { ClockFlags, CommonFlags } from '../options.js';
 
 export interface LintFlags {
   lint: boolean;
@@ -24,14 +24,14 @@ export function lintSettings(flags: LintFlags): LintSettings | undefined {
   };
 }
 
-/** --config, --env and --users as the engine's config options. */
-export function configOptions(flags: CommonFlags & { users?: string }): ConfigOptions {
-  return { configFile: flags.config, env: flags.env, usersDir: flags.users };
+/** --config, --env, --users and --today (where a command has it) as the engine's config options. */
+export function configOptions(flags: CommonFlags & ClockFlags & { users?: string }): ConfigOptions {
+  return { configFile: flags.config, env: flags.env, usersDir: flags.users, today: flags.today };
 }
 
 /** The template from the sources, or from --template, checked with these lint settings. */
 export function sourceOptions(
-  flags: CommonFlags & LintFlags & { users?: string; template?: string },
+  flags: CommonFlags & ClockFlags & LintFlags & { users?: string; template?: string },
 ): ConfigOptions & { templateFile?: string; lint?: LintSettings } {
   return { ...configOptions(flags), templateFile: flags.template, lint: lintSettings(flags) };
 }

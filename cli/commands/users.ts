@@ -1,9 +1,15 @@
-// sftpgw users add | list | remove: flags -> engine (users/manage.ts) -> a line or a table.
+// sftpgw users add | list | remove | keys: flags -> engine (users/manage.ts,
+// users/list-keys.ts) -> a line or a table.
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { loadConfig } from '../engine/config/load.js';
 import { displayPath } from '../engine/paths.js';
 import { addUser, listUsers, removeUser } from '../engine/users/manage.js';
-import type { CommonFlags } from '../options.js';
+import type { ClockFlags, CommonFlags } from '../options.js';
+import { today as clockToday } from '../engine/clock.js';
+import { listKeys } from '../engine/users/list-keys.js';
+import type { KeyRow } from '../engine/users/key-lifetimes.js';
+import { usersKeysDocument } from '../output-schemas/users-keys.js';
+import { count } from '../engine/plural.js';
 import { formatTable } from '../table-text.js';
 import { consoleReporter } from '../output.js';
 import { readInputFile } from './input-file.js';
@@ -11,17 +17,29 @@ import { usersListDocument } from '../output-schemas/users-list.js';
 import { configOptions } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 
-interface UsersFlags extends CommonFlags {
+interface UsersFlags extends CommonFlags, ClockFlags {
   users?: string;
 }
 
-async function folders(flags: UsersFlags): Promise<{ usersDir: string; projectDir: string }> {
+async function folders(
+  flags: UsersFlags,
+): Promise<{ usersDir: string; projectDir: string; warningDays: number }> {
   const config = await loadConfig(configOptions(flags), consoleReporter(flags));
-  return { usersDir: config.usersDir, projectDir: config.projectDir };
+  return {
+    usersDir: config.usersDir,
+    projectDir: config.projectDir,
+    warningDays: config.users.keyExpiryWarningDays,
+  };
+}
+
+/** A key's expiry as the tables show it: "-", "2027-03-31", "2027-03-31 (expired)". */
+function expiryText(k: { expires?: string; state?: string }): string {
+  if (k.expires === undefined) return '-';
+  return k.state && k.state !== 'ok' ? `${k.expires} (${k.state})` : k.expires;
 }
 
 export async function runAdd(
-  flags: UsersFlags & { key: string; force?: boolean },
+  flags: UsersFlags & { key: string; force?: boolean; expires?: string },
   name: string,
 ): Promise<ExitCode> {
   const keyText = readInputFile(
@@ -38,6 +56,7 @@ export async function runAdd(
       keyText,
       keySource: flags.key === '-' ? 'stdin' : flags.key,
       force: flags.force,
+      expires: flags.expires,
     },
     { jsonnet: libjsonnet, reporter },
   );
@@ -45,14 +64,19 @@ export async function runAdd(
     ? ' (converted from RFC 4716 to OpenSSH form)'
     : '';
   process.stderr.write(
-    `${r.replaced ? 'replaced the keys of' : 'added'} ${name} → ${displayPath(r.file)}: ${r.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', ')}${converted}\n`,
+    `${r.replaced ? 'replaced the keys of' : 'added'} ${name} → ${displayPath(r.file)}: ${r.keys.map((k) => `${k.type} ${k.fingerprint}${k.expires ? ` (expires ${k.expires})` : ''}`).join(', ')}${converted}\n`,
   );
   return EXIT.ok;
 }
 
 export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): Promise<ExitCode> {
+  // The date first: a bad --today or SFTPGW_TODAY is a usage error before any work.
+  const today = clockToday({ today: flags.today });
   const dirs = await folders(flags);
-  const users = await listUsers(dirs.usersDir, dirs.projectDir, libjsonnet);
+  const users = await listUsers(dirs.usersDir, dirs.projectDir, libjsonnet, {
+    today,
+    warningDays: dirs.warningDays,
+  });
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(usersListDocument(users), null, 2) + '\n');
     return EXIT.ok;
@@ -62,7 +86,9 @@ export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): 
       ['NAME', 'KEYS', 'HOME', 'ACCESS'],
       users.map((u) => [
         u.name,
-        u.keys.map((k) => `${k.type} ${k.fingerprint}`).join(', '),
+        u.keys
+          .map((k) => `${k.type} ${k.fingerprint}${k.expires ? ` expires ${expiryText(k)}` : ''}`)
+          .join(', '),
         u.homeDirectory,
         u.readOnly ? 'read-only' : 'read-write',
       ]),
@@ -78,4 +104,64 @@ export async function runRemove(flags: UsersFlags, name: string): Promise<ExitCo
     `removed ${displayPath(file)}: the next deploy deletes SFTP user ${name} (its home folder stays in the bucket)\n`,
   );
   return EXIT.ok;
+}
+
+export async function runKeys(
+  flags: UsersFlags & { expiring?: number; expired?: boolean; output: 'text' | 'json' },
+): Promise<ExitCode> {
+  const asked = { expiring: flags.expiring, expired: flags.expired === true };
+  const listing = await listKeys(
+    { ...configOptions(flags), ...asked },
+    { jsonnet: libjsonnet, reporter: consoleReporter(flags) },
+  );
+  const conditionAsked = asked.expiring !== undefined || asked.expired;
+  if (flags.output === 'json') {
+    process.stdout.write(JSON.stringify(usersKeysDocument(listing, asked), null, 2) + '\n');
+  } else {
+    // With a condition, the table holds the keys that match it: what the pipeline's log must say.
+    const rows = conditionAsked ? listing.matching : listing.rows;
+    if (rows.length > 0) process.stdout.write(keysTable(rows));
+  }
+  if (!conditionAsked) {
+    process.stderr.write(
+      `${count(listing.rows.length, 'key')} as of ${listing.today} (UTC): ${stateCounts(listing.rows)}\n`,
+    );
+    return EXIT.ok;
+  }
+  const what = [
+    asked.expiring !== undefined ? `expiring within ${count(asked.expiring, 'day')}` : undefined,
+    asked.expired ? 'expired' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' or ');
+  process.stderr.write(
+    listing.matching.length > 0
+      ? `${count(listing.matching.length, 'key')} ${what} as of ${listing.today} (UTC): add each owner's next key beside an expiring one, remove expired ones from their user files, and deploy (docs/keys.md)\n`
+      : `no key ${what} as of ${listing.today} (UTC)\n`,
+  );
+  return listing.matching.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function keysTable(rows: readonly KeyRow[]): string {
+  return formatTable(
+    ['USER', 'TYPE', 'FINGERPRINT', 'COMMENT', 'EXPIRES', 'STATE', 'FILE'],
+    rows.map((r) => [
+      r.user,
+      r.type,
+      r.fingerprint,
+      r.comment ?? '-',
+      r.expires ?? '-',
+      r.daysLeft === undefined
+        ? r.state
+        : r.state === 'expired'
+          ? `expired ${count(-r.daysLeft, 'day')} ago`
+          : `${r.state} (${r.daysLeft === 0 ? 'last day' : `${count(r.daysLeft, 'day')} left`})`,
+      r.file,
+    ]),
+  );
+}
+
+function stateCounts(rows: readonly KeyRow[]): string {
+  const n = (s: KeyRow['state']) => rows.filter((r) => r.state === s).length;
+  return `${n('ok')} ok, ${n('expiring')} expiring, ${n('expired')} expired`;
 }

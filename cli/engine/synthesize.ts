@@ -32,6 +32,12 @@ import { configFieldLine } from './validate/config-field-line.js';
 import { definitionSites } from './validate/definition-sites.js';
 import { synthesizedLocator, type SourceLocator } from './validate/finding-locator.js';
 import { count } from './plural.js';
+import { today as clockToday } from './clock.js';
+import { keysOf, withLiveKeys } from './users/key-lifetimes.js';
+import { fieldLine, keyEntryLine } from './users/field-line.js';
+import type { Finding } from './validate/finding.js';
+import { keyLifetimeFindings, type UserPlace } from './validate/rules/users/key-lifetimes.js';
+import { sharedKeyFindings } from './validate/rules/users/shared-keys.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -50,9 +56,14 @@ export interface Synthesized {
   template: CfnTemplate;
   /** Child stacks of users (userStacks in sftpgw.yaml); empty when users are in the root. */
   children: ChildTemplate[];
+  /** The users as rendered: each spec's sshPublicKeys holds the keys not expired on `today`. */
   users: RenderUser[];
   /** Maps a validation finding back to the user or libsonnet file it came from. */
   locate: SourceLocator;
+  /** The UTC date the build ran as (YYYY-MM-DD: --today, SFTPGW_TODAY, or the real date). */
+  today: string;
+  /** Findings on the user files' keys (expiry, shared keys: validate/rules/users/). */
+  userFindings: Finding[];
 }
 
 /** Types the shipped libsonnet emits: their validators load while jsonnet evaluates. */
@@ -88,6 +99,8 @@ export async function synthesize(
   const t0 = performance.now();
   const since = () => `${Math.round(performance.now() - t0)} ms`;
   const cwd = opts.cwd ?? process.cwd();
+  // First: a bad --today or SFTPGW_TODAY is a usage error before any work.
+  const today = clockToday({ today: opts.today, environment: opts.environment });
   const read = await readConfig(opts, reporter);
   if (read.error) throw await withUserProblems(read.error, read.users, opts, deps);
   const config = read.config;
@@ -108,7 +121,11 @@ export async function synthesize(
   reporter.debug(`user files evaluated at ${since()}`);
 
   // Shape checks are cheap: do them all before rendering.
-  const { users, keysToCheck, problems } = checkShapes(files, values, config.server.endpoint.type);
+  const shaped = checkShapes(files, values, config.server.endpoint.type);
+  const { keysToCheck, problems } = shaped;
+  // The clock applied: jsonnet gets only the keys not expired today.
+  const users = withLiveKeys(shaped.users, today);
+  reporter.debug(`keys as of ${today} (UTC)`);
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
   const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
 
@@ -150,10 +167,11 @@ export async function synthesize(
       ? evaluateGateway(tconfig, users, sources, jsonnet, placement ? 'child' : 'root')
       : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
-  problems.push(...checkKeys(files, keysToCheck));
+  const keyCheck = checkKeys(files, keysToCheck);
+  problems.push(...keyCheck.problems);
   reporter.debug(`keys checked at ${since()}`);
   if (problems.length > 0) {
-    placeOnLines(problems, files, texts);
+    placeOnLines(problems, files, texts, values);
     const where = problems.every((p) => nameByShown.has(p.file ?? '')) ? ' in user files' : '';
     throw invalidInput(`${count(problems.length, 'problem')}${where}`, problems);
   }
@@ -223,7 +241,60 @@ export async function synthesize(
     types: (id) => typeOf.get(id),
     fallback: { file: configShown },
   });
-  return { config, template, children, users, locate };
+  const userFindings = keyFindings(users, keyCheck.checked, {
+    shownByName,
+    texts,
+    placement,
+    today,
+    config,
+  });
+  return { config, template, children, users, locate, today, userFindings };
+}
+
+/** The findings of validate/rules/users/ on the users' keys, each pointing at its user file's line. */
+function keyFindings(
+  users: readonly RenderUser[],
+  checked: ReturnType<typeof checkKeys>['checked'],
+  ctx: {
+    shownByName: Map<string, string>;
+    texts: Map<string, string>;
+    placement: Placement | undefined;
+    today: string;
+    config: ResolvedConfig;
+  },
+): Finding[] {
+  const settings = ctx.config.users;
+  const rows = keysOf(
+    users.map((u) => ({
+      name: u.name,
+      file: ctx.shownByName.get(u.name)!,
+      keys: u.spec.keys,
+      checked: checked.get(u.name),
+    })),
+    ctx.today,
+    settings.keyExpiryWarningDays,
+  );
+  const places = new Map<string, UserPlace>(
+    users.map((u) => {
+      const text = ctx.texts.get(u.name);
+      const stack = ctx.placement?.get(u.name);
+      return [
+        u.name,
+        {
+          logicalId: stack ? `${stack.id}/${u.id}` : u.id,
+          lineOf: (field: string) => {
+            const i = /^sshPublicKeys\[(\d+)\]/.exec(field)?.[1];
+            const key = i !== undefined ? u.spec.keys[Number(i)] : undefined;
+            return key ? keyEntryLine(text, key.line) : fieldLine(text, field);
+          },
+        },
+      ];
+    }),
+  );
+  return [
+    ...keyLifetimeFindings(rows, places, ctx.today, settings.keyExpiryWarningDays),
+    ...sharedKeyFindings(rows, places, settings.sharedKeys),
+  ];
 }
 
 /** A file sftpgw ships (its libsonnet, its default templates/gateway.jsonnet), not one of the repository's. */

@@ -18,6 +18,7 @@ import { document, type Schema, standardNullable } from './schema-kit.js';
 import { SNOWFLAKE_SQL_SCHEMA } from './snowflake-sql.js';
 import { UPLOADS_SCHEMA } from './uploads.js';
 import { USERS_LIST_SCHEMA } from './users-list.js';
+import { USERS_KEYS_SCHEMA } from './users-keys.js';
 
 export interface OutputSchema {
   /** The command line that prints it. */
@@ -58,6 +59,11 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
     command: 'sftpgw users list --output json',
     file: 'users-list.schema.json',
     schema: USERS_LIST_SCHEMA,
+  },
+  {
+    command: 'sftpgw users keys --output json',
+    file: 'users-keys.schema.json',
+    schema: USERS_KEYS_SCHEMA,
   },
   {
     command: 'sftpgw destinations list --output json',

@@ -127,6 +127,36 @@ describe('--output json: one schema per document, every key present', function (
       expect(users).to.not.be.empty;
     });
 
+    it('users list and users keys with keys that expire (the date pinned)', () => {
+      const dir = tempDir();
+      cpSync(path.join(repoRoot, 'test', 'fixtures', 'projects', 'user-key-expiry'), dir, {
+        recursive: true,
+      });
+      const list = expectValid(
+        'users-list.schema.json',
+        runCli(['users', 'list', '--today', '2026-06-01', '--output', 'json'], { cwd: dir }),
+      );
+      expect(list[0].keys.map((k: { state: string }) => k.state)).to.deep.equal([
+        'expired',
+        'ok',
+        'expiring',
+      ]);
+      const r = runCli(
+        ['users', 'keys', '--today', '2026-06-01', '--expired', '--output', 'json'],
+        {
+          cwd: dir,
+        },
+      );
+      expect(r.status, r.stderr).to.equal(1);
+      const keys = expectValid('users-keys.schema.json', r);
+      expect(keys).to.deep.include({
+        today: '2026-06-01',
+        expired: true,
+        expiring: null,
+        matched: 2,
+      });
+    });
+
     it('doctor --offline', () => {
       const r = runCli(['doctor', '--offline', '--output', 'json'], { cwd: tempDir() });
       // exit 1 where a required part is missing on this machine; the shape is the same

@@ -345,5 +345,149 @@ describe('operator workflows', function () {
       }
       expect(listFiles(path.join(dir, 'users'))).to.deep.equal([]);
     });
+
+    describe('keys with lifetimes (the date pinned: SFTPGW_TODAY)', function () {
+      const env = { SFTPGW_TODAY: '2026-06-01' };
+
+      it('users add --expires writes { key, expires }; a past or impossible date is a usage error; list and build show it', function () {
+        const dir = repo();
+        const kp = keyPair('ed25519', 'ops@acme');
+        const r = runCli(
+          [
+            'users',
+            'add',
+            'acme',
+            '--key',
+            keyFile(dir, kp.publicKey + '\n'),
+            '--expires',
+            '2026-06-15',
+          ],
+          { cwd: dir, env },
+        );
+        expect(r.status, r.stderr).to.equal(0);
+        expect(r.stderr).to.match(
+          /^added acme → users\/acme\.libsonnet: ssh-ed25519 SHA256:\S+ \(expires 2026-06-15\)/,
+        );
+        const text = readFileSync(path.join(dir, 'users', 'acme.libsonnet'), 'utf8');
+        expect(text).to.include(`{ key: '${kp.publicKey}', expires: '2026-06-15' },`);
+
+        const past = runCli(
+          [
+            'users',
+            'add',
+            'acme',
+            '--key',
+            keyFile(dir, kp.publicKey),
+            '--expires',
+            '2026-05-31',
+            '--force',
+          ],
+          { cwd: dir, env },
+        );
+        expect(past.status).to.equal(2);
+        expect(past.stderr).to.include('--expires 2026-05-31 is past (today is 2026-06-01, UTC)');
+        const impossible = runCli(
+          [
+            'users',
+            'add',
+            'acme',
+            '--key',
+            keyFile(dir, kp.publicKey),
+            '--expires',
+            '2026-06-31',
+            '--force',
+          ],
+          { cwd: dir, env },
+        );
+        expect(impossible.status).to.equal(2);
+        expect(impossible.stderr).to.include(
+          '"2026-06-31" is not a day of the calendar (--expires)',
+        );
+        expect(readFileSync(path.join(dir, 'users', 'acme.libsonnet'), 'utf8')).to.equal(text);
+
+        const table = runCli(['users', 'list'], { cwd: dir, env });
+        expect(table.stdout).to.match(
+          /acme +ssh-ed25519 SHA256:\S+ expires 2026-06-15 \(expiring\) +acme/,
+        );
+        const later = runCli(['users', 'list', '--today', '2026-06-16'], { cwd: dir, env });
+        expect(later.stdout).to.match(/expires 2026-06-15 \(expired\)/);
+
+        // Built on its last day it is in the template; the day after it is not, with a warning.
+        const onTime = runCli(['build', '--no-lint'], { cwd: dir, env });
+        expect(onTime.status, onTime.stderr).to.equal(0);
+        expect(onTime.stderr).to.include('[users/key-expiring]');
+        const tpl = () =>
+          readFileSync(path.join(dir, 'dist', 'gateway', 'default', 'template.json'), 'utf8');
+        expect(tpl()).to.include(kp.publicKey.split(' ')[1]);
+        const late = runCli(['build', '--no-lint', '--today', '2026-06-16'], { cwd: dir, env });
+        expect(late.status, late.stderr).to.equal(0);
+        expect(late.stderr).to.match(
+          /key SHA256:\S+ \(ssh-ed25519 ops@acme\) of acme expired: valid through 2026-06-15, the build's date is 2026-06-16/,
+        );
+        expect(late.stderr).to.include('[users/all-keys-expired]');
+        expect(tpl()).to.not.include(kp.publicKey.split(' ')[1]);
+        for (const out of [r, past, table, onTime, late])
+          for (const frag of secretFragments(kp.privateKey))
+            expect(out.stdout + out.stderr).to.not.include(frag);
+      });
+
+      it('users keys: exit 0 when nothing matches, 1 when a key matches --expiring or --expired, 2 on bad usage', function () {
+        const dir = repo();
+        const [old, cur] = [keyPair('ed25519', 'old@acme'), keyPair('ecdsa:256', 'new@acme')];
+        writeFileSync(
+          path.join(dir, 'users', 'acme.libsonnet'),
+          `{\n  sshPublicKeys: [\n    { key: '${old.publicKey}', expires: '2026-06-10' },\n    '${cur.publicKey}',\n  ],\n}\n`,
+        );
+        const keys = (args: string[]) => runCli(['users', 'keys', ...args], { cwd: dir, env });
+        const all = keys([]);
+        expect(all.status, all.stderr).to.equal(0);
+        expect(all.stdout.split('\n')[0]).to.match(
+          /^USER +TYPE +FINGERPRINT +COMMENT +EXPIRES +STATE +FILE$/,
+        );
+        expect(all.stdout).to.match(
+          /acme +ssh-ed25519 +SHA256:\S+ +old@acme +2026-06-10 +expiring \(9 days left\) +users\/acme\.libsonnet/,
+        );
+        expect(all.stdout).to.match(
+          /acme +ecdsa-sha2-nistp256 +SHA256:\S+ +new@acme +- +ok +users\/acme\.libsonnet/,
+        );
+        expect(all.stderr).to.include('2 keys as of 2026-06-01 (UTC): 1 ok, 1 expiring, 0 expired');
+
+        expect(keys(['--expiring', '8']).status).to.equal(0);
+        const soon = keys(['--expiring', '9']);
+        expect(soon.status).to.equal(1);
+        expect(soon.stdout).to.include('old@acme').and.not.include('new@acme');
+        expect(soon.stderr).to.include('1 key expiring within 9 days as of 2026-06-01 (UTC)');
+        expect(keys(['--expired']).status).to.equal(0);
+        const after = runCli(['users', 'keys', '--expired', '--today', '2026-06-11'], {
+          cwd: dir,
+          env,
+        });
+        expect(after.status).to.equal(1);
+        expect(after.stdout).to.match(/old@acme +2026-06-10 +expired 1 day ago/);
+        // On its last day it is still valid: --expired does not match it.
+        expect(
+          runCli(['users', 'keys', '--expired', '--today', '2026-06-10'], { cwd: dir, env }).status,
+        ).to.equal(0);
+
+        for (const bad of [
+          ['--expiring', 'soon'],
+          ['--expiring', '-3'],
+          ['--today', '2026-02-30'],
+        ]) {
+          const u = keys(bad);
+          expect(u.status, bad.join(' ')).to.equal(2);
+          expect(u.stdout).to.equal('');
+        }
+        const badEnv = runCli(['users', 'keys'], { cwd: dir, env: { SFTPGW_TODAY: 'yesterday' } });
+        expect(badEnv.status).to.equal(2);
+        expect(badEnv.stderr).to.include('SFTPGW_TODAY: expected a UTC date written YYYY-MM-DD');
+        for (const out of [all, soon, after])
+          for (const kp of [old, cur]) {
+            expect(out.stdout + out.stderr).to.not.include(kp.publicKey.split(' ')[1]);
+            for (const frag of secretFragments(kp.privateKey))
+              expect(out.stdout + out.stderr).to.not.include(frag);
+          }
+      });
+    });
   });
 });

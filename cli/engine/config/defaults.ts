@@ -29,6 +29,7 @@ export function configDefaults({ stackName, env }: DefaultsContext) {
     userStacks: null,
     outDir: path.join('dist', 'gateway', env ?? 'default'),
     tags: {} as Record<string, string>,
+    users: { keyExpiryWarningDays: 30, sharedKeys: 'warn' as 'warn' | 'error' },
     dns: { hostname: 'sftp', ttl: 300 },
     server: {
       securityPolicy: DEFAULT_SECURITY_POLICY,

@@ -23,6 +23,7 @@ import { unknownKeyHint } from './key-hints.js';
 import { DEFAULT_CONFIG_FILE, locateConfig } from './locate.js';
 import { HOSTED_ZONE_HINT, hostedZoneId } from './hosted-zone.js';
 import { suggestName } from '../suggest.js';
+import { TODAY_VARIABLE } from '../clock.js';
 import type {
   AlarmRecipients,
   ConfigWaiver,
@@ -46,6 +47,8 @@ export interface ConfigOptions {
   cwd?: string;
   /** Environment variables (process.env by default). */
   environment?: Record<string, string | undefined>;
+  /** --today: the UTC date to build as (YYYY-MM-DD; ../clock.ts); else SFTPGW_TODAY, else the real date. */
+  today?: string;
 }
 
 /** SFTPGW_* variables and the setting each one overrides. */
@@ -58,8 +61,8 @@ export const ENVIRONMENT_VARIABLES: Record<string, keyof Settings | 'env' | 'con
   SFTPGW_OUT_DIR: 'outDir',
 };
 
-/** SFTPGW_* variables that are not settings (SFTPGW_CFN_LINT: the cfn-lint to run, cli/adapters/cfn-lint.ts). */
-const OTHER_VARIABLES = ['SFTPGW_CFN_LINT'];
+/** SFTPGW_* variables that are not settings (SFTPGW_CFN_LINT: the cfn-lint to run, cli/adapters/cfn-lint.ts; SFTPGW_TODAY: the build's date, ../clock.ts). */
+const OTHER_VARIABLES = ['SFTPGW_CFN_LINT', TODAY_VARIABLE];
 
 export { DEFAULT_CONFIG_FILE };
 
@@ -504,6 +507,10 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
     usersDir: fromProject(d.usersDir),
     userStacks: d.userStacks,
     outDir: fromProject(d.outDir),
+    users: {
+      keyExpiryWarningDays: d.users.keyExpiryWarningDays,
+      sharedKeys: d.users.sharedKeys,
+    },
     // The gateway tag comes first so a config tag of the same name cannot drop it silently.
     tags: { ...d.tags, [GATEWAY_TAG]: stackName },
     dns: d.dns && {

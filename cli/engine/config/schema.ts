@@ -72,6 +72,26 @@ const settings = {
       'put users in this many child stacks, placed by a hash of the username; fixed once set (docs/users.md#many-users-child-stacks); `null`: users in the root stack',
   },
   outDir: { type: 'string', minLength: 1, description: 'build output folder' },
+  users: {
+    type: 'object',
+    additionalProperties: false,
+    description:
+      "what the build does with the users' keys (docs/keys.md): their expiry and keys shared between users",
+    properties: {
+      keyExpiryWarningDays: {
+        type: 'integer',
+        minimum: 0,
+        maximum: 3650,
+        description:
+          "a key whose `expires` date is at most this many days after the build's date warns (`users/key-expiring`); `sftpgw users keys` marks it expiring. 0: only on its last day",
+      },
+      sharedKeys: {
+        enum: ['warn', 'error'],
+        description:
+          'the same public key in two user files: `warn` (a warning naming both files), or `error` (the build refuses it). Rule `users/shared-key`',
+      },
+    },
+  },
   tags: {
     type: 'object',
     description: 'tags on every taggable resource (at most 40; keys not starting with `aws:`)',

@@ -58,6 +58,14 @@ export interface DownstreamSettings {
   } | null;
 }
 
+/** users in sftpgw.yaml, defaults filled. */
+export interface UserKeySettings {
+  /** A key expiring at most this many days after the build's date warns. */
+  keyExpiryWarningDays: number;
+  /** The same public key in two user files: a warning, or an error. */
+  sharedKeys: 'warn' | 'error';
+}
+
 /** A baseline rule waived for one resource. */
 export type Waiver = NonNullable<Written<'validation'>['waivers']>[number];
 
@@ -88,6 +96,8 @@ export interface ResolvedConfig {
   /** Number of child stacks for users; null keeps users in the root stack. */
   userStacks: number | null;
   outDir: string;
+  /** What the build does with the users' keys (docs/keys.md). */
+  users: UserKeySettings;
   tags: Record<string, string>;
   dns: { domain: string; hostname: string; hostedZoneId: string; ttl: number } | null;
   server: {

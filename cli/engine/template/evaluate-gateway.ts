@@ -26,6 +26,11 @@ export interface RenderUser {
   spec: UserSpec;
 }
 
+/** A user's spec as jsonnet gets it: without the keys' dates (it renders sshPublicKeys, already filtered). */
+function renderedSpec({ keys: _dates, ...spec }: UserSpec): Omit<UserSpec, 'keys'> {
+  return spec;
+}
+
 /** The users of one evaluation and the resource map each got, in the same order. */
 export interface UserChunk {
   names: string[];
@@ -98,9 +103,10 @@ export async function evaluateGateway(
   // (sorted; usernames are ASCII): names[i][j] made fragment j of chunk i.
   const names: string[][] = [];
   for (let i = 0; i < n; i++) {
-    const part: Record<string, { id: string; spec: UserSpec }> = {};
+    const part: Record<string, { id: string; spec: Omit<UserSpec, 'keys'> }> = {};
+    // The keys' dates stay in the engine: jsonnet renders sshPublicKeys (already filtered).
     for (const u of users.slice(i * size, (i + 1) * size))
-      part[u.name] = { id: u.id, spec: u.spec };
+      part[u.name] = { id: u.id, spec: renderedSpec(u.spec) };
     names.push(Object.keys(part).sort());
     chunkJobs.push(
       evaluateBundle(jsonnet, program, {

@@ -9,8 +9,8 @@ import { SftpgwError, type Problem } from '../errors.js';
 import type { RenderUser } from '../template/evaluate-gateway.js';
 import { discoverUsers, type UserFile, type UserOverlay } from './discover.js';
 import { evaluateUserFiles } from './evaluate.js';
-import { fieldLine } from './field-line.js';
-import { checkKeyList } from './keys.js';
+import { fieldLine, keyFieldLine } from './field-line.js';
+import { checkKeyList, type CheckedKey } from './keys.js';
 import { userLogicalId } from './logical-id.js';
 import { checkUserShape } from './spec.js';
 
@@ -57,24 +57,43 @@ export function checkShapes(
   return { users, keysToCheck, problems };
 }
 
-/** The problems of the users' key lists, each naming its user file. */
-export function checkKeys(files: UserFile[], keysToCheck: ShapeChecked['keysToCheck']): Problem[] {
+/**
+ * The problems of the users' key lists, each naming its user file, and each
+ * user's good keys (type, fingerprint: what the findings on keys read).
+ */
+export function checkKeys(
+  files: UserFile[],
+  keysToCheck: ShapeChecked['keysToCheck'],
+): { problems: Problem[]; checked: Map<string, CheckedKey[]> } {
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
-  return keysToCheck.flatMap((u) =>
-    checkKeyList(u.keys).problems.map((p) => ({ file: shownByName.get(u.name), ...p })),
-  );
+  const problems: Problem[] = [];
+  const checked = new Map<string, CheckedKey[]>();
+  for (const u of keysToCheck) {
+    const r = checkKeyList(u.keys);
+    problems.push(...r.problems.map((p) => ({ file: shownByName.get(u.name), ...p })));
+    checked.set(u.name, r.keys);
+  }
+  return { problems, checked };
 }
 
-/** Gives problems in user files without a line the line of their field. */
+/**
+ * Gives problems in user files without a line the line of their field (of a
+ * key: the line its text is on, found through the evaluated `values`).
+ */
 export function placeOnLines(
   problems: Problem[],
   files: UserFile[],
   texts: Map<string, string>,
+  values?: Map<string, unknown>,
 ): void {
   const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
-  for (const p of problems)
-    if (p.line === undefined && p.field && p.file)
-      p.line = fieldLine(texts.get(nameByShown.get(p.file) ?? ''), p.field);
+  for (const p of problems) {
+    if (p.line !== undefined || !p.field || !p.file) continue;
+    const name = nameByShown.get(p.file) ?? '';
+    p.line = values
+      ? keyFieldLine(texts.get(name), values.get(name), p.field)
+      : fieldLine(texts.get(name), p.field);
+  }
 }
 
 /**
@@ -97,8 +116,8 @@ export async function userFileProblems(
     const files = await discoverUsers(dir, opts.cwd, opts.overlay);
     const { values, texts } = await evaluateUserFiles(files, dir, opts.jsonnet, opts.jpath);
     const checked = checkShapes(files, values, opts.endpoint);
-    const problems = [...checked.problems, ...checkKeys(files, checked.keysToCheck)];
-    placeOnLines(problems, files, texts);
+    const problems = [...checked.problems, ...checkKeys(files, checked.keysToCheck).problems];
+    placeOnLines(problems, files, texts, values);
     return problems;
   } catch (err) {
     if (!(err instanceof SftpgwError) || err.kind === 'failed') throw err;

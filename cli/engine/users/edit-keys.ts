@@ -6,14 +6,26 @@
 // rewritten: writing its value back as literals would drop the helper, its
 // imports and every comment.
 import { lex, lineColumn, stringValue, type Token } from '../jsonnet-lex.js';
+import type { UserKey } from './spec.js';
 
 /** A jsonnet single-quoted string. */
 export const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/** A key as sftpgw writes it: its line, or { key: '<line>', expires: 'YYYY-MM-DD' } when it has an expiry. */
+export function keyText(key: string | UserKey): string {
+  if (typeof key === 'string') return quote(key);
+  if (key.expires === undefined) return quote(key.line);
+  return `{ key: ${quote(key.line)}, expires: ${quote(key.expires)} }`;
+}
+
 /** Key list lines as sftpgw writes them, at `indent` (the line of the field). */
-export function keyListText(keys: readonly string[], indent: string, oneLine = false): string {
-  if (oneLine) return `[${keys.map(quote).join(', ')}]`;
-  return ['[', ...keys.map((k) => `${indent}  ${quote(k)},`), `${indent}]`].join('\n');
+export function keyListText(
+  keys: readonly (string | UserKey)[],
+  indent: string,
+  oneLine = false,
+): string {
+  if (oneLine) return `[${keys.map(keyText).join(', ')}]`;
+  return ['[', ...keys.map((k) => `${indent}  ${keyText(k)},`), `${indent}]`].join('\n');
 }
 
 export type KeyEdit = { ok: true; text: string } | { ok: false; reason: string; line?: number };
@@ -103,7 +115,7 @@ function keyLine(src: string): number | undefined {
  * The text of a user file with its sshPublicKeys list replaced by `keys`, or
  * why the file is not plain data (then it must be edited by hand).
  */
-export function replaceKeyList(src: string, keys: readonly string[]): KeyEdit {
+export function replaceKeyList(src: string, keys: readonly (string | UserKey)[]): KeyEdit {
   const { tokens, error } = lex(src);
   if (error)
     return {

@@ -9,6 +9,7 @@ import { fingerprint } from '../../../shared/ssh/fingerprint.js';
 import { createRequire } from 'node:module';
 import type { ParsedKey } from 'ssh2/lib/protocol/keyParser.js';
 import { looksLikeSsh2Key, SSH2_BEGIN, SSH2_END, ssh2ToOpenSsh } from './rfc4716.js';
+import { SKIP_KEY } from './spec.js';
 
 export const ALLOWED_KEY_TYPES = [
   'ssh-rsa',
@@ -174,13 +175,17 @@ export interface KeyListProblem {
 }
 
 export interface CheckedKey {
+  /** Its index in the user file's sshPublicKeys. */
+  index: number;
   type: string;
   fingerprint: string;
   comment?: string;
 }
 
 /**
- * Every key of one user: problems by field, the good keys, duplicates. An
+ * Every key of one user: problems by field, the good keys, duplicates. The
+ * entries are key lines (a key written { key, expires } as its line; spec.ts
+ * reads that form), SKIP_KEY where spec.ts found the entry's form wrong. An
  * RFC 4716 block pasted as one entry per line is one problem, not one per line.
  */
 export function checkKeyList(keys: readonly unknown[]): {
@@ -192,6 +197,8 @@ export function checkKeyList(keys: readonly unknown[]): {
   const seen = new Map<string, number>();
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
+    // An entry whose form is wrong (spec.ts said so already).
+    if (key === SKIP_KEY) continue;
     const field = `sshPublicKeys[${i}]`;
     if (typeof key === 'string' && key.trim() === SSH2_BEGIN) {
       const end = keys.findIndex((k, j) => j > i && typeof k === 'string' && k.trim() === SSH2_END);
@@ -213,6 +220,7 @@ export function checkKeyList(keys: readonly unknown[]): {
     else {
       seen.set(r.fingerprint, i);
       good.push({
+        index: i,
         type: r.type,
         fingerprint: r.fingerprint,
         comment: (key as string).trim().split(/\s+/).slice(2).join(' ') || undefined,

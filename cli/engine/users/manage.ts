@@ -6,31 +6,38 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import { loadConfig, type ConfigOptions } from '../config/load.js';
-import { invalidInput, SftpgwError, type Problem } from '../errors.js';
+import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
 import { displayPath } from '../paths.js';
 import type { SynthesizeDeps } from '../synthesize.js';
 import { templateSources } from '../template/sources.js';
 import { validate, validationFailed } from '../validate/index.js';
 import { discoverUsers, USER_FILE_EXTENSION } from './discover.js';
-import { keyListText, quote, replaceKeyList } from './edit-keys.js';
+import { keyListText, keyText, quote, replaceKeyList } from './edit-keys.js';
 import { evaluateUserFiles } from './evaluate.js';
-import { checkKeyList, checkPublicKey, looksLikePrivateKey } from './keys.js';
+import { checkKeyList, checkPublicKey, looksLikePrivateKey, type CheckedKey } from './keys.js';
+import { keyState, type KeyState } from './key-lifetimes.js';
+import { calendarDate, dateProblem, today } from '../clock.js';
 import { keyFileEntries } from './rfc4716.js';
-import { checkUserShape, usernameProblem, type UserSpec } from './spec.js';
+import { checkUserShape, usernameProblem, type UserKey, type UserSpec } from './spec.js';
 import { count } from '../plural.js';
 
-export interface UserKey {
+/** One key as add and list report it: never more of the key than its type, fingerprint and comment. */
+export interface KeySummary {
   type: string;
   fingerprint: string;
   comment?: string;
   /** Given as an RFC 4716 (SSH2) block and written as its OpenSSH line. */
   converted?: boolean;
+  /** YYYY-MM-DD: the last UTC day the key is valid. */
+  expires?: string;
+  /** On the date listed as (users list): ok, expiring or expired. */
+  state?: KeyState;
 }
 
 export interface UserSummary {
   name: string;
   file: string;
-  keys: UserKey[];
+  keys: KeySummary[];
   homeDirectory: string;
   readOnly: boolean;
   /** The networks the user file admits (allowedSourceCidrs, docs/endpoint.md). */
@@ -44,7 +51,7 @@ export interface UserSummary {
 export function parseKeyText(
   text: string,
   source: string,
-): { keys: string[]; summaries: UserKey[] } {
+): { keys: string[]; summaries: KeySummary[] } {
   if (looksLikePrivateKey(text)) {
     throw invalidInput(`${source} holds a PRIVATE key (not shown)`, [
       {
@@ -64,7 +71,7 @@ export function parseKeyText(
       },
     ]);
   const problems: Problem[] = [];
-  const summaries: UserKey[] = [];
+  const summaries: KeySummary[] = [];
   const seen = new Set<string>();
   for (const e of entries) {
     const r = e.problem
@@ -103,7 +110,7 @@ export function parseKeyText(
 /** The house format: data an operator reads at a glance. */
 export function userFileText(
   name: string,
-  spec: Pick<UserSpec, 'sshPublicKeys'> & Partial<UserSpec>,
+  spec: { sshPublicKeys: readonly (string | UserKey)[] } & Partial<Omit<UserSpec, 'sshPublicKeys'>>,
 ): string {
   const lines = [
     `// SFTP user ${name}: the file name is the username. Fields: sshPublicKeys,`,
@@ -136,12 +143,14 @@ export interface AddUserOptions extends ConfigOptions {
   /** Where the key came from, for messages ("-" is stdin). */
   keySource: string;
   force?: boolean;
+  /** --expires YYYY-MM-DD: every key given is written { key, expires } (valid through that UTC day). */
+  expires?: string;
 }
 
 export async function addUser(
   opts: AddUserOptions,
   deps: SynthesizeDeps,
-): Promise<{ file: string; keys: UserKey[]; replaced: boolean }> {
+): Promise<{ file: string; keys: KeySummary[]; replaced: boolean }> {
   const bad = usernameProblem(opts.name);
   if (bad)
     throw invalidInput(bad.message, [
@@ -153,7 +162,15 @@ export async function addUser(
           .replace('the file name is the username: ', ''),
       },
     ]);
-  const { keys, summaries } = parseKeyText(opts.keyText, opts.keySource);
+  if (opts.expires !== undefined) expiresProblem(opts.expires, opts);
+  const parsed = parseKeyText(opts.keyText, opts.keySource);
+  const keys: (string | UserKey)[] =
+    opts.expires === undefined
+      ? parsed.keys
+      : parsed.keys.map((line) => ({ line, expires: opts.expires }));
+  const summaries = parsed.summaries.map((k) =>
+    opts.expires === undefined ? k : { ...k, expires: opts.expires },
+  );
   const config = await loadConfig(opts, deps.reporter);
   const file = path.join(config.usersDir, `${opts.name}${USER_FILE_EXTENSION}`);
   const shown = displayPath(file, opts.cwd);
@@ -186,8 +203,26 @@ export async function addUser(
   return { file, keys: summaries, replaced: current !== undefined };
 }
 
+/**
+ * --expires: a calendar date (commander checked the form), not already
+ * past: a key added expired would be left out of the template at once.
+ */
+function expiresProblem(expires: string, opts: ConfigOptions): void {
+  if (!calendarDate(expires))
+    throw usageError(
+      `--expires: ${dateProblem(expires)}`,
+      'give the last UTC day the key is valid, e.g. --expires 2027-03-31',
+    );
+  const now = today({ today: opts.today, environment: opts.environment });
+  if (expires < now)
+    throw usageError(
+      `--expires ${expires} is past (today is ${now}, UTC): the key would be left out of the template at once`,
+      'give the last UTC day the key is valid, today or later (a key is valid through its expires date)',
+    );
+}
+
 /** An existing user file with only its key list replaced, or a refusal saying what to edit by hand. */
-function replacedKeys(current: string, keys: string[], shown: string): string {
+function replacedKeys(current: string, keys: (string | UserKey)[], shown: string): string {
   const edit = replaceKeyList(current, keys);
   if (edit.ok) return edit.text;
   throw new SftpgwError(
@@ -199,18 +234,31 @@ function replacedKeys(current: string, keys: string[], shown: string): string {
           file: shown,
           line: edit.line,
           message: edit.line ? 'the current key is here' : 'holds the keys',
-          hint: `edit the file by hand: put ${keys.length === 1 ? 'this key' : 'these keys'} in place of the current one${keys.length === 1 ? '' : 's'}: ${keys.map((k) => `'${k}'`).join(', ')}`,
+          hint: `edit the file by hand: put ${keys.length === 1 ? 'this key' : 'these keys'} in place of the current one${keys.length === 1 ? '' : 's'}: ${keys.map(keyText).join(', ')}`,
         },
       ],
     },
   );
 }
 
-export async function listUsers(
+/** One user file read and checked: its spec and its good keys (type, fingerprint). */
+export interface ReadUser {
+  name: string;
+  file: string;
+  spec: UserSpec;
+  checked: CheckedKey[];
+}
+
+/**
+ * Every user file of the folder, evaluated and checked as the build checks
+ * them (shape and keys; not the template): the problems of all of them in
+ * one refusal.
+ */
+export async function readUsers(
   usersDir: string,
   projectDir: string,
   jsonnet: JsonnetEngine,
-): Promise<UserSummary[]> {
+): Promise<ReadUser[]> {
   const files = await discoverUsers(usersDir);
   const { values } = await evaluateUserFiles(
     files,
@@ -219,25 +267,47 @@ export async function listUsers(
     templateSources(projectDir).jpath,
   );
   const problems: Problem[] = [];
-  const out: UserSummary[] = [];
+  const out: ReadUser[] = [];
   for (const f of files) {
-    const { spec, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown);
+    const { spec, keys, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown);
     problems.push(...p);
-    if (!spec) continue;
-    const { keys, problems: p2 } = checkKeyList(spec.sshPublicKeys);
+    const { keys: checked, problems: p2 } = checkKeyList(keys ?? []);
     problems.push(...p2.map((p) => ({ file: f.shown, ...p })));
-    out.push({
-      name: f.name,
-      file: f.shown,
-      keys,
-      homeDirectory: spec.homeDirectory,
-      readOnly: spec.readOnly,
-      allowedSourceCidrs: spec.allowedSourceCidrs,
-    });
+    if (spec) out.push({ name: f.name, file: f.shown, spec, checked });
   }
   if (problems.length > 0)
     throw invalidInput(`${count(problems.length, 'problem')} in user files`, problems);
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/**
+ * The users with their keys, each key's expiry and its state on `today`
+ * (YYYY-MM-DD; the state is left out without it).
+ */
+export async function listUsers(
+  usersDir: string,
+  projectDir: string,
+  jsonnet: JsonnetEngine,
+  clock?: { today: string; warningDays: number },
+): Promise<UserSummary[]> {
+  const users = await readUsers(usersDir, projectDir, jsonnet);
+  return users.map((u) => ({
+    name: u.name,
+    file: u.file,
+    keys: u.checked.map((k) => {
+      const expires = u.spec.keys[k.index]?.expires;
+      return {
+        type: k.type,
+        fingerprint: k.fingerprint,
+        ...(k.comment !== undefined ? { comment: k.comment } : {}),
+        ...(expires !== undefined ? { expires } : {}),
+        ...(clock ? { state: keyState(expires, clock.today, clock.warningDays).state } : {}),
+      };
+    }),
+    homeDirectory: u.spec.homeDirectory,
+    readOnly: u.spec.readOnly,
+    allowedSourceCidrs: u.spec.allowedSourceCidrs,
+  }));
 }
 
 export function removeUser(usersDir: string, name: string): string {

@@ -1,12 +1,29 @@
 // The user file contract (docs/users.md): users/<username>.libsonnet evaluates to
 //   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...},
 //     allowedSourceCidrs?: [...] }   (the networks admitted for this partner: docs/endpoint.md)
+// A key is a public key line, or { key: '<line>', expires: 'YYYY-MM-DD' }
+// (docs/keys.md#user-keys-lifetimes-and-expiry).
 // This file checks the shape and the username; keys.ts checks the keys.
 import { suggestName } from '../suggest.js';
 import type { Problem } from '../errors.js';
 import { checkNetwork } from '../endpoint/networks.js';
+import { calendarDate, dateProblem } from '../clock.js';
+
+/** One key of a user file: its public key line, and the last UTC day it is valid. */
+export interface UserKey {
+  line: string;
+  /** YYYY-MM-DD: valid through this UTC date, expired from the day after. */
+  expires?: string;
+}
 
 export interface UserSpec {
+  /** The keys as the file gives them, in its order. */
+  keys: UserKey[];
+  /**
+   * The key lines the template gets (what jsonnet receives): the keys not
+   * expired on the build's date once the engine applied its clock
+   * (users/key-lifetimes.ts); every key before.
+   */
   sshPublicKeys: string[];
   homeDirectory: string;
   readOnly: boolean;
@@ -22,6 +39,10 @@ export const USER_FIELDS = [
   'tags',
   'allowedSourceCidrs',
 ] as const;
+/** The fields of a key written as an object. */
+export const KEY_FIELDS = ['key', 'expires'] as const;
+/** Marks a key entry whose shape already has a problem: the key checks (keys.ts) skip it. */
+export const SKIP_KEY: unique symbol = Symbol('skip key');
 /** Transfer Family: ^[\w][\w@.-]{2,99}$; it also refuses `root`. */
 export const USERNAME_PATTERN = /^[\w][\w@.-]{2,99}$/;
 export const RESERVED_USERNAMES = new Set(['root']);
@@ -79,7 +100,12 @@ export function checkUserShape(
   file: string,
   /** The server's endpoint type, when known: on a public one a user's networks are refused. */
   endpoint?: 'public' | 'vpc',
-): { spec?: UserSpec; keys?: unknown[]; problems: Problem[] } {
+): {
+  spec?: UserSpec;
+  /** Each entry's key line for the key checks (keys.ts), SKIP_KEY where its form is wrong already. */
+  keys?: unknown[];
+  problems: Problem[];
+} {
   const problems: Problem[] = [];
   const at = (field: string | undefined, message: string, hint?: string) =>
     problems.push({ file, field, message, hint });
@@ -156,15 +182,21 @@ export function checkUserShape(
     }
   }
   const allowedSourceCidrs = checkUserNetworks(v.allowedSourceCidrs, endpoint, at);
+  const entries = Array.isArray(keys) ? keys.map((k, i) => keyEntry(k, i, at)) : undefined;
+  const lines = entries?.map((e) => (e === SKIP_KEY ? SKIP_KEY : e.line));
   // The keys are returned even when other fields are wrong, so every problem
   // of the file is reported in one run.
-  if (problems.length > 0) return { problems, keys: Array.isArray(keys) ? keys : undefined };
+  if (problems.length > 0 || !entries) return { problems, keys: lines };
+  // No problem so far: every entry is a UserKey, its line not yet checked (a
+  // line that is no string is a problem of the key checks, which run next).
+  const userKeys = (entries as UserKey[]).map((k) =>
+    typeof k.line === 'string' ? { ...k, line: k.line.trim() } : k,
+  );
   return {
-    keys: keys as unknown[],
+    keys: lines,
     spec: {
-      sshPublicKeys: (keys as unknown[]).map((k) =>
-        typeof k === 'string' ? k.trim() : (k as string),
-      ),
+      keys: userKeys,
+      sshPublicKeys: userKeys.map((k) => k.line),
       homeDirectory,
       readOnly: v.readOnly === true,
       tags,
@@ -172,6 +204,65 @@ export function checkUserShape(
     },
     problems,
   };
+}
+
+/**
+ * One entry of sshPublicKeys: a key line (checked by keys.ts), or
+ * { key: '<line>', expires: 'YYYY-MM-DD' }. Anything else but an object is
+ * handed to the key checks as it is (they say what is wrong with it).
+ */
+function keyEntry(
+  value: unknown,
+  i: number,
+  at: (field: string, message: string, hint?: string) => void,
+): UserKey | typeof SKIP_KEY {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { line: value as string };
+  const field = `sshPublicKeys[${i}]`;
+  const v = value as Record<string, unknown>;
+  let ok = true;
+  for (const k of Object.keys(v)) {
+    if ((KEY_FIELDS as readonly string[]).includes(k)) continue;
+    ok = false;
+    const s = suggestName(k, KEY_FIELDS);
+    at(
+      `${field}.${k}`,
+      'unknown field of a key',
+      s
+        ? `did you mean ${s}? (a key is { key: 'ssh-ed25519 AAAA… user@host', expires: 'YYYY-MM-DD' })`
+        : `remove it; a key's fields are ${KEY_FIELDS.join(', ')}`,
+    );
+  }
+  if (v.key === undefined) {
+    ok = false;
+    at(
+      `${field}.key`,
+      'is missing',
+      "a key written as an object holds its public key line: { key: 'ssh-ed25519 AAAA… user@host', expires: 'YYYY-MM-DD' }",
+    );
+  } else if (typeof v.key !== 'string') {
+    ok = false;
+    at(
+      `${field}.key`,
+      `must be a string (an OpenSSH public key line), not ${v.key === null ? 'null' : Array.isArray(v.key) ? 'an array' : typeof v.key}`,
+    );
+  }
+  let expires: string | undefined;
+  if (v.expires !== undefined) {
+    if (typeof v.expires !== 'string' || !calendarDate(v.expires)) {
+      ok = false;
+      at(
+        `${field}.expires`,
+        typeof v.expires === 'string'
+          ? dateProblem(v.expires)
+          : `must be a UTC date written 'YYYY-MM-DD', not ${v.expires === null ? 'null' : typeof v.expires}`,
+        "write the last day the key is valid, e.g. expires: '2027-03-31' (valid through that UTC day, expired from the next); leave expires out for a key without an end",
+      );
+    } else expires = v.expires;
+  }
+  // A key line beside a wrong field is still checked: one run reports both.
+  if (!ok) return typeof v.key === 'string' ? { line: v.key } : SKIP_KEY;
+  return expires !== undefined ? { line: v.key as string, expires } : { line: v.key as string };
 }
 
 /** allowedSourceCidrs of a user file: IPv4 networks of this partner only, never the internet. */

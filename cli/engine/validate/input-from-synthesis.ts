@@ -22,5 +22,6 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
     })),
     config: synth.config,
     users: synth.users.map((u) => u.name),
+    userFindings: synth.userFindings,
   };
 }

@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/types.js';
 import type { OutputFormat } from '../template/serialize.js';
 import type { CfnTemplate } from '../template/types.js';
 import type { SourceLocator } from './finding-locator.js';
+import type { Finding } from './finding.js';
 
 export interface TemplateInput {
   template: CfnTemplate;
@@ -32,4 +33,6 @@ export interface GatewayInput {
   config?: ResolvedConfig;
   /** The gateway's usernames, when synthesized from the project (not a template file). */
   users?: readonly string[];
+  /** Findings on the user files' keys the synthesis made (expiry, shared keys: rules/users/). */
+  userFindings?: readonly Finding[];
 }

@@ -5,7 +5,8 @@
 //   each template    schema, semantic, baseline, waivers  (./layers.ts)
 //                    cfn-lint at the same time             (./template-checks.ts)
 //   across stacks    users' homes compared over every template (a home nested
-//                    in another's is a finding), Snowflake's users, and the
+//                    in another's is a finding), Snowflake's users, the
+//                    users' keys (expiry, shared: made by synthesis), and the
 //                    config's waivers judged over the whole gateway
 //                    (./gateway-waivers.ts)
 //
@@ -53,6 +54,7 @@ export async function validateGateway(
     ...rootFindings,
     ...childFindings,
     ...snowflakeUsersFindings(config, input.users),
+    ...(input.userFindings ?? []),
   ];
   if (single) return sortFindings(findings);
   return sortFindings([
