@@ -58,8 +58,12 @@ export const ENVIRONMENT_VARIABLES: Record<string, keyof Settings | 'env' | 'con
   SFTPGW_OUT_DIR: 'outDir',
 };
 
-/** SFTPGW_* variables that are not settings (SFTPGW_CFN_LINT: the cfn-lint to run, cli/adapters/cfn-lint.ts). */
-const OTHER_VARIABLES = ['SFTPGW_CFN_LINT'];
+/**
+ * SFTPGW_* variables that are not settings (SFTPGW_CFN_LINT: the cfn-lint to
+ * run, cli/adapters/cfn-lint.ts; SFTPGW_TODAY: the UTC date pins and keys are
+ * judged by, issue 25's clock).
+ */
+const OTHER_VARIABLES = ['SFTPGW_CFN_LINT', 'SFTPGW_TODAY'];
 
 export { DEFAULT_CONFIG_FILE };
 
