@@ -21,6 +21,19 @@ export interface OptionDef {
   conflicts?: string;
   /** The command cannot run without it: "(required)" in --help, checked with the others at once (cli/required-options.ts). */
   required?: boolean;
+  /**
+   * The long name of a repeatable flag whose latest value this flag qualifies
+   * (`--trusted-host-key K --pin-expires D`): its values are collected as
+   * { after, value }, `after` = how many values that flag had when this one
+   * was read (0: none before it). cli/program.ts keeps the command line's order.
+   */
+  qualifies?: string;
+}
+
+/** A value of a flag with `qualifies`: after = values the qualified flag had before it. */
+export interface Qualifier {
+  after: number;
+  value: string;
 }
 
 /** The flags every project command takes, as commands receive them. */

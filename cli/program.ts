@@ -6,7 +6,7 @@ import { isGroup, type CommandDef } from './command-def.js';
 import { ownPackage } from './engine/own-package.js';
 import type { ExitCode } from './exit-codes.js';
 import { watchInterrupts } from './interrupt.js';
-import type { OptionDef } from './options.js';
+import type { OptionDef, Qualifier } from './options.js';
 import { SFTPGW } from './registry.js';
 import { reportError } from './report-error.js';
 import { checkRequirements, oneOf, required, type Requirement } from './required-options.js';
@@ -41,6 +41,7 @@ function addCommand(parent: Command, def: CommandDef, finished: (code: ExitCode)
     if (o.required) requirements.push(required(option));
     cmd.addOption(option);
   }
+  for (const o of def.options) if (o.qualifies) keepOrder(cmd, o);
   if (def.oneOf) requirements.push(oneOf(cmd, def.oneOf));
   // Missing flags are named in the order of --help (a one-of where its last flag is).
   const position = (r: Requirement) =>
@@ -83,6 +84,25 @@ async function run(
   } finally {
     interrupts.dispose();
   }
+}
+
+/**
+ * commander collects each flag's values on its own, losing which came after
+ * which; a qualifying flag (OptionDef.qualifies) records how many values of
+ * the flag it qualifies were read before it. commander's own listener has
+ * set the value when this one runs (listeners run in order), so it is replaced.
+ */
+function keepOrder(cmd: Command, def: OptionDef): void {
+  const option = cmd.options.find((o) => o.flags === def.flags)!;
+  const qualified = cmd.options.find((o) => o.long === def.qualifies);
+  if (!qualified)
+    throw new Error(`${def.flags} qualifies ${def.qualifies}, which ${cmd.name()} does not have`);
+  const seen: Qualifier[] = [];
+  cmd.on(`option:${option.name()}`, (value: string) => {
+    const before = cmd.getOptionValue(qualified.attributeName()) as unknown[] | undefined;
+    seen.push({ after: before?.length ?? 0, value });
+    cmd.setOptionValueWithSource(option.attributeName(), [...seen], 'cli');
+  });
 }
 
 function commanderOption(def: OptionDef): Option {

@@ -502,6 +502,14 @@ Examples:
   ],
 };
 
+/** --within: whole days, 0 or more (0: only pins whose last day is today are expiring). */
+function wholeDays(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > 3650)
+    throw new InvalidArgumentError('expected a whole number of days from 0 to 3650');
+  return n;
+}
+
 const destinationsGroup = {
   name: 'destinations',
   description: 'outbound SFTP destinations: Secrets Manager secrets <prefix>/<key>',
@@ -550,6 +558,12 @@ Examples:
           required: true,
         },
         {
+          flags: '--pin-expires <date>',
+          description:
+            'the --trusted-host-key just before it is trusted through this UTC date (YYYY-MM-DD) and not after; for a key the partner is rotating away from',
+          qualifies: '--trusted-host-key',
+        },
+        {
           flags: '--remote-dir <dir>',
           description: 'remote directory files are delivered to',
           required: true,
@@ -574,9 +588,21 @@ Examples:
       ],
       oneOf: ['--private-key-file', '--password-stdin'],
       help: `
+A pin with --pin-expires is stored as { "Key": …, "Expires": "YYYY-MM-DD" }
+and trusted through that UTC date, not from the day after; the others never
+expire. --pin-expires applies to the --trusted-host-key right before it; one
+before any key, two for one key, or a date already past is refused (exit 2).
+A partner rotating its host key: pin the new key, and the old one until the
+day it goes (docs/keys.md). SFTPGW_TODAY=YYYY-MM-DD sets "today".
+
 Examples:
   $ sftpgw destinations put acme --host sftp.acme.example --username gw \\
       --private-key-file acme_ed25519 --trusted-host-key "SHA256:Hx3…" \\
+      --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
+  $ sftpgw destinations put acme --host sftp.acme.example --username gw \\
+      --private-key-file acme_ed25519 \\
+      --trusted-host-key "ssh-ed25519 AAAA…new" \\
+      --trusted-host-key "ssh-ed25519 AAAA…old" --pin-expires 2027-01-31 \\
       --remote-dir /incoming --pattern '^orders_[0-9]{8}\\.csv$'
   $ vault read -field=key secret/acme | sftpgw destinations put acme --private-key-file - …`,
       load: async () => (await import('./commands/destinations-put.js')).runPut,
@@ -669,11 +695,38 @@ Examples:
     }),
     command({
       name: 'list',
-      description: 'list the destinations of this gateway (names and tags; never values)',
-      options: [...common, destinationRegion, output('text or json')],
+      description:
+        'list the destinations of this gateway (names and tags; with --pins also their host-key pins and expiry; never secret values)',
+      options: [
+        ...common,
+        {
+          flags: '--pins',
+          description:
+            'also read each secret (GetSecretValue) and list its pinned host keys: type, fingerprint, expiry, state',
+        },
+        {
+          flags: '--within <days>',
+          description:
+            'a pin whose last trusted day is at most this many days away is expiring (default: users.keyExpiryWarningDays, 30); implies --pins',
+          parse: wholeDays,
+        },
+        destinationRegion,
+        output('text or json'),
+      ],
       help: `
+Without --pins only names and tags are read (ListSecrets). With --pins (or
+--within) each secret's value is read too (secretsmanager:GetSecretValue, as
+destinations test needs) and parsed with the push function's parser; only key
+types, SHA256 fingerprints and dates are shown. A pin is expired from the day
+after its Expires date (UTC; SFTPGW_TODAY=YYYY-MM-DD sets "today").
+
+Exit 0; with --pins, 1 when a pin is expired or expiring, or a secret cannot
+be read (a scheduled job can fail on it); 2 for usage.
+
 Examples:
-  $ sftpgw destinations list --output json`,
+  $ sftpgw destinations list --output json
+  $ sftpgw destinations list --pins
+  $ sftpgw destinations list --within 60 --output json | jq '.[] | select(.pins[]?.state != "ok")'`,
       load: async () => (await import('./commands/destinations.js')).runList,
     }),
     command({

@@ -49,6 +49,7 @@ export interface DeliverDeps {
   dimensions: Record<string, string>;
   /** Epoch ms by which the whole event must be done. */
   deadline: number;
+  /** The clock: fate times, and which pinned host keys have expired (its UTC date). */
   now?: () => Date;
 }
 
@@ -62,6 +63,10 @@ export type Outcome =
       remotePath: string;
       published?: string;
       staleRemoved?: number;
+      /** "type SHA256:…" of the pinned host key the server proved it holds. */
+      hostKey?: string;
+      /** Its pin's last trusted UTC date, when it has one. */
+      pinExpires?: string;
     }
   | {
       outcome: 'duplicate';
@@ -211,6 +216,8 @@ function outcomeLogger(
         bytes: o.bytes,
         publish: o.published,
         staleParts: o.staleRemoved || undefined,
+        hostKey: o.hostKey,
+        pinExpires: o.pinExpires,
         durationMs: duration,
       });
     } else {
@@ -341,6 +348,7 @@ async function deliverChecked(
       size: object.size,
       deadline: deps.deadline,
       deliveryId,
+      now: now(),
     });
     const { remotePath } = result;
     if (result.published === 'identical') {
@@ -364,6 +372,8 @@ async function deliverChecked(
       bytes: result.bytes,
       published: result.published,
       staleRemoved: result.staleRemoved,
+      hostKey: `${result.hostKey.type} ${result.hostKey.fingerprint}`,
+      pinExpires: result.hostKey.expires,
     });
   } catch (err) {
     if (err instanceof ObjectGoneError)

@@ -18,6 +18,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 // Types only: destinations.ts loads the Secrets Manager client.
 import type { DestFlags } from './destinations.js';
 import { readInputFile } from './input-file.js';
+import { pinToday, startOf } from '../engine/destinations/pin-today.js';
 
 export interface DeliverFlags extends DestFlags {
   secretFile?: string;
@@ -39,6 +40,7 @@ export async function runDeliver(
       file,
       remoteName: flags.remoteName,
       timeoutMs: (flags.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+      now: startOf(pinToday()),
     },
     secret,
     { phase: (p) => flags.phases?.(p), progress: progress.update },
@@ -91,6 +93,7 @@ export function deliveredText(r: DeliverResult): string {
   return [
     `delivered ${r.file} to destination ${r.key}: ${r.remotePath} on ${r.host}`,
     `  sent       ${size(r.bytes)} in ${(r.durationMs / 1000).toFixed(2)} s, ${mibPerSecond(r).toFixed(2)} MiB/s (connecting included)`,
+    `  host key   ${r.hostKey.type} ${r.hostKey.fingerprint}${r.hostKey.expires ? ` (pin trusted through ${r.hostKey.expires} UTC)` : ''}`,
     `  published  ${PUBLISHED[r.published]}`,
     `  cleaned    ${count(r.staleRemoved, 'stale part file')} of earlier attempts removed`,
     '',

@@ -1,6 +1,7 @@
 // sftpgw destinations put: flags -> the destination secret -> engine -> one line.
 // Secret material comes from files or stdin, never from a flag value, and is
-// never printed.
+// never printed. `--pin-expires DATE` gives the --trusted-host-key just before
+// it an expiry: stored as { Key, Expires } (shared/destination/pin-expiry.ts).
 import { putDestination, checkKey } from '../engine/destinations/destinations.js';
 import { usageError } from '../engine/errors.js';
 import type { DestinationSecret } from '../../shared/destination/secret-schema.js';
@@ -8,6 +9,9 @@ import { GATEWAY_TAG } from '../../shared/gateway-names.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
 import { context, phases, type DestFlags } from './destinations.js';
 import { readInputFile } from './input-file.js';
+import type { Qualifier } from '../options.js';
+import { pinsWithExpiry } from '../engine/destinations/pin-flags.js';
+import { pinToday } from '../engine/destinations/pin-today.js';
 
 export async function runPut(
   flags: DestFlags & {
@@ -18,6 +22,7 @@ export async function runPut(
     passphraseFile?: string;
     passwordStdin?: boolean;
     trustedHostKey: string[];
+    pinExpires?: Qualifier[];
     remoteDir: string;
     pattern: string;
     overwrite?: 'replace' | 'never';
@@ -44,7 +49,7 @@ export async function runPut(
     ...(flags.passwordStdin
       ? { Password: readInputFile('-', 'password').replace(/\r?\n$/, '') }
       : {}),
-    TrustedHostKeys: flags.trustedHostKey,
+    TrustedHostKeys: pinsWithExpiry(flags.trustedHostKey, flags.pinExpires ?? [], pinToday()),
     RemoteDirectory: flags.remoteDir,
     FilePattern: flags.pattern,
     ...(flags.overwrite ? { Overwrite: flags.overwrite } : {}),

@@ -8,7 +8,8 @@ import {
   destinationScanDocument,
   destinationTestDocument,
 } from '../output-schemas/destinations.js';
-import { context, phases, type DestFlags } from './destinations.js';
+import { context, hostKeyText, phases, type DestFlags } from './destinations.js';
+import { pinToday, startOf } from '../engine/destinations/pin-today.js';
 
 export async function runTest(
   flags: DestFlags & { write?: boolean; scan?: boolean },
@@ -17,8 +18,9 @@ export async function runTest(
   checkKey(key);
   const { prefix, store } = await context(flags);
   const name = destinationSecretName(prefix, key);
+  const today = pinToday();
   if (flags.scan) {
-    const r = await scanDestination(store, name);
+    const r = await scanDestination(store, name, today);
     if (flags.output === 'json')
       process.stdout.write(JSON.stringify(destinationScanDocument(r), null, 2) + '\n');
     else {
@@ -26,22 +28,36 @@ export async function runTest(
         `host keys of ${r.host} (confirm them with the server's owner before pinning; nothing was trusted):\n`,
       );
       for (const k of r.keys) {
-        const mark = !k.acceptable ? 'REFUSED   ' : k.pinned ? 'pinned    ' : 'NOT PINNED';
-        process.stdout.write(
-          `  ${mark}  ${k.type.padEnd(20)} ${k.fingerprint}${k.acceptable ? '' : '  (SHA-1 signatures only: sftpgw never accepts it)'}\n`,
-        );
+        const mark = !k.acceptable
+          ? 'REFUSED   '
+          : k.expired
+            ? 'EXPIRED   '
+            : k.pinned
+              ? 'pinned    '
+              : 'NOT PINNED';
+        const note = !k.acceptable
+          ? '  (SHA-1 signatures only: sftpgw never accepts it)'
+          : k.pinExpires
+            ? `  (pin ${k.expired ? 'expired' : 'trusted through'} ${k.pinExpires} UTC)`
+            : '';
+        process.stdout.write(`  ${mark}  ${k.type.padEnd(20)} ${k.fingerprint}${note}\n`);
       }
       process.stdout.write(`  the server offers: ${r.offered.join(', ')}\n`);
     }
     // Exactly what a delivery accepts: a pinned key it may use.
-    return r.keys.some((k) => k.pinned && k.acceptable) ? EXIT.ok : EXIT.failed;
+    return r.keys.some((k) => k.pinned && k.acceptable && !k.expired) ? EXIT.ok : EXIT.failed;
   }
-  const r = await testDestination(store, name, { write: Boolean(flags.write) }, phases(flags));
+  const r = await testDestination(
+    store,
+    name,
+    { write: Boolean(flags.write), now: startOf(today) },
+    phases(flags),
+  );
   if (flags.output === 'json')
     process.stdout.write(JSON.stringify(destinationTestDocument(r), null, 2) + '\n');
   else
     process.stdout.write(
-      `ok: ${r.host} (pinned host key matched), ${r.remoteDirectory} lists ${count(r.entries, 'entry', 'entries')}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`,
+      `ok: ${r.host} (pinned host key matched: ${hostKeyText(r.hostKey)}), ${r.remoteDirectory} lists ${count(r.entries, 'entry', 'entries')}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`,
     );
   return EXIT.ok;
 }

@@ -10,9 +10,14 @@ import type { ResolvedConfig } from '../engine/config/types.js';
 import {
   checkKey,
   listDestinations,
+  pinsNeedingAttention,
   RECOVERY_DAYS,
   removeDestination,
+  type DestinationListing,
+  type PinListing,
 } from '../engine/destinations/destinations.js';
+import { pinToday } from '../engine/destinations/pin-today.js';
+import type { HostKeyUsed } from '../../shared/sftp/connect.js';
 import { usageError } from '../engine/errors.js';
 import type { CommonFlags } from '../options.js';
 import { formatTable } from '../table-text.js';
@@ -48,12 +53,27 @@ export async function context(flags: DestFlags) {
   };
 }
 
-export async function runList(flags: DestFlags): Promise<ExitCode> {
+/** "ssh-rsa SHA256:… (pin trusted through 2027-01-31 UTC)": the key a connection was made with. */
+export function hostKeyText(k: HostKeyUsed): string {
+  return `${k.type} ${k.fingerprint}${k.expires ? `, pin trusted through ${k.expires} UTC` : ''}`;
+}
+
+export async function runList(
+  flags: DestFlags & { pins?: boolean; within?: number },
+): Promise<ExitCode> {
   const { config, prefix, store } = await context(flags);
-  const list = await listDestinations(store, prefix, config.stackName);
+  // --within asks about pins, so it reads them too. The window defaults to
+  // users.keyExpiryWarningDays: one setting for how early keys and pins warn.
+  const window =
+    flags.pins || flags.within !== undefined
+      ? { today: pinToday(), withinDays: flags.within ?? config.users.keyExpiryWarningDays }
+      : undefined;
+  const list = await listDestinations(store, prefix, config.stackName, window);
+  // With pins: exit 1 when one needs someone (expired, expiring, unreadable), for a scheduled job.
+  const code = window && pinsNeedingAttention(list) > 0 ? EXIT.failed : EXIT.ok;
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(destinationsListDocument(list), null, 2) + '\n');
-    return EXIT.ok;
+    return code;
   }
   if (list.length === 0) {
     process.stdout.write(
@@ -72,7 +92,44 @@ export async function runList(flags: DestFlags): Promise<ExitCode> {
       ]),
     ),
   );
-  return EXIT.ok;
+  if (window) process.stdout.write(pinsText(list, window.withinDays));
+  return code;
+}
+
+const PIN_STATE: Record<PinListing['state'], string> = {
+  ok: 'ok',
+  expiring: 'EXPIRING',
+  expired: 'EXPIRED: not trusted',
+};
+
+/** The pins of every destination, then what needs doing. */
+function pinsText(list: readonly DestinationListing[], withinDays: number): string {
+  const rows = list.flatMap((d) =>
+    d.pinsProblem
+      ? [[d.key, '-', '-', `cannot read the pins: ${d.pinsProblem}`]]
+      : (d.pins ?? []).map((p) => [
+          d.key,
+          `${p.type ?? 'fingerprint'} ${p.fingerprint}`,
+          p.expires ?? 'never',
+          p.state === 'ok'
+            ? 'ok'
+            : `${PIN_STATE[p.state]}${p.daysLeft !== undefined && p.daysLeft >= 0 ? ` (${p.daysLeft === 0 ? 'last day today' : `${p.daysLeft} days left`})` : ''}`,
+        ]),
+  );
+  const out = ['', `host-key pins (expiring: trusted for at most ${withinDays} more days):`];
+  out.push(formatTable(['KEY', 'PIN', 'EXPIRES', 'STATE'], rows).trimEnd());
+  const allExpired = list.filter(
+    (d) => d.pins && d.pins.length > 0 && d.pins.every((p) => p.state === 'expired'),
+  );
+  for (const d of allExpired)
+    out.push(
+      `destination ${d.key}: every pin expired, deliveries fail: pin the server's current key (sftpgw destinations test ${d.key} --scan, then sftpgw destinations put ${d.key} … --trusted-host-key …)`,
+    );
+  if (list.some((d) => !allExpired.includes(d) && d.pins?.some((p) => p.state !== 'ok')))
+    out.push(
+      "before a pin expires, pin the partner's new key beside it (sftpgw destinations put … --trusted-host-key NEW --trusted-host-key OLD --pin-expires DATE)",
+    );
+  return out.join('\n') + '\n';
 }
 
 export async function runRemove(

@@ -1,6 +1,7 @@
 // `sftpgw destinations deliver KEY FILE --output json`.
 import { mibPerSecond, type DeliverResult } from '../engine/destinations/deliver.js';
 import { document, integer, object, string, stringEnum } from './schema-kit.js';
+import { HOST_KEY_USED_SCHEMA, hostKeyDocument, type HostKeyDocument } from './host-key-used.js';
 
 export interface DestinationDeliverDocument {
   ok: true;
@@ -15,6 +16,7 @@ export interface DestinationDeliverDocument {
   mibPerSecond: number;
   published: DeliverResult['published'];
   staleRemoved: number;
+  hostKey: HostKeyDocument;
 }
 
 export function destinationDeliverDocument(r: DeliverResult): DestinationDeliverDocument {
@@ -31,6 +33,7 @@ export function destinationDeliverDocument(r: DeliverResult): DestinationDeliver
     mibPerSecond: mibPerSecond(r),
     published: r.published,
     staleRemoved: r.staleRemoved,
+    hostKey: hostKeyDocument(r.hostKey),
   };
 }
 
@@ -66,5 +69,6 @@ export const DESTINATIONS_DELIVER_SCHEMA = document(
       'posix-rename: atomic rename; rename: plain rename onto a free name; replace: a different file under the name was replaced (server without posix-rename); identical: the name already held exactly this file, kept',
     ),
     staleRemoved: integer('stale part files of earlier attempts removed from the directory'),
+    hostKey: HOST_KEY_USED_SCHEMA,
   }),
 );

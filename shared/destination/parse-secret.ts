@@ -13,6 +13,7 @@ import type { SftpTarget } from '../sftp/push.js';
 export interface Destination extends SftpTarget {
   /** FilePattern, matched against the whole file name (RE2). */
   filePattern: FilePattern;
+  hostKeyExpires: ReadonlyMap<string, string>;
   /** Values that must never reach a log line or an error. */
   secrets: string[];
 }
@@ -82,13 +83,40 @@ const FIELD_PATTERN_PROBLEMS: Record<string, string> = {
   RemoteDirectory: 'contains a control character (NUL, newline, …)',
 };
 
+/** One entry of TrustedHostKeys (its path as ajv reports it, without the leading /). */
+const PIN_ENTRY = /^TrustedHostKeys\/\d+$/;
+const PIN_FORMS =
+  'a pin is a string (key line or SHA256: fingerprint) or { "Key": <that string>, "Expires": "YYYY-MM-DD" }';
+
+/** A problem of one TrustedHostKeys entry, at its exact place (TrustedHostKeys/2/Expires). */
+function pinProblem(
+  e: NonNullable<typeof validateSchema.errors>[number],
+  field: string,
+  showable: (k: string) => boolean,
+): string {
+  if (e.keyword === 'additionalProperties') {
+    const k = (e.params as { additionalProperty: string }).additionalProperty;
+    return `${field}: unknown key${showable(k) ? ` "${k}"` : ' (not shown)'} (${PIN_FORMS})`;
+  }
+  if (e.keyword === 'required')
+    return `${field}/${(e.params as { missingProperty: string }).missingProperty}: is required (${PIN_FORMS}; without an expiry, pin the plain string)`;
+  if (e.keyword === 'pattern' && field.endsWith('/Expires'))
+    return `${field}: is not a date; write YYYY-MM-DD, the last UTC day the key is trusted (e.g. 2027-01-31)`;
+  if (e.keyword === 'type' && PIN_ENTRY.test(field)) return `${field}: ${PIN_FORMS}`;
+  return `${field}: ${e.message ?? 'is invalid'}`;
+}
+
 /** ajv's errors as "Field: message" without the offending value. */
 function schemaProblems(secrets: readonly string[]): string[] {
   const out: string[] = [];
   const unknown: string[] = [];
+  const showable = (k: string) =>
+    SHOWABLE_KEY.test(k) && !secrets.some((s) => s.includes(k) || k.includes(s));
   for (const e of validateSchema.errors ?? []) {
     const field = e.instancePath.replace(/^\//, '') || '(secret)';
-    if (e.keyword === 'additionalProperties') {
+    if (PIN_ENTRY.test(field) || PIN_ENTRY.test(field.replace(/\/(Key|Expires)$/, ''))) {
+      out.push(pinProblem(e, field, showable));
+    } else if (e.keyword === 'additionalProperties') {
       unknown.push((e.params as { additionalProperty: string }).additionalProperty);
     } else if (e.keyword === 'required') {
       out.push(`${(e.params as { missingProperty: string }).missingProperty}: is required`);
@@ -103,8 +131,6 @@ function schemaProblems(secrets: readonly string[]): string[] {
     }
   }
   if (unknown.length > 0) {
-    const showable = (k: string) =>
-      SHOWABLE_KEY.test(k) && !secrets.some((s) => s.includes(k) || k.includes(s));
     const named = unknown
       .filter(showable)
       .slice(0, MAX_NAMED_KEYS)
@@ -138,7 +164,7 @@ export function parseDestination(secretName: string, text: string): Destination 
   const s = raw as DestinationSecret;
   const problems: string[] = [];
 
-  const { pins, types, problems: keyProblems } = parseTrustedHostKeys(s.TrustedHostKeys);
+  const { pins, types, expires, problems: keyProblems } = parseTrustedHostKeys(s.TrustedHostKeys);
   problems.push(...keyProblems);
 
   const compiled = compileFilePattern(s.FilePattern);
@@ -172,6 +198,7 @@ export function parseDestination(secretName: string, text: string): Destination 
     password: s.Password,
     hostKeyPins: pins,
     hostKeyTypes: types,
+    hostKeyExpires: expires,
     remoteDirectory: s.RemoteDirectory,
     overwrite: s.Overwrite ?? 'replace',
     filePattern: compiled.pattern,

@@ -10,6 +10,9 @@ export const DESTINATION_SCHEMA_ID = 'https://sftpgw.dev/schemas/destination.jso
 // session, a newline corrupts logs and remote tooling.
 export const NO_CONTROL_CHARACTERS = '^[^\\u0000-\\u001f\\u007f-\\u009f]*$';
 
+/** YYYY-MM-DD; whether it is a calendar date is checked in pin-expiry.ts. */
+export const PIN_DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+
 export const destinationSchema = {
   $id: DESTINATION_SCHEMA_ID,
   type: 'object',
@@ -29,11 +32,25 @@ export const destinationSchema = {
     PrivateKey: { type: 'string', minLength: 1 },
     Passphrase: { type: 'string', minLength: 1 },
     Password: { type: 'string', minLength: 1 },
+    // A pin is a string (trusted with no end) or { Key, Expires }: trusted
+    // through the UTC date Expires, not from the day after (pin-expiry.ts).
+    // The string limits apply to strings and the object keywords to objects
+    // only, so ajv names the exact place: TrustedHostKeys/2/Expires.
     TrustedHostKeys: {
       type: 'array',
       minItems: 1,
       maxItems: 20,
-      items: { type: 'string', minLength: 1, maxLength: 8192 },
+      items: {
+        type: ['string', 'object'],
+        minLength: 1,
+        maxLength: 8192,
+        additionalProperties: false,
+        required: ['Key', 'Expires'],
+        properties: {
+          Key: { type: 'string', minLength: 1, maxLength: 8192 },
+          Expires: { type: 'string', pattern: PIN_DATE_PATTERN },
+        },
+      },
     },
     RemoteDirectory: {
       type: 'string',
@@ -55,9 +72,19 @@ export interface DestinationSecret {
   PrivateKey?: string;
   Passphrase?: string;
   Password?: string;
-  TrustedHostKeys: string[];
+  TrustedHostKeys: TrustedHostKey[];
   RemoteDirectory: string;
   FilePattern: string;
   /** Default "replace". */
   Overwrite?: 'replace' | 'never';
+}
+
+/** A pinned host key: the key text alone, or with the last UTC date it is trusted. */
+export type TrustedHostKey = string | ExpiringPin;
+
+export interface ExpiringPin {
+  /** Any form a plain entry may take (host-key-formats.ts). */
+  Key: string;
+  /** YYYY-MM-DD: trusted through this UTC date, not from the day after. */
+  Expires: string;
 }

@@ -8,9 +8,18 @@
 // is not pinned, its family is dropped and the next attempt offers the rest,
 // so every key the server holds can be checked against the pins — at most one
 // attempt per family, and one when the first answer matches (the usual case).
+//
+// Expiring pins (TrustedHostKeys { Key, Expires }, shared/destination/pin-expiry.ts):
+// a pin is trusted through its Expires date (UTC) and never after. Families
+// with a pin still trusted are offered first, so a server holding the old key
+// (expired pin) and the new one (live pin) answers with the new one in one
+// attempt. An expired pin's family is still offered after them: when the
+// server shows only keys whose pins expired, the failure names the key and
+// its date instead of a bare "does not match".
 import SftpClient from 'ssh2-sftp-client';
 import type { SFTPWrapper } from 'ssh2';
 import { fingerprint } from '../ssh/fingerprint.js';
+import { pinExpired, utcDate } from '../destination/pin-expiry.js';
 import {
   algorithmsOf,
   candidateFamilies,
@@ -39,6 +48,8 @@ export interface SftpTarget {
   hostKeyPins: ReadonlySet<string>;
   /** Key type of each pin given as a key line (fingerprint → type); absent or missing entries: type unknown. */
   hostKeyTypes?: ReadonlyMap<string, string>;
+  /** Last trusted UTC date (YYYY-MM-DD) of each pin that has one (fingerprint → date); others never expire. */
+  hostKeyExpires?: ReadonlyMap<string, string>;
   remoteDirectory: string;
   /** Default "replace". */
   overwrite?: OverwritePolicy;
@@ -55,6 +66,15 @@ export interface ConnectTuning {
 export interface SftpConnection {
   client: SftpClient;
   sftp: SFTPWrapper;
+  /** The pinned host key the server proved it holds (public: type and fingerprint). */
+  hostKey: HostKeyUsed;
+}
+
+export interface HostKeyUsed {
+  type: string;
+  fingerprint: string;
+  /** Its pin's last trusted UTC date, when it has one. */
+  expires?: string;
 }
 
 /** A client whose late 'error'/'close' events after we are done do not print or throw. */
@@ -62,16 +82,29 @@ export function quietClient(): SftpClient {
   return new SftpClient('sftpgw', { error: () => {}, end: () => {}, close: () => {} });
 }
 
+/** `now` decides which pins have expired (its UTC date); the function's clock is injectable. */
 export async function connectSftp(
   target: SftpTarget,
   tuning: ConnectTuning,
   deadline: number,
+  now: Date = new Date(),
 ): Promise<SftpConnection> {
   const where = `${target.host}:${target.port}`;
-  const pinned: PinnedKeys = { pins: target.hostKeyPins, types: target.hostKeyTypes ?? new Map() };
+  const types = target.hostKeyTypes ?? new Map<string, string>();
+  const pinned: PinnedKeys = { pins: target.hostKeyPins, types };
+  const today = utcDate(now);
+  const expired = new Map(
+    [...(target.hostKeyExpires ?? [])].filter(([, d]) => pinExpired(d, today)),
+  );
+  const live = new Set([...target.hostKeyPins].filter((fp) => !expired.has(fp)));
   const { families, refusedTypes } = candidateFamilies(pinned);
-  let left: HostKeyFamily[] = families;
+  const liveFamilies = new Set(candidateFamilies({ pins: live, types }).families);
+  let left: HostKeyFamily[] = [
+    ...families.filter((f) => liveFamilies.has(f)),
+    ...families.filter((f) => !liveFamilies.has(f)),
+  ];
   const presented: string[] = [];
+  const presentedExpired: HostKeyUsed[] = [];
   while (left.length > 0) {
     const client = quietClient();
     let presentedKey: Buffer | undefined;
@@ -89,18 +122,32 @@ export async function connectSftp(
         algorithms: { cipher: tuning.ciphers as never, serverHostKey: algorithmsOf(left) as never },
         hostVerifier: (key: Buffer) => {
           presentedKey = key;
-          return target.hostKeyPins.has(fingerprint(key));
+          return live.has(fingerprint(key));
         },
       });
       // Nagle + delayed ACK stall small SFTP packets (1.7 MiB/s without this).
       (client as unknown as { client: { setNoDelay(v: boolean): void } }).client.setNoDelay(true);
-      return { client, sftp };
+      const fp = fingerprint(presentedKey!);
+      const expires = target.hostKeyExpires?.get(fp);
+      return {
+        client,
+        sftp,
+        hostKey: {
+          type: keyTypeOf(presentedKey!),
+          fingerprint: fp,
+          ...(expires ? { expires } : {}),
+        },
+      };
     } catch (err) {
       destroy(client);
       const text = errorText(err);
-      if (presentedKey !== undefined && !target.hostKeyPins.has(fingerprint(presentedKey))) {
+      if (presentedKey !== undefined && !live.has(fingerprint(presentedKey))) {
         const type = keyTypeOf(presentedKey);
-        presented.push(`${type} ${fingerprint(presentedKey)}`);
+        const fp = fingerprint(presentedKey);
+        const expiredOn = expired.get(fp);
+        if (expiredOn !== undefined)
+          presentedExpired.push({ type, fingerprint: fp, expires: expiredOn });
+        else presented.push(`${type} ${fp}`);
         const rest = left.filter((f) => f.keyType !== type);
         if (rest.length === left.length) break; // a type we did not ask for: never loop
         left = rest;
@@ -122,12 +169,32 @@ export async function connectSftp(
       );
     }
   }
+  if (presentedExpired.length > 0) throw expiredPinFailure(where, presentedExpired, today);
   throw await hostKeyFailure(
     target,
-    pinned,
+    { pins: live, types },
     presented,
     refusedTypes,
     Math.min(tuning.connectTimeoutMs, deadline - Date.now()),
+    [...expired].map(([fp, d]) => `${types.get(fp) ?? 'fingerprint'} ${fp} (Expires ${d})`),
+  );
+}
+
+/**
+ * The server proved it holds a pinned key, but that pin's date has passed.
+ * Not a "changed key": the operator decided when to stop trusting it (the
+ * partner announced a rotation), so the message says what to update.
+ */
+function expiredPinFailure(where: string, keys: HostKeyUsed[], today: string): PushError {
+  const shown = keys
+    .map(
+      (k) =>
+        `${k.type} ${k.fingerprint}, whose pin expired (Expires ${k.expires}: trusted through that UTC day)`,
+    )
+    .join(' and ');
+  return new PushError(
+    'host-key',
+    `host key of ${where} is pinned in TrustedHostKeys but no longer trusted: the server presented ${shown}; today is ${today} (UTC). Not connecting. If the partner rotated its host key, pin the new one after confirming its fingerprint with the server's owner (sftpgw destinations test <destination> --scan lists the server's keys): sftpgw destinations put <destination> … --trusted-host-key "<new key>"; if the owner confirms this key stays in use, pin it again with a later --pin-expires or none`,
   );
 }
 
@@ -142,6 +209,8 @@ async function hostKeyFailure(
   presented: string[],
   refusedTypes: string[],
   timeoutMs: number,
+  /** Pins no longer trusted (the server did not present them), for the message. */
+  expiredPins: string[] = [],
 ): Promise<PushError> {
   const where = `${target.host}:${target.port}`;
   const probe =
@@ -163,6 +232,9 @@ async function hostKeyFailure(
       : []),
     ...(refusedTypes.length > 0
       ? [`pinned ${refusedTypes.join(', ')} keys are never accepted (SHA-1 signatures)`]
+      : []),
+    ...(expiredPins.length > 0
+      ? [`expired pins, no longer trusted: ${expiredPins.join(', ')}`]
       : []),
   ];
   const detail = `pinned: ${describePins(pinned)}; ${offered}${notes.map((n) => `; ${n}`).join('')}`;

@@ -68,10 +68,11 @@ import {
   connectSftp,
   destroy,
   type ConnectTuning,
+  type HostKeyUsed,
   type SftpTarget,
 } from './connect.js';
 
-export type { OverwritePolicy, SftpTarget } from './connect.js';
+export type { HostKeyUsed, OverwritePolicy, SftpTarget } from './connect.js';
 export { PushError, type PushFailure } from './push-error.js';
 
 export interface PushRequest {
@@ -84,6 +85,8 @@ export interface PushRequest {
   deadline: number;
   /** What is being delivered: 16 hex digits (e.g. a hash of the object version); part of the part-file name. */
   deliveryId: string;
+  /** Decides which pinned host keys have expired (its UTC date); default the real time. */
+  now?: Date;
 }
 
 export interface PushTuning extends ConnectTuning {
@@ -123,6 +126,8 @@ export interface PushResult {
   published: PublishResult;
   /** Stale part files of earlier attempts removed from the directory. */
   staleRemoved: number;
+  /** The pinned host key the server proved it holds. */
+  hostKey: HostKeyUsed;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -144,7 +149,7 @@ export async function push(
     posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
 
   const work = async (): Promise<PushResult> => {
-    const connected = await connectSftp(target, tuning, req.deadline);
+    const connected = await connectSftp(target, tuning, req.deadline, req.now);
     if (abandoned) {
       destroy(connected.client); // push() has returned already
       throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
@@ -204,7 +209,7 @@ export async function push(
         // Our own part file is still there when the final name held an identical file.
         if (swept.complete && swept.seen === (created ? 1 : 0)) sweepQuiet(dirKey);
       }
-      return { remotePath, bytes: stat.size, published, staleRemoved };
+      return { remotePath, bytes: stat.size, published, staleRemoved, hostKey: connected.hostKey };
     } finally {
       if (created) await removeQuietly(sftp, tempPath);
     }

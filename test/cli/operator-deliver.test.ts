@@ -175,6 +175,7 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
           new RegExp(
             `^delivered ${file} to destination partner-a: ${dir}/orders_1\\.bin on 127\\.0\\.0\\.1:${server().port}\\n` +
               '  sent       3145745 bytes \\(3\\.0 MiB\\) in \\d+\\.\\d\\d s, \\d+\\.\\d\\d MiB/s \\(connecting included\\)\\n' +
+              '  host key   ssh-ed25519 SHA256:\\S+\\n' +
               '  published  renamed into place atomically \\(posix-rename@openssh\\.com\\)\\n' +
               '  cleaned    0 stale part files of earlier attempts removed\\n$',
           ),

@@ -117,6 +117,9 @@ describe('operator workflows', function () {
         secret: 'sftpgw/dest-test/acme',
         tagged: true,
         lastChanged: list[0]?.lastChanged,
+        // Without --pins no value is read.
+        pins: null,
+        pinsProblem: null,
       });
     });
 
@@ -221,7 +224,7 @@ describe('operator workflows', function () {
       const r = cli(['destinations', 'test', 'works']);
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.match(
-        /^ok: 127\.0\.0\.1:\d+ \(pinned host key matched\), \S+ lists \d+ entr/,
+        /^ok: 127\.0\.0\.1:\d+ \(pinned host key matched: ssh-ed25519 SHA256:\S+\), \S+ lists \d+ entr/,
       );
       const w = cli(['destinations', 'test', 'works', '--write', '--output', 'json']);
       expect(w.status, w.stderr).to.equal(0);

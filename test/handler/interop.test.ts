@@ -218,6 +218,8 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         fingerprint: sshKeygenFingerprint(sha1Only.hostPublicKey),
         line: sha1Only.hostPublicKey.split(' ').slice(0, 2).join(' '),
         pinned: true,
+        pinExpires: null,
+        expired: false,
         acceptable: false,
       },
     ]);
@@ -482,7 +484,11 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         ]);
         expect(t.status, t.stderr).to.equal(0);
         expect(t.stdout).to.match(
-          /^ok: 127\.0\.0\.1:\d+ \(pinned host key matched\), \S+ lists 1 entry/,
+          /^ok: 127\.0\.0\.1:\d+ \(pinned host key matched: \S+ SHA256:\S+\), \S+ lists 1 entry/,
+        );
+        // The key the server proved it holds is the pinned one (RSA where it also has ed25519).
+        expect(t.stdout).to.include(
+          `matched: ${pinned.split(' ')[0]} ${sshKeygenFingerprint(pinned)}`,
         );
         const w = await cli(['destinations', 'test', key, '--write', '--output', 'json']);
         expect(w.status, w.stderr).to.equal(0);

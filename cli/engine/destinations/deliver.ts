@@ -27,7 +27,13 @@ import {
   type Destination,
 } from '../../../shared/destination/parse-secret.js';
 import { parseStagingKey } from '../../../shared/destination/staging-key.js';
-import { DEFAULT_TUNING, push, PushError, type PushTuning } from '../../../shared/sftp/push.js';
+import {
+  DEFAULT_TUNING,
+  push,
+  PushError,
+  type HostKeyUsed,
+  type PushTuning,
+} from '../../../shared/sftp/push.js';
 import type { PublishResult } from '../../../shared/sftp/remote-publish.js';
 import { invalidInput, SftpgwError, usageError, type Problem } from '../errors.js';
 import type { PhaseSink } from '../phase.js';
@@ -50,6 +56,8 @@ export interface DeliverRequest {
   remoteName?: string;
   /** Everything, the disconnect included, is over by then (the function's deadline). */
   timeoutMs: number;
+  /** Decides which pinned host keys have expired (its UTC date); default the real time. */
+  now?: Date;
 }
 
 /** The longest a push function delivery runs (timeout at most 899 s, deadline 10 s before); part-file sweeps rely on it. */
@@ -69,6 +77,8 @@ export interface DeliverResult {
   durationMs: number;
   published: PublishResult;
   staleRemoved: number;
+  /** The pinned host key the server proved it holds. */
+  hostKey: HostKeyUsed;
 }
 
 /** The delivery's rate in MiB/s (2 decimals), connecting included. */
@@ -228,6 +238,7 @@ export async function deliverFile(
           size: local.size,
           deadline: started + req.timeoutMs,
           deliveryId,
+          now: req.now,
         },
         deps.tuning ?? DEFAULT_TUNING,
       );
@@ -242,6 +253,7 @@ export async function deliverFile(
         durationMs: Date.now() - started,
         published: r.published,
         staleRemoved: r.staleRemoved,
+        hostKey: r.hostKey,
       };
     } catch (err) {
       const message = scrub((err as Error).message, d.secrets);

@@ -15,6 +15,12 @@ import {
 import type { DestinationSecret } from '../../../shared/destination/secret-schema.js';
 import { fingerprint } from '../../../shared/ssh/host-keys.js';
 import {
+  daysLeft,
+  pinExpired,
+  pinState,
+  type PinState,
+} from '../../../shared/destination/pin-expiry.js';
+import {
   algorithmsOf,
   HOST_KEY_FAMILIES,
   keyTypeOf,
@@ -25,6 +31,7 @@ import { probeHostKey } from '../../../shared/ssh/host-key-probe.js';
 import {
   closeQuietly,
   connectSftp,
+  type HostKeyUsed,
   type SftpConnection,
   type SftpTarget,
 } from '../../../shared/sftp/connect.js';
@@ -73,9 +80,12 @@ function flagOf(field: string): string {
     FilePattern: '--pattern',
     Overwrite: '--overwrite',
   };
-  const m = /^TrustedHostKeys(?:\/(\d+))?$/.exec(field);
-  if (m)
-    return m[1] === undefined ? '--trusted-host-key' : `--trusted-host-key #${Number(m[1]) + 1}`;
+  const m = /^TrustedHostKeys(?:\/(\d+)(\/Key|\/Expires)?)?$/.exec(field);
+  if (m) {
+    if (m[1] === undefined) return '--trusted-host-key';
+    const key = `--trusted-host-key #${Number(m[1]) + 1}`;
+    return m[2] === '/Expires' ? `--pin-expires of ${key}` : key;
+  }
   return flags[field] ?? field;
 }
 
@@ -181,20 +191,88 @@ export interface DestinationListing extends SecretInfo {
   key: string;
   /** The push function can read it: it carries this gateway's tag. */
   tagged: boolean;
+  /** With pins asked for: every pinned host key, in TrustedHostKeys order. */
+  pins?: PinListing[];
+  /** With pins asked for: why they could not be read (names fields, never values). */
+  pinsProblem?: string;
 }
 
+export interface PinListing {
+  /** Key type when pinned as a key line; absent for a bare SHA256 fingerprint. */
+  type?: string;
+  fingerprint: string;
+  /** Last trusted UTC date; absent: never expires. */
+  expires?: string;
+  state: PinState;
+  /** Days from today to expires (0: today is its last trusted day; negative: expired). */
+  daysLeft?: number;
+}
+
+/** How `destinations list --pins` judges pins: today's UTC date and the warning window. */
+export interface PinWindow {
+  today: string;
+  withinDays: number;
+}
+
+/**
+ * The destinations under `prefix`: names and tags only (ListSecrets), or with
+ * `pins` also every pin's expiry, which needs each secret's value
+ * (GetSecretValue, as destinations test does). Values are parsed with the
+ * function's parser and dropped; only key types, fingerprints and dates leave.
+ */
 export async function listDestinations(
   store: SecretStoreApi,
   prefix: string,
   gateway: string,
+  pins?: PinWindow,
 ): Promise<DestinationListing[]> {
   const p = `${prefix.replace(/\/+$/, '')}/`;
-  return (await store.list(p)).map((s) => ({
+  const list = (await store.list(p)).map((s) => ({
     ...s,
     key: s.name.slice(p.length),
     tagged: s.tags[GATEWAY_TAG] === gateway,
   }));
+  if (!pins) return list;
+  const out: DestinationListing[] = [];
+  for (const d of list) out.push({ ...d, ...(await pinsOf(store, d.name, pins)) });
+  return out;
 }
+
+async function pinsOf(
+  store: SecretStoreApi,
+  name: string,
+  window: PinWindow,
+): Promise<Pick<DestinationListing, 'pins' | 'pinsProblem'>> {
+  const text = await store.value(name);
+  if (text === undefined) return { pinsProblem: 'the secret has no value' };
+  let d: Destination;
+  try {
+    d = parseDestination(name, text);
+  } catch (err) {
+    if (err instanceof DestinationError)
+      return { pinsProblem: `the secret is not valid: ${err.problems.join('; ')}` };
+    throw err;
+  }
+  return {
+    pins: [...d.hostKeyPins].map((fp) => {
+      const expires = d.hostKeyExpires.get(fp);
+      const type = d.hostKeyTypes?.get(fp);
+      return {
+        ...(type ? { type } : {}),
+        fingerprint: fp,
+        ...(expires ? { expires, daysLeft: daysLeft(expires, window.today) } : {}),
+        state: pinState(expires, window.today, window.withinDays),
+      };
+    }),
+  };
+}
+
+/** Pins that need someone: expired, or expiring within the window. */
+export const pinsNeedingAttention = (list: readonly DestinationListing[]): number =>
+  list.reduce(
+    (n, d) => n + (d.pins ?? []).filter((p) => p.state !== 'ok').length + (d.pinsProblem ? 1 : 0),
+    0,
+  );
 
 async function loadDestination(store: SecretStoreApi, name: string): Promise<Destination> {
   const text = await store.value(name);
@@ -223,21 +301,25 @@ export interface TestResult {
   entries: number;
   /** --write: a probe file was written, sized, renamed and removed. */
   wrote: boolean;
+  /** The pinned host key the server proved it holds. */
+  hostKey: HostKeyUsed;
 }
 
 /** Connects as the push function would, lists the remote directory, and with write puts and removes a probe file. */
 export async function testDestination(
   store: SecretStoreApi,
   name: string,
-  opts: { write: boolean; timeoutMs?: number },
+  opts: { write: boolean; timeoutMs?: number; now?: Date },
   phase: PhaseSink = () => {},
 ): Promise<TestResult> {
   const d = await loadDestination(store, name);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let entries: number;
+  let hostKey: HostKeyUsed;
   let connection: SftpConnection | undefined;
   try {
-    connection = await connectSftp(d, DEFAULT_TUNING, deadline);
+    connection = await connectSftp(d, DEFAULT_TUNING, deadline, opts.now);
+    hostKey = connection.hostKey;
     entries = (
       await connection.client.list(d.remoteDirectory).catch((err: Error) => {
         throw new SftpgwError(
@@ -259,6 +341,7 @@ export async function testDestination(
       remoteDirectory: d.remoteDirectory,
       entries,
       wrote: false,
+      hostKey,
     };
 
   // The real delivery path (own part file, size check, publish as the
@@ -279,6 +362,7 @@ export async function testDestination(
       size: body.length,
       deadline,
       deliveryId: randomBytes(8).toString('hex'),
+      now: opts.now,
     });
   } catch (err) {
     throw new SftpgwError('failed', `writing a probe file failed: ${(err as Error).message}`, {
@@ -287,7 +371,7 @@ export async function testDestination(
   }
   let cleaner: SftpConnection | undefined;
   try {
-    cleaner = await connectSftp(d, DEFAULT_TUNING, deadline);
+    cleaner = await connectSftp(d, DEFAULT_TUNING, deadline, opts.now);
     await cleaner.client.delete(`${d.remoteDirectory.replace(/\/+$/, '')}/${probe}`);
   } catch (err) {
     throw new SftpgwError(
@@ -304,6 +388,7 @@ export async function testDestination(
     remoteDirectory: d.remoteDirectory,
     entries,
     wrote: true,
+    hostKey,
   };
 }
 
@@ -314,6 +399,10 @@ export interface ScannedKey {
   line: string;
   /** Its fingerprint is in TrustedHostKeys. */
   pinned: boolean;
+  /** Its pin's last trusted UTC date, when it has one. */
+  pinExpires?: string;
+  /** Pinned, but the pin's date has passed: deliveries no longer accept it. */
+  expired: boolean;
   /** Deliveries would accept it when pinned (false: the server signs with it only in a way sftpgw refuses, SHA-1). */
   acceptable: boolean;
 }
@@ -336,6 +425,10 @@ export async function scanHostKeys(
   target: Pick<SftpTarget, 'host' | 'port'>,
   pins: ReadonlySet<string>,
   timeoutMs = 10_000,
+  expiry: { expires: ReadonlyMap<string, string>; today: string } = {
+    expires: new Map(),
+    today: '0000-01-01',
+  },
 ): Promise<HostKeyScan> {
   const advertised = await probeHostKey(
     target,
@@ -360,11 +453,14 @@ export async function scanHostKeys(
     const type = keyTypeOf(key);
     const fp = fingerprint(key);
     if (keys.some((k) => k.fingerprint === fp)) continue;
+    const pinExpires = pins.has(fp) ? expiry.expires.get(fp) : undefined;
     keys.push({
       type,
       fingerprint: fp,
       line: `${type} ${key.toString('base64')}`,
       pinned: pins.has(fp),
+      ...(pinExpires ? { pinExpires } : {}),
+      expired: pinExpires !== undefined && pinExpired(pinExpires, expiry.today),
       acceptable: round.acceptable,
     });
   }
@@ -374,7 +470,11 @@ export async function scanHostKeys(
 export async function scanDestination(
   store: SecretStoreApi,
   name: string,
+  today: string,
 ): Promise<{ host: string } & HostKeyScan> {
   const d = await loadDestination(store, name);
-  return { host: `${d.host}:${d.port}`, ...(await scanHostKeys(d, d.hostKeyPins)) };
+  return {
+    host: `${d.host}:${d.port}`,
+    ...(await scanHostKeys(d, d.hostKeyPins, 10_000, { expires: d.hostKeyExpires, today })),
+  };
 }
