@@ -187,7 +187,7 @@ describe('destination host-key pins that expire', function () {
       expect(pinToday({ SFTPGW_TODAY: '2027-02-01' })).to.equal('2027-02-01');
       expect(pinToday({}, new Date('2027-01-31T23:00:00Z'))).to.equal('2027-01-31');
       expect(() => pinToday({ SFTPGW_TODAY: '2027-02-30' }))
-        .to.throw(SftpgwError, /SFTPGW_TODAY is not a calendar date/)
+        .to.throw(SftpgwError, /SFTPGW_TODAY: "2027-02-30" is not a day of the calendar/)
         .with.property('kind', 'usage');
     });
   });
