@@ -9,6 +9,10 @@ export interface ServerHostKey {
   /** SHA256:…, as `ssh-keygen -lf` prints it. */
   fingerprint: string;
   description?: string;
+  /** hostkey-…, what DeleteHostKey names. */
+  hostKeyId?: string;
+  /** When it was added to the server (ISO 8601, UTC): the oldest of an algorithm is the one presented. */
+  dateImported?: string;
 }
 
 export interface TransferApi {
@@ -30,6 +34,8 @@ export function sdkTransfer(client: TransferClient): TransferApi {
             type: k.Type ?? 'unknown',
             fingerprint: k.Fingerprint ?? '',
             ...(k.Description ? { description: k.Description } : {}),
+            ...(k.HostKeyId ? { hostKeyId: k.HostKeyId } : {}),
+            ...(k.DateImported ? { dateImported: k.DateImported.toISOString() } : {}),
           });
         next = out.NextToken;
       } while (next);

@@ -13,10 +13,11 @@ import { looksLikePrivateKey } from '../users/keys.js';
 
 /**
  * A run of base64 this long with upper case, lower case and digits is key
- * material (a PEM body line is 64 characters, an OpenSSH one 70), not a name:
- * no setting of sftpgw.yaml holds one.
+ * material (a PEM body line is 64 characters, an OpenSSH one 70: a line
+ * pasted without its header), not a name: no setting of sftpgw.yaml holds
+ * one (names and ARNs break runs with - and :).
  */
-const BASE64_RUN = /[A-Za-z0-9+/]{100,}={0,2}/;
+const BASE64_RUN = /[A-Za-z0-9+/]{60,}={0,2}/;
 
 function looksLikeKeyMaterial(line: string): boolean {
   if (looksLikePrivateKey(line)) return true;
@@ -24,28 +25,36 @@ function looksLikeKeyMaterial(line: string): boolean {
   return run !== undefined && /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run);
 }
 
-/** The dotted path (list indexes included) of the value or key written at an offset, if the text parses. */
-function fieldAt(text: string, offset: number): string | undefined {
+/**
+ * The dotted path (list indexes included) of the value or key written on a
+ * line (from `start` to `end`), if the text parses: the scalar there that
+ * holds key material, else the last one on the line.
+ */
+function fieldOnLine(text: string, start: number, end: number): string | undefined {
   const doc = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
-  let found: string | undefined;
+  let best: { path: string; material: boolean } | undefined;
   visit(doc, {
     Scalar(_k, s, path) {
-      if (found !== undefined || !s.range || offset < s.range[0] || offset > s.range[1]) return;
+      if (!s.range || s.range[1] < start || s.range[0] > end) return;
+      if (best?.material) return;
       const keys: string[] = [];
       for (let i = 0; i < path.length; i++) {
         const p = path[i];
         if (isPair(p) && isScalar(p.key)) keys.push(String(p.key.value));
-        if (isSeq(p)) {
-          const child = (path[i + 1] ?? s) as Node;
-          keys.push(String(p.items.indexOf(child)));
-        }
+        if (isSeq(p)) keys.push(String(p.items.indexOf((path[i + 1] ?? s) as Node)));
       }
       // A key pasted as a map key would be a segment: never shown either.
-      found = keys.map((k) => (looksLikeKeyMaterial(k) ? '(not shown)' : k)).join('.') || undefined;
+      best = {
+        path: keys.map((k) => (looksLikeKeyMaterial(k) ? '(not shown)' : k)).join('.'),
+        material: looksLikeKeyMaterial(String(s.value)),
+      };
     },
   });
-  return found;
+  return best?.path || undefined;
 }
+
+/** A line that may continue a key block: base64, or blank. */
+const BLOCK_LINE = /^\s*[A-Za-z0-9+/=]*\s*$/;
 
 /**
  * One problem per block of lines that look like private key material (a
@@ -56,13 +65,14 @@ export function privateKeyProblems(text: string, file: string): Problem[] {
   const raw = text.split('\n');
   const problems: Problem[] = [];
   let offset = 0;
-  let previous = false;
+  // Inside a block (from a line that looks like key material through its
+  // base64 lines to an -----END line) only the block's first line is named.
+  let inBlock = false;
   for (const [i, written] of raw.entries()) {
     const line = written.replace(/\r$/, '');
     const hit = looksLikeKeyMaterial(line);
-    if (hit && !previous) {
-      const indent = /^\s*/.exec(line)![0].length;
-      const field = fieldAt(text, offset + indent);
+    if (hit && !inBlock) {
+      const field = fieldOnLine(text, offset, offset + line.length);
       problems.push({
         file,
         line: i + 1,
@@ -71,7 +81,7 @@ export function privateKeyProblems(text: string, file: string): Problem[] {
         hint: 'sftpgw.yaml names the Secrets Manager secret that holds a host key (server.hostKeys: [{ secret: <name or ARN> }]), never the key: remove it from the file, put it in a secret (aws secretsmanager create-secret --name … --secret-string file://key), and treat the key as exposed if the file was ever committed (docs/keys.md#the-servers-host-keys)',
       });
     }
-    previous = hit;
+    inBlock = (hit || (inBlock && BLOCK_LINE.test(line))) && !/-----END /.test(line);
     offset += written.length + 1;
   }
   return problems;

@@ -14,8 +14,11 @@ import { isObj } from '../../values.js';
 export const HOST_KEY_TYPE = 'AWS::Transfer::HostKey';
 export const HOST_KEY_BODY_RULE = 'transfer/host-key-dynamic-reference';
 
-/** {{resolve:secretsmanager:<secret-id>[:SecretString[:json-key[:version-stage[:version-id]]]]}}, alone. */
-const SECRETS_MANAGER_REFERENCE = /^\{\{resolve:secretsmanager:[^{}\s]+\}\}$/;
+/**
+ * {{resolve:secretsmanager:<secret-id>[:SecretString[:json-key[:version-stage[:version-id]]]]}},
+ * alone (in Fn::Sub it may hold ${…} variables).
+ */
+const SECRETS_MANAGER_REFERENCE = /^\{\{resolve:secretsmanager:(?:[^{}\s$]|\$\{[^{}\s]*\})+\}\}$/;
 
 const HINT =
   'set HostKeyBody to {{resolve:secretsmanager:<secret name or ARN>:SecretString}}, the private key kept in that secret (server.hostKeys in sftpgw.yaml writes it so; docs/keys.md#the-servers-host-keys)';
