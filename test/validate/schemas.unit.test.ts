@@ -168,6 +168,25 @@ describe('registry inputs that cannot be used (npm run schemas refuses, naming t
     );
   });
 
+  it('a schema cfn-lint lacks without where it came from (notInCfnLint needs from and note)', () => {
+    const root = copy();
+    const source = readJson<SourceRecord>(file(root, SOURCE_NAME));
+    writeFileSync(
+      file(root, SOURCE_NAME),
+      JSON.stringify({ ...source, notInCfnLint: { 'AWS::Transfer::HostKey': { note: 'x' } } }),
+    );
+    expect(refusal(root)).to.include(
+      'schemas/registry/source.json: notInCfnLint.AWS::Transfer::HostKey needs from (where the schema came from) and note',
+    );
+    writeFileSync(
+      file(root, SOURCE_NAME),
+      JSON.stringify({ ...source, notInCfnLint: { 'AWS::EC2::VPC': { from: 'x', note: 'x' } } }),
+    );
+    expect(refusal(root)).to.include(
+      'notInCfnLint names AWS::EC2::VPC, which is not in RESOURCE_TYPES',
+    );
+  });
+
   it('no pin in package.json', () => {
     const root = copy();
     const pkg = readJson<{ config?: unknown }>(path.join(root, 'package.json'));
