@@ -32,7 +32,7 @@ const config: TemplateConfig = {
   stackName: 'bench',
   tags: { 'sftpgw:gateway': 'bench' },
   dns: null,
-  server: { securityPolicy: 'TransferSecurityPolicy-2024-01', endpoint: null },
+  server: { securityPolicy: 'TransferSecurityPolicy-2024-01', endpoint: null, hostKeys: [] },
   buckets: {
     gateway: null,
     accessLogs: null,

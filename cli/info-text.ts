@@ -1,5 +1,6 @@
 // `sftpgw info` as text: what a platform team pastes into a message to a
 // partner, then what is not known yet.
+import type { HostKeyState } from './engine/endpoint/active-host-keys.js';
 import type { GatewayInfo } from './engine/endpoint/info.js';
 import { palette } from './style.js';
 
@@ -22,8 +23,15 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
     ]);
   else if (info.endpointType === 'PUBLIC')
     rows.push(['Addresses', 'none fixed (PUBLIC endpoint: AWS assigns them and may change them)']);
-  for (const [i, k] of (info.hostKeys ?? []).entries())
-    rows.push([i === 0 ? 'Host keys' : '', `${k.type} ${k.fingerprint}`]);
+  // Grouped by key type, oldest first: the first of each type is the one
+  // partners see (cli/engine/endpoint/active-host-keys.ts).
+  const keys = [...(info.hostKeys ?? [])].sort(
+    (a, b) =>
+      a.family.localeCompare(b.family) ||
+      Number(b.active) - Number(a.active) ||
+      (a.dateImported?.getTime() ?? 0) - (b.dateImported?.getTime() ?? 0),
+  );
+  for (const [i, k] of keys.entries()) rows.push([i === 0 ? 'Host keys' : '', hostKeyRow(k)]);
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines = [
     bold(
@@ -54,4 +62,17 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
   if (info.missing.length > 0)
     lines.push(warning('  Not known:'), ...info.missing.map((m) => warning(`    - ${m}`)));
   return lines.join('\n') + '\n';
+}
+
+/** One host key: what partners pin, then whether it is the one they see, and which it is. */
+function hostKeyRow(k: HostKeyState): string {
+  const state = k.active
+    ? `ACTIVE (${k.family})`
+    : `standby (${k.family}: an older key of this type is presented)`;
+  const about = [
+    k.description ? JSON.stringify(k.description) : undefined,
+    k.id,
+    k.dateImported ? `imported ${k.dateImported.toISOString()}` : undefined,
+  ].filter((x) => x !== undefined);
+  return `${k.type} ${k.fingerprint}  ${state}${about.length > 0 ? `  ${about.join(', ')}` : ''}`;
 }

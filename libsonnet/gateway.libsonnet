@@ -16,6 +16,7 @@ local bucket = import 'bucket.libsonnet';
 local logs = import 'logs.libsonnet';
 local role = import 'role.libsonnet';
 local server = import 'server.libsonnet';
+local hostKeys = import 'host-keys.libsonnet';
 local endpoint = import 'endpoint.libsonnet';
 local record = import 'record.libsonnet';
 local outbound = import 'outbound.libsonnet';
@@ -85,6 +86,11 @@ local gatewayNaming(cfg) =
                         securityPolicy=cfg.server.securityPolicy,
                         hostname=hostname, hostedZoneId=hostedZoneId, tags=tags,
                         endpoint=gw.endpoint),
+    // The server's own host keys (server.hostKeys; host-keys.libsonnet):
+    // HostKey1… in config order, oldest first, or null when the config lists
+    // none (the server keeps only the key Transfer Family generated).
+    hostKeys:: if std.length(std.get(cfg.server, 'hostKeys', [])) == 0 then null
+               else hostKeys.list(cfg.server.hostKeys, server=gw.server, tags=tags),
     // The server's VPC endpoint (server.endpoint.type: vpc), or null: public.
     endpoint:: if std.get(cfg.server, 'endpoint', null) == null then null
                else endpoint.new(cfg.server.endpoint, tags=tags),
@@ -177,6 +183,7 @@ local gatewayNaming(cfg) =
       bucket: withDownstream(gw.bucket, 'bucketPatch'),
       serverLogs: gw.serverLogs,
       server: withWorkflowLogging(withDownstream(gw.server, 'serverPatch')),
+      hostKeys: gw.hostKeys,
       workflowLogging: gw.workflowLogging,
       alarmTopic: gw.alarmTopic,
       endpoint: gw.endpoint,
@@ -193,7 +200,7 @@ local gatewayNaming(cfg) =
       userStacks: gw.userStacks,
       outputs: gw.outputs,
     },
-    componentOrder:: ['key', 'accessLogs', 'bucket', 'serverLogs', 'server', 'workflowLogging',
+    componentOrder:: ['key', 'accessLogs', 'bucket', 'serverLogs', 'server', 'hostKeys', 'workflowLogging',
                       'alarmTopic', 'endpoint', 'userRole', 'record', 'outbound']
                      + (if gw.downstream == null then [] else ['downstream' + n for n in gw.downstream.componentOrder])
                      + (if gw.malwareScan == null then [] else ['malwareScan' + n for n in gw.malwareScan.componentOrder])
@@ -271,6 +278,8 @@ local gatewayNaming(cfg) =
         [if gw.outbound != null then 'pushFunction']: gw.outbound.ids.pushFunction,
         [if gw.outbound != null then 'pushLogGroup']: gw.outbound.ids.logGroup,
         [if gw.outbound != null then 'failureQueue']: gw.outbound.ids.failureQueue,
+        // The server's own host keys, oldest first (deploy's host-key guard reads them).
+        [if gw.hostKeys != null then 'hostKeys']: gw.hostKeys.ids,
         [if gw.endpoint != null then 'serverAddresses']: gw.endpoint.addressIds,
         [if gw.endpoint != null then 'addressPrefix']: gw.endpoint.addressPrefix,
         [if gw.downstream != null then 'ingestFunction']: gw.downstream.ingest.ingestFunction.id,

@@ -7,6 +7,7 @@
   logs: import 'logs.libsonnet',
   role: import 'role.libsonnet',
   server: import 'server.libsonnet',
+  hostKeys: import 'host-keys.libsonnet',
   endpoint: import 'endpoint.libsonnet',
   record: import 'record.libsonnet',
   user: import 'user.libsonnet',

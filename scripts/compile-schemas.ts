@@ -16,6 +16,7 @@
 //                               to check an intrinsic function (scripts/intrinsic-keyword.ts)
 //   shared/generated/destination-validate.js (.d.ts)    the outbound destination secret (shared with the CLI)
 //   resource-types.json         per type: module, createOnly (replacement), GetAtt attributes, tagging; source + version
+//   cfn-lint-schemas/<type>.json the registry schemas cfn-lint lacks (source.json notInCfnLint), for its --registry-schemas
 import { fileURLToPath } from 'node:url';
 import { Ajv, type AnySchema, type KeywordDefinition } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
@@ -167,12 +168,21 @@ export function generatedFiles(inputs: RegistryInputs = readInputs()): Record<st
     );
   }
   files['cli/generated/resource-types.json'] = JSON.stringify(index, null, 2) + '\n';
+  // The registry schemas cfn-lint lacks, in a folder of their own: validate
+  // passes it to cfn-lint as --registry-schemas (cfn-lint reads every .json
+  // in it as a schema, so nothing else goes there).
+  for (const typeName of Object.keys(source.notInCfnLint ?? {}).sort())
+    files[`${CFN_LINT_SCHEMAS_DIR}/${registryFileName(typeName)}`] =
+      `${JSON.stringify(inputs.schemas.get(typeName), null, 2)}\n`;
   return files;
 }
 
+/** Registry schemas cfn-lint lacks, for its --registry-schemas (cli/engine/validate/lint.ts). */
+export const CFN_LINT_SCHEMAS_DIR = 'cli/generated/cfn-lint-schemas';
+
 /** Writes the generated files under root; modules of types no longer listed are removed. */
 export function writeGenerated(root: string, files: Record<string, string>): void {
-  writeTree(root, files, ['cli/generated/resources']);
+  writeTree(root, files, ['cli/generated/resources', CFN_LINT_SCHEMAS_DIR]);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

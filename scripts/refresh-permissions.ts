@@ -23,6 +23,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { registryFileName } from './registry-inputs.js';
 import { RESOURCE_TYPES } from './resource-schemas.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -119,6 +120,21 @@ export function handlerPermissions(schema: {
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Where the actions of a type DIR lacks come from when its committed registry schema has them. */
+export const COMMITTED_FROM =
+  'registry schema (not in the awscc commit above: schemas/registry/aws-transfer-hostkey.json, whose source is schemas/registry/source.json notInCfnLint)';
+
+/**
+ * The handlers of a type's committed registry schema: the schemas cfn-lint
+ * lacks (source.json notInCfnLint) are committed with theirs.
+ */
+function committedHandlers(typeName: string): TypePermissions['handlers'] | undefined {
+  const file = path.join(repoRoot, 'schemas', 'registry', registryFileName(typeName));
+  return existsSync(file)
+    ? handlerPermissions(JSON.parse(readFileSync(file, 'utf8')) as never)
+    : undefined;
+}
+
 export function readPermissions(dir: string, source: string): PermissionsFile {
   const types: Record<string, TypePermissions> = {};
   const missing: string[] = [];
@@ -127,7 +143,9 @@ export function readPermissions(dir: string, source: string): PermissionsFile {
     const handlers = file
       ? handlerPermissions(JSON.parse(readFileSync(file, 'utf8')) as never)
       : undefined;
+    const committed = handlers ? undefined : committedHandlers(typeName);
     if (handlers) types[typeName] = { handlers, from: 'registry schema' };
+    else if (committed) types[typeName] = { handlers: committed, from: COMMITTED_FROM };
     else if (BY_HAND[typeName]) types[typeName] = BY_HAND[typeName];
     else missing.push(typeName);
   }

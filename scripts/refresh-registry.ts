@@ -11,11 +11,11 @@
 // the installed release, say so: --move-to <its version> rewrites the pin too.
 // Nothing is written unless every input is read and generation succeeds.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { generatedFiles } from './compile-schemas.js';
+import { CFN_LINT_SCHEMAS_DIR, generatedFiles } from './compile-schemas.js';
 import {
   parseInputs,
   REGISTRY_DIR,
@@ -24,6 +24,7 @@ import {
   requirePinned,
   SOURCE_NAME,
   writeTree,
+  type NotInCfnLint,
   type SourceRecord,
 } from './registry-inputs.js';
 import { RESOURCE_TYPES, type GetAttFacts } from './resource-schemas.js';
@@ -63,19 +64,34 @@ export function installedCfnLint(
   return JSON.parse(out) as InstalledCfnLint;
 }
 
-/** The committed inputs' files (by name in schemas/registry/) as the installed cfn-lint has them. */
-export function extractInputs(cfnLint: InstalledCfnLint): Map<string, string> {
+/**
+ * The committed inputs' files (by name in schemas/registry/) as the installed
+ * cfn-lint has them. A type cfn-lint lacks keeps its committed file when
+ * source.json's notInCfnLint says where it came from (`committed`: the
+ * committed source record and files); once cfn-lint has the type, its
+ * schema is taken and the record dropped.
+ */
+export function extractInputs(
+  cfnLint: InstalledCfnLint,
+  committed?: { source?: SourceRecord; files: ReadonlyMap<string, string> },
+): Map<string, string> {
   const providers = readFileSync(
     path.join(cfnLint.dir, 'providers', `${SOURCE_REGION}.py`),
     'utf8',
   );
   const files = new Map<string, string>();
   const missing: string[] = [];
+  const notInCfnLint: Record<string, NotInCfnLint> = {};
   for (const typeName of [...RESOURCE_TYPES].sort()) {
     const m = new RegExp(
       `"${typeName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}": "([0-9a-f]+)"`,
     ).exec(providers);
-    if (!m) missing.push(typeName);
+    const kept = committed?.source?.notInCfnLint?.[typeName];
+    const keptText = committed?.files.get(registryFileName(typeName));
+    if (!m && kept && keptText !== undefined) {
+      notInCfnLint[typeName] = kept;
+      files.set(registryFileName(typeName), keptText);
+    } else if (!m) missing.push(typeName);
     else
       files.set(
         registryFileName(typeName),
@@ -84,7 +100,7 @@ export function extractInputs(cfnLint: InstalledCfnLint): Map<string, string> {
   }
   if (missing.length > 0)
     throw new Error(
-      `cfn-lint ${cfnLint.version} has no ${SOURCE_REGION} registry schema for ${missing.join(', ')}: remove it from RESOURCE_TYPES or use a cfn-lint that has it`,
+      `cfn-lint ${cfnLint.version} has no ${SOURCE_REGION} registry schema for ${missing.join(', ')}: remove it from RESOURCE_TYPES, use a cfn-lint that has it, or commit its registry schema under ${REGISTRY_DIR}/ with where it came from in ${SOURCE_NAME} notInCfnLint`,
     );
   const listed = (t: string) => (RESOURCE_TYPES as readonly string[]).includes(t);
   const source: SourceRecord = {
@@ -100,9 +116,29 @@ export function extractInputs(cfnLint: InstalledCfnLint): Map<string, string> {
           .sort(([a], [b]) => a.localeCompare(b)),
       ),
     },
+    ...(Object.keys(notInCfnLint).length > 0 ? { notInCfnLint } : {}),
   };
   files.set(SOURCE_NAME, JSON.stringify(source, null, 2) + '\n');
   return files;
+}
+
+/** The committed source record and files, for the types cfn-lint lacks (extractInputs). */
+function committedInputs(root: string): {
+  source?: SourceRecord;
+  files: Map<string, string>;
+} {
+  const dir = path.join(root, REGISTRY_DIR);
+  const files = new Map<string, string>();
+  if (existsSync(dir))
+    for (const name of readdirSync(dir))
+      files.set(name, readFileSync(path.join(dir, name), 'utf8'));
+  let source: SourceRecord | undefined;
+  try {
+    source = JSON.parse(files.get(SOURCE_NAME) ?? 'null') as SourceRecord | undefined;
+  } catch {
+    source = undefined;
+  }
+  return { source: source ?? undefined, files };
 }
 
 export interface RefreshOptions {
@@ -140,7 +176,7 @@ export function refreshRegistry(opts: RefreshOptions = {}): RefreshResult {
       ].join('\n'),
     );
   }
-  const registry = extractInputs(cfnLint);
+  const registry = extractInputs(cfnLint, committedInputs(root));
   const generated = generatedFiles(parseInputs(registry, installed));
   const files: Record<string, string> = { ...generated };
   for (const [name, text] of registry) files[`${REGISTRY_DIR}/${name}`] = text;
@@ -150,7 +186,7 @@ export function refreshRegistry(opts: RefreshOptions = {}): RefreshResult {
       pinned,
       installed,
     );
-  writeTree(root, files, [REGISTRY_DIR, 'cli/generated/resources']);
+  writeTree(root, files, [REGISTRY_DIR, 'cli/generated/resources', CFN_LINT_SCHEMAS_DIR]);
   return {
     version: installed,
     movedFrom: installed !== pinned ? pinned : undefined,

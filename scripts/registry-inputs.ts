@@ -25,6 +25,22 @@ export interface SourceRecord {
   /** Where in the cfn-lint package they live. */
   path: string;
   getAtt: GetAttFacts;
+  /**
+   * Types of RESOURCE_TYPES the cfn-lint release has no schema for: their
+   * file here is the registry schema from elsewhere, kept as committed by
+   * npm run schemas:refresh, with where it came from. cfn-lint is given
+   * these with --registry-schemas (cli/engine/validate/lint.ts), so it knows
+   * the type.
+   */
+  notInCfnLint?: Record<string, NotInCfnLint>;
+}
+
+/** Where a registry schema cfn-lint lacks came from. */
+export interface NotInCfnLint {
+  /** Its source: a URL at a fixed commit. */
+  from: string;
+  /** What it is and how it differs from the registry's own, if at all. */
+  note: string;
 }
 
 export interface RegistryInputs {
@@ -154,6 +170,18 @@ function sourceProblem(v: unknown): string | undefined {
     !Object.values(ex).every((a) => Array.isArray(a) && a.every((x) => typeof x === 'string'))
   ) {
     return 'getAtt.attributeExceptions is not a map of type name to attribute names';
+  }
+  const extra = s.notInCfnLint;
+  if (extra !== undefined) {
+    if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
+      return 'notInCfnLint is not a map of type name to { from, note }';
+    for (const [t, rec] of Object.entries(extra)) {
+      const r = rec as Record<string, unknown>;
+      if (!(RESOURCE_TYPES as readonly string[]).includes(t))
+        return `notInCfnLint names ${t}, which is not in RESOURCE_TYPES`;
+      if (typeof r?.from !== 'string' || r.from === '' || typeof r.note !== 'string')
+        return `notInCfnLint.${t} needs from (where the schema came from) and note`;
+    }
   }
   return undefined;
 }

@@ -31,6 +31,8 @@ export const RESOURCE_TYPES = [
   'AWS::IAM::ManagedPolicy',
   'AWS::Transfer::Server',
   'AWS::Transfer::User',
+  // server.hostKeys; not in cfn-lint 1.51.0 (schemas/registry/source.json notInCfnLint)
+  'AWS::Transfer::HostKey',
   'AWS::Route53::RecordSet',
   // a VPC endpoint (server.endpoint.type: vpc): its addresses and security groups
   'AWS::EC2::EIP',

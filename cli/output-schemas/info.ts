@@ -4,6 +4,7 @@
 import type { GatewayInfo } from '../engine/endpoint/info.js';
 import {
   array,
+  boolean,
   type Complete,
   document,
   integer,
@@ -16,7 +17,15 @@ import {
 export interface InfoDocument
   extends Omit<Complete<GatewayInfo>, 'addresses' | 'hostKeys' | 'addressQuota'> {
   addresses: Array<{ publicIp: string; allocationId: string | null; logicalId: string | null }>;
-  hostKeys: Array<{ type: string; fingerprint: string; description: string | null }> | null;
+  hostKeys: Array<{
+    type: string;
+    family: string;
+    fingerprint: string;
+    description: string | null;
+    hostKeyId: string | null;
+    dateImported: string | null;
+    active: boolean;
+  }> | null;
   addressQuota: { held: number; limit: number; source: string } | null;
 }
 
@@ -37,8 +46,12 @@ export function infoDocument(info: GatewayInfo): InfoDocument {
     hostKeys:
       info.hostKeys?.map((k) => ({
         type: k.type,
+        family: k.family,
         fingerprint: k.fingerprint,
         description: orNull(k.description),
+        hostKeyId: orNull(k.id),
+        dateImported: k.dateImported?.toISOString() ?? null,
+        active: k.active,
       })) ?? null,
     serverNetworks: info.serverNetworks,
     users: info.users,
@@ -75,11 +88,19 @@ export const INFO_SCHEMA = document(
       array(
         object({
           type: string('ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, …'),
+          family: string(
+            'the key type Transfer Family presents one key of: RSA, ECDSA (every curve) or ED25519',
+          ),
           fingerprint: string('SHA256:…'),
           description: nullable(string()),
+          hostKeyId: nullable(string('hostkey-…')),
+          dateImported: nullable(string('when it was added to the server, ISO 8601 UTC')),
+          active: boolean(
+            'the one of its family partners see: the oldest by dateImported (a tie: the one listed first)',
+          ),
         }),
       ),
-      'the server host keys; null until the server exists (or when transfer:ListHostKeys was refused)',
+      'every host key of the server, in ListHostKeys order; null until the server exists (or when transfer:ListHostKeys was refused)',
     ),
     serverNetworks: cidrs('server.allowedSourceCidrs: admitted for every user'),
     users: array(

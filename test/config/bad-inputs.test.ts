@@ -132,6 +132,14 @@ describe('bad config files', () => {
         readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8'),
       );
       expect(listFiles(path.join(dir, 'out'))).to.deep.equal([]);
+      // No part of a private key in the message, a problem, its excerpt or hint.
+      const text = [err.message, err.hint ?? '', ...err.problems.map(formatProblem)].join('\n');
+      for (const frag of privateKeyFragments()) expect(text).to.not.include(frag);
+      if (name.includes('private-key'))
+        expect(
+          err.problems.filter((p) => p.excerpt !== undefined),
+          'no excerpt of a file that holds a key',
+        ).to.deep.equal([]);
     });
   }
 });
@@ -214,6 +222,27 @@ describe('a failed build leaves the last good output alone, and writes nothing o
 
 describe('private keys never reach the terminal', () => {
   afterEach(cleanTempDirs);
+  for (const variant of [
+    'host-key-private-key-pasted',
+    'host-key-private-key-unquoted',
+    'host-key-private-key-unknown-key',
+  ]) {
+    it(`sftpgw.yaml, ${variant}: build, validate and info refuse it and print no part of the key`, () => {
+      const dir = tempDir();
+      copyFixture(path.join(repoRoot, 'test', 'config', 'fixtures', 'bad-config', variant), dir);
+      mkdirSync(path.join(dir, 'users'));
+      for (const args of [['build', '--debug'], ['validate'], ['info', '--output', 'json']]) {
+        const r = runCli(args, { cwd: dir });
+        expect(r.status, `${args[0]}: ${r.stderr}`).to.equal(1);
+        expect(r.stderr).to.match(/looks like a private key \(not shown\)/);
+        for (const frag of privateKeyFragments()) {
+          expect(r.stderr).to.not.include(frag);
+          expect(r.stdout).to.not.include(frag);
+        }
+        expect(r.stderr + r.stdout).to.not.match(/PRIVATE KEY|b3BlbnNzaC1rZXktdjE/);
+      }
+    });
+  }
   for (const variant of ['private-key-text-block', 'private-key-escaped']) {
     it(`${variant}: CLI stderr and stdout hold no part of the key`, () => {
       const dir = tempDir();

@@ -3,7 +3,7 @@
 // and what sftpgw itself calls (the SDK commands of
 // cli/adapters/aws/). The tables are what scripts/docs-permissions.ts
 // renders, and they cover every resource type of the built gateways: the
-// goldens of the example, VPC-endpoint, downstream and malware-scan
+// goldens of the example, VPC-endpoint, downstream, malware-scan and host-keys
 // gateways (test/template/golden.unit.test.ts keeps the goldens equal to the builds).
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,7 +23,13 @@ import { handlerPermissions, readPermissions } from '../../scripts/refresh-permi
 import { RESOURCE_TYPES } from '../../scripts/resource-schemas.js';
 import { repoRoot, tempDir, cleanTempDirs } from '../helpers/project.js';
 
-const GATEWAYS = ['example', 'vpc-endpoint', 'downstream', 'downstream-malware'] as const;
+const GATEWAYS = [
+  'example',
+  'vpc-endpoint',
+  'downstream',
+  'downstream-malware',
+  'host-keys',
+] as const;
 
 /** Every built template (root and child templates) of a gateway, from its goldens. */
 function builtTemplates(gateway: string) {

@@ -67,6 +67,14 @@ export function placeholders(): Record<string, string> {
     ecdsa521: keyPair('ecdsa:521').publicKey,
     private_ed25519: keyPair('ed25519').privateKey,
     private_ed25519_escaped: JSON.stringify(keyPair('ed25519').privateKey).slice(1, -1),
+    // The key as a YAML block scalar's lines (sftpgw.yaml: `secret: |` then these).
+    private_ed25519_yaml_block: keyPair('ed25519')
+      .privateKey.trimEnd()
+      .split('\n')
+      .map((l) => `        ${l}`)
+      .join('\n'),
+    // One base64 line of the key's body, pasted without its header.
+    private_ed25519_body_line: keyPair('ed25519').privateKey.split('\n')[2],
     ssh2_ed25519: ssh2PublicKey(keyPair('ed25519').publicKey),
     // The block pasted one line per array entry, as a jsonnet (JSON) list.
     ssh2_ed25519_lines: JSON.stringify(

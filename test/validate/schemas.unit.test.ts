@@ -168,6 +168,25 @@ describe('registry inputs that cannot be used (npm run schemas refuses, naming t
     );
   });
 
+  it('a schema cfn-lint lacks without where it came from (notInCfnLint needs from and note)', () => {
+    const root = copy();
+    const source = readJson<SourceRecord>(file(root, SOURCE_NAME));
+    writeFileSync(
+      file(root, SOURCE_NAME),
+      JSON.stringify({ ...source, notInCfnLint: { 'AWS::Transfer::HostKey': { note: 'x' } } }),
+    );
+    expect(refusal(root)).to.include(
+      'schemas/registry/source.json: notInCfnLint.AWS::Transfer::HostKey needs from (where the schema came from) and note',
+    );
+    writeFileSync(
+      file(root, SOURCE_NAME),
+      JSON.stringify({ ...source, notInCfnLint: { 'AWS::EC2::VPC': { from: 'x', note: 'x' } } }),
+    );
+    expect(refusal(root)).to.include(
+      'notInCfnLint names AWS::EC2::VPC, which is not in RESOURCE_TYPES',
+    );
+  });
+
   it('no pin in package.json', () => {
     const root = copy();
     const pkg = readJson<{ config?: unknown }>(path.join(root, 'package.json'));
@@ -237,8 +256,32 @@ describe('npm run schemas:refresh (the installed cfn-lint, any version)', functi
     expect(listFiles(root)).to.deep.equal(['package.json']);
   });
 
+  /** The committed registry schemas cfn-lint lacks, and source.json naming them, as a checkout has them. */
+  function withKeptSchemas(root: string): string[] {
+    const source = readJson<{ notInCfnLint?: Record<string, unknown> }>(
+      path.join(repoRoot, REGISTRY_DIR, SOURCE_NAME),
+    );
+    const kept = Object.keys(source.notInCfnLint ?? {}).map(registryFileName);
+    for (const f of [SOURCE_NAME, ...kept])
+      writeFileSync(
+        path.join(tempDirFile(root, REGISTRY_DIR), f),
+        readFileSync(path.join(repoRoot, REGISTRY_DIR, f)),
+      );
+    return kept;
+  }
+
+  it('refuses a listed type the installed cfn-lint lacks unless its schema is committed with its source (notInCfnLint)', () => {
+    const root = withPin(cfnLint.version);
+    const msg = refusal(() => refreshRegistry({ root, cfnLint }));
+    expect(msg).to.include('AWS::Transfer::HostKey');
+    expect(msg).to.include('source.json notInCfnLint');
+    expect(listFiles(root)).to.deep.equal(['package.json']);
+  });
+
   it('--move-to the installed version copies its schemas, moves the pin, regenerates, and removes what is no longer listed; again, it changes nothing', () => {
     const root = withPin('0.0.1');
+    const kept = withKeptSchemas(root);
+    expect(kept).to.deep.equal(['aws-transfer-hostkey.json']);
     const pkgBefore = readFileSync(path.join(root, 'package.json'), 'utf8');
     writeFileSync(path.join(tempDirFile(root, REGISTRY_DIR), 'aws-ec2-vpc.json'), '{}');
     writeFileSync(path.join(tempDirFile(root, 'cli/generated/resources'), 'aws-ec2-vpc.js'), '');
@@ -259,8 +302,19 @@ describe('npm run schemas:refresh (the installed cfn-lint, any version)', functi
       ),
       'copied byte for byte',
     ).to.equal(true);
+    // A type cfn-lint lacks keeps its committed schema and its source record,
+    // and is copied where validate points cfn-lint's --registry-schemas.
+    for (const f of kept) {
+      expect(readFileSync(path.join(root, REGISTRY_DIR, f), 'utf8'), f).to.equal(
+        readFileSync(path.join(repoRoot, REGISTRY_DIR, f), 'utf8'),
+      );
+      expect(
+        JSON.parse(readFileSync(path.join(root, 'cli/generated/cfn-lint-schemas', f), 'utf8')),
+      ).to.deep.equal(JSON.parse(readFileSync(path.join(repoRoot, REGISTRY_DIR, f), 'utf8')));
+    }
     const inputs = readInputs(root);
     expect(inputs.source).to.include({ cfnLint: cfnLint.version, region: 'us_east_1' });
+    expect(Object.keys(inputs.source.notInCfnLint ?? {})).to.deep.equal(['AWS::Transfer::HostKey']);
     expect(readdirSync(path.join(root, 'cli/generated/resources'))).to.have.length(
       RESOURCE_TYPES.length,
     );

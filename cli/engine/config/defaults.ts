@@ -35,6 +35,7 @@ export function configDefaults({ stackName, env }: DefaultsContext) {
       securityPolicy: DEFAULT_SECURITY_POLICY,
       endpoint: { type: 'public' as 'public' | 'vpc' },
       allowedSourceCidrs: [] as string[],
+      hostKeys: [] as Array<{ secret: string; description?: string }>,
     },
     buckets: {
       gateway: null,

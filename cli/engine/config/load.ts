@@ -19,6 +19,7 @@ import { resolveDownstream } from './downstream.js';
 import { checkMalwareScan } from './malware-scan.js';
 import { resolveKeepGenerated } from './gateway-bucket.js';
 import { resolveEndpoint, type EndpointPlace } from './endpoint.js';
+import { resolveHostKeys } from './host-keys.js';
 import { unknownKeyHint } from './key-hints.js';
 import { DEFAULT_CONFIG_FILE, locateConfig } from './locate.js';
 import { HOSTED_ZONE_HINT, hostedZoneId } from './hosted-zone.js';
@@ -32,6 +33,7 @@ import type {
   Settings,
   Waiver,
 } from './types.js';
+import { privateKeyProblems } from './private-keys.js';
 import { unresolvedAliasProblem, yamlSyntaxProblems } from './yaml-errors.js';
 
 export interface ConfigOptions {
@@ -256,6 +258,17 @@ function readConfigText(
   text: string,
   shown: string,
 ): (ParsedConfig & { error?: undefined }) | { error: SftpgwError; value: unknown } {
+  // First of all: key material is refused before the parser, the schema or a
+  // suggestion could quote it (config/private-keys.ts).
+  const secrets = privateKeyProblems(text, shown);
+  if (secrets.length > 0)
+    return {
+      error: invalidInput(
+        `${shown} holds private key material (not shown); nothing else in it was read`,
+        secrets,
+      ),
+      value: undefined,
+    };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0)
@@ -473,6 +486,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
         : undefined) ?? ctx.lineOf?.(keys),
   };
   const { endpoint, allowedSourceCidrs } = resolveEndpoint(settings.server, place, problems);
+  const hostKeys = resolveHostKeys(d.server.hostKeys, place, problems);
   const downstream = resolveDownstream(settings.downstream, settings.stackName, place, problems);
   checkMalwareScan(settings, downstream, place, problems);
   const alarms = alarmRecipients(d);
@@ -519,7 +533,7 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       hostedZoneId: hostedZoneId(d.dns.hostedZoneId),
       ttl: d.dns.ttl,
     },
-    server: { securityPolicy, endpoint, allowedSourceCidrs },
+    server: { securityPolicy, endpoint, allowedSourceCidrs, hostKeys },
     buckets: {
       gateway: d.buckets.gateway,
       accessLogs: d.buckets.accessLogs,

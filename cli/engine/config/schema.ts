@@ -14,6 +14,20 @@ const bucketName = {
   description: 'S3 bucket name; omit to let CloudFormation generate one',
 } as const;
 
+// A Secrets Manager secret as a dynamic reference names it: its name
+// (1–512 of letters, digits and /_+=.@-), or its ARN (a secret of another
+// account must be named by ARN). No colon in a name: the reference
+// {{resolve:secretsmanager:<secret>:SecretString}} splits on colons after it.
+// https://docs.aws.amazon.com/secretsmanager/latest/userguide/cfn-example_reference-secret.html
+export const SECRET_ID_PATTERN =
+  '^(arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\\d:\\d{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}|[A-Za-z0-9/_+=.@-]{1,512})$';
+
+// Host keys per server: sftpgw's ceiling, not a Transfer Family quota (none
+// is documented for host keys per server). 10 covers the three algorithms
+// with room for a rotation's overlap; each is one dynamic reference of the
+// 60 CloudFormation allows per template (validate's quota/dynamic-references).
+export const MAX_HOST_KEYS = 10;
+
 const email = { type: 'string', pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' } as const;
 
 // Who the stack's alarms notify (top-level alarms; outbound.alarms, its
@@ -178,6 +192,32 @@ const settings = {
         items: { type: 'string' },
         description:
           "with `vpc`: IPv4 networks admitted for every user (e.g. the company's own); users add theirs in their user files (docs/endpoint.md#who-is-admitted)",
+      },
+      hostKeys: {
+        type: 'array',
+        maxItems: MAX_HOST_KEYS,
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['secret'],
+          properties: {
+            secret: {
+              type: 'string',
+              pattern: SECRET_ID_PATTERN,
+              description:
+                'the Secrets Manager secret (name, or ARN for another account) whose SecretString is the private host key (OpenSSH or PEM)',
+            },
+            description: {
+              type: 'string',
+              maxLength: 200,
+              pattern: '^[\\x20-\\x7E]*$',
+              description:
+                "the host key's description in Transfer Family (at most 200 printable ASCII characters); default `sftpgw: <secret>`",
+            },
+          },
+        },
+        description:
+          "the server's own host keys, in age order (the first is the oldest): `[{ secret, description? }]`. Each becomes an `AWS::Transfer::HostKey` (`HostKey1`, …) whose `HostKeyBody` is a `{{resolve:secretsmanager:<secret>:SecretString}}` reference, never the key; a private key written in this file is refused without being shown. Transfer Family presents the oldest key of each algorithm, and the key it generated with the server stays the oldest until it is deleted (docs/keys.md#the-servers-host-keys). At most 10",
       },
     },
   },

@@ -66,6 +66,16 @@ export interface UserKeySettings {
   sharedKeys: 'warn' | 'error';
 }
 
+/**
+ * One of the server's own host keys (server.hostKeys): the Secrets Manager
+ * secret whose SecretString is the private key, by name or ARN. The key
+ * itself never passes through sftpgw: the template holds a dynamic reference.
+ */
+export interface HostKeySetting {
+  secret: string;
+  description?: string;
+}
+
 /** A baseline rule waived for one resource. */
 export type Waiver = NonNullable<Written<'validation'>['waivers']>[number];
 
@@ -105,6 +115,8 @@ export interface ResolvedConfig {
     endpoint: EndpointSettings;
     /** Networks admitted for every user (IPv4 CIDRs, checked); empty for none. */
     allowedSourceCidrs: string[];
+    /** The server's host keys in age order (oldest first); empty: only the one Transfer Family generates. */
+    hostKeys: HostKeySetting[];
   };
   buckets: {
     gateway: string | null;
@@ -154,6 +166,8 @@ export interface TemplateConfig {
     securityPolicy: string;
     /** null: a public endpoint (the templates are as they were before endpoints existed). */
     endpoint: VpcEndpointTemplate | null;
+    /** server.hostKeys: HostKey1… in this order (libsonnet/host-keys.libsonnet). */
+    hostKeys: HostKeySetting[];
   };
   buckets: ResolvedConfig['buckets'];
   logs: ResolvedConfig['logs'];
@@ -196,7 +210,7 @@ export function templateConfig(
       hostedZoneId: c.dns.hostedZoneId,
       ttl: c.dns.ttl,
     },
-    server: { securityPolicy: c.server.securityPolicy, endpoint },
+    server: { securityPolicy: c.server.securityPolicy, endpoint, hostKeys: c.server.hostKeys },
     buckets: c.buckets,
     logs: c.logs,
     alarms: c.alarms,

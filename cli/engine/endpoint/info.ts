@@ -6,7 +6,8 @@
 // is missing; it never fails for a missing part.
 import type { CloudFormationApi } from '../../adapters/aws/cloudformation.js';
 import type { AddressApi } from '../../adapters/aws/ec2.js';
-import type { ServerHostKey, TransferApi } from '../../adapters/aws/transfer.js';
+import type { TransferApi } from '../../adapters/aws/transfer.js';
+import { activeHostKeys, type HostKeyState } from './active-host-keys.js';
 import type { Reporter } from '../reporter.js';
 import { readTemplateText } from '../template/read.js';
 import { physicalIds, resolveAddresses, type ServerAddress } from './addresses.js';
@@ -52,7 +53,8 @@ export interface GatewayInfo {
   endpointHostName?: string;
   endpointType?: string;
   addresses: ServerAddress[];
-  hostKeys?: ServerHostKey[];
+  /** Every host key of the server, in ListHostKeys order, with the active one per type marked. */
+  hostKeys?: HostKeyState[];
   serverNetworks: string[];
   users: UserNetworks[];
   /** Elastic IPs the account holds in the region, against its quota. */
@@ -187,7 +189,7 @@ export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<Gat
     const keys = await ask(`host keys of ${serverId} (transfer:ListHostKeys)`, () =>
       transfer.listHostKeys(serverId),
     );
-    if (keys) info.hostKeys = keys;
+    if (keys) info.hostKeys = activeHostKeys(keys);
   } else if (!deps.transfer) missing.push('host keys: Transfer Family was not asked');
   return info;
 }

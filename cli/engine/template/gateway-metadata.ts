@@ -19,6 +19,12 @@ export interface GatewayIds {
   pushFunction?: string;
   pushLogGroup?: string;
   failureQueue?: string;
+  /**
+   * The server's own host keys (AWS::Transfer::HostKey), oldest first:
+   * server.hostKeys in order, HostKey1… each DependsOn the one before.
+   * Absent: the gateway lists none.
+   */
+  hostKeys?: string[];
   /** Elastic IPs the stack allocates for a VPC endpoint (empty with given allocation ids). */
   serverAddresses?: string[];
   /** The prefix of their logical ids (endpoint.new's addressPrefix). */

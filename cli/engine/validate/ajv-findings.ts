@@ -3,6 +3,7 @@
 // wrapper; we keep the error that says what is wrong and drop the noise.
 import type { ErrorObject } from 'ajv';
 import { closest } from '../suggest.js';
+import { looksLikePrivateKey } from '../users/keys.js';
 import type { Finding, Layer } from './finding.js';
 
 type Schema = Record<string, unknown>;
@@ -39,6 +40,9 @@ export function ajvFindings(
   const out: Finding[] = [];
   for (const e of kept) {
     const f = toFinding(e, ctx);
+    // Several messages quote the value: never a private key's text.
+    if (typeof e.data === 'string' && looksLikePrivateKey(e.data))
+      f.message = `${lastName(f.pointer)} holds a private key (not shown); ${f.rule} failed`;
     const key = `${f.pointer}|${f.rule}|${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

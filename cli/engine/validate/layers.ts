@@ -11,6 +11,7 @@ import { policyDocuments, policyFindings } from './rules/iam/policies.js';
 import { schemaFindings } from './schema-layer.js';
 import { iamPolicySizeFindings, type PolicyDriver } from './rules/iam/policy-size.js';
 import { quotaFindings } from './rules/template/quotas.js';
+import { hostKeyBodyFindings } from './rules/transfer/host-key-body.js';
 import { referenceFindings, type DependencyGraph } from './rules/template/references.js';
 import { applyWaivers, collectWaivers, resourceIndex } from './waivers.js';
 
@@ -56,6 +57,7 @@ export async function runLayers(
   findings.push(
     ...refs,
     ...quotaFindings(template, { bodyBytes: opts.bodyBytes, text: opts.text }),
+    ...hostKeyBodyFindings(template),
     ...iamPolicySizeFindings(template, {
       stackName: opts.stackName,
       drivers: opts.policyDrivers,

@@ -2,7 +2,10 @@
 // Exit code is a bitmask (2 error, 4 warning, 8 informational); anything else
 // without JSON on stdout means cfn-lint itself failed. Not installed is a
 // clear error, never a silent pass.
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Linter } from '../../adapters/cfn-lint.js';
+import { packageRoot } from '../paths.js';
 import { SftpgwError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 import { pointerOf, type Finding, type Severity } from './finding.js';
@@ -31,7 +34,7 @@ export const DEFAULT_LINT_TIMEOUT_MS = 300_000;
  * is ignored: a built template names its child stacks by file on purpose and
  * `sftpgw package`/`deploy` upload them.
  */
-export function lintArgs(region?: string): string[] {
+export function lintArgs(region?: string, registrySchemas = cfnLintSchemaDir()): string[] {
   const args = [
     '-f',
     'json',
@@ -45,7 +48,24 @@ export function lintArgs(region?: string): string[] {
     'W3002',
   ];
   if (region) args.push('--regions', region);
+  if (registrySchemas) args.push('--registry-schemas', registrySchemas);
   return args;
+}
+
+/**
+ * The folder of registry schemas the pinned cfn-lint lacks
+ * (AWS::Transfer::HostKey: schemas/registry/source.json notInCfnLint, copied
+ * there by npm run build), or undefined when there is none. cfn-lint's
+ * documented --registry-schemas (-s) makes it know the type; without it,
+ * every such resource is E3006 "does not exist". cfn-lint 1.51.0 then checks
+ * nothing else of the type's properties (its per-region lookup
+ * get_resource_schemas_by_regions skips types its region table lacks, so
+ * the schema only registers the type): sftpgw's own schema layer checks
+ * them, from the same schema.
+ */
+export function cfnLintSchemaDir(): string | undefined {
+  const dir = path.join(packageRoot, 'cli', 'generated', 'cfn-lint-schemas');
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.json')) ? dir : undefined;
 }
 
 interface CfnLintMatch {
