@@ -79,7 +79,17 @@ describe('users in child stacks (userStacks)', function () {
     expect(root.Metadata).to.deep.equal({
       sftpgw: {
         userStacks: 32,
-        ids: { server: 'Server', bucket: 'GatewayBucket', key: 'GatewayKey', userRole: 'UserRole' },
+        ids: {
+          server: 'Server',
+          bucket: 'GatewayBucket',
+          key: 'GatewayKey',
+          userRole: 'UserRole',
+          serverLogGroup: 'ServerLogGroup',
+          stagingBucket: 'StagingBucket',
+          pushFunction: 'PushFunction',
+          pushLogGroup: 'PushLogGroup',
+          failureQueue: 'FailureQueue',
+        },
       },
     });
     let users = 0;
