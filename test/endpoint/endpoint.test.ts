@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DEFAULT_QUOTAS } from '../../cli/engine/endpoint/allow-list.js';
 import type { CfnTemplate } from '../../cli/engine/template/types.js';
 import { CFN_LINT_RANGE, checkCfnLintVersion, withCfnLintNote } from '../helpers/cfn-lint.js';
-import { keyPair } from '../helpers/keys.js';
+import { ed25519PublicKey } from '../../cli/engine/users/keys.js';
 import { buildProject, cleanTempDirs, copyFixture, repoRoot, tempDir } from '../helpers/project.js';
 
 /** A finding line of the build's report. */
@@ -73,11 +73,11 @@ describe(`gateways with a VPC endpoint build clean in every layer (${CFN_LINT_RA
         '',
       ].join('\n'),
     );
-    const key = keyPair('ed25519').publicKey;
+    // Each partner its own key (one shared key would warn: users/shared-key).
     for (let i = 0; i < 150; i++)
       writeFileSync(
         path.join(dir, 'users', `partner${String(i).padStart(3, '0')}.libsonnet`),
-        `{ sshPublicKeys: [${JSON.stringify(key)}], allowedSourceCidrs: ['100.${64 + (i >> 8)}.${i & 255}.0/28'] }\n`,
+        `{ sshPublicKeys: [${JSON.stringify(ed25519PublicKey(`partner${i}@test`))}], allowedSourceCidrs: ['100.${64 + (i >> 8)}.${i & 255}.0/28'] }\n`,
       );
     const b = buildProject(dir);
     expect(b.status, withCfnLintNote(b.output)).to.equal(0);

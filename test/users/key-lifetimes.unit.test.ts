@@ -223,6 +223,25 @@ describe('keys shared between user files', () => {
     ]);
   });
 
+  it('name five files and count the rest when many users share one key (one readable line)', () => {
+    const many = keysOf(
+      Array.from({ length: 150 }, (_, i) => ({
+        name: `p${String(i).padStart(3, '0')}`,
+        file: `users/p${String(i).padStart(3, '0')}.libsonnet`,
+        keys: [{ line: shared }],
+      })),
+      '2026-06-01',
+    );
+    const [f, ...more] = sharedKeyFindings(many, new Map(), 'warn');
+    expect(more).to.deep.equal([]);
+    expect(f.message).to.include(
+      'is in 150 user files: users/p000.libsonnet (sshPublicKeys[0]), users/p001.libsonnet (sshPublicKeys[0]),',
+    );
+    expect(f.message).to.include('users/p004.libsonnet (sshPublicKeys[0]) and 145 more:');
+    expect(f.message).to.match(/logs in as p000, p001, p002, p003, p004 and 145 more$/);
+    expect(f.message.length).to.be.below(600);
+  });
+
   it('do not count a copy that expired (it grants nothing)', () => {
     expect(sharedKeyFindings(rows('2026-05-31'), places, 'error')).to.deep.equal([]);
     expect(sharedKeyFindings(rows('2026-06-01'), places, 'error')).to.have.length(1);

@@ -7,6 +7,18 @@ import type { KeyRow } from '../../../users/key-lifetimes.js';
 import type { Finding } from '../../finding.js';
 import type { UserPlace } from './key-lifetimes.js';
 
+/** At most this many files and users are named in one finding; the rest are counted. */
+const NAMED = 5;
+
+/** "a, b and c", or "a, b, c, d, e and 7 more". */
+function listed(items: readonly string[]): string {
+  if (items.length <= NAMED)
+    return items.length < 2
+      ? items.join('')
+      : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  return `${items.slice(0, NAMED).join(', ')} and ${items.length - NAMED} more`;
+}
+
 export function sharedKeyFindings(
   rows: readonly KeyRow[],
   places: ReadonlyMap<string, UserPlace>,
@@ -37,7 +49,7 @@ export function sharedKeyFindings(
         field: `sshPublicKeys[${first.index}]`,
         ...(line !== undefined ? { line } : {}),
       },
-      message: `the same key ${fingerprint} (${first.type}${first.comment ? ` ${first.comment}` : ''}) is in ${[first, ...others].map(where).join(' and ')}: whoever holds its private key logs in as ${[first, ...others].map((r) => r.user).join(' and ')}`,
+      message: `the same key ${fingerprint} (${first.type}${first.comment ? ` ${first.comment}` : ''}) is in ${others.length > 1 ? `${others.length + 1} user files: ` : ''}${listed([first, ...others].map(where))}: whoever holds its private key logs in as ${listed([...new Set([first, ...others].map((r) => r.user))])}`,
       hint:
         setting === 'error'
           ? 'give each user its own key (ask the partner for one per account); users.sharedKeys: warn in sftpgw.yaml allows sharing'
