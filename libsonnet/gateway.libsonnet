@@ -87,8 +87,9 @@ local gatewayNaming(cfg) =
                         hostname=hostname, hostedZoneId=hostedZoneId, tags=tags,
                         endpoint=gw.endpoint),
     // The server's own host keys (server.hostKeys; host-keys.libsonnet):
-    // HostKey1… in config order, oldest first, or null when the config lists
-    // none (the server keeps only the key Transfer Family generated).
+    // one per entry, oldest first, ids from the secrets; null when the
+    // config lists none (the server keeps only the key Transfer Family
+    // generated).
     hostKeys:: if std.length(std.get(cfg.server, 'hostKeys', [])) == 0 then null
                else hostKeys.list(cfg.server.hostKeys, server=gw.server, tags=tags),
     // The server's VPC endpoint (server.endpoint.type: vpc), or null: public.

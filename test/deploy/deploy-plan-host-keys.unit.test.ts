@@ -7,7 +7,9 @@
 // server's keys and the secrets given as data; private keys made in memory
 // with node:crypto (PEM; ssh2 reads no PKCS#8 ed25519, so ed25519 keys are in
 // the moto tests, made by ssh-keygen). The same rules against moto:
-// test/deploy/host-keys-moto.test.ts.
+// test/deploy/host-key-guard-moto.test.ts. Templates are hand-written: the
+// engine takes any logical id (sftpgw's own come from the secrets, as
+// HostKeyEd255192026a34c09: test/template/host-key-ids.unit.test.ts).
 import { generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import type { StackResource } from '../../cli/adapters/aws/cloudformation.js';
@@ -191,6 +193,15 @@ describe('host keys: the active key per algorithm (the oldest, by DateImported)'
       'HostKey2',
       'HostKey10',
     ]);
+    // sftpgw's ids (from the secrets) do not sort in config order: Metadata decides.
+    const named = template({
+      HostKeyZulu0a1b2c: hostKeyResource('zulu'),
+      HostKeyAlpha3d4e5f: hostKeyResource('alpha'),
+    });
+    expect(creationOrder(named, ['HostKeyAlpha3d4e5f', 'HostKeyZulu0a1b2c'])).to.deep.equal([
+      'HostKeyZulu0a1b2c',
+      'HostKeyAlpha3d4e5f',
+    ]);
   });
 });
 
@@ -321,17 +332,19 @@ describe('deploy guard: host keys (refused unless --allow-host-key-change)', () 
       fingerprint: 'SHA256:two',
       dateImported: new Date('2026-03-02'),
     };
+    // The last step of a rotation: the first entry removed, the second keeps its id.
+    const [one, two] = ['HostKeyOne0a1b2c', 'HostKeyTwo3d4e5f'];
     const { plan } = await judge(
-      { keys: [k2, k1], managed: { HostKey1: k1.id!, HostKey2: k2.id! }, secrets: {} },
-      [change('remove', 'HostKey1', HOST_KEY)],
-      template({ HostKey1: hostKeyResource('one'), HostKey2: hostKeyResource('two', 'HostKey1') }),
-      template({ HostKey2: hostKeyResource('two') }),
+      { keys: [k2, k1], managed: { [one]: k1.id!, [two]: k2.id! }, secrets: {} },
+      [change('remove', one, HOST_KEY)],
+      template({ [one]: hostKeyResource('one'), [two]: hostKeyResource('two', one) }),
+      template({ [two]: hostKeyResource('two') }),
     );
     expect(plan.hostKeys?.algorithms).to.deep.equal([
       {
         algorithm: 'RSA',
-        before: { type: 'ssh-rsa', fingerprint: 'SHA256:one', id: k1.id, logicalId: 'HostKey1' },
-        after: { type: 'ssh-rsa', fingerprint: 'SHA256:two', id: k2.id, logicalId: 'HostKey2' },
+        before: { type: 'ssh-rsa', fingerprint: 'SHA256:one', id: k1.id, logicalId: one },
+        after: { type: 'ssh-rsa', fingerprint: 'SHA256:two', id: k2.id, logicalId: two },
       },
     ]);
     expect(isRefused(plan)).to.equal(true);
@@ -357,7 +370,7 @@ describe('deploy guard: host keys (refused unless --allow-host-key-change)', () 
     });
   });
 
-  it('the active key replaced (its secret changes): refused, the old and the new fingerprint', async () => {
+  it('the active key from another secret: refused, the old and the new fingerprint (a new id, as sftpgw renders it, or the id kept: a replacement)', async () => {
     const k1 = {
       ...generated,
       id: 'hostkey-11111111111111111',
@@ -375,6 +388,27 @@ describe('deploy guard: host keys (refused unless --allow-host-key-change)', () 
       plan.hostKeys?.algorithms.map((c) => [c.before?.fingerprint, c.after?.fingerprint]),
     ).to.deep.equal([['SHA256:one', fingerprintOf(pem)]]);
     expect(isRefused(plan)).to.equal(true);
+    // sftpgw's ids come from the secret: the change set removes one and adds the other.
+    const swapped = await judge(
+      { keys: [k1], managed: { HostKeyRsa2026aaaaaa: k1.id! }, secrets: { 'rsa-2027': pem } },
+      [
+        change('remove', 'HostKeyRsa2026aaaaaa', HOST_KEY),
+        change('add', 'HostKeyRsa2027bbbbbb', HOST_KEY),
+      ],
+      template({ HostKeyRsa2026aaaaaa: hostKeyResource('rsa-2026') }),
+      template({ HostKeyRsa2027bbbbbb: hostKeyResource('rsa-2027') }),
+    );
+    expect(
+      swapped.plan.hostKeys?.algorithms.map((c) => [
+        c.before?.fingerprint,
+        c.before?.logicalId,
+        c.after?.fingerprint,
+        c.after?.logicalId,
+      ]),
+    ).to.deep.equal([
+      ['SHA256:one', 'HostKeyRsa2026aaaaaa', fingerprintOf(pem), 'HostKeyRsa2027bbbbbb'],
+    ]);
+    expect(isRefused(swapped.plan)).to.equal(true);
   });
 
   it('two new keys of one algorithm: the one created first (DependsOn) is active, whatever the change set lists first', async () => {

@@ -5,8 +5,12 @@
 // sftpgw deploy and diff as processes, refusing a change of the key partners
 // see per algorithm unless --allow-host-key-change, with the fingerprints
 // before and after; sftpgw host-keys list and retire making an imported key
-// active by deleting the generated one. Private keys come from ssh-keygen,
-// live only in moto's Secrets Manager and must appear in no output.
+// active by deleting the generated one; a rotation whose last step (the
+// first key removed) deletes that key alone: the others keep their
+// HostKeyId and DateImported (logical ids come from the secrets,
+// libsonnet/host-keys.libsonnet). The templates are written by hand with the
+// ids a build gives (test/helpers/host-key-ids.ts). Private keys come from
+// ssh-keygen, live only in moto's Secrets Manager and must appear in no output.
 // The rules one by one, as data: test/deploy/deploy-plan-host-keys.unit.test.ts.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +25,7 @@ import {
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
 import { outputSchema } from '../../cli/output-schemas/index.js';
+import { hostKeyIdsOf } from '../helpers/host-key-ids.js';
 import { keyPair, secretFragments, sshKeygenFingerprint } from '../helpers/keys.js';
 import { cleanTempDirs, runCliAsync, tempDir, type RunResult } from '../helpers/project.js';
 import { startMoto, type Moto } from '../helpers/servers.js';
@@ -37,8 +42,22 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
   const outputs: string[] = [];
   const rsa = keyPair('rsa:2048', 'hostkey-rsa');
   const ed25519 = keyPair('ed25519', 'hostkey-ed25519');
+  const rsaNext = keyPair('rsa:2048', 'hostkey-rsa-next');
+  // The logical ids a build gives each secret's key.
+  let RSA: string;
+  let ED: string;
+  let NEXT: string;
+  let MISSING: string;
+  let NOT_A_KEY: string;
 
   before(async function () {
+    [RSA, ED, NEXT, MISSING, NOT_A_KEY] = await hostKeyIdsOf([
+      'sftpgw/host-keys/rsa',
+      'sftpgw/host-keys/ed25519',
+      'sftpgw/host-keys/rsa-next',
+      'sftpgw/host-keys/missing',
+      'sftpgw/host-keys/not-a-key',
+    ]);
     moto = await startMoto();
     env = moto.env;
     const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
@@ -52,6 +71,7 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
     for (const [name, value] of [
       ['sftpgw/host-keys/rsa', rsa.privateKey],
       ['sftpgw/host-keys/ed25519', ed25519.privateKey],
+      ['sftpgw/host-keys/rsa-next', rsaNext.privateKey],
       ['sftpgw/host-keys/not-a-key', 'password: hunter2-not-a-private-key'],
     ])
       await sm.send(new CreateSecretCommand({ Name: name, SecretString: value }));
@@ -122,6 +142,7 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
 
   const rsaPrint = sshKeygenFingerprint(rsa.publicKey);
   const edPrint = sshKeygenFingerprint(ed25519.publicKey);
+  const nextPrint = sshKeygenFingerprint(rsaNext.publicKey);
   let generated: string;
 
   it('a server without host keys of its own: one generated RSA key, active (host-keys list)', async () => {
@@ -143,8 +164,8 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
 
   it('importing an RSA and an ED25519 key: diff and deploy refuse the new algorithm (ED25519) with its fingerprint; nothing changes', async () => {
     write({
-      HostKey1: hostKey('sftpgw/host-keys/rsa'),
-      HostKey2: hostKey('sftpgw/host-keys/ed25519', 'HostKey1'),
+      [RSA]: hostKey('sftpgw/host-keys/rsa'),
+      [ED]: hostKey('sftpgw/host-keys/ed25519', RSA),
     });
     const diff = await cli(['diff', '--template', 'template.json']);
     expect(diff.status, diff.stderr).to.equal(3);
@@ -153,7 +174,7 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
     );
     expect(diff.stdout).to.include('      before: none (no key of this algorithm)');
     expect(diff.stdout).to.include(
-      `      after:  ${edPrint} (HostKey2, from secret sftpgw/host-keys/ed25519)`,
+      `      after:  ${edPrint} (${ED}, from secret sftpgw/host-keys/ed25519)`,
     );
     expect(diff.stdout).to.include('a deploy would refuse this without --allow-host-key-change');
     // RSA: the generated key stays the oldest, so partners see no change for it.
@@ -192,9 +213,9 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
         k.logicalId,
       ]),
     ).to.deep.equal([
-      ['ED25519', edPrint, true, 'HostKey2'],
+      ['ED25519', edPrint, true, ED],
       ['RSA', (await keys()).find((k) => k.HostKeyId === generated)!.Fingerprint, true, null],
-      ['RSA', rsaPrint, false, 'HostKey1'],
+      ['RSA', rsaPrint, false, RSA],
     ]);
   });
 
@@ -202,12 +223,10 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
     const managed = (await keys()).find((k) => k.Fingerprint === rsaPrint)!.HostKeyId!;
     const r = await cli(['host-keys', 'retire', managed, '--yes']);
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.include(
-      `refused: ${managed} is HostKey1 of stack hk: the stack manages it`,
-    );
+    expect(r.stderr).to.include(`refused: ${managed} is ${RSA} of stack hk: the stack manages it`);
     const plan = await cli(['host-keys', 'retire', generated]);
     expect(plan.status).to.equal(2);
-    expect(plan.stdout).to.include(`    after:  ${rsaPrint} (${managed}, HostKey1)`);
+    expect(plan.stdout).to.include(`    after:  ${rsaPrint} (${managed}, ${RSA})`);
     expect(plan.stderr).to.include(
       `not a terminal and no --yes: host key ${generated} was not deleted`,
     );
@@ -233,35 +252,85 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
   });
 
   it('removing the active RSA key (its last): refused, RSA before and after (none)', async () => {
-    write({ HostKey2: hostKey('sftpgw/host-keys/ed25519') });
+    write({ [ED]: hostKey('sftpgw/host-keys/ed25519') });
     const r = await deploy();
     expect(r.status).to.equal(1);
     expect(r.stderr).to.include('(RSA)');
-    expect(r.stdout).to.include(`      before: ${rsaPrint} (HostKey1,`);
+    expect(r.stdout).to.include(`      before: ${rsaPrint} (${RSA},`);
     expect(r.stdout).to.include('      after:  none (no key of this algorithm)');
     expect(await keys()).to.have.length(2);
   });
 
+  it('a rotation (docs/keys.md): the next RSA key added after the others changes nothing partners see; removing the first key deletes it alone, the others keep HostKeyId and DateImported', async () => {
+    // Add: the next key is the newest RSA key, the current one stays active.
+    write({
+      [RSA]: hostKey('sftpgw/host-keys/rsa'),
+      [ED]: hostKey('sftpgw/host-keys/ed25519', RSA),
+      [NEXT]: hostKey('sftpgw/host-keys/rsa-next', ED),
+    });
+    const added = await deploy();
+    expect(added.status, added.stderr).to.equal(0);
+    expect(added.stdout).to.not.include('the host key partners see changes');
+    const before = new Map((await keys()).map((k) => [k.Fingerprint, k]));
+    expect([...before.keys()].sort()).to.deep.equal([edPrint, nextPrint, rsaPrint].sort());
+
+    // Activate: the first entry removed. The guard sees the RSA key change, nothing else.
+    write({
+      [ED]: hostKey('sftpgw/host-keys/ed25519'),
+      [NEXT]: hostKey('sftpgw/host-keys/rsa-next', ED),
+    });
+    const refused = await deploy();
+    expect(refused.status).to.equal(1);
+    expect(refused.stderr).to.include('for 1 algorithm (RSA)');
+    expect(refused.stdout).to.include(`      before: ${rsaPrint} (${RSA},`);
+    expect(refused.stdout).to.include(`      after:  ${nextPrint} (${NEXT},`);
+    const r = await deploy('--allow-host-key-change');
+    expect(r.status, r.stderr).to.equal(0);
+
+    // Only the removed key left the server; the others are the same imports.
+    const after = await keys();
+    expect(after.map((k) => k.Fingerprint).sort()).to.deep.equal([edPrint, nextPrint].sort());
+    for (const k of after) {
+      const was = before.get(k.Fingerprint)!;
+      expect([k.HostKeyId, k.DateImported?.getTime()], k.Fingerprint).to.deep.equal([
+        was.HostKeyId,
+        was.DateImported?.getTime(),
+      ]);
+    }
+    const resources = await cfn.send(new DescribeStackResourcesCommand({ StackName: 'hk' }));
+    expect(
+      resources
+        .StackResources!.filter((x) => x.ResourceType === 'AWS::Transfer::HostKey')
+        .map((x) => [x.LogicalResourceId, x.PhysicalResourceId!.split('/').pop()])
+        .sort(),
+    ).to.deep.equal(
+      [
+        [ED, before.get(edPrint)!.HostKeyId],
+        [NEXT, before.get(nextPrint)!.HostKeyId],
+      ].sort(),
+    );
+  });
+
   it('a secret that is missing or holds no private key: refused, naming the secret, never its value', async () => {
     write({
-      HostKey1: hostKey('sftpgw/host-keys/rsa'),
-      HostKey2: hostKey('sftpgw/host-keys/ed25519', 'HostKey1'),
-      HostKey3: hostKey('sftpgw/host-keys/missing', 'HostKey2'),
+      [ED]: hostKey('sftpgw/host-keys/ed25519'),
+      [NEXT]: hostKey('sftpgw/host-keys/rsa-next', ED),
+      [MISSING]: hostKey('sftpgw/host-keys/missing', NEXT),
     });
     const missing = await deploy('--allow-host-key-change');
     expect(missing.status).to.equal(1);
     expect(missing.stderr).to.include(
-      'refused: HostKey3: secret sftpgw/host-keys/missing does not exist in this account and region',
+      `refused: ${MISSING}: secret sftpgw/host-keys/missing does not exist in this account and region`,
     );
     write({
-      HostKey1: hostKey('sftpgw/host-keys/rsa'),
-      HostKey2: hostKey('sftpgw/host-keys/ed25519', 'HostKey1'),
-      HostKey3: hostKey('sftpgw/host-keys/not-a-key', 'HostKey2'),
+      [ED]: hostKey('sftpgw/host-keys/ed25519'),
+      [NEXT]: hostKey('sftpgw/host-keys/rsa-next', ED),
+      [NOT_A_KEY]: hostKey('sftpgw/host-keys/not-a-key', NEXT),
     });
     const bad = await deploy('--allow-host-key-change');
     expect(bad.status).to.equal(1);
     expect(bad.stderr).to.include(
-      'refused: HostKey3: secret sftpgw/host-keys/not-a-key does not hold a host private key: it is not a private key ssh2 can read',
+      `refused: ${NOT_A_KEY}: secret sftpgw/host-keys/not-a-key does not hold a host private key: it is not a private key ssh2 can read`,
     );
     expect(bad.stderr).to.not.include('hunter2');
     // Refused while planning: the change set this run made is gone too.
@@ -274,7 +343,7 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
   it('no output of any run holds private key text', () => {
     const all = outputs.join('\n');
     expect(all).to.not.include('PRIVATE KEY');
-    for (const f of [...secretFragments(rsa.privateKey), ...secretFragments(ed25519.privateKey)])
+    for (const f of [rsa, ed25519, rsaNext].flatMap((k) => secretFragments(k.privateKey)))
       expect(all).to.not.include(f);
   });
 });

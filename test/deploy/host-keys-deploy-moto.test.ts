@@ -19,6 +19,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { ListHostKeysCommand, ListServersCommand, TransferClient } from '@aws-sdk/client-transfer';
 import { expect } from 'chai';
 import { fingerprint } from '../../shared/ssh/fingerprint.js';
+import { hostKeyIdsOf } from '../helpers/host-key-ids.js';
 import { keyPair } from '../helpers/keys.js';
 import { describeReport, reportOf } from '../helpers/moto-report.js';
 import { cleanTempDirs, repoRoot, runCliAsync, tempDir } from '../helpers/project.js';
@@ -70,7 +71,7 @@ describe('server.hostKeys deployed to moto through the CLI (host-keys fixture, s
         expect(text.includes(line), `${what} holds a line of a private key`).to.equal(false);
   }
 
-  it('deploys HostKey1 (ed25519) then HostKey2 (RSA) from their secrets: the deployed template holds references, ListHostKeys the keys, info the active one per type', async () => {
+  it('deploys the ed25519 key then the RSA key (logical ids from their secrets): the deployed template holds references, ListHostKeys the keys, info the active one per type', async () => {
     const dir = tempDir();
     cpSync(path.join(repoRoot, 'test', 'fixtures', 'projects', 'host-keys'), dir, {
       recursive: true,
@@ -90,15 +91,17 @@ describe('server.hostKeys deployed to moto through the CLI (host-keys fixture, s
       Resources: Record<string, { Type: string; DependsOn?: string; Properties: any }>;
       Metadata: { sftpgw: { ids: { hostKeys?: string[] } } };
     };
-    expect(deployed.Metadata.sftpgw.ids.hostKeys).to.deep.equal(['HostKey1', 'HostKey2']);
-    expect(deployed.Resources.HostKey1.Properties.HostKeyBody).to.equal(
+    const [ED, RSA] = await hostKeyIdsOf([SECRETS.ed25519, SECRETS.rsa]);
+    expect(ED).to.match(/^HostKeyEd255192026[0-9a-f]{6}$/);
+    expect(deployed.Metadata.sftpgw.ids.hostKeys).to.deep.equal([ED, RSA]);
+    expect(deployed.Resources[ED].Properties.HostKeyBody).to.equal(
       `{{resolve:secretsmanager:${SECRETS.ed25519}:SecretString}}`,
     );
-    expect(deployed.Resources.HostKey2.Properties.HostKeyBody).to.equal(
+    expect(deployed.Resources[RSA].Properties.HostKeyBody).to.equal(
       `{{resolve:secretsmanager:${SECRETS.rsa}:SecretString}}`,
     );
-    expect(deployed.Resources.HostKey1.DependsOn).to.equal(undefined);
-    expect(deployed.Resources.HostKey2.DependsOn).to.equal('HostKey1');
+    expect(deployed.Resources[ED].DependsOn).to.equal(undefined);
+    expect(deployed.Resources[RSA].DependsOn).to.equal(ED);
 
     // What the server holds: the generated key first, then the config's in order.
     const transfer = new TransferClient({ endpoint: moto.endpoint, region: REGION, credentials });

@@ -217,7 +217,7 @@ const settings = {
           },
         },
         description:
-          "the server's own host keys, in age order (the first is the oldest): `[{ secret, description? }]`. Each becomes an `AWS::Transfer::HostKey` (`HostKey1`, …) whose `HostKeyBody` is a `{{resolve:secretsmanager:<secret>:SecretString}}` reference, never the key; a private key written in this file is refused without being shown. Transfer Family presents the oldest key of each algorithm, and the key it generated with the server stays the oldest until it is deleted (docs/keys.md#the-servers-host-keys). At most 10",
+          "the server's own host keys, in age order (the first is the oldest): `[{ secret, description? }]`. Each becomes an `AWS::Transfer::HostKey` (logical id from the secret, e.g. `HostKeyEd255192026a34c09`: it stays when other entries come and go; another secret, or the same by ARN, is a new key) whose `HostKeyBody` is a `{{resolve:secretsmanager:<secret>:SecretString}}` reference, never the key; a private key written in this file is refused without being shown. Transfer Family presents the oldest key of each algorithm, and the key it generated with the server stays the oldest until it is deleted (docs/keys.md#the-servers-host-keys). At most 10",
       },
     },
   },

@@ -166,7 +166,7 @@ export interface TemplateConfig {
     securityPolicy: string;
     /** null: a public endpoint (the templates are as they were before endpoints existed). */
     endpoint: VpcEndpointTemplate | null;
-    /** server.hostKeys: HostKey1… in this order (libsonnet/host-keys.libsonnet). */
+    /** server.hostKeys, oldest first: one HostKey each, its logical id from its secret (libsonnet/host-keys.libsonnet idOf). */
     hostKeys: HostKeySetting[];
   };
   buckets: ResolvedConfig['buckets'];

@@ -126,7 +126,7 @@ export function hostKeyRefused(plan: Plan): boolean {
   return (plan.hostKeys?.algorithms.length ?? 0) > 0 && !plan.hostKeys!.allowed;
 }
 
-/** One side of a host-key change: `SHA256:… (HostKey1, from secret sftpgw/host-keys/ed25519)`. */
+/** One side of a host-key change: `SHA256:… (HostKeyEd25519a1b2c3, from secret sftpgw/host-keys/ed25519)`. */
 export function hostKeyLine(k: PlanHostKey | undefined): string {
   if (!k) return 'none (no key of this algorithm)';
   const where = [

@@ -3,9 +3,11 @@
 // guard to judge. Before: the server's keys as Transfer Family lists them
 // (ListHostKeys). After: those minus the keys of HostKey resources removed or
 // replaced, plus the keys the change set imports — newer than every existing
-// key, in the order CloudFormation creates them (each HostKeyN DependsOn the
-// one before). A key to import is read from its secret and parsed in memory
-// (secret-key.ts). AWS is asked only when HostKey resources change.
+// key, in the order CloudFormation creates them (each HostKey DependsOn the
+// one before it in sftpgw.yaml; the logical ids come from the secrets and
+// say nothing of the order). A key to import is read from its secret and
+// parsed in memory (secret-key.ts). AWS is asked only when HostKey
+// resources change.
 import type { StackResource } from '../../adapters/aws/cloudformation.js';
 import type { TransferApi } from '../../adapters/aws/transfer.js';
 import { SftpgwError } from '../errors.js';

@@ -21,7 +21,8 @@ export interface GatewayIds {
   failureQueue?: string;
   /**
    * The server's own host keys (AWS::Transfer::HostKey), oldest first:
-   * server.hostKeys in order, HostKey1… each DependsOn the one before.
+   * server.hostKeys in order, each DependsOn the one before; the ids come
+   * from the secrets (HostKeyEd255192026a34c09), not the positions.
    * Absent: the gateway lists none.
    */
   hostKeys?: string[];
