@@ -456,7 +456,7 @@ Examples:
     command({
       name: 'keys',
       description:
-        'every key of every user: user, type, SHA256 fingerprint, comment, expiry and state (ok, expiring, expired); exit 1 when a key matches --expiring or --expired',
+        'every key of every user: user, type, SHA256 fingerprint, comment, expiry and state (ok, expiring, expired); exit 1 when a key matches --expiring, --expired or --deployed',
       options: [
         ...common,
         userFiles,
@@ -470,6 +470,16 @@ Examples:
           flags: '--expired',
           description: 'exit 1 when an expired key is still in a user file',
         },
+        {
+          flags: '--deployed',
+          description:
+            "exit 1 when an expired key is still deployed: the deployed stack's templates (and its child stacks') still give it to its user",
+        },
+        stackName('with --deployed: the deployed gateway stack (overrides stackName)'),
+        {
+          ...region,
+          description: 'with --deployed: AWS region (default: config, then the SDK chain)',
+        },
         today,
         output('text table, or json (every key, its state and whether it matches)'),
       ],
@@ -479,12 +489,22 @@ expiring within users.keyExpiryWarningDays (sftpgw.yaml, default 30) it shows
 as expiring. For a scheduled pipeline: exit 0 when no key matches the
 condition asked, 1 when one does (with a condition, the table lists only the
 keys that match; --output json lists every key with "matches"), 2 on bad
-usage. Without --expiring or --expired it lists every key and exits 0.
-Only public keys' fingerprints and comments are printed (docs/keys.md).
+usage. Without --expiring, --expired or --deployed it lists every key and
+exits 0. Only public keys' fingerprints and comments are printed
+(docs/keys.md).
+
+--deployed compares with the deployed stack (--env, --stack-name): Transfer
+Family has no expiry on a user's key, so a key stays usable until the deploy
+that leaves it out. It reads the templates the last deploy left
+(cloudformation:DescribeStackResources and GetTemplate, the root stack and
+each child stack) and matches keys by fingerprint; an expired key still there
+names its user, fingerprint and date: deploy to remove it. The scaffolded
+pipeline runs it on a schedule (docs/keys.md).
 
 Examples:
   $ sftpgw users keys
   $ sftpgw users keys --expiring 14 --expired
+  $ sftpgw users keys --deployed --env production
   $ sftpgw users keys --expiring 30 --output json | jq -r '.keys[] | select(.matches) | .file'`,
       load: async () => (await import('./commands/users.js')).runKeys,
     }),

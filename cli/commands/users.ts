@@ -1,14 +1,15 @@
 // sftpgw users add | list | remove | keys: flags -> engine (users/manage.ts,
-// users/list-keys.ts) -> a line or a table.
+// users/list-keys.ts; with keys --deployed, users/deployed-keys.ts through
+// CloudFormation) -> a line or a table.
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { loadConfig } from '../engine/config/load.js';
 import { displayPath } from '../engine/paths.js';
 import { addUser, listUsers, removeUser } from '../engine/users/manage.js';
 import type { ClockFlags, CommonFlags } from '../options.js';
 import { today as clockToday } from '../engine/clock.js';
-import { listKeys } from '../engine/users/list-keys.js';
-import type { KeyRow } from '../engine/users/key-lifetimes.js';
-import { usersKeysDocument } from '../output-schemas/users-keys.js';
+import { type DeployedComparison, type ListedKey, listKeys } from '../engine/users/list-keys.js';
+import { DEPLOY_TO_REMOVE, usersKeysDocument } from '../output-schemas/users-keys.js';
+import { nodeVersionNote } from '../node-support.js';
 import { count } from '../engine/plural.js';
 import { formatTable } from '../table-text.js';
 import { consoleReporter } from '../output.js';
@@ -107,20 +108,44 @@ export async function runRemove(flags: UsersFlags, name: string): Promise<ExitCo
 }
 
 export async function runKeys(
-  flags: UsersFlags & { expiring?: number; expired?: boolean; output: 'text' | 'json' },
+  flags: UsersFlags & {
+    expiring?: number;
+    expired?: boolean;
+    deployed?: boolean;
+    stackName?: string;
+    region?: string;
+    output: 'text' | 'json';
+  },
 ): Promise<ExitCode> {
-  const asked = { expiring: flags.expiring, expired: flags.expired === true };
+  const asked = {
+    expiring: flags.expiring,
+    expired: flags.expired === true,
+    deployed: flags.deployed === true,
+  };
+  const reporter = consoleReporter(flags);
   const listing = await listKeys(
-    { ...configOptions(flags), ...asked },
-    { jsonnet: libjsonnet, reporter: consoleReporter(flags) },
+    { ...configOptions(flags), ...asked, stackName: flags.stackName },
+    {
+      jsonnet: libjsonnet,
+      reporter,
+      // The SDK is loaded only with --deployed: the offline checks stay offline.
+      stacks: async (config) => {
+        nodeVersionNote(reporter);
+        const { cloudFormationClient } = await import('../adapters/aws/clients.js');
+        const { sdkStackResources } = await import('../adapters/aws/stack-resources.js');
+        return sdkStackResources(
+          cloudFormationClient({ region: flags.region ?? config.region ?? undefined, reporter }),
+        );
+      },
+    },
   );
-  const conditionAsked = asked.expiring !== undefined || asked.expired;
+  const conditionAsked = asked.expiring !== undefined || asked.expired || asked.deployed;
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(usersKeysDocument(listing, asked), null, 2) + '\n');
   } else {
     // With a condition, the table holds the keys that match it: what the pipeline's log must say.
     const rows = conditionAsked ? listing.matching : listing.rows;
-    if (rows.length > 0) process.stdout.write(keysTable(rows));
+    if (rows.length > 0) process.stdout.write(keysTable(rows, asked.deployed));
   }
   if (!conditionAsked) {
     process.stderr.write(
@@ -128,23 +153,49 @@ export async function runKeys(
     );
     return EXIT.ok;
   }
+  const stillDeployed = listing.matching.filter((r) => r.state === 'expired' && r.deployed);
+  if (listing.deployed && flags.output !== 'json')
+    for (const r of stillDeployed)
+      process.stderr.write(
+        `${r.user}: key ${r.fingerprint} expired (last valid day ${r.expires}) and is still deployed in ${r.deployedIn?.stack}: ${DEPLOY_TO_REMOVE}\n`,
+      );
   const what = [
     asked.expiring !== undefined ? `expiring within ${count(asked.expiring, 'day')}` : undefined,
     asked.expired ? 'expired' : undefined,
+    listing.deployed ? `expired and still deployed (${stacksRead(listing.deployed)})` : undefined,
   ]
     .filter(Boolean)
     .join(' or ');
+  const advice =
+    stillDeployed.length > 0
+      ? `deploy to remove ${stillDeployed.length === 1 ? 'it' : 'them'} (docs/keys.md#expiry-on-time-the-scheduled-pipeline)`
+      : "add each owner's next key beside an expiring one, remove expired ones from their user files, and deploy (docs/keys.md)";
   process.stderr.write(
     listing.matching.length > 0
-      ? `${count(listing.matching.length, 'key')} ${what} as of ${listing.today} (UTC): add each owner's next key beside an expiring one, remove expired ones from their user files, and deploy (docs/keys.md)\n`
+      ? `${count(listing.matching.length, 'key')} ${what} as of ${listing.today} (UTC): ${advice}\n`
       : `no key ${what} as of ${listing.today} (UTC)\n`,
   );
   return listing.matching.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-function keysTable(rows: readonly KeyRow[]): string {
+/** "stack acme-production" or "stack acme-production and its 4 child stacks". */
+function stacksRead(d: DeployedComparison): string {
+  const children = d.stacks.length - 1;
+  return `stack ${d.stackName}${children > 0 ? ` and its ${count(children, 'child stack')}` : ''}`;
+}
+
+function keysTable(rows: readonly ListedKey[], deployed: boolean): string {
   return formatTable(
-    ['USER', 'TYPE', 'FINGERPRINT', 'COMMENT', 'EXPIRES', 'STATE', 'FILE'],
+    [
+      'USER',
+      'TYPE',
+      'FINGERPRINT',
+      'COMMENT',
+      'EXPIRES',
+      'STATE',
+      'FILE',
+      ...(deployed ? ['DEPLOYED IN'] : []),
+    ],
     rows.map((r) => [
       r.user,
       r.type,
@@ -157,11 +208,12 @@ function keysTable(rows: readonly KeyRow[]): string {
           ? `expired ${count(-r.daysLeft, 'day')} ago`
           : `${r.state} (${r.daysLeft === 0 ? 'last day' : `${count(r.daysLeft, 'day')} left`})`,
       r.file,
+      ...(deployed ? [r.deployedIn?.stack ?? '-'] : []),
     ]),
   );
 }
 
-function stateCounts(rows: readonly KeyRow[]): string {
-  const n = (s: KeyRow['state']) => rows.filter((r) => r.state === s).length;
+function stateCounts(rows: readonly ListedKey[]): string {
+  const n = (s: ListedKey['state']) => rows.filter((r) => r.state === s).length;
   return `${n('ok')} ok, ${n('expiring')} expiring, ${n('expired')} expired`;
 }

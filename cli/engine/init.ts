@@ -129,8 +129,11 @@ npx sftpgw diff --env production              # what a deploy would change
 
 Merge requests run validate (Code Quality and JUnit in the MR) and diff;
 main deploys staging and prepares production, which a person applies with the
-manual \`deploy-production\` job (\`.gitlab-ci.yml\`). The pipeline runs sftpgw
-from \`node_modules/.bin\` only, never by asking a registry for "sftpgw". Set
+manual \`deploy-production\` job (\`.gitlab-ci.yml\`). Create a pipeline schedule
+(Build → Pipeline schedules, daily on main): it runs only \`key-expiry\`, which
+fails when a user key expires within 14 days or an expired key is still
+deployed. The pipeline runs sftpgw from \`node_modules/.bin\` only, never by
+asking a registry for "sftpgw". Set
 \`artifacts.bucket\` in \`sftpgw.yaml\` and give the pipeline AWS credentials (a
 GitLab OIDC role) first. \`users/example-partner.libsonnet\` is an example:
 replace its key or remove it.

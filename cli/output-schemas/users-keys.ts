@@ -1,6 +1,7 @@
 // `sftpgw users keys --output json`: every key of every user file, its state,
-// and whether it matches the condition asked (--expiring DAYS, --expired).
-import type { KeyListing } from '../engine/users/list-keys.js';
+// and whether it matches the condition asked (--expiring DAYS, --expired,
+// --deployed: an expired key the deployed stack still holds).
+import type { KeyListing, ListedKey } from '../engine/users/list-keys.js';
 import type { KeyCondition } from '../engine/users/list-keys.js';
 import { matchesCondition } from '../engine/users/list-keys.js';
 import {
@@ -24,6 +25,9 @@ export interface UsersKeysDocument {
   warningDays: number;
   expiring: number | null;
   expired: boolean;
+  deployed: boolean;
+  stackName: string | null;
+  stacks: string[] | null;
   matched: number;
   keys: Array<
     Complete<{
@@ -36,9 +40,23 @@ export interface UsersKeysDocument {
       expires?: string;
       daysLeft?: number;
       state: (typeof KEY_STATES)[number];
+      deployed?: boolean;
+      deployedIn?: Complete<{ stack: string; logicalId: string }>;
       matches: boolean;
+      action?: string;
     }>
   >;
+}
+
+/** What to do about a key that matches --deployed: the words the text output prints too. */
+export const DEPLOY_TO_REMOVE = 'deploy to remove it';
+
+/** The action a matching key asks for; undefined when it matches nothing. */
+export function keyAction(r: ListedKey, asked: KeyCondition): string | undefined {
+  if (!matchesCondition(r, asked)) return undefined;
+  if (r.state === 'expired' && r.deployed === true) return DEPLOY_TO_REMOVE;
+  if (r.state === 'expired') return 'remove it from the user file';
+  return "add its owner's next key beside it, then deploy";
 }
 
 export function usersKeysDocument(listing: KeyListing, asked: KeyCondition): UsersKeysDocument {
@@ -47,6 +65,9 @@ export function usersKeysDocument(listing: KeyListing, asked: KeyCondition): Use
     warningDays: listing.warningDays,
     expiring: orNull(asked.expiring),
     expired: asked.expired === true,
+    deployed: asked.deployed === true,
+    stackName: orNull(listing.deployed?.stackName),
+    stacks: orNull(listing.deployed?.stacks),
     matched: listing.matching.length,
     keys: listing.rows.map((r) => ({
       user: r.user,
@@ -58,7 +79,10 @@ export function usersKeysDocument(listing: KeyListing, asked: KeyCondition): Use
       expires: orNull(r.expires),
       daysLeft: orNull(r.daysLeft),
       state: r.state,
+      deployed: orNull(r.deployed),
+      deployedIn: orNull(r.deployedIn),
       matches: matchesCondition(r, asked),
+      action: orNull(keyAction(r, asked)),
     })),
   };
 }
@@ -77,6 +101,15 @@ export const USERS_KEYS_SCHEMA = document(
     warningDays: integer('users.keyExpiryWarningDays: the window of the expiring state'),
     expiring: nullable(integer('--expiring DAYS'), '--expiring DAYS; null: not asked'),
     expired: boolean('--expired was asked'),
+    deployed: boolean('--deployed was asked'),
+    stackName: nullable(
+      string(),
+      'with --deployed: the stack compared with (--stack-name, else the environment’s stackName); null: not asked',
+    ),
+    stacks: nullable(
+      array(string()),
+      'with --deployed: every stack whose template was read, the root then its child stacks (userStacks); null: not asked',
+    ),
     matched: integer('how many keys match the condition asked (exit 1 when more than 0)'),
     keys: array(
       object({
@@ -92,7 +125,24 @@ export const USERS_KEYS_SCHEMA = document(
           KEY_STATES,
           'expired: today is after expires (left out of the template); expiring: within warningDays; ok',
         ),
-        matches: boolean('the key matches --expiring or --expired; false when neither was asked'),
+        deployed: nullable(
+          boolean(),
+          'with --deployed: the deployed templates hold this key (same fingerprint) for this user; null: not asked',
+        ),
+        deployedIn: nullable(
+          object({
+            stack: string('the stack whose template holds the user: the root or a child stack'),
+            logicalId: string('the AWS::Transfer::User’s logical id there'),
+          }),
+          'where the deployed templates hold the key; null: not deployed, or --deployed not asked',
+        ),
+        matches: boolean(
+          'the key matches --expiring, --expired or --deployed (expired and still deployed); false when none was asked',
+        ),
+        action: nullable(
+          string(),
+          `what a matching key asks for: "${DEPLOY_TO_REMOVE}" (expired, still deployed), "remove it from the user file" (expired), "add its owner's next key beside it, then deploy" (expiring); null when the key matches nothing`,
+        ),
       }),
     ),
   }),

@@ -4,7 +4,8 @@
 // way the runner's cache hands node_modules from job to job), the operator
 // commands run from the gateway repository with the INSTALLED sftpgw, and then
 // the scaffolded .gitlab-ci.yml itself run by gitlab-ci-local (shell executor)
-// against a real moto server on 127.0.0.1.
+// against a real moto server on 127.0.0.1, for merge requests, main and a
+// pipeline schedule (key-expiry, with the date pinned by SFTPGW_TODAY).
 //
 // Expensive by nature (libjsonnet compiles during the install): one file, its
 // own timeouts, every step done once.
@@ -272,4 +273,96 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
     ]);
     expect(again).to.include('no changes');
   });
+
+  it('a scheduled pipeline runs key-expiry alone: passes with nothing expiring, fails ahead of time within KEY_EXPIRY_DAYS, and while an expired key is still deployed', function () {
+    this.timeout(15 * MINUTE);
+    const schedule = (variables: Record<string, string> = {}): { status: number; out: string } => {
+      const s = gitlabCiLocal([
+        '--variable',
+        'CI_PIPELINE_SOURCE=schedule',
+        '--ignore-predefined-vars',
+        'CI_PIPELINE_SOURCE',
+        ...Object.entries(variables).flatMap(([k, v]) => ['--variable', `${k}=${v}`]),
+      ]);
+      const out = `${s.stdout}\n${s.stderr}`;
+      // Only key-expiry ran: nothing was validated, planned or deployed.
+      for (const job of [
+        'validate',
+        'diff',
+        'deploy-staging',
+        'plan-production',
+        'deploy-production',
+      ])
+        expect(out, `${job} in a scheduled pipeline`).not.to.match(new RegExp(`^${job}\\s`, 'm'));
+      expect(out).to.match(/^key-expiry\s/m);
+      expect(out).not.to.match(/sftpgw: command not found|npm error/);
+      return { status: s.status, out };
+    };
+
+    // Nothing expires (no key has a date yet); both deployed stacks are compared.
+    const quiet = schedule();
+    expect(quiet.status, quiet.out).to.equal(0);
+    expect(quiet.out).to.match(/PASS\s+key-expiry/);
+    expect(quiet.out).to.include('no key expiring within 14 days or expired as of');
+    expect(quiet.out).to.include('no key expired and still deployed (stack acme-gateway-staging)');
+    expect(quiet.out).to.include(
+      'no key expired and still deployed (stack acme-gateway-production)',
+    );
+
+    // beta's key is valid through 2031-01-10; the schedule runs as on 2031-01-01.
+    const key = keyPair('ed25519', 'transfer@beta');
+    writeFileSync(path.join(gw, 'beta.pub'), key.publicKey + '\n');
+    ok(
+      sftpgw(['users', 'add', 'beta', '--key', 'beta.pub', '--expires', '2031-01-10']),
+      'sftpgw users add --expires',
+    );
+    git(['add', 'users/beta.libsonnet']);
+    git(['commit', '-q', '-m', 'users: beta, valid through 2031-01-10']);
+    const fp = JSON.parse(sftpgw(['users', 'keys', '--output', 'json']).stdout).keys.find(
+      (k: { user: string }) => k.user === 'beta',
+    ).fingerprint as string;
+
+    const ahead = schedule({ SFTPGW_TODAY: '2031-01-01' });
+    expect(ahead.status, ahead.out).to.not.equal(0);
+    expect(ahead.out).to.match(/FAIL\s+key-expiry/);
+    expect(ahead.out).to.match(
+      new RegExp(`beta\\s+ssh-ed25519\\s+${fp.replace(/[+/]/g, '\\$&')}\\s`),
+    );
+    expect(ahead.out).to.include('1 key expiring within 14 days or expired as of 2031-01-01 (UTC)');
+
+    // A shorter window (a schedule variable) does not reach 2031-01-10 yet.
+    const later = schedule({ SFTPGW_TODAY: '2031-01-01', KEY_EXPIRY_DAYS: '7' });
+    expect(later.status, later.out).to.equal(0);
+    expect(later.out).to.match(/PASS\s+key-expiry/);
+
+    // Staging deployed as on 2031-01-01 holds beta's key; on 2031-01-11 it has
+    // expired, and the schedule names it in staging (production never had it).
+    jobsPassedAlone(gitlabCiLocal(['deploy-staging', '--variable', 'SFTPGW_TODAY=2031-01-01']));
+    const expired = schedule({ SFTPGW_TODAY: '2031-01-11' });
+    expect(expired.status, expired.out).to.not.equal(0);
+    expect(expired.out).to.include(
+      `beta: key ${fp} expired (last valid day 2031-01-10) and is still deployed in acme-gateway-staging: deploy to remove it`,
+    );
+    expect(expired.out).to.include(
+      'no key expired and still deployed (stack acme-gateway-production)',
+    );
+
+    // The deploy as on 2031-01-11 leaves the key out: staging is clear (the
+    // file check still fails until the key leaves beta's file).
+    jobsPassedAlone(gitlabCiLocal(['deploy-staging', '--variable', 'SFTPGW_TODAY=2031-01-11']));
+    const deployed = schedule({ SFTPGW_TODAY: '2031-01-11' });
+    expect(deployed.out).to.include(
+      'no key expired and still deployed (stack acme-gateway-staging)',
+    );
+    expect(deployed.out).to.include(
+      '1 key expiring within 14 days or expired as of 2031-01-11 (UTC)',
+    );
+  });
+
+  /** A job run by name passed. */
+  function jobsPassedAlone(s: Step): void {
+    const out = `${s.stdout}\n${s.stderr}`;
+    expect(s.status, out).to.equal(0);
+    expect(out).to.match(/PASS\s+deploy-staging/);
+  }
 });

@@ -25,7 +25,9 @@ export interface StackResources {
   template?(stackName: string): Promise<string | undefined>;
 }
 
-export function sdkStackResources(client: CloudFormationClient): StackResources {
+export function sdkStackResources(
+  client: CloudFormationClient,
+): StackResources & Required<Pick<StackResources, 'template'>> {
   return {
     async resources(stackName) {
       try {

@@ -2,12 +2,15 @@
 // build's date, and which keys match what a scheduled pipeline asks
 // (--expiring DAYS, --expired). The rows come from keysOf
 // (./key-lifetimes.ts), where a key's state is decided for the build too;
-// `--deployed` (comparing them with the deployed stack) adds to these rows.
+// `--deployed` compares them with the keys the deployed stack holds
+// (./deployed-keys.ts): an expired key still deployed means a deploy is due.
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import { today as clockToday } from '../clock.js';
 import { loadConfig, type ConfigOptions } from '../config/load.js';
+import type { ResolvedConfig } from '../config/types.js';
 import type { Reporter } from '../reporter.js';
 import { keysOf, type KeyRow } from './key-lifetimes.js';
+import { type DeployedStacks, findDeployed, readDeployedKeys } from './deployed-keys.js';
 import { readUsers } from './manage.js';
 
 /** What the caller asks about; neither: list only. */
@@ -16,6 +19,24 @@ export interface KeyCondition {
   expiring?: number;
   /** An expired key is still in a user file. */
   expired?: boolean;
+  /** An expired key is still among the deployed users' keys (the stack's templates). */
+  deployed?: boolean;
+}
+
+/** A listed key; with --deployed, whether the deployed stacks still hold it for its user. */
+export interface ListedKey extends KeyRow {
+  /** Where the deployed templates hold this user's key; undefined: --deployed not asked, or not deployed. */
+  deployedIn?: { stack: string; logicalId: string };
+  /** With --deployed: true when the deployed stacks hold it. undefined: not asked. */
+  deployed?: boolean;
+}
+
+/** What --deployed compared with. */
+export interface DeployedComparison {
+  /** The root stack (--stack-name, else the environment's stackName). */
+  stackName: string;
+  /** Every stack whose template was read: the root, then its child stacks. */
+  stacks: string[];
 }
 
 export interface KeyListing {
@@ -23,22 +44,30 @@ export interface KeyListing {
   today: string;
   /** users.keyExpiryWarningDays: the window of the `expiring` state. */
   warningDays: number;
-  rows: KeyRow[];
+  rows: ListedKey[];
   /** The rows that match the condition asked (empty when none was asked). */
-  matching: KeyRow[];
+  matching: ListedKey[];
+  /** With --deployed: the stacks compared with. */
+  deployed?: DeployedComparison;
 }
 
 /** True when the row matches the condition (either part of it). */
-export function matchesCondition(row: KeyRow, c: KeyCondition): boolean {
+export function matchesCondition(row: ListedKey, c: KeyCondition): boolean {
   if (c.expired && row.state === 'expired') return true;
+  if (c.deployed && row.state === 'expired' && row.deployed === true) return true;
   if (c.expiring !== undefined && row.daysLeft !== undefined)
     return row.daysLeft >= 0 && row.daysLeft <= c.expiring;
   return false;
 }
 
 export async function listKeys(
-  opts: ConfigOptions & KeyCondition,
-  deps: { jsonnet: JsonnetEngine; reporter: Reporter },
+  opts: ConfigOptions & KeyCondition & { stackName?: string },
+  deps: {
+    jsonnet: JsonnetEngine;
+    reporter: Reporter;
+    /** Needed with --deployed: made once the config (its region) is known. */
+    stacks?: (config: ResolvedConfig) => Promise<DeployedStacks> | DeployedStacks;
+  },
 ): Promise<KeyListing> {
   const today = clockToday({ today: opts.today, environment: opts.environment });
   const config = await loadConfig(opts, deps.reporter);
@@ -49,5 +78,22 @@ export async function listKeys(
     today,
     warningDays,
   );
-  return { today, warningDays, rows, matching: rows.filter((r) => matchesCondition(r, opts)) };
+  if (!opts.deployed)
+    return { today, warningDays, rows, matching: rows.filter((r) => matchesCondition(r, opts)) };
+  if (!deps.stacks) throw new Error('listKeys: --deployed needs the deployed stacks');
+  const stackName = opts.stackName ?? config.stackName;
+  const deployed = await readDeployedKeys(await deps.stacks(config), stackName);
+  const listed: ListedKey[] = rows.map((r) => {
+    const at = findDeployed(deployed, r.user, r.fingerprint);
+    return at
+      ? { ...r, deployed: true, deployedIn: { stack: at.stack, logicalId: at.logicalId } }
+      : { ...r, deployed: false };
+  });
+  return {
+    today,
+    warningDays,
+    rows: listed,
+    matching: listed.filter((r) => matchesCondition(r, opts)),
+    deployed: { stackName, stacks: deployed.stacks },
+  };
 }
