@@ -37,8 +37,8 @@ import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import { selfSignedCert } from './tls-cert.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
-const BUCKET = 'bench-staging';
-const PREFIX = 'bench';
+export const BUCKET = 'bench-staging';
+export const PREFIX = 'bench';
 const CIPHER = 'aes128-gcm@openssh.com';
 
 export interface PushBenchOptions {
@@ -71,7 +71,7 @@ export interface PushRow {
 }
 
 // Asynchronous, never spawnSync: the delay proxy runs in this process's event loop.
-function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
+export function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { env, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
       err
@@ -83,16 +83,16 @@ function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<voi
   });
 }
 
-function timing(xs: number[]): Timing {
+export function timing(xs: number[]): Timing {
   const s = [...xs].sort((a, b) => a - b);
   return { seconds: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
 }
 
-function sha256(file: string): string {
+export function sha256(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-function randomFile(file: string, mib: number): string {
+export function randomFile(file: string, mib: number): string {
   const fd = openSync(file, 'w');
   const hash = createHash('sha256');
   for (let i = 0; i < mib; i++) {
@@ -104,7 +104,7 @@ function randomFile(file: string, mib: number): string {
   return hash.digest('hex');
 }
 
-function s3Event(key: string, size: number): unknown {
+export function s3Event(key: string, size: number): unknown {
   return {
     Records: [
       {

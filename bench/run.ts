@@ -8,6 +8,10 @@
 //   push rows: SFTPGW_BENCH_PUSH_MIB=512 (loopback; 0: skip)  SFTPGW_BENCH_WAN_MIB=64 (0: skip)
 //     SFTPGW_BENCH_WAN_RTT_MS=50  SFTPGW_BENCH_PUSH_REPEAT=5
 //   an empty list skips that part: SFTPGW_BENCH_SIZES= SFTPGW_BENCH_NAIVE= …
+//   SFTPGW_BENCH_MEMORY=512,1024,1769,3008: the push per Lambda memory size, the
+//     handler in a CPU-quota cgroup of memory/1769 vCPU (root; off by default)
+//     SFTPGW_BENCH_MEMORY_MIB=256 (loopback)  SFTPGW_BENCH_MEMORY_WAN_MIB=64
+//     SFTPGW_BENCH_MEMORY_REPEAT=3 (RTT: SFTPGW_BENCH_WAN_RTT_MS)
 //   SFTPGW_BENCH_SNOWFLAKE=1000:150: a gateway of 1,000 users whose
 //     downstream.snowflake.users names 150 (its build is refused: the Snowflake
 //     role's policy is over IAM's quota); its largest role policy and build time
@@ -21,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { writeUsers } from './users.js';
 import { benchValidation } from './validate.js';
 import { benchPush } from './push.js';
+import { benchMemory } from './memory.js';
 import { handlerZip } from '../cli/engine/package/package.js';
 import { handlerBundles } from '../cli/engine/handler-artifact.js';
 import { benchRedeploy } from './deploy.js';
@@ -268,6 +273,31 @@ if (pushOpts.loopbackMiB > 0 || pushOpts.wanMiB > 0) {
       secs(p.streamPush),
       p.streamPush.rssMiB.toFixed(0),
       vs(p.streamPush),
+      '',
+    ]);
+  }
+}
+const memorySizes = list(process.env.SFTPGW_BENCH_MEMORY, []);
+if (memorySizes.length > 0) {
+  const memoryRows = await benchMemory(
+    {
+      memoryMb: memorySizes,
+      loopbackMiB: Number(process.env.SFTPGW_BENCH_MEMORY_MIB ?? 256),
+      wanMiB: Number(process.env.SFTPGW_BENCH_MEMORY_WAN_MIB ?? 64),
+      rttMs: pushOpts.rttMs,
+      repeat: Number(process.env.SFTPGW_BENCH_MEMORY_REPEAT ?? 3),
+    },
+    (line) => console.error(`bench: ${line}`),
+  );
+  for (const m of memoryRows) {
+    const link = m.rttMs ? `${m.rttMs} ms RTT (delay proxy)` : 'loopback';
+    const t = m.delivery;
+    rows.push([
+      `handler bundle (warm) at Lambda ${m.memoryMb} MB (${m.vcpus.toFixed(2)} vCPU: ${m.how}), ${m.mib} MiB from S3 over HTTPS, ${link}; CPU ${m.cpuSeconds.toFixed(2)} s, throttled in ${(m.throttledShare * 100).toFixed(0)} % of periods`,
+      '—',
+      `${t.seconds.toFixed(2)} (${(m.mib / t.seconds).toFixed(1)} MiB/s; ${(m.mib / t.max).toFixed(1)}–${(m.mib / t.min).toFixed(1)} over ${m.runs})`,
+      '—',
+      '',
       '',
     ]);
   }

@@ -175,7 +175,7 @@ describe('customizing: one patch of the gateway object reaches every stack', fun
     for (const c of children)
       expect(patchesSeen(c.template)).to.include({ tagged: 0, keepArchive: 0 });
     expect(children.map((c) => c.template.Metadata)).to.deep.equal([undefined, undefined]);
-    expect(props(template.Resources.PushFunction).MemorySize).to.equal(512);
+    expect(props(template.Resources.PushFunction).MemorySize).to.equal(1769);
   });
 
   it('a templates/gateway.jsonnet returning the root template (the older form) still renders it, with a warning', async () => {

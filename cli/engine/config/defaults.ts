@@ -51,7 +51,9 @@ export function configDefaults({ stackName, env }: DefaultsContext) {
       enabled: true,
       secretPrefix: defaultSecretPrefix(stackName),
       reservedConcurrency: 5,
-      memorySize: 512,
+      // One vCPU: Lambda's CPU follows memory, and at 512 MB (0.29 vCPU) a
+      // delivery is CPU-bound near 27 MiB/s (docs/benchmarks.md#cpu-per-memory-size).
+      memorySize: 1769,
       timeoutSeconds: 300,
       maxRetryAttempts: 2,
       maxEventAgeSeconds: 3600,

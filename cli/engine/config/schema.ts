@@ -301,7 +301,8 @@ const settings = {
         type: 'integer',
         minimum: 128,
         maximum: 10240,
-        description: 'function memory (MB)',
+        description:
+          "function memory (MB); Lambda's CPU follows it (1,769 MB = one vCPU, what a delivery needs to outrun one SFTP channel's window at 50 ms; less is cheaper per second, slower for large files: docs/outbound.md#memory-and-cpu)",
       },
       timeoutSeconds: {
         type: 'integer',
