@@ -51,6 +51,11 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
   let NOT_A_KEY: string;
 
   before(async function () {
+    dir = tempDir();
+    writeFileSync(
+      path.join(dir, 'sftpgw.yaml'),
+      `stackName: hk\nartifacts:\n  bucket: ${ARTIFACTS}\n`,
+    );
     [RSA, ED, NEXT, MISSING, NOT_A_KEY] = await hostKeyIdsOf([
       'sftpgw/host-keys/rsa',
       'sftpgw/host-keys/ed25519',
@@ -82,11 +87,9 @@ describe('host keys against moto: the deploy guard, host-keys list and retire', 
     cleanTempDirs();
   });
 
-  const dir = tempDir();
-  writeFileSync(
-    path.join(dir, 'sftpgw.yaml'),
-    `stackName: hk\nartifacts:\n  bucket: ${ARTIFACTS}\n`,
-  );
+  // Made in before(), not while the file loads: an earlier file's after()
+  // (cleanTempDirs) would delete a folder made at load time.
+  let dir: string;
 
   const hostKey = (secret: string, dependsOn?: string) => ({
     Type: 'AWS::Transfer::HostKey',
