@@ -18,6 +18,10 @@
 // report libjsonnet's own message and line:column for them. Otherwise a line
 // table maps snippet lines back to files, and the file the error points into
 // is re-evaluated on its own to get libjsonnet's exact message for it.
+//
+// A file written as plain data (one literal object, the usual user file) is
+// read without jsonnet (plain-data.ts): the same value, without libjsonnet's
+// cost per file and per chunk.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
@@ -27,6 +31,7 @@ import { parseJsonnetError } from '../jsonnet-errors.js';
 import { unclosedConstruct } from '../jsonnet-lex.js';
 import { bundle, BundleError, evaluateBundle, type Bundle } from '../jsonnet-bundle.js';
 import { looksLikePrivateKey } from './keys.js';
+import { readPlainData } from './plain-data.js';
 import type { UserFile } from './discover.js';
 import { count } from '../plural.js';
 
@@ -116,10 +121,18 @@ export async function evaluateUserFiles(
   if (secretProblems.length > 0)
     throw invalidInput('user files contain private keys', secretProblems);
 
-  const n = chunkCount(texts.length);
-  const size = Math.ceil(texts.length / n);
+  // Plain-data files are read here (plain-data.ts); only the others go to jsonnet.
+  const plain = new Map<string, unknown>();
+  const rest: typeof texts = [];
+  for (const t of texts) {
+    const v = readPlainData(t.text);
+    if (v === undefined) rest.push(t);
+    else plain.set(t.file.name, v);
+  }
+  const n = rest.length === 0 ? 0 : chunkCount(rest.length);
+  const size = Math.ceil(rest.length / Math.max(n, 1));
   const chunks: Chunk[] = [];
-  for (let i = 0; i < n; i++) chunks.push(makeChunk(texts.slice(i * size, (i + 1) * size), dir, i));
+  for (let i = 0; i < n; i++) chunks.push(makeChunk(rest.slice(i * size, (i + 1) * size), dir, i));
 
   for (const c of chunks) {
     try {
@@ -137,7 +150,7 @@ export async function evaluateUserFiles(
       return evaluateBundle(jsonnet, c.bundled!, { jpath });
     }),
   );
-  const values = new Map<string, unknown>();
+  const evaluated = new Map<string, unknown>();
   const problems: Problem[] = [];
   for (let i = 0; i < chunks.length; i++) {
     const r = results[i];
@@ -167,11 +180,18 @@ export async function evaluateUserFiles(
           message: `defines an extra user "${name}" by breaking out of its own object`,
           hint: 'a user file holds exactly one jsonnet expression: { sshPublicKeys: [...] }',
         });
-      } else values.set(name, value);
+      } else evaluated.set(name, value);
     }
   }
   if (problems.length > 0)
     throw invalidInput(`${count(problems.length, 'user file')} could not be evaluated`, problems);
+  // In file order, however each was read.
+  const values = new Map<string, unknown>();
+  for (const { file } of texts) {
+    const name = file.name;
+    if (plain.has(name)) values.set(name, plain.get(name));
+    else if (evaluated.has(name)) values.set(name, evaluated.get(name));
+  }
   return { values, texts: new Map(texts.map(({ file, text }) => [file.name, text])) };
 }
 
