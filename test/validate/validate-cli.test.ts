@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { countFindings } from '../../cli/engine/validate/finding.js';
+import { ed25519PublicKey } from '../../cli/engine/users/keys.js';
 import { userStackIndex } from '../../cli/engine/users/placement.js';
 import { pinnedCfnLint } from '../../cli/engine/validate/lint-version.js';
 import {
@@ -357,14 +358,13 @@ describe(`sftpgw validate (${CFN_LINT_RANGE})`, function () {
     /** The example plus team, team-x and team/sub: only team/sub is inside another home. */
     const nestedProject = (extraConfig = '') => {
       const dir = exampleProject();
-      const key = readFileSync(path.join(dir, 'users', 'alice.libsonnet'), 'utf8').match(
-        /'(ssh-ed25519 [^']+)'/,
-      )![1];
       for (const [name, home] of [
         ['team', 'team'],
         ['team-x', 'team-x'],
         ['team-sub', 'team/sub'],
       ]) {
+        // Each user its own key: one shared key would add users/shared-key warnings.
+        const key = ed25519PublicKey(`${name}@test`);
         writeFileSync(
           path.join(dir, 'users', `${name}.libsonnet`),
           `// ${name}\n{\n  sshPublicKeys: ['${key}'],\n  homeDirectory: '${home}',\n}\n`,
