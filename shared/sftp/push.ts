@@ -56,6 +56,14 @@ import {
   temporaryName,
 } from './part-files.js';
 import { errorText, PushError } from './push-error.js';
+import {
+  type Lane,
+  openExtraChannels,
+  openForWriting,
+  type RangeSource,
+  RangeWriteError,
+  writeRanges,
+} from './parallel-write.js';
 import { publish, type PublishResult } from './remote-publish.js';
 import {
   DEFAULT_MAX_INFLIGHT_BYTES,
@@ -74,6 +82,7 @@ import {
 
 export type { HostKeyUsed, OverwritePolicy, SftpTarget } from './connect.js';
 export { PushError, type PushFailure } from './push-error.js';
+export type { RangeSource } from './parallel-write.js';
 
 export interface PushRequest {
   target: SftpTarget;
@@ -87,6 +96,12 @@ export interface PushRequest {
   deliveryId: string;
   /** Decides which pinned host keys have expired (its UTC date); default the real time. */
   now?: Date;
+  /**
+   * Reads a range of the same object version as `body`: lets a large file be
+   * written in ranges over several channels (parallel-write.ts). Without it,
+   * one channel writes `body` in order.
+   */
+  openRange?: RangeSource;
 }
 
 export interface PushTuning extends ConnectTuning {
@@ -97,7 +112,16 @@ export interface PushTuning extends ConnectTuning {
   fileMode: number;
   /** At most this long for removing stale part files after a delivery. */
   sweepBudgetMs: number;
+  /** Files of at least this many bytes are written in ranges over several channels (given openRange). */
+  parallelMinBytes: number;
+  /** Channels for those files, unless the destination's MaxConnections is lower (1: never parallel). */
+  channels: number;
 }
+
+/** Below this, one channel's window is rarely the limit for long, and one more channel-open round trip is not worth it. */
+export const DEFAULT_PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** See docs/benchmarks.md: 4 windows per round trip; OpenSSH and ProFTPD allow 10 sessions by default. */
+export const DEFAULT_CHANNELS = 4;
 
 export const DEFAULT_TUNING: PushTuning = {
   connectTimeoutMs: 10_000,
@@ -107,6 +131,8 @@ export const DEFAULT_TUNING: PushTuning = {
   endTimeoutMs: 2_000,
   fileMode: 0o644, // put() would create 0666 files
   sweepBudgetMs: 3_000,
+  parallelMinBytes: DEFAULT_PARALLEL_MIN_BYTES,
+  channels: DEFAULT_CHANNELS,
   // AES-GCM runs in OpenSSL (hardware AES); ChaCha20-Poly1305 would run in
   // JavaScript here (ssh2's native addon is not bundled), so it comes last.
   ciphers: [
@@ -128,6 +154,10 @@ export interface PushResult {
   staleRemoved: number;
   /** The pinned host key the server proved it holds. */
   hostKey: HostKeyUsed;
+  /** SFTP channels that wrote the file (1: in order on one). */
+  channels: number;
+  /** Why fewer channels wrote than were wanted (the server refused more), if so. */
+  fallback?: string;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -159,20 +189,53 @@ export async function push(
     const remotePath = posix.join(target.remoteDirectory, req.fileName);
     const tempPath = partPath();
     let created = false;
+    let channels = 1;
+    let fallback: string | undefined;
     try {
+      const wanted = channelsWanted(req, tuning);
+      const extra =
+        wanted > 1
+          ? await openExtraChannels(connected.client, wanted - 1, tuning.connectTimeoutMs)
+          : { channels: [] };
       const handle = await open(sftp, tempPath);
       created = true;
-      const writer = new RemoteFileWriter(sftp, handle, {
-        maxInflightBytes: tuning.maxInflightBytes,
-        socket: socketOf(connected.client),
-      });
-      await pipeline(req.body, writer).catch((err: unknown) => {
-        throw new PushError(
-          'io',
-          `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`,
-          { cause: err },
-        );
-      });
+      const others = await openForWriting(extra.channels, tempPath);
+      const lanes: Lane[] = [{ sftp, handle }, ...others.lanes];
+      const refused = [extra.refused, others.refused].filter(Boolean).join('; ');
+      if (refused)
+        fallback = `the server allowed ${lanes.length} of ${wanted} channels: ${refused}`;
+      channels = lanes.length;
+      if (lanes.length > 1) {
+        req.body.destroy(); // the ranges read the source themselves
+        await writeRanges({
+          lanes,
+          size: req.size,
+          source: req.openRange!,
+          maxInflightBytes: Math.max(
+            MIN_INFLIGHT_PER_CHANNEL,
+            Math.ceil(tuning.maxInflightBytes / lanes.length),
+          ),
+          socket: socketOf(connected.client),
+        }).catch((err: unknown) => {
+          throw new PushError(
+            'io',
+            `writing ${tempPath} on ${where} over ${lanes.length} channels failed after ${err instanceof RangeWriteError ? err.acknowledged : 0} bytes: ${errorText(err)} (remote disk full or connection lost?); not renamed`,
+            { cause: err },
+          );
+        });
+      } else {
+        const writer = new RemoteFileWriter(sftp, handle, {
+          maxInflightBytes: tuning.maxInflightBytes,
+          socket: socketOf(connected.client),
+        });
+        await pipeline(req.body, writer).catch((err: unknown) => {
+          throw new PushError(
+            'io',
+            `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`,
+            { cause: err },
+          );
+        });
+      }
       const stat = await call<Stats>((cb) => sftp.stat(tempPath, cb as never)).catch(
         (err: unknown) => {
           throw new PushError('io', `checking ${tempPath} on ${where} failed: ${errorText(err)}`, {
@@ -209,7 +272,15 @@ export async function push(
         // Our own part file is still there when the final name held an identical file.
         if (swept.complete && swept.seen === (created ? 1 : 0)) sweepQuiet(dirKey);
       }
-      return { remotePath, bytes: stat.size, published, staleRemoved, hostKey: connected.hostKey };
+      return {
+        remotePath,
+        bytes: stat.size,
+        published,
+        staleRemoved,
+        hostKey: connected.hostKey,
+        channels,
+        ...(fallback ? { fallback } : {}),
+      };
     } finally {
       if (created) await removeQuietly(sftp, tempPath);
     }
@@ -270,6 +341,18 @@ export async function push(
     clearTimeout(timer);
     if (connection) await closeQuietly(connection.client, tuning.endTimeoutMs);
   }
+}
+
+/** Per channel, at least the OpenSSH channel window (2 MiB) and then some: the window, not memory, bounds each. */
+const MIN_INFLIGHT_PER_CHANNEL = 4 * 1024 * 1024;
+
+/** Channels a push asks for: 1 unless the file is large, its source can be read in ranges, and the destination allows more. */
+export function channelsWanted(
+  req: Pick<PushRequest, 'size' | 'openRange' | 'target'>,
+  tuning: Pick<PushTuning, 'parallelMinBytes' | 'channels'>,
+): number {
+  if (!req.openRange || req.size < tuning.parallelMinBytes) return 1;
+  return Math.max(1, Math.min(tuning.channels, req.target.maxConnections ?? tuning.channels));
 }
 
 /** ssh2's TCP socket, for corking bursts of packets (see remote-file-writer.ts). */
