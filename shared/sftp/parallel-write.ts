@@ -50,6 +50,11 @@ export interface ExtraChannels {
   channels: SFTPWrapper[];
   /** Why fewer than asked for opened (the server's refusal, or a timeout). */
   refused?: string;
+  /**
+   * The server closed the whole connection instead of refusing the channel
+   * (ProFTPD at SFTPMaxChannels disconnects): the caller must reconnect.
+   */
+  connectionLost?: boolean;
 }
 
 const sleep = (ms: number): Promise<'timeout'> =>
@@ -58,6 +63,8 @@ const sleep = (ms: number): Promise<'timeout'> =>
 /** ssh2's Client under ssh2-sftp-client: the connection new channels open on. */
 interface ChannelOpener {
   sftp(cb: (err: Error | undefined, sftp: SFTPWrapper) => void): void;
+  once(event: 'close', listener: () => void): unknown;
+  removeListener(event: 'close', listener: () => void): unknown;
 }
 
 /**
@@ -72,27 +79,44 @@ export async function openExtraChannels(
 ): Promise<ExtraChannels> {
   const ssh = (client as unknown as { client: ChannelOpener }).client;
   const reasons: string[] = [];
+  // ssh2 never calls back a channel open the server answered by disconnecting.
+  let lost = false;
+  let onClose = (): void => {};
+  const closed = new Promise<'closed'>((resolve) => {
+    onClose = () => {
+      lost = true;
+      resolve('closed');
+    };
+    ssh.once('close', onClose);
+  });
   const attempts = Array.from({ length: count }, async () => {
     const opening = call<SFTPWrapper>((cb) => ssh.sftp(cb as never));
-    const first = await Promise.race([opening, sleep(timeoutMs)]).catch((err: unknown) => {
+    const first = await Promise.race([opening, sleep(timeoutMs), closed]).catch((err: unknown) => {
       reasons.push(errorText(err));
       return undefined;
     });
-    if (first === 'timeout') {
-      reasons.push(`no answer to a channel open in ${timeoutMs} ms`);
+    if (first === 'timeout' || first === 'closed') {
+      reasons.push(
+        first === 'closed'
+          ? 'the server closed the connection when asked for another channel'
+          : `no answer to a channel open in ${timeoutMs} ms`,
+      );
+      // Arrives late: close it.
       opening.then(
         (late) => late.end(),
         () => {},
-      ); // arrives late: close it
+      );
       return undefined;
     }
     if (first) first.on('error', () => {}); // a late error after we are done must not throw
     return first;
   });
   const channels = (await Promise.all(attempts)).filter((c): c is SFTPWrapper => c !== undefined);
+  ssh.removeListener('close', onClose);
   return {
-    channels,
+    channels: lost ? [] : channels,
     ...(reasons.length > 0 ? { refused: [...new Set(reasons)].join('; ') } : {}),
+    ...(lost ? { connectionLost: true } : {}),
   };
 }
 

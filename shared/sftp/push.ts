@@ -22,10 +22,22 @@
 //
 // Steps of one attempt:
 //   1. Create its own part file with O_EXCL (never truncating anyone's file)
-//      and stream the object into it; writes go only to that handle.
+//      and stream the object into it; writes go only to that handle. A large
+//      file (≥ parallelMinBytes, with a ranged source) is written in ranges
+//      over several SFTP channels of the same connection (parallel-write.ts):
+//      the other channels open the same name for WRITE only (no CREAT, no
+//      TRUNC, no EXCL), each range at its offset. The write step succeeds
+//      only when every WRITE of every range was acknowledged in this attempt
+//      and every handle closed without error.
 //   2. stat the part file: its size must be the object's. (A stream that
-//      reports success on a full disk left a short file.) Since no one else
-//      writes this name, right size = right content (SSH protects the bytes).
+//      reports success on a full disk left a short file.) With one handle
+//      writing in order, right size = right content, since no one else writes
+//      this name (SSH protects the bytes). With ranges the size alone proves
+//      nothing (a later range extends the file past a write that failed), so
+//      the invariant is: every range's every write acknowledged in this
+//      attempt + right size. (No server of the interop matrix offers a hash:
+//      OpenSSH, ProFTPD and gesftpserver advertise no check-file extension
+//      to an SFTPv3 client, so there is no remote hash to compare.)
 //   3. Publish it under the final name (remote-publish.ts): an atomic rename;
 //      on servers without posix-rename a plain rename, and if the name is
 //      taken, a byte-for-byte comparison decides: identical → done (a lost
@@ -40,8 +52,9 @@
 //
 // Hence, whatever the order of retries, duplicates and dropped connections:
 // the final name only ever holds a complete copy of one object version (or the
-// partner's own file), because only a size-checked part file that no one else
-// could write is ever renamed onto it, and renames are atomic. Concurrent
+// partner's own file), because only a part file that no one else could write,
+// whose every write this attempt saw acknowledged and whose size is checked,
+// is ever renamed onto it, and renames are atomic. Concurrent
 // attempts at different versions of one key end with one of them, complete.
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -179,13 +192,13 @@ export async function push(
     posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
 
   const work = async (): Promise<PushResult> => {
-    const connected = await connectSftp(target, tuning, req.deadline, req.now);
+    let connected = await connectSftp(target, tuning, req.deadline, req.now);
     if (abandoned) {
       destroy(connected.client); // push() has returned already
       throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
     }
     connection = connected;
-    const { sftp } = connected;
+    let { sftp } = connected;
     const remotePath = posix.join(target.remoteDirectory, req.fileName);
     const tempPath = partPath();
     let created = false;
@@ -197,13 +210,26 @@ export async function push(
         wanted > 1
           ? await openExtraChannels(connected.client, wanted - 1, tuning.connectTimeoutMs)
           : { channels: [] };
+      if (extra.connectionLost) {
+        // Asked for a second channel, the server hung up (ProFTPD at
+        // SFTPMaxChannels): nothing was written yet; one channel, anew.
+        destroy(connected.client);
+        const again = await connectSftp(target, tuning, req.deadline, req.now);
+        if (abandoned) {
+          destroy(again.client);
+          throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
+        }
+        connected = again;
+        connection = again;
+        sftp = again.sftp;
+      }
       const handle = await open(sftp, tempPath);
       created = true;
       const others = await openForWriting(extra.channels, tempPath);
       const lanes: Lane[] = [{ sftp, handle }, ...others.lanes];
       const refused = [extra.refused, others.refused].filter(Boolean).join('; ');
       if (refused)
-        fallback = `the server allowed ${lanes.length} of ${wanted} channels: ${refused}`;
+        fallback = `the server allowed ${lanes.length} of ${wanted} channels: ${refused}${extra.connectionLost ? '; reconnected' : ''}`;
       channels = lanes.length;
       if (lanes.length > 1) {
         req.body.destroy(); // the ranges read the source themselves
