@@ -261,6 +261,14 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
       );
       expect(sha256(readFileSync(path.join(dir, 'data.bin')))).to.equal(sha256(body));
       expect(readdirSync(dir)).to.deep.equal(['data.bin']);
+      // destinations test says so before any delivery does.
+      const t = await cli(['destinations', 'test', key, '--output', 'json']);
+      expect(t.status, t.stderr).to.equal(0);
+      const { channels } = JSON.parse(t.stdout) as {
+        channels: { wanted: number; allowed: number; refused: string | null };
+      };
+      expect(channels).to.include({ wanted: CHANNELS, allowed: 1 });
+      expect(channels.refused).to.be.a('string');
     });
   }
 
@@ -546,6 +554,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         expect(t.stdout).to.match(
           /^ok: 127\.0\.0\.1:\d+ \(pinned host key matched: \S+ SHA256:\S+\), \S+ lists 1 entry/,
         );
+        expect(t.stdout).to.include(`channels: ${CHANNELS} of ${CHANNELS} for large files\n`);
         // The key the server proved it holds is the pinned one (RSA where it also has ed25519).
         expect(t.stdout).to.include(
           `matched: ${pinned.split(' ')[0]} ${sshKeygenFingerprint(pinned)}`,
