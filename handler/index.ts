@@ -19,7 +19,7 @@ interface Settings {
   gateway: string;
   cacheMs: number;
   marginMs: number;
-  /** Push tuning: PARALLEL_MIN_BYTES (files written over several channels from this size on; tests and benches lower it). */
+  /** Push tuning: PARALLEL_MIN_BYTES and PARALLEL_MIN_RTT_MS (push.ts PushTuning; tests lower them to take the parallel path on loopback). */
   tuning: PushTuning;
 }
 
@@ -37,12 +37,12 @@ function settings(env: NodeJS.ProcessEnv): Settings {
       throw new Error(`${name} must be a number of seconds ≥ 0, not "${v}"`);
     return n;
   };
-  const bytes = (name: string): number => {
+  const bytes = (name: string, fallback: number): number => {
     const v = env[name];
-    if (v === undefined || v === '') return DEFAULT_TUNING.parallelMinBytes;
+    if (v === undefined || v === '') return fallback;
     const n = Number(v);
-    if (!Number.isSafeInteger(n) || n < 1)
-      throw new Error(`${name} must be a whole number of bytes ≥ 1, not "${v}"`);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error(`${name} must be a whole number ≥ 0, not "${v}"`);
     return n;
   };
   return {
@@ -50,7 +50,11 @@ function settings(env: NodeJS.ProcessEnv): Settings {
     gateway: env.GATEWAY || env.AWS_LAMBDA_FUNCTION_NAME || 'sftpgw',
     cacheMs: seconds('DESTINATION_CACHE_SECONDS', 60) * 1000,
     marginMs: seconds('DEADLINE_MARGIN_SECONDS', 10) * 1000,
-    tuning: { ...DEFAULT_TUNING, parallelMinBytes: bytes('PARALLEL_MIN_BYTES') },
+    tuning: {
+      ...DEFAULT_TUNING,
+      parallelMinBytes: bytes('PARALLEL_MIN_BYTES', DEFAULT_TUNING.parallelMinBytes),
+      parallelMinRttMs: bytes('PARALLEL_MIN_RTT_MS', DEFAULT_TUNING.parallelMinRttMs),
+    },
   };
 }
 

@@ -129,6 +129,13 @@ export interface PushTuning extends ConnectTuning {
   parallelMinBytes: number;
   /** Channels for those files, unless the destination's MaxConnections is lower (1: never parallel). */
   channels: number;
+  /**
+   * Only when one SFTP request (a realpath: one round trip) took at least
+   * this long: below it one channel's window (OpenSSH: 2 MiB, ≥ 200 MiB/s) carries
+   * more than ssh2 can encrypt on one core, and more channels only cost CPU
+   * (measured on loopback, docs/benchmarks.md).
+   */
+  parallelMinRttMs: number;
 }
 
 /** Below this, one channel's window is rarely the limit for long, and one more channel-open round trip is not worth it. */
@@ -146,6 +153,7 @@ export const DEFAULT_TUNING: PushTuning = {
   sweepBudgetMs: 3_000,
   parallelMinBytes: DEFAULT_PARALLEL_MIN_BYTES,
   channels: DEFAULT_CHANNELS,
+  parallelMinRttMs: 10,
   // AES-GCM runs in OpenSSL (hardware AES); ChaCha20-Poly1305 would run in
   // JavaScript here (ssh2's native addon is not bundled), so it comes last.
   ciphers: [
@@ -205,7 +213,13 @@ export async function push(
     let channels = 1;
     let fallback: string | undefined;
     try {
-      const wanted = channelsWanted(req, tuning);
+      let wanted = channelsWanted(req, tuning);
+      if (wanted > 1) {
+        // One round trip: how far the server is decides whether more windows help.
+        const started = Date.now();
+        await call((cb) => sftp.realpath(target.remoteDirectory, cb as never)).catch(() => {});
+        if (Date.now() - started < tuning.parallelMinRttMs) wanted = 1;
+      }
       const extra =
         wanted > 1
           ? await openExtraChannels(connected.client, wanted - 1, tuning.connectTimeoutMs)
@@ -369,7 +383,7 @@ export async function push(
   }
 }
 
-/** Per channel, at least the OpenSSH channel window (2 MiB) and then some: the window, not memory, bounds each. */
+/** Per channel, twice the OpenSSH channel window (2 MiB): at exactly the window each channel idles while its adjustment travels (measured: 64 MiB at 50 ms took 3.27 s at 2 MiB, 2.66 s at 4 MiB). */
 const MIN_INFLIGHT_PER_CHANNEL = 4 * 1024 * 1024;
 
 /** Channels a push asks for: 1 unless the file is large, its source can be read in ranges, and the destination allows more. */

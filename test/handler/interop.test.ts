@@ -9,7 +9,8 @@
 //     RSA host key only
 // Every case runs on every server (table-driven). 64 MiB objects only where
 // size matters: once plain, once with two invocations racing. The function
-// runs with PARALLEL_MIN_BYTES at 1 MiB, so every file of 1 MiB or more here
+// runs with PARALLEL_MIN_BYTES at 1 MiB and PARALLEL_MIN_RTT_MS at 0 (on
+// loopback it would stay on one channel), so every file of 1 MiB or more here
 // (8 MiB cut mid-way, 64 MiB) is written in ranges over several channels;
 // servers allowing one session (OpenSSH MaxSessions 1, ProFTPD
 // SFTPMaxChannels 1) show the fallback to one.
@@ -132,7 +133,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         prefix: PREFIX,
         gateway: GATEWAY,
         sshd: false,
-        env: { PARALLEL_MIN_BYTES: String(MiB) },
+        env: { PARALLEL_MIN_BYTES: String(MiB), PARALLEL_MIN_RTT_MS: '0' },
       }),
       ...SERVERS.map((s) => s.start()),
       // An old server: its RSA key signs only with SHA-1.
