@@ -96,7 +96,7 @@ const SERVERS: ServerCase[] = [
     posixRename: true,
     proftpd: true,
     oneChannel:
-      /^the server allowed 1 of 4 channels: opening the part file on another channel failed: Permission denied$/,
+      /^the server allowed 1 of \d+ channels: opening the part file on another channel failed: Permission denied$/,
   },
   {
     id: 'proftpd-rsa',
