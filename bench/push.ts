@@ -7,9 +7,13 @@
 // throwaway self-signed certificate (tls-cert.ts), trusted through
 // NODE_EXTRA_CA_CERTS. OpenSSH puts the same bytes from a local file.
 //
-// Two rows: loopback, and a wide-area link made by a delay proxy between the
-// SFTP client and sshd (delay-proxy.ts) — both clients go through it; S3 does
-// not (on Lambda the bucket is in the same region).
+// Rows: loopback, and wide-area links made by a delay proxy between the SFTP
+// client and sshd (delay-proxy.ts) — both clients go through it; S3 does not
+// (on Lambda the bucket is in the same region). Each row (size × round trip)
+// times, alternating within each run: OpenSSH sftp -b, the handler with its
+// defaults (large files over several channels), and the handler with the
+// destination's MaxConnections 1 (one channel in order: the earlier path).
+// `extras` adds the S3 read alone and push() from a file.
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -42,12 +46,11 @@ export const PREFIX = 'bench';
 const CIPHER = 'aes128-gcm@openssh.com';
 
 export interface PushBenchOptions {
-  /** Loopback row size (0: skip the row). */
-  loopbackMiB: number;
-  /** Wide-area row size (0: skip the row). */
-  wanMiB: number;
-  rttMs: number;
+  /** Rows: size in MiB and round trip in ms (0: loopback). */
+  rows: Array<{ mib: number; rttMs: number }>;
   repeat: number;
+  /** Also time the S3 read alone and push() from a file (slower runs). */
+  extras: boolean;
 }
 
 export interface Timing {
@@ -63,24 +66,36 @@ export interface PushRow {
   rttMs: number;
   runs: number;
   openssh: Timing;
-  handler: Timing & { rssMiB: number; cpuSeconds: number };
+  handler: Timing & { rssMiB: number; cpuSeconds: number; channels: number };
+  /** The handler with MaxConnections 1: one channel, in order. */
+  oneChannel: Timing & { rssMiB: number; cpuSeconds: number };
   /** The S3 read alone: what the handler could at best do; moto's time to first byte. */
-  s3Read: Timing & { meanChunkKiB: number; firstByte: Timing };
+  s3Read?: Timing & { meanChunkKiB: number; firstByte: Timing };
   /** push() alone (no S3, no handler) from a file in 16 KiB chunks: the SFTP side by itself. */
-  streamPush: Timing & { rssMiB: number };
+  streamPush?: Timing & { rssMiB: number };
 }
 
 // Asynchronous, never spawnSync: the delay proxy runs in this process's event loop.
-export function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<void> {
+export function run(file: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { env, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
       err
         ? reject(
             new Error(`${path.basename(file)} failed: ${err.message}\n${stderr}\n${stdout}`.trim()),
           )
-        : resolve(),
+        : resolve(stdout),
     );
   });
+}
+
+/** `channels` of the handler's "file delivered" log line for `key`. */
+function channelsLogged(stdout: string, key: string): number {
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const l = JSON.parse(line) as { outcome?: string; key?: string; channels?: number };
+    if (l.outcome === 'delivered' && l.key === key) return l.channels ?? 1;
+  }
+  throw new Error(`no "file delivered" line for ${key} in the handler's output`);
 }
 
 export function timing(xs: number[]): Timing {
@@ -158,100 +173,88 @@ export async function benchPush(
     };
 
     const rows: PushRow[] = [];
-    const plan: Array<{ name: PushRow['name']; mib: number; rttMs: number }> = [
-      { name: 'loopback' as const, mib: opts.loopbackMiB, rttMs: 0 },
-      { name: 'wan' as const, mib: opts.wanMiB, rttMs: opts.rttMs },
-    ].filter((p) => p.mib > 0);
-    for (const { name, mib, rttMs } of plan) {
+    for (const { mib, rttMs } of opts.rows) {
+      const name: PushRow['name'] = rttMs > 0 ? 'wan' : 'loopback';
+      const tag = `${name}-${mib}-${rttMs}`;
       let port = sshd.port;
       if (rttMs > 0) {
         proxy = await startDelayProxy(sshd.port, rttMs);
         port = proxy.port;
       }
-      const remoteDir = path.join(sshd.root, name);
-      mkdirSync(remoteDir);
-      await sm.send(
-        new CreateSecretCommand({
-          Name: `${PREFIX}/${name}`,
-          SecretString: JSON.stringify({
-            Host: '127.0.0.1',
-            Port: port,
-            Username: sshd.user,
-            PrivateKey: sshd.clientKey.privateKey,
-            TrustedHostKeys: [sshd.hostPublicKey],
-            RemoteDirectory: remoteDir,
-            FilePattern: '.*',
-          }),
-        }),
-      );
-      const src = path.join(dir, `${name}.bin`);
+      const src = path.join(dir, `${tag}.bin`);
       const srcSha = randomFile(src, mib);
-      const key = `${name}/object.bin`;
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(src) }));
-      const eventFile = path.join(dir, `${name}-event.json`);
-      writeFileSync(eventFile, JSON.stringify(s3Event(key, mib * 1024 * 1024)));
-      const warmUpKey = `${name}/warm-up.bin`;
-      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: warmUpKey, Body: 'x' }));
-      const warmUpFile = path.join(dir, `${name}-warm-up.json`);
-      writeFileSync(warmUpFile, JSON.stringify(s3Event(warmUpKey, 1)));
-      const batch = path.join(dir, `${name}-batch`);
-      writeFileSync(batch, `put ${src} ${path.join(remoteDir, 'openssh.bin')}\n`);
+      const size = mib * 1024 * 1024;
+      // Two destinations on the same server: defaults, and MaxConnections 1.
+      const setups: Record<
+        'many' | 'one',
+        { key: string; remoteDir: string; event: string; warmUp: string; warmKey: string }
+      > = {} as never;
+      for (const variant of ['many', 'one'] as const) {
+        const dest = `${tag}-${variant}`;
+        const remoteDir = path.join(sshd.root, dest);
+        mkdirSync(remoteDir);
+        await sm.send(
+          new CreateSecretCommand({
+            Name: `${PREFIX}/${dest}`,
+            SecretString: JSON.stringify({
+              Host: '127.0.0.1',
+              Port: port,
+              Username: sshd.user,
+              PrivateKey: sshd.clientKey.privateKey,
+              TrustedHostKeys: [sshd.hostPublicKey],
+              RemoteDirectory: remoteDir,
+              FilePattern: '.*',
+              ...(variant === 'one' ? { MaxConnections: 1 } : {}),
+            }),
+          }),
+        );
+        const key = `${dest}/object.bin`;
+        // A Buffer body: a stream would be sent aws-chunked with a checksum
+        // trailer, which moto decodes in Python at a few MiB/s.
+        await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: readFileSync(src) }));
+        const event = path.join(dir, `${dest}-event.json`);
+        writeFileSync(event, JSON.stringify(s3Event(key, size)));
+        const warmKey = `${dest}/warm-up.bin`;
+        await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: warmKey, Body: 'x' }));
+        const warmUp = path.join(dir, `${dest}-warm-up.json`);
+        writeFileSync(warmUp, JSON.stringify(s3Event(warmKey, 1)));
+        setups[variant] = { key, remoteDir, event, warmUp, warmKey };
+      }
+      const opensshDir = path.join(sshd.root, `${tag}-openssh`);
+      mkdirSync(opensshDir);
+      const batch = path.join(dir, `${tag}-batch`);
+      writeFileSync(batch, `put ${src} ${path.join(opensshDir, 'openssh.bin')}\n`);
 
       const check = (file: string, who: string): void => {
         if (sha256(file) !== srcSha)
-          throw new Error(
-            `push bench (${name}): the file ${who} delivered differs from the source`,
-          );
+          throw new Error(`push bench (${tag}): the file ${who} delivered differs from the source`);
         rmSync(file);
       };
       const openssh: number[] = [];
-      const ours: number[] = [];
-      const cpu: number[] = [];
-      const rss: number[] = [];
+      const handler = { many: [] as number[], one: [] as number[] };
+      const cpu = { many: [] as number[], one: [] as number[] };
+      const rss = { many: [] as number[], one: [] as number[] };
+      let channels = 0;
       const reads: number[] = [];
       const firstBytes: number[] = [];
       const streamed: number[] = [];
       const streamRss: number[] = [];
       let chunkBytes = 0;
-      for (let i = 0; i < opts.repeat; i++) {
-        progress(
-          `push ${name} ${mib} MiB${rttMs ? `, ${rttMs} ms RTT` : ''}: run ${i + 1} of ${opts.repeat}`,
-        );
-        const t0 = process.hrtime.bigint();
-        await run('sftp', [
-          '-q',
-          '-b',
-          batch,
-          '-i',
-          keyFile,
-          '-P',
-          String(port),
-          '-c',
-          CIPHER,
-          '-o',
-          'StrictHostKeyChecking=no',
-          '-o',
-          'UserKnownHostsFile=/dev/null',
-          '-o',
-          'BatchMode=yes',
-          `${sshd.user}@127.0.0.1`,
-        ]);
-        openssh.push(Number(process.hrtime.bigint() - t0) / 1e9);
-        check(path.join(remoteDir, 'openssh.bin'), 'OpenSSH sftp');
-
+      const resultFile = path.join(dir, 'result.json');
+      const rssFile = path.join(dir, 'rss');
+      const runHandler = async (variant: 'many' | 'one'): Promise<void> => {
+        const s = setups[variant];
         // A fresh run each time: the handler skips versions tagged delivered.
-        for (const k of [key, warmUpKey])
+        for (const k of [s.key, s.warmKey])
           await s3.send(new DeleteObjectTaggingCommand({ Bucket: BUCKET, Key: k }));
-        const rssFile = path.join(dir, 'rss');
-        const resultFile = path.join(dir, 'result.json');
-        await run(
+        const stdout = await run(
           process.execPath,
           [
             '--import',
             `file://${path.join(here, 'rusage.js')}`,
             path.join(here, 'push-child.js'),
-            warmUpFile,
-            eventFile,
+            s.warmUp,
+            s.event,
             resultFile,
           ],
           { ...childEnv, SFTPGW_BENCH_RUSAGE: rssFile },
@@ -263,15 +266,56 @@ export async function benchPush(
         };
         if (result.outcomes[0]?.outcome !== 'delivered')
           throw new Error(`the handler did not deliver: ${JSON.stringify(result.outcomes)}`);
-        ours.push(result.seconds);
-        cpu.push(result.cpuSeconds);
-        rss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
-        check(path.join(remoteDir, 'object.bin'), 'the handler');
-        rmSync(path.join(remoteDir, 'warm-up.bin'));
+        handler[variant].push(result.seconds);
+        cpu[variant].push(result.cpuSeconds);
+        rss[variant].push(Number(readFileSync(rssFile, 'utf8')) / 1024);
+        const logged = channelsLogged(stdout, s.key);
+        if (variant === 'many') channels = logged;
+        else if (logged !== 1) throw new Error(`MaxConnections 1 wrote over ${logged} channels`);
+        check(path.join(s.remoteDir, 'object.bin'), `the handler (${variant})`);
+        rmSync(path.join(s.remoteDir, 'warm-up.bin'));
+      };
+      for (let i = 0; i < opts.repeat; i++) {
+        progress(
+          `push ${mib} MiB${rttMs ? `, ${rttMs} ms RTT` : ', loopback'}: run ${i + 1} of ${opts.repeat}`,
+        );
+        // Alternate the order too, so neither side always runs first.
+        const order =
+          i % 2 === 0
+            ? (['openssh', 'many', 'one'] as const)
+            : (['one', 'many', 'openssh'] as const);
+        for (const who of order) {
+          if (who !== 'openssh') {
+            await runHandler(who);
+            continue;
+          }
+          const t0 = process.hrtime.bigint();
+          await run('sftp', [
+            '-q',
+            '-b',
+            batch,
+            '-i',
+            keyFile,
+            '-P',
+            String(port),
+            '-c',
+            CIPHER,
+            '-o',
+            'StrictHostKeyChecking=no',
+            '-o',
+            'UserKnownHostsFile=/dev/null',
+            '-o',
+            'BatchMode=yes',
+            `${sshd.user}@127.0.0.1`,
+          ]);
+          openssh.push(Number(process.hrtime.bigint() - t0) / 1e9);
+          check(path.join(opensshDir, 'openssh.bin'), 'OpenSSH sftp');
+        }
+        if (!opts.extras) continue;
 
         await run(
           process.execPath,
-          [path.join(here, 's3-read-child.js'), BUCKET, key, resultFile],
+          [path.join(here, 's3-read-child.js'), BUCKET, setups.many.key, resultFile],
           childEnv,
         );
         const read = JSON.parse(readFileSync(resultFile, 'utf8')) as {
@@ -295,7 +339,7 @@ export async function benchPush(
             sshd.user,
             keyFile,
             sshd.hostPublicKey,
-            remoteDir,
+            setups.many.remoteDir,
             String(16 * 1024),
             resultFile,
           ],
@@ -303,21 +347,36 @@ export async function benchPush(
         );
         streamed.push(Number(readFileSync(resultFile, 'utf8')));
         streamRss.push(Number(readFileSync(rssFile, 'utf8')) / 1024);
-        check(path.join(remoteDir, 'stream.bin'), 'push() from a file');
+        check(path.join(setups.many.remoteDir, 'stream.bin'), 'push() from a file');
       }
+      rmSync(src);
       rows.push({
         name,
         mib,
         rttMs,
         runs: opts.repeat,
         openssh: timing(openssh),
-        handler: { ...timing(ours), rssMiB: Math.max(...rss), cpuSeconds: timing(cpu).seconds },
-        s3Read: {
-          ...timing(reads),
-          meanChunkKiB: chunkBytes / 1024,
-          firstByte: timing(firstBytes),
+        handler: {
+          ...timing(handler.many),
+          rssMiB: Math.max(...rss.many),
+          cpuSeconds: timing(cpu.many).seconds,
+          channels,
         },
-        streamPush: { ...timing(streamed), rssMiB: Math.max(...streamRss) },
+        oneChannel: {
+          ...timing(handler.one),
+          rssMiB: Math.max(...rss.one),
+          cpuSeconds: timing(cpu.one).seconds,
+        },
+        ...(opts.extras
+          ? {
+              s3Read: {
+                ...timing(reads),
+                meanChunkKiB: chunkBytes / 1024,
+                firstByte: timing(firstBytes),
+              },
+              streamPush: { ...timing(streamed), rssMiB: Math.max(...streamRss) },
+            }
+          : {}),
       });
       await proxy?.close();
       proxy = undefined;

@@ -5,8 +5,9 @@
 // artifact and a deploy/redeploy of the example to moto.
 //   SFTPGW_BENCH_SIZES=100,1000,10000  SFTPGW_BENCH_NAIVE=100,1000  SFTPGW_BENCH_REPEAT=3
 //   SFTPGW_BENCH_VALIDATE=1000,10000  SFTPGW_BENCH_DEPLOY=0 (skip)
-//   push rows: SFTPGW_BENCH_PUSH_MIB=512 (loopback; 0: skip)  SFTPGW_BENCH_WAN_MIB=64 (0: skip)
-//     SFTPGW_BENCH_WAN_RTT_MS=50  SFTPGW_BENCH_PUSH_REPEAT=5
+//   push rows: SFTPGW_BENCH_PUSH_MIB=512 (loopback; 0: skip)  SFTPGW_BENCH_WAN_MIB=64,1024
+//     (sizes; empty: skip)  SFTPGW_BENCH_WAN_RTT_MS=50,150 (every size at every round trip)
+//     SFTPGW_BENCH_PUSH_REPEAT=3  SFTPGW_BENCH_PUSH_EXTRAS=1 (also the S3 read and push() alone)
 //   an empty list skips that part: SFTPGW_BENCH_SIZES= SFTPGW_BENCH_NAIVE= …
 //   SFTPGW_BENCH_MEMORY=512,1024,1769,3008: the push per Lambda memory size, the
 //     handler in a CPU-quota cgroup of memory/1769 vCPU (root; off by default)
@@ -24,8 +25,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeUsers } from './users.js';
 import { benchValidation } from './validate.js';
-import { benchPush } from './push.js';
 import { benchMemory } from './memory.js';
+import { pushRows } from './push-rows.js';
 import { handlerZip } from '../cli/engine/package/package.js';
 import { handlerBundles } from '../cli/engine/handler-artifact.js';
 import { benchRedeploy } from './deploy.js';
@@ -231,52 +232,7 @@ for (const v of await benchValidation(validationSizes, 1000, repeat)) {
     ]);
 }
 
-const pushOpts = {
-  loopbackMiB: Number(process.env.SFTPGW_BENCH_PUSH_MIB ?? 512),
-  wanMiB: Number(process.env.SFTPGW_BENCH_WAN_MIB ?? 64),
-  rttMs: Number(process.env.SFTPGW_BENCH_WAN_RTT_MS ?? 50),
-  repeat: Number(process.env.SFTPGW_BENCH_PUSH_REPEAT ?? 5),
-};
-if (pushOpts.loopbackMiB > 0 || pushOpts.wanMiB > 0) {
-  for (const p of await benchPush(pushOpts, (line) => console.error(`bench: ${line}`))) {
-    const link = p.rttMs ? `${p.rttMs} ms RTT (delay proxy)` : 'loopback';
-    const secs = (t: { seconds: number; min: number; max: number }) =>
-      `${t.seconds.toFixed(2)} (${(p.mib / t.seconds).toFixed(0)} MiB/s; ${t.min.toFixed(2)}–${t.max.toFixed(2)} over ${p.runs})`;
-    rows.push([
-      `S3 GetObject alone, ${p.mib} MiB over HTTPS from moto, ${p.s3Read.meanChunkKiB.toFixed(0)} KiB chunks, first byte after ${p.s3Read.firstByte.seconds.toFixed(2)} s (the handler's source)`,
-      '—',
-      secs(p.s3Read),
-      '—',
-      '',
-      '',
-    ]);
-    rows.push([
-      `OpenSSH sftp -b put, ${p.mib} MiB from a file, aes128-gcm, ${link} (baseline)`,
-      '—',
-      secs(p.openssh),
-      '—',
-      '',
-      '',
-    ]);
-    const vs = (t: { seconds: number }) => `${(p.openssh.seconds / t.seconds).toFixed(2)}× OpenSSH`;
-    rows.push([
-      `handler bundle (warm), ${p.mib} MiB streamed from S3 over HTTPS, aes128-gcm, ${link}; CPU ${p.handler.cpuSeconds.toFixed(2)} s`,
-      '—',
-      secs(p.handler),
-      p.handler.rssMiB.toFixed(0),
-      vs(p.handler),
-      p.rttMs ? '≥ 0.9× OpenSSH' : '≥ 0.8× OpenSSH, ≤ 160 MiB',
-    ]);
-    rows.push([
-      `handler push() alone (no S3), ${p.mib} MiB from a file in 16 KiB chunks, ${link}`,
-      '—',
-      secs(p.streamPush),
-      p.streamPush.rssMiB.toFixed(0),
-      vs(p.streamPush),
-      '',
-    ]);
-  }
-}
+rows.push(...(await pushRows(process.env)));
 const memorySizes = list(process.env.SFTPGW_BENCH_MEMORY, []);
 if (memorySizes.length > 0) {
   const memoryRows = await benchMemory(
@@ -284,7 +240,7 @@ if (memorySizes.length > 0) {
       memoryMb: memorySizes,
       loopbackMiB: Number(process.env.SFTPGW_BENCH_MEMORY_MIB ?? 256),
       wanMiB: Number(process.env.SFTPGW_BENCH_MEMORY_WAN_MIB ?? 64),
-      rttMs: pushOpts.rttMs,
+      rttMs: Number(list(process.env.SFTPGW_BENCH_WAN_RTT_MS, [50])[0]),
       repeat: Number(process.env.SFTPGW_BENCH_MEMORY_REPEAT ?? 3),
     },
     (line) => console.error(`bench: ${line}`),

@@ -80,7 +80,23 @@ export function s3ObjectStore(env: NodeJS.ProcessEnv = process.env): ObjectStore
         const out = await s3.send(
           new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, VersionId: ref.versionId }),
         );
-        return { size: out.ContentLength ?? 0, body: out.Body as Readable };
+        const etag = out.ETag;
+        // Ranges of the SAME object: its version, and its ETag where the bucket
+        // is unversioned (an overwrite in between fails with 412, not mixes bytes).
+        const openRange = (start: number, end: number): Promise<Readable> =>
+          call(ref, async () => {
+            const part = await s3.send(
+              new GetObjectCommand({
+                Bucket: ref.bucket,
+                Key: ref.key,
+                VersionId: ref.versionId,
+                IfMatch: etag,
+                Range: `bytes=${start}-${end - 1}`,
+              }),
+            );
+            return part.Body as Readable;
+          });
+        return { size: out.ContentLength ?? 0, body: out.Body as Readable, openRange };
       }),
   };
 }

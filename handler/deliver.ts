@@ -67,6 +67,10 @@ export type Outcome =
       hostKey?: string;
       /** Its pin's last trusted UTC date, when it has one. */
       pinExpires?: string;
+      /** SFTP channels that wrote the file. */
+      channels?: number;
+      /** Why fewer channels than wanted (the server refused more). */
+      fallback?: string;
     }
   | {
       outcome: 'duplicate';
@@ -218,6 +222,8 @@ function outcomeLogger(
         staleParts: o.staleRemoved || undefined,
         hostKey: o.hostKey,
         pinExpires: o.pinExpires,
+        channels: o.channels,
+        fallback: o.fallback,
         durationMs: duration,
       });
     } else {
@@ -345,6 +351,7 @@ async function deliverChecked(
       target,
       fileName: file,
       body: object.body,
+      openRange: object.openRange,
       size: object.size,
       deadline: deps.deadline,
       deliveryId,
@@ -374,6 +381,8 @@ async function deliverChecked(
       staleRemoved: result.staleRemoved,
       hostKey: `${result.hostKey.type} ${result.hostKey.fingerprint}`,
       pinExpires: result.hostKey.expires,
+      channels: result.channels,
+      fallback: result.fallback,
     });
   } catch (err) {
     if (err instanceof ObjectGoneError)

@@ -12,13 +12,15 @@ import { s3ObjectStore, secretsManagerStore } from './aws.js';
 import { handleEvent, type Outcome } from './deliver.js';
 import { DestinationCache } from './destination-cache.js';
 import { Logger } from './log.js';
-import { push } from '../shared/sftp/push.js';
+import { DEFAULT_TUNING, push, type PushTuning } from '../shared/sftp/push.js';
 
 interface Settings {
   secretPrefix: string;
   gateway: string;
   cacheMs: number;
   marginMs: number;
+  /** Push tuning: PARALLEL_MIN_BYTES and PARALLEL_MIN_RTT_MS (push.ts PushTuning; tests lower them to take the parallel path on loopback). */
+  tuning: PushTuning;
 }
 
 function settings(env: NodeJS.ProcessEnv): Settings {
@@ -35,11 +37,24 @@ function settings(env: NodeJS.ProcessEnv): Settings {
       throw new Error(`${name} must be a number of seconds ≥ 0, not "${v}"`);
     return n;
   };
+  const bytes = (name: string, fallback: number): number => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error(`${name} must be a whole number ≥ 0, not "${v}"`);
+    return n;
+  };
   return {
     secretPrefix: prefix,
     gateway: env.GATEWAY || env.AWS_LAMBDA_FUNCTION_NAME || 'sftpgw',
     cacheMs: seconds('DESTINATION_CACHE_SECONDS', 60) * 1000,
     marginMs: seconds('DEADLINE_MARGIN_SECONDS', 10) * 1000,
+    tuning: {
+      ...DEFAULT_TUNING,
+      parallelMinBytes: bytes('PARALLEL_MIN_BYTES', DEFAULT_TUNING.parallelMinBytes),
+      parallelMinRttMs: bytes('PARALLEL_MIN_RTT_MS', DEFAULT_TUNING.parallelMinRttMs),
+    },
   };
 }
 
@@ -83,7 +98,7 @@ export async function handler(
   const outcomes = await handleEvent(event, {
     objects,
     destinations,
-    push,
+    push: (req) => push(req, s.tuning),
     log,
     secretPrefix: s.secretPrefix,
     dimensions: { Gateway: s.gateway },

@@ -14,6 +14,8 @@ export interface ObjectRef {
 export interface StagedObject {
   size: number;
   body: Readable;
+  /** Bytes [start, end) of the same object version, for parallel writes (push.ts). */
+  openRange?: (start: number, end: number) => Promise<Readable>;
 }
 
 export interface ObjectStore {

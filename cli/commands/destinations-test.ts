@@ -57,7 +57,8 @@ export async function runTest(
     process.stdout.write(JSON.stringify(destinationTestDocument(r), null, 2) + '\n');
   else
     process.stdout.write(
-      `ok: ${r.host} (pinned host key matched: ${hostKeyText(r.hostKey)}), ${r.remoteDirectory} lists ${count(r.entries, 'entry', 'entries')}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n`,
+      `ok: ${r.host} (pinned host key matched: ${hostKeyText(r.hostKey)}), ${r.remoteDirectory} lists ${count(r.entries, 'entry', 'entries')}${r.wrote ? '; a probe file was written, checked, renamed and removed' : ''}\n` +
+        `channels: ${r.channels.allowed} of ${r.channels.wanted} for large files${r.channels.refused ? ` (the server refused more: ${r.channels.refused})` : ''}\n`,
     );
   return EXIT.ok;
 }

@@ -96,8 +96,9 @@ export const DESTINATIONS_LIST_SCHEMA = document(
   ),
 );
 
-export type DestinationTestDocument = { ok: true } & Omit<TestResult, 'hostKey'> & {
+export type DestinationTestDocument = { ok: true } & Omit<TestResult, 'hostKey' | 'channels'> & {
     hostKey: HostKeyDocument;
+    channels: { wanted: number; allowed: number; refused: string | null };
   };
 
 export function destinationTestDocument(r: TestResult): DestinationTestDocument {
@@ -109,6 +110,11 @@ export function destinationTestDocument(r: TestResult): DestinationTestDocument 
     entries: r.entries,
     wrote: r.wrote,
     hostKey: hostKeyDocument(r.hostKey),
+    channels: {
+      wanted: r.channels.wanted,
+      allowed: r.channels.allowed,
+      refused: r.channels.refused ?? null,
+    },
   };
 }
 
@@ -123,6 +129,18 @@ export const DESTINATIONS_TEST_SCHEMA = document(
     entries: integer('entries in the remote directory'),
     wrote: boolean('--write: a probe file was written, checked, renamed and removed'),
     hostKey: HOST_KEY_USED_SCHEMA,
+    channels: object(
+      {
+        wanted: integer(
+          'SFTP channels a large file is written over in parallel: the default, or MaxConnections when lower',
+        ),
+        allowed: integer(
+          'channels the server opened on one connection (at most wanted); fewer means a delivery falls back to that many',
+        ),
+        refused: nullable(string('why the server allowed fewer than wanted; null when it did not')),
+      },
+      'parallel writes of large files (docs/outbound.md#parallel-writes)',
+    ),
   }),
 );
 

@@ -201,6 +201,7 @@ export function parseDestination(secretName: string, text: string): Destination 
     hostKeyExpires: expires,
     remoteDirectory: s.RemoteDirectory,
     overwrite: s.Overwrite ?? 'replace',
+    ...(s.MaxConnections !== undefined ? { maxConnections: s.MaxConnections } : {}),
     filePattern: compiled.pattern,
     secrets,
   };

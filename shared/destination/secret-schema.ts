@@ -61,6 +61,9 @@ export const destinationSchema = {
     FilePattern: { type: 'string', minLength: 1, maxLength: 1024 },
     // What a different file already under the final name gets (shared/sftp/remote-publish.ts).
     Overwrite: { enum: ['replace', 'never'] },
+    // SFTP channels (sessions) at most for one large file's parallel ranges
+    // (shared/sftp/parallel-write.ts); 1 writes over one channel only.
+    MaxConnections: { type: 'integer', minimum: 1, maximum: 10 },
   },
 } as const;
 
@@ -77,6 +80,8 @@ export interface DestinationSecret {
   FilePattern: string;
   /** Default "replace". */
   Overwrite?: 'replace' | 'never';
+  /** Channels at most for a large file's parallel writes (1: one); default DEFAULT_CHANNELS (push.ts). */
+  MaxConnections?: number;
 }
 
 /** A pinned host key: the key text alone, or with the last UTC date it is trusted. */

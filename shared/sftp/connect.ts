@@ -53,6 +53,8 @@ export interface SftpTarget {
   remoteDirectory: string;
   /** Default "replace". */
   overwrite?: OverwritePolicy;
+  /** MaxConnections: SFTP channels at most for one file's parallel ranges (1: one channel). */
+  maxConnections?: number;
 }
 
 export interface ConnectTuning {

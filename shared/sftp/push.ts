@@ -22,10 +22,22 @@
 //
 // Steps of one attempt:
 //   1. Create its own part file with O_EXCL (never truncating anyone's file)
-//      and stream the object into it; writes go only to that handle.
+//      and stream the object into it; writes go only to that handle. A large
+//      file (≥ parallelMinBytes, with a ranged source) is written in ranges
+//      over several SFTP channels of the same connection (parallel-write.ts):
+//      the other channels open the same name for WRITE only (no CREAT, no
+//      TRUNC, no EXCL), each range at its offset. The write step succeeds
+//      only when every WRITE of every range was acknowledged in this attempt
+//      and every handle closed without error.
 //   2. stat the part file: its size must be the object's. (A stream that
-//      reports success on a full disk left a short file.) Since no one else
-//      writes this name, right size = right content (SSH protects the bytes).
+//      reports success on a full disk left a short file.) With one handle
+//      writing in order, right size = right content, since no one else writes
+//      this name (SSH protects the bytes). With ranges the size alone proves
+//      nothing (a later range extends the file past a write that failed), so
+//      the invariant is: every range's every write acknowledged in this
+//      attempt + right size. (No server of the interop matrix offers a hash:
+//      OpenSSH, ProFTPD and gesftpserver advertise no check-file extension
+//      to an SFTPv3 client, so there is no remote hash to compare.)
 //   3. Publish it under the final name (remote-publish.ts): an atomic rename;
 //      on servers without posix-rename a plain rename, and if the name is
 //      taken, a byte-for-byte comparison decides: identical → done (a lost
@@ -40,8 +52,9 @@
 //
 // Hence, whatever the order of retries, duplicates and dropped connections:
 // the final name only ever holds a complete copy of one object version (or the
-// partner's own file), because only a size-checked part file that no one else
-// could write is ever renamed onto it, and renames are atomic. Concurrent
+// partner's own file), because only a part file that no one else could write,
+// whose every write this attempt saw acknowledged and whose size is checked,
+// is ever renamed onto it, and renames are atomic. Concurrent
 // attempts at different versions of one key end with one of them, complete.
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -56,6 +69,14 @@ import {
   temporaryName,
 } from './part-files.js';
 import { errorText, PushError } from './push-error.js';
+import {
+  type Lane,
+  openExtraChannels,
+  openForWriting,
+  type RangeSource,
+  RangeWriteError,
+  writeRanges,
+} from './parallel-write.js';
 import { publish, type PublishResult } from './remote-publish.js';
 import {
   DEFAULT_MAX_INFLIGHT_BYTES,
@@ -74,6 +95,7 @@ import {
 
 export type { HostKeyUsed, OverwritePolicy, SftpTarget } from './connect.js';
 export { PushError, type PushFailure } from './push-error.js';
+export type { RangeSource } from './parallel-write.js';
 
 export interface PushRequest {
   target: SftpTarget;
@@ -87,6 +109,12 @@ export interface PushRequest {
   deliveryId: string;
   /** Decides which pinned host keys have expired (its UTC date); default the real time. */
   now?: Date;
+  /**
+   * Reads a range of the same object version as `body`: lets a large file be
+   * written in ranges over several channels (parallel-write.ts). Without it,
+   * one channel writes `body` in order.
+   */
+  openRange?: RangeSource;
 }
 
 export interface PushTuning extends ConnectTuning {
@@ -97,7 +125,23 @@ export interface PushTuning extends ConnectTuning {
   fileMode: number;
   /** At most this long for removing stale part files after a delivery. */
   sweepBudgetMs: number;
+  /** Files of at least this many bytes are written in ranges over several channels (given openRange). */
+  parallelMinBytes: number;
+  /** Channels for those files, unless the destination's MaxConnections is lower (1: never parallel). */
+  channels: number;
+  /**
+   * Only when one SFTP request (a realpath: one round trip) took at least
+   * this long: below it one channel's window (OpenSSH: 2 MiB, ≥ 200 MiB/s) carries
+   * more than ssh2 can encrypt on one core, and more channels only cost CPU
+   * (measured on loopback, docs/benchmarks.md).
+   */
+  parallelMinRttMs: number;
 }
+
+/** Below this, one channel's window is rarely the limit for long, and one more channel-open round trip is not worth it. */
+export const DEFAULT_PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+/** See docs/benchmarks.md: 4 windows per round trip; OpenSSH and ProFTPD allow 10 sessions by default. */
+export const DEFAULT_CHANNELS = 4;
 
 export const DEFAULT_TUNING: PushTuning = {
   connectTimeoutMs: 10_000,
@@ -107,6 +151,9 @@ export const DEFAULT_TUNING: PushTuning = {
   endTimeoutMs: 2_000,
   fileMode: 0o644, // put() would create 0666 files
   sweepBudgetMs: 3_000,
+  parallelMinBytes: DEFAULT_PARALLEL_MIN_BYTES,
+  channels: DEFAULT_CHANNELS,
+  parallelMinRttMs: 10,
   // AES-GCM runs in OpenSSL (hardware AES); ChaCha20-Poly1305 would run in
   // JavaScript here (ssh2's native addon is not bundled), so it comes last.
   ciphers: [
@@ -128,6 +175,10 @@ export interface PushResult {
   staleRemoved: number;
   /** The pinned host key the server proved it holds. */
   hostKey: HostKeyUsed;
+  /** SFTP channels that wrote the file (1: in order on one). */
+  channels: number;
+  /** Why fewer channels wrote than were wanted (the server refused more), if so. */
+  fallback?: string;
 }
 
 const sleep = (ms: number): Promise<void> =>
@@ -149,30 +200,82 @@ export async function push(
     posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
 
   const work = async (): Promise<PushResult> => {
-    const connected = await connectSftp(target, tuning, req.deadline, req.now);
+    let connected = await connectSftp(target, tuning, req.deadline, req.now);
     if (abandoned) {
       destroy(connected.client); // push() has returned already
       throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
     }
     connection = connected;
-    const { sftp } = connected;
+    let { sftp } = connected;
     const remotePath = posix.join(target.remoteDirectory, req.fileName);
     const tempPath = partPath();
     let created = false;
+    let channels = 1;
+    let fallback: string | undefined;
     try {
+      let wanted = channelsWanted(req, tuning);
+      if (wanted > 1) {
+        // One round trip: how far the server is decides whether more windows help.
+        const started = Date.now();
+        await call((cb) => sftp.realpath(target.remoteDirectory, cb as never)).catch(() => {});
+        if (Date.now() - started < tuning.parallelMinRttMs) wanted = 1;
+      }
+      const extra =
+        wanted > 1
+          ? await openExtraChannels(connected.client, wanted - 1, tuning.connectTimeoutMs)
+          : { channels: [] };
+      if (extra.connectionLost) {
+        // Asked for a second channel, the server hung up (ProFTPD at
+        // SFTPMaxChannels): nothing was written yet; one channel, anew.
+        destroy(connected.client);
+        const again = await connectSftp(target, tuning, req.deadline, req.now);
+        if (abandoned) {
+          destroy(again.client);
+          throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
+        }
+        connected = again;
+        connection = again;
+        sftp = again.sftp;
+      }
       const handle = await open(sftp, tempPath);
       created = true;
-      const writer = new RemoteFileWriter(sftp, handle, {
-        maxInflightBytes: tuning.maxInflightBytes,
-        socket: socketOf(connected.client),
-      });
-      await pipeline(req.body, writer).catch((err: unknown) => {
-        throw new PushError(
-          'io',
-          `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`,
-          { cause: err },
-        );
-      });
+      const others = await openForWriting(extra.channels, tempPath);
+      const lanes: Lane[] = [{ sftp, handle }, ...others.lanes];
+      const refused = [extra.refused, others.refused].filter(Boolean).join('; ');
+      if (refused)
+        fallback = `the server allowed ${lanes.length} of ${wanted} channels: ${refused}${extra.connectionLost ? '; reconnected' : ''}`;
+      channels = lanes.length;
+      if (lanes.length > 1) {
+        req.body.destroy(); // the ranges read the source themselves
+        await writeRanges({
+          lanes,
+          size: req.size,
+          source: req.openRange!,
+          maxInflightBytes: Math.max(
+            MIN_INFLIGHT_PER_CHANNEL,
+            Math.ceil(tuning.maxInflightBytes / lanes.length),
+          ),
+          socket: socketOf(connected.client),
+        }).catch((err: unknown) => {
+          throw new PushError(
+            'io',
+            `writing ${tempPath} on ${where} over ${lanes.length} channels failed after ${err instanceof RangeWriteError ? err.acknowledged : 0} bytes: ${errorText(err)} (remote disk full or connection lost?); not renamed`,
+            { cause: err },
+          );
+        });
+      } else {
+        const writer = new RemoteFileWriter(sftp, handle, {
+          maxInflightBytes: tuning.maxInflightBytes,
+          socket: socketOf(connected.client),
+        });
+        await pipeline(req.body, writer).catch((err: unknown) => {
+          throw new PushError(
+            'io',
+            `writing ${tempPath} on ${where} failed after ${writer.bytesWritten} bytes: ${errorText(err)} (remote disk full or connection lost?)`,
+            { cause: err },
+          );
+        });
+      }
       const stat = await call<Stats>((cb) => sftp.stat(tempPath, cb as never)).catch(
         (err: unknown) => {
           throw new PushError('io', `checking ${tempPath} on ${where} failed: ${errorText(err)}`, {
@@ -209,7 +312,15 @@ export async function push(
         // Our own part file is still there when the final name held an identical file.
         if (swept.complete && swept.seen === (created ? 1 : 0)) sweepQuiet(dirKey);
       }
-      return { remotePath, bytes: stat.size, published, staleRemoved, hostKey: connected.hostKey };
+      return {
+        remotePath,
+        bytes: stat.size,
+        published,
+        staleRemoved,
+        hostKey: connected.hostKey,
+        channels,
+        ...(fallback ? { fallback } : {}),
+      };
     } finally {
       if (created) await removeQuietly(sftp, tempPath);
     }
@@ -270,6 +381,18 @@ export async function push(
     clearTimeout(timer);
     if (connection) await closeQuietly(connection.client, tuning.endTimeoutMs);
   }
+}
+
+/** Per channel, twice the OpenSSH channel window (2 MiB): at exactly the window each channel idles while its adjustment travels (measured: 64 MiB at 50 ms took 3.27 s at 2 MiB, 2.66 s at 4 MiB). */
+const MIN_INFLIGHT_PER_CHANNEL = 4 * 1024 * 1024;
+
+/** Channels a push asks for: 1 unless the file is large, its source can be read in ranges, and the destination allows more. */
+export function channelsWanted(
+  req: Pick<PushRequest, 'size' | 'openRange' | 'target'>,
+  tuning: Pick<PushTuning, 'parallelMinBytes' | 'channels'>,
+): number {
+  if (!req.openRange || req.size < tuning.parallelMinBytes) return 1;
+  return Math.max(1, Math.min(tuning.channels, req.target.maxConnections ?? tuning.channels));
 }
 
 /** ssh2's TCP socket, for corking bursts of packets (see remote-file-writer.ts). */

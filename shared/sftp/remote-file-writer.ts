@@ -52,6 +52,8 @@ export interface WriterOptions {
   maxWriteBytes?: number;
   /** The session's socket, corked per burst. */
   socket?: Corkable;
+  /** File offset of the first byte (a range of a file written in parallel, parallel-write.ts). */
+  startAt?: number;
 }
 
 export const DEFAULT_MAX_INFLIGHT_BYTES = 8 * 1024 * 1024;
@@ -103,6 +105,7 @@ export class RemoteFileWriter extends Writable {
       writeBytes,
     );
     this.socket = options.socket;
+    this.position = options.startAt ?? 0;
     this.socket?.prependListener?.('data', this.onIncoming);
     sftp.once('close', this.onSessionClosed);
   }

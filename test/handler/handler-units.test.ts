@@ -84,6 +84,24 @@ describe('handler units', function () {
       for (const f of secretFragments(enc)) expect(message).not.to.include(f);
     });
 
+    it('MaxConnections: a whole number of channels from 1 to 10, else an error naming the field', function () {
+      const withMax = (v: unknown) =>
+        parseDestination(
+          'p/x',
+          JSON.stringify({ ...base, Password: 'pw-123456', MaxConnections: v }),
+        );
+      expect(withMax(1).maxConnections).to.equal(1);
+      expect(withMax(10).maxConnections).to.equal(10);
+      expect(
+        parseDestination('p/x', JSON.stringify({ ...base, Password: 'pw-123456' })).maxConnections,
+        'absent: the default applies (push.ts DEFAULT_CHANNELS)',
+      ).to.equal(undefined);
+      expect(() => withMax(0)).to.throw(/p\/x is invalid.*MaxConnections: must be >= 1/s);
+      expect(() => withMax(11)).to.throw(/MaxConnections: must be <= 10/);
+      expect(() => withMax(2.5)).to.throw(/MaxConnections: must be integer/);
+      expect(() => withMax('4')).to.throw(/MaxConnections: must be integer/);
+    });
+
     it('anchors FilePattern to the whole file name', function () {
       const d = parseDestination(
         'p/x',

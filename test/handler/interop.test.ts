@@ -8,7 +8,12 @@
 //     SFTPExtensions -posixRename; its defaults (AllowOverwrite off); an
 //     RSA host key only
 // Every case runs on every server (table-driven). 64 MiB objects only where
-// size matters: once plain, once with two invocations racing.
+// size matters: once plain, once with two invocations racing. The function
+// runs with PARALLEL_MIN_BYTES at 1 MiB and PARALLEL_MIN_RTT_MS at 0 (on
+// loopback it would stay on one channel), so every file of 1 MiB or more here
+// (8 MiB cut mid-way, 64 MiB) is written in ranges over several channels;
+// servers allowing one session (OpenSSH MaxSessions 1, ProFTPD
+// SFTPMaxChannels 1) show the fallback to one.
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -39,6 +44,8 @@ const GATEWAY = 'interop';
 const PREFIX = `sftpgw/${GATEWAY}`; // what the CLI derives from stackName: interop
 const MiB = 1024 * 1024;
 const BIG = 64 * MiB;
+/** Channels a parallel write asks for by default (shared/sftp/push.ts DEFAULT_CHANNELS). */
+const CHANNELS = 4;
 
 interface ServerCase {
   id: string;
@@ -47,6 +54,12 @@ interface ServerCase {
   /** The server advertises posix-rename@openssh.com (atomic replace). */
   posixRename: boolean;
   proftpd?: boolean;
+  /**
+   * Why large files go over one channel here, when they do: ProFTPD with
+   * AllowOverwrite off refuses to open the (existing) part file for writing
+   * on a second channel, so the push falls back, saying so.
+   */
+  oneChannel?: RegExp;
 }
 
 const SERVERS: ServerCase[] = [
@@ -82,6 +95,8 @@ const SERVERS: ServerCase[] = [
     start: () => startProftpd({ allowOverwrite: false }),
     posixRename: true,
     proftpd: true,
+    oneChannel:
+      /^the server allowed 1 of \d+ channels: opening the part file on another channel failed: Permission denied$/,
   },
   {
     id: 'proftpd-rsa',
@@ -109,19 +124,32 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
   let bigBody: Buffer;
   let project: string;
   let sha1Only: SftpServer;
+  let oneSession: SftpServer;
+  let oneChannel: SftpServer;
 
   before(async function () {
     const started = await Promise.allSettled([
-      startHandlerHarness({ prefix: PREFIX, gateway: GATEWAY, sshd: false }),
+      startHandlerHarness({
+        prefix: PREFIX,
+        gateway: GATEWAY,
+        sshd: false,
+        env: { PARALLEL_MIN_BYTES: String(MiB), PARALLEL_MIN_RTT_MS: '0' },
+      }),
       ...SERVERS.map((s) => s.start()),
       // An old server: its RSA key signs only with SHA-1.
       startSshd({ hostKeys: ['rsa'], extraConfig: ['HostKeyAlgorithms ssh-rsa'] }),
+      // Servers that allow one SFTP session per connection.
+      startSshd({ extraConfig: ['MaxSessions 1'] }),
+      startProftpd({ allowOverwrite: true, maxChannels: 1 }),
     ]);
+    const extras = ['sha1-only', 'one-session', 'one-channel'];
     started.forEach((r, i) => {
       if (r.status === 'fulfilled' && i > 0)
-        servers.set(SERVERS[i - 1]?.id ?? 'sha1-only', r.value as SftpServer);
+        servers.set(SERVERS[i - 1]?.id ?? extras[i - 1 - SERVERS.length], r.value as SftpServer);
     });
     sha1Only = servers.get('sha1-only')!;
+    oneSession = servers.get('one-session')!;
+    oneChannel = servers.get('one-channel')!;
     if (started[0].status === 'fulfilled') lambda = started[0].value as HandlerHarness;
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason; // after() stops whatever did start
@@ -225,6 +253,34 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
     ]);
   });
 
+  for (const [title, which] of [
+    ['OpenSSH with MaxSessions 1', () => oneSession],
+    ['ProFTPD with SFTPMaxChannels 1', () => oneChannel],
+  ] as const) {
+    it(`${title}: a large file falls back to one channel, saying so in the log line, and arrives byte for byte`, async function () {
+      const server = which();
+      const { key, dir } = await destinationOn(server, 'one', title.split(' ')[0].toLowerCase());
+      const body = randomBytes(8 * MiB);
+      const { inv } = await deliver(key, 'data.bin', body);
+      expect(inv.error, inv.error?.message).to.equal(undefined);
+      const line = logLines(inv).find((l) => l.outcome === 'delivered')!;
+      expect(line.channels).to.equal(1);
+      expect(String(line.fallback)).to.match(
+        new RegExp(`^the server allowed 1 of ${CHANNELS} channels: .+`),
+      );
+      expect(sha256(readFileSync(path.join(dir, 'data.bin')))).to.equal(sha256(body));
+      expect(readdirSync(dir)).to.deep.equal(['data.bin']);
+      // destinations test says so before any delivery does.
+      const t = await cli(['destinations', 'test', key, '--output', 'json']);
+      expect(t.status, t.stderr).to.equal(0);
+      const { channels } = JSON.parse(t.stdout) as {
+        channels: { wanted: number; allowed: number; refused: string | null };
+      };
+      expect(channels).to.include({ wanted: CHANNELS, allowed: 1 });
+      expect(channels.refused).to.be.a('string');
+    });
+  }
+
   for (const spec of SERVERS) {
     describe(spec.title, function () {
       let server: SftpServer;
@@ -282,14 +338,37 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
 
       // --- sizes and names ---------------------------------------------------------
 
-      it('delivers 64 MiB byte for byte, no temporary file left', async function () {
+      it(`delivers 64 MiB byte for byte over ${spec.oneChannel ? '1 channel (fallback)' : `${CHANNELS} channels`}, no temporary file left`, async function () {
         const { key, dir } = await destination('big');
         const obj = await lambda.copy(big, `${key}/archive.bin`);
         const inv = await lambda.invoke(lambda.event([obj]));
         expect(inv.error, inv.error?.message).to.equal(undefined);
+        const line = logLines(inv).find((l) => l.outcome === 'delivered')!;
+        if (spec.oneChannel) {
+          expect(line.channels).to.equal(1);
+          expect(String(line.fallback)).to.match(spec.oneChannel);
+        } else {
+          expect(line.channels, String(line.fallback)).to.equal(CHANNELS);
+          expect(line.fallback).to.equal(undefined);
+        }
         expect(sha256(readFileSync(path.join(dir, 'archive.bin')))).to.equal(sha256(bigBody));
         expect(readdirSync(dir)).to.deep.equal(['archive.bin']);
         await lambda.remove(obj);
+      });
+
+      it('MaxConnections caps the channels (2), and 1 writes in order over one, without a fallback', async function () {
+        for (const max of [2, 1]) {
+          const { key, dir } = await destination(`max${max}`, { MaxConnections: max });
+          const body = randomBytes(3 * MiB + 17);
+          const { inv } = await deliver(key, 'data.bin', body);
+          expect(inv.error, inv.error?.message).to.equal(undefined);
+          const line = logLines(inv).find((l) => l.outcome === 'delivered')!;
+          expect(line.channels).to.equal(spec.oneChannel ? 1 : max);
+          if (spec.oneChannel && max > 1) expect(String(line.fallback)).to.match(spec.oneChannel);
+          else expect(line.fallback).to.equal(undefined);
+          expect(sha256(readFileSync(path.join(dir, 'data.bin')))).to.equal(sha256(body));
+          expect(readdirSync(dir)).to.deep.equal(['data.bin']);
+        }
       });
 
       it('delivers file names of 255 bytes (ASCII and multi-byte): temporary names stay within the limit', async function () {
@@ -390,6 +469,12 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
           const first = await lambda.invoke(lambda.event([obj]));
           expect(proxy.cuts - cutsBefore, 'the connection was cut').to.equal(1);
           expect(first.error, 'thrown so Lambda retries').to.be.instanceOf(Error);
+          // 8 MiB take the parallel path: the cut failed ranges, and nothing was published.
+          expect(String(logLines(first).find((l) => l.outcome === 'failed')?.error)).to.match(
+            spec.oneChannel
+              ? /failed after \d+ bytes/
+              : new RegExp(`over ${CHANNELS} channels failed after \\d+ bytes`),
+          );
           expect(
             readdirSync(dir).filter((f) => !f.endsWith('.sftpgw-part')),
             'nothing under a final name',
@@ -486,6 +571,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
         expect(t.stdout).to.match(
           /^ok: 127\.0\.0\.1:\d+ \(pinned host key matched: \S+ SHA256:\S+\), \S+ lists 1 entry/,
         );
+        expect(t.stdout).to.include(`channels: ${CHANNELS} of ${CHANNELS} for large files\n`);
         // The key the server proved it holds is the pinned one (RSA where it also has ed25519).
         expect(t.stdout).to.include(
           `matched: ${pinned.split(' ')[0]} ${sshKeygenFingerprint(pinned)}`,

@@ -30,6 +30,8 @@ export interface ProftpdOptions {
   posixRename?: boolean;
   /** Host key types (default ed25519 and RSA). */
   hostKeys?: HostKeyType[];
+  /** SFTPMaxChannels: channels per SSH connection (ProFTPD's default 10). */
+  maxChannels?: number;
 }
 
 export async function startProftpd(opts: ProftpdOptions): Promise<SftpServer> {
@@ -89,6 +91,7 @@ export async function startProftpd(opts: ProftpdOptions): Promise<SftpServer> {
       `SFTPAuthorizedUserKeys file:${path.join(dir, 'authorized_keys')}`,
       'SFTPAuthMethods publickey',
       ...(opts.posixRename === false ? ['SFTPExtensions -posixRename'] : []),
+      ...(opts.maxChannels !== undefined ? [`SFTPMaxChannels ${opts.maxChannels}`] : []),
       `AllowOverwrite ${opts.allowOverwrite ? 'on' : 'off'}`,
     ].join('\n') + '\n',
   );

@@ -174,12 +174,14 @@ function scrub(text: string, secrets: readonly string[]): string {
 }
 
 /** Counts the bytes on their way to push(). */
-function counting(total: number, progress: (sent: number, total: number) => void): Transform {
-  let sent = 0;
+function counting(
+  total: number,
+  progress: (sent: number, total: number) => void,
+  add: (n: number) => number,
+): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      progress(sent, total);
+      progress(add(chunk.length), total);
       done(null, chunk);
     },
   });
@@ -216,13 +218,19 @@ export async function deliverFile(
       .update(`${path.resolve(req.file)}\0${local.size}\0${local.mtimeMs}`)
       .digest('hex')
       .slice(0, 16);
-    let body: Readable = local.handle.createReadStream({ autoClose: false, start: 0 });
-    if (deps.progress) {
-      const counter = counting(local.size, deps.progress);
+    const plain: Readable = local.handle.createReadStream({ autoClose: false, start: 0 });
+    let sent = 0;
+    const counted = (stream: Readable): Readable => {
+      if (!deps.progress) return stream;
+      const counter = counting(local.size, deps.progress, (n) => (sent += n));
       // A read error reaches push() through the counter (pipe() would not pass it on).
-      pipeline(body, counter, () => {});
-      body = counter;
-    }
+      pipeline(stream, counter, () => {});
+      return counter;
+    };
+    const body = counted(plain);
+    // Ranges of the same snapshot, for parallel writes (push.ts); progress counts them all.
+    const openRange = async (start: number, end: number): Promise<Readable> =>
+      counted(local.handle.createReadStream({ autoClose: false, start, end: end - 1 }));
     deps.phase?.({
       kind: 'delivery',
       host,
@@ -235,6 +243,7 @@ export async function deliverFile(
           target: d,
           fileName: remoteName,
           body,
+          openRange,
           size: local.size,
           deadline: started + req.timeoutMs,
           deliveryId,

@@ -36,6 +36,7 @@ import {
   type SftpTarget,
 } from '../../../shared/sftp/connect.js';
 import { DEFAULT_TUNING, push } from '../../../shared/sftp/push.js';
+import { openExtraChannels } from '../../../shared/sftp/parallel-write.js';
 import { DESTINATION_KEY_PATTERN } from '../../../shared/destination/staging-key.js';
 import { destinationSecretName, GATEWAY_TAG } from '../../../shared/gateway-names.js';
 import { invalidInput, SftpgwError, usageError } from '../errors.js';
@@ -303,6 +304,40 @@ export interface TestResult {
   wrote: boolean;
   /** The pinned host key the server proved it holds. */
   hostKey: HostKeyUsed;
+  /** SFTP channels a large file's parallel writes would use here. */
+  channels: ChannelsAllowed;
+}
+
+export interface ChannelsAllowed {
+  /** What a large file asks for: the default, or MaxConnections when lower. */
+  wanted: number;
+  /** How many the server opened on one connection (at most wanted). */
+  allowed: number;
+  /** Why fewer: the server's refusal, when it refused. */
+  refused?: string;
+}
+
+/** Opens as many SFTP channels as a large delivery would, on a connection that is done with otherwise, and says how many the server allowed. */
+async function probeChannels(
+  connection: SftpConnection,
+  target: SftpTarget,
+): Promise<ChannelsAllowed> {
+  const wanted = Math.max(
+    1,
+    Math.min(DEFAULT_TUNING.channels, target.maxConnections ?? DEFAULT_TUNING.channels),
+  );
+  if (wanted === 1) return { wanted, allowed: 1 };
+  const extra = await openExtraChannels(
+    connection.client,
+    wanted - 1,
+    DEFAULT_TUNING.connectTimeoutMs,
+  );
+  for (const c of extra.channels) c.end();
+  return {
+    wanted,
+    allowed: 1 + extra.channels.length,
+    ...(extra.refused ? { refused: extra.refused } : {}),
+  };
 }
 
 /** Connects as the push function would, lists the remote directory, and with write puts and removes a probe file. */
@@ -316,6 +351,7 @@ export async function testDestination(
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let entries: number;
   let hostKey: HostKeyUsed;
+  let channels: ChannelsAllowed;
   let connection: SftpConnection | undefined;
   try {
     connection = await connectSftp(d, DEFAULT_TUNING, deadline, opts.now);
@@ -328,6 +364,7 @@ export async function testDestination(
         );
       })
     ).length;
+    channels = await probeChannels(connection, d);
   } catch (err) {
     if (err instanceof SftpgwError) throw err;
     throw new SftpgwError('failed', (err as Error).message, { cause: err });
@@ -342,6 +379,7 @@ export async function testDestination(
       entries,
       wrote: false,
       hostKey,
+      channels,
     };
 
   // The real delivery path (own part file, size check, publish as the
@@ -389,6 +427,7 @@ export async function testDestination(
     entries,
     wrote: true,
     hostKey,
+    channels,
   };
 }
 
