@@ -696,7 +696,7 @@ the stale part files removed.
 
 The secret: --secret-file, the JSON that destinations put would store (keys
 Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys,
-RemoteDirectory, FilePattern, Overwrite) — then no sftpgw.yaml, credentials
+RemoteDirectory, FilePattern, Overwrite, MaxConnections) — then no sftpgw.yaml, credentials
 or region are needed or read, and --config, --env and --region are refused;
 without it, the secret <secretPrefix>/<key> from Secrets Manager, as for
 destinations test.

@@ -210,7 +210,7 @@ describe('hostile input (units)', function () {
         JSON.stringify({ ...base, PassPhrase: 'typo-value', [priv]: 'x', [base.Password]: 1 }),
       );
       expect(err.message).to.include(
-        'unknown keys "PassPhrase", 2 more not shown (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern, Overwrite)',
+        'unknown keys "PassPhrase", 2 more not shown (allowed: Host, Port, Username, PrivateKey, Passphrase, Password, TrustedHostKeys, RemoteDirectory, FilePattern, Overwrite, MaxConnections)',
       );
       for (const f of [...secretFragments(priv), base.Password, 'typo-value'])
         expect(err.message).not.to.include(f);
