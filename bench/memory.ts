@@ -20,7 +20,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { startMoto, startSshd, startTogether } from '../test/helpers/servers.js';
 import { tempDir } from '../test/helpers/project.js';
 import { lambdaCpuLimit, type CpuLimit } from './cpu-limit.js';
-import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
+import { startDelayProxy, type DelayProxy } from '../test/helpers/delay-proxy.js';
 import { BUCKET, PREFIX, randomFile, run, s3Event, sha256, type Timing, timing } from './push.js';
 import { selfSignedCert } from './tls-cert.js';
 

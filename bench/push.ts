@@ -8,7 +8,7 @@
 // NODE_EXTRA_CA_CERTS. OpenSSH puts the same bytes from a local file.
 //
 // Rows: loopback, and wide-area links made by a delay proxy between the SFTP
-// client and sshd (delay-proxy.ts) — both clients go through it; S3 does not
+// client and sshd (test/helpers/delay-proxy.ts) — both clients go through it; S3 does not
 // (on Lambda the bucket is in the same region). Each row (size × round trip)
 // times, alternating within each run: OpenSSH sftp -b, the handler with its
 // defaults (large files over several channels), and the handler with the
@@ -37,7 +37,7 @@ import {
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startMoto, startSshd, startTogether } from '../test/helpers/servers.js';
 import { tempDir } from '../test/helpers/project.js';
-import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
+import { startDelayProxy, type DelayProxy } from '../test/helpers/delay-proxy.js';
 import { selfSignedCert } from './tls-cert.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench

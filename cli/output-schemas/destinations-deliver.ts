@@ -1,6 +1,6 @@
 // `sftpgw destinations deliver KEY FILE --output json`.
 import { mibPerSecond, type DeliverResult } from '../engine/destinations/deliver.js';
-import { document, integer, object, string, stringEnum } from './schema-kit.js';
+import { document, integer, nullable, object, orNull, string, stringEnum } from './schema-kit.js';
 import { HOST_KEY_USED_SCHEMA, hostKeyDocument, type HostKeyDocument } from './host-key-used.js';
 
 export interface DestinationDeliverDocument {
@@ -17,6 +17,8 @@ export interface DestinationDeliverDocument {
   published: DeliverResult['published'];
   staleRemoved: number;
   hostKey: HostKeyDocument;
+  channels: number;
+  fallback: string | null;
 }
 
 export function destinationDeliverDocument(r: DeliverResult): DestinationDeliverDocument {
@@ -34,6 +36,8 @@ export function destinationDeliverDocument(r: DeliverResult): DestinationDeliver
     published: r.published,
     staleRemoved: r.staleRemoved,
     hostKey: hostKeyDocument(r.hostKey),
+    channels: r.channels,
+    fallback: orNull(r.fallback),
   };
 }
 
@@ -70,5 +74,15 @@ export const DESTINATIONS_DELIVER_SCHEMA = document(
     ),
     staleRemoved: integer('stale part files of earlier attempts removed from the directory'),
     hostKey: HOST_KEY_USED_SCHEMA,
+    channels: {
+      ...integer(
+        'SFTP channels that wrote the file: 1 in order, more for a large file to a distant server (ranges in parallel; MaxConnections caps it)',
+      ),
+      minimum: 1,
+    },
+    fallback: nullable(
+      string(),
+      'why fewer channels wrote than wanted (the server refused more); null when none did',
+    ),
   }),
 );

@@ -27,9 +27,9 @@
 // that failed. So success here means every WRITE of every range was
 // acknowledged by the server in this attempt and every handle closed without
 // error; only then does push() stat the size and publish.
-import { type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { SFTPWrapper } from 'ssh2';
+import type { SFTPWrapper, Stats } from 'ssh2';
 import type SftpClient from 'ssh2-sftp-client';
 import { sftpCall as call } from './call.js';
 import { errorText } from './push-error.js';
@@ -152,6 +152,84 @@ export function splitRanges(size: number, n: number): Array<[number, number]> {
   return ranges;
 }
 
+export interface PrefetchedRanges {
+  /** The prefetched read of [start, end) when it is one of them, else a new one. */
+  source: RangeSource;
+  /** Destroys every prefetched read not taken. */
+  discard(): void;
+}
+
+/**
+ * Starts reading the ranges of an even split over `n` channels now, before
+ * the channels exist: the source's first byte (S3: tens of milliseconds, and
+ * more for each of several requests at once) then arrives while SSH connects.
+ * The first range is read from `head`, the whole-object read already open
+ * (its first bytes, then it is closed): one ranged request fewer. An untaken
+ * read holds only its stream's and socket's buffers (the body is paused, not
+ * drained). If fewer channels open, their ranges are read anew and these are
+ * discarded: a few wasted GETs, never wrong bytes.
+ */
+export function prefetchRanges(
+  open: RangeSource,
+  size: number,
+  n: number,
+  head?: Readable,
+): PrefetchedRanges {
+  const waiting = new Map<string, Promise<Readable>>();
+  for (const [start, end] of splitRanges(size, n)) {
+    if (start === 0 && head) continue;
+    const read = open(start, end);
+    read.catch(() => {}); // reported when taken; not at all when discarded
+    waiting.set(`${start}-${end}`, read);
+  }
+  let headLeft = head;
+  return {
+    source: (start, end) => {
+      if (start === 0 && headLeft) {
+        const body = headLeft;
+        headLeft = undefined;
+        return Promise.resolve(firstBytes(body, end));
+      }
+      const key = `${start}-${end}`;
+      const read = waiting.get(key);
+      if (!read) return open(start, end);
+      waiting.delete(key);
+      return read;
+    },
+    discard: () => {
+      for (const read of waiting.values())
+        read.then(
+          (body) => body.destroy(),
+          () => {},
+        );
+      waiting.clear();
+    },
+  };
+}
+
+/** The first `n` bytes of `body` (fewer if it ends sooner); `body` is closed after them. */
+export function firstBytes(body: Readable, n: number): Readable {
+  return Readable.from(
+    (async function* () {
+      let left = n;
+      try {
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          if (chunk.length >= left) {
+            if (left > 0) yield chunk.subarray(0, left);
+            left = 0;
+            break;
+          }
+          left -= chunk.length;
+          yield chunk;
+        }
+      } finally {
+        body.destroy();
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
 /** Passes exactly `n` bytes; fails on more, or on fewer at the end. */
 function exactly(n: number, what: string): Transform {
   let seen = 0;
@@ -187,27 +265,46 @@ export class RangeWriteError extends Error {
   }
 }
 
+export interface RangesWritten {
+  /** Bytes acknowledged (= size). */
+  acknowledged: number;
+  /**
+   * The part file's attributes, asked for on the first lane after every
+   * range's last write was acknowledged, in the round trip of its CLOSE
+   * (undefined if the server refused the FSTAT: stat it by path).
+   */
+  stats: Stats | undefined;
+}
+
 /**
  * Writes the source over the lanes, one range each, and resolves only when
  * every write of every range was acknowledged and every handle closed.
- * Resolves with the bytes acknowledged (= size).
  */
-export async function writeRanges(o: RangeWriteOptions): Promise<number> {
+export async function writeRanges(o: RangeWriteOptions): Promise<RangesWritten> {
   const ranges = splitRanges(o.size, o.lanes.length);
   const abort = new AbortController();
-  const writers: RemoteFileWriter[] = [];
   let failure: unknown;
-  const acknowledged = (): number => writers.reduce((sum, w) => sum + w.bytesWritten, 0);
-  await Promise.all(
-    ranges.map(async ([start, end], i) => {
-      const lane = o.lanes[i];
-      const what = `range ${start}-${end}`;
-      const writer = new RemoteFileWriter(lane.sftp, lane.handle, {
+  const writers = ranges.map(
+    ([start], i) =>
+      new RemoteFileWriter(o.lanes[i].sftp, o.lanes[i].handle, {
         maxInflightBytes: o.maxInflightBytes,
         socket: o.socket,
         startAt: start,
-      });
-      writers.push(writer);
+        ...(i === 0
+          ? {
+              statOnClose: true,
+              beforeClose: async () => {
+                await Promise.all(writers.slice(1).map((w) => w.acknowledgedAll));
+              },
+            }
+          : {}),
+      }),
+  );
+  const acknowledged = (): number => writers.reduce((sum, w) => sum + w.bytesWritten, 0);
+  await Promise.all(
+    ranges.map(async ([start, end], i) => {
+      const writer = writers[i];
+      const what = `range ${start}-${end}`;
       try {
         if (abort.signal.aborted) throw new Error('aborted');
         const source = await o.source(start, end);
@@ -224,5 +321,5 @@ export async function writeRanges(o: RangeWriteOptions): Promise<number> {
   );
   if (failure !== undefined)
     throw new RangeWriteError(errorText(failure), acknowledged(), { cause: failure });
-  return acknowledged();
+  return { acknowledged: acknowledged(), stats: writers[0].finalStats };
 }

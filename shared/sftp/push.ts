@@ -29,7 +29,9 @@
 //      TRUNC, no EXCL), each range at its offset. The write step succeeds
 //      only when every WRITE of every range was acknowledged in this attempt
 //      and every handle closed without error.
-//   2. stat the part file: its size must be the object's. (A stream that
+//   2. Check the part file's size: it must be the object's (FSTAT on the
+//      handle, sent with its CLOSE once every write is acknowledged; a stat
+//      by path where the server does not answer that). (A stream that
 //      reports success on a full disk left a short file.) With one handle
 //      writing in order, right size = right content, since no one else writes
 //      this name (SSH protects the bytes). With ranges the size alone proves
@@ -70,9 +72,12 @@ import {
 } from './part-files.js';
 import { errorText, PushError } from './push-error.js';
 import {
+  type ExtraChannels,
   type Lane,
   openExtraChannels,
   openForWriting,
+  type PrefetchedRanges,
+  prefetchRanges,
   type RangeSource,
   RangeWriteError,
   writeRanges,
@@ -90,6 +95,7 @@ import {
   destroy,
   type ConnectTuning,
   type HostKeyUsed,
+  type SftpConnection,
   type SftpTarget,
 } from './connect.js';
 
@@ -130,8 +136,8 @@ export interface PushTuning extends ConnectTuning {
   /** Channels for those files, unless the destination's MaxConnections is lower (1: never parallel). */
   channels: number;
   /**
-   * Only when one SFTP request (a realpath: one round trip) took at least
-   * this long: below it one channel's window (OpenSSH: 2 MiB, ≥ 200 MiB/s) carries
+   * Only when one SFTP request (creating the part file: one round trip)
+   * took at least this long: below it one channel's window (OpenSSH: 2 MiB, ≥ 200 MiB/s) carries
    * more than ssh2 can encrypt on one core, and more channels only cost CPU
    * (measured on loopback, docs/benchmarks.md).
    */
@@ -200,73 +206,117 @@ export async function push(
     posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
 
   const work = async (): Promise<PushResult> => {
-    let connected = await connectSftp(target, tuning, req.deadline, req.now);
+    const wanted = channelsWanted(req, tuning);
+    const prefetched =
+      wanted > 1 ? prefetchRanges(req.openRange!, req.size, wanted, req.body) : undefined;
+    try {
+      return await attempt(wanted, prefetched);
+    } finally {
+      prefetched?.discard();
+    }
+  };
+
+  const attempt = async (
+    wanted: number,
+    prefetched: PrefetchedRanges | undefined,
+  ): Promise<PushResult> => {
+    // The extra channels are asked for as soon as the server accepts the
+    // login, beside connect()'s own: all of them are ready in the same four
+    // round trips (channel open, subsystem, SFTP version, limits).
+    let extraOpening: Promise<ExtraChannels> | undefined;
+    const hooks =
+      wanted > 1
+        ? {
+            onAuthenticated: (client: Parameters<typeof openExtraChannels>[0]) => {
+              extraOpening = openExtraChannels(client, wanted - 1, tuning.connectTimeoutMs);
+            },
+          }
+        : {};
+    let reconnected = false;
+    let connected: SftpConnection;
+    try {
+      connected = await connectSftp(target, tuning, req.deadline, req.now, hooks);
+    } catch (err) {
+      // Asked for more channels, the server hung up before the first was
+      // ready (ProFTPD at SFTPMaxChannels): nothing was written; one, anew.
+      if (!extraOpening || !(await extraOpening).connectionLost) throw err;
+      connected = await connectSftp(target, tuning, req.deadline, req.now);
+      reconnected = true;
+    }
     if (abandoned) {
       destroy(connected.client); // push() has returned already
       throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
     }
     connection = connected;
-    let { sftp } = connected;
+    let extra: ExtraChannels = extraOpening && !reconnected ? await extraOpening : { channels: [] };
+    if (extra.connectionLost) {
+      // The same, after the first channel was ready: nothing written yet either.
+      destroy(connected.client);
+      const again = await connectSftp(target, tuning, req.deadline, req.now);
+      if (abandoned) {
+        destroy(again.client);
+        throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
+      }
+      connected = again;
+      connection = again;
+      reconnected = true;
+    }
+    if (reconnected)
+      extra = {
+        channels: [],
+        refused: 'the server closed the connection when asked for another channel',
+        connectionLost: true,
+      };
+    const { sftp } = connected;
     const remotePath = posix.join(target.remoteDirectory, req.fileName);
     const tempPath = partPath();
     let created = false;
     let channels = 1;
     let fallback: string | undefined;
     try {
-      let wanted = channelsWanted(req, tuning);
-      if (wanted > 1) {
-        // One round trip: how far the server is decides whether more windows help.
-        const started = Date.now();
-        await call((cb) => sftp.realpath(target.remoteDirectory, cb as never)).catch(() => {});
-        if (Date.now() - started < tuning.parallelMinRttMs) wanted = 1;
-      }
-      const extra =
-        wanted > 1
-          ? await openExtraChannels(connected.client, wanted - 1, tuning.connectTimeoutMs)
-          : { channels: [] };
-      if (extra.connectionLost) {
-        // Asked for a second channel, the server hung up (ProFTPD at
-        // SFTPMaxChannels): nothing was written yet; one channel, anew.
-        destroy(connected.client);
-        const again = await connectSftp(target, tuning, req.deadline, req.now);
-        if (abandoned) {
-          destroy(again.client);
-          throw new PushError('timeout', `delivery to ${where} did not finish before the deadline`);
-        }
-        connected = again;
-        connection = again;
-        sftp = again.sftp;
-      }
+      const started = Date.now();
       const handle = await open(sftp, tempPath);
       created = true;
+      // The create took one round trip: how far the server is decides
+      // whether more windows help (below the gate one channel's window
+      // carries more than ssh2 encrypts on one core).
+      if (extra.channels.length > 0 && Date.now() - started < tuning.parallelMinRttMs) {
+        for (const c of extra.channels) c.end();
+        extra = { channels: [] };
+      }
       const others = await openForWriting(extra.channels, tempPath);
       const lanes: Lane[] = [{ sftp, handle }, ...others.lanes];
       const refused = [extra.refused, others.refused].filter(Boolean).join('; ');
       if (refused)
-        fallback = `the server allowed ${lanes.length} of ${wanted} channels: ${refused}${extra.connectionLost ? '; reconnected' : ''}`;
+        fallback = `the server allowed ${lanes.length} of ${wanted} channels: ${refused}${reconnected ? '; reconnected' : ''}`;
       channels = lanes.length;
+      let stat: Stats | undefined;
       if (lanes.length > 1) {
-        req.body.destroy(); // the ranges read the source themselves
-        await writeRanges({
+        // The first range reads `body` (prefetchRanges), the others their own.
+        const written = await writeRanges({
           lanes,
           size: req.size,
-          source: req.openRange!,
+          source: prefetched?.source ?? req.openRange!,
           maxInflightBytes: Math.max(
             MIN_INFLIGHT_PER_CHANNEL,
             Math.ceil(tuning.maxInflightBytes / lanes.length),
           ),
           socket: socketOf(connected.client),
-        }).catch((err: unknown) => {
-          throw new PushError(
-            'io',
-            `writing ${tempPath} on ${where} over ${lanes.length} channels failed after ${err instanceof RangeWriteError ? err.acknowledged : 0} bytes: ${errorText(err)} (remote disk full or connection lost?); not renamed`,
-            { cause: err },
-          );
-        });
+        })
+          .finally(() => req.body.destroy()) // read up to its range, or not at all (a failure)
+          .catch((err: unknown) => {
+            throw new PushError(
+              'io',
+              `writing ${tempPath} on ${where} over ${lanes.length} channels failed after ${err instanceof RangeWriteError ? err.acknowledged : 0} bytes: ${errorText(err)} (remote disk full or connection lost?); not renamed`,
+              { cause: err },
+            );
+          });
+        stat = written.stats;
       } else {
         const writer = new RemoteFileWriter(sftp, handle, {
           maxInflightBytes: tuning.maxInflightBytes,
           socket: socketOf(connected.client),
+          statOnClose: true,
         });
         await pipeline(req.body, writer).catch((err: unknown) => {
           throw new PushError(
@@ -275,14 +325,14 @@ export async function push(
             { cause: err },
           );
         });
+        stat = writer.finalStats;
       }
-      const stat = await call<Stats>((cb) => sftp.stat(tempPath, cb as never)).catch(
-        (err: unknown) => {
-          throw new PushError('io', `checking ${tempPath} on ${where} failed: ${errorText(err)}`, {
-            cause: err,
-          });
-        },
-      );
+      // Asked with the CLOSE; by path where the server did not answer it.
+      stat ??= await call<Stats>((cb) => sftp.stat(tempPath, cb as never)).catch((err: unknown) => {
+        throw new PushError('io', `checking ${tempPath} on ${where} failed: ${errorText(err)}`, {
+          cause: err,
+        });
+      });
       if (stat.size !== req.size) {
         throw new PushError(
           'size-mismatch',

@@ -34,7 +34,7 @@
 // the data when the bytes in flight exceed the window). So the socket is also
 // corked before ssh2 reads each incoming chunk (a prepended 'data' listener).
 import { Writable } from 'node:stream';
-import type { SFTPWrapper } from 'ssh2';
+import type { SFTPWrapper, Stats } from 'ssh2';
 import { WriteCoalescer } from './write-coalescer.js';
 
 export interface Corkable {
@@ -54,6 +54,14 @@ export interface WriterOptions {
   socket?: Corkable;
   /** File offset of the first byte (a range of a file written in parallel, parallel-write.ts). */
   startAt?: number;
+  /**
+   * Ask for the file's attributes (FSTAT) in the same round trip as the
+   * CLOSE, once every write is acknowledged: `finalStats` then holds the
+   * size the caller must check, without one more round trip for a stat.
+   */
+  statOnClose?: boolean;
+  /** Waited for before the FSTAT and CLOSE (other ranges' writes acknowledged, parallel-write.ts). */
+  beforeClose?: () => Promise<void>;
 }
 
 export const DEFAULT_MAX_INFLIGHT_BYTES = 8 * 1024 * 1024;
@@ -90,6 +98,16 @@ export class RemoteFileWriter extends Writable {
     this.pump();
   };
   private readonly onSessionClosed = (): void => this.fail(new Error('the SFTP session closed'));
+  private readonly statOnClose: boolean;
+  private readonly beforeClose: (() => Promise<void>) | undefined;
+  private ackedAll: { resolve(): void; reject(err: Error): void } | undefined;
+  /**
+   * Settles when every write, the last included, is acknowledged (before the
+   * handle closes); rejects if the writer fails or is destroyed first.
+   */
+  readonly acknowledgedAll: Promise<void>;
+  /** The file's attributes as FSTAT gave them just before CLOSE (statOnClose; undefined if the server refused FSTAT). */
+  finalStats: Stats | undefined;
   private readonly onIncoming = (): void => this.corkForThisTick();
 
   constructor(
@@ -106,6 +124,12 @@ export class RemoteFileWriter extends Writable {
     );
     this.socket = options.socket;
     this.position = options.startAt ?? 0;
+    this.statOnClose = options.statOnClose ?? false;
+    this.beforeClose = options.beforeClose;
+    this.acknowledgedAll = new Promise<void>((resolve, reject) => {
+      this.ackedAll = { resolve, reject };
+    });
+    this.acknowledgedAll.catch(() => {}); // only a waiting peer cares
     this.socket?.prependListener?.('data', this.onIncoming);
     sftp.once('close', this.onSessionClosed);
   }
@@ -127,6 +151,7 @@ export class RemoteFileWriter extends Writable {
 
   private fail(err: Error): void {
     this.failure ??= err;
+    this.ackedAll?.reject(this.failure);
     this.wake();
   }
 
@@ -215,13 +240,46 @@ export class RemoteFileWriter extends Writable {
         return;
       }
       this.detach();
-      this.sftp.close(this.handle, (err) => callback(err ?? null));
+      this.ackedAll?.resolve();
+      const close = (): void => {
+        if (!this.statOnClose) {
+          this.sftp.close(this.handle, (err) => callback(err ?? null));
+          return;
+        }
+        // Sent together; a server that answers out of order (or refuses FSTAT)
+        // leaves finalStats undefined and the caller stats by path instead.
+        let stats: Stats | undefined;
+        let statDone = false;
+        let closeResult: Error | null | undefined;
+        const both = (): void => {
+          if (!statDone || closeResult === undefined) return;
+          this.finalStats = stats;
+          callback(closeResult);
+        };
+        this.sftp.fstat(this.handle, (err, attrs) => {
+          statDone = true;
+          stats = err ? undefined : attrs;
+          both();
+        });
+        this.sftp.close(this.handle, (err) => {
+          closeResult = err ?? null;
+          both();
+        });
+      };
+      if (!this.beforeClose) return close();
+      this.beforeClose().then(close, (err: unknown) => {
+        // Another range failed: this handle still closes, the write fails.
+        this.sftp.close(this.handle, () =>
+          callback(err instanceof Error ? err : new Error(String(err))),
+        );
+      });
     };
     settle();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.detach();
+    this.ackedAll?.reject(error ?? new Error('the writer was destroyed'));
     callback(error);
   }
 }

@@ -17,6 +17,7 @@ import { expect } from 'chai';
 import { outputSchema } from '../../cli/output-schemas/index.js';
 import { keyPair, secretFragments, sshKeygenFingerprint } from '../helpers/keys.js';
 import { cleanTempDirs, cliBin, tempDir, type RunResult } from '../helpers/project.js';
+import { startDelayProxy } from '../helpers/delay-proxy.js';
 import { startProftpd } from '../helpers/proftpd.js';
 import {
   freePort,
@@ -45,6 +46,8 @@ interface Delivered {
   mibPerSecond: number;
   published: string;
   staleRemoved: number;
+  channels: number;
+  fallback: string | null;
 }
 
 describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)', function () {
@@ -107,6 +110,22 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
     });
     outputs.push(r.stdout, r.stderr);
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** As sftpgw(), without blocking this process (a proxy of this process is in the path). */
+  function sftpgwAsync(args: string[]): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [cliBin, ...args], { cwd: work, env: bareEnv() });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr += d));
+      child.once('error', reject);
+      child.once('close', (code) => {
+        outputs.push(stdout, stderr);
+        resolve({ status: code ?? -1, stdout, stderr });
+      });
+    });
   }
 
   let n = 0;
@@ -176,6 +195,7 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
             `^delivered ${file} to destination partner-a: ${dir}/orders_1\\.bin on 127\\.0\\.0\\.1:${server().port}\\n` +
               '  sent       3145745 bytes \\(3\\.0 MiB\\) in \\d+\\.\\d\\d s, \\d+\\.\\d\\d MiB/s \\(connecting included\\)\\n' +
               '  host key   ssh-ed25519 SHA256:\\S+\\n' +
+              '  channels   1 \\(in order\\)\\n' +
               '  published  renamed into place atomically \\(posix-rename@openssh\\.com\\)\\n' +
               '  cleaned    0 stale part files of earlier attempts removed\\n$',
           ),
@@ -198,10 +218,46 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
           bytes: 4096,
           published: 'posix-rename',
           staleRemoved: 0,
+          channels: 1,
+          fallback: null,
         });
         expect(doc.durationMs).to.be.a('number');
         expect(sha256(readFileSync(path.join(dir, 'orders_1.bin')))).to.equal(sha256(next));
         expect(readdirSync(dir)).to.deep.equal(['orders_1.bin']);
+      });
+
+      it('a large file: several channels to a distant server (20 ms proxy), one on loopback; byte for byte either way', async function () {
+        const body = randomBytes(20 * 1024 * 1024 + 5); // over the 16 MiB threshold
+        const file = localFile('big_1.bin', body);
+        // The proxy runs in this process: the CLI runs asynchronously beside it.
+        const proxy = await startDelayProxy(server().port, 20);
+        try {
+          const far = destination(server(), { Port: proxy.port });
+          const doc = expectValid(
+            await sftpgwAsync([
+              'destinations',
+              'deliver',
+              'partner-a',
+              file,
+              '--secret-file',
+              far.secretFile,
+              '--output',
+              'json',
+            ]),
+          );
+          expect(doc).to.deep.include({ bytes: body.length, channels: 4, fallback: null });
+          expect(sha256(readFileSync(path.join(far.dir, 'big_1.bin')))).to.equal(sha256(body));
+          expect(readdirSync(far.dir)).to.deep.equal(['big_1.bin']);
+        } finally {
+          await proxy.close();
+        }
+        // On loopback one channel's window is never the limit: the extra
+        // channels asked for at login are closed unused.
+        const near = destination(server());
+        const doc = expectValid(deliver('partner-a', file, near.secretFile, ['--output', 'json']));
+        expect(doc).to.deep.include({ bytes: body.length, channels: 1, fallback: null });
+        expect(sha256(readFileSync(path.join(near.dir, 'big_1.bin')))).to.equal(sha256(body));
+        expect(readdirSync(near.dir)).to.deep.equal(['big_1.bin']);
       });
 
       it('sends under --remote-name, checked against FilePattern instead of the local name', function () {

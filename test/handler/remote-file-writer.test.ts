@@ -227,6 +227,32 @@ describe('RemoteFileWriter (real sshd)', function () {
     expect(writer.bytesWritten).to.equal(data.length);
   });
 
+  it('statOnClose: FSTAT goes out with the CLOSE after the last write is acknowledged, and gives the final size', async function () {
+    const data = randomBytes(3 * 1024 * 1024 + 11);
+    const { client, sftp } = await session();
+    const order: string[] = [];
+    for (const m of ['write', 'fstat', 'close'] as const) {
+      const real = (sftp[m] as (...a: unknown[]) => unknown).bind(sftp);
+      (sftp as unknown as Record<string, unknown>)[m] = (...args: unknown[]) => {
+        if (order[order.length - 1] !== m) order.push(m);
+        return real(...args);
+      };
+    }
+    const remote = path.join(sshd.root, 'stat-on-close.bin');
+    const socket = (client as unknown as { _sock: Socket })._sock;
+    const writer = new RemoteFileWriter(sftp, await openFile(sftp, remote), {
+      socket,
+      statOnClose: true,
+    });
+    await pipeline(source(data, 16 * 1024).stream, writer);
+    expect(order).to.deep.equal(['write', 'fstat', 'close']);
+    expect(writer.finalStats?.size).to.equal(data.length);
+    expect(readFileSync(remote).equals(data)).to.equal(true);
+    // Without the option nothing more is asked.
+    const plain = await send(data, 16 * 1024, {}, 'plain.bin');
+    expect(plain.writer.finalStats).to.equal(undefined);
+  });
+
   it('cuts odd chunk sizes, larger and smaller than a write, into full-size writes', async function () {
     const data = randomBytes(24 * MiB + 12345);
     const sizes = seededSizes(13, [

@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import {
   DestinationError,
   parseDestination,
@@ -79,6 +79,10 @@ export interface DeliverResult {
   staleRemoved: number;
   /** The pinned host key the server proved it holds. */
   hostKey: HostKeyUsed;
+  /** SFTP channels that wrote the file (1: in order on one; more: ranges in parallel, far servers only). */
+  channels: number;
+  /** Why fewer channels wrote than the push wanted (the server refused more), if so. */
+  fallback?: string;
 }
 
 /** The delivery's rate in MiB/s (2 decimals), connecting included. */
@@ -187,6 +191,32 @@ function counting(
   });
 }
 
+/** Bytes read per call: a write's worth (OpenSSH takes 255 KiB per SFTP write). */
+const READ_BYTES = 256 * 1024;
+
+/**
+ * Bytes [start, end) of the open file, read at their offsets. Not a
+ * createReadStream of the handle: destroying one of those closes the handle
+ * (autoClose only governs the end), which would cut every other range read
+ * from it; the body and ranges are destroyed as push() sees fit, the handle
+ * is closed here once. A file that shrank yields fewer bytes (push() then
+ * fails on the size); one that grew yields only the size it had.
+ */
+function readRange(handle: FileHandle, start: number, end: number): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let at = start; at < end; ) {
+        const want = Math.min(READ_BYTES, end - at);
+        const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafe(want), 0, want, at);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
+        at += bytesRead;
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
 export async function deliverFile(
   req: DeliverRequest,
   secret: SecretSource,
@@ -218,7 +248,7 @@ export async function deliverFile(
       .update(`${path.resolve(req.file)}\0${local.size}\0${local.mtimeMs}`)
       .digest('hex')
       .slice(0, 16);
-    const plain: Readable = local.handle.createReadStream({ autoClose: false, start: 0 });
+    const plain = readRange(local.handle, 0, local.size);
     let sent = 0;
     const counted = (stream: Readable): Readable => {
       if (!deps.progress) return stream;
@@ -230,7 +260,7 @@ export async function deliverFile(
     const body = counted(plain);
     // Ranges of the same snapshot, for parallel writes (push.ts); progress counts them all.
     const openRange = async (start: number, end: number): Promise<Readable> =>
-      counted(local.handle.createReadStream({ autoClose: false, start, end: end - 1 }));
+      counted(readRange(local.handle, start, end));
     deps.phase?.({
       kind: 'delivery',
       host,
@@ -263,6 +293,8 @@ export async function deliverFile(
         published: r.published,
         staleRemoved: r.staleRemoved,
         hostKey: r.hostKey,
+        channels: r.channels,
+        ...(r.fallback ? { fallback: r.fallback } : {}),
       };
     } catch (err) {
       const message = scrub((err as Error).message, d.secrets);

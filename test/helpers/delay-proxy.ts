@@ -1,5 +1,6 @@
-// A wide-area link on 127.0.0.1 for the push benchmark. This kernel has no
-// netem qdisc, so latency is added in user space: a TCP proxy that holds each
+// A wide-area link on 127.0.0.1 for the push benchmark and the tests of
+// parallel writes. This kernel has no netem qdisc, so latency is added in
+// user space: a TCP proxy that holds each
 // new connection for one round trip before connecting upstream (the SYN /
 // SYN-ACK exchange a real link would cost) and delivers every chunk, in each
 // direction, half a round trip after it arrived. Bandwidth is unlimited and
