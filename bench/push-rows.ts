@@ -71,7 +71,7 @@ function rowsOf(p: PushRow): string[][] {
   ]);
   if (p.streamPush)
     rows.push([
-      `handler push() alone (no S3), ${p.mib} MiB from a file in 16 KiB chunks, ${link}`,
+      `handler push() alone (no S3), ${p.mib} MiB from a file in 16 KiB chunks (ranges for parallel channels), ${link}`,
       '—',
       secs(p.streamPush),
       p.streamPush.rssMiB.toFixed(0),

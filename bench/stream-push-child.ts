@@ -2,7 +2,9 @@
 // push() (compiled, not the bundle) in chunks of the size S3 over HTTPS
 // delivers (16 KiB), to the sshd named in argv. Writes the seconds to the
 // file named in argv; run with --import rusage.js for the peak RSS. It tells
-// the SFTP side of the handler apart from its source (push-child.ts).
+// the SFTP side of the handler apart from its source (push-child.ts); with
+// ranges, so a large file to a far server goes over several channels as the
+// handler's does.
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { parseTrustedHostKeys } from '../shared/ssh/host-keys.js';
@@ -22,6 +24,9 @@ await push({
   },
   fileName: 'stream.bin',
   body: createReadStream(file, { highWaterMark: Number(chunkBytes) }),
+  // Ranges as the handler reads S3 (one stream each), for the parallel path.
+  openRange: async (start, end) =>
+    createReadStream(file, { highWaterMark: Number(chunkBytes), start, end: end - 1 }),
   size: statSync(file).size,
   deadline: Date.now() + 900_000,
   // 16 hex digits, as the handler derives it from bucket, key and version.
