@@ -97,6 +97,8 @@ export function authMethods(target: Pick<SftpTarget, 'password' | 'privateKey'>)
 }
 
 export interface ConnectHooks {
+  /** Called when the key exchange is done, with the time since the TCP connect began (at least two round trips). */
+  onHandshake?(elapsedMs: number): void;
   /**
    * Called once the server has accepted the credentials, before the SFTP
    * channel is asked for: more channels opened here travel in the same round
@@ -134,6 +136,7 @@ export async function connectSftp(
     let presentedKey: Buffer | undefined;
     try {
       const methods = authMethods(target);
+      const began = Date.now();
       const connecting = client.connect({
         ...(methods.length > 0 ? { authHandler: methods as never } : {}),
         host: target.host,
@@ -153,7 +156,8 @@ export async function connectSftp(
       });
       // After connect() has asked for its own SFTP channel on 'ready', so the
       // first channel opened is always the one the caller gets.
-      const { onAuthenticated } = hooks;
+      const { onAuthenticated, onHandshake } = hooks;
+      if (onHandshake) sshOf(client).once('handshake', () => onHandshake(Date.now() - began));
       if (onAuthenticated) sshOf(client).once('ready', () => onAuthenticated(client));
       const sftp = await connecting;
       // Nagle + delayed ACK stall small SFTP packets (1.7 MiB/s without this).
@@ -292,7 +296,7 @@ export async function closeQuietly(client: SftpClient, timeoutMs: number): Promi
 
 /** ssh2's Client under ssh2-sftp-client: the connection more channels open on. */
 export function sshOf(client: SftpClient): {
-  once(event: 'ready' | 'close', listener: () => void): unknown;
+  once(event: 'ready' | 'close' | 'handshake', listener: () => void): unknown;
 } {
   return (client as unknown as { client: { once(e: string, l: () => void): unknown } }).client;
 }

@@ -93,6 +93,7 @@ import {
   closeQuietly,
   connectSftp,
   destroy,
+  type ConnectHooks,
   type ConnectTuning,
   type HostKeyUsed,
   type SftpConnection,
@@ -205,29 +206,36 @@ export async function push(
   const partPath = (): string =>
     posix.join(target.remoteDirectory, temporaryName(req.fileName, req.deliveryId, newAttemptId()));
 
+  // Ranges read ahead while SSH connects (prefetchRanges), when the server
+  // turns out to be far enough for parallel writes to be likely.
+  let prefetched: PrefetchedRanges | undefined;
+
   const work = async (): Promise<PushResult> => {
-    const wanted = channelsWanted(req, tuning);
-    const prefetched =
-      wanted > 1 ? prefetchRanges(req.openRange!, req.size, wanted, req.body) : undefined;
     try {
-      return await attempt(wanted, prefetched);
+      return await attempt(channelsWanted(req, tuning));
     } finally {
       prefetched?.discard();
     }
   };
 
-  const attempt = async (
-    wanted: number,
-    prefetched: PrefetchedRanges | undefined,
-  ): Promise<PushResult> => {
+  const attempt = async (wanted: number): Promise<PushResult> => {
     // The extra channels are asked for as soon as the server accepts the
     // login, beside connect()'s own: all of them are ready in the same four
     // round trips (channel open, subsystem, SFTP version, limits).
     let extraOpening: Promise<ExtraChannels> | undefined;
-    const hooks =
+    const hooks: ConnectHooks =
       wanted > 1
         ? {
-            onAuthenticated: (client: Parameters<typeof openExtraChannels>[0]) => {
+            // The key exchange takes two round trips at least: one that
+            // took this long says the server is far (the part-file create
+            // decides later); reading S3 from here overlaps its first byte
+            // with authentication and the channel opens. Near servers
+            // (loopback) are not read ahead: one channel will write.
+            onHandshake: (elapsedMs) => {
+              if (prefetched || elapsedMs < 2 * tuning.parallelMinRttMs) return;
+              prefetched = prefetchRanges(req.openRange!, req.size, wanted, req.body);
+            },
+            onAuthenticated: (client) => {
               extraOpening = openExtraChannels(client, wanted - 1, tuning.connectTimeoutMs);
             },
           }
