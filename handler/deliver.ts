@@ -69,6 +69,8 @@ export type Outcome =
       pinExpires?: string;
       /** SFTP channels that wrote the file. */
       channels?: number;
+      /** SSH connections they were on (more than 1 where the server limits channels per connection). */
+      connections?: number;
       /** Why fewer channels than wanted (the server refused more). */
       fallback?: string;
     }
@@ -223,6 +225,7 @@ function outcomeLogger(
         hostKey: o.hostKey,
         pinExpires: o.pinExpires,
         channels: o.channels,
+        connections: o.connections && o.connections > 1 ? o.connections : undefined,
         fallback: o.fallback,
         durationMs: duration,
       });
@@ -382,6 +385,7 @@ async function deliverChecked(
       hostKey: `${result.hostKey.type} ${result.hostKey.fingerprint}`,
       pinExpires: result.hostKey.expires,
       channels: result.channels,
+      connections: result.connections,
       fallback: result.fallback,
     });
   } catch (err) {

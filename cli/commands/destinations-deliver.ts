@@ -94,7 +94,7 @@ export function deliveredText(r: DeliverResult): string {
     `delivered ${r.file} to destination ${r.key}: ${r.remotePath} on ${r.host}`,
     `  sent       ${size(r.bytes)} in ${(r.durationMs / 1000).toFixed(2)} s, ${mibPerSecond(r).toFixed(2)} MiB/s (connecting included)`,
     `  host key   ${r.hostKey.type} ${r.hostKey.fingerprint}${r.hostKey.expires ? ` (pin trusted through ${r.hostKey.expires} UTC)` : ''}`,
-    `  channels   ${r.channels === 1 ? '1 (in order)' : `${r.channels} (ranges in parallel)`}${r.fallback ? `; ${r.fallback}` : ''}`,
+    `  channels   ${r.channels === 1 ? '1 (in order)' : `${r.channels} (ranges in parallel${r.connections > 1 ? ` over ${r.connections} connections` : ''})`}${r.fallback ? `; ${r.fallback}` : ''}`,
     `  published  ${PUBLISHED[r.published]}`,
     `  cleaned    ${count(r.staleRemoved, 'stale part file')} of earlier attempts removed`,
     '',

@@ -18,6 +18,7 @@ export interface DestinationDeliverDocument {
   staleRemoved: number;
   hostKey: HostKeyDocument;
   channels: number;
+  connections: number;
   fallback: string | null;
 }
 
@@ -37,6 +38,7 @@ export function destinationDeliverDocument(r: DeliverResult): DestinationDeliver
     staleRemoved: r.staleRemoved,
     hostKey: hostKeyDocument(r.hostKey),
     channels: r.channels,
+    connections: r.connections,
     fallback: orNull(r.fallback),
   };
 }
@@ -77,6 +79,12 @@ export const DESTINATIONS_DELIVER_SCHEMA = document(
     channels: {
       ...integer(
         'SFTP channels that wrote the file: 1 in order, more for a large file to a distant server (ranges in parallel; MaxConnections caps it)',
+      ),
+      minimum: 1,
+    },
+    connections: {
+      ...integer(
+        'SSH connections those channels were on: 1, or more where the server limits channels per connection (OpenSSH MaxSessions, ProFTPD SFTPMaxChannels)',
       ),
       minimum: 1,
     },

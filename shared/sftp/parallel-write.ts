@@ -44,6 +44,8 @@ const WRITE_ONLY = 0x00000002;
 export interface Lane {
   sftp: SFTPWrapper;
   handle: Buffer;
+  /** Its connection's socket, when not the main one's (RangeWriteOptions.socket). */
+  socket?: Corkable;
 }
 
 export interface ExtraChannels {
@@ -288,7 +290,7 @@ export async function writeRanges(o: RangeWriteOptions): Promise<RangesWritten> 
     ([start], i) =>
       new RemoteFileWriter(o.lanes[i].sftp, o.lanes[i].handle, {
         maxInflightBytes: o.maxInflightBytes,
-        socket: o.socket,
+        socket: o.lanes[i].socket ?? o.socket,
         startAt: start,
         ...(i === 0
           ? {

@@ -184,6 +184,8 @@ export interface PushResult {
   hostKey: HostKeyUsed;
   /** SFTP channels that wrote the file (1: in order on one). */
   channels: number;
+  /** SSH connections they were on (more than 1 only where the server limits channels per connection). */
+  connections: number;
   /** Why fewer channels wrote than were wanted (the server refused more), if so. */
   fallback?: string;
 }
@@ -209,6 +211,9 @@ export async function push(
   // Ranges read ahead while SSH connects (prefetchRanges), when the server
   // turns out to be far enough for parallel writes to be likely.
   let prefetched: PrefetchedRanges | undefined;
+  // Connections opened for more lanes where the server limits channels per
+  // connection; closed with the main one.
+  const moreConnections: SftpConnection[] = [];
 
   const work = async (): Promise<PushResult> => {
     try {
@@ -280,6 +285,7 @@ export async function push(
     const tempPath = partPath();
     let created = false;
     let channels = 1;
+    let connections = 1;
     let fallback: string | undefined;
     try {
       const started = Date.now();
@@ -288,16 +294,55 @@ export async function push(
       // The create took one round trip: how far the server is decides
       // whether more windows help (below the gate one channel's window
       // carries more than ssh2 encrypts on one core).
-      if (extra.channels.length > 0 && Date.now() - started < tuning.parallelMinRttMs) {
+      const far = wanted > 1 && Date.now() - started >= tuning.parallelMinRttMs;
+      if (!far) {
         for (const c of extra.channels) c.end();
         extra = { channels: [] };
       }
-      const others = await openForWriting(extra.channels, tempPath);
-      const lanes: Lane[] = [{ sftp, handle }, ...others.lanes];
+      // Fewer channels than wanted because the server limits them per
+      // connection (OpenSSH MaxSessions, ProFTPD SFTPMaxChannels): the rest
+      // go over connections of their own, logged in anew, in parallel. A
+      // server that also limits connections refuses some: fewer lanes.
+      const short = wanted - 1 - extra.channels.length;
+      const connecting: string[] = [];
+      if (far && short > 0 && extra.refused) {
+        const tries = await Promise.allSettled(
+          Array.from({ length: short }, () =>
+            connectSftp(target, tuning, req.deadline, req.now).then((c) => {
+              if (abandoned) destroy(c.client);
+              else moreConnections.push(c);
+              return c;
+            }),
+          ),
+        );
+        for (const t of tries) if (t.status === 'rejected') connecting.push(errorText(t.reason));
+      }
+      const others = await openForWriting(
+        [...extra.channels, ...moreConnections.map((c) => c.sftp)],
+        tempPath,
+      );
+      const sockets = new Map<SFTPWrapper, Corkable | undefined>(
+        moreConnections.map((c) => [c.sftp, socketOf(c.client)]),
+      );
+      const lanes: Lane[] = [
+        { sftp, handle },
+        ...others.lanes.map((l) => ({ ...l, socket: sockets.get(l.sftp) })),
+      ];
       const refused = [extra.refused, others.refused].filter(Boolean).join('; ');
-      if (refused)
-        fallback = `the server allowed ${lanes.length} of ${wanted} channels: ${refused}${reconnected ? '; reconnected' : ''}`;
+      if (refused) {
+        const more = moreConnections.filter((c) => lanes.some((l) => l.sftp === c.sftp)).length;
+        fallback =
+          `the server allowed ${lanes.length} of ${wanted} channels: ${refused}` +
+          (reconnected ? '; reconnected' : '') +
+          (more > 0
+            ? `; ${more} of them on connections of their own (the server limits channels per connection)`
+            : '') +
+          (connecting.length > 0
+            ? `; ${connecting.length} more connection${connecting.length === 1 ? '' : 's'} refused: ${[...new Set(connecting)].join('; ')}`
+            : '');
+      }
       channels = lanes.length;
+      connections = 1 + moreConnections.filter((c) => lanes.some((l) => l.sftp === c.sftp)).length;
       let stat: Stats | undefined;
       if (lanes.length > 1) {
         // The first range reads `body` (prefetchRanges), the others their own.
@@ -377,6 +422,7 @@ export async function push(
         staleRemoved,
         hostKey: connected.hostKey,
         channels,
+        connections,
         ...(fallback ? { fallback } : {}),
       };
     } finally {
@@ -424,6 +470,7 @@ export async function push(
           ),
         );
         if (connection) destroy(connection.client);
+        for (const c of moreConnections) destroy(c.client);
         req.body.destroy();
       },
       Math.max(0, remaining() - tuning.endTimeoutMs),
@@ -437,7 +484,11 @@ export async function push(
     throw err;
   } finally {
     clearTimeout(timer);
-    if (connection) await closeQuietly(connection.client, tuning.endTimeoutMs);
+    await Promise.all(
+      [...(connection ? [connection] : []), ...moreConnections].map((c) =>
+        closeQuietly(c.client, tuning.endTimeoutMs),
+      ),
+    );
   }
 }
 

@@ -47,6 +47,7 @@ interface Delivered {
   published: string;
   staleRemoved: number;
   channels: number;
+  connections: number;
   fallback: string | null;
 }
 
@@ -219,6 +220,7 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
           published: 'posix-rename',
           staleRemoved: 0,
           channels: 1,
+          connections: 1,
           fallback: null,
         });
         expect(doc.durationMs).to.be.a('number');
@@ -245,7 +247,12 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
               'json',
             ]),
           );
-          expect(doc).to.deep.include({ bytes: body.length, channels: 4, fallback: null });
+          expect(doc).to.deep.include({
+            bytes: body.length,
+            channels: 4,
+            connections: 1,
+            fallback: null,
+          });
           expect(sha256(readFileSync(path.join(far.dir, 'big_1.bin')))).to.equal(sha256(body));
           expect(readdirSync(far.dir)).to.deep.equal(['big_1.bin']);
         } finally {
@@ -255,7 +262,12 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
         // channels asked for at login are closed unused.
         const near = destination(server());
         const doc = expectValid(deliver('partner-a', file, near.secretFile, ['--output', 'json']));
-        expect(doc).to.deep.include({ bytes: body.length, channels: 1, fallback: null });
+        expect(doc).to.deep.include({
+          bytes: body.length,
+          channels: 1,
+          connections: 1,
+          fallback: null,
+        });
         expect(sha256(readFileSync(path.join(near.dir, 'big_1.bin')))).to.equal(sha256(body));
         expect(readdirSync(near.dir)).to.deep.equal(['big_1.bin']);
       });

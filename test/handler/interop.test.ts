@@ -12,8 +12,10 @@
 // runs with PARALLEL_MIN_BYTES at 1 MiB and PARALLEL_MIN_RTT_MS at 0 (on
 // loopback it would stay on one channel), so every file of 1 MiB or more here
 // (8 MiB cut mid-way, 64 MiB) is written in ranges over several channels;
-// servers allowing one session (OpenSSH MaxSessions 1, ProFTPD
-// SFTPMaxChannels 1) show the fallback to one.
+// servers allowing one session per connection (OpenSSH MaxSessions 1,
+// ProFTPD SFTPMaxChannels 1) show the lanes going over connections of their
+// own, and one that also refuses concurrent logins (PerSourceMaxStartups 1)
+// the fallback to fewer.
 import { randomBytes } from 'node:crypto';
 import {
   existsSync,
@@ -126,6 +128,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
   let sha1Only: SftpServer;
   let oneSession: SftpServer;
   let oneChannel: SftpServer;
+  let fewConnections: SftpServer;
 
   before(async function () {
     const started = await Promise.allSettled([
@@ -138,11 +141,13 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
       ...SERVERS.map((s) => s.start()),
       // An old server: its RSA key signs only with SHA-1.
       startSshd({ hostKeys: ['rsa'], extraConfig: ['HostKeyAlgorithms ssh-rsa'] }),
-      // Servers that allow one SFTP session per connection.
+      // Servers that allow one SFTP session per connection; the last also
+      // one unauthenticated connection at a time from an address.
       startSshd({ extraConfig: ['MaxSessions 1'] }),
       startProftpd({ allowOverwrite: true, maxChannels: 1 }),
+      startSshd({ extraConfig: ['MaxSessions 1', 'PerSourceMaxStartups 1'] }),
     ]);
-    const extras = ['sha1-only', 'one-session', 'one-channel'];
+    const extras = ['sha1-only', 'one-session', 'one-channel', 'few-connections'];
     started.forEach((r, i) => {
       if (r.status === 'fulfilled' && i > 0)
         servers.set(SERVERS[i - 1]?.id ?? extras[i - 1 - SERVERS.length], r.value as SftpServer);
@@ -150,6 +155,7 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
     sha1Only = servers.get('sha1-only')!;
     oneSession = servers.get('one-session')!;
     oneChannel = servers.get('one-channel')!;
+    fewConnections = servers.get('few-connections')!;
     if (started[0].status === 'fulfilled') lambda = started[0].value as HandlerHarness;
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason; // after() stops whatever did start
@@ -257,16 +263,19 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
     ['OpenSSH with MaxSessions 1', () => oneSession],
     ['ProFTPD with SFTPMaxChannels 1', () => oneChannel],
   ] as const) {
-    it(`${title}: a large file falls back to one channel, saying so in the log line, and arrives byte for byte`, async function () {
+    it(`${title}: a large file goes over one channel on each of ${CHANNELS} connections, saying so in the log line, and arrives byte for byte`, async function () {
       const server = which();
       const { key, dir } = await destinationOn(server, 'one', title.split(' ')[0].toLowerCase());
       const body = randomBytes(8 * MiB);
       const { inv } = await deliver(key, 'data.bin', body);
       expect(inv.error, inv.error?.message).to.equal(undefined);
       const line = logLines(inv).find((l) => l.outcome === 'delivered')!;
-      expect(line.channels).to.equal(1);
+      expect(line.channels).to.equal(CHANNELS);
+      expect(line.connections).to.equal(CHANNELS);
       expect(String(line.fallback)).to.match(
-        new RegExp(`^the server allowed 1 of ${CHANNELS} channels: .+`),
+        new RegExp(
+          `^the server allowed ${CHANNELS} of ${CHANNELS} channels: .+; ${CHANNELS - 1} of them on connections of their own \\(the server limits channels per connection\\)$`,
+        ),
       );
       expect(sha256(readFileSync(path.join(dir, 'data.bin')))).to.equal(sha256(body));
       expect(readdirSync(dir)).to.deep.equal(['data.bin']);
@@ -280,6 +289,19 @@ describe('SFTP server interop (bundle + moto + OpenSSH, gesftpserver, ProFTPD)',
       expect(channels.refused).to.be.a('string');
     });
   }
+
+  it('OpenSSH with MaxSessions 1 and PerSourceMaxStartups 1 (more connections refused too): fewer lanes, the refusals in the log line, byte for byte', async function () {
+    const { key, dir } = await destinationOn(fewConnections, 'few', 'openssh');
+    const body = randomBytes(8 * MiB);
+    const { inv } = await deliver(key, 'data.bin', body);
+    expect(inv.error, inv.error?.message).to.equal(undefined);
+    const line = logLines(inv).find((l) => l.outcome === 'delivered')!;
+    expect(line.channels, 'one channel per connection').to.equal(line.connections ?? 1);
+    expect(Number(line.channels)).to.be.lessThan(CHANNELS);
+    expect(String(line.fallback)).to.match(/; \d more connections? refused: .+$/);
+    expect(sha256(readFileSync(path.join(dir, 'data.bin')))).to.equal(sha256(body));
+    expect(readdirSync(dir)).to.deep.equal(['data.bin']);
+  });
 
   for (const spec of SERVERS) {
     describe(spec.title, function () {

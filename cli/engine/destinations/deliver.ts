@@ -81,6 +81,8 @@ export interface DeliverResult {
   hostKey: HostKeyUsed;
   /** SFTP channels that wrote the file (1: in order on one; more: ranges in parallel, far servers only). */
   channels: number;
+  /** SSH connections they were on (more than 1 where the server limits channels per connection). */
+  connections: number;
   /** Why fewer channels wrote than the push wanted (the server refused more), if so. */
   fallback?: string;
 }
@@ -294,6 +296,7 @@ export async function deliverFile(
         staleRemoved: r.staleRemoved,
         hostKey: r.hostKey,
         channels: r.channels,
+        connections: r.connections,
         ...(r.fallback ? { fallback: r.fallback } : {}),
       };
     } catch (err) {
