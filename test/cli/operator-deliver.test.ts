@@ -231,45 +231,39 @@ describe('sftpgw destinations deliver (OpenSSH, gesftpserver, ProFTPD; no AWS)',
       it('a large file: several channels to a distant server (20 ms proxy), one on loopback; byte for byte either way', async function () {
         const body = randomBytes(20 * 1024 * 1024 + 5); // over the 16 MiB threshold
         const file = localFile('big_1.bin', body);
+        const expectDelivered = (r: RunResult, dir: string, channels: number): void => {
+          const doc = expectValid(r);
+          expect(doc).to.deep.include({
+            bytes: body.length,
+            channels,
+            connections: 1,
+            fallback: null,
+          });
+          expect(sha256(readFileSync(path.join(dir, 'big_1.bin')))).to.equal(sha256(body));
+          expect(readdirSync(dir)).to.deep.equal(['big_1.bin']);
+        };
+        const args = (secretFile: string) => [
+          'destinations',
+          'deliver',
+          'partner-a',
+          file,
+          '--secret-file',
+          secretFile,
+          '--output',
+          'json',
+        ];
         // The proxy runs in this process: the CLI runs asynchronously beside it.
         const proxy = await startDelayProxy(server().port, 20);
         try {
           const far = destination(server(), { Port: proxy.port });
-          const doc = expectValid(
-            await sftpgwAsync([
-              'destinations',
-              'deliver',
-              'partner-a',
-              file,
-              '--secret-file',
-              far.secretFile,
-              '--output',
-              'json',
-            ]),
-          );
-          expect(doc).to.deep.include({
-            bytes: body.length,
-            channels: 4,
-            connections: 1,
-            fallback: null,
-          });
-          expect(sha256(readFileSync(path.join(far.dir, 'big_1.bin')))).to.equal(sha256(body));
-          expect(readdirSync(far.dir)).to.deep.equal(['big_1.bin']);
+          expectDelivered(await sftpgwAsync(args(far.secretFile)), far.dir, 4);
         } finally {
           await proxy.close();
         }
         // On loopback one channel's window is never the limit: the extra
         // channels asked for at login are closed unused.
         const near = destination(server());
-        const doc = expectValid(deliver('partner-a', file, near.secretFile, ['--output', 'json']));
-        expect(doc).to.deep.include({
-          bytes: body.length,
-          channels: 1,
-          connections: 1,
-          fallback: null,
-        });
-        expect(sha256(readFileSync(path.join(near.dir, 'big_1.bin')))).to.equal(sha256(body));
-        expect(readdirSync(near.dir)).to.deep.equal(['big_1.bin']);
+        expectDelivered(sftpgw(args(near.secretFile)), near.dir, 1);
       });
 
       it('sends under --remote-name, checked against FilePattern instead of the local name', function () {
