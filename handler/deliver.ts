@@ -291,113 +291,133 @@ async function deliverChecked(
     return finish({ outcome: 'failed', error, destination, file });
   };
 
-  // Not tagged when the tags cannot be read: the object's own tags would be lost.
-  let existing: Record<string, string>;
+  // The object is opened now, beside the reads of its tags and destination,
+  // so S3's first byte arrives while they answer. A version not sent (a
+  // duplicate, a refused name, a failure before the push) costs only the
+  // request: its body is closed unread.
+  const opening = parseStagingKey(ref.key).ok ? deps.objects.open(ref) : undefined;
+  opening?.catch(() => {}); // its error is reported where it is awaited, if it is
+  let handedOver = false;
   try {
-    existing = await deps.objects.tags(ref);
-  } catch (err) {
-    if (err instanceof ObjectGoneError)
-      return finish({
-        outcome: 'rejected',
-        code: 'gone',
-        reason: 'the object (version) no longer exists',
-      });
-    return finish({ outcome: 'failed', error: err as Error });
+    return await deliverOpened();
+  } finally {
+    if (!handedOver)
+      opening?.then(
+        (o) => o.body.destroy(),
+        () => {},
+      );
   }
 
-  const parsed = parseStagingKey(ref.key);
-  if (!parsed.ok) return reject(parsed.code, parsed.reason, existing);
-  const { destination, file } = parsed;
-  fields.destination = destination;
-
-  // Already on the remote (delivered, or found there): nothing sent, and the
-  // tags keep the version's fate as it was recorded.
-  if (onRemote(existing)) return finish({ outcome: 'duplicate', destination, file });
-
-  const secretName = destinationSecretName(deps.secretPrefix, destination);
-  let target;
-  try {
-    target = await deps.destinations.get(secretName);
-  } catch (err) {
-    if (err instanceof DestinationError) {
-      deps.log.addSecrets(err.secrets);
-      if (err.patternInvalid) {
-        return reject(
-          'invalid-pattern',
-          `the FilePattern of destination ${destination} is not a valid RE2 pattern: no file can be checked against it (fix the destination, then stage the file again)`,
-          existing,
-          destination,
-          err.message,
-        );
-      }
+  async function deliverOpened(): Promise<Outcome> {
+    // Not tagged when the tags cannot be read: the object's own tags would be lost.
+    let existing: Record<string, string>;
+    try {
+      existing = await deps.objects.tags(ref);
+    } catch (err) {
+      if (err instanceof ObjectGoneError)
+        return finish({
+          outcome: 'rejected',
+          code: 'gone',
+          reason: 'the object (version) no longer exists',
+        });
+      return finish({ outcome: 'failed', error: err as Error });
     }
-    return fail(err as Error, destination, file);
-  }
-  deps.log.addSecrets(target.secrets);
 
-  if (!target.filePattern.matches(file)) {
-    return reject(
-      'pattern-mismatch',
-      `file name does not match the FilePattern of destination ${destination}`,
-      existing,
-      destination,
-    );
-  }
+    const parsed = parseStagingKey(ref.key);
+    if (!parsed.ok) return reject(parsed.code, parsed.reason, existing);
+    const { destination, file } = parsed;
+    fields.destination = destination;
 
-  try {
-    const object = await deps.objects.open(ref);
-    const deliveryId = createHash('sha256')
-      .update(`${ref.bucket}\0${ref.key}\0${ref.versionId ?? ''}`)
-      .digest('hex')
-      .slice(0, 16);
-    const result = await deps.push({
-      target,
-      fileName: file,
-      body: object.body,
-      openRange: object.openRange,
-      size: object.size,
-      deadline: deps.deadline,
-      deliveryId,
-      now: now(),
-    });
-    const { remotePath } = result;
-    if (result.published === 'identical') {
-      // A concurrent attempt's `delivered` stays (re-read first).
-      await fate.writeUnlessOnRemote({ status: 'duplicate', remotePath });
+    // Already on the remote (delivered, or found there): nothing sent, and the
+    // tags keep the version's fate as it was recorded.
+    if (onRemote(existing)) return finish({ outcome: 'duplicate', destination, file });
+
+    const secretName = destinationSecretName(deps.secretPrefix, destination);
+    let target;
+    try {
+      target = await deps.destinations.get(secretName);
+    } catch (err) {
+      if (err instanceof DestinationError) {
+        deps.log.addSecrets(err.secrets);
+        if (err.patternInvalid) {
+          return reject(
+            'invalid-pattern',
+            `the FilePattern of destination ${destination} is not a valid RE2 pattern: no file can be checked against it (fix the destination, then stage the file again)`,
+            existing,
+            destination,
+            err.message,
+          );
+        }
+      }
+      return fail(err as Error, destination, file);
+    }
+    deps.log.addSecrets(target.secrets);
+
+    if (!target.filePattern.matches(file)) {
+      return reject(
+        'pattern-mismatch',
+        `file name does not match the FilePattern of destination ${destination}`,
+        existing,
+        destination,
+      );
+    }
+
+    try {
+      const object = await opening!;
+      handedOver = true; // push() closes it, whatever happens
+      const deliveryId = createHash('sha256')
+        .update(`${ref.bucket}\0${ref.key}\0${ref.versionId ?? ''}`)
+        .digest('hex')
+        .slice(0, 16);
+      const result = await deps.push({
+        target,
+        fileName: file,
+        body: object.body,
+        openRange: object.openRange,
+        size: object.size,
+        deadline: deps.deadline,
+        deliveryId,
+        now: now(),
+      });
+      const { remotePath } = result;
+      if (result.published === 'identical') {
+        // A concurrent attempt's `delivered` stays (re-read first).
+        await fate.writeUnlessOnRemote({ status: 'duplicate', remotePath });
+        return finish({
+          outcome: 'duplicate',
+          destination,
+          file,
+          remotePath,
+          identicalOnRemote: true,
+        });
+      }
+      // Over the tags read at the start: a `failed` of an earlier attempt goes.
+      await fate.write({ status: 'delivered', remotePath }, existing);
       return finish({
-        outcome: 'duplicate',
+        outcome: 'delivered',
         destination,
         file,
         remotePath,
-        identicalOnRemote: true,
+        bytes: result.bytes,
+        published: result.published,
+        staleRemoved: result.staleRemoved,
+        hostKey: `${result.hostKey.type} ${result.hostKey.fingerprint}`,
+        pinExpires: result.hostKey.expires,
+        channels: result.channels,
+        connections: result.connections,
+        fallback: result.fallback,
       });
+    } catch (err) {
+      if (err instanceof ObjectGoneError)
+        return finish({
+          outcome: 'rejected',
+          code: 'gone',
+          reason: 'the object (version) no longer exists',
+          destination,
+        });
+      if (err instanceof PushError && err.kind === 'exists')
+        return reject('exists', err.message, existing, destination);
+      return fail(err as Error, destination, file);
     }
-    // Over the tags read at the start: a `failed` of an earlier attempt goes.
-    await fate.write({ status: 'delivered', remotePath }, existing);
-    return finish({
-      outcome: 'delivered',
-      destination,
-      file,
-      remotePath,
-      bytes: result.bytes,
-      published: result.published,
-      staleRemoved: result.staleRemoved,
-      hostKey: `${result.hostKey.type} ${result.hostKey.fingerprint}`,
-      pinExpires: result.hostKey.expires,
-      channels: result.channels,
-      connections: result.connections,
-      fallback: result.fallback,
-    });
-  } catch (err) {
-    if (err instanceof ObjectGoneError)
-      return finish({
-        outcome: 'rejected',
-        code: 'gone',
-        reason: 'the object (version) no longer exists',
-        destination,
-      });
-    if (err instanceof PushError && err.kind === 'exists')
-      return reject('exists', err.message, existing, destination);
-    return fail(err as Error, destination, file);
   }
 }
