@@ -21,7 +21,7 @@ import { chunkCount } from '../users/evaluate.js';
 import type { TemplateSources } from './sources.js';
 import type { CfnResource, CfnTemplate } from './types.js';
 import { constructorPatched } from './user-constructor.js';
-import { instantiate, type UserShapes } from './user-shapes.js';
+import { instantiate, shapeable, type UserShapes } from './user-shapes.js';
 
 export interface RenderUser {
   name: string;
@@ -102,15 +102,13 @@ export async function evaluateGateway(
   }
   const configJson = JSON.stringify(config);
   const opts = { jpath: sources.jpath, tlaCode: { config: configJson } };
-  // Users without tags of their own are instantiated from shapes when the
-  // gateway's user constructor is the shipped one (user-shapes.ts); the rest,
+  // Users without tags of their own (and with printable ASCII keys: shapeable)
+  // are instantiated from shapes when the gateway's user constructor is the
+  // shipped one (user-shapes.ts); the rest,
   // and every user of a gateway that may patch it, are rendered one by one.
   const shaped =
-    !renderEachUser && shapesAllowed(program, sources, configJson)
-      ? users.filter((u) => Object.keys(u.spec.tags).length === 0)
-      : [];
-  const byJsonnet =
-    shaped.length === 0 ? users : users.filter((u) => Object.keys(u.spec.tags).length > 0);
+    !renderEachUser && shapesAllowed(program, sources, configJson) ? users.filter(shapeable) : [];
+  const byJsonnet = shaped.length === 0 ? users : users.filter((u) => !shapeable(u));
   const samples = sampleUsers(shaped);
   const chunkJobs = renderChunks(byJsonnet, jsonnet, program, opts, placement);
   const rootArgs: Record<string, string> = {

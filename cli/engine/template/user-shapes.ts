@@ -33,6 +33,24 @@ export interface UserShapes {
   samples: Record<string, CfnResource>[];
 }
 
+/**
+ * Whether a user's resources may come from a shape: no tags of its own (the
+ * shipped constructor merges them into the shared ones, by key), and every
+ * value it places printable ASCII, which goes through JSON, libjsonnet and
+ * back unchanged (the username and home are so by their checks; a key's
+ * comment may hold anything: a lone surrogate, say, would not round-trip).
+ */
+export function shapeable(u: RenderUser): boolean {
+  return (
+    Object.keys(u.spec.tags).length === 0 &&
+    PRINTABLE.test(u.name) &&
+    PRINTABLE.test(u.spec.homeDirectory) &&
+    u.spec.sshPublicKeys.every((k) => PRINTABLE.test(k))
+  );
+}
+
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
 /** The values of one user a shape takes. */
 export interface ShapeInput {
   id: string;
