@@ -12,8 +12,21 @@
 // takes shapes only for the shipped constructor (user-constructor.ts), only
 // for users without tags of their own, and compares sample users rendered by
 // libjsonnet with their instantiation before using them (evaluate-gateway.ts).
-import type { RenderUser, UserChunk } from './evaluate-gateway.js';
+import type { UserSpec } from '../users/spec.js';
 import type { CfnResource } from './types.js';
+
+/** What a shape needs of a user (evaluate-gateway.ts RenderUser). */
+export interface ShapeUser {
+  name: string;
+  id: string;
+  spec: Pick<UserSpec, 'sshPublicKeys' | 'homeDirectory' | 'readOnly' | 'tags'>;
+}
+
+/** Users and the resource map each got, in the same order (evaluate-gateway.ts UserChunk). */
+export interface ShapedChunk {
+  names: string[];
+  fragments: Record<string, CfnResource>[];
+}
 
 export interface Sentinels {
   id: string;
@@ -40,7 +53,7 @@ export interface UserShapes {
  * back unchanged (the username and home are so by their checks; a key's
  * comment may hold anything: a lone surrogate, say, would not round-trip).
  */
-export function shapeable(u: RenderUser): boolean {
+export function shapeable(u: ShapeUser): boolean {
   return (
     Object.keys(u.spec.tags).length === 0 &&
     PRINTABLE.test(u.name) &&
@@ -150,9 +163,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
 /** The users' resources from the shapes; undefined when the shapes cannot stand for the constructor. */
 export function instantiate(
   shapes: UserShapes,
-  users: RenderUser[],
-  samples: RenderUser[],
-): UserChunk | undefined {
+  users: ShapeUser[],
+  samples: ShapeUser[],
+): ShapedChunk | undefined {
   if (!shapes.stock) return undefined;
   let readOnly: ReturnType<typeof compileShape>;
   let readWrite: ReturnType<typeof compileShape>;
@@ -163,7 +176,7 @@ export function instantiate(
     if (err instanceof ShapeError) return undefined;
     throw err;
   }
-  const make = (u: RenderUser) =>
+  const make = (u: ShapeUser) =>
     (u.spec.readOnly ? readOnly : readWrite)({
       id: u.id,
       name: u.name,
