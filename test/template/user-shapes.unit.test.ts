@@ -193,6 +193,27 @@ describe('users from shapes: the same templates as the full libjsonnet render', 
     expect(shaped.out.children[0].template.Metadata).to.deep.equal({ contact: 'ops@example.com' });
   });
 
+  it('a gateway patching the session policy (not new) keeps the shapes, and they follow the patch', async () => {
+    const dir = varietyProject(
+      'stackName: shapes-policy\nuserStacks: 2\n',
+      `${GATEWAY_HEAD}{
+  user+:: {
+    sessionPolicy(home, readOnly)::
+      super.sessionPolicy(home, readOnly) + {
+        Statement+: [{ Sid: 'KeepArchive', Effect: 'Deny', Action: 's3:DeleteObject', Resource: 'arn:\${AWS::Partition}:s3:::\${Bucket}/' + home + '/archive/*' }],
+      },
+  },
+}
+`,
+    );
+    const { shaped } = await expectSame(dir);
+    expect(shaped.calls.shapesAsked).to.equal(true);
+    const acme = Object.values(shaped.out.children[0].template.Resources)
+      .concat(Object.values(shaped.out.children[1].template.Resources))
+      .find((r) => r.Properties?.UserName === 'acme-corp');
+    expect(JSON.stringify(acme?.Properties?.Policy)).to.include('partners/acme/in/archive/*');
+  });
+
   it('a patched user constructor: every user by libjsonnet, with the patch', async () => {
     const dir = varietyProject(
       'stackName: shapes-user-patch\n',
@@ -234,18 +255,23 @@ describe('users from shapes: the same templates as the full libjsonnet render', 
 });
 
 describe('user-constructor: which gateway sources may reach the user constructor', () => {
-  it('passes text that never names user (comments may)', () => {
+  it('passes text that calls new, patches user with +, reads user, or names them in comments', () => {
     expect(
-      namesUser(`// user+:: is documented here\nlocal x = 'users';\n{ key+:: {}, userRefs+:: {} }`),
+      namesUser(
+        `// user:: new(…):: is documented here\nlocal sftpgw = import 'sftpgw.libsonnet';\nfunction(config) sftpgw.gateway.new(config) + {\n  user+:: { sessionPolicy(home, readOnly):: super.sessionPolicy(home, readOnly) },\n  userRefs+:: {}, x:: self.user, y: 'users',\n}`,
+      ),
     ).to.equal(undefined);
     expect(namesUser('{ a: [[1, 2], [3]], b: x[1:2] }')).to.equal(undefined);
   });
 
-  it('refuses the identifier user, the string user in every spelling, and computed field names', () => {
-    expect(namesUser('{ user+:: { new(a, b, c, d):: {} } }')).to.equal('names `user`');
-    expect(namesUser("{ 'user'+:: {} }")).to.equal("has the string 'user'");
-    expect(namesUser('{ "us\\u0065r"+:: {} }')).to.equal("has the string 'user'");
-    expect(namesUser("{ @'user':: {} }")).to.equal("has the string 'user'");
+  it('refuses a definition of new, a replaced user, the strings in every spelling, and computed field names', () => {
+    expect(namesUser('{ user+:: { new(a, b, c, d):: {} } }')).to.equal('defines `new`');
+    expect(namesUser('local new = 1; {}')).to.equal('defines `new`');
+    expect(namesUser("{ user+:: { 'new':: 1 } }")).to.equal("has the string 'new'");
+    expect(namesUser('{ user+:: { "n\\u0065w":: 1 } }')).to.equal("has the string 'new'");
+    expect(namesUser('{ user:: {} }')).to.equal('replaces `user`');
+    expect(namesUser("{ 'user': {} }")).to.equal('replaces `user`');
+    expect(namesUser("{ @'user':::  {} }")).to.equal('replaces `user`');
     expect(namesUser("{ ['us' + 'er']+:: {} }")).to.equal('has a computed field name');
     expect(namesUser("{ [k]: 1 for k in ['a'] }")).to.equal('has a computed field name');
     expect(namesUser("{ a: 'open")).to.equal('could not be read as jsonnet');

@@ -2,23 +2,32 @@
 // condition for instantiating users from shapes (user-shapes.ts) instead of
 // running the constructor in libjsonnet once per user.
 //
-// Why from the sources: jsonnet cannot tell a patched function from the
-// shipped one (functions cannot be compared), and a patch may depend on a
-// user's values (`if name == 'x' then …`), which no evaluation with other
-// values shows. So the engine reads every file of the gateway that is not
-// shipped with sftpgw (templates/gateway.jsonnet of the repository, its own
-// libsonnet/ files) and takes the shapes only when none of them can reach the
-// constructor:
-//   - no identifier `user` and no string whose value is `user` (a field of
-//     that name, `user+:: {…}`, `'user'+:: {…}`, `std.get(gw, 'user')`);
+// Only `user.new` matters: it is the one function of `user` called per user.
+// `user.shared` is called once per chunk with the stack's refs, and
+// `user.sessionPolicy` by the shipped `shared` with a placeholder home: their
+// patches reach the shapes, which libjsonnet renders from the gateway's own
+// `shared` (the recipes of docs/customizing.md that patch the session policy
+// keep the shapes). A patched `new` does not: jsonnet cannot tell a patched
+// function from the shipped one (functions cannot be compared), and a patch
+// may depend on a user's values (`if name == 'x' then …`), which no
+// evaluation with other values shows. So the engine reads every file of the
+// gateway that is not shipped with sftpgw (templates/gateway.jsonnet of the
+// repository, its own libsonnet/ files) and takes the shapes only when none
+// of them can define `new` or replace `user`:
+//   - no identifier `new` other than after a dot (`sftpgw.gateway.new(…)` is a
+//     call; `new(id, …)::`, `new::` and `local new` define one), and no
+//     string whose value is `new` (`'new'::`);
+//   - `user` (identifier or string) never followed by `:`, `::` or `:::`
+//     (a replaced `user` object: `user+::` patches it, and is fine);
 //   - no computed field name (`[expr]: …`, an object comprehension), which
-//     could make the name `user` out of parts;
+//     could make either name out of parts;
 //   - no file with the name of a shipped libsonnet file (it would shadow the
 //     shipped one for the imports that find it first).
-// Anything else (a patch of the key, the bucket, the tags, the server, the
-// refs the users get) reaches the users through the shapes, which libjsonnet
-// renders with the gateway's own objects. A gateway that fails the check is
-// rendered user by user, as before: slower, never different.
+// A `user+::` patch made of a shipped object (`user+:: sftpgw.key`) is none
+// of these; render.libsonnet compares the gateway's `new` with the shipped
+// one on the sentinels, and the engine compares sample users, for that.
+// A gateway that fails the check is rendered user by user, as before:
+// slower, never different.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { lex, stringValue } from '../jsonnet-lex.js';
@@ -50,19 +59,24 @@ export function constructorPatched(src: ConstructorSources): string | undefined 
   return undefined;
 }
 
-/** What in one file's jsonnet text could reach `user`; undefined when nothing. */
+/** What in one file's jsonnet text could define `new` or replace `user`; undefined when nothing. */
 export function namesUser(text: string): string | undefined {
   const { tokens, error } = lex(text);
   if (error) return 'could not be read as jsonnet';
   const word = (i: number) => (tokens[i] ? text.slice(tokens[i].start, tokens[i].end) : '');
+  const isString = (i: number) =>
+    tokens[i] !== undefined &&
+    (tokens[i].kind === 'string' ||
+      tokens[i].kind === 'verbatim' ||
+      tokens[i].kind === 'textblock');
+  // A field separator without `+`: `:`, `::`, `:::` (the lexer keeps an operator run whole).
+  const replaces = (i: number) => /^:{1,3}$/.test(word(i));
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind === 'ident' && word(i) === 'user') return 'names `user`';
-    if (
-      (t.kind === 'string' || t.kind === 'verbatim' || t.kind === 'textblock') &&
-      stringValue(text, t) === 'user'
-    )
-      return "has the string 'user'";
+    const value = t.kind === 'ident' ? word(i) : isString(i) ? stringValue(text, t) : undefined;
+    if (value === 'new' && (t.kind !== 'ident' || word(i - 1) !== '.'))
+      return t.kind === 'ident' ? 'defines `new`' : "has the string 'new'";
+    if (value === 'user' && replaces(i + 1)) return 'replaces `user`';
     // `]` followed by a field separator (`:`, `::`, `:::`, `+:`…) closes a
     // computed field name: nowhere else can a colon follow `]` in jsonnet.
     if (word(i) === ']' && t.kind === 'punct' && /^\+?:/.test(word(i + 1)))
