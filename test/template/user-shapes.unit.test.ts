@@ -214,6 +214,33 @@ describe('users from shapes: the same templates as the full libjsonnet render', 
     expect(JSON.stringify(acme?.Properties?.Policy)).to.include('partners/acme/in/archive/*');
   });
 
+  it('shapes that do not reproduce the samples: every user without tags rendered by libjsonnet after all', async () => {
+    // The one altered value in these tests: libjsonnet's shapes always
+    // reproduce the samples, so a wrong shape is made here by changing the
+    // root part's answer (the engine's fallback is what is under test).
+    const dir = varietyProject('stackName: shapes-wrong\nuserStacks: 2\n');
+    const { engine, calls } = recordingJsonnet();
+    const altered: JsonnetEngine = {
+      evaluateFile: engine.evaluateFile,
+      evaluateSnippet: async (code, filename, opts) => {
+        const out = await engine.evaluateSnippet(code, filename, opts);
+        if (opts.tlaString?.part !== 'root' || opts.tlaString?.shapes !== 'yes') return out;
+        const root = JSON.parse(out) as { userShapes: UserShapes };
+        for (const r of Object.values(root.userShapes.readWrite))
+          r.Properties = { ...r.Properties, HomeDirectoryType: 'PATH' };
+        return JSON.stringify(root);
+      },
+    };
+    const out = await synthesize(
+      { configFile: path.join(dir, 'sftpgw.yaml'), cwd: dir, environment: {}, today: TODAY },
+      { jsonnet: altered, reporter: new RecordingReporter() },
+    );
+    const full = await build(dir, undefined, true);
+    expect(texts(out)).to.deep.equal(texts(full.out));
+    expect(calls.shapesAsked).to.equal(true);
+    expect(calls.usersRendered).to.equal(out.users.length);
+  });
+
   it('a patched user constructor: every user by libjsonnet, with the patch', async () => {
     const dir = varietyProject(
       'stackName: shapes-user-patch\n',
