@@ -9,6 +9,9 @@
 //   part 'users': one resource map per user, in std.objectFields(users) order
 // users: JSON text { "<username>": { id: "<logical id>", spec: {...} } };
 // placement: 'root' or 'child' (where these users go).
+// shapes: 'yes' asks the root part for `userShapes` too (see userShapes below):
+// the engine asks only when no file of the gateway outside the shipped ones
+// names `user` (cli/engine/template/user-constructor.ts).
 //
 // iam.permissionsBoundary is applied HERE, to what each part returns, and
 // not in a library: whatever made a role (a shipped library, a component a
@@ -18,6 +21,20 @@
 // iam-permissions-boundary rule reports the difference).
 local c = import 'component.libsonnet';
 local gateway = import 'gateway.libsonnet';
+// The shipped user constructor, whatever the gateway does with its own.
+local stockUser = import 'user.libsonnet';
+
+// What the engine puts in place of a user's values when it asks for the
+// user resources once per shape (cli/engine/template/user-shapes.ts). \u0001
+// cannot occur in a username, a home directory, a key line or the config
+// (the engine checks the config), so each occurrence in the output is one the
+// constructor put there.
+local sentinels = {
+  id: '\u0001sftpgw:id\u0001',
+  name: '\u0001sftpgw:name\u0001',
+  home: '\u0001sftpgw:home\u0001',
+  key: '\u0001sftpgw:key\u0001',
+};
 
 // Every AWS::IAM::Role of a resource map gets the boundary; the rest is
 // returned as it is (and without a boundary the map itself: no cost).
@@ -31,10 +48,36 @@ local bounded(resources, boundary) =
 local boundedTemplate(t, boundary) =
   if boundary == null then t else t + { Resources: bounded(t.Resources, boundary) };
 
+// The user resources of each shape a user without tags of its own can have
+// (read-only or not), made by the gateway's constructor from the sentinels,
+// with the boundary applied as to every user; `stock`: the gateway's
+// constructor made what the shipped one makes from them; `samples`: the
+// resources of the users given (real ones), made as the users part makes
+// them, for the engine to compare with what it instantiates from the shapes.
+local userShapes(gw, placement, users, boundary) =
+  local user = gw.user;
+  local shared = c.materialize(user.shared(c.materialize(gw.userRefValues(placement))));
+  local spec(readOnly) = {
+    homeDirectory: sentinels.home,
+    readOnly: readOnly,
+    sshPublicKeys: [sentinels.key],
+    tags: {},
+    allowedSourceCidrs: [],
+  };
+  local made(u, readOnly) = u.new(sentinels.id, sentinels.name, spec(readOnly), shared).resources;
+  local us = std.parseJson(users);
+  {
+    sentinels: sentinels,
+    stock: made(user, true) == made(stockUser, true) && made(user, false) == made(stockUser, false),
+    readOnly: bounded(made(user, true), boundary),
+    readWrite: bounded(made(user, false), boundary),
+    samples: [bounded(user.new(us[name].id, name, us[name].spec, shared).resources, boundary) for name in std.objectFields(us)],
+  };
+
 {
   bounded:: bounded,
 
-  run(gatewayOf, config, part, users='{}', placement='root')::
+  run(gatewayOf, config, part, users='{}', placement='root', shapes='no')::
     local made = gatewayOf(config);
     local boundary = std.get(std.get(config, 'iam', {}), 'permissionsBoundary', null);
     // An older templates/gateway.jsonnet returns the root template (visible
@@ -52,6 +95,7 @@ local boundedTemplate(t, boundary) =
         [s.id]: boundedTemplate(gw.userStackTemplate(s.id), boundary)
         for s in config.userStacks.stacks
       },
+      [if shapes == 'yes' then 'userShapes']: userShapes(gw, placement, users, boundary),
     }
     else if part == 'users' then
       // Materialized once per chunk: see user.shared() for why.

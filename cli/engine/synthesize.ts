@@ -49,6 +49,8 @@ export interface SynthesizeOptions extends ConfigOptions {
   format?: 'json' | 'yaml';
   /** A user file as it is about to be written (users add checks it before writing). */
   overlay?: UserOverlay;
+  /** Every user rendered by libjsonnet, none from shapes (template/user-shapes.ts): the equivalence tests. */
+  renderEachUser?: boolean;
 }
 
 export interface Synthesized {
@@ -164,7 +166,9 @@ export async function synthesize(
   );
   const rendering =
     problems.length === 0
-      ? evaluateGateway(tconfig, users, sources, jsonnet, placement ? 'child' : 'root')
+      ? evaluateGateway(tconfig, users, sources, jsonnet, placement ? 'child' : 'root', {
+          renderEachUser: opts.renderEachUser,
+        })
       : undefined;
   rendering?.catch(() => undefined); // awaited below; avoid an unhandled rejection while keys are checked
   const keyCheck = checkKeys(files, keysToCheck);

@@ -8,17 +8,20 @@
 // libuv pool ~1.9 s on 2 cores). The child stacks' templates come with the
 // root, in the same evaluation: 32 evaluations of their own would pay ~25 ms
 // of standard library each.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import type { TemplateConfig } from '../config/types.js';
 import { invalidInput, type Problem } from '../errors.js';
 import { parseJsonnetError } from '../jsonnet-errors.js';
 import { bundle, BundleError, evaluateBundle, type Bundle } from '../jsonnet-bundle.js';
-import { displayPath } from '../paths.js';
+import { displayPath, packageRoot } from '../paths.js';
 import type { UserSpec } from '../users/spec.js';
 import { chunkCount } from '../users/evaluate.js';
 import type { TemplateSources } from './sources.js';
 import type { CfnResource, CfnTemplate } from './types.js';
+import { constructorPatched } from './user-constructor.js';
+import { instantiate, shapeable, type UserShapes } from './user-shapes.js';
 
 export interface RenderUser {
   name: string;
@@ -56,7 +59,7 @@ export function renderProgram(sources: TemplateSources): { code: string; filenam
     code: [
       `local gateway = import ${JSON.stringify(sources.gateway)};`,
       `local render = import ${JSON.stringify(sources.render)};`,
-      "function(config, part, users='{}', placement='root') render.run(gateway, config, part, users, placement)",
+      "function(config, part, users='{}', placement='root', shapes='no') render.run(gateway, config, part, users, placement, shapes)",
       '',
     ].join('\n'),
     // Beside the gateway template, so an error in the program itself names that folder.
@@ -71,6 +74,8 @@ export async function evaluateGateway(
   sources: TemplateSources,
   jsonnet: JsonnetEngine,
   placement: 'root' | 'child',
+  /** Render every user with libjsonnet, never from shapes (the equivalence tests compare the two). */
+  { renderEachUser = false }: { renderEachUser?: boolean } = {},
 ): Promise<EvaluatedGateway> {
   if (sources.retiredUsersTemplate) {
     throw invalidInput('the gateway template could not be rendered', [
@@ -95,49 +100,121 @@ export async function evaluateGateway(
     }
     throw err;
   }
-  const opts = { jpath: sources.jpath, tlaCode: { config: JSON.stringify(config) } };
-  const n = users.length === 0 ? 0 : chunkCount(users.length);
-  const size = Math.ceil(users.length / Math.max(n, 1));
-  const chunkJobs: Promise<string>[] = [];
-  // The users part returns one fragment per user, in std.objectFields order
-  // (sorted; usernames are ASCII): names[i][j] made fragment j of chunk i.
-  const names: string[][] = [];
-  for (let i = 0; i < n; i++) {
-    const part: Record<string, { id: string; spec: Omit<UserSpec, 'keys'> }> = {};
-    // The keys' dates stay in the engine: jsonnet renders sshPublicKeys (already filtered).
-    for (const u of users.slice(i * size, (i + 1) * size))
-      part[u.name] = { id: u.id, spec: renderedSpec(u.spec) };
-    names.push(Object.keys(part).sort());
-    chunkJobs.push(
-      evaluateBundle(jsonnet, program, {
-        ...opts,
-        tlaString: { part: 'users', users: JSON.stringify(part), placement },
-      }),
-    );
-  }
-  const rootJob = evaluateBundle(jsonnet, program, { ...opts, tlaString: { part: 'root' } }).catch(
-    (err: unknown) => retryWithComponentsArray(err, config, jsonnet, program, sources.jpath),
+  const configJson = JSON.stringify(config);
+  const opts = { jpath: sources.jpath, tlaCode: { config: configJson } };
+  // Users without tags of their own (and with printable ASCII keys: shapeable)
+  // are instantiated from shapes when the gateway's user constructor is the
+  // shipped one (user-shapes.ts); the rest,
+  // and every user of a gateway that may patch it, are rendered one by one.
+  const shaped =
+    !renderEachUser && shapesAllowed(program, sources, configJson) ? users.filter(shapeable) : [];
+  const byJsonnet = shaped.length === 0 ? users : users.filter((u) => !shapeable(u));
+  const samples = sampleUsers(shaped);
+  const chunkJobs = renderChunks(byJsonnet, jsonnet, program, opts, placement);
+  const rootArgs: Record<string, string> = {
+    part: 'root',
+    ...(shaped.length > 0 && { shapes: 'yes', users: usersJson(samples), placement }),
+  };
+  const rootJob = evaluateBundle(jsonnet, program, { ...opts, tlaString: rootArgs }).catch(
+    (err: unknown) =>
+      retryWithComponentsArray(err, config, jsonnet, program, sources.jpath, rootArgs),
   );
-  const [root, ...chunks] = await Promise.allSettled([rootJob, ...chunkJobs]);
+  const [root, ...chunks] = await Promise.allSettled([rootJob, ...chunkJobs.map((c) => c.job)]);
   const failed = [root, ...chunks].filter(
     (r): r is PromiseRejectedResult => r.status === 'rejected',
   );
   if (failed.length > 0) throw renderFailed(failed);
-  const rendered = JSON.parse((root as PromiseFulfilledResult<string>).value) as Omit<
-    EvaluatedGateway,
-    'chunks' | 'files'
-  >;
-  return {
-    ...rendered,
-    files: program.files,
-    chunks: chunks.map((c, i) => ({
-      names: names[i],
-      fragments: JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<
-        string,
-        CfnResource
-      >[],
-    })),
-  };
+  const { userShapes, ...rendered } = JSON.parse(
+    (root as PromiseFulfilledResult<string>).value,
+  ) as Omit<EvaluatedGateway, 'chunks' | 'files'> & { userShapes?: UserShapes };
+  const userChunks = chunks.map((c, i) => ({
+    names: chunkJobs[i].names,
+    fragments: JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<
+      string,
+      CfnResource
+    >[],
+  }));
+  if (shaped.length > 0) {
+    const fromShapes = userShapes && instantiate(userShapes, shaped, samples);
+    if (fromShapes) userChunks.push(fromShapes);
+    else {
+      // The shapes do not reproduce what libjsonnet makes: every such user is rendered by it.
+      const late = renderChunks(shaped, jsonnet, program, opts, placement);
+      const results = await Promise.allSettled(late.map((c) => c.job));
+      const lateFailed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (lateFailed.length > 0) throw renderFailed(lateFailed);
+      results.forEach((r, i) =>
+        userChunks.push({
+          names: late[i].names,
+          fragments: JSON.parse((r as PromiseFulfilledResult<string>).value),
+        }),
+      );
+    }
+  }
+  return { ...rendered, files: program.files, chunks: userChunks };
+}
+
+type RenderOptions = { jpath: string[]; tlaCode: Record<string, string> };
+
+/** The users part, in chunks evaluated concurrently (see the top of this file). */
+function renderChunks(
+  users: RenderUser[],
+  jsonnet: JsonnetEngine,
+  program: Bundle,
+  opts: RenderOptions,
+  placement: 'root' | 'child',
+): { names: string[]; job: Promise<string> }[] {
+  const n = users.length === 0 ? 0 : chunkCount(users.length);
+  const size = Math.ceil(users.length / Math.max(n, 1));
+  const jobs: { names: string[]; job: Promise<string> }[] = [];
+  for (let i = 0; i < n; i++) {
+    const part = users.slice(i * size, (i + 1) * size);
+    jobs.push({
+      // The users part returns one fragment per user, in std.objectFields
+      // order (sorted; usernames are ASCII).
+      names: part.map((u) => u.name).sort(),
+      job: evaluateBundle(jsonnet, program, {
+        ...opts,
+        tlaString: { part: 'users', users: usersJson(part), placement },
+      }),
+    });
+  }
+  return jobs;
+}
+
+/** The users part's `users` argument: the keys' dates stay in the engine (jsonnet renders sshPublicKeys, already filtered). */
+function usersJson(users: RenderUser[]): string {
+  const part: Record<string, { id: string; spec: Omit<UserSpec, 'keys'> }> = {};
+  for (const u of users) part[u.name] = { id: u.id, spec: renderedSpec(u.spec) };
+  return JSON.stringify(part);
+}
+
+/** Whether shapes may stand for the constructor: see user-constructor.ts, and \u0001 (the sentinels') nowhere in the config. */
+function shapesAllowed(program: Bundle, sources: TemplateSources, configJson: string): boolean {
+  if (configJson.includes('\\u0001')) return false;
+  return (
+    constructorPatched({
+      files: program.files,
+      shippedDirs: [path.dirname(sources.render), path.join(packageRoot, 'templates')],
+      read: (f) => {
+        try {
+          return readFileSync(f, 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    }) === undefined
+  );
+}
+
+/** The users libjsonnet also renders, to check the shapes against: the first read-only, the first read-write, the last. */
+function sampleUsers(users: RenderUser[]): RenderUser[] {
+  const picked = [
+    users.find((u) => u.spec.readOnly),
+    users.find((u) => !u.spec.readOnly),
+    users[users.length - 1],
+  ];
+  return [...new Set(picked.filter((u): u is RenderUser => u !== undefined))];
 }
 
 /**
@@ -155,6 +232,7 @@ async function retryWithComponentsArray(
   jsonnet: JsonnetEngine,
   program: Bundle,
   jpath: string[],
+  rootArgs: Record<string, string>,
 ): Promise<string> {
   if (!/requires matching types/.test(String((err as Error)?.message ?? err))) throw err;
   const asArray = JSON.stringify({ ...config, componentsArray: true });
@@ -162,7 +240,7 @@ async function retryWithComponentsArray(
     return await evaluateBundle(jsonnet, program, {
       jpath,
       tlaCode: { config: asArray },
-      tlaString: { part: 'root' },
+      tlaString: rootArgs,
     });
   } catch {
     throw err;

@@ -2,26 +2,31 @@
 // each template serialized as it will be written: build validates and then
 // writes exactly these texts; validate (from the project) checks them.
 import type { Synthesized } from '../synthesize.js';
+import { deployBytesOfPretty } from '../template/deploy-body.js';
 import { serializeTemplate, type OutputFormat } from '../template/serialize.js';
-import type { GatewayInput } from './input.js';
+import type { CfnTemplate } from '../template/types.js';
+import type { GatewayInput, TemplateInput } from './input.js';
 
 export function synthesizedInput(synth: Synthesized, format: OutputFormat): GatewayInput {
   return {
-    root: {
-      template: synth.template,
-      content: serializeTemplate(synth.template, format),
-      format,
-      locate: synth.locate,
-    },
+    root: serialized(synth.template, format, synth.locate),
     children: synth.children.map((c) => ({
       id: c.id,
-      template: c.template,
-      content: serializeTemplate(c.template, format),
-      format,
-      locate: synth.locate,
+      ...serialized(c.template, format, synth.locate),
     })),
     config: synth.config,
     users: synth.users.map((u) => u.name),
     userFindings: synth.userFindings,
   };
+}
+
+/** The text written; JSON's deploy size counted from it (the quota check would stringify again). */
+function serialized(
+  template: CfnTemplate,
+  format: OutputFormat,
+  locate: TemplateInput['locate'],
+): TemplateInput {
+  const content = serializeTemplate(template, format);
+  const bodyBytes = format === 'json' ? deployBytesOfPretty(template, content) : undefined;
+  return { template, content, format, locate, ...(bodyBytes !== undefined && { bodyBytes }) };
 }

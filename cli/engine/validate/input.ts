@@ -18,6 +18,8 @@ export interface TemplateInput {
   file?: string;
   /** Where a finding's value came from (a user file, the jsonnet, the template file's line). */
   locate: SourceLocator;
+  /** Bytes of the template as deploy sends it, when known without measuring (else measured). */
+  bodyBytes?: number;
 }
 
 export interface ChildInput extends TemplateInput {

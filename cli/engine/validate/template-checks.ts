@@ -50,6 +50,7 @@ export async function checkTemplateInput(
     waivers: config?.waivers,
     configFile: config && displayPath(config.file),
     text: input.content,
+    bodyBytes: input.bodyBytes,
     reportConfigWaivers: checks.reportConfigWaivers,
     userHomes: checks.userHomes,
     stackName: checks.nested ? undefined : config?.stackName,
