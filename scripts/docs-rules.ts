@@ -12,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASELINE_RULES } from '../cli/engine/validate/rules/baseline.js';
-import { USER_KEY_RULES } from '../cli/engine/validate/rules/users/rules.js';
+import { USER_COUNT_RULES, USER_KEY_RULES } from '../cli/engine/validate/rules/users/rules.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const VALIDATION_DOC = path.join('docs', 'validation.md');
@@ -23,6 +23,8 @@ const RULES_DIR = path.join('cli', 'engine', 'validate', 'rules');
 const FIXTURE_DIR = path.join('test', 'fixtures', 'bad-templates');
 /** Cases of the rules on user files' keys: <case>/expect.json lists the findings (test/users/key-findings.test.ts). */
 const KEY_FIXTURE_DIR = path.join('test', 'users', 'fixtures', 'key-findings');
+/** The unit test of the rules on the number of users (no fixture: a gateway of 8,000 user files is not one). */
+const USER_COUNT_TEST = path.join('test', 'validate', 'user-quota.unit.test.ts');
 
 interface Expected {
   rule: string;
@@ -164,6 +166,17 @@ export function renderRuleTables(root = repoRoot): string {
       `| \`${r.id}\` | ${cell(r.description)} | ${severity(t)} | ${repoPath(findingFile(files, r.id))} | ${cases} |`,
     );
   }
+  lines.push(
+    '',
+    `Rules on the number of users (${USER_COUNT_RULES.length}; one finding for the gateway, made from its user files, not waivable; [identity-provider.md](identity-provider.md)):`,
+    '',
+    '| rule | what it keeps | severity | defined in | tested in |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const r of USER_COUNT_RULES)
+    lines.push(
+      `| \`${r.id}\` | ${cell(r.description)} | warning | ${repoPath(findingFile(files, r.id))} | ${repoPath(USER_COUNT_TEST)} |`,
+    );
   return lines.join('\n');
 }
 

@@ -38,6 +38,7 @@ import { fieldLine, keyEntryLine } from './users/field-line.js';
 import type { Finding } from './validate/finding.js';
 import { keyLifetimeFindings, type UserPlace } from './validate/rules/users/key-lifetimes.js';
 import { sharedKeyFindings } from './validate/rules/users/shared-keys.js';
+import { userQuotaFindings } from './validate/rules/users/user-quota.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -245,13 +246,19 @@ export async function synthesize(
     types: (id) => typeOf.get(id),
     fallback: { file: configShown },
   });
-  const userFindings = keyFindings(users, keyCheck.checked, {
-    shownByName,
-    texts,
-    placement,
-    today,
-    config,
-  });
+  const userFindings = [
+    ...keyFindings(users, keyCheck.checked, {
+      shownByName,
+      texts,
+      placement,
+      today,
+      config,
+    }),
+    // Every user is an AWS::Transfer::User today (service-managed); once
+    // server.identityProvider exists, only a service-managed gateway counts
+    // (docs/identity-provider.md#checklist-for-the-wiring-round).
+    ...userQuotaFindings(users.length, { configFile: configShown }),
+  ];
   return { config, template, children, users, locate, today, userFindings };
 }
 

@@ -67,6 +67,11 @@ describe('users in child stacks (userStacks)', function () {
     expect(result.users).to.equal(10_000);
     expect(result.stacks).to.equal(33);
     expect(result.findings.filter((f) => f.severity === 'error')).to.deep.equal([]);
+    // 10,000 is Transfer Family's default quota of service-managed users per
+    // server itself: the build says so (test/validate/user-quota.unit.test.ts).
+    expect(
+      result.findings.filter((f) => f.rule === 'users/per-server-quota').map((f) => f.severity),
+    ).to.deep.equal(['warning']);
     const files = outputs(dir);
     const root = JSON.parse(files.get('template.json')!) as {
       Resources: Record<string, { Type: string; Properties: { TemplateURL?: string } }>;

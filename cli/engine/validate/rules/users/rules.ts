@@ -25,3 +25,13 @@ export const USER_KEY_RULES: readonly { id: string; description: string }[] = [
       'the same public key (fingerprint) in two user files, a warning naming both; users.sharedKeys: error makes it an error',
   },
 ];
+
+// The rules on the number of users (one finding for the gateway, from the
+// count of user files; tested in test/validate/user-quota.unit.test.ts).
+export const USER_COUNT_RULES: readonly { id: string; description: string }[] = [
+  {
+    id: 'users/per-server-quota',
+    description:
+      "a service-managed gateway with 80% or more of Transfer Family's default service-managed users per server (Service Quotas L-101C3D29) warns, names the quota code and points at docs/identity-provider.md; past the default the message says the deploy fails unless the account's quota was raised (a warning: the applied value is the account's)",
+  },
+];
