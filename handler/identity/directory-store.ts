@@ -59,11 +59,24 @@ export class DirectoryCache {
     private readonly now: () => number = Date.now,
   ) {}
 
+  private inflight: Promise<CurrentDirectory> | undefined;
+
   async current(): Promise<CurrentDirectory> {
+    // Overlapping calls in one container share one read (and one error line).
+    if (this.inflight) return this.inflight.then(() => this.served(false));
     const t = this.now();
     const fresh = t - this.checkedAt < this.cacheMs || (this.source.pinned && this.good);
     if (fresh) return this.served(false);
     this.checkedAt = t;
+    this.inflight = this.check();
+    try {
+      return await this.inflight;
+    } finally {
+      this.inflight = undefined;
+    }
+  }
+
+  private async check(): Promise<CurrentDirectory> {
     let text: string | undefined;
     try {
       const read = await this.source.read(this.good?.etag);

@@ -243,6 +243,14 @@ describe('identity directory cache (handler/identity/directory-store.ts)', funct
     expect(c.problem).to.match(/AccessDenied/);
   });
 
+  it('overlapping calls share one read', async function () {
+    const { source, state } = memorySource();
+    const cache = new DirectoryCache(source, 1000);
+    const all = await Promise.all([cache.current(), cache.current(), cache.current()]);
+    expect(state.reads).to.equal(1);
+    for (const c of all) expect(c.directory).to.not.equal(undefined);
+  });
+
   it('a pinned version is read once and never re-checked', async function () {
     let now = 0;
     const { source, state } = memorySource(true);
