@@ -16,6 +16,8 @@
 //   SFTPGW_BENCH_SNOWFLAKE=1000:150: a gateway of 1,000 users whose
 //     downstream.snowflake.users names 150 (its build is refused: the Snowflake
 //     role's policy is over IAM's quota); its largest role policy and build time
+//   SFTPGW_BENCH_IDENTITY=10000: the identity provider function at that many
+//     users (cold start in fresh processes, warm median of 200 logins; empty: skip)
 //   SFTPGW_BENCH_BASELINE=<git rev>: each build size also runs that revision's
 //     build, alternating with ours, and reports both (see baseline.ts)
 import { spawnSync } from 'node:child_process';
@@ -32,6 +34,7 @@ import { handlerBundles } from '../cli/engine/handler-artifact.js';
 import { benchRedeploy } from './deploy.js';
 import { prepareBaseline } from './baseline.js';
 import { largestRolePolicy, snowflakeProject } from './snowflake-users.js';
+import { benchIdentity } from './identity.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = path.resolve(here, '..', '..');
@@ -258,10 +261,34 @@ if (memorySizes.length > 0) {
     ]);
   }
 }
+for (const n of list(process.env.SFTPGW_BENCH_IDENTITY, [10000])) {
+  console.error(`bench: identity provider function, ${n} users…`);
+  const f = await benchIdentity(root, n);
+  const cold = [...f.coldMs].sort((a, b) => a - b);
+  const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+  const failed = f.allAllowed ? '' : ' (SOME EXPECTED LOGINS WERE DENIED)';
+  rows.push([
+    `identity function, cold: process start → first answer (import ${ms(f.importMs)}, first login ${ms(f.firstMs)}: GetObject of the ${(f.directoryBytes / 2 ** 20).toFixed(1)} MiB directory from loopback moto + parse), median of ${cold.length} fresh processes${failed}`,
+    String(n),
+    `${(cold[Math.floor(cold.length / 2)] / 1000).toFixed(3)} (${cold.map((c) => c.toFixed(0)).join(', ')} ms)`,
+    f.rssMiB.toFixed(0),
+    '',
+    '',
+  ]);
+  rows.push([
+    `identity function, warm key login: median of ${f.warmRuns} (p99 ${ms(f.warmP99Ms)}); warm password login (scrypt): median ${ms(f.passwordMedianMs)}`,
+    String(n),
+    (f.warmMedianMs / 1000).toFixed(5),
+    '—',
+    '',
+    '',
+  ]);
+}
+
 const { zip } = await handlerZip();
 const bundles = handlerBundles(path.join(root, 'dist', 'handler', 'index.js'));
 rows.push([
-  `Lambda artifact: the zip sftpgw package uploads (${bundles.map((b) => b.name).join(' + ')}: push and ingest functions)`,
+  `Lambda artifact: the zip sftpgw package uploads (${bundles.map((b) => b.name).join(' + ')}: push, ingest and identity provider functions)`,
   '—',
   `${(zip.length / 1024).toFixed(0)} KiB (${bundles.map((b) => `${b.name} ${(b.code.length / 1024).toFixed(0)} KiB`).join(', ')} unzipped)`,
   '—',

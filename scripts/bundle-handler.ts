@@ -1,7 +1,8 @@
-// Bundles the two Lambda functions, each into one ESM file (the Lambda
-// artifact; `sftpgw package` zips both into one archive):
-//   handler/index.ts        → dist/handler/index.js   (push; zipped as index.mjs)
-//   handler/ingest/index.ts → dist/handler/ingest.js  (ingest; zipped as ingest.mjs)
+// Bundles the three Lambda functions, each into one ESM file (the Lambda
+// artifact; `sftpgw package` zips them into one archive):
+//   handler/index.ts          → dist/handler/index.js     (push; zipped as index.mjs)
+//   handler/ingest/index.ts   → dist/handler/ingest.js    (ingest; zipped as ingest.mjs)
+//   handler/identity/index.ts → dist/handler/identity.js  (custom identity provider; identity.mjs)
 // Runs after tsc in `npm run build` and replaces tsc's unbundled index.js.
 //
 // ssh2 tries two optional native addons (cpu-features, sshcrypto.node) inside
@@ -15,6 +16,8 @@ export const HANDLER_ENTRY = 'handler/index.ts';
 export const HANDLER_BUNDLE = 'dist/handler/index.js';
 export const INGEST_ENTRY = 'handler/ingest/index.ts';
 export const INGEST_BUNDLE = 'dist/handler/ingest.js';
+export const IDENTITY_ENTRY = 'handler/identity/index.ts';
+export const IDENTITY_BUNDLE = 'dist/handler/identity.js';
 
 async function bundle(root: string, entry: string, outfile: string): Promise<number> {
   const result = await build({
@@ -45,17 +48,23 @@ async function bundle(root: string, entry: string, outfile: string): Promise<num
   return Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 }
 
-/** Both bundles; bytes of each. */
-export async function bundleHandler(root: string): Promise<{ bytes: number; ingestBytes: number }> {
-  const [bytes, ingestBytes] = await Promise.all([
+/** Every bundle; bytes of each. */
+export async function bundleHandler(
+  root: string,
+): Promise<{ bytes: number; ingestBytes: number; identityBytes: number }> {
+  const [bytes, ingestBytes, identityBytes] = await Promise.all([
     bundle(root, HANDLER_ENTRY, HANDLER_BUNDLE),
     bundle(root, INGEST_ENTRY, INGEST_BUNDLE),
+    bundle(root, IDENTITY_ENTRY, IDENTITY_BUNDLE),
   ]);
-  return { bytes, ingestBytes };
+  return { bytes, ingestBytes, identityBytes };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { bytes, ingestBytes } = await bundleHandler(fileURLToPath(new URL('..', import.meta.url)));
+  const { bytes, ingestBytes, identityBytes } = await bundleHandler(
+    fileURLToPath(new URL('..', import.meta.url)),
+  );
   console.log(`${HANDLER_BUNDLE}: ${(bytes / 1024).toFixed(0)} KiB`);
   console.log(`${INGEST_BUNDLE}: ${(ingestBytes / 1024).toFixed(0)} KiB`);
+  console.log(`${IDENTITY_BUNDLE}: ${(identityBytes / 1024).toFixed(0)} KiB`);
 }

@@ -1,8 +1,9 @@
-// The functions' code as the template names it. Both bundles ship in this
-// package (dist/handler/index.js, the push function, and
-// dist/handler/ingest.js, the ingest function, built by `npm run build`) and
-// travel in ONE zip, which both Lambda functions name (Handler index.handler
-// and ingest.handler). The template names it by content, so unchanged
+// The functions' code as the template names it. The bundles ship in this
+// package (dist/handler/index.js, the push function, dist/handler/ingest.js,
+// the ingest function, and dist/handler/identity.js, the custom identity
+// provider, built by `npm run build`) and travel in ONE zip, which every
+// Lambda function names (Handler index.handler, ingest.handler,
+// identity.handler). The template names it by content, so unchanged
 // functions are never updated and `sftpgw package` knows the key to upload it
 // under.
 import { createHash } from 'node:crypto';
@@ -18,12 +19,13 @@ export const CODE_KEY_PREFIX = 'sftpgw/handler/';
 export const HANDLER_ENTRIES = [
   { name: 'index.mjs', bundle: 'index.js', what: 'the push function bundle' },
   { name: 'ingest.mjs', bundle: 'ingest.js', what: 'the ingest function bundle' },
+  { name: 'identity.mjs', bundle: 'identity.js', what: 'the identity provider function bundle' },
 ] as const;
 
 export interface HandlerArtifact {
-  /** The push bundle; the ingest bundle is ingest.js beside it. */
+  /** The push bundle; the ingest and identity bundles are ingest.js and identity.js beside it. */
   file: string;
-  /** Over both bundles (each entry's name, length and bytes, in order). */
+  /** Over every bundle (each entry's name, length and bytes, in order). */
   sha256: string;
   /** S3 key of the zipped functions: sftpgw/handler/<sha256>.zip */
   codeKey: string;

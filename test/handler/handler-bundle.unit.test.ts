@@ -1,7 +1,8 @@
 // The Lambda artifact as Lambda sees it: each function one file, alone in a
 // folder (no node_modules), loaded as index.mjs (push) or ingest.mjs
-// (ingest). ssh2's native addons must be absent and its pure-JavaScript path
-// must work. The zip both functions name holds both files.
+// (ingest) or identity.mjs (custom identity provider). ssh2's native addons
+// must be absent and its pure-JavaScript path must work. The zip every
+// function names holds all three files.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { cleanTempDirs, repoRoot, tempDir } from '../helpers/project.js';
 
 const bundle = path.join(repoRoot, 'dist', 'handler', 'index.js');
 const ingestBundle = path.join(repoRoot, 'dist', 'handler', 'ingest.js');
+const identityBundle = path.join(repoRoot, 'dist', 'handler', 'identity.js');
 
 /** Module specifiers a bundle imports. */
 function importsOf(file: string): string[] {
@@ -65,7 +67,48 @@ describe('handler bundle (dist/handler/index.js)', function () {
   });
 });
 
-describe('ingest bundle (dist/handler/ingest.js) and the zip of both', function () {
+describe('identity bundle (dist/handler/identity.js)', function () {
+  after(cleanTempDirs);
+
+  it('imports nothing but Node built-ins', function () {
+    const specifiers = importsOf(identityBundle);
+    expect(specifiers.length).to.be.greaterThan(0);
+    for (const s of specifiers) expect(s, `bundle imports ${s}`).to.match(/^node:/);
+  });
+
+  it('loads alone as identity.mjs, exports handler, and denies when its environment is incomplete', async function () {
+    const dir = tempDir();
+    const file = path.join(dir, 'identity.mjs');
+    copyFileSync(identityBundle, file);
+    const saved = process.env.DIRECTORY_BUCKET;
+    delete process.env.DIRECTORY_BUCKET;
+    const write = process.stdout.write;
+    const out: string[] = [];
+    try {
+      const { handler } = (await import(pathToFileURL(file).href)) as {
+        handler: (e: unknown, c: unknown) => Promise<unknown>;
+      };
+      process.stdout.write = ((chunk: string) => {
+        out.push(String(chunk));
+        return true;
+      }) as typeof write;
+      const answer = await handler(
+        { username: 'u', protocol: 'SFTP', serverId: 's-1', sourceIp: '192.0.2.1' },
+        { awsRequestId: 'r' },
+      );
+      process.stdout.write = write;
+      expect(answer).to.deep.equal({});
+      const line = JSON.parse(out.join('')) as Record<string, unknown>;
+      expect(line).to.deep.include({ level: 'error', reason: 'misconfigured' });
+      expect(line.problem).to.match(/^DIRECTORY_BUCKET(, .*)? (is|are) not set$/);
+    } finally {
+      process.stdout.write = write;
+      if (saved !== undefined) process.env.DIRECTORY_BUCKET = saved;
+    }
+  });
+});
+
+describe('ingest bundle (dist/handler/ingest.js) and the zip of all three', function () {
   after(cleanTempDirs);
 
   it('imports nothing but Node built-ins', function () {
@@ -98,7 +141,7 @@ describe('ingest bundle (dist/handler/ingest.js) and the zip of both', function 
     }
   });
 
-  it('zips index.mjs and ingest.mjs, under 1 MiB, named by a hash over both bundles', async function () {
+  it('zips index.mjs, ingest.mjs and identity.mjs, under 1 MiB, named by a hash over the bundles', async function () {
     const { zip, bundleSha256 } = await handlerZip();
     expect(zip.length, 'the artifact stays under 1 MiB').to.be.below(1024 * 1024);
     const names: string[] = [];
@@ -107,7 +150,7 @@ describe('ingest bundle (dist/handler/ingest.js) and the zip of both', function 
       names.push(zip.subarray(at + 30, at + 30 + nameLength).toString());
       at += 30 + nameLength + zip.readUInt16LE(at + 28) + zip.readUInt32LE(at + 18);
     }
-    expect(names).to.deep.equal(['index.mjs', 'ingest.mjs']);
+    expect(names, 'sorted by name').to.deep.equal(['identity.mjs', 'index.mjs', 'ingest.mjs']);
     expect(handlerArtifact().sha256).to.equal(bundleSha256);
 
     // A change to either bundle changes the name; a missing ingest bundle is named.
@@ -115,11 +158,19 @@ describe('ingest bundle (dist/handler/ingest.js) and the zip of both', function 
     const push = path.join(dir, 'index.js');
     copyFileSync(bundle, push);
     copyFileSync(ingestBundle, path.join(dir, 'ingest.js'));
+    copyFileSync(identityBundle, path.join(dir, 'identity.js'));
     expect(handlerArtifact(push).sha256).to.equal(bundleSha256);
     writeFileSync(path.join(dir, 'ingest.js'), `${readFileSync(ingestBundle, 'utf8')}\n`);
+    expect(handlerArtifact(push).sha256).not.to.equal(bundleSha256);
+    writeFileSync(path.join(dir, 'ingest.js'), readFileSync(ingestBundle));
+    writeFileSync(path.join(dir, 'identity.js'), `${readFileSync(identityBundle, 'utf8')}\n`);
     expect(handlerArtifact(push).sha256).not.to.equal(bundleSha256);
     const lonely = path.join(tempDir(), 'index.js');
     copyFileSync(bundle, lonely);
     expect(() => handlerArtifact(lonely)).to.throw(/the ingest function bundle is missing/);
+    copyFileSync(ingestBundle, path.join(path.dirname(lonely), 'ingest.js'));
+    expect(() => handlerArtifact(lonely)).to.throw(
+      /the identity provider function bundle is missing/,
+    );
   });
 });

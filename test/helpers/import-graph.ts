@@ -2,7 +2,7 @@
 // JavaScript with acorn, so it does not depend on the TypeScript version the
 // project compiles with). Dynamic import() counts as an edge: a command module
 // loaded lazily that imports its loader back is still a cycle.
-// dist/handler/index.js and dist/handler/ingest.js are the esbuild bundles
+// dist/handler/index.js, ingest.js and identity.js are the esbuild bundles
 // (scripts/bundle-handler.ts), not tsc's modules: they are not read (an
 // import of one is still an edge), and a test checks that no module imports
 // them (the only way a cycle could pass through an entry).
@@ -14,7 +14,8 @@ import { repoRoot } from './project.js';
 
 export const HANDLER_BUNDLE = 'dist/handler/index.js';
 export const INGEST_BUNDLE = 'dist/handler/ingest.js';
-const HANDLER_BUNDLE_PATTERN = '^dist/handler/(index|ingest)[.]js$';
+export const IDENTITY_BUNDLE = 'dist/handler/identity.js';
+const HANDLER_BUNDLE_PATTERN = '^dist/handler/(index|ingest|identity)[.]js$';
 
 /** Every module in `paths` (files or folders, relative to the repository) and what it imports, with what that imports. */
 export async function importGraph(paths: string[]): Promise<IModule[]> {

@@ -81,7 +81,7 @@ export const GATEWAY = 'test-gateway';
  * client, and adding one for a test is not worth it); moto routes it by the
  * service in the credential scope and does not check the signature.
  */
-async function createKmsKey(endpoint: string): Promise<string> {
+export async function createKmsKey(endpoint: string): Promise<string> {
   const res = await fetch(`${endpoint}/`, {
     method: 'POST',
     headers: {

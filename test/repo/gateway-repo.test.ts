@@ -168,6 +168,8 @@ describe('a gateway repository made by sftpgw init installs the packed sftpgw an
       'package/bin/sftpgw.js',
       'package/dist/cli/main.js',
       'package/dist/handler/index.js',
+      'package/dist/handler/ingest.js',
+      'package/dist/handler/identity.js',
       'package/cli/generated/resource-types.json',
       'package/cli/generated/resources/aws-s3-bucket.js',
       'package/cli/generated/intrinsic.js',

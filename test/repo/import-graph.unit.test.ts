@@ -8,6 +8,7 @@ import { expect } from 'chai';
 import type { IModule } from 'dependency-cruiser';
 import {
   HANDLER_BUNDLE,
+  IDENTITY_BUNDLE,
   INGEST_BUNDLE,
   importCycles,
   importGraph,
@@ -18,16 +19,17 @@ import {
 import { repoRoot } from '../helpers/project.js';
 
 /**
- * tsc's handler modules (with the ingest function's folder); not the bundles
- * (1.2 MB, 0.7 MB) that replaced tsc's index.js and sit beside it (they import nothing).
+ * tsc's handler modules (with the ingest and identity functions' folders); not the
+ * bundles that replaced tsc's index.js and sit beside it (they import nothing).
  */
 function handlerModules(): string[] {
   return readdirSync(path.join(repoRoot, 'dist', 'handler'))
     .filter(
       (f) =>
-        (f.endsWith('.js') || f === 'ingest') &&
+        (f.endsWith('.js') || f === 'ingest' || f === 'identity') &&
         `dist/handler/${f}` !== HANDLER_BUNDLE &&
-        `dist/handler/${f}` !== INGEST_BUNDLE,
+        `dist/handler/${f}` !== INGEST_BUNDLE &&
+        `dist/handler/${f}` !== IDENTITY_BUNDLE,
     )
     .map((f) => `dist/handler/${f}`);
 }
@@ -51,8 +53,14 @@ describe('import graph (dependency-cruiser on dist/cli and dist/handler)', funct
     expect(importCycles(modules), 'import cycles (each as the modules on it)').to.deep.equal([]);
   });
 
-  it("no module imports a function's entry (handler/index.ts, handler/ingest/index.ts) or bundle", function () {
-    const entries = [HANDLER_BUNDLE, INGEST_BUNDLE, 'dist/handler/ingest/index.js'];
+  it("no module imports a function's entry (handler/index.ts, handler/ingest/index.ts, handler/identity/index.ts) or bundle", function () {
+    const entries = [
+      HANDLER_BUNDLE,
+      INGEST_BUNDLE,
+      IDENTITY_BUNDLE,
+      'dist/handler/ingest/index.js',
+      'dist/handler/identity/index.js',
+    ];
     const importers = modules
       .filter((m) => m.dependencies.some((d) => entries.includes(d.resolved)))
       .map((m) => m.source);

@@ -7,8 +7,16 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
+import { hashPassword } from '../../shared/identity/password-hash.js';
 import { startHandlerHarness, type HandlerHarnessWithSshd } from '../helpers/handler-harness.js';
+import {
+  loginEvent,
+  policyText,
+  startIdentityHarness,
+  type IdentityHarness,
+} from '../helpers/identity-harness.js';
 import { startIngestHarness, type IngestHarness } from '../helpers/ingest-harness.js';
+import { keyPair } from '../helpers/keys.js';
 import { cliBin, exampleProject, repoRoot, tempDir } from '../helpers/project.js';
 
 const node22 = path.join(
@@ -209,5 +217,96 @@ describe('Node.js 22: the bundled ingest function', function () {
     const malformed = await invoke({ Records: [] }, h!.env.plain);
     expect(malformed.error).to.equal(undefined);
     expect(malformed.result).to.deep.equal({ outcome: 'rejected' });
+  });
+});
+
+describe('Node.js 22: the bundled identity provider function', function () {
+  this.timeout(120_000);
+  let h: IdentityHarness | undefined;
+  let dir = '';
+  const key = keyPair('ed25519', 'node22@partner');
+  const password = 'node22 password';
+
+  before(async function () {
+    if (!existsSync(node22))
+      throw new Error(
+        `${node22} is missing: scripts/test-prereqs.sh installs it (npm test runs it first)`,
+      );
+    h = await startIdentityHarness();
+    await h.putDirectory({
+      format: 'sftpgw-directory/1',
+      gateway: 'test-gateway',
+      passwords: true,
+      users: {
+        n22: {
+          policy: policyText('n22', true),
+          home: [{ Entry: '/', Target: '/${Bucket}/n22' }],
+          keys: [
+            { key: key.publicKey, expires: null },
+            { key: keyPair('rsa:2048').publicKey, expires: '2020-01-01' },
+          ],
+          cidrs: ['198.51.100.0/24'],
+          passwordHash: await hashPassword(password),
+          readOnly: true,
+        },
+      },
+    });
+    dir = tempDir('sftpgw-node22-identity-');
+    writeFileSync(
+      path.join(dir, 'identity.mjs'),
+      readFileSync(path.join(repoRoot, 'dist', 'handler', 'identity.js')),
+    );
+    writeFileSync(path.join(dir, 'driver.mjs'), DRIVER);
+  });
+
+  after(async function () {
+    await h?.stop();
+  });
+
+  function invoke(event: unknown): {
+    result?: Record<string, unknown>;
+    error?: { message: string };
+    lines: Array<Record<string, unknown>>;
+  } {
+    const eventFile = path.join(dir, `event-${Date.now()}-${Math.random()}.json`);
+    writeFileSync(eventFile, JSON.stringify(event));
+    const r = spawnSync(
+      node22,
+      [path.join(dir, 'driver.mjs'), path.join(dir, 'identity.mjs'), eventFile],
+      {
+        env: h!.env(),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        timeout: 120_000,
+      },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr, 'nothing on stderr (no warning, no stack)').to.equal('');
+    const lines = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { ...(JSON.parse(String(r.output[3])) as object), lines };
+  }
+
+  it('answers a key login with the unexpired key and a password login without keys', function () {
+    const keyLogin = invoke(loginEvent('n22'));
+    expect(keyLogin.error).to.equal(undefined);
+    expect(keyLogin.result!.PublicKeys).to.deep.equal([key.publicKey]);
+    expect(keyLogin.result!.Policy).not.to.include('${');
+    const pw = invoke(loginEvent('n22', { password }));
+    expect(pw.result!.Role).to.be.a('string');
+    expect(pw.result).not.to.have.property('PublicKeys');
+    expect(pw.lines.map((l) => [l.outcome, l.method])).to.deep.equal([['allowed', 'password']]);
+    for (const l of [...keyLogin.lines, ...pw.lines])
+      expect(JSON.stringify(l)).not.to.include(password);
+  });
+
+  it('denies a wrong password, a source outside the networks and a malformed event', function () {
+    expect(invoke(loginEvent('n22', { password: 'wrong' })).result).to.deep.equal({});
+    const outside = invoke(loginEvent('n22', { sourceIp: '203.0.113.1' }));
+    expect(outside.result).to.deep.equal({});
+    expect(outside.lines[0]).to.deep.include({ reason: 'source-not-allowed' });
+    expect(invoke({ Records: [] }).result).to.deep.equal({});
   });
 });
