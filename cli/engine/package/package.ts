@@ -1,8 +1,7 @@
 // sftpgw package: put the artifacts a template needs in the artifact bucket
 // and write the template that points at them.
-//   - the functions: dist/handler/index.js (push), dist/handler/ingest.js
-//     (ingest) and dist/handler/identity.js (custom identity provider) zipped
-//     as index.mjs, ingest.mjs and identity.mjs, key
+//   - the functions: dist/handler/index.js (push) and dist/handler/ingest.js
+//     (ingest) zipped as index.mjs and ingest.mjs, key
 //     <prefix>/handler/<sha256 of the zip>.zip (the template built with this
 //     sftpgw names the bundles' hash: a mismatch means it was built by another
 //     version, and is refused rather than deployed with the wrong code);
@@ -71,7 +70,7 @@ export async function storeOnce(
   return true;
 }
 
-/** The handler zip: index.mjs, ingest.mjs and identity.mjs (Lambda loads .mjs as an ES module). */
+/** The handler zip: index.mjs and ingest.mjs (Lambda loads .mjs as an ES module). */
 export async function handlerZip(
   handlerFile?: string,
 ): Promise<{ zip: Buffer; bundleSha256: string }> {
