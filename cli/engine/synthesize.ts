@@ -38,6 +38,7 @@ import { fieldLine, keyEntryLine } from './users/field-line.js';
 import type { Finding } from './validate/finding.js';
 import { keyLifetimeFindings, type UserPlace } from './validate/rules/users/key-lifetimes.js';
 import { sharedKeyFindings } from './validate/rules/users/shared-keys.js';
+import { passwordHashFindings } from './validate/rules/users/password-hash.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -298,6 +299,8 @@ function keyFindings(
   return [
     ...keyLifetimeFindings(rows, places, ctx.today, settings.keyExpiryWarningDays),
     ...sharedKeyFindings(rows, places, settings.sharedKeys),
+    // Every gateway's users are service-managed until server.identityProvider exists (issue 27).
+    ...passwordHashFindings(users, places, ctx.shownByName),
   ];
 }
 
