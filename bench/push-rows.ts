@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { benchPush, type PushRow } from './push.js';
 
 const list = (v: string | undefined, fallback: number[]): number[] =>
-  v === undefined ? fallback : v.split(',').filter(Boolean).map(Number).filter((n) => n > 0);
+  v === undefined
+    ? fallback
+    : v
+        .split(',')
+        .filter(Boolean)
+        .map(Number)
+        .filter((n) => n > 0);
 
 export async function pushRows(env: NodeJS.ProcessEnv): Promise<string[][]> {
   const loopback = Number(env.SFTPGW_BENCH_PUSH_MIB ?? 512);
