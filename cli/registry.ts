@@ -451,12 +451,13 @@ Examples:
         {
           flags: '--stdin',
           description:
-            'read the password from stdin (its first line) instead of asking twice on the terminal; also what happens when stdin is not a terminal',
+            'read the password once: the first line of stdin (what happens anyway when stdin is a pipe or a file), or asked once, without echo, on a terminal',
         },
       ],
       help: `
 On a terminal the password is asked for twice without echo (different answers:
-exit 1, nothing written). Otherwise one line is read from stdin. Only a user
+exit 1, nothing written; with --stdin once). From a pipe or a file, the first
+line of stdin is the password. Only a user
 file that is plain data (the format users add writes) is edited, and only its
 passwordHash field; a file that computes its value (an import, local, +, …) is
 refused with the line to add by hand. Passwords are checked only by the custom

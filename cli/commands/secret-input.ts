@@ -5,12 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { usageError } from '../engine/errors.js';
 
-/** Whether stdin and stderr are a terminal: then the password is asked for. */
-export function canPrompt(): boolean {
-  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+/**
+ * Whether stdin is a terminal: then the password is read with no echo,
+ * whatever else (with stderr redirected the prompt is not seen, but a typed
+ * password must still never show on the screen).
+ */
+export function stdinIsTerminal(): boolean {
+  return Boolean(process.stdin.isTTY);
 }
 
-/** The first line of stdin (a pipe, a file, or a terminal with --stdin), without its line end. */
+/** The first line of stdin (a pipe or a file), without its line end. */
 export function readSecretLine(what: string): string {
   let text: string;
   try {

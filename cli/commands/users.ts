@@ -6,7 +6,7 @@ import { loadConfig } from '../engine/config/load.js';
 import { displayPath } from '../engine/paths.js';
 import { addUser, listUsers, removeUser } from '../engine/users/manage.js';
 import { setPassword } from '../engine/users/passwd.js';
-import { askSecret, canPrompt, readSecretLine } from './secret-input.js';
+import { askSecret, readSecretLine, stdinIsTerminal } from './secret-input.js';
 import type { ClockFlags, CommonFlags } from '../options.js';
 import { today as clockToday } from '../engine/clock.js';
 import { type DeployedComparison, type ListedKey, listKeys } from '../engine/users/list-keys.js';
@@ -225,14 +225,16 @@ export async function runPasswd(
   name: string,
 ): Promise<ExitCode> {
   let password: string;
-  if (flags.stdin || !canPrompt()) {
-    password = readSecretLine('password');
-  } else {
+  if (!stdinIsTerminal()) password = readSecretLine('password');
+  else {
+    // A terminal: never echoed. --stdin asks once (a password pasted from a manager).
     password = await askSecret(`new password for ${name}: `);
-    const again = await askSecret(`the same password again: `);
-    if (password !== again) {
-      process.stderr.write(`the two passwords differ: nothing written\n`);
-      return EXIT.failed;
+    if (!flags.stdin) {
+      const again = await askSecret('the same password again: ');
+      if (password !== again) {
+        process.stderr.write('the two passwords differ: nothing written\n');
+        return EXIT.failed;
+      }
     }
   }
   const reporter = consoleReporter({ ...flags, quiet: true });

@@ -162,6 +162,31 @@ describe('sftpgw users passwd', function () {
     expect(await verifyPassword(PASSWORD, hashOf(dir, 'alice'))).to.equal(true);
   });
 
+  it('on a terminal with --stdin: asked once, still without echo', async function () {
+    const dir = exampleProject();
+    const r = onTerminal(
+      dir,
+      ['users', 'passwd', 'alice', '--stdin'],
+      [['new password for alice: ', OTHER]],
+    );
+    expect(r.status, r.output).to.equal(0);
+    expect(r.output).not.to.include('the same password again');
+    expect(r.output).not.to.include(OTHER);
+    expect(await verifyPassword(OTHER, hashOf(dir, 'alice'))).to.equal(true);
+  });
+
+  it('on a terminal: Ctrl-C at the prompt exits 130 and writes nothing', function () {
+    const dir = exampleProject();
+    const file = path.join(dir, 'users', 'alice.libsonnet');
+    const before = readFileSync(file, 'utf8');
+    const r = onTerminal(dir, ['users', 'passwd', 'alice'], [
+      ['new password for alice: ', 'half-typed\u0003'],
+    ]);
+    expect(r.status, r.output).to.equal(130);
+    expect(r.output).not.to.include('half-typed');
+    expect(readFileSync(file, 'utf8')).to.equal(before);
+  });
+
   it('on a terminal: two different answers exit 1 and write nothing', function () {
     const dir = exampleProject();
     const file = path.join(dir, 'users', 'alice.libsonnet');
