@@ -179,9 +179,11 @@ describe('sftpgw users passwd', function () {
     const dir = exampleProject();
     const file = path.join(dir, 'users', 'alice.libsonnet');
     const before = readFileSync(file, 'utf8');
-    const r = onTerminal(dir, ['users', 'passwd', 'alice'], [
-      ['new password for alice: ', 'half-typed\u0003'],
-    ]);
+    const r = onTerminal(
+      dir,
+      ['users', 'passwd', 'alice'],
+      [['new password for alice: ', 'half-typed\u0003']],
+    );
     expect(r.status, r.output).to.equal(130);
     expect(r.output).not.to.include('half-typed');
     expect(readFileSync(file, 'utf8')).to.equal(before);
