@@ -18,6 +18,8 @@
 //     role's policy is over IAM's quota); its largest role policy and build time
 //   SFTPGW_BENCH_IDENTITY=10000: the identity provider function at that many
 //     users (cold start in fresh processes, warm median of 200 logins; empty: skip)
+//   SFTPGW_BENCH_DIRECTORY=10000: the identity provider's directory of that many
+//     users: bytes, gzip bytes, time to make it from the build's render (and to parse it)
 //   SFTPGW_BENCH_BASELINE=<git rev>: each build size also runs that revision's
 //     build, alternating with ours, and reports both (see baseline.ts)
 import { spawnSync } from 'node:child_process';
@@ -35,6 +37,7 @@ import { benchRedeploy } from './deploy.js';
 import { prepareBaseline } from './baseline.js';
 import { largestRolePolicy, snowflakeProject } from './snowflake-users.js';
 import { benchIdentity } from './identity.js';
+import { benchDirectory } from './identity-directory.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // dist/bench
 const root = path.resolve(here, '..', '..');
@@ -210,6 +213,19 @@ for (const spec of (process.env.SFTPGW_BENCH_SNOWFLAKE ?? '1000:150').split(',')
     refused ? { ...s, ok: true, note: undefined } : s,
   );
   rmSync(dir, { recursive: true, force: true });
+}
+
+for (const n of list(process.env.SFTPGW_BENCH_DIRECTORY, [10000])) {
+  console.error(`bench: identity directory, ${n} users…`);
+  const d = await benchDirectory(n, repeat);
+  rows.push([
+    `identity directory (format v1) from the build's render: ${d.bytes.toLocaleString('en')} bytes, ${d.gzipBytes.toLocaleString('en')} gzipped; time to make it (the render before it: ${(d.renderMs / 1000).toFixed(2)} s; parseDirectory of it: ${d.parseMs.toFixed(0)} ms)`,
+    String(n),
+    (d.ms / 1000).toFixed(3),
+    '—',
+    '',
+    '',
+  ]);
 }
 
 const validationSizes = list(process.env.SFTPGW_BENCH_VALIDATE, [1000, 10000]);

@@ -384,7 +384,7 @@ Examples:
 const usersGroup = {
   name: 'users',
   description:
-    "add, list and remove SFTP users (users/<name>.libsonnet files), and check their keys' expiry",
+    "add, list and remove SFTP users (users/<name>.libsonnet files), check their keys' expiry, set passwords",
   help: `
 A user is one file, users/<name>.libsonnet: its public keys (each may carry an
 expires date), home directory and access. The next deploy creates, changes or
@@ -394,6 +394,7 @@ Examples:
   $ sftpgw users add partner-a --key partner-a.pub --expires 2027-03-31
   $ sftpgw users list --output json
   $ sftpgw users keys --expiring 14 --expired     # scheduled pipeline: exit 1 when a key needs replacing
+  $ sftpgw users passwd partner-a                  # asks twice, writes passwordHash
   $ sftpgw users remove example-partner`,
   commands: [
     command({
@@ -438,6 +439,37 @@ Examples:
   $ curl -s https://partner.example/sftp.pub | sftpgw users add partner --key -
   $ sftpgw users add acme-corp --key new-acme.pub --force`,
       load: async () => (await import('./commands/users.js')).runAdd,
+    }),
+    command({
+      name: 'passwd',
+      description:
+        "set a user's password: written as passwordHash (scrypt) into users/<NAME>.libsonnet; the password itself is never stored or printed",
+      arguments: [{ name: '<name>', description: 'an existing user' }],
+      options: [
+        ...common,
+        userFiles,
+        {
+          flags: '--stdin',
+          description:
+            'read the password once: the first line of stdin (what happens anyway when stdin is a pipe or a file), or asked once, without echo, on a terminal',
+        },
+      ],
+      help: `
+On a terminal the password is asked for twice without echo (different answers:
+exit 1, nothing written; with --stdin once). From a pipe or a file, the first
+line of stdin is the password. Only a user
+file that is plain data (the format users add writes) is edited, and only its
+passwordHash field; a file that computes its value (an import, local, +, …) is
+refused with the line to add by hand. Passwords are checked only by the custom
+identity provider (server.identityProvider lambda with passwords: true); a
+gateway with service-managed users warns and ignores the hash
+(docs/users.md#passwords).
+
+Examples:
+  $ sftpgw users passwd partner-a
+  $ printf '%s\\n' "$PARTNER_A_PASSWORD" | sftpgw users passwd partner-a --stdin
+  $ sftpgw users passwd partner-a --stdin < password.txt`,
+      load: async () => (await import('./commands/users.js')).runPasswd,
     }),
     command({
       name: 'list',

@@ -153,7 +153,7 @@ export function renderRuleTables(root = repoRoot): string {
   const keyTripped = trippedKeyRules(root);
   lines.push(
     '',
-    `Rules on the user files' keys (${USER_KEY_RULES.length}; made from the user files and the build's date, not waivable; [keys.md](keys.md)):`,
+    `Rules on the user files' keys and passwords (${USER_KEY_RULES.length}; made from the user files and the build's date, not waivable; [keys.md](keys.md)):`,
     '',
     '| rule | what it keeps | severity | defined in | cases that trip it |',
     '| --- | --- | --- | --- | --- |',

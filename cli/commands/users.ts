@@ -1,10 +1,12 @@
-// sftpgw users add | list | remove | keys: flags -> engine (users/manage.ts,
+// sftpgw users add | list | remove | keys | passwd: flags -> engine (users/manage.ts, users/passwd.ts,
 // users/list-keys.ts; with keys --deployed, users/deployed-keys.ts through
 // CloudFormation) -> a line or a table.
 import { libjsonnet } from '../adapters/jsonnet.js';
 import { loadConfig } from '../engine/config/load.js';
 import { displayPath } from '../engine/paths.js';
 import { addUser, listUsers, removeUser } from '../engine/users/manage.js';
+import { setPassword } from '../engine/users/passwd.js';
+import { askSecret, readSecretLine, stdinIsTerminal } from './secret-input.js';
 import type { ClockFlags, CommonFlags } from '../options.js';
 import { today as clockToday } from '../engine/clock.js';
 import { type DeployedComparison, type ListedKey, listKeys } from '../engine/users/list-keys.js';
@@ -216,4 +218,29 @@ function keysTable(rows: readonly ListedKey[], deployed: boolean): string {
 function stateCounts(rows: readonly ListedKey[]): string {
   const n = (s: ListedKey['state']) => rows.filter((r) => r.state === s).length;
   return `${n('ok')} ok, ${n('expiring')} expiring, ${n('expired')} expired`;
+}
+
+export async function runPasswd(
+  flags: UsersFlags & { stdin?: boolean },
+  name: string,
+): Promise<ExitCode> {
+  let password: string;
+  if (!stdinIsTerminal()) password = readSecretLine('password');
+  else {
+    // A terminal: never echoed. --stdin asks once (a password pasted from a manager).
+    password = await askSecret(`new password for ${name}: `);
+    if (!flags.stdin) {
+      const again = await askSecret('the same password again: ');
+      if (password !== again) {
+        process.stderr.write('the two passwords differ: nothing written\n');
+        return EXIT.failed;
+      }
+    }
+  }
+  const reporter = consoleReporter({ ...flags, quiet: true });
+  const r = await setPassword({ ...configOptions(flags), name, password }, { reporter });
+  process.stderr.write(
+    `${r.replaced ? 'replaced the password hash of' : 'set a password for'} ${name} → ${displayPath(r.file)}: passwordHash (scrypt ${r.params}); only a gateway with server.identityProvider lambda and passwords: true checks it (docs/users.md#passwords)\n`,
+  );
+  return EXIT.ok;
 }

@@ -39,6 +39,7 @@ import type { Finding } from './validate/finding.js';
 import { keyLifetimeFindings, type UserPlace } from './validate/rules/users/key-lifetimes.js';
 import { sharedKeyFindings } from './validate/rules/users/shared-keys.js';
 import { userQuotaFindings } from './validate/rules/users/user-quota.js';
+import { passwordHashFindings } from './validate/rules/users/password-hash.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -305,6 +306,8 @@ function keyFindings(
   return [
     ...keyLifetimeFindings(rows, places, ctx.today, settings.keyExpiryWarningDays),
     ...sharedKeyFindings(rows, places, settings.sharedKeys),
+    // Every gateway's users are service-managed until server.identityProvider exists (issue 27).
+    ...passwordHashFindings(users, places, ctx.shownByName),
   ];
 }
 

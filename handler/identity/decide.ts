@@ -45,11 +45,12 @@ export type Decision =
 
 export type VerifyPassword = (password: string, hash: string) => Promise<boolean>;
 
-// A well-formed hash of a random string nobody knows: a password login for a
-// user who has no hash (or does not exist) still costs one scrypt, so the
+// A well-formed hash at the default parameters (shared/identity/password-hash.ts;
+// made with hashPassword, its result is never used): a password login for a
+// user who has no hash (or does not exist) still costs the same scrypt, so the
 // time of a denial does not tell which users exist or have passwords.
 const DECOY_HASH =
-  '$scrypt$N=32768,r=8,p=1$IPY/mQb3IUsTSLyV7dammg==$bhkNEiXnJHVri30wRzIkKtOrv6eHjyt1gZo5jvKWXFU=';
+  '$scrypt$N=32768,r=8,p=3$JvQwI2YxmxjI5aCxubtCkA$s9QjHmMcjtmfn4ENwYIetew6v7EV23PovSA7gMePbz8';
 
 /**
  * Fn::Sub's placeholders as the jsonnet writes them: ${Bucket}, ${KeyArn},

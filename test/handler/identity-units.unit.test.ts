@@ -38,6 +38,7 @@ const directory = (over: Partial<Directory> = {}): Directory => ({
       ],
       cidrs: ['10.0.0.0/8'],
       passwordHash: 'H',
+      readOnly: false,
     },
   },
   ...over,
@@ -179,9 +180,20 @@ describe('identity settings (handler/identity/settings.ts)', function () {
 
 describe('identity directory cache (handler/identity/directory-store.ts)', function () {
   // An in-memory source (a fake: it counts reads and answers 304 like S3).
+  // parseDirectory checks the hash: a real one (made with hashPassword).
+  // parseDirectory checks names and hashes: a Transfer username (3 or more
+  // characters) and a real hash (made with hashPassword).
+  const stored = directory();
+  stored.users = {
+    'user-u': {
+      ...stored.users.u,
+      passwordHash:
+        '$scrypt$N=32768,r=8,p=3$lbvX2sPwAgyJZAQRaNykPA$U9mDD78HbhGSi+/H7wyGzQtecu/bfJcdSAXfBtF/wcY',
+    },
+  };
   function memorySource(pinned = false) {
     const state = {
-      text: JSON.stringify(directory()),
+      text: JSON.stringify(stored),
       etag: '"1"',
       fail: false,
       reads: 0,

@@ -94,11 +94,13 @@ describe('identity provider function (bundle, moto S3)', function () {
             { key: ed.publicKey, expires: PAST },
             { key: rsa.publicKey, expires: '2026-01-01' },
           ],
+          readOnly: false,
         },
         dave: {
           policy: alicePolicy.replaceAll('alice', 'dave'),
           home: [{ Entry: '/', Target: '/${Bucket}/dave' }],
           keys: [{ key: bobKey.publicKey, expires: null }],
+          readOnly: false,
         },
       },
     };
@@ -257,6 +259,7 @@ describe('identity provider function (bundle, moto S3)', function () {
           policy: '{"Statement":[]}',
           home: [{ Entry: '/', Target: '/${Bucket}/erin' }],
           keys: [{ key: k, expires: null }],
+          readOnly: false,
         },
       },
     });

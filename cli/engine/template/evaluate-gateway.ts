@@ -29,8 +29,16 @@ export interface RenderUser {
   spec: UserSpec;
 }
 
-/** A user's spec as jsonnet gets it: without the keys' dates (it renders sshPublicKeys, already filtered). */
-function renderedSpec({ keys: _dates, ...spec }: UserSpec): Omit<UserSpec, 'keys'> {
+/**
+ * A user's spec as jsonnet gets it: without the keys' dates (it renders
+ * sshPublicKeys, already filtered), and without the password hash (only the
+ * identity provider's directory holds it: no template ever does).
+ */
+function renderedSpec({
+  keys: _dates,
+  passwordHash: _hash,
+  ...spec
+}: UserSpec): Omit<UserSpec, 'keys' | 'passwordHash'> {
   return spec;
 }
 
@@ -184,7 +192,7 @@ function renderChunks(
 
 /** The users part's `users` argument: the keys' dates stay in the engine (jsonnet renders sshPublicKeys, already filtered). */
 function usersJson(users: RenderUser[]): string {
-  const part: Record<string, { id: string; spec: Omit<UserSpec, 'keys'> }> = {};
+  const part: Record<string, { id: string; spec: Omit<UserSpec, 'keys' | 'passwordHash'> }> = {};
   for (const u of users) part[u.name] = { id: u.id, spec: renderedSpec(u.spec) };
   return JSON.stringify(part);
 }

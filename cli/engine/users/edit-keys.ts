@@ -111,11 +111,12 @@ function keyLine(src: string): number | undefined {
   return m ? lineColumn(src, m.index).line : undefined;
 }
 
-/**
- * The text of a user file with its sshPublicKeys list replaced by `keys`, or
- * why the file is not plain data (then it must be edited by hand).
- */
-export function replaceKeyList(src: string, keys: readonly (string | UserKey)[]): KeyEdit {
+/** The outermost object's fields of a plain-data user file, or why it is not plain data. */
+function plainFields(
+  src: string,
+):
+  | { ok: true; tokens: Token[]; fields: Field[] }
+  | { ok: false; reason: string; line?: number; token?: Token } {
   const { tokens, error } = lex(src);
   if (error)
     return {
@@ -135,9 +136,20 @@ export function replaceKeyList(src: string, keys: readonly (string | UserKey)[])
       );
   } catch (err) {
     if (!(err instanceof NotPlain)) throw err;
-    return { ok: false, reason: err.message, line: keyLine(src) };
+    return { ok: false, reason: err.message, token: err.token };
   }
   // `fields` holds the outermost object's fields only (nested values are parsed without it).
+  return { ok: true, tokens, fields };
+}
+
+/**
+ * The text of a user file with its sshPublicKeys list replaced by `keys`, or
+ * why the file is not plain data (then it must be edited by hand).
+ */
+export function replaceKeyList(src: string, keys: readonly (string | UserKey)[]): KeyEdit {
+  const parsed = plainFields(src);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, line: parsed.line ?? keyLine(src) };
+  const { tokens, fields } = parsed;
   const field = fields.find(
     (f) =>
       f.name === 'sshPublicKeys' && src.slice(tokens[f.first].start, tokens[f.first].end) === '[',
@@ -151,5 +163,57 @@ export function replaceKeyList(src: string, keys: readonly (string | UserKey)[])
   return {
     ok: true,
     text: src.slice(0, open.start) + keyListText(keys, indent, oneLine) + src.slice(close.end),
+  };
+}
+
+/**
+ * The text of a plain-data user file with the top-level field `name` set to
+ * the jsonnet literal `value`: its value replaced where the file has the
+ * field, else a line added after the last field, in the file's layout (its
+ * indent; one line stays one line; a comment ending the last field's line
+ * stays on that line). Nothing else changes.
+ */
+export function setTopField(src: string, name: string, value: string): KeyEdit {
+  const parsed = plainFields(src);
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, line: parsed.line };
+  const { tokens, fields } = parsed;
+  const existing = fields.find((f) => f.name === name);
+  if (existing) {
+    const first = tokens[existing.first];
+    const last = tokens[existing.last];
+    return { ok: true, text: src.slice(0, first.start) + value + src.slice(last.end) };
+  }
+  const close = tokens[tokens.length - 1];
+  const last = fields.at(-1);
+  if (!last) {
+    // `{}` or `{ }`: the field goes inside.
+    return {
+      ok: true,
+      text: `${src.slice(0, close.start)}${name}: ${value}${src.slice(close.start)}`,
+    };
+  }
+  const afterValue = tokens[last.last + 1];
+  const comma = afterValue && src.slice(afterValue.start, afterValue.end) === ',';
+  let at = comma ? afterValue.end : tokens[last.last].end;
+  const oneLine = !src.slice(tokens[0].start, close.end).includes('\n');
+  if (oneLine)
+    return {
+      ok: true,
+      text: `${src.slice(0, at)}${comma ? ' ' : ', '}${name}: ${value}${comma ? ',' : ''}${src.slice(at)}`,
+    };
+  const lineStart = src.lastIndexOf('\n', last.key.start) + 1;
+  const indent = /^[ \t]*/.exec(src.slice(lineStart))![0];
+  // A comment closing the last field's line stays with that field (after its comma).
+  const eol = src.indexOf('\n', at);
+  if (
+    comma &&
+    eol >= 0 &&
+    eol < close.start &&
+    /^[ \t]*((\/\/|#)[^\n]*)?$/.test(src.slice(at, eol))
+  )
+    at = eol;
+  return {
+    ok: true,
+    text: `${src.slice(0, at)}${comma ? '' : ','}\n${indent}${name}: ${value}${comma ? ',' : ''}${src.slice(at)}`,
   };
 }

@@ -1,6 +1,8 @@
 // The user file contract (docs/users.md): users/<username>.libsonnet evaluates to
 //   { sshPublicKeys: [...], homeDirectory?: string, readOnly?: boolean, tags?: {...},
-//     allowedSourceCidrs?: [...] }   (the networks admitted for this partner: docs/endpoint.md)
+//     allowedSourceCidrs?: [...],    (the networks admitted for this partner: docs/endpoint.md)
+//     passwordHash?: '$scrypt$…' }   (written by `sftpgw users passwd`; used by the custom
+//                                      identity provider only: docs/users.md#passwords)
 // A key is a public key line, or { key: '<line>', expires: 'YYYY-MM-DD' }
 // (docs/keys.md#user-keys-lifetimes-and-expiry).
 // This file checks the shape and the username; keys.ts checks the keys.
@@ -8,6 +10,7 @@ import { suggestName } from '../suggest.js';
 import type { Problem } from '../errors.js';
 import { checkNetwork } from '../endpoint/networks.js';
 import { calendarDate, dateProblem } from '../clock.js';
+import { passwordHashProblem } from '../../../shared/identity/password-hash.js';
 
 /** One key of a user file: its public key line, and the last UTC day it is valid. */
 export interface UserKey {
@@ -30,6 +33,11 @@ export interface UserSpec {
   tags: Record<string, string>;
   /** IPv4 networks this user connects from (checked); empty for none. */
   allowedSourceCidrs: string[];
+  /**
+   * The user's password hash (shared/identity/password-hash.ts), checked; only
+   * a custom identity provider uses it, and jsonnet never sees it.
+   */
+  passwordHash?: string;
 }
 
 export const USER_FIELDS = [
@@ -38,7 +46,14 @@ export const USER_FIELDS = [
   'readOnly',
   'tags',
   'allowedSourceCidrs',
+  'passwordHash',
 ] as const;
+/**
+ * Field names that would hold a password in clear: refused with their own
+ * message, which never repeats the value (the file is in Git: the password
+ * must be changed, not just moved).
+ */
+export const PLAIN_PASSWORD_FIELD = /^(password|passwd|pass|pwd)$/i;
 /** The fields of a key written as an object. */
 export const KEY_FIELDS = ['key', 'expires'] as const;
 /** Marks a key entry whose shape already has a problem: the key checks (keys.ts) skip it. */
@@ -119,7 +134,13 @@ export function checkUserShape(
   }
   const v = value as Record<string, unknown>;
   for (const k of Object.keys(v)) {
-    if (!(USER_FIELDS as readonly string[]).includes(k)) {
+    if (PLAIN_PASSWORD_FIELD.test(k)) {
+      at(
+        k,
+        'holds a password in clear text: a user file keeps only a password hash',
+        `remove the field, and treat the password as disclosed (it is in the file's history): set a new one with sftpgw users passwd ${name}, which writes passwordHash`,
+      );
+    } else if (!(USER_FIELDS as readonly string[]).includes(k)) {
       const s = suggestField(k);
       at(
         k,
@@ -182,6 +203,18 @@ export function checkUserShape(
     }
   }
   const allowedSourceCidrs = checkUserNetworks(v.allowedSourceCidrs, endpoint, at);
+  let passwordHash: string | undefined;
+  if (v.passwordHash !== undefined) {
+    // The problem says what is wrong with the text, never the text itself.
+    const p = passwordHashProblem(v.passwordHash);
+    if (p)
+      at(
+        'passwordHash',
+        p,
+        `set it with sftpgw users passwd ${name} (a plain password here is refused; it would be disclosed to everyone who reads the repository)`,
+      );
+    else passwordHash = v.passwordHash as string;
+  }
   const entries = Array.isArray(keys) ? keys.map((k, i) => keyEntry(k, i, at)) : undefined;
   const lines = entries?.map((e) => (e === SKIP_KEY ? SKIP_KEY : e.line));
   // The keys are returned even when other fields are wrong, so every problem
@@ -201,6 +234,7 @@ export function checkUserShape(
       readOnly: v.readOnly === true,
       tags,
       allowedSourceCidrs,
+      ...(passwordHash !== undefined ? { passwordHash } : {}),
     },
     problems,
   };

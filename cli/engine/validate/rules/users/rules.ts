@@ -1,4 +1,4 @@
-// The rules on user files' keys (docs/keys.md), as the rule tables of
+// The rules on user files' keys (docs/keys.md) and password hashes, as the rule tables of
 // docs/validation.md list them (npm run docs:rules): id and what each keeps.
 // Their findings come from the build's user files, not from a template, so
 // they are not waivable per resource; fixtures:
@@ -18,6 +18,11 @@ export const USER_KEY_RULES: readonly { id: string; description: string }[] = [
     id: 'users/all-keys-expired',
     description:
       "every key of a user expired: the user stays in the template with no key, so the next deploy ends that user's access (a warning: an error would block unrelated deploys)",
+  },
+  {
+    id: 'users/password-needs-identity-provider',
+    description:
+      "a user file's passwordHash on a gateway with service-managed users (key logins only): a warning that the password is not used until the custom identity provider (server.identityProvider lambda) is on; the template is the same without it",
   },
   {
     id: 'users/shared-key',
