@@ -13,6 +13,7 @@ import { silentReporter } from '../../cli/engine/reporter.js';
 import { synthesize, type Synthesized } from '../../cli/engine/synthesize.js';
 import type { CfnResource } from '../../cli/engine/template/types.js';
 import { parseDirectory } from '../../shared/identity/directory.js';
+import { decide } from '../../handler/identity/decide.js';
 import { writeUsers } from '../../bench/users.js';
 import { cleanTempDirs, repoRoot, tempDir } from '../helpers/project.js';
 
@@ -89,6 +90,45 @@ describe('directoryFromUsers: the users as the identity directory v1', function 
       expect(directory.users.alice.policy).to.include(p);
     expect(JSON.parse(directory.users.alice.policy).Version).to.equal('2012-10-17');
     expect(parseDirectory(text)).to.deep.equal(directory);
+  });
+
+  it("the identity function's decision on it (handler/identity/decide.ts) answers as the template's user would be", async function () {
+    const s = await synth(example());
+    const { directory } = directoryOf(s);
+    const settings = {
+      role: 'arn:aws:iam::123456789012:role/users',
+      bucket: 'gw-data',
+      keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/k',
+      partition: 'aws',
+    };
+    const rendered = renderedUsers(s);
+    const noPassword = async () => false;
+    for (const name of Object.keys(directory.users)) {
+      const d = await decide(
+        directory,
+        { username: name, protocol: 'SFTP', serverId: 's-1', sourceIp: '192.0.2.1' },
+        '2026-06-01',
+        settings,
+        noPassword,
+      );
+      expect(d.allow, name).to.equal(true);
+      if (!d.allow) continue;
+      const r = rendered.get(name)!;
+      // Fn::Sub as CloudFormation would resolve it with the same values.
+      const sub = (text: string) =>
+        text
+          .replaceAll('${AWS::Partition}', settings.partition)
+          .replaceAll('${Bucket}', settings.bucket)
+          .replaceAll('${KeyArn}', settings.keyArn);
+      expect(JSON.parse(d.answer.Policy), name).to.deep.equal(
+        JSON.parse(sub(r.Policy['Fn::Sub'][0])),
+      );
+      expect(JSON.parse(d.answer.HomeDirectoryDetails), name).to.deep.equal([
+        { Entry: '/', Target: sub(r.HomeDirectoryMappings[0].Target['Fn::Sub'][0]) },
+      ]);
+      expect(d.answer.PublicKeys, name).to.deep.equal(r.SshPublicKeys);
+      expect(d.answer.Role).to.equal(settings.role);
+    }
   });
 
   it('every key with its expiry (also one expired and left out of the template), networks and password hash', async function () {
