@@ -285,6 +285,16 @@ async function deliverChecked(
     return finish({ outcome: 'rejected', code, reason, destination, file: undefined, detail });
   };
 
+  // The version was deleted (or never existed) before it could be read: not
+  // tagged, as there is nothing left to tag.
+  const gone = (destination?: string): Outcome =>
+    finish({
+      outcome: 'rejected',
+      code: 'gone',
+      reason: 'the object (version) no longer exists',
+      destination,
+    });
+
   // Re-reads the tags before writing: see record-fate.ts for the race left.
   const fail = async (error: Error, destination: string, file: string): Promise<Outcome> => {
     await fate.writeUnlessOnRemote({ status: 'failed', error: error.message });
@@ -314,12 +324,7 @@ async function deliverChecked(
     try {
       existing = await deps.objects.tags(ref);
     } catch (err) {
-      if (err instanceof ObjectGoneError)
-        return finish({
-          outcome: 'rejected',
-          code: 'gone',
-          reason: 'the object (version) no longer exists',
-        });
+      if (err instanceof ObjectGoneError) return gone();
       return finish({ outcome: 'failed', error: err as Error });
     }
 
@@ -408,13 +413,7 @@ async function deliverChecked(
         fallback: result.fallback,
       });
     } catch (err) {
-      if (err instanceof ObjectGoneError)
-        return finish({
-          outcome: 'rejected',
-          code: 'gone',
-          reason: 'the object (version) no longer exists',
-          destination,
-        });
+      if (err instanceof ObjectGoneError) return gone(destination);
       if (err instanceof PushError && err.kind === 'exists')
         return reject('exists', err.message, existing, destination);
       return fail(err as Error, destination, file);
