@@ -10,7 +10,7 @@ import { expect } from 'chai';
 import { handleEvent, type DeliverDeps } from '../../handler/deliver.js';
 import { DestinationCache } from '../../handler/destination-cache.js';
 import { Logger } from '../../handler/log.js';
-import type { ObjectRef, ObjectStore } from '../../handler/ports.js';
+import { ObjectGoneError, type ObjectRef, type ObjectStore } from '../../handler/ports.js';
 import type { PushRequest, PushResult } from '../../shared/sftp/push.js';
 
 const PREFIX = 'sftpgw/test/destinations';
@@ -123,5 +123,29 @@ describe('the staged object is opened beside its tags (handler/deliver.ts)', fun
     const [o] = await handleEvent(event('orders.csv'), w.deps);
     expect(o.outcome).to.equal('rejected');
     expect(w.calls).to.not.include('open');
+  });
+
+  // A version deleted between the event and its handling (an operator's
+  // clean-up, a lifecycle rule): rejected as gone, never tagged (there is
+  // nothing left to tag), whether the tags or the push found it missing.
+  it('a version gone before its tags are read: rejected as gone, not tagged', async function () {
+    const w = world({});
+    w.deps.objects.tags = async () => {
+      throw new ObjectGoneError('NoSuchVersion');
+    };
+    const [o] = await handleEvent(event('partner/orders.csv'), w.deps);
+    expect(o).to.include({ outcome: 'rejected', code: 'gone' });
+    expect(w.calls).to.not.include('setTags');
+    expect(w.calls).to.not.include('push');
+  });
+
+  it('a version gone during the push: rejected as gone with its destination, not tagged', async function () {
+    const w = world({});
+    w.deps.push = async () => {
+      throw new ObjectGoneError('NoSuchVersion');
+    };
+    const [o] = await handleEvent(event('partner/orders.csv'), w.deps);
+    expect(o).to.include({ outcome: 'rejected', code: 'gone', destination: 'partner' });
+    expect(w.calls).to.not.include('setTags');
   });
 });
