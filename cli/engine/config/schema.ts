@@ -240,7 +240,7 @@ const settings = {
             minimum: 0,
             maximum: 3600,
             description:
-              "with `lambda`: how often a warm function re-checks the directory object (`DIRECTORY_CACHE_SECONDS`), 0–3600 s: a user change reaches logins at most this long after it is uploaded",
+              'with `lambda`: how often a warm function re-checks the directory object (`DIRECTORY_CACHE_SECONDS`), 0–3600 s: a user change reaches logins at most this long after it is uploaded',
           },
         },
       },
