@@ -107,6 +107,8 @@ export interface Synthesized {
     userIds: ReadonlySet<string>;
     /** Every user's home (all users, not only those in `template`): baseline/user-home-nested compares them. */
     userHomes: readonly UserHome[];
+    /** Every user's resources (not only those in `template`): what a waiver may name. */
+    everyUser: Readonly<Record<string, CfnResource>>;
   };
 }
 
@@ -367,7 +369,12 @@ function usersBesideRoot(
   root: CfnTemplate,
   chunks: readonly UserChunk[],
   users: readonly RenderUser[],
-): { template: CfnTemplate; userIds: Set<string>; userHomes: UserHome[] } {
+): {
+  template: CfnTemplate;
+  userIds: Set<string>;
+  userHomes: UserHome[];
+  everyUser: Record<string, CfnResource>;
+} {
   const resources: Record<string, CfnResource> = { ...root.Resources };
   const userIds = new Set<string>();
   const add = (fragment: Record<string, CfnResource>) => {
@@ -416,7 +423,7 @@ function usersBesideRoot(
     });
   }
   for (const { fragment } of longest.values()) add(fragment);
-  return { template: { ...root, Resources: resources }, userIds, userHomes };
+  return { template: { ...root, Resources: resources }, userIds, userHomes, everyUser };
 }
 
 /** The findings of validate/rules/users/ on the users' keys, each pointing at its user file's line. */

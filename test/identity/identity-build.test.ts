@@ -167,6 +167,26 @@ describe('a lambda gateway’s users meet the same rules as service-managed user
     expect(f[0].message).to.match(/acme-corp/);
   });
 
+  it('a waiver of a nested home is honoured as for a service-managed user (resource: the user’s logical id)', async () => {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, 'users', 'acme-sub.libsonnet'),
+      "{ sshPublicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJoHHUX/SzXdUaQ+cqIFP39GByjMFr6oasxMDLQ99RS1 sub@acme'], homeDirectory: 'partners/acme/sub' }\n",
+    );
+    const yaml = path.join(dir, 'sftpgw.yaml');
+    writeFileSync(
+      yaml,
+      `${readFileSync(yaml, 'utf8')}validation:\n  waivers:\n    - rule: baseline/user-home-nested\n      resource: UserAcmesub5ccf5f\n      reason: acme reads what its sub-account drops\n`,
+    );
+    const r = await build(
+      { configFile: yaml, cwd: dir, environment: {}, today: '2026-06-01' },
+      { jsonnet: libjsonnet, reporter: new RecordingReporter() },
+    );
+    const nested = r.findings.filter((f) => f.rule === 'baseline/user-home-nested');
+    expect(nested.map((f) => f.waived)).to.deep.equal(['acme reads what its sub-account drops']);
+    expect(r.findings.filter((f) => f.rule.startsWith('waiver'))).to.deep.equal([]);
+  });
+
   it('a session policy over 2,048 characters is refused, naming the user’s file', async () => {
     const dir = project();
     writeFileSync(

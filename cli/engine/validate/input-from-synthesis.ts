@@ -24,6 +24,7 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
         template: synth.directoryUsers.template,
         userIds: synth.directoryUsers.userIds,
         userHomes: synth.directoryUsers.userHomes,
+        everyUser: synth.directoryUsers.everyUser,
         content: '',
         format: 'json' as const,
         bodyBytes: 0,

@@ -5,7 +5,7 @@
 // from files (./input-from-files.ts: validate --template).
 import type { ResolvedConfig } from '../config/types.js';
 import type { OutputFormat } from '../template/serialize.js';
-import type { CfnTemplate } from '../template/types.js';
+import type { CfnResource, CfnTemplate } from '../template/types.js';
 import type { SourceLocator } from './finding-locator.js';
 import type { Finding } from './finding.js';
 import type { UserHome } from './rules/transfer/user-home.js';
@@ -47,5 +47,7 @@ export interface GatewayInput {
     userIds: ReadonlySet<string>;
     /** Every user's home, for baseline/user-home-nested over the whole gateway. */
     userHomes: readonly UserHome[];
+    /** Every user's resources: what the config's waivers may name. */
+    everyUser: Readonly<Record<string, CfnResource>>;
   };
 }

@@ -75,9 +75,17 @@ export async function validateGateway(
     ...(input.userFindings ?? []),
   ];
   if (single) return sortFindings(findings);
-  // The directory's users count as a stack of their own for the waivers.
+  // The directory's users (every one, not only those checked) count as a
+  // stack of their own for the waivers.
   const stacks = directoryUsers
-    ? [...children, { ...directoryUsers, id: DIRECTORY_USERS }]
+    ? [
+        ...children,
+        {
+          ...directoryUsers,
+          id: DIRECTORY_USERS,
+          template: { Resources: { ...directoryUsers.everyUser } },
+        },
+      ]
     : children;
   return sortFindings([
     ...findings,
