@@ -8,13 +8,20 @@ import path from 'node:path';
 import type { JsonnetEngine } from '../adapters/jsonnet.js';
 import { readConfig, type ConfigOptions, type UsersWhileBroken } from './config/load.js';
 import { templateConfig, type ResolvedConfig } from './config/types.js';
-import { handlerArtifact } from './handler-artifact.js';
+import { handlerArtifact, identityArtifact } from './handler-artifact.js';
+import type { Directory } from '../../shared/identity/directory.js';
+import { directoryFromUsers } from './identity/directory-from-users.js';
 import { invalidInput, type Problem, type SftpgwError } from './errors.js';
 import { displayPath, packageRoot } from './paths.js';
 import type { Reporter } from './reporter.js';
 import { checkDownstreamUsers } from './downstream/users.js';
 import { vpcEndpointTemplate } from './endpoint/vpc-endpoint.js';
-import { evaluateGateway, type RenderUser } from './template/evaluate-gateway.js';
+import { evaluateGateway, type RenderUser, type UserChunk } from './template/evaluate-gateway.js';
+import {
+  gatewayUserHomes,
+  nestedHomes,
+  type UserHome,
+} from './validate/rules/transfer/user-homes.js';
 import { mergeUsers, type ChildTemplate, type Placement } from './template/merge-users.js';
 import {
   MAX_ROOT_RESOURCES,
@@ -23,7 +30,7 @@ import {
   userStackIndex,
 } from './users/placement.js';
 import { templateSources } from './template/sources.js';
-import type { CfnTemplate } from './template/types.js';
+import type { CfnResource, CfnTemplate } from './template/types.js';
 import { discoverUsers, type UserOverlay } from './users/discover.js';
 import { evaluateUserFiles } from './users/evaluate.js';
 import { checkKeys, checkShapes, placeOnLines, userFileProblems } from './users/check-files.js';
@@ -39,7 +46,10 @@ import type { Finding } from './validate/finding.js';
 import { keyLifetimeFindings, type UserPlace } from './validate/rules/users/key-lifetimes.js';
 import { sharedKeyFindings } from './validate/rules/users/shared-keys.js';
 import { userQuotaFindings } from './validate/rules/users/user-quota.js';
-import { passwordHashFindings } from './validate/rules/users/password-hash.js';
+import {
+  passwordHashFindings,
+  passwordSettingFindings,
+} from './validate/rules/users/password-hash.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -53,6 +63,15 @@ export interface SynthesizeOptions extends ConfigOptions {
   overlay?: UserOverlay;
   /** Every user rendered by libjsonnet, none from shapes (template/user-shapes.ts): the equivalence tests. */
   renderEachUser?: boolean;
+  /**
+   * With server.identityProvider.type lambda: the forward switch's staging
+   * template (docs/identity-provider.md#service-managed--lambda): the
+   * directory bucket and the identity function (role, log group, permission)
+   * exist, while the server stays SERVICE_MANAGED and the users stay
+   * resources, placed as a service-managed build places them. Ignored for a
+   * service-managed config.
+   */
+  identityStage?: boolean;
 }
 
 export interface Synthesized {
@@ -68,6 +87,29 @@ export interface Synthesized {
   today: string;
   /** Findings on the user files' keys (expiry, shared keys: validate/rules/users/). */
   userFindings: Finding[];
+  /**
+   * The identity function's directory (lambda mode and the staging template
+   * only): made from the same render of the users as their template
+   * resources would be (identity/directory-from-users.ts).
+   */
+  directory?: Directory;
+  /** The exact bytes deploy uploads as directory.json (canonical JSON, users sorted by name). */
+  directoryText?: string;
+  /**
+   * The lambda template only: the root's resources and every user's
+   * resources as the directory was made from them, the template a
+   * service-managed build of the same users would check. Validation runs
+   * the user rules on it (session policy length, homes, IAM grammar …) and
+   * keeps only the users' findings; it is never written nor deployed.
+   */
+  directoryUsers?: {
+    template: CfnTemplate;
+    userIds: ReadonlySet<string>;
+    /** Every user's home (all users, not only those in `template`): baseline/user-home-nested compares them. */
+    userHomes: readonly UserHome[];
+    /** Every user's resources (not only those in `template`): what a waiver may name. */
+    everyUser: Readonly<Record<string, CfnResource>>;
+  };
 }
 
 /** Types the shipped libsonnet emits: their validators load while jsonnet evaluates. */
@@ -132,6 +174,17 @@ export async function synthesize(
   reporter.debug(`keys as of ${today} (UTC)`);
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
   const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
+  // lambda: users live in the directory only (no AWS::Transfer::User, no
+  // child stacks), except in the staging template, which keeps them as
+  // resources where a service-managed build puts them.
+  const identity = config.server.identityProvider;
+  const lambda = identity.type === 'lambda';
+  const stage = lambda && opts.identityStage === true;
+  const usersAsResources = !lambda || stage;
+  if (lambda && !stage && config.userStacks)
+    reporter.warn(
+      `${displayPath(config.file, cwd)}: userStacks (${config.userStacks}) is ignored: with server.identityProvider.type lambda the users are in the directory, not in child stacks; remove userStacks once the switch is done (docs/identity-provider.md)`,
+    );
 
   checkDownstreamUsers(
     config,
@@ -153,18 +206,22 @@ export async function synthesize(
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
   const placement =
-    problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', problems) : undefined;
+    problems.length === 0 && usersAsResources
+      ? placeUsers(users, config, opts.format ?? 'json', problems)
+      : undefined;
   const stacks =
     placement && config.userStacks
       ? { count: config.userStacks, stacks: uniqueStacks(placement) }
       : null;
   // One handler artifact for both functions: the push function (outbound)
-  // and the ingest function (downstream) name the same code key.
+  // and the ingest function (downstream) name the same code key. The
+  // identity function has its own (handler-artifact.ts says why).
   const tconfig = templateConfig(
     config,
     config.outbound || config.downstream ? handlerArtifact() : { codeKey: '' },
     stacks,
     endpoint,
+    lambda ? { codeKey: identityArtifact().codeKey, stage } : { codeKey: '' },
   );
   const rendering =
     problems.length === 0
@@ -192,8 +249,30 @@ export async function synthesize(
       `${displayPath(sources.gateway, cwd)} extends components as an array (components+:: [...]), which is deprecated: components are named fields now; add yours by name, components+:: { auditLogs: gw.auditLogs } (docs/customizing.md in the sftpgw package)`,
     );
   }
-  const { template, children } = mergeUsers(evaluated, tconfig, placement);
+  // The directory from the render's user resources; in the lambda template
+  // they go no further (mergeUsers gets no chunks: no user resources).
+  const made = lambda
+    ? directoryFromUsers({
+        gateway: config.stackName,
+        passwords: identity.passwords,
+        users,
+        resources: evaluated.chunks.flatMap((c) => c.fragments),
+        shownByName,
+      })
+    : undefined;
+  const { template, children } = mergeUsers(
+    usersAsResources ? evaluated : { ...evaluated, chunks: [] },
+    tconfig,
+    placement,
+  );
+  const directoryUsers = usersAsResources
+    ? undefined
+    : usersBesideRoot(template, evaluated.chunks, users);
   reporter.debug(`template rendered at ${since()}`);
+  if (made)
+    reporter.progress(
+      `directory: ${count(Object.keys(made.directory.users).length, 'user')}, ${made.text.length} bytes`,
+    );
   const total =
     Object.keys(template.Resources).length +
     children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
@@ -254,13 +333,97 @@ export async function synthesize(
       placement,
       today,
       config,
+      usersAsResources,
+      configShown,
     }),
-    // Every user is an AWS::Transfer::User today (service-managed); once
-    // server.identityProvider exists, only a service-managed gateway counts
-    // (docs/identity-provider.md#checklist-for-the-wiring-round).
-    ...userQuotaFindings(users.length, { configFile: configShown }),
+    // Only AWS::Transfer::User resources count against the per-server quota:
+    // a lambda gateway has none (its staging template still has them all).
+    ...(usersAsResources ? userQuotaFindings(users.length, { configFile: configShown }) : []),
   ];
-  return { config, template, children, users, locate, today, userFindings };
+  return {
+    config,
+    template,
+    children,
+    users,
+    locate,
+    today,
+    userFindings,
+    ...(made ? { directory: made.directory, directoryText: made.text } : {}),
+    ...(directoryUsers ? { directoryUsers } : {}),
+  };
+}
+
+/**
+ * The lambda template's directoryUsers: the root's resources with the users'
+ * beside them, for validation. Users rendered by libjsonnet go in all; of the
+ * users made from the stock constructor's two shapes (read-only and
+ * read-write: identical but for the name, id, home and keys put in, each
+ * already checked by checkShapes/checkKeys), the ones whose values a rule can
+ * tell apart: per shape the longest home (the session policy names it three
+ * times: its length), the longest name and the longest keys, and every user
+ * whose home is inside or the same as another's (userHomes compares the homes
+ * of all users, so baseline/user-home-nested sees the whole gateway). At
+ * 10,000 users this keeps the checks at milliseconds instead of a second.
+ */
+function usersBesideRoot(
+  root: CfnTemplate,
+  chunks: readonly UserChunk[],
+  users: readonly RenderUser[],
+): {
+  template: CfnTemplate;
+  userIds: Set<string>;
+  userHomes: UserHome[];
+  everyUser: Record<string, CfnResource>;
+} {
+  const resources: Record<string, CfnResource> = { ...root.Resources };
+  const userIds = new Set<string>();
+  const add = (fragment: Record<string, CfnResource>) => {
+    for (const [id, r] of Object.entries(fragment)) {
+      resources[id] = r;
+      userIds.add(id);
+    }
+  };
+  const everyUser: Record<string, CfnResource> = {};
+  for (const chunk of chunks)
+    for (const fragment of chunk.fragments) Object.assign(everyUser, fragment);
+  const userHomes = gatewayUserHomes([{ template: { Resources: everyUser } }]);
+  const readOnly = new Map(users.map((u) => [u.name, u.spec.readOnly]));
+  const nested = nestedHomes(userHomes);
+  const overlapping = new Set<CfnResource>();
+  for (const [inner, o] of nested) {
+    overlapping.add(inner);
+    for (const h of [...o.inside, ...o.same]) overlapping.add(h.resource);
+  }
+  // Per shape (read-only or not) and measure, the fragment with the largest value.
+  const longest = new Map<string, { n: number; fragment: Record<string, CfnResource> }>();
+  const measures: Record<string, (u: RenderUser['spec'], name: string) => number> = {
+    home: (spec) => spec.homeDirectory.length,
+    name: (_spec, name) => name.length,
+    keys: (spec) => spec.sshPublicKeys.reduce((n, k) => n + k.length, 0),
+  };
+  const specOf = new Map(users.map((u) => [u.name, u.spec]));
+  for (const chunk of chunks) {
+    if (!chunk.fromShapes) {
+      for (const fragment of chunk.fragments) add(fragment);
+      continue;
+    }
+    chunk.fragments.forEach((fragment, i) => {
+      const name = chunk.names[i];
+      const spec = specOf.get(name);
+      if (!spec || Object.values(fragment).some((r) => overlapping.has(r))) {
+        add(fragment);
+        return;
+      }
+      for (const [what, measure] of Object.entries(measures)) {
+        const key = `${readOnly.get(name) ? 'ro' : 'rw'}:${what}`;
+        const n = measure(spec, name);
+        const best = longest.get(key);
+        if (!best || n > best.n) longest.set(key, { n, fragment });
+      }
+    });
+  }
+  for (const { fragment } of longest.values()) add(fragment);
+  return { template: { ...root, Resources: resources }, userIds, userHomes, everyUser };
 }
 
 /** The findings of validate/rules/users/ on the users' keys, each pointing at its user file's line. */
@@ -273,9 +436,14 @@ function keyFindings(
     placement: Placement | undefined;
     today: string;
     config: ResolvedConfig;
+    /** false in the lambda template: no user is a resource (findings name no logical id). */
+    usersAsResources: boolean;
+    /** sftpgw.yaml as messages show it. */
+    configShown: string;
   },
 ): Finding[] {
   const settings = ctx.config.users;
+  const identity = ctx.config.server.identityProvider;
   const rows = keysOf(
     users.map((u) => ({
       name: u.name,
@@ -293,7 +461,7 @@ function keyFindings(
       return [
         u.name,
         {
-          logicalId: stack ? `${stack.id}/${u.id}` : u.id,
+          logicalId: !ctx.usersAsResources ? '' : stack ? `${stack.id}/${u.id}` : u.id,
           lineOf: (field: string) => {
             const i = /^sshPublicKeys\[(\d+)\]/.exec(field)?.[1];
             const key = i !== undefined ? u.spec.keys[Number(i)] : undefined;
@@ -306,8 +474,19 @@ function keyFindings(
   return [
     ...keyLifetimeFindings(rows, places, ctx.today, settings.keyExpiryWarningDays),
     ...sharedKeyFindings(rows, places, settings.sharedKeys),
-    // Every gateway's users are service-managed until server.identityProvider exists (issue 27).
-    ...passwordHashFindings(users, places, ctx.shownByName),
+    // The password's rules depend on who checks it: nobody (service-managed), or the function.
+    ...(identity.type === 'service-managed'
+      ? passwordHashFindings(users, places, ctx.shownByName)
+      : passwordSettingFindings(users, identity.passwords, {
+          places,
+          shownByName: ctx.shownByName,
+          configFile: ctx.configShown,
+          configLine: configFieldLine(
+            ctx.config.file,
+            'server.identityProvider.passwords',
+            ctx.config.env,
+          ),
+        })),
   ];
 }
 
