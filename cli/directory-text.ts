@@ -18,7 +18,8 @@ function userLines(c: DirectoryUserChange, color: boolean): string[] {
   for (const k of c.keysRemoved) out.push(removed(`      - key ${keyText(k)}`));
   for (const k of c.expiryChanged)
     out.push(`      ~ key ${k.type} ${k.fingerprint}: ${expiry(k.from)} → ${expiry(k.to)}`);
-  if (c.networks) out.push(`      ~ networks: ${nets(c.networks.before)} → ${nets(c.networks.after)}`);
+  if (c.networks)
+    out.push(`      ~ networks: ${nets(c.networks.before)} → ${nets(c.networks.after)}`);
   if (c.password) out.push(`      ~ password ${c.password}`);
   if (c.readOnly) out.push(`      ~ readOnly: ${c.readOnly.before} → ${c.readOnly.after}`);
   if (c.policy) out.push('      ~ session policy changes');

@@ -58,12 +58,14 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
   // A child stack's own changes are listed under it, indented.
   const lines = [
     bold(title),
-    ...plan.changes.filter(listed).flatMap((c) => [
-      line(c),
-      ...(nested.get(c.logicalId) ?? [])
-        .filter(listed)
-        .map((n) => line(n, `${c.logicalId}/${n.logicalId}`, '    ')),
-    ]),
+    ...plan.changes
+      .filter(listed)
+      .flatMap((c) => [
+        line(c),
+        ...(nested.get(c.logicalId) ?? [])
+          .filter(listed)
+          .map((n) => line(n, `${c.logicalId}/${n.logicalId}`, '    ')),
+      ]),
     `  ${counts}${plan.changes.some((c) => c.replacement) ? `, ${plan.changes.filter((c) => c.replacement).length} replaced` : ''}`,
   ];
   for (const m of plan.moves ?? [])

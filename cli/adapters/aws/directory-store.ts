@@ -86,7 +86,10 @@ export function directoryStore(
           lastModified: out.LastModified ?? undefined,
         };
       } catch (err) {
-        if (errName(err) === 'NoSuchKey' || (status(err) === 404 && errName(err) !== 'NoSuchBucket'))
+        if (
+          errName(err) === 'NoSuchKey' ||
+          (status(err) === 404 && errName(err) !== 'NoSuchBucket')
+        )
           return undefined;
         throw failed('reading', err);
       }

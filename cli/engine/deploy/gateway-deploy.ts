@@ -90,11 +90,14 @@ export interface GatewayShow {
   step?(text: string): void;
 }
 
-const failed = (message: string, hint?: string, problems?: Array<{ field: string; message: string }>) =>
-  new SftpgwError('failed', message, { hint, problems });
+const failed = (
+  message: string,
+  hint?: string,
+  problems?: Array<{ field: string; message: string }>,
+) => new SftpgwError('failed', message, { hint, problems });
 
 /** Where a deployed lambda (or staged) gateway's directory lives, from its resources. */
-async function directoryLocation(
+export async function directoryLocation(
   deps: DeployDeps,
   stackName: string,
   template: CfnTemplate,
@@ -161,9 +164,12 @@ async function upload(
 async function deployedRoot(deps: DeployDeps, stackName: string): Promise<CfnTemplate | undefined> {
   const stack = await deps.cfn.describeStack(stackName);
   // Nothing to update: no stack, an empty shell, or a failed creation deploy() recreates.
-  if (['absent', 'review', 'rollback-complete'].includes(stackState(stack?.status))) return undefined;
+  if (['absent', 'review', 'rollback-complete'].includes(stackState(stack?.status)))
+    return undefined;
   const text = await deps.cfn.getTemplate(stackName);
-  return text === undefined ? undefined : readTemplateText(text, `the deployed template of ${stackName}`);
+  return text === undefined
+    ? undefined
+    : readTemplateText(text, `the deployed template of ${stackName}`);
 }
 
 function needIdentity(req: GatewayDeployRequest): IdentityInput {
@@ -234,7 +240,9 @@ async function lambdaDeploy(
       if (req.execute === 'no') return notUploaded('--no-execute (or no terminal and no --yes)');
       if (
         req.execute === 'ask' &&
-        !(await deps.confirm(`Upload the new directory version to ${plan.location ?? 'DirectoryBucket'}?`))
+        !(await deps.confirm(
+          `Upload the new directory version to ${plan.location ?? 'DirectoryBucket'}?`,
+        ))
       )
         return notUploaded('declined');
       break;
@@ -292,7 +300,9 @@ async function forwardSwitch(
   const dirPlan = await directoryPlan(store, identity);
   show.directory(dirPlan);
   const directory = await upload(store, identity, dirPlan, deps);
-  note('step 2 of 3: invoke the staged function as Transfer Family would (a known user, an unknown user)');
+  note(
+    'step 2 of 3: invoke the staged function as Transfer Family would (a known user, an unknown user)',
+  );
   const resources = await deps.cfn.stackResources(req.stackName);
   const ids = gatewayIds(staging.template);
   const functionName = resources.find(
@@ -325,7 +335,7 @@ async function forwardSwitch(
     `the function answered: ${smoke.checks.map((c) => `${c.case} ${c.username} ${c.detail}`).join('; ')}${smoke.skipped ? ` (known-user check skipped: ${smoke.skipped})` : ''}`,
   );
   note(
-    'step 3 of 3: switch the server to the function; the user resources are removed in the same change set\'s cleanup, after the switch',
+    "step 3 of 3: switch the server to the function; the user resources are removed in the same change set's cleanup, after the switch",
   );
   const result = await deploy(req, deps, show.plan);
   return { result, directory, switched: { staged, smoke } };

@@ -255,8 +255,7 @@ export function planFacts({ changeSet, deployed, next }: PlanInput): PlanFacts {
     moves,
     // A switch of the identity provider removes (or creates) the user
     // resources: userStacks changing with it moves no one.
-    placementChange:
-      from !== to && beforeUsers.size > 0 && !identity ? { from, to } : undefined,
+    placementChange: from !== to && beforeUsers.size > 0 && !identity ? { from, to } : undefined,
   };
   if (identity) facts.identityProvider = identity;
   return facts;

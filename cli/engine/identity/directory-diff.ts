@@ -61,10 +61,16 @@ export function keyRef(k: DirectoryKey): KeyRef {
   };
 }
 
-const sameList = (a: readonly string[] | null | undefined, b: readonly string[] | null | undefined) =>
-  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const sameList = (
+  a: readonly string[] | null | undefined,
+  b: readonly string[] | null | undefined,
+) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-function userChange(user: string, before: DirectoryUser, after: DirectoryUser): DirectoryUserChange | undefined {
+function userChange(
+  user: string,
+  before: DirectoryUser,
+  after: DirectoryUser,
+): DirectoryUserChange | undefined {
   const refs = (u: DirectoryUser) => new Map(u.keys.map((k) => [keyRef(k).fingerprint, keyRef(k)]));
   const [b, a] = [refs(before), refs(after)];
   const change: DirectoryUserChange = {
@@ -86,7 +92,11 @@ function userChange(user: string, before: DirectoryUser, after: DirectoryUser): 
     change.networks = { before: before.cidrs ?? null, after: after.cidrs ?? null };
   if (before.passwordHash !== after.passwordHash)
     change.password =
-      before.passwordHash === undefined ? 'set' : after.passwordHash === undefined ? 'cleared' : 'changed';
+      before.passwordHash === undefined
+        ? 'set'
+        : after.passwordHash === undefined
+          ? 'cleared'
+          : 'changed';
   if (before.readOnly !== after.readOnly)
     change.readOnly = { before: before.readOnly, after: after.readOnly };
   const changed =

@@ -91,11 +91,7 @@ export async function smokeInvoke(
       detail = `the function failed (${answer.functionError}): ${String(p.errorMessage ?? p.errorType ?? 'no message')}`;
     else if (typeof p.Role !== 'string' || p.Role.trim() === '')
       detail = 'expected an answer with a Role (allowed), got one without (denied)';
-    else if (
-      !got ||
-      got.length !== expected.length ||
-      !expected.every((k) => got.includes(k))
-    )
+    else if (!got || got.length !== expected.length || !expected.every((k) => got.includes(k)))
       detail = `expected the user's ${expected.length} unexpired key${expected.length === 1 ? '' : 's'} in PublicKeys, got ${got ? got.length : 'no PublicKeys'}`;
     else detail = `allowed with ${expected.length} key${expected.length === 1 ? '' : 's'}`;
     checks.push({
@@ -106,10 +102,12 @@ export async function smokeInvoke(
     });
   } else skipped = 'no user in the directory has an unexpired key';
   const stranger = unknownUser(directory);
-  const denied = await invoker.invoke(functionName, keyLoginEvent(stranger, serverId, sourceIpFor(null)));
+  const denied = await invoker.invoke(
+    functionName,
+    keyLoginEvent(stranger, serverId, sourceIpFor(null)),
+  );
   const d = asObject(denied.payload);
-  const deniedOk =
-    !denied.functionError && (typeof d.Role !== 'string' || d.Role.trim() === '');
+  const deniedOk = !denied.functionError && (typeof d.Role !== 'string' || d.Role.trim() === '');
   checks.push({
     case: 'unknown user',
     username: stranger,
