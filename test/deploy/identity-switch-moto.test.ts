@@ -15,6 +15,10 @@
 // staged function's environment, reading the directory the deploy uploaded
 // to moto — so the check runs the real function on the real object, only
 // the transport is not Lambda's. 27g's end-to-end test drives the real path.
+// The staging template changes the gateway key's policy: moto needs the
+// launcher's in-place AWS::KMS::Key update (27g's launcher, branch wt27g) for
+// the switch and the way back; without it moto drops the key from the stack
+// and the second change set fails on Fn::GetAtt GatewayKey.
 import {
   CloudFormationClient,
   DescribeStackResourcesCommand,

@@ -144,29 +144,6 @@ def _kms_key_create(cls, resource_name, cloudformation_json, account_id, region_
 
 kms_models.Key.create_from_cloudformation_json = classmethod(_kms_key_create)  # type: ignore[method-assign,assignment]
 
-
-# moto's Key has no update: an update of the key (its policy changes when the
-# identity function's role is added, docs/identity-provider.md) made moto drop
-# the key from the stack, and every later Fn::GetAtt of it failed. Updated in
-# place here, as AWS does (KeyPolicy, Description, EnableKeyRotation, Enabled,
-# Tags are all updatable: AWS::KMS::Key in the CloudFormation user guide).
-def _kms_key_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):  # type: ignore[no-untyped-def]
-    props = cloudformation_json.get("Properties", {})
-    _kms_tags(props)
-    key = original_resource
-    key.policy = props.get("KeyPolicy", key.policy)
-    if isinstance(key.policy, dict):
-        key.policy = json.dumps(key.policy)
-    key.description = props.get("Description", key.description)
-    key.key_rotation_status = props.get("EnableKeyRotation", False)
-    key.enabled = props.get("Enabled", True)
-    if props.get("Tags"):
-        kms_models.kms_backends[account_id][region_name].tag_resource(key.id, props["Tags"])
-    return key
-
-
-kms_models.Key.update_from_cloudformation_json = classmethod(_kms_key_update)  # type: ignore[method-assign,assignment]
-
 # ---------------------------------------------------------------- S3 versioning
 
 _s3_create = s3_models.FakeBucket.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
