@@ -33,10 +33,23 @@ export interface GatewayIds {
   ingestFunction?: string;
   ingestTopic?: string;
   snowflakeRole?: string;
-  /** The identity provider's parts (identityProvider.type: lambda, and its staging template). */
+  /** The identity provider's parts (server.identityProvider.type lambda, and the staging template). */
   directoryBucket?: string;
   identityFunction?: string;
   identityLogGroup?: string;
+}
+
+/**
+ * Who decides at login, as the template says (Metadata.sftpgw.identityProvider):
+ * 'lambda' (the identity function), 'staging' (the forward switch's first
+ * template: the function exists, the server is still service-managed), or
+ * 'service-managed' when absent (every template before the identity provider).
+ */
+export type TemplateIdentityProvider = 'service-managed' | 'lambda' | 'staging';
+
+export function identityProviderOf(template: CfnTemplate | undefined): TemplateIdentityProvider {
+  const v = sftpgwMetadata(template)?.identityProvider;
+  return v === 'lambda' || v === 'staging' ? v : 'service-managed';
 }
 
 function sftpgwMetadata(template: CfnTemplate | undefined): Record<string, unknown> | undefined {
@@ -44,14 +57,6 @@ function sftpgwMetadata(template: CfnTemplate | undefined): Record<string, unkno
   return m && typeof m === 'object' && !Array.isArray(m)
     ? (m as Record<string, unknown>)
     : undefined;
-}
-
-/** Which identity provider a root template renders: Metadata.sftpgw.identityProvider (absent: service-managed). */
-export type IdentityMode = 'service-managed' | 'lambda' | 'staging';
-
-export function identityMode(template: CfnTemplate | undefined): IdentityMode {
-  const m = sftpgwMetadata(template)?.identityProvider;
-  return m === 'lambda' || m === 'staging' ? m : 'service-managed';
 }
 
 /** The ids the template names ({} when it has no Metadata.sftpgw.ids). */

@@ -17,6 +17,19 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
     config: synth.config,
     users: synth.users.map((u) => u.name),
     userFindings: synth.userFindings,
+    // Not serialized: never written, and its size is not a template's (its
+    // quota findings are not kept).
+    ...(synth.directoryUsers && {
+      directoryUsers: {
+        template: synth.directoryUsers.template,
+        userIds: synth.directoryUsers.userIds,
+        userHomes: synth.directoryUsers.userHomes,
+        content: '',
+        format: 'json' as const,
+        bodyBytes: 0,
+        locate: synth.locate,
+      },
+    }),
   };
 }
 
