@@ -341,4 +341,3 @@ async function forwardSwitch(
   const result = await deploy(req, deps, show.plan);
   return { result, directory, switched: { staged, smoke } };
 }
-

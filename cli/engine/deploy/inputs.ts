@@ -87,7 +87,9 @@ export async function templateInput(
     const shown = displayPath(file, cwd);
     const { template } = await readTemplateFile(file, shown);
     const directory =
-      identityProviderOf(template) === 'service-managed' ? undefined : await directoryBeside(file, shown);
+      identityProviderOf(template) === 'service-managed'
+        ? undefined
+        : await directoryBeside(file, shown);
     return {
       config,
       template,
