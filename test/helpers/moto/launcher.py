@@ -24,6 +24,11 @@ starts, this adds to moto what the gateways need and moto 5.2.1 lacks:
 - Route 53 hosted zone ids shaped as AWS's (Z + upper-case letters and
   digits; moto makes 22 random ones), so a zone made in moto passes the
   config's hostedZoneId check.
+- Lambda Invoke for Node.js functions (runtime nodejs*), which moto runs only
+  in Docker: lambda_node.py runs the stored zip's handler in a `node` child
+  process (the first on PATH), warm between invocations, with the function's
+  environment plus this server as AWS_ENDPOINT_URL, time-limited by its
+  Timeout, errors answered as Lambda's (X-Amz-Function-Error: Unhandled).
 
 And it REPORTS what moto still does not do: every resource moto skips (no
 model for its type), every update moto cannot apply, every resource whose
@@ -42,6 +47,8 @@ moto.<service> module.
 import base64
 import hashlib
 import json
+import os
+import signal
 import sys
 import threading
 import time
@@ -59,6 +66,8 @@ from moto.s3 import models as s3_models
 from moto.transfer.models import transfer_backends
 from moto.transfer.responses import TransferResponse
 from moto.utilities.id_generator import moto_id
+
+import lambda_node  # beside this file (the script's folder is on sys.path)
 
 # ---------------------------------------------------------------- the report
 
@@ -660,12 +669,43 @@ TransferResponse.delete_host_key = _delete_host_key  # type: ignore[attr-defined
 # ---------------------------------------------------------------- start
 
 
+def _option(argv: list[str], short: str, long: str) -> str | None:
+    for i, a in enumerate(argv):
+        if a in (short, long) and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith(long + "="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def _stop_containers_on_term() -> None:
+    """SIGTERM (how the tests stop this server): Lambda containers die with it, then the server."""
+
+    def on_term(signum: int, _frame: Any) -> None:
+        lambda_node.stop_all()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+
+
 def main(argv: list[str]) -> None:
     global _report_file
     if len(argv) >= 2 and argv[0] == "--report":
         _report_file = argv[1]
         argv = argv[2:]
         open(_report_file, "w").close()
+    # moto_server's own options, read for the functions' endpoint (moto's defaults)
+    cert = _option(argv, "-c", "--ssl-cert")
+    host = _option(argv, "-H", "--host") or "127.0.0.1"
+    port = _option(argv, "-p", "--port") or "5000"
+    lambda_node.configure(
+        endpoint=f"{'https' if cert else 'http'}://{host}:{port}",
+        work_dir=os.path.join(os.path.dirname(os.path.abspath(_report_file)), "lambda") if _report_file else None,
+        ca_file=os.path.abspath(cert) if cert else None,
+    )
+    lambda_node.install()
+    _stop_containers_on_term()
     # the models are registered when moto lists them for the first time
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
