@@ -1,0 +1,452 @@
+// The custom identity provider end to end (issue 27): the shipped example
+// gateway with `server.identityProvider: { type: lambda, passwords: true }`,
+// built and deployed THROUGH THE CLI (`sftpgw deploy` as a process,
+// AWS_ENDPOINT_URL at moto), then its IdentityFunction invoked through
+// Lambda's Invoke API as Transfer Family would call it, with the events the
+// guide documents (https://docs.aws.amazon.com/transfer/latest/userguide/custom-lambda-idp.html:
+// username, password only for a password login, protocol, serverId,
+// sourceIp). moto runs the function's bundle from the zip the deploy
+// uploaded (test/helpers/moto/lambda_node.py: a warm `node` process per
+// container) against the directory the deploy wrote to DirectoryBucket.
+// moto does not run Transfer Family logins: the invocations are the login.
+//
+// Then a key change deployed: a new version of the directory object, no
+// change set, and the warm function answering the new key once its cache
+// time (cacheSeconds) has passed; and a 10,000-user lambda gateway built and
+// deployed without child stacks (timed; the figures are printed).
+//
+// Expensive steps run once per file (the deploys); moto is stopped by PID in
+// `after`, whatever happened. No password, hash or key body is printed.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CloudFormationClient,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  ListChangeSetsCommand,
+} from '@aws-sdk/client-cloudformation';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { DescribeServerCommand, TransferClient } from '@aws-sdk/client-transfer';
+import { expect } from 'chai';
+import { ed25519PublicKey } from '../../cli/engine/users/keys.js';
+import {
+  functionConfiguration,
+  invokeFunction,
+  type InvokeOutput,
+} from '../helpers/lambda-invoke.js';
+import { createHostedZone } from '../helpers/moto-calls.js';
+import { cleanTempDirs, exampleProject, runCli, runCliAsync, tempDir } from '../helpers/project.js';
+import { startMoto, type Moto } from '../helpers/servers.js';
+
+const ARTIFACTS = 'sftpgw-idp-artifacts';
+const REGION = 'us-east-1';
+const STACK = 'sftpgw-example';
+/** Low, so the test waits little; longer than the user-only deploy takes (checked). */
+const CACHE_SECONDS = 10;
+const PASSWORD = 'correct horse battery staple, e2e';
+const WRONG = 'Tr0ub4dor&3, e2e';
+const INSIDE = '203.0.113.9';
+const OUTSIDE = '198.51.100.7';
+const PAST = '2020-01-01';
+
+interface Template {
+  Resources: Record<string, { Type: string; Properties?: any }>;
+  Metadata?: { sftpgw?: any };
+}
+
+/** Transfer's event (the guide's shape): a password only for a password login. */
+function loginEvent(
+  serverId: string,
+  username: string,
+  o: { password?: string; sourceIp?: string } = {},
+): Record<string, unknown> {
+  return {
+    username,
+    ...(o.password !== undefined ? { password: o.password } : {}),
+    protocol: 'SFTP',
+    serverId,
+    sourceIp: o.sourceIp ?? INSIDE,
+  };
+}
+
+/** A plain-data user file, as `sftpgw users add` writes one (single-quoted strings, one key a line). */
+function userFile(spec: {
+  keys: Array<string | { key: string; expires: string }>;
+  cidrs?: string[];
+  home?: string;
+  readOnly?: boolean;
+}): string {
+  const q = (s: string) => `'${s}'`;
+  const keys = spec.keys.map((k) =>
+    typeof k === 'string' ? `    ${q(k)},` : `    { key: ${q(k.key)}, expires: ${q(k.expires)} },`,
+  );
+  return [
+    '{',
+    '  sshPublicKeys: [',
+    ...keys,
+    '  ],',
+    ...(spec.cidrs ? [`  allowedSourceCidrs: [${spec.cidrs.map(q).join(', ')}],`] : []),
+    ...(spec.home ? [`  homeDirectory: ${q(spec.home)},`] : []),
+    ...(spec.readOnly ? ['  readOnly: true,'] : []),
+    '}',
+    '',
+  ].join('\n');
+}
+
+describe('custom identity provider end to end: lambda gateway built and deployed through the CLI to moto, its function invoked as Transfer would', function () {
+  this.timeout(900_000);
+  let moto: Moto;
+  let env: Record<string, string>;
+  let cfn: CloudFormationClient;
+  let s3: S3Client;
+  let transfer: TransferClient;
+  let dir: string;
+  let template: Template;
+  let serverId: string;
+  let functionName: string;
+  let directoryBucket: string;
+  let fnEnv: Record<string, string>;
+  /** Every invocation's log tail: checked for secrets in `after`. */
+  const logs: string[] = [];
+  const secrets: string[] = [PASSWORD, WRONG];
+
+  const patKey = ed25519PublicKey('pat@partner');
+  const patExpired = ed25519PublicKey('pat-old@partner');
+  const patNew = ed25519PublicKey('pat-new@partner');
+  const goneKey = ed25519PublicKey('gone@partner');
+
+  const cli = (args: string[]) => runCliAsync(args, { cwd: dir, env });
+
+  async function deploy(): Promise<{ stdout: string; seconds: number }> {
+    const started = performance.now();
+    const r = await cli(['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS]);
+    const seconds = (performance.now() - started) / 1000;
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    return { stdout: r.stdout, seconds };
+  }
+
+  async function physicalIds(stack: string): Promise<Map<string, string>> {
+    const out = await cfn.send(new DescribeStackResourcesCommand({ StackName: stack }));
+    return new Map(
+      (out.StackResources ?? []).map((r) => [r.LogicalResourceId!, r.PhysicalResourceId ?? '']),
+    );
+  }
+
+  async function login(
+    username: string,
+    o: { password?: string; sourceIp?: string } = {},
+  ): Promise<InvokeOutput & { answer: Record<string, any> }> {
+    const out = await invokeFunction(
+      moto.endpoint,
+      functionName,
+      loginEvent(serverId, username, o),
+      {
+        logType: 'Tail',
+      },
+    );
+    if (out.log) logs.push(out.log);
+    expect(out.functionError, out.payloadText.slice(0, 300)).to.equal(undefined);
+    return { ...out, answer: out.payload as Record<string, any> };
+  }
+
+  async function directoryVersions(bucket: string): Promise<string[]> {
+    const out = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: 'directory.json' }),
+    );
+    return (out.Versions ?? []).filter((v) => v.Key === 'directory.json').map((v) => v.VersionId!);
+  }
+
+  async function changeSets(stack: string): Promise<number> {
+    const out = await cfn.send(new ListChangeSetsCommand({ StackName: stack }));
+    return (out.Summaries ?? []).length;
+  }
+
+  before(async function () {
+    moto = await startMoto();
+    env = { ...moto.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    const c = {
+      endpoint: moto.endpoint,
+      region: REGION,
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    };
+    cfn = new CloudFormationClient(c);
+    s3 = new S3Client({ ...c, forcePathStyle: true });
+    transfer = new TransferClient(c);
+    await s3.send(new CreateBucketCommand({ Bucket: ARTIFACTS }));
+
+    // The example, in lambda mode with passwords, its zone made in moto.
+    dir = exampleProject();
+    const zone = await createHostedZone(moto, 'example.com');
+    const yaml = path.join(dir, 'sftpgw.yaml');
+    const config = readFileSync(yaml, 'utf8')
+      .replace(/^( +hostedZoneId:) Z\w+$/m, `$1 ${zone}`)
+      .replace(
+        /^server:\n/m,
+        `server:\n  identityProvider:\n    type: lambda\n    passwords: true\n    cacheSeconds: ${CACHE_SECONDS}\n`,
+      );
+    expect(config).to.include('    type: lambda\n');
+    writeFileSync(yaml, config);
+    // pat: a key, an expired key, a network, and a password set by the CLI
+    writeFileSync(
+      path.join(dir, 'users', 'pat.libsonnet'),
+      userFile({
+        keys: [patKey, { key: patExpired, expires: PAST }],
+        cidrs: ['203.0.113.0/24'],
+      }),
+    );
+    // gone: every key expired
+    writeFileSync(
+      path.join(dir, 'users', 'gone.libsonnet'),
+      userFile({ keys: [{ key: goneKey, expires: PAST }] }),
+    );
+    const passwd = runCli(['users', 'passwd', 'pat', '--stdin'], {
+      cwd: dir,
+      env,
+      input: `${PASSWORD}\n`,
+    });
+    expect(passwd.status, passwd.stderr).to.equal(0);
+    const hash = /passwordHash: '(\$scrypt\$[^']+)'/.exec(
+      readFileSync(path.join(dir, 'users', 'pat.libsonnet'), 'utf8'),
+    )?.[1];
+    expect(hash, 'users passwd wrote a scrypt hash').to.be.a('string');
+    secrets.push(hash!, ...hash!.split('$').filter((s) => s.length > 12));
+    for (const k of [patKey, patExpired, patNew, goneKey]) secrets.push(k.split(' ')[1]);
+
+    await deploy();
+    template = JSON.parse(
+      readFileSync(path.join(dir, 'dist', 'gateway', 'default', 'template.json'), 'utf8'),
+    ) as Template;
+    const ids = await physicalIds(STACK);
+    functionName = ids.get('IdentityFunction')!;
+    directoryBucket = ids.get('DirectoryBucket')!;
+    expect(functionName, 'IdentityFunction deployed').to.be.a('string').and.not.empty;
+    expect(directoryBucket, 'DirectoryBucket deployed').to.be.a('string').and.not.empty;
+    const serverLogical = Object.keys(template.Resources).find(
+      (id) => template.Resources[id].Type === 'AWS::Transfer::Server',
+    )!;
+    serverId = ids.get(serverLogical)!.split('/').pop()!;
+    fnEnv = (await functionConfiguration(moto.endpoint, functionName)).Environment.Variables;
+  });
+
+  after(async function () {
+    await moto?.stop();
+    cleanTempDirs();
+    for (const log of logs)
+      for (const s of secrets) expect(log.includes(s), 'a log line leaks a secret').to.equal(false);
+  });
+
+  it('the template: the server calls IdentityFunction (PUBLIC_KEY_OR_PASSWORD), no Transfer users, no child stacks; moto holds the same', async () => {
+    const types = Object.values(template.Resources).map((r) => r.Type);
+    expect(types).not.to.include('AWS::Transfer::User');
+    expect(types).not.to.include('AWS::CloudFormation::Stack');
+    const server = Object.values(template.Resources).find(
+      (r) => r.Type === 'AWS::Transfer::Server',
+    )!;
+    expect(server.Properties.IdentityProviderType).to.equal('AWS_LAMBDA');
+    expect(server.Properties.IdentityProviderDetails).to.deep.equal({
+      Function: { 'Fn::GetAtt': ['IdentityFunction', 'Arn'] },
+      SftpAuthenticationMethods: 'PUBLIC_KEY_OR_PASSWORD',
+    });
+    expect(template.Metadata?.sftpgw?.identityProvider).to.equal('lambda');
+    const described = (await transfer.send(new DescribeServerCommand({ ServerId: serverId })))
+      .Server!;
+    expect(described.IdentityProviderType).to.equal('AWS_LAMBDA');
+    expect(described.IdentityProviderDetails?.Function).to.match(
+      new RegExp(`:function:${functionName}$`),
+    );
+    expect(described.UserCount ?? 0).to.equal(0);
+    expect(fnEnv).to.include({
+      DIRECTORY_BUCKET: directoryBucket,
+      DIRECTORY_KEY: 'directory.json',
+      DIRECTORY_CACHE_SECONDS: String(CACHE_SECONDS),
+    });
+  });
+
+  it('the directory the deploy uploaded is the one the build wrote: every user, one version, encrypted with the gateway key', async () => {
+    const built = readFileSync(
+      path.join(dir, 'dist', 'gateway', 'default', 'directory.json'),
+      'utf8',
+    );
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: directoryBucket, Key: 'directory.json' }),
+    );
+    expect(await object.Body!.transformToString('utf8')).to.equal(built);
+    expect(object.ServerSideEncryption).to.equal('aws:kms');
+    expect(await directoryVersions(directoryBucket)).to.have.length(1);
+    const doc = JSON.parse(built);
+    expect(doc.format).to.equal('sftpgw-directory/1');
+    expect(doc.passwords).to.equal(true);
+    expect(Object.keys(doc.users)).to.include.members(['alice', 'pat', 'gone']);
+  });
+
+  it('key login: the Role, the LOGICAL home in the data bucket, the policy filled in, only the unexpired key', async () => {
+    const { answer } = await login('pat');
+    expect(answer.Role).to.equal(fnEnv.USER_ROLE_ARN);
+    expect(answer.HomeDirectoryType).to.equal('LOGICAL');
+    const home = JSON.parse(answer.HomeDirectoryDetails);
+    expect(home).to.be.an('array').that.is.not.empty;
+    for (const m of home) expect(m.Target).to.match(new RegExp(`^/${fnEnv.BUCKET_NAME}/`));
+    expect(answer.PublicKeys).to.deep.equal([patKey]);
+    expect(answer.Policy).to.be.a('string');
+    expect(answer.Policy).not.to.include('${');
+    expect(answer.Policy).to.include(fnEnv.BUCKET_NAME);
+    JSON.parse(answer.Policy);
+  });
+
+  it('password login: allowed with the password set by `sftpgw users passwd`, without PublicKeys', async () => {
+    const { answer } = await login('pat', { password: PASSWORD });
+    expect(answer.Role).to.equal(fnEnv.USER_ROLE_ARN);
+    expect(answer.HomeDirectoryType).to.equal('LOGICAL');
+    expect(answer).not.to.have.property('PublicKeys');
+  });
+
+  it('wrong password, a user without a password, an unknown user: denied (an empty answer)', async () => {
+    expect((await login('pat', { password: WRONG })).answer).to.deep.equal({});
+    expect((await login('alice', { password: PASSWORD })).answer).to.deep.equal({});
+    expect((await login('nobody-here')).answer).to.deep.equal({});
+  });
+
+  it('a source address outside the user’s allowedSourceCidrs: denied, for a key and for a password', async () => {
+    expect((await login('pat', { sourceIp: OUTSIDE })).answer).to.deep.equal({});
+    expect((await login('pat', { password: PASSWORD, sourceIp: OUTSIDE })).answer).to.deep.equal(
+      {},
+    );
+    // a user without networks logs in from anywhere the endpoint admits
+    expect((await login('alice', { sourceIp: OUTSIDE })).answer.Role).to.equal(fnEnv.USER_ROLE_ARN);
+  });
+
+  it('an expired key: left out of the answer; a user whose every key expired is denied', async () => {
+    expect((await login('pat')).answer.PublicKeys).not.to.include(patExpired);
+    expect((await login('gone')).answer).to.deep.equal({});
+  });
+
+  it('a read-only user’s policy: reads, never writes or deletes', async () => {
+    const built = JSON.parse(
+      readFileSync(path.join(dir, 'dist', 'gateway', 'default', 'directory.json'), 'utf8'),
+    );
+    const [name] = Object.entries(built.users).find(([, u]) => (u as any).readOnly)!;
+    const { answer } = await login(name);
+    const actions = JSON.parse(answer.Policy)
+      .Statement.filter((s: any) => s.Effect === 'Allow')
+      .flatMap((s: any) => [s.Action].flat());
+    expect(actions).to.include('s3:GetObject');
+    expect(actions).not.to.include('s3:PutObject');
+    expect(actions).not.to.include('s3:DeleteObject');
+    const rw = JSON.parse((await login('alice')).answer.Policy).Statement.flatMap((s: any) =>
+      [s.Action].flat(),
+    );
+    expect(rw, 'alice (read-write) may write').to.include('s3:PutObject');
+  });
+
+  it('a key change deployed: a new directory version, no change set, and the function answers the new key after its cache time', async () => {
+    const versions = await directoryVersions(directoryBucket);
+    const sets = await changeSets(STACK);
+    const stackBefore = (await cfn.send(new DescribeStacksCommand({ StackName: STACK })))
+      .Stacks![0];
+    // A check right now: the warm container's copy is fresh from this moment.
+    await sleep(CACHE_SECONDS * 1000 + 500);
+    const checked = performance.now();
+    expect((await login('pat')).answer.PublicKeys).to.deep.equal([patKey]);
+
+    writeFileSync(
+      path.join(dir, 'users', 'pat.libsonnet'),
+      readFileSync(path.join(dir, 'users', 'pat.libsonnet'), 'utf8').replace(
+        `    '${patKey}',\n`,
+        `    '${patKey}',\n    '${patNew}',\n`,
+      ),
+    );
+    expect(readFileSync(path.join(dir, 'users', 'pat.libsonnet'), 'utf8')).to.include(patNew);
+    const { seconds } = await deploy();
+    console.log(`      user-only deploy (CLI process, a key added): ${seconds.toFixed(1)} s`);
+    expect(await directoryVersions(directoryBucket)).to.have.length(versions.length + 1);
+    expect(await changeSets(STACK), 'no change set for a user-only change').to.equal(sets);
+    const stackAfter = (await cfn.send(new DescribeStacksCommand({ StackName: STACK }))).Stacks![0];
+    expect(stackAfter.LastUpdatedTime).to.deep.equal(stackBefore.LastUpdatedTime);
+
+    const elapsed = (performance.now() - checked) / 1000;
+    expect(elapsed, 'the deploy took longer than the cache time: raise CACHE_SECONDS').to.be.below(
+      CACHE_SECONDS - 1,
+    );
+    // within the cache time the warm container still answers from its copy
+    expect((await login('pat')).answer.PublicKeys).to.deep.equal([patKey]);
+    await sleep(Math.max(0, (CACHE_SECONDS + 1) * 1000 - (performance.now() - checked)));
+    expect((await login('pat')).answer.PublicKeys).to.deep.equal([patKey, patNew]);
+  });
+
+  it('10,000 users in lambda mode: built and deployed without child stacks (timed)', async () => {
+    const big = tempDir('sftpgw-idp-10k-');
+    mkdirSync(path.join(big, 'users'));
+    writeFileSync(
+      path.join(big, 'sftpgw.yaml'),
+      'stackName: sftpgw-idp-10k\nusersDir: users\nserver:\n  identityProvider:\n    type: lambda\n',
+    );
+    const t0 = performance.now();
+    for (let i = 0; i < 10_000; i++) {
+      const name = `partner${String(i).padStart(5, '0')}`;
+      writeFileSync(
+        path.join(big, 'users', `${name}.libsonnet`),
+        userFile({
+          keys: [ed25519PublicKey(`${name}@e2e`)],
+          home: `partners/${name}`,
+          readOnly: i % 10 === 0,
+        }),
+      );
+    }
+    console.log(
+      `      10,000 user files written in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const run = (args: string[]) => runCliAsync(args, { cwd: big, env });
+    let started = performance.now();
+    const build = await run(['build', '--no-lint']);
+    const buildSeconds = (performance.now() - started) / 1000;
+    expect(build.status, build.stdout + build.stderr).to.equal(0);
+    const built = JSON.parse(
+      readFileSync(path.join(big, 'dist', 'gateway', 'default', 'template.json'), 'utf8'),
+    ) as Template;
+    const types = Object.values(built.Resources).map((r) => r.Type);
+    expect(types).not.to.include('AWS::Transfer::User');
+    expect(types).not.to.include('AWS::CloudFormation::Stack');
+    const directoryText = readFileSync(
+      path.join(big, 'dist', 'gateway', 'default', 'directory.json'),
+      'utf8',
+    );
+    expect(Object.keys(JSON.parse(directoryText).users)).to.have.length(10_000);
+
+    started = performance.now();
+    const deployed = await run(['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS]);
+    const deploySeconds = (performance.now() - started) / 1000;
+    expect(deployed.status, deployed.stdout + deployed.stderr).to.equal(0);
+    const stacks = (await cfn.send(new DescribeStacksCommand({}))).Stacks ?? [];
+    expect(
+      stacks.map((s) => s.StackName).filter((n) => n?.startsWith('sftpgw-idp-10k')),
+      'one stack, no child stacks',
+    ).to.deep.equal(['sftpgw-idp-10k']);
+    const ids = await physicalIds('sftpgw-idp-10k');
+    const object = await s3.send(
+      new GetObjectCommand({ Bucket: ids.get('DirectoryBucket')!, Key: 'directory.json' }),
+    );
+    expect(await object.Body!.transformToString('utf8')).to.equal(directoryText);
+
+    const server = ids.get(
+      Object.keys(built.Resources).find(
+        (id) => built.Resources[id].Type === 'AWS::Transfer::Server',
+      )!,
+    )!;
+    const event = loginEvent(server.split('/').pop()!, 'partner09999');
+    const cold = await invokeFunction(moto.endpoint, ids.get('IdentityFunction')!, event);
+    const warm = await invokeFunction(moto.endpoint, ids.get('IdentityFunction')!, event);
+    expect((cold.payload as any).PublicKeys).to.have.length(1);
+    expect((warm.payload as any).PublicKeys).to.have.length(1);
+    console.log(
+      `      10,000 users, lambda mode: build ${buildSeconds.toFixed(2)} s, deploy ${deploySeconds.toFixed(1)} s (CLI processes, moto), directory ${(Buffer.byteLength(directoryText) / 1e6).toFixed(2)} MB; ` +
+        `Invoke through moto: cold ${cold.ms.toFixed(0)} ms, warm ${warm.ms.toFixed(0)} ms`,
+    );
+  });
+});
