@@ -9,6 +9,7 @@ import {
   serviceQuotasClient,
   transferClient,
 } from '../adapters/aws/clients.js';
+import { directoryStore } from '../adapters/aws/directory-store.js';
 import { sdkAddresses } from '../adapters/aws/ec2.js';
 import { sdkTransfer } from '../adapters/aws/transfer.js';
 import { sdkCloudFormation } from '../adapters/aws/cloudformation.js';
@@ -68,6 +69,11 @@ export async function awsContext(
       ),
     transfer: async () => sdkTransfer(await transferClient({ region, reporter })),
     secrets: async () => (await import('../adapters/aws/secrets.js')).sdkSecretStore(region),
+    directoryStore: (location) => directoryStore({ s3 }, location),
+    invoker: async () =>
+      (await import('../adapters/aws/lambda-invoke.js')).sdkLambdaInvoker(
+        resolvedRegion ?? 'us-east-1',
+      ),
   };
 }
 

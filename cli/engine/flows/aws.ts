@@ -5,6 +5,8 @@
 import type { AddressApi } from '../../adapters/aws/ec2.js';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import type { CloudFormationApi } from '../../adapters/aws/cloudformation.js';
+import type { DirectoryStore } from '../../adapters/aws/directory-store.js';
+import type { FunctionInvoker } from '../identity/smoke.js';
 import type { TransferApi } from '../../adapters/aws/transfer.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SecretReader } from '../host-keys/secret-key.js';
@@ -24,6 +26,10 @@ export interface AwsContext {
   transfer(): Promise<TransferApi>;
   /** Secrets Manager reads (the host keys a deploy imports); its SDK loads on first use. */
   secrets(): Promise<SecretReader>;
+  /** A lambda gateway's directory object in its DirectoryBucket (S3, the gateway key). */
+  directoryStore(location: { bucket: string; keyArn: string }): DirectoryStore;
+  /** Lambda Invoke (the forward switch's check of the staged identity function). */
+  invoker(): Promise<FunctionInvoker>;
 }
 
 /** Makes the AWS adapters once the config (region, artifact bucket) is known. */
