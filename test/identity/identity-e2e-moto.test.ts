@@ -434,6 +434,75 @@ describe('custom identity provider end to end: lambda gateway built and deployed
     expect((await login('pat')).answer.PublicKeys).to.deep.equal([patKey, patNew]);
   });
 
+  it('the switch from service-managed users, both ways, through the CLI: refused without the flag; with it staged, checked by invoking the real function, switched; and back', async () => {
+    const sw = tempDir('sftpgw-idp-switch-');
+    mkdirSync(path.join(sw, 'users'));
+    const stack = 'sftpgw-idp-switch';
+    const yaml = path.join(sw, 'sftpgw.yaml');
+    const lambda = '\nserver:\n  identityProvider:\n    type: lambda\n';
+    writeFileSync(yaml, `stackName: ${stack}\nusersDir: users\n`);
+    const keys = { ann: ed25519PublicKey('ann@switch'), ben: ed25519PublicKey('ben@switch') };
+    for (const [name, key] of Object.entries(keys))
+      writeFileSync(path.join(sw, 'users', `${name}.libsonnet`), userFile({ keys: [key] }));
+    const run = (args: string[]) => runCliAsync(args, { cwd: sw, env });
+    const deployArgs = ['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS];
+    const ok = async (args: string[]) => {
+      const r = await run(args);
+      cliOutput.push(r.stdout, r.stderr);
+      expect(r.status, r.stdout + r.stderr).to.equal(0);
+      return r;
+    };
+    const server = async () => {
+      const ids = await physicalIds(stack);
+      const arn = [...ids.entries()].find(([id]) => id === 'Server' || /Server$/.test(id))![1];
+      return (await transfer.send(new DescribeServerCommand({ ServerId: arn.split('/').pop()! })))
+        .Server!;
+    };
+
+    await ok(deployArgs);
+    expect((await server()).IdentityProviderType).to.equal('SERVICE_MANAGED');
+    expect((await server()).UserCount).to.equal(2);
+
+    writeFileSync(yaml, `stackName: ${stack}\nusersDir: users${lambda}`);
+    const refused = await run(deployArgs);
+    cliOutput.push(refused.stdout, refused.stderr);
+    expect(refused.status, refused.stdout + refused.stderr).not.to.equal(0);
+    expect(refused.stderr).to.include('--allow-identity-provider-change');
+    expect((await server()).IdentityProviderType, 'nothing changed').to.equal('SERVICE_MANAGED');
+
+    const switched = await ok([...deployArgs, '--allow-identity-provider-change']);
+    const said = switched.stdout + switched.stderr;
+    expect(said).to.match(/step 2 of 3/);
+    expect(said).to.match(/the function answered: /);
+    const after = await server();
+    expect(after.IdentityProviderType).to.equal('AWS_LAMBDA');
+    expect(after.UserCount ?? 0, 'the user resources are gone after the switch').to.equal(0);
+    const fn = (await physicalIds(stack)).get('IdentityFunction')!;
+    const answer = (await invokeFunction(moto.endpoint, fn, loginEvent(after.ServerId!, 'ann')))
+      .payload as Record<string, any>;
+    expect(answer.PublicKeys).to.deep.equal([keys.ann]);
+
+    // back to service-managed: one change set, the users made again. The
+    // guard also asks for the stateful resources the template drops (both
+    // DeletionPolicy Retain: CloudFormation keeps them).
+    writeFileSync(yaml, `stackName: ${stack}\nusersDir: users\n`);
+    const back1 = await run([...deployArgs, '--allow-identity-provider-change']);
+    cliOutput.push(back1.stdout, back1.stderr);
+    expect(back1.status).not.to.equal(0);
+    expect(back1.stderr).to.include('--allow-replace DirectoryBucket');
+    await ok([
+      ...deployArgs,
+      '--allow-identity-provider-change',
+      '--allow-replace',
+      'DirectoryBucket',
+      '--allow-replace',
+      'IdentityLogGroup',
+    ]);
+    const back = await server();
+    expect(back.IdentityProviderType).to.equal('SERVICE_MANAGED');
+    expect(back.UserCount).to.equal(2);
+  });
+
   it('10,000 users in lambda mode: built and deployed without child stacks (timed)', async () => {
     const big = tempDir('sftpgw-idp-10k-');
     mkdirSync(path.join(big, 'users'));
