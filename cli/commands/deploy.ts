@@ -75,27 +75,38 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
   return report(result);
 }
 
-function report({ result, directory, switched }: GatewayDeployResult): ExitCode {
-  if (switched)
-    process.stdout.write(
-      `staged and checked: ${switched.smoke.checks.map((c) => `${c.case} ${c.username}: ${c.detail}`).join('; ')}\n`,
-    );
+function report(r: GatewayDeployResult): ExitCode {
+  const code = reportStack(r);
+  reportDirectory(r);
+  return code;
+}
+
+/** After the stack's outcome: the directory's (lambda gateways). */
+function reportDirectory({ result, directory }: GatewayDeployResult): void {
+  if (result.kind === 'no-changes') return;
   if (directory?.uploaded)
     process.stdout.write(
       `directory uploaded: ${directory.plan.location ?? 'DirectoryBucket'}${directory.versionId ? ` version ${directory.versionId}` : ''} (${directory.plan.users} users, ${directory.plan.bytes} bytes)\n`,
     );
   else if (directory?.notUploaded)
     process.stdout.write(`directory not uploaded: ${directory.notUploaded}\n`);
+}
+
+function reportStack({ result, directory, switched }: GatewayDeployResult): ExitCode {
+  if (switched)
+    process.stdout.write(
+      `staged and checked: ${switched.smoke.checks.map((c) => `${c.case} ${c.username}: ${c.detail}`).join('; ')}\n`,
+    );
   // A user-only change: no change set, a new directory version.
   if (result.kind === 'no-changes' && directory?.uploaded) {
     process.stdout.write(
-      `no template changes: ${result.stackName} needed no change set (the empty one was deleted)\n`,
+      `no template changes: ${result.stackName} needed no change set (the empty one was deleted)\ndirectory uploaded: ${directory.plan.location ?? 'DirectoryBucket'}${directory.versionId ? ` version ${directory.versionId}` : ''} (${directory.plan.users} users, ${directory.plan.bytes} bytes)\n`,
     );
     return EXIT.ok;
   }
   if (result.kind === 'no-changes' && directory?.notUploaded) {
     process.stdout.write(
-      `${result.stackName}: the template is up to date (no change set); the directory above was not uploaded\n`,
+      `${result.stackName}: the template is up to date (no change set); the directory above was not uploaded: ${directory.notUploaded}\n`,
     );
     return directory.notUploaded === 'declined' ? EXIT.failed : EXIT.ok;
   }

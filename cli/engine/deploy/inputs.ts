@@ -12,7 +12,7 @@ import {
 } from '../../../shared/identity/directory.js';
 import { SftpgwError } from '../errors.js';
 import { identityMode } from '../template/gateway-metadata.js';
-import { build } from '../build.js';
+import { build, DIRECTORY_FILE } from '../build.js';
 import { loadConfig, type ConfigOptions } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
 import { displayPath } from '../paths.js';
@@ -42,9 +42,6 @@ export interface TemplateInput {
    */
   directory?: { directory: Directory; text: string };
 }
-
-/** The file `sftpgw build` writes beside the template for a lambda gateway. */
-export const DIRECTORY_FILE = 'directory.json';
 
 /** `directory.json` beside a --template of a lambda gateway: required, and checked as the function would. */
 async function directoryBeside(
@@ -103,8 +100,7 @@ export async function templateInput(
   const built = await build({ ...opts, format: 'json' }, deps);
   const file = built.files[0];
   deps.reporter.progress(`built ${displayPath(file, cwd)}`);
-  // 27d's build result: the directory of a lambda gateway (Synthesized.directory/directoryText).
-  const made = built as { directory?: Directory; directoryText?: string };
+  const made = built;
   return {
     config: built.config,
     template: built.template,

@@ -9,7 +9,7 @@ import { templateInput, type TemplateInput, type TemplateInputOptions } from '..
 import { realClock } from '../deploy/watch.js';
 import { needsPackaging, packageTemplate } from '../package/package.js';
 import path from 'node:path';
-import { synthesize, type SynthesizeDeps, type SynthesizeOptions } from '../synthesize.js';
+import { synthesize, type SynthesizeDeps } from '../synthesize.js';
 import type { CfnTemplate } from '../template/types.js';
 import { requireStore, type AwsContext, type AwsFactory } from './aws.js';
 
@@ -104,10 +104,7 @@ export async function stagingTemplate(
   opts: StackOptions,
   adapters: StackAdapters,
 ): Promise<Packaged> {
-  const synth = await synthesize(
-    { ...opts, format: 'json', identityStage: true } as SynthesizeOptions,
-    adapters,
-  );
+  const synth = await synthesize({ ...opts, format: 'json', identityStage: true }, adapters);
   const built = new Map(
     synth.children.map((c) => [path.join(synth.config.outDir, c.file), c.template]),
   );
