@@ -141,6 +141,14 @@ export const handler = async (event, context) => {
     expect(second.requestId).not.to.equal(a.requestId);
   });
 
+  it('overlapping invocations run in containers of their own, as Lambda scales out', async () => {
+    const [a, b] = await Promise.all([
+      invokeFunction(endpoint, 'probe', { sleepMs: 600 }),
+      invokeFunction(endpoint, 'probe', { sleepMs: 600 }),
+    ]);
+    expect((a.payload as any).pid).not.to.equal((b.payload as any).pid);
+  });
+
   it('a thrown error answers as Lambda reports it: X-Amz-Function-Error Unhandled, errorType, errorMessage, trace', async () => {
     const out = await invokeFunction(
       endpoint,
