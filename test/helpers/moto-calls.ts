@@ -39,3 +39,27 @@ export async function createHostedZone(moto: Moto, name: string): Promise<string
     throw new Error(`route53:CreateHostedZone: HTTP ${res.status} ${text}`);
   return id;
 }
+
+/** An IAM role Lambda may assume (IAM's query protocol); returns its ARN. moto's Lambda wants the role to exist. */
+export async function createLambdaRole(moto: Moto, name: string): Promise<string> {
+  const trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ],
+  });
+  const res = await fetch(moto.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth('iam') },
+    body: new URLSearchParams({
+      Action: 'CreateRole',
+      Version: '2010-05-08',
+      RoleName: name,
+      AssumeRolePolicyDocument: trust,
+    }).toString(),
+  });
+  const text = await res.text();
+  const arn = /<Arn>([^<]+)<\/Arn>/.exec(text)?.[1];
+  if (res.status >= 300 || !arn) throw new Error(`iam:CreateRole: HTTP ${res.status} ${text}`);
+  return arn;
+}

@@ -18,12 +18,21 @@ starts, this adds to moto what the gateways need and moto 5.2.1 lacks:
   dynamic references itself); the template keeps the reference.
 - AWS::KMS::Key with Tags: CloudFormation's Key/Value tags become KMS's
   TagKey/TagValue (moto's model passes them on as they are and its tagging
-  raises KeyError 'TagKey', leaving the stack half made).
+  raises KeyError 'TagKey', leaving the stack half made); and its update in
+  place (KeyPolicy, Description, rotation, Enabled, Tags): moto's model has
+  none, so a changed key policy dropped the key from the stack.
 - AWS::S3::Bucket: VersioningConfiguration is applied (moto's model applies
   only the name, encryption and tags).
+- A resource removed by a stack update and added again by a later one is
+  created again (moto kept the deleted one's model under its logical id).
 - Route 53 hosted zone ids shaped as AWS's (Z + upper-case letters and
   digits; moto makes 22 random ones), so a zone made in moto passes the
   config's hostedZoneId check.
+- Lambda Invoke for Node.js functions (runtime nodejs*), which moto runs only
+  in Docker: lambda_node.py runs the stored zip's handler in a `node` child
+  process (the first on PATH), warm between invocations, with the function's
+  environment plus this server as AWS_ENDPOINT_URL, time-limited by its
+  Timeout, errors answered as Lambda's (X-Amz-Function-Error: Unhandled).
 
 And it REPORTS what moto still does not do: every resource moto skips (no
 model for its type), every update moto cannot apply, every resource whose
@@ -42,6 +51,8 @@ moto.<service> module.
 import base64
 import hashlib
 import json
+import os
+import signal
 import sys
 import threading
 import time
@@ -59,6 +70,8 @@ from moto.s3 import models as s3_models
 from moto.transfer.models import transfer_backends
 from moto.transfer.responses import TransferResponse
 from moto.utilities.id_generator import moto_id
+
+import lambda_node  # beside this file (the script's folder is on sys.path)
 
 # ---------------------------------------------------------------- the report
 
@@ -125,6 +138,23 @@ def _reporting_update(logical_id, resource_json, resources_map, account_id, regi
 parsing.parse_and_create_resource = _reporting_create
 parsing.parse_and_update_resource = _reporting_update
 
+# ---------------------------------------------------------------- removed resources forgotten
+
+_original_map_update = parsing.ResourceMap.update
+
+
+def _update_forgetting_removed(self, template, parameters=None):  # type: ignore[no-untyped-def]
+    """moto's stack update deletes a resource the template dropped but keeps its model under the
+    logical id, so a later update that adds the id again gets the deleted one back and creates
+    nothing (a user removed by one deploy and added by the next stayed missing)."""
+    removed = [name for name in self._resource_json_map if name not in template.get("Resources", {})]
+    _original_map_update(self, template, parameters)
+    for name in removed:
+        self._parsed_resources.pop(name, None)
+
+
+parsing.ResourceMap.update = _update_forgetting_removed  # type: ignore[method-assign]
+
 # ---------------------------------------------------------------- KMS tags
 
 
@@ -143,6 +173,37 @@ def _kms_key_create(cls, resource_name, cloudformation_json, account_id, region_
 
 
 kms_models.Key.create_from_cloudformation_json = classmethod(_kms_key_create)  # type: ignore[method-assign,assignment]
+
+
+def _kms_key_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):  # type: ignore[no-untyped-def]
+    """The key updated in place, as CloudFormation does for KeyPolicy, Description, EnableKeyRotation,
+    Enabled and Tags (moto's model has no update: the key would vanish from the stack, and with it
+    every GetAtt of its Arn)."""
+    props = dict(cloudformation_json.get("Properties") or {})
+    _kms_tags(props)
+    backend = kms_models.kms_backends[account_id][region_name]
+    key_id = original_resource.id
+    if "KeyPolicy" in props:
+        policy = props["KeyPolicy"]
+        backend.put_key_policy(key_id, policy if isinstance(policy, str) else json.dumps(policy))
+    backend.update_key_description(key_id, props.get("Description") or "")
+    if props.get("EnableKeyRotation"):
+        backend.enable_key_rotation(key_id)
+    else:
+        backend.disable_key_rotation(key_id)
+    if props.get("Enabled", True):
+        backend.enable_key(key_id)
+    else:
+        backend.disable_key(key_id)
+    old_tags = [t["TagKey"] for t in backend.list_resource_tags(key_id).get("Tags", [])]
+    if old_tags:
+        backend.untag_resource(key_id, old_tags)
+    if props.get("Tags"):
+        backend.tag_resource(key_id, props["Tags"])
+    return original_resource
+
+
+kms_models.Key.update_from_cloudformation_json = classmethod(_kms_key_update)  # type: ignore[method-assign,assignment]
 
 # ---------------------------------------------------------------- S3 versioning
 
@@ -660,12 +721,43 @@ TransferResponse.delete_host_key = _delete_host_key  # type: ignore[attr-defined
 # ---------------------------------------------------------------- start
 
 
+def _option(argv: list[str], short: str, long: str) -> str | None:
+    for i, a in enumerate(argv):
+        if a in (short, long) and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith(long + "="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def _stop_containers_on_term() -> None:
+    """SIGTERM (how the tests stop this server): Lambda containers die with it, then the server."""
+
+    def on_term(signum: int, _frame: Any) -> None:
+        lambda_node.stop_all()
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, on_term)
+
+
 def main(argv: list[str]) -> None:
     global _report_file
     if len(argv) >= 2 and argv[0] == "--report":
         _report_file = argv[1]
         argv = argv[2:]
         open(_report_file, "w").close()
+    # moto_server's own options, read for the functions' endpoint (moto's defaults)
+    cert = _option(argv, "-c", "--ssl-cert")
+    host = _option(argv, "-H", "--host") or "127.0.0.1"
+    port = _option(argv, "-p", "--port") or "5000"
+    lambda_node.configure(
+        endpoint=f"{'https' if cert else 'http'}://{host}:{port}",
+        work_dir=os.path.join(os.path.dirname(os.path.abspath(_report_file)), "lambda") if _report_file else None,
+        ca_file=os.path.abspath(cert) if cert else None,
+    )
+    lambda_node.install()
+    _stop_containers_on_term()
     # the models are registered when moto lists them for the first time
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
