@@ -3,6 +3,8 @@
 import type { HostKeyState } from './engine/endpoint/active-host-keys.js';
 import type { GatewayInfo } from './engine/endpoint/info.js';
 import { palette } from './style.js';
+import { count } from './engine/plural.js';
+import { directoryUrl, versionText } from './engine/identity/deployed-directory.js';
 
 export function formatInfo(info: GatewayInfo, color: boolean): string {
   const { bold, warning } = palette(color);
@@ -32,6 +34,7 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
       (a.dateImported?.getTime() ?? 0) - (b.dateImported?.getTime() ?? 0),
   );
   for (const [i, k] of keys.entries()) rows.push([i === 0 ? 'Host keys' : '', hostKeyRow(k)]);
+  rows.push(...identityRows(info));
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines = [
     bold(
@@ -39,12 +42,17 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
     ),
     ...rows.map(([k, v]) => `  ${(k ? `${k}:` : '').padEnd(width)}${v}`),
   ];
-  lines.push("  Allowed networks (server-wide: any admitted network may try any user's key):");
+  const perUser = info.usersFrom === 'directory';
+  lines.push(
+    perUser
+      ? '  Allowed networks (the endpoint admits them all; the identity function admits each user only from its own, as the deployed directory says):'
+      : "  Allowed networks (server-wide: any admitted network may try any user's key):",
+  );
   if (info.serverNetworks.length > 0)
     lines.push(`    every user: ${info.serverNetworks.join(', ')}`);
   for (const u of info.users)
     lines.push(
-      `    ${u.name}: ${u.allowedSourceCidrs.length > 0 ? u.allowedSourceCidrs.join(', ') : info.serverNetworks.length > 0 ? '(server-level networks only)' : '(none of its own)'}`,
+      `    ${u.name}: ${u.allowedSourceCidrs.length > 0 ? u.allowedSourceCidrs.join(', ') : perUser ? '(any network the endpoint admits)' : info.serverNetworks.length > 0 ? '(server-level networks only)' : '(none of its own)'}`,
     );
   if (
     info.serverNetworks.length === 0 &&
@@ -62,6 +70,37 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
   if (info.missing.length > 0)
     lines.push(warning('  Not known:'), ...info.missing.map((m) => warning(`    - ${m}`)));
   return lines.join('\n') + '\n';
+}
+
+/** Who answers logins, and (lambda) the deployed directory's version: what an operator checks after a deploy. */
+function identityRows(info: GatewayInfo): Array<[string, string]> {
+  const ip = info.identityProvider;
+  if (!ip) return [];
+  if (!ip.deployed)
+    return [['Identity provider', `${ip.type} (as configured: the stack does not exist yet)`]];
+  if (ip.type === 'service-managed')
+    return [['Identity provider', "service-managed (Transfer Family's users, from the stack)"]];
+  const fn = ip.functionName ? `function ${ip.functionName}` : 'function not in the stack';
+  const d = ip.directory;
+  const passwords = !d
+    ? ''
+    : d.passwords
+      ? `, passwords on (${d.usersWithPassword} of ${count(d.users, 'user')} with one)`
+      : ', passwords off';
+  const rows: Array<[string, string]> = [
+    [
+      'Identity provider',
+      ip.type === 'lambda'
+        ? `lambda: ${fn}${passwords}`
+        : `staging: the server still answers from its Transfer users; ${fn} and the directory are staged for the switch`,
+    ],
+  ];
+  if (d)
+    rows.push([
+      'Directory',
+      `${directoryUrl(d)} ${versionText(d)}: ${count(d.users, 'user')}, ${count(d.bytes, 'byte')}`,
+    ]);
+  return rows;
 }
 
 /** One host key: what partners pin, then whether it is the one they see, and which it is. */

@@ -68,6 +68,11 @@ export async function awsContext(
       ),
     transfer: async () => sdkTransfer(await transferClient({ region, reporter })),
     secrets: async () => (await import('../adapters/aws/secrets.js')).sdkSecretStore(region),
+    directories: async (directoryBucket, keyArn) =>
+      (await import('../adapters/aws/directory-store.js')).directoryStore(
+        { s3 },
+        { bucket: directoryBucket, keyArn },
+      ),
   };
 }
 

@@ -33,6 +33,22 @@ export interface GatewayIds {
   ingestFunction?: string;
   ingestTopic?: string;
   snowflakeRole?: string;
+  /** The identity provider's parts (lambda mode and the staging template only). */
+  directoryBucket?: string;
+  identityFunction?: string;
+  identityLogGroup?: string;
+}
+
+/**
+ * Who answers logins, as the template says (Metadata.sftpgw.identityProvider):
+ * absent = service-managed; 'staging' = the forward switch's first step (the
+ * function and directory exist, the server is still service-managed).
+ */
+export type IdentityProviderMode = 'service-managed' | 'lambda' | 'staging';
+
+export function identityProviderMode(template: CfnTemplate | undefined): IdentityProviderMode {
+  const m = sftpgwMetadata(template)?.identityProvider;
+  return m === 'lambda' || m === 'staging' ? m : 'service-managed';
 }
 
 function sftpgwMetadata(template: CfnTemplate | undefined): Record<string, unknown> | undefined {
