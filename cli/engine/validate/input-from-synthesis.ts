@@ -1,6 +1,7 @@
 // The pipeline's input from a synthesized gateway (../synthesize.ts), with
 // each template serialized as it will be written: build validates and then
 // writes exactly these texts; validate (from the project) checks them.
+import type { Directory } from '../../../shared/identity/directory.js';
 import type { Synthesized } from '../synthesize.js';
 import { deployBytesOfPretty } from '../template/deploy-body.js';
 import { serializeTemplate, type OutputFormat } from '../template/serialize.js';
@@ -17,7 +18,23 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
     config: synth.config,
     users: synth.users.map((u) => u.name),
     userFindings: synth.userFindings,
+    ...directoryOf(synth),
   };
+}
+
+/**
+ * Synthesized.directory and directoryText (lambda mode, the staging
+ * template): helper 27d adds them to Synthesized in the same round; read
+ * without their types here so this file builds before and after.
+ */
+function directoryOf(synth: Synthesized): Pick<GatewayInput, 'directory'> {
+  const { directory, directoryText } = synth as Synthesized & {
+    directory?: Directory;
+    directoryText?: string;
+  };
+  return directory && directoryText !== undefined
+    ? { directory: { directory, text: directoryText } }
+    : {};
 }
 
 /** The text written; JSON's deploy size counted from it (the quota check would stringify again). */

@@ -8,13 +8,19 @@
 //                    in another's is a finding), Snowflake's users, the
 //                    users' keys (expiry, shared: made by synthesis), and the
 //                    config's waivers judged over the whole gateway
-//                    (./gateway-waivers.ts)
+//                    (./gateway-waivers.ts); in lambda mode the directory's
+//                    size, the function role's policy size and each directory
+//                    user's session policy (./rules/identity/directory.ts)
 //
 // cfn-lint runs on the root and on the first child only: children differ
 // only in which users they hold, all made by one library; a second cfn-lint
 // on the first child overlaps the root's. A single template (no children, or
 // no config) judges the config's waivers itself.
+import path from 'node:path';
+import { displayPath } from '../paths.js';
 import type { Reporter } from '../reporter.js';
+import { USER_FILE_EXTENSION } from '../users/discover.js';
+import { directoryFindings } from './rules/identity/directory.js';
 import { sortFindings, type Finding } from './finding.js';
 import { gatewayWaiverProblems } from './gateway-waivers.js';
 import type { ChildInput, GatewayInput } from './input.js';
@@ -55,6 +61,16 @@ export async function validateGateway(
     ...childFindings,
     ...snowflakeUsersFindings(config, input.users),
     ...(input.userFindings ?? []),
+    ...(input.directory
+      ? directoryFindings({
+          ...input.directory,
+          template: root.template,
+          stackName: config?.stackName,
+          userFile: config
+            ? (name) => displayPath(path.join(config.usersDir, `${name}${USER_FILE_EXTENSION}`))
+            : undefined,
+        })
+      : []),
   ];
   if (single) return sortFindings(findings);
   return sortFindings([
