@@ -297,7 +297,7 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
       const r = await cli(['info']);
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.match(
-        new RegExp(`Identity provider: +lambda: function ${escape(functionName)}\n`),
+        new RegExp(`Identity provider: +lambda: function ${escapeRegExp(functionName)}\n`),
       );
       expect(r.stdout).to.include('Not known:');
       expect(r.stdout).to.include(`s3://${bucket}/directory.json does not exist`);
@@ -317,12 +317,12 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.match(
         new RegExp(
-          `Identity provider: +lambda: function ${escape(functionName)}, passwords on \\(1 of 3 users with one\\)\n`,
+          `Identity provider: +lambda: function ${escapeRegExp(functionName)}, passwords on \\(1 of 3 users with one\\)\n`,
         ),
       );
       expect(r.stdout).to.match(
         new RegExp(
-          `Directory: +s3://${bucket}/directory\\.json version ${escape(version)} of \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ: 3 users, \\d+ bytes`,
+          `Directory: +s3://${bucket}/directory\\.json version ${escapeRegExp(version)} of \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ: 3 users, \\d+ bytes`,
         ),
       );
       expect(r.stdout).to.include('the identity function admits each user only from its own');
@@ -371,7 +371,7 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
       expect(rows).to.have.length(4);
       expect(rows[1]).to.match(
         new RegExp(
-          `^carol\\s+ssh-ed25519 ${escape(sshKeygenFingerprint(CAROL_NEW))}, ssh-ed25519 ${escape(sshKeygenFingerprint(CAROL_NEXT))}\\s+carol\\s+read-write\\s+any\\s+-$`,
+          `^carol\\s+ssh-ed25519 ${escapeRegExp(sshKeygenFingerprint(CAROL_NEW))}, ssh-ed25519 ${escapeRegExp(sshKeygenFingerprint(CAROL_NEXT))}\\s+carol\\s+read-write\\s+any\\s+-$`,
         ),
       );
       expect(rows[2]).to.match(/^erin\s+-\s+erin\s+read-only\s+203\.0\.113\.0\/24\s+set$/);
@@ -422,7 +422,7 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
       expect(rows).to.have.length(2);
       expect(rows[1]).to.match(
         new RegExp(
-          `^carol\\s+ssh-ed25519\\s+${escape(sshKeygenFingerprint(CAROL_NEXT))}\\s+carol-next@acme\\s+2026-06-15\\s+expired 1 day ago\\s+users/carol.libsonnet\\s+${STACK} directory ${escape(version)}$`,
+          `^carol\\s+ssh-ed25519\\s+${escapeRegExp(sshKeygenFingerprint(CAROL_NEXT))}\\s+carol-next@acme\\s+2026-06-15\\s+expired 1 day ago\\s+users/carol.libsonnet\\s+${STACK} directory ${escapeRegExp(version)}$`,
         ),
       );
       expect(r.stderr).to.include(
@@ -585,6 +585,6 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
   });
 });
 
-function escape(s: string): string {
+function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
