@@ -34,13 +34,14 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
       (a.dateImported?.getTime() ?? 0) - (b.dateImported?.getTime() ?? 0),
   );
   for (const [i, k] of keys.entries()) rows.push([i === 0 ? 'Host keys' : '', hostKeyRow(k)]);
-  rows.push(...identityRows(info));
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines = [
     bold(
       `${info.stackName}${info.region ? ` (${info.region})` : ''}: ${info.stackStatus ?? 'not deployed'}`,
     ),
     ...rows.map(([k, v]) => `  ${(k ? `${k}:` : '').padEnd(width)}${v}`),
+    // After the aligned rows, not among them: the rows read as before.
+    ...identityLines(info),
   ];
   const perUser = info.usersFrom === 'directory';
   lines.push(
@@ -73,13 +74,13 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
 }
 
 /** Who answers logins, and (lambda) the deployed directory's version: what an operator checks after a deploy. */
-function identityRows(info: GatewayInfo): Array<[string, string]> {
+function identityLines(info: GatewayInfo): string[] {
   const ip = info.identityProvider;
   if (!ip) return [];
   if (!ip.deployed)
-    return [['Identity provider', `${ip.type} (as configured: the stack does not exist yet)`]];
+    return [`  Identity provider: ${ip.type} (as configured: the stack does not exist yet)`];
   if (ip.type === 'service-managed')
-    return [['Identity provider', "service-managed (Transfer Family's users, from the stack)"]];
+    return ["  Identity provider: service-managed (Transfer Family's users, from the stack)"];
   const fn = ip.functionName ? `function ${ip.functionName}` : 'function not in the stack';
   const d = ip.directory;
   const passwords = !d
@@ -87,20 +88,18 @@ function identityRows(info: GatewayInfo): Array<[string, string]> {
     : d.passwords
       ? `, passwords on (${d.usersWithPassword} of ${count(d.users, 'user')} with one)`
       : ', passwords off';
-  const rows: Array<[string, string]> = [
-    [
-      'Identity provider',
+  const lines = [
+    `  Identity provider: ${
       ip.type === 'lambda'
         ? `lambda: ${fn}${passwords}`
-        : `staging: the server still answers from its Transfer users; ${fn} and the directory are staged for the switch`,
-    ],
+        : `staging: the server still answers from its Transfer users; ${fn} and the directory are staged for the switch`
+    }`,
   ];
   if (d)
-    rows.push([
-      'Directory',
-      `${directoryUrl(d)} ${versionText(d)}: ${count(d.users, 'user')}, ${count(d.bytes, 'byte')}`,
-    ]);
-  return rows;
+    lines.push(
+      `    directory: ${directoryUrl(d)} ${versionText(d)}: ${count(d.users, 'user')}, ${count(d.bytes, 'byte')}`,
+    );
+  return lines;
 }
 
 /** One host key: what partners pin, then whether it is the one they see, and which it is. */

@@ -130,10 +130,10 @@ describe('sftpgw info: the identity provider rows', () => {
       false,
     );
     expect(text).to.include(
-      'Identity provider: lambda: function gw-IdentityFunction-X, passwords off\n',
+      '\n  Identity provider: lambda: function gw-IdentityFunction-X, passwords off\n',
     );
     expect(text).to.include(
-      'Directory:         s3://gw-dir/directory.json version v9 of 2026-12-07T11:00:00Z: 1 user, 1234 bytes\n',
+      '\n    directory: s3://gw-dir/directory.json version v9 of 2026-12-07T11:00:00Z: 1 user, 1234 bytes\n',
     );
     expect(text).to.include('    alice: 198.51.100.0/24\n');
   });

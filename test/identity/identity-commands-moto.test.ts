@@ -297,7 +297,7 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
       const r = await cli(['info']);
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.match(
-        new RegExp(`Identity provider: +lambda: function ${escapeRegExp(functionName)}\n`),
+        new RegExp(`  Identity provider: lambda: function ${escapeRegExp(functionName)}\n`),
       );
       expect(r.stdout).to.include('Not known:');
       expect(r.stdout).to.include(`s3://${bucket}/directory.json does not exist`);
@@ -317,12 +317,12 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.match(
         new RegExp(
-          `Identity provider: +lambda: function ${escapeRegExp(functionName)}, passwords on \\(1 of 3 users with one\\)\n`,
+          `  Identity provider: lambda: function ${escapeRegExp(functionName)}, passwords on \\(1 of 3 users with one\\)\n`,
         ),
       );
       expect(r.stdout).to.match(
         new RegExp(
-          `Directory: +s3://${bucket}/directory\\.json version ${escapeRegExp(version)} of \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ: 3 users, \\d+ bytes`,
+          `\n    directory: s3://${bucket}/directory\\.json version ${escapeRegExp(version)} of \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ: 3 users, \\d+ bytes`,
         ),
       );
       expect(r.stdout).to.include('the identity function admits each user only from its own');
@@ -537,7 +537,7 @@ describe('info, users list --deployed, users keys --deployed on a lambda gateway
       ]);
       const text = await cli(['info', '--stack-name', OTHER_STACK]);
       expect(text.stdout).to.match(
-        /Identity provider: +service-managed \(Transfer Family's users, from the stack\)\n/,
+        / {2}Identity provider: service-managed \(Transfer Family's users, from the stack\)\n/,
       );
       expect(text.stdout).to.include("server-wide: any admitted network may try any user's key");
     });
