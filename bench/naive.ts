@@ -32,7 +32,18 @@ const config: TemplateConfig = {
   stackName: 'bench',
   tags: { 'sftpgw:gateway': 'bench' },
   dns: null,
-  server: { securityPolicy: 'TransferSecurityPolicy-2024-01', endpoint: null, hostKeys: [] },
+  server: {
+    securityPolicy: 'TransferSecurityPolicy-2024-01',
+    endpoint: null,
+    hostKeys: [],
+    identityProvider: {
+      type: 'service-managed',
+      passwords: false,
+      cacheSeconds: 30,
+      stage: false,
+      codeKey: '',
+    },
+  },
   buckets: {
     gateway: null,
     accessLogs: null,

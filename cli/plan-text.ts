@@ -2,7 +2,13 @@
 // `-` remove, replacements marked and explained; SFTP users by their names;
 // removed SFTP users and refusals called out. And the template diff: old →
 // new for each value that changed.
-import { addressLine, hostKeyChangeWhat, hostKeyLine } from './engine/deploy/guard.js';
+import {
+  addressLine,
+  hostKeyChangeWhat,
+  hostKeyLine,
+  identityProviderProblems,
+  userStacksPhrase,
+} from './engine/deploy/guard.js';
 import { DEFAULT_QUOTAS } from './engine/endpoint/allow-list.js';
 import type { Plan, PlannedChange } from './engine/deploy/plan.js';
 import {
@@ -45,15 +51,21 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     )
     .join(', ');
   const nested = new Map((plan.nested ?? []).map((n) => [n.stack, n.changes]));
+  // On a switch of the identity provider the user resources that go or come
+  // are summarised (count and stacks), not listed: thousands of lines hide the rest.
+  const switching = plan.identityProvider !== undefined;
+  const listed = (c: PlannedChange) => !(switching && c.type === 'AWS::Transfer::User');
   // A child stack's own changes are listed under it, indented.
   const lines = [
     bold(title),
-    ...plan.changes.flatMap((c) => [
-      line(c),
-      ...(nested.get(c.logicalId) ?? []).map((n) =>
-        line(n, `${c.logicalId}/${n.logicalId}`, '    '),
-      ),
-    ]),
+    ...plan.changes
+      .filter(listed)
+      .flatMap((c) => [
+        line(c),
+        ...(nested.get(c.logicalId) ?? [])
+          .filter(listed)
+          .map((n) => line(n, `${c.logicalId}/${n.logicalId}`, '    ')),
+      ]),
     `  ${counts}${plan.changes.some((c) => c.replacement) ? `, ${plan.changes.filter((c) => c.replacement).length} replaced` : ''}`,
   ];
   for (const m of plan.moves ?? [])
@@ -66,7 +78,15 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     );
   lines.push(...endpointLines(plan, color));
   lines.push(...hostKeyLines(plan, color));
-  if (plan.removedUsers.length > 0) {
+  lines.push(...identityProviderLines(plan, color));
+  if (plan.removedUsers.length > 0 && switching) {
+    const stacks = [...new Set(plan.removedUsers.map((u) => stackOf(u.logicalId)))].sort();
+    lines.push(
+      warning(
+        `  SFTP users removed with the switch: ${plan.removedUsers.length} AWS::Transfer::User resource${plan.removedUsers.length === 1 ? '' : 's'} ${userStacksPhrase(stacks)} (the function answers for them from the directory; their home folders stay in the bucket)`,
+      ),
+    );
+  } else if (plan.removedUsers.length > 0) {
     lines.push(
       warning(
         `  SFTP users removed (their user files are gone; their home folders stay in the bucket): ${plan.removedUsers.map((u) => u.userName ?? u.logicalId).join(', ')}`,
@@ -74,6 +94,28 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     );
   }
   return lines.join('\n');
+}
+
+/** `Child/UserX` → `Child`; a root resource → `(root stack)`. */
+function stackOf(qualified: string): string {
+  const i = qualified.indexOf('/');
+  return i < 0 ? '(root stack)' : qualified.slice(0, i);
+}
+
+/** A switch of the server's identity provider: the type's change and the plan, allowed or refused. */
+export function identityProviderLines(plan: Plan, color: boolean): string[] {
+  const { warning, error } = palette(color);
+  const s = plan.identityProvider;
+  if (!s) return [];
+  const paint = s.allowed ? warning : error;
+  return [
+    paint(
+      `  the SFTP server's identity provider switches (${s.allowed ? 'allowed by --allow-identity-provider-change' : 'REFUSED without --allow-identity-provider-change'})`,
+    ),
+    ...identityProviderProblems(plan).map(
+      (p) => `    ${p.field}: ${p.message.replace(/\n/g, '\n    ')}`,
+    ),
+  ];
 }
 
 /** An endpoint change: the outage, and what partners must be told; the Elastic IP quota. */

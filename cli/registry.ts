@@ -168,6 +168,11 @@ const deploy = command({
         'let the host key the server presents for an algorithm change (a HostKey added, removed or replaced; docs/keys.md): partners must pin the new fingerprints (printed)',
     },
     {
+      flags: '--allow-identity-provider-change',
+      description:
+        "let the SFTP server's identity provider switch (server.identityProvider.type; docs/identity-provider.md#switching-modes): to lambda in three steps (stage, check the function, switch), back in one change set",
+    },
+    {
       flags: '--recreate-failed',
       description: 'delete and recreate a stack whose creation failed (ROLLBACK_COMPLETE)',
     },
@@ -197,8 +202,14 @@ the old and new ones, which the plan prints. A change of the host key the
 server presents for an algorithm (server.hostKeys: a key added, removed or
 replaced; Transfer Family presents the oldest of each algorithm), or a first
 key of a new algorithm, is refused unless --allow-host-key-change: the plan
-prints the fingerprints before and after, which partners must pin first. The
-keys to import are read from their secrets (secretsmanager:GetSecretValue)
+prints the fingerprints before and after, which partners must pin first. A
+switch of the identity provider (server.identityProvider.type) is refused
+unless --allow-identity-provider-change; to lambda it runs two change sets
+(the staging template, then the switch) with the directory uploaded and the
+function invoked between them, and stops before the switch if the function
+answers wrong. A lambda gateway's directory is uploaded after the change set
+(only when its bytes differ from the deployed version); a change to users
+only runs no change set. The keys to import are read from their secrets (secretsmanager:GetSecretValue)
 and parsed in memory; nothing of them but the fingerprint is printed. More
 Elastic IPs than the region's quota is refused. No changes is success (exit 0). Without --yes it
 asks on a terminal; in CI without --yes the change set is left for review.
@@ -231,9 +242,15 @@ const diff = command({
       description:
         'show a change of the host key partners see as allowed (as deploy --allow-host-key-change would), not refused',
     },
+    {
+      flags: '--allow-identity-provider-change',
+      description:
+        'show a switch of the identity provider as allowed (as deploy --allow-identity-provider-change would), not refused',
+    },
   ],
   help: `
-Exit 0 when nothing would change, 3 when something would, 1 on errors. What a
+Exit 0 when nothing would change, 3 when something would (a lambda gateway's
+directory too: users, keys, networks, passwords, never a hash), 1 on errors. What a
 deploy would refuse is marked REFUSED, with the flag that allows it; a host-key
 change prints the fingerprints partners see before and after, per algorithm.
 

@@ -24,6 +24,7 @@ local downstream = import 'downstream.libsonnet';
 local malwareScan = import 'malware-scan.libsonnet';
 local alarms = import 'alarms.libsonnet';
 local user = import 'user.libsonnet';
+local identity = import 'identity.libsonnet';
 local tagging = import 'tags.libsonnet';
 
 // Fn::Sub only when there is something to substitute (cfn-lint W1020).
@@ -63,16 +64,23 @@ local gatewayNaming(cfg) =
     local naming = gatewayNaming(cfg),
     local hostname = if cfg.dns == null then null else cfg.dns.hostname,
     local hostedZoneId = if cfg.dns == null then null else cfg.dns.hostedZoneId,
+    // server.identityProvider: null or type service-managed = Transfer users
+    // (as before); lambda = the identity function (identity.libsonnet), with
+    // `stage` the forward switch's staging template (server unchanged).
+    local idpCfg = std.get(cfg.server, 'identityProvider', null),
+    local lambda = idpCfg != null && idpCfg.type == 'lambda',
 
     key:: key.new('GatewayKey', aliasName=c.sub('alias/sftpgw/${AWS::StackName}'), tags=tags,
                   logGroups=[gw.serverLogs] + (if gw.outbound == null then [] else [gw.outbound.logGroup])
-                            + (if gw.downstream == null then [] else [gw.downstream.ingest.logGroup]))
+                            + (if gw.downstream == null then [] else [gw.downstream.ingest.logGroup])
+                            + (if gw.identity == null then [] else [gw.identity.logGroup]))
           + (if gw.outbound == null then {} else key.withStatements(gw.outbound.keyStatements))
           + (if gw.alarmTopic == null then {} else key.withStatements(gw.alarmTopic.keyStatements))
           + (if gw.downstream == null then {} else key.withStatements(gw.downstream.keyStatements))
           + (if gw.workflowLogging == null then {} else key.withStatements([key.transferWorkflowLogs])),
     accessLogs:: bucket.accessLogs('AccessLogBucket',
-                                   sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn]),
+                                   sources=[gw.bucket.arn] + (if gw.outbound == null then [] else [gw.outbound.stagingBucketArn])
+                                           + (if gw.identity == null then [] else [gw.identity.directoryBucketArn]),
                                    name=cfg.buckets.accessLogs,
                                    noncurrentDays=cfg.buckets.noncurrentVersionDays,
                                    expireLogsDays=cfg.buckets.accessLogExpirationDays, tags=tags),
@@ -85,7 +93,8 @@ local gatewayNaming(cfg) =
     server:: server.new('Server', logGroup=gw.serverLogs,
                         securityPolicy=cfg.server.securityPolicy,
                         hostname=hostname, hostedZoneId=hostedZoneId, tags=tags,
-                        endpoint=gw.endpoint),
+                        endpoint=gw.endpoint,
+                        identity=if gw.identity == null || gw.identity.stage then null else gw.identity),
     // The server's own host keys (server.hostKeys; host-keys.libsonnet):
     // one per entry, oldest first, ids from the secrets; null when the
     // config lists none (the server keeps only the key Transfer Family
@@ -95,14 +104,24 @@ local gatewayNaming(cfg) =
     // The server's VPC endpoint (server.endpoint.type: vpc), or null: public.
     endpoint:: if std.get(cfg.server, 'endpoint', null) == null then null
                else endpoint.new(cfg.server.endpoint, tags=tags),
-    userRole:: role.userAccess('UserRole', server=gw.server, bucket=gw.bucket, key=gw.key, tags=tags),
+    userRole:: role.userAccess('UserRole', server=gw.server, bucket=gw.bucket, key=gw.key, tags=tags,
+                               anyServerOfTheAccount=gw.identity != null && !gw.identity.stage),
+    // The custom identity provider (server.identityProvider.type: lambda;
+    // docs/identity-provider.md): the directory bucket, the function, its
+    // role, log group, permission and alarm; null for service-managed users.
+    identity:: if !lambda then null
+               else identity.new(idpCfg, key=gw.key, accessLogs=gw.accessLogs, server=gw.server,
+                                 gatewayBucket=gw.bucket, userRole=gw.userRole, alarmTopic=gw.alarmTopic,
+                                 noncurrentDays=cfg.buckets.noncurrentVersionDays,
+                                 logRetentionDays=cfg.logs.retentionDays, tags=tags),
     record:: if hostname == null then null
              else record.new('DnsRecord', hostname=hostname, hostedZoneId=hostedZoneId, server=gw.server, ttl=cfg.dns.ttl),
 
     // The alarm topic every alarm of the stack publishes to (outbound's and
-    // the ingest alarms), with the recipients of `alarms` in sftpgw.yaml;
-    // null when neither outbound nor downstream is on (no alarms then).
-    alarmTopic:: if cfg.outbound == null && std.get(cfg, 'downstream', null) == null then null
+    // the ingest alarms, the identity function's), with the recipients of
+    // `alarms` in sftpgw.yaml; null when neither outbound nor downstream nor
+    // the identity function is on (no alarms then).
+    alarmTopic:: if cfg.outbound == null && std.get(cfg, 'downstream', null) == null && !lambda then null
                  else alarms.topic('AlarmTopic', key=gw.key, recipients=cfg.alarms, tags=tags),
 
     // Outbound push (null when outbound.enabled is false in sftpgw.yaml).
@@ -191,6 +210,7 @@ local gatewayNaming(cfg) =
       userRole: gw.userRole,
       record: gw.record,
       outbound: gw.outbound,
+      identity: gw.identity,
     } + (if gw.downstream == null then {} else {
       ['downstream' + n]: gw.downstream.namedComponents[n]
       for n in std.objectFields(gw.downstream.namedComponents)
@@ -202,7 +222,7 @@ local gatewayNaming(cfg) =
       outputs: gw.outputs,
     },
     componentOrder:: ['key', 'accessLogs', 'bucket', 'serverLogs', 'server', 'hostKeys', 'workflowLogging',
-                      'alarmTopic', 'endpoint', 'userRole', 'record', 'outbound']
+                      'alarmTopic', 'endpoint', 'userRole', 'record', 'outbound', 'identity']
                      + (if gw.downstream == null then [] else ['downstream' + n for n in gw.downstream.componentOrder])
                      + (if gw.malwareScan == null then [] else ['malwareScan' + n for n in gw.malwareScan.componentOrder])
                      + ['userStacks', 'outputs'],
@@ -286,7 +306,13 @@ local gatewayNaming(cfg) =
         [if gw.downstream != null then 'ingestFunction']: gw.downstream.ingest.ingestFunction.id,
         [if gw.downstream != null && gw.downstream.topic != null then 'ingestTopic']: gw.downstream.topic.id,
         [if gw.downstream != null && gw.downstream.snowflakeRole != null then 'snowflakeRole']: gw.downstream.snowflakeRole.id,
+        [if gw.identity != null then 'directoryBucket']: gw.identity.ids.directoryBucket,
+        [if gw.identity != null then 'identityFunction']: gw.identity.ids.identityFunction,
+        [if gw.identity != null then 'identityLogGroup']: gw.identity.ids.logGroup,
       },
+      // Absent: service-managed users. 'staging': the forward switch's first
+      // template (the function exists, the server is still service-managed).
+      [if gw.identity != null then 'identityProvider']: if gw.identity.stage then 'staging' else 'lambda',
       [if cfg.userStacks != null then 'userStacks']: cfg.userStacks.count,
     },
 

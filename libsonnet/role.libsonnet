@@ -32,7 +32,7 @@ local transferTrust(sourceArn) = {
              server=error 'role.userAccess: server (a server component) is required',
              bucket=error 'role.userAccess: bucket is required',
              key=error 'role.userAccess: key is required',
-             tags={}):: {
+             tags={}, anyServerOfTheAccount=false):: {
     id:: id,
     ref:: c.ref(id),
     arn:: c.getAtt(id, 'Arn'),
@@ -41,8 +41,13 @@ local transferTrust(sourceArn) = {
         Type: 'AWS::IAM::Role',
         Properties: {
           Description: 'Assumed by Transfer Family for SFTP users; each user is narrowed by a session policy',
+          // anyServerOfTheAccount (the lambda identity provider): the
+          // identity function names this role in its answers, so the role
+          // cannot name the server that names the function (a cycle); it
+          // trusts the Transfer users of this account and region instead.
           AssumeRolePolicyDocument: transferTrust(
-            c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:user/${ServerId}/*', { ServerId: server.serverId })
+            if anyServerOfTheAccount then c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:user/*')
+            else c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:user/${ServerId}/*', { ServerId: server.serverId })
           ),
           Policies: [{
             PolicyName: 'GatewayBucketAccess',

@@ -1,4 +1,5 @@
-// The Transfer Family server: SFTP only, service-managed users, S3 domain,
+// The Transfer Family server: SFTP only, service-managed users (or a Lambda
+// identity provider: identity.libsonnet), S3 domain,
 // a current security policy, and structured logs to a KMS-encrypted log group.
 //
 // Transfer Family has two logging mechanisms, configured separately: JSON
@@ -28,7 +29,7 @@ local logs = import 'logs.libsonnet';
   new(id=error 'server.new: id is required',
       logGroup=error 'server.new: logGroup is required',
       securityPolicy='TransferSecurityPolicy-2024-01',
-      hostname=null, hostedZoneId=null, tags={}, endpoint=null):: {
+      hostname=null, hostedZoneId=null, tags={}, endpoint=null, identity=null):: {
     local this = self,
     id:: id,
     ref:: c.ref(id),
@@ -48,7 +49,15 @@ local logs = import 'logs.libsonnet';
           Domain: 'S3',
           EndpointType: if endpoint == null then 'PUBLIC' else 'VPC',
           [if endpoint != null then 'EndpointDetails']: endpoint.details,
-          IdentityProviderType: 'SERVICE_MANAGED',
+          // identity: null (service-managed users), or an identity.new(...)
+          // component whose function answers every login (identity.libsonnet).
+          // IdentityProviderDetails may not be set on a SERVICE_MANAGED server.
+          // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-server-identityproviderdetails.html
+          IdentityProviderType: if identity == null then 'SERVICE_MANAGED' else 'AWS_LAMBDA',
+          [if identity != null then 'IdentityProviderDetails']: {
+            Function: identity.functionArn,
+            SftpAuthenticationMethods: identity.sftpAuthenticationMethods,
+          },
           Protocols: ['SFTP'],
           SecurityPolicyName: securityPolicy,
           StructuredLogDestinations: [logGroup.arn],

@@ -16,5 +16,6 @@
   downstream: import 'downstream.libsonnet',
   ingest: import 'ingest.libsonnet',
   malwareScan: import 'malware-scan.libsonnet',
+  identity: import 'identity.libsonnet',
   gateway: import 'gateway.libsonnet',
 }

@@ -9,6 +9,7 @@ import {
   serviceQuotasClient,
   transferClient,
 } from '../adapters/aws/clients.js';
+import { directoryStore } from '../adapters/aws/directory-store.js';
 import { sdkAddresses } from '../adapters/aws/ec2.js';
 import { sdkTransfer } from '../adapters/aws/transfer.js';
 import { sdkCloudFormation } from '../adapters/aws/cloudformation.js';
@@ -68,10 +69,10 @@ export async function awsContext(
       ),
     transfer: async () => sdkTransfer(await transferClient({ region, reporter })),
     secrets: async () => (await import('../adapters/aws/secrets.js')).sdkSecretStore(region),
-    directories: async (directoryBucket, keyArn) =>
-      (await import('../adapters/aws/directory-store.js')).directoryStore(
-        { s3 },
-        { bucket: directoryBucket, keyArn },
+    directoryStore: (location) => directoryStore({ s3 }, location),
+    invoker: async () =>
+      (await import('../adapters/aws/lambda-invoke.js')).sdkLambdaInvoker(
+        resolvedRegion ?? 'us-east-1',
       ),
   };
 }

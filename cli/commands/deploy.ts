@@ -1,7 +1,8 @@
 // sftpgw deploy: flags → the engine's deploy flow (cli/engine/flows/deploy.ts:
 // build or --template → package → change set → guard → execute → watch, or
 // --execute NAME from the change set on) → the plan and the outcome.
-import { deploy, type DeployResult, type Preview } from '../engine/flows/deploy.js';
+import { formatDirectoryPlan } from '../directory-text.js';
+import { deploy, type GatewayDeployResult, type Preview } from '../engine/flows/deploy.js';
 import { usageError } from '../engine/errors.js';
 import { consoleReporter, useColor } from '../output.js';
 import { formatPlan } from '../plan-text.js';
@@ -17,6 +18,7 @@ export interface DeployFlags extends StackFlags {
   allowUserMoves?: boolean;
   allowEndpointChange?: boolean;
   allowHostKeyChange?: boolean;
+  allowIdentityProviderChange?: boolean;
   recreateFailed?: boolean;
   replacePending?: boolean;
   roleArn?: string;
@@ -58,18 +60,56 @@ export async function run(flags: DeployFlags): Promise<ExitCode> {
       allowUserMoves: flags.allowUserMoves ?? false,
       allowEndpointChange: flags.allowEndpointChange ?? false,
       allowHostKeyChange: flags.allowHostKeyChange ?? false,
+      allowIdentityProviderChange: flags.allowIdentityProviderChange ?? false,
       recreateFailed: ask(flags.recreateFailed),
       replacePending: ask(flags.replacePending),
       roleArn: flags.roleArn,
       terminationProtection: flags.terminationProtection,
     },
     stackAdapters(flags, reporter),
-    show,
+    {
+      plan: show,
+      directory: (d) => process.stdout.write(formatDirectoryPlan(d, color) + '\n'),
+    },
   );
   return report(result);
 }
 
-function report(result: DeployResult): ExitCode {
+function report(r: GatewayDeployResult): ExitCode {
+  const code = reportStack(r);
+  reportDirectory(r);
+  return code;
+}
+
+/** After the stack's outcome: the directory's (lambda gateways). */
+function reportDirectory({ result, directory }: GatewayDeployResult): void {
+  if (result.kind === 'no-changes') return;
+  if (directory?.uploaded)
+    process.stdout.write(
+      `directory uploaded: ${directory.plan.location ?? 'DirectoryBucket'}${directory.versionId ? ` version ${directory.versionId}` : ''} (${directory.plan.users} users, ${directory.plan.bytes} bytes)\n`,
+    );
+  else if (directory?.notUploaded)
+    process.stdout.write(`directory not uploaded: ${directory.notUploaded}\n`);
+}
+
+function reportStack({ result, directory, switched }: GatewayDeployResult): ExitCode {
+  if (switched)
+    process.stdout.write(
+      `staged and checked: ${switched.smoke.checks.map((c) => `${c.case} ${c.username}: ${c.detail}`).join('; ')}\n`,
+    );
+  // A user-only change: no change set, a new directory version.
+  if (result.kind === 'no-changes' && directory?.uploaded) {
+    process.stdout.write(
+      `no template changes: ${result.stackName} needed no change set (the empty one was deleted)\ndirectory uploaded: ${directory.plan.location ?? 'DirectoryBucket'}${directory.versionId ? ` version ${directory.versionId}` : ''} (${directory.plan.users} users, ${directory.plan.bytes} bytes)\n`,
+    );
+    return EXIT.ok;
+  }
+  if (result.kind === 'no-changes' && directory?.notUploaded) {
+    process.stdout.write(
+      `${result.stackName}: the template is up to date (no change set); the directory above was not uploaded: ${directory.notUploaded}\n`,
+    );
+    return directory.notUploaded === 'declined' ? EXIT.failed : EXIT.ok;
+  }
   switch (result.kind) {
     case 'no-changes':
       process.stdout.write(

@@ -32,7 +32,8 @@ function sdkDirectories(region: string | undefined, reporter: Reporter): Directo
   return async (bucket) => {
     const { s3Client } = await import('../adapters/aws/clients.js');
     const { directoryStore } = await import('../adapters/aws/directory-store.js');
-    return directoryStore({ s3: s3Client({ region, reporter }) }, { bucket });
+    // Read only: S3 decrypts with the key the object names (SSE-KMS); keyArn is for writes.
+    return directoryStore({ s3: s3Client({ region, reporter }) }, { bucket, keyArn: '' });
   };
 }
 

@@ -14,7 +14,8 @@ import { silentReporter } from './reporter.js';
 import { synthesize, type SynthesizeDeps } from './synthesize.js';
 import type { OutputFormat } from './template/serialize.js';
 import type { CfnTemplate } from './template/types.js';
-import { lastBuildFiles, writeOutputs } from './template/write.js';
+import { lastBuildFiles, writeOutputs, type OutputFile } from './template/write.js';
+import type { Directory } from '../../shared/identity/directory.js';
 import {
   blocking,
   synthesizedInput,
@@ -50,7 +51,14 @@ export interface BuildResult {
   template: CfnTemplate;
   /** The child templates as written, by absolute path (a root TemplateURL resolved against outDir). */
   children: ReadonlyMap<string, CfnTemplate>;
+  /** lambda mode: the directory as written to <outDir>/directory.json (Synthesized.directory). */
+  directory?: Directory;
+  /** Its exact bytes (what deploy uploads). */
+  directoryText?: string;
 }
+
+/** The directory's file name beside the template (and its object key in DirectoryBucket). */
+export const DIRECTORY_FILE = 'directory.json';
 
 export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<BuildResult> {
   const format = opts.format ?? 'json';
@@ -62,9 +70,14 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
     outDir = config.outDir;
     const input = synthesizedInput(synth, format);
     const findings = await validateGateway(input, { lint: opts.lint, reporter: deps.reporter });
-    const outputs = [
+    const outputs: OutputFile[] = [
       { name: `template.${format}`, content: input.root.content },
       ...children.map((c, i) => ({ name: c.file, content: input.children[i].content })),
+      // The identity function's directory (lambda mode): the bytes deploy
+      // uploads. 0600: it holds the users' password hashes.
+      ...(synth.directoryText !== undefined
+        ? [{ name: DIRECTORY_FILE, content: synth.directoryText, mode: 0o600 }]
+        : []),
     ];
     deps.reporter.debug(
       `checked ${count(1 + children.length, 'template')} at ${Math.round(performance.now() - t0)} ms`,
@@ -87,6 +100,9 @@ export async function build(opts: BuildOptions, deps: SynthesizeDeps): Promise<B
       config,
       template,
       children: new Map(children.map((c) => [path.join(config.outDir, c.file), c.template])),
+      ...(synth.directory && synth.directoryText !== undefined
+        ? { directory: synth.directory, directoryText: synth.directoryText }
+        : {}),
     };
   } catch (err) {
     if (err instanceof SftpgwError && err.kind !== 'usage') {

@@ -5,11 +5,12 @@
 // template names it by content, so unchanged functions are never updated and
 // `sftpgw package` knows the key to upload it under.
 //
-// dist/handler/identity.js (the custom identity provider, issue 27) is built
-// and tested but not zipped yet: the zip is named by a hash over every entry,
-// so adding it would make every gateway's next deploy update its push and
-// ingest functions for code none of them runs. The round that makes the
-// lambda mode selectable adds it (docs/identity-provider.md, checklist).
+// dist/handler/identity.js (the custom identity provider, issue 27) travels
+// in a zip of its OWN (identityArtifact: identity.mjs, key
+// sftpgw/identity/<sha256>.zip): the push/ingest zip is named by a hash over
+// its entries, so adding it there would make every gateway's next deploy
+// update its push and ingest functions for code none of them runs, and a
+// change to the identity function would update them too.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -63,4 +64,42 @@ export function handlerArtifact(file = HANDLER_BUNDLE): HandlerArtifact {
   }
   const sha256 = hash.digest('hex');
   return { file, sha256, codeKey: `${CODE_KEY_PREFIX}${sha256}.zip` };
+}
+
+export const IDENTITY_BUNDLE = path.join(packageRoot, 'dist', 'handler', 'identity.js');
+export const IDENTITY_CODE_KEY_PREFIX = 'sftpgw/identity/';
+/** The identity artifact's one entry: Handler identity.handler. */
+export const IDENTITY_ENTRY = 'identity.mjs';
+
+/** The identity function's bundle (dist/handler/identity.js), or a clear error when it is missing. */
+export function identityBundle(file = IDENTITY_BUNDLE): {
+  name: string;
+  file: string;
+  code: Buffer;
+} {
+  try {
+    return { name: IDENTITY_ENTRY, file, code: readFileSync(file) };
+  } catch {
+    throw invalidInput('the identity function bundle is missing', [
+      {
+        file,
+        message: 'not found',
+        hint: 'build the sftpgw package (npm run build), or set server.identityProvider.type: service-managed',
+      },
+    ]);
+  }
+}
+
+/**
+ * The identity function's artifact (server.identityProvider.type: lambda):
+ * sha256 over its one entry (name, length, bytes, as handlerArtifact does),
+ * key sftpgw/identity/<sha256>.zip.
+ */
+export function identityArtifact(file = IDENTITY_BUNDLE): HandlerArtifact {
+  const b = identityBundle(file);
+  const sha256 = createHash('sha256')
+    .update(`${b.name}\0${b.code.length}\0`)
+    .update(b.code)
+    .digest('hex');
+  return { file, sha256, codeKey: `${IDENTITY_CODE_KEY_PREFIX}${sha256}.zip` };
 }

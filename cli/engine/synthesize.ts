@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { JsonnetEngine } from '../adapters/jsonnet.js';
 import { readConfig, type ConfigOptions, type UsersWhileBroken } from './config/load.js';
 import { templateConfig, type ResolvedConfig } from './config/types.js';
-import { handlerArtifact } from './handler-artifact.js';
+import { handlerArtifact, identityArtifact } from './handler-artifact.js';
+import type { Directory } from '../../shared/identity/directory.js';
+import { directoryFromUsers } from './identity/directory-from-users.js';
 import { invalidInput, type Problem, type SftpgwError } from './errors.js';
 import { displayPath, packageRoot } from './paths.js';
 import type { Reporter } from './reporter.js';
@@ -39,7 +41,10 @@ import type { Finding } from './validate/finding.js';
 import { keyLifetimeFindings, type UserPlace } from './validate/rules/users/key-lifetimes.js';
 import { sharedKeyFindings } from './validate/rules/users/shared-keys.js';
 import { userQuotaFindings } from './validate/rules/users/user-quota.js';
-import { passwordHashFindings } from './validate/rules/users/password-hash.js';
+import {
+  passwordHashFindings,
+  passwordSettingFindings,
+} from './validate/rules/users/password-hash.js';
 
 export interface SynthesizeDeps {
   jsonnet: JsonnetEngine;
@@ -53,6 +58,15 @@ export interface SynthesizeOptions extends ConfigOptions {
   overlay?: UserOverlay;
   /** Every user rendered by libjsonnet, none from shapes (template/user-shapes.ts): the equivalence tests. */
   renderEachUser?: boolean;
+  /**
+   * With server.identityProvider.type lambda: the forward switch's staging
+   * template (docs/identity-provider.md#service-managed--lambda): the
+   * directory bucket and the identity function (role, log group, permission)
+   * exist, while the server stays SERVICE_MANAGED and the users stay
+   * resources, placed as a service-managed build places them. Ignored for a
+   * service-managed config.
+   */
+  identityStage?: boolean;
 }
 
 export interface Synthesized {
@@ -68,6 +82,14 @@ export interface Synthesized {
   today: string;
   /** Findings on the user files' keys (expiry, shared keys: validate/rules/users/). */
   userFindings: Finding[];
+  /**
+   * The identity function's directory (lambda mode and the staging template
+   * only): made from the same render of the users as their template
+   * resources would be (identity/directory-from-users.ts).
+   */
+  directory?: Directory;
+  /** The exact bytes deploy uploads as directory.json (canonical JSON, users sorted by name). */
+  directoryText?: string;
 }
 
 /** Types the shipped libsonnet emits: their validators load while jsonnet evaluates. */
@@ -132,6 +154,17 @@ export async function synthesize(
   reporter.debug(`keys as of ${today} (UTC)`);
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
   const nameByShown = new Map(files.map((f) => [f.shown, f.name]));
+  // lambda: users live in the directory only (no AWS::Transfer::User, no
+  // child stacks), except in the staging template, which keeps them as
+  // resources where a service-managed build puts them.
+  const identity = config.server.identityProvider;
+  const lambda = identity.type === 'lambda';
+  const stage = lambda && opts.identityStage === true;
+  const usersAsResources = !lambda || stage;
+  if (lambda && !stage && config.userStacks)
+    reporter.warn(
+      `${displayPath(config.file, cwd)}: userStacks (${config.userStacks}) is ignored: with server.identityProvider.type lambda the users are in the directory, not in child stacks; remove userStacks once the switch is done (docs/identity-provider.md)`,
+    );
 
   checkDownstreamUsers(
     config,
@@ -153,18 +186,22 @@ export async function synthesize(
   // Render on the libuv pool while the main thread parses every key: the two
   // overlap, so key parsing (~30 µs a key) costs no wall time at scale.
   const placement =
-    problems.length === 0 ? placeUsers(users, config, opts.format ?? 'json', problems) : undefined;
+    problems.length === 0 && usersAsResources
+      ? placeUsers(users, config, opts.format ?? 'json', problems)
+      : undefined;
   const stacks =
     placement && config.userStacks
       ? { count: config.userStacks, stacks: uniqueStacks(placement) }
       : null;
   // One handler artifact for both functions: the push function (outbound)
-  // and the ingest function (downstream) name the same code key.
+  // and the ingest function (downstream) name the same code key. The
+  // identity function has its own (handler-artifact.ts says why).
   const tconfig = templateConfig(
     config,
     config.outbound || config.downstream ? handlerArtifact() : { codeKey: '' },
     stacks,
     endpoint,
+    lambda ? { codeKey: identityArtifact().codeKey, stage } : { codeKey: '' },
   );
   const rendering =
     problems.length === 0
@@ -192,8 +229,27 @@ export async function synthesize(
       `${displayPath(sources.gateway, cwd)} extends components as an array (components+:: [...]), which is deprecated: components are named fields now; add yours by name, components+:: { auditLogs: gw.auditLogs } (docs/customizing.md in the sftpgw package)`,
     );
   }
-  const { template, children } = mergeUsers(evaluated, tconfig, placement);
+  // The directory from the render's user resources; in the lambda template
+  // they go no further (mergeUsers gets no chunks: no user resources).
+  const made = lambda
+    ? directoryFromUsers({
+        gateway: config.stackName,
+        passwords: identity.passwords,
+        users,
+        resources: evaluated.chunks.flatMap((c) => c.fragments),
+        shownByName,
+      })
+    : undefined;
+  const { template, children } = mergeUsers(
+    usersAsResources ? evaluated : { ...evaluated, chunks: [] },
+    tconfig,
+    placement,
+  );
   reporter.debug(`template rendered at ${since()}`);
+  if (made)
+    reporter.progress(
+      `directory: ${count(Object.keys(made.directory.users).length, 'user')}, ${made.text.length} bytes`,
+    );
   const total =
     Object.keys(template.Resources).length +
     children.reduce((n, c) => n + Object.keys(c.template.Resources).length, 0);
@@ -254,13 +310,22 @@ export async function synthesize(
       placement,
       today,
       config,
+      usersAsResources,
     }),
-    // Every user is an AWS::Transfer::User today (service-managed); once
-    // server.identityProvider exists, only a service-managed gateway counts
-    // (docs/identity-provider.md#checklist-for-the-wiring-round).
-    ...userQuotaFindings(users.length, { configFile: configShown }),
+    // Only AWS::Transfer::User resources count against the per-server quota:
+    // a lambda gateway has none (its staging template still has them all).
+    ...(usersAsResources ? userQuotaFindings(users.length, { configFile: configShown }) : []),
   ];
-  return { config, template, children, users, locate, today, userFindings };
+  return {
+    config,
+    template,
+    children,
+    users,
+    locate,
+    today,
+    userFindings,
+    ...(made ? { directory: made.directory, directoryText: made.text } : {}),
+  };
 }
 
 /** The findings of validate/rules/users/ on the users' keys, each pointing at its user file's line. */
@@ -273,9 +338,12 @@ function keyFindings(
     placement: Placement | undefined;
     today: string;
     config: ResolvedConfig;
+    /** false in the lambda template: no user is a resource (findings name no logical id). */
+    usersAsResources: boolean;
   },
 ): Finding[] {
   const settings = ctx.config.users;
+  const identity = ctx.config.server.identityProvider;
   const rows = keysOf(
     users.map((u) => ({
       name: u.name,
@@ -293,7 +361,7 @@ function keyFindings(
       return [
         u.name,
         {
-          logicalId: stack ? `${stack.id}/${u.id}` : u.id,
+          logicalId: !ctx.usersAsResources ? '' : stack ? `${stack.id}/${u.id}` : u.id,
           lineOf: (field: string) => {
             const i = /^sshPublicKeys\[(\d+)\]/.exec(field)?.[1];
             const key = i !== undefined ? u.spec.keys[Number(i)] : undefined;
@@ -306,8 +374,19 @@ function keyFindings(
   return [
     ...keyLifetimeFindings(rows, places, ctx.today, settings.keyExpiryWarningDays),
     ...sharedKeyFindings(rows, places, settings.sharedKeys),
-    // Every gateway's users are service-managed until server.identityProvider exists (issue 27).
-    ...passwordHashFindings(users, places, ctx.shownByName),
+    // The password's rules depend on who checks it: nobody (service-managed), or the function.
+    ...(identity.type === 'service-managed'
+      ? passwordHashFindings(users, places, ctx.shownByName)
+      : passwordSettingFindings(users, identity.passwords, {
+          places,
+          shownByName: ctx.shownByName,
+          configFile: displayPath(ctx.config.file),
+          configLine: configFieldLine(
+            ctx.config.file,
+            'server.identityProvider.passwords',
+            ctx.config.env,
+          ),
+        })),
   ];
 }
 

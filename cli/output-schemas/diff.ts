@@ -1,6 +1,11 @@
 // `sftpgw diff --output json`: one document on every path (no stack yet, no
 // changes, changes), with the same keys each time.
-import type { Plan } from '../engine/deploy/types.js';
+import type { DirectoryPlan, Plan } from '../engine/deploy/types.js';
+import {
+  DIRECTORY_PLAN_SCHEMA,
+  directoryPlanDocument,
+  type DirectoryPlanDocument,
+} from './directory.js';
 import type { TemplateDifference } from '../engine/deploy/template-diff.js';
 import {
   PLAN_SCHEMA,
@@ -18,6 +23,7 @@ export interface DiffDocument {
   changed: boolean;
   plan: PlanDocument | null;
   templateDiff: TemplateDifferenceDocument[] | null;
+  directory: DirectoryPlanDocument | null;
 }
 
 export function diffDocument(d: {
@@ -26,6 +32,7 @@ export function diffDocument(d: {
   changed: boolean;
   plan?: Plan;
   templateDiff?: TemplateDifference[];
+  directory?: DirectoryPlan;
 }): DiffDocument {
   return {
     stackName: d.stackName,
@@ -33,6 +40,7 @@ export function diffDocument(d: {
     changed: d.changed,
     plan: d.plan ? planDocument(d.plan) : null,
     templateDiff: d.templateDiff ? templateDiffDocument(d.templateDiff) : null,
+    directory: d.directory ? directoryPlanDocument(d.directory) : null,
   };
 }
 
@@ -45,5 +53,9 @@ export const DIFF_SCHEMA = document(
     changed: boolean('a deploy would change something'),
     plan: nullable(PLAN_SCHEMA, 'resource by resource, with the guard’s refusals'),
     templateDiff: nullable(TEMPLATE_DIFF_SCHEMA, 'deployed → new, value by value'),
+    directory: nullable(
+      DIRECTORY_PLAN_SCHEMA,
+      'a lambda gateway (server.identityProvider.type: lambda): its directory against the deployed object; null for service-managed',
+    ),
   }),
 );

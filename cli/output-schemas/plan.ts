@@ -50,6 +50,14 @@ export interface PlanDocument {
     }>;
     allowed: boolean;
   } | null;
+  identityProvider: {
+    server: string;
+    from: string;
+    to: string;
+    users: number;
+    stacks: string[];
+    allowed: boolean;
+  } | null;
 }
 
 export type HostKeyDocument = Complete<PlanHostKey>;
@@ -122,6 +130,16 @@ export function planDocument(p: Plan): PlanDocument {
             after: hostKey(c.after),
           })),
           allowed: p.hostKeys.allowed,
+        }
+      : null,
+    identityProvider: p.identityProvider
+      ? {
+          server: p.identityProvider.server,
+          from: p.identityProvider.from,
+          to: p.identityProvider.to,
+          users: p.identityProvider.users,
+          stacks: p.identityProvider.stacks,
+          allowed: p.identityProvider.allowed,
         }
       : null,
   };
@@ -232,6 +250,19 @@ export const PLAN_SCHEMA: Schema = object({
       allowed: boolean('--allow-host-key-change was given'),
     }),
     'set when the change set adds, removes or replaces HostKey resources of a deployed server: the host key partners see per algorithm, before and after',
+  ),
+  identityProvider: nullable(
+    object({
+      server: string('the logical id of the server'),
+      from: string('IdentityProviderType before: SERVICE_MANAGED, AWS_LAMBDA'),
+      to: string('IdentityProviderType after'),
+      users: integer(
+        'AWS::Transfer::User resources the switch removes (to AWS_LAMBDA) or creates (to SERVICE_MANAGED)',
+      ),
+      stacks: array(string(), 'the stacks that hold them: child stack logical ids, "(root stack)"'),
+      allowed: boolean('--allow-identity-provider-change was given'),
+    }),
+    "set when the server's IdentityProviderType changes (docs/identity-provider.md#switching-modes)",
   ),
 });
 

@@ -25,6 +25,7 @@ const DIRECTORY = JSON.stringify({
 
 function store(over: Partial<DirectoryStore>): DirectoryStore {
   return {
+    bucket: 'b',
     read: async () => ({ text: DIRECTORY, versionId: 'v2' }),
     write: async () => ({}),
     versions: async () => [],

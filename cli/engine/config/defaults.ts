@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { defaultSecretPrefix } from '../../../shared/gateway-names.js';
 import { DEFAULT_SECURITY_POLICY } from '../security-policy.js';
+import type { IdentityProviderType } from './types.js';
 
 /** What some defaults are made of; the docs show them as <stackName> and <env>. */
 export interface DefaultsContext {
@@ -36,6 +37,12 @@ export function configDefaults({ stackName, env }: DefaultsContext) {
       endpoint: { type: 'public' as 'public' | 'vpc' },
       allowedSourceCidrs: [] as string[],
       hostKeys: [] as Array<{ secret: string; description?: string }>,
+      // The function's cache time matches handler/identity/settings.ts DEFAULT_CACHE_SECONDS.
+      identityProvider: {
+        type: 'service-managed' as IdentityProviderType,
+        passwords: false,
+        cacheSeconds: 30,
+      },
     },
     buckets: {
       gateway: null,

@@ -339,9 +339,20 @@ function schemaProblem(e: ErrorObject, doc: Document, lines: LineCounter, file: 
       }
       break;
     }
-    case 'enum':
-      message = `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    case 'enum': {
+      const allowed = e.params.allowedValues as unknown[];
+      message = `must be one of ${allowed.join(', ')}`;
+      // A misspelt word (`lamda`): name the value it most likely meant.
+      const guess =
+        typeof e.data === 'string'
+          ? suggestName(
+              e.data,
+              allowed.filter((v): v is string => typeof v === 'string'),
+            )
+          : undefined;
+      if (guess !== undefined) hint = `did you mean ${guess}?`;
       break;
+    }
     case 'pattern':
       message = `does not match ${e.params.pattern}`;
       if (segments.at(-1) === 'hostedZoneId') hint = HOSTED_ZONE_HINT;
@@ -533,7 +544,17 @@ export function resolveConfig(raw: RawConfig, ctx: ResolveContext): ResolvedConf
       hostedZoneId: hostedZoneId(d.dns.hostedZoneId),
       ttl: d.dns.ttl,
     },
-    server: { securityPolicy, endpoint, allowedSourceCidrs, hostKeys },
+    server: {
+      securityPolicy,
+      endpoint,
+      allowedSourceCidrs,
+      hostKeys,
+      identityProvider: {
+        type: d.server.identityProvider.type,
+        passwords: d.server.identityProvider.passwords,
+        cacheSeconds: d.server.identityProvider.cacheSeconds,
+      },
+    },
     buckets: {
       gateway: d.buckets.gateway,
       accessLogs: d.buckets.accessLogs,

@@ -219,6 +219,31 @@ const settings = {
         description:
           "the server's own host keys, in age order (the first is the oldest): `[{ secret, description? }]`. Each becomes an `AWS::Transfer::HostKey` (logical id from the secret, e.g. `HostKeyEd255192026a34c09`: it stays when other entries come and go; another secret, or the same by ARN, is a new key) whose `HostKeyBody` is a `{{resolve:secretsmanager:<secret>:SecretString}}` reference, never the key; a private key written in this file is refused without being shown. Transfer Family presents the oldest key of each algorithm, and the key it generated with the server stays the oldest until it is deleted (docs/keys.md#the-servers-host-keys). At most 10",
       },
+      identityProvider: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'who decides at login (docs/identity-provider.md): Transfer Family from `AWS::Transfer::User` resources (`service-managed`), or a Lambda function reading a directory the build writes (`lambda`)',
+        properties: {
+          type: {
+            enum: ['service-managed', 'lambda'],
+            description:
+              '`service-managed` (every user an `AWS::Transfer::User`, key logins only) or `lambda` (the function `IdentityFunction` answers every login from `directory.json`: key expiry, per-user networks and passwords checked at login; no user resources, no child stacks). Changing it switches the server (docs/identity-provider.md#switching-modes)',
+          },
+          passwords: {
+            type: 'boolean',
+            description:
+              'with `lambda`: `true` lets users with a `passwordHash` (`sftpgw users passwd`) log in by password (`SftpAuthenticationMethods: PUBLIC_KEY_OR_PASSWORD`); `false` sets `PUBLIC_KEY`, so the server never asks for one',
+          },
+          cacheSeconds: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 3600,
+            description:
+              'with `lambda`: how often a warm function re-checks the directory object (`DIRECTORY_CACHE_SECONDS`), 0–3600 s: a user change reaches logins at most this long after it is uploaded',
+          },
+        },
+      },
     },
   },
   buckets: {

@@ -76,6 +76,18 @@ export interface HostKeySetting {
   description?: string;
 }
 
+/** Who decides at login (server.identityProvider.type; docs/identity-provider.md). */
+export type IdentityProviderType = 'service-managed' | 'lambda';
+
+/** server.identityProvider, defaults filled. */
+export interface IdentityProviderSettings {
+  type: IdentityProviderType;
+  /** lambda: password logins for users with a passwordHash (SftpAuthenticationMethods PUBLIC_KEY_OR_PASSWORD). */
+  passwords: boolean;
+  /** lambda: DIRECTORY_CACHE_SECONDS, how often a warm function re-checks the directory. */
+  cacheSeconds: number;
+}
+
 /** A baseline rule waived for one resource. */
 export type Waiver = NonNullable<Written<'validation'>['waivers']>[number];
 
@@ -117,6 +129,8 @@ export interface ResolvedConfig {
     allowedSourceCidrs: string[];
     /** The server's host keys in age order (oldest first); empty: only the one Transfer Family generates. */
     hostKeys: HostKeySetting[];
+    /** Who decides at login: service-managed users (the default) or the identity function. */
+    identityProvider: IdentityProviderSettings;
   };
   buckets: {
     gateway: string | null;
@@ -168,6 +182,8 @@ export interface TemplateConfig {
     endpoint: VpcEndpointTemplate | null;
     /** server.hostKeys, oldest first: one HostKey each, its logical id from its secret (libsonnet/host-keys.libsonnet idOf). */
     hostKeys: HostKeySetting[];
+    /** server.identityProvider (libsonnet/identity.libsonnet): type service-managed renders as before. */
+    identityProvider: IdentityTemplate;
   };
   buckets: ResolvedConfig['buckets'];
   logs: ResolvedConfig['logs'];
@@ -185,6 +201,17 @@ export interface TemplateConfig {
   userStacks: { count: number; stacks: Array<{ id: string; file: string }> } | null;
 }
 
+/** server.identityProvider as the jsonnet renders it. */
+export interface IdentityTemplate extends IdentityProviderSettings {
+  /**
+   * The forward switch's staging template (SynthesizeOptions.identityStage):
+   * the function and the directory bucket exist, the server stays service-managed.
+   */
+  stage: boolean;
+  /** S3 key of the identity artifact (sftpgw/identity/<sha256>.zip); '' for service-managed. */
+  codeKey: string;
+}
+
 /** A VPC endpoint as the jsonnet renders it: the allow-list already merged and placed. */
 export interface VpcEndpointTemplate {
   vpcId: string;
@@ -200,6 +227,8 @@ export function templateConfig(
   handler: { codeKey: string },
   userStacks: TemplateConfig['userStacks'] = null,
   endpoint: VpcEndpointTemplate | null = null,
+  /** The identity artifact's key, and whether this is the staging template (lambda mode only). */
+  identity: { codeKey: string; stage?: boolean } = { codeKey: '' },
 ): TemplateConfig {
   return {
     description: c.description,
@@ -210,7 +239,16 @@ export function templateConfig(
       hostedZoneId: c.dns.hostedZoneId,
       ttl: c.dns.ttl,
     },
-    server: { securityPolicy: c.server.securityPolicy, endpoint, hostKeys: c.server.hostKeys },
+    server: {
+      securityPolicy: c.server.securityPolicy,
+      endpoint,
+      hostKeys: c.server.hostKeys,
+      identityProvider: {
+        ...c.server.identityProvider,
+        stage: identity.stage ?? false,
+        codeKey: identity.codeKey,
+      },
+    },
     buckets: c.buckets,
     logs: c.logs,
     alarms: c.alarms,

@@ -24,11 +24,20 @@
 //                                                fingerprints before and after, per algorithm)
 //   a HostKey added or removed that is not      allowed (partners see the same keys)
 //     active before or after
+//   the server's IdentityProviderType changing  refused unless --allow-identity-provider-change
+//     (SERVICE_MANAGED ⇄ AWS_LAMBDA, in place)    (the refusal gives the plan: the forward
+//                                                switch stages the function first, then
+//                                                switches and removes the user resources;
+//                                                the reverse leaves every user unable to log
+//                                                in until their user resource exists)
+//   the DirectoryBucket (the identity           refused unless --allow-replace DirectoryBucket
+//     directory's history) replaced or deleted    (an AWS::S3::Bucket: stateful, as every bucket)
 //   security group rules changing               allowed (no outage)
 //   anything else (adds, in-place updates,
 //   replacing stateless resources)              allowed
 import { SftpgwError, type Problem } from '../errors.js';
 import { DEFAULT_QUOTAS } from '../endpoint/allow-list.js';
+import { DEFAULT_IDENTITY_PROVIDER_TYPE } from './identity-switch.js';
 import type {
   AddressSide,
   HostKeyAlgorithmChange,
@@ -38,7 +47,10 @@ import type {
   PlannedChange,
 } from './types.js';
 
-/** Resources that hold data or identity partners depend on. */
+/** How plan.ts names the root stack among child stacks. */
+const ROOT_STACK = '(root stack)';
+
+/** Resources that hold data or identity partners depend on (the identity directory's DirectoryBucket too). */
 export const STATEFUL_TYPES: ReadonlySet<string> = new Set([
   'AWS::S3::Bucket',
   'AWS::KMS::Key',
@@ -62,6 +74,8 @@ export interface GuardOptions {
   allowEndpointChange?: boolean;
   /** Let the active host key of an algorithm change (partners must update their known_hosts). */
   allowHostKeyChange?: boolean;
+  /** Let the server's IdentityProviderType change (docs/identity-provider.md#switching-modes). */
+  allowIdentityProviderChange?: boolean;
 }
 
 const isUser = (c: PlannedChange) => c.type === 'AWS::Transfer::User';
@@ -100,6 +114,11 @@ export function guard(facts: PlanFacts, options: GuardOptions): Plan {
     plan.endpoint = { changes: endpointChanges, allowed: options.allowEndpointChange ?? false };
   if (facts.hostKeys)
     plan.hostKeys = { ...facts.hostKeys, allowed: options.allowHostKeyChange ?? false };
+  if (facts.identityProvider)
+    plan.identityProvider = {
+      ...facts.identityProvider,
+      allowed: options.allowIdentityProviderChange ?? false,
+    };
   if (facts.nested === undefined) return plan;
   return {
     ...plan,
@@ -117,7 +136,63 @@ export function isRefused(plan: Plan): boolean {
     plan.placementChange !== undefined ||
     (plan.endpoint !== undefined && !plan.endpoint.allowed) ||
     plan.addressQuota?.exceeded === true ||
-    hostKeyRefused(plan)
+    hostKeyRefused(plan) ||
+    identityProviderRefused(plan)
+  );
+}
+
+/** The server's IdentityProviderType changes and --allow-identity-provider-change was not given. */
+export function identityProviderRefused(plan: Plan): boolean {
+  return plan.identityProvider !== undefined && !plan.identityProvider.allowed;
+}
+
+/** Where the switch's user resources are: `in 2 child stacks`, `in the root stack`, … */
+export function userStacksPhrase(stacks: readonly string[]): string {
+  const children = stacks.filter((s) => s !== ROOT_STACK).length;
+  const root = stacks.includes(ROOT_STACK);
+  const kids = `${children} child stack${children === 1 ? '' : 's'}`;
+  if (root && children > 0) return `in the root stack and ${kids}`;
+  return root ? 'in the root stack' : children > 0 ? `in ${kids}` : 'in no stack';
+}
+
+/** The switch in words: the type's change, and the plan (forward) or who is unavailable (reverse). */
+export function identityProviderProblems(plan: Plan): Problem[] {
+  const s = plan.identityProvider;
+  if (!s) return [];
+  const users = `${s.users} AWS::Transfer::User resource${s.users === 1 ? '' : 's'} ${userStacksPhrase(s.stacks)}`;
+  if (s.to !== DEFAULT_IDENTITY_PROVIDER_TYPE)
+    return [
+      {
+        field: s.server,
+        message: `IdentityProviderType ${s.from} → ${s.to} (updated in place: same server, endpoint and host keys)`,
+      },
+      {
+        field: 'plan',
+        message: [
+          '1. stage the function, its permission and the directory (no one affected), upload the directory and invoke the function: a known user allowed, an unknown one denied',
+          '2. switch the server to the function (logins during the update may fail)',
+          `3. remove ${users} after the function answers (the same change set's cleanup, after the server switched)`,
+        ].join('\n      '),
+      },
+    ];
+  return [
+    { field: s.server, message: `IdentityProviderType ${s.from} → ${s.to} (updated in place)` },
+    {
+      field: 'unavailable',
+      message: `every user from the switch until their AWS::Transfer::User is created (${s.users} user${s.users === 1 ? '' : 's'}, ${userStacksPhrase(s.stacks).replace(/^in /, '')})`,
+    },
+  ];
+}
+
+function identityProviderRefusal(plan: Plan, stackName: string): SftpgwError {
+  const reverse = plan.identityProvider!.to === DEFAULT_IDENTITY_PROVIDER_TYPE;
+  return new SftpgwError(
+    'failed',
+    `refused: the change to ${stackName} switches the SFTP server's identity provider`,
+    {
+      hint: `nothing was changed. If this is intended${reverse ? ' (schedule it)' : ''}: --allow-identity-provider-change (docs/identity-provider.md#switching-modes)`,
+      problems: identityProviderProblems(plan),
+    },
   );
 }
 
@@ -283,6 +358,7 @@ export function refusal(plan: Plan, stackName: string): SftpgwError {
     if (plan.endpoint && !plan.endpoint.allowed) return endpointRefusal(plan, stackName);
     if (plan.addressQuota?.exceeded) return quotaRefusal(plan, stackName);
     if (hostKeyRefused(plan)) return hostKeyRefusal(plan, stackName);
+    if (identityProviderRefused(plan)) return identityProviderRefusal(plan, stackName);
   }
   if (plan.refused.length === 0 && (moves.length > 0 || plan.placementChange)) {
     const p = plan.placementChange;

@@ -21,6 +21,7 @@ import {
   idsOfChange,
 } from '../template/gateway-metadata.js';
 import { guard, isStateful } from './guard.js';
+import { identityProviderSwitch } from './identity-switch.js';
 import { templateDiff } from './template-diff.js';
 import type { Plan, PlanFacts, PlannedChange, StackTemplates } from './types.js';
 
@@ -182,7 +183,7 @@ function childChanges(before: CfnTemplate, after: CfnTemplate, ids: GatewayIds):
   );
 }
 
-const ROOT = '(root stack)';
+export const ROOT = '(root stack)';
 
 /** username → the stack that holds it: the root, or a child stack's logical id. */
 export function usersByStack(t: StackTemplates): Map<string, string> {
@@ -247,12 +248,17 @@ export function planFacts({ changeSet, deployed, next }: PlanInput): PlanFacts {
     .map(([n, to]) => ({ userName: n, from: beforeUsers.get(n)!, to }));
   const from = placementOf(deployed.root);
   const to = placementOf(next.root);
-  return {
+  const identity = identityProviderSwitch(deployed, next, beforeUsers, afterUsers);
+  const facts: PlanFacts = {
     changes,
     nested,
     moves,
-    placementChange: from !== to && beforeUsers.size > 0 ? { from, to } : undefined,
+    // A switch of the identity provider removes (or creates) the user
+    // resources: userStacks changing with it moves no one.
+    placementChange: from !== to && beforeUsers.size > 0 && !identity ? { from, to } : undefined,
   };
+  if (identity) facts.identityProvider = identity;
+  return facts;
 }
 
 /** The plan for a stack that does not exist yet (diff): everything is added, nothing to guard. */

@@ -2,6 +2,7 @@
 // and the templates, and the plan the guard (guard.ts) makes of them, which
 // deploy and diff print (as text, and as JSON with --output json).
 import type { CfnTemplate } from '../template/types.js';
+import type { DirectoryDiff } from '../identity/directory-diff.js';
 
 export interface PlannedChange {
   action: 'add' | 'modify' | 'remove';
@@ -111,6 +112,35 @@ export interface HostKeyFacts {
   algorithms: HostKeyAlgorithmChange[];
 }
 
+/**
+ * The SFTP server's IdentityProviderType changes in place (SERVICE_MANAGED ⇄
+ * AWS_LAMBDA, docs/identity-provider.md#switching-modes).
+ */
+export interface IdentityProviderSwitch {
+  /** The logical id of the server. */
+  server: string;
+  from: string;
+  to: string;
+  /** AWS::Transfer::User resources the change removes (forward) or creates (reverse). */
+  users: number;
+  /** The stacks that hold them: child stack logical ids, `(root stack)` for the root. */
+  stacks: string[];
+}
+
+/** The directory a lambda gateway's deploy uploads, against the one deployed (docs/identity-provider.md). */
+export interface DirectoryPlan {
+  /** s3://<DirectoryBucket>/directory.json; absent while the bucket is still to be created. */
+  location?: string;
+  /** The current object's version id; absent: no directory yet. */
+  currentVersion?: string;
+  /** The new document is byte for byte the current object: no upload. */
+  unchanged: boolean;
+  /** Size of the new document. */
+  bytes: number;
+  users: number;
+  diff: DirectoryDiff;
+}
+
 /** What a change set does, before the guard has judged it. */
 export interface PlanFacts {
   changes: PlannedChange[];
@@ -122,6 +152,8 @@ export interface PlanFacts {
   placementChange?: PlacementChange;
   /** Updates whose HostKey resources change: the active host key per algorithm, before and after. */
   hostKeys?: HostKeyFacts;
+  /** Updates that change the server's IdentityProviderType. */
+  identityProvider?: IdentityProviderSwitch;
 }
 
 /** The facts and the guard's verdict on them (guard.ts): what deploy and diff print. */
@@ -149,6 +181,11 @@ export interface Plan {
   /** Present when HostKey resources change: refused when an active key changes, unless allowed. */
   hostKeys?: HostKeyFacts & {
     /** --allow-host-key-change was given. */
+    allowed: boolean;
+  };
+  /** Present when the server's IdentityProviderType changes: refused unless allowed. */
+  identityProvider?: IdentityProviderSwitch & {
+    /** --allow-identity-provider-change was given. */
     allowed: boolean;
   };
 }

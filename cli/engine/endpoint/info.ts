@@ -13,11 +13,7 @@ import { readTemplateText } from '../template/read.js';
 import { physicalIds, resolveAddresses, type ServerAddress } from './addresses.js';
 import { DEFAULT_EIP_QUOTA } from './eip-quota.js';
 import { SERVER_TYPE, serverEndpoint, serverLogicalId } from './server-endpoint.js';
-import {
-  gatewayIds,
-  type IdentityProviderMode,
-  identityProviderMode,
-} from '../template/gateway-metadata.js';
+import { gatewayIds, type IdentityMode, identityMode } from '../template/gateway-metadata.js';
 import {
   type DeployedDirectory,
   type DirectoryStores,
@@ -52,7 +48,7 @@ export interface InfoDeps {
 /** Who answers logins (docs/identity-provider.md). */
 export interface IdentityProviderInfo {
   /** As the deployed template's Metadata.sftpgw says; before a deploy, as configured. */
-  type: IdentityProviderMode;
+  type: IdentityMode;
   /** False before the stack exists: the configured type, not a deployed one. */
   deployed: boolean;
   /** The identity function's name (lambda, staging). */
@@ -265,7 +261,7 @@ async function identityProvider(
   template: ReturnType<typeof readTemplateText> | undefined,
   resources: ReadonlyArray<{ logicalId: string; type: string; physicalId?: string }>,
 ): Promise<void> {
-  const type = identityProviderMode(template);
+  const type = identityMode(template);
   const ip: IdentityProviderInfo = { type, deployed: true };
   info.identityProvider = ip;
   if (type === 'service-managed') return;

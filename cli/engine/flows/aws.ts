@@ -6,6 +6,7 @@ import type { AddressApi } from '../../adapters/aws/ec2.js';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import type { CloudFormationApi } from '../../adapters/aws/cloudformation.js';
 import type { DirectoryStore } from '../../adapters/aws/directory-store.js';
+import type { FunctionInvoker } from '../identity/smoke.js';
 import type { TransferApi } from '../../adapters/aws/transfer.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { SecretReader } from '../host-keys/secret-key.js';
@@ -25,11 +26,10 @@ export interface AwsContext {
   transfer(): Promise<TransferApi>;
   /** Secrets Manager reads (the host keys a deploy imports); its SDK loads on first use. */
   secrets(): Promise<SecretReader>;
-  /**
-   * The identity provider's directory object in a DirectoryBucket
-   * (cli/adapters/aws/directory-store.ts); keyArn is needed to write only.
-   */
-  directories(bucket: string, keyArn?: string): Promise<DirectoryStore>;
+  /** A lambda gateway's directory object in its DirectoryBucket (S3, the gateway key). */
+  directoryStore(location: { bucket: string; keyArn: string }): DirectoryStore;
+  /** Lambda Invoke (the forward switch's check of the staged identity function). */
+  invoker(): Promise<FunctionInvoker>;
 }
 
 /** Makes the AWS adapters once the config (region, artifact bucket) is known. */

@@ -9,8 +9,20 @@ import {
   type DeployResult,
   type Preview,
 } from '../deploy/deploy.js';
+import {
+  deployGateway,
+  type GatewayDeployResult,
+  type GatewayShow,
+} from '../deploy/gateway-deploy.js';
 import { parameters } from './aws.js';
-import { deployDeps, packaged, prepare, type StackAdapters, type StackOptions } from './stack.js';
+import {
+  deployDeps,
+  packaged,
+  prepare,
+  stagingTemplate,
+  type StackAdapters,
+  type StackOptions,
+} from './stack.js';
 
 export interface DeployOptions extends StackOptions {
   execute: Decision;
@@ -21,6 +33,8 @@ export interface DeployOptions extends StackOptions {
   allowEndpointChange: boolean;
   /** --allow-host-key-change: the active host key of an algorithm may change. */
   allowHostKeyChange?: boolean;
+  /** --allow-identity-provider-change: the server's IdentityProviderType may change (docs/identity-provider.md). */
+  allowIdentityProviderChange?: boolean;
   recreateFailed: Decision;
   replacePending: Decision;
   /** --role-arn; else deploy.roleArn. */
@@ -29,25 +43,29 @@ export interface DeployOptions extends StackOptions {
   terminationProtection?: boolean;
 }
 
-export type { DeployResult, Preview };
+export type { DeployResult, GatewayDeployResult, GatewayShow, Preview };
 
-/** `show` prints the plan before the decision to execute. */
+/** `show` prints the plans (change sets', the directory's) before the decision to execute. */
 export async function deploy(
   opts: DeployOptions,
   adapters: StackAdapters,
-  show: (p: Preview) => void,
-): Promise<DeployResult> {
+  show: GatewayShow,
+): Promise<GatewayDeployResult> {
   const common = {
     execute: opts.execute,
     allowReplace: opts.allowReplace,
     allowUserMoves: opts.allowUserMoves,
     allowEndpointChange: opts.allowEndpointChange,
     allowHostKeyChange: opts.allowHostKeyChange ?? false,
+    allowIdentityProviderChange: opts.allowIdentityProviderChange ?? false,
   };
   if (opts.changeSetName !== undefined) {
     const config = await loadConfig(opts, adapters.reporter);
     const ctx = await adapters.aws(config);
-    return deployStack(
+    // A change set left for review: it is executed as it is. A lambda
+    // gateway's directory is not uploaded by it (no build here): the next
+    // deploy from the sources uploads it (docs/deploy.md).
+    const result = await deployStack(
       {
         ...common,
         stackName: opts.stackName ?? config.stackName,
@@ -55,13 +73,15 @@ export async function deploy(
         terminationProtection: opts.terminationProtection ?? config.deploy.terminationProtection,
       },
       deployDeps(ctx, opts.waitTimeoutMs, adapters),
-      show,
+      show.plan,
     );
+    return { result };
   }
   const prepared = await prepare(opts, adapters);
   const { template, children } = await packaged(prepared, 'deploy');
   const config = prepared.input.config;
-  return deployStack(
+  const dir = prepared.input.directory;
+  return deployGateway(
     {
       ...common,
       stackName: prepared.stackName,
@@ -75,8 +95,25 @@ export async function deploy(
       replacePending: opts.replacePending,
       templatePrefix: prepared.ctx.prefix,
       terminationProtection: opts.terminationProtection ?? config.deploy.terminationProtection,
+      ...(dir
+        ? {
+            identity: {
+              directory: dir.directory,
+              directoryText: dir.text,
+              // Only with the sources: the staging template is synthesized, not read.
+              ...(opts.templateFile
+                ? {}
+                : { staging: () => stagingTemplate(prepared, opts, adapters) }),
+            },
+          }
+        : {}),
     },
     prepared.deps,
+    {
+      directoryStore: (location) => prepared.ctx.directoryStore(location),
+      invoker: () => prepared.ctx.invoker(),
+      now: () => new Date(),
+    },
     show,
   );
 }

@@ -5,7 +5,11 @@
 // otherwise only what CloudFormation itself reads to preview the change —
 // child templates and a root template over 51,200 bytes — never the handler code.
 import { createPreview, type Plan, type Preview } from '../deploy/deploy.js';
+import { directoryLocation, directoryPlan } from '../deploy/gateway-deploy.js';
+import { guard } from '../deploy/guard.js';
 import { creationPlan } from '../deploy/plan.js';
+import type { DirectoryPlan } from '../deploy/types.js';
+import { readTemplateText } from '../template/read.js';
 import { templateDiff, type TemplateDifference } from '../deploy/template-diff.js';
 import { withAddressChecks } from '../endpoint/plan-checks.js';
 import { parameters } from './aws.js';
@@ -13,19 +17,27 @@ import { packaged, prepare, type StackAdapters, type StackOptions } from './stac
 
 export type DiffResult =
   /** The stack does not exist: what a deploy would create (no change set made). */
-  | { stackName: string; exists: false; changed: true; plan: Plan }
-  | { stackName: string; exists: true; changed: false }
-  | {
-      stackName: string;
-      exists: true;
-      changed: true;
-      plan: Plan;
-      templateDiff: TemplateDifference[];
-    };
+  (
+    | { stackName: string; exists: false; changed: true; plan: Plan }
+    | { stackName: string; exists: true; changed: false }
+    | {
+        stackName: string;
+        exists: true;
+        changed: true;
+        /** No change set when only the directory changes: an empty plan. */
+        plan: Plan;
+        templateDiff: TemplateDifference[];
+      }
+  ) & {
+    /** A lambda gateway: its directory against the deployed object (docs/identity-provider.md). */
+    directory?: DirectoryPlan;
+  };
 
 export interface DiffOptions extends StackOptions {
   /** --allow-host-key-change: shown as allowed rather than refused. */
   allowHostKeyChange?: boolean;
+  /** --allow-identity-provider-change: a switch shown as allowed rather than refused. */
+  allowIdentityProviderChange?: boolean;
 }
 
 export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<DiffResult> {
@@ -39,8 +51,29 @@ export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<
       stackName,
       next: { root: input.template, children: {} },
     });
-    return { stackName, exists: false, changed: true, plan };
+    const directory = input.directory
+      ? await directoryPlan(undefined, {
+          directory: input.directory.directory,
+          directoryText: input.directory.text,
+        })
+      : undefined;
+    return { stackName, exists: false, changed: true, plan, ...(directory ? { directory } : {}) };
   }
+  // A lambda gateway's directory against the deployed object (read only).
+  let directory: DirectoryPlan | undefined;
+  if (input.directory) {
+    const text = await deps.cfn.getTemplate(stackName);
+    const deployedRoot =
+      text === undefined
+        ? undefined
+        : readTemplateText(text, `the deployed template of ${stackName}`);
+    const at = deployedRoot ? await directoryLocation(deps, stackName, deployedRoot) : undefined;
+    directory = await directoryPlan(at ? ctx.directoryStore(at) : undefined, {
+      directory: input.directory.directory,
+      directoryText: input.directory.text,
+    });
+  }
+  const withDirectory = directory ? { directory } : {};
   const { template, children } = await packaged(prepared, 'preview');
   const preview = await createPreview(
     {
@@ -52,6 +85,7 @@ export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<
       roleArn: input.config.deploy.roleArn ?? undefined,
       allowReplace: [],
       allowHostKeyChange: opts.allowHostKeyChange ?? false,
+      allowIdentityProviderChange: opts.allowIdentityProviderChange ?? false,
       recreateFailed: 'no',
       templatePrefix: ctx.prefix,
       children,
@@ -59,7 +93,19 @@ export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<
     deps,
     'diff',
   );
-  if (!preview) return { stackName, exists: true, changed: false };
+  if (!preview) {
+    // The template is up to date; a directory that differs is still a change (exit 3).
+    if (directory && !directory.unchanged)
+      return {
+        stackName,
+        exists: true,
+        changed: true,
+        plan: guard({ changes: [] }, { allowReplace: [] }),
+        templateDiff: [],
+        directory,
+      };
+    return { stackName, exists: true, changed: false, ...withDirectory };
+  }
   await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
   deps.reporter.phase?.({ kind: 'local' });
   return {
@@ -68,6 +114,7 @@ export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<
     changed: true,
     plan: preview.plan,
     templateDiff: templateDiffs(preview),
+    ...withDirectory,
   };
 }
 

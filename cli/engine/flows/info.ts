@@ -2,7 +2,7 @@
 // need (addresses, host keys, networks): endpoint/info.ts does the work.
 import type { JsonnetEngine } from '../../adapters/jsonnet.js';
 import { loadConfig, type ConfigOptions } from '../config/load.js';
-import type { EndpointSettings, ResolvedConfig } from '../config/types.js';
+import type { EndpointSettings } from '../config/types.js';
 import { gatewayInfo, type GatewayInfo, type InfoRequest } from '../endpoint/info.js';
 import type { Reporter } from '../reporter.js';
 import { listUsers } from '../users/manage.js';
@@ -27,16 +27,6 @@ function configuredEndpoint(e: EndpointSettings): InfoRequest['configured'] {
     : { endpointType: 'PUBLIC', allocationIds: [] };
 }
 
-/**
- * server.identityProvider.type as configured. Read without its type so this
- * file builds before and after the config key exists (helper 27d adds it in
- * the same round); once merged, `config.server.identityProvider.type`.
- */
-function configuredIdentityProvider(config: ResolvedConfig): 'service-managed' | 'lambda' {
-  const ip = (config.server as { identityProvider?: { type?: string } }).identityProvider;
-  return ip?.type === 'lambda' ? 'lambda' : 'service-managed';
-}
-
 export async function info(opts: InfoOptions, adapters: InfoAdapters): Promise<GatewayInfo> {
   const { reporter } = adapters;
   const config = await loadConfig(opts, reporter);
@@ -50,13 +40,14 @@ export async function info(opts: InfoOptions, adapters: InfoAdapters): Promise<G
       serverNetworks: config.server.allowedSourceCidrs,
       users: users.map((u) => ({ name: u.name, allowedSourceCidrs: u.allowedSourceCidrs })),
       configured: configuredEndpoint(config.server.endpoint),
-      configuredIdentityProvider: configuredIdentityProvider(config),
+      configuredIdentityProvider: config.server.identityProvider.type,
     },
     {
       cfn: ctx.cfn(),
       addresses: ctx.addresses,
       transfer: ctx.transfer,
-      directories: (bucket) => ctx.directories(bucket),
+      // Read only: S3 decrypts with the key the object names (SSE-KMS); keyArn is for writes.
+      directories: (bucket) => ctx.directoryStore({ bucket, keyArn: '' }),
       reporter,
     },
   );

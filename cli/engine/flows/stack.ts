@@ -8,7 +8,8 @@ import type { DeployDeps } from '../deploy/deploy.js';
 import { templateInput, type TemplateInput, type TemplateInputOptions } from '../deploy/inputs.js';
 import { realClock } from '../deploy/watch.js';
 import { needsPackaging, packageTemplate } from '../package/package.js';
-import type { SynthesizeDeps } from '../synthesize.js';
+import path from 'node:path';
+import { synthesize, type SynthesizeDeps } from '../synthesize.js';
 import type { CfnTemplate } from '../template/types.js';
 import { requireStore, type AwsContext, type AwsFactory } from './aws.js';
 
@@ -89,4 +90,29 @@ export async function packaged(p: Prepared, purpose: 'deploy' | 'preview'): Prom
     p.deps.reporter,
   );
   return { template, children };
+}
+
+/**
+ * The staging template of the forward switch to the lambda identity provider
+ * (docs/identity-provider.md#service-managed--lambda): the same sources
+ * synthesized with identityStage (27d: the function, its bucket and
+ * permission added; the server and the users as service-managed renders
+ * them), packaged like the gateway's. Not written to the output folder.
+ */
+export async function stagingTemplate(
+  p: Prepared,
+  opts: StackOptions,
+  adapters: StackAdapters,
+): Promise<Packaged> {
+  const synth = await synthesize({ ...opts, format: 'json', identityStage: true }, adapters);
+  const built = new Map(
+    synth.children.map((c) => [path.join(synth.config.outDir, c.file), c.template]),
+  );
+  return packaged(
+    {
+      ...p,
+      input: { ...p.input, template: synth.template, built, templateDir: synth.config.outDir },
+    },
+    'deploy',
+  );
 }

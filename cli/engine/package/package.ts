@@ -5,6 +5,10 @@
 //     <prefix>/handler/<sha256 of the zip>.zip (the template built with this
 //     sftpgw names the bundles' hash: a mismatch means it was built by another
 //     version, and is refused rather than deployed with the wrong code);
+//   - the identity function (server.identityProvider.type: lambda):
+//     dist/handler/identity.js zipped alone as identity.mjs, key
+//     <prefix>/identity/<sha256 of the zip>.zip, checked against the
+//     template's hash the same way;
 //   - child templates (AWS::CloudFormation::Stack with a local TemplateURL),
 //     key <prefix>/templates/<sha256>.json, packaged recursively.
 // An upload is skipped when its key exists: the key is the content hash.
@@ -16,7 +20,14 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArtifactStore } from '../../adapters/aws/artifact-store.js';
 import { SftpgwError } from '../errors.js';
-import { CODE_KEY_PREFIX, handlerArtifact, handlerBundles } from '../handler-artifact.js';
+import {
+  CODE_KEY_PREFIX,
+  handlerArtifact,
+  handlerBundles,
+  IDENTITY_CODE_KEY_PREFIX,
+  identityArtifact,
+  identityBundle,
+} from '../handler-artifact.js';
 import type { Reporter } from '../reporter.js';
 import { deployBody } from '../template/deploy-body.js';
 import { readTemplateText } from '../template/read.js';
@@ -44,6 +55,8 @@ export interface PackageOptions {
   prefix: string;
   /** The push bundle to zip, ingest.js beside it (default: this package's dist/handler/index.js). */
   handlerFile?: string;
+  /** The identity bundle to zip (default: this package's dist/handler/identity.js). */
+  identityFile?: string;
   /** false: name the handler zip by its key without uploading it (a preview). Default true. */
   uploadCode?: boolean;
   /** Child templates already in memory by absolute path (a build's): not read back from disk. */
@@ -83,13 +96,32 @@ export async function handlerZip(
   };
 }
 
+/** The identity function's zip: identity.mjs alone. */
+export async function identityZip(
+  identityFile?: string,
+): Promise<{ zip: Buffer; bundleSha256: string }> {
+  const artifact = identityArtifact(identityFile);
+  const b = identityBundle(artifact.file);
+  return {
+    zip: await deterministicZip([{ name: b.name, data: b.code }]),
+    bundleSha256: artifact.sha256,
+  };
+}
+
+/** Which artifact a function's S3Key names (built keys only), or undefined. */
+function codeArtifact(key: unknown): 'handler' | 'identity' | undefined {
+  if (typeof key !== 'string') return undefined;
+  if (key.startsWith(CODE_KEY_PREFIX)) return 'handler';
+  if (key.startsWith(IDENTITY_CODE_KEY_PREFIX)) return 'identity';
+  return undefined;
+}
+
 /** Whether the template names artifacts package would upload. */
 export function needsPackaging(template: CfnTemplate): boolean {
   return Object.values(template.Resources).some((r) => {
     const p = (r.Properties ?? {}) as Record<string, unknown>;
     if (r.Type === 'AWS::Lambda::Function') {
-      const k = (p.Code as { S3Key?: unknown } | undefined)?.S3Key;
-      return typeof k === 'string' && k.startsWith(CODE_KEY_PREFIX);
+      return codeArtifact((p.Code as { S3Key?: unknown } | undefined)?.S3Key) !== undefined;
     }
     return (
       r.Type === 'AWS::CloudFormation::Stack' &&
@@ -126,29 +158,34 @@ export async function packageTemplate(
   };
 
   const out = structuredClone(template);
-  let handler: { zip: Buffer; bundleSha256: string } | undefined;
+  const zips: Partial<Record<'handler' | 'identity', { zip: Buffer; bundleSha256: string }>> = {};
   for (const [id, r] of Object.entries(out.Resources)) {
     const props = (r.Properties ?? {}) as Record<string, unknown>;
     if (r.Type === 'AWS::Lambda::Function') {
       const code = props.Code as { S3Bucket?: unknown; S3Key?: unknown } | undefined;
-      if (typeof code?.S3Key !== 'string' || !code.S3Key.startsWith(CODE_KEY_PREFIX)) continue;
-      handler ??= await handlerZip(opts.handlerFile);
-      const built = code.S3Key.slice(CODE_KEY_PREFIX.length).replace(/\.zip$/, '');
-      if (built !== handler.bundleSha256) {
+      const kind = codeArtifact(code?.S3Key);
+      if (kind === undefined) continue;
+      const artifact = (zips[kind] ??=
+        kind === 'handler'
+          ? await handlerZip(opts.handlerFile)
+          : await identityZip(opts.identityFile));
+      const prefix = kind === 'handler' ? CODE_KEY_PREFIX : IDENTITY_CODE_KEY_PREFIX;
+      const built = (code!.S3Key as string).slice(prefix.length).replace(/\.zip$/, '');
+      if (built !== artifact.bundleSha256) {
         throw new SftpgwError(
           'failed',
-          `${id}: the template names handler ${built.slice(0, 12)}…, but this sftpgw ships ${handler.bundleSha256.slice(0, 12)}…`,
+          `${id}: the template names ${kind === 'handler' ? 'handler' : 'identity function'} ${built.slice(0, 12)}…, but this sftpgw ships ${artifact.bundleSha256.slice(0, 12)}…`,
           {
             hint: 'rebuild the template with this sftpgw version (sftpgw build), then package it',
           },
         );
       }
-      const k = key(`handler/${sha256(handler.zip)}.zip`);
+      const k = key(`${kind}/${sha256(artifact.zip)}.zip`);
       if (opts.uploadCode === false)
         reporter.progress(
           `${id} code: s3://${store.bucket}/${k} (not uploaded: a preview only names it)`,
         );
-      else await upload(`${id} code`, k, handler.zip, 'application/zip');
+      else await upload(`${id} code`, k, artifact.zip, 'application/zip');
       props.Code = { S3Bucket: store.bucket, S3Key: k };
     } else if (
       r.Type === 'AWS::CloudFormation::Stack' &&

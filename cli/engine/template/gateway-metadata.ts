@@ -33,22 +33,10 @@ export interface GatewayIds {
   ingestFunction?: string;
   ingestTopic?: string;
   snowflakeRole?: string;
-  /** The identity provider's parts (lambda mode and the staging template only). */
+  /** The identity provider's parts (identityProvider.type: lambda, and its staging template). */
   directoryBucket?: string;
   identityFunction?: string;
   identityLogGroup?: string;
-}
-
-/**
- * Who answers logins, as the template says (Metadata.sftpgw.identityProvider):
- * absent = service-managed; 'staging' = the forward switch's first step (the
- * function and directory exist, the server is still service-managed).
- */
-export type IdentityProviderMode = 'service-managed' | 'lambda' | 'staging';
-
-export function identityProviderMode(template: CfnTemplate | undefined): IdentityProviderMode {
-  const m = sftpgwMetadata(template)?.identityProvider;
-  return m === 'lambda' || m === 'staging' ? m : 'service-managed';
 }
 
 function sftpgwMetadata(template: CfnTemplate | undefined): Record<string, unknown> | undefined {
@@ -56,6 +44,14 @@ function sftpgwMetadata(template: CfnTemplate | undefined): Record<string, unkno
   return m && typeof m === 'object' && !Array.isArray(m)
     ? (m as Record<string, unknown>)
     : undefined;
+}
+
+/** Which identity provider a root template renders: Metadata.sftpgw.identityProvider (absent: service-managed). */
+export type IdentityMode = 'service-managed' | 'lambda' | 'staging';
+
+export function identityMode(template: CfnTemplate | undefined): IdentityMode {
+  const m = sftpgwMetadata(template)?.identityProvider;
+  return m === 'lambda' || m === 'staging' ? m : 'service-managed';
 }
 
 /** The ids the template names ({} when it has no Metadata.sftpgw.ids). */

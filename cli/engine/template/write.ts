@@ -15,6 +15,8 @@ export const MANIFEST = '.sftpgw-build.json';
 export interface OutputFile {
   name: string;
   content: string;
+  /** File mode when not the default (directory.json: 0o600, it holds password hashes). */
+  mode?: number;
 }
 
 /** What the last successful build wrote to `outDir` (its manifest); [] when none. */
@@ -68,7 +70,9 @@ export async function writeOutputs(
     await mkdir(outDir, { recursive: true });
     old = await lastBuildFiles(outDir);
     all[all.length - 1].content = JSON.stringify({ files: [...names] }, null, 2) + '\n';
-    for (const f of all) await writeFile(temp(f.name), f.content);
+    // A new temporary file gets `mode` from its creation on: the content is never readable by others.
+    for (const f of all)
+      await writeFile(temp(f.name), f.content, f.mode !== undefined ? { mode: f.mode } : {});
     for (const f of all) {
       const replaced = await moveIfThere(ops, target(f.name), aside(f.name));
       placed.push({ name: f.name, replaced });

@@ -1,7 +1,8 @@
 // The line of a setting in sftpgw.yaml as the selected environment sees it:
 // environments.<env>.<key> when the environment sets it, else the top-level
 // key. For findings on what the engine names from a setting (the child stacks
-// of users, from userStacks).
+// of users, from userStacks). A nested key is written with dots
+// (server.identityProvider.passwords).
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 
@@ -14,7 +15,8 @@ export function configFieldLine(file: string, key: string, env?: string): number
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
-  for (const at of env ? [['environments', env, key], [key]] : [[key]]) {
+  const keys = key.split('.');
+  for (const at of env ? [['environments', env, ...keys], keys] : [keys]) {
     const node = doc.getIn(at, true);
     if (isNode(node) && node.range) return lines.linePos(node.range[0]).line;
   }

@@ -1,7 +1,6 @@
 // The pipeline's input from a synthesized gateway (../synthesize.ts), with
 // each template serialized as it will be written: build validates and then
 // writes exactly these texts; validate (from the project) checks them.
-import type { Directory } from '../../../shared/identity/directory.js';
 import type { Synthesized } from '../synthesize.js';
 import { deployBytesOfPretty } from '../template/deploy-body.js';
 import { serializeTemplate, type OutputFormat } from '../template/serialize.js';
@@ -22,16 +21,9 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
   };
 }
 
-/**
- * Synthesized.directory and directoryText (lambda mode, the staging
- * template): helper 27d adds them to Synthesized in the same round; read
- * without their types here so this file builds before and after.
- */
+/** Lambda mode and the staging template: the directory the deploy uploads (rules/identity/). */
 function directoryOf(synth: Synthesized): Pick<GatewayInput, 'directory'> {
-  const { directory, directoryText } = synth as Synthesized & {
-    directory?: Directory;
-    directoryText?: string;
-  };
+  const { directory, directoryText } = synth;
   return directory && directoryText !== undefined
     ? { directory: { directory, text: directoryText } }
     : {};

@@ -163,17 +163,29 @@ export const lambdaLogGroup: BaselineRule = {
 // failures to its caller: the step fails, the execution is logged and
 // counted, and that alarms (baseline/transfer-workflow-logging-role, the
 // ingest alarms). With the scan, EventBridge invokes it too, and this applies.
+// Transfer Family's permission (the identity function, server.identityProvider
+// lambda) is a synchronous invocation: Transfer waits for the answer at each
+// login, so there is no event to retry or keep; a failure is a denied login,
+// logged by the function and alarmed on (IdentityErrorsAlarm).
+// https://docs.aws.amazon.com/transfer/latest/userguide/custom-lambda-idp.html
+const SYNCHRONOUS_INVOKERS = ['transfer.amazonaws.com'];
+
 export const lambdaFailureDestination: BaselineRule = {
   id: 'baseline/lambda-failure-destination',
   description:
-    'functions an AWS service invokes asynchronously (a Lambda permission for it) have bounded retries and an on-failure destination (an encrypted SQS queue)',
+    'functions an AWS service invokes asynchronously (a Lambda permission for it; not Transfer Family, which calls an identity function synchronously) have bounded retries and an on-failure destination (an encrypted SQS queue)',
   check(ctx) {
     const configs = ctx.ofType('AWS::Lambda::EventInvokeConfig').map(([, c]) => props(c));
     const invokedByService = new Set(
       ctx
         .ofType('AWS::Lambda::Permission')
         .map(([, p]) => props(p))
-        .filter((p) => typeof p.Principal === 'string' && p.Principal.endsWith('.amazonaws.com'))
+        .filter(
+          (p) =>
+            typeof p.Principal === 'string' &&
+            p.Principal.endsWith('.amazonaws.com') &&
+            !SYNCHRONOUS_INVOKERS.includes(p.Principal),
+        )
         .map(
           (p) =>
             target(p.FunctionName) ?? (typeof p.FunctionName === 'string' ? p.FunctionName : ''),

@@ -10,7 +10,7 @@ import { count } from '../../../plural.js';
 
 /** Where a user's findings point: its resource, and the line of a field in its file. */
 export interface UserPlace {
-  /** The user's logical id in the template (Users07/UserAcme when in a child stack). */
+  /** The user's logical id in the template (Users07/UserAcme when in a child stack); empty: no resource (lambda mode). */
   logicalId: string;
   /** The line a key's entry is written on, when the text says. */
   lineOf: (field: string) => number | undefined;
@@ -37,7 +37,9 @@ export function keyLifetimeFindings(
       const field = `sshPublicKeys[${r.index}].expires`;
       const line = place?.lineOf(`sshPublicKeys[${r.index}]`);
       return {
-        ...(place ? { logicalId: place.logicalId, resourceType: 'AWS::Transfer::User' } : {}),
+        ...(place?.logicalId
+          ? { logicalId: place.logicalId, resourceType: 'AWS::Transfer::User' }
+          : {}),
         pointer: '',
         source: { file: r.file, field, ...(line !== undefined ? { line } : {}) },
       };

@@ -22,7 +22,17 @@ export const USER_KEY_RULES: readonly { id: string; description: string }[] = [
   {
     id: 'users/password-needs-identity-provider',
     description:
-      "a user file's passwordHash on a gateway with service-managed users (key logins only): a warning that the password is not used until the custom identity provider (server.identityProvider lambda) is on; the template is the same without it",
+      "a user file's passwordHash on a gateway with service-managed users (key logins only): a warning that the password is not used until the custom identity provider (server.identityProvider.type: lambda) is on; the template is the same without it",
+  },
+  {
+    id: 'users/passwords-without-hash',
+    description:
+      'server.identityProvider.passwords: true on a lambda gateway, and no user file has a passwordHash: a warning (the server would ask for passwords no one can give)',
+  },
+  {
+    id: 'users/password-hash-unused',
+    description:
+      "a user file's passwordHash on a lambda gateway with server.identityProvider.passwords: false: a warning that the function never checks it",
   },
   {
     id: 'users/shared-key',
@@ -37,6 +47,6 @@ export const USER_COUNT_RULES: readonly { id: string; description: string }[] = 
   {
     id: 'users/per-server-quota',
     description:
-      "a service-managed gateway with 80% or more of Transfer Family's default service-managed users per server (Service Quotas L-101C3D29) warns, names the quota code and points at docs/identity-provider.md; past the default the message says the deploy fails unless the account's quota was raised (a warning: the applied value is the account's)",
+      "a service-managed gateway (not lambda: it has no Transfer users) with 80% or more of Transfer Family's default service-managed users per server (Service Quotas L-101C3D29) warns, names the quota code and points at docs/identity-provider.md; past the default the message says the deploy fails unless the account's quota was raised (a warning: the applied value is the account's)",
   },
 ];

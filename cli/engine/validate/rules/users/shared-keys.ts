@@ -42,7 +42,9 @@ export function sharedKeyFindings(
       severity: setting === 'error' ? 'error' : 'warning',
       rule: 'users/shared-key',
       layer: 'semantic',
-      ...(place ? { logicalId: place.logicalId, resourceType: 'AWS::Transfer::User' } : {}),
+      ...(place?.logicalId
+        ? { logicalId: place.logicalId, resourceType: 'AWS::Transfer::User' }
+        : {}),
       pointer: '',
       source: {
         file: first.file,
