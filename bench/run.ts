@@ -20,6 +20,9 @@
 //     users (cold start in fresh processes, warm median of 200 logins; empty: skip)
 //   SFTPGW_BENCH_DIRECTORY=10000: the identity provider's directory of that many
 //     users: bytes, gzip bytes, time to make it from the build's render (and to parse it)
+//   SFTPGW_BENCH_IDENTITY_BUILD=10000: `sftpgw build --no-lint` (whole process) of a
+//     gateway with server.identityProvider.type lambda and that many users: no
+//     user resources, no child stacks, the directory written beside the template
 //   SFTPGW_BENCH_BASELINE=<git rev>: each build size also runs that revision's
 //     build, alternating with ours, and reports both (see baseline.ts)
 import { spawnSync } from 'node:child_process';
@@ -31,8 +34,8 @@ import { writeUsers } from './users.js';
 import { benchValidation } from './validate.js';
 import { benchMemory } from './memory.js';
 import { pushRows } from './push-rows.js';
-import { handlerZip } from '../cli/engine/package/package.js';
-import { handlerBundles } from '../cli/engine/handler-artifact.js';
+import { handlerZip, identityZip } from '../cli/engine/package/package.js';
+import { handlerBundles, identityBundle } from '../cli/engine/handler-artifact.js';
 import { benchRedeploy } from './deploy.js';
 import { prepareBaseline } from './baseline.js';
 import { largestRolePolicy, snowflakeProject } from './snowflake-users.js';
@@ -228,6 +231,34 @@ for (const n of list(process.env.SFTPGW_BENCH_DIRECTORY, [10000])) {
   ]);
 }
 
+for (const n of list(process.env.SFTPGW_BENCH_IDENTITY_BUILD, [10000])) {
+  const dir = mkdtempSync(path.join(tmpdir(), `sftpgw-bench-lambda-${n}-`));
+  writeFileSync(
+    path.join(dir, 'sftpgw.yaml'),
+    'stackName: bench\nserver:\n  identityProvider:\n    type: lambda\n',
+  );
+  writeUsers(path.join(dir, 'users'), n);
+  console.error(`bench: sftpgw build, lambda identity provider, ${n} users…`);
+  const out = path.join(dir, 'out');
+  const s = median(
+    Array.from({ length: repeat }, () => measure([bin, 'build', '--no-lint', '--out', out], dir)),
+  );
+  let bytes = 0;
+  try {
+    bytes = readFileSync(path.join(out, 'directory.json')).length;
+  } catch {
+    /* the build failed: the row says so */
+  }
+  row(
+    `sftpgw build, no cfn-lint, server.identityProvider.type lambda (no user resources, no child stacks; directory.json ${bytes.toLocaleString('en')} bytes)`,
+    n,
+    s,
+    undefined,
+    '≤ 2 s',
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
 const validationSizes = list(process.env.SFTPGW_BENCH_VALIDATE, [1000, 10000]);
 for (const v of await benchValidation(validationSizes, 1000, repeat)) {
   const vs = v.lintSeconds ? `${(v.lintSeconds / v.seconds).toFixed(0)}× faster than cfn-lint` : '';
@@ -304,12 +335,21 @@ for (const n of list(process.env.SFTPGW_BENCH_IDENTITY, [10000])) {
 const { zip } = await handlerZip();
 const bundles = handlerBundles(path.join(root, 'dist', 'handler', 'index.js'));
 rows.push([
-  `Lambda artifact: the zip sftpgw package uploads (${bundles.map((b) => b.name).join(' + ')}: push, ingest and identity provider functions)`,
+  `Lambda artifact: the zip sftpgw package uploads (${bundles.map((b) => b.name).join(' + ')}: push and ingest functions)`,
   '—',
   `${(zip.length / 1024).toFixed(0)} KiB (${bundles.map((b) => `${b.name} ${(b.code.length / 1024).toFixed(0)} KiB`).join(', ')} unzipped)`,
   '—',
   '',
   '≤ 1024 KiB, one bundled file per function',
+]);
+const identity = await identityZip();
+rows.push([
+  `identity artifact: the zip sftpgw package uploads for a lambda gateway (identity.mjs alone, sftpgw/identity/<sha256>.zip)`,
+  '—',
+  `${(identity.zip.length / 1024).toFixed(0)} KiB (${(identityBundle().code.length / 1024).toFixed(0)} KiB unzipped)`,
+  '—',
+  '',
+  '≤ 1024 KiB',
 ]);
 
 /** "9 resources (S3::BucketPolicy ×3, …)": what moto did not create, by type. */

@@ -169,7 +169,7 @@ local outbound = import 'outbound.libsonnet';
             Code: { S3Bucket: c.ref('ArtifactBucket'), S3Key: cfg.codeKey },
             // Parsing a 10,000-user directory (9 MB of JSON) and a scrypt
             // check (32 MiB) want memory and the CPU that comes with it
-            // (docs/benchmarks.md#identity-provider-issue-27-groundwork).
+            // (docs/benchmarks.md#identity-provider-issue-27).
             MemorySize: 1024,
             // Well under any client's login timeout (docs/identity-provider.md).
             Timeout: 10,

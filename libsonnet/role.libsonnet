@@ -44,9 +44,15 @@ local transferTrust(sourceArn) = {
           // anyServerOfTheAccount (the lambda identity provider): the
           // identity function names this role in its answers, so the role
           // cannot name the server that names the function (a cycle); it
-          // trusts the Transfer users of this account and region instead.
+          // trusts Transfer Family for the users and servers of this account
+          // and region instead (which of the two ARNs Transfer presents for
+          // a user the function authenticated is not documented:
+          // docs/identity-provider.md, open questions).
           AssumeRolePolicyDocument: transferTrust(
-            if anyServerOfTheAccount then c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:user/*')
+            if anyServerOfTheAccount then [
+              c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:user/*'),
+              c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:server/*'),
+            ]
             else c.sub('arn:${AWS::Partition}:transfer:${AWS::Region}:${AWS::AccountId}:user/${ServerId}/*', { ServerId: server.serverId })
           ),
           Policies: [{

@@ -65,6 +65,13 @@ tags:
 
 server:
   securityPolicy: TransferSecurityPolicy-2024-01
+  # Who decides at login (docs/identity-provider.md): service-managed users
+  # (the default), or a Lambda function answering from a directory the build
+  # writes (key expiry and per-user networks checked at login, optional
+  # passwords, no user resources). On a deployed gateway this is a switch.
+  # identityProvider:
+  #   type: lambda
+  #   passwords: false
 
 logs:
   retentionDays: 365

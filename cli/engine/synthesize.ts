@@ -311,6 +311,7 @@ export async function synthesize(
       today,
       config,
       usersAsResources,
+      configShown,
     }),
     // Only AWS::Transfer::User resources count against the per-server quota:
     // a lambda gateway has none (its staging template still has them all).
@@ -340,6 +341,8 @@ function keyFindings(
     config: ResolvedConfig;
     /** false in the lambda template: no user is a resource (findings name no logical id). */
     usersAsResources: boolean;
+    /** sftpgw.yaml as messages show it. */
+    configShown: string;
   },
 ): Finding[] {
   const settings = ctx.config.users;
@@ -380,7 +383,7 @@ function keyFindings(
       : passwordSettingFindings(users, identity.passwords, {
           places,
           shownByName: ctx.shownByName,
-          configFile: displayPath(ctx.config.file),
+          configFile: ctx.configShown,
           configLine: configFieldLine(
             ctx.config.file,
             'server.identityProvider.passwords',

@@ -142,7 +142,7 @@ describe('ingest bundle (dist/handler/ingest.js) and the zip of both', function 
     }
   });
 
-  it('zips index.mjs and ingest.mjs (not the identity bundle yet: no gateway runs it), under 1 MiB, named by a hash over both bundles', async function () {
+  it('zips index.mjs and ingest.mjs (the identity bundle has a zip of its own: identity-artifact.unit.test.ts), under 1 MiB, named by a hash over both bundles', async function () {
     const { zip, bundleSha256 } = await handlerZip();
     expect(zip.length, 'the artifact stays under 1 MiB').to.be.below(1024 * 1024);
     const names: string[] = [];

@@ -2,6 +2,9 @@
 //   - the shipped example gateway, once per environment in its sftpgw.yaml
 //     (plus the top level alone): golden/example/<env>.json
 //   - every project under fixtures/projects/<name>/: golden/<name>/<env>.json
+// A project whose config selects server.identityProvider.type lambda also
+// has <env>.directory.json (the directory the build writes) and the forward
+// switch's staging template, <env>.staging.json (+ <env>.staging.<child>).
 // Output is canonical JSON with volatile values scrubbed. UPDATE_GOLDEN=1
 // npm test rewrites the files; a mismatch prints mocha's line diff.
 import { expect } from 'chai';
@@ -62,21 +65,35 @@ describe('golden templates', () => {
     for (const env of environments(project.dir)) {
       const label = env ?? 'default';
       it(`${project.name} / ${label}`, async () => {
-        const { template, children } = await synthesize(
-          {
-            configFile: path.join(project.dir, 'sftpgw.yaml'),
-            env,
-            cwd: project.dir,
-            environment: {},
-            today: GOLDEN_TODAY,
-          },
-          { jsonnet: libjsonnet, reporter: new RecordingReporter() },
-        );
+        const synth = (identityStage: boolean) =>
+          synthesize(
+            {
+              configFile: path.join(project.dir, 'sftpgw.yaml'),
+              env,
+              cwd: project.dir,
+              environment: {},
+              today: GOLDEN_TODAY,
+              identityStage,
+            },
+            { jsonnet: libjsonnet, reporter: new RecordingReporter() },
+          );
+        const { template, children, directory } = await synth(false);
         // The root as <env>.json, each child stack of users as <env>.<its file>.
-        const outputs = [
+        const outputs: { name: string; template: unknown }[] = [
           { name: `${label}.json`, template },
           ...children.map((c) => ({ name: `${label}.${c.file}`, template: c.template })),
         ];
+        if (directory) {
+          const staged = await synth(true);
+          outputs.push(
+            { name: `${label}.directory.json`, template: directory },
+            { name: `${label}.staging.json`, template: staged.template },
+            ...staged.children.map((c) => ({
+              name: `${label}.staging.${c.file}`,
+              template: c.template,
+            })),
+          );
+        }
         for (const o of outputs) {
           const actual = canonicalJson(scrub(o.template));
           const file = path.join(goldenDir, project.name, o.name);
@@ -105,9 +122,12 @@ describe('golden templates', () => {
     const present = readdirSync(goldenDir).flatMap((d) =>
       readdirSync(path.join(goldenDir, d)).map((f) => `${d}/${f}`),
     );
-    // <env>.json and <env>.users-NN.json (child stacks) belong to a case.
+    // <env>.json and <env>.users-NN.json (child stacks) belong to a case, and
+    // for a lambda gateway <env>.directory.json, <env>.staging[.users-NN].json.
     expect(
-      present.filter((f) => !expected.has(f.replace(/(\.users-\d+)?\.json$/, ''))),
+      present.filter(
+        (f) => !expected.has(f.replace(/(\.directory|(\.staging)?(\.users-\d+)?)\.json$/, '')),
+      ),
     ).to.deep.equal([]);
   });
 });
