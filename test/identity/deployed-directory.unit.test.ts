@@ -38,6 +38,7 @@ describe('the deployed directory (reading it)', () => {
     const denied = Object.assign(new Error('Access Denied'), {
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },
+      $action: 's3:GetObject',
     });
     const err = await readDeployedDirectory(
       'gw',
@@ -51,11 +52,28 @@ describe('the deployed directory (reading it)', () => {
     expect(err).to.be.instanceOf(SftpgwError);
     const e = err as SftpgwError;
     expect(e.message).to.equal(
-      'could not read the directory of stack gw, s3://gw-directorybucket-1/directory.json: AccessDenied: Access Denied',
+      'could not read the directory of stack gw, s3://gw-directorybucket-1/directory.json (s3:GetObject): AccessDenied: Access Denied',
     );
     expect(e.hint).to.include('s3:GetObject on s3://gw-directorybucket-1/directory.json');
     expect(e.hint).to.include('kms:Decrypt on the gateway key');
     expect(e.cause).to.equal(denied);
+  });
+
+  it("the store's own error (the bucket is gone) passes through as it is", async () => {
+    const gone = new SftpgwError(
+      'failed',
+      'reading s3://b/directory.json: the directory bucket does not exist',
+    );
+    const err = await readDeployedDirectory(
+      'gw',
+      'b',
+      store({
+        read: async () => {
+          throw gone;
+        },
+      }),
+    ).catch((e: unknown) => e);
+    expect(err).to.equal(gone);
   });
 
   it('no time from GetObject: the time of that version from the version listing', async () => {

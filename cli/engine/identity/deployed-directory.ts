@@ -53,11 +53,8 @@ export async function deployedDirectoryOf(
   parts: DeployedParts,
   stores: DirectoryStores,
 ): Promise<DeployedDirectory> {
-  return readDeployedDirectory(
-    parts.stackName,
-    parts.require('directoryBucket'),
-    await stores(parts.require('directoryBucket')),
-  );
+  const bucket = parts.require('directoryBucket');
+  return readDeployedDirectory(parts.stackName, bucket, await stores(bucket));
 }
 
 export async function readDeployedDirectory(
@@ -70,10 +67,13 @@ export async function readDeployedDirectory(
   try {
     read = await store.read();
   } catch (err) {
-    const e = err as { name?: string; message?: string };
+    // The store's own errors (a bucket that is gone) already name the object and what to do.
+    if (err instanceof SftpgwError) throw err;
+    // The SDK's clients add the call's IAM action (cli/adapters/aws/clients.ts).
+    const e = err as { name?: string; message?: string; $action?: string };
     throw new SftpgwError(
       'failed',
-      `could not read the directory of stack ${stackName}, ${url}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+      `could not read the directory of stack ${stackName}, ${url}${e.$action ? ` (${e.$action})` : ''}: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
       {
         cause: err,
         hint: `the caller needs s3:GetObject on ${url} and kms:Decrypt on the gateway key (docs/deploy.md); S3 answers AccessDenied for a missing object too when the caller may not list the bucket, and sftpgw deploy uploads the directory`,

@@ -8,7 +8,7 @@
 //   gzipped). S3 takes objects far larger; what it costs is the identity
 //   function's cold start, which fetches and parses it whole. Measured:
 //   10,000 users make 8,970,077 bytes and a cold start of ~0.4–0.5 s
-//   (docs/benchmarks.md#identity-provider-issue-27-groundwork); a warning
+//   (docs/benchmarks.md#identity-provider-issue-27); a warning
 //   from DIRECTORY_WARN_BYTES, 5× that directory, where the same cost grown
 //   linearly is ~2.5 s of the function's 10 s Timeout.
 // - identity/function-policy-size: the inline policies of the identity
