@@ -24,38 +24,13 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { parseDocument } from 'yaml';
 import { ed25519PublicKey } from '../../cli/engine/users/keys.js';
-import { cleanTempDirs, exampleProject, runCliAsync } from '../helpers/project.js';
-import { createHostedZone } from '../helpers/moto-calls.js';
+import { exampleOnMoto } from '../helpers/identity-project.js';
+import { cleanTempDirs, runCliAsync } from '../helpers/project.js';
 import { startMoto, type Moto } from '../helpers/servers.js';
 
 const REGION = 'us-east-1';
 const ARTIFACTS = 'sftpgw-identity-artifacts';
-
-/** The example project with the hosted zone made in moto, switched to the lambda identity provider (or not). */
-export async function exampleOnMoto(
-  moto: Moto,
-  identity: 'lambda' | 'service-managed',
-): Promise<string> {
-  const dir = exampleProject();
-  const file = path.join(dir, 'sftpgw.yaml');
-  const zone = await createHostedZone(moto, 'example.com');
-  writeFileSync(
-    file,
-    readFileSync(file, 'utf8').replace(/^( +hostedZoneId:) Z\w+$/m, `$1 ${zone}`),
-  );
-  setIdentityProvider(dir, identity);
-  return dir;
-}
-
-/** server.identityProvider.type in the project's sftpgw.yaml. */
-export function setIdentityProvider(dir: string, type: 'lambda' | 'service-managed'): void {
-  const file = path.join(dir, 'sftpgw.yaml');
-  const doc = parseDocument(readFileSync(file, 'utf8'));
-  doc.setIn(['server', 'identityProvider'], { type });
-  writeFileSync(file, doc.toString());
-}
 
 describe('a lambda gateway deployed to moto: the directory uploaded after the change set', function () {
   this.timeout(300_000);

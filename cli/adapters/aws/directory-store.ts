@@ -44,8 +44,13 @@ export interface DirectoryStore {
 
 export interface DirectoryStoreOptions {
   bucket: string;
-  /** The gateway key (its ARN or id): the object is encrypted with it, as the function's role may decrypt only through S3 with it. */
-  keyArn: string;
+  /**
+   * The gateway key (its ARN or id): the object is encrypted with it, as the
+   * function's role may decrypt only through S3 with it. Absent: no
+   * encryption headers, so the bucket's default encryption applies (the
+   * template sets SSE-KMS with the gateway key).
+   */
+  keyArn?: string;
   key?: string;
 }
 
@@ -102,8 +107,7 @@ export function directoryStore(
             Key: key,
             Body: Buffer.from(text, 'utf8'),
             ContentType: 'application/json',
-            ServerSideEncryption: 'aws:kms',
-            SSEKMSKeyId: keyArn,
+            ...(keyArn ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: keyArn } : {}),
           }),
         );
         return { versionId: out.VersionId ?? undefined };

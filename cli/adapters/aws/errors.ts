@@ -133,9 +133,8 @@ export function isThrottling(err: unknown): boolean {
  * operation, except where IAM names it otherwise (S3's HeadObject is
  * authorised as s3:GetObject, its listings as s3:ListBucket, CopyObject as
  * s3:PutObject on the destination — with s3:GetObject on the source:
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html;
- * ListObjectVersions as s3:ListBucketVersions:
- * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html).
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html —
+ * and ListObjectVersions as s3:ListBucketVersions).
  */
 export function iamAction(clientName: string, commandName: string): string {
   const service =
@@ -154,6 +153,7 @@ export function iamAction(clientName: string, commandName: string): string {
     ListObjects: 'ListBucket',
     HeadBucket: 'ListBucket',
     CopyObject: 'PutObject',
+    // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
     ListObjectVersions: 'ListBucketVersions',
   } as Record<string, string>;
   return `${service}:${service === 's3' ? (s3[operation] ?? operation) : operation}`;

@@ -54,7 +54,7 @@ export interface IdentityInput {
 
 export interface IdentityDeps {
   /** The store of a deployed DirectoryBucket. */
-  directoryStore(location: { bucket: string; keyArn: string }): DirectoryStore;
+  directoryStore(location: { bucket: string; keyArn?: string }): DirectoryStore;
   /** Lambda Invoke, made on first use (only the forward switch invokes). */
   invoker(): Promise<FunctionInvoker>;
   now(): Date;
@@ -101,7 +101,7 @@ export async function directoryLocation(
   deps: DeployDeps,
   stackName: string,
   template: CfnTemplate,
-): Promise<{ bucket: string; keyArn: string } | undefined> {
+): Promise<{ bucket: string; keyArn?: string } | undefined> {
   const ids = gatewayIds(template);
   const bucketId = ids.directoryBucket ?? 'DirectoryBucket';
   const keyId = ids.key ?? 'GatewayKey';
@@ -109,12 +109,13 @@ export async function directoryLocation(
   const bucket = resources.find((r) => r.logicalId === bucketId)?.physicalId;
   const keyArn = resources.find((r) => r.logicalId === keyId)?.physicalId;
   if (!bucket) return undefined;
+  // The key not listed (moto after a key update it cannot apply; a hand-made
+  // template): the bucket's default encryption, the gateway key, applies.
   if (!keyArn)
-    throw failed(
-      `${stackName} has a ${bucketId} but no gateway key ${keyId}: the directory must be encrypted with it`,
-      'the template is not one sftpgw built: build the gateway with sftpgw build and deploy that',
+    deps.reporter.debug(
+      `${stackName} lists no ${keyId}: the directory is written with ${bucketId}'s default encryption`,
     );
-  return { bucket, keyArn };
+  return { bucket, ...(keyArn ? { keyArn } : {}) };
 }
 
 /** The directory plan: the new document against the current object (none yet: every user added). */

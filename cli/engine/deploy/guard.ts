@@ -377,15 +377,21 @@ export function refusal(plan: Plan, stackName: string): SftpgwError {
   }
   // A replacement sftpgw.yaml can avoid says how, before the flag that allows it.
   const keep = plan.refused.filter((c) => c.keep !== undefined);
+  // A switch of the identity provider refused as well (the reverse switch
+  // deletes DirectoryBucket and IdentityLogGroup): both said at once.
+  const identity = identityProviderRefused(plan);
   return new SftpgwError(
     'failed',
     `refused: the change to ${stackName} would replace or delete ${plan.refused.length} stateful resource${plan.refused.length === 1 ? '' : 's'}`,
     {
-      hint: `nothing was changed. ${keep.map((c) => `To keep ${c.logicalId}: ${c.keep}. `).join('')}If this is intended, allow each one: ${allowReplaceFlags(plan)}`,
-      problems: plan.refused.map((c) => ({
-        field: c.logicalId,
-        message: `${c.type} would be ${c.action === 'remove' ? 'deleted' : `replaced (${c.why})`}${c.keep ? `: ${c.keep}` : ''}`,
-      })),
+      hint: `nothing was changed. ${keep.map((c) => `To keep ${c.logicalId}: ${c.keep}. `).join('')}If this is intended, allow each one: ${allowReplaceFlags(plan)}${identity ? ' --allow-identity-provider-change (the change also switches the identity provider: docs/identity-provider.md#switching-modes)' : ''}`,
+      problems: [
+        ...plan.refused.map((c) => ({
+          field: c.logicalId,
+          message: `${c.type} would be ${c.action === 'remove' ? 'deleted' : `replaced (${c.why})`}${c.keep ? `: ${c.keep}` : ''}`,
+        })),
+        ...(identity ? identityProviderProblems(plan) : []),
+      ],
     },
   );
 }

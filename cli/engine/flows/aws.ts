@@ -27,7 +27,7 @@ export interface AwsContext {
   /** Secrets Manager reads (the host keys a deploy imports); its SDK loads on first use. */
   secrets(): Promise<SecretReader>;
   /** A lambda gateway's directory object in its DirectoryBucket (S3, the gateway key). */
-  directoryStore(location: { bucket: string; keyArn: string }): DirectoryStore;
+  directoryStore(location: { bucket: string; keyArn?: string }): DirectoryStore;
   /** Lambda Invoke (the forward switch's check of the staged identity function). */
   invoker(): Promise<FunctionInvoker>;
 }
