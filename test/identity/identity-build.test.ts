@@ -4,7 +4,9 @@
 // passes every layer of validation, and directory.json beside it (mode
 // 0600: password hashes) is the directory the function accepts. The forward
 // switch's staging template (identityStage) passes cfn-lint too. A build that
-// fails writes no directory.
+// fails writes no directory. The user rules of a service-managed build run on
+// the lambda gateway's users too (they are in no template): a nested home, a
+// session policy over Transfer's limit.
 import { expect } from 'chai';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,14 @@ import { libjsonnet } from '../../cli/adapters/jsonnet.js';
 import { RecordingReporter } from '../../cli/engine/reporter.js';
 import { synthesize } from '../../cli/engine/synthesize.js';
 import { pinnedCfnLint } from '../../cli/engine/validate/lint-version.js';
-import { blocking, synthesizedInput, validateGateway } from '../../cli/engine/validate/index.js';
+import { build } from '../../cli/engine/build.js';
+import { SftpgwError } from '../../cli/engine/errors.js';
+import {
+  blocking,
+  synthesizedInput,
+  validateGateway,
+  type Finding,
+} from '../../cli/engine/validate/index.js';
 import { parseDirectory } from '../../shared/identity/directory.js';
 import {
   buildProject,
@@ -117,5 +126,56 @@ describe('sftpgw build of a lambda gateway (cfn-lint included)', function () {
     const r = buildProject(dir, ['--today', '2026-06-01']);
     expect(r.status).to.not.equal(0);
     expect(readFileSync(path.join(dir, 'out', 'directory.json'), 'utf8')).to.equal(before);
+  });
+});
+
+describe('a lambda gateway’s users meet the same rules as service-managed users', function () {
+  this.timeout(120_000);
+  after(cleanTempDirs);
+
+  async function refused(dir: string): Promise<Finding[]> {
+    try {
+      await build(
+        {
+          configFile: path.join(dir, 'sftpgw.yaml'),
+          cwd: dir,
+          environment: {},
+          today: '2026-06-01',
+        },
+        { jsonnet: libjsonnet, reporter: new RecordingReporter() },
+      );
+    } catch (err) {
+      if (err instanceof SftpgwError) {
+        expect(listFiles(path.join(dir, 'dist')), 'nothing is written').to.deep.equal([]);
+        return err.findings ?? [];
+      }
+      throw err;
+    }
+    throw new Error('the build succeeded');
+  }
+
+  it('a home inside another user’s home is refused, naming the inner user’s file', async () => {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, 'users', 'acme-sub.libsonnet'),
+      "{ sshPublicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJoHHUX/SzXdUaQ+cqIFP39GByjMFr6oasxMDLQ99RS1 sub@acme'], homeDirectory: 'partners/acme/sub' }\n",
+    );
+    const f = (await refused(dir)).filter((x) => x.rule === 'baseline/user-home-nested');
+    expect(f, JSON.stringify(f)).to.have.length(1);
+    expect(f[0].severity).to.equal('error');
+    expect(f[0].source?.file).to.equal('users/acme-sub.libsonnet');
+    expect(f[0].message).to.match(/acme-corp/);
+  });
+
+  it('a session policy over 2,048 characters is refused, naming the user’s file', async () => {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, 'users', 'longhome.libsonnet'),
+      `{ sshPublicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJoHHUX/SzXdUaQ+cqIFP39GByjMFr6oasxMDLQ99RS1 long@home'], homeDirectory: 'partners/${'x'.repeat(480)}' }\n`,
+    );
+    const f = (await refused(dir)).filter((x) => x.rule === 'transfer/session-policy-length');
+    expect(f, JSON.stringify(f)).to.have.length(1);
+    expect(f[0].source?.file).to.equal('users/longhome.libsonnet');
+    expect(f[0].hint).to.match(/shorter homeDirectory/);
   });
 });

@@ -1,7 +1,6 @@
 // The identity provider's size findings (cli/engine/validate/rules/identity/
-// directory.ts): the directory's bytes and gzipped bytes, the identity
-// function role's inline policy size, and each directory user's session
-// policy against Transfer's 2,048 characters. They read a directory and the
+// directory.ts): the directory's bytes and gzipped bytes, and the identity
+// function role's inline policy size. They read a directory and the
 // root template only, so a small template made here stands in for the
 // lambda template (the build's wiring: 27d's goldens): the unit tier.
 import { gzipSync } from 'node:zlib';
@@ -134,31 +133,6 @@ describe('identity/directory-size, identity/function-policy-size', () => {
       template: { Resources: {} } as unknown as CfnTemplate,
     });
     expect(found.map((f) => f.rule)).to.deep.equal(['identity/directory-size']);
-  });
-
-  it("a directory user's session policy over 2,048 characters at its longest: transfer/session-policy-length, pointing at the user file", () => {
-    // 2,005 characters as written: under the limit until the placeholders take their values
-    const long = `partners/${'x'.repeat(1780)}`;
-    const d = directory({ alice: 'alice', carol: long });
-    const found = directoryFindings({
-      text: '{}',
-      directory: d,
-      template: template(),
-      userFile: (name) => `users/${name}.libsonnet`,
-    }).filter((f) => f.rule === 'transfer/session-policy-length');
-    expect(found).to.have.length(1);
-    expect(found[0]).to.include({ severity: 'error', layer: 'semantic' });
-    expect(found[0].source).to.deep.equal({
-      file: 'users/carol.libsonnet',
-      field: 'homeDirectory',
-    });
-    expect(found[0].message).to.match(
-      /^the session policy the identity function answers for carol can be \d+ characters once the function fills in the bucket, key ARN and partition; Transfer Family allows 2048$/,
-    );
-    // measured with the placeholders at their longest: a 63-character bucket, the longest key ARN
-    const n = Number(/can be (\d+)/.exec(found[0].message)?.[1]);
-    expect(d.users.carol.policy.length).to.be.at.most(2048);
-    expect(n).to.be.greaterThan(2048);
   });
 
   it('every rule it makes is in IDENTITY_RULES (docs/validation.md)', () => {

@@ -46,6 +46,11 @@ function renderedSpec({
 export interface UserChunk {
   names: string[];
   fragments: Record<string, CfnResource>[];
+  /**
+   * Made from the stock constructor's shapes (user-shapes.ts): each user is
+   * one of two shapes with its name, id, home and keys put in, the rest the same.
+   */
+  fromShapes?: boolean;
 }
 
 export interface EvaluatedGateway {
@@ -135,7 +140,7 @@ export async function evaluateGateway(
   const { userShapes, ...rendered } = JSON.parse(
     (root as PromiseFulfilledResult<string>).value,
   ) as Omit<EvaluatedGateway, 'chunks' | 'files'> & { userShapes?: UserShapes };
-  const userChunks = chunks.map((c, i) => ({
+  const userChunks: UserChunk[] = chunks.map((c, i) => ({
     names: chunkJobs[i].names,
     fragments: JSON.parse((c as PromiseFulfilledResult<string>).value) as Record<
       string,
@@ -144,7 +149,7 @@ export async function evaluateGateway(
   }));
   if (shaped.length > 0) {
     const fromShapes = userShapes && instantiate(userShapes, shaped, samples);
-    if (fromShapes) userChunks.push(fromShapes);
+    if (fromShapes) userChunks.push({ ...fromShapes, fromShapes: true });
     else {
       // The shapes do not reproduce what libjsonnet makes: every such user is rendered by it.
       const late = renderChunks(shaped, jsonnet, program, opts, placement);

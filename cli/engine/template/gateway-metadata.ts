@@ -33,10 +33,23 @@ export interface GatewayIds {
   ingestFunction?: string;
   ingestTopic?: string;
   snowflakeRole?: string;
-  /** The identity provider's parts (identityProvider.type: lambda, and its staging template). */
+  /** The identity provider's parts (server.identityProvider.type lambda, and the staging template). */
   directoryBucket?: string;
   identityFunction?: string;
   identityLogGroup?: string;
+}
+
+/**
+ * Who decides at login, as the template says (Metadata.sftpgw.identityProvider):
+ * 'lambda' (the identity function), 'staging' (the forward switch's first
+ * template: the function exists, the server is still service-managed), or
+ * 'service-managed' when absent (every template before the identity provider).
+ */
+export type TemplateIdentityProvider = 'service-managed' | 'lambda' | 'staging';
+
+export function identityProviderOf(template: CfnTemplate | undefined): TemplateIdentityProvider {
+  const v = sftpgwMetadata(template)?.identityProvider;
+  return v === 'lambda' || v === 'staging' ? v : 'service-managed';
 }
 
 function sftpgwMetadata(template: CfnTemplate | undefined): Record<string, unknown> | undefined {

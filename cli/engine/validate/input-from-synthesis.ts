@@ -18,6 +18,19 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
     users: synth.users.map((u) => u.name),
     userFindings: synth.userFindings,
     ...directoryOf(synth),
+    // Not serialized: never written, and its size is not a template's (its
+    // quota findings are not kept).
+    ...(synth.directoryUsers && {
+      directoryUsers: {
+        template: synth.directoryUsers.template,
+        userIds: synth.directoryUsers.userIds,
+        userHomes: synth.directoryUsers.userHomes,
+        content: '',
+        format: 'json' as const,
+        bodyBytes: 0,
+        locate: synth.locate,
+      },
+    }),
   };
 }
 

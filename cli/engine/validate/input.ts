@@ -9,6 +9,7 @@ import type { OutputFormat } from '../template/serialize.js';
 import type { CfnTemplate } from '../template/types.js';
 import type { SourceLocator } from './finding-locator.js';
 import type { Finding } from './finding.js';
+import type { UserHome } from './rules/transfer/user-home.js';
 
 export interface TemplateInput {
   template: CfnTemplate;
@@ -40,4 +41,14 @@ export interface GatewayInput {
   userFindings?: readonly Finding[];
   /** Lambda mode (and the staging template): the directory the deploy uploads, and its exact text. */
   directory?: { directory: Directory; text: string };
+  /**
+   * A lambda gateway's users as resources beside the root's (Synthesized.
+   * directoryUsers): checked by the same layers, without cfn-lint; only the
+   * findings on `userIds` are kept. Never written.
+   */
+  directoryUsers?: TemplateInput & {
+    userIds: ReadonlySet<string>;
+    /** Every user's home, for baseline/user-home-nested over the whole gateway. */
+    userHomes: readonly UserHome[];
+  };
 }

@@ -8,25 +8,30 @@
 //                    in another's is a finding), Snowflake's users, the
 //                    users' keys (expiry, shared: made by synthesis), and the
 //                    config's waivers judged over the whole gateway
-//                    (./gateway-waivers.ts); in lambda mode the directory's
-//                    size, the function role's policy size and each directory
-//                    user's session policy (./rules/identity/directory.ts)
+//                    (./gateway-waivers.ts)
+//   lambda gateway   the users as the directory was made from them (those a
+//                    rule can tell apart: synthesize.ts usersBesideRoot),
+//                    beside the root's resources: our layers, no cfn-lint,
+//                    only the users' findings kept (the same user rules as a
+//                    service-managed build; the template has no users)
+//   lambda mode      the directory's size and the function role's policy
+//                    size (./rules/identity/directory.ts)
 //
 // cfn-lint runs on the root and on the first child only: children differ
 // only in which users they hold, all made by one library; a second cfn-lint
 // on the first child overlaps the root's. A single template (no children, or
 // no config) judges the config's waivers itself.
-import path from 'node:path';
-import { displayPath } from '../paths.js';
 import type { Reporter } from '../reporter.js';
-import { USER_FILE_EXTENSION } from '../users/discover.js';
-import { directoryFindings } from './rules/identity/directory.js';
+import { directoryFindings as identitySizeFindings } from './rules/identity/directory.js';
 import { sortFindings, type Finding } from './finding.js';
 import { gatewayWaiverProblems } from './gateway-waivers.js';
 import type { ChildInput, GatewayInput } from './input.js';
 import { snowflakeUsersFindings } from './rules/downstream/snowflake-users.js';
 import { gatewayUserHomes } from './rules/transfer/user-homes.js';
 import { checkTemplateInput, type LintSettings, type TemplateChecks } from './template-checks.js';
+
+/** How a waiver problem names where a lambda gateway's users are: they are in no stack. */
+const DIRECTORY_USERS = '(directory)';
 
 export interface ValidationRun {
   /** Run cfn-lint with these settings; undefined skips it (--no-lint). */
@@ -39,8 +44,8 @@ export async function validateGateway(
   input: GatewayInput,
   { lint, reporter }: ValidationRun,
 ): Promise<Finding[]> {
-  const { root, children, config } = input;
-  const single = children.length === 0 || !config;
+  const { root, children, config, directoryUsers } = input;
+  const single = (children.length === 0 && !directoryUsers) || !config;
   const userHomes =
     children.length === 0
       ? undefined
@@ -48,34 +53,45 @@ export async function validateGateway(
           { template: root.template },
           ...children.map((c) => ({ stack: c.id, template: c.template })),
         ]);
-  const [rootFindings, childFindings] = await Promise.all([
+  const [rootFindings, childFindings, directoryFindings] = await Promise.all([
     checkTemplateInput(root, { config, lint, userHomes, reportConfigWaivers: single }, reporter),
     checkChildren(
       children,
       { config, lint, userHomes, nested: true, reportConfigWaivers: false },
       reporter,
     ),
+    directoryUsers
+      ? checkTemplateInput(
+          directoryUsers,
+          { config, userHomes: directoryUsers.userHomes, reportConfigWaivers: false },
+          reporter,
+        ).then((found) =>
+          found.filter((f) => f.logicalId && directoryUsers.userIds.has(f.logicalId)),
+        )
+      : [],
   ]);
   const findings = [
     ...rootFindings,
     ...childFindings,
+    ...directoryFindings,
     ...snowflakeUsersFindings(config, input.users),
     ...(input.userFindings ?? []),
     ...(input.directory
-      ? directoryFindings({
+      ? identitySizeFindings({
           ...input.directory,
           template: root.template,
           stackName: config?.stackName,
-          userFile: config
-            ? (name) => displayPath(path.join(config.usersDir, `${name}${USER_FILE_EXTENSION}`))
-            : undefined,
         })
       : []),
   ];
   if (single) return sortFindings(findings);
+  // The directory's users count as a stack of their own for the waivers.
+  const stacks = directoryUsers
+    ? [...children, { ...directoryUsers, id: DIRECTORY_USERS }]
+    : children;
   return sortFindings([
     ...findings,
-    ...gatewayWaiverProblems(config, root.template, children, findings),
+    ...gatewayWaiverProblems(config, root.template, stacks, findings),
   ]);
 }
 

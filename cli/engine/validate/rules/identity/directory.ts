@@ -17,20 +17,13 @@
 //   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html).
 //   iam/role-policy-size warns and fails from 90 % for every role; this is
 //   the figure below that.
-// - transfer/session-policy-length for each directory user: the function
-//   answers the user's session policy as `Policy`, under the same 2,048
-//   character limit as a service-managed user's
-//   (https://docs.aws.amazon.com/transfer/latest/userguide/API_CreateUser.html);
-//   a lambda gateway has no AWS::Transfer::User for the template rule to
-//   measure, so the directory's policies are measured here, with ${Bucket},
-//   ${KeyArn} and ${AWS::Partition} at their longest.
+// Each directory user's session policy, home and the other user rules are
+// checked as a service-managed user's are (../../pipeline.ts, directoryUsers).
 import { gzipSync } from 'node:zlib';
 import type { Directory } from '../../../../../shared/identity/directory.js';
 import { count } from '../../../plural.js';
 import { gatewayIds } from '../../../template/gateway-metadata.js';
 import type { CfnTemplate } from '../../../template/types.js';
-import { MAX_SESSION_POLICY } from '../../../users/session-policy.js';
-import { worstCaseSub } from '../../../template/worst-case.js';
 import { pointerOf, type Finding } from '../../finding.js';
 import { IAM_POLICY_QUOTAS, NEAR_QUOTA, roleInlinePolicies } from '../iam/policy-size.js';
 
@@ -46,7 +39,7 @@ export const IDENTITY_RULES: readonly { id: string; severity: string; descriptio
     id: 'identity/function-policy-size',
     severity: 'info',
     description:
-      "lambda mode: the identity function role's inline policies as IAM counts them (worst case) against IAM's 10,240 characters for one role; from 90% on, iam/role-policy-size warns or fails instead. Each directory user's session policy is measured against Transfer's 2,048 characters as transfer/session-policy-length",
+      "lambda mode: the identity function role's inline policies as IAM counts them (worst case) against IAM's 10,240 characters for one role; from 90% on, iam/role-policy-size warns or fails instead.",
   },
 ];
 
@@ -60,8 +53,6 @@ export interface DirectorySizeInput {
   /** The root template (for the role and the placeholders' longest values). */
   template: CfnTemplate;
   stackName?: string;
-  /** A user's file as shown, for session policy findings. */
-  userFile?: (name: string) => string | undefined;
 }
 
 /** The identity function's role: the Fn::GetAtt [Role, Arn] of IdentityFunction's Role. */
@@ -113,38 +104,6 @@ export function directoryFindings(input: DirectorySizeInput): Finding[] {
         pointer: pointerOf('Resources', role),
         message: `the identity function's role ${role} has inline policies of ${total} characters as IAM counts them (intrinsic functions at their longest), of IAM's ${limit} for one role; the same for any number of users`,
       });
-  }
-  out.push(...sessionPolicyFindings(input));
-  return out;
-}
-
-function sessionPolicyFindings(input: DirectorySizeInput): Finding[] {
-  const ids = gatewayIds(input.template);
-  const bucketId = ids.bucket ?? 'GatewayBucket';
-  const keyId = ids.key;
-  const vars: Record<string, unknown> = {
-    ...(input.template.Resources?.[bucketId] ? { Bucket: { Ref: bucketId } } : {}),
-    ...(keyId && input.template.Resources?.[keyId]
-      ? { KeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] } }
-      : {}),
-  };
-  const out: Finding[] = [];
-  for (const [name, user] of Object.entries(input.directory.users)) {
-    const n = worstCaseSub(user.policy, vars, {
-      template: input.template,
-      stackName: input.stackName,
-    }).length;
-    if (n <= MAX_SESSION_POLICY) continue;
-    const file = input.userFile?.(name);
-    out.push({
-      severity: 'error',
-      rule: 'transfer/session-policy-length',
-      layer: 'semantic',
-      pointer: '',
-      message: `the session policy the identity function answers for ${name} can be ${n} characters once the function fills in the bucket, key ARN and partition; Transfer Family allows ${MAX_SESSION_POLICY}`,
-      hint: 'use a shorter homeDirectory (the policy names it three times) or fewer statements',
-      ...(file ? { source: { file, field: 'homeDirectory' } } : {}),
-    });
   }
   return out;
 }
