@@ -9,8 +9,8 @@ import { SftpgwError } from './errors.js';
 import {
   gatewayIds,
   type GatewayIds,
-  type IdentityMode,
-  identityMode,
+  type TemplateIdentityProvider,
+  identityProviderOf,
 } from './template/gateway-metadata.js';
 import { readTemplateText } from './template/read.js';
 
@@ -92,7 +92,7 @@ const WHAT: Record<PartName, { what: string; needs: string }> = {
 export interface DeployedParts {
   stackName: string;
   /** Who answers logins, as the deployed template's Metadata.sftpgw says (service-managed without it). */
-  identityProvider: IdentityMode;
+  identityProvider: TemplateIdentityProvider;
   /** The physical id of a part, or an error naming what to deploy when the stack has none. */
   require(part: PartName): string;
   /** The physical id of a part, undefined when the stack has none. */
@@ -123,7 +123,7 @@ export async function deployedParts(
   };
   return {
     stackName,
-    identityProvider: identityMode(template),
+    identityProvider: identityProviderOf(template),
     find,
     ofType: (type) =>
       Object.entries(resources)

@@ -236,6 +236,7 @@ describe('--output json: one schema per document, every key present', function (
         changed: false,
         plan: null,
         templateDiff: null,
+        directory: null,
       });
       writeFileSync(
         path.join(dir, 'users', 'initech.libsonnet'),

@@ -28,7 +28,7 @@ import { parseDirectory, type Directory } from '../../../shared/identity/directo
 import { SftpgwError, usageError } from '../errors.js';
 import { directoryDiff } from '../identity/directory-diff.js';
 import { type FunctionInvoker, type SmokeResult, smokeInvoke } from '../identity/smoke.js';
-import { gatewayIds, identityMode } from '../template/gateway-metadata.js';
+import { gatewayIds, identityProviderOf } from '../template/gateway-metadata.js';
 import { readTemplateText } from '../template/read.js';
 import type { CfnTemplate } from '../template/types.js';
 import {
@@ -193,7 +193,7 @@ export async function deployGateway(
   identityDeps: IdentityDeps,
   show: GatewayShow,
 ): Promise<GatewayDeployResult> {
-  if (identityMode(req.template) !== 'lambda' && !req.identity)
+  if (identityProviderOf(req.template) !== 'lambda' && !req.identity)
     return { result: await deploy(req, deps, show.plan) };
   const identity = needIdentity(req);
   const deployed = await deployedRoot(deps, req.stackName);
@@ -341,5 +341,3 @@ async function forwardSwitch(
   const result = await deploy(req, deps, show.plan);
   return { result, directory, switched: { staged, smoke } };
 }
-
-export { identityMode };

@@ -11,7 +11,7 @@ import {
   type Directory,
 } from '../../../shared/identity/directory.js';
 import { SftpgwError } from '../errors.js';
-import { identityMode } from '../template/gateway-metadata.js';
+import { identityProviderOf } from '../template/gateway-metadata.js';
 import { build, DIRECTORY_FILE } from '../build.js';
 import { loadConfig, type ConfigOptions } from '../config/load.js';
 import type { ResolvedConfig } from '../config/types.js';
@@ -87,7 +87,9 @@ export async function templateInput(
     const shown = displayPath(file, cwd);
     const { template } = await readTemplateFile(file, shown);
     const directory =
-      identityMode(template) === 'service-managed' ? undefined : await directoryBeside(file, shown);
+      identityProviderOf(template) === 'service-managed'
+        ? undefined
+        : await directoryBeside(file, shown);
     return {
       config,
       template,

@@ -13,7 +13,11 @@ import { readTemplateText } from '../template/read.js';
 import { physicalIds, resolveAddresses, type ServerAddress } from './addresses.js';
 import { DEFAULT_EIP_QUOTA } from './eip-quota.js';
 import { SERVER_TYPE, serverEndpoint, serverLogicalId } from './server-endpoint.js';
-import { gatewayIds, type IdentityMode, identityMode } from '../template/gateway-metadata.js';
+import {
+  gatewayIds,
+  type TemplateIdentityProvider,
+  identityProviderOf,
+} from '../template/gateway-metadata.js';
 import {
   type DeployedDirectory,
   type DirectoryStores,
@@ -48,7 +52,7 @@ export interface InfoDeps {
 /** Who answers logins (docs/identity-provider.md). */
 export interface IdentityProviderInfo {
   /** As the deployed template's Metadata.sftpgw says; before a deploy, as configured. */
-  type: IdentityMode;
+  type: TemplateIdentityProvider;
   /** False before the stack exists: the configured type, not a deployed one. */
   deployed: boolean;
   /** The identity function's name (lambda, staging). */
@@ -261,7 +265,7 @@ async function identityProvider(
   template: ReturnType<typeof readTemplateText> | undefined,
   resources: ReadonlyArray<{ logicalId: string; type: string; physicalId?: string }>,
 ): Promise<void> {
-  const type = identityMode(template);
+  const type = identityProviderOf(template);
   const ip: IdentityProviderInfo = { type, deployed: true };
   info.identityProvider = ip;
   if (type === 'service-managed') return;

@@ -59,14 +59,6 @@ function sftpgwMetadata(template: CfnTemplate | undefined): Record<string, unkno
     : undefined;
 }
 
-/** Which identity provider a root template renders: Metadata.sftpgw.identityProvider (absent: service-managed). */
-export type IdentityMode = 'service-managed' | 'lambda' | 'staging';
-
-export function identityMode(template: CfnTemplate | undefined): IdentityMode {
-  const m = sftpgwMetadata(template)?.identityProvider;
-  return m === 'lambda' || m === 'staging' ? m : 'service-managed';
-}
-
 /** The ids the template names ({} when it has no Metadata.sftpgw.ids). */
 export function gatewayIds(template: CfnTemplate | undefined): GatewayIds {
   const ids = sftpgwMetadata(template)?.ids;

@@ -24,7 +24,7 @@ import {
   type DirectoryStores,
   deployedDirectoryOf,
 } from '../identity/deployed-directory.js';
-import type { IdentityMode } from '../template/gateway-metadata.js';
+import type { TemplateIdentityProvider } from '../template/gateway-metadata.js';
 import { keyLineFingerprint } from './deployed-keys.js';
 
 /** What the caller asks about; neither: list only. */
@@ -56,7 +56,7 @@ export interface DeployedComparison {
   /** Every stack whose template was read: the root, then its child stacks. */
   stacks: string[];
   /** Who answers logins on the deployed gateway. */
-  identityProvider: IdentityMode;
+  identityProvider: TemplateIdentityProvider;
   /** Lambda mode: the directory compared with (its object, version and time). */
   directory?: Omit<DeployedDirectory, 'directory' | 'stackName'>;
 }
