@@ -3,6 +3,8 @@
 import type { HostKeyState } from './engine/endpoint/active-host-keys.js';
 import type { GatewayInfo } from './engine/endpoint/info.js';
 import { palette } from './style.js';
+import { count } from './engine/plural.js';
+import { directoryUrl, versionText } from './engine/identity/deployed-directory.js';
 
 export function formatInfo(info: GatewayInfo, color: boolean): string {
   const { bold, warning } = palette(color);
@@ -38,13 +40,20 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
       `${info.stackName}${info.region ? ` (${info.region})` : ''}: ${info.stackStatus ?? 'not deployed'}`,
     ),
     ...rows.map(([k, v]) => `  ${(k ? `${k}:` : '').padEnd(width)}${v}`),
+    // After the aligned rows, not among them: the rows read as before.
+    ...identityLines(info),
   ];
-  lines.push("  Allowed networks (server-wide: any admitted network may try any user's key):");
+  const perUser = info.usersFrom === 'directory';
+  lines.push(
+    perUser
+      ? '  Allowed networks (the endpoint admits them all; the identity function admits each user only from its own, as the deployed directory says):'
+      : "  Allowed networks (server-wide: any admitted network may try any user's key):",
+  );
   if (info.serverNetworks.length > 0)
     lines.push(`    every user: ${info.serverNetworks.join(', ')}`);
   for (const u of info.users)
     lines.push(
-      `    ${u.name}: ${u.allowedSourceCidrs.length > 0 ? u.allowedSourceCidrs.join(', ') : info.serverNetworks.length > 0 ? '(server-level networks only)' : '(none of its own)'}`,
+      `    ${u.name}: ${u.allowedSourceCidrs.length > 0 ? u.allowedSourceCidrs.join(', ') : perUser ? '(any network the endpoint admits)' : info.serverNetworks.length > 0 ? '(server-level networks only)' : '(none of its own)'}`,
     );
   if (
     info.serverNetworks.length === 0 &&
@@ -62,6 +71,35 @@ export function formatInfo(info: GatewayInfo, color: boolean): string {
   if (info.missing.length > 0)
     lines.push(warning('  Not known:'), ...info.missing.map((m) => warning(`    - ${m}`)));
   return lines.join('\n') + '\n';
+}
+
+/** Who answers logins, and (lambda) the deployed directory's version: what an operator checks after a deploy. */
+function identityLines(info: GatewayInfo): string[] {
+  const ip = info.identityProvider;
+  if (!ip) return [];
+  if (!ip.deployed)
+    return [`  Identity provider: ${ip.type} (as configured: the stack does not exist yet)`];
+  if (ip.type === 'service-managed')
+    return ["  Identity provider: service-managed (Transfer Family's users, from the stack)"];
+  const fn = ip.functionName ? `function ${ip.functionName}` : 'function not in the stack';
+  const d = ip.directory;
+  const passwords = !d
+    ? ''
+    : d.passwords
+      ? `, passwords on (${d.usersWithPassword} of ${count(d.users, 'user')} with one)`
+      : ', passwords off';
+  const lines = [
+    `  Identity provider: ${
+      ip.type === 'lambda'
+        ? `lambda: ${fn}${passwords}`
+        : `staging: the server still answers from its Transfer users; ${fn} and the directory are staged for the switch`
+    }`,
+  ];
+  if (d)
+    lines.push(
+      `    directory: ${directoryUrl(d)} ${versionText(d)}: ${count(d.users, 'user')}, ${count(d.bytes, 'byte')}`,
+    );
+  return lines;
 }
 
 /** One host key: what partners pin, then whether it is the one they see, and which it is. */

@@ -492,14 +492,37 @@ Examples:
       name: 'list',
       description:
         'list the users: name, key types, SHA256 fingerprints and expiry, home directory, read-only',
-      options: [...common, userFiles, today, output('text table or json')],
+      options: [
+        ...common,
+        userFiles,
+        {
+          flags: '--deployed',
+          description:
+            "a lambda gateway's deployed users: read its directory (the current version of directory.json in the stack's DirectoryBucket), not the user files",
+        },
+        stackName('with --deployed: the deployed gateway stack (overrides stackName)'),
+        {
+          ...region,
+          description: 'with --deployed: AWS region (default: config, then the SDK chain)',
+        },
+        today,
+        output('text table or json'),
+      ],
       help: `
 A key with an expires date shows it, with (expiring) or (expired) on the date
 listed as (--today, SFTPGW_TODAY, else today's UTC date).
 
+--deployed lists the users a gateway with server.identityProvider.type lambda
+answers logins for: the deployed directory (s3:GetObject on it, kms:Decrypt
+on the gateway key), its object version and time on stderr. It says whether
+a user has a password, never the hash. A service-managed gateway has no
+directory: its users are the stack's; users keys --deployed compares their
+keys (docs/identity-provider.md).
+
 Examples:
   $ sftpgw users list
-  $ sftpgw users list --output json | jq -r '.[].name'`,
+  $ sftpgw users list --output json | jq -r '.[].name'
+  $ sftpgw users list --deployed --env production`,
       load: async () => (await import('./commands/users.js')).runList,
     }),
     command({
@@ -522,7 +545,7 @@ Examples:
         {
           flags: '--deployed',
           description:
-            "exit 1 when an expired key is still deployed: the deployed stack's templates (and its child stacks') still give it to its user",
+            "exit 1 when an expired key is still deployed: the deployed stack's templates (and its child stacks') still give it to its user; on a lambda gateway, the deployed directory still trusts it today",
         },
         stackName('with --deployed: the deployed gateway stack (overrides stackName)'),
         {
@@ -548,7 +571,11 @@ that leaves it out. It reads the templates the last deploy left
 (cloudformation:DescribeStackResources and GetTemplate, the root stack and
 each child stack) and matches keys by fingerprint; an expired key still there
 names its user, fingerprint and date: deploy to remove it. The scaffolded
-pipeline runs it on a schedule (docs/keys.md).
+pipeline runs it on a schedule (docs/keys.md). On a gateway with
+server.identityProvider.type lambda it reads the deployed directory instead
+(its version and time are named): the function checks each key's expiry at
+login, so only a key the directory still trusts today (an older expiry, or
+none) asks for a deploy.
 
 Examples:
   $ sftpgw users keys

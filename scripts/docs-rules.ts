@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASELINE_RULES } from '../cli/engine/validate/rules/baseline.js';
 import { USER_COUNT_RULES, USER_KEY_RULES } from '../cli/engine/validate/rules/users/rules.js';
+import { IDENTITY_RULES } from '../cli/engine/validate/rules/identity/directory.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const VALIDATION_DOC = path.join('docs', 'validation.md');
@@ -25,6 +26,8 @@ const FIXTURE_DIR = path.join('test', 'fixtures', 'bad-templates');
 const KEY_FIXTURE_DIR = path.join('test', 'users', 'fixtures', 'key-findings');
 /** The unit test of the rules on the number of users (no fixture: a gateway of 8,000 user files is not one). */
 const USER_COUNT_TEST = path.join('test', 'validate', 'user-quota.unit.test.ts');
+/** The unit test of the identity provider's size rules (a directory, not a template fixture). */
+const IDENTITY_TEST = path.join('test', 'validate', 'identity-directory.unit.test.ts');
 
 interface Expected {
   rule: string;
@@ -176,6 +179,17 @@ export function renderRuleTables(root = repoRoot): string {
   for (const r of USER_COUNT_RULES)
     lines.push(
       `| \`${r.id}\` | ${cell(r.description)} | warning | ${repoPath(findingFile(files, r.id))} | ${repoPath(USER_COUNT_TEST)} |`,
+    );
+  lines.push(
+    '',
+    `Rules on the identity provider's directory (${IDENTITY_RULES.length}; lambda mode and the staging template, made from the directory the build makes, not waivable; [identity-provider.md](identity-provider.md#quotas)):`,
+    '',
+    '| rule | what it reports | severity | defined in | tested in |',
+    '| --- | --- | --- | --- | --- |',
+  );
+  for (const r of IDENTITY_RULES)
+    lines.push(
+      `| \`${r.id}\` | ${cell(r.description)} | ${r.severity} | ${repoPath(findingFile(files, r.id))} | ${repoPath(IDENTITY_TEST)} |`,
     );
   return lines.join('\n');
 }

@@ -16,9 +16,26 @@ import { count } from '../engine/plural.js';
 import { formatTable } from '../table-text.js';
 import { consoleReporter } from '../output.js';
 import { readInputFile } from './input-file.js';
-import { usersListDocument } from '../output-schemas/users-list.js';
+import { usersDeployedDocument, usersListDocument } from '../output-schemas/users-list.js';
+import { listDeployedUsers } from '../engine/users/deployed-users.js';
 import { configOptions } from './source-flags.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
+import type { Reporter } from '../engine/reporter.js';
+import {
+  type DirectoryStores,
+  directoryUrl,
+  versionText,
+} from '../engine/identity/deployed-directory.js';
+
+/** The directory stores of a lambda gateway's DirectoryBucket (the SDK loads on first use). */
+function sdkDirectories(region: string | undefined, reporter: Reporter): DirectoryStores {
+  return async (bucket) => {
+    const { s3Client } = await import('../adapters/aws/clients.js');
+    const { directoryStore } = await import('../adapters/aws/directory-store.js');
+    // Read only: S3 decrypts with the key the object names (SSE-KMS); keyArn is for writes.
+    return directoryStore({ s3: s3Client({ region, reporter }) }, { bucket, keyArn: '' });
+  };
+}
 
 interface UsersFlags extends CommonFlags, ClockFlags {
   users?: string;
@@ -72,9 +89,17 @@ export async function runAdd(
   return EXIT.ok;
 }
 
-export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): Promise<ExitCode> {
+export async function runList(
+  flags: UsersFlags & {
+    output: 'text' | 'json';
+    deployed?: boolean;
+    stackName?: string;
+    region?: string;
+  },
+): Promise<ExitCode> {
   // The date first: a bad --today or SFTPGW_TODAY is a usage error before any work.
   const today = clockToday({ today: flags.today });
+  if (flags.deployed) return listDeployed(flags, today);
   const dirs = await folders(flags);
   const users = await listUsers(dirs.usersDir, dirs.projectDir, libjsonnet, {
     today,
@@ -96,6 +121,60 @@ export async function runList(flags: UsersFlags & { output: 'text' | 'json' }): 
         u.readOnly ? 'read-only' : 'read-write',
       ]),
     ),
+  );
+  return EXIT.ok;
+}
+
+/** users list --deployed: the users of a lambda gateway's deployed directory. */
+async function listDeployed(
+  flags: UsersFlags & { output: 'text' | 'json'; stackName?: string; region?: string },
+  today: string,
+): Promise<ExitCode> {
+  const reporter = consoleReporter({ ...flags, quiet: flags.output === 'json' });
+  const listing = await listDeployedUsers(
+    { ...configOptions(flags), stackName: flags.stackName, today },
+    {
+      reporter,
+      stacks: async (config) => {
+        nodeVersionNote(reporter);
+        const { cloudFormationClient } = await import('../adapters/aws/clients.js');
+        const { sdkStackResources } = await import('../adapters/aws/stack-resources.js');
+        return sdkStackResources(
+          cloudFormationClient({ region: flags.region ?? config.region ?? undefined, reporter }),
+        );
+      },
+      directories: (config) => sdkDirectories(flags.region ?? config.region ?? undefined, reporter),
+    },
+  );
+  if (flags.output === 'json') {
+    process.stdout.write(JSON.stringify(usersDeployedDocument(listing), null, 2) + '\n');
+    return EXIT.ok;
+  }
+  if (listing.users.length > 0)
+    process.stdout.write(
+      formatTable(
+        ['NAME', 'KEYS', 'HOME', 'ACCESS', 'NETWORKS', 'PASSWORD'],
+        listing.users.map((u) => [
+          u.name,
+          u.keys.length > 0
+            ? u.keys
+                .map(
+                  (k) =>
+                    `${k.type} ${k.fingerprint}${k.expires ? ` expires ${expiryText(k)}` : ''}`,
+                )
+                .join(', ')
+            : '-',
+          u.homeDirectory,
+          u.readOnly ? 'read-only' : 'read-write',
+          u.allowedSourceCidrs.length > 0 ? u.allowedSourceCidrs.join(', ') : 'any',
+          u.password ? (listing.passwords ? 'set' : 'set (passwords off)') : '-',
+        ]),
+      ),
+    );
+  const d = listing.directory;
+  const noFile = listing.users.filter((u) => u.file === undefined).map((u) => u.name);
+  process.stderr.write(
+    `${count(listing.users.length, 'user')} in the deployed directory of stack ${d.stackName}, ${directoryUrl(d)} ${versionText(d)}; passwords ${listing.passwords ? 'on' : 'off'}${noFile.length > 0 ? `; no user file for ${noFile.join(', ')} (removed since the deploy?)` : ''}\n`,
   );
   return EXIT.ok;
 }
@@ -139,6 +218,7 @@ export async function runKeys(
           cloudFormationClient({ region: flags.region ?? config.region ?? undefined, reporter }),
         );
       },
+      directories: (config) => sdkDirectories(flags.region ?? config.region ?? undefined, reporter),
     },
   );
   const conditionAsked = asked.expiring !== undefined || asked.expired || asked.deployed;
@@ -147,7 +227,10 @@ export async function runKeys(
   } else {
     // With a condition, the table holds the keys that match it: what the pipeline's log must say.
     const rows = conditionAsked ? listing.matching : listing.rows;
-    if (rows.length > 0) process.stdout.write(keysTable(rows, asked.deployed));
+    if (rows.length > 0)
+      process.stdout.write(
+        keysTable(rows, asked.deployed, listing.deployed?.directory !== undefined),
+      );
   }
   if (!conditionAsked) {
     process.stderr.write(
@@ -159,7 +242,7 @@ export async function runKeys(
   if (listing.deployed && flags.output !== 'json')
     for (const r of stillDeployed)
       process.stderr.write(
-        `${r.user}: key ${r.fingerprint} expired (last valid day ${r.expires}) and is still deployed in ${r.deployedIn?.stack}: ${DEPLOY_TO_REMOVE}\n`,
+        `${r.user}: key ${r.fingerprint} expired (last valid day ${r.expires}) and is still ${listing.deployed.directory ? `trusted by the deployed directory of ${r.deployedIn?.stack}` : `deployed in ${r.deployedIn?.stack}`}: ${DEPLOY_TO_REMOVE}\n`,
       );
   const what = [
     asked.expiring !== undefined ? `expiring within ${count(asked.expiring, 'day')}` : undefined,
@@ -180,13 +263,18 @@ export async function runKeys(
   return listing.matching.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** "stack acme-production" or "stack acme-production and its 4 child stacks". */
+/**
+ * "stack acme-production", "stack acme-production and its 4 child stacks",
+ * or (lambda) "the directory of stack acme-production, s3://…/directory.json version … of …".
+ */
 function stacksRead(d: DeployedComparison): string {
+  if (d.directory)
+    return `the directory of stack ${d.stackName}, ${directoryUrl(d.directory)} ${versionText(d.directory)}`;
   const children = d.stacks.length - 1;
   return `stack ${d.stackName}${children > 0 ? ` and its ${count(children, 'child stack')}` : ''}`;
 }
 
-function keysTable(rows: readonly ListedKey[], deployed: boolean): string {
+function keysTable(rows: readonly ListedKey[], deployed: boolean, directory = false): string {
   return formatTable(
     [
       'USER',
@@ -210,7 +298,15 @@ function keysTable(rows: readonly ListedKey[], deployed: boolean): string {
           ? `expired ${count(-r.daysLeft, 'day')} ago`
           : `${r.state} (${r.daysLeft === 0 ? 'last day' : `${count(r.daysLeft, 'day')} left`})`,
       r.file,
-      ...(deployed ? [r.deployedIn?.stack ?? '-'] : []),
+      ...(deployed
+        ? [
+            r.deployedIn
+              ? directory
+                ? `${r.deployedIn.stack} directory${r.deployedIn.directoryVersion ? ` ${r.deployedIn.directoryVersion}` : ''}`
+                : r.deployedIn.stack
+              : '-',
+          ]
+        : []),
     ]),
   );
 }

@@ -6,7 +6,12 @@
 // or which flag to check; nothing here is printed.
 import type { DeployedResource, StackResources } from '../adapters/aws/stack-resources.js';
 import { SftpgwError } from './errors.js';
-import { gatewayIds, type GatewayIds } from './template/gateway-metadata.js';
+import {
+  gatewayIds,
+  type GatewayIds,
+  type TemplateIdentityProvider,
+  identityProviderOf,
+} from './template/gateway-metadata.js';
 import { readTemplateText } from './template/read.js';
 
 /** The ids the shipped libraries give these parts, for a template without Metadata.sftpgw.ids. */
@@ -18,6 +23,9 @@ const DEFAULT_IDS = {
   pushFunction: 'PushFunction',
   pushLogGroup: 'PushLogGroup',
   failureQueue: 'FailureQueue',
+  directoryBucket: 'DirectoryBucket',
+  identityFunction: 'IdentityFunction',
+  identityLogGroup: 'IdentityLogGroup',
 } as const satisfies Partial<Record<keyof GatewayIds, string>>;
 
 export type PartName = keyof typeof DEFAULT_IDS;
@@ -30,6 +38,9 @@ const TYPES: Record<PartName, string> = {
   pushFunction: 'AWS::Lambda::Function',
   pushLogGroup: 'AWS::Logs::LogGroup',
   failureQueue: 'AWS::SQS::Queue',
+  directoryBucket: 'AWS::S3::Bucket',
+  identityFunction: 'AWS::Lambda::Function',
+  identityLogGroup: 'AWS::Logs::LogGroup',
 };
 
 /** What each part is, in words, for errors ("stack X has no <what>"). */
@@ -56,6 +67,21 @@ const WHAT: Record<PartName, { what: string; needs: string }> = {
     what: 'failure queue for the push function',
     needs: 'turn outbound on in sftpgw.yaml (outbound:) and deploy (sftpgw deploy)',
   },
+  directoryBucket: {
+    what: "identity provider's directory bucket",
+    needs:
+      'set server.identityProvider.type: lambda in sftpgw.yaml and deploy (sftpgw deploy; docs/identity-provider.md)',
+  },
+  identityFunction: {
+    what: 'identity function',
+    needs:
+      'set server.identityProvider.type: lambda in sftpgw.yaml and deploy (sftpgw deploy; docs/identity-provider.md)',
+  },
+  identityLogGroup: {
+    what: 'log group for the identity function',
+    needs:
+      'set server.identityProvider.type: lambda in sftpgw.yaml and deploy (sftpgw deploy; docs/identity-provider.md)',
+  },
 };
 
 /**
@@ -65,6 +91,8 @@ const WHAT: Record<PartName, { what: string; needs: string }> = {
  */
 export interface DeployedParts {
   stackName: string;
+  /** Who answers logins, as the deployed template's Metadata.sftpgw says (service-managed without it). */
+  identityProvider: TemplateIdentityProvider;
   /** The physical id of a part, or an error naming what to deploy when the stack has none. */
   require(part: PartName): string;
   /** The physical id of a part, undefined when the stack has none. */
@@ -83,11 +111,11 @@ export async function deployedParts(
       hint: 'deploy the gateway first (sftpgw deploy); check --stack-name, --env and --region',
     });
   const text = stack.template ? await stack.template(stackName) : undefined;
-  const ids = gatewayIds(
+  const template =
     text === undefined
       ? undefined
-      : readTemplateText(text, `the deployed template of ${stackName}`),
-  );
+      : readTemplateText(text, `the deployed template of ${stackName}`);
+  const ids = gatewayIds(template);
   const find = (part: PartName): string | undefined => {
     const id = (ids[part] as string | undefined) ?? DEFAULT_IDS[part];
     const r: DeployedResource | undefined = resources[id];
@@ -95,6 +123,7 @@ export async function deployedParts(
   };
   return {
     stackName,
+    identityProvider: identityProviderOf(template),
     find,
     ofType: (type) =>
       Object.entries(resources)

@@ -17,7 +17,7 @@ import { OUTBOUND_REDELIVER_SCHEMA, OUTBOUND_STATUS_SCHEMA } from './outbound.js
 import { document, type Schema, standardNullable } from './schema-kit.js';
 import { SNOWFLAKE_SQL_SCHEMA } from './snowflake-sql.js';
 import { UPLOADS_SCHEMA } from './uploads.js';
-import { USERS_LIST_SCHEMA } from './users-list.js';
+import { USERS_DEPLOYED_SCHEMA, USERS_LIST_SCHEMA } from './users-list.js';
 import { USERS_KEYS_SCHEMA } from './users-keys.js';
 
 export interface OutputSchema {
@@ -59,6 +59,11 @@ export const OUTPUT_SCHEMAS: readonly OutputSchema[] = [
     command: 'sftpgw users list --output json',
     file: 'users-list.schema.json',
     schema: USERS_LIST_SCHEMA,
+  },
+  {
+    command: 'sftpgw users list --deployed --output json',
+    file: 'users-list-deployed.schema.json',
+    schema: USERS_DEPLOYED_SCHEMA,
   },
   {
     command: 'sftpgw users keys --output json',

@@ -12,10 +12,14 @@ import {
   object,
   orNull,
   string,
+  stringEnum,
 } from './schema-kit.js';
 
 export interface InfoDocument
-  extends Omit<Complete<GatewayInfo>, 'addresses' | 'hostKeys' | 'addressQuota'> {
+  extends Omit<
+    Complete<GatewayInfo>,
+    'addresses' | 'hostKeys' | 'addressQuota' | 'identityProvider'
+  > {
   addresses: Array<{ publicIp: string; allocationId: string | null; logicalId: string | null }>;
   hostKeys: Array<{
     type: string;
@@ -27,6 +31,21 @@ export interface InfoDocument
     active: boolean;
   }> | null;
   addressQuota: { held: number; limit: number; source: string } | null;
+  identityProvider: {
+    type: 'service-managed' | 'lambda' | 'staging';
+    deployed: boolean;
+    functionName: string | null;
+    directory: {
+      bucket: string;
+      key: string;
+      versionId: string | null;
+      lastModified: string | null;
+      bytes: number;
+      users: number;
+      passwords: boolean;
+      usersWithPassword: number;
+    } | null;
+  } | null;
 }
 
 export function infoDocument(info: GatewayInfo): InfoDocument {
@@ -55,7 +74,22 @@ export function infoDocument(info: GatewayInfo): InfoDocument {
       })) ?? null,
     serverNetworks: info.serverNetworks,
     users: info.users,
+    usersFrom: info.usersFrom,
     addressQuota: info.addressQuota ?? null,
+    identityProvider: info.identityProvider
+      ? {
+          type: info.identityProvider.type,
+          deployed: info.identityProvider.deployed,
+          functionName: orNull(info.identityProvider.functionName),
+          directory: info.identityProvider.directory
+            ? {
+                ...info.identityProvider.directory,
+                versionId: orNull(info.identityProvider.directory.versionId),
+                lastModified: info.identityProvider.directory.lastModified?.toISOString() ?? null,
+              }
+            : null,
+        }
+      : null,
     missing: info.missing,
   };
 }
@@ -106,13 +140,50 @@ export const INFO_SCHEMA = document(
     users: array(
       object({
         name: string(),
-        allowedSourceCidrs: cidrs("the user file's own networks"),
+        allowedSourceCidrs: cidrs(
+          "the user's own networks: its user file's, or (usersFrom directory) the deployed directory's",
+        ),
         admitted: cidrs('its own and the server-level networks'),
       }),
+    ),
+    usersFrom: stringEnum(
+      ['user-files', 'directory'],
+      'user-files: the project’s user files; directory: the deployed directory of a lambda gateway (what its identity function answers from)',
     ),
     addressQuota: nullable(
       object({ held: integer(), limit: integer(), source: string() }),
       'Elastic IPs the account holds in the region against its quota; null when not asked',
+    ),
+    identityProvider: nullable(
+      object({
+        type: stringEnum(
+          ['service-managed', 'lambda', 'staging'],
+          'who answers logins: Transfer Family’s users, the identity function, or (staging) the users while the function is being staged (docs/identity-provider.md)',
+        ),
+        deployed: boolean(
+          'true: as the deployed template says; false: the stack does not exist, type is the configured one',
+        ),
+        functionName: nullable(string(), 'the identity function (lambda, staging)'),
+        directory: nullable(
+          object({
+            bucket: string('the DirectoryBucket'),
+            key: string('directory.json'),
+            versionId: nullable(string(), 'the current object version'),
+            lastModified: nullable(
+              string('ISO 8601 UTC'),
+              'when the current version was written; null when S3 would not say',
+            ),
+            bytes: integer('the object’s size'),
+            users: integer('users in it'),
+            passwords: boolean(
+              'password logins are answered at all (server.identityProvider.passwords)',
+            ),
+            usersWithPassword: integer('users with a password hash (never the hash)'),
+          }),
+          'the deployed directory (lambda, staging); null in service-managed mode or when it could not be read (see missing)',
+        ),
+      }),
+      'null: the stack does not exist and no type is known',
     ),
     missing: array(string(), 'what could not be said, and why'),
   }),

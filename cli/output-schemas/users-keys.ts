@@ -28,6 +28,14 @@ export interface UsersKeysDocument {
   deployed: boolean;
   stackName: string | null;
   stacks: string[] | null;
+  identityProvider: 'service-managed' | 'lambda' | 'staging' | null;
+  directory: {
+    bucket: string;
+    key: string;
+    versionId: string | null;
+    lastModified: string | null;
+    bytes: number;
+  } | null;
   matched: number;
   keys: Array<
     Complete<{
@@ -41,7 +49,7 @@ export interface UsersKeysDocument {
       daysLeft?: number;
       state: (typeof KEY_STATES)[number];
       deployed?: boolean;
-      deployedIn?: Complete<{ stack: string; logicalId: string }>;
+      deployedIn?: Complete<{ stack: string; logicalId?: string; directoryVersion?: string }>;
       matches: boolean;
       action?: string;
     }>
@@ -68,6 +76,16 @@ export function usersKeysDocument(listing: KeyListing, asked: KeyCondition): Use
     deployed: asked.deployed === true,
     stackName: orNull(listing.deployed?.stackName),
     stacks: orNull(listing.deployed?.stacks),
+    identityProvider: orNull(listing.deployed?.identityProvider),
+    directory: listing.deployed?.directory
+      ? {
+          bucket: listing.deployed.directory.bucket,
+          key: listing.deployed.directory.key,
+          versionId: orNull(listing.deployed.directory.versionId),
+          lastModified: listing.deployed.directory.lastModified?.toISOString() ?? null,
+          bytes: listing.deployed.directory.bytes,
+        }
+      : null,
     matched: listing.matching.length,
     keys: listing.rows.map((r) => ({
       user: r.user,
@@ -80,7 +98,13 @@ export function usersKeysDocument(listing: KeyListing, asked: KeyCondition): Use
       daysLeft: orNull(r.daysLeft),
       state: r.state,
       deployed: orNull(r.deployed),
-      deployedIn: orNull(r.deployedIn),
+      deployedIn: r.deployedIn
+        ? {
+            stack: r.deployedIn.stack,
+            logicalId: orNull(r.deployedIn.logicalId),
+            directoryVersion: orNull(r.deployedIn.directoryVersion),
+          }
+        : null,
       matches: matchesCondition(r, asked),
       action: orNull(keyAction(r, asked)),
     })),
@@ -110,6 +134,23 @@ export const USERS_KEYS_SCHEMA = document(
       array(string()),
       'with --deployed: every stack whose template was read, the root then its child stacks (userStacks); null: not asked',
     ),
+    identityProvider: nullable(
+      stringEnum(['service-managed', 'lambda', 'staging']),
+      'with --deployed: who answers logins, as the deployed template says; lambda: the keys were compared with the deployed directory; null: not asked',
+    ),
+    directory: nullable(
+      object({
+        bucket: string('the DirectoryBucket'),
+        key: string('directory.json'),
+        versionId: nullable(string(), 'the current object version compared with'),
+        lastModified: nullable(
+          string('ISO 8601 UTC'),
+          'when it was written; null: S3 would not say',
+        ),
+        bytes: integer(),
+      }),
+      'with --deployed on a lambda gateway: the directory compared with; null otherwise',
+    ),
     matched: integer('how many keys match the condition asked (exit 1 when more than 0)'),
     keys: array(
       object({
@@ -127,14 +168,21 @@ export const USERS_KEYS_SCHEMA = document(
         ),
         deployed: nullable(
           boolean(),
-          'with --deployed: the deployed templates hold this key (same fingerprint) for this user; null: not asked',
+          'with --deployed: the deployed templates hold this key (same fingerprint) for this user; on a lambda gateway: the deployed directory holds it for this user with an expiry not before today (the function would accept it); null: not asked',
         ),
         deployedIn: nullable(
           object({
             stack: string('the stack whose template holds the user: the root or a child stack'),
-            logicalId: string('the AWS::Transfer::User’s logical id there'),
+            logicalId: nullable(
+              string(),
+              'the AWS::Transfer::User’s logical id there; null on a lambda gateway',
+            ),
+            directoryVersion: nullable(
+              string(),
+              'on a lambda gateway: the directory version that trusts the key; null otherwise',
+            ),
           }),
-          'where the deployed templates hold the key; null: not deployed, or --deployed not asked',
+          'where the deployed templates (or directory) hold the key; null: not deployed, or --deployed not asked',
         ),
         matches: boolean(
           'the key matches --expiring, --expired or --deployed (expired and still deployed); false when none was asked',

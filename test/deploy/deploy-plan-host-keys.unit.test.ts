@@ -523,6 +523,7 @@ describe('sftpgw host-keys retire: the plan (refusals, what partners see)', () =
   };
   const parts = (managed: Record<string, string>): DeployedParts => ({
     stackName: 'gw',
+    identityProvider: 'service-managed',
     find: () => SERVER_ARN,
     require: () => SERVER_ARN,
     ofType: (type) =>

@@ -13,6 +13,18 @@ import { readTemplateText } from '../template/read.js';
 import { physicalIds, resolveAddresses, type ServerAddress } from './addresses.js';
 import { DEFAULT_EIP_QUOTA } from './eip-quota.js';
 import { SERVER_TYPE, serverEndpoint, serverLogicalId } from './server-endpoint.js';
+import {
+  gatewayIds,
+  type TemplateIdentityProvider,
+  identityProviderOf,
+} from '../template/gateway-metadata.js';
+import {
+  type DeployedDirectory,
+  type DirectoryStores,
+  directoryUrl,
+  readDeployedDirectory,
+} from '../identity/deployed-directory.js';
+import { SftpgwError } from '../errors.js';
 
 export interface InfoRequest {
   stackName: string;
@@ -24,13 +36,40 @@ export interface InfoRequest {
   users: ReadonlyArray<{ name: string; allowedSourceCidrs: readonly string[] }>;
   /** server.endpoint as configured: what can be said before the stack exists. */
   configured?: { endpointType: 'PUBLIC' | 'VPC'; allocationIds: readonly string[] };
+  /** server.identityProvider.type as configured: what is said before the stack exists. */
+  configuredIdentityProvider?: 'service-managed' | 'lambda';
 }
 
 export interface InfoDeps {
   cfn: Pick<CloudFormationApi, 'describeStack' | 'stackResources' | 'getTemplate'>;
   addresses?: () => Promise<AddressApi>;
   transfer?: () => Promise<TransferApi>;
+  /** The directory object's store of a bucket (lambda mode); absent: the directory is not read. */
+  directories?: DirectoryStores;
   reporter: Reporter;
+}
+
+/** Who answers logins (docs/identity-provider.md). */
+export interface IdentityProviderInfo {
+  /** As the deployed template's Metadata.sftpgw says; before a deploy, as configured. */
+  type: TemplateIdentityProvider;
+  /** False before the stack exists: the configured type, not a deployed one. */
+  deployed: boolean;
+  /** The identity function's name (lambda, staging). */
+  functionName?: string;
+  /** The deployed directory's current version (lambda, staging), when it could be read. */
+  directory?: {
+    bucket: string;
+    key: string;
+    versionId?: string;
+    lastModified?: Date;
+    bytes: number;
+    users: number;
+    /** The directory's passwords switch: password logins are answered at all. */
+    passwords: boolean;
+    /** Users with a password hash (never the hash). */
+    usersWithPassword: number;
+  };
 }
 
 export interface UserNetworks {
@@ -59,6 +98,13 @@ export interface GatewayInfo {
   users: UserNetworks[];
   /** Elastic IPs the account holds in the region, against its quota. */
   addressQuota?: { held: number; limit: number; source: string };
+  /** Who answers logins; absent when neither deployed nor configured is known. */
+  identityProvider?: IdentityProviderInfo;
+  /**
+   * Where `users` came from: the user files (service-managed), or the
+   * deployed directory (lambda: what the function answers from).
+   */
+  usersFrom: 'user-files' | 'directory';
   /** What could not be said, and why. */
   missing: string[];
 }
@@ -113,11 +159,11 @@ export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<Gat
     ...(req.vanityHost ? { hostName: req.vanityHost } : {}),
     addresses: [],
     serverNetworks,
-    users: req.users.map((u) => ({
-      name: u.name,
-      allowedSourceCidrs: [...u.allowedSourceCidrs],
-      admitted: [...new Set([...u.allowedSourceCidrs, ...serverNetworks])],
-    })),
+    users: usersWithNetworks(req.users, serverNetworks),
+    usersFrom: 'user-files',
+    ...(req.configuredIdentityProvider
+      ? { identityProvider: { type: req.configuredIdentityProvider, deployed: false } }
+      : {}),
     missing,
   };
   // AWS calls that may be denied: say what is missing instead of failing.
@@ -150,6 +196,7 @@ export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<Gat
     resources.find((r) => r.logicalId === serverLogical && r.type === SERVER_TYPE) ??
     resources.find((r) => r.type === SERVER_TYPE);
   const serverId = serverIdOf(server?.physicalId);
+  await identityProvider(req, deps, info, template, resources);
   const endpoint = serverEndpoint(template);
   if (endpoint) info.endpointType = endpoint.type;
   const api = deps.addresses ? await ask('EC2', deps.addresses) : undefined;
@@ -192,4 +239,83 @@ export async function gatewayInfo(req: InfoRequest, deps: InfoDeps): Promise<Gat
     if (keys) info.hostKeys = activeHostKeys(keys);
   } else if (!deps.transfer) missing.push('host keys: Transfer Family was not asked');
   return info;
+}
+
+function usersWithNetworks(
+  users: InfoRequest['users'],
+  serverNetworks: readonly string[],
+): UserNetworks[] {
+  return users.map((u) => ({
+    name: u.name,
+    allowedSourceCidrs: [...u.allowedSourceCidrs],
+    admitted: [...new Set([...u.allowedSourceCidrs, ...serverNetworks])],
+  }));
+}
+
+/**
+ * The identity provider of the deployed stack; in lambda mode the users and
+ * their networks come from the deployed directory (what the function
+ * answers from), not the user files, which may be ahead of the deploy. A
+ * directory that cannot be read is said in `missing`, as any part is.
+ */
+async function identityProvider(
+  req: InfoRequest,
+  deps: InfoDeps,
+  info: GatewayInfo,
+  template: ReturnType<typeof readTemplateText> | undefined,
+  resources: ReadonlyArray<{ logicalId: string; type: string; physicalId?: string }>,
+): Promise<void> {
+  const type = identityProviderOf(template);
+  const ip: IdentityProviderInfo = { type, deployed: true };
+  info.identityProvider = ip;
+  if (type === 'service-managed') return;
+  const ids = gatewayIds(template);
+  const physical = (id: string, resourceType: string) =>
+    resources.find((r) => r.logicalId === id && r.type === resourceType)?.physicalId;
+  ip.functionName = physical(ids.identityFunction ?? 'IdentityFunction', 'AWS::Lambda::Function');
+  if (!ip.functionName)
+    info.missing.push(
+      `the identity function is not in stack ${req.stackName} (${ids.identityFunction ?? 'IdentityFunction'}): the last deploy did not finish?`,
+    );
+  const bucket = physical(ids.directoryBucket ?? 'DirectoryBucket', 'AWS::S3::Bucket');
+  if (!bucket) {
+    info.missing.push(
+      `the directory bucket is not in stack ${req.stackName} (${ids.directoryBucket ?? 'DirectoryBucket'}): no directory to read`,
+    );
+    return;
+  }
+  if (!deps.directories) {
+    info.missing.push(`the directory ${directoryUrl({ bucket })}: S3 was not asked`);
+    return;
+  }
+  let read: DeployedDirectory;
+  try {
+    read = await readDeployedDirectory(req.stackName, bucket, await deps.directories(bucket));
+  } catch (err) {
+    const e = err as Error;
+    info.missing.push(
+      err instanceof SftpgwError && err.hint ? `${e.message} (${err.hint})` : e.message,
+    );
+    return;
+  }
+  const users = Object.entries(read.directory.users);
+  ip.directory = {
+    bucket: read.bucket,
+    key: read.key,
+    ...(read.versionId ? { versionId: read.versionId } : {}),
+    ...(read.lastModified ? { lastModified: read.lastModified } : {}),
+    bytes: read.bytes,
+    users: users.length,
+    passwords: read.directory.passwords,
+    usersWithPassword: users.filter(([, u]) => u.passwordHash !== undefined).length,
+  };
+  // Staging: the server still answers from its Transfer users; the directory is not in use yet.
+  if (type !== 'lambda') return;
+  info.usersFrom = 'directory';
+  info.users = usersWithNetworks(
+    users
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, u]) => ({ name, allowedSourceCidrs: u.cidrs ?? [] })),
+    info.serverNetworks,
+  );
 }

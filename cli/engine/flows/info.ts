@@ -40,7 +40,15 @@ export async function info(opts: InfoOptions, adapters: InfoAdapters): Promise<G
       serverNetworks: config.server.allowedSourceCidrs,
       users: users.map((u) => ({ name: u.name, allowedSourceCidrs: u.allowedSourceCidrs })),
       configured: configuredEndpoint(config.server.endpoint),
+      configuredIdentityProvider: config.server.identityProvider.type,
     },
-    { cfn: ctx.cfn(), addresses: ctx.addresses, transfer: ctx.transfer, reporter },
+    {
+      cfn: ctx.cfn(),
+      addresses: ctx.addresses,
+      transfer: ctx.transfer,
+      // Read only: S3 decrypts with the key the object names (SSE-KMS); keyArn is for writes.
+      directories: (bucket) => ctx.directoryStore({ bucket, keyArn: '' }),
+      reporter,
+    },
   );
 }

@@ -17,6 +17,7 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
     config: synth.config,
     users: synth.users.map((u) => u.name),
     userFindings: synth.userFindings,
+    ...directoryOf(synth),
     // Not serialized: never written, and its size is not a template's (its
     // quota findings are not kept).
     ...(synth.directoryUsers && {
@@ -32,6 +33,14 @@ export function synthesizedInput(synth: Synthesized, format: OutputFormat): Gate
       },
     }),
   };
+}
+
+/** Lambda mode and the staging template: the directory the deploy uploads (rules/identity/). */
+function directoryOf(synth: Synthesized): Pick<GatewayInput, 'directory'> {
+  const { directory, directoryText } = synth;
+  return directory && directoryText !== undefined
+    ? { directory: { directory, text: directoryText } }
+    : {};
 }
 
 /** The text written; JSON's deploy size counted from it (the quota check would stringify again). */

@@ -3,6 +3,7 @@
 // located in what made it, and the config when there is one. Made from
 // synthesis (./input-from-synthesis.ts: build, validate from the project) or
 // from files (./input-from-files.ts: validate --template).
+import type { Directory } from '../../../shared/identity/directory.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { OutputFormat } from '../template/serialize.js';
 import type { CfnResource, CfnTemplate } from '../template/types.js';
@@ -38,6 +39,8 @@ export interface GatewayInput {
   users?: readonly string[];
   /** Findings on the user files' keys the synthesis made (expiry, shared keys: rules/users/). */
   userFindings?: readonly Finding[];
+  /** Lambda mode (and the staging template): the directory the deploy uploads, and its exact text. */
+  directory?: { directory: Directory; text: string };
   /**
    * A lambda gateway's users as resources beside the root's (Synthesized.
    * directoryUsers): checked by the same layers, without cfn-lint; only the

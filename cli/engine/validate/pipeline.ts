@@ -14,12 +14,15 @@
 //                    beside the root's resources: our layers, no cfn-lint,
 //                    only the users' findings kept (the same user rules as a
 //                    service-managed build; the template has no users)
+//   lambda mode      the directory's size and the function role's policy
+//                    size (./rules/identity/directory.ts)
 //
 // cfn-lint runs on the root and on the first child only: children differ
 // only in which users they hold, all made by one library; a second cfn-lint
 // on the first child overlaps the root's. A single template (no children, or
 // no config) judges the config's waivers itself.
 import type { Reporter } from '../reporter.js';
+import { directoryFindings as identitySizeFindings } from './rules/identity/directory.js';
 import { sortFindings, type Finding } from './finding.js';
 import { gatewayWaiverProblems } from './gateway-waivers.js';
 import type { ChildInput, GatewayInput } from './input.js';
@@ -73,6 +76,13 @@ export async function validateGateway(
     ...directoryFindings,
     ...snowflakeUsersFindings(config, input.users),
     ...(input.userFindings ?? []),
+    ...(input.directory
+      ? identitySizeFindings({
+          ...input.directory,
+          template: root.template,
+          stackName: config?.stackName,
+        })
+      : []),
   ];
   if (single) return sortFindings(findings);
   // The directory's users (every one, not only those checked) count as a
