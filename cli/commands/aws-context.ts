@@ -71,9 +71,7 @@ export async function awsContext(
     secrets: async () => (await import('../adapters/aws/secrets.js')).sdkSecretStore(region),
     directoryStore: (location) => directoryStore({ s3 }, location),
     invoker: async () =>
-      (await import('../adapters/aws/lambda-invoke.js')).sdkLambdaInvoker(
-        resolvedRegion ?? 'us-east-1',
-      ),
+      (await import('../adapters/aws/lambda-invoke.js')).sdkLambdaInvoker({ region, reporter }),
   };
 }
 

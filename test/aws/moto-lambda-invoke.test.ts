@@ -25,6 +25,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import type { Runtime } from '@aws-sdk/client-lambda';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect } from 'chai';
 import { deterministicZip } from '../../cli/engine/package/zip.js';
@@ -39,7 +40,12 @@ import {
   type IdentityHarness,
 } from '../helpers/identity-harness.js';
 import { keyPair } from '../helpers/keys.js';
-import { functionConfiguration, invokeFunction, lambdaCall } from '../helpers/lambda-invoke.js';
+import {
+  createFunction as createLambda,
+  functionConfiguration,
+  invokeFunction,
+  updateFunctionCode,
+} from '../helpers/lambda-invoke.js';
 import { createHostedZone, createLambdaRole } from '../helpers/moto-calls.js';
 import { cleanTempDirs, exampleProject, runCliAsync, tempDir } from '../helpers/project.js';
 import { freePort, startMoto, startSshd, type Sshd } from '../helpers/servers.js';
@@ -83,12 +89,12 @@ describe('moto Lambda Invoke runs Node functions (launcher + node child processe
     files: Record<string, string>,
     o: { handler?: string; timeout?: number; env?: Record<string, string>; runtime?: string } = {},
   ): Promise<void> {
-    await lambdaCall(endpoint, 'POST', '/2015-03-31/functions', {
+    await createLambda(endpoint, {
       FunctionName: name,
-      Runtime: o.runtime ?? 'nodejs22.x',
+      Runtime: (o.runtime ?? 'nodejs22.x') as Runtime,
       Role: role,
       Handler: o.handler ?? 'app.handler',
-      Code: { ZipFile: (await zipOf(files)).toString('base64') },
+      zip: await zipOf(files),
       Timeout: o.timeout ?? 3,
       Environment: { Variables: o.env ?? {} },
     });
@@ -223,9 +229,7 @@ export const handler = async (event, context) => {
     const zip = await zipOf({
       'app.mjs': 'export const handler = async () => ({ version: 2, pid: process.pid });',
     });
-    await lambdaCall(endpoint, 'PUT', '/2015-03-31/functions/probe/code', {
-      ZipFile: zip.toString('base64'),
-    });
+    await updateFunctionCode(endpoint, 'probe', zip);
     const after = (await invokeFunction(endpoint, 'probe', {})).payload as any;
     expect(after.version).to.equal(2);
     expect(after.pid).not.to.equal(before.pid);
@@ -236,12 +240,12 @@ export const handler = async (event, context) => {
     const moto = await startMoto();
     try {
       const r = await createLambdaRole(moto, 'short-lived');
-      await lambdaCall(moto.endpoint, 'POST', '/2015-03-31/functions', {
+      await createLambda(moto.endpoint, {
         FunctionName: 'short',
         Runtime: 'nodejs20.x',
         Role: r,
         Handler: 'app.handler',
-        Code: { ZipFile: (await zipOf({ 'app.mjs': PROBE })).toString('base64') },
+        zip: await zipOf({ 'app.mjs': PROBE }),
       });
       const { pid } = (await invokeFunction(moto.endpoint, 'short', {})).payload as any;
       expect(running(pid)).to.equal(true);
@@ -357,8 +361,9 @@ export const handler = async (event, context) => {
       pushFunction = physical(pushId);
       stagingBucket = physical(bucketId);
       const config = await functionConfiguration(endpoint, pushFunction);
-      prefix = config.Environment.Variables.SECRET_PREFIX;
-      gateway = config.Environment.Variables.GATEWAY;
+      const variables = config.Environment?.Variables ?? {};
+      prefix = variables.SECRET_PREFIX;
+      gateway = variables.GATEWAY;
       expect(prefix, 'SECRET_PREFIX').to.be.a('string').and.not.empty;
     });
 

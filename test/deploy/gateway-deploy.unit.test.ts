@@ -17,6 +17,7 @@ import {
   deployGateway,
   type GatewayDeployRequest,
   type IdentityInput,
+  serverIdOf,
 } from '../../cli/engine/deploy/gateway-deploy.js';
 import type { DirectoryPlan } from '../../cli/engine/deploy/types.js';
 import { SftpgwError } from '../../cli/engine/errors.js';
@@ -329,5 +330,19 @@ describe('the forward switch check: the staged function invoked as Transfer Fami
     expect(sourceIpFor(['203.0.113.0/24'])).to.equal('203.0.113.1');
     expect(sourceIpFor(['192.0.2.7/32'])).to.equal('192.0.2.7');
     expect(sourceIpFor(null)).to.equal('198.51.100.10');
+  });
+
+  // The stack gives the server's ARN as its physical id (Ref is the ARN);
+  // Transfer Family's event carries the id, s-…: the check sends what
+  // Transfer would.
+  it("the event names the server as Transfer does (s-…), not by the stack's ARN", function () {
+    expect(
+      serverIdOf('arn:aws:transfer:eu-west-1:123456789012:server/s-0123456789abcdef0'),
+    ).to.equal('s-0123456789abcdef0');
+    expect(serverIdOf('arn:aws-cn:transfer:cn-north-1:123456789012:server/s-01234567')).to.equal(
+      's-01234567',
+    );
+    expect(serverIdOf('s-0123456789abcdef0')).to.equal('s-0123456789abcdef0');
+    expect(serverIdOf(undefined)).to.equal(undefined);
   });
 });

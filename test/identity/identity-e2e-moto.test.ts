@@ -282,7 +282,7 @@ describe('custom identity provider end to end: lambda gateway built and deployed
       (id) => template.Resources[id].Type === 'AWS::Transfer::Server',
     )!;
     serverId = ids.get(serverLogical)!.split('/').pop()!;
-    fnEnv = (await functionConfiguration(moto.endpoint, functionName)).Environment.Variables;
+    fnEnv = (await functionConfiguration(moto.endpoint, functionName)).Environment?.Variables ?? {};
   });
 
   after(async function () {

@@ -105,6 +105,13 @@ export async function cloudWatchLogsClient(s: AwsSettings) {
   return withErrorContext(new CloudWatchLogsClient(clientConfig(s, 'CloudWatch Logs')));
 }
 
+// Lambda: the forward identity-provider switch invokes the staged function
+// once (lambda-invoke.ts).
+export async function lambdaClient(s: AwsSettings) {
+  const { LambdaClient } = await import('@aws-sdk/client-lambda');
+  return withErrorContext(new LambdaClient(clientConfig(s, 'Lambda')));
+}
+
 export function stsClient(s: AwsSettings): STSClient {
   return withErrorContext(new STSClient(clientConfig(s, 'STS')));
 }

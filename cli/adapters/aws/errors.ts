@@ -156,6 +156,8 @@ export function iamAction(clientName: string, commandName: string): string {
     // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
     ListObjectVersions: 'ListBucketVersions',
   } as Record<string, string>;
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html
+  if (service === 'lambda' && operation === 'Invoke') return 'lambda:InvokeFunction';
   return `${service}:${service === 's3' ? (s3[operation] ?? operation) : operation}`;
 }
 

@@ -309,9 +309,14 @@ async function forwardSwitch(
   const functionName = resources.find(
     (r) => r.logicalId === (ids.identityFunction ?? 'IdentityFunction'),
   )?.physicalId;
-  const serverId = resources.find(
-    (r) => r.logicalId === (serverIdentityType(staging.template)?.server ?? 'Server'),
-  )?.physicalId;
+  // The server's physical id is its ARN (Ref gives the ARN; the registry
+  // schema's primaryIdentifier is /properties/Arn); Transfer Family sends the
+  // function the id, s-…, which is the ARN's last segment.
+  const serverId = serverIdOf(
+    resources.find(
+      (r) => r.logicalId === (serverIdentityType(staging.template)?.server ?? 'Server'),
+    )?.physicalId,
+  );
   if (!functionName || !serverId)
     throw failed(
       `the staged stack ${req.stackName} has no ${functionName ? 'server' : 'identity function'} to check`,
@@ -340,4 +345,10 @@ async function forwardSwitch(
   );
   const result = await deploy(req, deps, show.plan);
   return { result, directory, switched: { staged, smoke } };
+}
+
+/** `s-…` from a server's ARN (arn:aws:transfer:region:account:server/s-…) or from the id itself. */
+export function serverIdOf(physicalId: string | undefined): string | undefined {
+  if (!physicalId) return undefined;
+  return /(?:^|:server\/)(s-[0-9a-f]+)$/.exec(physicalId)?.[1] ?? physicalId;
 }
