@@ -209,7 +209,8 @@ unless --allow-identity-provider-change; to lambda it runs two change sets
 function invoked between them, and stops before the switch if the function
 answers wrong. A lambda gateway's directory is uploaded after the change set
 (only when its bytes differ from the deployed version); a change to users
-only runs no change set. The keys to import are read from their secrets (secretsmanager:GetSecretValue)
+only creates no change set (the template, parameters and tags are the
+deployed ones: "template unchanged: no change set"). The keys to import are read from their secrets (secretsmanager:GetSecretValue)
 and parsed in memory; nothing of them but the fingerprint is printed. More
 Elastic IPs than the region's quota is refused. No changes is success (exit 0). Without --yes it
 asks on a terminal; in CI without --yes the change set is left for review.
@@ -250,7 +251,9 @@ const diff = command({
   ],
   help: `
 Exit 0 when nothing would change, 3 when something would (a lambda gateway's
-directory too: users, keys, networks, passwords, never a hash), 1 on errors. What a
+directory too: users, keys, networks, passwords, never a hash), 1 on errors. A
+lambda gateway whose template, parameters and tags are the deployed ones
+creates no change set to find that out. What a
 deploy would refuse is marked REFUSED, with the flag that allows it; a host-key
 change prints the fingerprints partners see before and after, per algorithm.
 

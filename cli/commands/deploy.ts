@@ -98,22 +98,28 @@ function reportStack({ result, directory, switched }: GatewayDeployResult): Exit
       `staged and checked: ${switched.smoke.checks.map((c) => `${c.case} ${c.username}: ${c.detail}`).join('; ')}\n`,
     );
   // A user-only change: no change set, a new directory version.
+  const noChangeSet =
+    result.kind === 'no-changes' && result.skipped
+      ? `template unchanged: no change set for ${result.stackName} (${result.skipped.detail})`
+      : undefined;
   if (result.kind === 'no-changes' && directory?.uploaded) {
     process.stdout.write(
-      `no template changes: ${result.stackName} needed no change set (the empty one was deleted)\ndirectory uploaded: ${directory.plan.location ?? 'DirectoryBucket'}${directory.versionId ? ` version ${directory.versionId}` : ''} (${directory.plan.users} users, ${directory.plan.bytes} bytes)\n`,
+      `${noChangeSet ?? `no template changes: ${result.stackName} needed no change set (the empty one was deleted)`}\ndirectory uploaded: ${directory.plan.location ?? 'DirectoryBucket'}${directory.versionId ? ` version ${directory.versionId}` : ''} (${directory.plan.users} users, ${directory.plan.bytes} bytes)\n`,
     );
     return EXIT.ok;
   }
   if (result.kind === 'no-changes' && directory?.notUploaded) {
     process.stdout.write(
-      `${result.stackName}: the template is up to date (no change set); the directory above was not uploaded: ${directory.notUploaded}\n`,
+      `${noChangeSet ?? `${result.stackName}: the template is up to date (no change set)`}; the directory above was not uploaded: ${directory.notUploaded}\n`,
     );
     return directory.notUploaded === 'declined' ? EXIT.failed : EXIT.ok;
   }
   switch (result.kind) {
     case 'no-changes':
       process.stdout.write(
-        `no changes: ${result.stackName} is up to date (nothing executed; the empty change set was deleted)\n`,
+        result.skipped
+          ? `no changes: ${result.stackName} is up to date\n${noChangeSet}\n`
+          : `no changes: ${result.stackName} is up to date (nothing executed; the empty change set was deleted)\n`,
       );
       return EXIT.ok;
     case 'pending':

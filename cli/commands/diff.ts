@@ -43,11 +43,14 @@ function diffText(result: DiffResult, color: boolean): string {
       '\n' +
       directory
     );
-  if (!result.changed) return `no changes: ${stackName} is up to date\n`;
+  const skipped = result.changeSetSkipped
+    ? `template unchanged: no change set for ${stackName} (${result.changeSetSkipped.detail})\n`
+    : '';
+  if (!result.changed) return `no changes: ${stackName} is up to date\n${skipped}`;
   const { plan, templateDiff: local } = result;
   let out =
     plan.changes.length === 0 && result.directory
-      ? `No template changes to ${stackName} (no change set): only the directory\n`
+      ? `No template changes to ${stackName} (no change set): only the directory\n${skipped}`
       : formatPlan(`Changes a deploy would make to ${stackName}:`, plan, color) + '\n';
   out += directory;
   if (plan.refused.length > 0)

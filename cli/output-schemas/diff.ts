@@ -1,5 +1,6 @@
 // `sftpgw diff --output json`: one document on every path (no stack yet, no
 // changes, changes), with the same keys each time.
+import type { ChangeSetSkipped } from '../engine/deploy/unchanged-template.js';
 import type { DirectoryPlan, Plan } from '../engine/deploy/types.js';
 import {
   DIRECTORY_PLAN_SCHEMA,
@@ -15,7 +16,7 @@ import {
   templateDiffDocument,
   type TemplateDifferenceDocument,
 } from './plan.js';
-import { boolean, document, nullable, object, string } from './schema-kit.js';
+import { boolean, document, nullable, object, string, stringEnum } from './schema-kit.js';
 
 export interface DiffDocument {
   stackName: string;
@@ -24,6 +25,8 @@ export interface DiffDocument {
   plan: PlanDocument | null;
   templateDiff: TemplateDifferenceDocument[] | null;
   directory: DirectoryPlanDocument | null;
+  /** No change set was made for the existing stack: why. */
+  changeSetSkipped: ChangeSetSkipped | null;
 }
 
 export function diffDocument(d: {
@@ -33,6 +36,7 @@ export function diffDocument(d: {
   plan?: Plan;
   templateDiff?: TemplateDifference[];
   directory?: DirectoryPlan;
+  changeSetSkipped?: ChangeSetSkipped;
 }): DiffDocument {
   return {
     stackName: d.stackName,
@@ -41,6 +45,9 @@ export function diffDocument(d: {
     plan: d.plan ? planDocument(d.plan) : null,
     templateDiff: d.templateDiff ? templateDiffDocument(d.templateDiff) : null,
     directory: d.directory ? directoryPlanDocument(d.directory) : null,
+    changeSetSkipped: d.changeSetSkipped
+      ? { reason: d.changeSetSkipped.reason, detail: d.changeSetSkipped.detail }
+      : null,
   };
 }
 
@@ -56,6 +63,16 @@ export const DIFF_SCHEMA = document(
     directory: nullable(
       DIRECTORY_PLAN_SCHEMA,
       'a lambda gateway (server.identityProvider.type: lambda): its directory against the deployed object; null for service-managed',
+    ),
+    changeSetSkipped: nullable(
+      object({
+        reason: stringEnum(
+          ['template-unchanged'],
+          'template-unchanged: the template, its parameters and tags are the deployed ones (a lambda gateway)',
+        ),
+        detail: string('what was compared, and the stack’s status'),
+      }),
+      'the stack exists and no change set was made, and why; null when CloudFormation was asked (a change set made, or none possible: no stack yet)',
     ),
   }),
 );

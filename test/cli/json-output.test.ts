@@ -237,6 +237,7 @@ describe('--output json: one schema per document, every key present', function (
         plan: null,
         templateDiff: null,
         directory: null,
+        changeSetSkipped: null,
       });
       writeFileSync(
         path.join(dir, 'users', 'initech.libsonnet'),

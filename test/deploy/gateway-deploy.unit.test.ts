@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import type { DirectoryStore } from '../../cli/adapters/aws/directory-store.js';
 import type {
   ChangeSetInfo,
+  ChangeSetSummary,
   CloudFormationApi,
   StackResource,
 } from '../../cli/adapters/aws/cloudformation.js';
@@ -97,7 +98,7 @@ class NoChanges implements Partial<CloudFormationApi> {
       },
     ];
   }
-  async listChangeSets() {
+  async listChangeSets(): Promise<ChangeSetSummary[]> {
     return [];
   }
   async createChangeSet() {
@@ -140,17 +141,18 @@ function setup(o: { deployed: CfnTemplate; current?: string; confirm?: boolean }
   const cfn = new NoChanges(o.deployed);
   const { store, writes } = memoryStore(o.current);
   const asked: string[] = [];
-  const deps = {
-    cfn: cfn as unknown as CloudFormationApi,
-    reporter: silentReporter,
-    clock: { now: () => Date.now(), sleep: async () => {}, pollMs: 1, timeoutMs: 10_000 },
-    confirm: async (q: string) => {
-      asked.push(q);
-      return o.confirm ?? true;
-    },
-  } as DeployDeps;
+  const depsWith = (fake: NoChanges) =>
+    ({
+      cfn: fake as unknown as CloudFormationApi,
+      reporter: silentReporter,
+      clock: { now: () => Date.now(), sleep: async () => {}, pollMs: 1, timeoutMs: 10_000 },
+      confirm: async (q: string) => {
+        asked.push(q);
+        return o.confirm ?? true;
+      },
+    }) as DeployDeps;
   const shown: DirectoryPlan[] = [];
-  const run = (req: Partial<GatewayDeployRequest>) =>
+  const runWith = (fake: NoChanges, req: Partial<GatewayDeployRequest>) =>
     deployGateway(
       {
         stackName: 'gw',
@@ -164,7 +166,7 @@ function setup(o: { deployed: CfnTemplate; current?: string; confirm?: boolean }
         execute: 'yes',
         ...req,
       } as GatewayDeployRequest,
-      deps,
+      depsWith(fake),
       {
         directoryStore: () => store,
         invoker: async () => {
@@ -174,7 +176,8 @@ function setup(o: { deployed: CfnTemplate; current?: string; confirm?: boolean }
       },
       { plan: () => {}, directory: (d) => shown.push(d) },
     );
-  return { run, writes, asked, shown, cfn };
+  const run = (req: Partial<GatewayDeployRequest>) => runWith(cfn, req);
+  return { run, runWith, writes, asked, shown, cfn };
 }
 
 describe('a lambda gateway deploy: the directory after the change set, and its gates', function () {
@@ -254,6 +257,104 @@ describe('a lambda gateway deploy: the directory after the change set, and its g
     expect(out.result.kind).to.equal('no-changes');
     expect(out.directory).to.equal(undefined);
     expect(s.shown).to.deep.equal([]);
+  });
+});
+
+/** The same stack, saying its parameters and tags (as AWS's DescribeStacks does): a change set can be judged unneeded. */
+class Described extends NoChanges {
+  pending: Array<{ name: string; executionStatus: string; status: string; stackName: string }> = [];
+  constructor(
+    deployed: CfnTemplate,
+    private readonly facts: { tags?: Record<string, string>; status?: string } = {},
+  ) {
+    super(deployed);
+  }
+  override async describeStack() {
+    return {
+      ...(await super.describeStack()),
+      status: this.facts.status ?? 'UPDATE_COMPLETE',
+      parameters: {},
+      tags: this.facts.tags ?? { team: 'data' },
+    };
+  }
+  override async listChangeSets() {
+    return this.pending;
+  }
+}
+
+function setupDescribed(
+  deployed: CfnTemplate,
+  facts: { tags?: Record<string, string>; status?: string } = {},
+) {
+  const s = setup({ deployed, current: identity(['bob']).directoryText });
+  const cfn = new Described(deployed, facts);
+  // setup's deps hold its own fake: swap in this one
+  const run = (req: Partial<GatewayDeployRequest>) =>
+    s.runWith(cfn, { tags: { team: 'data' }, ...req });
+  return { ...s, cfn, run };
+}
+
+describe('a lambda gateway deploy with the template unchanged: no change set at all', function () {
+  it('template, parameters and tags the deployed ones: no CreateChangeSet, the result says why, the directory uploaded', async function () {
+    const s = setupDescribed(lambdaTemplate);
+    const out = await s.run({ identity: identity(['bob', 'carol']) });
+    expect(s.cfn.calls).to.deep.equal([]);
+    expect(out.result).to.deep.equal({
+      kind: 'no-changes',
+      stackName: 'gw',
+      skipped: {
+        reason: 'template-unchanged',
+        detail:
+          'the template, parameters and tags are the deployed ones; the stack is UPDATE_COMPLETE',
+      },
+    });
+    expect(out.directory).to.include({ uploaded: true, versionId: 'v2' });
+  });
+
+  it('the same gate for the upload: --no-execute shows it and leaves it', async function () {
+    const s = setupDescribed(lambdaTemplate);
+    const out = await s.run({ identity: identity(['bob', 'carol']), execute: 'no' });
+    expect(s.cfn.calls).to.deep.equal([]);
+    expect(out.result).to.have.property('skipped');
+    expect(out.directory?.notUploaded).to.match(/--no-execute/);
+    expect(s.writes).to.deep.equal([]);
+  });
+
+  it('the stack tags change: a change set as before (CloudFormation judges)', async function () {
+    const s = setupDescribed(lambdaTemplate, { tags: { team: 'ops' } });
+    const out = await s.run({ identity: identity(['bob', 'carol']) });
+    expect(s.cfn.calls).to.deep.equal(['createChangeSet', 'deleteChangeSet']);
+    expect(out.result).to.deep.equal({ kind: 'no-changes', stackName: 'gw' });
+    expect(out.directory).to.include({ uploaded: true });
+  });
+
+  it('a stack rolled back to this template (UPDATE_ROLLBACK_COMPLETE): a change set as before', async function () {
+    const s = setupDescribed(lambdaTemplate, { status: 'UPDATE_ROLLBACK_COMPLETE' });
+    await s.run({ identity: identity(['bob', 'carol']) });
+    expect(s.cfn.calls).to.deep.equal(['createChangeSet', 'deleteChangeSet']);
+  });
+
+  it('a change set waiting for review still stops the deploy (the same gate as a change set’s), nothing uploaded', async function () {
+    const s = setupDescribed(lambdaTemplate);
+    s.cfn.pending = [
+      {
+        name: 'sftpgw-review',
+        executionStatus: 'AVAILABLE',
+        status: 'CREATE_COMPLETE',
+        stackName: 'gw',
+      },
+    ];
+    const err = await s.run({ identity: identity(['bob', 'carol']) }).catch((e: unknown) => e);
+    expect((err as SftpgwError).message).to.contain('has a change set waiting for review');
+    expect(s.cfn.calls).to.deep.equal([]);
+    expect(s.writes).to.deep.equal([]);
+  });
+
+  it('a service-managed gateway keeps today’s path: a change set even when nothing changed', async function () {
+    const s = setupDescribed(serviceManagedTemplate);
+    const out = await s.run({ template: serviceManagedTemplate });
+    expect(s.cfn.calls).to.deep.equal(['createChangeSet', 'deleteChangeSet']);
+    expect(out.result).to.deep.equal({ kind: 'no-changes', stackName: 'gw' });
   });
 });
 

@@ -24,6 +24,16 @@ export interface StackInfo {
   statusReason?: string;
   outputs: Record<string, string>;
   terminationProtection: boolean;
+  /**
+   * The stack's parameter values by key (NoEcho ones masked as CloudFormation
+   * answers them, `****`). Absent: not known (a fake that does not say);
+   * then nothing is judged unchanged on them (unchanged-template.ts).
+   */
+  parameters?: Record<string, string>;
+  /** The stack's tags; absent: not known. */
+  tags?: Record<string, string>;
+  /** The service role CloudFormation uses for the stack (RoleARN), when it has one. */
+  roleArn?: string;
 }
 
 export interface ResourceChange {
@@ -131,6 +141,11 @@ export function sdkCloudFormation(client: CloudFormationClient): CloudFormationA
             (s.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
           ),
           terminationProtection: s.EnableTerminationProtection ?? false,
+          parameters: Object.fromEntries(
+            (s.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']),
+          ),
+          tags: Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+          ...(s.RoleARN ? { roleArn: s.RoleARN } : {}),
         };
       } catch (err) {
         if (isMissingStack(err)) return undefined;

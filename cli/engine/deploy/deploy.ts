@@ -5,6 +5,9 @@
 //       → stale sftpgw change sets deleted; one waiting for review is
 //       refused, asked about or replaced (pending.ts) → change set created
 //       (client token), waited for → "no changes" is success, the empty one deleted
+//       — or, asked to (skipWhenUnchanged: a lambda gateway), none at all when
+//       the template, parameters and tags are the deployed ones
+//       (unchanged-template.ts): "template unchanged: no change set"
 //     or one an earlier `--no-execute` left (`--execute NAME`), its templates
 //       read back from CloudFormation (GetTemplate of the change set) and S3
 //   → ONE plan (plan.ts): the deployed root and child templates against the
@@ -49,6 +52,7 @@ import { guard, isRefused, refusal, type GuardOptions } from './guard.js';
 import { planFacts } from './plan.js';
 import type { Plan, PlannedChange, StackTemplates } from './types.js';
 import { isNoChangeReason, stackState, succeeded } from './stack-status.js';
+import { type ChangeSetSkipped, unchangedTemplate } from './unchanged-template.js';
 import { rootCauses, watchStack, type Clock } from './watch.js';
 
 export { INLINE_TEMPLATE_LIMIT };
@@ -76,6 +80,13 @@ export interface ChangeSetRequest extends GuardOptions {
   templatePrefix: string;
   /** Packaged child templates by the logical id of their stack: the guard looks inside them. */
   children?: Record<string, CfnTemplate>;
+  /**
+   * Make no change set for a stable stack whose deployed template,
+   * parameters and tags are the ones this change set would carry
+   * (unchanged-template.ts): a lambda gateway's user-only change
+   * (docs/deploy.md#a-lambda-gateway-the-directory). Unset: always a change set.
+   */
+  skipWhenUnchanged?: boolean;
 }
 
 /** A change set an earlier `deploy --no-execute` left, to apply. */
@@ -134,8 +145,15 @@ interface ChangeSet {
   ours: boolean;
 }
 
+export type { ChangeSetSkipped };
+
 export type DeployResult =
-  | { kind: 'no-changes'; stackName: string }
+  | {
+      kind: 'no-changes';
+      stackName: string;
+      /** Set when no change set was made at all (the template is the deployed one); absent: CloudFormation answered "no changes". */
+      skipped?: ChangeSetSkipped;
+    }
   | {
       kind: 'executed';
       stackName: string;
@@ -283,18 +301,63 @@ async function deployedTemplate(
   return { ...template, Resources: template.Resources ?? {} };
 }
 
-/** Creates a change set from the request's template; undefined when there is nothing to change (the empty one is deleted). */
+/** Nothing to change: CloudFormation said so (the empty change set deleted), or no change set was needed to know it. */
+export interface NoChangeSet {
+  noChanges: true;
+  skipped?: ChangeSetSkipped;
+}
+
+/** The capabilities the change set carries: the configured ones, and what named IAM resources need. */
+function capabilitiesOf(req: ChangeSetRequest): string[] {
+  return changeSetCapabilities(req.capabilities, [
+    req.template,
+    ...Object.values(req.children ?? {}),
+  ]);
+}
+
+/** skipWhenUnchanged: whether the stack already has what the change set would carry. */
+async function skipChangeSet(
+  req: ChangeSetRequest,
+  stack: StackInfo,
+  deps: DeployDeps,
+): Promise<ChangeSetSkipped | undefined> {
+  const decision = unchangedTemplate({
+    template: req.template,
+    deployedText: await deps.cfn.getTemplate(req.stackName),
+    stack,
+    parameters: req.parameters,
+    tags: req.tags,
+    capabilities: capabilitiesOf(req),
+    ...(req.roleArn ? { roleArn: req.roleArn } : {}),
+  });
+  if (decision.unchanged) return decision.skipped;
+  deps.reporter.debug(`a change set is needed for ${req.stackName}: ${decision.why}`);
+  return undefined;
+}
+
+/** Creates a change set from the request's template; NoChangeSet when there is nothing to change (the empty one is deleted, or none was made). */
 async function createChangeSet(
   req: ChangeSetRequest,
   deps: DeployDeps,
   purpose: 'deploy' | 'diff',
-): Promise<ChangeSet | undefined> {
+): Promise<ChangeSet | NoChangeSet> {
   const { cfn, reporter } = deps;
   const stack = await readyStack(req, deps);
   const type = stack ? 'UPDATE' : 'CREATE';
   // A diff leaves the stack's change sets alone (it deletes only its own).
   if (stack && purpose === 'deploy')
     await clearChangeSets(deps, req.stackName, req.replacePending ?? 'no');
+  // After the gate above: a change set waiting for review is refused, asked
+  // about or replaced whether or not this run needs one of its own.
+  if (stack && req.skipWhenUnchanged) {
+    const skipped = await skipChangeSet(req, stack, deps);
+    if (skipped) {
+      reporter.progress(
+        `template unchanged: no change set for ${req.stackName} (${skipped.detail})`,
+      );
+      return { noChanges: true, skipped };
+    }
+  }
   const source = await templateSource(req, deps);
   const name = changeSetName();
   const asPhase = (state: 'creating' | 'review'): Phase => ({
@@ -315,10 +378,7 @@ async function createChangeSet(
     ...source,
     parameters: req.parameters,
     tags: req.tags,
-    capabilities: changeSetCapabilities(req.capabilities, [
-      req.template,
-      ...Object.values(req.children ?? {}),
-    ]),
+    capabilities: capabilitiesOf(req),
     roleArn: req.roleArn,
     clientToken: randomUUID(),
     description: `${OURS} ${purpose}`,
@@ -327,7 +387,7 @@ async function createChangeSet(
   if (info.status === 'FAILED') {
     await cfn.deleteChangeSet(req.stackName, name).catch(() => undefined);
     phase(deps, { kind: 'local' });
-    if (isNoChangeReason(info.statusReason)) return undefined;
+    if (isNoChangeReason(info.statusReason)) return { noChanges: true };
     throw failed(
       `CloudFormation refused the change set for ${req.stackName}: ${info.statusReason ?? 'no reason given'}`,
     );
@@ -474,15 +534,16 @@ async function planChangeSet(
 
 /**
  * Creates a change set and works out what it does (sftpgw diff). Returns
- * undefined when there is nothing to change (the empty change set is deleted).
+ * NoChangeSet when there is nothing to change (the empty change set is
+ * deleted, or, with skipWhenUnchanged, none was made).
  */
 export async function createPreview(
   req: ChangeSetRequest,
   deps: DeployDeps,
   purpose: 'deploy' | 'diff',
-): Promise<Preview | undefined> {
+): Promise<Preview | NoChangeSet> {
   const cs = await createChangeSet(req, deps, purpose);
-  return cs && planOrDiscard(deps, cs, req);
+  return 'noChanges' in cs ? cs : planOrDiscard(deps, cs, req);
 }
 
 /**
@@ -584,7 +645,12 @@ export async function deploy(
     'changeSetName' in req
       ? await existingChangeSet(req, deps)
       : await createChangeSet(req, deps, 'deploy');
-  if (!cs) return { kind: 'no-changes', stackName: req.stackName };
+  if ('noChanges' in cs)
+    return {
+      kind: 'no-changes',
+      stackName: req.stackName,
+      ...(cs.skipped ? { skipped: cs.skipped } : {}),
+    };
   const preview = await planOrDiscard(deps, cs, req);
   show(preview);
   const { plan } = preview;

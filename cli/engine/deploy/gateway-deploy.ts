@@ -7,6 +7,8 @@
 //   lambda → lambda (or a new lambda stack)
 //       directory plan shown (diff against the current object)
 //     → the change set as ever (plan, guard, execute)   — none: a user-only change
+//       (the template, parameters and tags the deployed ones: no change set
+//       is even created, unchanged-template.ts; else CloudFormation's "no changes")
 //     → then the directory upload, never before, so a function never meets a
 //       directory format it does not know; skipped when the bytes are the
 //       current object's; a user-only change asks (or not) like a change set
@@ -223,7 +225,14 @@ async function lambdaDeploy(
   const before = where ? identityDeps.directoryStore(where) : undefined;
   const plan = await directoryPlan(before, identity);
   show.directory(plan);
-  const result = await deploy(req, deps, show.plan);
+  // A lambda template has no child stacks and no users: unchanged, it needs
+  // no change set to know it (the staging template of a switch, and
+  // service-managed gateways, always make one).
+  const result = await deploy(
+    { ...req, skipWhenUnchanged: identityProviderOf(req.template) === 'lambda' },
+    deps,
+    show.plan,
+  );
   const notUploaded = (why: string): GatewayDeployResult => ({
     result,
     directory: { plan, uploaded: false, ...(plan.unchanged ? {} : { notUploaded: why }) },

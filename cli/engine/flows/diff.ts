@@ -4,10 +4,13 @@
 // credentials stay small): for a stack that does not exist, nothing at all;
 // otherwise only what CloudFormation itself reads to preview the change —
 // child templates and a root template over 51,200 bytes — never the handler code.
-import { createPreview, type Plan, type Preview } from '../deploy/deploy.js';
+// A lambda gateway whose template, parameters and tags are the deployed ones
+// makes no change set at all (unchanged-template.ts), as its deploy does.
+import { type ChangeSetSkipped, createPreview, type Plan, type Preview } from '../deploy/deploy.js';
 import { directoryLocation, directoryPlan } from '../deploy/gateway-deploy.js';
 import { guard } from '../deploy/guard.js';
 import { creationPlan } from '../deploy/plan.js';
+import { identityProviderOf } from '../template/gateway-metadata.js';
 import type { DirectoryPlan } from '../deploy/types.js';
 import { readTemplateText } from '../template/read.js';
 import { templateDiff, type TemplateDifference } from '../deploy/template-diff.js';
@@ -31,6 +34,8 @@ export type DiffResult =
   ) & {
     /** A lambda gateway: its directory against the deployed object (docs/identity-provider.md). */
     directory?: DirectoryPlan;
+    /** The stack exists and no change set was made: the template, parameters and tags are the deployed ones. */
+    changeSetSkipped?: ChangeSetSkipped;
   };
 
 export interface DiffOptions extends StackOptions {
@@ -89,11 +94,14 @@ export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<
       recreateFailed: 'no',
       templatePrefix: ctx.prefix,
       children,
+      // As the deploy of a lambda gateway: no change set for an unchanged template.
+      skipWhenUnchanged: identityProviderOf(template) === 'lambda',
     },
     deps,
     'diff',
   );
-  if (!preview) {
+  if ('noChanges' in preview) {
+    const skipped = preview.skipped ? { changeSetSkipped: preview.skipped } : {};
     // The template is up to date; a directory that differs is still a change (exit 3).
     if (directory && !directory.unchanged)
       return {
@@ -103,8 +111,9 @@ export async function diff(opts: DiffOptions, adapters: StackAdapters): Promise<
         plan: guard({ changes: [] }, { allowReplace: [] }),
         templateDiff: [],
         directory,
+        ...skipped,
       };
-    return { stackName, exists: true, changed: false, ...withDirectory };
+    return { stackName, exists: true, changed: false, ...withDirectory, ...skipped };
   }
   await deps.cfn.deleteChangeSet(stackName, preview.changeSetName).catch(() => undefined);
   deps.reporter.phase?.({ kind: 'local' });
