@@ -5,6 +5,14 @@
 //
 //   replacing or deleting a stateful resource   refused unless --allow-replace ID
 //                                                (ID of a child stack's resource: Child/Id)
+//   deleting a resource whose deployed          allowed, listed as kept: CloudFormation
+//     DeletionPolicy is Retain or                 removes it from the stack and keeps it (and
+//     RetainExceptOnCreate (it is gone from       its data) in the account (docs: the
+//     the new template)                           DeletionPolicy attribute, cited in plan.ts)
+//   replacing such a resource                   refused as any replacement: the policy does
+//                                                not apply, and the stack would point at a
+//                                                new, empty resource (UpdateReplacePolicy
+//                                                may keep the old one, outside the stack)
 //   removing an SFTP user (its user file gone)  listed, never refused
 //   a user moving between stacks                refused unless --allow-user-moves
 //   userStacks changing while users exist       refused unless --allow-user-moves
@@ -30,8 +38,11 @@
 //                                                switches and removes the user resources;
 //                                                the reverse leaves every user unable to log
 //                                                in until their user resource exists)
-//   the DirectoryBucket (the identity           refused unless --allow-replace DirectoryBucket
-//     directory's history) replaced or deleted    (an AWS::S3::Bucket: stateful, as every bucket)
+//   the DirectoryBucket (the identity           replaced: refused unless --allow-replace
+//     directory's history) replaced or deleted    DirectoryBucket (stateful, as every bucket);
+//                                                deleted (the reverse switch): kept by its
+//                                                DeletionPolicy Retain, so allowed and listed,
+//                                                as IdentityLogGroup
 //   security group rules changing               allowed (no outage)
 //   anything else (adds, in-place updates,
 //   replacing stateless resources)              allowed
@@ -83,10 +94,14 @@ const isUser = (c: PlannedChange) => c.type === 'AWS::Transfer::User';
 /**
  * The change destroys a stateful resource: it is replaced, or deleted. A
  * removed user is not: its user file is gone on purpose and its home folder
- * stays in the bucket.
+ * stays in the bucket. Nor is a deletion its DeletionPolicy turns into
+ * keeping it in the account (PlannedChange.retained).
  */
 export function needsAllowance(c: PlannedChange): boolean {
-  return c.stateful && (c.replacement || (c.action === 'remove' && !isUser(c)));
+  return (
+    c.stateful &&
+    (c.replacement || (c.action === 'remove' && !isUser(c) && c.retained === undefined))
+  );
 }
 
 /** The guard's verdict on a plan's facts, as the plan deploy and diff print. */
@@ -108,6 +123,7 @@ export function guard(facts: PlanFacts, options: GuardOptions): Plan {
     removedUsers: all.filter(
       (c) => c.action === 'remove' && isUser(c) && !moved.has(c.userName ?? ''),
     ),
+    retained: all.filter((c) => c.retained !== undefined),
   };
   const endpointChanges = facts.changes.filter((c) => c.endpoint !== undefined);
   if (endpointChanges.length > 0)
