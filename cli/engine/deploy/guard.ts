@@ -7,8 +7,8 @@
 //                                                (ID of a child stack's resource: Child/Id)
 //   deleting a resource whose deployed          allowed, listed as kept: CloudFormation
 //     DeletionPolicy is Retain or                 removes it from the stack and keeps it (and
-//     RetainExceptOnCreate (it is gone from       its data) in the account (docs: the
-//     the new template)                           DeletionPolicy attribute, cited in plan.ts)
+//     RetainExceptOnCreate (it is gone from       its data) in the account (the DeletionPolicy
+//     the new template; root or child stack)      attribute, below)
 //   replacing such a resource                   refused as any replacement: the policy does
 //                                                not apply, and the stack would point at a
 //                                                new, empty resource (UpdateReplacePolicy
@@ -46,6 +46,12 @@
 //   security group rules changing               allowed (no outage)
 //   anything else (adds, in-place updates,
 //   replacing stateless resources)              allowed
+//
+// DeletionPolicy: "This capability also applies to stack update operations
+// that lead to resources being deleted from stacks [...] doesn't apply to
+// resources whose physical instance is replaced during stack update
+// operations" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html);
+// plan.ts reads the deployed template's policy (retainedOnDeletion).
 import { SftpgwError, type Problem } from '../errors.js';
 import { DEFAULT_QUOTAS } from '../endpoint/allow-list.js';
 import { DEFAULT_IDENTITY_PROVIDER_TYPE } from './identity-switch.js';
@@ -393,8 +399,8 @@ export function refusal(plan: Plan, stackName: string): SftpgwError {
   }
   // A replacement sftpgw.yaml can avoid says how, before the flag that allows it.
   const keep = plan.refused.filter((c) => c.keep !== undefined);
-  // A switch of the identity provider refused as well (the reverse switch
-  // deletes DirectoryBucket and IdentityLogGroup): both said at once.
+  // A switch of the identity provider refused as well (e.g. with a stateful
+  // resource replaced, or deleted without a Retain policy): both said at once.
   const identity = identityProviderRefused(plan);
   return new SftpgwError(
     'failed',
