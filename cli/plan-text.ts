@@ -40,6 +40,7 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     if (c.replacement) notes.push(`REPLACE: ${c.why}`);
     if (c.conditional) notes.push('may be replaced (CloudFormation: conditional)');
     if (c.endpoint) notes.push(`ENDPOINT: ${c.endpoint}`);
+    if (c.retained) notes.push(retainedNote(c));
     if (refused.has(qualified) || (c.endpoint && !plan.endpoint?.allowed))
       notes.push(error('REFUSED'));
     return `  ${indent}${paintSign(SIGN[c.action])} ${label(c).padEnd(width - indent.length)}  ${c.type}${notes.length ? `  ${notes.join('; ')}` : ''}`;
@@ -94,6 +95,13 @@ export function formatPlan(title: string, plan: Plan, color: boolean): string {
     );
   }
   return lines.join('\n');
+}
+
+/** A deletion the DeletionPolicy turns into keeping the resource: where it stays. */
+export function retainedNote(c: PlannedChange): string {
+  const r = c.retained;
+  if (!r) return '';
+  return `KEPT (DeletionPolicy ${r.deletionPolicy}): retained in the account, no longer managed by the stack: ${r.physicalId ?? '(physical id not known)'}`;
 }
 
 /** `Child/UserX` → `Child`; a root resource → `(root stack)`. */

@@ -167,7 +167,10 @@ export async function synthesize(
   reporter.debug(`user files evaluated at ${since()}`);
 
   // Shape checks are cheap: do them all before rendering.
-  const shaped = checkShapes(files, values, config.server.endpoint.type);
+  const shaped = checkShapes(files, values, {
+    endpoint: config.server.endpoint.type,
+    identityProvider: config.server.identityProvider.type,
+  });
   const { keysToCheck, problems } = shaped;
   // The clock applied: jsonnet gets only the keys not expired today.
   const users = withLiveKeys(shaped.users, today);
@@ -550,7 +553,7 @@ async function withUserProblems(
     cwd,
     jpath: templateSources(users.projectDir).jpath,
     jsonnet: deps.jsonnet,
-    endpoint: users.endpoint,
+    server: { endpoint: users.endpoint, identityProvider: users.identityProvider },
     overlay: opts.overlay,
   });
   if (userProblems.length === 0) return error;

@@ -7,6 +7,7 @@ import type {
   PlanHostKey,
   Plan,
   PlannedChange,
+  RetainedResource,
   UserMove,
 } from '../engine/deploy/types.js';
 import { isListChange, type TemplateDifference } from '../engine/deploy/template-diff.js';
@@ -24,14 +25,19 @@ import {
   stringEnum,
 } from './schema-kit.js';
 
-export interface ChangeDocument extends Omit<Complete<PlannedChange>, 'vpcSwitch'> {
+export interface ChangeDocument extends Omit<Complete<PlannedChange>, 'vpcSwitch' | 'retained'> {
   vpcSwitch: { vpcId: string | null; securityGroups: number } | null;
+  retained: {
+    deletionPolicy: RetainedResource['deletionPolicy'];
+    physicalId: string | null;
+  } | null;
 }
 
 export interface PlanDocument {
   changes: ChangeDocument[];
   refused: ChangeDocument[];
   removedUsers: ChangeDocument[];
+  retained: ChangeDocument[];
   nested: Array<{ stack: string; changes: ChangeDocument[] }>;
   moves: UserMove[];
   placementChange: PlacementChange | null;
@@ -102,6 +108,9 @@ function change(c: PlannedChange): ChangeDocument {
     vpcSwitch: c.vpcSwitch
       ? { vpcId: c.vpcSwitch.vpcId ?? null, securityGroups: c.vpcSwitch.securityGroups }
       : null,
+    retained: c.retained
+      ? { deletionPolicy: c.retained.deletionPolicy, physicalId: c.retained.physicalId ?? null }
+      : null,
   };
 }
 
@@ -110,6 +119,7 @@ export function planDocument(p: Plan): PlanDocument {
     changes: p.changes.map(change),
     refused: p.refused.map(change),
     removedUsers: p.removedUsers.map(change),
+    retained: p.retained.map(change),
     nested: (p.nested ?? []).map((n) => ({ stack: n.stack, changes: n.changes.map(change) })),
     moves: p.moves ?? [],
     placementChange: p.placementChange ?? null,
@@ -192,6 +202,13 @@ const CHANGE = object({
     }),
     'a deployed public server switched to vpc in place (docs/endpoint.md)',
   ),
+  retained: nullable(
+    object({
+      deletionPolicy: stringEnum(['Retain', 'RetainExceptOnCreate']),
+      physicalId: nullable(string(), 'its physical id, when CloudFormation could tell'),
+    }),
+    'a deletion the deployed DeletionPolicy turns into keeping the resource in the account, outside the stack',
+  ),
 });
 
 const HOST_KEY = object({
@@ -213,6 +230,10 @@ export const PLAN_SCHEMA: Schema = object({
   changes: array(CHANGE),
   refused: array(CHANGE, 'stateful resources replaced or deleted without --allow-replace'),
   removedUsers: array(CHANGE, 'SFTP users whose user file is gone'),
+  retained: array(
+    CHANGE,
+    'resources deleted from the stack but kept in the account by their DeletionPolicy (not refused)',
+  ),
   nested: array(object({ stack: string(), changes: array(CHANGE) }), 'child stacks’ own changes'),
   moves: array(
     object({ userName: string(), from: string(), to: string() }),

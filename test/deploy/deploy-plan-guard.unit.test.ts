@@ -4,7 +4,9 @@
 // The guard's rules for the SFTP server endpoint and the Elastic IP quota are
 // in deploy-plan-endpoint.unit.test.ts. How the engine acts on a refusal
 // (nothing executed, its own change set deleted) is in
-// deploy-engine.unit.test.ts and deploy-moto.test.ts.
+// deploy-engine.unit.test.ts and deploy-moto.test.ts. A deletion the
+// deployed DeletionPolicy (Retain, RetainExceptOnCreate) turns into keeping
+// the resource is allowed and listed; a replacement of such a resource is not.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { needsAllowance } from '../../cli/engine/deploy/guard.js';
@@ -17,6 +19,9 @@ import { guard, isRefused, refusal } from '../../cli/engine/deploy/guard.js';
 import { planFacts, replacementReason } from '../../cli/engine/deploy/plan.js';
 import type { CfnTemplate } from '../../cli/engine/template/types.js';
 import { change, replaced, planChanges } from '../helpers/planned-changes.js';
+import { withRetainedIds } from '../../cli/engine/deploy/retained-ids.js';
+import { formatPlan } from '../../cli/plan-text.js';
+import { planDocument } from '../../cli/output-schemas/plan.js';
 
 describe('deploy guard: what is refused, and how to allow it', function () {
   // [what, the change, allowReplace, refused?]
@@ -25,6 +30,20 @@ describe('deploy guard: what is refused, and how to allow it', function () {
     ['a bucket replaced, allowed by its id', replaced('Data', 'AWS::S3::Bucket'), ['Data'], false],
     ['a bucket replaced, another id allowed', replaced('Data', 'AWS::S3::Bucket'), ['Logs'], true],
     ['a bucket deleted', change('remove', 'Data', 'AWS::S3::Bucket'), [], true],
+    [
+      'a bucket deleted that its DeletionPolicy Retain keeps in the account: listed, not refused',
+      change('remove', 'Data', 'AWS::S3::Bucket', { retained: { deletionPolicy: 'Retain' } }),
+      [],
+      false,
+    ],
+    [
+      'a log group deleted that RetainExceptOnCreate keeps',
+      change('remove', 'Logs', 'AWS::Logs::LogGroup', {
+        retained: { deletionPolicy: 'RetainExceptOnCreate' },
+      }),
+      [],
+      false,
+    ],
     ['a KMS key replaced', replaced('Key', 'AWS::KMS::Key'), [], true],
     [
       'the Transfer server replaced (its endpoint is what partners use)',
@@ -150,7 +169,7 @@ describe('deploy guard: what is refused, and how to allow it', function () {
         UserBob: { Type: 'AWS::Transfer::User', Properties: { UserName: 'bob' } },
       },
     });
-    expect(Object.keys(plan)).to.deep.equal(['changes', 'refused', 'removedUsers']);
+    expect(Object.keys(plan)).to.deep.equal(['changes', 'refused', 'removedUsers', 'retained']);
     expect(plan.changes).to.deep.equal([
       {
         action: 'add',
@@ -512,5 +531,236 @@ describe('replacement guard (plan)', function () {
     expect(planChanges(cs([]), deployed, next).refused.map((c) => c.logicalId)).to.deep.equal([
       'Data',
     ]);
+  });
+});
+
+describe('deploy guard: a deletion the deployed DeletionPolicy turns into keeping the resource', function () {
+  const cs = (changes: ResourceChange[]): ChangeSetInfo => ({
+    id: 'c',
+    name: 'c',
+    status: 'CREATE_COMPLETE',
+    changes,
+  });
+  const bucket = (policy?: unknown, name = 'a') => ({
+    Type: 'AWS::S3::Bucket',
+    Properties: { BucketName: name },
+    ...(policy !== undefined ? { DeletionPolicy: policy, UpdateReplacePolicy: policy } : {}),
+  });
+  const remove = (logicalId: string, physicalId?: string): ResourceChange => ({
+    action: 'Remove',
+    logicalId,
+    resourceType: 'AWS::S3::Bucket',
+    ...(physicalId ? { physicalId } : {}),
+  });
+
+  it('Retain and RetainExceptOnCreate: allowed, listed as kept with the physical id; Delete, Snapshot, none and an intrinsic: refused', function () {
+    const deployed: CfnTemplate = {
+      Resources: {
+        Kept: bucket('Retain'),
+        KeptExceptOnCreate: bucket('RetainExceptOnCreate'),
+        Deleted: bucket('Delete'),
+        Snapshot: bucket('Snapshot'),
+        NoPolicy: bucket(),
+        Conditional: bucket({ 'Fn::If': ['Prod', 'Retain', 'Delete'] }),
+      },
+    };
+    const ids = Object.keys(deployed.Resources);
+    const plan = planChanges(
+      cs(ids.map((id) => remove(id, `phys-${id.toLowerCase()}`))),
+      deployed,
+      { Resources: {} },
+    );
+    expect(plan.refused.map((c) => c.logicalId)).to.deep.equal([
+      'Deleted',
+      'Snapshot',
+      'NoPolicy',
+      'Conditional',
+    ]);
+    expect(plan.retained.map((c) => [c.logicalId, c.retained])).to.deep.equal([
+      ['Kept', { deletionPolicy: 'Retain', physicalId: 'phys-kept' }],
+      [
+        'KeptExceptOnCreate',
+        { deletionPolicy: 'RetainExceptOnCreate', physicalId: 'phys-keptexceptoncreate' },
+      ],
+    ]);
+    const err = refusal(plan, 'gw');
+    expect(err.message).to.equal(
+      'refused: the change to gw would replace or delete 4 stateful resources',
+    );
+    expect(err.hint).to.not.include('--allow-replace Kept');
+    // Only the kept ones: nothing left to refuse.
+    const kept = planChanges(cs([remove('Kept'), remove('KeptExceptOnCreate')]), deployed, {
+      Resources: {},
+    });
+    expect(kept.refused).to.deep.equal([]);
+    expect(isRefused(kept)).to.equal(false);
+    expect(
+      kept.retained[0].retained,
+      'no physical id from the change set: unknown here',
+    ).to.deep.equal({
+      deletionPolicy: 'Retain',
+    });
+  });
+
+  it('a Retain bucket replaced is still refused: the policy does not apply, the stack would get a new, empty bucket', function () {
+    const plan = planChanges(
+      cs([{ action: 'Modify', logicalId: 'Data', resourceType: 'AWS::S3::Bucket' }]),
+      { Resources: { Data: bucket('Retain', 'a') } },
+      { Resources: { Data: bucket('Retain', 'b') } },
+    );
+    expect(plan.refused.map((c) => `${c.logicalId}: ${c.why}`)).to.deep.equal([
+      'Data: BucketName is create-only and changes',
+    ]);
+    expect(plan.refused[0]).to.not.have.property('retained');
+    expect(plan.retained).to.deep.equal([]);
+    expect(refusal(plan, 'gw').hint).to.match(/--allow-replace Data$/);
+  });
+
+  it('the policy read is the deployed one: Retain added only in the new template does not keep a resource it removes', function () {
+    // (The resource is gone from the new template: only the deployed one can say.)
+    const plan = planChanges(
+      cs([remove('Data')]),
+      { Resources: { Data: bucket('Delete') } },
+      {
+        Resources: {},
+      },
+    );
+    expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['Data']);
+    expect(
+      plannedChange({ action: 'add', logicalId: 'D', after: bucket('Retain') }),
+    ).to.not.have.property('retained');
+  });
+
+  it('inside a child stack: kept by the child template’s policy, listed as Child/Id', function () {
+    const logs = (policy?: string) => ({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: {},
+      ...(policy ? { DeletionPolicy: policy } : {}),
+    });
+    const root: CfnTemplate = { Resources: { Part: { Type: 'AWS::CloudFormation::Stack' } } };
+    const plan = guard(
+      planFacts({
+        changeSet: cs([
+          { action: 'Modify', logicalId: 'Part', resourceType: 'AWS::CloudFormation::Stack' },
+        ]),
+        deployed: {
+          root,
+          children: { Part: { Resources: { Kept: logs('Retain'), Gone: logs() } } },
+        },
+        next: { root, children: { Part: { Resources: {} } } },
+      }),
+      { allowReplace: [] },
+    );
+    expect(plan.retained.map((c) => c.logicalId)).to.deep.equal(['Part/Kept']);
+    expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['Part/Gone']);
+  });
+
+  it('plan text and JSON: the kept resource on its line with where it stays; retained in the document', function () {
+    const plan = planChanges(
+      cs([remove('DirectoryBucket', 'gw-directorybucket-1x2y')]),
+      { Resources: { DirectoryBucket: bucket('Retain') } },
+      { Resources: {} },
+    );
+    const text = formatPlan('Changes to gw:', plan, false);
+    expect(text).to.match(
+      /- DirectoryBucket +AWS::S3::Bucket {2}KEPT \(DeletionPolicy Retain\): retained in the account, no longer managed by the stack: gw-directorybucket-1x2y$/m,
+    );
+    expect(text).to.not.include('REFUSED');
+    const doc = planDocument(plan);
+    expect(doc.retained.map((c) => [c.logicalId, c.retained])).to.deep.equal([
+      ['DirectoryBucket', { deletionPolicy: 'Retain', physicalId: 'gw-directorybucket-1x2y' }],
+    ]);
+    expect(doc.refused).to.deep.equal([]);
+    expect(doc.changes[0].retained).to.deep.equal({
+      deletionPolicy: 'Retain',
+      physicalId: 'gw-directorybucket-1x2y',
+    });
+    const unknown = planChanges(
+      cs([remove('DirectoryBucket')]),
+      {
+        Resources: { DirectoryBucket: bucket('Retain') },
+      },
+      { Resources: {} },
+    );
+    expect(formatPlan('Changes to gw:', unknown, false)).to.include(
+      'no longer managed by the stack: (physical id not known)',
+    );
+    expect(planDocument(unknown).retained[0].retained).to.deep.equal({
+      deletionPolicy: 'Retain',
+      physicalId: null,
+    });
+  });
+});
+
+describe('withRetainedIds: the physical ids the change set did not give', function () {
+  const kept = (logicalId: string, physicalId?: string) =>
+    change('remove', logicalId, 'AWS::S3::Bucket', {
+      retained: { deletionPolicy: 'Retain', ...(physicalId ? { physicalId } : {}) },
+    });
+  // In-memory stacks (no AWS): DescribeStackResource answered from `table`,
+  // DescribeStackResources from `listed` (what moto answers when the former fails).
+  const cfn = (
+    table: Record<string, string>,
+    asked: string[] = [],
+    listed: Record<string, Record<string, string>> = {},
+  ) => ({
+    async physicalId(stack: string, id: string) {
+      asked.push(`${stack}/${id}`);
+      if (stack === 'broken') throw new Error('throttled');
+      return table[`${stack}/${id}`];
+    },
+    async stackResources(stack: string) {
+      return Object.entries(listed[stack] ?? {}).map(([logicalId, physicalId]) => ({
+        logicalId,
+        type: 'AWS::S3::Bucket',
+        physicalId,
+        status: 'UPDATE_COMPLETE',
+      }));
+    },
+  });
+
+  it('asks the root stack, and a child stack found by its logical id; keeps ids already known; asks nothing when none is missing', async function () {
+    const asked: string[] = [];
+    const facts: PlanFacts = {
+      changes: [
+        kept('Root'),
+        kept('Known', 'known-id'),
+        change('remove', 'Topic', 'AWS::SNS::Topic'),
+      ],
+      nested: [{ stack: 'Part', changes: [kept('Inner')] }],
+    };
+    const out = await withRetainedIds(
+      facts,
+      cfn(
+        { 'gw/Root': 'root-bucket', 'gw/Part': 'arn:part', 'arn:part/Inner': 'inner-bucket' },
+        asked,
+      ),
+      'gw',
+    );
+    expect(out.changes.map((c) => c.retained?.physicalId)).to.deep.equal([
+      'root-bucket',
+      'known-id',
+      undefined,
+    ]);
+    expect(out.nested?.[0].changes[0].retained?.physicalId).to.equal('inner-bucket');
+    expect(asked.sort()).to.deep.equal(['arn:part/Inner', 'gw/Part', 'gw/Root']);
+    const none: string[] = [];
+    const same = { changes: [kept('Known', 'known-id')] };
+    expect(await withRetainedIds(same, cfn({}, none), 'gw')).to.equal(same);
+    expect(none).to.deep.equal([]);
+  });
+
+  it('DescribeStackResource without an answer: DescribeStackResources of the same stack', async function () {
+    const out = await withRetainedIds(
+      { changes: [kept('Root')] },
+      cfn({}, [], { gw: { Root: 'listed-bucket' } }),
+      'gw',
+    );
+    expect(out.changes[0].retained?.physicalId).to.equal('listed-bucket');
+  });
+
+  it('a lookup that fails leaves the id unknown: the plan names the resource, it decides nothing', async function () {
+    const out = await withRetainedIds({ changes: [kept('Root')] }, cfn({}), 'broken');
+    expect(out.changes[0].retained).to.deep.equal({ deletionPolicy: 'Retain' });
   });
 });

@@ -5,6 +5,8 @@
 // --allow-identity-provider-change with the plan text, both directions, and
 // the plan text summarises the user resources (count and stacks) instead of
 // listing each. A replacement of the server is still the stateful rule's.
+// DirectoryBucket (DeletionPolicy Retain) deleted by the reverse switch is
+// kept in the account, not refused; replaced, it is.
 import { expect } from 'chai';
 import type { ChangeSetInfo } from '../../cli/adapters/aws/cloudformation.js';
 import { guard, isRefused, refusal } from '../../cli/engine/deploy/guard.js';
@@ -30,7 +32,13 @@ const childStack = {
   Type: 'AWS::CloudFormation::Stack',
   Properties: { TemplateURL: 'https://x/c.json' },
 };
-const bucket = { Type: 'AWS::S3::Bucket', Properties: {} };
+// As the lambda template has it (test/golden/identity-lambda): kept in the account when deleted.
+const bucket = {
+  Type: 'AWS::S3::Bucket',
+  Properties: {},
+  DeletionPolicy: 'Retain',
+  UpdateReplacePolicy: 'Retain',
+};
 const fn = { Type: 'AWS::Lambda::Function', Properties: {} };
 
 /** A service-managed gateway: 1 user in the root, 2 in each of two child stacks. */
@@ -217,19 +225,49 @@ describe('deploy guard: a switch of the identity provider', function () {
     expect(refusal(plan, 'gw').message).to.match(/would replace or delete 1 stateful resource/);
   });
 
-  it('DirectoryBucket is stateful: deleting it (the reverse switch) needs --allow-replace DirectoryBucket', function () {
+  it('DirectoryBucket deleted by the reverse switch is kept (DeletionPolicy Retain): no --allow-replace; replaced, it is refused', function () {
     const facts = planFacts({
       deployed: lambda(),
       next: serviceManaged(),
-      changeSet: changeSet([['Remove', 'DirectoryBucket', 'AWS::S3::Bucket']]),
+      changeSet: {
+        changes: [
+          {
+            action: 'Remove',
+            logicalId: 'DirectoryBucket',
+            resourceType: 'AWS::S3::Bucket',
+            physicalId: 'gw-directorybucket-1x2y',
+          },
+        ],
+      },
     });
     const plan = guard(facts, { allowReplace: [], allowIdentityProviderChange: true });
-    expect(plan.refused.map((c) => c.logicalId)).to.deep.equal(['DirectoryBucket']);
-    expect(
-      isRefused(
-        guard(facts, { allowReplace: ['DirectoryBucket'], allowIdentityProviderChange: true }),
-      ),
-    ).to.equal(false);
+    expect(plan.refused).to.deep.equal([]);
+    expect(isRefused(plan)).to.equal(false);
+    expect(plan.retained.map((c) => [c.logicalId, c.retained?.physicalId])).to.deep.equal([
+      ['DirectoryBucket', 'gw-directorybucket-1x2y'],
+    ]);
+    // Without the flag only the switch itself is refused, and the refusal says only that.
+    const err = refusal(guard(facts, { allowReplace: [] }), 'gw');
+    expect(err.message).to.equal(
+      "refused: the change to gw switches the SFTP server's identity provider",
+    );
+    expect(err.hint).to.not.include('--allow-replace');
+
+    const renamed = lambda();
+    renamed.root.Resources.DirectoryBucket = {
+      ...bucket,
+      Properties: { BucketName: 'another-name' },
+    };
+    const replaced = guard(
+      planFacts({
+        deployed: lambda(),
+        next: renamed,
+        changeSet: changeSet([['Modify', 'DirectoryBucket', 'AWS::S3::Bucket']]),
+      }),
+      { allowReplace: [] },
+    );
+    expect(replaced.refused.map((c) => c.logicalId)).to.deep.equal(['DirectoryBucket']);
+    expect(refusal(replaced, 'gw').hint).to.match(/--allow-replace DirectoryBucket$/);
   });
 
   it('plan text: the switch and its plan, the user resources summarised (not listed one by one)', function () {

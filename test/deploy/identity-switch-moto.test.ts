@@ -19,12 +19,17 @@
 // launcher's in-place AWS::KMS::Key update (27g's launcher, branch wt27g) for
 // the switch and the way back; without it moto drops the key from the stack
 // and the second change set fails on Fn::GetAtt GatewayKey.
+// The way back needs only --allow-identity-provider-change: DirectoryBucket
+// and IdentityLogGroup are DeletionPolicy Retain, so the guard lets their
+// deletion through and the plan lists them as kept, with their physical ids.
+// moto itself applies no DeletionPolicy on update (see the last test).
 import {
   CloudFormationClient,
   DescribeStackResourcesCommand,
   GetTemplateCommand,
 } from '@aws-sdk/client-cloudformation';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBucketCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeServerCommand, TransferClient } from '@aws-sdk/client-transfer';
 import { expect } from 'chai';
 import { libjsonnet } from '../../cli/adapters/jsonnet.js';
@@ -49,6 +54,8 @@ describe('switching a deployed gateway to the lambda identity provider (moto)', 
   let env: Record<string, string>;
   let cfn: CloudFormationClient;
   let transfer: TransferClient;
+  let s3: S3Client;
+  let logs: CloudWatchLogsClient;
   let dir: string;
   const saved: Record<string, string | undefined> = {};
   const workers: Array<BundleWorkers<Record<string, unknown>>> = [];
@@ -68,9 +75,9 @@ describe('switching a deployed gateway to the lambda identity provider (moto)', 
     };
     cfn = new CloudFormationClient(c);
     transfer = new TransferClient(c);
-    await new S3Client({ ...c, forcePathStyle: true }).send(
-      new CreateBucketCommand({ Bucket: ARTIFACTS }),
-    );
+    s3 = new S3Client({ ...c, forcePathStyle: true });
+    logs = new CloudWatchLogsClient(c);
+    await s3.send(new CreateBucketCommand({ Bucket: ARTIFACTS }));
     dir = await exampleOnMoto(moto, 'service-managed');
     const r = await runCliAsync(['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS], {
       cwd: dir,
@@ -239,8 +246,11 @@ describe('switching a deployed gateway to the lambda identity provider (moto)', 
     expect(after.get('Server')!.id, 'the same server').to.equal(arn('Server'));
   });
 
-  it('back to service-managed: refused without the flags, then one change set; the users are created again', async function () {
+  it('back to service-managed: refused without the flag, then one change set; the users are created again; DirectoryBucket and IdentityLogGroup kept (no --allow-replace)', async function () {
     setIdentityProvider(dir, 'service-managed');
+    const before = await resources();
+    const bucket = before.get('DirectoryBucket')!.id;
+    const logGroup = before.get('IdentityLogGroup')!.id;
     const cli = (extra: string[]) =>
       runCliAsync(['deploy', '--no-lint', '--yes', '--s3-bucket', ARTIFACTS, ...extra], {
         cwd: dir,
@@ -248,26 +258,34 @@ describe('switching a deployed gateway to the lambda identity provider (moto)', 
       });
     const refused = await cli([]);
     expect(refused.status, refused.stdout + refused.stderr).to.equal(1);
-    // DirectoryBucket and IdentityLogGroup are stateful (kept by DeletionPolicy, yet the guard asks)
-    expect(refused.stderr).to.contain('would replace or delete 2 stateful resources');
-    expect(refused.stderr).to.contain('DirectoryBucket: AWS::S3::Bucket would be deleted');
+    // DirectoryBucket and IdentityLogGroup are DeletionPolicy Retain: kept, not
+    // refused; only the switch asks for its flag.
+    expect(refused.stderr).to.contain(
+      "error: refused: the change to sftpgw-example switches the SFTP server's identity provider",
+    );
     expect(refused.stderr).to.contain(
       'Server: IdentityProviderType AWS_LAMBDA → SERVICE_MANAGED (updated in place)',
     );
-    expect(refused.stderr).to.contain(
-      '--allow-replace DirectoryBucket --allow-replace IdentityLogGroup --allow-identity-provider-change',
+    expect(refused.stderr).not.to.contain('stateful');
+    expect(refused.stderr).not.to.contain('--allow-replace');
+    expect(refused.stdout).to.match(
+      new RegExp(
+        `- DirectoryBucket +AWS::S3::Bucket +KEPT \\(DeletionPolicy Retain\\): retained in the account, no longer managed by the stack: ${bucket}$`,
+        'm',
+      ),
     );
-    const r = await cli([
-      '--allow-identity-provider-change',
-      '--allow-replace',
-      'DirectoryBucket',
-      '--allow-replace',
-      'IdentityLogGroup',
-    ]);
+    expect(refused.stdout).to.match(
+      new RegExp(
+        `- IdentityLogGroup +AWS::Logs::LogGroup +KEPT \\(DeletionPolicy Retain\\): retained in the account, no longer managed by the stack: ${logGroup.replace(/[/.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        'm',
+      ),
+    );
+    const r = await cli(['--allow-identity-provider-change']);
     expect(r.status, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.contain(
       "the SFTP server's identity provider switches (allowed by --allow-identity-provider-change)",
     );
+    expect(r.stdout).to.contain(`no longer managed by the stack: ${bucket}`);
     expect(r.stdout).to.contain(
       'unavailable: every user from the switch until their AWS::Transfer::User is created (3 users, the root stack)',
     );
@@ -277,5 +295,19 @@ describe('switching a deployed gateway to the lambda identity provider (moto)', 
     const after = await resources();
     expect([...after.values()].filter((x) => x.type === 'AWS::Transfer::User')).to.have.length(3);
     expect(after.has('IdentityFunction')).to.equal(false);
+    expect(after.has('DirectoryBucket'), 'out of the stack').to.equal(false);
+    expect(after.has('IdentityLogGroup'), 'out of the stack').to.equal(false);
+    // Kept in the account? moto applies no DeletionPolicy on a stack update:
+    // it deletes every resource the template dropped (the log group goes),
+    // but silently leaves a bucket that holds objects. So the bucket is still
+    // there with its directory, for moto's reason, not CloudFormation's;
+    // what sftpgw decides (no refusal, KEPT in the plan) is asserted above.
+    const listed = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    expect((listed.Versions ?? []).map((v) => v.Key)).to.include('directory.json');
+    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup }));
+    expect(
+      (groups.logGroups ?? []).map((g) => g.logGroupName),
+      'moto deletes a Retain log group on update (CloudFormation would keep it)',
+    ).to.deep.equal([]);
   });
 });

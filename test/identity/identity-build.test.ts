@@ -6,10 +6,13 @@
 // switch's staging template (identityStage) passes cfn-lint too. A build that
 // fails writes no directory. The user rules of a service-managed build run on
 // the lambda gateway's users too (they are in no template): a nested home, a
-// session policy over Transfer's limit.
+// session policy over Transfer's limit. A user's allowedSourceCidrs on a
+// public endpoint: accepted in lambda mode (the function enforces them at
+// login) and in the directory; still refused with service-managed users.
 import { expect } from 'chai';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseDocument } from 'yaml';
 import { cfnLint } from '../../cli/adapters/cfn-lint.js';
 import { libjsonnet } from '../../cli/adapters/jsonnet.js';
 import { RecordingReporter } from '../../cli/engine/reporter.js';
@@ -30,8 +33,10 @@ import {
   copyFixture,
   listFiles,
   repoRoot,
+  runCli,
   tempDir,
 } from '../helpers/project.js';
+import { setIdentityProvider } from '../helpers/identity-project.js';
 
 const fixture = path.join(repoRoot, 'test', 'fixtures', 'projects', 'identity-lambda');
 
@@ -197,5 +202,68 @@ describe('a lambda gateway’s users meet the same rules as service-managed user
     expect(f, JSON.stringify(f)).to.have.length(1);
     expect(f[0].source?.file).to.equal('users/longhome.libsonnet');
     expect(f[0].hint).to.match(/shorter homeDirectory/);
+  });
+});
+
+describe('a user’s allowedSourceCidrs on a public endpoint: the mode decides', function () {
+  this.timeout(120_000);
+  afterEach(cleanTempDirs);
+
+  /** The fixture (public endpoint, lambda) with erin, who connects from two networks only. */
+  function withNetworks(): string {
+    const dir = project();
+    writeFileSync(
+      path.join(dir, 'users', 'erin.libsonnet'),
+      "{ sshPublicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJoHHUX/SzXdUaQ+cqIFP39GByjMFr6oasxMDLQ99RS1 erin@partner'], allowedSourceCidrs: ['203.0.113.0/24', '198.51.100.7/32'] }\n",
+    );
+    return dir;
+  }
+
+  it('lambda: builds, and directory.json carries erin’s networks (the function checks them at login)', () => {
+    const dir = withNetworks();
+    const r = buildProject(dir, ['--today', '2026-06-01', '--no-lint']);
+    expect(r.status, r.output).to.equal(0);
+    expect(r.output).to.not.match(/would not be enforced/);
+    const server = r.template.Resources.Server.Properties as Record<string, unknown>;
+    expect(server.EndpointType).to.equal('PUBLIC');
+    expect(
+      Object.values(r.template.Resources).map((x) => x.Type),
+      'a public endpoint has no security group to open',
+    ).to.not.include('AWS::EC2::SecurityGroup');
+    const d = parseDirectory(readFileSync(path.join(dir, 'out', 'directory.json'), 'utf8'));
+    expect(d.users.erin.cidrs).to.deep.equal(['203.0.113.0/24', '198.51.100.7/32']);
+    expect(d.users.alice, 'a user without networks has none').to.not.have.property('cidrs');
+  });
+
+  it('service-managed, the same files: refused with the same message as before, nothing written', () => {
+    const dir = withNetworks();
+    setIdentityProvider(dir, 'service-managed');
+    const r = buildProject(dir, ['--today', '2026-06-01', '--no-lint']);
+    expect(r.status).to.equal(1);
+    expect(r.output).to.include(
+      'users/erin.libsonnet:1: allowedSourceCidrs: would not be enforced: the server endpoint is public, open to the whole internet',
+    );
+    expect(r.output).to.include('set server.endpoint.type: vpc in sftpgw.yaml');
+    expect(listFiles(path.join(dir, 'out'))).to.deep.equal([]);
+  });
+
+  it('a config with problems (endpoint written out) reports the networks only when its mode is service-managed', () => {
+    for (const type of ['lambda', 'service-managed'] as const) {
+      const dir = withNetworks();
+      setIdentityProvider(dir, type);
+      const yaml = path.join(dir, 'sftpgw.yaml');
+      // A broken config judges the networks only by an endpoint type it names.
+      const doc = parseDocument(readFileSync(yaml, 'utf8'));
+      doc.setIn(['server', 'endpoint'], { type: 'public' });
+      writeFileSync(yaml, `${doc.toString()}unknownKey: 1\n`);
+      const r = runCli(['build', '--no-lint'], { cwd: dir });
+      expect(r.status, type).to.equal(1);
+      expect(r.stderr, type).to.match(/unknownKey: unknown key/);
+      if (type === 'lambda') expect(r.stderr, type).to.not.include('would not be enforced');
+      else
+        expect(r.stderr, type).to.include(
+          'users/erin.libsonnet:1: allowedSourceCidrs: would not be enforced',
+        );
+    }
   });
 });

@@ -482,22 +482,32 @@ describe('custom identity provider end to end: lambda gateway built and deployed
       .payload as Record<string, any>;
     expect(answer.PublicKeys).to.deep.equal([keys.ann]);
 
-    // back to service-managed: one change set, the users made again. The
-    // guard also asks for the stateful resources the template drops (both
-    // DeletionPolicy Retain: CloudFormation keeps them).
+    // back to service-managed: one change set, the users made again, with
+    // --allow-identity-provider-change only. DirectoryBucket and
+    // IdentityLogGroup leave the stack but are DeletionPolicy Retain
+    // (CloudFormation keeps them): the plan lists them as kept, the guard asks
+    // no --allow-replace for them.
+    const ids = await physicalIds(stack);
+    const bucket = ids.get('DirectoryBucket')!;
     writeFileSync(yaml, `stackName: ${stack}\nusersDir: users\n`);
-    const back1 = await run([...deployArgs, '--allow-identity-provider-change']);
-    cliOutput.push(back1.stdout, back1.stderr);
-    expect(back1.status).not.to.equal(0);
-    expect(back1.stderr).to.include('--allow-replace DirectoryBucket');
-    await ok([
-      ...deployArgs,
-      '--allow-identity-provider-change',
-      '--allow-replace',
-      'DirectoryBucket',
-      '--allow-replace',
-      'IdentityLogGroup',
-    ]);
+    const back1 = await ok([...deployArgs, '--allow-identity-provider-change']);
+    expect(back1.stderr).not.to.include('--allow-replace');
+    expect(back1.stdout).to.match(
+      new RegExp(
+        `- DirectoryBucket +AWS::S3::Bucket +KEPT \\(DeletionPolicy Retain\\): retained in the account, no longer managed by the stack: ${bucket}$`,
+        'm',
+      ),
+    );
+    expect(back1.stdout).to.include(
+      `no longer managed by the stack: ${ids.get('IdentityLogGroup')!}`,
+    );
+    expect((await physicalIds(stack)).has('DirectoryBucket'), 'out of the stack').to.equal(false);
+    // moto applies no DeletionPolicy on update (it deletes what the template
+    // dropped, the log group included), but leaves a bucket that holds
+    // objects: the bucket is still there with its directory for moto's
+    // reason; sftpgw's part (kept, not refused) is the plan above.
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+    expect((versions.Versions ?? []).map((v) => v.Key)).to.include('directory.json');
     const back = await server();
     expect(back.IdentityProviderType).to.equal('SERVICE_MANAGED');
     expect(back.UserCount).to.equal(2);

@@ -28,6 +28,7 @@ import { TODAY_VARIABLE } from '../clock.js';
 import type {
   AlarmRecipients,
   ConfigWaiver,
+  IdentityProviderType,
   RawConfig,
   ResolvedConfig,
   Settings,
@@ -87,6 +88,8 @@ export type UsersWhileBroken =
       projectDir: string;
       /** The endpoint type, when the broken config still tells it (user files' networks depend on it). */
       endpoint?: 'public' | 'vpc';
+      /** The identity provider, when the broken config still tells it (so do the networks). */
+      identityProvider?: IdentityProviderType;
       unknown?: undefined;
     }
   | { unknown: string; dir?: undefined };
@@ -186,7 +189,12 @@ function usersWhileBroken(
   const projectDir = ctx.projectDir;
   const known = (dir: string, settings?: Settings): UsersWhileBroken => {
     const type = settings?.server?.endpoint?.type;
-    return { dir, projectDir, endpoint: type === 'public' || type === 'vpc' ? type : undefined };
+    return {
+      dir,
+      projectDir,
+      endpoint: type === 'public' || type === 'vpc' ? type : undefined,
+      identityProvider: identityProviderWhileBroken(settings),
+    };
   };
   const raw =
     value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -223,6 +231,23 @@ function usersWhileBroken(
   )
     return { unknown: `usersDir in ${ctx.shown} is itself invalid` };
   return known(path.resolve(projectDir, dir), settings);
+}
+
+/**
+ * server.identityProvider.type of a config with problems: absent is the
+ * default; a value that is not a type is unknown (undefined), and then no
+ * user's networks are refused for it.
+ */
+function identityProviderWhileBroken(
+  settings: Settings | undefined,
+): IdentityProviderType | undefined {
+  const ip: unknown = settings?.server?.identityProvider;
+  if (ip === undefined || ip === null)
+    return configDefaults({ stackName: '' }).server.identityProvider.type;
+  if (typeof ip !== 'object' || Array.isArray(ip)) return undefined;
+  const type = (ip as { type?: unknown }).type;
+  if (type === undefined) return configDefaults({ stackName: '' }).server.identityProvider.type;
+  return type === 'service-managed' || type === 'lambda' ? type : undefined;
 }
 
 function envSourceText(source: EnvSource | undefined): string {

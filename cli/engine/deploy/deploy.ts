@@ -50,6 +50,7 @@ import {
 } from './pending.js';
 import { guard, isRefused, refusal, type GuardOptions } from './guard.js';
 import { planFacts } from './plan.js';
+import { withRetainedIds } from './retained-ids.js';
 import type { Plan, PlannedChange, StackTemplates } from './types.js';
 import { isNoChangeReason, stackState, succeeded } from './stack-status.js';
 import { type ChangeSetSkipped, unchangedTemplate } from './unchanged-template.js';
@@ -512,11 +513,19 @@ async function planChangeSet(
       children: await deployedChildren(deps, cs.stackName, deployedRoot),
     };
   }
-  const facts = await withHostKeyFacts(planFacts({ changeSet: cs.info, deployed, next }), deps, {
-    stackName: cs.stackName,
-    deployed,
-    next,
-  });
+  const facts = await withHostKeyFacts(
+    await withRetainedIds(
+      planFacts({ changeSet: cs.info, deployed, next }),
+      deps.cfn,
+      cs.stackName,
+    ),
+    deps,
+    {
+      stackName: cs.stackName,
+      deployed,
+      next,
+    },
+  );
   const plan = await withAddressChecks(guard(facts, options), deps, {
     stackName: cs.stackName,
     deployed,

@@ -5,6 +5,14 @@
 //
 //   replacing or deleting a stateful resource   refused unless --allow-replace ID
 //                                                (ID of a child stack's resource: Child/Id)
+//   deleting a resource whose deployed          allowed, listed as kept: CloudFormation
+//     DeletionPolicy is Retain or                 removes it from the stack and keeps it (and
+//     RetainExceptOnCreate (it is gone from       its data) in the account (the DeletionPolicy
+//     the new template; root or child stack)      attribute, below)
+//   replacing such a resource                   refused as any replacement: the policy does
+//                                                not apply, and the stack would point at a
+//                                                new, empty resource (UpdateReplacePolicy
+//                                                may keep the old one, outside the stack)
 //   removing an SFTP user (its user file gone)  listed, never refused
 //   a user moving between stacks                refused unless --allow-user-moves
 //   userStacks changing while users exist       refused unless --allow-user-moves
@@ -30,11 +38,20 @@
 //                                                switches and removes the user resources;
 //                                                the reverse leaves every user unable to log
 //                                                in until their user resource exists)
-//   the DirectoryBucket (the identity           refused unless --allow-replace DirectoryBucket
-//     directory's history) replaced or deleted    (an AWS::S3::Bucket: stateful, as every bucket)
+//   the DirectoryBucket (the identity           replaced: refused unless --allow-replace
+//     directory's history) replaced or deleted    DirectoryBucket (stateful, as every bucket);
+//                                                deleted (the reverse switch): kept by its
+//                                                DeletionPolicy Retain, so allowed and listed,
+//                                                as IdentityLogGroup
 //   security group rules changing               allowed (no outage)
 //   anything else (adds, in-place updates,
 //   replacing stateless resources)              allowed
+//
+// DeletionPolicy: "This capability also applies to stack update operations
+// that lead to resources being deleted from stacks [...] doesn't apply to
+// resources whose physical instance is replaced during stack update
+// operations" (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html);
+// plan.ts reads the deployed template's policy (retainedOnDeletion).
 import { SftpgwError, type Problem } from '../errors.js';
 import { DEFAULT_QUOTAS } from '../endpoint/allow-list.js';
 import { DEFAULT_IDENTITY_PROVIDER_TYPE } from './identity-switch.js';
@@ -83,10 +100,14 @@ const isUser = (c: PlannedChange) => c.type === 'AWS::Transfer::User';
 /**
  * The change destroys a stateful resource: it is replaced, or deleted. A
  * removed user is not: its user file is gone on purpose and its home folder
- * stays in the bucket.
+ * stays in the bucket. Nor is a deletion its DeletionPolicy turns into
+ * keeping it in the account (PlannedChange.retained).
  */
 export function needsAllowance(c: PlannedChange): boolean {
-  return c.stateful && (c.replacement || (c.action === 'remove' && !isUser(c)));
+  return (
+    c.stateful &&
+    (c.replacement || (c.action === 'remove' && !isUser(c) && c.retained === undefined))
+  );
 }
 
 /** The guard's verdict on a plan's facts, as the plan deploy and diff print. */
@@ -108,6 +129,7 @@ export function guard(facts: PlanFacts, options: GuardOptions): Plan {
     removedUsers: all.filter(
       (c) => c.action === 'remove' && isUser(c) && !moved.has(c.userName ?? ''),
     ),
+    retained: all.filter((c) => c.retained !== undefined),
   };
   const endpointChanges = facts.changes.filter((c) => c.endpoint !== undefined);
   if (endpointChanges.length > 0)
@@ -377,8 +399,8 @@ export function refusal(plan: Plan, stackName: string): SftpgwError {
   }
   // A replacement sftpgw.yaml can avoid says how, before the flag that allows it.
   const keep = plan.refused.filter((c) => c.keep !== undefined);
-  // A switch of the identity provider refused as well (the reverse switch
-  // deletes DirectoryBucket and IdentityLogGroup): both said at once.
+  // A switch of the identity provider refused as well (e.g. with a stateful
+  // resource replaced, or deleted without a Retain policy): both said at once.
   const identity = identityProviderRefused(plan);
   return new SftpgwError(
     'failed',

@@ -23,13 +23,14 @@ import {
 import { guard, isStateful } from './guard.js';
 import { identityProviderSwitch } from './identity-switch.js';
 import { templateDiff } from './template-diff.js';
-import type { Plan, PlanFacts, PlannedChange, StackTemplates } from './types.js';
+import type { Plan, PlanFacts, PlannedChange, RetainedResource, StackTemplates } from './types.js';
 
 export type {
   Plan,
   PlanFacts,
   PlacementChange,
   PlannedChange,
+  RetainedResource,
   StackTemplates,
   UserMove,
 } from './types.js';
@@ -83,6 +84,28 @@ export interface ChangeFacts {
   replacement?: string;
   /** The gateway's logical ids, from the templates' Metadata.sftpgw (idsOfChange); absent: none written. */
   ids?: GatewayIds;
+  /** The physical id CloudFormation's change set gives, when it gives one. */
+  physicalId?: string;
+}
+
+/**
+ * A deletion CloudFormation turns into "remove from the stack, keep in the
+ * account": the deployed template's DeletionPolicy is Retain or
+ * RetainExceptOnCreate. The policy "also applies to stack update operations
+ * that lead to resources being deleted from stacks", e.g. a resource removed
+ * from the template, and not to resources replaced during an update
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html);
+ * RetainExceptOnCreate deletes only when the operation that created the
+ * resource rolls back, which a later update is not. The deployed template's
+ * policy is the one that counts (the new template no longer has the
+ * resource); UpdateReplacePolicy is about replacements only. A policy written
+ * as an intrinsic function is not read: the deletion stays guarded.
+ */
+function retainedOnDeletion(f: ChangeFacts): RetainedResource | undefined {
+  if (f.action !== 'remove') return undefined;
+  const policy = f.before?.DeletionPolicy;
+  if (policy !== 'Retain' && policy !== 'RetainExceptOnCreate') return undefined;
+  return { deletionPolicy: policy, ...(f.physicalId ? { physicalId: f.physicalId } : {}) };
 }
 
 /**
@@ -139,6 +162,8 @@ export function plannedChange(f: ChangeFacts): PlannedChange {
   const vpcSwitch =
     endpoint !== undefined && type === SERVER_TYPE ? vpcSwitchOf(f.before, f.after) : undefined;
   if (vpcSwitch !== undefined) change.vpcSwitch = vpcSwitch;
+  const retained = retainedOnDeletion(f);
+  if (retained !== undefined) change.retained = retained;
   // Absent, not undefined: a plan is printed as JSON and compared as data.
   if (change.why === undefined) delete change.why;
   if (change.userName === undefined) delete change.userName;
@@ -167,6 +192,7 @@ function fromChangeSet(
     resourceType: c.resourceType,
     replacement: c.replacement,
     ids,
+    physicalId: c.physicalId || undefined,
   });
 }
 

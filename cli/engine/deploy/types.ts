@@ -37,6 +37,21 @@ export interface PlannedChange {
     /** How many security groups the template gives the endpoint. */
     securityGroups: number;
   };
+  /**
+   * Set on a deletion (the resource is not in the new template) whose
+   * DeletionPolicy in the deployed template is Retain or
+   * RetainExceptOnCreate: CloudFormation removes it from the stack and keeps
+   * it in the account, with its data. Never set on a replacement: the policy
+   * does not apply there, and the stack would point at a new, empty resource.
+   */
+  retained?: RetainedResource;
+}
+
+/** A resource a deletion leaves in the account (its DeletionPolicy retains it). */
+export interface RetainedResource {
+  deletionPolicy: 'Retain' | 'RetainExceptOnCreate';
+  /** Its physical id (bucket name, log group name, …), when CloudFormation could tell. */
+  physicalId?: string;
 }
 
 /** The server's addresses on one side of a change: what partners allow-list. */
@@ -163,6 +178,12 @@ export interface Plan {
   refused: PlannedChange[];
   /** SFTP users removed (their user file is gone): intended, listed prominently. */
   removedUsers: PlannedChange[];
+  /**
+   * Resources the change deletes from the stack whose DeletionPolicy keeps
+   * them in the account (PlannedChange.retained): not refused, listed (`Child/Id`
+   * inside a child stack).
+   */
+  retained: PlannedChange[];
   nested?: Array<{ stack: string; changes: PlannedChange[] }>;
   /** Users that would move between stacks and were not allowed to. */
   moves?: UserMove[];

@@ -12,7 +12,7 @@ import { evaluateUserFiles } from './evaluate.js';
 import { fieldLine, keyFieldLine } from './field-line.js';
 import { checkKeyList, type CheckedKey } from './keys.js';
 import { userLogicalId } from './logical-id.js';
-import { checkUserShape } from './spec.js';
+import { checkUserShape, type NetworkEnforcement } from './spec.js';
 
 export interface ShapeChecked {
   users: RenderUser[];
@@ -25,7 +25,8 @@ export interface ShapeChecked {
 export function checkShapes(
   files: UserFile[],
   values: Map<string, unknown>,
-  endpoint: 'public' | 'vpc' | undefined,
+  /** The server's endpoint and identity provider: whether users' networks can be enforced. */
+  server: NetworkEnforcement,
 ): ShapeChecked {
   const problems: Problem[] = [];
   const users: RenderUser[] = [];
@@ -33,11 +34,7 @@ export function checkShapes(
   const shownByName = new Map(files.map((f) => [f.name, f.shown]));
   const idOwner = new Map<string, string>();
   for (const f of files) {
-    const {
-      spec,
-      keys,
-      problems: p,
-    } = checkUserShape(f.name, values.get(f.name), f.shown, endpoint);
+    const { spec, keys, problems: p } = checkUserShape(f.name, values.get(f.name), f.shown, server);
     problems.push(...p);
     if (keys) keysToCheck.push({ name: f.name, keys });
     if (!spec) continue;
@@ -108,14 +105,15 @@ export async function userFileProblems(
     cwd: string;
     jpath: string[];
     jsonnet: JsonnetEngine;
-    endpoint?: 'public' | 'vpc';
+    /** What the broken config still tells of the endpoint and the identity provider. */
+    server?: NetworkEnforcement;
     overlay?: UserOverlay;
   },
 ): Promise<Problem[]> {
   try {
     const files = await discoverUsers(dir, opts.cwd, opts.overlay);
     const { values, texts } = await evaluateUserFiles(files, dir, opts.jsonnet, opts.jpath);
-    const checked = checkShapes(files, values, opts.endpoint);
+    const checked = checkShapes(files, values, opts.server ?? {});
     const problems = [...checked.problems, ...checkKeys(files, checked.keysToCheck).problems];
     placeOnLines(problems, files, texts, values);
     return problems;

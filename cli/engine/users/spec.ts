@@ -11,6 +11,7 @@ import type { Problem } from '../errors.js';
 import { checkNetwork } from '../endpoint/networks.js';
 import { calendarDate, dateProblem } from '../clock.js';
 import { passwordHashProblem } from '../../../shared/identity/password-hash.js';
+import type { IdentityProviderType } from '../config/types.js';
 
 /** One key of a user file: its public key line, and the last UTC day it is valid. */
 export interface UserKey {
@@ -68,6 +69,17 @@ export const MAX_TAGS = 50;
 const HOME_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_.@=,+-]*$/;
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
+/**
+ * What decides whether a user's allowedSourceCidrs are enforced: the
+ * server's endpoint type and who answers logins. Either may be unknown (a
+ * config with problems, or a command that reads user files without one);
+ * then a user's networks are not judged against them.
+ */
+export interface NetworkEnforcement {
+  endpoint?: 'public' | 'vpc';
+  identityProvider?: IdentityProviderType;
+}
+
 export function usernameProblem(name: string): { message: string; hint: string } | undefined {
   if (RESERVED_USERNAMES.has(name.toLowerCase())) {
     return {
@@ -113,8 +125,11 @@ export function checkUserShape(
   name: string,
   value: unknown,
   file: string,
-  /** The server's endpoint type, when known: on a public one a user's networks are refused. */
-  endpoint?: 'public' | 'vpc',
+  /**
+   * The server's endpoint and identity provider, when known: a user's
+   * networks are refused on a public endpoint with service-managed users.
+   */
+  server: NetworkEnforcement = {},
 ): {
   spec?: UserSpec;
   /** Each entry's key line for the key checks (keys.ts), SKIP_KEY where its form is wrong already. */
@@ -202,7 +217,7 @@ export function checkUserShape(
       }
     }
   }
-  const allowedSourceCidrs = checkUserNetworks(v.allowedSourceCidrs, endpoint, at);
+  const allowedSourceCidrs = checkUserNetworks(v.allowedSourceCidrs, server, at);
   let passwordHash: string | undefined;
   if (v.passwordHash !== undefined) {
     // The problem says what is wrong with the text, never the text itself.
@@ -300,9 +315,18 @@ function keyEntry(
 }
 
 /** allowedSourceCidrs of a user file: IPv4 networks of this partner only, never the internet. */
+/**
+ * A user's networks, checked. Who enforces them decides where they may be
+ * given: with service-managed users only the endpoint's security group can
+ * (it exists only with a VPC endpoint), so on a public endpoint they are
+ * refused; with the lambda identity provider the function checks each login's
+ * sourceIp against the user's own networks (handler/identity/source-address.ts),
+ * whatever the endpoint, so they are accepted on a public one too (a VPC
+ * endpoint's security group still admits their union).
+ */
 function checkUserNetworks(
   value: unknown,
-  endpoint: 'public' | 'vpc' | undefined,
+  server: NetworkEnforcement,
   at: (field: string, message: string, hint?: string) => void,
 ): string[] {
   if (value === undefined) return [];
@@ -314,7 +338,11 @@ function checkUserNetworks(
     );
     return [];
   }
-  if (endpoint === 'public' && value.length > 0) {
+  if (
+    server.endpoint === 'public' &&
+    server.identityProvider === 'service-managed' &&
+    value.length > 0
+  ) {
     at(
       'allowedSourceCidrs',
       'would not be enforced: the server endpoint is public, open to the whole internet',
