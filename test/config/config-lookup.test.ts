@@ -106,9 +106,17 @@ describe('dns.hostedZoneId as the AWS CLI prints it', () => {
     edit(path.join(dir, 'sftpgw.yaml'), (t) =>
       t.replace('hostedZoneId: Z0123456789ABCDEFGHIJ', 'hostedZoneId: hostedzone/z0123'),
     );
+    // The line the key is on in the edited file (the example's comments move it).
+    const line =
+      readFileSync(path.join(dir, 'sftpgw.yaml'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('hostedZoneId: hostedzone/z0123')) + 1;
+    expect(line).to.be.greaterThan(0);
     const r = runCli(['build'], { cwd: dir });
     expect(r.status).to.equal(1);
-    expect(r.stderr).to.match(/sftpgw\.yaml:26:\d+: dns\.hostedZoneId: does not match/);
+    expect(r.stderr).to.match(
+      new RegExp(`sftpgw\\.yaml:${line}:\\d+: dns\\.hostedZoneId: does not match`),
+    );
     expect(r.stderr).to.match(/→ a Route 53 hosted zone id: .*\/hostedzone\/Z…/);
   });
 });
