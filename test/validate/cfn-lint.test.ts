@@ -20,8 +20,13 @@ describe(`${CFN_LINT_RANGE} on the golden templates`, function () {
   this.timeout(120_000);
   before(checkCfnLintVersion);
   const goldenDir = path.join(repoRoot, 'test', 'golden');
+  // Templates only: a lambda gateway's golden folder also holds its
+  // directory (<name>.directory.json), the identity function's input, which
+  // is no template.
   const files = readdirSync(goldenDir).flatMap((d) =>
-    readdirSync(path.join(goldenDir, d)).map((f) => path.join(goldenDir, d, f)),
+    readdirSync(path.join(goldenDir, d))
+      .filter((f) => !f.endsWith('.directory.json'))
+      .map((f) => path.join(goldenDir, d, f)),
   );
 
   it('cfn-lint is installed', () => {
