@@ -37,6 +37,23 @@ function sdkDirectories(region: string | undefined, reporter: Reporter): Directo
   };
 }
 
+/**
+ * What --deployed reads: the stack's resources and, on a lambda gateway, its
+ * directory; the region from --region, else sftpgw.yaml. The SDK loads on first use.
+ */
+function deployedReaders(region: string | undefined, reporter: Reporter) {
+  const regionOf = (config: { region?: string | null }) => region ?? config.region ?? undefined;
+  return {
+    stacks: async (config: { region?: string | null }) => {
+      nodeVersionNote(reporter);
+      const { cloudFormationClient } = await import('../adapters/aws/clients.js');
+      const { sdkStackResources } = await import('../adapters/aws/stack-resources.js');
+      return sdkStackResources(cloudFormationClient({ region: regionOf(config), reporter }));
+    },
+    directories: (config: { region?: string | null }) => sdkDirectories(regionOf(config), reporter),
+  };
+}
+
 interface UsersFlags extends CommonFlags, ClockFlags {
   users?: string;
 }
@@ -133,18 +150,7 @@ async function listDeployed(
   const reporter = consoleReporter({ ...flags, quiet: flags.output === 'json' });
   const listing = await listDeployedUsers(
     { ...configOptions(flags), stackName: flags.stackName, today },
-    {
-      reporter,
-      stacks: async (config) => {
-        nodeVersionNote(reporter);
-        const { cloudFormationClient } = await import('../adapters/aws/clients.js');
-        const { sdkStackResources } = await import('../adapters/aws/stack-resources.js');
-        return sdkStackResources(
-          cloudFormationClient({ region: flags.region ?? config.region ?? undefined, reporter }),
-        );
-      },
-      directories: (config) => sdkDirectories(flags.region ?? config.region ?? undefined, reporter),
-    },
+    { reporter, ...deployedReaders(flags.region, reporter) },
   );
   if (flags.output === 'json') {
     process.stdout.write(JSON.stringify(usersDeployedDocument(listing), null, 2) + '\n');
@@ -210,15 +216,7 @@ export async function runKeys(
       jsonnet: libjsonnet,
       reporter,
       // The SDK is loaded only with --deployed: the offline checks stay offline.
-      stacks: async (config) => {
-        nodeVersionNote(reporter);
-        const { cloudFormationClient } = await import('../adapters/aws/clients.js');
-        const { sdkStackResources } = await import('../adapters/aws/stack-resources.js');
-        return sdkStackResources(
-          cloudFormationClient({ region: flags.region ?? config.region ?? undefined, reporter }),
-        );
-      },
-      directories: (config) => sdkDirectories(flags.region ?? config.region ?? undefined, reporter),
+      ...deployedReaders(flags.region, reporter),
     },
   );
   const conditionAsked = asked.expiring !== undefined || asked.expired || asked.deployed;
