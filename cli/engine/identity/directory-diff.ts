@@ -5,6 +5,7 @@
 // changed or cleared: the diff never carries a key body, a hash or a policy.
 import type { Directory, DirectoryKey, DirectoryUser } from '../../../shared/identity/directory.js';
 import { fingerprint } from '../../../shared/ssh/fingerprint.js';
+import { keyLineFingerprint } from '../users/deployed-keys.js';
 
 /** A key as a plan names it: never its body. */
 export interface KeyRef {
@@ -52,11 +53,10 @@ export interface DirectoryDiff {
 
 /** The key line's type and fingerprint; a line that does not parse gets a fingerprint of its text. */
 export function keyRef(k: DirectoryKey): KeyRef {
-  const [type = '?', b64 = ''] = k.key.split(' ');
-  const blob = Buffer.from(b64, 'base64');
+  const type = k.key.trim().split(/\s+/, 1)[0] || '?';
   return {
     type,
-    fingerprint: fingerprint(blob.length > 0 ? blob : Buffer.from(k.key)),
+    fingerprint: keyLineFingerprint(k.key) ?? fingerprint(Buffer.from(k.key)),
     expires: k.expires,
   };
 }
